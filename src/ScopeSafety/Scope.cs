@@ -1,0 +1,7 @@
+namespace ScopeSafety;
+
+/// <summary>Placeholder; the runtime scope lands with the foundation issue.</summary>
+public sealed class Scope
+{
+    private Scope() { }
+}
