@@ -1,7 +1,462 @@
+using System.Runtime.ExceptionServices;
+
 namespace ScopeSafety;
 
-/// <summary>Placeholder; the runtime scope lands with the foundation issue.</summary>
-public sealed class Scope
+/// <summary>
+/// A structured-concurrency scope, after Rust's <c>std::thread::scope</c> and rayon's <c>scope</c>:
+/// work spawned into it may run on other threads, and <see cref="Run(Action{Scope})"/> returns only
+/// after all of it has finished. That is what lets spawned work use the caller's locals safely.
+/// </summary>
+/// <remarks>
+/// <para>Guarantees:</para>
+/// <list type="bullet">
+/// <item><description><b>Join.</b> <c>Run</c> returns or throws only after the body and every spawned
+/// item (also items spawned by items) have finished, also when the body throws.</description></item>
+/// <item><description><b>No lost exception.</b> A failure observed through <see cref="ScopedTask.Join"/>
+/// is the caller's. Every other failure (the body's first, then the items' in the order they failed) is
+/// rethrown by <c>Run</c> as one <see cref="AggregateException"/> holding the original exception objects,
+/// like <c>Parallel.Invoke</c>.</description></item>
+/// <item><description><b>Cancellation.</b> <see cref="CancellationToken"/> is cancelled by <see cref="Cancel"/>
+/// and by the first failure. An <see cref="OperationCanceledException"/> for that token is a cancellation,
+/// not a failure. Items that have not started when the scope is cancelled do not run. When the body
+/// itself ends with such a cancellation (and nothing failed) <c>Run</c> rethrows it; cancelled items
+/// alone do not make <c>Run</c> throw.</description></item>
+/// <item><description><b>A waiting thread works.</b> While <c>Run</c> or a <c>Join</c> waits, the waiting
+/// thread runs this scope's own queued items, never unrelated work, and blocks only on work that is
+/// running on some thread; so nested scopes on a saturated thread pool do not deadlock.</description></item>
+/// <item><description><b>Context.</b> <see cref="ExecutionContext"/> (<see cref="AsyncLocal{T}"/>) flows from
+/// <c>Spawn</c> to the work, also when a waiting thread runs it inline; the waiting thread's own
+/// context is restored afterwards.</description></item>
+/// </list>
+/// </remarks>
+public sealed partial class Scope
 {
-    private Scope() { }
+    // Unfinished items plus one for the body while it runs. Zero means the scope has finished for
+    // good: Spawn refuses to raise it again.
+    private int _pending = 1;
+
+    // Top of a lock-free stack of spawned items that waiters may claim and run (help with). Each item
+    // is pushed exactly once and never re-pushed, so the classic ABA problem cannot occur.
+    private ScopedTask? _head;
+
+    // Threads blocked in BlockUntil; completers and spawners only take the gate lock when this is
+    // non-zero. The gate is allocated only when some waiter actually blocks.
+    private int _waiters;
+    private object? _gate;
+
+    private CancellationTokenSource? _cts;
+
+    // Cold path: faulted items in the order they failed, and failures of cancellation callbacks.
+    private List<ScopedTask>? _faulted;
+    private List<Exception>? _otherFailures;
+
+    private Scope()
+    {
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with a new scope and returns after the body and all the work it
+    /// spawned have finished.
+    /// </summary>
+    /// <param name="body">Code that spawns work into the scope.</param>
+    /// <exception cref="AggregateException">The body or spawned work failed and nobody joined the
+    /// failure; holds every such exception.</exception>
+    /// <exception cref="OperationCanceledException">The body ended with the scope's cancellation.</exception>
+    public static void Run([StructuredWork] Action<Scope> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var scope = new Scope();
+        ExceptionDispatchInfo? bodyError = null;
+        try
+        {
+            body(scope);
+        }
+        catch (Exception e)
+        {
+            bodyError = scope.BodyFailed(e);
+        }
+
+        scope.Finish(bodyError);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with a new scope and returns its result after the body and all the
+    /// work it spawned have finished.
+    /// </summary>
+    /// <typeparam name="TResult">The type of the body's result.</typeparam>
+    /// <param name="body">Code that spawns work into the scope and computes the result.</param>
+    /// <returns>The body's result.</returns>
+    /// <exception cref="AggregateException">The body or spawned work failed and nobody joined the
+    /// failure; holds every such exception.</exception>
+    /// <exception cref="OperationCanceledException">The body ended with the scope's cancellation.</exception>
+    public static TResult Run<TResult>([StructuredWork] Func<Scope, TResult> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var scope = new Scope();
+        ExceptionDispatchInfo? bodyError = null;
+        TResult result = default!;
+        try
+        {
+            result = body(scope);
+        }
+        catch (Exception e)
+        {
+            bodyError = scope.BodyFailed(e);
+        }
+
+        scope.Finish(bodyError);
+        return result;
+    }
+
+    /// <summary>Not supported: an asynchronous body would end the scope at its first <c>await</c>.</summary>
+    /// <param name="body">An asynchronous body.</param>
+    [Obsolete("Scope.Run does not await an async body, so the scope would end at its first await; use Scope.RunAsync.", error: true)]
+    public static void Run(Func<Scope, Task> body) => throw new NotSupportedException();
+
+    /// <summary>Not supported: an asynchronous body would end the scope at its first <c>await</c>.</summary>
+    /// <typeparam name="TResult">The type of the body's result.</typeparam>
+    /// <param name="body">An asynchronous body.</param>
+    /// <returns>Never returns.</returns>
+    [Obsolete("Scope.Run does not await an async body, so the scope would end at its first await; use Scope.RunAsync.", error: true)]
+    public static Task<TResult> Run<TResult>(Func<Scope, Task<TResult>> body) => throw new NotSupportedException();
+
+    /// <summary>
+    /// Gets the scope's cancellation token: cancelled by <see cref="Cancel"/> and by the first failure
+    /// of the body or of spawned work. Work should pass it on or poll it to stop early.
+    /// </summary>
+    public CancellationToken CancellationToken => Cts.Token;
+
+    /// <summary>
+    /// Cancels the scope: its <see cref="CancellationToken"/> is cancelled and spawned items that have
+    /// not started yet will not run. Running work is not interrupted; <c>Run</c> still waits for it.
+    /// </summary>
+    public void Cancel() => CancelCore();
+
+    /// <summary>
+    /// Starts <paramref name="work"/> in the scope; it may run on another thread at once.
+    /// </summary>
+    /// <param name="work">The work; it may use the caller's locals, because the scope waits for it.</param>
+    /// <returns>The spawned work, which may be joined.</returns>
+    /// <exception cref="InvalidOperationException">The scope has already finished.</exception>
+    public ScopedTask Spawn([StructuredWork] Action work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return Schedule(ScopedTask.Create(this, work));
+    }
+
+    /// <summary>
+    /// Starts <paramref name="work"/> in the scope; the work gets the scope and may spawn more into it.
+    /// </summary>
+    /// <param name="work">The work.</param>
+    /// <returns>The spawned work, which may be joined.</returns>
+    /// <exception cref="InvalidOperationException">The scope has already finished.</exception>
+    public ScopedTask Spawn([StructuredWork] Action<Scope> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return Schedule(ScopedTask.Create(this, work));
+    }
+
+    /// <summary>
+    /// Starts <paramref name="work"/> in the scope; join the returned task to get its result.
+    /// </summary>
+    /// <typeparam name="T">The type of the result.</typeparam>
+    /// <param name="work">The work.</param>
+    /// <returns>The spawned work, whose <see cref="ScopedTask{T}.Join"/> returns the result.</returns>
+    /// <exception cref="InvalidOperationException">The scope has already finished.</exception>
+    public ScopedTask<T> Spawn<T>([StructuredWork] Func<T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var task = new ScopedTask<T>(this, work);
+        Schedule(task);
+        return task;
+    }
+
+    /// <summary>Not supported: an <c>async</c> lambda would run fire-and-forget past its first <c>await</c>.</summary>
+    /// <param name="work">Asynchronous work.</param>
+    /// <returns>Never returns.</returns>
+    [Obsolete("Spawn would not wait for async work past its first await (fire-and-forget); use SpawnAsync inside Scope.RunAsync.", error: true)]
+    public ScopedTask Spawn(Func<Task> work) => throw new NotSupportedException();
+
+    /// <summary>Not supported: an <c>async</c> lambda would run fire-and-forget past its first <c>await</c>.</summary>
+    /// <typeparam name="T">The type of the asynchronous result.</typeparam>
+    /// <param name="work">Asynchronous work.</param>
+    /// <returns>Never returns.</returns>
+    [Obsolete("Spawn would not wait for async work past its first await (fire-and-forget); use SpawnAsync inside Scope.RunAsync.", error: true)]
+    public ScopedTask<Task<T>> Spawn<T>(Func<Task<T>> work) => throw new NotSupportedException();
+
+    /// <summary>Not supported: an <c>async</c> lambda would run fire-and-forget past its first <c>await</c>.</summary>
+    /// <param name="work">Asynchronous work.</param>
+    /// <returns>Never returns.</returns>
+    [Obsolete("Spawn would not wait for async work past its first await (fire-and-forget); use SpawnAsync inside Scope.RunAsync.", error: true)]
+    public ScopedTask Spawn(Func<Scope, Task> work) => throw new NotSupportedException();
+
+    internal bool IsCancellationRequested => Volatile.Read(ref _cts)?.IsCancellationRequested == true;
+
+    private CancellationTokenSource Cts
+    {
+        get
+        {
+            var cts = Volatile.Read(ref _cts);
+            if (cts is null)
+            {
+                // Created on first use: most scopes never need one.
+                var created = new CancellationTokenSource();
+                cts = Interlocked.CompareExchange(ref _cts, created, null) ?? created;
+            }
+
+            return cts;
+        }
+    }
+
+    /// <summary>An exception is a cancellation when it carries this scope's cancelled token.</summary>
+    internal bool IsOwnCancellation(Exception e) =>
+        e is OperationCanceledException oce &&
+        Volatile.Read(ref _cts) is { IsCancellationRequested: true } cts &&
+        oce.CancellationToken == cts.Token;
+
+    private void CancelCore()
+    {
+        try
+        {
+            Cts.Cancel();
+        }
+        catch (Exception e)
+        {
+            // A throwing cancellation callback is a failure like any other; it must not be lost.
+            lock (Gate)
+            {
+                (_otherFailures ??= new List<Exception>()).Add(e);
+            }
+        }
+    }
+
+    private object Gate
+    {
+        get
+        {
+            var gate = Volatile.Read(ref _gate);
+            if (gate is null)
+            {
+                var created = new object();
+                gate = Interlocked.CompareExchange(ref _gate, created, null) ?? created;
+            }
+
+            return gate;
+        }
+    }
+
+    private ExceptionDispatchInfo BodyFailed(Exception e)
+    {
+        if (!IsOwnCancellation(e))
+        {
+            CancelCore();
+        }
+
+        return ExceptionDispatchInfo.Capture(e);
+    }
+
+    internal void RecordFault(ScopedTask task)
+    {
+        lock (Gate)
+        {
+            (_faulted ??= new List<ScopedTask>()).Add(task);
+        }
+
+        CancelCore();
+    }
+
+    private ScopedTask Schedule(ScopedTask task)
+    {
+        // Count the item before anyone can see it; refuse once the count has reached zero, because
+        // then Run has returned (or is returning) and would not wait for it.
+        var pending = Volatile.Read(ref _pending);
+        while (true)
+        {
+            if (pending == 0)
+            {
+                throw new InvalidOperationException(
+                    "The scope has finished: Spawn is only allowed while Scope.Run is running (in its body or in work spawned into it).");
+            }
+
+            var seen = Interlocked.CompareExchange(ref _pending, pending + 1, pending);
+            if (seen == pending)
+            {
+                break;
+            }
+
+            pending = seen;
+        }
+
+        Push(task);
+        WakeWaiters();
+        ThreadPool.UnsafeQueueUserWorkItem(task, preferLocal: true);
+        return task;
+    }
+
+    /// <summary>Called by every item exactly once, after its outcome is published.</summary>
+    internal void ItemFinished()
+    {
+        // Nothing here is pooled or torn down by Run: after the decrement this only reads fields of
+        // this scope object, which stays alive as long as we reference it.
+        Interlocked.Decrement(ref _pending);
+        WakeWaiters();
+    }
+
+    private void WakeWaiters()
+    {
+        if (Volatile.Read(ref _waiters) != 0)
+        {
+            var gate = Gate;
+            lock (gate)
+            {
+                Monitor.PulseAll(gate);
+            }
+        }
+    }
+
+    private void Push(ScopedTask task)
+    {
+        var head = Volatile.Read(ref _head);
+        while (true)
+        {
+            task.NextQueued = head;
+            var seen = Interlocked.CompareExchange(ref _head, task, head);
+            if (seen == head)
+            {
+                return;
+            }
+
+            head = seen;
+        }
+    }
+
+    private ScopedTask? TryPop()
+    {
+        var head = Volatile.Read(ref _head);
+        while (head is not null)
+        {
+            var seen = Interlocked.CompareExchange(ref _head, head.NextQueued, head);
+            if (seen == head)
+            {
+                head.NextQueued = null;
+                return head;
+            }
+
+            head = seen;
+        }
+
+        return null;
+    }
+
+    private void Finish(ExceptionDispatchInfo? bodyError)
+    {
+        // The body's own count goes away only now, so no item can see the scope finished before this.
+        if (Interlocked.Decrement(ref _pending) != 0)
+        {
+            HelpUntilCompleted(null);
+        }
+
+        // Drop stale help entries (items the pool ran) so the scope does not keep them alive.
+        Volatile.Write(ref _head, null);
+
+        List<Exception>? failures = null;
+        var bodyCanceled = false;
+        if (bodyError is not null)
+        {
+            if (IsOwnCancellation(bodyError.SourceException))
+            {
+                bodyCanceled = true;
+            }
+            else
+            {
+                (failures ??= new List<Exception>()).Add(bodyError.SourceException);
+            }
+        }
+
+        // All items are done, so nothing writes these lists any more.
+        if (_faulted is not null)
+        {
+            foreach (var task in _faulted)
+            {
+                if (!task.IsObserved)
+                {
+                    (failures ??= new List<Exception>()).Add(task.Exception!);
+                }
+            }
+        }
+
+        if (_otherFailures is not null)
+        {
+            (failures ??= new List<Exception>()).AddRange(_otherFailures);
+        }
+
+        if (failures is not null)
+        {
+            throw new AggregateException(failures);
+        }
+
+        if (bodyCanceled)
+        {
+            bodyError!.Throw();
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="target"/> (or, when null, the whole scope) has finished, running this
+    /// scope's queued items meanwhile. Blocks only when no item is left to claim, that is, only on work
+    /// that is running on some thread.
+    /// </summary>
+    internal void HelpUntilCompleted(ScopedTask? target)
+    {
+        var spinner = default(SpinWait);
+        while (!IsDone(target))
+        {
+            var item = TryPop();
+            if (item is not null)
+            {
+                if (item.TryClaim())
+                {
+                    item.RunClaimed();
+                    spinner = default;
+                }
+
+                continue;
+            }
+
+            if (!spinner.NextSpinWillYield)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+
+            BlockUntilDoneOrWork(target);
+            spinner = default;
+        }
+    }
+
+    private bool IsDone(ScopedTask? target) =>
+        target is null ? Volatile.Read(ref _pending) == 0 : target.IsCompleted;
+
+    private void BlockUntilDoneOrWork(ScopedTask? target)
+    {
+        var gate = Gate;
+
+        // Announce the waiter before re-checking; completers and spawners change their state before
+        // reading _waiters (both sides use full fences), so one of the two always sees the other.
+        Interlocked.Increment(ref _waiters);
+        try
+        {
+            lock (gate)
+            {
+                while (!IsDone(target) && Volatile.Read(ref _head) is null)
+                {
+                    Monitor.Wait(gate);
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiters);
+        }
+    }
 }
