@@ -1,0 +1,138 @@
+using System.Text.RegularExpressions;
+
+namespace ScopeSafety.Package.Tests.Infrastructure;
+
+/// <summary>A diagnostic as the command-line build prints it, with the file relative to the project.</summary>
+internal sealed record BuildDiagnostic(string File, int Line, string Severity, string Id)
+{
+    public override string ToString() => $"{File}({Line}): {Severity} {Id}";
+}
+
+/// <summary>
+/// A throw-away console app in its own temporary folder that consumes the packed ScopeSafety package
+/// the way a user would: a PackageReference, warnings as errors, restored from a local folder added
+/// to the machine's configured sources.
+/// </summary>
+internal sealed partial class ConsumerProject
+{
+    private const string ProjectFile = "Consumer.csproj";
+    private readonly PackedPackage _package;
+
+    private ConsumerProject(PackedPackage package, string directory)
+    {
+        _package = package;
+        Directory = directory;
+    }
+
+    public string Directory { get; }
+
+    /// <summary>Creates the project with the given files (relative path → text) besides the project file.</summary>
+    public static ConsumerProject Create(PackedPackage package, string name, IReadOnlyDictionary<string, string> files)
+    {
+        var directory = System.IO.Directory.CreateDirectory(Path.Combine(package.WorkDirectory, "consumers", name)).FullName;
+        var project = new ConsumerProject(package, directory);
+        project.Write(ProjectFile, $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <AllowUnsafeBlocks>true</AllowUnsafeBlocks>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="ScopeSafety" Version="[{package.Version}]" />
+              </ItemGroup>
+            </Project>
+            """);
+        // Adds the local folder to the machine's sources (nothing cleared, no host written).
+        project.Write("nuget.config", $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="scopesafety-local" value="{package.FeedDirectory}" />
+              </packageSources>
+            </configuration>
+            """);
+        // Stops MSBuild from importing whatever Directory.*.props lie above the temporary folder, and
+        // keeps restore working offline: the package is found locally, unreachable remotes are skipped.
+        project.Write("Directory.Build.props", """
+            <Project>
+              <PropertyGroup>
+                <RestoreIgnoreFailedSources>true</RestoreIgnoreFailedSources>
+                <NuGetAudit>false</NuGetAudit>
+              </PropertyGroup>
+            </Project>
+            """);
+        project.Write("Directory.Build.targets", "<Project />");
+        project.Write("Directory.Packages.props", "<Project />");
+        foreach (var (path, text) in files)
+            project.Write(path, text);
+        return project;
+    }
+
+    public void Write(string relativePath, string text)
+    {
+        var path = Path.Combine(Directory, relativePath);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text.ReplaceLineEndings("\n"));
+    }
+
+    public string Read(string relativePath) => File.ReadAllText(Path.Combine(Directory, relativePath));
+
+    public ProcessResult Build() =>
+        Run("build", ProjectFile, "-c", "Release", "-nologo", "-clp:NoSummary");
+
+    /// <summary>Applies the package's code fixes, as a user would from the command line.</summary>
+    public ProcessResult FixWithDotNetFormat(params string[] ids) =>
+        Run(["format", "analyzers", ProjectFile, "--diagnostics", .. ids, "--severity", "info", "-v", "diag"]);
+
+    public ProcessResult RunProgram() =>
+        Run("run", "--project", ProjectFile, "-c", "Release", "--no-build");
+
+    /// <summary>The ScopeSafety diagnostics a build printed, each once.</summary>
+    public IReadOnlySet<BuildDiagnostic> ScopeDiagnostics(ProcessResult build)
+    {
+        var found = new SortedSet<BuildDiagnostic>(Comparer<BuildDiagnostic>.Create((a, b) => string.CompareOrdinal(a.ToString(), b.ToString())));
+        foreach (Match match in DiagnosticLine().Matches(build.Output))
+        {
+            if (!match.Groups["id"].Value.StartsWith("SCOPE", StringComparison.Ordinal))
+                continue;
+            found.Add(new BuildDiagnostic(
+                Path.GetRelativePath(Directory, match.Groups["file"].Value).Replace('\\', '/'),
+                int.Parse(match.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture),
+                match.Groups["severity"].Value,
+                match.Groups["id"].Value));
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// The diagnostics a source file announces: a line ending in <c>// SCOPE001</c> (or several ids)
+    /// expects each of them on that line, at the given severity.
+    /// </summary>
+    public IReadOnlySet<BuildDiagnostic> ExpectedDiagnostics(string relativePath, string severity = "error")
+    {
+        var found = new SortedSet<BuildDiagnostic>(Comparer<BuildDiagnostic>.Create((a, b) => string.CompareOrdinal(a.ToString(), b.ToString())));
+        var lines = Read(relativePath).Split('\n');
+        for (var index = 0; index < lines.Length; index++)
+        {
+            var marker = ExpectationMarker().Match(lines[index]);
+            if (!marker.Success)
+                continue;
+            foreach (Capture id in marker.Groups["id"].Captures)
+                found.Add(new BuildDiagnostic(relativePath, index + 1, severity, id.Value));
+        }
+        return found;
+    }
+
+    private ProcessResult Run(params string[] arguments) =>
+        DotNet.Run(Directory, new Dictionary<string, string> { ["NUGET_PACKAGES"] = _package.PackagesCache }, arguments);
+
+    [GeneratedRegex(@"^\s*(?<file>[^\s(][^(]*)\((?<line>\d+),(?<column>\d+)(,\d+,\d+)?\): (?<severity>error|warning|info) (?<id>[A-Za-z]+\d+):", RegexOptions.Multiline)]
+    private static partial Regex DiagnosticLine();
+
+    [GeneratedRegex(@"//\s*(?:(?<id>SCOPE\d{3})[\s,]*)+$")]
+    private static partial Regex ExpectationMarker();
+}
