@@ -27,7 +27,7 @@ internal sealed partial class ConsumerProject
     public string Directory { get; }
 
     /// <summary>Creates the project with the given files (relative path → text) besides the project file.</summary>
-    public static ConsumerProject Create(PackedPackage package, string name, IReadOnlyDictionary<string, string> files)
+    public static ConsumerProject Create(PackedPackage package, string name, IReadOnlyDictionary<string, string> files, bool treatWarningsAsErrors = true)
     {
         var directory = System.IO.Directory.CreateDirectory(Path.Combine(package.WorkDirectory, "consumers", name)).FullName;
         var project = new ConsumerProject(package, directory);
@@ -39,7 +39,7 @@ internal sealed partial class ConsumerProject
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <AllowUnsafeBlocks>true</AllowUnsafeBlocks>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <TreatWarningsAsErrors>{(treatWarningsAsErrors ? "true" : "false")}</TreatWarningsAsErrors>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="ScopeSafety" Version="[{package.Version}]" />
@@ -92,9 +92,9 @@ internal sealed partial class ConsumerProject
         Run("run", "--project", ProjectFile, "-c", "Release", "--no-build");
 
     /// <summary>The ScopeSafety diagnostics a build printed, each once.</summary>
-    public IReadOnlySet<BuildDiagnostic> ScopeDiagnostics(ProcessResult build)
+    public IReadOnlyList<BuildDiagnostic> ScopeDiagnostics(ProcessResult build)
     {
-        var found = new SortedSet<BuildDiagnostic>(Comparer<BuildDiagnostic>.Create((a, b) => string.CompareOrdinal(a.ToString(), b.ToString())));
+        var found = new List<BuildDiagnostic>();
         foreach (Match match in DiagnosticLine().Matches(build.Output))
         {
             if (!match.Groups["id"].Value.StartsWith("SCOPE", StringComparison.Ordinal))
@@ -105,16 +105,16 @@ internal sealed partial class ConsumerProject
                 match.Groups["severity"].Value,
                 match.Groups["id"].Value));
         }
-        return found;
+        return Sorted(found);
     }
 
     /// <summary>
     /// The diagnostics a source file announces: a line ending in <c>// SCOPE001</c> (or several ids)
     /// expects each of them on that line, at the given severity.
     /// </summary>
-    public IReadOnlySet<BuildDiagnostic> ExpectedDiagnostics(string relativePath, string severity = "error")
+    public IReadOnlyList<BuildDiagnostic> ExpectedDiagnostics(string relativePath, string severity = "error")
     {
-        var found = new SortedSet<BuildDiagnostic>(Comparer<BuildDiagnostic>.Create((a, b) => string.CompareOrdinal(a.ToString(), b.ToString())));
+        var found = new List<BuildDiagnostic>();
         var lines = Read(relativePath).Split('\n');
         for (var index = 0; index < lines.Length; index++)
         {
@@ -124,8 +124,12 @@ internal sealed partial class ConsumerProject
             foreach (Capture id in marker.Groups["id"].Captures)
                 found.Add(new BuildDiagnostic(relativePath, index + 1, severity, id.Value));
         }
-        return found;
+        return Sorted(found);
     }
+
+    /// <summary>Each diagnostic once, in a stable order, so that lists compare equal regardless of build output order.</summary>
+    private static List<BuildDiagnostic> Sorted(IEnumerable<BuildDiagnostic> diagnostics) =>
+        diagnostics.Distinct().OrderBy(diagnostic => diagnostic.ToString(), StringComparer.Ordinal).ToList();
 
     private ProcessResult Run(params string[] arguments) =>
         DotNet.Run(Directory, new Dictionary<string, string> { ["NUGET_PACKAGES"] = _package.PackagesCache }, arguments);
