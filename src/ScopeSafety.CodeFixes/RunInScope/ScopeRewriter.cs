@@ -1,0 +1,161 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+
+namespace ScopeSafety.CodeFixes.RunInScope
+{
+    /// <summary>Applies plans to the original tree: every edit in place, each plan's region replaced by one Scope.Run.</summary>
+    internal sealed class ScopeRewriter : CSharpSyntaxRewriter
+    {
+        private readonly EditSet _edits = new EditSet();
+        private readonly Dictionary<BlockSyntax, ScopePlan> _plans = new Dictionary<BlockSyntax, ScopePlan>();
+
+        public ScopeRewriter(IEnumerable<ScopePlan> plans)
+        {
+            foreach (var plan in plans)
+            {
+                _plans.Add(plan.Block, plan);
+                _edits.AddRange(plan.Edits);
+            }
+        }
+
+        public override SyntaxNode? Visit(SyntaxNode? node)
+        {
+            if (node == null)
+            {
+                return null;
+            }
+
+            // A statement outside a block (an if's body, a switch section) that becomes several statements gets braces.
+            if (node is StatementSyntax statement && !(node.Parent is BlockSyntax) && _edits.Statements.ContainsKey(statement))
+            {
+                var statements = RewriteStatement(statement).ToList();
+                return statements.Count == 1 ? statements[0] : SyntaxFactory.Block(statements).WithAdditionalAnnotations(Formatter.Annotation);
+            }
+
+            var visited = base.Visit(node);
+            return visited != null && _edits.Nodes.TryGetValue(node, out var edit) ? edit(visited) : visited;
+        }
+
+        public override SyntaxNode? VisitBlock(BlockSyntax node)
+        {
+            _plans.TryGetValue(node, out var plan);
+            var statements = new List<StatementSyntax>();
+            for (var i = 0; i < node.Statements.Count; i++)
+            {
+                if (plan != null && i == plan.Start)
+                {
+                    var region = new List<StatementSyntax>();
+                    for (; i <= plan.End; i++)
+                    {
+                        region.AddRange(RewriteStatement(node.Statements[i]));
+                    }
+
+                    i--;
+                    statements.Add(BuildScopeRun(plan, region, node.Statements[plan.Start], node.Statements[plan.End]));
+                    continue;
+                }
+
+                statements.AddRange(RewriteStatement(node.Statements[i]));
+            }
+
+            var block = node.WithStatements(SyntaxFactory.List(statements));
+            return plan != null ? block.WithAdditionalAnnotations(Formatter.Annotation) : block;
+        }
+
+        private IEnumerable<StatementSyntax> RewriteStatement(StatementSyntax statement)
+        {
+            var visited = (StatementSyntax)base.Visit(statement)!;
+            if (_edits.Nodes.TryGetValue(statement, out var nodeEdit))
+            {
+                visited = (StatementSyntax)nodeEdit(visited);
+            }
+
+            return _edits.Statements.TryGetValue(statement, out var edit) ? edit(visited) : new[] { visited };
+        }
+
+        /// <summary>
+        /// Scope.Run(scope => { region }); or, when locals declared in the region are used after it,
+        /// var x = Scope.Run(scope => { …; return x; }); and var (a, b) = Scope.Run(scope => { …; return (a, b); });
+        /// </summary>
+        private static StatementSyntax BuildScopeRun(ScopePlan plan, List<StatementSyntax> region, StatementSyntax first, StatementSyntax last)
+        {
+            var body = new List<StatementSyntax>(region);
+            if (body.Count > 0)
+            {
+                body[0] = body[0].WithLeadingTrivia(body[0].GetLeadingTrivia().Where(t => !t.IsKind(SyntaxKind.EndOfLineTrivia) && !t.IsKind(SyntaxKind.WhitespaceTrivia) && !IsComment(t)));
+            }
+
+            var escaping = plan.EscapingLocals;
+            if (escaping.Count == 1 &&
+                body.Count > 0 &&
+                body[body.Count - 1] is LocalDeclarationStatementSyntax { Declaration: { Type: { IsVar: true }, Variables: { Count: 1 } } declaration } lastDeclaration &&
+                lastDeclaration.Modifiers.Count == 0 && lastDeclaration.UsingKeyword.IsKind(SyntaxKind.None) &&
+                declaration.Variables[0].Identifier.ValueText == escaping[0].Name &&
+                declaration.Variables[0].Initializer != null &&
+                CountReferences(body, escaping[0].Name) == 0)
+            {
+                // var sum = t.Result; at the end reads best as: var sum = Scope.Run(scope => { …; return t.Join(); });
+                body[body.Count - 1] = SyntaxFactory.ReturnStatement(declaration.Variables[0].Initializer!.Value.WithoutTrivia())
+                    .WithTriviaFrom(lastDeclaration);
+            }
+            else if (escaping.Count == 1)
+            {
+                body.Add(SyntaxFactory.ReturnStatement(SyntaxFactory.IdentifierName(escaping[0].Name)));
+            }
+            else if (escaping.Count > 1)
+            {
+                body.Add(SyntaxFactory.ReturnStatement(SyntaxFactory.TupleExpression(
+                    SyntaxFactory.SeparatedList(escaping.Select(l => SyntaxFactory.Argument(SyntaxFactory.IdentifierName(l.Name)))))));
+            }
+
+            var lambda = SyntaxFactory.SimpleLambdaExpression(
+                SyntaxFactory.Parameter(SyntaxFactory.Identifier(plan.ScopeName)),
+                SyntaxFactory.Block(body));
+            var run = SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxHelpers.ScopeSafetyName("Scope"), SyntaxFactory.IdentifierName("Run")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(lambda))));
+
+            StatementSyntax statement;
+            var var = SyntaxFactory.IdentifierName("var");
+            if (escaping.Count == 0)
+            {
+                statement = SyntaxFactory.ExpressionStatement(run);
+            }
+            else if (escaping.Count == 1)
+            {
+                statement = SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(
+                    var,
+                    SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(escaping[0].Name)).WithInitializer(SyntaxFactory.EqualsValueClause(run)))));
+            }
+            else
+            {
+                var designation = SyntaxFactory.ParenthesizedVariableDesignation(
+                    SyntaxFactory.SeparatedList<VariableDesignationSyntax>(escaping.Select(l => SyntaxFactory.SingleVariableDesignation(SyntaxFactory.Identifier(l.Name)))));
+                statement = SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(
+                    SyntaxKind.SimpleAssignmentExpression,
+                    SyntaxFactory.DeclarationExpression(var, designation),
+                    run));
+            }
+
+            var placeholders = statement.GetAnnotatedNodes(SyntaxHelpers.ScopeNameAnnotation).ToList();
+            statement = statement.ReplaceNodes(placeholders, (original, _) => SyntaxFactory.IdentifierName(plan.ScopeName).WithTriviaFrom(original));
+
+            // Blank lines and comments above the region stay above the scope; the region's last trailing comment stays inside.
+            return statement
+                .WithLeadingTrivia(first.GetLeadingTrivia())
+                .WithTrailingTrivia(last.GetTrailingTrivia().Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia)))
+                .WithAdditionalAnnotations(Formatter.Annotation);
+        }
+
+        private static bool IsComment(SyntaxTrivia trivia) =>
+            trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia) ||
+            trivia.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineDocumentationCommentTrivia);
+
+        private static int CountReferences(List<StatementSyntax> body, string name) =>
+            body.Take(body.Count - 1).Sum(s => s.DescendantTokens().Count(t => t.IsKind(SyntaxKind.IdentifierToken) && t.ValueText == name));
+    }
+}
