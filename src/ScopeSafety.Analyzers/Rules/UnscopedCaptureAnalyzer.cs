@@ -1,0 +1,557 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+using ScopeSafety.Analyzers.Flow;
+using ScopeSafety.Analyzers.Spawns;
+
+namespace ScopeSafety.Analyzers
+{
+    /// <summary>
+    /// SCOPE001–SCOPE004: stack state captured by unscoped work (Task.Run, new Thread, ThreadPool, Timer,
+    /// ContinueWith and user APIs marked or configured as unscoped) that may still run when that state is
+    /// released, changed or disposed.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class UnscopedCaptureAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>The key of Diagnostic.Properties holding the spawn API's display name, e.g. "Task.Run".</summary>
+        public const string ApiProperty = "Api";
+
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+            Descriptors.StackPointerCapturedByUnscopedWork,
+            Descriptors.LocalSharedMutablyWithUnscopedWork,
+            Descriptors.DisposedWhileUnscopedWorkMayRun,
+            Descriptors.UnscopedWorkNotJoined);
+
+        /// <inheritdoc />
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(OnCompilationStart);
+        }
+
+        private static void OnCompilationStart(CompilationStartAnalysisContext start)
+        {
+            var symbols = KnownSymbols.Create(start.Compilation);
+            if (!symbols.HasAnyThreadApi)
+            {
+                return;
+            }
+
+            var classifier = new SpawnClassifier(symbols);
+            var options = new SpawnOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
+            start.RegisterOperationBlockStartAction(block =>
+            {
+                var candidates = new List<(SpawnSite Site, DelegateCaptures Captures)>();
+                block.RegisterOperationAction(
+                    operationContext =>
+                    {
+                        var operation = operationContext.Operation;
+                        var sites = classifier.Classify(operation, options.Get(operation.Syntax.SyntaxTree));
+                        foreach (var site in sites)
+                        {
+                            if (site.Kind != SpawnKind.Unscoped)
+                            {
+                                continue;
+                            }
+
+                            var captures = DelegateCaptures.Analyze(site.Delegate, Root(operation), symbols);
+                            if (!captures.IsStatic && !captures.Accesses.IsEmpty)
+                            {
+                                lock (candidates)
+                                {
+                                    candidates.Add((site, captures));
+                                }
+                            }
+                        }
+                    },
+                    OperationKind.Invocation,
+                    OperationKind.ObjectCreation);
+
+                block.RegisterOperationBlockEndAction(end =>
+                {
+                    List<(SpawnSite, DelegateCaptures)> found;
+                    lock (candidates)
+                    {
+                        found = candidates.ToList();
+                    }
+
+                    if (found.Count == 0)
+                    {
+                        return;
+                    }
+
+                    var analysis = new BlockAnalysis(end, symbols);
+                    foreach (var (site, captures) in found)
+                    {
+                        analysis.Analyze(site, captures);
+                    }
+                });
+            });
+        }
+
+        private static IOperation Root(IOperation operation)
+        {
+            while (operation.Parent != null)
+            {
+                operation = operation.Parent;
+            }
+
+            return operation;
+        }
+
+        /// <summary>The control-flow work for the spawns of one operation block; graphs are shared between its spawns.</summary>
+        private sealed class BlockAnalysis
+        {
+            private readonly OperationBlockAnalysisContext _context;
+            private readonly KnownSymbols _symbols;
+            private readonly Dictionary<ControlFlowGraph, FlowIndex> _indexes = new Dictionary<ControlFlowGraph, FlowIndex>();
+            private readonly Dictionary<IOperation, PointerOrigins> _pointers = new Dictionary<IOperation, PointerOrigins>();
+
+            public BlockAnalysis(OperationBlockAnalysisContext context, KnownSymbols symbols)
+            {
+                _context = context;
+                _symbols = symbols;
+            }
+
+            public void Analyze(SpawnSite site, DelegateCaptures captures)
+            {
+                var root = Root(site.Operation);
+                if (!_context.OperationBlocks.Contains(root) || site.Operation.Syntax == null)
+                {
+                    return;
+                }
+
+                var (scope, graph) = EnclosingFunction(site.Operation, root);
+                if (graph == null)
+                {
+                    return;
+                }
+
+                if (!_indexes.TryGetValue(graph, out var flow))
+                {
+                    flow = new FlowIndex(graph);
+                    _indexes.Add(graph, flow);
+                }
+
+                var spawnSyntax = site.Operation.Syntax;
+                var spawnPoint = flow.PointOf(spawnSyntax, spawnSyntax.Span.End);
+                if (spawnPoint == null)
+                {
+                    return;
+                }
+
+                var handle = HandleTracker.Track(site, scope, _symbols);
+                var starts = new List<FlowPoint>();
+                if (site.Handle == HandleKind.Thread)
+                {
+                    foreach (var call in handle.Starts)
+                    {
+                        var point = flow.PointOf(call.Syntax, call.Syntax.Span.End);
+                        if (point != null)
+                        {
+                            starts.Add(point.Value);
+                        }
+                    }
+                }
+
+                if (starts.Count == 0)
+                {
+                    starts.Add(spawnPoint.Value);
+                }
+
+                var joins = new List<FlowPoint>();
+                foreach (var join in handle.Joins)
+                {
+                    var point = flow.PointOf(join.Syntax, join.Syntax.Span.End);
+                    if (point != null)
+                    {
+                        joins.Add(point.Value);
+                    }
+                }
+
+                var work = new Work(site, captures, flow, scope, starts, joins, handle.Escapes);
+                foreach (var variable in captures.Variables)
+                {
+                    AnalyzeVariable(work, variable);
+                }
+            }
+
+            private void AnalyzeVariable(Work work, ISymbol variable)
+            {
+                var inDelegate = work.Captures.Accesses.Where(a => SymbolEqualityComparer.Default.Equals(a.Variable, variable)).ToList();
+                var primary = inDelegate[0].Operation.Syntax.GetLocation();
+                var reported = false;
+
+                reported |= CheckPointer(work, variable, primary);
+                reported |= CheckDisposal(work, variable, primary);
+                reported |= CheckSharing(work, variable, inDelegate, primary);
+
+                if (!reported && !work.Escapes && work.FirstReached(new[] { (work.Exit, 0) }, (0, work.Flow.ExitBlock)) != null)
+                {
+                    Report(Descriptors.UnscopedWorkNotJoined, work, primary, null, variable.Name, work.Site.Api);
+                }
+            }
+
+            private bool CheckPointer(Work work, ISymbol variable, Location primary)
+            {
+                if (!_pointers.TryGetValue(work.Scope, out var origins))
+                {
+                    origins = PointerOrigins.Compute(work.Scope, _symbols);
+                    _pointers.Add(work.Scope, origins);
+                }
+
+                if (!origins.TryGet(variable, out var pinnedBy))
+                {
+                    return false;
+                }
+
+                var targets = new List<(FlowPoint, int)> { (work.Exit, 0) };
+                if (pinnedBy != null)
+                {
+                    // The pinned region ends when control reaches any operation outside the fixed statement.
+                    foreach (var (operation, block, index) in work.Flow.Operations())
+                    {
+                        if (operation.Parent == null && operation.Syntax != null && !pinnedBy.Span.Contains(operation.Syntax.Span))
+                        {
+                            targets.Add((new FlowPoint(block, index, operation.Syntax.SpanStart), 0));
+                        }
+                    }
+                }
+
+                if (work.FirstReached(targets, (0, work.Flow.ExitBlock)) == null)
+                {
+                    return false;
+                }
+
+                var regionEnd = pinnedBy == null ? null : EndOf(pinnedBy);
+                var memory = pinnedBy == null ? "stack memory" : "memory pinned by 'fixed'";
+                Report(Descriptors.StackPointerCapturedByUnscopedWork, work, primary, regionEnd, variable.Name, work.Site.Api, memory);
+                return true;
+            }
+
+            private bool CheckDisposal(Work work, ISymbol variable, Location primary)
+            {
+                if (!(variable is ILocalSymbol local) || !_symbols.IsDisposable(local.Type))
+                {
+                    return false;
+                }
+
+                var disposals = new List<IOperation>();
+                var targets = new List<(FlowPoint, int)>();
+                foreach (var (operation, block, index) in work.Flow.Operations())
+                {
+                    if (operation is IInvocationOperation { TargetMethod: { Name: "Dispose" or "DisposeAsync", Parameters: { Length: 0 } } } call &&
+                        call.Instance != null &&
+                        work.Flow.Resolve(call.Instance) is ILocalReferenceOperation reference &&
+                        SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                    {
+                        targets.Add((new FlowPoint(block, index, call.Syntax.Span.End), disposals.Count));
+                        disposals.Add(call);
+                    }
+                }
+
+                var reached = work.FirstReached(targets, (0, work.Flow.ExitBlock));
+                if (reached == null)
+                {
+                    return false;
+                }
+
+                Report(Descriptors.DisposedWhileUnscopedWorkMayRun, work, primary, DisposalLocation(disposals[reached.Value]), variable.Name, work.Site.Api);
+                return true;
+            }
+
+            private bool CheckSharing(Work work, ISymbol variable, List<VariableAccess> inDelegate, Location primary)
+            {
+                var enclosing = EnclosingAccesses(work, variable);
+                var region = work.Flow.RegionOf(variable);
+                var targets = new List<(FlowPoint, int)>();
+                for (var i = 0; i < enclosing.Count; i++)
+                {
+                    var point = work.Flow.PointOf(enclosing[i].Operation.Syntax, PositionOf(enclosing[i]));
+                    if (point != null)
+                    {
+                        targets.Add((point.Value, i));
+                    }
+                }
+
+                var concurrent = work.AllReached(targets, region).Distinct().OrderBy(i => i).Select(i => enclosing[i]).ToList();
+                var api = "work started with " + work.Site.Api;
+                var writes = inDelegate.Where(a => a.IsWrite).ToList();
+
+                // (a) the work writes while the method may still read or write.
+                foreach (var access in concurrent)
+                {
+                    if (writes.Any(w => VariableAccess.Conflict(w, access)))
+                    {
+                        Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, access.Operation.Syntax.GetLocation(), variable.Name, api, "the method", access.IsWrite ? "write" : "read");
+                        return true;
+                    }
+                }
+
+                // (a') two runs of the same work overlap: a periodic timer, or a spawn repeated by a loop.
+                if (writes.Count > 0 && writes.Any(w => inDelegate.Any(a => VariableAccess.Conflict(w, a))) &&
+                    (work.Site.MayOverlapItself || work.AllReached(work.Starts.Select(s => (s, 0)), region).Count > 0))
+                {
+                    Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, null, variable.Name, api, "another run of the same work", "access");
+                    return true;
+                }
+
+                // (b) the method writes while the work may still read.
+                foreach (var access in concurrent)
+                {
+                    if (access.IsWrite && inDelegate.Any(a => VariableAccess.Conflict(access, a)))
+                    {
+                        Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, access.Operation.Syntax.GetLocation(), variable.Name, "the method", api, "read");
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            /// <summary>Accesses of <paramref name="variable"/> by the function outside the spawned delegate, calls of local functions included.</summary>
+            private List<VariableAccess> EnclosingAccesses(Work work, ISymbol variable)
+            {
+                var exclude = ExcludedSpan(work);
+                var result = new List<VariableAccess>();
+                foreach (var operation in work.Scope.DescendantsAndSelf())
+                {
+                    if (operation.Syntax == null || exclude.Contains(operation.Syntax.Span) || InsideLocalFunction(operation, work.Scope))
+                    {
+                        continue;
+                    }
+
+                    ISymbol? referenced = operation switch
+                    {
+                        ILocalReferenceOperation local => local.Local,
+                        IParameterReferenceOperation parameter => parameter.Parameter,
+                        _ => null,
+                    };
+
+                    if (referenced != null)
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(referenced, variable))
+                        {
+                            var (read, write) = AccessCollector.Kind(operation);
+                            result.Add(new VariableAccess(variable, operation, read, write, IsSynchronised(operation)));
+                        }
+
+                        continue;
+                    }
+
+                    var called = operation switch
+                    {
+                        IInvocationOperation invocation => invocation.TargetMethod,
+                        IMethodReferenceOperation reference => reference.Method,
+                        _ => null,
+                    };
+
+                    if (called is { MethodKind: MethodKind.LocalFunction })
+                    {
+                        var collector = new AccessCollector(Root(work.Scope), _symbols);
+                        var function = collector.FindLocalFunction(called);
+                        if (function?.Body != null)
+                        {
+                            var nested = ImmutableArray.CreateBuilder<VariableAccess>();
+                            collector.Collect(function.Body, function.Symbol, nested, operation, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { called.OriginalDefinition });
+                            result.AddRange(nested.Where(a => SymbolEqualityComparer.Default.Equals(a.Variable, variable)));
+                        }
+                    }
+                }
+
+                return result;
+            }
+
+            private bool IsSynchronised(IOperation reference) =>
+                (reference.Parent is IArgumentOperation { Parent: IInvocationOperation call } &&
+                 (KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Interlocked) || KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Volatile))) ||
+                AccessCollector.IsInsideLock(reference, null);
+
+            private static TextSpan ExcludedSpan(Work work)
+            {
+                var argument = work.Captures.DelegateOperation.Syntax;
+                return work.Captures.Body != null && work.Captures.Body.Span.OverlapsWith(argument.Span) ? work.Captures.Body.Span : argument.Span;
+            }
+
+            private static bool InsideLocalFunction(IOperation operation, IOperation scope)
+            {
+                for (var parent = operation.Parent; parent != null && parent != scope; parent = parent.Parent)
+                {
+                    if (parent is ILocalFunctionOperation)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            /// <summary>A write takes effect when its assignment ends ("x = x + 1" reads first); a read where it is.</summary>
+            private static int PositionOf(VariableAccess access)
+            {
+                var syntax = access.Operation.Syntax;
+                if (access.IsWrite && access.Operation.Parent?.Syntax is { } parent && parent.Span.Contains(syntax.Span))
+                {
+                    return parent.Span.End;
+                }
+
+                return syntax.SpanStart;
+            }
+
+            private (IOperation Scope, ControlFlowGraph? Graph) EnclosingFunction(IOperation spawn, IOperation root)
+            {
+                var chain = new List<IOperation>();
+                for (var parent = spawn.Parent; parent != null; parent = parent.Parent)
+                {
+                    if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
+                    {
+                        chain.Add(parent);
+                    }
+                }
+
+                chain.Reverse();
+                ControlFlowGraph? graph = _context.GetControlFlowGraph(root);
+                IOperation scope = root;
+                foreach (var function in chain)
+                {
+                    if (graph == null)
+                    {
+                        break;
+                    }
+
+                    if (function is ILocalFunctionOperation local)
+                    {
+                        graph = graph.GetLocalFunctionControlFlowGraphInScope(local.Symbol);
+                        scope = (IOperation?)local.Body ?? local;
+                    }
+                    else if (function is IAnonymousFunctionOperation lambda)
+                    {
+                        var flowLambda = FindFlowLambda(graph, lambda.Symbol);
+                        graph = flowLambda == null ? null : graph.GetAnonymousFunctionControlFlowGraphInScope(flowLambda);
+                        scope = lambda.Body;
+                    }
+                }
+
+                return (scope, graph);
+            }
+
+            private static IFlowAnonymousFunctionOperation? FindFlowLambda(ControlFlowGraph graph, IMethodSymbol symbol)
+            {
+                foreach (var block in graph.Blocks)
+                {
+                    var operations = block.BranchValue == null ? block.Operations : block.Operations.Add(block.BranchValue);
+                    foreach (var operation in operations)
+                    {
+                        foreach (var descendant in operation.DescendantsAndSelf())
+                        {
+                            if (descendant is IFlowAnonymousFunctionOperation flow && SymbolEqualityComparer.Default.Equals(flow.Symbol, symbol))
+                            {
+                                return flow;
+                            }
+                        }
+                    }
+                }
+
+                return null;
+            }
+
+            private static Location EndOf(FixedStatementSyntax statement) =>
+                statement.Statement is BlockSyntax block ? block.CloseBraceToken.GetLocation() : statement.Statement.GetLocation();
+
+            private static Location DisposalLocation(IOperation disposal)
+            {
+                // An implicit Dispose of a using is located at the end of its block or body.
+                var syntax = disposal.Syntax;
+                if (disposal.IsImplicit)
+                {
+                    switch (syntax)
+                    {
+                        case UsingStatementSyntax statement:
+                            return statement.Statement is BlockSyntax body ? body.CloseBraceToken.GetLocation() : statement.Statement.GetLocation();
+                        case LocalDeclarationStatementSyntax { Parent: BlockSyntax enclosing }:
+                            return enclosing.CloseBraceToken.GetLocation();
+                    }
+                }
+
+                return syntax.GetLocation();
+            }
+
+            private void Report(DiagnosticDescriptor descriptor, Work work, Location primary, Location? conflict, params object[] arguments)
+            {
+                var additional = conflict == null
+                    ? new[] { work.Site.Operation.Syntax.GetLocation() }
+                    : new[] { work.Site.Operation.Syntax.GetLocation(), conflict };
+                var properties = ImmutableDictionary<string, string?>.Empty.Add(ApiProperty, work.Site.Api);
+                _context.ReportDiagnostic(Diagnostic.Create(descriptor, primary, additional, properties, arguments));
+            }
+        }
+
+        /// <summary>One spawn under analysis: where the work starts, what joins it, and the graph it lives in.</summary>
+        private sealed class Work
+        {
+            public Work(SpawnSite site, DelegateCaptures captures, FlowIndex flow, IOperation scope, List<FlowPoint> starts, List<FlowPoint> joins, bool escapes)
+            {
+                Site = site;
+                Captures = captures;
+                Flow = flow;
+                Scope = scope;
+                Starts = starts;
+                Joins = joins;
+                Escapes = escapes;
+                Exit = new FlowPoint(flow.ExitBlock, 0, 0);
+            }
+
+            public SpawnSite Site { get; }
+
+            public DelegateCaptures Captures { get; }
+
+            public FlowIndex Flow { get; }
+
+            public IOperation Scope { get; }
+
+            public List<FlowPoint> Starts { get; }
+
+            public List<FlowPoint> Joins { get; }
+
+            public bool Escapes { get; }
+
+            public FlowPoint Exit { get; }
+
+            public int? FirstReached(IEnumerable<(FlowPoint, int)> targets, (int First, int Last) region)
+            {
+                var reachability = new Reachability(Flow, Joins, targets, region.First, region.Last);
+                foreach (var start in Starts)
+                {
+                    var reached = reachability.FirstReached(start);
+                    if (reached != null)
+                    {
+                        return reached;
+                    }
+                }
+
+                return null;
+            }
+
+            public List<int> AllReached(IEnumerable<(FlowPoint, int)> targets, (int First, int Last) region)
+            {
+                var reachability = new Reachability(Flow, Joins, targets, region.First, region.Last);
+                var result = new List<int>();
+                foreach (var start in Starts)
+                {
+                    result.AddRange(reachability.Reached(start));
+                }
+
+                return result;
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ScopeSafety.Analyzers.Spawns
+{
+    /// <summary>
+    /// Recognises delegates handed to APIs that run them on another thread, by symbol. The one place every rule
+    /// asks "is this a spawn, and which kind?".
+    /// </summary>
+    internal sealed class SpawnClassifier
+    {
+        private readonly KnownSymbols _symbols;
+
+        public SpawnClassifier(KnownSymbols symbols) => _symbols = symbols;
+
+        public KnownSymbols Symbols => _symbols;
+
+        /// <summary>The spawn sites of an invocation or object creation; empty when it hands no delegate to a spawn API.</summary>
+        public ImmutableArray<SpawnSite> Classify(IOperation operation, SpawnOptions options)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation when invocation.TargetMethod != null:
+                    return Classify(operation, invocation.TargetMethod, invocation.Instance, invocation.Arguments, options);
+                case IObjectCreationOperation creation when creation.Constructor != null:
+                    return Classify(operation, creation.Constructor, null, creation.Arguments, options);
+                default:
+                    return ImmutableArray<SpawnSite>.Empty;
+            }
+        }
+
+        private ImmutableArray<SpawnSite> Classify(IOperation operation, IMethodSymbol method, IOperation? instance, ImmutableArray<IArgumentOperation> arguments, SpawnOptions options)
+        {
+            var type = method.ContainingType;
+            var name = method.Name;
+            SpawnKind kind;
+            string api;
+            var handle = HandleKind.None;
+            var overlaps = false;
+
+            if (KnownSymbols.Is(type, _symbols.Task) && method.IsStatic && name == "Run")
+            {
+                (kind, api, handle) = (SpawnKind.Unscoped, "Task.Run", HandleKind.Task);
+            }
+            else if ((KnownSymbols.Is(type, _symbols.TaskFactory) || KnownSymbols.Is(type, _symbols.TaskFactoryOfT)) && name == "StartNew")
+            {
+                api = IsTaskFactoryProperty(instance) ? "Task.Factory.StartNew" : "TaskFactory.StartNew";
+                (kind, handle) = (SpawnKind.Unscoped, HandleKind.Task);
+            }
+            else if ((KnownSymbols.Is(type, _symbols.Task) || KnownSymbols.Is(type, _symbols.TaskOfT)) && !method.IsStatic && name == "ContinueWith")
+            {
+                (kind, api, handle) = (SpawnKind.Unscoped, "Task.ContinueWith", HandleKind.Task);
+            }
+            else if (KnownSymbols.Is(type, _symbols.ThreadPool) && (name == "QueueUserWorkItem" || name == "UnsafeQueueUserWorkItem"))
+            {
+                (kind, api) = (SpawnKind.Unscoped, "ThreadPool." + name);
+            }
+            else if (KnownSymbols.Is(type, _symbols.Thread) && method.MethodKind == MethodKind.Constructor)
+            {
+                (kind, api, handle) = (SpawnKind.Unscoped, "new Thread", HandleKind.Thread);
+            }
+            else if (KnownSymbols.Is(type, _symbols.Timer) && method.MethodKind == MethodKind.Constructor)
+            {
+                (kind, api, overlaps) = (SpawnKind.Unscoped, "new Timer", true);
+            }
+            else if (KnownSymbols.Is(type, _symbols.Parallel) && (name == "For" || name == "ForEach" || name == "Invoke"))
+            {
+                (kind, api) = (SpawnKind.Structured, "Parallel." + name);
+            }
+            else if (KnownSymbols.Is(type, _symbols.ParallelEnumerable) && name == "ForAll")
+            {
+                (kind, api) = (SpawnKind.Structured, "ForAll");
+            }
+            else if (KnownSymbols.Is(type, _symbols.Scope) && (name == "Spawn" || name == "SpawnAsync" || name == "Join"))
+            {
+                (kind, api) = (SpawnKind.Structured, "Scope." + name);
+            }
+            else if (KnownSymbols.Is(type, _symbols.Scope) && (name == "Run" || name == "RunAsync"))
+            {
+                (kind, api) = (SpawnKind.ScopeBody, "Scope." + name);
+            }
+            else
+            {
+                return ClassifyUserApi(operation, method, arguments, options);
+            }
+
+            return Sites(operation, arguments, kind, api, handle, overlaps, onlyParameter: null);
+        }
+
+        private ImmutableArray<SpawnSite> ClassifyUserApi(IOperation operation, IMethodSymbol method, ImmutableArray<IArgumentOperation> arguments, SpawnOptions options)
+        {
+            var api = UserApiName(method);
+            var handle = HandleOf(method);
+            var listed = options.Classify(method);
+            if (listed.HasValue)
+            {
+                return Sites(operation, arguments, listed.Value ? SpawnKind.Unscoped : SpawnKind.Structured, api, handle, overlaps: false, onlyParameter: null);
+            }
+
+            if (_symbols.UnscopedWorkAttribute == null && _symbols.StructuredWorkAttribute == null)
+            {
+                return ImmutableArray<SpawnSite>.Empty;
+            }
+
+            var builder = ImmutableArray.CreateBuilder<SpawnSite>();
+            foreach (var argument in arguments)
+            {
+                var parameter = argument.Parameter;
+                if (parameter == null)
+                {
+                    continue;
+                }
+
+                var marked = MarkedKind(parameter);
+                if (marked.HasValue)
+                {
+                    builder.AddRange(Sites(operation, ImmutableArray.Create(argument), marked.Value, api, handle, overlaps: false, onlyParameter: parameter));
+                }
+            }
+
+            return builder.ToImmutable();
+        }
+
+        private SpawnKind? MarkedKind(IParameterSymbol parameter)
+        {
+            var definition = parameter.OriginalDefinition;
+            if (definition.ContainingSymbol is IMethodSymbol { ReducedFrom: { } reducedFrom } && definition.Ordinal + 1 < reducedFrom.Parameters.Length)
+            {
+                definition = reducedFrom.Parameters[definition.Ordinal + 1];
+            }
+
+            foreach (var attribute in definition.GetAttributes())
+            {
+                if (KnownSymbols.Is(attribute.AttributeClass, _symbols.UnscopedWorkAttribute))
+                {
+                    return SpawnKind.Unscoped;
+                }
+
+                if (KnownSymbols.Is(attribute.AttributeClass, _symbols.StructuredWorkAttribute))
+                {
+                    return SpawnKind.Structured;
+                }
+            }
+
+            return null;
+        }
+
+        private static ImmutableArray<SpawnSite> Sites(IOperation operation, ImmutableArray<IArgumentOperation> arguments, SpawnKind kind, string api, HandleKind handle, bool overlaps, IParameterSymbol? onlyParameter)
+        {
+            var builder = ImmutableArray.CreateBuilder<SpawnSite>();
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter?.Type.TypeKind != TypeKind.Delegate || (onlyParameter != null && !SymbolEqualityComparer.Default.Equals(argument.Parameter, onlyParameter)))
+                {
+                    continue;
+                }
+
+                var value = Unwrap(argument.Value);
+                if (value is IDelegateCreationOperation)
+                {
+                    builder.Add(new SpawnSite(kind, api, operation, value, handle, overlaps));
+                }
+            }
+
+            return builder.ToImmutable();
+        }
+
+        private HandleKind HandleOf(IMethodSymbol method)
+        {
+            var returned = method.MethodKind == MethodKind.Constructor ? method.ContainingType : method.ReturnType;
+            return _symbols.IsTask(returned) ? HandleKind.Task : _symbols.IsThread(returned) ? HandleKind.Thread : HandleKind.None;
+        }
+
+        private static string UserApiName(IMethodSymbol method) =>
+            method.MethodKind == MethodKind.Constructor ? "new " + method.ContainingType.Name : method.ContainingType.Name + "." + method.Name;
+
+        private bool IsTaskFactoryProperty(IOperation? instance) =>
+            instance is IPropertyReferenceOperation { Property: { Name: "Factory", IsStatic: true } property } &&
+            (KnownSymbols.Is(property.ContainingType, _symbols.Task) || KnownSymbols.Is(property.ContainingType, _symbols.TaskOfT));
+
+        /// <summary>Removes conversions and parentheses around a value.</summary>
+        public static IOperation Unwrap(IOperation operation)
+        {
+            while (true)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion:
+                        operation = conversion.Operand;
+                        break;
+                    case IParenthesizedOperation parenthesized:
+                        operation = parenthesized.Operand;
+                        break;
+                    default:
+                        return operation;
+                }
+            }
+        }
+    }
+}

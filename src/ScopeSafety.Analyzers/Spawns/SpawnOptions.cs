@@ -1,0 +1,138 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ScopeSafety.Analyzers.Spawns
+{
+    /// <summary>
+    /// The user's extra spawn APIs from .editorconfig: <c>scopesafety.unscoped_methods</c> and
+    /// <c>scopesafety.structured_methods</c>, each a list of documentation comment ids separated by ',' or '|'.
+    /// An id without a parameter list (<c>M:MyLib.Pool.Enqueue</c>) matches every overload.
+    /// </summary>
+    internal sealed class SpawnOptions
+    {
+        public const string UnscopedMethodsKey = "scopesafety.unscoped_methods";
+        public const string StructuredMethodsKey = "scopesafety.structured_methods";
+
+        public static readonly SpawnOptions Empty = new SpawnOptions(ImmutableHashSet<string>.Empty, ImmutableHashSet<string>.Empty);
+
+        private readonly ImmutableHashSet<string> _unscoped;
+        private readonly ImmutableHashSet<string> _structured;
+
+        private SpawnOptions(ImmutableHashSet<string> unscoped, ImmutableHashSet<string> structured)
+        {
+            _unscoped = unscoped;
+            _structured = structured;
+        }
+
+        public bool IsEmpty => _unscoped.IsEmpty && _structured.IsEmpty;
+
+        /// <summary>Null when the method is not listed; otherwise whether it is listed as unscoped.</summary>
+        public bool? Classify(IMethodSymbol method)
+        {
+            if (IsEmpty)
+            {
+                return null;
+            }
+
+            var id = method.OriginalDefinition.GetDocumentationCommentId();
+            if (id == null)
+            {
+                return null;
+            }
+
+            var withoutParameters = StripParameters(id);
+            if (_unscoped.Contains(id) || _unscoped.Contains(withoutParameters))
+            {
+                return true;
+            }
+
+            if (_structured.Contains(id) || _structured.Contains(withoutParameters))
+            {
+                return false;
+            }
+
+            return null;
+        }
+
+        /// <summary>Splits a list of ids on ',' and '|' outside parentheses and brackets (parameter lists contain commas).</summary>
+        public static ImmutableHashSet<string> ParseList(string? value)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return ImmutableHashSet<string>.Empty;
+            }
+
+            var result = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+            var depth = 0;
+            var start = 0;
+            for (var i = 0; i <= value!.Length; i++)
+            {
+                var c = i < value.Length ? value[i] : ',';
+                if (c == '(' || c == '[' || c == '{')
+                {
+                    depth++;
+                }
+                else if (c == ')' || c == ']' || c == '}')
+                {
+                    depth = Math.Max(0, depth - 1);
+                }
+                else if ((c == ',' || c == '|') && (depth == 0 || i == value.Length))
+                {
+                    var item = value.Substring(start, i - start).Trim();
+                    if (item.Length > 0)
+                    {
+                        result.Add(StripPrefixlessMethod(item));
+                    }
+
+                    start = i + 1;
+                    depth = 0;
+                }
+            }
+
+            return result.ToImmutable();
+        }
+
+        /// <summary>The id with its parameter list and generic arity removed: every overload's common prefix.</summary>
+        public static string StripParameters(string id)
+        {
+            var paren = id.IndexOf('(');
+            var withoutParameters = paren < 0 ? id : id.Substring(0, paren);
+            var arity = withoutParameters.IndexOf("``", StringComparison.Ordinal);
+            return arity < 0 ? withoutParameters : withoutParameters.Substring(0, arity);
+        }
+
+        // A bare "MyLib.Pool.Enqueue" is accepted as "M:MyLib.Pool.Enqueue"; users forget the prefix.
+        private static string StripPrefixlessMethod(string item) =>
+            item.Length > 1 && item[1] == ':' ? item : "M:" + item;
+
+        /// <summary>Reads and caches the options per syntax tree; one cache lives per compilation.</summary>
+        internal sealed class Cache
+        {
+            private readonly AnalyzerConfigOptionsProvider _provider;
+            private readonly ConcurrentDictionary<SyntaxTree, SpawnOptions> _byTree = new ConcurrentDictionary<SyntaxTree, SpawnOptions>();
+            private readonly ConcurrentDictionary<(string, string), SpawnOptions> _byText = new ConcurrentDictionary<(string, string), SpawnOptions>();
+
+            public Cache(AnalyzerConfigOptionsProvider provider) => _provider = provider;
+
+            public SpawnOptions Get(SyntaxTree tree) => _byTree.GetOrAdd(tree, Read);
+
+            private SpawnOptions Read(SyntaxTree tree)
+            {
+                var options = _provider.GetOptions(tree);
+                options.TryGetValue(UnscopedMethodsKey, out var unscoped);
+                options.TryGetValue(StructuredMethodsKey, out var structured);
+                if (string.IsNullOrWhiteSpace(unscoped) && string.IsNullOrWhiteSpace(structured))
+                {
+                    return Empty;
+                }
+
+                return _byText.GetOrAdd((unscoped ?? string.Empty, structured ?? string.Empty),
+                    key => new SpawnOptions(ParseList(key.Item1), ParseList(key.Item2)));
+            }
+        }
+    }
+}

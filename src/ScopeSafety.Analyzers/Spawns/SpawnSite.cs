@@ -1,0 +1,60 @@
+using Microsoft.CodeAnalysis;
+
+namespace ScopeSafety.Analyzers.Spawns
+{
+    /// <summary>How the work handed to an API runs relative to the caller.</summary>
+    internal enum SpawnKind
+    {
+        /// <summary>Runs on another thread and may outlive the caller (Task.Run, new Thread, ThreadPool, Timer, ContinueWith).</summary>
+        Unscoped,
+
+        /// <summary>Runs concurrently but is joined before the call returns (Scope.Spawn, Parallel.*, ForAll).</summary>
+        Structured,
+
+        /// <summary>The body of Scope.Run/RunAsync: runs on the caller's thread, the scope joins what it spawns.</summary>
+        ScopeBody,
+    }
+
+    /// <summary>What the spawn API gives back to wait for the work.</summary>
+    internal enum HandleKind
+    {
+        /// <summary>Nothing can wait for the work (ThreadPool, Timer, an API returning void).</summary>
+        None,
+
+        /// <summary>A Task: joined by Wait, Result, GetAwaiter().GetResult(), await, Task.WaitAll/WhenAll.</summary>
+        Task,
+
+        /// <summary>A Thread: the work starts at Start and is joined by Join.</summary>
+        Thread,
+    }
+
+    /// <summary>One delegate handed to a spawn API.</summary>
+    internal sealed class SpawnSite
+    {
+        public SpawnSite(SpawnKind kind, string api, IOperation operation, IOperation delegateValue, HandleKind handle, bool mayOverlapItself)
+        {
+            Kind = kind;
+            Api = api;
+            Operation = operation;
+            Delegate = delegateValue;
+            Handle = handle;
+            MayOverlapItself = mayOverlapItself;
+        }
+
+        public SpawnKind Kind { get; }
+
+        /// <summary>The API's display name used in messages and in Diagnostic.Properties["Api"], e.g. "Task.Run".</summary>
+        public string Api { get; }
+
+        /// <summary>The whole spawn expression: the invocation or object creation.</summary>
+        public IOperation Operation { get; }
+
+        /// <summary>The delegate argument's value, conversions removed.</summary>
+        public IOperation Delegate { get; }
+
+        public HandleKind Handle { get; }
+
+        /// <summary>True when one run of the work may overlap another run of the same work (a periodic Timer callback).</summary>
+        public bool MayOverlapItself { get; }
+    }
+}
