@@ -258,6 +258,15 @@ public class HarnessTests
     }.RunAsync();
 
     [Fact]
+    public Task Fix_All_fixes_every_diagnostic_of_a_document_in_one_round() => new VerifyFix.Test
+    {
+        TestCode = TwoCalls(),
+        FixedCode = TwoCallsFixed(),
+        NumberOfIncrementalIterations = 2,
+        NumberOfFixAllIterations = 1,
+    }.RunAsync();
+
+    [Fact]
     public async Task Fix_All_results_are_compared_per_scope()
     {
         // The second project is fixed only by the solution scope, so a Fix All expectation that leaves it alone must fail there.

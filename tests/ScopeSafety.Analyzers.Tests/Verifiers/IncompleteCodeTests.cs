@@ -73,4 +73,22 @@ public class IncompleteCodeTests(ITestOutputHelper output)
         Assert.Contains("---\nclass C { void M(bool b) { if\n---", failure.Message.ReplaceLineEndings("\n"));
         Assert.Contains("if without else", failure.Message);
     }
+
+    [Fact]
+    public void The_corpus_of_a_test_class_holds_its_sources_from_constants_async_methods_and_helpers()
+    {
+        var sources = ((IEnumerable<object[]>)TestSourceCorpus.Of(typeof(HarnessTests))).Select(row => (string)row[0]).ToList();
+
+        Assert.Contains(sources, s => s.Contains("void M() => Console.WriteLine(\"hi\");", StringComparison.Ordinal));   // a const
+        Assert.Contains(sources, s => s.Contains("void M() => [|Console.Write(\"hi\")|];", StringComparison.Ordinal));   // inside an async test
+        Assert.Contains(sources, s => s.Contains("int M() => {|CS0103:missing|};", StringComparison.Ordinal));             // an expression-bodied test
+        Assert.DoesNotContain(sources, s => s.Contains("Expected but not reported", StringComparison.Ordinal));          // not code
+        Assert.Equal(sources.Count, sources.Distinct().Count());
+    }
+
+    public static TheoryData<string> HarnessSources => TestSourceCorpus.Of(typeof(HarnessTests));
+
+    [Theory, MemberData(nameof(HarnessSources))]
+    public Task Every_prefix_of_every_harness_test_source_is_survived(string source) =>
+        IncompleteCode.VerifyNoAnalyzerExceptionsAsync<WriteLineAnalyzer>(source);
 }
