@@ -141,8 +141,12 @@ internal sealed class Fixer(CodeFixProvider provider, ImmutableArray<DiagnosticA
         var actions = new List<CodeAction>();
         var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
         await provider.RegisterCodeFixesAsync(context).ConfigureAwait(false);
-        return actions;
+        return Flatten(actions).ToList();
     }
+
+    // A group (e.g. "Fix in …" with choices) applies nothing itself; the choices are the real actions.
+    private static IEnumerable<CodeAction> Flatten(IEnumerable<CodeAction> actions) =>
+        actions.SelectMany(a => a.NestedActions.IsDefaultOrEmpty ? [a] : Flatten(a.NestedActions));
 
     private static async Task<Solution> ApplyAsync(Solution solution, CodeAction action, string what)
     {

@@ -43,7 +43,7 @@ public abstract class CodeFixTest : AnalyzerTest
     /// <summary>Apply only the code action with this equivalence key.</summary>
     public string? CodeActionEquivalenceKey { get; set; }
 
-    /// <summary>Apply the code action at this index of those offered for a diagnostic (0 by default).</summary>
+    /// <summary>Apply the code action at this index of those offered for a diagnostic (0 by default); nested actions are flattened in order.</summary>
     public int? CodeActionIndex { get; set; }
 
     /// <summary>When set, the exact number of single fixes applied; otherwise fixing stops when nothing fixable is left (bounded).</summary>

@@ -105,8 +105,8 @@ internal sealed class WriteLineToWriteFixer : CodeFixProvider
             CodeAction.Create("Use Console.Write", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(invocation, Rewrite(invocation)))), Key),
             context.Diagnostics);
         context.RegisterCodeFix(
-            CodeAction.Create("Delete the call", _ => Task.FromResult(context.Document.WithSyntaxRoot(
-                root.ReplaceNode(invocation, SyntaxFactory.ParseExpression("0").WithTriviaFrom(invocation)))), "TEST001_Delete"),
+            CodeAction.Create("Discard the call", _ => Task.FromResult(context.Document.WithSyntaxRoot(
+                root.ReplaceNode(invocation, SyntaxFactory.ParseExpression("_ = 0").WithTriviaFrom(invocation)))), "TEST001_Discard"),
             context.Diagnostics);
     }
 

@@ -287,10 +287,30 @@ public class HarnessTests
     public Task The_action_is_chosen_by_equivalence_key() => new VerifyFix.Test
     {
         TestCode = OneCall.Replace("Console.WriteLine(\"hi\")", "[|Console.WriteLine(\"hi\")|]", StringComparison.Ordinal),
-        FixedCode = OneCall.Replace("Console.WriteLine(\"hi\")", "0", StringComparison.Ordinal),
-        CodeActionEquivalenceKey = "TEST001_Delete",
-        CompilerDiagnostics = CompilerDiagnostics.None,
+        FixedCode = OneCall.Replace("Console.WriteLine(\"hi\")", "_ = 0", StringComparison.Ordinal),
+        CodeActionEquivalenceKey = "TEST001_Discard",
     }.RunAsync();
+
+    [Fact]
+    public Task The_action_is_chosen_by_index() => new VerifyFix.Test
+    {
+        TestCode = OneCall.Replace("Console.WriteLine(\"hi\")", "[|Console.WriteLine(\"hi\")|]", StringComparison.Ordinal),
+        FixedCode = OneCall.Replace("Console.WriteLine(\"hi\")", "_ = 0", StringComparison.Ordinal),
+        CodeActionIndex = 1,
+    }.RunAsync();
+
+    [Fact]
+    public async Task An_equivalence_key_nobody_offers_fails()
+    {
+        var failure = await Assert.ThrowsAsync<FailException>(() => new VerifyFix.Test
+        {
+            TestCode = OneCall.Replace("Console.WriteLine(\"hi\")", "[|Console.WriteLine(\"hi\")|]", StringComparison.Ordinal),
+            FixedCode = OneCall.Replace("Console.WriteLine(\"hi\")", "_ = 0", StringComparison.Ordinal),
+            CodeActionEquivalenceKey = "TEST001_NoSuchAction",
+        }.RunAsync());
+
+        Assert.Contains("/0/Test0.cs differs", failure.Message);
+    }
 
     [Fact]
     public async Task A_wrong_fixed_code_fails_with_a_line_diff()
