@@ -324,11 +324,13 @@ namespace ScopeSafety.CodeFixes.RunInScope
             var name = FreeName("task", statement, new[] { statement });
             edits.ReplaceStatement(statement, visited => new StatementSyntax[]
             {
+                // One line, as a person writes it: a plain space after ')' keeps the formatter from breaking the line.
                 SyntaxFactory.ForEachStatement(
                         SyntaxFactory.IdentifierName("var"),
                         SyntaxFactory.Identifier(name),
                         SyntaxFactory.IdentifierName(reference.Identifier.ValueText),
-                        SyntaxFactory.ExpressionStatement(SyntaxHelpers.Join(SyntaxFactory.IdentifierName(name))))
+                        SyntaxFactory.ExpressionStatement(SyntaxHelpers.Join(SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(default, name, default)))))
+                    .WithCloseParenToken(SyntaxFactory.Token(SyntaxKind.CloseParenToken).WithTrailingTrivia(SyntaxFactory.Space))
                     .WithTriviaFrom(visited),
             });
             return true;
@@ -419,7 +421,10 @@ namespace ScopeSafety.CodeFixes.RunInScope
             }
 
             var controlFlow = _model.AnalyzeControlFlow(first, last);
-            if (controlFlow == null || !controlFlow.Succeeded || controlFlow.ExitPoints.Length > 0)
+            // The one jump allowed is a final 'return value;': the scope returns the value and the method returns the scope's.
+            var returnsValue = last is ReturnStatementSyntax { Expression: { } returned } && !(returned is RefExpressionSyntax);
+            if (controlFlow == null || !controlFlow.Succeeded ||
+                controlFlow.ExitPoints.Any(e => !(returnsValue && e == last)))
             {
                 return null;
             }
@@ -460,7 +465,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 escaping.Add(local);
             }
 
-            return escaping;
+            return returnsValue && escaping.Count > 0 ? null : escaping;
         }
 
         private static BlockSyntax? CommonBlock(IReadOnlyList<SyntaxNode> nodes)

@@ -121,7 +121,11 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
             StatementSyntax statement;
             var var = SyntaxFactory.IdentifierName("var");
-            if (escaping.Count == 0)
+            if (escaping.Count == 0 && region.Count > 0 && region[region.Count - 1] is ReturnStatementSyntax)
+            {
+                statement = SyntaxFactory.ReturnStatement(run);
+            }
+            else if (escaping.Count == 0)
             {
                 statement = SyntaxFactory.ExpressionStatement(run);
             }
