@@ -244,11 +244,32 @@ namespace ScopeSafety.Analyzers.Flow
                 return;
             }
 
-            // list.Add(handle)-style calls make the collection a holder.
-            if (invocation.Instance is ILocalReferenceOperation)
+            // list.ToArray(), list.GetRange(...): a collection of the handles is still a holder of them.
+            if (HoldsHandles(invocation.Type))
             {
-                return;
+                Follow(invocation);
             }
+        }
+
+        private bool HoldsHandles(ITypeSymbol? type)
+        {
+            if (type is IArrayTypeSymbol array)
+            {
+                return _symbols.IsTask(array.ElementType) || _symbols.IsThread(array.ElementType);
+            }
+
+            if (type is INamedTypeSymbol named)
+            {
+                foreach (var argument in named.TypeArguments)
+                {
+                    if (_symbols.IsTask(argument) || _symbols.IsThread(argument))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private void OnArgument(IInvocationOperation invocation)
@@ -267,6 +288,14 @@ namespace ScopeSafety.Analyzers.Flow
                         return;
                 }
 
+                return;
+            }
+
+            if (invocation.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } &&
+                invocation.Parent is IObjectOrCollectionInitializerOperation { Parent: IObjectCreationOperation created })
+            {
+                // new List<Task> { Task.Run(...) }: the new collection holds the handle.
+                Follow(created);
                 return;
             }
 

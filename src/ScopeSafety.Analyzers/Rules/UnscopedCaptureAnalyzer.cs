@@ -124,8 +124,14 @@ namespace ScopeSafety.Analyzers
 
             public void Analyze(SpawnSite site, DelegateCaptures captures)
             {
-                var root = Root(site.Operation);
-                if (!_context.OperationBlocks.Contains(root) || site.Operation.Syntax == null)
+                // The block handed to the driver may sit below the tree's root (a method body's block).
+                IOperation? root = site.Operation;
+                while (root != null && !_context.OperationBlocks.Contains(root))
+                {
+                    root = root.Parent;
+                }
+
+                if (root == null || site.Operation.Syntax == null)
                 {
                     return;
                 }
@@ -143,7 +149,9 @@ namespace ScopeSafety.Analyzers
                 }
 
                 var spawnSyntax = site.Operation.Syntax;
-                var spawnPoint = flow.PointOf(spawnSyntax, spawnSyntax.Span.End);
+                // Points inside one statement are ordered by text: a join that encloses the spawn ("await Task.Run(...)")
+                // ends after the spawn starts.
+                var spawnPoint = flow.PointOf(spawnSyntax, spawnSyntax.SpanStart);
                 if (spawnPoint == null)
                 {
                     return;
@@ -155,7 +163,7 @@ namespace ScopeSafety.Analyzers
                 {
                     foreach (var call in handle.Starts)
                     {
-                        var point = flow.PointOf(call.Syntax, call.Syntax.Span.End);
+                        var point = flow.PointOf(call.Syntax, call.Syntax.SpanStart);
                         if (point != null)
                         {
                             starts.Add(point.Value);
@@ -276,6 +284,12 @@ namespace ScopeSafety.Analyzers
                 var targets = new List<(FlowPoint, int)>();
                 for (var i = 0; i < enclosing.Count; i++)
                 {
+                    if (work.Site.Operation.Syntax.Span.Contains(enclosing[i].Operation.Syntax.Span))
+                    {
+                        // Arguments of the spawn call itself (a state argument) are evaluated before the work starts.
+                        continue;
+                    }
+
                     var point = work.Flow.PointOf(enclosing[i].Operation.Syntax, PositionOf(enclosing[i]));
                     if (point != null)
                     {
@@ -469,20 +483,22 @@ namespace ScopeSafety.Analyzers
 
             private static Location DisposalLocation(IOperation disposal)
             {
-                // An implicit Dispose of a using is located at the end of its block or body.
-                var syntax = disposal.Syntax;
+                // The implicit Dispose of a using happens at the end of its body or enclosing block.
                 if (disposal.IsImplicit)
                 {
-                    switch (syntax)
+                    for (var node = disposal.Syntax; node != null && !(node is MemberDeclarationSyntax); node = node.Parent)
                     {
-                        case UsingStatementSyntax statement:
-                            return statement.Statement is BlockSyntax body ? body.CloseBraceToken.GetLocation() : statement.Statement.GetLocation();
-                        case LocalDeclarationStatementSyntax { Parent: BlockSyntax enclosing }:
-                            return enclosing.CloseBraceToken.GetLocation();
+                        switch (node)
+                        {
+                            case UsingStatementSyntax statement:
+                                return statement.Statement is BlockSyntax body ? body.CloseBraceToken.GetLocation() : statement.Statement.GetLocation();
+                            case LocalDeclarationStatementSyntax declaration when declaration.UsingKeyword.Span.Length > 0:
+                                return declaration.Parent is BlockSyntax enclosing ? enclosing.CloseBraceToken.GetLocation() : declaration.GetLocation();
+                        }
                     }
                 }
 
-                return syntax.GetLocation();
+                return disposal.Syntax.GetLocation();
             }
 
             private void Report(DiagnosticDescriptor descriptor, Work work, Location primary, Location? conflict, params object[] arguments)

@@ -1,0 +1,370 @@
+using static ScopeSafety.Analyzers.Tests.Rules.UnscopedCaptureAnalyzerSharingTests;
+using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.UnscopedCaptureAnalyzer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>
+/// SCOPE001 (pointers into stack or pinned memory), SCOPE003 (disposed while the work may run) and
+/// SCOPE004 (capturing work not joined before the method returns).
+/// </summary>
+public class UnscopedCaptureAnalyzerLifetimeTests
+{
+    // ---- SCOPE001 ----
+
+    [Fact]
+    public async Task A_stackalloc_pointer_captured_by_work_that_is_not_joined_is_an_error()
+    {
+        await Verify.VerifyAnalyzerAsync(Unsafe("""
+                int* buffer = stackalloc int[16];
+                {|#1:Task.Run(() => {|#0:buffer|}[0] = 1)|};
+            """),
+            Verify.Diagnostic("SCOPE001").WithLocation(0).WithLocation(1).WithArguments("buffer", "Task.Run", "stack memory"));
+    }
+
+    [Fact]
+    public async Task A_stackalloc_pointer_captured_by_work_joined_before_the_method_returns_is_not_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Unsafe("""
+                int* buffer = stackalloc int[16];
+                var task = Task.Run(() => buffer[0] = 1);
+                task.Wait();
+            """));
+    }
+
+    [Theory]
+    [InlineData("int* pointer = &local;")]
+    [InlineData("void* pointer = Unsafe.AsPointer(ref local);")]
+    [InlineData("nint pointer = (nint)(&local);")]
+    [InlineData("IntPtr pointer = (IntPtr)(&local + 1);")]
+    [InlineData("int* first = &local; byte* pointer = (byte*)first;")]
+    public async Task Addresses_of_locals_and_their_copies_and_conversions_are_stack_pointers(string declaration)
+    {
+        await Verify.VerifyAnalyzerAsync(Unsafe("""
+                int local = 42;
+                DECLARATION
+                {|#1:new Thread(() => Console.WriteLine((long){|#0:pointer|}))|}.Start();
+            """.Replace("DECLARATION", declaration)),
+            Verify.Diagnostic("SCOPE001").WithLocation(0).WithLocation(1).WithArguments("pointer", "new Thread", "stack memory"));
+    }
+
+    [Fact]
+    public async Task A_pointer_from_fixed_used_by_work_joined_after_the_fixed_block_is_an_error()
+    {
+        await Verify.VerifyAnalyzerAsync(Unsafe("""
+                var data = new int[16];
+                Task task;
+                fixed (int* pinned = data)
+                {
+                    int* copy = pinned;
+                    task = {|#1:Task.Run(() => {|#0:copy|}[0] = 1)|};
+                {|#2:}|}
+
+                task.Wait();
+            """),
+            Verify.Diagnostic("SCOPE001").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("copy", "Task.Run", "memory pinned by 'fixed'"));
+    }
+
+    [Fact]
+    public async Task A_pointer_from_fixed_used_by_work_joined_inside_the_fixed_block_is_not_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Unsafe("""
+                var data = new int[16];
+                fixed (int* pinned = data)
+                {
+                    int* copy = pinned;
+                    var task = Task.Run(() => copy[0] = 1);
+                    task.Wait();
+                }
+            """));
+    }
+
+    [Fact]
+    public async Task A_pointer_to_unmanaged_heap_memory_is_not_a_stack_pointer()
+    {
+        await Verify.VerifyAnalyzerAsync(Unsafe("""
+                int* heap = (int*)NativeMemory.Alloc(64);
+                Task.Run(() => {|SCOPE004:heap|}[0] = 1);
+            """));
+    }
+
+    // ---- SCOPE003 ----
+
+    [Fact]
+    public async Task A_using_declaration_disposed_while_the_work_may_run_is_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                using var stream = new MemoryStream();
+                {|#1:Task.Run(() => {|#0:stream|}.WriteByte(1))|};
+            {|#2:}|}
+            void Unused()
+            {
+            """),
+            Verify.Diagnostic("SCOPE003").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("stream", "Task.Run"));
+    }
+
+    [Fact]
+    public async Task A_using_declaration_whose_work_is_joined_first_is_not_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                using var stream = new MemoryStream();
+                var task = Task.Run(() => stream.WriteByte(1));
+                task.Wait();
+            """));
+    }
+
+    [Fact]
+    public async Task The_end_of_a_using_statement_while_the_work_may_run_is_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                Task task;
+                using (var stream = new MemoryStream())
+                {
+                    task = {|#1:Task.Run(() => {|#0:stream|}.WriteByte(1))|};
+                {|#2:}|}
+
+                task.Wait();
+            """),
+            Verify.Diagnostic("SCOPE003").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("stream", "Task.Run"));
+    }
+
+    [Fact]
+    public async Task An_explicit_Dispose_while_the_work_may_run_is_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var stream = new MemoryStream();
+                var thread = {|#1:new Thread(() => {|#0:stream|}.WriteByte(1))|};
+                thread.Start();
+                {|#2:stream.Dispose()|};
+                thread.Join();
+            """),
+            Verify.Diagnostic("SCOPE003").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("stream", "new Thread"));
+    }
+
+    [Fact]
+    public async Task An_explicit_Dispose_after_the_join_is_not_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var stream = new MemoryStream();
+                var thread = new Thread(() => stream.WriteByte(1));
+                thread.Start();
+                thread.Join();
+                stream.Dispose();
+            """));
+    }
+
+    [Fact]
+    public async Task An_await_using_disposed_while_the_work_may_run_is_reported_and_its_awaited_twin_is_not()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                async Task Hazard()
+                {
+                    await using var stream = new MemoryStream();
+                    _ = {|#1:Task.Run(() => {|#0:stream|}.WriteByte(1))|};
+                    await Task.Yield();
+                {|#2:}|}
+
+                async Task Safe()
+                {
+                    await using var stream = new MemoryStream();
+                    await Task.Run(() => stream.WriteByte(1));
+                }
+            }
+            """,
+            Verify.Diagnostic("SCOPE003").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("stream", "Task.Run"));
+    }
+
+    [Fact]
+    public async Task A_disposal_joined_on_some_paths_only_is_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var stream = new MemoryStream();
+                var task = {|#1:Task.Run(() => {|#0:stream|}.WriteByte(1))|};
+                if (stream.Length > 0)
+                {
+                    task.Wait();
+                }
+
+                {|#2:stream.Dispose()|};
+            """),
+            Verify.Diagnostic("SCOPE003").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("stream", "Task.Run"));
+    }
+
+    // ---- SCOPE004 ----
+
+    [Fact]
+    public async Task Capturing_work_never_joined_is_reported_for_each_captured_variable()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void M(string name, int times)
+                {
+                    {|#1:ThreadPool.QueueUserWorkItem(_ => Console.WriteLine({|#0:name|} + {|#2:times|}))|};
+                }
+            }
+            """,
+            Verify.Diagnostic("SCOPE004").WithLocation(0).WithLocation(1).WithArguments("name", "ThreadPool.QueueUserWorkItem"),
+            Verify.Diagnostic("SCOPE004").WithLocation(2).WithLocation(1).WithArguments("times", "ThreadPool.QueueUserWorkItem"));
+    }
+
+    [Fact]
+    public async Task Static_lambdas_lambdas_without_captures_and_captures_of_this_only_are_not_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                int _field;
+
+                void M()
+                {
+                    Task.Run(static () => Console.WriteLine(1));
+                    Task.Run(() => Console.WriteLine(2));
+                    Task.Run(() => Console.WriteLine(_field));
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Work_awaited_on_every_path_is_not_reported_and_work_awaited_on_one_path_is()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                async Task Joined(string name, bool quick)
+                {
+                    var task = Task.Run(() => Console.WriteLine(name));
+                    if (quick)
+                    {
+                        await task;
+                        return;
+                    }
+
+                    await task.ConfigureAwait(false);
+                }
+
+                async Task NotJoinedWhenQuick(string name, bool quick)
+                {
+                    var task = Task.Run(() => Console.WriteLine({|SCOPE004:name|}));
+                    if (quick)
+                    {
+                        return;
+                    }
+
+                    await task;
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task A_task_returned_to_the_caller_or_stored_in_a_field_is_the_callers_to_join()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Task _pending = Task.CompletedTask;
+
+                Task<int> Returned(int x) => Task.Run(() => x * 2);
+
+                Task ReturnedLater(int x)
+                {
+                    var task = Task.Run(() => Console.WriteLine(x));
+                    return task;
+                }
+
+                void Stored(int x)
+                {
+                    _pending = Task.Run(() => Console.WriteLine(x));
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Threads_and_tasks_collected_and_joined_after_a_loop_are_not_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var threads = new List<Thread>();
+                var tasks = new Task[4];
+                for (int i = 0; i < 4; i++)
+                {
+                    int index = i;
+                    var thread = new Thread(() => Console.WriteLine(index));
+                    thread.Start();
+                    threads.Add(thread);
+                    tasks[i] = Task.Run(() => Console.WriteLine(index));
+                }
+
+                foreach (var thread in threads)
+                {
+                    thread.Join();
+                }
+
+                Task.WaitAll(tasks);
+            """));
+    }
+
+    [Fact]
+    public async Task A_task_waited_with_WhenAll_of_a_list_is_joined()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                async Task M(string name)
+                {
+                    var tasks = new List<Task> { Task.Run(() => Console.WriteLine(name)) };
+                    tasks.Add(Task.Run(() => Console.WriteLine(name)));
+                    await Task.WhenAll(tasks);
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task A_read_only_capture_of_unjoined_work_is_reported_by_SCOPE004_only()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int limit = 10;
+                Task.Run(() => Console.WriteLine({|SCOPE004:limit|}));
+            """));
+    }
+
+    [Fact]
+    public async Task The_severity_of_SCOPE004_can_be_raised_or_turned_off()
+    {
+        var source = Program("""
+                int limit = 10;
+                {|#1:Task.Run(() => Console.WriteLine({|#0:limit|}))|};
+            """);
+        await new Verify.Test
+        {
+            TestCode = source,
+            EditorConfig = "root = true\n[*.cs]\ndotnet_diagnostic.SCOPE004.severity = warning\n",
+            ExpectedDiagnostics = { Verify.Diagnostic("SCOPE004").WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).WithLocation(0).WithLocation(1).WithArguments("limit", "Task.Run") },
+        }.RunAsync();
+        await new Verify.Test
+        {
+            TestCode = source.Replace("{|#1:", string.Empty).Replace("{|#0:", string.Empty).Replace("|}", string.Empty),
+            EditorConfig = "root = true\n[*.cs]\ndotnet_diagnostic.SCOPE004.severity = none\n",
+        }.RunAsync();
+    }
+
+    internal static string Unsafe(string body) => """
+        using System;
+        using System.Runtime.CompilerServices;
+        using System.Runtime.InteropServices;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        unsafe class C
+        {
+            void M()
+            {
+        BODY
+            }
+        }
+        """.Replace("BODY", body);
+}

@@ -1,0 +1,445 @@
+using Microsoft.CodeAnalysis;
+using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.UnscopedCaptureAnalyzer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>SCOPE002: a captured local or parameter shared mutably with unscoped work.</summary>
+public class UnscopedCaptureAnalyzerSharingTests
+{
+    /// <summary>Every unscoped API shape, each with a delegate writing 'count' while the method reads it afterwards.</summary>
+    public static TheoryData<string, string, string?> Shapes() => new()
+    {
+        { "{|#1:Task.Run(() => {|#0:count|}++)|};", "Task.Run", null },
+        { "{|#1:Task.Run(delegate { {|#0:count|}++; })|};", "Task.Run", null },
+        { "void Work() => count++; {|#1:Task.Run({|#0:Work|})|};", "Task.Run", null },
+        { "{|#1:new Thread(() => {|#0:count|}++)|}.Start();", "new Thread", null },
+        { "var thread = {|#1:new Thread(() => {|#0:count|}++)|}; thread.Start();", "new Thread", null },
+        { "{|#1:Task.Factory.StartNew(() => {|#0:count|}++)|};", "Task.Factory.StartNew", null },
+        { "{|#1:new TaskFactory().StartNew(() => {|#0:count|}++)|};", "TaskFactory.StartNew", null },
+        { "{|#1:ThreadPool.QueueUserWorkItem(_ => {|#0:count|}++)|};", "ThreadPool.QueueUserWorkItem", null },
+        { "{|#1:ThreadPool.QueueUserWorkItem(step => {|#0:count|} += step, 2, preferLocal: false)|};", "ThreadPool.QueueUserWorkItem", null },
+        { "{|#1:ThreadPool.UnsafeQueueUserWorkItem(_ => {|#0:count|}++, null)|};", "ThreadPool.UnsafeQueueUserWorkItem", null },
+        { "using var timer = {|#1:new Timer(_ => {|#0:count|}++, null, 0, Timeout.Infinite)|};", "new Timer", null },
+        { "{|#1:Task.CompletedTask.ContinueWith(_ => {|#0:count|}++)|};", "Task.ContinueWith", null },
+        { "{|#1:Pool.Enqueue(() => {|#0:count|}++)|};", "Pool.Enqueue", null },
+        { "{|#1:Jobs.Post(() => {|#0:count|}++)|};", "Jobs.Post", "scopesafety.unscoped_methods = M:Jobs.Post(System.Action)" },
+        { "{|#1:Jobs.Post(() => {|#0:count|}++)|};", "Jobs.Post", "scopesafety.unscoped_methods = M:Other.Method | M:Jobs.Post" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public async Task Work_writing_a_local_the_method_reads_afterwards_is_reported_for_every_unscoped_api(string spawn, string api, string? option)
+    {
+        var source = Program("""
+                int count = 0;
+                SPAWN
+                Console.WriteLine({|#2:count|});
+            """.Replace("SPAWN", spawn));
+        await new Verify.Test
+        {
+            TestCode = source,
+            EditorConfig = option == null ? null : "root = true\n[*.cs]\n" + option + "\n",
+            ExpectedDiagnostics =
+            {
+                Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                    .WithArguments("count", "work started with " + api, "the method", "read"),
+            },
+        }.RunAsync();
+    }
+
+    [Fact]
+    public async Task Work_joined_before_the_method_reads_is_not_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                var task = Task.Run(() => count++);
+                task.Wait();
+                Console.WriteLine(count);
+            """));
+    }
+
+    [Fact]
+    public async Task Work_joined_on_some_paths_only_is_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                var task = {|#1:Task.Run(() => {|#0:count|}++)|};
+                if (DateTime.Now.Second > 30)
+                {
+                    task.Wait();
+                }
+
+                Console.WriteLine({|#2:count|});
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Theory]
+    [InlineData("task.Wait();")]
+    [InlineData("_ = task.Result;")]
+    [InlineData("task.GetAwaiter().GetResult();")]
+    [InlineData("Task.WaitAll(task);")]
+    [InlineData("Task.WaitAll(new[] { task, Task.CompletedTask });")]
+    [InlineData("Task.WhenAll(task).Wait();")]
+    public async Task Every_way_of_waiting_for_the_task_is_a_join(string join)
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                var task = Task.Run(() => count++);
+                JOIN
+                Console.WriteLine(count);
+            """.Replace("JOIN", join)));
+    }
+
+    [Fact]
+    public async Task Awaiting_the_task_is_a_join()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                async Task<int> M()
+                {
+                    int count = 0;
+                    await Task.Run(() => count++).ConfigureAwait(false);
+                    var other = Task.Run(() => count++);
+                    await Task.WhenAll(other);
+                    return count;
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Joining_a_thread_is_a_join()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                var thread = new Thread(() => count++);
+                thread.Start();
+                thread.Join();
+                Console.WriteLine(count);
+            """));
+    }
+
+    [Fact]
+    public async Task The_method_writing_a_local_the_work_still_reads_is_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int limit = 10;
+                var task = {|#1:Task.Run(() => Console.WriteLine({|#0:limit|}))|};
+                {|#2:limit|} = 20;
+                task.Wait();
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("limit", "the method", "work started with Task.Run", "read"));
+    }
+
+    [Fact]
+    public async Task A_local_written_only_before_the_spawn_is_not_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int limit = 10;
+                limit++;
+                var task = Task.Run(() => Console.WriteLine(limit));
+                task.Wait();
+            """));
+    }
+
+    [Fact]
+    public async Task Writing_after_the_join_is_not_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int limit = 10;
+                var task = Task.Run(() => Console.WriteLine(limit));
+                task.Wait();
+                limit = 20;
+                Console.WriteLine(limit);
+            """));
+    }
+
+    [Theory]
+    [InlineData("ref", "Interlocked.Increment(ref count)", "Volatile.Read(ref count)")]
+    [InlineData("compound", "Interlocked.Add(ref count, 2)", "Interlocked.CompareExchange(ref count, 0, 0)")]
+    public async Task Accesses_through_Interlocked_or_Volatile_are_not_reported(string name, string inWork, string inMethod)
+    {
+        Assert.NotEmpty(name);
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                var task = Task.Run(() => WORK);
+                Console.WriteLine(METHOD);
+                task.Wait();
+            """.Replace("WORK", inWork).Replace("METHOD", inMethod)));
+    }
+
+    [Fact]
+    public async Task Accesses_under_lock_on_both_sides_are_not_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var gate = new object();
+                int count = 0;
+                var task = Task.Run(() => { lock (gate) { count++; } });
+                lock (gate)
+                {
+                    Console.WriteLine(count);
+                }
+
+                task.Wait();
+            """));
+    }
+
+    [Fact]
+    public async Task A_lock_on_one_side_only_is_still_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var gate = new object();
+                int count = 0;
+                var task = {|#1:Task.Run(() => { lock (gate) { {|#0:count|}++; } })|};
+                Console.WriteLine({|#2:count|});
+                task.Wait();
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task A_result_flowing_back_through_the_task_is_not_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int total = 1;
+                total = Task.Run(() => total * 2).Result;
+                var doubled = Task.Run(() => total * 2);
+                Console.WriteLine(doubled.Result + total);
+            """));
+    }
+
+    [Fact]
+    public async Task Foreach_variables_are_fresh_per_iteration()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var tasks = new List<Task>();
+                foreach (var item in new[] { 1, 2, 3 })
+                {
+                    int square = 0;
+                    tasks.Add(Task.Run(() => square = item * item));
+                }
+
+                Task.WaitAll(tasks.ToArray());
+            """));
+    }
+
+    [Fact]
+    public async Task Work_started_in_a_loop_writing_one_shared_local_is_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int total = 0;
+                var tasks = new List<Task>();
+                for (int i = 0; i < 3; i++)
+                {
+                    tasks.Add({|#1:Task.Run(() => {|#0:total|}++)|});
+                }
+
+                Task.WaitAll(tasks.ToArray());
+                Console.WriteLine(total);
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1)
+                .WithArguments("total", "work started with Task.Run", "another run of the same work", "access"));
+    }
+
+    [Fact]
+    public async Task Work_started_in_a_loop_and_joined_within_the_iteration_is_not_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int total = 0;
+                for (int i = 0; i < 3; i++)
+                {
+                    Task.Run(() => total++).Wait();
+                }
+
+                Console.WriteLine(total);
+            """));
+    }
+
+    [Fact]
+    public async Task A_timer_callback_writing_a_local_may_overlap_itself()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Timer M()
+                {
+                    int ticks = 0;
+                    return {|#1:new Timer(_ => {|#0:ticks|}++, null, 0, 100)|};
+                }
+            }
+            """,
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1)
+                .WithArguments("ticks", "work started with new Timer", "another run of the same work", "access"));
+    }
+
+    [Theory]
+    [InlineData("Ref(ref {|#0:count|})")]
+    [InlineData("Out(out {|#0:count|})")]
+    [InlineData("{|#0:count|} += 2")]
+    [InlineData("({|#0:count|}, _) = (1, 2)")]
+    public async Task Ref_and_out_arguments_compound_assignments_and_deconstructions_are_writes(string write)
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                static void Ref(ref int value) => value++;
+                static void Out(out int value) => value = 1;
+
+                void M()
+                {
+                    int count = 0;
+                    var task = {|#1:Task.Run(() => { WRITE; })|};
+                    Console.WriteLine({|#2:count|});
+                    task.Wait();
+                }
+            }
+            """.Replace("WRITE", write),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task A_method_group_of_an_instance_method_captures_no_local()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                int _count;
+
+                void Work() => _count++;
+
+                void M()
+                {
+                    Task.Run(Work);
+                    new Thread(Work).Start();
+                    Console.WriteLine(_count);
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Structured_apis_are_never_reported_by_the_unscoped_rules()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                static void Fork([StructuredWork] Action work) => work();
+
+                void M(int[] data)
+                {
+                    int sum = 0;
+                    Parallel.For(0, 10, i => sum += i);
+                    Parallel.ForEach(data, x => sum += x);
+                    Parallel.Invoke(() => sum++, () => sum--);
+                    data.AsParallel().ForAll(x => sum += x);
+                    Scope.Run(scope =>
+                    {
+                        scope.Spawn(() => sum++);
+                    });
+                    Scope.Join(() => sum++, () => sum--);
+                    Fork(() => sum++);
+                    Console.WriteLine(sum);
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task The_structured_methods_key_keeps_a_listed_method_out_of_the_unscoped_rules()
+    {
+        await new Verify.Test
+        {
+            TestCode = Program("""
+                    int count = 0;
+                    Pool.Enqueue(() => count++);
+                    Console.WriteLine(count);
+                """),
+            EditorConfig = "root = true\n[*.cs]\nscopesafety.structured_methods = M:Pool.Enqueue(System.Action)\n",
+        }.RunAsync();
+    }
+
+    [Fact]
+    public async Task Generated_code_is_not_analysed()
+    {
+        await new Verify.Test
+        {
+            TestCode = "// <auto-generated/>\n" + Program("""
+                    int count = 0;
+                    Task.Run(() => count++);
+                    Console.WriteLine(count);
+                """),
+        }.RunAsync();
+    }
+
+    [Theory]
+    [InlineData("error", DiagnosticSeverity.Error)]
+    [InlineData("suggestion", DiagnosticSeverity.Info)]
+    public async Task The_severity_is_configurable(string setting, DiagnosticSeverity severity)
+    {
+        await new Verify.Test
+        {
+            TestCode = Program("""
+                    int count = 0;
+                    {|#1:Task.Run(() => {|#0:count|}++)|};
+                    Console.WriteLine({|#2:count|});
+                """),
+            EditorConfig = "root = true\n[*.cs]\ndotnet_diagnostic.SCOPE002.severity = " + setting + "\n",
+            ExpectedDiagnostics =
+            {
+                Verify.Diagnostic("SCOPE002").WithSeverity(severity).WithLocation(0).WithLocation(1).WithLocation(2)
+                    .WithArguments("count", "work started with Task.Run", "the method", "read"),
+            },
+        }.RunAsync();
+    }
+
+    [Fact]
+    public async Task The_api_is_in_the_diagnostic_properties()
+    {
+        var diagnostics = await AnalyzerRun.DiagnosticsAsync(Program("""
+                int count = 0;
+                Task.Factory.StartNew(() => count++);
+                Console.WriteLine(count);
+            """));
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("Task.Factory.StartNew", diagnostic.Properties["Api"]);
+        Assert.Equal("Task.Factory.StartNew(() => count++)", diagnostic.AdditionalLocations[0].SourceTree!.GetText().ToString(diagnostic.AdditionalLocations[0].SourceSpan));
+    }
+
+    internal const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        static class Pool
+        {
+            public static void Enqueue([UnscopedWork] Action work) { }
+        }
+
+        static class Jobs
+        {
+            public static void Post(Action work) { }
+        }
+
+        """;
+
+    /// <summary>A class whose method M has <paramref name="body"/>.</summary>
+    internal static string Program(string body) => Usings + """
+        class C
+        {
+            void M()
+            {
+        BODY
+            }
+        }
+        """.Replace("BODY", body);
+}
