@@ -50,6 +50,20 @@ internal sealed class WriteLineAnalyzer : DiagnosticAnalyzer
     }
 }
 
+/// <summary>Supports two descriptors and reports nothing.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class TwoRulesAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics =>
+        [WriteLineAnalyzer.Rule, new DiagnosticDescriptor("TEST002", "Other", "Other", "Test", DiagnosticSeverity.Info, isEnabledByDefault: true)];
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+    }
+}
+
 /// <summary>Throws on every invocation, to prove that an analyzer exception fails the test.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class ThrowingAnalyzer : DiagnosticAnalyzer
