@@ -4,6 +4,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 
@@ -116,6 +117,14 @@ namespace ScopeSafety.CodeFixes.RunInScope
             if (start < 0 || end < start)
             {
                 return null;
+            }
+
+            // Already in a Scope.Run body that ends where the new scope would: spawn into that scope instead of nesting one.
+            var existingScope = ExistingScopeName(block);
+            if (existingScope != null && (endKind == RegionEnd.Join || end == block.Statements.Count - 1 && endKind == RegionEnd.BlockEnd))
+            {
+                var editedSpan = edits.EditedNodes.Select(n => n.FullSpan).Aggregate((a, b) => TextSpan.FromBounds(System.Math.Min(a.Start, b.Start), System.Math.Max(a.End, b.End)));
+                return new ScopePlan(block, -1, -1, sites, edits, new List<ILocalSymbol>(), existingScope, "Run in the enclosing scope (waits where it joined before, or where the scope ends)", editedSpan);
             }
 
             var escaping = CheckRegion(block, start, end);
@@ -234,7 +243,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
             edits.ReplaceStatement(waitAllStatement, visited =>
                 waitAll.ArgumentList.Arguments.Select((a, i) =>
                 {
-                    StatementSyntax join = SyntaxFactory.ExpressionStatement(SyntaxHelpers.Join(a.Expression));
+                    StatementSyntax join = SyntaxFactory.ExpressionStatement(SyntaxHelpers.Join(a.Expression)).WithAdditionalAnnotations(Formatter.Annotation);
                     return i == 0 ? join.WithLeadingTrivia(visited.GetLeadingTrivia()) : join;
                 }).ToList());
             return true;
@@ -331,7 +340,8 @@ namespace ScopeSafety.CodeFixes.RunInScope
                         SyntaxFactory.IdentifierName(reference.Identifier.ValueText),
                         SyntaxFactory.ExpressionStatement(SyntaxHelpers.Join(SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(default, name, default)))))
                     .WithCloseParenToken(SyntaxFactory.Token(SyntaxKind.CloseParenToken).WithTrailingTrivia(SyntaxFactory.Space))
-                    .WithTriviaFrom(visited),
+                    .WithTriviaFrom(visited)
+                    .WithAdditionalAnnotations(Formatter.Annotation),
             });
             return true;
         }
@@ -466,6 +476,25 @@ namespace ScopeSafety.CodeFixes.RunInScope
             }
 
             return returnsValue && escaping.Count > 0 ? null : escaping;
+        }
+
+        /// <summary>The scope parameter's name when the block is the body of Scope.Run(scope => { … }).</summary>
+        private string? ExistingScopeName(BlockSyntax block)
+        {
+            var parameter = block.Parent switch
+            {
+                SimpleLambdaExpressionSyntax simple => simple.Parameter,
+                ParenthesizedLambdaExpressionSyntax { ParameterList: { Parameters: { Count: 1 } } } parenthesized => parenthesized.ParameterList.Parameters[0],
+                _ => null,
+            };
+            if (parameter == null || !(block.Parent!.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax run } }) ||
+                !(_model.GetSymbolInfo(run, _cancellationToken).Symbol is IMethodSymbol { Name: "Run" } method) ||
+                !FixSymbols.Is(method.ContainingType, _recognizer.Symbols.Scope))
+            {
+                return null;
+            }
+
+            return parameter.Identifier.ValueText;
         }
 
         private static BlockSyntax? CommonBlock(IReadOnlyList<SyntaxNode> nodes)

@@ -63,7 +63,15 @@ namespace ScopeSafety.CodeFixes.RunInScope
             }
 
             var block = node.WithStatements(SyntaxFactory.List(statements));
-            return plan != null ? block.WithAdditionalAnnotations(Formatter.Annotation) : block;
+            if (plan != null && plan.Start < 0)
+            {
+                // Spawning into the enclosing scope: its parameter is the scope to use.
+                block = block.ReplaceNodes(
+                    block.GetAnnotatedNodes(SyntaxHelpers.ScopeNameAnnotation),
+                    (original, _) => SyntaxFactory.IdentifierName(plan.ScopeName).WithTriviaFrom(original));
+            }
+
+            return block;
         }
 
         private IEnumerable<StatementSyntax> RewriteStatement(StatementSyntax statement)

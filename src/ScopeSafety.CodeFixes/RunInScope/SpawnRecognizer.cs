@@ -4,6 +4,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace ScopeSafety.CodeFixes.RunInScope
@@ -252,7 +253,8 @@ namespace ScopeSafety.CodeFixes.RunInScope
                             SyntaxFactory.SingletonSeparatedList(
                                 SyntaxFactory.VariableDeclarator(declarator.Identifier.WithoutTrivia())
                                     .WithInitializer(SyntaxFactory.EqualsValueClause(SyntaxHelpers.ScopeSpawn(threadWork))))))
-                    .WithTriviaFrom(visited);
+                    .WithTriviaFrom(visited)
+                    .WithAdditionalAnnotations(Formatter.Annotation);
                 return existingEdit == null ? new StatementSyntax[] { newDeclaration } : existingEdit(newDeclaration);
             });
 
@@ -357,7 +359,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                     edits.ReplaceStatement(anchor, visited =>
                     {
                         var rest = existing == null ? new[] { visited } : existing(visited);
-                        return new StatementSyntax[] { local.WithLeadingTrivia(visited.GetLeadingTrivia()) }.Concat(rest);
+                        return new StatementSyntax[] { local.WithLeadingTrivia(visited.GetLeadingTrivia()).WithAdditionalAnnotations(Formatter.Annotation) }.Concat(rest);
                     });
                     return ParameterlessLambda(lambda.Syntax);
                 }
