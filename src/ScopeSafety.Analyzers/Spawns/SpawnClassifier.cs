@@ -151,15 +151,32 @@ namespace ScopeSafety.Analyzers.Spawns
             var builder = ImmutableArray.CreateBuilder<SpawnSite>();
             foreach (var argument in arguments)
             {
-                if (argument.Parameter?.Type.TypeKind != TypeKind.Delegate || (onlyParameter != null && !SymbolEqualityComparer.Default.Equals(argument.Parameter, onlyParameter)))
+                if (argument.Parameter == null || (onlyParameter != null && !SymbolEqualityComparer.Default.Equals(argument.Parameter, onlyParameter)))
                 {
                     continue;
                 }
 
                 var value = Unwrap(argument.Value);
-                if (value is IDelegateCreationOperation)
+                if (argument.Parameter.Type.TypeKind == TypeKind.Delegate && value is IDelegateCreationOperation)
                 {
                     builder.Add(new SpawnSite(kind, api, operation, value, handle, overlaps));
+                    continue;
+                }
+
+                // params Action[] / params ReadOnlySpan<Action> (Parallel.Invoke): each element is work.
+                var elements = value switch
+                {
+                    IArrayCreationOperation { Initializer: { } initializer } => initializer.ElementValues,
+                    ICollectionExpressionOperation collection => collection.Elements,
+                    _ => ImmutableArray<IOperation>.Empty,
+                };
+
+                foreach (var element in elements)
+                {
+                    if (Unwrap(element) is IDelegateCreationOperation creation)
+                    {
+                        builder.Add(new SpawnSite(kind, api, operation, creation, handle, overlaps));
+                    }
                 }
             }
 

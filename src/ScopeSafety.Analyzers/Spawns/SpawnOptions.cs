@@ -120,6 +120,10 @@ namespace ScopeSafety.Analyzers.Spawns
 
             public SpawnOptions Get(SyntaxTree tree) => _byTree.GetOrAdd(tree, Read);
 
+            /// <summary>Options from the two values directly, for unit tests of the classification.</summary>
+            internal static SpawnOptions ForTests(string? unscoped, string? structured) =>
+                new SpawnOptions(ParseList(unscoped), ParseList(structured));
+
             private SpawnOptions Read(SyntaxTree tree)
             {
                 var options = _provider.GetOptions(tree);
