@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -14,7 +16,17 @@ internal sealed record ProjectDiagnostics(ImmutableArray<Diagnostic> Analyzer, I
 /// </summary>
 internal static class AnalyzerRunner
 {
-    public static async Task<ProjectDiagnostics> AnalyzeAsync(Project project, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    // A code-fix test analyzes the same project snapshot several times (input check, each fix loop,
+    // each Fix All scope); snapshots are immutable, so the result is remembered per snapshot.
+    private static readonly ConditionalWeakTable<Project, ConcurrentDictionary<DiagnosticAnalyzer[], Task<ProjectDiagnostics>>> s_cache = new();
+
+    public static Task<ProjectDiagnostics> AnalyzeAsync(Project project, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    {
+        var key = ImmutableCollectionsMarshal.AsArray(analyzers)!;
+        return s_cache.GetOrCreateValue(project).GetOrAdd(key, _ => AnalyzeUncachedAsync(project, analyzers));
+    }
+
+    private static async Task<ProjectDiagnostics> AnalyzeUncachedAsync(Project project, ImmutableArray<DiagnosticAnalyzer> analyzers)
     {
         var compilation = await project.GetCompilationAsync().ConfigureAwait(false)
             ?? throw new InvalidOperationException("The project has no compilation.");
