@@ -1,0 +1,85 @@
+using ScopeSafety.Analyzers.Tests.Infrastructure;
+using static ScopeSafety.Analyzers.Tests.Rules.UnscopedCaptureAnalyzerLifetimeTests;
+using static ScopeSafety.Analyzers.Tests.Rules.UnscopedCaptureAnalyzerSharingTests;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>SCOPE001–SCOPE004 never throw while code is being typed: every token-end prefix of each source is analysed.</summary>
+public class UnscopedCaptureAnalyzerIncompleteCodeTests
+{
+    public static TheoryData<string> Sources() =>
+    [
+        Program("""
+            int count = 0;
+            var gate = new object();
+            var tasks = new List<Task>();
+            for (int i = 0; i < 3; i++)
+            {
+                tasks.Add(Task.Run(() => { lock (gate) { count++; } }));
+            }
+
+            foreach (var t in tasks) t.Wait();
+            Task.WaitAll(tasks.ToArray());
+            Console.WriteLine(count);
+        """),
+        Program("""
+            int limit = 1;
+            var thread = new Thread(() => Console.WriteLine(limit));
+            thread.Start();
+            limit = 2;
+            ThreadPool.QueueUserWorkItem(s => limit += s, 3, preferLocal: false);
+            using var timer = new Timer(_ => limit++, null, 0, 10);
+            void Work() => limit--;
+            Task.Factory.StartNew(Work).ContinueWith(_ => limit++).Wait();
+            thread.Join();
+        """),
+        Program("""
+            Task task;
+            using (var stream = new MemoryStream())
+            {
+                task = Task.Run(() => stream.WriteByte(1));
+                if (stream.Length > 0) task.Wait();
+            }
+
+            var other = new MemoryStream();
+            Pool.Enqueue(() => other.WriteByte(2));
+            other.Dispose();
+            (int a, int b) = (1, 2);
+            _ = Task.Run(() => (a, b) = (b, a)).Result;
+        """),
+        Unsafe("""
+            int local = 1;
+            int* buffer = stackalloc int[4];
+            var data = new int[4];
+            fixed (int* pinned = data)
+            {
+                int* copy = pinned + 1;
+                nint address = (nint)(&local);
+                void* raw = Unsafe.AsPointer(ref local);
+                Task.Run(() => { copy[0] = buffer[0]; Console.WriteLine(address + (nint)raw); }).Wait();
+            }
+        """),
+        Usings + """
+            class C
+            {
+                Task _field = Task.CompletedTask;
+
+                async Task<int> M(string name, bool quick)
+                {
+                    await using var stream = new MemoryStream();
+                    var task = Task.Run(() => name.Length + stream.Length);
+                    if (quick) { _field = task; return 0; }
+                    var result = await task.ConfigureAwait(false);
+                    await Task.WhenAll(new[] { task, Task.Run(() => name.Length) });
+                    Scope.Run(scope => scope.Spawn(() => Console.WriteLine(name)));
+                    return result;
+                }
+            }
+            """,
+    ];
+
+    [Theory]
+    [MemberData(nameof(Sources))]
+    public Task The_analyzer_survives_every_prefix(string source) =>
+        IncompleteCode.VerifyNoAnalyzerExceptionsAsync<UnscopedCaptureAnalyzer>(source);
+}
