@@ -11,6 +11,23 @@ public class UnscopedCaptureAnalyzerLifetimeTests
 {
     // ---- SCOPE001 ----
 
+    public static TheoryData<string, string, string?> PointerShapes() => SpawnShapes.For("{|#0:buffer|}[0] = 1", "buffer[0] = 1");
+
+    [Theory]
+    [MemberData(nameof(PointerShapes))]
+    public async Task A_stack_pointer_captured_by_unjoined_work_is_reported_for_every_unscoped_api(string spawn, string api, string? option)
+    {
+        await new Verify.Test
+        {
+            TestCode = Unsafe("""
+                    int* buffer = stackalloc int[4];
+                    SPAWN
+                """.Replace("SPAWN", spawn)),
+            EditorConfig = SpawnShapes.EditorConfig(option),
+            ExpectedDiagnostics = { Verify.Diagnostic("SCOPE001").WithLocation(0).WithLocation(1).WithArguments("buffer", api, "stack memory") },
+        }.RunAsync();
+    }
+
     [Fact]
     public async Task A_stackalloc_pointer_captured_by_work_that_is_not_joined_is_an_error()
     {
@@ -88,6 +105,24 @@ public class UnscopedCaptureAnalyzerLifetimeTests
     }
 
     // ---- SCOPE003 ----
+
+    public static TheoryData<string, string, string?> DisposableShapes() => SpawnShapes.For("{|#0:stream|}.WriteByte(1)", "stream.WriteByte(1)");
+
+    [Theory]
+    [MemberData(nameof(DisposableShapes))]
+    public async Task A_disposal_while_unjoined_work_uses_the_object_is_reported_for_every_unscoped_api(string spawn, string api, string? option)
+    {
+        await new Verify.Test
+        {
+            TestCode = Program("""
+                    var stream = new MemoryStream();
+                    SPAWN
+                    {|#2:stream.Dispose()|};
+                """.Replace("SPAWN", spawn)),
+            EditorConfig = SpawnShapes.EditorConfig(option),
+            ExpectedDiagnostics = { Verify.Diagnostic("SCOPE003").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("stream", api) },
+        }.RunAsync();
+    }
 
     [Fact]
     public async Task A_using_declaration_disposed_while_the_work_may_run_is_reported()
@@ -192,6 +227,28 @@ public class UnscopedCaptureAnalyzerLifetimeTests
     }
 
     // ---- SCOPE004 ----
+
+    public static TheoryData<string, string, string?> ReadOnlyShapes() => SpawnShapes.For("Console.WriteLine({|#0:name|})", "Console.WriteLine(name)");
+
+    [Theory]
+    [MemberData(nameof(ReadOnlyShapes))]
+    public async Task Capturing_work_never_joined_is_reported_for_every_unscoped_api(string spawn, string api, string? option)
+    {
+        await new Verify.Test
+        {
+            TestCode = Usings + """
+                class C
+                {
+                    void M(string name)
+                    {
+                        SPAWN
+                    }
+                }
+                """.Replace("SPAWN", spawn),
+            EditorConfig = SpawnShapes.EditorConfig(option),
+            ExpectedDiagnostics = { Verify.Diagnostic("SCOPE004").WithLocation(0).WithLocation(1).WithArguments("name", api) },
+        }.RunAsync();
+    }
 
     [Fact]
     public async Task Capturing_work_never_joined_is_reported_for_each_captured_variable()
@@ -358,6 +415,17 @@ public class UnscopedCaptureAnalyzerLifetimeTests
         using System.Runtime.InteropServices;
         using System.Threading;
         using System.Threading.Tasks;
+        using ScopeSafety;
+
+        static class Pool
+        {
+            public static void Enqueue([UnscopedWork] Action work) { }
+        }
+
+        static class Jobs
+        {
+            public static void Post(Action work) { }
+        }
 
         unsafe class C
         {

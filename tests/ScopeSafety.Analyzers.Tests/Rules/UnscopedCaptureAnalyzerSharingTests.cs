@@ -7,24 +7,7 @@ namespace ScopeSafety.Analyzers.Tests.Rules;
 public class UnscopedCaptureAnalyzerSharingTests
 {
     /// <summary>Every unscoped API shape, each with a delegate writing 'count' while the method reads it afterwards.</summary>
-    public static TheoryData<string, string, string?> Shapes() => new()
-    {
-        { "{|#1:Task.Run(() => {|#0:count|}++)|};", "Task.Run", null },
-        { "{|#1:Task.Run(delegate { {|#0:count|}++; })|};", "Task.Run", null },
-        { "void Work() => count++; {|#1:Task.Run({|#0:Work|})|};", "Task.Run", null },
-        { "{|#1:new Thread(() => {|#0:count|}++)|}.Start();", "new Thread", null },
-        { "var thread = {|#1:new Thread(() => {|#0:count|}++)|}; thread.Start();", "new Thread", null },
-        { "{|#1:Task.Factory.StartNew(() => {|#0:count|}++)|};", "Task.Factory.StartNew", null },
-        { "{|#1:new TaskFactory().StartNew(() => {|#0:count|}++)|};", "TaskFactory.StartNew", null },
-        { "{|#1:ThreadPool.QueueUserWorkItem(_ => {|#0:count|}++)|};", "ThreadPool.QueueUserWorkItem", null },
-        { "{|#1:ThreadPool.QueueUserWorkItem(step => {|#0:count|} += step, 2, preferLocal: false)|};", "ThreadPool.QueueUserWorkItem", null },
-        { "{|#1:ThreadPool.UnsafeQueueUserWorkItem(_ => {|#0:count|}++, null)|};", "ThreadPool.UnsafeQueueUserWorkItem", null },
-        { "using var timer = {|#1:new Timer(_ => {|#0:count|}++, null, 0, Timeout.Infinite)|};", "new Timer", null },
-        { "{|#1:Task.CompletedTask.ContinueWith(_ => {|#0:count|}++)|};", "Task.ContinueWith", null },
-        { "{|#1:Pool.Enqueue(() => {|#0:count|}++)|};", "Pool.Enqueue", null },
-        { "{|#1:Jobs.Post(() => {|#0:count|}++)|};", "Jobs.Post", "scopesafety.unscoped_methods = M:Jobs.Post(System.Action)" },
-        { "{|#1:Jobs.Post(() => {|#0:count|}++)|};", "Jobs.Post", "scopesafety.unscoped_methods = M:Other.Method | M:Jobs.Post" },
-    };
+    public static TheoryData<string, string, string?> Shapes() => SpawnShapes.For("{|#0:count|}++", "count++");
 
     [Theory]
     [MemberData(nameof(Shapes))]
@@ -38,7 +21,7 @@ public class UnscopedCaptureAnalyzerSharingTests
         await new Verify.Test
         {
             TestCode = source,
-            EditorConfig = option == null ? null : "root = true\n[*.cs]\n" + option + "\n",
+            EditorConfig = SpawnShapes.EditorConfig(option),
             ExpectedDiagnostics =
             {
                 Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
