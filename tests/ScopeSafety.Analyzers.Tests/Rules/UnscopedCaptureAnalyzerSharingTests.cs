@@ -287,6 +287,85 @@ public class UnscopedCaptureAnalyzerSharingTests
     }
 
     [Fact]
+    public async Task Spawns_inside_lambdas_and_local_functions_are_analysed_in_their_own_body()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void M()
+                {
+                    Action inLambda = () =>
+                    {
+                        int count = 0;
+                        {|#1:Task.Run(() => {|#0:count|}++)|};
+                        Console.WriteLine({|#2:count|});
+                    };
+
+                    void InLocalFunction()
+                    {
+                        int total = 0;
+                        var task = Task.Run(() => total++);
+                        task.Wait();
+                        Console.WriteLine(total);
+                    }
+
+                    inLambda();
+                    InLocalFunction();
+                }
+            }
+            """,
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task A_local_function_called_by_the_method_after_the_spawn_accesses_the_variable_there()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                void Show() => Console.WriteLine(count);
+                var task = {|#1:Task.Run(() => {|#0:count|}++)|};
+                {|#2:Show()|};
+                task.Wait();
+                Show();
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task Handing_the_task_to_a_method_of_your_own_counts_as_a_join()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                static void WaitFor(Task task) => task.Wait();
+
+                void M()
+                {
+                    int count = 0;
+                    var task = Task.Run(() => count++);
+                    WaitFor(task);
+                    Console.WriteLine(count);
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Two_unscoped_works_writing_the_same_local_are_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                var first = {|#1:Task.Run(() => {|#0:count|}++)|};
+                var second = Task.Run(() => {|#2:count|}--);
+                Task.WaitAll(first, second);
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "the method", "write"));
+    }
+
+    [Fact]
     public async Task A_method_group_of_an_instance_method_captures_no_local()
     {
         await Verify.VerifyAnalyzerAsync(Usings + """
