@@ -276,6 +276,7 @@ public class RunInScopeFixerTests
             {
                 var count = 0;
                 new Thread(() => {|SCOPE002:count|}++) { IsBackground = true }.Start();
+                Console.WriteLine("started");
                 Console.WriteLine(count);
             }
         }
@@ -292,8 +293,9 @@ public class RunInScopeFixerTests
                 Scope.Run(scope =>
                 {
                     scope.Spawn(() => count++);
-                    Console.WriteLine(count);
+                    Console.WriteLine("started");
                 });
+                Console.WriteLine(count);
             }
         }
         """);
@@ -348,6 +350,7 @@ public class RunInScopeFixerTests
             {
                 var done = false;
                 ThreadPool.QueueUserWorkItem(_ => {|SCOPE002:done|} = true, null);
+                Console.WriteLine("queued");
                 Console.WriteLine(done);
             }
         }
@@ -364,8 +367,9 @@ public class RunInScopeFixerTests
                 Scope.Run(scope =>
                 {
                     scope.Spawn(() => done = true);
-                    Console.WriteLine(done);
+                    Console.WriteLine("queued");
                 });
+                Console.WriteLine(done);
             }
         }
         """);
@@ -744,6 +748,7 @@ public class RunInScopeFixerTests
 
                 // count in the background
                 Task.Run(() => {|SCOPE002:count|}++); // fire
+                Console.WriteLine("counting"); // meanwhile
                 Console.WriteLine(count); // read
             }
         }
@@ -762,8 +767,9 @@ public class RunInScopeFixerTests
                 Scope.Run(scope =>
                 {
                     scope.Spawn(() => count++); // fire
-                    Console.WriteLine(count); // read
+                    Console.WriteLine("counting"); // meanwhile
                 });
+                Console.WriteLine(count); // read
             }
         }
         """);
@@ -783,6 +789,7 @@ public class RunInScopeFixerTests
                 var b = 0;
                 Task.Run(() => {|SCOPE002:a|}++);
                 Task.Run(() => {|SCOPE002:b|}++);
+                Console.WriteLine("both started");
                 Console.WriteLine(a + b);
             }
         }
@@ -801,8 +808,9 @@ public class RunInScopeFixerTests
                 {
                     scope.Spawn(() => a++);
                     scope.Spawn(() => b++);
-                    Console.WriteLine(a + b);
+                    Console.WriteLine("both started");
                 });
+                Console.WriteLine(a + b);
             }
         }
         """);
@@ -903,6 +911,7 @@ public class RunInScopeFixerTests
                 {
                     var count = 0;
                     Task.Run(() => {|SCOPE002:count|}++);
+                    Console.WriteLine("started");
                     Console.WriteLine(count);
                 }
             }
@@ -917,6 +926,7 @@ public class RunInScopeFixerTests
                 {
                     var count = 0;
                     ThreadPool.QueueUserWorkItem(_ => {|SCOPE002:count|}++);
+                    Console.WriteLine("queued");
                     Console.WriteLine(count);
                 }
             }
@@ -937,8 +947,9 @@ public class RunInScopeFixerTests
                     Scope.Run(scope =>
                     {
                         scope.Spawn(() => count++);
-                        Console.WriteLine(count);
+                        Console.WriteLine("started");
                     });
+                    Console.WriteLine(count);
                 }
             }
             """,
@@ -955,8 +966,9 @@ public class RunInScopeFixerTests
                     Scope.Run(scope =>
                     {
                         scope.Spawn(() => count++);
-                        Console.WriteLine(count);
+                        Console.WriteLine("queued");
                     });
+                    Console.WriteLine(count);
                 }
             }
             """,
@@ -1078,8 +1090,10 @@ public class RunInScopeFixerTests
             void M(out int result)
             {
                 var count = 0;
-                Task.Run(() => {|SCOPE002:count|}++);
-                result = count;
+                var t = Task.Run(() => {|SCOPE002:count|}++);
+                result = 1;
+                count = 5;
+                t.Wait();
             }
         }
         """);
@@ -1095,8 +1109,10 @@ public class RunInScopeFixerTests
             {
                 var count = 0;
                 Span<int> scratch = stackalloc int[4];
-                Task.Run(() => {|SCOPE002:count|}++);
-                scratch[0] = count;
+                var t = Task.Run(() => {|SCOPE002:count|}++);
+                scratch[0] = 1;
+                count = 5;
+                t.Wait();
             }
         }
         """);
@@ -1160,7 +1176,7 @@ public class RunInScopeFixerTests
             {
                 var half = data.Length / 2;
                 var upper = 0;
-                var t = Task.Run(() => { for (var i = half; i < data.Length; i++) {|SCOPE002:upper|} += data[i]; });
+                var t = Task.Run(() => { for (var i = {|SCOPE004:half|}; i < {|SCOPE004:data|}.Length; i++) {|SCOPE002:upper|} += data[i]; });
                 var lower = 0;
                 for (var i = 0; i < half; i++) lower += data[i];
                 if (data.Length > 0) t.Wait();
