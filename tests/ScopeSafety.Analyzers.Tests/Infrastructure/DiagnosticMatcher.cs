@@ -96,7 +96,11 @@ internal static class DiagnosticMatcher
             {
                 message.Append("  ").AppendLine(DiagnosticText.Describe(expectation));
                 AppendSourceLine(message, texts, expectation.Locations.FirstOrDefault());
-                var closest = remaining.FirstOrDefault(d => d.Id == expectation.Result.Id);
+                int line = expectation.Locations.IsEmpty ? 0 : expectation.Locations[0].Span.Start.Line;
+                var closest = remaining
+                    .Where(d => d.Id == expectation.Result.Id)
+                    .OrderBy(d => Math.Abs(d.Location.GetLineSpan().StartLinePosition.Line - line))
+                    .FirstOrDefault();
                 if (closest is not null)
                 {
                     message.Append("    closest actual ").Append(DiagnosticText.Describe(closest)).Append(" differs: ").AppendLine(Explain(expectation, closest));

@@ -128,7 +128,11 @@ internal sealed class WriteLineToWriteFixer : CodeFixProvider
         invocation
             .WithExpression(SyntaxFactory.ParseExpression("global::System.Console.Write").WithTriviaFrom(invocation.Expression)
                 .WithAdditionalAnnotations(Simplifier.Annotation))
-            .WithArgumentList(invocation.ArgumentList.WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation));
+            .WithArgumentList(SloppilySpaced(invocation.ArgumentList).WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation));
+
+    // Deliberately badly spaced: only the Formatter clean-up makes the result match the expected code.
+    private static ArgumentListSyntax SloppilySpaced(ArgumentListSyntax arguments) =>
+        SyntaxFactory.ParseArgumentList("(   " + string.Join("  ,   ", arguments.Arguments.Select(a => a.ToString())) + "   )");
 }
 
 /// <summary>A broken fixer whose result does not compile.</summary>
