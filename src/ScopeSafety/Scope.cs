@@ -110,14 +110,14 @@ public sealed partial class Scope
 
     /// <summary>Not supported: an asynchronous body would end the scope at its first <c>await</c>.</summary>
     /// <param name="body">An asynchronous body.</param>
-    [Obsolete("Scope.Run does not await an async body, so the scope would end at its first await; use Scope.RunAsync.", error: true)]
+    [Obsolete("Scope.Run does not await an async body, so the scope would end at its first await; use Scope.RunAsync. (A body that can only throw binds here too: pass it as (Action<Scope>)(s => ...).)", error: true)]
     public static void Run(Func<Scope, Task> body) => throw new NotSupportedException();
 
     /// <summary>Not supported: an asynchronous body would end the scope at its first <c>await</c>.</summary>
     /// <typeparam name="TResult">The type of the body's result.</typeparam>
     /// <param name="body">An asynchronous body.</param>
     /// <returns>Never returns.</returns>
-    [Obsolete("Scope.Run does not await an async body, so the scope would end at its first await; use Scope.RunAsync.", error: true)]
+    [Obsolete("Scope.Run does not await an async body, so the scope would end at its first await; use Scope.RunAsync. (A body that can only throw binds here too: pass it as (Action<Scope>)(s => ...).)", error: true)]
     public static Task<TResult> Run<TResult>(Func<Scope, Task<TResult>> body) => throw new NotSupportedException();
 
     /// <summary>
@@ -174,20 +174,20 @@ public sealed partial class Scope
     /// <summary>Not supported: an <c>async</c> lambda would run fire-and-forget past its first <c>await</c>.</summary>
     /// <param name="work">Asynchronous work.</param>
     /// <returns>Never returns.</returns>
-    [Obsolete("Spawn would not wait for async work past its first await (fire-and-forget); use SpawnAsync inside Scope.RunAsync.", error: true)]
+    [Obsolete("Spawn would not wait for async work past its first await (fire-and-forget); use SpawnAsync inside Scope.RunAsync. (A lambda that can only throw binds here too: pass it as (Action)(() => throw ...).)", error: true)]
     public ScopedTask Spawn(Func<Task> work) => throw new NotSupportedException();
 
     /// <summary>Not supported: an <c>async</c> lambda would run fire-and-forget past its first <c>await</c>.</summary>
     /// <typeparam name="T">The type of the asynchronous result.</typeparam>
     /// <param name="work">Asynchronous work.</param>
     /// <returns>Never returns.</returns>
-    [Obsolete("Spawn would not wait for async work past its first await (fire-and-forget); use SpawnAsync inside Scope.RunAsync.", error: true)]
+    [Obsolete("Spawn would not wait for async work past its first await (fire-and-forget); use SpawnAsync inside Scope.RunAsync. (A lambda that can only throw binds here too: pass it as (Action)(() => throw ...).)", error: true)]
     public ScopedTask<Task<T>> Spawn<T>(Func<Task<T>> work) => throw new NotSupportedException();
 
     /// <summary>Not supported: an <c>async</c> lambda would run fire-and-forget past its first <c>await</c>.</summary>
     /// <param name="work">Asynchronous work.</param>
     /// <returns>Never returns.</returns>
-    [Obsolete("Spawn would not wait for async work past its first await (fire-and-forget); use SpawnAsync inside Scope.RunAsync.", error: true)]
+    [Obsolete("Spawn would not wait for async work past its first await (fire-and-forget); use SpawnAsync inside Scope.RunAsync. (A lambda that can only throw binds here too: pass it as (Action)(() => throw ...).)", error: true)]
     public ScopedTask Spawn(Func<Scope, Task> work) => throw new NotSupportedException();
 
     internal bool IsCancellationRequested => Volatile.Read(ref _cts)?.IsCancellationRequested == true;

@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+
+namespace ScopeSafety.Tests;
+
+/// <summary>Bounded stress: many items, deep nesting, failures and cancellation under load.</summary>
+public class StressTests
+{
+    [Fact]
+    public void A_million_spawns_all_run_exactly_once() => Bounded.Run(() =>
+    {
+        var count = 0;
+        Scope.Run(scope =>
+        {
+            for (var i = 0; i < 1_000_000; i++)
+            {
+                scope.Spawn(() => Interlocked.Increment(ref count));
+            }
+        });
+
+        Assert.Equal(1_000_000, count);
+    });
+
+    [Fact]
+    public void Items_spawned_by_items_from_many_threads_are_all_counted() => Bounded.Run(() =>
+    {
+        var count = 0;
+        Scope.Run(scope =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                scope.Spawn(s =>
+                {
+                    for (var j = 0; j < 1_000; j++)
+                    {
+                        s.Spawn(() => Interlocked.Increment(ref count));
+                    }
+                });
+            }
+        });
+
+        Assert.Equal(100_000, count);
+    });
+
+    [Fact]
+    public void Nested_Run_inside_work_eight_levels_deep() => Bounded.Run(() =>
+    {
+        var leaves = 0;
+
+        void Level(int depth)
+        {
+            if (depth == 0)
+            {
+                Interlocked.Increment(ref leaves);
+                return;
+            }
+
+            Scope.Run(scope =>
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    scope.Spawn(() => Level(depth - 1));
+                }
+            });
+        }
+
+        Level(8);
+
+        Assert.Equal(6561, leaves);
+    });
+
+    [Fact]
+    public void Failures_under_load_are_reported_exactly_and_unstarted_work_is_cancelled() => Bounded.Run(() =>
+    {
+        const int Items = 100_000;
+        var thrown = new ConcurrentBag<Exception>();
+        var succeeded = 0;
+        var tasks = new ScopedTask[Items];
+
+        var error = Assert.Throws<AggregateException>(() => Scope.Run(scope =>
+        {
+            for (var i = 0; i < Items; i++)
+            {
+                var id = i;
+                tasks[i] = scope.Spawn(() =>
+                {
+                    if (id % 1_000 == 999)
+                    {
+                        var failure = new InvalidOperationException($"item {id}");
+                        thrown.Add(failure);
+                        throw failure;
+                    }
+
+                    Interlocked.Increment(ref succeeded);
+                });
+            }
+        }));
+
+        // Exactly the exceptions that were thrown, each once; every item either ran or was cancelled.
+        Assert.NotEmpty(thrown);
+        Assert.Equal(thrown.ToHashSet(), error.InnerExceptions.ToHashSet());
+        Assert.Equal(thrown.Count, error.InnerExceptions.Count);
+        Assert.Equal(thrown.Count, tasks.Count(t => t.IsFaulted));
+        Assert.Equal(succeeded, tasks.Count(t => t.IsCompletedSuccessfully));
+        Assert.Equal(Items, succeeded + thrown.Count + tasks.Count(t => t.IsCanceled));
+    });
+
+    [Fact]
+    public void Cancellation_under_load_leaves_every_item_either_run_or_cancelled() => Bounded.Run(() =>
+    {
+        const int Items = 100_000;
+        var ran = 0;
+        var observedCancellation = 0;
+        var tasks = new ScopedTask[Items];
+
+        Scope.Run(scope =>
+        {
+            for (var i = 0; i < Items; i++)
+            {
+                var id = i;
+                tasks[i] = scope.Spawn(() =>
+                {
+                    if (id == Items / 2)
+                    {
+                        scope.Cancel();
+                    }
+
+                    if (scope.CancellationToken.IsCancellationRequested && id % 2 == 0)
+                    {
+                        Interlocked.Increment(ref observedCancellation);
+                        scope.CancellationToken.ThrowIfCancellationRequested();
+                    }
+
+                    Interlocked.Increment(ref ran);
+                });
+            }
+        });
+
+        Assert.True(tasks[Items / 2].IsCompleted);
+        Assert.Equal(ran, tasks.Count(t => t.IsCompletedSuccessfully));
+        Assert.Equal(Items, ran + tasks.Count(t => t.IsCanceled));
+        Assert.Equal(0, tasks.Count(t => t.IsFaulted));
+        Assert.True(tasks.Count(t => t.IsCanceled) >= observedCancellation);
+    });
+
+    [Fact]
+    public void Joins_of_many_items_from_many_threads_return_every_result() => Bounded.Run(() =>
+    {
+        var total = Scope.Run(scope =>
+        {
+            var producers = new ScopedTask<long>[64];
+            for (var p = 0; p < producers.Length; p++)
+            {
+                var first = p * 1_000;
+                producers[p] = scope.Spawn(() =>
+                {
+                    var parts = new ScopedTask<long>[1_000];
+                    for (var i = 0; i < parts.Length; i++)
+                    {
+                        var value = first + i;
+                        parts[i] = scope.Spawn(() => (long)value);
+                    }
+
+                    return parts.Sum(part => part.Join());
+                });
+            }
+
+            return producers.Sum(p => p.Join());
+        });
+
+        Assert.Equal(63_999L * 64_000 / 2, total);
+    });
+}
