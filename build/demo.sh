@@ -20,7 +20,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 fail() { printf '\n\033[31mdemo failed: %s\033[0m\n' "$*" >&2; keep_work=1; exit 1; }
 # Diagnostics as "Program.cs(12,5): error SCOPE001: message", each once, without the project suffix.
 scope_diagnostics() {
-  grep -E '\): (error|warning) SCOPE[0-9]+:' "$1" | sed -E "s#^.*/##; s# \[[^]]*\]\$##" | sort -u || true
+  grep -E '\): (error|warning) SCOPE[0-9]+:' "$1" | sed -E 's#^[^(]*/##; s# \(https?://[^)]*\)##; s# \[[^]]*\]$##' | sort -u || true
 }
 
 base_version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$root/Directory.Build.props" | head -n 1)"

@@ -88,8 +88,19 @@ internal sealed partial class ConsumerProject
     public ProcessResult FixWithDotNetFormat(params string[] ids) =>
         Run(["format", "analyzers", ProjectFile, "--diagnostics", .. ids, "--severity", "info", "-v", "diag"]);
 
+    /// <summary>Runs the built program directly (no second evaluation of the project, as <c>dotnet run</c> would do).</summary>
     public ProcessResult RunProgram() =>
-        Run("run", "--project", ProjectFile, "-c", "Release", "--no-build");
+        Run(Path.Combine("bin", "Release", "net10.0", "Consumer.dll"));
+
+    /// <summary>Asserts that the build reported exactly the expected SCOPE diagnostics; a failure shows the build output.</summary>
+    public void AssertScopeDiagnostics(IEnumerable<BuildDiagnostic> expected, ProcessResult build)
+    {
+        var expectedList = Sorted(expected);
+        var actual = ScopeDiagnostics(build);
+        Assert.True(
+            expectedList.SequenceEqual(actual),
+            $"Expected [{string.Join(", ", expectedList)}]{Environment.NewLine}but got [{string.Join(", ", actual)}]{Environment.NewLine}{build}");
+    }
 
     /// <summary>The ScopeSafety diagnostics a build printed, each once.</summary>
     public IReadOnlyList<BuildDiagnostic> ScopeDiagnostics(ProcessResult build)
@@ -134,7 +145,7 @@ internal sealed partial class ConsumerProject
     private ProcessResult Run(params string[] arguments) =>
         DotNet.Run(Directory, new Dictionary<string, string> { ["NUGET_PACKAGES"] = _package.PackagesCache }, arguments);
 
-    [GeneratedRegex(@"^\s*(?<file>[^\s(][^(]*)\((?<line>\d+),(?<column>\d+)(,\d+,\d+)?\): (?<severity>error|warning|info) (?<id>[A-Za-z]+\d+):", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s*(?<file>[^\s(][^(\r\n]*)\((?<line>\d+),(?<column>\d+)(,\d+,\d+)?\): (?<severity>error|warning|info) (?<id>[A-Za-z]+\d+):", RegexOptions.Multiline)]
     private static partial Regex DiagnosticLine();
 
     [GeneratedRegex(@"//\s*(?:(?<id>SCOPE\d{3})[\s,]*)+$")]
