@@ -82,6 +82,17 @@ public class QuickSortBenchmarks
         Parallel.Invoke(() => SortParallelInvoke(items, lo, split), () => SortParallelInvoke(items, split + 1, hi));
     }
 
+    /// <summary>How many forks one sort of the input performs (the partitioning is deterministic).</summary>
+    internal static int CountForks(int[] items, int lo, int hi)
+    {
+        if (hi - lo < Cutoff)
+        {
+            return 0;
+        }
+        int split = Partition(items, lo, hi);
+        return 1 + CountForks(items, lo, split) + CountForks(items, split + 1, hi);
+    }
+
     /// <summary>
     /// Hoare partition around the median of three; returns j such that every element of [lo, j] is
     /// at most every element of [j + 1, hi], both ranges non-empty.

@@ -45,6 +45,9 @@ internal static class Verification
         Array.Sort(expected);
         CheckSorted("quicksort Scope.Join", items => QuickSortBenchmarks.SortScopeJoin(items, 0, items.Length - 1), expected);
         CheckSorted("quicksort Parallel.Invoke", items => QuickSortBenchmarks.SortParallelInvoke(items, 0, items.Length - 1), expected);
+        int[] input = QuickSortBenchmarks.CreateInput();
+        Console.WriteLine($"info quicksort forks per operation: {QuickSortBenchmarks.CountForks(input, 0, input.Length - 1)}");
+        Console.WriteLine($"info fib forks per operation: {FibBenchmarks.Forks}");
     }
 
     private static void CheckSorted(string name, Action<int[]> sort, int[] expected)
