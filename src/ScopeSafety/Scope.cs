@@ -319,6 +319,25 @@ public sealed partial class Scope
         var head = Volatile.Read(ref _head);
         while (true)
         {
+            if (head is not null && !head.IsPending)
+            {
+                // Stale: the pool already claimed it. Dropping it here keeps the stack short when the pool
+                // keeps up, so that finished items are not kept alive (and promoted by the GC) until Run ends.
+                var below = head.NextQueued;
+                var popped = Interlocked.CompareExchange(ref _head, below, head);
+                if (popped == head)
+                {
+                    head.NextQueued = null;
+                    head = below;
+                }
+                else
+                {
+                    head = popped;
+                }
+
+                continue;
+            }
+
             task.NextQueued = head;
             var seen = Interlocked.CompareExchange(ref _head, task, head);
             if (seen == head)
@@ -385,9 +404,13 @@ public sealed partial class Scope
             }
         }
 
-        if (_otherFailures is not null)
+        if (Volatile.Read(ref _otherFailures) is not null)
         {
-            (failures ??= new List<Exception>()).AddRange(_otherFailures);
+            // Locked: Cancel() on an escaped scope may still add to it from another thread.
+            lock (Gate)
+            {
+                (failures ??= new List<Exception>()).AddRange(_otherFailures!);
+            }
         }
 
         if (failures is not null)

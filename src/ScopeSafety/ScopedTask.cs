@@ -113,6 +113,8 @@ public class ScopedTask : IThreadPoolWorkItem
         }
     }
 
+    internal bool IsPending => Volatile.Read(ref _state) == Pending;
+
     internal bool IsObserved => Volatile.Read(ref _observed) != 0;
 
     internal Exception? Exception => _exception?.SourceException;
