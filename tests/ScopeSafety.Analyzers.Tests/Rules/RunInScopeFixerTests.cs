@@ -1,7 +1,10 @@
 using System.Runtime.Loader;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
 using ScopeSafety.Analyzers.Tests.Infrastructure;
 using ScopeSafety.CodeFixes;
 using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
@@ -1246,5 +1249,109 @@ public class RunInScopeFixerTests
         {
             context.Unload();
         }
+    }
+
+    // ---- more places the fix stays away from ------------------------------------------------------------------
+
+    [Fact]
+    public Task Not_offered_for_an_async_lambda() => Verify.VerifyNoCodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M()
+            {
+                var count = 0;
+                var t = Task.Run(async () => { await Task.Yield(); {|SCOPE002:count|}++; });
+                count = 5;
+                t.Wait();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Not_offered_when_a_yield_is_in_the_region() => Verify.VerifyNoCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            IEnumerable<int> M()
+            {
+                var count = 0;
+                var t = Task.Run(() => {|SCOPE002:count|}++);
+                yield return count;
+                t.Wait();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Not_offered_when_the_task_is_passed_to_another_method() => Verify.VerifyNoCodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M()
+            {
+                var count = 0;
+                var t = Task.Run(() => {|SCOPE002:count|}++);
+                count = 5;
+                Observe(t);
+            }
+
+            static void Observe(Task task) => task.Wait();
+        }
+        """);
+
+    // ---- titles say where the code now waits ------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("var t = Task.Run(() => count++); count = 1; t.Wait();", "Run in a scope (waits where it joined before)")]
+    [InlineData("Task.Run(() => count++); Console.WriteLine(\"started\"); Console.WriteLine(count);", "Run in a scope (waits for the work before the statement that conflicts with it)")]
+    [InlineData("Task.Run(() => Console.WriteLine(count));", "Run in a scope (waits for the work at the end of the block)")]
+    [InlineData("using (var s = new System.IO.MemoryStream()) { Task.Run(() => s.WriteByte(1)); }", "Run in a scope (waits for the work before 'using' disposes)")]
+    public async Task The_title_says_where_the_code_now_waits(string body, string title)
+    {
+        var source = $$"""
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void M(int count)
+                {
+                    {{body}}
+                }
+            }
+            """;
+
+        Assert.Equal([title], await TitlesAsync(source));
+    }
+
+    /// <summary>The titles the fixer offers for every diagnostic the analyzer reports on the source.</summary>
+    private static async Task<string[]> TitlesAsync(string source)
+    {
+        using var workspace = new AdhocWorkspace();
+        var project = workspace.AddProject(ProjectInfo.Create(
+            ProjectId.CreateNewId(),
+            VersionStamp.Default,
+            "Titles",
+            "Titles",
+            LanguageNames.CSharp,
+            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable),
+            metadataReferences: TestReferences.Get(referenceScopeSafety: true)));
+        var document = workspace.AddDocument(project.Id, "Test.cs", SourceText.From(source));
+        var compilation = (await document.Project.GetCompilationAsync())!;
+        var diagnostics = await compilation.WithAnalyzers([new UnscopedCaptureAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+
+        var titles = new List<string>();
+        var fixer = new RunInScopeFixer();
+        foreach (var diagnostic in diagnostics)
+        {
+            await fixer.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => titles.Add(action.Title), CancellationToken.None));
+        }
+
+        return titles.Distinct().ToArray();
     }
 }
