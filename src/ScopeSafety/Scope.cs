@@ -21,9 +21,10 @@ namespace ScopeSafety;
 /// not a failure. Items that have not started when the scope is cancelled do not run. When the body
 /// itself ends with such a cancellation (and nothing failed) <c>Run</c> rethrows it; cancelled items
 /// alone do not make <c>Run</c> throw.</description></item>
-/// <item><description><b>A waiting thread works.</b> While <c>Run</c> or a <c>Join</c> waits, the waiting
-/// thread runs this scope's own queued items, never unrelated work, and blocks only on work that is
-/// running on some thread; so nested scopes on a saturated thread pool do not deadlock.</description></item>
+/// <item><description><b>A waiting thread works.</b> While <c>Run</c> waits, the waiting thread runs this
+/// scope's own queued items, never unrelated work. <see cref="ScopedTask.Join"/> runs its item inline if
+/// nobody has started it. A waiter blocks only on work that is running on some thread, so nested scopes
+/// on a saturated thread pool do not deadlock.</description></item>
 /// <item><description><b>Context.</b> <see cref="ExecutionContext"/> (<see cref="AsyncLocal{T}"/>) flows from
 /// <c>Spawn</c> to the work, also when a waiting thread runs it inline; the waiting thread's own
 /// context is restored afterwards.</description></item>
@@ -39,7 +40,7 @@ public sealed partial class Scope
     // is pushed exactly once and never re-pushed, so the classic ABA problem cannot occur.
     private ScopedTask? _head;
 
-    // Threads blocked in BlockUntil; completers and spawners only take the gate lock when this is
+    // Threads blocked in Block; completers and spawners only take the gate lock when this is
     // non-zero. The gate is allocated only when some waiter actually blocks.
     private int _waiters;
     private object? _gate;
@@ -372,7 +373,7 @@ public sealed partial class Scope
         // The body's own count goes away only now, so no item can see the scope finished before this.
         if (Interlocked.Decrement(ref _pending) != 0)
         {
-            HelpUntilCompleted(null);
+            HelpUntilAllCompleted();
         }
 
         // Drop stale help entries (items the pool ran) so the scope does not keep them alive.
@@ -425,14 +426,15 @@ public sealed partial class Scope
     }
 
     /// <summary>
-    /// Waits until <paramref name="target"/> (or, when null, the whole scope) has finished, running this
-    /// scope's queued items meanwhile. Blocks only when no item is left to claim, that is, only on work
-    /// that is running on some thread.
+    /// Waits until every item has finished, running this scope's queued items meanwhile. Blocks only when
+    /// no item is left to claim, that is, only on work that is running on some thread. Helping is safe
+    /// here: no item of this scope can be suspended further down this thread's stack, because the body
+    /// has returned.
     /// </summary>
-    internal void HelpUntilCompleted(ScopedTask? target)
+    private void HelpUntilAllCompleted()
     {
         var spinner = default(SpinWait);
-        while (!IsDone(target))
+        while (!IsDone(null))
         {
             var item = TryPop();
             if (item is not null)
@@ -452,15 +454,35 @@ public sealed partial class Scope
                 continue;
             }
 
-            BlockUntilDoneOrWork(target);
+            Block(null);
             spinner = default;
+        }
+    }
+
+    /// <summary>Waits for an item that some other thread has claimed and is running.</summary>
+    internal void WaitUntilCompleted(ScopedTask target)
+    {
+        var spinner = default(SpinWait);
+        while (!target.IsCompleted)
+        {
+            if (spinner.NextSpinWillYield)
+            {
+                Block(target);
+                return;
+            }
+
+            spinner.SpinOnce(sleep1Threshold: -1);
         }
     }
 
     private bool IsDone(ScopedTask? target) =>
         target is null ? Volatile.Read(ref _pending) == 0 : target.IsCompleted;
 
-    private void BlockUntilDoneOrWork(ScopedTask? target)
+    /// <summary>
+    /// Blocks until <paramref name="target"/> (or, when null, the whole scope) is done; a scope waiter also
+    /// wakes when new work is queued, so that it can help.
+    /// </summary>
+    private void Block(ScopedTask? target)
     {
         var gate = Gate;
 
@@ -471,7 +493,7 @@ public sealed partial class Scope
         {
             lock (gate)
             {
-                while (!IsDone(target) && Volatile.Read(ref _head) is null)
+                while (!IsDone(target) && (target is not null || Volatile.Read(ref _head) is null))
                 {
                     Monitor.Wait(gate);
                 }

@@ -66,8 +66,8 @@ public class ScopedTask : IThreadPoolWorkItem
 
     /// <summary>
     /// Waits for the work to finish and rethrows its exception, if any, with its original stack trace.
-    /// If the work has not started yet, it runs on the calling thread; while it runs elsewhere, the
-    /// calling thread helps with the scope's other queued work.
+    /// If the work has not started yet, it runs on the calling thread; if it is running elsewhere, the
+    /// calling thread blocks until it is done.
     /// </summary>
     /// <exception cref="OperationCanceledException">The work was cancelled.</exception>
     public void Join()
@@ -89,7 +89,11 @@ public class ScopedTask : IThreadPoolWorkItem
             return;
         }
 
-        _scope.HelpUntilCompleted(this);
+        // It is running on another thread, so blocking waits only on running work. The joiner does not
+        // run the scope's other items meanwhile: one of them could join the very item this thread is
+        // running further down its stack (a = Spawn(() => b.Join()); c = Spawn(() => a.Join())), a
+        // deadlock the program would not have without the helping.
+        _scope.WaitUntilCompleted(this);
     }
 
     private protected void ThrowIfNotSuccessful()

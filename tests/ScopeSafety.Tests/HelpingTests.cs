@@ -65,35 +65,45 @@ public class HelpingTests
     });
 
     [Fact]
-    public void Join_of_running_work_helps_with_the_scopes_other_queued_work() => Bounded.Run(() =>
+    public void Join_of_running_work_does_not_take_queued_work_that_may_depend_on_the_joiner() => Bounded.Run(() =>
     {
-        // The running item waits for a sibling that only the joining thread can run: Join must help.
+        // a joins b; c joins a. If a's thread, while waiting for b, ran c, then c would wait for a, which
+        // is suspended below c on that same thread: a deadlock the program itself does not have.
         using var pool = new SaturatedPool();
-        using var siblingDone = new ManualResetEventSlim();
-        using var blockerRunning = new ManualResetEventSlim();
+        using var bRunning = new ManualResetEventSlim();
+        using var releaseB = new ManualResetEventSlim();
+        using var aJoiningB = new ManualResetEventSlim();
 
-        Scope.Run(scope =>
+        var result = Scope.Run(scope =>
         {
-            ScopedTask? blocker = null;
-            var helperThread = new Thread(() =>
+            var b = scope.Spawn(() =>
             {
-                // Claims and runs the blocker on this extra thread, so it is "running elsewhere".
-                blocker!.Join();
+                bRunning.Set();
+                Bounded.Wait(releaseB);
+                return 1;
             });
-            blocker = scope.Spawn(() =>
-            {
-                blockerRunning.Set();
-                Bounded.Wait(siblingDone);
-            });
-            helperThread.Start();
-            Bounded.Wait(blockerRunning);
+            var bThread = new Thread(() => b.Join());
+            bThread.Start();
+            Bounded.Wait(bRunning);
 
-            scope.Spawn(() => siblingDone.Set());
-            blocker.Join();
-            helperThread.Join();
+            var a = scope.Spawn(() =>
+            {
+                aJoiningB.Set();
+                return b.Join() + 1;
+            });
+            var aThread = new Thread(() => a.Join());
+            aThread.Start();
+            Bounded.Wait(aJoiningB);
+
+            var c = scope.Spawn(() => a.Join() + 1);
+            releaseB.Set();
+            var answer = c.Join();
+            aThread.Join();
+            bThread.Join();
+            return answer;
         });
 
-        Assert.True(siblingDone.IsSet);
+        Assert.Equal(3, result);
     });
 
     [Fact]
