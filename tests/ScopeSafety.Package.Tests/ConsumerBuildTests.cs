@@ -53,16 +53,25 @@ public sealed class ConsumerBuildTests(PackedPackage package)
         var path = Path.Combine(AppContext.BaseDirectory, "report.txt");
         Consumer.Hazards.WriteReport(path);
         Console.WriteLine($"file: {File.ReadAllText(path).Trim()}");
+        Consumer.ReadmeTour.Run();
         """;
 
     [Fact]
     public void Hazards_fail_the_build_and_dotnet_format_analyzers_fixes_them_so_the_code_builds_and_runs()
     {
-        var consumer = ConsumerProject.Create(package, "tour", new Dictionary<string, string> { ["Hazards.cs"] = Hazards, ["Program.cs"] = RunHazards });
+        var readme = ReadmeTour.Parse(package.RepositoryRoot);
+        var consumer = ConsumerProject.Create(package, "tour", new Dictionary<string, string>
+        {
+            ["Hazards.cs"] = Hazards,
+            ["ReadmeTour.cs"] = readme.HazardFile,
+            ["Program.cs"] = RunHazards,
+        });
 
         var hazardous = consumer.Build();
         Assert.False(hazardous.Succeeded, "The hazards should fail a warnings-as-errors build. " + hazardous);
-        consumer.AssertScopeDiagnostics(consumer.ExpectedDiagnostics("Hazards.cs"), hazardous);
+        consumer.AssertScopeDiagnostics([.. consumer.ExpectedDiagnostics("Hazards.cs"), readme.ExpectedDiagnostic], hazardous);
+        // The README's tour shows the very diagnostic the build prints.
+        Assert.Contains(readme.ExpectedOutputLine, hazardous.Output, StringComparison.Ordinal);
 
         var format = consumer.FixWithDotNetFormat("SCOPE001", "SCOPE002", "SCOPE003");
         Assert.True(format.Succeeded, format.ToString());
@@ -76,11 +85,14 @@ public sealed class ConsumerBuildTests(PackedPackage package)
         Assert.DoesNotContain("Task.Run(", fixedCode, StringComparison.Ordinal);
         Assert.DoesNotContain("ThreadPool.QueueUserWorkItem(", fixedCode, StringComparison.Ordinal);
         Assert.DoesNotContain("new Thread(", fixedCode, StringComparison.Ordinal);
+        // ... and the very code the fix writes.
+        var fixedTour = consumer.Read("ReadmeTour.cs");
+        Assert.True(fixedTour.Contains(readme.FixedMethod, StringComparison.Ordinal), $"The README's fixed code:{Environment.NewLine}{readme.FixedMethod}{Environment.NewLine}is not what the fix wrote:{Environment.NewLine}{fixedTour}");
 
         // Scoped, every piece of work has finished before the code after its scope runs: the output is certain.
         var run = consumer.RunProgram();
         Assert.True(run.Succeeded, run.ToString());
-        Assert.Equal(["squares: 49", "evens: 2500", "file: report"], OutputLines(run));
+        Assert.Equal(["squares: 49", "evens: 2500", "file: report", "140"], OutputLines(run));
     }
 
     [Fact]
@@ -127,7 +139,7 @@ public sealed class ConsumerBuildTests(PackedPackage package)
             new Dictionary<string, string>
             {
                 ["Hazards.cs"] = Hazards,
-                ["Program.cs"] = RunHazards,
+                ["Program.cs"] = RunHazards.Replace("Consumer.ReadmeTour.Run();", "", StringComparison.Ordinal),
                 ["WorkQueue.cs"] = """
                     namespace Consumer;
 
