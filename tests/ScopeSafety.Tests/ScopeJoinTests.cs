@@ -82,6 +82,39 @@ public class ScopeJoinTests
     });
 
     [Fact]
+    public void Failures_deep_in_recursive_joins_all_reach_the_caller() => Bounded.Run(() =>
+    {
+        // A binary tree of joins with 2^12 leaves; every 100th leaf throws. Frames are reused at every
+        // depth and some right sides are stolen, yet each failure must surface exactly once.
+        var leavesRun = 0;
+
+        void Tree(int depth, int id)
+        {
+            if (depth == 0)
+            {
+                Interlocked.Increment(ref leavesRun);
+                if (id % 100 == 0)
+                {
+                    throw new InvalidOperationException(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                return;
+            }
+
+            Scope.Join(() => Tree(depth - 1, id * 2), () => Tree(depth - 1, (id * 2) + 1));
+        }
+
+        var error = Record.Exception(() => Tree(12, 0));
+
+        var failedLeaves = Flatten(error!).Select(e => int.Parse(e.Message, System.Globalization.CultureInfo.InvariantCulture)).Order();
+        Assert.Equal(Enumerable.Range(0, 1 << 12).Where(id => id % 100 == 0), failedLeaves);
+        Assert.Equal(1 << 12, leavesRun);
+    });
+
+    private static IEnumerable<Exception> Flatten(Exception e) =>
+        e is AggregateException aggregate ? aggregate.InnerExceptions.SelectMany(Flatten) : [e];
+
+    [Fact]
     public void A_join_nobody_stole_does_not_allocate() => Bounded.Run(() =>
     {
         static void JoinMany(int count)
