@@ -19,6 +19,10 @@ internal sealed class Fixer(CodeFixProvider provider, ImmutableArray<DiagnosticA
 
     private readonly ImmutableHashSet<string> _fixableIds = provider.FixableDiagnosticIds.ToImmutableHashSet(StringComparer.Ordinal);
 
+    // Results by content: the three Fix All scopes (and often the one-by-one fixes) end in the same
+    // texts, and reusing the first such snapshot lets its cached analysis serve them all.
+    private readonly Dictionary<string, Solution> _byContent = new(StringComparer.Ordinal);
+
     public async Task VerifyNoActionOfferedAsync(Solution solution)
     {
         foreach (var (document, diagnostic) in await FixableDiagnosticsAsync(solution).ConfigureAwait(false))
@@ -51,7 +55,7 @@ internal sealed class Fixer(CodeFixProvider provider, ImmutableArray<DiagnosticA
                 Assert.Fail($"The code fix did not converge: after {limit} fixes, {next.Value.Diagnostic} still gets action \"{next.Value.Action.Title}\".");
             }
 
-            solution = await ApplyAsync(solution, next.Value.Action, next.Value.Diagnostic.ToString()).ConfigureAwait(false);
+            solution = await CanonicalAsync(await ApplyAsync(solution, next.Value.Action, next.Value.Diagnostic.ToString()).ConfigureAwait(false)).ConfigureAwait(false);
         }
     }
 
@@ -82,7 +86,7 @@ internal sealed class Fixer(CodeFixProvider provider, ImmutableArray<DiagnosticA
                 Assert.Fail($"Fix All ({scope}) returned no action although \"{action.Title}\" is offered for {diagnostic}.");
             }
 
-            solution = await ApplyAsync(solution, fix, $"Fix All ({scope})").ConfigureAwait(false);
+            solution = await CanonicalAsync(await ApplyAsync(solution, fix, $"Fix All ({scope})").ConfigureAwait(false)).ConfigureAwait(false);
         }
     }
 
@@ -147,6 +151,28 @@ internal sealed class Fixer(CodeFixProvider provider, ImmutableArray<DiagnosticA
     // A group (e.g. "Fix in …" with choices) applies nothing itself; the choices are the real actions.
     private static IEnumerable<CodeAction> Flatten(IEnumerable<CodeAction> actions) =>
         actions.SelectMany(a => a.NestedActions.IsDefaultOrEmpty ? [a] : Flatten(a.NestedActions));
+
+    private async Task<Solution> CanonicalAsync(Solution solution)
+    {
+        var content = new System.Text.StringBuilder();
+        foreach (var project in solution.Projects)
+        {
+            content.Append(project.Name).Append('\0').Append(project.MetadataReferences.Count).Append('\0').Append(project.ProjectReferences.Count()).Append('\0');
+            foreach (var document in project.Documents.Cast<TextDocument>().Concat(project.AnalyzerConfigDocuments).Concat(project.AdditionalDocuments))
+            {
+                content.Append(document.FilePath).Append('\0').Append(await document.GetTextAsync().ConfigureAwait(false)).Append('\0');
+            }
+        }
+
+        string key = content.ToString();
+        if (_byContent.TryGetValue(key, out var seen))
+        {
+            return seen;
+        }
+
+        _byContent.Add(key, solution);
+        return solution;
+    }
 
     private static async Task<Solution> ApplyAsync(Solution solution, CodeAction action, string what)
     {
