@@ -10,7 +10,8 @@ namespace ScopeSafety;
 /// <remarks>
 /// A failure observed through <see cref="Join"/> belongs to the caller of <see cref="Join"/> and is
 /// not reported again by <see cref="Scope.Run(Action{Scope})"/>; a failure nobody joined is.
-/// Reading <see cref="IsFaulted"/> does not observe the failure.
+/// Reading <see cref="IsFaulted"/> does not observe the failure. A failure cancels the scope when it
+/// happens, even if a joiner handles it later.
 /// </remarks>
 public class ScopedTask : IThreadPoolWorkItem
 {
