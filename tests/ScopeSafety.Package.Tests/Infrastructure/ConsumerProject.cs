@@ -84,9 +84,12 @@ internal sealed partial class ConsumerProject
     public ProcessResult Build() =>
         Run("build", ProjectFile, "-c", "Release", "-nologo", "-clp:NoSummary");
 
-    /// <summary>Applies the package's code fixes, as a user would from the command line.</summary>
+    /// <summary>
+    /// Applies the package's code fixes, as a user would from the command line. Call it after a build:
+    /// it reuses that build's restore.
+    /// </summary>
     public ProcessResult FixWithDotNetFormat(params string[] ids) =>
-        Run(["format", "analyzers", ProjectFile, "--diagnostics", .. ids, "--severity", "info", "-v", "diag"]);
+        Run(["format", "analyzers", ProjectFile, "--diagnostics", .. ids, "--severity", "info", "--no-restore", "-v", "diag"]);
 
     /// <summary>Runs the built program directly (no second evaluation of the project, as <c>dotnet run</c> would do).</summary>
     public ProcessResult RunProgram() =>
