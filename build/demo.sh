@@ -73,7 +73,14 @@ if ! dotnet format analyzers --diagnostics SCOPE001 SCOPE002 SCOPE003 SCOPE004 -
 fi
 
 step "5/6 What the fixes changed"
-if diff -u --label original/Program.cs --label fixed/Program.cs "$work/HazardTour.original/Program.cs" "$app/Program.cs"; then
+show_diff() {
+  if command -v diff > /dev/null; then
+    diff -u --label original/Program.cs --label fixed/Program.cs "$1" "$2"
+  else
+    git diff --no-index --no-color "$1" "$2"
+  fi
+}
+if show_diff "$work/HazardTour.original/Program.cs" "$app/Program.cs"; then
   fail "dotnet format analyzers changed nothing"
 fi
 
