@@ -90,6 +90,12 @@ namespace ScopeSafety.Analyzers.Spawns
 
         private ImmutableArray<SpawnSite> ClassifyUserApi(IOperation operation, IMethodSymbol method, ImmutableArray<IArgumentOperation> arguments, SpawnOptions options)
         {
+            // Cheap filter first: most calls take no delegate at all.
+            if (!HasDelegateArgument(arguments))
+            {
+                return ImmutableArray<SpawnSite>.Empty;
+            }
+
             var api = UserApiName(method);
             var handle = HandleOf(method);
             var listed = options.Classify(method);
@@ -120,6 +126,20 @@ namespace ScopeSafety.Analyzers.Spawns
             }
 
             return builder.ToImmutable();
+        }
+
+        private static bool HasDelegateArgument(ImmutableArray<IArgumentOperation> arguments)
+        {
+            foreach (var argument in arguments)
+            {
+                var value = Unwrap(argument.Value);
+                if (value is IDelegateCreationOperation || value is IArrayCreationOperation || value is ICollectionExpressionOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private SpawnKind? MarkedKind(IParameterSymbol parameter)
