@@ -7,26 +7,45 @@ public sealed partial class Scope
     /// <summary>
     /// Runs <paramref name="left"/> and <paramref name="right"/>, possibly in parallel, and returns when
     /// both have finished (rayon's <c>join</c>). <paramref name="left"/> runs on the calling thread;
-    /// <paramref name="right"/> is offered to idle pool threads and, if none took it, runs on the calling
-    /// thread too, without allocating.
+    /// <paramref name="right"/> may be offered to idle pool threads and, if none took it, runs on the
+    /// calling thread too, without allocating.
     /// </summary>
     /// <param name="left">Work run on the calling thread.</param>
     /// <param name="right">Work that another thread may take.</param>
     /// <remarks>
+    /// <para>
+    /// The right side is offered to other threads only when that can help: when the calling thread has no
+    /// offered right side of an enclosing join that is still waiting for a taker. Otherwise the thread
+    /// already has work on offer for idle threads, so this join runs <paramref name="left"/> then
+    /// <paramref name="right"/> itself, at about the cost of two calls. Once the enclosing right side is
+    /// taken, the next join on this thread offers its own. So each thread keeps at most one untaken offer,
+    /// which keeps idle threads fed while deep recursive joins stay cheap.
+    /// </para>
+    /// <para>
     /// Both sides always run. If one side throws, its exception is rethrown as is (original stack trace);
     /// if both throw, an <see cref="AggregateException"/> holds the two, left first.
     /// <paramref name="right"/> runs in the <see cref="ExecutionContext"/> captured on entry, so it sees the
-    /// same <see cref="AsyncLocal{T}"/> values whichever thread runs it; <paramref name="left"/> is a plain call.
+    /// same <see cref="AsyncLocal{T}"/> values whichever thread runs it, and its own changes to them do not
+    /// reach the caller; <paramref name="left"/> is a plain call.
+    /// </para>
     /// </remarks>
     public static void Join([StructuredWork] Action left, [StructuredWork] Action right)
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
+        var outer = JoinFrame.Offered;
+        if (outer is not null && outer.IsUntaken)
+        {
+            JoinInline(left, right);
+            return;
+        }
+
         var frames = JoinFrames<ActionFrame>.Enter(out var frame);
         try
         {
             frame.Right = right;
             frame.Publish();
+            JoinFrame.Offered = frame;
             Exception? leftError = null;
             try
             {
@@ -37,19 +56,23 @@ public sealed partial class Scope
                 leftError = e;
             }
 
+            // This join's offer is over: if the right side runs here, the enclosing offer governs its joins.
+            JoinFrame.Offered = outer;
             var rightError = frame.Finish();
             frame.Right = null;
             ThrowJoinErrors(leftError, rightError);
         }
         finally
         {
+            JoinFrame.Offered = outer;
             JoinFrames<ActionFrame>.Exit(frames);
         }
     }
 
     /// <summary>
     /// Computes <paramref name="left"/> and <paramref name="right"/>, possibly in parallel, and returns both
-    /// results (rayon's <c>join</c>). See <see cref="Join(Action, Action)"/> for threads and exceptions.
+    /// results (rayon's <c>join</c>). See <see cref="Join(Action, Action)"/> for when the right side is
+    /// offered to other threads, and for exceptions and context.
     /// </summary>
     /// <typeparam name="T1">The type of the left result.</typeparam>
     /// <typeparam name="T2">The type of the right result.</typeparam>
@@ -60,11 +83,18 @@ public sealed partial class Scope
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
+        var outer = JoinFrame.Offered;
+        if (outer is not null && outer.IsUntaken)
+        {
+            return JoinInline(left, right);
+        }
+
         var frames = JoinFrames<FuncFrame<T2>>.Enter(out var frame);
         try
         {
             frame.Right = right;
             frame.Publish();
+            JoinFrame.Offered = frame;
             T1 leftResult = default!;
             Exception? leftError = null;
             try
@@ -76,6 +106,7 @@ public sealed partial class Scope
                 leftError = e;
             }
 
+            JoinFrame.Offered = outer;
             var rightError = frame.Finish();
             var rightResult = frame.TakeResult();
             ThrowJoinErrors(leftError, rightError);
@@ -83,7 +114,97 @@ public sealed partial class Scope
         }
         finally
         {
+            JoinFrame.Offered = outer;
             JoinFrames<FuncFrame<T2>>.Exit(frames);
+        }
+    }
+
+    /// <summary>Both sides on this thread, with no queueing and no interlocked operation.</summary>
+    private static void JoinInline(Action left, Action right)
+    {
+        var entry = ExecutionContext.Capture();
+        Exception? leftError = null;
+        try
+        {
+            left();
+        }
+        catch (Exception e)
+        {
+            leftError = e;
+        }
+
+        var afterLeft = EnterRightContext(entry);
+        Exception? rightError = null;
+        try
+        {
+            right();
+        }
+        catch (Exception e)
+        {
+            rightError = e;
+        }
+
+        LeaveRightContext(entry, afterLeft);
+        ThrowJoinErrors(leftError, rightError);
+    }
+
+    /// <summary>Both sides on this thread, with no queueing and no interlocked operation.</summary>
+    private static (T1 Left, T2 Right) JoinInline<T1, T2>(Func<T1> left, Func<T2> right)
+    {
+        var entry = ExecutionContext.Capture();
+        T1 leftResult = default!;
+        Exception? leftError = null;
+        try
+        {
+            leftResult = left();
+        }
+        catch (Exception e)
+        {
+            leftError = e;
+        }
+
+        var afterLeft = EnterRightContext(entry);
+        T2 rightResult = default!;
+        Exception? rightError = null;
+        try
+        {
+            rightResult = right();
+        }
+        catch (Exception e)
+        {
+            rightError = e;
+        }
+
+        LeaveRightContext(entry, afterLeft);
+        ThrowJoinErrors(leftError, rightError);
+        return (leftResult, rightResult);
+    }
+
+    /// <summary>
+    /// An inline right side must see what an offered one sees: the context captured on entry, not values
+    /// the left side set. Contexts are immutable, so comparing references is enough, and nothing happens
+    /// in the usual case where the left side changed nothing.
+    /// </summary>
+    /// <returns>The context to go back to after the right side.</returns>
+    private static ExecutionContext? EnterRightContext(ExecutionContext? entry)
+    {
+        var afterLeft = ExecutionContext.Capture();
+        if (entry is not null && afterLeft is not null && !ReferenceEquals(entry, afterLeft))
+        {
+            ExecutionContext.Restore(entry);
+        }
+
+        return afterLeft;
+    }
+
+    /// <summary>Undoes the right side's context changes, as <see cref="ExecutionContext.Run"/> would.</summary>
+    private static void LeaveRightContext(ExecutionContext? entry, ExecutionContext? afterLeft)
+    {
+        // Without a captured context (flow suppressed) the right side ran in the current one, as offered work
+        // does, and there is nothing to undo.
+        if (entry is not null && afterLeft is not null && !ReferenceEquals(ExecutionContext.Capture(), afterLeft))
+        {
+            ExecutionContext.Restore(afterLeft);
         }
     }
 
@@ -102,8 +223,8 @@ public sealed partial class Scope
     }
 
     /// <summary>
-    /// A per-thread stack of reusable join frames, indexed by nesting depth, so that a join that nobody
-    /// stole allocates nothing once the thread has warmed up.
+    /// A per-thread stack of reusable join frames, indexed by the nesting depth of offered joins, so that a
+    /// join that nobody stole allocates nothing once the thread has warmed up.
     /// </summary>
     private static class JoinFrames<TFrame>
         where TFrame : JoinFrame, new()
@@ -148,9 +269,25 @@ public sealed partial class Scope
 
         private static readonly ContextCallback s_runRight = static state => ((JoinFrame)state!).InvokeRight();
 
+        [ThreadStatic]
+        private static JoinFrame? t_offered;
+
         private int _state;
         private ExecutionContext? _context;
         private Exception? _error;
+
+        /// <summary>
+        /// The innermost join on this thread whose right side was offered to other threads and whose left
+        /// side is still running, if any.
+        /// </summary>
+        public static JoinFrame? Offered
+        {
+            get => t_offered;
+            set => t_offered = value;
+        }
+
+        /// <summary>Whether the offered right side still waits for a taker. Read by the owner only.</summary>
+        public bool IsUntaken => Volatile.Read(ref _state) == PendingState;
 
         protected abstract void InvokeRight();
 
@@ -190,7 +327,11 @@ public sealed partial class Scope
                 return;
             }
 
+            // The thief starts afresh: whatever this thread had on offer is not an enclosing join of this work.
+            var offered = t_offered;
+            t_offered = null;
             RunRight();
+            t_offered = offered;
 
             // Done is set under the lock: the owner may reuse this frame as soon as it sees Done, and the
             // only thing we touch afterwards is this monitor, where a pulse is harmless to any later

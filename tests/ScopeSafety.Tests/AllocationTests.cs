@@ -33,6 +33,46 @@ public class AllocationTests
         Assert.InRange(fewest, taskSize, taskSize + 8);
     });
 
+    [Fact]
+    public void Joins_under_an_untaken_offer_do_not_allocate() => Bounded.Run(() =>
+    {
+        // With the pool kept busy the outer right side is never taken, so every nested join runs inline.
+        // The trees' delegates are made up front: one per level, each joining two of the level below.
+        using var pool = new SaturatedPool();
+        var actions = new Action[11];
+        var funcs = new Func<int>[11];
+        actions[0] = static () => { };
+        funcs[0] = static () => 1;
+        for (var level = 1; level < actions.Length; level++)
+        {
+            var action = actions[level - 1];
+            var func = funcs[level - 1];
+            actions[level] = () => Scope.Join(action, action);
+            funcs[level] = () =>
+            {
+                var (left, right) = Scope.Join(func, func);
+                return left + right;
+            };
+        }
+
+        long allocated = -1;
+        var leaves = 0;
+        Scope.Join(
+            () =>
+            {
+                actions[6]();
+                funcs[6]();
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                actions[10]();
+                leaves = funcs[10]();
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            },
+            static () => { });
+
+        Assert.Equal(1 << 10, leaves);
+        Assert.Equal(0, allocated);
+    });
+
     private static long SizeOfOneTask()
     {
         long size = 0;

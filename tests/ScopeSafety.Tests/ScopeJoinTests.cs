@@ -111,6 +111,68 @@ public class ScopeJoinTests
         Assert.Equal(1 << 12, leavesRun);
     });
 
+    [Fact]
+    public void A_recursive_join_tree_runs_on_more_than_one_thread() => Bounded.Run(() =>
+    {
+        // The two sides of the top join meet at a barrier, which only works if another thread took the
+        // right side; then each side runs a tree of 2^11 leaves that record where they ran.
+        using var topSidesMeet = new Barrier(2);
+        var threads = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
+        var leaves = 0;
+
+        void Tree(int depth)
+        {
+            if (depth == 0)
+            {
+                Interlocked.Increment(ref leaves);
+                threads.TryAdd(Environment.CurrentManagedThreadId, 0);
+                return;
+            }
+
+            Scope.Join(() => Tree(depth - 1), () => Tree(depth - 1));
+        }
+
+        void Side()
+        {
+            Assert.True(topSidesMeet.SignalAndWait(MeetingLimit), "the other side of the join never ran in parallel");
+            Tree(11);
+        }
+
+        Scope.Join(Side, Side);
+
+        Assert.Equal(1 << 12, leaves);
+        Assert.True(threads.Count >= 2, $"the tree ran on {threads.Count} thread(s)");
+    });
+
+    [Fact]
+    public void A_join_inside_a_left_side_whose_right_side_was_taken_offers_its_own_right_side() => Bounded.Run(() =>
+    {
+        // Once another thread took the outer right side, this thread has nothing on offer, so the inner
+        // join must offer its right side: its two sides meet at a barrier, which needs two threads.
+        using var outerRightTaken = new ManualResetEventSlim();
+        using var innerSidesMeet = new Barrier(2);
+        var innerThreads = new int[2];
+
+        void Meet(int side)
+        {
+            innerThreads[side] = Environment.CurrentManagedThreadId;
+            Assert.True(innerSidesMeet.SignalAndWait(MeetingLimit), "the inner right side was not offered");
+        }
+
+        Scope.Join(
+            () =>
+            {
+                Bounded.Wait(outerRightTaken);
+                Scope.Join(() => Meet(0), () => Meet(1));
+            },
+            () => outerRightTaken.Set());
+
+        Assert.NotEqual(innerThreads[0], innerThreads[1]);
+    });
+
+    // Shorter than Bounded.Limit, so that a missing thread fails with its own message.
+    private static readonly TimeSpan MeetingLimit = TimeSpan.FromSeconds(30);
+
     private static IEnumerable<Exception> Flatten(Exception e) =>
         e is AggregateException aggregate ? aggregate.InnerExceptions.SelectMany(Flatten) : [e];
 
@@ -140,5 +202,103 @@ public class ScopeJoinTests
         }
 
         Assert.Equal(0, fewest);
+    });
+}
+
+/// <summary>
+/// Lazy splitting: while this thread's offered right side waits for a taker, nested joins run both sides
+/// on this thread. The pool is kept busy so that no offer is ever taken.
+/// </summary>
+[Collection(nameof(SerialCollection))]
+public class ScopeJoinInlineTests
+{
+    private static readonly AsyncLocal<string?> Ambient = new();
+
+    [Fact]
+    public void Joins_under_an_untaken_offer_run_on_the_calling_thread_without_queueing() => Bounded.Run(() =>
+    {
+        using var pool = new SaturatedPool();
+        var caller = Environment.CurrentManagedThreadId;
+        var leavesElsewhere = 0;
+        var leaves = 0;
+        long queued = 0;
+
+        void Tree(int depth)
+        {
+            if (depth == 0)
+            {
+                leaves++;
+                leavesElsewhere += Environment.CurrentManagedThreadId == caller ? 0 : 1;
+                return;
+            }
+
+            Scope.Join(() => Tree(depth - 1), () => Tree(depth - 1));
+        }
+
+        Scope.Join(
+            () =>
+            {
+                var before = ThreadPool.PendingWorkItemCount;
+                Tree(10);
+                queued = ThreadPool.PendingWorkItemCount - before;
+            },
+            static () => { });
+
+        Assert.Equal(1 << 10, leaves);
+        Assert.Equal(0, leavesElsewhere);
+
+        // Offering every right side would queue 1023 items; the process may queue a few of its own meanwhile.
+        Assert.InRange(queued, long.MinValue, 8);
+    });
+
+    [Fact]
+    public void An_inline_right_side_sees_the_context_of_the_join_and_cannot_change_the_callers() => Bounded.Run(() =>
+    {
+        using var pool = new SaturatedPool();
+        string? seenByRight = null;
+        string? afterInnerJoin = null;
+
+        Ambient.Value = "entry";
+        Scope.Join(
+            () =>
+            {
+                Scope.Join(
+                    () => Ambient.Value = "set by left",
+                    () =>
+                    {
+                        seenByRight = Ambient.Value;
+                        Ambient.Value = "set by right";
+                    });
+                afterInnerJoin = Ambient.Value;
+            },
+            static () => { });
+
+        // The same as when another thread runs the right side: it sees the context captured on entry,
+        // and only the left side, a plain call, changes the caller's.
+        Assert.Equal("entry", seenByRight);
+        Assert.Equal("set by left", afterInnerJoin);
+    });
+
+    [Fact]
+    public void Inline_joins_report_failures_like_offered_ones() => Bounded.Run(() =>
+    {
+        using var pool = new SaturatedPool();
+        var left = new InvalidOperationException("left");
+        var right = new ArgumentException("right");
+        Exception? both = null;
+        Exception? single = null;
+        var rightRanAfterLeftFailed = false;
+
+        Scope.Join(
+            () =>
+            {
+                both = Record.Exception(() => Scope.Join<int, int>(() => throw left, () => throw right));
+                single = Record.Exception(() => Scope.Join(() => Fault.Raise(left), () => rightRanAfterLeftFailed = true));
+            },
+            static () => { });
+
+        Assert.Equal(new Exception[] { left, right }, Assert.IsType<AggregateException>(both).InnerExceptions);
+        Assert.Same(left, single);
+        Assert.True(rightRanAfterLeftFailed);
     });
 }
