@@ -19,12 +19,13 @@ internal static class DotNet
 
     /// <summary>
     /// Variables the outer <c>dotnet test</c> (or the developer's shell) sets that would leak into a
-    /// nested build and point it at the outer build's SDK state or output folder.
+    /// nested build and point it at the outer build's SDK state, output folder or version. NUGET_PACKAGES
+    /// is kept: the nested pack restores from the same (possibly CI-cached) packages folder, offline.
     /// </summary>
     private static readonly string[] InheritedVariablesToDrop =
     [
         "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly",
-        "MSBUILDNOINPROCNODE", "ArtifactsPath", "NUGET_PACKAGES", "Version", "VersionSuffix", "PackageVersion",
+        "MSBUILDNOINPROCNODE", "ArtifactsPath", "Version", "VersionSuffix", "PackageVersion",
     ];
 
     public static ProcessResult Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
