@@ -211,6 +211,13 @@ namespace ScopeSafety.Analyzers
 
             private bool CheckPointer(Work work, ISymbol variable, Location primary)
             {
+                // Only pointer-like locals can hold an address; skip the alias computation for everything else.
+                if (!(variable is ILocalSymbol { Type: var type }) ||
+                    !(type.TypeKind == TypeKind.Pointer || type.SpecialType == SpecialType.System_IntPtr || type.SpecialType == SpecialType.System_UIntPtr))
+                {
+                    return false;
+                }
+
                 if (!_pointers.TryGetValue(work.Scope, out var origins))
                 {
                     origins = PointerOrigins.Compute(work.Scope, _symbols);
