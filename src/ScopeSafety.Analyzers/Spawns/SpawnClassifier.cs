@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -62,7 +63,7 @@ namespace ScopeSafety.Analyzers.Spawns
             }
             else if (KnownSymbols.Is(type, _symbols.Timer) && method.MethodKind == MethodKind.Constructor)
             {
-                (kind, api, overlaps) = (SpawnKind.Unscoped, "new Timer", true);
+                (kind, api, overlaps) = (SpawnKind.Unscoped, "new Timer", IsPeriodic(arguments));
             }
             else if (KnownSymbols.Is(type, _symbols.Parallel) && (name == "For" || name == "ForEach" || name == "Invoke"))
             {
@@ -86,6 +87,34 @@ namespace ScopeSafety.Analyzers.Spawns
             }
 
             return Sites(operation, arguments, kind, api, handle, overlaps, onlyParameter: null);
+        }
+
+        /// <summary>A Timer whose period is not the constant Timeout.Infinite (-1) may run its callback again while it still runs.</summary>
+        private static bool IsPeriodic(ImmutableArray<IArgumentOperation> arguments)
+        {
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter?.Name != "period")
+                {
+                    continue;
+                }
+
+                var constant = argument.Value.ConstantValue;
+                if (constant.HasValue && constant.Value is IConvertible value && value.ToInt64(null) == -1)
+                {
+                    return false;
+                }
+
+                if (argument.Value is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", IsStatic: true } })
+                {
+                    return false;
+                }
+
+                return true;
+            }
+
+            // new Timer(callback): no period until Change sets one; Change with a period is not followed.
+            return false;
         }
 
         private ImmutableArray<SpawnSite> ClassifyUserApi(IOperation operation, IMethodSymbol method, ImmutableArray<IArgumentOperation> arguments, SpawnOptions options)

@@ -260,6 +260,21 @@ public class UnscopedCaptureAnalyzerSharingTests
                 .WithArguments("ticks", "work started with new Timer", "another run of the same work", "access"));
     }
 
+    [Fact]
+    public async Task A_one_shot_timer_does_not_overlap_itself_but_is_never_joined()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Timer M()
+                {
+                    int ticks = 0;
+                    return new Timer(_ => {|SCOPE004:ticks|}++, null, 1000, Timeout.Infinite);
+                }
+            }
+            """);
+    }
+
     [Theory]
     [InlineData("Ref(ref {|#0:count|})")]
     [InlineData("Out(out {|#0:count|})")]

@@ -54,6 +54,8 @@ public class SpawnClassifierTests
                 S22: Pool.Post(() => { }, 1);
                 S23: Pool.Plain(() => { });
                 S24: Task.Delay(1);
+                S25: new Timer(Work, null, 0, Timeout.Infinite);
+                S26: new Timer(Work, null, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
             }
         }
         """;
@@ -84,6 +86,8 @@ public class SpawnClassifierTests
         { "S22", "Unscoped Pool.Post None" },
         { "S23", "" },
         { "S24", "" },
+        { "S25", "Unscoped new Timer None" },
+        { "S26", "Unscoped new Timer None" },
     };
 
     [Theory]
