@@ -226,6 +226,41 @@ public class UnscopedCaptureAnalyzerLifetimeTests
             Verify.Diagnostic("SCOPE003").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("stream", "Task.Run"));
     }
 
+    [Fact]
+    public async Task A_join_in_a_finally_block_joins_every_path()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var stream = new MemoryStream();
+                var task = Task.Run(() => stream.WriteByte(1));
+                try
+                {
+                    Console.WriteLine(stream.Length);
+                }
+                finally
+                {
+                    task.Wait();
+                }
+
+                stream.Dispose();
+            """));
+    }
+
+    [Fact]
+    public async Task Returning_the_task_does_not_excuse_disposing_what_it_uses()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Task M()
+                {
+                    using var stream = new MemoryStream();
+                    return {|#1:Task.Run(() => {|#0:stream|}.WriteByte(1))|};
+                {|#2:}|}
+            }
+            """,
+            Verify.Diagnostic("SCOPE003").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("stream", "Task.Run"));
+    }
+
     // ---- SCOPE004 ----
 
     public static TheoryData<string, string, string?> ReadOnlyShapes() => SpawnShapes.For("Console.WriteLine({|#0:name|})", "Console.WriteLine(name)");
