@@ -227,6 +227,59 @@ public class RunInScopeFixerTests
         }
         """);
 
+    [Fact]
+    public Task StartNew_with_a_state_argument_passes_it_through_a_local() => Verify.VerifyCodeFixAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(string name)
+            {
+                var count = 0;
+                var t = Task.Factory.StartNew(state => { Console.WriteLine(state); {|SCOPE002:count|}++; }, name);
+                count = 2;
+                t.Wait();
+            }
+        }
+        """, """
+        using System;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        class C
+        {
+            void M(string name)
+            {
+                var count = 0;
+                Scope.Run(scope =>
+                {
+                    object? state = name;
+                    var t = scope.Spawn(() => { Console.WriteLine(state); count++; });
+                    count = 2;
+                    t.Join();
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Not_offered_for_StartNew_with_a_cancellation_token() => Verify.VerifyNoCodeFixAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(CancellationToken cancellationToken)
+            {
+                var count = 0;
+                var t = Task.Factory.StartNew(() => {|SCOPE002:count|}++, cancellationToken);
+                count = 2;
+                t.Wait();
+            }
+        }
+        """);
+
     // ---- new Thread --------------------------------------------------------------------------------------
 
     [Fact]
