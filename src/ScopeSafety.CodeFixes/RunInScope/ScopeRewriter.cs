@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -91,7 +93,10 @@ namespace ScopeSafety.CodeFixes.RunInScope
         /// </summary>
         private static StatementSyntax BuildScopeRun(ScopePlan plan, List<StatementSyntax> region, StatementSyntax first, StatementSyntax last)
         {
-            var body = new List<StatementSyntax>(region);
+            // The formatter places each moved statement one level deeper but leaves the inner lines of a multi-line
+            // lambda where they were: shift every line of the region by that level so the user's own layout survives.
+            var indentation = IndentationUnit(plan.Block, first);
+            var body = region.Select(s => Indent(s, indentation)).ToList();
             if (body.Count > 0)
             {
                 body[0] = body[0].WithLeadingTrivia(body[0].GetLeadingTrivia().Where(t => !t.IsKind(SyntaxKind.EndOfLineTrivia) && !t.IsKind(SyntaxKind.WhitespaceTrivia) && !IsComment(t)));
@@ -162,6 +167,90 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 .WithTrailingTrivia(last.GetTrailingTrivia().Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia)))
                 .WithAdditionalAnnotations(Formatter.Annotation);
         }
+
+        /// <summary>One level of indentation as this block writes it: its statements' indentation beyond its brace's.</summary>
+        private static string IndentationUnit(BlockSyntax block, StatementSyntax statement)
+        {
+            var text = block.SyntaxTree.GetText();
+            var braceLine = text.Lines.GetLineFromPosition(block.OpenBraceToken.SpanStart);
+            var statementLine = text.Lines.GetLineFromPosition(statement.SpanStart);
+            var braceIndentation = LeadingWhitespace(braceLine.ToString());
+            var statementIndentation = LeadingWhitespace(statementLine.ToString());
+            return braceLine.LineNumber != statementLine.LineNumber &&
+                statementIndentation.Length > braceIndentation.Length &&
+                statementIndentation.StartsWith(braceIndentation, StringComparison.Ordinal) &&
+                statementLine.Start + statementIndentation.Length == statement.SpanStart
+                ? statementIndentation.Substring(braceIndentation.Length)
+                : "    ";
+        }
+
+        private static string LeadingWhitespace(string line) => line.Substring(0, line.Length - line.TrimStart(' ', '\t').Length);
+
+        /// <summary>
+        /// Adds one level of indentation to every line of the statement: the whitespace that starts a line, and the
+        /// inner lines of block comments. Blank lines, preprocessor lines and the text of string literals stay as they are.
+        /// </summary>
+        private static StatementSyntax Indent(StatementSyntax statement, string unit)
+        {
+            var replacements = new Dictionary<SyntaxToken, SyntaxToken>();
+            var firstToken = statement.GetFirstToken();
+
+            // True while nothing but line breaks came since the last line break: the next text starts the line.
+            var lineStart = true;
+            foreach (var token in statement.DescendantTokens())
+            {
+                var leading = new List<SyntaxTrivia>();
+                var changed = false;
+                foreach (var trivia in token.LeadingTrivia)
+                {
+                    var next = trivia;
+                    if (trivia.IsKind(SyntaxKind.WhitespaceTrivia))
+                    {
+                        if (lineStart && !trivia.HasAnnotation(SyntaxAnnotation.ElasticAnnotation))
+                        {
+                            next = SyntaxFactory.Whitespace(trivia.ToString() + unit);
+                        }
+                    }
+                    else if (trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia))
+                    {
+                        if (lineStart)
+                        {
+                            leading.Add(SyntaxFactory.Whitespace(unit));
+                            changed = true;
+                        }
+
+                        if (trivia.IsKind(SyntaxKind.MultiLineCommentTrivia))
+                        {
+                            next = SyntaxFactory.Comment(InnerLines.Replace(trivia.ToString(), "$1" + unit));
+                        }
+                    }
+
+                    changed |= next != trivia;
+                    leading.Add(next);
+                    lineStart = trivia.IsKind(SyntaxKind.EndOfLineTrivia) ||
+                        trivia.HasStructure && trivia.ToFullString().EndsWith("\n", StringComparison.Ordinal);
+                }
+
+                // Code at the very start of a line; the statement's own first line is the formatter's to place.
+                if (lineStart && token != firstToken)
+                {
+                    leading.Add(SyntaxFactory.Whitespace(unit));
+                    changed = true;
+                }
+
+                if (changed)
+                {
+                    replacements[token] = token.WithLeadingTrivia(leading);
+                }
+
+                lineStart = token.TrailingTrivia.Any(SyntaxKind.EndOfLineTrivia);
+            }
+
+            return replacements.Count == 0 ? statement : statement.ReplaceTokens(replacements.Keys, (original, _) => replacements[original]);
+        }
+
+        /// <summary>A line break inside a block comment followed by more text on the next line.</summary>
+        private static readonly Regex InnerLines = new Regex(@"(\r?\n)(?=[^\r\n])");
 
         private static bool IsComment(SyntaxTrivia trivia) =>
             trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia) ||

@@ -204,7 +204,8 @@ namespace ScopeSafety.CodeFixes.RunInScope
             // The Start call is the one place the work begins; setters of scheduling hints before it go away.
             InvocationExpressionSyntax? start = null;
             var removed = new List<StatementSyntax>();
-            foreach (var reference in SyntaxHelpers.References(_model, thread, function, _cancellationToken))
+            var references = SyntaxHelpers.References(_model, thread, function, _cancellationToken);
+            foreach (var reference in references)
             {
                 var use = SyntaxHelpers.WalkUpParentheses(reference);
                 if (use is MemberAccessExpressionSyntax { Name: { Identifier: { ValueText: "Start" } } } access &&
@@ -242,10 +243,21 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 threadEdits.Remove(statement);
             }
 
+            // Without a Join left the handle would be an unused local: spawn as a plain statement instead.
+            var handleStillUsed = references.Any(r =>
+                !startStatementOfHandle.Contains(r) && !declarationStatement.Contains(r) && !removed.Any(statement => statement.Contains(r)));
             var explicitType = !declaration.Type.IsVar;
             var existingEdit = threadEdits.Statements.TryGetValue(startStatementOfHandle, out var prelude) ? prelude : null;
             threadEdits.ReplaceStatement(startStatementOfHandle, visited =>
             {
+                if (!handleStillUsed)
+                {
+                    var spawnStatement = SyntaxFactory.ExpressionStatement(SyntaxHelpers.ScopeSpawn(threadWork))
+                        .WithTriviaFrom(visited)
+                        .WithAdditionalAnnotations(Formatter.Annotation);
+                    return existingEdit == null ? new StatementSyntax[] { spawnStatement } : existingEdit(spawnStatement);
+                }
+
                 TypeSyntax type = explicitType ? SyntaxHelpers.ScopeSafetyName("ScopedTask") : SyntaxFactory.IdentifierName("var");
                 var newDeclaration = SyntaxFactory.LocalDeclarationStatement(
                         SyntaxFactory.VariableDeclaration(
@@ -258,7 +270,9 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 return existingEdit == null ? new StatementSyntax[] { newDeclaration } : existingEdit(newDeclaration);
             });
 
-            return new FixSite(spawn, startStatementOfHandle, HandleShape.Local, thread, isThread: true, threadEdits);
+            return handleStillUsed
+                ? new FixSite(spawn, startStatementOfHandle, HandleShape.Local, thread, isThread: true, threadEdits)
+                : new FixSite(spawn, startStatementOfHandle, HandleShape.None, null, isThread: true, threadEdits);
         }
 
         private ExpressionSyntax? BuildThreadWork(IObjectCreationOperation creation, InvocationExpressionSyntax start, StatementSyntax startStatement, EditSet edits)

@@ -586,7 +586,7 @@ public class RunInScopeFixerTests
                 int* buffer = stackalloc int[4];
                 Scope.Run(scope =>
                 {
-                    var worker = scope.Spawn(() => buffer[0] = 42);
+                    scope.Spawn(() => buffer[0] = 42);
                     Console.WriteLine("started");
                 });
             }
@@ -1031,6 +1031,230 @@ public class RunInScopeFixerTests
         },
         CodeActionEquivalenceKey = RunInScopeFixer.EquivalenceKey,
     }.RunAsync();
+
+    // ---- layout: moved code is indented like code a person would write ------------------------------------------
+
+    [Fact]
+    public Task A_multi_line_lambda_body_moves_one_level_deeper_with_the_statement_holding_it() => Verify.VerifyCodeFixAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            void M()
+            {
+                var evens = 0;
+                ThreadPool.QueueUserWorkItem(_ =>
+                {
+                    for (var i = 0; i < 10; i++) if (i % 2 == 0) {|SCOPE002:evens|}++;
+                });
+                Console.WriteLine(evens);
+            }
+        }
+        """, """
+        using System;
+        using System.Threading;
+        using ScopeSafety;
+
+        class C
+        {
+            void M()
+            {
+                var evens = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() =>
+                    {
+                        for (var i = 0; i < 10; i++) if (i % 2 == 0) evens++;
+                    });
+                });
+                Console.WriteLine(evens);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Comments_and_nested_blocks_of_a_moved_lambda_keep_their_own_layout_one_level_deeper() => Verify.VerifyCodeFixAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(int[] data)
+            {
+                var total = 0;
+                var t = Task.Run(() =>
+                {
+                    // add the even values
+                    foreach (var x in data)
+                    {
+                        if (x % 2 == 0)
+                        {
+                            /* a multi-line
+                               comment */
+                            {|SCOPE002:total|} += x;
+                        }
+                    }
+                });
+                // a write the work races with
+                total = -1;
+                t.Wait();
+                Console.WriteLine(total);
+            }
+        }
+        """, """
+        using System;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        class C
+        {
+            void M(int[] data)
+            {
+                var total = 0;
+                Scope.Run(scope =>
+                {
+                    var t = scope.Spawn(() =>
+                    {
+                        // add the even values
+                        foreach (var x in data)
+                        {
+                            if (x % 2 == 0)
+                            {
+                                /* a multi-line
+                                   comment */
+                                total += x;
+                            }
+                        }
+                    });
+                    // a write the work races with
+                    total = -1;
+                    t.Join();
+                });
+                Console.WriteLine(total);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_thread_nobody_joins_becomes_a_plain_spawn_statement() => Verify.VerifyCodeFixAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            void M()
+            {
+                var count = 0;
+                var worker = new Thread(() => {|SCOPE002:count|}++);
+                worker.IsBackground = true;
+                worker.Start();
+                Console.WriteLine("started");
+                Console.WriteLine(count);
+            }
+        }
+        """, """
+        using System;
+        using System.Threading;
+        using ScopeSafety;
+
+        class C
+        {
+            void M()
+            {
+                var count = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => count++);
+                    Console.WriteLine("started");
+                });
+                Console.WriteLine(count);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_joined_thread_keeps_its_name_and_its_declared_type() => Verify.VerifyCodeFixAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            void M()
+            {
+                var count = 0;
+                Thread worker = new Thread(() => {|SCOPE002:count|}++);
+                worker.Start();
+                count = 3;
+                worker.Join();
+                Console.WriteLine(count);
+            }
+        }
+        """, """
+        using System;
+        using System.Threading;
+        using ScopeSafety;
+
+        class C
+        {
+            void M()
+            {
+                var count = 0;
+                Scope.Run(scope =>
+                {
+                    ScopedTask worker = scope.Spawn(() => count++);
+                    count = 3;
+                    worker.Join();
+                });
+                Console.WriteLine(count);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_multi_line_lambda_after_other_moved_statements_is_indented_the_same_way() => Verify.VerifyCodeFixAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            void M(string prefix)
+            {
+                var lines = 0;
+                var t = new Thread(state =>
+                {
+                    Console.WriteLine(state);
+                    {|SCOPE002:lines|}++;
+                });
+                t.Start(prefix + "!");
+                lines = 5;
+                t.Join();
+            }
+        }
+        """, """
+        using System;
+        using System.Threading;
+        using ScopeSafety;
+
+        class C
+        {
+            void M(string prefix)
+            {
+                var lines = 0;
+                Scope.Run(scope =>
+                {
+                    object? state = prefix + "!";
+                    var t = scope.Spawn(() =>
+                    {
+                        Console.WriteLine(state);
+                        lines++;
+                    });
+                    lines = 5;
+                    t.Join();
+                });
+            }
+        }
+        """);
 
     // ---- not offered: the meaning could not be kept ---------------------------------------------------------
 
