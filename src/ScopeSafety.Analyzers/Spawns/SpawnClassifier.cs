@@ -162,7 +162,8 @@ namespace ScopeSafety.Analyzers.Spawns
             foreach (var argument in arguments)
             {
                 var value = Unwrap(argument.Value);
-                if (value is IDelegateCreationOperation || value is IArrayCreationOperation || value is ICollectionExpressionOperation)
+                if (value is IDelegateCreationOperation || value is IArrayCreationOperation || value is ICollectionExpressionOperation ||
+                    value is ILocalReferenceOperation { Local: { Type: { TypeKind: TypeKind.Delegate } } })
                 {
                     return true;
                 }
@@ -206,6 +207,17 @@ namespace ScopeSafety.Analyzers.Spawns
                 }
 
                 var value = Unwrap(argument.Value);
+                if (argument.Parameter.Type.TypeKind == TypeKind.Delegate && value is ILocalReferenceOperation reference)
+                {
+                    var assigned = DelegateAssignedTo(reference.Local, operation);
+                    if (assigned != null)
+                    {
+                        builder.Add(new SpawnSite(kind, api, operation, assigned, handle, overlaps));
+                    }
+
+                    continue;
+                }
+
                 if (argument.Parameter.Type.TypeKind == TypeKind.Delegate && value is IDelegateCreationOperation)
                 {
                     builder.Add(new SpawnSite(kind, api, operation, value, handle, overlaps));
@@ -230,6 +242,90 @@ namespace ScopeSafety.Analyzers.Spawns
             }
 
             return builder.ToImmutable();
+        }
+
+        /// <summary>
+        /// The lambda, anonymous method or method group a delegate local holds at <paramref name="spawn"/>, when that is
+        /// certain: the local is declared and given its one value (initialiser or one simple assignment) in the function
+        /// that spawns, and nothing else writes it (no second assignment, ref/out, ref alias or address). Null otherwise.
+        /// </summary>
+        private static IDelegateCreationOperation? DelegateAssignedTo(ILocalSymbol local, IOperation spawn)
+        {
+            if (local.IsRef || local.Type.TypeKind != TypeKind.Delegate)
+            {
+                return null;
+            }
+
+            var root = spawn;
+            while (root.Parent != null)
+            {
+                root = root.Parent;
+            }
+
+            var function = EnclosingFunction(spawn);
+            var declared = false;
+            IOperation? value = null;
+            var values = 0;
+            foreach (var operation in root.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        if (EnclosingFunction(declarator) != function)
+                        {
+                            return null;
+                        }
+
+                        declared = true;
+                        if (declarator.Initializer != null)
+                        {
+                            value = declarator.Initializer.Value;
+                            values++;
+                        }
+
+                        break;
+
+                    case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local):
+                        if (reference.IsDeclaration)
+                        {
+                            // Declared by out var or deconstruction: its value comes from elsewhere.
+                            return null;
+                        }
+
+                        if (reference.Parent is ISimpleAssignmentOperation { IsRef: false } assignment && assignment.Target == reference)
+                        {
+                            if (EnclosingFunction(assignment) != function)
+                            {
+                                return null;
+                            }
+
+                            value = assignment.Value;
+                            values++;
+                        }
+                        else if (AccessCollector.Kind(reference).Write)
+                        {
+                            return null;
+                        }
+
+                        break;
+                }
+            }
+
+            return declared && values == 1 && value != null ? Unwrap(value) as IDelegateCreationOperation : null;
+        }
+
+        /// <summary>The innermost lambda or local function holding <paramref name="operation"/>; null for the member body itself.</summary>
+        private static IOperation? EnclosingFunction(IOperation operation)
+        {
+            for (var parent = operation.Parent; parent != null; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
+                {
+                    return parent;
+                }
+            }
+
+            return null;
         }
 
         private HandleKind HandleOf(IMethodSymbol method)

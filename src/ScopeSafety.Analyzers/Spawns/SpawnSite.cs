@@ -49,7 +49,10 @@ namespace ScopeSafety.Analyzers.Spawns
         /// <summary>The whole spawn expression: the invocation or object creation.</summary>
         public IOperation Operation { get; }
 
-        /// <summary>The delegate argument's value, conversions removed.</summary>
+        /// <summary>
+        /// The delegate argument's value, conversions removed; for a delegate local, the one delegate creation assigned
+        /// to it (which may be written away from the spawn).
+        /// </summary>
         public IOperation Delegate { get; }
 
         public HandleKind Handle { get; }

@@ -47,6 +47,23 @@ public class UnscopedCaptureAnalyzerIncompleteCodeTests
             (int a, int b) = (1, 2);
             _ = Task.Run(() => (a, b) = (b, a)).Result;
         """),
+        Program("""
+            int count = 0;
+            Action work = () => count++;
+            Action again;
+            again = delegate { count--; };
+            void Bump() => count++;
+            Action bumped = Bump;
+            WaitCallback queued = _ => count++;
+            TimerCallback tick = _ => Console.WriteLine(count);
+            var task = Task.Run(work);
+            new Thread(new ThreadStart(again)).Start();
+            ThreadPool.QueueUserWorkItem(queued);
+            using var timer = new Timer(tick, null, 0, 10);
+            Task.Run(bumped).Wait();
+            work = static () => { };
+            Console.WriteLine(count);
+        """),
         Unsafe("""
             int local = 1;
             int* buffer = stackalloc int[4];

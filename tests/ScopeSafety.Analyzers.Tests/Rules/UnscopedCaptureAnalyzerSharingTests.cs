@@ -454,6 +454,99 @@ public class UnscopedCaptureAnalyzerSharingTests
         }.RunAsync();
     }
 
+    // ---- Work held in a delegate local ----
+
+    [Fact]
+    public async Task Work_in_a_delegate_local_is_reported_at_the_capture_inside_its_lambda()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                Action work = () => {|#0:count|}++;
+                var task = {|#1:Task.Run(work)|};
+                Console.WriteLine({|#2:count|});
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task Work_in_a_delegate_local_joined_before_the_method_reads_is_not_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                Action work = () => count++;
+                var task = Task.Run(work);
+                task.Wait();
+                Console.WriteLine(count);
+            """));
+    }
+
+    [Fact]
+    public async Task Writes_between_the_delegate_local_and_the_spawn_happen_before_the_work_starts()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                Action work = () => Console.WriteLine(count);
+                count = 1;
+                Task.Run(work).Wait();
+            """));
+    }
+
+    [Theory]
+    [InlineData("work = () => count--;")]
+    [InlineData("Replace(ref work); static void Replace(ref Action action) => action = () => { };")]
+    [InlineData("ref Action alias = ref work;")]
+    public async Task A_delegate_local_written_more_than_once_is_not_resolved(string write)
+    {
+        // Which lambda runs is not certain: precision first, nothing is reported.
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                Action work = () => count++;
+                WRITE
+                var task = Task.Run(work);
+                Console.WriteLine(count);
+            """.Replace("WRITE", write)));
+    }
+
+    [Fact]
+    public async Task A_delegate_parameter_is_not_resolved()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void M(Action work)
+                {
+                    Task.Run(work);
+                    new Thread(new ThreadStart(work)).Start();
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task A_static_lambda_in_a_delegate_local_captures_nothing()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                Action work = static () => Console.WriteLine(1);
+                Task.Run(work);
+                Console.WriteLine(count++);
+            """));
+    }
+
+    [Fact]
+    public async Task A_delegate_local_of_an_enclosing_function_is_not_resolved()
+    {
+        // The local's lambda lives in another function than the spawn: the flow of one function says nothing about it.
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                Action work = () => count++;
+                Action start = () => Task.Run(work);
+                start();
+                Console.WriteLine(count);
+            """));
+    }
+
     [Theory]
     [InlineData("error", DiagnosticSeverity.Error)]
     [InlineData("suggestion", DiagnosticSeverity.Info)]

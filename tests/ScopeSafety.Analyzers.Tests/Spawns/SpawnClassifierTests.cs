@@ -117,6 +117,50 @@ public class SpawnClassifierTests
         Assert.Equal((SpawnKind.Structured, "Scope.Spawn"), (site.Kind, site.Api));
     }
 
+    [Theory]
+    [InlineData("Action work = () => Console.WriteLine(1);", "() => Console.WriteLine(1)")]
+    [InlineData("Action work; work = delegate { };", "delegate { }")]
+    [InlineData("void Bump() { } Action work = Bump;", "Bump")]
+    [InlineData("var work = (Action)(() => { });", "(Action)(() => { })")]
+    [InlineData("Action work = () => { }; work = () => { };", null)]
+    [InlineData("Action? work = null; work = () => { };", null)]
+    [InlineData("Action work = () => { }; work += () => { };", null)]
+    [InlineData("Action work = () => { }; Replace(ref work); static void Replace(ref Action a) { }", null)]
+    [InlineData("Make(out var work); static void Make(out Action a) => a = () => { };", null)]
+    [InlineData("Action work = parameter;", null)]
+    [InlineData("Action work = () => { }; Action later = () => work = () => { };", null)]
+    public void A_delegate_local_stands_for_the_one_delegate_assigned_to_it(string declaration, string? expected)
+    {
+        var compilation = AnalyzerRun.Compile("""
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void M(Action parameter)
+                {
+                    DECLARATION
+                    Task.Run(work);
+                }
+            }
+            """.Replace("DECLARATION", declaration));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var classifier = new SpawnClassifier(KnownSymbols.Create(compilation));
+        var tree = compilation.SyntaxTrees[0];
+        var spawn = tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>().Single(i => i.ToString() == "Task.Run(work)");
+        var sites = classifier.Classify(compilation.GetSemanticModel(tree).GetOperation(spawn)!, SpawnOptions.Empty);
+        if (expected == null)
+        {
+            Assert.Empty(sites);
+        }
+        else
+        {
+            var site = Assert.Single(sites);
+            Assert.Equal(expected, site.Delegate.Syntax.ToString());
+            Assert.Same(spawn, site.Operation.Syntax);
+        }
+    }
+
     [Fact]
     public void Without_the_ScopeSafety_runtime_the_attributes_and_Scope_are_simply_absent()
     {
