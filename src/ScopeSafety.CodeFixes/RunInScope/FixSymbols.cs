@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Spawns;
 
 namespace ScopeSafety.CodeFixes.RunInScope
 {
@@ -52,10 +53,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 : new FixSymbols(compilation, scope, scopedTask, scopedTaskOfT);
         }
 
-        public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) =>
-            type != null && known != null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
-
         /// <summary>Exactly Task or Task&lt;T&gt;: the handle types whose joins the rewrite knows.</summary>
-        public bool IsTask(ITypeSymbol? type) => Is(type, Task) || Is(type, TaskOfT);
+        public bool IsTask(ITypeSymbol? type) => KnownSymbols.Is(type, Task) || KnownSymbols.Is(type, TaskOfT);
     }
 }

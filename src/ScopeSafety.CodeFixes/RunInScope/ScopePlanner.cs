@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
+using ScopeSafety.Analyzers.Spawns;
 
 namespace ScopeSafety.CodeFixes.RunInScope
 {
@@ -348,7 +349,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
         private bool IsTaskWaitAll(InvocationExpressionSyntax invocation) =>
             _model.GetOperation(invocation, _cancellationToken) is IInvocationOperation { TargetMethod: { Name: "WaitAll" } method } &&
-            FixSymbols.Is(method.ContainingType, _recognizer.Symbols.Task) &&
+            KnownSymbols.Is(method.ContainingType, _recognizer.Symbols.Task) &&
             method.Parameters.Length == 1 && method.ReturnsVoid;
 
         /// <summary>List&lt;Task&gt; tasks = new List&lt;Task&gt;() becomes List&lt;ScopedTask&gt; (also arrays, Task&lt;T&gt;).</summary>
@@ -489,7 +490,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
             };
             if (parameter == null || !(block.Parent!.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax run } }) ||
                 !(_model.GetSymbolInfo(run, _cancellationToken).Symbol is IMethodSymbol { Name: "Run" } method) ||
-                !FixSymbols.Is(method.ContainingType, _recognizer.Symbols.Scope))
+                !KnownSymbols.Is(method.ContainingType, _recognizer.Symbols.Scope))
             {
                 return null;
             }

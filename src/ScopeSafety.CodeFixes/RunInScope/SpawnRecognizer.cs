@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Spawns;
 
 namespace ScopeSafety.CodeFixes.RunInScope
 {
@@ -45,7 +46,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                     return RecognizeStartNew(spawn, invocation);
                 case IInvocationOperation invocation when IsQueueUserWorkItem(invocation):
                     return RecognizeQueue(spawn, invocation);
-                case IObjectCreationOperation creation when FixSymbols.Is(creation.Type, _symbols.Thread):
+                case IObjectCreationOperation creation when KnownSymbols.Is(creation.Type, _symbols.Thread):
                     return RecognizeThread(spawn, creation);
                 default:
                     return null;
@@ -53,17 +54,17 @@ namespace ScopeSafety.CodeFixes.RunInScope
         }
 
         private bool IsTaskRun(IInvocationOperation invocation) =>
-            invocation.TargetMethod.Name == "Run" && FixSymbols.Is(invocation.TargetMethod.ContainingType, _symbols.Task);
+            invocation.TargetMethod.Name == "Run" && KnownSymbols.Is(invocation.TargetMethod.ContainingType, _symbols.Task);
 
         private bool IsFactoryStartNew(IInvocationOperation invocation) =>
             invocation.TargetMethod.Name == "StartNew" &&
-            FixSymbols.Is(invocation.TargetMethod.ContainingType, _symbols.TaskFactory) &&
+            KnownSymbols.Is(invocation.TargetMethod.ContainingType, _symbols.TaskFactory) &&
             invocation.Instance is IPropertyReferenceOperation { Property: { Name: "Factory", IsStatic: true } } factory &&
-            FixSymbols.Is(factory.Property.ContainingType, _symbols.Task);
+            KnownSymbols.Is(factory.Property.ContainingType, _symbols.Task);
 
         private bool IsQueueUserWorkItem(IInvocationOperation invocation) =>
             (invocation.TargetMethod.Name == "QueueUserWorkItem" || invocation.TargetMethod.Name == "UnsafeQueueUserWorkItem") &&
-            FixSymbols.Is(invocation.TargetMethod.ContainingType, _symbols.ThreadPool);
+            KnownSymbols.Is(invocation.TargetMethod.ContainingType, _symbols.ThreadPool);
 
         private static IArgumentOperation? Argument(IInvocationOperation invocation, int ordinal) =>
             invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == ordinal);
@@ -87,7 +88,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
         private FixSite? RecognizeTaskLike(ExpressionSyntax spawn, IInvocationOperation invocation, IArgumentOperation? delegateArgument, IArgumentOperation? stateArgument, bool tokenChecked = false)
         {
-            if (delegateArgument == null || !FixSymbols.Is(invocation.Type, _symbols.Task) && !FixSymbols.Is(invocation.Type, _symbols.TaskOfT))
+            if (delegateArgument == null || !KnownSymbols.Is(invocation.Type, _symbols.Task) && !KnownSymbols.Is(invocation.Type, _symbols.TaskOfT))
             {
                 return null;
             }
@@ -98,7 +99,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 return null;
             }
 
-            if (!tokenChecked && !IsIgnorableToken(invocation.Arguments.FirstOrDefault(a => FixSymbols.Is(a.Parameter?.Type, _symbols.CancellationToken))))
+            if (!tokenChecked && !IsIgnorableToken(invocation.Arguments.FirstOrDefault(a => KnownSymbols.Is(a.Parameter?.Type, _symbols.CancellationToken))))
             {
                 return null;
             }
@@ -332,7 +333,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                         }
 
                         // Action and Func<T> convert as they are; other delegate types through Invoke, which binds the instance now, as before.
-                        return FixSymbols.Is(value.Type, _symbols.Action) || FixSymbols.Is(value.Type, _symbols.Func)
+                        return KnownSymbols.Is(value.Type, _symbols.Action) || KnownSymbols.Is(value.Type, _symbols.Func)
                             ? valueSyntax.WithoutTrivia()
                             : SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Parenthesize(valueSyntax.WithoutTrivia()), SyntaxFactory.IdentifierName("Invoke"));
                 }
@@ -452,7 +453,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
             var value = argument.Value;
             return value is IDefaultValueOperation ||
                 value is IObjectCreationOperation { Arguments: { Length: 0 } } ||
-                value is IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } } none && FixSymbols.Is(none.Property.ContainingType, _symbols.CancellationToken);
+                value is IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } } none && KnownSymbols.Is(none.Property.ContainingType, _symbols.CancellationToken);
         }
 
         private static bool IsIgnorableOptions(IArgumentOperation? argument)
@@ -470,7 +471,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
         private bool IsDefaultScheduler(IArgumentOperation? argument) =>
             argument == null ||
             argument.Value is IPropertyReferenceOperation { Property: { Name: "Default", IsStatic: true } } scheduler &&
-            FixSymbols.Is(scheduler.Property.ContainingType, _symbols.TaskScheduler);
+            KnownSymbols.Is(scheduler.Property.ContainingType, _symbols.TaskScheduler);
 
         private (StatementSyntax Anchor, HandleShape Shape, ILocalSymbol? Handle)? HandleContext(ExpressionSyntax spawn)
         {
@@ -512,6 +513,6 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
         public bool IsTaskCollection(ITypeSymbol type) =>
             type is IArrayTypeSymbol { Rank: 1 } array && _symbols.IsTask(array.ElementType) ||
-            type is INamedTypeSymbol { TypeArguments: { Length: 1 } } list && FixSymbols.Is(list, _symbols.List) && _symbols.IsTask(list.TypeArguments[0]);
+            type is INamedTypeSymbol { TypeArguments: { Length: 1 } } list && KnownSymbols.Is(list, _symbols.List) && _symbols.IsTask(list.TypeArguments[0]);
     }
 }
