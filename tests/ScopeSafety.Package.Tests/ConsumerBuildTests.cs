@@ -88,11 +88,13 @@ public sealed class ConsumerBuildTests(PackedPackage package)
         // ... and the very code the fix writes.
         var fixedTour = consumer.Read("ReadmeTour.cs");
         Assert.True(fixedTour.Contains(readme.FixedMethod, StringComparison.Ordinal), $"The README's fixed code:{Environment.NewLine}{readme.FixedMethod}{Environment.NewLine}is not what the fix wrote:{Environment.NewLine}{fixedTour}");
+        Assert.NotEmpty(readme.FixedUsings);
+        Assert.All(readme.FixedUsings, directive => Assert.Contains(directive, fixedTour.Split('\n').Select(line => line.Trim())));
 
         // Scoped, every piece of work has finished before the code after its scope runs: the output is certain.
         var run = consumer.RunProgram();
         Assert.True(run.Succeeded, run.ToString());
-        Assert.Equal(["squares: 49", "evens: 2500", "file: report", "140"], OutputLines(run));
+        Assert.Equal(["squares: 49", "evens: 2500", "file: report", "49"], OutputLines(run));
     }
 
     [Fact]
