@@ -42,7 +42,7 @@ internal sealed partial record ReadmeTour(string HazardFile, BuildDiagnostic Exp
 
         var file = Prefix.ReplaceLineEndings("\n") + Indented(hazard) + "}\n";
         return new ReadmeTour(file, new BuildDiagnostic("ReadmeTour.cs", line, "error", id), expectedLine, Indented(fixedMethod),
-            fixedUsings.Where(using => using.Length > 0).ToList());
+            fixedUsings.Where(directive => directive.Length > 0).ToList());
     }
 
     /// <summary>The README shows a method at column 0; in the class it sits one level in, as the formatter expects.</summary>
