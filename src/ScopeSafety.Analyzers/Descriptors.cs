@@ -37,6 +37,18 @@ namespace ScopeSafety.Analyzers
             DiagnosticSeverity.Info,
             "A delegate that captures locals or parameters is handed to an API that runs it on another thread, and it is not joined on every path before the method returns (Rust's 'static rule). Run it in Scope.Run with scope.Spawn, join it, or return the task so that the caller owns the join.");
 
+        /// <summary>Reported once per compilation, without a location: the option lives in .editorconfig, not in source.</summary>
+        public static readonly DiagnosticDescriptor InvalidOption = new DiagnosticDescriptor(
+            RuleIds.InvalidOption,
+            "Invalid ScopeSafety option",
+            "'{0}' in {1} configures nothing: {2}",
+            RuleIds.UsageCategory,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "An item of scopesafety.unscoped_methods or scopesafety.structured_methods (.editorconfig or .globalconfig) is malformed, was cut short by a '#' or ';' (both start a comment there), or names a method, constructor or overload that the project's compilation does not have. Such an item configures nothing. Write constructors as 'M:MyLib.Worker..ctor(System.Action)'.",
+            helpLinkUri: RuleIds.HelpLink(RuleIds.InvalidOption),
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
         private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
             new DiagnosticDescriptor(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: RuleIds.HelpLink(id));
     }

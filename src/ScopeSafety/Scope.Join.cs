@@ -119,7 +119,7 @@ public sealed partial class Scope
         }
     }
 
-    /// <summary>Both sides on this thread, with no queueing and no interlocked operation.</summary>
+    // Both sides on this thread, with no queueing and no interlocked operation.
     private static void JoinInline(Action left, Action right)
     {
         var entry = ExecutionContext.Capture();
@@ -148,7 +148,7 @@ public sealed partial class Scope
         ThrowJoinErrors(leftError, rightError);
     }
 
-    /// <summary>Both sides on this thread, with no queueing and no interlocked operation.</summary>
+    // Both sides on this thread, with no queueing and no interlocked operation.
     private static (T1 Left, T2 Right) JoinInline<T1, T2>(Func<T1> left, Func<T2> right)
     {
         var entry = ExecutionContext.Capture();
@@ -180,12 +180,10 @@ public sealed partial class Scope
         return (leftResult, rightResult);
     }
 
-    /// <summary>
-    /// An inline right side must see what an offered one sees: the context captured on entry, not values
-    /// the left side set. Contexts are immutable, so comparing references is enough, and nothing happens
-    /// in the usual case where the left side changed nothing.
-    /// </summary>
-    /// <returns>The context to go back to after the right side.</returns>
+    // An inline right side must see what an offered one sees: the context captured on entry, not values
+    // the left side set. Contexts are immutable, so comparing references is enough, and nothing happens
+    // in the usual case where the left side changed nothing.
+    // Returns the context to go back to after the right side.
     private static ExecutionContext? EnterRightContext(ExecutionContext? entry)
     {
         var afterLeft = ExecutionContext.Capture();
@@ -197,7 +195,7 @@ public sealed partial class Scope
         return afterLeft;
     }
 
-    /// <summary>Undoes the right side's context changes, as <see cref="ExecutionContext.Run"/> would.</summary>
+    // Undoes the right side's context changes, as ExecutionContext.Run would.
     private static void LeaveRightContext(ExecutionContext? entry, ExecutionContext? afterLeft)
     {
         // Without a captured context (flow suppressed) the right side ran in the current one, as offered work
@@ -222,10 +220,8 @@ public sealed partial class Scope
         }
     }
 
-    /// <summary>
-    /// A per-thread stack of reusable join frames, indexed by the nesting depth of offered joins, so that a
-    /// join that nobody stole allocates nothing once the thread has warmed up.
-    /// </summary>
+    // A per-thread stack of reusable join frames, indexed by the nesting depth of offered joins, so that a
+    // join that nobody stole allocates nothing once the thread has warmed up.
     private static class JoinFrames<TFrame>
         where TFrame : JoinFrame, new()
     {
@@ -253,13 +249,11 @@ public sealed partial class Scope
         public static void Exit(int depth) => t_depth = depth;
     }
 
-    /// <summary>
-    /// The right-hand side of one join, published to the thread pool. The frame is reused for later joins
-    /// at the same depth, so the pool's queue may hold stale entries for it: a stale entry that finds the
-    /// frame pending simply steals the current job (which is equivalent to a fresh steal), and one that
-    /// finds it idle does nothing. Pending -> Stolen (thief) and Pending -> Idle (owner, inline) are the
-    /// only claims, by compare-exchange, so the right side runs exactly once.
-    /// </summary>
+    // The right-hand side of one join, published to the thread pool. The frame is reused for later joins
+    // at the same depth, so the pool's queue may hold stale entries for it: a stale entry that finds the
+    // frame pending simply steals the current job (which is equivalent to a fresh steal), and one that
+    // finds it idle does nothing. Pending -> Stolen (thief) and Pending -> Idle (owner, inline) are the
+    // only claims, by compare-exchange, so the right side runs exactly once.
     private abstract class JoinFrame : IThreadPoolWorkItem
     {
         private const int Idle = 0;
@@ -276,17 +270,15 @@ public sealed partial class Scope
         private ExecutionContext? _context;
         private Exception? _error;
 
-        /// <summary>
-        /// The innermost join on this thread whose right side was offered to other threads and whose left
-        /// side is still running, if any.
-        /// </summary>
+        // The innermost join on this thread whose right side was offered to other threads and whose left
+        // side is still running, if any.
         public static JoinFrame? Offered
         {
             get => t_offered;
             set => t_offered = value;
         }
 
-        /// <summary>Whether the offered right side still waits for a taker. Read by the owner only.</summary>
+        // Whether the offered right side still waits for a taker. Read by the owner only.
         public bool IsUntaken => Volatile.Read(ref _state) == PendingState;
 
         protected abstract void InvokeRight();
@@ -299,8 +291,8 @@ public sealed partial class Scope
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
         }
 
-        /// <summary>Runs the right side inline unless it was stolen, else waits for the thief.</summary>
-        /// <returns>The right side's exception, if any.</returns>
+        // Runs the right side inline unless it was stolen, else waits for the thief.
+        // Returns the right side's exception, if any.
         public Exception? Finish()
         {
             if (Interlocked.CompareExchange(ref _state, Idle, PendingState) == PendingState)

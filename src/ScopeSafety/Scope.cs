@@ -209,7 +209,7 @@ public sealed partial class Scope
         }
     }
 
-    /// <summary>An exception is a cancellation when it carries this scope's cancelled token.</summary>
+    // An exception is a cancellation when it carries this scope's cancelled token.
     internal bool IsOwnCancellation(Exception e) =>
         e is OperationCanceledException oce &&
         Volatile.Read(ref _cts) is { IsCancellationRequested: true } cts &&
@@ -294,7 +294,7 @@ public sealed partial class Scope
         return task;
     }
 
-    /// <summary>Called by every item exactly once, after its outcome is published.</summary>
+    // Called by every item exactly once, after its outcome is published.
     internal void ItemFinished()
     {
         // Nothing here is pooled or torn down by Run: after the decrement this only reads fields of
@@ -425,12 +425,10 @@ public sealed partial class Scope
         }
     }
 
-    /// <summary>
-    /// Waits until every item has finished, running this scope's queued items meanwhile. Blocks only when
-    /// no item is left to claim, that is, only on work that is running on some thread. Helping is safe
-    /// here: no item of this scope can be suspended further down this thread's stack, because the body
-    /// has returned.
-    /// </summary>
+    // Waits until every item has finished, running this scope's queued items meanwhile. Blocks only when
+    // no item is left to claim, that is, only on work that is running on some thread. Helping is safe
+    // here: no item of this scope can be suspended further down this thread's stack, because the body
+    // has returned.
     private void HelpUntilAllCompleted()
     {
         var spinner = default(SpinWait);
@@ -459,7 +457,7 @@ public sealed partial class Scope
         }
     }
 
-    /// <summary>Waits for an item that some other thread has claimed and is running.</summary>
+    // Waits for an item that some other thread has claimed and is running.
     internal void WaitUntilCompleted(ScopedTask target)
     {
         var spinner = default(SpinWait);
@@ -478,10 +476,8 @@ public sealed partial class Scope
     private bool IsDone(ScopedTask? target) =>
         target is null ? Volatile.Read(ref _pending) == 0 : target.IsCompleted;
 
-    /// <summary>
-    /// Blocks until <paramref name="target"/> (or, when null, the whole scope) is done; a scope waiter also
-    /// wakes when new work is queued, so that it can help.
-    /// </summary>
+    // Blocks until target (or, when null, the whole scope) is done; a scope waiter also
+    // wakes when new work is queued, so that it can help.
     private void Block(ScopedTask? target)
     {
         var gate = Gate;

@@ -31,10 +31,10 @@ public class ScopedTask : IThreadPoolWorkItem
     private int _observed;
     private ExceptionDispatchInfo? _exception;
 
-    /// <summary>The work; cleared when it is done so that the closure does not outlive it.</summary>
+    // The work; cleared when it is done so that the closure does not outlive it.
     private protected Delegate? _work;
 
-    /// <summary>Link in the scope's stack of items that waiters may help with.</summary>
+    // Link in the scope's stack of items that waiters may help with.
     internal ScopedTask? NextQueued;
 
     private protected ScopedTask(Scope scope, Delegate work)
@@ -138,7 +138,7 @@ public class ScopedTask : IThreadPoolWorkItem
         Volatile.Read(ref _state) == Pending &&
         Interlocked.CompareExchange(ref _state, Running, Pending) == Pending;
 
-    /// <summary>Runs claimed work in the context captured at Spawn and publishes its outcome.</summary>
+    // Runs claimed work in the context captured at Spawn and publishes its outcome.
     internal void RunClaimed()
     {
         if (_scope.IsCancellationRequested)
@@ -185,7 +185,7 @@ public class ScopedTask : IThreadPoolWorkItem
         _scope.ItemFinished();
     }
 
-    /// <summary>Calls the work and keeps its result.</summary>
+    // Calls the work and keeps its result.
     private protected virtual void Invoke()
     {
         switch (_work)

@@ -88,11 +88,13 @@ public sealed class ConsumerBuildTests(PackedPackage package)
         // ... and the very code the fix writes.
         var fixedTour = consumer.Read("ReadmeTour.cs");
         Assert.True(fixedTour.Contains(readme.FixedMethod, StringComparison.Ordinal), $"The README's fixed code:{Environment.NewLine}{readme.FixedMethod}{Environment.NewLine}is not what the fix wrote:{Environment.NewLine}{fixedTour}");
+        Assert.NotEmpty(readme.FixedUsings);
+        Assert.All(readme.FixedUsings, directive => Assert.Contains(directive, fixedTour.Split('\n').Select(line => line.Trim())));
 
         // Scoped, every piece of work has finished before the code after its scope runs: the output is certain.
         var run = consumer.RunProgram();
         Assert.True(run.Succeeded, run.ToString());
-        Assert.Equal(["squares: 49", "evens: 2500", "file: report", "140"], OutputLines(run));
+        Assert.Equal(["squares: 49", "evens: 2500", "file: report", "49"], OutputLines(run));
     }
 
     [Fact]
@@ -131,7 +133,7 @@ public sealed class ConsumerBuildTests(PackedPackage package)
     }
 
     [Fact]
-    public void Editorconfig_sets_severities_per_rule_and_per_category_and_lists_user_spawn_methods()
+    public void Editorconfig_sets_severities_per_rule_and_per_category_and_lists_user_spawn_methods_and_constructors()
     {
         var consumer = ConsumerProject.Create(
             package,
@@ -151,12 +153,24 @@ public sealed class ConsumerBuildTests(PackedPackage package)
                         public static void Post(Action work) => ThreadPool.UnsafeQueueUserWorkItem(static state => ((Action)state!)(), work);
                     }
 
+                    /// <summary>Starts its work on the thread pool when constructed.</summary>
+                    public sealed class Worker
+                    {
+                        public Worker(Action work) => ThreadPool.UnsafeQueueUserWorkItem(static state => ((Action)state!)(), work);
+                    }
+
                     public static class QueueUsage
                     {
                         public static unsafe void Listed()
                         {
                             int* squares = stackalloc int[8];
                             WorkQueue.Enqueue(() => Console.WriteLine(squares[7])); // SCOPE001
+                        }
+
+                        public static unsafe void ListedConstructor()
+                        {
+                            int* squares = stackalloc int[8];
+                            _ = new Worker(() => Console.WriteLine(squares[7])); // SCOPE001
                         }
 
                         public static unsafe void NotListed()
@@ -166,13 +180,31 @@ public sealed class ConsumerBuildTests(PackedPackage package)
                         }
                     }
                     """,
+                // The documented id of a constructor, "#ctor": the config parser cuts the value at '#', so this
+                // file's list is "M:Consumer.Worker." and Post after it is lost — which SCOPE090 says.
+                ["Cut.cs"] = """
+                    namespace Consumer;
+
+                    public static class CutUsage
+                    {
+                        public static unsafe void Lost()
+                        {
+                            int* squares = stackalloc int[8];
+                            _ = new Worker(() => Console.WriteLine(squares[7]));
+                            WorkQueue.Post(() => Console.WriteLine(squares[6]));
+                        }
+                    }
+                    """,
                 [".editorconfig"] = """
                     root = true
 
                     [*.cs]
                     dotnet_diagnostic.SCOPE003.severity = none
                     dotnet_analyzer_diagnostic.category-ScopeSafety.Concurrency.severity = error
-                    scopesafety.unscoped_methods = M:Consumer.WorkQueue.Enqueue(System.Action)
+                    scopesafety.unscoped_methods = M:Consumer.WorkQueue.Enqueue(System.Action), M:Consumer.Worker..ctor(System.Action)
+
+                    [Cut.cs]
+                    scopesafety.unscoped_methods = M:Consumer.Worker.#ctor(System.Action), M:Consumer.WorkQueue.Post(System.Action)
                     """,
             },
             treatWarningsAsErrors: false);
@@ -180,7 +212,8 @@ public sealed class ConsumerBuildTests(PackedPackage package)
         var build = consumer.Build();
 
         // SCOPE001 is an error by default; SCOPE002, a warning by default, is an error through its category
-        // (warnings are not errors in this project); SCOPE003 is off; only the listed user method is a spawn site.
+        // (warnings are not errors in this project); SCOPE003 is off; only the listed user method and
+        // constructor are spawn sites; nothing in Cut.cs is, its list having been cut.
         consumer.AssertScopeDiagnostics(
             [
                 new BuildDiagnostic("Hazards.cs", LineOf("squares[7]"), "error", "SCOPE001"),
@@ -188,6 +221,11 @@ public sealed class ConsumerBuildTests(PackedPackage package)
                 .. consumer.ExpectedDiagnostics("WorkQueue.cs"),
             ],
             build);
+        Assert.Contains(
+            "warning SCOPE090: 'M:Consumer.Worker.' in scopesafety.unscoped_methods configures nothing: it is cut short",
+            build.Output,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("SCOPE090: 'M:Consumer.WorkQueue", build.Output, StringComparison.Ordinal);
     }
 
     private static int LineOf(string text) =>

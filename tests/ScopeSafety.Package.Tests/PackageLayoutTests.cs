@@ -120,6 +120,44 @@ public sealed class PackageLayoutTests(PackedPackage package)
         Assert.Equal(File.ReadAllBytes(Path.Combine(package.RepositoryRoot, "README.md")), packed);
     }
 
+    [Fact]
+    public void The_xml_documentation_documents_the_public_api_only()
+    {
+        var documentation = XDocument.Parse(System.Text.Encoding.UTF8.GetString(PackedPackage.ReadEntry(package.PackagePath, "lib/net8.0/ScopeSafety.xml")).TrimStart('\uFEFF'));
+        var ids = documentation.Descendants("member").Select(member => member.Attribute("name")!.Value).ToList();
+        // Internals too, so that an internal member's id resolves and is reported as such rather than as unknown.
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(
+            "Inspect",
+            references: [Microsoft.CodeAnalysis.MetadataReference.CreateFromImage(PackedPackage.ReadEntry(package.PackagePath, RuntimeAssembly)), .. FrameworkReferences()],
+            options: new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary)
+                .WithMetadataImportOptions(Microsoft.CodeAnalysis.MetadataImportOptions.All));
+
+        Assert.Contains("T:ScopeSafety.Scope", ids);
+        var notPublic = ids
+            .Where(id => Microsoft.CodeAnalysis.DocumentationCommentId.GetFirstSymbolForDeclarationId(id, compilation) is not { } symbol || !IsPublicApi(symbol))
+            .ToList();
+        Assert.True(
+            notPublic.Count == 0,
+            "The shipped XML documentation documents members outside the public API (write their comments with // instead of ///): " + string.Join(", ", notPublic));
+    }
+
+    /// <summary>Visible to a user of the package: public or protected, and so is every containing type.</summary>
+    private static bool IsPublicApi(Microsoft.CodeAnalysis.ISymbol symbol)
+    {
+        for (var current = symbol; current is not null and not Microsoft.CodeAnalysis.INamespaceSymbol; current = current.ContainingSymbol)
+        {
+            if (current.DeclaredAccessibility is not (Microsoft.CodeAnalysis.Accessibility.Public or Microsoft.CodeAnalysis.Accessibility.Protected or Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal))
+                return false;
+        }
+
+        return true;
+    }
+
+    private static IEnumerable<Microsoft.CodeAnalysis.MetadataReference> FrameworkReferences() =>
+        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "netstandard.dll" or "mscorlib.dll")
+            .Select(path => Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(path));
+
     private static XElement? Element(XElement metadata, string localName) =>
         metadata.Elements().SingleOrDefault(element => element.Name.LocalName == localName);
 }

@@ -10,7 +10,9 @@ namespace ScopeSafety.Analyzers.Spawns
     /// <summary>
     /// The user's extra spawn APIs from .editorconfig: <c>scopesafety.unscoped_methods</c> and
     /// <c>scopesafety.structured_methods</c>, each a list of documentation comment ids separated by ',' or '|'.
-    /// An id without a parameter list (<c>M:MyLib.Pool.Enqueue</c>) matches every overload.
+    /// An id without a parameter list (<c>M:MyLib.Pool.Enqueue</c>) matches every overload. Constructors may be
+    /// written <c>Type..ctor</c> or <c>Type.Type</c> besides the documentation id's <c>Type.#ctor</c>, which the
+    /// .editorconfig and .globalconfig parsers cut off at '#' (it starts a comment there).
     /// </summary>
     internal sealed class SpawnOptions
     {
@@ -67,6 +69,23 @@ namespace ScopeSafety.Analyzers.Spawns
             }
 
             var result = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+            foreach (var item in SplitList(value))
+            {
+                result.Add(Normalize(item));
+            }
+
+            return result.ToImmutable();
+        }
+
+        /// <summary>The items of a list as written (trimmed), split on ',' and '|' outside parentheses and brackets.</summary>
+        public static ImmutableArray<string> SplitList(string? value)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return ImmutableArray<string>.Empty;
+            }
+
+            var result = ImmutableArray.CreateBuilder<string>();
             var depth = 0;
             var start = 0;
             for (var i = 0; i <= value!.Length; i++)
@@ -85,7 +104,7 @@ namespace ScopeSafety.Analyzers.Spawns
                     var item = value.Substring(start, i - start).Trim();
                     if (item.Length > 0)
                     {
-                        result.Add(StripPrefixlessMethod(item));
+                        result.Add(item);
                     }
 
                     start = i + 1;
@@ -105,9 +124,50 @@ namespace ScopeSafety.Analyzers.Spawns
             return arity < 0 ? withoutParameters : withoutParameters.Substring(0, arity);
         }
 
-        // A bare "MyLib.Pool.Enqueue" is accepted as "M:MyLib.Pool.Enqueue"; users forget the prefix.
-        private static string StripPrefixlessMethod(string item) =>
-            item.Length > 1 && item[1] == ':' ? item : "M:" + item;
+        /// <summary>
+        /// The documentation comment id an item stands for: a bare "MyLib.Pool.Enqueue" is "M:MyLib.Pool.Enqueue"
+        /// (users forget the prefix), and a constructor written "MyLib.Worker..ctor" (its metadata name) or
+        /// "MyLib.Worker.Worker" (as C# declares it) is "M:MyLib.Worker.#ctor", the spelling a '#' comment makes
+        /// impossible in .editorconfig.
+        /// </summary>
+        public static string Normalize(string item)
+        {
+            var id = item.Length > 1 && item[1] == ':' ? item : "M:" + item;
+            if (!id.StartsWith("M:", StringComparison.Ordinal))
+            {
+                return id;
+            }
+
+            var paren = id.IndexOf('(');
+            var name = paren < 0 ? id : id.Substring(0, paren);
+            var parameters = paren < 0 ? string.Empty : id.Substring(paren);
+            const string MetadataConstructor = "..ctor";
+            if (name.EndsWith(MetadataConstructor, StringComparison.Ordinal) && name.Length > 2 + MetadataConstructor.Length)
+            {
+                return name.Substring(0, name.Length - MetadataConstructor.Length) + ".#ctor" + parameters;
+            }
+
+            // C# forbids a member named like its type (CS0542), so "Type.Type" can only be the constructor.
+            var lastDot = name.LastIndexOf('.');
+            if (lastDot > 2)
+            {
+                var member = name.Substring(lastDot + 1);
+                var typeDot = name.LastIndexOf('.', lastDot - 1);
+                var type = StripArity(name.Substring(typeDot < 2 ? 2 : typeDot + 1, lastDot - (typeDot < 2 ? 2 : typeDot + 1)));
+                if (member.Length > 0 && string.Equals(member, type, StringComparison.Ordinal))
+                {
+                    return name.Substring(0, lastDot) + ".#ctor" + parameters;
+                }
+            }
+
+            return id;
+        }
+
+        private static string StripArity(string name)
+        {
+            var tick = name.IndexOf('`');
+            return tick < 0 ? name : name.Substring(0, tick);
+        }
 
         /// <summary>Reads and caches the options per syntax tree; one cache lives per compilation.</summary>
         internal sealed class Cache
@@ -127,8 +187,8 @@ namespace ScopeSafety.Analyzers.Spawns
             private SpawnOptions Read(SyntaxTree tree)
             {
                 var options = _provider.GetOptions(tree);
-                options.TryGetValue(UnscopedMethodsKey, out var unscoped);
-                options.TryGetValue(StructuredMethodsKey, out var structured);
+                var unscoped = Value(options, _provider.GlobalOptions, UnscopedMethodsKey);
+                var structured = Value(options, _provider.GlobalOptions, StructuredMethodsKey);
                 if (string.IsNullOrWhiteSpace(unscoped) && string.IsNullOrWhiteSpace(structured))
                 {
                     return Empty;
@@ -136,6 +196,20 @@ namespace ScopeSafety.Analyzers.Spawns
 
                 return _byText.GetOrAdd((unscoped ?? string.Empty, structured ?? string.Empty),
                     key => new SpawnOptions(ParseList(key.Item1), ParseList(key.Item2)));
+            }
+
+            /// <summary>
+            /// The file's value, else the one of a .globalconfig's global section (files see only its
+            /// [path] sections). The same lookup serves the option check, so both see the same values.
+            /// </summary>
+            internal static string? Value(AnalyzerConfigOptions fileOptions, AnalyzerConfigOptions globalOptions, string key)
+            {
+                if (fileOptions.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value))
+                {
+                    return value;
+                }
+
+                return globalOptions.TryGetValue(key, out value) ? value : null;
             }
         }
     }

@@ -44,4 +44,38 @@ public class SpawnOptionsTests
         Assert.False(SpawnOptions.Cache.ForTests(null, "M:Worker.#ctor(System.Action)").Classify(constructor));
         Assert.Null(SpawnOptions.Empty.Classify(constructor));
     }
+
+    [Theory]
+    [InlineData("M:MyLib.Worker..ctor(System.Action)", "M:MyLib.Worker.#ctor(System.Action)")]
+    [InlineData("MyLib.Worker..ctor", "M:MyLib.Worker.#ctor")]
+    [InlineData("MyLib.Worker.Worker(System.Action)", "M:MyLib.Worker.#ctor(System.Action)")]
+    [InlineData("M:Worker.Worker", "M:Worker.#ctor")]
+    [InlineData("M:MyLib.Box`1.Box(System.Action)", "M:MyLib.Box`1.#ctor(System.Action)")]
+    [InlineData("M:MyLib.Worker.#ctor(System.Action)", "M:MyLib.Worker.#ctor(System.Action)")]
+    [InlineData("M:MyLib.Pool.Enqueue(System.Action)", "M:MyLib.Pool.Enqueue(System.Action)")]
+    [InlineData("M:MyLib.Worker.Workers", "M:MyLib.Worker.Workers")]
+    [InlineData("T:MyLib.Worker", "T:MyLib.Worker")]
+    public void Constructors_may_be_written_without_the_hash_the_config_parsers_cut_at(string item, string id) =>
+        Assert.Equal(id, SpawnOptions.Normalize(item));
+
+    [Theory]
+    [InlineData("M:")]
+    [InlineData("M:.")]
+    [InlineData("..ctor")]
+    [InlineData(".Worker.Worker")]
+    [InlineData("M:A.``")]
+    [InlineData("M:MyLib.Pool.Enqueue``99999999999")]
+    [InlineData("(((")]
+    [InlineData("M:MyLib.Pool.Enqueue(,)")]
+    [InlineData("M:MyLib.Pool.Enqueue())")]
+    [InlineData("M:MyLib.#ctor.Enqueue")]
+    [InlineData("M:MyLib.Pool.Enqueue(System.Action)~System.Int32")]
+    public void Odd_items_get_a_problem_and_never_an_exception(string item)
+    {
+        var compilation = AnalyzerRun.Compile("""
+            namespace MyLib { public static class Pool { public static void Enqueue(System.Action work) { } } }
+            """);
+
+        Assert.NotNull(SpawnOptionsCheck.Problem(item, compilation));
+    }
 }

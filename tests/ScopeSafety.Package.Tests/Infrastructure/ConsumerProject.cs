@@ -26,11 +26,18 @@ internal sealed partial class ConsumerProject
 
     public string Directory { get; }
 
-    /// <summary>Creates the project with the given files (relative path → text) besides the project file.</summary>
-    public static ConsumerProject Create(PackedPackage package, string name, IReadOnlyDictionary<string, string> files, bool treatWarningsAsErrors = true)
+    /// <summary>
+    /// Creates the project with the given files (relative path → text) besides the project file. Without
+    /// <paramref name="referencePackage"/> the project has neither the PackageReference nor a package source
+    /// for it, as a fresh <c>dotnet new console</c> would: the test adds it as the README says.
+    /// </summary>
+    public static ConsumerProject Create(PackedPackage package, string name, IReadOnlyDictionary<string, string> files, bool treatWarningsAsErrors = true, bool referencePackage = true)
     {
         var directory = System.IO.Directory.CreateDirectory(Path.Combine(package.WorkDirectory, "consumers", name)).FullName;
         var project = new ConsumerProject(package, directory);
+        var reference = referencePackage
+            ? $"\n  <ItemGroup>\n    <PackageReference Include=\"ScopeSafety\" Version=\"[{package.Version}]\" />\n  </ItemGroup>"
+            : "";
         project.Write(ProjectFile, $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -40,14 +47,12 @@ internal sealed partial class ConsumerProject
                 <ImplicitUsings>enable</ImplicitUsings>
                 <AllowUnsafeBlocks>true</AllowUnsafeBlocks>
                 <TreatWarningsAsErrors>{(treatWarningsAsErrors ? "true" : "false")}</TreatWarningsAsErrors>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="ScopeSafety" Version="[{package.Version}]" />
-              </ItemGroup>
+              </PropertyGroup>{reference}
             </Project>
             """);
         // Adds the local folder to the machine's sources (nothing cleared, no host written).
-        project.Write("nuget.config", $"""
+        if (referencePackage)
+            project.Write("nuget.config", $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
@@ -144,6 +149,11 @@ internal sealed partial class ConsumerProject
     /// <summary>Each diagnostic once, in a stable order, so that lists compare equal regardless of build output order.</summary>
     private static List<BuildDiagnostic> Sorted(IEnumerable<BuildDiagnostic> diagnostics) =>
         diagnostics.Distinct().OrderBy(diagnostic => diagnostic.ToString(), StringComparer.Ordinal).ToList();
+
+    /// <summary>Any <c>dotnet</c> command in the project's folder, with the run's private NuGet cache.</summary>
+    public ProcessResult RunDotNet(params string[] arguments) => Run(arguments);
+
+    public string ProjectFileName => ProjectFile;
 
     private ProcessResult Run(params string[] arguments) =>
         DotNet.Run(Directory, new Dictionary<string, string> { ["NUGET_PACKAGES"] = _package.PackagesCache }, arguments);

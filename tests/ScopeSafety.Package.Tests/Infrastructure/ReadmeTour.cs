@@ -6,25 +6,15 @@ namespace ScopeSafety.Package.Tests.Infrastructure;
 /// The README's "30-second tour": the hazardous method, the diagnostic the build prints for it, and
 /// the method as the fix rewrites it. The tour test compiles it for real, so the README cannot drift.
 /// </summary>
-internal sealed partial record ReadmeTour(string HazardFile, BuildDiagnostic ExpectedDiagnostic, string ExpectedOutputLine, string FixedMethod)
+internal sealed partial record ReadmeTour(string HazardFile, BuildDiagnostic ExpectedDiagnostic, string ExpectedOutputLine, string FixedMethod, IReadOnlyList<string> FixedUsings)
 {
-    /// <summary>The lines placed before the README's method in ReadmeTour.cs; it supplies the Sum helper the method calls.</summary>
+    /// <summary>The lines placed before the README's method in ReadmeTour.cs: a class to hold it and a way to call it.</summary>
     private const string Prefix = """
-        using ScopeSafety;
-
         namespace Consumer;
 
         public static unsafe class ReadmeTour
         {
             public static void Run() => PrintSquares();
-
-            static int Sum(int* values, int count)
-            {
-                var total = 0;
-                for (var i = 0; i < count; i++)
-                    total += values[i];
-                return total;
-            }
 
         """;
 
@@ -35,7 +25,10 @@ internal sealed partial record ReadmeTour(string HazardFile, BuildDiagnostic Exp
         var blocks = CodeBlock().Matches(tour).Select(match => (Language: match.Groups["language"].Value, Code: match.Groups["code"].Value)).ToList();
         var hazard = blocks.First(block => block.Language == "csharp").Code;
         var printed = blocks.First(block => block.Language == "text").Code.Trim();
-        var fixedMethod = blocks.Where(block => block.Language == "csharp").ElementAt(1).Code;
+        // The README shows the using directive the fix adds above the method; the file has it at its top.
+        var fixedBlock = blocks.Where(block => block.Language == "csharp").ElementAt(1).Code;
+        var fixedUsings = fixedBlock.Split('\n').TakeWhile(line => line.StartsWith("using ", StringComparison.Ordinal) || line.Length == 0).ToList();
+        var fixedMethod = string.Join('\n', fixedBlock.Split('\n').Skip(fixedUsings.Count));
 
         // The README names the file Program.cs and counts lines within the snippet; the consumer's file has a prefix.
         var location = PrintedLocation().Match(printed);
@@ -48,7 +41,8 @@ internal sealed partial record ReadmeTour(string HazardFile, BuildDiagnostic Exp
         var id = Regex.Match(location.Groups["rest"].Value, @"^\w+ (?<id>SCOPE\d{3}):").Groups["id"].Value;
 
         var file = Prefix.ReplaceLineEndings("\n") + Indented(hazard) + "}\n";
-        return new ReadmeTour(file, new BuildDiagnostic("ReadmeTour.cs", line, "error", id), expectedLine, Indented(fixedMethod));
+        return new ReadmeTour(file, new BuildDiagnostic("ReadmeTour.cs", line, "error", id), expectedLine, Indented(fixedMethod),
+            fixedUsings.Where(directive => directive.Length > 0).ToList());
     }
 
     /// <summary>The README shows a method at column 0; in the class it sits one level in, as the formatter expects.</summary>
