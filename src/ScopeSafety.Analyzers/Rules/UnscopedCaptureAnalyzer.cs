@@ -47,6 +47,7 @@ namespace ScopeSafety.Analyzers
             }
 
             var classifier = new SpawnClassifier(symbols);
+            var synchronization = Synchronization.Create(start.Compilation);
             var options = new SpawnOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
             start.RegisterOperationBlockStartAction(block =>
             {
@@ -89,7 +90,7 @@ namespace ScopeSafety.Analyzers
                         return;
                     }
 
-                    var analysis = new BlockAnalysis(end, symbols);
+                    var analysis = new BlockAnalysis(end, symbols, synchronization, classifier, options);
                     foreach (var (site, captures) in found)
                     {
                         analysis.Analyze(site, captures);
@@ -113,13 +114,19 @@ namespace ScopeSafety.Analyzers
         {
             private readonly OperationBlockAnalysisContext _context;
             private readonly KnownSymbols _symbols;
+            private readonly Synchronization _synchronization;
+            private readonly SpawnClassifier _classifier;
+            private readonly SpawnOptions.Cache _options;
             private readonly Dictionary<ControlFlowGraph, FlowIndex> _indexes = new Dictionary<ControlFlowGraph, FlowIndex>();
             private readonly Dictionary<IOperation, PointerOrigins> _pointers = new Dictionary<IOperation, PointerOrigins>();
 
-            public BlockAnalysis(OperationBlockAnalysisContext context, KnownSymbols symbols)
+            public BlockAnalysis(OperationBlockAnalysisContext context, KnownSymbols symbols, Synchronization synchronization, SpawnClassifier classifier, SpawnOptions.Cache options)
             {
                 _context = context;
                 _symbols = symbols;
+                _synchronization = synchronization;
+                _classifier = classifier;
+                _options = options;
             }
 
             public void Analyze(SpawnSite site, DelegateCaptures captures)
@@ -157,9 +164,15 @@ namespace ScopeSafety.Analyzers
                     return;
                 }
 
-                var handle = HandleTracker.Track(site, scope, _symbols);
+                var handle = HandleTracker.Track(site, scope, _symbols, IsUnscopedSpawn);
+                if (handle.NeverStarted)
+                {
+                    // new Task(...) that is only run synchronously (or never started) runs on no other thread.
+                    return;
+                }
+
                 var starts = new List<FlowPoint>();
-                if (site.Handle == HandleKind.Thread)
+                if (site.StartsAtStart)
                 {
                     foreach (var call in handle.Starts)
                     {
@@ -186,27 +199,267 @@ namespace ScopeSafety.Analyzers
                     }
                 }
 
-                var work = new Work(site, captures, flow, scope, starts, joins, handle.Escapes);
+                var work = new Work(site, captures, flow, scope, starts, joins, handle.Escapes || IsStoredTimer(site), SynchronizedJoins(site, captures, flow))
+                {
+                    Continuations = handle.Continuations,
+                };
                 foreach (var variable in captures.Variables)
                 {
                     AnalyzeVariable(work, variable);
                 }
             }
 
+            private bool IsUnscopedSpawn(IOperation operation)
+            {
+                if (operation.Syntax == null)
+                {
+                    return false;
+                }
+
+                foreach (var site in _classifier.Classify(operation, _options.Get(operation.Syntax.SyntaxTree)))
+                {
+                    if (site.Kind == SpawnKind.Unscoped)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            /// <summary>
+            /// A timer kept in a field, property or collection outlives the method on purpose: its owner stops it, so it
+            /// is not work the method forgot to join.
+            /// </summary>
+            private static bool IsStoredTimer(SpawnSite site)
+            {
+                if (site.Api != "new Timer")
+                {
+                    return false;
+                }
+
+                var parent = site.Operation.Parent;
+                while (parent is IConversionOperation || parent is IParenthesizedOperation)
+                {
+                    parent = parent.Parent;
+                }
+
+                switch (parent)
+                {
+                    case ISimpleAssignmentOperation { Target: var target } when !(target is ILocalReferenceOperation) && !(target is IDiscardOperation):
+                    case IReturnOperation _:
+                    case IArgumentOperation _:
+                    case IFieldInitializerOperation _:
+                    case IPropertyInitializerOperation _:
+                        return true;
+                    default:
+                        return false;
+                }
+            }
+
+            /// <summary>
+            /// Release operations (Set, Signal, Release, SetResult, …) the work performs on synchronisation objects,
+            /// each with the points where the function waits for that object: what the work did before the release
+            /// happens before what the function does after such a wait.
+            /// </summary>
+            private List<(IOperation Release, List<FlowPoint> Acquires)> SynchronizedJoins(SpawnSite site, DelegateCaptures captures, FlowIndex flow)
+            {
+                var result = new List<(IOperation, List<FlowPoint>)>();
+                if (!(site.Delegate is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }))
+                {
+                    return result;
+                }
+
+                var releases = new List<(IOperation Release, ISymbol Object)>();
+                foreach (var operation in lambda.Body.Descendants())
+                {
+                    var released = _synchronization.Released(operation);
+                    if (released != null && !IsInNestedFunction(operation, lambda))
+                    {
+                        releases.Add((operation, released));
+                    }
+                }
+
+                if (releases.Count == 0)
+                {
+                    return result;
+                }
+
+                var acquires = new Dictionary<ISymbol, List<FlowPoint>>(SymbolEqualityComparer.Default);
+                foreach (var (operation, block, index) in flow.Operations())
+                {
+                    if (operation.Syntax == null || site.Delegate.Syntax.Span.Contains(operation.Syntax.Span))
+                    {
+                        continue;
+                    }
+
+                    foreach (var acquired in _synchronization.Acquired(operation))
+                    {
+                        if (!acquires.TryGetValue(acquired, out var points))
+                        {
+                            points = new List<FlowPoint>();
+                            acquires.Add(acquired, points);
+                        }
+
+                        points.Add(new FlowPoint(block, index, operation.Syntax.Span.End));
+                    }
+                }
+
+                foreach (var (release, released) in releases)
+                {
+                    if (acquires.TryGetValue(released, out var points))
+                    {
+                        result.Add((release, points));
+                    }
+                }
+
+                return result;
+            }
+
+            private static bool IsInNestedFunction(IOperation operation, IOperation function)
+            {
+                for (var parent = operation.Parent; parent != null && parent != function; parent = parent.Parent)
+                {
+                    if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
             private void AnalyzeVariable(Work work, ISymbol variable)
             {
                 var inDelegate = work.Captures.Accesses.Where(a => SymbolEqualityComparer.Default.Equals(a.Variable, variable)).ToList();
                 var primary = inDelegate[0].Operation.Syntax.GetLocation();
+                work.UseJoinsFor(inDelegate);
                 var reported = false;
 
                 reported |= CheckPointer(work, variable, primary);
                 reported |= CheckDisposal(work, variable, primary);
                 reported |= CheckSharing(work, variable, inDelegate, primary);
+                if (!reported)
+                {
+                    reported |= CheckOuterSharing(work, variable, inDelegate, primary);
+                }
 
-                if (!reported && !work.Escapes && work.FirstReached(new[] { (work.Exit, 0) }, (0, work.Flow.ExitBlock)) != null)
+                if (!reported && !work.Escapes && !IsDiscarded(work.Site.Operation) && work.FirstReached(new[] { (work.Exit, 0) }, (0, work.Flow.ExitBlock)) != null)
                 {
                     Report(Descriptors.UnscopedWorkNotJoined, work, primary, null, variable.Name, work.Site.Api);
                 }
+            }
+
+            /// <summary>"_ = Task.Run(...)": the author says in code that nobody waits for this work.</summary>
+            private static bool IsDiscarded(IOperation spawn)
+            {
+                var parent = spawn.Parent;
+                while (parent is IConversionOperation || parent is IParenthesizedOperation)
+                {
+                    parent = parent.Parent;
+                }
+
+                return parent is ISimpleAssignmentOperation { Target: IDiscardOperation _ } ||
+                       parent is IDiscardOperation;
+            }
+
+            /// <summary>
+            /// "the method", or the unscoped work whose delegate holds <paramref name="access"/> (a second lambda that
+            /// shares the variable): "work started with Task.Run at line 12".
+            /// </summary>
+            private string SideOf(VariableAccess access, Work work)
+            {
+                for (var parent = access.Operation.Parent; parent != null && parent != work.Scope; parent = parent.Parent)
+                {
+                    if (!(parent is IAnonymousFunctionOperation))
+                    {
+                        continue;
+                    }
+
+                    var creation = parent.Parent;
+                    while (creation is IDelegateCreationOperation || creation is IConversionOperation || creation is IParenthesizedOperation)
+                    {
+                        creation = creation.Parent;
+                    }
+
+                    var spawn = creation is IArgumentOperation argument ? argument.Parent : null;
+                    if (spawn?.Syntax == null)
+                    {
+                        continue;
+                    }
+
+                    foreach (var site in _classifier.Classify(spawn, _options.Get(spawn.Syntax.SyntaxTree)))
+                    {
+                        if (site.Kind == SpawnKind.Unscoped && site.Delegate.Syntax.Span.Contains(access.Operation.Syntax.Span))
+                        {
+                            var line = spawn.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+                            return "work started with " + site.Api + " at line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        }
+                    }
+                }
+
+                return "the method";
+            }
+
+            /// <summary>
+            /// The spawn sits in a lambda or local function and the work captures a variable of an enclosing function:
+            /// unless the work is joined before that inner function returns, the enclosing function's later accesses
+            /// (after the inner function is created) may run at the same time as the work.
+            /// </summary>
+            private bool CheckOuterSharing(Work work, ISymbol variable, List<VariableAccess> inDelegate, Location primary)
+            {
+                // A handle the inner function returns or stores is joined, if at all, where we cannot see: stay silent.
+                if (work.Escapes || work.Scope.Parent == null || !(work.Scope.Parent is IAnonymousFunctionOperation || work.Scope.Parent is ILocalFunctionOperation) ||
+                    work.FirstReached(new[] { (work.Exit, 0) }, (0, work.Flow.ExitBlock)) == null)
+                {
+                    return false;
+                }
+
+                var inner = work.Scope.Parent;
+                var function = inner is IAnonymousFunctionOperation lambda ? lambda.Symbol : ((ILocalFunctionOperation)inner).Symbol;
+                if (DelegateCaptures.IsDeclaredIn(variable, function))
+                {
+                    return false;
+                }
+
+                var writes = inDelegate.Where(a => a.IsWrite).ToList();
+                var root = Root(work.Scope);
+                foreach (var operation in root.Descendants())
+                {
+                    if (operation.Syntax == null || inner.Syntax.Span.Contains(operation.Syntax.Span) || operation.Syntax.SpanStart < inner.Syntax.SpanStart)
+                    {
+                        continue;
+                    }
+
+                    ISymbol? referenced = operation switch
+                    {
+                        ILocalReferenceOperation local => local.Local,
+                        IParameterReferenceOperation parameter => parameter.Parameter,
+                        _ => null,
+                    };
+
+                    if (referenced == null || !SymbolEqualityComparer.Default.Equals(referenced, variable))
+                    {
+                        continue;
+                    }
+
+                    var (read, write) = AccessCollector.Kind(operation);
+                    var access = new VariableAccess(variable, operation, read, write, IsSynchronised(operation));
+                    var api = "work started with " + work.Site.Api;
+                    if (writes.Any(w => VariableAccess.Conflict(w, access)))
+                    {
+                        Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, operation.Syntax.GetLocation(), variable.Name, api, "the method", write ? "write" : "read");
+                        return true;
+                    }
+
+                    if (write && inDelegate.Any(a => VariableAccess.Conflict(access, a)))
+                    {
+                        Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, operation.Syntax.GetLocation(), variable.Name, "the method", api, "read");
+                        return true;
+                    }
+                }
+
+                return false;
             }
 
             private bool CheckPointer(Work work, ISymbol variable, Location primary)
@@ -297,6 +550,12 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
+                    if (work.Continuations.Any(c => c.Arguments.Any(a => a.Syntax.Span.Contains(enclosing[i].Operation.Syntax.Span))))
+                    {
+                        // A continuation of this work runs after it.
+                        continue;
+                    }
+
                     var point = work.Flow.PointOf(enclosing[i].Operation.Syntax, PositionOf(enclosing[i]));
                     if (point != null)
                     {
@@ -313,7 +572,7 @@ namespace ScopeSafety.Analyzers
                 {
                     if (writes.Any(w => VariableAccess.Conflict(w, access)))
                     {
-                        Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, access.Operation.Syntax.GetLocation(), variable.Name, api, "the method", access.IsWrite ? "write" : "read");
+                        Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, access.Operation.Syntax.GetLocation(), variable.Name, api, SideOf(access, work), access.IsWrite ? "write" : "read");
                         return true;
                     }
                 }
@@ -331,7 +590,7 @@ namespace ScopeSafety.Analyzers
                 {
                     if (access.IsWrite && inDelegate.Any(a => VariableAccess.Conflict(access, a)))
                     {
-                        Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, access.Operation.Syntax.GetLocation(), variable.Name, "the method", api, "read");
+                        Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, access.Operation.Syntax.GetLocation(), variable.Name, SideOf(access, work), api, "read");
                         return true;
                     }
                 }
@@ -521,7 +780,11 @@ namespace ScopeSafety.Analyzers
         /// <summary>One spawn under analysis: where the work starts, what joins it, and the graph it lives in.</summary>
         private sealed class Work
         {
-            public Work(SpawnSite site, DelegateCaptures captures, FlowIndex flow, IOperation scope, List<FlowPoint> starts, List<FlowPoint> joins, bool escapes)
+            private readonly List<(IOperation Release, List<FlowPoint> Acquires)> _synchronized;
+            private List<FlowPoint> _active;
+
+            public Work(SpawnSite site, DelegateCaptures captures, FlowIndex flow, IOperation scope, List<FlowPoint> starts, List<FlowPoint> joins, bool escapes,
+                List<(IOperation Release, List<FlowPoint> Acquires)> synchronized)
             {
                 Site = site;
                 Captures = captures;
@@ -531,6 +794,51 @@ namespace ScopeSafety.Analyzers
                 Joins = joins;
                 Escapes = escapes;
                 Exit = new FlowPoint(flow.ExitBlock, 0, 0);
+                _synchronized = synchronized;
+                _active = joins;
+            }
+
+            /// <summary>
+            /// Chooses the joins for one captured variable: the handle's joins, plus the waits on a synchronisation object
+            /// the work releases after its last access to the variable (a release in a finally covers its try block).
+            /// </summary>
+            public void UseJoinsFor(List<VariableAccess> accesses)
+            {
+                _active = Joins;
+                foreach (var (release, acquires) in _synchronized)
+                {
+                    if (accesses.All(a => ReleaseFollows(release, a.Operation.Syntax)))
+                    {
+                        if (ReferenceEquals(_active, Joins))
+                        {
+                            _active = new List<FlowPoint>(Joins);
+                        }
+
+                        _active.AddRange(acquires);
+                    }
+                }
+            }
+
+            private static bool ReleaseFollows(IOperation release, SyntaxNode access)
+            {
+                var releaseSyntax = release.Syntax;
+                for (var node = releaseSyntax.Parent; node != null && !(node is AnonymousFunctionExpressionSyntax); node = node.Parent)
+                {
+                    // A release inside a loop may be followed by the next iteration's accesses.
+                    if ((node is ForStatementSyntax || node is CommonForEachStatementSyntax || node is WhileStatementSyntax || node is DoStatementSyntax) &&
+                        node.Span.Contains(access.Span))
+                    {
+                        return false;
+                    }
+
+                    if (node is FinallyClauseSyntax { Parent: TryStatementSyntax tryStatement } && (tryStatement.Block.Span.Contains(access.Span) ||
+                        tryStatement.Catches.Any(c => c.Span.Contains(access.Span))))
+                    {
+                        return true;
+                    }
+                }
+
+                return access.Span.End <= releaseSyntax.Span.End;
             }
 
             public SpawnSite Site { get; }
@@ -547,11 +855,14 @@ namespace ScopeSafety.Analyzers
 
             public bool Escapes { get; }
 
+            /// <summary>ContinueWith calls on this work's handle: their delegates run after the work, never with it.</summary>
+            public List<IInvocationOperation> Continuations { get; set; } = new List<IInvocationOperation>();
+
             public FlowPoint Exit { get; }
 
             public int? FirstReached(IEnumerable<(FlowPoint, int)> targets, (int First, int Last) region)
             {
-                var reachability = new Reachability(Flow, Joins, targets, region.First, region.Last);
+                var reachability = new Reachability(Flow, _active, targets, region.First, region.Last);
                 foreach (var start in Starts)
                 {
                     var reached = reachability.FirstReached(start);
@@ -566,7 +877,7 @@ namespace ScopeSafety.Analyzers
 
             public List<int> AllReached(IEnumerable<(FlowPoint, int)> targets, (int First, int Last) region)
             {
-                var reachability = new Reachability(Flow, Joins, targets, region.First, region.Last);
+                var reachability = new Reachability(Flow, _active, targets, region.First, region.Last);
                 var result = new List<int>();
                 foreach (var start in Starts)
                 {

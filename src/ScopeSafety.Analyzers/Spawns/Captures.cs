@@ -178,7 +178,8 @@ namespace ScopeSafety.Analyzers.Spawns
 
                 if (variable != null)
                 {
-                    if (!DelegateCaptures.IsDeclaredIn(variable, function))
+                    // A const is a value, never a variable two threads could share.
+                    if (!DelegateCaptures.IsDeclaredIn(variable, function) && !(variable is ILocalSymbol { IsConst: true }))
                     {
                         var (read, write) = Kind(operation);
                         var synchronised = IsSynchronised(operation, body);

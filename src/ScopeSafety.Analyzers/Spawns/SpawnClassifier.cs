@@ -57,6 +57,11 @@ namespace ScopeSafety.Analyzers.Spawns
             {
                 (kind, api) = (SpawnKind.Unscoped, "ThreadPool." + name);
             }
+            else if ((KnownSymbols.Is(type, _symbols.Task) || KnownSymbols.Is(type, _symbols.TaskOfT)) && method.MethodKind == MethodKind.Constructor)
+            {
+                // new Task(...): runs on the pool from its Start call on (RunSynchronously runs it on the caller).
+                (kind, api, handle) = (SpawnKind.Unscoped, "new Task", HandleKind.Task);
+            }
             else if (KnownSymbols.Is(type, _symbols.Thread) && method.MethodKind == MethodKind.Constructor)
             {
                 (kind, api, handle) = (SpawnKind.Unscoped, "new Thread", HandleKind.Thread);

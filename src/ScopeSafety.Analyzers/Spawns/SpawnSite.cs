@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace ScopeSafety.Analyzers.Spawns
 {
@@ -59,5 +60,19 @@ namespace ScopeSafety.Analyzers.Spawns
 
         /// <summary>True when one run of the work may overlap another run of the same work (a periodic Timer callback).</summary>
         public bool MayOverlapItself { get; }
+
+        /// <summary>
+        /// The work starts at a later Start call on the handle, not where it is created: <c>new Thread(...)</c>,
+        /// <c>new Task(...)</c>.
+        /// </summary>
+        public bool StartsAtStart => Handle == HandleKind.Thread || (Operation is IObjectCreationOperation && Handle == HandleKind.Task);
+
+        /// <summary>
+        /// The delegate is async and the API does not unwrap it (<c>Task.Factory.StartNew(async () => …)</c>): the
+        /// handle completes at the work's first await, so waiting for it is no join unless the code unwraps it first.
+        /// </summary>
+        public bool HandleCompletesAtFirstAwait =>
+            (Api == "Task.Factory.StartNew" || Api == "TaskFactory.StartNew" || Api == "new Task" || Api == "Task.ContinueWith") &&
+            Delegate is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol: { IsAsync: true } } };
     }
 }

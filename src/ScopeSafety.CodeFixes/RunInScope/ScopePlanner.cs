@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
+using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Spawns;
 
 namespace ScopeSafety.CodeFixes.RunInScope
@@ -108,6 +109,15 @@ namespace ScopeSafety.CodeFixes.RunInScope
                     }
                 }
 
+                // The work is already waited for where the method waits on an object the work releases (an event,
+                // a countdown, a completion source): the scope ends there, and what followed that wait stays after it.
+                var waited = SynchronizedWaitIndex(block, anchorIndex, site);
+                if (waited >= 0 && waited <= siteEnd)
+                {
+                    siteEnd = waited;
+                    siteKind = RegionEnd.Join;
+                }
+
                 if (siteEnd >= end)
                 {
                     endKind = siteEnd > end || endKind == RegionEnd.Join ? siteKind : endKind;
@@ -142,6 +152,55 @@ namespace ScopeSafety.CodeFixes.RunInScope
             }
 
             return new ScopePlan(block, start, end, sites, edits, escaping, scopeName, Title(endKind, block, start), touched);
+        }
+
+        /// <summary>
+        /// The index of the first statement after the spawn that waits on a synchronisation object the spawned work
+        /// releases (Set, Signal, Release, SetResult…), matched by symbol; -1 when there is none.
+        /// </summary>
+        private int SynchronizedWaitIndex(BlockSyntax block, int anchorIndex, FixSite site)
+        {
+            if (anchorIndex < 0 || !(_model.GetOperation(site.SpawnExpression, _cancellationToken) is { } spawn))
+            {
+                return -1;
+            }
+
+            var synchronization = Synchronization.Create(_model.Compilation);
+            var released = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var operation in spawn.Descendants())
+            {
+                var found = synchronization.Released(operation);
+                if (found != null)
+                {
+                    released.Add(found);
+                }
+            }
+
+            if (released.Count == 0)
+            {
+                return -1;
+            }
+
+            for (var i = anchorIndex + 1; i < block.Statements.Count; i++)
+            {
+                if (!(_model.GetOperation(block.Statements[i], _cancellationToken) is { } statement))
+                {
+                    continue;
+                }
+
+                foreach (var operation in statement.DescendantsAndSelf())
+                {
+                    foreach (var acquired in synchronization.Acquired(operation))
+                    {
+                        if (released.Contains(acquired))
+                        {
+                            return i;
+                        }
+                    }
+                }
+            }
+
+            return -1;
         }
 
         /// <summary>

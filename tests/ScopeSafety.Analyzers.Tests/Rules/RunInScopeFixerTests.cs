@@ -1,6 +1,7 @@
 using System.Runtime.Loader;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.CSharp;
@@ -1604,6 +1605,127 @@ public class RunInScopeFixerTests
             """;
 
         Assert.Equal([title], await TitlesAsync(source));
+    }
+
+    // ---- never across a join; the file's line endings ------------------------------------------------------
+
+    [Fact]
+    public Task The_scope_ends_where_the_method_waits_for_an_object_the_work_signals() => Verify.VerifyCodeFixAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            void M(string name)
+            {
+                int seen = 0;
+                var done = new CountdownEvent(3);
+                for (int i = 0; i < 3; i++)
+                    new Thread(() => { Interlocked.Increment(ref seen); done.Signal(); Console.WriteLine({|SCOPE004:name|}); }).Start();
+                done.Wait();
+                Console.WriteLine(seen);
+            }
+        }
+        """, """
+        using System;
+        using System.Threading;
+        using ScopeSafety;
+
+        class C
+        {
+            void M(string name)
+            {
+                int seen = 0;
+                var done = new CountdownEvent(3);
+                Scope.Run(scope =>
+                {
+                    for (int i = 0; i < 3; i++)
+                        scope.Spawn(() => { Interlocked.Increment(ref seen); done.Signal(); Console.WriteLine(name); });
+                    done.Wait();
+                });
+                Console.WriteLine(seen);
+            }
+        }
+        """);
+
+    [Fact]
+    public async Task A_fix_in_a_file_with_CRLF_line_endings_writes_only_CRLF_line_endings()
+    {
+        var source = """
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                int Sum(int[] data)
+                {
+                    var total = 0;
+                    var t = Task.Run(() =>
+                    {
+                        foreach (var x in data)
+                            total += x;
+                    });
+                    Console.WriteLine(total);
+                    t.Wait();
+                    return total;
+                }
+            }
+            """.ReplaceLineEndings("\r\n");
+
+        var fixedText = await ApplyFirstFixAsync(source);
+
+        Assert.Contains("Scope.Run(scope =>", fixedText, StringComparison.Ordinal);
+        Assert.Contains("using ScopeSafety;", fixedText, StringComparison.Ordinal);
+        Assert.DoesNotMatch(new Regex("(?<!\r)\n"), fixedText);
+        Assert.Equal(fixedText.Split("\r\n").Length, fixedText.Split('\n').Length);
+
+        // The moved multi-line lambda is indented one level deeper, as a person would indent it.
+        Assert.Equal("""
+            using System;
+            using System.Threading.Tasks;
+            using ScopeSafety;
+
+            class C
+            {
+                int Sum(int[] data)
+                {
+                    var total = 0;
+                    Scope.Run(scope =>
+                    {
+                        var t = scope.Spawn(() =>
+                        {
+                            foreach (var x in data)
+                                total += x;
+                        });
+                        Console.WriteLine(total);
+                        t.Join();
+                    });
+                    return total;
+                }
+            }
+            """.ReplaceLineEndings("\r\n"), fixedText);
+    }
+
+    /// <summary>The document's text after the first action the fixer offers for the analyzer's first diagnostic.</summary>
+    private static async Task<string> ApplyFirstFixAsync(string source)
+    {
+        using var workspace = new AdhocWorkspace();
+        var project = workspace.AddProject(ProjectInfo.Create(
+            ProjectId.CreateNewId(),
+            VersionStamp.Default,
+            "Fix",
+            "Fix",
+            LanguageNames.CSharp,
+            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable),
+            metadataReferences: TestReferences.Get(referenceScopeSafety: true)));
+        var document = workspace.AddDocument(project.Id, "Test.cs", SourceText.From(source));
+        var compilation = (await document.Project.GetCompilationAsync())!;
+        var diagnostics = await compilation.WithAnalyzers([new UnscopedCaptureAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        var actions = new List<CodeAction>();
+        await new RunInScopeFixer().RegisterCodeFixesAsync(new CodeFixContext(document, diagnostics[0], (action, _) => actions.Add(action), CancellationToken.None));
+        var operations = await actions[0].GetOperationsAsync(CancellationToken.None);
+        var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
+        return (await changed.GetDocument(document.Id)!.GetTextAsync()).ToString();
     }
 
     /// <summary>The titles the fixer offers for every diagnostic the analyzer reports on the source.</summary>

@@ -266,10 +266,18 @@ public class UnscopedCaptureAnalyzerSharingTests
         await Verify.VerifyAnalyzerAsync(Usings + """
             class C
             {
-                Timer M()
+                void M()
                 {
                     int ticks = 0;
-                    return new Timer(_ => {|SCOPE004:ticks|}++, null, 1000, Timeout.Infinite);
+                    var timer = new Timer(_ => {|SCOPE004:ticks|}++, null, 1000, Timeout.Infinite);
+                    GC.KeepAlive(timer);
+                }
+
+                // Returned (or stored in a field): the caller owns the timer, as it would own a returned task.
+                Timer Returned()
+                {
+                    int ticks = 0;
+                    return new Timer(_ => ticks++, null, 1000, Timeout.Infinite);
                 }
             }
             """);
@@ -377,7 +385,7 @@ public class UnscopedCaptureAnalyzerSharingTests
                 Task.WaitAll(first, second);
             """),
             Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
-                .WithArguments("count", "work started with Task.Run", "the method", "write"));
+                .WithArguments("count", "work started with Task.Run", "work started with Task.Run at line 24", "write"));
     }
 
     [Fact]

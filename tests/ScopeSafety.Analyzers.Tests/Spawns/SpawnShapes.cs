@@ -14,6 +14,7 @@ internal static class SpawnShapes
         ("void Work() => PLAIN; {|#1:Task.Run({|#0:Work|})|};", "Task.Run", null),
         ("{|#1:new Thread(() => WORK)|}.Start();", "new Thread", null),
         ("var thread = {|#1:new Thread(() => WORK)|}; thread.Start();", "new Thread", null),
+        ("{|#1:new Task(() => WORK)|}.Start();", "new Task", null),
         ("{|#1:Task.Factory.StartNew(() => WORK)|};", "Task.Factory.StartNew", null),
         ("{|#1:new TaskFactory().StartNew(() => WORK)|};", "TaskFactory.StartNew", null),
         ("{|#1:ThreadPool.QueueUserWorkItem(_ => WORK)|};", "ThreadPool.QueueUserWorkItem", null),

@@ -1,0 +1,296 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ScopeSafety.Analyzers.Flow
+{
+    /// <summary>
+    /// Recognises the synchronisation objects that order two threads: what one side does before a "release" on an
+    /// object happens before what the other side does after an "acquire" on the same object (matched by symbol).
+    /// Events (<c>ManualResetEvent(Slim)</c>, <c>AutoResetEvent</c>, <c>EventWaitHandle</c>: Set / Wait, WaitOne),
+    /// <c>CountdownEvent</c> (Signal / Wait), semaphores (Release / Wait, awaited WaitAsync), <c>Barrier</c>
+    /// (SignalAndWait is both) and <c>TaskCompletionSource</c> (SetResult, TrySetResult, SetException, SetCanceled… /
+    /// waiting for or awaiting its Task). Shared by every rule that asks "is this access ordered after that work?".
+    /// </summary>
+    internal sealed class Synchronization
+    {
+        private readonly INamedTypeSymbol? _waitHandle;
+        private readonly INamedTypeSymbol? _manualResetEventSlim;
+        private readonly INamedTypeSymbol? _countdownEvent;
+        private readonly INamedTypeSymbol? _semaphoreSlim;
+        private readonly INamedTypeSymbol? _semaphore;
+        private readonly INamedTypeSymbol? _barrier;
+        private readonly INamedTypeSymbol? _taskCompletionSource;
+        private readonly INamedTypeSymbol? _taskCompletionSourceOfT;
+        private readonly INamedTypeSymbol? _eventWaitHandle;
+        private readonly INamedTypeSymbol? _task;
+        private readonly INamedTypeSymbol? _taskOfT;
+        private readonly INamedTypeSymbol? _timeSpan;
+
+        private Synchronization(Compilation compilation)
+        {
+            _waitHandle = compilation.GetTypeByMetadataName("System.Threading.WaitHandle");
+            _eventWaitHandle = compilation.GetTypeByMetadataName("System.Threading.EventWaitHandle");
+            _manualResetEventSlim = compilation.GetTypeByMetadataName("System.Threading.ManualResetEventSlim");
+            _countdownEvent = compilation.GetTypeByMetadataName("System.Threading.CountdownEvent");
+            _semaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+            _semaphore = compilation.GetTypeByMetadataName("System.Threading.Semaphore");
+            _barrier = compilation.GetTypeByMetadataName("System.Threading.Barrier");
+            _taskCompletionSource = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskCompletionSource");
+            _taskCompletionSourceOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskCompletionSource`1");
+            _task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+            _taskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+            _timeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        }
+
+        public static Synchronization Create(Compilation compilation) => new Synchronization(compilation);
+
+        /// <summary>
+        /// The object that <paramref name="operation"/> releases (Set, Signal, Release, SignalAndWait, completing a
+        /// TaskCompletionSource), or null when it releases nothing.
+        /// </summary>
+        public ISymbol? Released(IOperation operation)
+        {
+            if (!(operation is IInvocationOperation { Instance: { } instance } call))
+            {
+                return null;
+            }
+
+            var type = call.TargetMethod.ContainingType;
+            var released = call.TargetMethod.Name switch
+            {
+                "Set" => DerivesFrom(type, _eventWaitHandle) || Is(type, _manualResetEventSlim),
+                "Signal" => Is(type, _countdownEvent),
+                "Release" => Is(type, _semaphoreSlim) || DerivesFrom(type, _semaphore),
+                "SignalAndWait" => Is(type, _barrier),
+                "SetResult" or "TrySetResult" or "SetException" or "TrySetException" or "SetCanceled" or "TrySetCanceled" or "SetFromTask" or "TrySetFromTask" =>
+                    Is(type, _taskCompletionSource) || Is(type, _taskCompletionSourceOfT),
+                _ => false,
+            };
+
+            return released ? ObjectOf(instance) : null;
+        }
+
+        /// <summary>
+        /// The objects whose release <paramref name="operation"/> waits for: Wait/WaitOne on an event, countdown or
+        /// semaphore, WaitHandle.WaitAll, Barrier.SignalAndWait, an awaited SemaphoreSlim.WaitAsync, and waiting for
+        /// a TaskCompletionSource's Task (Wait, Result, GetAwaiter().GetResult(), await). A wait with a timeout counts
+        /// only when its result is used (the code tells "signalled" from "timed out"); a discarded timed wait orders nothing.
+        /// </summary>
+        public IEnumerable<ISymbol> Acquired(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IAwaitOperation awaitOperation:
+                {
+                    var awaited = Strip(awaitOperation.Operation);
+                    if (awaited is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" }, Instance: { } configured })
+                    {
+                        awaited = Strip(configured);
+                    }
+
+                    if (awaited is IInvocationOperation { TargetMethod: { Name: "WaitAsync" } waitAsync, Instance: { } semaphore } waitCall &&
+                        Is(waitAsync.ContainingType, _semaphoreSlim) && !HasTimeout(waitCall))
+                    {
+                        var found = ObjectOf(semaphore);
+                        if (found != null)
+                        {
+                            yield return found;
+                        }
+
+                        yield break;
+                    }
+
+                    var source = CompletionSourceOf(awaited);
+                    if (source != null)
+                    {
+                        yield return source;
+                    }
+
+                    yield break;
+                }
+
+                case IPropertyReferenceOperation { Property: { Name: "Result" }, Instance: { } resultOf }:
+                {
+                    var source = CompletionSourceOf(Strip(resultOf));
+                    if (source != null)
+                    {
+                        yield return source;
+                    }
+
+                    yield break;
+                }
+
+                case IInvocationOperation call:
+                {
+                    var method = call.TargetMethod;
+                    var type = method.ContainingType;
+                    if (method.IsStatic && method.Name == "WaitAll" && DerivesFrom(type, _waitHandle) && call.Arguments.Length > 0 &&
+                        (!HasTimeout(call) || ResultIsUsed(call)))
+                    {
+                        // WaitHandle.WaitAll(new[] { a, b }) waits for every handle.
+                        if (Strip(call.Arguments[0].Value) is IArrayCreationOperation { Initializer: { } initializer })
+                        {
+                            foreach (var element in initializer.ElementValues)
+                            {
+                                var found = ObjectOf(element);
+                                if (found != null)
+                                {
+                                    yield return found;
+                                }
+                            }
+                        }
+
+                        yield break;
+                    }
+
+                    if (call.Instance == null)
+                    {
+                        yield break;
+                    }
+
+                    var waits = method.Name switch
+                    {
+                        "WaitOne" => DerivesFrom(type, _waitHandle),
+                        "Wait" => Is(type, _manualResetEventSlim) || Is(type, _countdownEvent) || Is(type, _semaphoreSlim),
+                        "SignalAndWait" => Is(type, _barrier),
+                        _ => false,
+                    };
+
+                    if (waits && (!HasTimeout(call) || ResultIsUsed(call)))
+                    {
+                        var found = ObjectOf(call.Instance);
+                        if (found != null)
+                        {
+                            yield return found;
+                        }
+
+                        yield break;
+                    }
+
+                    // tcs.Task.Wait(), tcs.Task.GetAwaiter().GetResult()
+                    if (method.Name == "Wait" && IsTask(type) && (!HasTimeout(call) || ResultIsUsed(call)))
+                    {
+                        var source = CompletionSourceOf(Strip(call.Instance));
+                        if (source != null)
+                        {
+                            yield return source;
+                        }
+                    }
+                    else if (method.Name == "GetResult" && Strip(call.Instance) is IInvocationOperation { TargetMethod: { Name: "GetAwaiter" }, Instance: { } awaiterOf })
+                    {
+                        var source = CompletionSourceOf(Strip(awaiterOf));
+                        if (source != null)
+                        {
+                            yield return source;
+                        }
+                    }
+
+                    yield break;
+                }
+            }
+        }
+
+        /// <summary>The variable or field a synchronisation object is reached through: a local, a parameter, or a field of this or a static one.</summary>
+        public static ISymbol? ObjectOf(IOperation operation)
+        {
+            switch (Strip(operation))
+            {
+                case ILocalReferenceOperation local:
+                    return local.Local;
+                case IParameterReferenceOperation parameter:
+                    return parameter.Parameter;
+                case IFieldReferenceOperation { Field: { IsStatic: true } field }:
+                    return field;
+                case IFieldReferenceOperation { Instance: IInstanceReferenceOperation _ } field:
+                    return field.Field;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>tcs.Task → tcs; anything else → null.</summary>
+        private ISymbol? CompletionSourceOf(IOperation operation)
+        {
+            if (operation is IPropertyReferenceOperation { Property: { Name: "Task" } property, Instance: { } instance } &&
+                (Is(property.ContainingType, _taskCompletionSource) || Is(property.ContainingType, _taskCompletionSourceOfT)))
+            {
+                return ObjectOf(instance);
+            }
+
+            return null;
+        }
+
+        private bool HasTimeout(IInvocationOperation call)
+        {
+            foreach (var argument in call.Arguments)
+            {
+                var parameterType = argument.Parameter?.Type;
+                if (parameterType == null)
+                {
+                    continue;
+                }
+
+                if (Is(parameterType, _timeSpan) || (parameterType.SpecialType == SpecialType.System_Int32 && argument.Parameter!.Name.IndexOf("imeout", System.StringComparison.Ordinal) >= 0))
+                {
+                    // Timeout.Infinite (-1) or Timeout.InfiniteTimeSpan waits as long as it takes.
+                    var constant = argument.Value.ConstantValue;
+                    if (constant.HasValue && constant.Value is int infinite && infinite == -1)
+                    {
+                        continue;
+                    }
+
+                    if (Strip(argument.Value) is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", IsStatic: true } })
+                    {
+                        continue;
+                    }
+
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool ResultIsUsed(IOperation call)
+        {
+            var parent = call.Parent;
+            while (parent is IConversionOperation || parent is IParenthesizedOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            // In a control-flow graph a branch condition has no parent: its value decides the branch.
+            return parent == null || !(parent is IExpressionStatementOperation) &&
+                   !(parent is ISimpleAssignmentOperation { Target: IDiscardOperation _ });
+        }
+
+        private bool IsTask(ITypeSymbol? type) => Is(type, _task) || Is(type, _taskOfT);
+
+        private static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) =>
+            type != null && known != null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
+
+        private static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? known)
+        {
+            for (var t = type; t != null; t = t.BaseType)
+            {
+                if (Is(t, known))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static IOperation Strip(IOperation operation)
+        {
+            while (operation is IConversionOperation || operation is IParenthesizedOperation)
+            {
+                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
+            }
+
+            return operation;
+        }
+    }
+}

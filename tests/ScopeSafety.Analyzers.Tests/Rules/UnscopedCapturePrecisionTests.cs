@@ -1,0 +1,518 @@
+using static ScopeSafety.Analyzers.Tests.Rules.UnscopedCaptureAnalyzerSharingTests;
+using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.UnscopedCaptureAnalyzer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>
+/// The shapes that made SCOPE002–SCOPE004 cry wolf on real code, each with the hazard twin that must still be
+/// reported: ordering through synchronisation objects, joins in loops and helpers, continuations, handles owned by
+/// the caller, captured constants and deliberate fire-and-forget; and spawns that were missed.
+/// </summary>
+public class UnscopedCapturePrecisionTests
+{
+    // ---- happens-before through a synchronisation object ----
+
+    public static TheoryData<string, string, string> SignalAndWait() => new()
+    {
+        { "var done = new ManualResetEventSlim();", "done.Set();", "done.Wait();" },
+        { "var done = new ManualResetEvent(false);", "done.Set();", "done.WaitOne();" },
+        { "var done = new AutoResetEvent(false);", "done.Set();", "done.WaitOne();" },
+        { "var done = new CountdownEvent(1);", "done.Signal();", "done.Wait();" },
+        { "var done = new SemaphoreSlim(0);", "done.Release();", "done.Wait();" },
+        { "var done = new TaskCompletionSource<bool>();", "done.SetResult(true);", "done.Task.Wait();" },
+        { "var done = new TaskCompletionSource<bool>();", "done.TrySetResult(true);", "_ = done.Task.Result;" },
+        { "var done = new TaskCompletionSource();", "done.SetCanceled();", "done.Task.GetAwaiter().GetResult();" },
+        { "var done = new TaskCompletionSource<int>();", "done.SetException(new Exception());", "((IAsyncResult)done.Task).AsyncWaitHandle.WaitOne(); done.Task.Wait();" },
+        { "var done = new Barrier(2);", "done.SignalAndWait();", "done.SignalAndWait();" },
+        { "var done = new ManualResetEventSlim();", "done.Set();", "if (!done.Wait(TimeSpan.FromSeconds(5))) throw new TimeoutException();" },
+        { "var done = new ManualResetEvent(false);", "done.Set();", "WaitHandle.WaitAll(new WaitHandle[] { done });" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SignalAndWait))]
+    public async Task Work_that_writes_then_signals_is_ordered_before_the_wait(string declaration, string release, string acquire)
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int result = 0;
+                DECLARATION
+                _ = Task.Run(() =>
+                {
+                    result = 42;
+                    RELEASE
+                });
+                ACQUIRE
+                Console.WriteLine(result);
+            """.Replace("DECLARATION", declaration).Replace("RELEASE", release).Replace("ACQUIRE", acquire)));
+    }
+
+    [Theory]
+    [MemberData(nameof(SignalAndWait))]
+    public async Task Reading_before_the_wait_is_still_reported(string declaration, string release, string acquire)
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int result = 0;
+                DECLARATION
+                _ = {|#1:Task.Run(() =>
+                {
+                    {|#0:result|} = 42;
+                    RELEASE
+                })|};
+                Console.WriteLine({|#2:result|});
+                ACQUIRE
+            """.Replace("DECLARATION", declaration).Replace("RELEASE", release).Replace("ACQUIRE", acquire)),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("result", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task A_signal_in_a_finally_covers_the_try_block_and_a_write_after_the_signal_is_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int result = 0;
+                var done = new ManualResetEventSlim();
+                new Thread(() =>
+                {
+                    try { result = 42; }
+                    finally { done.Set(); }
+                }).Start();
+                done.Wait();
+                Console.WriteLine(result);
+
+                int late = 0;
+                var signalled = new ManualResetEventSlim();
+                {|#1:new Thread(() =>
+                {
+                    signalled.Set();
+                    {|#0:late|} = 42;
+                })|}.Start();
+                signalled.Wait();
+                Console.WriteLine({|#2:late|});
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("late", "work started with new Thread", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task Waiting_on_another_object_orders_nothing()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int result = 0;
+                var done = new ManualResetEventSlim();
+                var other = new ManualResetEventSlim();
+                _ = {|#1:Task.Run(() =>
+                {
+                    {|#0:result|} = 42;
+                    done.Set();
+                })|};
+                other.Wait();
+                Console.WriteLine({|#2:result|});
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("result", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task A_discarded_timed_wait_orders_nothing()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int result = 0;
+                var done = new ManualResetEventSlim();
+                _ = {|#1:Task.Run(() =>
+                {
+                    {|#0:result|} = 42;
+                    done.Set();
+                })|};
+                done.Wait(100);
+                Console.WriteLine({|#2:result|});
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("result", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task Awaiting_a_completion_source_or_a_semaphore_orders_the_work_before_the_await()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                async Task M()
+                {
+                    int result = 0;
+                    var tcs = new TaskCompletionSource<int>();
+                    ThreadPool.QueueUserWorkItem(_ =>
+                    {
+                        result = 42;
+                        tcs.SetResult(1);
+                    });
+                    await tcs.Task;
+                    Console.WriteLine(result);
+
+                    int other = 0;
+                    var gate = new SemaphoreSlim(0);
+                    ThreadPool.QueueUserWorkItem(_ =>
+                    {
+                        other = 42;
+                        gate.Release();
+                    });
+                    await gate.WaitAsync();
+                    Console.WriteLine(other);
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task A_disposable_event_waited_before_it_is_disposed_is_not_reported_and_one_disposed_first_is()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                using (var done = new ManualResetEventSlim())
+                {
+                    _ = Task.Run(() => done.Set());
+                    done.Wait();
+                }
+
+                var early = new ManualResetEventSlim();
+                _ = {|#1:Task.Run(() => {|#0:early|}.Set())|};
+                {|#2:early.Dispose()|};
+            """),
+            Verify.Diagnostic("SCOPE003").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("early", "Task.Run"));
+    }
+
+    [Fact]
+    public async Task An_event_held_in_a_field_is_matched_by_symbol()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly ManualResetEventSlim _done = new ManualResetEventSlim();
+                private readonly ManualResetEventSlim _other = new ManualResetEventSlim();
+
+                void M()
+                {
+                    int result = 0;
+                    _ = Task.Run(() => { result = 1; _done.Set(); });
+                    _done.Wait();
+                    Console.WriteLine(result);
+
+                    int missed = 0;
+                    _ = {|#1:Task.Run(() => { {|#0:missed|} = 1; _done.Set(); })|};
+                    _other.Wait();
+                    Console.WriteLine({|#2:missed|});
+                }
+            }
+            """,
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("missed", "work started with Task.Run", "the method", "read"));
+    }
+
+    // ---- joins in loops and helpers ----
+
+    public static TheoryData<string, string, string> LoopJoins() => new()
+    {
+        { "var tasks = new Task[3];", "tasks[i] = Task.Run(() => total++);", "for (int i = 0; i < tasks.Length; i++) tasks[i].Wait();" },
+        { "var tasks = new List<Task>();", "tasks.Add(Task.Run(() => total++));", "for (int i = 0; i < tasks.Count; i++) tasks[i].Wait();" },
+        { "var threads = new List<Thread>();", "var t = new Thread(() => total++); t.Start(); threads.Add(t);", "foreach (var thread in threads) thread.Join();" },
+        { "var threads = new List<Thread>();", "var t = new Thread(() => total++); t.Start(); threads.Add(t);", "threads.ForEach(t => t.Join());" },
+        { "var tasks = new List<Task>();", "tasks.Add(Task.Run(() => total++));", "Task.WaitAll([.. tasks]);" },
+        { "var tasks = new List<Task>();", "tasks.Add(Task.Run(() => total++));", "Task.WaitAll(tasks.ToArray());" },
+        { "var tasks = new List<Task>();", "tasks.Add(Task.Run(() => total++));", "Task.WhenAll(tasks).Wait();" },
+        { "var tasks = new List<Task>();", "tasks.Add(Task.Run(() => total++));", "Parallel.Invoke(() => Task.WaitAll(tasks.ToArray()));" },
+        { "var tasks = new Task[3];", "tasks[i] = Task.Run(() => total++);", "Helpers.Run(() => { foreach (var t in tasks) t.Wait(); });" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LoopJoins))]
+    public async Task Work_joined_by_a_loop_or_a_helper_is_joined(string declaration, string spawn, string join)
+    {
+        // Only the overlap of the loop's own runs is reported: the read after the join is ordered.
+        var source = Usings + """
+            static class Helpers
+            {
+                public static void Run(Action action) => action();
+            }
+
+            class C
+            {
+                void M()
+                {
+                    int total = 0;
+                    DECLARATION
+                    for (int i = 0; i < 3; i++)
+                    {
+                        SPAWN
+                    }
+
+                    JOIN
+                    Console.WriteLine(total);
+                }
+            }
+            """.Replace("DECLARATION", declaration).Replace("SPAWN", spawn).Replace("JOIN", join);
+        var diagnostics = await AnalyzerRun.DiagnosticsAsync(source);
+        Assert.All(diagnostics, d => Assert.Contains("another run of the same work", d.GetMessage(), StringComparison.Ordinal));
+        Assert.DoesNotContain(diagnostics, d => d.Id == "SCOPE004");
+    }
+
+    [Fact]
+    public async Task A_loop_that_joins_only_the_first_element_is_not_a_join()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int result = 0;
+                var other = new Task[2];
+                other[1] = Task.Run(() => { });
+                other[0] = {|#3:Task.Run(() => {|#2:result|} = 2)|};
+                other[1].Wait();
+                Console.WriteLine({|#4:result|});
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(2).WithLocation(3).WithLocation(4)
+                .WithArguments("result", "work started with Task.Run", "the method", "read"));
+        // (An element waited outside a loop may be another one: no join is claimed for the array.)
+    }
+
+    [Fact]
+    public async Task Awaiting_WhenAll_of_a_list_built_in_a_loop_is_a_join_and_a_read_before_it_is_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                async Task M(int[] items)
+                {
+                    var results = new int[items.Length];
+                    var tasks = new List<Task>();
+                    foreach (var item in items)
+                    {
+                        var index = item;
+                        tasks.Add(Task.Run(() => results[index] = index));
+                    }
+
+                    await Task.WhenAll(tasks);
+                    Console.WriteLine(results.Sum());
+
+                    int last = 0;
+                    var more = new List<Task>();
+                    foreach (var item in items)
+                    {
+                        more.Add({|#1:Task.Run(() => {|#0:last|} = item)|});
+                    }
+
+                    Console.WriteLine({|#2:last|});
+                    await Task.WhenAll(more);
+                }
+            }
+            """,
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("last", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task A_join_inside_a_lambda_run_later_is_no_join()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int result = 0;
+                var task = {|#1:Task.Run(() => {|#0:result|} = 1)|};
+                Action later = () => task.Wait();
+                Console.WriteLine({|#2:result|});
+                later();
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("result", "work started with Task.Run", "the method", "read"));
+    }
+
+    // ---- continuations, handles owned elsewhere, constants, fire-and-forget ----
+
+    [Fact]
+    public async Task An_awaited_chain_of_continuations_joins_the_first_task()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                async Task M()
+                {
+                    int result = 0;
+                    var first = Task.Run(() => result = 1);
+                    await first.ContinueWith(_ => result++).ContinueWith(_ => result++);
+                    Console.WriteLine(result);
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task A_continuation_that_is_not_awaited_leaves_the_task_unjoined()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int result = 0;
+                var first = {|#1:Task.Run(() => {|#0:result|} = 1)|};
+                _ = first.ContinueWith(_ => { });
+                Console.WriteLine({|#2:result|});
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("result", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task A_task_added_to_the_callers_list_or_a_field_is_the_owners_to_join()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private readonly List<Task> _pending = new List<Task>();
+                private Timer? _timer;
+
+                void M(List<Task> tasks, string name)
+                {
+                    tasks.Add(Task.Run(() => Console.WriteLine(name)));
+                    _pending.Add(Task.Run(() => Console.WriteLine(name)));
+                    _timer = new Timer(_ => Console.WriteLine(name), null, 0, 1000);
+                }
+
+                void Unowned(string name)
+                {
+                    var tasks = new List<Task>();
+                    tasks.Add({|#1:Task.Run(() => Console.WriteLine({|#0:name|}))|});
+                }
+            }
+            """,
+            Verify.Diagnostic("SCOPE004").WithLocation(0).WithLocation(1).WithArguments("name", "Task.Run"));
+    }
+
+    [Fact]
+    public async Task A_task_stored_in_a_field_is_still_reported_when_the_method_touches_the_local_after_the_spawn()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private Task? _work;
+
+                void M()
+                {
+                    int count = 0;
+                    _work = Task.Run(() => count = 1);
+
+                    int seen = 0;
+                    _work = {|#1:Task.Run(() => {|#0:seen|} = 1)|};
+                    Console.WriteLine({|#2:seen|});
+                }
+            }
+            """,
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("seen", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task A_captured_constant_is_never_a_shared_variable()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                const int Limit = 10;
+                int count = 0;
+                Task.Run(() => Console.WriteLine(Limit));
+                Task.Run(() => Console.WriteLine({|SCOPE004:count|}));
+            """));
+    }
+
+    [Fact]
+    public async Task An_explicitly_discarded_fire_and_forget_is_not_reported_and_its_twin_writing_a_local_is()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var message = "started";
+                _ = Task.Run(() => Console.WriteLine(message));
+                _ = ThreadPool.QueueUserWorkItem(_ => Console.WriteLine(message));
+
+                int count = 0;
+                _ = {|#1:Task.Run(() => {|#0:count|}++)|};
+                Console.WriteLine({|#2:count|});
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task SCOPE004_is_hidden_by_default()
+    {
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Hidden, Descriptors.UnscopedWorkNotJoined.DefaultSeverity);
+        var diagnostics = await AnalyzerRun.DiagnosticsAsync(Program("""
+                var message = "started";
+                Task.Run(() => Console.WriteLine(message));
+            """));
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("SCOPE004", diagnostic.Id);
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Hidden, diagnostic.Severity);
+    }
+
+    // ---- spawns that were missed ----
+
+    [Fact]
+    public async Task New_task_started_later_is_a_spawn_that_starts_at_Start()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                var task = {|#1:new Task(() => {|#0:count|}++)|};
+                count = 5;
+                task.Start();
+                Console.WriteLine({|#2:count|});
+                task.Wait();
+                Console.WriteLine(count);
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with new Task", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task New_task_run_synchronously_is_no_spawn()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                var task = new Task(() => count++);
+                task.RunSynchronously();
+                Console.WriteLine(count);
+            """));
+    }
+
+    [Fact]
+    public async Task Waiting_for_StartNew_of_an_async_lambda_waits_only_for_its_first_await()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                {|#1:Task.Factory.StartNew(async () => { await Task.Yield(); {|#0:count|}++; })|}.Wait();
+                Console.WriteLine({|#2:count|});
+
+                int unwrapped = 0;
+                Task.Factory.StartNew(async () => { await Task.Yield(); unwrapped++; }).Unwrap().Wait();
+                Console.WriteLine(unwrapped);
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Factory.StartNew", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task A_spawn_inside_a_lambda_that_writes_a_local_of_the_outer_method_is_reported_there()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                Action start = () => {|#1:Task.Run(() => {|#0:count|}++)|};
+                start();
+                Console.WriteLine({|#2:count|});
+
+                int joined = 0;
+                Action startAndWait = () => Task.Run(() => joined++).Wait();
+                startAndWait();
+                Console.WriteLine(joined);
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "the method", "read"));
+    }
+
+    // ---- messages ----
+
+    [Fact]
+    public async Task The_message_names_the_other_work_when_it_is_the_other_writer()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                var first = {|#1:Task.Run(() => {|#0:count|}++)|};
+                var second = Task.Run(() => {|#2:count|}--);
+                Task.WaitAll(first, second);
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "work started with Task.Run at line 24", "write"));
+    }
+}
