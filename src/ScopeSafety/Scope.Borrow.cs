@@ -25,7 +25,7 @@ public sealed partial class Scope
     /// });
     /// </code>
     /// </example>
-    public static unsafe void Run<T>(Span<T> data, [StructuredWork] Action<Scope, SpanBorrow<T>> body)
+    public static unsafe void Run<T>(scoped Span<T> data, [StructuredWork] Action<Scope, SpanBorrow<T>> body)
         where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -59,7 +59,7 @@ public sealed partial class Scope
     /// <param name="body">Code that spawns work over the borrowed memory and computes the result.</param>
     /// <returns>The body's result.</returns>
     /// <exception cref="AggregateException">The body or spawned work failed and nobody joined the failure.</exception>
-    public static unsafe TResult Run<T, TResult>(Span<T> data, [StructuredWork] Func<Scope, SpanBorrow<T>, TResult> body)
+    public static unsafe TResult Run<T, TResult>(scoped Span<T> data, [StructuredWork] Func<Scope, SpanBorrow<T>, TResult> body)
         where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -91,7 +91,7 @@ public sealed partial class Scope
     /// <param name="data">The memory to borrow. Heap memory is pinned until <c>Run</c> returns.</param>
     /// <param name="body">Code that spawns work over the borrowed memory.</param>
     /// <exception cref="AggregateException">The body or spawned work failed and nobody joined the failure.</exception>
-    public static unsafe void Run<T>(ReadOnlySpan<T> data, [StructuredWork] Action<Scope, ReadOnlySpanBorrow<T>> body)
+    public static unsafe void Run<T>(scoped ReadOnlySpan<T> data, [StructuredWork] Action<Scope, ReadOnlySpanBorrow<T>> body)
         where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -139,7 +139,7 @@ public sealed partial class Scope
     /// });                                                              // 12497500
     /// </code>
     /// </example>
-    public static unsafe TResult Run<T, TResult>(ReadOnlySpan<T> data, [StructuredWork] Func<Scope, ReadOnlySpanBorrow<T>, TResult> body)
+    public static unsafe TResult Run<T, TResult>(scoped ReadOnlySpan<T> data, [StructuredWork] Func<Scope, ReadOnlySpanBorrow<T>, TResult> body)
         where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(body);

@@ -18,7 +18,7 @@ public sealed partial class Scope
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is not positive.</exception>
     /// <exception cref="AggregateException">The body failed for some chunks; chunks not started after the first
     /// failure are skipped.</exception>
-    public static unsafe void ForEachChunk<T>(Span<T> data, int chunkSize, [StructuredWork] SpanAction<T> body)
+    public static unsafe void ForEachChunk<T>(scoped Span<T> data, int chunkSize, [StructuredWork] SpanAction<T> body)
         where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -47,7 +47,7 @@ public sealed partial class Scope
     /// <returns>One result per chunk, the first chunk's first; empty for empty data.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is not positive.</exception>
     /// <exception cref="AggregateException">The body failed for some chunks.</exception>
-    public static unsafe TResult[] MapChunks<T, TResult>(ReadOnlySpan<T> data, int chunkSize, [StructuredWork] ReadOnlySpanFunc<T, TResult> body)
+    public static unsafe TResult[] MapChunks<T, TResult>(scoped ReadOnlySpan<T> data, int chunkSize, [StructuredWork] ReadOnlySpanFunc<T, TResult> body)
         where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(body);

@@ -1,0 +1,435 @@
+using System.Runtime.Loader;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using ScopeSafety.Analyzers.Tests.Infrastructure;
+using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    ScopeSafety.Analyzers.UnscopedCaptureAnalyzer,
+    ScopeSafety.CodeFixes.BorrowThroughScopeFixer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>
+/// "Borrow through a scope": the compiler refuses a span or a ref captured by work (CS8175, CS9108, CS1628); the
+/// fix hands the variable over through Scope.Run(span, (scope, borrowed) => …). The fixed programs are also compiled
+/// and run: each computes what the same program over an array (which compiles as it is) computes.
+/// </summary>
+public class BorrowThroughScopeFixerTests
+{
+    private const string TaskRunStackalloc = """
+        using System;
+        using System.Threading.Tasks;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                Span<int> numbers = stackalloc int[1000];
+                for (var i = 0; i < numbers.Length; i++) numbers[i] = i;
+                var upper = Task.Run(() =>
+                {
+                    long sum = 0;
+                    foreach (var x in {|CS8175:numbers|}[500..]) sum += x;
+                    return sum;
+                });
+                long lower = 0;
+                foreach (var x in numbers[..500]) lower += x;
+                return lower + upper.Result;
+            }
+        }
+        """;
+
+    private const string TaskRunStackallocFixed = """
+        using System;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                Span<int> numbers = stackalloc int[1000];
+                for (var i = 0; i < numbers.Length; i++) numbers[i] = i;
+                return Scope.Run(numbers, (scope, borrowed) =>
+                {
+                    var upper = scope.Spawn(() =>
+                    {
+                        long sum = 0;
+                        foreach (var x in borrowed.Span[500..]) sum += x;
+                        return sum;
+                    });
+                    long lower = 0;
+                    foreach (var x in borrowed.Span[..500]) lower += x;
+                    return lower + upper.Join();
+                });
+            }
+        }
+        """;
+
+    private const string ThreadSpanParameter = """
+        using System;
+        using System.Threading;
+
+        public static class Program
+        {
+            public static long Run() => Fill(new long[64]);
+
+            static long Fill(Span<long> cells)
+            {
+                var worker = new Thread(() =>
+                {
+                    for (var i = 0; i < {|CS9108:cells|}.Length; i += 2) {|CS9108:cells|}[i] = i;
+                });
+                worker.Start();
+                for (var i = 1; i < cells.Length; i += 2) cells[i] = -i;
+                worker.Join();
+                long total = 0;
+                foreach (var c in cells) total += c;
+                return total;
+            }
+        }
+        """;
+
+    private const string ThreadSpanParameterFixed = """
+        using System;
+        using System.Threading;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run() => Fill(new long[64]);
+
+            static long Fill(Span<long> cells)
+            {
+                Scope.Run(cells, (scope, borrowed) =>
+                {
+                    var worker = scope.Spawn(() =>
+                    {
+                        for (var i = 0; i < borrowed.Span.Length; i += 2) borrowed.Span[i] = i;
+                    });
+                    for (var i = 1; i < borrowed.Span.Length; i += 2) borrowed.Span[i] = -i;
+                    worker.Join();
+                });
+                long total = 0;
+                foreach (var c in cells) total += c;
+                return total;
+            }
+        }
+        """;
+
+    private const string RefParameterTaskRun = """
+        using System.Threading.Tasks;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                long total = 10;
+                Add(ref total, 32);
+                return total;
+            }
+
+            static void Add(ref long total, long amount)
+            {
+                var t = Task.Run(() => {|CS1628:total|} += amount);
+                t.Wait();
+            }
+        }
+        """;
+
+    private const string RefParameterTaskRunFixed = """
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                long total = 10;
+                Add(ref total, 32);
+                return total;
+            }
+
+            static void Add(ref long total, long amount)
+            {
+                Scope.Run(ref total, (scope, borrowed) =>
+                {
+                    var t = scope.Spawn(() => borrowed.Value += amount);
+                    t.Join();
+                });
+            }
+        }
+        """;
+
+    private const string RefLocalParallelFor = """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                var counters = new long[4];
+                ref long slot = ref counters[2];
+                Parallel.For(0, 100, i => Interlocked.Add(ref {|CS8175:slot|}, i));
+                return counters[2];
+            }
+        }
+        """;
+
+    private const string RefLocalParallelForFixed = """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                var counters = new long[4];
+                ref long slot = ref counters[2];
+                Scope.Run(ref slot, (scope, borrowed) =>
+                {
+                    Parallel.For(0, 100, i => Interlocked.Add(ref borrowed.Value, i));
+                });
+                return counters[2];
+            }
+        }
+        """;
+
+    private const string SpanInsideExistingScope = """
+        using System;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                return Scope.Run(scope =>
+                {
+                    Span<long> parts = stackalloc long[2];
+                    var a = scope.Spawn(() => { {|CS8175:parts|}[0] = 20; });
+                    var b = scope.Spawn(() => { {|CS8175:parts|}[1] = 22; });
+                    a.Join();
+                    b.Join();
+                    return parts[0] + parts[1];
+                });
+            }
+        }
+        """;
+
+    private const string SpanInsideExistingScopeFixed = """
+        using System;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                return Scope.Run(scope =>
+                {
+                    Span<long> parts = stackalloc long[2];
+                    return Scope.Run(parts, (inner, borrowed) =>
+                    {
+                        var a = inner.Spawn(() => { borrowed.Span[0] = 20; });
+                        var b = inner.Spawn(() => { borrowed.Span[1] = 22; });
+                        a.Join();
+                        b.Join();
+                        return borrowed.Span[0] + borrowed.Span[1];
+                    });
+                });
+            }
+        }
+        """;
+
+    private const string EnclosingScopeReused = """
+        using System;
+        using System.Collections.Generic;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run() => Total(new int[] { 1, 2, 3, 4, 5, 6, 7, 8 });
+
+            static long Total(ReadOnlySpan<int> data)
+            {
+                return Scope.Run(scope =>
+                {
+                    var parts = new List<ScopedTask<long>>();
+                    for (var start = 0; start < {|CS9108:data|}.Length; start += 3)
+                    {
+                        var from = start;
+                        parts.Add(scope.Spawn(() =>
+                        {
+                            long s = 0;
+                            foreach (var x in {|CS9108:data|}[from..Math.Min(from + 3, {|CS9108:data|}.Length)]) s += x;
+                            return s;
+                        }));
+                    }
+
+                    long total = 0;
+                    foreach (var p in parts) total += p.Join();
+                    return total;
+                });
+            }
+        }
+        """;
+
+    private const string EnclosingScopeReusedFixed = """
+        using System;
+        using System.Collections.Generic;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run() => Total(new int[] { 1, 2, 3, 4, 5, 6, 7, 8 });
+
+            static long Total(ReadOnlySpan<int> data)
+            {
+                return Scope.Run(data, (scope, borrowed) =>
+                {
+                    var parts = new List<ScopedTask<long>>();
+                    for (var start = 0; start < borrowed.Span.Length; start += 3)
+                    {
+                        var from = start;
+                        parts.Add(scope.Spawn(() =>
+                        {
+                            long s = 0;
+                            foreach (var x in borrowed.Span[from..Math.Min(from + 3, borrowed.Span.Length)]) s += x;
+                            return s;
+                        }));
+                    }
+
+                    long total = 0;
+                    foreach (var p in parts) total += p.Join();
+                    return total;
+                });
+            }
+        }
+        """;
+
+    private const string ScopeJoinResults = """
+        using System;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                Span<int> data = stackalloc int[10];
+                for (var i = 0; i < data.Length; i++) data[i] = i + 1;
+                var ({|CS8130:low|}, {|CS8130:high|}) = Scope.Join(() => Sum({|CS8175:data|}[..5]), () => Sum({|CS8175:data|}[5..]));
+                return low * 1000 + high;
+            }
+
+            static long Sum(ReadOnlySpan<int> values)
+            {
+                long s = 0;
+                foreach (var v in values) s += v;
+                return s;
+            }
+        }
+        """;
+
+    private const string ScopeJoinResultsFixed = """
+        using System;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                Span<int> data = stackalloc int[10];
+                for (var i = 0; i < data.Length; i++) data[i] = i + 1;
+                var (low, high) = Scope.Run(data, (scope, borrowed) =>
+                {
+                    var (low, high) = Scope.Join(() => Sum(borrowed.Span[..5]), () => Sum(borrowed.Span[5..]));
+                    return (low, high);
+                });
+                return low * 1000 + high;
+            }
+
+            static long Sum(ReadOnlySpan<int> values)
+            {
+                long s = 0;
+                foreach (var v in values) s += v;
+                return s;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task CS8175_a_stackalloc_span_captured_by_Task_Run_is_borrowed_and_joined_where_it_was() => Verify.VerifyCodeFixAsync(TaskRunStackalloc, TaskRunStackallocFixed);
+    [Fact]
+    public Task CS9108_a_span_parameter_used_by_a_Thread_is_borrowed_and_the_Thread_joined_where_it_was() => Verify.VerifyCodeFixAsync(ThreadSpanParameter, ThreadSpanParameterFixed);
+    [Fact]
+    public Task CS1628_a_ref_parameter_used_by_Task_Run_becomes_RefBorrow_Value() => Verify.VerifyCodeFixAsync(RefParameterTaskRun, RefParameterTaskRunFixed);
+    [Fact]
+    public Task CS8175_a_ref_local_used_by_Parallel_For_is_borrowed_around_the_statement() => Verify.VerifyCodeFixAsync(RefLocalParallelFor, RefLocalParallelForFixed);
+    [Fact]
+    public Task CS8175_a_span_declared_inside_an_existing_scope_gets_a_nested_scope_that_ends_with_its_block() => Verify.VerifyCodeFixAsync(SpanInsideExistingScope, SpanInsideExistingScopeFixed);
+    [Fact]
+    public Task CS9108_a_span_captured_by_the_body_of_an_existing_scope_is_borrowed_through_that_scope() => Verify.VerifyCodeFixAsync(EnclosingScopeReused, EnclosingScopeReusedFixed);
+    [Fact]
+    public Task CS8175_a_span_split_by_Scope_Join_is_borrowed_and_the_results_flow_out() => Verify.VerifyCodeFixAsync(ScopeJoinResults, ScopeJoinResultsFixed);
+
+    // ---- the fixed programs run ---------------------------------------------------------------------------------
+
+    [Fact]
+    public void The_fixed_program_of_TaskRunStackalloc_computes_what_the_array_program_computes() =>
+        Assert.Equal(RunProgram(ArrayTwin(TaskRunStackalloc, ("Span<int> numbers = stackalloc int", "int[] numbers = new int"))), RunProgram(TaskRunStackallocFixed));
+    [Fact]
+    public void The_fixed_program_of_ThreadSpanParameter_computes_what_the_array_program_computes() =>
+        Assert.Equal(RunProgram(ArrayTwin(ThreadSpanParameter, ("Fill(Span<long> cells)", "Fill(long[] cells)"))), RunProgram(ThreadSpanParameterFixed));
+    [Fact]
+    public void The_fixed_program_of_RefParameterTaskRun_computes_42() => Assert.Equal(42L, RunProgram(RefParameterTaskRunFixed));
+    [Fact]
+    public void The_fixed_program_of_RefLocalParallelFor_computes_4950() => Assert.Equal(4950L, RunProgram(RefLocalParallelForFixed));
+    [Fact]
+    public void The_fixed_program_of_SpanInsideExistingScope_computes_what_the_array_program_computes() =>
+        Assert.Equal(RunProgram(ArrayTwin(SpanInsideExistingScope, ("Span<long> parts = stackalloc long", "long[] parts = new long"))), RunProgram(SpanInsideExistingScopeFixed));
+    [Fact]
+    public void The_fixed_program_of_EnclosingScopeReused_computes_what_the_array_program_computes() =>
+        Assert.Equal(RunProgram(ArrayTwin(EnclosingScopeReused, ("Total(ReadOnlySpan<int> data)", "Total(int[] data)"))), RunProgram(EnclosingScopeReusedFixed));
+    [Fact]
+    public void The_fixed_program_of_ScopeJoinResults_computes_what_the_array_program_computes() =>
+        Assert.Equal(RunProgram(ArrayTwin(ScopeJoinResults, ("Span<int> data = stackalloc int", "int[] data = new int"), ("{|CS8130:low|}", "low"), ("{|CS8130:high|}", "high"))), RunProgram(ScopeJoinResultsFixed));
+
+    /// <summary>The program with its spans turned into arrays: what the original meant, in a form the compiler accepts.</summary>
+    private static string ArrayTwin(string source, params (string From, string To)[] replacements)
+    {
+        foreach (var (from, to) in replacements)
+        {
+            Assert.Contains(from, source);
+            source = source.Replace(from, to, StringComparison.Ordinal);
+        }
+
+        return source;
+    }
+
+    /// <summary>Compiles the source (markup removed) with the harness's references and calls Program.Run().</summary>
+    private static long RunProgram(string source)
+    {
+        source = Regex.Replace(source, @"\{\|CS\d+:(.*?)\|\}", "$1");
+        var compilation = CSharpCompilation.Create(
+            "Borrow" + Guid.NewGuid().ToString("N"),
+            [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest))],
+            TestReferences.Get(referenceScopeSafety: true),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        using var image = new MemoryStream();
+        var emitted = compilation.Emit(image);
+        Assert.True(emitted.Success, string.Join(Environment.NewLine, emitted.Diagnostics));
+
+        var context = new AssemblyLoadContext(compilation.AssemblyName, isCollectible: true);
+        try
+        {
+            image.Position = 0;
+            var run = context.LoadFromStream(image).GetType("Program")!.GetMethod("Run")!;
+            return (long)run.Invoke(null, null)!;
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+}
