@@ -373,6 +373,80 @@ public class BorrowThroughScopeFixerTests
     [Fact]
     public Task CS8175_a_span_split_by_Scope_Join_is_borrowed_and_the_results_flow_out() => Verify.VerifyCodeFixAsync(ScopeJoinResults, ScopeJoinResultsFixed);
 
+    // ---- where the meaning cannot be kept, nothing is offered ------------------------------------------------------
+
+    [Fact]
+    public Task Not_offered_for_a_span_of_a_managed_type() => Verify.VerifyNoCodeFixAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(string[] names)
+            {
+                Span<string> view = names;
+                var t = Task.Run(() => {|CS8175:view|}[0] = "a");
+                t.Wait();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Not_offered_when_the_span_is_reassigned_inside_the_region() => Verify.VerifyNoCodeFixAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(Span<int> data)
+            {
+                var t = Task.Run(() => {|CS9108:data|}[0] = 1);
+                data = data[1..];
+                t.Wait();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Not_offered_for_an_in_parameter() => Verify.VerifyNoCodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            long M(in long value)
+            {
+                var t = Task.Run(() => {|CS1628:value|} * 2);
+                return t.Result;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Not_offered_for_a_lambda_that_is_not_handed_to_work() => Verify.VerifyNoCodeFixAsync("""
+        using System;
+        using System.Collections.Generic;
+
+        class C
+        {
+            void M(Span<int> data, List<int> list)
+            {
+                list.ForEach(x => {|CS9108:data|}[0] += x);
+                Func<int> first = () => {|CS9108:data|}[0];
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Not_offered_when_the_work_escapes_the_method() => Verify.VerifyNoCodeFixAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task M(Span<int> data) => Task.Run(() => {|CS9108:data|}[0] = 1);
+        }
+        """);
+
     // ---- the fixed programs run ---------------------------------------------------------------------------------
 
     [Fact]
