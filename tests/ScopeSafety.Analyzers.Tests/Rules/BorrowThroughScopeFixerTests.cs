@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using ScopeSafety.Analyzers.Tests.Infrastructure;
 using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
-    ScopeSafety.Analyzers.UnscopedCaptureAnalyzer,
+    ScopeSafety.Analyzers.ScopeEscapeAnalyzer,
     ScopeSafety.CodeFixes.BorrowThroughScopeFixer>;
 
 namespace ScopeSafety.Analyzers.Tests.Rules;
@@ -12,7 +12,8 @@ namespace ScopeSafety.Analyzers.Tests.Rules;
 /// <summary>
 /// "Borrow through a scope": the compiler refuses a span or a ref captured by work (CS8175, CS9108, CS1628); the
 /// fix hands the variable over through Scope.Run(span, (scope, borrowed) => …). The fixed programs are also compiled
-/// and run: each computes what the same program over an array (which compiles as it is) computes.
+/// and run: each computes what the same program over an array (which compiles as it is) computes. The fixed code is
+/// analyzed by SCOPE020/SCOPE022 too: a borrow the fix writes never outlives its scope.
 /// </summary>
 public class BorrowThroughScopeFixerTests
 {
