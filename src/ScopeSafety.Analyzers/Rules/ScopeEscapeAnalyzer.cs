@@ -180,11 +180,20 @@ namespace ScopeSafety.Analyzers
             string? holder;
             switch (assignment.Target)
             {
-                case IFieldReferenceOperation field:
-                    holder = $"{(field.Field.IsStatic ? "static field" : "field")} '{field.Field.Name}'";
+                case IMemberReferenceOperation { Member: IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true, Parameters: { IsEmpty: true } } } member:
+                    holder = $"static {(member.Member is IFieldSymbol ? "field" : "property")} '{member.Member.Name}'";
                     break;
-                case IPropertyReferenceOperation property when property.Property.Parameters.IsEmpty:
-                    holder = $"{(property.Property.IsStatic ? "static property" : "property")} '{property.Property.Name}'";
+
+                // A member of this object outlives the body, unless the object is a ref struct (it lives on the stack of
+                // the code that made it). A member of another object counts when that object outlives the body; object
+                // initializers (new Work { Task = … }) fill an object whose fate the collection/local rules see.
+                case IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol { Parameters: { IsEmpty: true } }, Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } member
+                    when !member.Member.ContainingType.IsRefLikeType:
+                    holder = $"{(member.Member is IFieldSymbol ? "field" : "property")} '{member.Member.Name}'";
+                    break;
+                case IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol { Parameters: { IsEmpty: true } }, Instance: { } instance } member
+                    when !member.Member.ContainingType.IsRefLikeType && ScopeBody(assignment, types) is { } memberBody && LongLived(instance, memberBody) is { } owner:
+                    holder = $"{(member.Member is IFieldSymbol ? "field" : "property")} '{member.Member.Name}' of {owner}";
                     break;
                 case IArrayElementReferenceOperation element when ScopeBody(assignment, types) is { } elementBody:
                     holder = LongLived(element.ArrayReference, elementBody);

@@ -160,6 +160,63 @@ public class ScopeEscapeAnalyzerTests
         """);
 
     [Fact]
+    public Task Safe_twin_objects_that_end_with_the_body_may_hold_tasks() => Verify.VerifyAnalyzerAsync("""
+        using System.Collections.Generic;
+        using ScopeSafety;
+
+        class Work
+        {
+            public ScopedTask<int>? Task { get; set; }
+        }
+
+        ref struct Context
+        {
+            public Scope Scope;
+        }
+
+        class C
+        {
+            int M()
+            {
+                return Scope.Run(scope =>
+                {
+                    var items = new List<Work>();
+                    items.Add(new Work { Task = scope.Spawn(() => 1) });
+                    var work = new Work();
+                    work.Task = scope.Spawn(() => 2);
+                    var context = new Context { Scope = scope };
+                    context.Scope = scope;
+                    var total = work.Task.Join();
+                    foreach (var item in items) total += item.Task!.Join();
+                    return total;
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SCOPE020_a_member_of_an_object_that_outlives_the_body() => Verify.VerifyAnalyzerAsync("""
+        using ScopeSafety;
+
+        class Work
+        {
+            public ScopedTask<int>? Task;
+        }
+
+        class C
+        {
+            int M(Work work)
+            {
+                Scope.Run(scope =>
+                {
+                    work.Task = {|SCOPE020:scope.Spawn(() => 1)|};
+                });
+                return work.Task!.Join();
+            }
+        }
+        """);
+
+    [Fact]
     public Task SCOPE020_returned_from_the_body() => Verify.VerifyAnalyzerAsync("""
         using ScopeSafety;
 
