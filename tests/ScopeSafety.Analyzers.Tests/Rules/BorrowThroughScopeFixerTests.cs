@@ -359,6 +359,154 @@ public class BorrowThroughScopeFixerTests
         }
         """;
 
+    private const string ThreadPoolRefParameter = """
+        using System.Threading;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                long hits = 0;
+                Count(ref hits);
+                return hits;
+            }
+
+            static void Count(ref long hits)
+            {
+                for (var i = 0; i < 10; i++)
+                    ThreadPool.QueueUserWorkItem(_ => Interlocked.Increment(ref {|CS1628:hits|}));
+            }
+        }
+        """;
+
+    private const string ThreadPoolRefParameterFixed = """
+        using System.Threading;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                long hits = 0;
+                Count(ref hits);
+                return hits;
+            }
+
+            static void Count(ref long hits)
+            {
+                Scope.Run(ref hits, (scope, borrowed) =>
+                {
+                    for (var i = 0; i < 10; i++)
+                        scope.Spawn(() => Interlocked.Increment(ref borrowed.Value));
+                });
+            }
+        }
+        """;
+
+    private const string TaskRunInsideExistingScope = """
+        using System;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                return Scope.Run(scope =>
+                {
+                    Span<long> squares = stackalloc long[8];
+                    var t = Task.Run(() =>
+                    {
+                        for (var i = 0; i < {|CS8175:squares|}.Length; i++) {|CS8175:squares|}[i] = i * i;
+                    });
+                    t.Wait();
+                    long total = 0;
+                    foreach (var s in squares) total += s;
+                    return total;
+                });
+            }
+        }
+        """;
+
+    private const string TaskRunInsideExistingScopeFixed = """
+        using System;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                return Scope.Run(scope =>
+                {
+                    Span<long> squares = stackalloc long[8];
+                    Scope.Run(squares, (scope1, borrowed) =>
+                    {
+                        var t = scope1.Spawn(() =>
+                        {
+                            for (var i = 0; i < borrowed.Span.Length; i++) borrowed.Span[i] = i * i;
+                        });
+                        t.Join();
+                    });
+                    long total = 0;
+                    foreach (var s in squares) total += s;
+                    return total;
+                });
+            }
+        }
+        """;
+
+    private const string TwoVariablesFixAll = """
+        using System;
+        using System.Threading.Tasks;
+
+        public static class Program
+        {
+            public static long Run() => First(new long[] { 1, 2, 3 }) + Second(new long[] { 10, 20 });
+
+            static long First(Span<long> a)
+            {
+                var t = Task.Run(() => {|CS9108:a|}[0] + {|CS9108:a|}[1]);
+                return t.Result + a[2];
+            }
+
+            static long Second(ReadOnlySpan<long> b)
+            {
+                var t = Task.Run(() => {|CS9108:b|}[0] * 2);
+                return t.Result + b[1];
+            }
+        }
+        """;
+
+    private const string TwoVariablesFixAllFixed = """
+        using System;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run() => First(new long[] { 1, 2, 3 }) + Second(new long[] { 10, 20 });
+
+            static long First(Span<long> a)
+            {
+                return Scope.Run(a, (scope, borrowed) =>
+                {
+                    var t = scope.Spawn(() => borrowed.Span[0] + borrowed.Span[1]);
+                    return t.Join() + borrowed.Span[2];
+                });
+            }
+
+            static long Second(ReadOnlySpan<long> b)
+            {
+                return Scope.Run(b, (scope, borrowed) =>
+                {
+                    var t = scope.Spawn(() => borrowed.Span[0] * 2);
+                    return t.Join() + borrowed.Span[1];
+                });
+            }
+        }
+        """;
+
     [Fact]
     public Task CS8175_a_stackalloc_span_captured_by_Task_Run_is_borrowed_and_joined_where_it_was() => Verify.VerifyCodeFixAsync(TaskRunStackalloc, TaskRunStackallocFixed);
     [Fact]
@@ -373,6 +521,15 @@ public class BorrowThroughScopeFixerTests
     public Task CS9108_a_span_captured_by_the_body_of_an_existing_scope_is_borrowed_through_that_scope() => Verify.VerifyCodeFixAsync(EnclosingScopeReused, EnclosingScopeReusedFixed);
     [Fact]
     public Task CS8175_a_span_split_by_Scope_Join_is_borrowed_and_the_results_flow_out() => Verify.VerifyCodeFixAsync(ScopeJoinResults, ScopeJoinResultsFixed);
+
+    [Fact]
+    public Task CS1628_a_ref_parameter_used_by_ThreadPool_work_is_borrowed_to_the_end_of_the_block() => Verify.VerifyCodeFixAsync(ThreadPoolRefParameter, ThreadPoolRefParameterFixed);
+
+    [Fact]
+    public Task CS8175_Task_Run_inside_an_existing_scope_of_a_span_declared_in_its_body_gets_a_nested_scope() => Verify.VerifyCodeFixAsync(TaskRunInsideExistingScope, TaskRunInsideExistingScopeFixed);
+
+    [Fact]
+    public Task CS9108_Fix_All_borrows_every_variable_one_after_the_other() => Verify.VerifyCodeFixAsync(TwoVariablesFixAll, TwoVariablesFixAllFixed);
 
     // ---- where the meaning cannot be kept, nothing is offered ------------------------------------------------------
 
@@ -469,6 +626,17 @@ public class BorrowThroughScopeFixerTests
     [Fact]
     public void The_fixed_program_of_ScopeJoinResults_computes_what_the_array_program_computes() =>
         Assert.Equal(RunProgram(ArrayTwin(ScopeJoinResults, ("Span<int> data = stackalloc int", "int[] data = new int"), ("{|CS8130:low|}", "low"), ("{|CS8130:high|}", "high"))), RunProgram(ScopeJoinResultsFixed));
+
+    [Fact]
+    public void The_fixed_program_of_ThreadPoolRefParameter_computes_10() => Assert.Equal(10L, RunProgram(ThreadPoolRefParameterFixed));
+
+    [Fact]
+    public void The_fixed_program_of_TaskRunInsideExistingScope_computes_what_the_array_program_computes() =>
+        Assert.Equal(RunProgram(ArrayTwin(TaskRunInsideExistingScope, ("Span<long> squares = stackalloc long", "long[] squares = new long"))), RunProgram(TaskRunInsideExistingScopeFixed));
+
+    [Fact]
+    public void The_fixed_program_of_TwoVariablesFixAll_computes_what_the_array_program_computes() =>
+        Assert.Equal(RunProgram(ArrayTwin(TwoVariablesFixAll, ("First(Span<long> a)", "First(long[] a)"), ("Second(ReadOnlySpan<long> b)", "Second(long[] b)"))), RunProgram(TwoVariablesFixAllFixed));
 
     /// <summary>The program with its spans turned into arrays: what the original meant, in a form the compiler accepts.</summary>
     private static string ArrayTwin(string source, params (string From, string To)[] replacements)
