@@ -63,7 +63,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
                 return null;
             }
 
-            var target = BorrowTarget.Create(model.GetSymbolInfo(reference, cancellationToken).Symbol, cancellationToken);
+            var target = BorrowTarget.Create(model.GetSymbolInfo(reference, cancellationToken).Symbol, model.Compilation, cancellationToken);
             if (target == null || SyntaxHelpers.IsAsync(target.Function))
             {
                 return null;
@@ -124,7 +124,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
             var markedCall = (ExpressionSyntax)marked.GetAnnotatedNodes(CallKind).Single();
             var declaration = target.Symbol.DeclaringSyntaxReferences.First().Span;
             var markedDeclaration = marked.FindNode(declaration, getInnermostNodeForTie: true);
-            var markedTarget = BorrowTarget.Create(markedModel.GetDeclaredSymbol(markedDeclaration, cancellationToken), cancellationToken);
+            var markedTarget = BorrowTarget.Create(markedModel.GetDeclaredSymbol(markedDeclaration, cancellationToken), markedModel.Compilation, cancellationToken);
             if (markedTarget == null)
             {
                 return null;
@@ -194,7 +194,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
                     plan = planner.Plan(new[] { new FixSeed(call, null) });
                 }
 
-                if (plan == null || plan.Start < 0 && !IsPlainRun(model, plan.Block.Parent?.Parent?.Parent?.Parent, cancellationToken))
+                if (plan == null || plan.Start < 0 && !IsPlainRun(model, symbols, plan.Block.Parent?.Parent?.Parent?.Parent, cancellationToken))
                 {
                     return null;
                 }
@@ -213,7 +213,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
             if (KnownSymbols.Is(method.ContainingType, symbols.Scope) && method.Name == "Run")
             {
                 // The scope body itself captures the variable: borrow it through this Run.
-                return IsPlainRun(model, call, cancellationToken) && DeclaredOutside(target, call)
+                return IsPlainRun(model, symbols, call, cancellationToken) && DeclaredOutside(target, call)
                     ? ($"Borrow '{target.Name}' through this scope", root)
                     : ((string, SyntaxNode)?)null;
             }
@@ -258,7 +258,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
                     : ($"Borrow '{target.Name}' through a nested scope (waits for the work at the end of the block)", rewritten);
             }
 
-            var isParallel = method.ContainingType?.Name == "Parallel" && method.ContainingType.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
+            var isParallel = KnownSymbols.Is(method.ContainingType, model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel"));
             var isJoin = KnownSymbols.Is(method.ContainingType, symbols.Scope) && method.Name == "Join" && method.IsStatic;
             if (isParallel || isJoin)
             {
@@ -289,12 +289,12 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
             target.Symbol.DeclaringSyntaxReferences.All(r => !node.Span.Contains(r.Span));
 
         /// <summary>Scope.Run(scope => …) with a single one-parameter lambda: Run(Action&lt;Scope&gt;) or Run&lt;T&gt;(Func&lt;Scope, T&gt;).</summary>
-        private static bool IsPlainRun(SemanticModel model, SyntaxNode? node, CancellationToken cancellationToken) =>
+        private static bool IsPlainRun(SemanticModel model, FixSymbols symbols, SyntaxNode? node, CancellationToken cancellationToken) =>
             node is InvocationExpressionSyntax { ArgumentList: { Arguments: { Count: 1 } arguments } } invocation &&
             arguments[0].NameColon == null &&
             OneParameterLambda(arguments[0].Expression) != null &&
             model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { Name: "Run", IsStatic: true, Parameters: { Length: 1 } parameters } method &&
-            method.ContainingType?.Name == "Scope" && method.ContainingNamespace?.ToDisplayString() == "ScopeSafety" &&
+            KnownSymbols.Is(method.ContainingType, symbols.Scope) &&
             parameters[0].Type is INamedTypeSymbol { DelegateInvokeMethod: { } invoke } &&
             !(invoke.ReturnType is INamedTypeSymbol { Name: "Task" });
 

@@ -43,7 +43,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
         /// The variable, when Scope.Run can borrow it faithfully: a span of an unmanaged type, or a ref (not in, out or
         /// ref readonly: Run needs a writable reference to a definitely assigned variable) to an unmanaged type.
         /// </summary>
-        public static BorrowTarget? Create(ISymbol? symbol, CancellationToken cancellationToken)
+        public static BorrowTarget? Create(ISymbol? symbol, Compilation compilation, CancellationToken cancellationToken)
         {
             ITypeSymbol type;
             bool isRef;
@@ -81,7 +81,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
 
                 kind = BorrowKind.Ref;
             }
-            else if (IsSpan(type, out var element) && element.IsUnmanagedType && !(element is ITypeParameterSymbol { HasUnmanagedTypeConstraint: false }))
+            else if (IsSpan(type, compilation, out var element) && element.IsUnmanagedType && !(element is ITypeParameterSymbol { HasUnmanagedTypeConstraint: false }))
             {
                 kind = BorrowKind.Span;
             }
@@ -101,13 +101,12 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
             return function == null ? null : new BorrowTarget(symbol, kind, function);
         }
 
-        private static bool IsSpan(ITypeSymbol type, out ITypeSymbol element)
+        private static bool IsSpan(ITypeSymbol type, Compilation compilation, out ITypeSymbol element)
         {
             element = type;
-            if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments: { Length: 1 } arguments } named &&
-                (named.Name == "Span" || named.Name == "ReadOnlySpan") &&
-                named.ContainingNamespace?.ToDisplayString() == "System" &&
-                named.ContainingAssembly?.Name != null)
+            if (type is INamedTypeSymbol { TypeArguments: { Length: 1 } arguments } named &&
+                (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, compilation.GetTypeByMetadataName("System.Span`1")) ||
+                 SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, compilation.GetTypeByMetadataName("System.ReadOnlySpan`1"))))
             {
                 element = arguments[0];
                 return true;
