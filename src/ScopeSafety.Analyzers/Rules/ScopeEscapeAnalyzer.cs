@@ -64,6 +64,15 @@ namespace ScopeSafety.Analyzers
                 CheckCollectionStore(context, types, call, receiver);
             }
 
+            // Cheap filter first: only a call that receives a delegate can start work.
+            var arguments = operation is IInvocationOperation withArguments ? withArguments.Arguments
+                : operation is IObjectCreationOperation creation ? creation.Arguments
+                : ImmutableArray<IArgumentOperation>.Empty;
+            if (!arguments.Any(a => a.Value.Type?.TypeKind == TypeKind.Delegate))
+            {
+                return;
+            }
+
             // Unscoped work may run after the scope has ended: nothing scope-bound may go with it.
             foreach (var site in classifier.Classify(operation, options.Get(operation.Syntax.SyntaxTree)))
             {
