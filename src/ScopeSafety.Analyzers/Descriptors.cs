@@ -48,6 +48,21 @@ namespace ScopeSafety.Analyzers
             description: "An item of scopesafety.unscoped_methods or scopesafety.structured_methods (.editorconfig or .globalconfig) is malformed, was cut short by a '#' or ';' (both start a comment there), or names a method, constructor or overload that the project's compilation does not have. Such an item configures nothing. Write constructors as 'M:MyLib.Worker..ctor(System.Action)'.",
             helpLinkUri: RuleIds.HelpLink(RuleIds.InvalidOption),
             customTags: WellKnownDiagnosticTags.CompilationEnd);
+        public static readonly DiagnosticDescriptor ScopeValueEscapes = Create(
+            RuleIds.ScopeValueEscapes,
+            "A scope, a borrow or a scoped task escapes its scope",
+            "'{0}' ({1}) escapes its scope: {2}",
+            RuleIds.UsageCategory,
+            DiagnosticSeverity.Error,
+            "A Scope, a SpanBorrow/ReadOnlySpanBorrow/RefBorrow and a ScopedTask are valid only while their Scope.Run runs: after it returns the scope refuses work, a borrow's memory may be gone and a task's failure has already been reported. Keep them inside the body: pass them to methods that use them and return, but do not store them in fields, statics, collections or locals that outlive the body, return them from the body, or hand them to unscoped work such as Task.Run.");
+
+        public static readonly DiagnosticDescriptor BorrowOutlivedByScope = Create(
+            RuleIds.BorrowOutlivedByScope,
+            "A borrow is used by work of a scope that may outlive it",
+            "'{0}' borrows memory that only its own Scope.Run keeps alive, but it is used by work spawned into '{1}', which may still run after that Run returns",
+            RuleIds.LifetimeCategory,
+            DiagnosticSeverity.Error,
+            "A SpanBorrow, ReadOnlySpanBorrow or RefBorrow is valid until the Scope.Run that created it returns; that Run waits only for work spawned into its own scope (or into scopes created inside it). Work spawned into an outer scope may still run when the memory (for example a stackalloc buffer of the body) is gone. Spawn the work into the scope that Run hands to its body.");
 
         private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
             new DiagnosticDescriptor(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: RuleIds.HelpLink(id));

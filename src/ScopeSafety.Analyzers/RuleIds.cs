@@ -8,6 +8,8 @@ namespace ScopeSafety.Analyzers
         public const string DisposedWhileUnscopedWorkMayRun = "SCOPE003";
         public const string UnscopedWorkNotJoined = "SCOPE004";
         public const string InvalidOption = "SCOPE090";
+        public const string ScopeValueEscapes = "SCOPE020";
+        public const string BorrowOutlivedByScope = "SCOPE022";
 
         public const string LifetimeCategory = "ScopeSafety.Lifetime";
         public const string ConcurrencyCategory = "ScopeSafety.Concurrency";

@@ -16,6 +16,8 @@ internal static class Verification
         VerifyChunkedSum(5_000);
         VerifyChunkedSum(1_000_003);
         VerifyJoin();
+        VerifyChunkLoops(10_000);
+        VerifyChunkLoops(1_000_003);
         Console.WriteLine(s_failures == 0 ? "verify: all variants correct" : $"verify: {s_failures} failure(s)");
         return s_failures == 0 ? 0 : 1;
     }
@@ -55,6 +57,18 @@ internal static class Verification
         int[] items = QuickSortBenchmarks.CreateInput();
         sort(items);
         Check(name, items.AsSpan().SequenceEqual(expected) ? 1 : 0, 1);
+    }
+
+    private static void VerifyChunkLoops(int n)
+    {
+        var chunkSize = ChunkedSumBenchmarks.ChunkSize(n);
+        long expected = (long)n * (n - 1) / 2;
+        var data = ChunkedSumBenchmarks.CreateData(n);
+        Check($"chunks n={n} Parallel.For sums", ChunkLoopBenchmarks.Total(ChunkLoopBenchmarks.SumsParallelFor(data, chunkSize)), expected);
+        Check($"chunks n={n} MapChunks sums", ChunkLoopBenchmarks.Total(ChunkLoopBenchmarks.SumsMapChunks(data, chunkSize)), expected);
+        ChunkLoopBenchmarks.AddOneParallelFor(data, chunkSize);
+        ChunkLoopBenchmarks.AddOneForEachChunk(data, chunkSize);
+        Check($"chunks n={n} Parallel.For + ForEachChunk add 1", ChunkLoopBenchmarks.Total(ChunkLoopBenchmarks.SumsMapChunks(data, chunkSize)), expected + 2L * n);
     }
 
     private static void VerifyChunkedSum(int n)

@@ -29,6 +29,15 @@ namespace ScopeSafety.CodeFixes.RunInScope
             _cancellationToken = cancellationToken;
         }
 
+        /// <summary>
+        /// Variables the caller passes into the scope itself (Borrow through a scope: a span or ref handed to Scope.Run),
+        /// so they may cross the lambda boundary although they are ref-like.
+        /// </summary>
+        public ISet<ISymbol> Borrowed { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+
+        /// <summary>Whether a spawn inside Scope.Run(scope => { … }) may go into that scope instead of a new one.</summary>
+        public bool ReuseEnclosingScope { get; set; } = true;
+
         public ScopePlan? Plan(IReadOnlyList<FixSeed> seeds)
         {
             var sites = new List<FixSite>();
@@ -132,7 +141,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
             // Already in a Scope.Run body that ends where the new scope would: spawn into that scope instead of nesting one.
             var existingScope = ExistingScopeName(block);
-            if (existingScope != null && (endKind == RegionEnd.Join || end == block.Statements.Count - 1 && endKind == RegionEnd.BlockEnd))
+            if (existingScope != null && ReuseEnclosingScope && (endKind == RegionEnd.Join || end == block.Statements.Count - 1 && endKind == RegionEnd.BlockEnd))
             {
                 var editedSpan = edits.EditedNodes.Select(n => n.FullSpan).Aggregate((a, b) => TextSpan.FromBounds(System.Math.Min(a.Start, b.Start), System.Math.Max(a.End, b.End)));
                 return new ScopePlan(block, -1, -1, sites, edits, new List<ILocalSymbol>(), existingScope, "Run in the enclosing scope (waits where it joined before, or where the scope ends)", editedSpan);
@@ -454,7 +463,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
         /// The checks that moving the statements into a lambda keeps their meaning: no jump out, no await or yield,
         /// no ref-like or ref data crossing the lambda boundary. Returns the locals the scope must hand back, or null.
         /// </summary>
-        private List<ILocalSymbol>? CheckRegion(BlockSyntax block, int start, int end)
+        internal List<ILocalSymbol>? CheckRegion(BlockSyntax block, int start, int end)
         {
             var first = block.Statements[start];
             var last = block.Statements[end];
@@ -507,6 +516,11 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
             foreach (var symbol in dataFlow.ReadInside.Concat(dataFlow.WrittenInside).Except(dataFlow.VariablesDeclared, SymbolEqualityComparer.Default))
             {
+                if (Borrowed.Contains(symbol))
+                {
+                    continue;
+                }
+
                 switch (symbol)
                 {
                     case ILocalSymbol local when local.IsRef || local.IsFixed || local.Type.IsRefLikeType:
@@ -539,7 +553,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
         }
 
         /// <summary>The scope parameter's name when the block is the body of Scope.Run(scope => { … }).</summary>
-        private string? ExistingScopeName(BlockSyntax block)
+        internal string? ExistingScopeName(BlockSyntax block)
         {
             var parameter = block.Parent switch
             {
@@ -574,7 +588,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
             block.Statements.IndexOf(s => s == node || s.Span.Contains(node.Span));
 
         /// <summary>The first of name, name1, name2 … that nothing in or around the region uses.</summary>
-        private string FreeName(string name, SyntaxNode position, IEnumerable<SyntaxNode> region)
+        internal string FreeName(string name, SyntaxNode position, IEnumerable<SyntaxNode> region)
         {
             var used = new HashSet<string>(region.SelectMany(r => r.DescendantTokens()).Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
             foreach (var symbol in _model.LookupSymbols(position.SpanStart))

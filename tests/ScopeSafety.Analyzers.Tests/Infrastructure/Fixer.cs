@@ -90,11 +90,12 @@ internal sealed class Fixer(CodeFixProvider provider, ImmutableArray<DiagnosticA
         }
     }
 
-    /// <summary>The analyzer diagnostics of <paramref name="project"/> with fixable ids.</summary>
+    /// <summary>The analyzer and compiler diagnostics of <paramref name="project"/> with fixable ids.</summary>
     public async Task<ImmutableArray<Diagnostic>> FixableDiagnosticsAsync(Project project)
     {
         var diagnostics = await AnalyzerRunner.AnalyzeAsync(project, analyzers).ConfigureAwait(false);
-        return diagnostics.Analyzer.Where(d => _fixableIds.Contains(d.Id)).ToImmutableArray();
+        // Compiler errors too: a fix may target them (CS8175 and friends), and they are part of the input then.
+        return diagnostics.Analyzer.Concat(diagnostics.Compiler).Where(d => _fixableIds.Contains(d.Id)).ToImmutableArray();
     }
 
     private async Task<List<(Document Document, Diagnostic Diagnostic)>> FixableDiagnosticsAsync(Solution solution)

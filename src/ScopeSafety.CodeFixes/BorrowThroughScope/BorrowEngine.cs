@@ -1,0 +1,429 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.CodeFixes.RunInScope;
+
+namespace ScopeSafety.CodeFixes.BorrowThroughScope
+{
+    /// <summary>
+    /// "Borrow through a scope": a lambda handed to a thread API or to structured work cannot capture a span or a ref
+    /// (CS8175, CS9108, CS1628). Scope.Run(span, (scope, borrowed) => …) can hand it over, because it joins the work
+    /// before it returns. Where the work goes:
+    /// <list type="bullet">
+    /// <item><description>Task.Run, StartNew, ThreadPool, new Thread: the Run-in-a-scope planner moves the spawn and
+    /// its joins into a new scope (or the enclosing one), which then borrows the variable;</description></item>
+    /// <item><description>the body of Scope.Run itself captures it: that Run becomes the borrowing overload;</description></item>
+    /// <item><description>scope.Spawn of a variable declared in the scope's body: a nested Run borrows it from the spawn to
+    /// the end of the block (the work may not outlive the variable), and that spawn goes into the nested scope;</description></item>
+    /// <item><description>Scope.Join and Parallel.*, which join before they return: the statement is wrapped.</description></item>
+    /// </list>
+    /// Every reference to the variable inside the new lambda becomes borrowed.Span (borrowed.Value for a ref). The fix
+    /// is offered only when the result compiles with no error that was not there before.
+    /// </summary>
+    internal static class BorrowEngine
+    {
+        private const string ReferenceKind = "ScopeSafety.Borrowed";
+        private const string CallKind = "ScopeSafety.BorrowCall";
+        private const string TriggerKind = "ScopeSafety.BorrowTrigger";
+
+        public sealed class Result
+        {
+            public Result(string title, Document document)
+            {
+                Title = title;
+                Document = document;
+            }
+
+            public string Title { get; }
+
+            public Document Document { get; }
+        }
+
+        public static async Task<Result?> TryFixAsync(Document document, TextSpan span, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root == null || model == null || FixSymbols.Create(model.Compilation) == null || !root.FullSpan.Contains(span))
+            {
+                return null;
+            }
+
+            var node = root.FindNode(span, getInnermostNodeForTie: true);
+            var reference = node as IdentifierNameSyntax ?? node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().FirstOrDefault(n => n.Span == span);
+            if (reference == null)
+            {
+                return null;
+            }
+
+            var target = BorrowTarget.Create(model.GetSymbolInfo(reference, cancellationToken).Symbol, model.Compilation, cancellationToken);
+            if (target == null || SyntaxHelpers.IsAsync(target.Function))
+            {
+                return null;
+            }
+
+            // The outermost lambda between the reference and the variable's own function is what captures it.
+            AnonymousFunctionExpressionSyntax? lambda = null;
+            for (var current = reference.Parent; current != null && current != target.Function; current = current.Parent)
+            {
+                if (current is LocalFunctionStatementSyntax)
+                {
+                    return null;
+                }
+
+                if (current is AnonymousFunctionExpressionSyntax anonymous)
+                {
+                    lambda = anonymous;
+                }
+            }
+
+            if (lambda == null || !(Handler(lambda) is ExpressionSyntax call) || !target.References(model, target.Function, cancellationToken).Contains(reference))
+            {
+                return null;
+            }
+
+            // Annotate the call and every reference so they can be found after the tree changes. A reference inside a
+            // lambda is an error, and an error in a lambda makes the call that receives it invalid (no operation to
+            // recognise): there it becomes a placeholder of the same type until Borrow puts borrowed.Span in its place.
+            var references = target.References(model, target.Function, cancellationToken);
+            var captured = references.Where(r => SyntaxHelpers.ContainingFunction(r) != target.Function).ToList();
+            if (!captured.All(target.CanReplace) || !(Placeholder(target, model, reference.SpanStart) is ExpressionSyntax placeholder))
+            {
+                return null;
+            }
+
+            var marked = root.ReplaceNodes(
+                references.Cast<SyntaxNode>().Concat(new[] { call }),
+                (original, rewritten) =>
+                {
+                    if (original == call)
+                    {
+                        return rewritten.WithAdditionalAnnotations(new SyntaxAnnotation(CallKind));
+                    }
+
+                    var node = captured.Contains(original) ? placeholder.WithTriviaFrom(rewritten) : rewritten;
+                    node = node.WithAdditionalAnnotations(new SyntaxAnnotation(ReferenceKind));
+                    return original == reference ? node.WithAdditionalAnnotations(new SyntaxAnnotation(TriggerKind)) : node;
+                });
+            var markedDocument = document.WithSyntaxRoot(marked);
+            marked = await markedDocument.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var markedModel = await markedDocument.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            var symbols = markedModel == null ? null : FixSymbols.Create(markedModel.Compilation);
+            if (marked == null || markedModel == null || symbols == null)
+            {
+                return null;
+            }
+
+            var markedCall = (ExpressionSyntax)marked.GetAnnotatedNodes(CallKind).Single();
+            var declaration = target.Symbol.DeclaringSyntaxReferences.First().Span;
+            var markedDeclaration = marked.FindNode(declaration, getInnermostNodeForTie: true);
+            var markedTarget = BorrowTarget.Create(markedModel.GetDeclaredSymbol(markedDeclaration, cancellationToken), markedModel.Compilation, cancellationToken);
+            if (markedTarget == null)
+            {
+                return null;
+            }
+
+            var rewrite = Plan(markedModel, symbols, markedTarget, markedCall, cancellationToken);
+            if (rewrite == null)
+            {
+                return null;
+            }
+
+            var (title, rewritten) = rewrite.Value;
+            var borrowedRoot = Borrow(rewritten, markedTarget, markedModel, markedCall, cancellationToken);
+            if (borrowedRoot == null)
+            {
+                return null;
+            }
+
+            var fixedDocument = document.WithSyntaxRoot(borrowedRoot);
+            return await CompilesAsWellAsync(model, fixedDocument, cancellationToken).ConfigureAwait(false)
+                ? new Result(title, fixedDocument)
+                : null;
+        }
+
+        /// <summary>default(Span&lt;T&gt;) for a span, Unsafe.NullRef&lt;T&gt;() (an assignable ref) for a ref: valid inside a lambda.</summary>
+        private static ExpressionSyntax? Placeholder(BorrowTarget target, SemanticModel model, int position)
+        {
+            var type = target.Symbol is ILocalSymbol local ? local.Type : ((IParameterSymbol)target.Symbol).Type;
+            var typeSyntax = SyntaxFactory.ParseTypeName(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+            return target.Kind == BorrowKind.Span
+                ? SyntaxFactory.DefaultExpression(typeSyntax)
+                : SyntaxFactory.InvocationExpression(SyntaxFactory.ParseExpression(
+                    "global::System.Runtime.CompilerServices.Unsafe.NullRef<" + type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ">"));
+        }
+
+        /// <summary>The invocation or creation the lambda is an argument of.</summary>
+        private static SyntaxNode? Handler(AnonymousFunctionExpressionSyntax lambda)
+        {
+            SyntaxNode current = lambda;
+            while (current.Parent is ParenthesizedExpressionSyntax || current.Parent is CastExpressionSyntax)
+            {
+                current = current.Parent;
+            }
+
+            return current.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: var call } } &&
+                   (call is InvocationExpressionSyntax || call is BaseObjectCreationExpressionSyntax)
+                ? call
+                : null;
+        }
+
+        /// <summary>Chooses the shape and applies everything but the borrowing itself: the result has Scope.Run(scope => …).</summary>
+        private static (string Title, SyntaxNode Root)? Plan(SemanticModel model, FixSymbols symbols, BorrowTarget target, ExpressionSyntax call, CancellationToken cancellationToken)
+        {
+            var root = call.SyntaxTree.GetRoot(cancellationToken);
+            var recognizer = new SpawnRecognizer(model, symbols, cancellationToken);
+            var planner = new ScopePlanner(recognizer, cancellationToken);
+            planner.Borrowed.Add(target.Symbol);
+            var operation = model.GetOperation(call, cancellationToken);
+
+            if (recognizer.Recognize(call) != null)
+            {
+                // Task.Run, StartNew, ThreadPool, new Thread: Run in a scope, with the variable allowed across the boundary.
+                var plan = planner.Plan(new[] { new FixSeed(call, null) });
+                if (plan != null && plan.Start < 0 && !DeclaredOutside(target, plan.Block))
+                {
+                    planner.ReuseEnclosingScope = false;
+                    plan = planner.Plan(new[] { new FixSeed(call, null) });
+                }
+
+                if (plan == null || plan.Start < 0 && !IsPlainRun(model, symbols, plan.Block.Parent?.Parent?.Parent?.Parent, cancellationToken))
+                {
+                    return null;
+                }
+
+                var title = $"Borrow '{target.Name}' through a scope" + TitleSuffix(plan.Title);
+                var rewritten = new ScopeRewriter(new[] { plan }).Visit(root);
+                return rewritten == null ? ((string, SyntaxNode)?)null : (title, rewritten);
+            }
+
+            if (!(operation is IInvocationOperation invocation))
+            {
+                return null;
+            }
+
+            var method = invocation.TargetMethod;
+            if (KnownSymbols.Is(method.ContainingType, symbols.Scope) && method.Name == "Run")
+            {
+                // The scope body itself captures the variable: borrow it through this Run.
+                return IsPlainRun(model, symbols, call, cancellationToken) && DeclaredOutside(target, call)
+                    ? ($"Borrow '{target.Name}' through this scope", root)
+                    : ((string, SyntaxNode)?)null;
+            }
+
+            var statement = call.FirstAncestorOrSelf<StatementSyntax>();
+            if (!(statement?.Parent is BlockSyntax block) || SyntaxHelpers.ContainingFunction(statement) != target.Function)
+            {
+                return null;
+            }
+
+            var index = block.Statements.IndexOf(statement);
+            if (KnownSymbols.Is(method.ContainingType, symbols.Scope) && method.Name == "Spawn" && !method.IsStatic)
+            {
+                // Work spawned into a scope that may outlive the variable: a nested scope from here to the end of the
+                // block borrows it, and the work that uses it goes there (it is joined before the variable goes away).
+                var end = block.Statements.Count - 1;
+                var escaping = planner.CheckRegion(block, index, end);
+                if (escaping == null || escaping.Count > 0)
+                {
+                    return null;
+                }
+
+                var region = block.Statements.Skip(index).Take(end - index + 1).ToList();
+                var scopeName = planner.FreeName("inner", statement, region);
+                var edits = new EditSet();
+                foreach (var spawn in region.SelectMany(s => s.DescendantNodesAndSelf()).OfType<InvocationExpressionSyntax>())
+                {
+                    if (spawn.Expression is MemberAccessExpressionSyntax { Name: { Identifier: { ValueText: "Spawn" } } } access &&
+                        spawn.ArgumentList.Arguments.Any(a => a.Expression.DescendantNodesAndSelf().Any(n => n.HasAnnotations(ReferenceKind))) &&
+                        model.GetOperation(spawn, cancellationToken) is IInvocationOperation { TargetMethod: { IsStatic: false } spawnMethod } &&
+                        KnownSymbols.Is(spawnMethod.ContainingType, symbols.Scope) &&
+                        SyntaxHelpers.ContainingFunction(spawn) == target.Function)
+                    {
+                        edits.Replace(access.Expression, visited => SyntaxFactory.IdentifierName(scopeName).WithTriviaFrom(visited));
+                    }
+                }
+
+                var plan = new ScopePlan(block, index, end, new List<FixSite>(), edits, escaping, scopeName, string.Empty, block.Span);
+                var rewritten = new ScopeRewriter(new[] { plan }).Visit(root);
+                return rewritten == null
+                    ? ((string, SyntaxNode)?)null
+                    : ($"Borrow '{target.Name}' through a nested scope (waits for the work at the end of the block)", rewritten);
+            }
+
+            var isParallel = KnownSymbols.Is(method.ContainingType, model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel"));
+            var isJoin = KnownSymbols.Is(method.ContainingType, symbols.Scope) && method.Name == "Join" && method.IsStatic;
+            if (isParallel || isJoin)
+            {
+                // These join before they return: the statement alone goes into a scope that borrows the variable.
+                var escaping = planner.CheckRegion(block, index, index);
+                if (escaping == null)
+                {
+                    return null;
+                }
+
+                var scopeName = planner.FreeName("scope", statement, new[] { statement });
+                var plan = new ScopePlan(block, index, index, new List<FixSite>(), new EditSet(), escaping, scopeName, string.Empty, statement.FullSpan);
+                var rewritten = new ScopeRewriter(new[] { plan }).Visit(root);
+                return rewritten == null ? ((string, SyntaxNode)?)null : ($"Borrow '{target.Name}' through a scope", rewritten);
+            }
+
+            return null;
+        }
+
+        private static string TitleSuffix(string planTitle)
+        {
+            var open = planTitle.IndexOf('(');
+            return open < 0 ? string.Empty : " " + planTitle.Substring(open);
+        }
+
+        /// <summary>The variable is declared outside the node (so a Scope.Run around the node can take it).</summary>
+        private static bool DeclaredOutside(BorrowTarget target, SyntaxNode node) =>
+            target.Symbol.DeclaringSyntaxReferences.All(r => !node.Span.Contains(r.Span));
+
+        /// <summary>Scope.Run(scope => …) with a single one-parameter lambda: Run(Action&lt;Scope&gt;) or Run&lt;T&gt;(Func&lt;Scope, T&gt;).</summary>
+        private static bool IsPlainRun(SemanticModel model, FixSymbols symbols, SyntaxNode? node, CancellationToken cancellationToken) =>
+            node is InvocationExpressionSyntax { ArgumentList: { Arguments: { Count: 1 } arguments } } invocation &&
+            arguments[0].NameColon == null &&
+            OneParameterLambda(arguments[0].Expression) != null &&
+            model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { Name: "Run", IsStatic: true, Parameters: { Length: 1 } parameters } method &&
+            KnownSymbols.Is(method.ContainingType, symbols.Scope) &&
+            parameters[0].Type is INamedTypeSymbol { DelegateInvokeMethod: { } invoke } &&
+            !(invoke.ReturnType is INamedTypeSymbol { Name: "Task" });
+
+        private static string? OneParameterLambda(ExpressionSyntax expression) => expression switch
+        {
+            SimpleLambdaExpressionSyntax simple when simple.AsyncKeyword == default => simple.Parameter.Identifier.ValueText,
+            ParenthesizedLambdaExpressionSyntax { ParameterList: { Parameters: { Count: 1 } parameters } } parenthesized
+                when parenthesized.AsyncKeyword == default && parameters[0].Type == null => parameters[0].Identifier.ValueText,
+            _ => null,
+        };
+
+        /// <summary>
+        /// Finds the Scope.Run(scope => …) whose body now holds the references and turns it into
+        /// Scope.Run(variable, (scope, borrowed) => …) with borrowed.Span / borrowed.Value inside.
+        /// </summary>
+        private static SyntaxNode? Borrow(SyntaxNode root, BorrowTarget target, SemanticModel model, ExpressionSyntax originalCall, CancellationToken cancellationToken)
+        {
+            // The Run that now holds the reference the compiler complained about is the one that must borrow.
+            var trigger = root.GetAnnotatedNodes(TriggerKind).FirstOrDefault();
+            var run = trigger == null ? null : EnclosingRun(trigger, target);
+            if (run == null)
+            {
+                return null;
+            }
+
+            var referencesInRun = root.GetAnnotatedNodes(ReferenceKind).OfType<ExpressionSyntax>().ToList();
+            referencesInRun = referencesInRun.Where(r => run.Span.Contains(r.Span)).ToList();
+            if (!referencesInRun.OfType<IdentifierNameSyntax>().All(target.CanReplace))
+            {
+                return null;
+            }
+
+            var lambda = run.ArgumentList.Arguments[0].Expression;
+            var scopeName = OneParameterLambda(lambda)!;
+            var used = new HashSet<string>(run.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+            foreach (var symbol in model.LookupSymbols(originalCall.SpanStart))
+            {
+                used.Add(symbol.Name);
+            }
+
+            var borrowedName = "borrowed";
+            for (var i = 1; used.Contains(borrowedName); i++)
+            {
+                borrowedName = "borrowed" + char.ToUpperInvariant(target.Name[0]) + target.Name.Substring(1) + (i == 1 ? string.Empty : i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            var body = ((AnonymousFunctionExpressionSyntax)lambda).Body;
+            var newBody = body.ReplaceNodes(
+                referencesInRun.Where(r => body.Span.Contains(r.Span)),
+                (original, _) => SyntaxFactory.MemberAccessExpression(
+                        SyntaxKind.SimpleMemberAccessExpression,
+                        SyntaxFactory.IdentifierName(borrowedName),
+                        SyntaxFactory.IdentifierName(target.Member))
+                    .WithTriviaFrom(original));
+            var parameters = SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[]
+            {
+                SyntaxFactory.Parameter(SyntaxFactory.Identifier(scopeName)),
+                SyntaxFactory.Parameter(SyntaxFactory.Identifier(borrowedName)),
+            }));
+            var arrow = lambda is SimpleLambdaExpressionSyntax simple ? simple.ArrowToken : ((ParenthesizedLambdaExpressionSyntax)lambda).ArrowToken;
+            ParenthesizedLambdaExpressionSyntax newLambda = newBody is BlockSyntax block
+                ? SyntaxFactory.ParenthesizedLambdaExpression(parameters, block)
+                : SyntaxFactory.ParenthesizedLambdaExpression(parameters, (ExpressionSyntax)newBody);
+            newLambda = newLambda.WithArrowToken(arrow).WithTriviaFrom(lambda);
+
+            var variable = SyntaxFactory.Argument(SyntaxFactory.IdentifierName(target.Name));
+            if (target.Kind == BorrowKind.Ref)
+            {
+                variable = variable.WithRefKindKeyword(SyntaxFactory.Token(SyntaxKind.RefKeyword).WithTrailingTrivia(SyntaxFactory.Space));
+            }
+
+            var newRun = run.WithArgumentList(run.ArgumentList.WithArguments(SyntaxFactory.SeparatedList(new[]
+            {
+                variable,
+                run.ArgumentList.Arguments[0].WithExpression(newLambda),
+            }, new[] { SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(SyntaxFactory.Space) })));
+            return root.ReplaceNode(run, newRun.WithAdditionalAnnotations(Formatter.Annotation));
+        }
+
+        /// <summary>The innermost Scope.Run(x => …) whose lambda body holds the node, within the variable's function.</summary>
+        private static InvocationExpressionSyntax? EnclosingRun(SyntaxNode node, BorrowTarget target)
+        {
+            for (var current = node.Parent; current != null; current = current.Parent)
+            {
+                if (current is AnonymousFunctionExpressionSyntax lambda &&
+                    OneParameterLambda(lambda) != null &&
+                    lambda.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Arguments: { Count: 1 }, Parent: InvocationExpressionSyntax invocation } } &&
+                    invocation.Expression is MemberAccessExpressionSyntax { Name: { Identifier: { ValueText: "Run" } } })
+                {
+                    return invocation;
+                }
+
+                if (current is BaseMethodDeclarationSyntax || current is LocalFunctionStatementSyntax)
+                {
+                    return null;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Never offer code that builds worse: every error left must have been there before, and fewer remain.</summary>
+        private static async Task<bool> CompilesAsWellAsync(SemanticModel before, Document after, CancellationToken cancellationToken)
+        {
+            var afterModel = await after.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (afterModel == null)
+            {
+                return false;
+            }
+
+            var remaining = before.GetDiagnostics(cancellationToken: cancellationToken)
+                .Where(d => d.Severity == DiagnosticSeverity.Error)
+                .GroupBy(d => d.Id + "|" + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture))
+                .ToDictionary(g => g.Key, g => g.Count());
+            var total = remaining.Values.Sum();
+            var afterCount = 0;
+            foreach (var diagnostic in afterModel.GetDiagnostics(cancellationToken: cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error))
+            {
+                var key = diagnostic.Id + "|" + diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+                if (!remaining.TryGetValue(key, out var count) || count == 0)
+                {
+                    return false;
+                }
+
+                remaining[key] = count - 1;
+                afterCount++;
+            }
+
+            return afterCount < total;
+        }
+    }
+}
