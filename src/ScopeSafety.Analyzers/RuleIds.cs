@@ -7,6 +7,9 @@ namespace ScopeSafety.Analyzers
         public const string LocalSharedMutablyWithUnscopedWork = "SCOPE002";
         public const string DisposedWhileUnscopedWorkMayRun = "SCOPE003";
         public const string UnscopedWorkNotJoined = "SCOPE004";
+        public const string DataRaceOnCapturedVariable = "SCOPE010";
+        public const string NonThreadSafeObjectSharedByConcurrentWork = "SCOPE011";
+        public const string LoopVariableCapturedByConcurrentWork = "SCOPE012";
 
         public const string LifetimeCategory = "ScopeSafety.Lifetime";
         public const string ConcurrencyCategory = "ScopeSafety.Concurrency";
