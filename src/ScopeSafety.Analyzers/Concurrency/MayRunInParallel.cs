@@ -80,9 +80,15 @@ namespace ScopeSafety.Analyzers.Concurrency
         public List<int> HostAccessesDuring(WorkItem item, List<IOperation> accesses, ISymbol shared)
         {
             var result = new List<int>();
+            if (item.Shape == WorkShape.Blocking || accesses.Count == 0)
+            {
+                // The caller waits inside the call: nothing of the host runs beside the item.
+                return result;
+            }
+
             var flow = FlowOf(item.Host);
             var lifetime = LifetimeOf(item);
-            if (flow == null || lifetime == null || item.Shape == WorkShape.Blocking)
+            if (flow == null || lifetime == null)
             {
                 return result;
             }

@@ -332,7 +332,7 @@ namespace ScopeSafety.Analyzers
             /// <summary>SCOPE012: a for variable read by the item while the loop may already have moved it on.</summary>
             private bool CheckLoopVariable(ISymbol variable, WorkItem item, List<Use> uses)
             {
-                if (!IsForLoopVariable(variable))
+                if (item.Shape == WorkShape.Blocking || !IsForLoopVariable(variable))
                 {
                     return false;
                 }
@@ -451,6 +451,11 @@ namespace ScopeSafety.Analyzers
 
             private void HostRace(ISymbol shared, WorkItem item, List<Use> uses, bool isObject)
             {
+                if (item.Shape == WorkShape.Blocking)
+                {
+                    return;
+                }
+
                 var references = HostReferences(item.Host, shared);
                 if (references.Count == 0)
                 {
