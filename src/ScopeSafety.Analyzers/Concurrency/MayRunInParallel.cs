@@ -73,6 +73,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return a.SiblingsRunTogether;
             }
 
+            if (Continuations.Follows(a, b) || Continuations.Follows(b, a))
+            {
+                return false;
+            }
+
             return Reaches(a, b, shared) || Reaches(b, a, shared);
         }
 

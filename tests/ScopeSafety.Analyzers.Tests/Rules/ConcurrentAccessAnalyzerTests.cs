@@ -236,6 +236,15 @@ public class ConcurrentAccessAnalyzerTests
         """));
 
     [Fact]
+    public Task A_continuation_runs_after_its_task_and_does_not_race_with_it() => Verify.VerifyAnalyzerAsync(Program("""
+                var count = 0;
+                var first = Task.Run(() => count++);
+                first.ContinueWith(_ => count++).ContinueWith(_ => count++).Wait();
+                var other = 0;
+                Task.Run(() => other = 1).ContinueWith(_ => Console.WriteLine(other)).Wait();
+        """));
+
+    [Fact]
     public Task Two_joined_threads_incrementing_one_count_race() => Verify.VerifyAnalyzerAsync(Program("""
                 var count = 0;
                 var t1 = new Thread(() => { for (var i = 0; i < 1000; i++) {|#0:count|}++; });

@@ -139,4 +139,50 @@ public class RunInScopeThenRaceTests
             }
         }
         """);
+
+    [Fact]
+    public Task A_stop_flag_in_a_scope_is_still_reported_as_the_race_it_is() => Races.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using ScopeSafety;
+
+        class C
+        {
+            long Spin()
+            {
+                var stop = false;
+                long spins = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { while (!{|SCOPE010:stop|}) spins++; });
+                    Thread.Sleep(10);
+                    stop = true;
+                });
+                return spins;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_volatile_stop_flag_in_a_scope_is_not_reported() => Races.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using ScopeSafety;
+
+        class C
+        {
+            long Spin()
+            {
+                var stop = false;
+                long spins = 0;
+                Scope.Run(scope =>
+                {
+                    var worker = scope.Spawn(() => { while (!Volatile.Read(ref stop)) spins++; });
+                    Thread.Sleep(10);
+                    Volatile.Write(ref stop, true);
+                    worker.Join();
+                    System.Console.WriteLine(spins);
+                });
+                return spins;
+            }
+        }
+        """);
 }
