@@ -28,28 +28,39 @@ namespace ScopeSafety.CodeFixes
         /// <summary>The equivalence key of the action.</summary>
         public const string EquivalenceKey = "SCOPE011_Lock";
 
+        /// <summary>The equivalence key of the second action: a concurrent collection instead of the lock.</summary>
+        public const string ConcurrentCollectionKey = "SCOPE011_ConcurrentCollection";
+
         /// <inheritdoc />
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.NonThreadSafeObjectSharedByConcurrentWork);
 
         /// <inheritdoc />
         public override FixAllProvider GetFixAllProvider() =>
-            FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+            FixAllProvider.Create(async (context, document, diagnostics) => context.CodeActionEquivalenceKey == ConcurrentCollectionKey
+                ? await ConcurrentCollectionFix.FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false)
+                : await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
         /// <inheritdoc />
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
             foreach (var diagnostic in context.Diagnostics)
             {
+                var name = diagnostic.Properties.TryGetValue(ConcurrentAccessAnalyzer.VariableProperty, out var variable) ? variable : "the object";
                 var fixedDocument = await FixAsync(context.Document, ImmutableArray.Create(diagnostic), context.CancellationToken).ConfigureAwait(false);
-                if (fixedDocument == null)
+                if (fixedDocument != null)
                 {
-                    continue;
+                    context.RegisterCodeFix(
+                        CodeAction.Create("Lock '" + name + "' around every concurrent use", _ => Task.FromResult(fixedDocument), EquivalenceKey),
+                        diagnostic);
                 }
 
-                var name = diagnostic.Properties.TryGetValue(ConcurrentAccessAnalyzer.VariableProperty, out var variable) ? variable : "the object";
-                context.RegisterCodeFix(
-                    CodeAction.Create("Lock '" + name + "' around every concurrent use", _ => Task.FromResult(fixedDocument), EquivalenceKey),
-                    diagnostic);
+                var concurrent = await ConcurrentCollectionFix.FixAsync(context.Document, ImmutableArray.Create(diagnostic), context.CancellationToken).ConfigureAwait(false);
+                if (concurrent != null)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create("Make '" + name + "' a concurrent collection", _ => Task.FromResult(concurrent), ConcurrentCollectionKey),
+                        diagnostic);
+                }
             }
         }
 

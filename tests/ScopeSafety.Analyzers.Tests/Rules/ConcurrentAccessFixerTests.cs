@@ -493,4 +493,122 @@ public class ConcurrentAccessFixerTests
             }
         }
         """);
+
+    [Fact]
+    public Task A_dictionary_only_set_by_the_items_becomes_a_ConcurrentDictionary() => new LockFix.Test
+    {
+        TestCode = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                int M(int[] items)
+                {
+                    var squares = new Dictionary<int, long>();
+                    Parallel.ForEach(items, x => {|SCOPE011:squares|}[x] = (long)x * x);
+                    return squares.Count + squares.Keys.Sum();
+                }
+            }
+            """,
+        FixedCode = """
+            using System;
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                int M(int[] items)
+                {
+                    var squares = new ConcurrentDictionary<int, long>();
+                    Parallel.ForEach(items, x => squares[x] = (long)x * x);
+                    return squares.Count + squares.Keys.Sum();
+                }
+            }
+            """,
+        CodeActionEquivalenceKey = ScopeSafety.CodeFixes.LockSharedObjectFixer.ConcurrentCollectionKey,
+    }.RunAsync();
+
+    [Fact]
+    public Task A_read_then_write_in_one_item_gets_no_concurrent_collection() => new LockFix.Test
+    {
+        TestCode = """
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void M(int[] items)
+                {
+                    var counts = new Dictionary<int, int>();
+                    Parallel.ForEach(items, x => { counts.TryGetValue(x, out var c); {|SCOPE011:counts|}[x] = c + 1; });
+                }
+            }
+            """,
+        FixedCode = """
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void M(int[] items)
+                {
+                    var counts = new Dictionary<int, int>();
+                    Parallel.ForEach(items, x => { counts.TryGetValue(x, out var c); {|SCOPE011:counts|}[x] = c + 1; });
+                }
+            }
+            """,
+        CodeActionEquivalenceKey = ScopeSafety.CodeFixes.LockSharedObjectFixer.ConcurrentCollectionKey,
+    }.RunAsync();
+
+    [Fact]
+    public Task A_queue_only_enqueued_by_the_items_becomes_a_ConcurrentQueue() => new LockFix.Test
+    {
+        TestCode = """
+            using System.Collections.Generic;
+            using ScopeSafety;
+
+            class C
+            {
+                int M(int[] items)
+                {
+                    Queue<string> log = new Queue<string>();
+                    Scope.Run(scope =>
+                    {
+                        foreach (var x in items)
+                        {
+                            scope.Spawn(() => {|SCOPE011:log|}.Enqueue("item " + x));
+                        }
+                    });
+                    return log.Count;
+                }
+            }
+            """,
+        FixedCode = """
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using ScopeSafety;
+
+            class C
+            {
+                int M(int[] items)
+                {
+                    ConcurrentQueue<string> log = new ConcurrentQueue<string>();
+                    Scope.Run(scope =>
+                    {
+                        foreach (var x in items)
+                        {
+                            scope.Spawn(() => log.Enqueue("item " + x));
+                        }
+                    });
+                    return log.Count;
+                }
+            }
+            """,
+        CodeActionEquivalenceKey = ScopeSafety.CodeFixes.LockSharedObjectFixer.ConcurrentCollectionKey,
+    }.RunAsync();
 }
