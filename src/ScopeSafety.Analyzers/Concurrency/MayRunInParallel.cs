@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -43,6 +44,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return false;
             }
 
+            if (HostRunsRepeatedly(item, shared))
+            {
+                return true;
+            }
+
             var flow = FlowOf(item.Host);
             var lifetime = LifetimeOf(item);
             if (flow == null || lifetime == null)
@@ -57,6 +63,56 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return Reached(flow, lifetime, targets, flow.RegionOf(shared)).Count > 0;
+        }
+
+        /// <summary>
+        /// The spawn sits in a lambda handed to a method that may call it many times (items.Select(x => scope.Spawn(…)),
+        /// list.ForEach(x => Task.Run(…)), a Parallel body), and <paramref name="shared"/> lives outside that lambda: every
+        /// call starts another instance of the item. A Scope.Run body or a lambda that is itself a single spawned item
+        /// runs once.
+        /// </summary>
+        private bool HostRunsRepeatedly(WorkItem item, ISymbol shared)
+        {
+            if (!(item.Host.Parent is IAnonymousFunctionOperation lambda) ||
+                !(lambda.Parent is IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation call } } creation) ||
+                Spawns.DelegateCaptures.IsDeclaredIn(shared, lambda.Symbol))
+            {
+                return false;
+            }
+
+            if (Spawns.KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Known.Scope))
+            {
+                // Scope.Run/RunAsync run their body once; a Scope.Spawn/Join item runs once.
+                return false;
+            }
+
+            foreach (var other in Items.All)
+            {
+                if (other.Site.Delegate == creation)
+                {
+                    return other.Replicated;
+                }
+            }
+
+            // A user API marked structured is not assumed to repeat; any other method may call the lambda many times.
+            return !HasWorkAttribute(call);
+        }
+
+        private bool HasWorkAttribute(IInvocationOperation call)
+        {
+            foreach (var argument in call.Arguments)
+            {
+                foreach (var attribute in argument.Parameter?.GetAttributes() ?? ImmutableArray<AttributeData>.Empty)
+                {
+                    if (Spawns.KnownSymbols.Is(attribute.AttributeClass, _symbols.Known.StructuredWorkAttribute) ||
+                        Spawns.KnownSymbols.Is(attribute.AttributeClass, _symbols.Known.UnscopedWorkAttribute))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Items <paramref name="a"/> and <paramref name="b"/> (different delegates) may run at the same time while <paramref name="shared"/> is the same variable for both.</summary>

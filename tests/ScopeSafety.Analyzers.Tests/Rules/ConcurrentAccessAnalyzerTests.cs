@@ -216,6 +216,33 @@ public class ConcurrentAccessAnalyzerTests
         """),
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("hits", "work started with Scope.Spawn at line 17", "another run of the same work", "also write"));
 
+    [Fact]
+    public Task Spawns_made_in_a_Select_lambda_race_with_each_other() => Verify.VerifyAnalyzerAsync(Program("""
+                var total = 0;
+                var seen = new HashSet<int>();
+                Scope.Run(scope =>
+                {
+                    var parts = items.Select(x => scope.Spawn(() => { {|#0:total|} += x; {|#1:seen|}.Add(x); })).ToList();
+                    foreach (var part in parts) part.Join();
+                });
+                var tasks = items.Select(x => Task.Run(() => {|#2:seen|}.Remove(x))).ToArray();
+                Task.WaitAll(tasks);
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("total", "work started with Scope.Spawn at line 15", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE011").WithLocation(1),
+        Verify.Diagnostic("SCOPE011").WithLocation(2));
+
+    [Fact]
+    public Task A_spawn_in_a_lambda_using_only_its_own_locals_does_not_race() => Verify.VerifyAnalyzerAsync(Program("""
+                var totals = items.Select(x =>
+                {
+                    var local = 0;
+                    var seen = new List<int>();
+                    Scope.Run(scope => scope.Spawn(() => { local += x; seen.Add(x); }));
+                    return local + seen.Count;
+                }).ToList();
+        """));
+
     // ---- SCOPE010: pairs of unscoped items ----------------------------------------------------------------
 
     [Fact]
