@@ -63,6 +63,29 @@ namespace ScopeSafety.Analyzers
             RuleIds.LifetimeCategory,
             DiagnosticSeverity.Error,
             "A SpanBorrow, ReadOnlySpanBorrow or RefBorrow is valid until the Scope.Run that created it returns; that Run waits only for work spawned into its own scope (or into scopes created inside it). Work spawned into an outer scope may still run when the memory (for example a stackalloc buffer of the body) is gone. Spawn the work into the scope that Run hands to its body.");
+        public static readonly DiagnosticDescriptor DataRaceOnCapturedVariable = Create(
+            RuleIds.DataRaceOnCapturedVariable,
+            "Work items that may run at once race on a captured variable",
+            "'{0}' is written by {1} while {2} may {3} it",
+            RuleIds.ConcurrencyCategory,
+            DiagnosticSeverity.Warning,
+            "Two pieces of code that may run at the same time — two spawned items, both sides of Scope.Join, iterations of a Parallel loop or PLINQ query, a scope body and its unjoined items, two unscoped lambdas — use the same local or parameter and one of them writes it, without Interlocked, Volatile or a lock on a common object on both sides. Updates are lost and reads see stale or torn values. Use Interlocked, give each item its own slot (an array element per index), or return the result through Spawn<T> and Join().");
+
+        public static readonly DiagnosticDescriptor NonThreadSafeObjectSharedByConcurrentWork = Create(
+            RuleIds.NonThreadSafeObjectSharedByConcurrentWork,
+            "A non-thread-safe object is mutated by work that may run at once with other uses",
+            "'{0}' ({1}) is mutated by {2} while {3} may {4} it",
+            RuleIds.ConcurrencyCategory,
+            DiagnosticSeverity.Warning,
+            "List, Dictionary, HashSet, Queue, Stack, the Sorted collections, LinkedList, StringBuilder, a Random instance and the types listed in scopesafety.not_thread_safe_types must not be mutated by one thread while another uses them: items are lost, the internal state is corrupted, or an exception is thrown far from the cause. Lock a common object around every use, use a concurrent collection, or let each item build its own part and merge after the join.");
+
+        public static readonly DiagnosticDescriptor LoopVariableCapturedByConcurrentWork = Create(
+            RuleIds.LoopVariableCapturedByConcurrentWork,
+            "A for loop variable is captured by work that may run after the iteration moves on",
+            "'{0}' is the variable of a for loop and is captured by {1}, which may run after the loop has changed it",
+            RuleIds.ConcurrencyCategory,
+            DiagnosticSeverity.Warning,
+            "A for loop has one variable for all iterations; a lambda captures the variable, not its value. Work started in an iteration that is not joined within the iteration may see the value of a later iteration (often the final one). Copy the variable into a local declared inside the loop body and capture the copy, or use foreach, whose variable is fresh per iteration.");
 
         private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
             new DiagnosticDescriptor(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: RuleIds.HelpLink(id));

@@ -10,6 +10,9 @@ namespace ScopeSafety.Analyzers
         public const string InvalidOption = "SCOPE090";
         public const string ScopeValueEscapes = "SCOPE020";
         public const string BorrowOutlivedByScope = "SCOPE022";
+        public const string DataRaceOnCapturedVariable = "SCOPE010";
+        public const string NonThreadSafeObjectSharedByConcurrentWork = "SCOPE011";
+        public const string LoopVariableCapturedByConcurrentWork = "SCOPE012";
 
         public const string LifetimeCategory = "ScopeSafety.Lifetime";
         public const string ConcurrencyCategory = "ScopeSafety.Concurrency";

@@ -1,0 +1,363 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Flow;
+
+namespace ScopeSafety.Analyzers.Concurrency
+{
+    /// <summary>
+    /// The may-happen-in-parallel query over one member: which work items (and which of the host's own operations) may
+    /// run at the same time as a given item, decided on the host's control-flow graph with the item's
+    /// <see cref="Lifetime"/>. Two pieces of code are ordered when one's start cannot be reached from the other's start
+    /// without passing the other's join. A variable's region bounds the search, so a local declared inside a loop body
+    /// is a fresh variable per iteration and never shared between the iterations' items.
+    /// </summary>
+    internal sealed class MayRunInParallel
+    {
+        private readonly OperationBlockAnalysisContext _context;
+        private readonly ConcurrencySymbols _symbols;
+        private readonly Dictionary<IOperation, FlowIndex?> _flows = new Dictionary<IOperation, FlowIndex?>();
+        private readonly Dictionary<WorkItem, Lifetime?> _lifetimes = new Dictionary<WorkItem, Lifetime?>();
+
+        public MayRunInParallel(OperationBlockAnalysisContext context, ConcurrencySymbols symbols, WorkItems items)
+        {
+            _context = context;
+            _symbols = symbols;
+            Items = items;
+        }
+
+        public WorkItems Items { get; }
+
+        /// <summary>Two instances of the item may run at once: the API runs it many times concurrently, or a loop spawns it again before it is joined.</summary>
+        public bool MayOverlapItself(WorkItem item, ISymbol shared)
+        {
+            if (item.Replicated)
+            {
+                return true;
+            }
+
+            if (item.Shape == WorkShape.Blocking)
+            {
+                return false;
+            }
+
+            if (HostRunsRepeatedly(item, shared))
+            {
+                return true;
+            }
+
+            var flow = FlowOf(item.Host);
+            var lifetime = LifetimeOf(item);
+            if (flow == null || lifetime == null)
+            {
+                return false;
+            }
+
+            var targets = new List<(FlowPoint, int)>();
+            foreach (var start in lifetime.Starts)
+            {
+                targets.Add((start, 0));
+            }
+
+            return Reached(flow, lifetime, targets, flow.RegionOf(shared)).Count > 0;
+        }
+
+        /// <summary>
+        /// The spawn sits in a lambda handed to a method that may call it many times (items.Select(x => scope.Spawn(…)),
+        /// list.ForEach(x => Task.Run(…)), a Parallel body), and <paramref name="shared"/> lives outside that lambda: every
+        /// call starts another instance of the item. A Scope.Run body or a lambda that is itself a single spawned item
+        /// runs once.
+        /// </summary>
+        private bool HostRunsRepeatedly(WorkItem item, ISymbol shared)
+        {
+            if (!(item.Host.Parent is IAnonymousFunctionOperation lambda) ||
+                !(lambda.Parent is IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation call } } creation) ||
+                Spawns.DelegateCaptures.IsDeclaredIn(shared, lambda.Symbol))
+            {
+                return false;
+            }
+
+            if (Spawns.KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Known.Scope))
+            {
+                // Scope.Run/RunAsync run their body once; a Scope.Spawn/Join item runs once.
+                return false;
+            }
+
+            foreach (var other in Items.All)
+            {
+                if (other.Site.Delegate == creation)
+                {
+                    return other.Replicated;
+                }
+            }
+
+            // A user API marked structured is not assumed to repeat; any other method may call the lambda many times.
+            return !HasWorkAttribute(call);
+        }
+
+        private bool HasWorkAttribute(IInvocationOperation call)
+        {
+            foreach (var argument in call.Arguments)
+            {
+                foreach (var attribute in argument.Parameter?.GetAttributes() ?? ImmutableArray<AttributeData>.Empty)
+                {
+                    if (Spawns.KnownSymbols.Is(attribute.AttributeClass, _symbols.Known.StructuredWorkAttribute) ||
+                        Spawns.KnownSymbols.Is(attribute.AttributeClass, _symbols.Known.UnscopedWorkAttribute))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Items <paramref name="a"/> and <paramref name="b"/> (different delegates) may run at the same time while <paramref name="shared"/> is the same variable for both.</summary>
+        public bool Together(WorkItem a, WorkItem b, ISymbol shared)
+        {
+            if (a.Host != b.Host)
+            {
+                // Items of different functions: the one nesting the other is not modelled; stay silent.
+                return false;
+            }
+
+            if (a.Site.Operation == b.Site.Operation)
+            {
+                return a.SiblingsRunTogether;
+            }
+
+            if (Continuations.Follows(a, b) || Continuations.Follows(b, a))
+            {
+                return false;
+            }
+
+            return Reaches(a, b, shared) || Reaches(b, a, shared);
+        }
+
+        /// <summary>The indices of <paramref name="accesses"/> (operations of the item's host) that may run while the item runs.</summary>
+        public List<int> HostAccessesDuring(WorkItem item, List<IOperation> accesses, ISymbol shared)
+        {
+            var result = new List<int>();
+            if (item.Shape == WorkShape.Blocking || accesses.Count == 0)
+            {
+                // The caller waits inside the call: nothing of the host runs beside the item.
+                return result;
+            }
+
+            var flow = FlowOf(item.Host);
+            var lifetime = LifetimeOf(item);
+            if (flow == null || lifetime == null)
+            {
+                return result;
+            }
+
+            var spawnSpan = item.Site.Operation.Syntax.Span;
+            var targets = new List<(FlowPoint, int)>();
+            for (var i = 0; i < accesses.Count; i++)
+            {
+                var syntax = accesses[i].Syntax;
+                if (spawnSpan.Contains(syntax.Span))
+                {
+                    // Arguments of the spawn call are evaluated before the work starts.
+                    continue;
+                }
+
+                var point = flow.PointOf(syntax, PositionOf(accesses[i]));
+                if (point != null)
+                {
+                    targets.Add((point.Value, i));
+                }
+            }
+
+            var seen = new HashSet<int>();
+            foreach (var i in Reached(flow, lifetime, targets, flow.RegionOf(shared)))
+            {
+                if (seen.Add(i))
+                {
+                    result.Add(i);
+                }
+            }
+
+            result.Sort();
+            return result;
+        }
+
+        private bool Reaches(WorkItem from, WorkItem to, ISymbol shared)
+        {
+            var flow = FlowOf(from.Host);
+            var lifetime = LifetimeOf(from);
+            var other = LifetimeOf(to);
+            if (flow == null || lifetime == null || other == null)
+            {
+                return false;
+            }
+
+            var targets = new List<(FlowPoint, int)>();
+            foreach (var start in other.Starts)
+            {
+                targets.Add((start, 0));
+            }
+
+            return Reached(flow, lifetime, targets, flow.RegionOf(shared)).Count > 0;
+        }
+
+        private static List<int> Reached(FlowIndex flow, Lifetime lifetime, List<(FlowPoint, int)> targets, (int First, int Last) region)
+        {
+            var result = new List<int>();
+            if (targets.Count == 0)
+            {
+                return result;
+            }
+
+            var reachability = new Reachability(flow, lifetime.Joins, targets, region.First, region.Last);
+            foreach (var start in lifetime.Starts)
+            {
+                result.AddRange(reachability.Reached(start));
+            }
+
+            return result;
+        }
+
+        /// <summary>A write takes effect when its assignment ends ("x = x + 1" reads first); a read where it is.</summary>
+        private static int PositionOf(IOperation access)
+        {
+            var syntax = access.Syntax;
+            if (access.Parent?.Syntax is { } parent && parent.Span.Contains(syntax.Span) &&
+                (access.Parent is IAssignmentOperation || access.Parent is IIncrementOrDecrementOperation))
+            {
+                return parent.Span.End;
+            }
+
+            return syntax.SpanStart;
+        }
+
+        private Lifetime? LifetimeOf(WorkItem item)
+        {
+            if (!_lifetimes.TryGetValue(item, out var lifetime))
+            {
+                var flow = FlowOf(item.Host);
+                lifetime = flow == null ? null : Lifetime.Of(item, flow, _symbols);
+                if (lifetime != null && lifetime.Starts.Count == 0)
+                {
+                    lifetime = null;
+                }
+
+                _lifetimes.Add(item, lifetime);
+            }
+
+            return lifetime;
+        }
+
+        public FlowIndex? FlowOf(IOperation host)
+        {
+            if (!_flows.TryGetValue(host, out var flow))
+            {
+                var graph = GraphOf(host);
+                flow = graph == null ? null : new FlowIndex(graph);
+                _flows.Add(host, flow);
+            }
+
+            return flow;
+        }
+
+        /// <summary>The graph of the member block, lambda or local function whose body is <paramref name="host"/>.</summary>
+        private ControlFlowGraph? GraphOf(IOperation host)
+        {
+            IOperation? root = host;
+            while (root != null && !_context.OperationBlocks.Contains(root))
+            {
+                root = root.Parent;
+            }
+
+            if (root == null)
+            {
+                // The host is the operation tree's root (a method body operation) above the block the driver analyses.
+                foreach (var block in _context.OperationBlocks)
+                {
+                    for (var parent = block.Parent; parent != null; parent = parent.Parent)
+                    {
+                        if (parent == host)
+                        {
+                            return _context.GetControlFlowGraph(block);
+                        }
+                    }
+                }
+
+                return null;
+            }
+
+            var chain = new List<IOperation>();
+            for (var parent = host == root ? null : host.Parent; parent != null && parent != root; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
+                {
+                    chain.Add(parent);
+                }
+            }
+
+            chain.Reverse();
+            var graph = _context.GetControlFlowGraph(root);
+            foreach (var function in chain)
+            {
+                if (graph == null)
+                {
+                    return null;
+                }
+
+                if (function is ILocalFunctionOperation local)
+                {
+                    graph = graph.GetLocalFunctionControlFlowGraphInScope(local.Symbol);
+                }
+                else if (function is IAnonymousFunctionOperation lambda)
+                {
+                    var flowLambda = FindFlowLambda(graph, lambda.Symbol);
+                    graph = flowLambda == null ? null : graph.GetAnonymousFunctionControlFlowGraphInScope(flowLambda);
+                }
+            }
+
+            return graph;
+        }
+
+        private static IFlowAnonymousFunctionOperation? FindFlowLambda(ControlFlowGraph graph, IMethodSymbol symbol)
+        {
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    var found = FindIn(operation, symbol);
+                    if (found != null)
+                    {
+                        return found;
+                    }
+                }
+
+                if (block.BranchValue != null)
+                {
+                    var found = FindIn(block.BranchValue, symbol);
+                    if (found != null)
+                    {
+                        return found;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private static IFlowAnonymousFunctionOperation? FindIn(IOperation operation, IMethodSymbol symbol)
+        {
+            foreach (var descendant in operation.DescendantsAndSelf())
+            {
+                if (descendant is IFlowAnonymousFunctionOperation flow && SymbolEqualityComparer.Default.Equals(flow.Symbol, symbol))
+                {
+                    return flow;
+                }
+            }
+
+            return null;
+        }
+    }
+}

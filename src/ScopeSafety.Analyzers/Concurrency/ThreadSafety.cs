@@ -1,0 +1,273 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Spawns;
+
+namespace ScopeSafety.Analyzers.Concurrency
+{
+    /// <summary>The symbols the race rules need beyond <see cref="KnownSymbols"/>, resolved once per compilation.</summary>
+    internal sealed class ConcurrencySymbols
+    {
+        /// <summary>Types whose instances must not be mutated by two threads at once, nor read while one mutates.</summary>
+        public static readonly ImmutableArray<string> DefaultNotThreadSafe = ImmutableArray.Create(
+            "System.Collections.Generic.List`1",
+            "System.Collections.Generic.Dictionary`2",
+            "System.Collections.Generic.HashSet`1",
+            "System.Collections.Generic.Queue`1",
+            "System.Collections.Generic.Stack`1",
+            "System.Collections.Generic.SortedDictionary`2",
+            "System.Collections.Generic.SortedList`2",
+            "System.Collections.Generic.SortedSet`1",
+            "System.Collections.Generic.LinkedList`1",
+            "System.Collections.Generic.PriorityQueue`2",
+            "System.Collections.ArrayList",
+            "System.Collections.Queue",
+            "System.Collections.Stack",
+            "System.Collections.SortedList",
+            "System.Text.StringBuilder",
+            "System.Random");
+
+        private ConcurrencySymbols(Compilation compilation, KnownSymbols known)
+        {
+            Known = known;
+            ScopedTask = compilation.GetTypeByMetadataName("ScopeSafety.ScopedTask");
+            ScopedTaskOfT = compilation.GetTypeByMetadataName("ScopeSafety.ScopedTask`1");
+            Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
+            CollectionExtensions = compilation.GetTypeByMetadataName("System.Collections.Generic.CollectionExtensions");
+            ListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
+            var builder = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+            foreach (var name in DefaultNotThreadSafe)
+            {
+                var type = compilation.GetTypeByMetadataName(name);
+                if (type != null)
+                {
+                    builder.Add(type);
+                }
+            }
+
+            NotThreadSafe = builder.ToImmutable();
+        }
+
+        public KnownSymbols Known { get; }
+
+        public INamedTypeSymbol? ScopedTask { get; }
+
+        public INamedTypeSymbol? ScopedTaskOfT { get; }
+
+        public INamedTypeSymbol? Enumerable { get; }
+
+        public INamedTypeSymbol? CollectionExtensions { get; }
+
+        public INamedTypeSymbol? ListOfT { get; }
+
+        public ImmutableHashSet<INamedTypeSymbol> NotThreadSafe { get; }
+
+        public static ConcurrencySymbols Create(Compilation compilation, KnownSymbols known) => new ConcurrencySymbols(compilation, known);
+
+        public bool IsScopedTask(ITypeSymbol? type) => KnownSymbols.Is(type, ScopedTask) || KnownSymbols.Is(type, ScopedTaskOfT);
+    }
+
+    /// <summary>
+    /// The .editorconfig lists that adjust which types are thread-safe: <c>scopesafety.not_thread_safe_types</c> adds
+    /// types (yours, or framework ones we do not list), <c>scopesafety.thread_safe_types</c> removes types from the
+    /// defaults. Each is a list of documentation comment ids (<c>T:MyLib.Counter</c>; the <c>T:</c> may be left out)
+    /// separated by ',' or '|'. A type derived from a listed type is listed too.
+    /// </summary>
+    internal sealed class ThreadSafetyOptions
+    {
+        public const string NotThreadSafeTypesKey = "scopesafety.not_thread_safe_types";
+        public const string ThreadSafeTypesKey = "scopesafety.thread_safe_types";
+
+        public static readonly ThreadSafetyOptions Empty = new ThreadSafetyOptions(ImmutableHashSet<string>.Empty, ImmutableHashSet<string>.Empty);
+
+        private readonly ImmutableHashSet<string> _notThreadSafe;
+        private readonly ImmutableHashSet<string> _threadSafe;
+
+        private ThreadSafetyOptions(ImmutableHashSet<string> notThreadSafe, ImmutableHashSet<string> threadSafe)
+        {
+            _notThreadSafe = notThreadSafe;
+            _threadSafe = threadSafe;
+        }
+
+        /// <summary>True when instances of <paramref name="type"/> are not thread-safe under these options.</summary>
+        public bool IsNotThreadSafe(ITypeSymbol? type, ConcurrencySymbols symbols)
+        {
+            for (var t = type as INamedTypeSymbol; t != null; t = t.BaseType)
+            {
+                if (t.SpecialType == SpecialType.System_Object)
+                {
+                    return false;
+                }
+
+                var definition = t.OriginalDefinition;
+                var listedByUser = !_notThreadSafe.IsEmpty || !_threadSafe.IsEmpty;
+                var id = listedByUser ? definition.GetDocumentationCommentId() : null;
+                if (id != null && _threadSafe.Contains(id))
+                {
+                    return false;
+                }
+
+                if (symbols.NotThreadSafe.Contains(definition) || (id != null && _notThreadSafe.Contains(id)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public static ImmutableHashSet<string> ParseList(string? value)
+        {
+            var builder = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return builder.ToImmutable();
+            }
+
+            foreach (var part in value!.Split(',', '|'))
+            {
+                var item = part.Trim();
+                if (item.Length > 0)
+                {
+                    builder.Add(item.Length > 1 && item[1] == ':' ? item : "T:" + item);
+                }
+            }
+
+            return builder.ToImmutable();
+        }
+
+        /// <summary>Reads and caches the options per syntax tree; one cache lives per compilation.</summary>
+        internal sealed class Cache
+        {
+            private readonly AnalyzerConfigOptionsProvider _provider;
+            private readonly ConcurrentDictionary<SyntaxTree, ThreadSafetyOptions> _byTree = new ConcurrentDictionary<SyntaxTree, ThreadSafetyOptions>();
+            private readonly ConcurrentDictionary<(string, string), ThreadSafetyOptions> _byText = new ConcurrentDictionary<(string, string), ThreadSafetyOptions>();
+
+            public Cache(AnalyzerConfigOptionsProvider provider) => _provider = provider;
+
+            public ThreadSafetyOptions Get(SyntaxTree tree) => _byTree.GetOrAdd(tree, Read);
+
+            private ThreadSafetyOptions Read(SyntaxTree tree)
+            {
+                var options = _provider.GetOptions(tree);
+                options.TryGetValue(NotThreadSafeTypesKey, out var notThreadSafe);
+                options.TryGetValue(ThreadSafeTypesKey, out var threadSafe);
+                if (string.IsNullOrWhiteSpace(notThreadSafe) && string.IsNullOrWhiteSpace(threadSafe))
+                {
+                    return Empty;
+                }
+
+                return _byText.GetOrAdd((notThreadSafe ?? string.Empty, threadSafe ?? string.Empty),
+                    key => new ThreadSafetyOptions(ParseList(key.Item1), ParseList(key.Item2)));
+            }
+        }
+    }
+
+    /// <summary>What a use of a non-thread-safe object does to it.</summary>
+    internal enum ObjectUse
+    {
+        /// <summary>Not a use we can judge (passed to a method, stored, compared).</summary>
+        None,
+
+        Read,
+
+        Mutate,
+    }
+
+    /// <summary>Classifies the use of an object at a reference: a read (Count, Contains, foreach, LINQ) or a mutation (Add, indexer set, Next).</summary>
+    internal static class ObjectUses
+    {
+        // Members that only read, on every non-thread-safe collection and on StringBuilder; every other method mutates
+        // (Add, Remove, Clear, Enqueue, Pop, Append, Random.Next, EnsureCapacity, ...).
+        private static readonly ImmutableHashSet<string> ReadingMethods = ImmutableHashSet.Create(
+            StringComparer.Ordinal,
+            "Contains", "ContainsKey", "ContainsValue", "TryGetValue", "IndexOf", "LastIndexOf", "BinarySearch",
+            "Find", "FindAll", "FindIndex", "FindLast", "FindLastIndex", "Exists", "TrueForAll", "ForEach",
+            "GetEnumerator", "ToArray", "CopyTo", "Peek", "TryPeek", "ToString", "Equals", "GetHashCode", "GetType",
+            "IsSubsetOf", "IsSupersetOf", "IsProperSubsetOf", "IsProperSupersetOf", "Overlaps", "SetEquals",
+            "GetRange", "ConvertAll", "AsReadOnly", "GetValueOrDefault", "GetViewBetween", "GetChunks", "Slice",
+            "GetAlternateLookup", "GetBuffer", "ToList");
+
+        public static ObjectUse Classify(IOperation reference, ConcurrencySymbols symbols)
+        {
+            var current = reference;
+            var parent = current.Parent;
+            while (parent is IConversionOperation || parent is IParenthesizedOperation)
+            {
+                current = parent;
+                parent = parent.Parent;
+            }
+
+            switch (parent)
+            {
+                case IInvocationOperation { TargetMethod: { Name: "Dispose" or "DisposeAsync" } } invocation when invocation.Instance == current:
+                    // Disposal while work may run is SCOPE003's question.
+                    return ObjectUse.None;
+
+                case IInvocationOperation invocation when invocation.Instance == current:
+                    return ReadingMethods.Contains(invocation.TargetMethod.Name) ? ObjectUse.Read : ObjectUse.Mutate;
+
+                case IMethodReferenceOperation method when method.Instance == current:
+                    return ReadingMethods.Contains(method.Method.Name) ? ObjectUse.Read : ObjectUse.Mutate;
+
+                case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { IsExtensionMethod: true } extension } } argument
+                    when argument.Parameter?.Ordinal == 0:
+                    if (KnownSymbols.Is(extension.ContainingType, symbols.Enumerable))
+                    {
+                        return ObjectUse.Read;
+                    }
+
+                    if (KnownSymbols.Is(extension.ContainingType, symbols.CollectionExtensions))
+                    {
+                        return ReadingMethods.Contains(extension.Name) ? ObjectUse.Read : ObjectUse.Mutate;
+                    }
+
+                    return ObjectUse.None;
+
+                case IPropertyReferenceOperation property when property.Instance == current:
+                    if (IsWritten(property))
+                    {
+                        // list[i] = x on distinct indices is the List form of "each item writes its own element".
+                        return property.Property.IsIndexer && KnownSymbols.Is(property.Property.ContainingType, symbols.ListOfT) && property.Parent is ISimpleAssignmentOperation
+                            ? ObjectUse.None
+                            : ObjectUse.Mutate;
+                    }
+
+                    return ObjectUse.Read;
+
+                case IForEachLoopOperation loop when loop.Collection == current:
+                    return ObjectUse.Read;
+
+                default:
+                    return ObjectUse.None;
+            }
+        }
+
+        private static bool IsWritten(IOperation target)
+        {
+            switch (target.Parent)
+            {
+                case ISimpleAssignmentOperation assignment when assignment.Target == target:
+                case ICompoundAssignmentOperation compound when compound.Target == target:
+                case ICoalesceAssignmentOperation coalesce when coalesce.Target == target:
+                case IIncrementOrDecrementOperation _:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>The shared object a reference names: a local, parameter, static field or field of this; null otherwise.</summary>
+        public static ISymbol? SharedObject(IOperation operation) => operation switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IFieldReferenceOperation field when field.Instance == null || field.Instance is IInstanceReferenceOperation => field.Field,
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,157 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Simplification;
+using ScopeSafety.Analyzers.Concurrency;
+using ScopeSafety.Analyzers.Spawns;
+
+namespace ScopeSafety.CodeFixes.Concurrency
+{
+    /// <summary>What the SCOPE010–012 fixes share: finding the work items of a member (with the analyzer's own model) and the clean-up.</summary>
+    internal static class RaceFixes
+    {
+        /// <summary>The member (or top-level statement) holding <paramref name="node"/>.</summary>
+        public static SyntaxNode? MemberOf(SyntaxNode node) =>
+            node.AncestorsAndSelf().FirstOrDefault(n => n is MemberDeclarationSyntax && !(n is BaseTypeDeclarationSyntax) && !(n is NamespaceDeclarationSyntax) && !(n is FileScopedNamespaceDeclarationSyntax));
+
+        /// <summary>The code of every work item in <paramref name="member"/>, as the analyzer sees them.</summary>
+        public static List<SyntaxNode> WorkBodies(SemanticModel model, SyntaxNode member, CancellationToken cancellationToken)
+        {
+            var known = KnownSymbols.Create(model.Compilation);
+            var finder = new WorkItemFinder(new SpawnClassifier(known), model.Compilation);
+            var result = new List<SyntaxNode>();
+            foreach (var node in member.DescendantNodes())
+            {
+                if (!(node is InvocationExpressionSyntax || node is BaseObjectCreationExpressionSyntax ||
+                      node.IsKind(SyntaxKind.AddAssignmentExpression)))
+                {
+                    continue;
+                }
+
+                var operation = model.GetOperation(node, cancellationToken);
+                if (operation == null)
+                {
+                    continue;
+                }
+
+                foreach (var item in finder.Find(operation, SpawnOptions.Empty))
+                {
+                    var syntax = item.Body?.Syntax ?? item.Site.Delegate.Syntax;
+                    if (item.Site.Delegate.Syntax is AnonymousFunctionExpressionSyntax lambda)
+                    {
+                        syntax = lambda;
+                    }
+
+                    result.Add(syntax);
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>The innermost work body that contains <paramref name="span"/>.</summary>
+        public static SyntaxNode? InnermostBody(List<SyntaxNode> bodies, Microsoft.CodeAnalysis.Text.TextSpan span)
+        {
+            SyntaxNode? best = null;
+            foreach (var body in bodies)
+            {
+                if (body.Span.Contains(span) && (best == null || best.Span.Contains(body.Span)))
+                {
+                    best = body;
+                }
+            }
+
+            return best;
+        }
+
+        /// <summary>global::System.Threading.&lt;name&gt;, shortened and imported by the clean-up.</summary>
+        public static ExpressionSyntax ThreadingType(string name) =>
+            SyntaxFactory.QualifiedName(
+                    SyntaxFactory.QualifiedName(
+                        SyntaxFactory.AliasQualifiedName(SyntaxFactory.IdentifierName(SyntaxFactory.Token(SyntaxKind.GlobalKeyword)), SyntaxFactory.IdentifierName("System")),
+                        SyntaxFactory.IdentifierName("Threading")),
+                    SyntaxFactory.IdentifierName(name))
+                .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+
+        /// <summary>The line ending the document mostly uses, so that added lines match it.</summary>
+        public static string EndOfLine(SyntaxNode root)
+        {
+            var crlf = 0;
+            var lf = 0;
+            foreach (var trivia in root.DescendantTrivia())
+            {
+                if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+                {
+                    if (trivia.ToString() == "\r\n")
+                    {
+                        crlf++;
+                    }
+                    else
+                    {
+                        lf++;
+                    }
+                }
+            }
+
+            return crlf > lf ? "\r\n" : "\n";
+        }
+
+        /// <summary>Adds the imports, shortens the names and formats only what the fix wrote, with the file's own line ending.</summary>
+        public static async Task<Document> CleanupAsync(Document document, string endOfLine, CancellationToken cancellationToken)
+        {
+            document = await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+#pragma warning disable CS0618 // the OptionSet overload is the one that lets us keep the file's line ending
+            var options = document.Project.Solution.Options.WithChangedOption(FormattingOptions.NewLine, LanguageNames.CSharp, endOfLine);
+            document = await Formatter.FormatAsync(document, Formatter.Annotation, options, cancellationToken).ConfigureAwait(false);
+#pragma warning restore CS0618
+            return await NormaliseLineEndingsAsync(document, endOfLine, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>The import adder writes Environment.NewLine; bring any such line back to the file's ending.</summary>
+        private static async Task<Document> NormaliseLineEndingsAsync(Document document, string endOfLine, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (root == null)
+            {
+                return document;
+            }
+
+            var wrong = root.DescendantTrivia(descendIntoTrivia: true).Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia) && t.ToString() != endOfLine).ToList();
+            if (wrong.Count == 0)
+            {
+                return document;
+            }
+
+            return document.WithSyntaxRoot(root.ReplaceTrivia(wrong, (_, __) => SyntaxFactory.EndOfLine(endOfLine)));
+        }
+
+        /// <summary>True when the compilation has more errors after the change than before: never offer code that does not build.</summary>
+        public static async Task<bool> AddsErrorsAsync(Document before, Document after, CancellationToken cancellationToken)
+        {
+            var oldModel = await before.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            var newModel = await after.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (oldModel == null || newModel == null)
+            {
+                return true;
+            }
+
+            var oldErrors = oldModel.GetDiagnostics(cancellationToken: cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
+            var newErrors = newModel.GetDiagnostics(cancellationToken: cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
+            return newErrors > oldErrors;
+        }
+
+        /// <summary>The operation tree's judgement of a write target: is it the variable <paramref name="symbol"/>?</summary>
+        public static bool Refers(SemanticModel model, IdentifierNameSyntax name, ISymbol symbol, CancellationToken cancellationToken) =>
+            SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, symbol);
+
+        public static IOperation? Unwrap(IOperation? operation) => operation == null ? null : SpawnClassifier.Unwrap(operation);
+    }
+}

@@ -1,0 +1,284 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+using ScopeSafety.Analyzers;
+using ScopeSafety.CodeFixes.Concurrency;
+
+namespace ScopeSafety.CodeFixes
+{
+    /// <summary>
+    /// SCOPE010 "Use Interlocked": every write of the int/long variable in the racing work items becomes atomic —
+    /// x++ → Interlocked.Increment(ref x), x-- → Decrement, x += e → Add(ref x, e), x -= e → Add(ref x, -(e)),
+    /// x = e → Exchange(ref x, e). Offered only when both sides are work items (the scope body reading a value that is
+    /// still changing stays a hazard) and every write there converts; x = f(x) is a read-modify-write that Exchange
+    /// would not make atomic, so it blocks the fix.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(InterlockedFixer)), Shared]
+    public sealed class InterlockedFixer : CodeFixProvider
+    {
+        /// <summary>The equivalence key of the action.</summary>
+        public const string EquivalenceKey = "SCOPE010_Interlocked";
+
+        /// <inheritdoc />
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.DataRaceOnCapturedVariable);
+
+        /// <inheritdoc />
+        public override FixAllProvider GetFixAllProvider() =>
+            FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+
+        /// <inheritdoc />
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                var fixedDocument = await FixAsync(context.Document, ImmutableArray.Create(diagnostic), context.CancellationToken).ConfigureAwait(false);
+                if (fixedDocument == null)
+                {
+                    continue;
+                }
+
+                var name = diagnostic.Properties.TryGetValue(ConcurrentAccessAnalyzer.VariableProperty, out var variable) ? variable : "the variable";
+                context.RegisterCodeFix(
+                    CodeAction.Create("Use Interlocked for every write of '" + name + "' in the racing work", _ => Task.FromResult(fixedDocument), EquivalenceKey),
+                    diagnostic);
+            }
+        }
+
+        private static async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root == null || model == null)
+            {
+                return null;
+            }
+
+            var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
+            foreach (var diagnostic in diagnostics)
+            {
+                var edits = Plan(root, model, diagnostic, cancellationToken);
+                if (edits == null)
+                {
+                    continue;
+                }
+
+                foreach (var edit in edits)
+                {
+                    replacements[edit.Key] = edit.Value;
+                }
+            }
+
+            if (replacements.Count == 0)
+            {
+                return null;
+            }
+
+            var newRoot = root.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]);
+            var changed = await RaceFixes.CleanupAsync(document.WithSyntaxRoot(newRoot), RaceFixes.EndOfLine(root), cancellationToken).ConfigureAwait(false);
+            return await RaceFixes.AddsErrorsAsync(document, changed, cancellationToken).ConfigureAwait(false) ? null : changed;
+        }
+
+        /// <summary>The writes to rewrite for one diagnostic, or null when some write cannot be made atomic.</summary>
+        private static Dictionary<SyntaxNode, SyntaxNode>? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            if (!diagnostic.Properties.TryGetValue(ConcurrentAccessAnalyzer.OtherSideProperty, out var side) || side != "Item")
+            {
+                return null;
+            }
+
+            if (!(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is IdentifierNameSyntax name))
+            {
+                return null;
+            }
+
+            var symbol = model.GetSymbolInfo(name, cancellationToken).Symbol;
+            var type = symbol switch
+            {
+                ILocalSymbol { IsRef: false, IsConst: false } local => local.Type,
+                IParameterSymbol { RefKind: RefKind.None } parameter => parameter.Type,
+                _ => null,
+            };
+
+            if (symbol == null || type == null || !(type.SpecialType == SpecialType.System_Int32 || type.SpecialType == SpecialType.System_Int64))
+            {
+                return null;
+            }
+
+            var member = RaceFixes.MemberOf(name);
+            if (member == null)
+            {
+                return null;
+            }
+
+            var bodies = RaceFixes.WorkBodies(model, member, cancellationToken);
+            var racing = new List<SyntaxNode>();
+            var mine = RaceFixes.InnermostBody(bodies, diagnostic.Location.SourceSpan);
+            if (mine != null)
+            {
+                racing.Add(mine);
+            }
+
+            if (diagnostic.AdditionalLocations.Count > 1)
+            {
+                var theirs = RaceFixes.InnermostBody(bodies, diagnostic.AdditionalLocations[1].SourceSpan);
+                if (theirs != null && !racing.Any(r => r.Span.Contains(theirs.Span)))
+                {
+                    racing.Add(theirs);
+                }
+            }
+
+            if (racing.Count == 0)
+            {
+                return null;
+            }
+
+            var edits = new Dictionary<SyntaxNode, SyntaxNode>();
+            foreach (var body in racing)
+            {
+                foreach (var reference in body.DescendantNodes().OfType<IdentifierNameSyntax>())
+                {
+                    if (reference.Identifier.ValueText != symbol.Name || !RaceFixes.Refers(model, reference, symbol, cancellationToken))
+                    {
+                        continue;
+                    }
+
+                    var (write, replacement) = Rewrite(reference, symbol, model, cancellationToken);
+                    if (!write)
+                    {
+                        continue;
+                    }
+
+                    if (replacement == null)
+                    {
+                        return null;
+                    }
+
+                    edits[replacement.Value.Original] = replacement.Value.New;
+                }
+            }
+
+            return edits.Count > 0 ? edits : null;
+        }
+
+        /// <summary>Whether the reference is a write, and its atomic replacement (null when the write cannot be converted).</summary>
+        private static (bool IsWrite, (SyntaxNode Original, SyntaxNode New)? Replacement) Rewrite(IdentifierNameSyntax reference, ISymbol symbol, SemanticModel model, CancellationToken cancellationToken)
+        {
+            SyntaxNode target = reference;
+            while (target.Parent is ParenthesizedExpressionSyntax)
+            {
+                target = target.Parent;
+            }
+
+            var parent = target.Parent;
+            switch (parent)
+            {
+                case PostfixUnaryExpressionSyntax postfix when postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression):
+                {
+                    var increment = postfix.IsKind(SyntaxKind.PostIncrementExpression);
+                    ExpressionSyntax call = Call(increment ? "Increment" : "Decrement", reference);
+                    if (IsValueUsed(postfix, model, cancellationToken))
+                    {
+                        // x++ yields the old value: the new one minus one.
+                        call = SyntaxFactory.ParenthesizedExpression(SyntaxFactory.BinaryExpression(
+                                increment ? SyntaxKind.SubtractExpression : SyntaxKind.AddExpression,
+                                call,
+                                SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(1))))
+                            .WithAdditionalAnnotations(Simplifier.Annotation);
+                    }
+
+                    return (true, (postfix, call.WithTriviaFrom(postfix)));
+                }
+
+                case PrefixUnaryExpressionSyntax prefix when prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression):
+                    return (true, (prefix, Call(prefix.IsKind(SyntaxKind.PreIncrementExpression) ? "Increment" : "Decrement", reference).WithTriviaFrom(prefix)));
+
+                case AssignmentExpressionSyntax assignment when assignment.Left == target:
+                    switch (assignment.Kind())
+                    {
+                        case SyntaxKind.AddAssignmentExpression:
+                            return (true, (assignment, Call("Add", reference, assignment.Right.WithoutTrivia()).WithTriviaFrom(assignment)));
+                        case SyntaxKind.SubtractAssignmentExpression:
+                            var negated = SyntaxFactory.PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression,
+                                SyntaxFactory.ParenthesizedExpression(assignment.Right.WithoutTrivia()).WithAdditionalAnnotations(Simplifier.Annotation));
+                            return (true, (assignment, Call("Add", reference, negated).WithTriviaFrom(assignment)));
+                        case SyntaxKind.SimpleAssignmentExpression:
+                            // Exchange returns the old value where the assignment yields the new one; and x = f(x) stays a lost update.
+                            var readsItself = assignment.Right.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+                                .Any(n => n.Identifier.ValueText == symbol.Name && RaceFixes.Refers(model, n, symbol, cancellationToken));
+                            if (readsItself || IsValueUsed(assignment, model, cancellationToken))
+                            {
+                                return (true, null);
+                            }
+
+                            return (true, (assignment, Call("Exchange", reference, assignment.Right.WithoutTrivia()).WithTriviaFrom(assignment)));
+                        default:
+                            return (true, null);
+                    }
+
+                case ArgumentSyntax argument when !argument.RefKindKeyword.IsKind(SyntaxKind.None):
+                    // Already Interlocked/Volatile: atomic. Any other ref/out use cannot be converted.
+                    var invoked = argument.Parent?.Parent is InvocationExpressionSyntax invocation
+                        ? model.GetSymbolInfo(invocation, cancellationToken).Symbol as IMethodSymbol
+                        : null;
+                    var atomic = invoked?.ContainingType?.ToDisplayString() is "System.Threading.Interlocked" or "System.Threading.Volatile";
+                    return atomic ? (false, null) : (true, null);
+
+                default:
+                    return (false, null);
+            }
+        }
+
+        private static ExpressionSyntax Call(string method, IdentifierNameSyntax variable, params ExpressionSyntax[] more)
+        {
+            var arguments = new List<ArgumentSyntax>
+            {
+                SyntaxFactory.Argument(null, SyntaxFactory.Token(SyntaxKind.RefKeyword), SyntaxFactory.IdentifierName(variable.Identifier.ValueText)),
+            };
+            arguments.AddRange(more.Select(SyntaxFactory.Argument));
+            return SyntaxFactory.InvocationExpression(
+                    SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, RaceFixes.ThreadingType("Interlocked"), SyntaxFactory.IdentifierName(method)),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)))
+                .WithAdditionalAnnotations(Formatter.Annotation);
+        }
+
+        /// <summary>
+        /// Whether the value of the expression is used: not for a statement, a for incrementor, or the body of a lambda
+        /// whose delegate returns void or whose spawn's result is thrown away (scope.Spawn(() => x++);).
+        /// </summary>
+        private static bool IsValueUsed(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken)
+        {
+            SyntaxNode node = expression;
+            while (node.Parent is ParenthesizedExpressionSyntax)
+            {
+                node = node.Parent;
+            }
+
+            switch (node.Parent)
+            {
+                case ExpressionStatementSyntax _:
+                    return false;
+                case ForStatementSyntax forStatement when forStatement.Incrementors.Contains(node):
+                    return false;
+                case LambdaExpressionSyntax lambda when lambda.ExpressionBody == node:
+                    if (model.GetTypeInfo(lambda, cancellationToken).ConvertedType is INamedTypeSymbol { DelegateInvokeMethod: { ReturnsVoid: true } })
+                    {
+                        return false;
+                    }
+
+                    return !(lambda.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax { Parent: ExpressionStatementSyntax } } });
+                default:
+                    return true;
+            }
+        }
+    }
+}

@@ -1,0 +1,278 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using ScopeSafety.Analyzers;
+using ScopeSafety.CodeFixes.Concurrency;
+
+namespace ScopeSafety.CodeFixes
+{
+    /// <summary>
+    /// SCOPE011 "Lock the object around every use": wraps each statement that uses the object inside the work items
+    /// of the member — and the racing use in the code that spawned them — in <c>lock (obj) { … }</c>, so mutations and
+    /// reads are all under one lock. Offered only when the object is a local or parameter never reassigned, or a
+    /// readonly field (locking a variable that changes locks different objects), and every such use is a whole
+    /// statement without await (or a void lambda's expression body), not already under another lock.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LockSharedObjectFixer)), Shared]
+    public sealed class LockSharedObjectFixer : CodeFixProvider
+    {
+        /// <summary>The equivalence key of the action.</summary>
+        public const string EquivalenceKey = "SCOPE011_Lock";
+
+        /// <summary>The equivalence key of the second action: a concurrent collection instead of the lock.</summary>
+        public const string ConcurrentCollectionKey = "SCOPE011_ConcurrentCollection";
+
+        /// <inheritdoc />
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.NonThreadSafeObjectSharedByConcurrentWork);
+
+        /// <inheritdoc />
+        public override FixAllProvider GetFixAllProvider() =>
+            FixAllProvider.Create(async (context, document, diagnostics) => context.CodeActionEquivalenceKey == ConcurrentCollectionKey
+                ? await ConcurrentCollectionFix.FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false)
+                : await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+
+        /// <inheritdoc />
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                var name = diagnostic.Properties.TryGetValue(ConcurrentAccessAnalyzer.VariableProperty, out var variable) ? variable : "the object";
+                var fixedDocument = await FixAsync(context.Document, ImmutableArray.Create(diagnostic), context.CancellationToken).ConfigureAwait(false);
+                if (fixedDocument != null)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create("Lock '" + name + "' around every concurrent use", _ => Task.FromResult(fixedDocument), EquivalenceKey),
+                        diagnostic);
+                }
+
+                var concurrent = await ConcurrentCollectionFix.FixAsync(context.Document, ImmutableArray.Create(diagnostic), context.CancellationToken).ConfigureAwait(false);
+                if (concurrent != null)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create("Make '" + name + "' a concurrent collection", _ => Task.FromResult(concurrent), ConcurrentCollectionKey),
+                        diagnostic);
+                }
+            }
+        }
+
+        private static async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root == null || model == null)
+            {
+                return null;
+            }
+
+            // What to wrap, and the lock object's name for it.
+            var wraps = new Dictionary<SyntaxNode, string>();
+            foreach (var diagnostic in diagnostics)
+            {
+                var planned = Plan(root, model, diagnostic, cancellationToken);
+                if (planned == null)
+                {
+                    continue;
+                }
+
+                foreach (var node in planned.Value.Nodes)
+                {
+                    wraps[node] = planned.Value.LockName;
+                }
+            }
+
+            // A statement inside another statement being wrapped is locked by the outer one already.
+            var outer = wraps.Keys.Where(n => !wraps.Keys.Any(o => o != n && o.Span.Contains(n.Span))).ToList();
+            if (outer.Count == 0)
+            {
+                return null;
+            }
+
+            var endOfLine = RaceFixes.EndOfLine(root);
+            var newRoot = root.ReplaceNodes(outer, (original, _) => Wrap(original, wraps[original], endOfLine));
+            var changed = await RaceFixes.CleanupAsync(document.WithSyntaxRoot(newRoot), endOfLine, cancellationToken).ConfigureAwait(false);
+            return await RaceFixes.AddsErrorsAsync(document, changed, cancellationToken).ConfigureAwait(false) ? null : changed;
+        }
+
+        private static SyntaxNode Wrap(SyntaxNode original, string lockName, string endOfLine)
+        {
+            var lockObject = SyntaxFactory.ParseExpression(lockName);
+            if (original is LambdaExpressionSyntax { ExpressionBody: { } body } lambda)
+            {
+                // x => list.Add(x)  becomes  x => { lock (list) { list.Add(x); } }, laid out on lines like a person would
+                // (the formatter leaves a lambda block where it starts, so the indentation is written here).
+                var indent = IndentationOf(lambda);
+                var unit = indent.Contains("\t") ? "\t" : "    ";
+                var text = endOfLine + indent + "{" + endOfLine +
+                           indent + unit + "lock (" + lockName + ")" + endOfLine +
+                           indent + unit + "{" + endOfLine +
+                           indent + unit + unit + body.WithoutTrivia().ToFullString() + ";" + endOfLine +
+                           indent + unit + "}" + endOfLine +
+                           indent + "}";
+                var block = ((BlockSyntax)SyntaxFactory.ParseStatement(text)).WithTrailingTrivia(body.GetTrailingTrivia());
+                return lambda.WithArrowToken(lambda.ArrowToken.WithTrailingTrivia()).WithExpressionBody(null).WithBlock(block);
+            }
+
+            var inner = (StatementSyntax)original;
+            return SyntaxFactory.LockStatement(lockObject, SyntaxFactory.Block(inner.WithoutLeadingTrivia().WithoutTrailingTrivia()))
+                .WithLeadingTrivia(inner.GetLeadingTrivia())
+                .WithTrailingTrivia(inner.GetTrailingTrivia())
+                .WithAdditionalAnnotations(Formatter.Annotation);
+        }
+
+        /// <summary>The whitespace that starts the line holding <paramref name="node"/>.</summary>
+        private static string IndentationOf(SyntaxNode node)
+        {
+            var text = node.SyntaxTree.GetText();
+            var line = text.Lines.GetLineFromPosition(node.SpanStart);
+            var indentation = new System.Text.StringBuilder();
+            for (var i = line.Start; i < line.End && (text[i] == ' ' || text[i] == '\t'); i++)
+            {
+                indentation.Append(text[i]);
+            }
+
+            return indentation.ToString();
+        }
+
+        private static (List<SyntaxNode> Nodes, string LockName)? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            var name = node as IdentifierNameSyntax ?? (node as MemberAccessExpressionSyntax)?.Expression as IdentifierNameSyntax;
+            if (name == null)
+            {
+                return null;
+            }
+
+            var symbol = model.GetSymbolInfo(name, cancellationToken).Symbol;
+            var member = RaceFixes.MemberOf(name);
+            if (symbol == null || member == null || !IsStable(symbol, model, member, cancellationToken))
+            {
+                return null;
+            }
+
+            var bodies = RaceFixes.WorkBodies(model, member, cancellationToken);
+            var uses = new List<IdentifierNameSyntax>();
+            foreach (var body in bodies)
+            {
+                uses.AddRange(References(body, symbol, model, cancellationToken));
+            }
+
+            if (diagnostic.Properties.TryGetValue(ConcurrentAccessAnalyzer.OtherSideProperty, out var side) && side == "Body" && diagnostic.AdditionalLocations.Count > 1)
+            {
+                var hostUse = root.FindNode(diagnostic.AdditionalLocations[1].SourceSpan, getInnermostNodeForTie: true);
+                var hostName = hostUse as IdentifierNameSyntax ?? hostUse.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().FirstOrDefault();
+                if (hostName != null)
+                {
+                    uses.Add(hostName);
+                }
+            }
+
+            var nodes = new List<SyntaxNode>();
+            foreach (var use in uses.Distinct())
+            {
+                if (IsLockedOn(use, symbol, model, cancellationToken))
+                {
+                    continue;
+                }
+
+                var wrap = WrapTarget(use);
+                if (wrap == null || wrap.DescendantNodesAndSelf().OfType<AwaitExpressionSyntax>().Any() || InsideAnyLock(use, wrap))
+                {
+                    return null;
+                }
+
+                nodes.Add(wrap);
+            }
+
+            var lockName = symbol is IFieldSymbol { IsStatic: false } && name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }
+                ? "this." + symbol.Name
+                : symbol.Name;
+            return nodes.Count > 0 ? (nodes, lockName) : null;
+        }
+
+        private static IEnumerable<IdentifierNameSyntax> References(SyntaxNode body, ISymbol symbol, SemanticModel model, CancellationToken cancellationToken) =>
+            body.DescendantNodes().OfType<IdentifierNameSyntax>()
+                .Where(n => n.Identifier.ValueText == symbol.Name && RaceFixes.Refers(model, n, symbol, cancellationToken));
+
+        /// <summary>The whole statement holding the use, or a void lambda's expression body; null when neither.</summary>
+        private static SyntaxNode? WrapTarget(IdentifierNameSyntax use)
+        {
+            foreach (var ancestor in use.Ancestors())
+            {
+                switch (ancestor)
+                {
+                    case ExpressionStatementSyntax statement:
+                        return statement.Parent is BlockSyntax || statement.Parent is StatementSyntax ? statement : null;
+                    case ExpressionSyntax expression when expression.Parent is LambdaExpressionSyntax lambda && lambda.ExpressionBody == expression:
+                        return expression is InvocationExpressionSyntax || expression is AssignmentExpressionSyntax ? lambda : null;
+                    case StatementSyntax _:
+                    case AnonymousFunctionExpressionSyntax _:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool InsideAnyLock(SyntaxNode use, SyntaxNode wrap) =>
+            (!(wrap is AnonymousFunctionExpressionSyntax) &&
+             wrap.Ancestors().TakeWhile(a => !(a is AnonymousFunctionExpressionSyntax || a is MemberDeclarationSyntax)).OfType<LockStatementSyntax>().Any()) ||
+            wrap.DescendantNodes().OfType<LockStatementSyntax>().Any();
+
+        private static bool IsLockedOn(SyntaxNode use, ISymbol symbol, SemanticModel model, CancellationToken cancellationToken)
+        {
+            foreach (var ancestor in use.Ancestors())
+            {
+                if (ancestor is AnonymousFunctionExpressionSyntax || ancestor is MemberDeclarationSyntax)
+                {
+                    return false;
+                }
+
+                if (ancestor is LockStatementSyntax lockStatement &&
+                    SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(lockStatement.Expression, cancellationToken).Symbol, symbol))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Locking on the variable locks one object only when the variable never changes.</summary>
+        private static bool IsStable(ISymbol symbol, SemanticModel model, SyntaxNode member, CancellationToken cancellationToken)
+        {
+            switch (symbol)
+            {
+                case IFieldSymbol field:
+                    return field.IsReadOnly && !field.Type.IsValueType;
+                case ILocalSymbol local when !local.IsRef && !local.Type.IsValueType:
+                case IParameterSymbol { RefKind: RefKind.None } parameter when !parameter.Type.IsValueType:
+                    foreach (var reference in member.DescendantNodes().OfType<IdentifierNameSyntax>())
+                    {
+                        if (reference.Identifier.ValueText != symbol.Name || !RaceFixes.Refers(model, reference, symbol, cancellationToken))
+                        {
+                            continue;
+                        }
+
+                        var operation = model.GetOperation(reference, cancellationToken);
+                        if (operation == null || ScopeSafety.Analyzers.Spawns.AccessCollector.Kind(operation).Write)
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+}

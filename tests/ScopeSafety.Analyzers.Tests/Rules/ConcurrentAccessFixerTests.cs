@@ -1,0 +1,614 @@
+using InterlockedFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
+    ScopeSafety.CodeFixes.InterlockedFixer>;
+using LockFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
+    ScopeSafety.CodeFixes.LockSharedObjectFixer>;
+using CopyFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
+    ScopeSafety.CodeFixes.LoopVariableCopyFixer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>
+/// The SCOPE010–012 fixes: each test shows the racing code and what the fix writes. The harness also checks that the
+/// fixed code compiles, that no diagnostic of the fixed id is left, and Fix All in every scope.
+/// </summary>
+public class ConcurrentAccessFixerTests
+{
+    // ---- SCOPE010: Interlocked ----------------------------------------------------------------------------
+
+    [Fact]
+    public Task Two_spawns_incrementing_a_counter_both_become_Interlocked() => InterlockedFix.VerifyCodeFixAsync("""
+        using System;
+        using ScopeSafety;
+
+        class C
+        {
+            long Count()
+            {
+                long counter = 0;
+                Scope.Run(scope =>
+                {
+                    // two halves
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) {|SCOPE010:counter|}++; });
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) counter++; });
+                });
+                return counter;
+            }
+        }
+        """, """
+        using System;
+        using System.Threading;
+        using ScopeSafety;
+
+        class C
+        {
+            long Count()
+            {
+                long counter = 0;
+                Scope.Run(scope =>
+                {
+                    // two halves
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) Interlocked.Increment(ref counter); });
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) Interlocked.Increment(ref counter); });
+                });
+                return counter;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Parallel_ForEach_compound_assignments_become_Interlocked_Add() => InterlockedFix.VerifyCodeFixAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            int Net(int[] items)
+            {
+                int net = 0;
+                Parallel.ForEach(items, x =>
+                {
+                    if (x > 0) {|SCOPE010:net|} += x; else net -= x * 2;
+                });
+                return net;
+            }
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            int Net(int[] items)
+            {
+                int net = 0;
+                Parallel.ForEach(items, x =>
+                {
+                    if (x > 0) Interlocked.Add(ref net, x); else Interlocked.Add(ref net, -(x * 2));
+                });
+                return net;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_postfix_increment_whose_value_is_used_keeps_its_value() => InterlockedFix.VerifyCodeFixAsync("""
+        using System;
+        using System.Threading;
+        using ScopeSafety;
+
+        class C
+        {
+            void M()
+            {
+                int next = 0;
+                Scope.Run(scope =>
+                {
+                    var a = scope.Spawn(() => {|SCOPE010:next|}++);
+                    var b = scope.Spawn(() => next--);
+                    Console.WriteLine(a.Join() + b.Join());
+                });
+            }
+        }
+        """, """
+        using System;
+        using System.Threading;
+        using ScopeSafety;
+
+        class C
+        {
+            void M()
+            {
+                int next = 0;
+                Scope.Run(scope =>
+                {
+                    var a = scope.Spawn(() => Interlocked.Increment(ref next) - 1);
+                    var b = scope.Spawn(() => Interlocked.Decrement(ref next) + 1);
+                    Console.WriteLine(a.Join() + b.Join());
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_plain_store_becomes_Exchange() => InterlockedFix.VerifyCodeFixAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(int[] items)
+            {
+                long last = 0;
+                Parallel.For(0, items.Length, i => {|SCOPE010:last|} = items[i]);
+            }
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(int[] items)
+            {
+                long last = 0;
+                Parallel.For(0, items.Length, i => Interlocked.Exchange(ref last, items[i]));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_read_modify_write_store_gets_no_fix() => InterlockedFix.VerifyNoCodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(int[] items)
+            {
+                long product = 1;
+                Parallel.ForEach(items, x => {|SCOPE010:product|} = product * x);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_race_with_the_scope_body_gets_no_Interlocked_fix() => InterlockedFix.VerifyNoCodeFixAsync("""
+        using System;
+        using ScopeSafety;
+
+        class C
+        {
+            void M()
+            {
+                int total = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => {|SCOPE010:total|}++);
+                    Console.WriteLine(total);
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_double_gets_no_Interlocked_fix() => InterlockedFix.VerifyNoCodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(double[] items)
+            {
+                double sum = 0;
+                Parallel.ForEach(items, x => {|SCOPE010:sum|} += x);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_all_converts_every_race_of_the_document() => new InterlockedFix.Test
+    {
+        TestCode = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void M(int[] items)
+                {
+                    int hits = 0;
+                    long sum = 0;
+                    Parallel.ForEach(items, x => { {|SCOPE010:hits|}++; {|SCOPE010:sum|} += x; });
+                    var a = Task.Run(() => {|SCOPE010:hits|}--);
+                    var b = Task.Run(() => hits--);
+                    Task.WaitAll(a, b);
+                }
+            }
+            """,
+        FixedCode = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void M(int[] items)
+                {
+                    int hits = 0;
+                    long sum = 0;
+                    Parallel.ForEach(items, x => { Interlocked.Increment(ref hits); Interlocked.Add(ref sum, x); });
+                    var a = Task.Run(() => Interlocked.Decrement(ref hits) + 1);
+                    var b = Task.Run(() => Interlocked.Decrement(ref hits) + 1);
+                    Task.WaitAll(a, b);
+                }
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
+    public Task A_CRLF_file_keeps_its_line_endings() => InterlockedFix.VerifyCodeFixAsync(
+        "using ScopeSafety;\r\n\r\nclass C\r\n{\r\n    void M()\r\n    {\r\n        int n = 0;\r\n        Scope.Run(scope =>\r\n        {\r\n            scope.Spawn(() => {|SCOPE010:n|}++);\r\n            scope.Spawn(() => n++);\r\n        });\r\n    }\r\n}\r\n",
+        "using System.Threading;\r\nusing ScopeSafety;\r\n\r\nclass C\r\n{\r\n    void M()\r\n    {\r\n        int n = 0;\r\n        Scope.Run(scope =>\r\n        {\r\n            scope.Spawn(() => Interlocked.Increment(ref n));\r\n            scope.Spawn(() => Interlocked.Increment(ref n));\r\n        });\r\n    }\r\n}\r\n");
+
+    // ---- SCOPE012: per-iteration copy ---------------------------------------------------------------------
+
+    [Fact]
+    public Task A_for_variable_captured_by_a_spawn_gets_a_per_iteration_copy() => CopyFix.VerifyCodeFixAsync("""
+        using ScopeSafety;
+
+        class C
+        {
+            void M(int[] seen)
+            {
+                Scope.Run(scope =>
+                {
+                    for (int i = 0; i < seen.Length; i++)
+                    {
+                        // one item per slot
+                        scope.Spawn(() => seen[{|SCOPE012:i|}] = i * i);
+                    }
+                });
+            }
+        }
+        """, """
+        using ScopeSafety;
+
+        class C
+        {
+            void M(int[] seen)
+            {
+                Scope.Run(scope =>
+                {
+                    for (int i = 0; i < seen.Length; i++)
+                    {
+                        // one item per slot
+                        var iCopy = i;
+                        scope.Spawn(() => seen[iCopy] = iCopy * iCopy);
+                    }
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_loop_without_braces_gets_a_block_for_the_copy() => CopyFix.VerifyCodeFixAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M()
+            {
+                var iCopy = -1;
+                for (int i = 0; i < 4; i++)
+                    _ = Task.Run(() => Console.WriteLine({|SCOPE012:i|} + iCopy));
+            }
+        }
+        """, """
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M()
+            {
+                var iCopy = -1;
+                for (int i = 0; i < 4; i++)
+                {
+                    var iCopy2 = i;
+                    _ = Task.Run(() => Console.WriteLine(iCopy2 + iCopy));
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Work_that_writes_the_loop_variable_gets_no_copy() => CopyFix.VerifyNoCodeFixAsync("""
+        using System.Threading;
+
+        class C
+        {
+            void M()
+            {
+                for (int i = 0; i < 4; i++)
+                {
+                    new Thread(() => { if ({|SCOPE012:i|} > 2) i = 0; }).Start();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_CRLF_file_keeps_its_line_endings_when_the_copy_is_added() => CopyFix.VerifyCodeFixAsync(
+        "using System;\r\nusing System.Threading.Tasks;\r\n\r\nclass C\r\n{\r\n    void M()\r\n    {\r\n        for (int i = 0; i < 4; i++)\r\n        {\r\n            Task.Run(() => Console.WriteLine({|SCOPE012:i|}));\r\n        }\r\n    }\r\n}\r\n",
+        "using System;\r\nusing System.Threading.Tasks;\r\n\r\nclass C\r\n{\r\n    void M()\r\n    {\r\n        for (int i = 0; i < 4; i++)\r\n        {\r\n            var iCopy = i;\r\n            Task.Run(() => Console.WriteLine(iCopy));\r\n        }\r\n    }\r\n}\r\n");
+
+    // ---- SCOPE011: lock ------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task List_Add_from_spawns_is_locked_on_the_list() => LockFix.VerifyCodeFixAsync("""
+        using System;
+        using System.Collections.Generic;
+        using ScopeSafety;
+
+        class C
+        {
+            int M()
+            {
+                var results = new List<int>();
+                Scope.Run(scope =>
+                {
+                    for (var w = 0; w < 4; w++)
+                    {
+                        scope.Spawn(() =>
+                        {
+                            for (var i = 0; i < 100; i++)
+                                {|SCOPE011:results|}.Add(i); // keep
+                        });
+                    }
+                });
+                return results.Count;
+            }
+        }
+        """, """
+        using System;
+        using System.Collections.Generic;
+        using ScopeSafety;
+
+        class C
+        {
+            int M()
+            {
+                var results = new List<int>();
+                Scope.Run(scope =>
+                {
+                    for (var w = 0; w < 4; w++)
+                    {
+                        scope.Spawn(() =>
+                        {
+                            for (var i = 0; i < 100; i++)
+                                lock (results)
+                                {
+                                    results.Add(i);
+                                } // keep
+                        });
+                    }
+                });
+                return results.Count;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task An_expression_lambda_of_Parallel_For_gets_a_block_with_the_lock() => LockFix.VerifyCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(int[] items)
+            {
+                var squares = new Dictionary<int, int>();
+                Parallel.For(0, items.Length, i => {|SCOPE011:squares|}[i] = items[i] * items[i]);
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(int[] items)
+            {
+                var squares = new Dictionary<int, int>();
+                Parallel.For(0, items.Length, i =>
+                {
+                    lock (squares)
+                    {
+                        squares[i] = items[i] * items[i];
+                    }
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task The_scope_body_read_is_locked_too() => LockFix.VerifyCodeFixAsync("""
+        using System;
+        using System.Text;
+        using ScopeSafety;
+
+        class C
+        {
+            void M()
+            {
+                var log = new StringBuilder();
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => {|SCOPE011:log|}.Append("item"));
+                    Console.WriteLine(log.Length);
+                });
+            }
+        }
+        """, """
+        using System;
+        using System.Text;
+        using ScopeSafety;
+
+        class C
+        {
+            void M()
+            {
+                var log = new StringBuilder();
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() =>
+                    {
+                        lock (log)
+                        {
+                            log.Append("item");
+                        }
+                    });
+                    lock (log)
+                    {
+                        Console.WriteLine(log.Length);
+                    }
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_reassigned_list_gets_no_lock() => LockFix.VerifyNoCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(int[] items)
+            {
+                var list = new List<int>();
+                Parallel.ForEach(items, x => {|SCOPE011:list|}.Add(x));
+                list = new List<int>();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_dictionary_only_set_by_the_items_becomes_a_ConcurrentDictionary() => new LockFix.Test
+    {
+        TestCode = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                int M(int[] items)
+                {
+                    var squares = new Dictionary<int, long>();
+                    Parallel.ForEach(items, x => {|SCOPE011:squares|}[x] = (long)x * x);
+                    return squares.Count + squares.Keys.Sum();
+                }
+            }
+            """,
+        FixedCode = """
+            using System;
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                int M(int[] items)
+                {
+                    var squares = new ConcurrentDictionary<int, long>();
+                    Parallel.ForEach(items, x => squares[x] = (long)x * x);
+                    return squares.Count + squares.Keys.Sum();
+                }
+            }
+            """,
+        CodeActionEquivalenceKey = ScopeSafety.CodeFixes.LockSharedObjectFixer.ConcurrentCollectionKey,
+    }.RunAsync();
+
+    [Fact]
+    public Task A_read_then_write_in_one_item_gets_no_concurrent_collection() => new LockFix.Test
+    {
+        TestCode = """
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void M(int[] items)
+                {
+                    var counts = new Dictionary<int, int>();
+                    Parallel.ForEach(items, x => { counts.TryGetValue(x, out var c); {|SCOPE011:counts|}[x] = c + 1; });
+                }
+            }
+            """,
+        FixedCode = """
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void M(int[] items)
+                {
+                    var counts = new Dictionary<int, int>();
+                    Parallel.ForEach(items, x => { counts.TryGetValue(x, out var c); {|SCOPE011:counts|}[x] = c + 1; });
+                }
+            }
+            """,
+        CodeActionEquivalenceKey = ScopeSafety.CodeFixes.LockSharedObjectFixer.ConcurrentCollectionKey,
+    }.RunAsync();
+
+    [Fact]
+    public Task A_queue_only_enqueued_by_the_items_becomes_a_ConcurrentQueue() => new LockFix.Test
+    {
+        TestCode = """
+            using System.Collections.Generic;
+            using ScopeSafety;
+
+            class C
+            {
+                int M(int[] items)
+                {
+                    Queue<string> log = new Queue<string>();
+                    Scope.Run(scope =>
+                    {
+                        foreach (var x in items)
+                        {
+                            scope.Spawn(() => {|SCOPE011:log|}.Enqueue("item " + x));
+                        }
+                    });
+                    return log.Count;
+                }
+            }
+            """,
+        FixedCode = """
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using ScopeSafety;
+
+            class C
+            {
+                int M(int[] items)
+                {
+                    ConcurrentQueue<string> log = new ConcurrentQueue<string>();
+                    Scope.Run(scope =>
+                    {
+                        foreach (var x in items)
+                        {
+                            scope.Spawn(() => log.Enqueue("item " + x));
+                        }
+                    });
+                    return log.Count;
+                }
+            }
+            """,
+        CodeActionEquivalenceKey = ScopeSafety.CodeFixes.LockSharedObjectFixer.ConcurrentCollectionKey,
+    }.RunAsync();
+}
