@@ -7,6 +7,8 @@ namespace ScopeSafety.Analyzers
         public const string LocalSharedMutablyWithUnscopedWork = "SCOPE002";
         public const string DisposedWhileUnscopedWorkMayRun = "SCOPE003";
         public const string UnscopedWorkNotJoined = "SCOPE004";
+        public const string BlockingScopeInAsyncCode = "SCOPE021";
+        public const string AsyncWorkInSynchronousScope = "SCOPE023";
 
         public const string LifetimeCategory = "ScopeSafety.Lifetime";
         public const string ConcurrencyCategory = "ScopeSafety.Concurrency";
