@@ -5,7 +5,9 @@ namespace ScopeSafety;
 /// <summary>
 /// A structured-concurrency scope, after Rust's <c>std::thread::scope</c> and rayon's <c>scope</c>:
 /// work spawned into it may run on other threads, and <see cref="Run(Action{Scope})"/> returns only
-/// after all of it has finished. That is what lets spawned work use the caller's locals safely.
+/// after all of it has finished. That is what lets spawned work use the caller's locals safely. In
+/// asynchronous code, <see cref="RunAsync(Func{Scope, Task}, CancellationToken)"/> with
+/// <see cref="SpawnAsync(Func{Task})"/> gives the same guarantees without blocking a thread.
 /// </summary>
 /// <remarks>
 /// <para>Guarantees:</para>
@@ -20,11 +22,15 @@ namespace ScopeSafety;
 /// and by the first failure. An <see cref="OperationCanceledException"/> for that token is a cancellation,
 /// not a failure. Items that have not started when the scope is cancelled do not run. When the body
 /// itself ends with such a cancellation (and nothing failed) <c>Run</c> rethrows it; cancelled items
-/// alone do not make <c>Run</c> throw.</description></item>
+/// alone do not make <c>Run</c> throw. A caller's token given to <c>Run</c>/<c>RunAsync</c> cancels the scope for
+/// its whole run, and a scope it cancelled ends with <see cref="OperationCanceledException"/>.</description></item>
 /// <item><description><b>A waiting thread works.</b> While <c>Run</c> waits, the waiting thread runs this
 /// scope's own queued items, never unrelated work. <see cref="ScopedTask.Join"/> runs its item inline if
 /// nobody has started it. A waiter blocks only on work that is running on some thread, so nested scopes
 /// on a saturated thread pool do not deadlock.</description></item>
+/// <item><description><b>Misuse never hangs.</b> <see cref="ScopedTask.Join"/> of the item that is running it
+/// (directly, or through a cycle of items joining each other) throws <see cref="InvalidOperationException"/>.
+/// Only blocking joins record what they wait for, so joins that do not block cost nothing extra.</description></item>
 /// <item><description><b>Context.</b> <see cref="ExecutionContext"/> (<see cref="AsyncLocal{T}"/>) flows from
 /// <c>Spawn</c> to the work, also when a waiting thread runs it inline; the waiting thread's own
 /// context is restored afterwards.</description></item>

@@ -25,12 +25,22 @@ public class ScopedTask
     private protected const int Faulted = 3;
     private protected const int Canceled = 4;
 
+    private const int ObservedFlag = 1;
+    private const int AsyncFlag = 2;
+
     private static readonly ContextCallback s_invokeInContext = static state => ((ScopedTask)state!).Invoke();
 
     private readonly Scope _scope;
-    private ExecutionContext? _context;
+    /// <summary>
+    /// Before the claim, the <see cref="ExecutionContext"/> captured at Spawn (null when flow is suppressed); from
+    /// the claim on, the <see cref="JoinWaiter"/> of the thread running the synchronous part of the work, for the
+    /// join-cycle check (null while asynchronous work is suspended: then no thread holds it on its stack). One
+    /// field for both keeps the per-spawn allocation small.
+    /// </summary>
+    private object? _contextOrRunner;
     private int _state;
-    private int _observed;
+    // Bit 0: the failure was observed (Join/await); bit 1: the work is asynchronous (set once, at construction).
+    private int _flags;
     private ExceptionDispatchInfo? _exception;
 
     /// <summary>
@@ -39,14 +49,6 @@ public class ScopedTask
     /// </summary>
     private protected object? _work;
 
-    /// <summary>Whether the work returns a task that the item waits for (SpawnAsync).</summary>
-    private protected readonly bool _isAsync;
-
-    /// <summary>
-    /// The thread running the synchronous part of the work, for the join-cycle check; null before the claim
-    /// and while asynchronous work is suspended (then no thread holds it on its stack).
-    /// </summary>
-    private JoinWaiter? _runner;
 
     /// <summary>A <see cref="TaskCompletionSource"/> made by the first awaiter that had to wait, if any.</summary>
     private TaskCompletionSource? _completion;
@@ -58,8 +60,8 @@ public class ScopedTask
     {
         _scope = scope;
         _work = work;
-        _isAsync = isAsync;
-        _context = ExecutionContext.Capture();
+        _flags = isAsync ? AsyncFlag : 0;
+        _contextOrRunner = ExecutionContext.Capture();
     }
 
     internal static ScopedTask Create(Scope scope, Action work) => new ScopedWorkItem(scope, work, isAsync: false);
@@ -144,7 +146,8 @@ public class ScopedTask
                 return;
             case Faulted:
                 // Handing the exception to the caller makes it the caller's; Run will not report it again.
-                Volatile.Write(ref _observed, 1);
+                // Only this bit changes after construction, so a plain read-modify-write loses nothing.
+                Volatile.Write(ref _flags, Volatile.Read(ref _flags) | ObservedFlag);
                 _exception!.Throw();
                 return;
             default:
@@ -161,9 +164,12 @@ public class ScopedTask
 
     internal void ThrowIfNotSuccessfulAfterCompletion() => ThrowIfNotSuccessful();
 
-    internal bool IsObserved => Volatile.Read(ref _observed) != 0;
+    internal bool IsObserved => (Volatile.Read(ref _flags) & ObservedFlag) != 0;
 
-    internal JoinWaiter? Runner => Volatile.Read(ref _runner);
+    /// <summary>Whether the work returns a task that the item waits for (SpawnAsync).</summary>
+    private protected bool IsAsync => (_flags & AsyncFlag) != 0;
+
+    internal JoinWaiter? Runner => Volatile.Read(ref _contextOrRunner) as JoinWaiter;
 
     /// <summary>A task that completes when the work has finished; made only for an awaiter that must wait.</summary>
     internal Task CompletionTask
@@ -219,10 +225,10 @@ public class ScopedTask
             return;
         }
 
-        _runner = JoinWaiter.Current;
+        var context = _contextOrRunner as ExecutionContext;
+        _contextOrRunner = JoinWaiter.Current;
         try
         {
-            var context = _context;
             if (context is null)
             {
                 Invoke();
@@ -240,7 +246,7 @@ public class ScopedTask
             return;
         }
 
-        if (!_isAsync)
+        if (!IsAsync)
         {
             Complete(RanToCompletion, null);
             return;
@@ -254,7 +260,7 @@ public class ScopedTask
         }
 
         // Suspended: no thread holds the work on its stack until the task completes.
-        Volatile.Write(ref _runner, null);
+        Volatile.Write(ref _contextOrRunner, null);
         task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(OnAwaitedTaskCompleted);
     }
 
@@ -294,7 +300,7 @@ public class ScopedTask
     private void Complete(int state, ExceptionDispatchInfo? exception)
     {
         _work = null;
-        _context = null;
+        _contextOrRunner = null;
         _exception = exception;
         if (state == Faulted)
         {
@@ -407,7 +413,7 @@ public class ScopedTask<T> : ScopedTask
     private protected override void Invoke()
     {
         // The kind is a flag, not the delegate's type: through variance a Func<Task<object>> is also a Func<object>.
-        if (_isAsync)
+        if (IsAsync)
         {
             _work = _work switch
             {
