@@ -174,4 +174,45 @@ public class AsyncWorkInSynchronousScopeTests
                     });
             """, "async").Replace("async void M", "async Task M"));
     }
+
+    [Fact]
+    public async Task An_async_lambda_taking_the_scope_is_an_error_without_a_fix()
+    {
+        // SpawnAsync hands work the token, not the scope: renaming would not compile.
+        var code = Code("""
+                    Scope.Run(scope => scope.Spawn({|SCOPE023:async inner => { await Task.Yield(); done = 1; }|}));
+            """);
+        await Verify.VerifyCodeFixAsync(code, code);
+    }
+
+    [Fact]
+    public async Task A_body_returning_a_task_is_an_error()
+    {
+        await Verify.VerifyAnalyzerAsync(Code("""
+                    Scope.Run({|SCOPE023:scope => WorkAsync()|});
+                    var n = Scope.Run(scope => 42);
+            """));
+    }
+
+    [Fact]
+    public async Task Fix_all_turns_every_async_spawn_into_SpawnAsync()
+    {
+        await Verify.VerifyCodeFixAsync(
+            Code("""
+                    Scope.Run(scope =>
+                    {
+                        scope.Spawn({|SCOPE023:async () => { await Task.Yield(); done = 1; }|});
+                        scope.Spawn({|SCOPE023:WorkAsync|});
+                        scope.Spawn(() => done = 3);
+                    });
+            """),
+            Code("""
+                    Scope.Run(scope =>
+                    {
+                        scope.SpawnAsync(async () => { await Task.Yield(); done = 1; });
+                        scope.SpawnAsync(WorkAsync);
+                        scope.Spawn(() => done = 3);
+                    });
+            """));
+    }
 }
