@@ -354,6 +354,51 @@ public class AsyncScopeTests
     });
 }
 
+/// <summary>Async scopes under load: every failure that happened is reported, every item is accounted for.</summary>
+public class AsyncScopeStressTests
+{
+    [Fact]
+    public Task Under_load_no_failure_is_lost_and_every_item_either_ran_or_was_skipped() => BoundedAsync.Run(async () =>
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            const int Items = 2_000;
+            var thrown = 0;
+            var finished = 0;
+            var tasks = new ScopedTask[Items];
+            var run = Scope.RunAsync(async scope =>
+            {
+                for (var i = 0; i < Items; i++)
+                {
+                    var index = i;
+                    tasks[i] = scope.SpawnAsync(async () =>
+                    {
+                        await Task.Yield();
+                        if (index % 97 == 13)
+                        {
+                            Interlocked.Increment(ref thrown);
+                            throw new InvalidOperationException("item " + index);
+                        }
+
+                        Interlocked.Increment(ref finished);
+                    });
+                }
+
+                await Task.Yield();
+            });
+
+            await Assert.ThrowsAsync<InvalidOperationException>(() => run);
+
+            // Each failure that happened is in the task, once; the items the first failure's cancellation
+            // skipped never ran; nothing is still running.
+            Assert.Equal(thrown, run.Exception!.InnerExceptions.Count);
+            Assert.Equal(thrown, run.Exception.InnerExceptions.Distinct().Count());
+            Assert.All(tasks, task => Assert.True(task.IsCompleted));
+            Assert.Equal(Items, finished + thrown + tasks.Count(t => t.IsCanceled));
+        }
+    });
+}
+
 /// <summary>Async scopes on a pool capped at the core count: no thread is blocked while a scope waits.</summary>
 [Collection(nameof(SerialCollection))]
 public class AsyncScopeCappedPoolTests
