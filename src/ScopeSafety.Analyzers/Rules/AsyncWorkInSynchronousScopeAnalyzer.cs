@@ -154,16 +154,23 @@ namespace ScopeSafety.Analyzers
 
         private static string? Describe(IDelegateCreationOperation? creation, bool throughLocal, IOperation value)
         {
-            var prefix = throughLocal ? "The delegate '" + ((ILocalReferenceOperation)value).Local.Name + "' holds an async " : "An async ";
+            string? kind;
             switch (creation?.Target)
             {
                 case IAnonymousFunctionOperation lambda when lambda.Symbol.IsAsync:
-                    return prefix + (throughLocal ? "lambda, which" : "lambda");
+                    kind = "async lambda";
+                    break;
                 case IMethodReferenceOperation reference when reference.Method.IsAsync:
-                    return prefix + "method '" + reference.Method.Name + (throughLocal ? "', which" : "'");
+                    kind = "async method '" + reference.Method.Name + "'";
+                    break;
                 default:
                     return null;
             }
+
+            // "The delegate 'work', an async lambda," / "An async lambda"
+            return throughLocal
+                ? "The delegate '" + ((ILocalReferenceOperation)value).Local.Name + "', an " + kind + ","
+                : "An " + kind;
         }
 
         /// <summary>

@@ -90,6 +90,19 @@ public class AsyncWorkInSynchronousScopeTests
     }
 
     [Fact]
+    public async Task The_message_names_the_delegate_the_api_and_the_replacement()
+    {
+        await Verify.VerifyAnalyzerAsync(
+            Code("""
+                    Action work = async () => { await Task.Yield(); done = 1; };
+                    Scope.Run(scope => scope.Spawn({|#0:work|}));
+                    Scope.Run(scope => scope.Spawn({|#1:WorkAsync|}));
+            """),
+            Verify.Diagnostic("SCOPE023").WithLocation(0).WithArguments("The delegate 'work', an async lambda,", "Scope.Spawn", "SpawnAsync"),
+            Verify.Diagnostic("SCOPE023").WithLocation(1).WithArguments("An async method 'WorkAsync'", "Scope.Spawn", "SpawnAsync"));
+    }
+
+    [Fact]
     public async Task A_delegate_local_holding_a_synchronous_lambda_is_fine()
     {
         await Verify.VerifyAnalyzerAsync(Code("""
