@@ -86,6 +86,21 @@ namespace ScopeSafety.Analyzers
             RuleIds.ConcurrencyCategory,
             DiagnosticSeverity.Warning,
             "A for loop has one variable for all iterations; a lambda captures the variable, not its value. Work started in an iteration that is not joined within the iteration may see the value of a later iteration (often the final one). Copy the variable into a local declared inside the loop body and capture the copy, or use foreach, whose variable is fresh per iteration.");
+        public static readonly DiagnosticDescriptor BlockingScopeInAsyncCode = Create(
+            RuleIds.BlockingScopeInAsyncCode,
+            "Blocking on a scope in async code",
+            "{0} blocks the thread in async code; use {1}",
+            RuleIds.UsageCategory,
+            DiagnosticSeverity.Warning,
+            "Scope.Run and ScopedTask.Join() block the calling thread until the work has finished. In an async method, an async lambda or the body of Scope.RunAsync that holds a thread (a thread-pool thread, or the UI thread) while other work could run on it. Use 'await Scope.RunAsync(async scope => ...)' with SpawnAsync, and 'await task' instead of task.Join().");
+
+        public static readonly DiagnosticDescriptor AsyncWorkInSynchronousScope = Create(
+            RuleIds.AsyncWorkInSynchronousScope,
+            "Asynchronous work is handed to a synchronous scope API",
+            "{0} is handed to {1}, which does not wait for it past its first await; use {2}",
+            RuleIds.UsageCategory,
+            DiagnosticSeverity.Error,
+            "Scope.Spawn, Scope.Run and Scope.Join run a synchronous delegate. An async lambda or async method handed to them (directly, through a cast to Action or through a delegate local) becomes 'async void' or returns a task nobody awaits: the scope ends at the work's first await while the rest of the work still runs and may use the caller's locals, and its exception is lost. Use SpawnAsync inside 'await Scope.RunAsync(async scope => ...)'.");
 
         private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
             new DiagnosticDescriptor(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: RuleIds.HelpLink(id));

@@ -7,12 +7,14 @@ namespace ScopeSafety.Analyzers
         public const string LocalSharedMutablyWithUnscopedWork = "SCOPE002";
         public const string DisposedWhileUnscopedWorkMayRun = "SCOPE003";
         public const string UnscopedWorkNotJoined = "SCOPE004";
-        public const string InvalidOption = "SCOPE090";
-        public const string ScopeValueEscapes = "SCOPE020";
-        public const string BorrowOutlivedByScope = "SCOPE022";
         public const string DataRaceOnCapturedVariable = "SCOPE010";
         public const string NonThreadSafeObjectSharedByConcurrentWork = "SCOPE011";
         public const string LoopVariableCapturedByConcurrentWork = "SCOPE012";
+        public const string ScopeValueEscapes = "SCOPE020";
+        public const string BlockingScopeInAsyncCode = "SCOPE021";
+        public const string BorrowOutlivedByScope = "SCOPE022";
+        public const string AsyncWorkInSynchronousScope = "SCOPE023";
+        public const string InvalidOption = "SCOPE090";
 
         public const string LifetimeCategory = "ScopeSafety.Lifetime";
         public const string ConcurrencyCategory = "ScopeSafety.Concurrency";

@@ -5,7 +5,9 @@ namespace ScopeSafety;
 /// <summary>
 /// A structured-concurrency scope, after Rust's <c>std::thread::scope</c> and rayon's <c>scope</c>:
 /// work spawned into it may run on other threads, and <see cref="Run(Action{Scope})"/> returns only
-/// after all of it has finished. That is what lets spawned work use the caller's locals safely.
+/// after all of it has finished. That is what lets spawned work use the caller's locals safely. In
+/// asynchronous code, <see cref="RunAsync(Func{Scope, Task}, CancellationToken)"/> with
+/// <see cref="SpawnAsync(Func{Task})"/> gives the same guarantees without blocking a thread.
 /// </summary>
 /// <remarks>
 /// <para>Guarantees:</para>
@@ -20,11 +22,15 @@ namespace ScopeSafety;
 /// and by the first failure. An <see cref="OperationCanceledException"/> for that token is a cancellation,
 /// not a failure. Items that have not started when the scope is cancelled do not run. When the body
 /// itself ends with such a cancellation (and nothing failed) <c>Run</c> rethrows it; cancelled items
-/// alone do not make <c>Run</c> throw.</description></item>
+/// alone do not make <c>Run</c> throw. A caller's token given to <c>Run</c>/<c>RunAsync</c> cancels the scope for
+/// its whole run, and a scope it cancelled ends with <see cref="OperationCanceledException"/>.</description></item>
 /// <item><description><b>A waiting thread works.</b> While <c>Run</c> waits, the waiting thread runs this
 /// scope's own queued items, never unrelated work. <see cref="ScopedTask.Join"/> runs its item inline if
 /// nobody has started it. A waiter blocks only on work that is running on some thread, so nested scopes
 /// on a saturated thread pool do not deadlock.</description></item>
+/// <item><description><b>Misuse never hangs.</b> <see cref="ScopedTask.Join"/> of the item that is running it
+/// (directly, or through a cycle of items joining each other) throws <see cref="InvalidOperationException"/>.
+/// Only blocking joins record what they wait for, so joins that do not block cost nothing extra.</description></item>
 /// <item><description><b>Context.</b> <see cref="ExecutionContext"/> (<see cref="AsyncLocal{T}"/>) flows from
 /// <c>Spawn</c> to the work, also when a waiting thread runs it inline; the waiting thread's own
 /// context is restored afterwards.</description></item>
@@ -51,8 +57,21 @@ public sealed partial class Scope
     private List<ScopedTask>? _faulted;
     private List<Exception>? _otherFailures;
 
-    private Scope()
+    // The caller's token given to Run/RunAsync (cancels the scope for its whole run) and whether it did.
+    private readonly CancellationToken _callerToken;
+    private CancellationTokenRegistration _callerRegistration;
+    private int _canceledByCaller;
+
+    private Scope(CancellationToken callerToken)
     {
+        if (callerToken.CanBeCanceled)
+        {
+            _callerToken = callerToken;
+
+            // Registered for the scope's whole run, not only while the body runs; removed in Finish. Runs at
+            // once if the token was cancelled meanwhile.
+            _callerRegistration = callerToken.UnsafeRegister(static state => ((Scope)state!).CancelByCaller(), this);
+        }
     }
 
     /// <summary>
@@ -63,10 +82,25 @@ public sealed partial class Scope
     /// <exception cref="AggregateException">The body or spawned work failed and nobody joined the
     /// failure; holds every such exception.</exception>
     /// <exception cref="OperationCanceledException">The body ended with the scope's cancellation.</exception>
-    public static void Run([StructuredWork] Action<Scope> body)
+    public static void Run([StructuredWork] Action<Scope> body) => Run(body, CancellationToken.None);
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with a new scope whose token the caller's <paramref name="cancellationToken"/>
+    /// cancels for the scope's whole run (not only while the body runs), and returns after the body and all the
+    /// work it spawned have finished.
+    /// </summary>
+    /// <param name="body">Code that spawns work into the scope.</param>
+    /// <param name="cancellationToken">The caller's token; cancelling it cancels the scope.</param>
+    /// <exception cref="AggregateException">The body or spawned work failed and nobody joined the
+    /// failure; holds every such exception.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (then
+    /// the body does not start, or the scope was cancelled while it ran), or the body ended with the scope's
+    /// cancellation.</exception>
+    public static void Run([StructuredWork] Action<Scope> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var scope = new Scope();
+        cancellationToken.ThrowIfCancellationRequested();
+        var scope = new Scope(cancellationToken);
         ExceptionDispatchInfo? bodyError = null;
         try
         {
@@ -90,10 +124,27 @@ public sealed partial class Scope
     /// <exception cref="AggregateException">The body or spawned work failed and nobody joined the
     /// failure; holds every such exception.</exception>
     /// <exception cref="OperationCanceledException">The body ended with the scope's cancellation.</exception>
-    public static TResult Run<TResult>([StructuredWork] Func<Scope, TResult> body)
+    public static TResult Run<TResult>([StructuredWork] Func<Scope, TResult> body) => Run(body, CancellationToken.None);
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with a new scope whose token the caller's <paramref name="cancellationToken"/>
+    /// cancels for the scope's whole run, and returns its result after the body and all the work it spawned
+    /// have finished.
+    /// </summary>
+    /// <typeparam name="TResult">The type of the body's result.</typeparam>
+    /// <param name="body">Code that spawns work into the scope and computes the result.</param>
+    /// <param name="cancellationToken">The caller's token; cancelling it cancels the scope.</param>
+    /// <returns>The body's result.</returns>
+    /// <exception cref="AggregateException">The body or spawned work failed and nobody joined the
+    /// failure; holds every such exception.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (then
+    /// the body does not start, or the scope was cancelled while it ran), or the body ended with the scope's
+    /// cancellation.</exception>
+    public static TResult Run<TResult>([StructuredWork] Func<Scope, TResult> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var scope = new Scope();
+        cancellationToken.ThrowIfCancellationRequested();
+        var scope = new Scope(cancellationToken);
         ExceptionDispatchInfo? bodyError = null;
         TResult result = default!;
         try
@@ -108,18 +159,6 @@ public sealed partial class Scope
         scope.Finish(bodyError);
         return result;
     }
-
-    /// <summary>Not supported: an asynchronous body would end the scope at its first <c>await</c>.</summary>
-    /// <param name="body">An asynchronous body.</param>
-    [Obsolete("Scope.Run does not await an async body, so the scope would end at its first await; use Scope.RunAsync. (A body that can only throw binds here too: pass it as (Action<Scope>)(s => ...).)", error: true)]
-    public static void Run(Func<Scope, Task> body) => throw new NotSupportedException();
-
-    /// <summary>Not supported: an asynchronous body would end the scope at its first <c>await</c>.</summary>
-    /// <typeparam name="TResult">The type of the body's result.</typeparam>
-    /// <param name="body">An asynchronous body.</param>
-    /// <returns>Never returns.</returns>
-    [Obsolete("Scope.Run does not await an async body, so the scope would end at its first await; use Scope.RunAsync. (A body that can only throw binds here too: pass it as (Action<Scope>)(s => ...).)", error: true)]
-    public static Task<TResult> Run<TResult>(Func<Scope, Task<TResult>> body) => throw new NotSupportedException();
 
     /// <summary>
     /// Gets the scope's cancellation token: cancelled by <see cref="Cancel"/> and by the first failure
@@ -167,29 +206,26 @@ public sealed partial class Scope
     public ScopedTask<T> Spawn<T>([StructuredWork] Func<T> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var task = new ScopedTask<T>(this, work);
+        var task = ScopedTask<T>.Create(this, work);
         Schedule(task);
         return task;
     }
 
-    /// <summary>Not supported: an <c>async</c> lambda would run fire-and-forget past its first <c>await</c>.</summary>
-    /// <param name="work">Asynchronous work.</param>
-    /// <returns>Never returns.</returns>
-    [Obsolete("Spawn would not wait for async work past its first await (fire-and-forget); use SpawnAsync inside Scope.RunAsync. (A lambda that can only throw binds here too: pass it as (Action)(() => throw ...).)", error: true)]
-    public ScopedTask Spawn(Func<Task> work) => throw new NotSupportedException();
-
-    /// <summary>Not supported: an <c>async</c> lambda would run fire-and-forget past its first <c>await</c>.</summary>
-    /// <typeparam name="T">The type of the asynchronous result.</typeparam>
-    /// <param name="work">Asynchronous work.</param>
-    /// <returns>Never returns.</returns>
-    [Obsolete("Spawn would not wait for async work past its first await (fire-and-forget); use SpawnAsync inside Scope.RunAsync. (A lambda that can only throw binds here too: pass it as (Action)(() => throw ...).)", error: true)]
-    public ScopedTask<Task<T>> Spawn<T>(Func<Task<T>> work) => throw new NotSupportedException();
-
-    /// <summary>Not supported: an <c>async</c> lambda would run fire-and-forget past its first <c>await</c>.</summary>
-    /// <param name="work">Asynchronous work.</param>
-    /// <returns>Never returns.</returns>
-    [Obsolete("Spawn would not wait for async work past its first await (fire-and-forget); use SpawnAsync inside Scope.RunAsync. (A lambda that can only throw binds here too: pass it as (Action)(() => throw ...).)", error: true)]
-    public ScopedTask Spawn(Func<Scope, Task> work) => throw new NotSupportedException();
+    /// <summary>
+    /// Starts <paramref name="work"/> in the scope; the work gets the scope, may spawn more into it, and
+    /// computes a result. Join the returned task to get the result.
+    /// </summary>
+    /// <typeparam name="T">The type of the result.</typeparam>
+    /// <param name="work">The work.</param>
+    /// <returns>The spawned work, whose <see cref="ScopedTask{T}.Join"/> returns the result.</returns>
+    /// <exception cref="InvalidOperationException">The scope has already finished.</exception>
+    public ScopedTask<T> Spawn<T>([StructuredWork] Func<Scope, T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var task = ScopedTask<T>.Create(this, work);
+        Schedule(task);
+        return task;
+    }
 
     internal bool IsCancellationRequested => Volatile.Read(ref _cts)?.IsCancellationRequested == true;
 
@@ -212,8 +248,14 @@ public sealed partial class Scope
     // An exception is a cancellation when it carries this scope's cancelled token.
     internal bool IsOwnCancellation(Exception e) =>
         e is OperationCanceledException oce &&
-        Volatile.Read(ref _cts) is { IsCancellationRequested: true } cts &&
-        oce.CancellationToken == cts.Token;
+        ((Volatile.Read(ref _cts) is { IsCancellationRequested: true } cts && oce.CancellationToken == cts.Token) ||
+         (_callerToken.IsCancellationRequested && oce.CancellationToken == _callerToken));
+
+    private void CancelByCaller()
+    {
+        Volatile.Write(ref _canceledByCaller, 1);
+        CancelCore();
+    }
 
     private void CancelCore()
     {
@@ -290,7 +332,15 @@ public sealed partial class Scope
 
         Push(task);
         WakeWaiters();
-        ThreadPool.UnsafeQueueUserWorkItem(task, preferLocal: true);
+        if (task is IThreadPoolWorkItem item)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(item, preferLocal: true);
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static t => t.ExecuteFromPool(), task, preferLocal: true);
+        }
+
         return task;
     }
 
@@ -299,8 +349,13 @@ public sealed partial class Scope
     {
         // Nothing here is pooled or torn down by Run: after the decrement this only reads fields of
         // this scope object, which stays alive as long as we reference it.
-        Interlocked.Decrement(ref _pending);
+        var last = Interlocked.Decrement(ref _pending) == 0;
         WakeWaiters();
+        if (last && _async is not null)
+        {
+            // An asynchronous scope has no thread waiting for it: whoever finishes last completes it.
+            FinishAsync();
+        }
     }
 
     private void WakeWaiters()
@@ -376,21 +431,44 @@ public sealed partial class Scope
             HelpUntilAllCompleted();
         }
 
+        var failures = TakeOutcome(bodyError, null, out var cancellation);
+        if (failures is not null)
+        {
+            throw new AggregateException(failures);
+        }
+
+        cancellation?.Throw();
+    }
+
+    /// <summary>
+    /// Collects what the scope ends with once every item has finished: the failures nobody observed (the
+    /// body's first, then the items' in the order they failed), else the cancellation to rethrow, if any.
+    /// </summary>
+    private List<Exception>? TakeOutcome(ExceptionDispatchInfo? bodyError, List<Exception>? moreBodyFailures, out ExceptionDispatchInfo? cancellation)
+    {
+        // After this no callback of the caller's token runs any more (Dispose waits for a running one).
+        _callerRegistration.Dispose();
+
         // Drop stale help entries (items the pool ran) so the scope does not keep them alive.
         Volatile.Write(ref _head, null);
 
         List<Exception>? failures = null;
-        var bodyCanceled = false;
+        cancellation = null;
         if (bodyError is not null)
         {
             if (IsOwnCancellation(bodyError.SourceException))
             {
-                bodyCanceled = true;
+                cancellation = bodyError;
             }
             else
             {
                 (failures ??= new List<Exception>()).Add(bodyError.SourceException);
             }
+        }
+
+        if (moreBodyFailures is not null)
+        {
+            (failures ??= new List<Exception>()).AddRange(moreBodyFailures);
         }
 
         // All items are done, so nothing writes these lists any more.
@@ -414,15 +492,15 @@ public sealed partial class Scope
             }
         }
 
-        if (failures is not null)
+        if (failures is null && cancellation is null && Volatile.Read(ref _canceledByCaller) != 0)
         {
-            throw new AggregateException(failures);
+            // Like Parallel.ForEach: a run the caller cancelled ends with the caller's cancellation, even if
+            // every item that started finished.
+            cancellation = ExceptionDispatchInfo.Capture(
+                new OperationCanceledException("The scope was cancelled by the caller's token.", _callerToken));
         }
 
-        if (bodyCanceled)
-        {
-            bodyError!.Throw();
-        }
+        return failures;
     }
 
     // Waits until every item has finished, running this scope's queued items meanwhile. Blocks only when
@@ -465,11 +543,35 @@ public sealed partial class Scope
         {
             if (spinner.NextSpinWillYield)
             {
-                Block(target);
+                BlockUnlessCycle(target);
                 return;
             }
 
             spinner.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    /// <summary>
+    /// Blocks until <paramref name="target"/> has finished, unless this thread itself holds it (directly, or
+    /// through a chain of joiners blocked on each other): then the wait could never end.
+    /// </summary>
+    private void BlockUnlessCycle(ScopedTask target)
+    {
+        var waiter = JoinWaiter.Current;
+        try
+        {
+            if (waiter.BeginWait(target))
+            {
+                throw new InvalidOperationException(target.Runner == waiter
+                    ? "A work item cannot join itself: it would wait for its own end forever."
+                    : "This join would close a cycle of work items joining each other, which could never finish.");
+            }
+
+            Block(target);
+        }
+        finally
+        {
+            waiter.EndWait();
         }
     }
 

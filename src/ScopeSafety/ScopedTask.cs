@@ -4,49 +4,73 @@ using System.Runtime.ExceptionServices;
 namespace ScopeSafety;
 
 /// <summary>
-/// A piece of work started with <see cref="Scope.Spawn(Action)"/>. The scope always waits for it, so
-/// joining is optional; <see cref="Join"/> is how you take its outcome (and its exception) yourself.
+/// A piece of work started with <see cref="Scope.Spawn(Action)"/> or <see cref="Scope.SpawnAsync(Func{Task})"/>.
+/// The scope always waits for it, so joining is optional; <see cref="Join"/> (or <c>await</c> in asynchronous
+/// code) is how you take its outcome, and its exception, yourself.
 /// </summary>
 /// <remarks>
-/// A failure observed through <see cref="Join"/> belongs to the caller of <see cref="Join"/> and is
-/// not reported again by <see cref="Scope.Run(Action{Scope})"/>; a failure nobody joined is.
-/// Reading <see cref="IsFaulted"/> does not observe the failure. A failure cancels the scope when it
-/// happens, even if a joiner handles it later.
+/// A failure observed through <see cref="Join"/> or <c>await</c> belongs to the caller and is not reported
+/// again by <see cref="Scope.Run(Action{Scope})"/> or <see cref="Scope.RunAsync(Func{Scope, Task}, CancellationToken)"/>;
+/// a failure nobody joined is. Reading <see cref="IsFaulted"/> or <see cref="Exception"/> does not observe the
+/// failure. A failure cancels the scope when it happens, even if a joiner handles it later.
 /// </remarks>
-public class ScopedTask : IThreadPoolWorkItem
+public class ScopedTask
 {
     // The life cycle is a one-way state machine. Pending -> Running is the claim: whoever wins the
-    // compare-exchange (a pool thread, a helping waiter, a Join) runs the work, exactly once.
+    // compare-exchange (a pool thread, a helping waiter, a Join) runs the work, exactly once. Asynchronous
+    // work stays Running past its awaits, until the task it returned completes.
     private protected const int Pending = 0;
     private protected const int Running = 1;
     private protected const int RanToCompletion = 2;
     private protected const int Faulted = 3;
     private protected const int Canceled = 4;
 
+    private const int ObservedFlag = 1;
+    private const int AsyncFlag = 2;
+
     private static readonly ContextCallback s_invokeInContext = static state => ((ScopedTask)state!).Invoke();
 
     private readonly Scope _scope;
-    private ExecutionContext? _context;
+    /// <summary>
+    /// Before the claim, the <see cref="ExecutionContext"/> captured at Spawn (null when flow is suppressed); from
+    /// the claim on, the <see cref="JoinWaiter"/> of the thread running the synchronous part of the work, for the
+    /// join-cycle check (null while asynchronous work is suspended: then no thread holds it on its stack). One
+    /// field for both keeps the per-spawn allocation small.
+    /// </summary>
+    private object? _contextOrRunner;
     private int _state;
-    private int _observed;
+    // Bit 0: the failure was observed (Join/await); bit 1: the work is asynchronous (set once, at construction).
+    private int _flags;
     private ExceptionDispatchInfo? _exception;
 
-    // The work; cleared when it is done so that the closure does not outlive it.
-    private protected Delegate? _work;
+    /// <summary>
+    /// The work; while asynchronous work is suspended, the task it returned. Cleared when it is done so that
+    /// the closure does not outlive it.
+    /// </summary>
+    private protected object? _work;
+
+
+    /// <summary>A <see cref="TaskCompletionSource"/> made by the first awaiter that had to wait, if any.</summary>
+    private TaskCompletionSource? _completion;
 
     // Link in the scope's stack of items that waiters may help with.
     internal ScopedTask? NextQueued;
 
-    private protected ScopedTask(Scope scope, Delegate work)
+    private protected ScopedTask(Scope scope, Delegate work, bool isAsync)
     {
         _scope = scope;
         _work = work;
-        _context = ExecutionContext.Capture();
+        _flags = isAsync ? AsyncFlag : 0;
+        _contextOrRunner = ExecutionContext.Capture();
     }
 
-    internal static ScopedTask Create(Scope scope, Action work) => new(scope, work);
+    internal static ScopedTask Create(Scope scope, Action work) => new ScopedWorkItem(scope, work, isAsync: false);
 
-    internal static ScopedTask Create(Scope scope, Action<Scope> work) => new(scope, work);
+    internal static ScopedTask Create(Scope scope, Action<Scope> work) => new ScopedWorkItem(scope, work, isAsync: false);
+
+    internal static ScopedTask CreateAsync(Scope scope, Func<Task> work) => new ScopedWorkItem(scope, work, isAsync: true);
+
+    internal static ScopedTask CreateAsync(Scope scope, Func<CancellationToken, Task> work) => new ScopedWorkItem(scope, work, isAsync: true);
 
     /// <summary>Gets whether the work has finished: successfully, with an exception, or cancelled.</summary>
     public bool IsCompleted => Volatile.Read(ref _state) >= RanToCompletion;
@@ -59,23 +83,37 @@ public class ScopedTask : IThreadPoolWorkItem
 
     /// <summary>
     /// Gets whether the work was cancelled: it threw an <see cref="OperationCanceledException"/> for the
-    /// scope's token, or it had not started yet when the scope was cancelled and so never ran.
+    /// scope's token (or the caller's token given to <c>Run</c>/<c>RunAsync</c>), or it had not started yet
+    /// when the scope was cancelled and so never ran.
     /// </summary>
     public bool IsCanceled => Volatile.Read(ref _state) == Canceled;
+
+    /// <summary>
+    /// Gets the exception the work failed with (the original object, not wrapped), or <see langword="null"/>
+    /// when it has not failed (yet) or was cancelled. Reading it does not observe the failure: only
+    /// <see cref="Join"/> and <c>await</c> take it over from the scope.
+    /// </summary>
+    public Exception? Exception => IsFaulted ? _exception!.SourceException : null;
 
     internal Scope Scope => _scope;
 
     /// <summary>
     /// Waits for the work to finish and rethrows its exception, if any, with its original stack trace.
     /// If the work has not started yet, it runs on the calling thread; if it is running elsewhere, the
-    /// calling thread blocks until it is done.
+    /// calling thread blocks until it is done. In asynchronous code, <c>await</c> the task instead.
     /// </summary>
     /// <exception cref="OperationCanceledException">The work was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">The work is joining itself, directly or through a cycle of
+    /// joins between work items, which could never finish.</exception>
     public void Join()
     {
         Wait();
         ThrowIfNotSuccessful();
     }
+
+    /// <summary>Gets an awaiter, so that asynchronous code can <c>await</c> the work without blocking a thread.</summary>
+    /// <returns>An awaiter whose result is the work's outcome: nothing, or its exception.</returns>
+    public ScopedTaskAwaiter GetAwaiter() => new(this);
 
     private protected void Wait()
     {
@@ -87,13 +125,16 @@ public class ScopedTask : IThreadPoolWorkItem
         if (TryClaim())
         {
             RunClaimed();
-            return;
+            if (IsCompleted)
+            {
+                return;
+            }
         }
 
-        // It is running on another thread, so blocking waits only on running work. The joiner does not
-        // run the scope's other items meanwhile: one of them could join the very item this thread is
-        // running further down its stack (a = Spawn(() => b.Join()); c = Spawn(() => a.Join())), a
-        // deadlock the program would not have without the helping.
+        // It is running on another thread (or suspended at an await), so blocking waits only on running
+        // work. The joiner does not run the scope's other items meanwhile: one of them could join the very
+        // item this thread is running further down its stack (a = Spawn(() => b.Join()); c = Spawn(() =>
+        // a.Join())), a deadlock the program would not have without the helping.
         _scope.WaitUntilCompleted(this);
     }
 
@@ -105,7 +146,8 @@ public class ScopedTask : IThreadPoolWorkItem
                 return;
             case Faulted:
                 // Handing the exception to the caller makes it the caller's; Run will not report it again.
-                Volatile.Write(ref _observed, 1);
+                // Only this bit changes after construction, so a plain read-modify-write loses nothing.
+                Volatile.Write(ref _flags, Volatile.Read(ref _flags) | ObservedFlag);
                 _exception!.Throw();
                 return;
             default:
@@ -120,11 +162,47 @@ public class ScopedTask : IThreadPoolWorkItem
 
     internal bool IsPending => Volatile.Read(ref _state) == Pending;
 
-    internal bool IsObserved => Volatile.Read(ref _observed) != 0;
+    internal void ThrowIfNotSuccessfulAfterCompletion() => ThrowIfNotSuccessful();
 
-    internal Exception? Exception => _exception?.SourceException;
+    internal bool IsObserved => (Volatile.Read(ref _flags) & ObservedFlag) != 0;
 
-    void IThreadPoolWorkItem.Execute()
+    /// <summary>Whether the work returns a task that the item waits for (SpawnAsync).</summary>
+    private protected bool IsAsync => (_flags & AsyncFlag) != 0;
+
+    internal JoinWaiter? Runner => Volatile.Read(ref _contextOrRunner) as JoinWaiter;
+
+    /// <summary>A task that completes when the work has finished; made only for an awaiter that must wait.</summary>
+    internal Task CompletionTask
+    {
+        get
+        {
+            if (IsCompleted)
+            {
+                return Task.CompletedTask;
+            }
+
+            var completion = Volatile.Read(ref _completion);
+            if (completion is null)
+            {
+                // Continuations run on the pool, never inline inside the thread that finishes the work,
+                // which may be a waiter helping a scope or joining another item.
+                var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                completion = Interlocked.CompareExchange(ref _completion, created, null) ?? created;
+            }
+
+            // Complete reads _completion only after publishing the state (with a full fence in between), and
+            // the compare-exchange above is a full fence too: either it saw our source or we see the state.
+            if (IsCompleted)
+            {
+                completion.TrySetResult();
+            }
+
+            return completion.Task;
+        }
+    }
+
+    /// <summary>Runs the item if nobody has claimed it; called by the thread pool.</summary>
+    internal void ExecuteFromPool()
     {
         // The same item is both in the pool's queue and in the scope's help stack; the entry that
         // loses the claim is stale and does nothing.
@@ -147,9 +225,10 @@ public class ScopedTask : IThreadPoolWorkItem
             return;
         }
 
+        var context = _contextOrRunner as ExecutionContext;
+        _contextOrRunner = JoinWaiter.Current;
         try
         {
-            var context = _context;
             if (context is null)
             {
                 Invoke();
@@ -167,13 +246,61 @@ public class ScopedTask : IThreadPoolWorkItem
             return;
         }
 
+        if (!IsAsync)
+        {
+            Complete(RanToCompletion, null);
+            return;
+        }
+
+        var task = (Task)_work!;
+        if (task.IsCompleted)
+        {
+            CompleteFrom(task);
+            return;
+        }
+
+        // Suspended: no thread holds the work on its stack until the task completes.
+        Volatile.Write(ref _contextOrRunner, null);
+        task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(OnAwaitedTaskCompleted);
+    }
+
+    private void OnAwaitedTaskCompleted() => CompleteFrom((Task)_work!);
+
+    /// <summary>Publishes the outcome of the task that asynchronous work returned.</summary>
+    private void CompleteFrom(Task task)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            TakeResult(task);
+            Complete(RanToCompletion, null);
+            return;
+        }
+
+        if (task.IsFaulted && task.Exception!.InnerExceptions.Count > 1)
+        {
+            // Several failures (Task.WhenAll inside the work): keep them all rather than only the first.
+            Complete(Faulted, ExceptionDispatchInfo.Capture(task.Exception));
+            return;
+        }
+
+        try
+        {
+            // Rethrows the original exception object, with its stack trace.
+            task.GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            Complete(_scope.IsOwnCancellation(e) ? Canceled : Faulted, ExceptionDispatchInfo.Capture(e));
+            return;
+        }
+
         Complete(RanToCompletion, null);
     }
 
     private void Complete(int state, ExceptionDispatchInfo? exception)
     {
         _work = null;
-        _context = null;
+        _contextOrRunner = null;
         _exception = exception;
         if (state == Faulted)
         {
@@ -182,10 +309,16 @@ public class ScopedTask : IThreadPoolWorkItem
         }
 
         Volatile.Write(ref _state, state);
+
+        // ItemFinished begins with an interlocked decrement, a full fence between publishing the state
+        // above and reading _completion below (see CompletionTask for the other side).
         _scope.ItemFinished();
+        Volatile.Read(ref _completion)?.TrySetResult();
     }
 
-    // Calls the work and keeps its result.
+    /// <summary>
+    /// Calls the work and keeps its result; asynchronous work leaves the task it returned in <see cref="_work"/>.
+    /// </summary>
     private protected virtual void Invoke()
     {
         switch (_work)
@@ -196,34 +329,65 @@ public class ScopedTask : IThreadPoolWorkItem
             case Action<Scope> withScope:
                 withScope(_scope);
                 break;
+            case Func<Task> asyncWork:
+                _work = asyncWork() ?? throw NullTask();
+                break;
+            case Func<CancellationToken, Task> asyncWithToken:
+                _work = asyncWithToken(_scope.CancellationToken) ?? throw NullTask();
+                break;
         }
     }
-}
 
-/// <summary>
-/// A piece of work started with <see cref="Scope.Spawn{T}(Func{T})"/> that produces a result.
-/// </summary>
-/// <typeparam name="T">The type of the result.</typeparam>
-public sealed class ScopedTask<T> : ScopedTask
-{
-    private T _result = default!;
-
-    internal ScopedTask(Scope scope, Func<T> work)
-        : base(scope, work)
+    /// <summary>Keeps the result of the successful task that asynchronous work returned.</summary>
+    private protected virtual void TakeResult(Task task)
     {
     }
 
+    private protected static InvalidOperationException NullTask() =>
+        new("The asynchronous work returned null instead of a task.");
+}
+
+/// <summary>
+/// A piece of work started with <see cref="Scope.Spawn{T}(Func{T})"/> or <see cref="Scope.SpawnAsync{T}(Func{Task{T}})"/>
+/// that produces a result.
+/// </summary>
+/// <typeparam name="T">The type of the result.</typeparam>
+public class ScopedTask<T> : ScopedTask
+{
+    private T _result = default!;
+
+    // Internal: nobody outside the library derives from it, so the members that run the work stay hidden.
+    internal ScopedTask(Scope scope, Delegate work, bool isAsync)
+        : base(scope, work, isAsync)
+    {
+    }
+
+    internal static ScopedTask<T> Create(Scope scope, Func<T> work) => new ScopedWorkItem<T>(scope, work, isAsync: false);
+
+    internal static ScopedTask<T> Create(Scope scope, Func<Scope, T> work) => new ScopedWorkItem<T>(scope, work, isAsync: false);
+
+    internal static ScopedTask<T> CreateAsync(Scope scope, Func<Task<T>> work) => new ScopedWorkItem<T>(scope, work, isAsync: true);
+
+    internal static ScopedTask<T> CreateAsync(Scope scope, Func<CancellationToken, Task<T>> work) => new ScopedWorkItem<T>(scope, work, isAsync: true);
+
     /// <summary>
     /// Waits for the work to finish and returns its result, or rethrows its exception with its original
-    /// stack trace. If the work has not started yet, it runs on the calling thread.
+    /// stack trace. If the work has not started yet, it runs on the calling thread. In asynchronous code,
+    /// <c>await</c> the task instead.
     /// </summary>
     /// <exception cref="OperationCanceledException">The work was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">The work is joining itself, directly or through a cycle of
+    /// joins between work items, which could never finish.</exception>
     public new T Join()
     {
         Wait();
         ThrowIfNotSuccessful();
         return _result;
     }
+
+    /// <summary>Gets an awaiter, so that asynchronous code can <c>await</c> the work without blocking a thread.</summary>
+    /// <returns>An awaiter whose result is the work's result, or its exception.</returns>
+    public new ScopedTaskAwaiter<T> GetAwaiter() => new(this);
 
     /// <summary>Gets the result if the work has already run to completion, without waiting.</summary>
     /// <param name="result">The result, or the default value when this returns <see langword="false"/>.</param>
@@ -240,5 +404,28 @@ public sealed class ScopedTask<T> : ScopedTask
         return false;
     }
 
-    private protected override void Invoke() => _result = ((Func<T>)_work!)();
+    internal T GetResultAfterCompletion()
+    {
+        ThrowIfNotSuccessful();
+        return _result;
+    }
+
+    private protected override void Invoke()
+    {
+        // The kind is a flag, not the delegate's type: through variance a Func<Task<object>> is also a Func<object>.
+        if (IsAsync)
+        {
+            _work = _work switch
+            {
+                Func<Task<T>> asyncWork => asyncWork(),
+                Func<CancellationToken, Task<T>> asyncWithToken => asyncWithToken(Scope.CancellationToken),
+                _ => null,
+            } ?? throw NullTask();
+            return;
+        }
+
+        _result = _work is Func<Scope, T> withScope ? withScope(Scope) : ((Func<T>)_work!)();
+    }
+
+    private protected override void TakeResult(Task task) => _result = ((Task<T>)task).Result;
 }

@@ -11,6 +11,7 @@ internal static class Verification
     public static int Run()
     {
         VerifySpawnJoin();
+        VerifyAsyncScope();
         VerifyFib();
         VerifyQuickSort();
         VerifyChunkedSum(5_000);
@@ -20,6 +21,15 @@ internal static class Verification
         VerifyChunkLoops(1_000_003);
         Console.WriteLine(s_failures == 0 ? "verify: all variants correct" : $"verify: {s_failures} failure(s)");
         return s_failures == 0 ? 0 : 1;
+    }
+
+    private static void VerifyAsyncScope()
+    {
+        long expected = Enumerable.Range(0, 100).Sum() + AsyncScopeBenchmarks.Items - 1;
+        var benchmarks = new AsyncScopeBenchmarks();
+        Check("async Task.Run + WhenAll", benchmarks.TaskRunWhenAll().GetAwaiter().GetResult(), expected);
+        Check("async Scope.RunAsync", benchmarks.ScopeSpawnAsync().GetAwaiter().GetResult(), expected);
+        Check("async Parallel.ForEachAsync", benchmarks.ParallelForEachAsync().GetAwaiter().GetResult(), expected);
     }
 
     private static void VerifySpawnJoin()

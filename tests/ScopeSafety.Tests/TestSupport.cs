@@ -95,20 +95,36 @@ internal sealed class CappedPool : IDisposable
     private readonly int _oldIo;
 
     public CappedPool()
+        : this(Environment.ProcessorCount)
+    {
+    }
+
+    public CappedPool(int workers)
     {
         ThreadPool.GetMaxThreads(out _oldWorkers, out _oldIo);
-        Assert.True(ThreadPool.SetMaxThreads(Environment.ProcessorCount, _oldIo), "could not cap the thread pool");
+        Assert.True(ThreadPool.SetMaxThreads(Math.Max(workers, Environment.ProcessorCount), _oldIo), "could not cap the thread pool");
     }
 
     public void Dispose() => ThreadPool.SetMaxThreads(_oldWorkers, _oldIo);
 }
 
 /// <summary>
-/// Throws from a call. A lambda whose body is a throw (<c>() =&gt; throw e</c>) has no reachable end, so C#
-/// binds it to the <c>Func&lt;Task&gt;</c> overload of Spawn, which is the compile-time error for async
-/// work; a call keeps the lambda an <see cref="Action"/>.
+/// Throws from a call, so that a test can make the failure point explicit. (A lambda that only throws,
+/// <c>() =&gt; throw e</c>, compiles as well since the async overloads of Spawn are gone.)
 /// </summary>
 internal static class Fault
 {
     public static void Raise(Exception exception) => throw exception;
+}
+
+/// <summary>Runs an asynchronous scenario and fails (instead of hanging) if it does not finish in time.</summary>
+internal static class BoundedAsync
+{
+    public static async Task Run(Func<Task> scenario)
+    {
+        var run = Task.Run(scenario);
+        var finished = await Task.WhenAny(run, Task.Delay(Bounded.Limit));
+        Assert.True(finished == run, $"The scenario did not finish within {Bounded.Limit.TotalSeconds} s (hang?).");
+        await run;
+    }
 }

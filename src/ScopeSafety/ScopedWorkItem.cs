@@ -1,0 +1,97 @@
+namespace ScopeSafety;
+
+// The thread pool runs these. The interface sits on internal subclasses so that it stays off the public
+// ScopedTask surface, and queueing the item itself adds no allocation per spawn.
+
+/// <summary>The runnable form of a <see cref="ScopedTask"/>.</summary>
+internal sealed class ScopedWorkItem : ScopedTask, IThreadPoolWorkItem
+{
+    public ScopedWorkItem(Scope scope, Delegate work, bool isAsync)
+        : base(scope, work, isAsync)
+    {
+    }
+
+    void IThreadPoolWorkItem.Execute() => ExecuteFromPool();
+}
+
+/// <summary>The runnable form of a <see cref="ScopedTask{T}"/>.</summary>
+/// <typeparam name="T">The type of the result.</typeparam>
+internal sealed class ScopedWorkItem<T> : ScopedTask<T>, IThreadPoolWorkItem
+{
+    public ScopedWorkItem(Scope scope, Delegate work, bool isAsync)
+        : base(scope, work, isAsync)
+    {
+    }
+
+    void IThreadPoolWorkItem.Execute() => ExecuteFromPool();
+}
+
+/// <summary>
+/// One per thread that has run scoped work: what the thread is blocked on, so that a joiner can tell whether
+/// its wait would close a cycle. Written only on the blocking (slow) path.
+/// </summary>
+internal sealed class JoinWaiter
+{
+    [ThreadStatic]
+    private static JoinWaiter? t_current;
+
+    private ScopedTask? _waitingFor;
+
+    public static JoinWaiter Current => t_current ??= new JoinWaiter();
+
+    public ScopedTask? WaitingFor => Volatile.Read(ref _waitingFor);
+
+    /// <summary>
+    /// Records that this thread is about to block on <paramref name="target"/> and checks whether that
+    /// closes a cycle of joins: target runs on a thread that waits for an item running on a thread that
+    /// waits … for an item on this thread's stack, so that none of them can ever finish.
+    /// </summary>
+    /// <returns>True when the wait would never end.</returns>
+    public bool BeginWait(ScopedTask target)
+    {
+        // Full fence: of two threads closing a cycle at once, at least one sees the other's record.
+        Interlocked.Exchange(ref _waitingFor, target);
+
+        // The chain is read without locks while it may change, so a cycle counts only if a second walk finds
+        // it again: items on the chain that are still unfinished then were unfinished all along, and a thread
+        // stops waiting for an item only once it has finished, so each link held the whole time.
+        return ClosesCycle(target) && ClosesCycle(target);
+    }
+
+    public void EndWait() => Volatile.Write(ref _waitingFor, null);
+
+    private bool ClosesCycle(ScopedTask target)
+    {
+        var item = target;
+
+        // Each hop moves to another blocked thread; more hops than that would mean the chain changed under us.
+        for (var hops = 0; hops < 1024; hops++)
+        {
+            if (item.IsCompleted)
+            {
+                return false;
+            }
+
+            var runner = item.Runner;
+            if (runner is null)
+            {
+                return false;
+            }
+
+            if (runner == this)
+            {
+                return true;
+            }
+
+            var next = runner.WaitingFor;
+            if (next is null)
+            {
+                return false;
+            }
+
+            item = next;
+        }
+
+        return false;
+    }
+}
