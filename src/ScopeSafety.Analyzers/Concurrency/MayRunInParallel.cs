@@ -239,7 +239,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             if (!_lifetimes.TryGetValue(item, out var lifetime))
             {
                 var flow = FlowOf(item.Host);
-                lifetime = flow == null ? null : Lifetime.Of(item, flow, _symbols);
+                lifetime = flow == null ? null : Lifetime.Of(item, flow, _symbols, Items.IsUnscopedSpawn);
                 if (lifetime != null && lifetime.Starts.Count == 0)
                 {
                     lifetime = null;
