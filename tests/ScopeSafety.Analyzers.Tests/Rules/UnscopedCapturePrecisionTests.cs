@@ -93,6 +93,38 @@ public class UnscopedCapturePrecisionTests
     }
 
     [Fact]
+    public async Task A_local_function_run_by_method_group_that_writes_then_signals_is_ordered_before_the_wait()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                TimeSpan? elapsed = null;
+                var allDone = new ManualResetEvent(false);
+                void Callback()
+                {
+                    elapsed = TimeSpan.FromSeconds(1);
+                    allDone.Set();
+                }
+
+                new Thread(Callback).Start();
+                if (!allDone.WaitOne(TimeSpan.FromSeconds(5))) throw new TimeoutException();
+                Console.WriteLine(elapsed);
+
+                int late = 0;
+                var signalled = new ManualResetEvent(false);
+                void Late()
+                {
+                    signalled.Set();
+                    late = 1;
+                }
+
+                {|#1:new Thread({|#0:Late|})|}.Start();
+                signalled.WaitOne();
+                Console.WriteLine({|#2:late|});
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("late", "work started with new Thread", "the method", "read"));
+    }
+
+    [Fact]
     public async Task Waiting_on_another_object_orders_nothing()
     {
         await Verify.VerifyAnalyzerAsync(Program("""
