@@ -632,15 +632,14 @@ namespace ScopeSafety.Analyzers.Flow
                 return;
             }
 
-            if (!method.IsStatic && invocation.Instance != null && !(SpawnClassifier.Unwrap(invocation.Instance) is ILocalReferenceOperation))
-            {
-                // _tasks.Add(t), pending.Enqueue(t) on a field, parameter or property: the collection's owner joins it.
-                Escapes = true;
-                return;
-            }
-
             if (IsSystemNamespace(method.ContainingNamespace))
             {
+                if (!method.IsStatic && invocation.Instance != null && !(SpawnClassifier.Unwrap(invocation.Instance) is ILocalReferenceOperation))
+                {
+                    // _tasks.Add(t), pending.Enqueue(t) on a field, parameter or property: the collection's owner joins it.
+                    Escapes = true;
+                }
+
                 // Task.WhenAny, Console.WriteLine, ...: neither joins nor keeps the work.
                 return;
             }
