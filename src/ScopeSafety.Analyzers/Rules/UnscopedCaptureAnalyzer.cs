@@ -366,12 +366,19 @@ namespace ScopeSafety.Analyzers
                 }
             }
 
-            /// <summary>"_ = Task.Run(...)": the author says in code that nobody waits for this work.</summary>
-            private static bool IsDiscarded(IOperation spawn)
+            /// <summary>
+            /// "_ = Task.Run(...)", also through a chain of continuations ("_ = Task.Run(...).ContinueWith(...)"): the
+            /// author says in code that nobody waits for this work.
+            /// </summary>
+            private bool IsDiscarded(IOperation spawn)
             {
+                var child = spawn;
                 var parent = spawn.Parent;
-                while (parent is IConversionOperation || parent is IParenthesizedOperation)
+                while (parent is IConversionOperation || parent is IParenthesizedOperation ||
+                       (parent is IInvocationOperation { TargetMethod: { Name: "ContinueWith" or "ConfigureAwait" } chained } chain &&
+                        chain.Instance == child && _symbols.IsTask(chained.ContainingType)))
                 {
+                    child = parent;
                     parent = parent.Parent;
                 }
 

@@ -448,6 +448,7 @@ public class UnscopedCapturePrecisionTests
                 var message = "started";
                 _ = Task.Run(() => Console.WriteLine(message));
                 _ = ThreadPool.QueueUserWorkItem(_ => Console.WriteLine(message));
+                _ = Task.Run(() => Console.WriteLine(message)).ContinueWith(t => Console.WriteLine(message + t.Status));
 
                 int count = 0;
                 _ = {|#1:Task.Run(() => {|#0:count|}++)|};
