@@ -609,9 +609,10 @@ namespace ScopeSafety.Analyzers.Flow
                 return;
             }
 
-            if (invocation.Instance is ILocalReferenceOperation holder && !method.IsStatic)
+            if (invocation.Instance is ILocalReferenceOperation holder && !method.IsStatic && HoldsHandles(holder.Type))
             {
-                // tasks.Add(t), threads.Add(th): the collection now holds the handle.
+                // tasks.Add(t), threads.Add(th): the collection now holds the handle. (conn.WaitAll(t) on a local
+                // that is no collection of handles is a method receiving the handle, below.)
                 AddHolder(holder.Local);
                 return;
             }

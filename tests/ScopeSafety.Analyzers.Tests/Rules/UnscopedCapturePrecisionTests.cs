@@ -336,6 +336,33 @@ public class UnscopedCapturePrecisionTests
     }
 
     [Fact]
+    public async Task Handles_handed_to_a_method_of_a_local_object_are_joined_there_and_a_list_of_them_is_still_followed()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class Connection
+            {
+                public void WaitAll(Task[] tasks) => Task.WaitAll(tasks);
+            }
+
+            class C
+            {
+                void M(string prefix)
+                {
+                    var conn = new Connection();
+                    var all = new List<Task<string>>();
+                    foreach (var i in Enumerable.Range(0, 3))
+                    {
+                        var t = Task.Delay(1).ContinueWith(async _ => { await Task.Yield(); return prefix + i; });
+                        all.Add(t.Unwrap());
+                    }
+
+                    conn.WaitAll(all.ToArray());
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task A_join_inside_a_lambda_run_later_is_no_join()
     {
         await Verify.VerifyAnalyzerAsync(Program("""
