@@ -609,9 +609,10 @@ namespace ScopeSafety.Analyzers.Flow
                 return;
             }
 
-            if (invocation.Instance is ILocalReferenceOperation holder && !method.IsStatic)
+            if (invocation.Instance is ILocalReferenceOperation holder && !method.IsStatic && HoldsHandles(holder.Type))
             {
-                // tasks.Add(t), threads.Add(th): the collection now holds the handle.
+                // tasks.Add(t), threads.Add(th): the collection now holds the handle. (conn.WaitAll(t) on a local
+                // that is no collection of handles is a method receiving the handle, below.)
                 AddHolder(holder.Local);
                 return;
             }
@@ -632,15 +633,14 @@ namespace ScopeSafety.Analyzers.Flow
                 return;
             }
 
-            if (!method.IsStatic && invocation.Instance != null && !(SpawnClassifier.Unwrap(invocation.Instance) is ILocalReferenceOperation))
-            {
-                // _tasks.Add(t), pending.Enqueue(t) on a field, parameter or property: the collection's owner joins it.
-                Escapes = true;
-                return;
-            }
-
             if (IsSystemNamespace(method.ContainingNamespace))
             {
+                if (!method.IsStatic && invocation.Instance != null && !(SpawnClassifier.Unwrap(invocation.Instance) is ILocalReferenceOperation))
+                {
+                    // _tasks.Add(t), pending.Enqueue(t) on a field, parameter or property: the collection's owner joins it.
+                    Escapes = true;
+                }
+
                 // Task.WhenAny, Console.WriteLine, ...: neither joins nor keeps the work.
                 return;
             }

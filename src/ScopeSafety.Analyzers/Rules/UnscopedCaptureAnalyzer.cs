@@ -202,6 +202,7 @@ namespace ScopeSafety.Analyzers
                 var work = new Work(site, captures, flow, scope, starts, joins, handle.Escapes || IsStoredTimer(site), SynchronizedJoins(site, captures, flow))
                 {
                     Continuations = handle.Continuations,
+                    Body = WorkBody(site),
                 };
                 foreach (var variable in captures.Variables)
                 {
@@ -265,16 +266,17 @@ namespace ScopeSafety.Analyzers
             private List<(IOperation Release, List<FlowPoint> Acquires)> SynchronizedJoins(SpawnSite site, DelegateCaptures captures, FlowIndex flow)
             {
                 var result = new List<(IOperation, List<FlowPoint>)>();
-                if (!(site.Delegate is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }))
+                var body = WorkBody(site);
+                if (body?.Parent == null)
                 {
                     return result;
                 }
 
                 var releases = new List<(IOperation Release, ISymbol Object)>();
-                foreach (var operation in lambda.Body.Descendants())
+                foreach (var operation in body.Descendants())
                 {
                     var released = _synchronization.Released(operation);
-                    if (released != null && !IsInNestedFunction(operation, lambda))
+                    if (released != null && !IsInNestedFunction(operation, body.Parent))
                     {
                         releases.Add((operation, released));
                     }
@@ -316,6 +318,20 @@ namespace ScopeSafety.Analyzers
                 return result;
             }
 
+            /// <summary>The body that runs as the work: the lambda's, or the local function's a method group names.</summary>
+            private IOperation? WorkBody(SpawnSite site)
+            {
+                switch (site.Delegate)
+                {
+                    case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }:
+                        return lambda.Body;
+                    case IDelegateCreationOperation { Target: IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } method } }:
+                        return new AccessCollector(Root(site.Operation), _symbols).FindLocalFunction(method)?.Body;
+                    default:
+                        return null;
+                }
+            }
+
             private static bool IsInNestedFunction(IOperation operation, IOperation function)
             {
                 for (var parent = operation.Parent; parent != null && parent != function; parent = parent.Parent)
@@ -350,12 +366,19 @@ namespace ScopeSafety.Analyzers
                 }
             }
 
-            /// <summary>"_ = Task.Run(...)": the author says in code that nobody waits for this work.</summary>
-            private static bool IsDiscarded(IOperation spawn)
+            /// <summary>
+            /// "_ = Task.Run(...)", also through a chain of continuations ("_ = Task.Run(...).ContinueWith(...)"): the
+            /// author says in code that nobody waits for this work.
+            /// </summary>
+            private bool IsDiscarded(IOperation spawn)
             {
+                var child = spawn;
                 var parent = spawn.Parent;
-                while (parent is IConversionOperation || parent is IParenthesizedOperation)
+                while (parent is IConversionOperation || parent is IParenthesizedOperation ||
+                       (parent is IInvocationOperation { TargetMethod: { Name: "ContinueWith" or "ConfigureAwait" } chained } chain &&
+                        chain.Instance == child && _symbols.IsTask(chained.ContainingType)))
                 {
+                    child = parent;
                     parent = parent.Parent;
                 }
 
@@ -802,12 +825,55 @@ namespace ScopeSafety.Analyzers
             /// Chooses the joins for one captured variable: the handle's joins, plus the waits on a synchronisation object
             /// the work releases after its last access to the variable (a release in a finally covers its try block).
             /// </summary>
+            /// <summary>The operation body that runs as the work, when it is in this operation block.</summary>
+            public IOperation? Body { get; set; }
+
             public void UseJoinsFor(List<VariableAccess> accesses)
             {
                 _active = Joins;
+                if (_synchronized.Count == 0 || Body == null)
+                {
+                    return;
+                }
+
+                // Accesses inside a local function run by method group are all recorded at the method group: find
+                // the references themselves (each must be in the body, not in a local function it calls).
+                var places = new List<SyntaxNode>();
+                foreach (var access in accesses)
+                {
+                    if (Body.Syntax.Span.Contains(access.Operation.Syntax.Span))
+                    {
+                        places.Add(access.Operation.Syntax);
+                    }
+                }
+
+                if (places.Count != accesses.Count)
+                {
+                    places.Clear();
+                    foreach (var operation in Body.Descendants())
+                    {
+                        ISymbol? referenced = operation switch
+                        {
+                            ILocalReferenceOperation local => local.Local,
+                            IParameterReferenceOperation parameter => parameter.Parameter,
+                            _ => null,
+                        };
+
+                        if (referenced != null && SymbolEqualityComparer.Default.Equals(referenced, accesses[0].Variable))
+                        {
+                            places.Add(operation.Syntax);
+                        }
+                    }
+
+                    if (places.Count != accesses.Count)
+                    {
+                        return;
+                    }
+                }
+
                 foreach (var (release, acquires) in _synchronized)
                 {
-                    if (accesses.All(a => ReleaseFollows(release, a.Operation.Syntax)))
+                    if (places.All(a => ReleaseFollows(release, a)))
                     {
                         if (ReferenceEquals(_active, Joins))
                         {
@@ -822,7 +888,7 @@ namespace ScopeSafety.Analyzers
             private static bool ReleaseFollows(IOperation release, SyntaxNode access)
             {
                 var releaseSyntax = release.Syntax;
-                for (var node = releaseSyntax.Parent; node != null && !(node is AnonymousFunctionExpressionSyntax); node = node.Parent)
+                for (var node = releaseSyntax.Parent; node != null && !(node is AnonymousFunctionExpressionSyntax) && !(node is LocalFunctionStatementSyntax); node = node.Parent)
                 {
                     // A release inside a loop may be followed by the next iteration's accesses.
                     if ((node is ForStatementSyntax || node is CommonForEachStatementSyntax || node is WhileStatementSyntax || node is DoStatementSyntax) &&

@@ -93,6 +93,38 @@ public class UnscopedCapturePrecisionTests
     }
 
     [Fact]
+    public async Task A_local_function_run_by_method_group_that_writes_then_signals_is_ordered_before_the_wait()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                TimeSpan? elapsed = null;
+                var allDone = new ManualResetEvent(false);
+                void Callback()
+                {
+                    elapsed = TimeSpan.FromSeconds(1);
+                    allDone.Set();
+                }
+
+                new Thread(Callback).Start();
+                if (!allDone.WaitOne(TimeSpan.FromSeconds(5))) throw new TimeoutException();
+                Console.WriteLine(elapsed);
+
+                int late = 0;
+                var signalled = new ManualResetEvent(false);
+                void Late()
+                {
+                    signalled.Set();
+                    late = 1;
+                }
+
+                {|#1:new Thread({|#0:Late|})|}.Start();
+                signalled.WaitOne();
+                Console.WriteLine({|#2:late|});
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("late", "work started with new Thread", "the method", "read"));
+    }
+
+    [Fact]
     public async Task Waiting_on_another_object_orders_nothing()
     {
         await Verify.VerifyAnalyzerAsync(Program("""
@@ -304,6 +336,33 @@ public class UnscopedCapturePrecisionTests
     }
 
     [Fact]
+    public async Task Handles_handed_to_a_method_of_a_local_object_are_joined_there_and_a_list_of_them_is_still_followed()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class Connection
+            {
+                public void WaitAll(Task[] tasks) => Task.WaitAll(tasks);
+            }
+
+            class C
+            {
+                void M(string prefix)
+                {
+                    var conn = new Connection();
+                    var all = new List<Task<string>>();
+                    foreach (var i in Enumerable.Range(0, 3))
+                    {
+                        var t = Task.Delay(1).ContinueWith(async _ => { await Task.Yield(); return prefix + i; });
+                        all.Add(t.Unwrap());
+                    }
+
+                    conn.WaitAll(all.ToArray());
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task A_join_inside_a_lambda_run_later_is_no_join()
     {
         await Verify.VerifyAnalyzerAsync(Program("""
@@ -416,6 +475,7 @@ public class UnscopedCapturePrecisionTests
                 var message = "started";
                 _ = Task.Run(() => Console.WriteLine(message));
                 _ = ThreadPool.QueueUserWorkItem(_ => Console.WriteLine(message));
+                _ = Task.Run(() => Console.WriteLine(message)).ContinueWith(t => Console.WriteLine(message + t.Status));
 
                 int count = 0;
                 _ = {|#1:Task.Run(() => {|#0:count|}++)|};
