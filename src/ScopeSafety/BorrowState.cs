@@ -1,11 +1,9 @@
 namespace ScopeSafety;
 
-/// <summary>
-/// What every borrow taken from one <c>Scope.Run</c> over a span or ref shares: whether that run is
-/// still going (after it returns the memory may be gone, so <c>.Span</c>/<c>.Value</c> must refuse),
-/// and which address ranges are handed to spawned work right now (Rust's shared-xor-mutable rule,
-/// checked at <c>Spawn</c>).
-/// </summary>
+// What every borrow taken from one Scope.Run over a span or ref shares: whether that run is
+// still going (after it returns the memory may be gone, so .Span/.Value must refuse),
+// and which address ranges are handed to spawned work right now (Rust's shared-xor-mutable rule,
+// checked at Spawn).
 internal sealed class BorrowState
 {
     private const string EndedMessage =
@@ -21,7 +19,7 @@ internal sealed class BorrowState
 
     internal BorrowState(Scope scope) => Scope = scope;
 
-    /// <summary>The scope of the <c>Run</c> that created the borrow.</summary>
+    // The scope of the Run that created the borrow.
     internal Scope Scope { get; }
 
     internal bool HasEnded => _ended;
@@ -38,10 +36,8 @@ internal sealed class BorrowState
 
     internal static void ThrowEnded() => throw new InvalidOperationException(EndedMessage);
 
-    /// <summary>
-    /// Records that spawned work is about to use the bytes [<paramref name="start"/>, <paramref name="end"/>);
-    /// refuses when that would let a writer run beside any other user of an overlapping range.
-    /// </summary>
+    // Records that spawned work is about to use the bytes [start, end);
+    // refuses when that would let a writer run beside any other user of an overlapping range.
     internal SliceClaim Claim(nuint start, nuint end, bool writable, int elementSize)
     {
         ThrowIfEnded();
@@ -91,7 +87,7 @@ internal sealed class BorrowState
     }
 }
 
-/// <summary>A byte range handed to one piece of spawned work.</summary>
+// A byte range handed to one piece of spawned work.
 internal sealed class SliceClaim
 {
     private volatile bool _released;
@@ -111,17 +107,15 @@ internal sealed class SliceClaim
 
     private ScopedTask? _task;
 
-    /// <summary>The work using the range; null while Spawn is still scheduling it.</summary>
+    // The work using the range; null while Spawn is still scheduling it.
     internal ScopedTask? Task
     {
         get => Volatile.Read(ref _task);
         set => Volatile.Write(ref _task, value);
     }
 
-    /// <summary>
-    /// In use until the work has run; a task the scope skipped (cancelled before it started) never
-    /// runs its release, so its completion counts too.
-    /// </summary>
+    // In use until the work has run; a task the scope skipped (cancelled before it started) never
+    // runs its release, so its completion counts too.
     internal bool InUse => !_released && Task is not { IsCompleted: true };
 
     internal void Release() => _released = true;

@@ -207,7 +207,7 @@ public sealed partial class Scope
         }
     }
 
-    /// <summary>Called exactly once, by whoever brought the count to zero: everything has finished.</summary>
+    // Called exactly once, by whoever brought the count to zero: everything has finished.
     private void FinishAsync()
     {
         var failures = TakeOutcome(_asyncBodyError, _asyncBodyFailures, out var cancellation);
@@ -226,7 +226,7 @@ public sealed partial class Scope
         }
     }
 
-    /// <summary>The completion side of one RunAsync.</summary>
+    // The completion side of one RunAsync.
     private abstract class AsyncRun
     {
         public abstract Task? InvokeBody(Delegate body, Scope scope);

@@ -66,7 +66,7 @@ public sealed partial class Scope
     }
 }
 
-/// <summary>The shared state of one chunked loop: the data, the next chunk to take, and a stop flag.</summary>
+// The shared state of one chunked loop: the data, the next chunk to take, and a stop flag.
 internal abstract unsafe class ChunkLoop<T>
     where T : unmanaged
 {

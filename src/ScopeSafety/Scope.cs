@@ -440,10 +440,8 @@ public sealed partial class Scope
         cancellation?.Throw();
     }
 
-    /// <summary>
-    /// Collects what the scope ends with once every item has finished: the failures nobody observed (the
-    /// body's first, then the items' in the order they failed), else the cancellation to rethrow, if any.
-    /// </summary>
+    // Collects what the scope ends with once every item has finished: the failures nobody observed (the
+    // body's first, then the items' in the order they failed), else the cancellation to rethrow, if any.
     private List<Exception>? TakeOutcome(ExceptionDispatchInfo? bodyError, List<Exception>? moreBodyFailures, out ExceptionDispatchInfo? cancellation)
     {
         // After this no callback of the caller's token runs any more (Dispose waits for a running one).
@@ -551,10 +549,8 @@ public sealed partial class Scope
         }
     }
 
-    /// <summary>
-    /// Blocks until <paramref name="target"/> has finished, unless this thread itself holds it (directly, or
-    /// through a chain of joiners blocked on each other): then the wait could never end.
-    /// </summary>
+    // Blocks until target has finished, unless this thread itself holds it (directly, or
+    // through a chain of joiners blocked on each other): then the wait could never end.
     private void BlockUnlessCycle(ScopedTask target)
     {
         var waiter = JoinWaiter.Current;

@@ -31,26 +31,22 @@ public class ScopedTask
     private static readonly ContextCallback s_invokeInContext = static state => ((ScopedTask)state!).Invoke();
 
     private readonly Scope _scope;
-    /// <summary>
-    /// Before the claim, the <see cref="ExecutionContext"/> captured at Spawn (null when flow is suppressed); from
-    /// the claim on, the <see cref="JoinWaiter"/> of the thread running the synchronous part of the work, for the
-    /// join-cycle check (null while asynchronous work is suspended: then no thread holds it on its stack). One
-    /// field for both keeps the per-spawn allocation small.
-    /// </summary>
+    // Before the claim, the ExecutionContext captured at Spawn (null when flow is suppressed); from
+    // the claim on, the JoinWaiter of the thread running the synchronous part of the work, for the
+    // join-cycle check (null while asynchronous work is suspended: then no thread holds it on its stack). One
+    // field for both keeps the per-spawn allocation small.
     private object? _contextOrRunner;
     private int _state;
     // Bit 0: the failure was observed (Join/await); bit 1: the work is asynchronous (set once, at construction).
     private int _flags;
     private ExceptionDispatchInfo? _exception;
 
-    /// <summary>
-    /// The work; while asynchronous work is suspended, the task it returned. Cleared when it is done so that
-    /// the closure does not outlive it.
-    /// </summary>
+    // The work; while asynchronous work is suspended, the task it returned. Cleared when it is done so that
+    // the closure does not outlive it.
     private protected object? _work;
 
 
-    /// <summary>A <see cref="TaskCompletionSource"/> made by the first awaiter that had to wait, if any.</summary>
+    // A TaskCompletionSource made by the first awaiter that had to wait, if any.
     private TaskCompletionSource? _completion;
 
     // Link in the scope's stack of items that waiters may help with.
@@ -166,12 +162,12 @@ public class ScopedTask
 
     internal bool IsObserved => (Volatile.Read(ref _flags) & ObservedFlag) != 0;
 
-    /// <summary>Whether the work returns a task that the item waits for (SpawnAsync).</summary>
+    // Whether the work returns a task that the item waits for (SpawnAsync).
     private protected bool IsAsync => (_flags & AsyncFlag) != 0;
 
     internal JoinWaiter? Runner => Volatile.Read(ref _contextOrRunner) as JoinWaiter;
 
-    /// <summary>A task that completes when the work has finished; made only for an awaiter that must wait.</summary>
+    // A task that completes when the work has finished; made only for an awaiter that must wait.
     internal Task CompletionTask
     {
         get
@@ -201,7 +197,7 @@ public class ScopedTask
         }
     }
 
-    /// <summary>Runs the item if nobody has claimed it; called by the thread pool.</summary>
+    // Runs the item if nobody has claimed it; called by the thread pool.
     internal void ExecuteFromPool()
     {
         // The same item is both in the pool's queue and in the scope's help stack; the entry that
@@ -266,7 +262,7 @@ public class ScopedTask
 
     private void OnAwaitedTaskCompleted() => CompleteFrom((Task)_work!);
 
-    /// <summary>Publishes the outcome of the task that asynchronous work returned.</summary>
+    // Publishes the outcome of the task that asynchronous work returned.
     private void CompleteFrom(Task task)
     {
         if (task.IsCompletedSuccessfully)
@@ -316,9 +312,7 @@ public class ScopedTask
         Volatile.Read(ref _completion)?.TrySetResult();
     }
 
-    /// <summary>
-    /// Calls the work and keeps its result; asynchronous work leaves the task it returned in <see cref="_work"/>.
-    /// </summary>
+    // Calls the work and keeps its result; asynchronous work leaves the task it returned in _work.
     private protected virtual void Invoke()
     {
         switch (_work)
@@ -338,7 +332,7 @@ public class ScopedTask
         }
     }
 
-    /// <summary>Keeps the result of the successful task that asynchronous work returned.</summary>
+    // Keeps the result of the successful task that asynchronous work returned.
     private protected virtual void TakeResult(Task task)
     {
     }

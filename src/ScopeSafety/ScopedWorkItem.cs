@@ -3,7 +3,7 @@ namespace ScopeSafety;
 // The thread pool runs these. The interface sits on internal subclasses so that it stays off the public
 // ScopedTask surface, and queueing the item itself adds no allocation per spawn.
 
-/// <summary>The runnable form of a <see cref="ScopedTask"/>.</summary>
+// The runnable form of a ScopedTask.
 internal sealed class ScopedWorkItem : ScopedTask, IThreadPoolWorkItem
 {
     public ScopedWorkItem(Scope scope, Delegate work, bool isAsync)
@@ -14,8 +14,8 @@ internal sealed class ScopedWorkItem : ScopedTask, IThreadPoolWorkItem
     void IThreadPoolWorkItem.Execute() => ExecuteFromPool();
 }
 
-/// <summary>The runnable form of a <see cref="ScopedTask{T}"/>.</summary>
-/// <typeparam name="T">The type of the result.</typeparam>
+// The runnable form of a ScopedTask<T>.
+// <typeparam name="T">The type of the result.</typeparam>
 internal sealed class ScopedWorkItem<T> : ScopedTask<T>, IThreadPoolWorkItem
 {
     public ScopedWorkItem(Scope scope, Delegate work, bool isAsync)
@@ -26,10 +26,8 @@ internal sealed class ScopedWorkItem<T> : ScopedTask<T>, IThreadPoolWorkItem
     void IThreadPoolWorkItem.Execute() => ExecuteFromPool();
 }
 
-/// <summary>
-/// One per thread that has run scoped work: what the thread is blocked on, so that a joiner can tell whether
-/// its wait would close a cycle. Written only on the blocking (slow) path.
-/// </summary>
+// One per thread that has run scoped work: what the thread is blocked on, so that a joiner can tell whether
+// its wait would close a cycle. Written only on the blocking (slow) path.
 internal sealed class JoinWaiter
 {
     [ThreadStatic]
@@ -41,12 +39,10 @@ internal sealed class JoinWaiter
 
     public ScopedTask? WaitingFor => Volatile.Read(ref _waitingFor);
 
-    /// <summary>
-    /// Records that this thread is about to block on <paramref name="target"/> and checks whether that
-    /// closes a cycle of joins: target runs on a thread that waits for an item running on a thread that
-    /// waits … for an item on this thread's stack, so that none of them can ever finish.
-    /// </summary>
-    /// <returns>True when the wait would never end.</returns>
+    // Records that this thread is about to block on target and checks whether that
+    // closes a cycle of joins: target runs on a thread that waits for an item running on a thread that
+    // waits … for an item on this thread's stack, so that none of them can ever finish.
+    // True when the wait would never end.
     public bool BeginWait(ScopedTask target)
     {
         // Full fence: of two threads closing a cycle at once, at least one sees the other's record.
