@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Concurrency;
+using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Spawns;
 
 namespace ScopeSafety.Analyzers
@@ -325,14 +326,10 @@ namespace ScopeSafety.Analyzers
                 }
             }
 
-            private static bool IsForLoopVariable(ISymbol variable) =>
-                variable is ILocalSymbol local && local.DeclaringSyntaxReferences.Length == 1 &&
-                local.DeclaringSyntaxReferences[0].GetSyntax().Parent?.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.ForStatementSyntax;
-
             /// <summary>SCOPE012: a for variable read by the item while the loop may already have moved it on.</summary>
             private bool CheckLoopVariable(ISymbol variable, WorkItem item, List<Use> uses)
             {
-                if (item.Shape == WorkShape.Blocking || !IsForLoopVariable(variable))
+                if (item.Shape == WorkShape.Blocking || !ForLoops.IsLoopVariable(variable))
                 {
                     return false;
                 }

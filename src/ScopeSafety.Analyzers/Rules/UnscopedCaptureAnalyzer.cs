@@ -354,10 +354,16 @@ namespace ScopeSafety.Analyzers
 
                 reported |= CheckPointer(work, variable, primary);
                 reported |= CheckDisposal(work, variable, primary);
-                reported |= CheckSharing(work, variable, inDelegate, primary);
-                if (!reported)
+                // A for variable that the work only reads, started inside that loop, is SCOPE012's report (with its
+                // per-iteration copy fix): one hazard, one diagnostic.
+                var loopVariableRead = ForLoops.IsLoopVariableAround(variable, work.Site.Operation.Syntax) && inDelegate.All(a => !a.IsWrite);
+                if (!loopVariableRead)
                 {
-                    reported |= CheckOuterSharing(work, variable, inDelegate, primary);
+                    reported |= CheckSharing(work, variable, inDelegate, primary);
+                    if (!reported)
+                    {
+                        reported |= CheckOuterSharing(work, variable, inDelegate, primary);
+                    }
                 }
 
                 if (!reported && !work.Escapes && !IsDiscarded(work.Site.Operation) && work.FirstReached(new[] { (work.Exit, 0) }, (0, work.Flow.ExitBlock)) != null)

@@ -230,6 +230,21 @@ public class UnscopedCaptureAnalyzerSharingTests
     }
 
     [Fact]
+    public async Task A_for_variable_read_by_work_started_in_its_loop_is_left_to_SCOPE012()
+    {
+        // One hazard, one report: SCOPE012 names it and offers the per-iteration copy.
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var tasks = new List<Task>();
+                for (int i = 0; i < 3; i++)
+                {
+                    tasks.Add(Task.Run(() => Console.WriteLine(i)));
+                }
+
+                Task.WaitAll(tasks.ToArray());
+            """));
+    }
+
+    [Fact]
     public async Task Work_started_in_a_loop_and_joined_within_the_iteration_is_not_reported()
     {
         await Verify.VerifyAnalyzerAsync(Program("""
