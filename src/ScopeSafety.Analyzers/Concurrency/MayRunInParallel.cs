@@ -21,6 +21,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly ConcurrencySymbols _symbols;
         private readonly Dictionary<IOperation, FlowIndex?> _flows = new Dictionary<IOperation, FlowIndex?>();
         private readonly Dictionary<WorkItem, Lifetime?> _lifetimes = new Dictionary<WorkItem, Lifetime?>();
+        private HashSet<IOperation>? _unscopedSpawns;
 
         public MayRunInParallel(OperationBlockAnalysisContext context, ConcurrencySymbols symbols, WorkItems items)
         {
@@ -239,7 +240,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             if (!_lifetimes.TryGetValue(item, out var lifetime))
             {
                 var flow = FlowOf(item.Host);
-                lifetime = flow == null ? null : Lifetime.Of(item, flow, _symbols);
+                lifetime = flow == null ? null : Lifetime.Of(item, flow, _symbols, IsUnscopedSpawn);
                 if (lifetime != null && lifetime.Starts.Count == 0)
                 {
                     lifetime = null;
@@ -249,6 +250,24 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return lifetime;
+        }
+
+        /// <summary>The operation starts one of this member's unscoped items: a join inside its delegate does not run before it returns.</summary>
+        private bool IsUnscopedSpawn(IOperation operation)
+        {
+            if (_unscopedSpawns == null)
+            {
+                _unscopedSpawns = new HashSet<IOperation>();
+                foreach (var item in Items.All)
+                {
+                    if (item.IsUnscoped)
+                    {
+                        _unscopedSpawns.Add(item.Site.Operation);
+                    }
+                }
+            }
+
+            return _unscopedSpawns.Contains(operation);
         }
 
         public FlowIndex? FlowOf(IOperation host)

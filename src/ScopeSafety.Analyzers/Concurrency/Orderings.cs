@@ -24,7 +24,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         public List<FlowPoint> Joins { get; }
 
-        public static Lifetime Of(WorkItem item, FlowIndex flow, ConcurrencySymbols symbols)
+        public static Lifetime Of(WorkItem item, FlowIndex flow, ConcurrencySymbols symbols, System.Func<IOperation, bool> isUnscopedSpawn)
         {
             var syntax = item.Site.Operation.Syntax;
             var starts = new List<FlowPoint>();
@@ -45,7 +45,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             var joinOperations = new List<IOperation>();
             if (item.Site.Handle != HandleKind.None)
             {
-                var handle = HandleTracker.Track(item.Site, item.Host, symbols.Known);
+                var handle = HandleTracker.Track(item.Site, item.Host, symbols.Known, isUnscopedSpawn);
                 joinOperations.AddRange(handle.Joins);
                 if (item.Site.Handle == HandleKind.Thread)
                 {
