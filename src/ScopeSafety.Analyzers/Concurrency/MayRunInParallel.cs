@@ -28,9 +28,13 @@ namespace ScopeSafety.Analyzers.Concurrency
             _context = context;
             _symbols = symbols;
             Items = items;
+            Signals = new SignalOrderings(symbols.Synchronization);
         }
 
         public WorkItems Items { get; }
+
+        /// <summary>Orderings through synchronisation objects, consulted once a candidate race is found.</summary>
+        public SignalOrderings Signals { get; }
 
         /// <summary>Two instances of the item may run at once: the API runs it many times concurrently, or a loop spawns it again before it is joined.</summary>
         public bool MayOverlapItself(WorkItem item, ISymbol shared)
@@ -139,7 +143,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>The indices of <paramref name="accesses"/> (operations of the item's host) that may run while the item runs.</summary>
-        public List<int> HostAccessesDuring(WorkItem item, List<IOperation> accesses, ISymbol shared)
+        public List<int> HostAccessesDuring(WorkItem item, List<IOperation> accesses, ISymbol shared) => HostAccessesDuring(item, accesses, shared, null);
+
+        /// <summary>
+        /// As above, with the item's uses <paramref name="itemUses"/>: the host's waits for an object the item releases
+        /// after all those uses also end the item, for them.
+        /// </summary>
+        public List<int> HostAccessesDuring(WorkItem item, List<IOperation> accesses, ISymbol shared, List<IOperation>? itemUses)
         {
             var result = new List<int>();
             if (item.Shape == WorkShape.Blocking || accesses.Count == 0)
@@ -173,8 +183,20 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
+            var region = flow.RegionOf(shared);
+            var reached = Reached(flow, lifetime, targets, region);
+            if (reached.Count > 0 && itemUses != null)
+            {
+                var waits = Signals.HostWaitsAfter(item, itemUses, flow);
+                if (waits.Count > 0)
+                {
+                    waits.AddRange(lifetime.Joins);
+                    reached = Reached(flow, new Lifetime(lifetime.Starts, waits), targets, region);
+                }
+            }
+
             var seen = new HashSet<int>();
-            foreach (var i in Reached(flow, lifetime, targets, flow.RegionOf(shared)))
+            foreach (var i in reached)
             {
                 if (seen.Add(i))
                 {
