@@ -28,7 +28,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             _context = context;
             _symbols = symbols;
             Items = items;
-            Signals = new SignalOrderings(symbols.Synchronization);
+            Signals = new SignalOrderings(symbols.Synchronization, items);
         }
 
         public WorkItems Items { get; }
@@ -206,6 +206,46 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             result.Sort();
             return result;
+        }
+
+        /// <summary>
+        /// The host's <paramref name="hostUse"/> happens before the item's <paramref name="itemUse"/>: the item waits,
+        /// before its use, for an object only the host releases, and no release of it is followed (while the item may
+        /// still run) by the host's use. The body writes, then <c>go.Set()</c>; the item <c>go.Wait()</c>s, then reads.
+        /// </summary>
+        public bool HostSignalsBefore(WorkItem item, IOperation itemUse, IOperation hostUse, ISymbol shared)
+        {
+            var objects = Signals.WaitedForBefore(item, itemUse);
+            if (objects.Count == 0)
+            {
+                return false;
+            }
+
+            var flow = FlowOf(item.Host);
+            var lifetime = LifetimeOf(item);
+            var point = flow?.PointOf(hostUse.Syntax, PositionOf(hostUse));
+            if (flow == null || lifetime == null || point == null)
+            {
+                return false;
+            }
+
+            var region = flow.RegionOf(shared);
+            foreach (var waited in objects)
+            {
+                var releases = Signals.HostReleasePoints(item, waited, flow);
+                if (releases.Count == 0)
+                {
+                    continue;
+                }
+
+                var reachability = new Reachability(flow, lifetime.Joins, new[] { (point.Value, 0) }, region.First, region.Last);
+                if (!releases.Exists(release => reachability.Reached(release, stopAtFirst: true).Count > 0))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private bool Reaches(WorkItem from, WorkItem to, ISymbol shared)

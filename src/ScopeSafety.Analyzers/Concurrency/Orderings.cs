@@ -359,13 +359,15 @@ namespace ScopeSafety.Analyzers.Concurrency
     internal sealed class SignalOrderings
     {
         private readonly Synchronization _synchronization;
+        private readonly WorkItems _items;
         private readonly Dictionary<IOperation, List<(IOperation Release, ISymbol Object)>> _releases = new Dictionary<IOperation, List<(IOperation, ISymbol)>>();
         private readonly Dictionary<IOperation, List<(IOperation Acquire, ISymbol Object)>> _acquires = new Dictionary<IOperation, List<(IOperation, ISymbol)>>();
         private readonly Dictionary<ISymbol, int?> _permits = new Dictionary<ISymbol, int?>(SymbolEqualityComparer.Default);
 
-        public SignalOrderings(Synchronization synchronization)
+        public SignalOrderings(Synchronization synchronization, WorkItems items)
         {
             _synchronization = synchronization;
+            _items = items;
         }
 
         /// <summary>
@@ -384,7 +386,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             Dictionary<ISymbol, List<FlowPoint>>? acquires = null;
             foreach (var (release, released) in ReleasesOf(item.Body))
             {
-                if (PermitsOf(released) != 0 || !accesses.All(a => Synchronization.ReleaseFollows(release, a.Syntax)))
+                if (PermitsOf(released) != 0 || !accesses.All(a => Synchronization.ReleaseFollows(release, a.Syntax)) ||
+                    (_synchronization.OpensOnce(released) && HasOtherReleasers(item, released)))
                 {
                     continue;
                 }
@@ -424,8 +427,92 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 var forward = Releases(aReleases, candidate, aUse) && Acquires(bAcquires, candidate, bUse);
                 var backward = Releases(bReleases, candidate, bUse) && Acquires(aAcquires, candidate, aUse);
+                if (_synchronization.OpensOnce(candidate))
+                {
+                    // The waiter may have been let through by someone else's release.
+                    forward = forward && !HasOtherReleasers(a, candidate);
+                    backward = backward && !HasOtherReleasers(b, candidate);
+                }
+
                 var permits = PermitsOf(candidate);
                 if ((permits == 0 && (forward || backward)) || (permits == 1 && forward && backward))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The objects the item waits for before <paramref name="use"/> that start closed and that no work item of
+        /// the host releases (so only the host can let the item through).
+        /// </summary>
+        public List<ISymbol> WaitedForBefore(WorkItem item, IOperation use)
+        {
+            var result = new List<ISymbol>();
+            if (item.Body == null)
+            {
+                return result;
+            }
+
+            foreach (var (acquire, waited) in AcquiresOf(item.Body))
+            {
+                if (PermitsOf(waited) == 0 && Synchronization.AcquirePrecedes(acquire, use.Syntax) && !result.Contains(waited, SymbolEqualityComparer.Default) &&
+                    !_items.All.Exists(other => other.Body != null && ReleasesOf(other.Body).Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, waited))))
+                {
+                    result.Add(waited);
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>The points of the host's releases of <paramref name="released"/>, outside the item's delegate.</summary>
+        public List<FlowPoint> HostReleasePoints(WorkItem item, ISymbol released, FlowIndex flow)
+        {
+            var result = new List<FlowPoint>();
+            var excluded = item.Site.Delegate.Syntax.Span;
+            foreach (var (operation, block, index) in flow.Operations())
+            {
+                if (operation is IInvocationOperation && operation.Syntax != null && !excluded.Contains(operation.Syntax.Span) &&
+                    _synchronization.Released(operation) is { } found && SymbolEqualityComparer.Default.Equals(found, released))
+                {
+                    result.Add(new FlowPoint(block, index, operation.Syntax.SpanStart));
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>
+        /// Another item of the host, or another run of this one, may release the same one-shot object first: the
+        /// host's wait then tells nothing about this run.
+        /// </summary>
+        private bool HasOtherReleasers(WorkItem item, ISymbol released)
+        {
+            if (item.Replicated || InLoop(item))
+            {
+                return true;
+            }
+
+            foreach (var other in _items.All)
+            {
+                if (other != item && other.Body != null && other.Host == item.Host &&
+                    ReleasesOf(other.Body).Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, released)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool InLoop(WorkItem item)
+        {
+            for (var parent = item.Site.Operation.Parent; parent != null && parent != item.Host; parent = parent.Parent)
+            {
+                if (parent is ILoopOperation)
                 {
                     return true;
                 }

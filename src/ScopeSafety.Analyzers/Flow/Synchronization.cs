@@ -410,6 +410,23 @@ namespace ScopeSafety.Analyzers.Flow
             return null;
         }
 
+        /// <summary>
+        /// The object opens once for every waiter (an event, a TaskCompletionSource): a wait returns after the first
+        /// release, so it orders only the work of one releaser. Countdowns, barriers and semaphores count releases.
+        /// </summary>
+        public bool OpensOnce(ISymbol synchronizationObject)
+        {
+            var type = synchronizationObject switch
+            {
+                ILocalSymbol local => local.Type,
+                IFieldSymbol field => field.Type,
+                IParameterSymbol parameter => parameter.Type,
+                _ => null,
+            };
+
+            return DerivesFrom(type, _eventWaitHandle) || Is(type, _manualResetEventSlim) || Is(type, _taskCompletionSource) || Is(type, _taskCompletionSourceOfT);
+        }
+
         private static bool IsInNestedFunction(IOperation operation, IOperation function)
         {
             for (var parent = operation.Parent; parent != null && parent != function; parent = parent.Parent)

@@ -530,7 +530,7 @@ namespace ScopeSafety.Analyzers
                     var host = hostUses[index];
                     foreach (var mine in uses)
                     {
-                        if (!Use.Conflict(mine, host))
+                        if (!Use.Conflict(mine, host) || _model.HostSignalsBefore(item, mine.Operation, host.Operation, shared))
                         {
                             continue;
                         }

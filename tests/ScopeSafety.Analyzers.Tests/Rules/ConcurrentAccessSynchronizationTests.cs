@@ -98,6 +98,65 @@ public class ConcurrentAccessSynchronizationTests
         Verify.Diagnostic("SCOPE010").WithLocation(0));
 
     [Fact]
+    public Task An_event_set_by_several_items_orders_none_of_them_after_one_wait() => Verify.VerifyAnalyzerAsync(Program("""
+                var first = new ManualResetEventSlim(false);
+                var x = 0;
+                var y = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { {|#0:x|} = 1; first.Set(); });
+                    scope.Spawn(() => { {|#1:y|} = 2; first.Set(); });
+                    first.Wait();
+                    Console.WriteLine(x + y);
+                });
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("x", "work started with Scope.Spawn at line 16", "the scope body at line 19", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1));
+
+    [Fact]
+    public Task An_event_set_by_one_item_only_orders_it_after_the_wait() => Verify.VerifyAnalyzerAsync(Program("""
+                var first = new ManualResetEventSlim(false);
+                var second = new ManualResetEventSlim(false);
+                var x = 0;
+                var y = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { x = 1; first.Set(); });
+                    scope.Spawn(() => { y = 2; second.Set(); });
+                    first.Wait();
+                    second.Wait();
+                    Console.WriteLine(x + y);
+                });
+        """));
+
+    [Fact]
+    public Task The_body_writing_then_releasing_an_item_that_waits_first_does_not_race() => Verify.VerifyAnalyzerAsync(Program("""
+                var go = new ManualResetEventSlim(false);
+                var config = 0;
+                var settings = new Dictionary<string, int>();
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { go.Wait(); Console.WriteLine(config + settings.Count); });
+                    config = 5;
+                    settings["retries"] = 3;
+                    go.Set();
+                });
+        """));
+
+    [Fact]
+    public Task The_body_writing_after_it_releases_the_item_races() => Verify.VerifyAnalyzerAsync(Program("""
+                var go = new ManualResetEventSlim(false);
+                var config = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { go.Wait(); Console.WriteLine({|#0:config|}); });
+                    go.Set();
+                    config = 5;
+                });
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("config", "the scope body at line 17", "work started with Scope.Spawn at line 15", "read"));
+
+    [Fact]
     public Task A_list_filled_before_a_Set_in_finally_and_read_after_WaitOne_does_not_race() => Verify.VerifyAnalyzerAsync(Program("""
                 var list = new List<int>();
                 var done = new ManualResetEvent(false);
