@@ -342,6 +342,20 @@ public class ConcurrentAccessSynchronizationTests
                 });
         """));
 
+    // ---- Barrier -----------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task Phases_separated_by_a_barrier_do_not_race_but_writes_in_one_phase_do() => Verify.VerifyAnalyzerAsync(Program("""
+                var barrier = new Barrier(2);
+                var left = 0;
+                var right = 0;
+                var both = 0;
+                Parallel.Invoke(
+                    () => { left = 1; barrier.SignalAndWait(); Console.WriteLine(right); {|#0:both|}++; },
+                    () => { right = 2; barrier.SignalAndWait(); Console.WriteLine(left); both++; });
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
     // ---- Monitor.Enter / Exit ----------------------------------------------------------------------------
 
     [Fact]
