@@ -319,6 +319,45 @@ public class ConcurrentAccessSynchronizationTests
         """));
 
     [Fact]
+    public Task An_awaited_WaitAsync_mutex_in_async_items_does_not_race() => Verify.VerifyAnalyzerAsync(AsyncProgram("""
+                var gate = new SemaphoreSlim(1, 1);
+                var cache = new Dictionary<int, string>();
+                var a = Task.Run(async () =>
+                {
+                    await gate.WaitAsync();
+                    try { cache[1] = "one"; }
+                    finally { gate.Release(); }
+                });
+                var b = Task.Run(async () =>
+                {
+                    await gate.WaitAsync().ConfigureAwait(false);
+                    try { cache[2] = "two"; }
+                    finally { gate.Release(); }
+                });
+                await Task.WhenAll(a, b);
+        """));
+
+    [Fact]
+    public Task A_timed_WaitAsync_whose_result_is_ignored_is_no_mutex() => Verify.VerifyAnalyzerAsync(AsyncProgram("""
+                var gate = new SemaphoreSlim(1, 1);
+                var cache = new Dictionary<int, string>();
+                var a = Task.Run(async () =>
+                {
+                    await gate.WaitAsync(100);
+                    try { {|#0:cache|}[1] = "one"; }
+                    finally { gate.Release(); }
+                });
+                var b = Task.Run(async () =>
+                {
+                    await gate.WaitAsync();
+                    try { cache[2] = "two"; }
+                    finally { gate.Release(); }
+                });
+                await Task.WhenAll(a, b);
+        """),
+        Verify.Diagnostic("SCOPE011").WithLocation(0));
+
+    [Fact]
     public Task A_semaphore_of_several_permits_lets_the_items_race() => Verify.VerifyAnalyzerAsync(Program("""
                 var gate = new SemaphoreSlim(2);
                 var count = 0;
