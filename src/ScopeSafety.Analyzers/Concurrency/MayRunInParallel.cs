@@ -21,15 +21,20 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly ConcurrencySymbols _symbols;
         private readonly Dictionary<IOperation, FlowIndex?> _flows = new Dictionary<IOperation, FlowIndex?>();
         private readonly Dictionary<WorkItem, Lifetime?> _lifetimes = new Dictionary<WorkItem, Lifetime?>();
+        private HashSet<IOperation>? _unscopedSpawns;
 
         public MayRunInParallel(OperationBlockAnalysisContext context, ConcurrencySymbols symbols, WorkItems items)
         {
             _context = context;
             _symbols = symbols;
             Items = items;
+            Signals = new SignalOrderings(symbols.Synchronization, items);
         }
 
         public WorkItems Items { get; }
+
+        /// <summary>Orderings through synchronisation objects, consulted once a candidate race is found.</summary>
+        public SignalOrderings Signals { get; }
 
         /// <summary>Two instances of the item may run at once: the API runs it many times concurrently, or a loop spawns it again before it is joined.</summary>
         public bool MayOverlapItself(WorkItem item, ISymbol shared)
@@ -138,7 +143,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>The indices of <paramref name="accesses"/> (operations of the item's host) that may run while the item runs.</summary>
-        public List<int> HostAccessesDuring(WorkItem item, List<IOperation> accesses, ISymbol shared)
+        public List<int> HostAccessesDuring(WorkItem item, List<IOperation> accesses, ISymbol shared) => HostAccessesDuring(item, accesses, shared, null);
+
+        /// <summary>
+        /// As above, with the item's uses <paramref name="itemUses"/>: the host's waits for an object the item releases
+        /// after all those uses also end the item, for them.
+        /// </summary>
+        public List<int> HostAccessesDuring(WorkItem item, List<IOperation> accesses, ISymbol shared, List<IOperation>? itemUses)
         {
             var result = new List<int>();
             if (item.Shape == WorkShape.Blocking || accesses.Count == 0)
@@ -172,8 +183,20 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
+            var region = flow.RegionOf(shared);
+            var reached = Reached(flow, lifetime, targets, region);
+            if (reached.Count > 0 && itemUses != null)
+            {
+                var waits = Signals.HostWaitsAfter(item, itemUses, flow);
+                if (waits.Count > 0)
+                {
+                    waits.AddRange(lifetime.Joins);
+                    reached = Reached(flow, new Lifetime(lifetime.Starts, waits), targets, region);
+                }
+            }
+
             var seen = new HashSet<int>();
-            foreach (var i in Reached(flow, lifetime, targets, flow.RegionOf(shared)))
+            foreach (var i in reached)
             {
                 if (seen.Add(i))
                 {
@@ -183,6 +206,46 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             result.Sort();
             return result;
+        }
+
+        /// <summary>
+        /// The host's <paramref name="hostUse"/> happens before the item's <paramref name="itemUse"/>: the item waits,
+        /// before its use, for an object only the host releases, and no release of it is followed (while the item may
+        /// still run) by the host's use. The body writes, then <c>go.Set()</c>; the item <c>go.Wait()</c>s, then reads.
+        /// </summary>
+        public bool HostSignalsBefore(WorkItem item, IOperation itemUse, IOperation hostUse, ISymbol shared)
+        {
+            var objects = Signals.WaitedForBefore(item, itemUse);
+            if (objects.Count == 0)
+            {
+                return false;
+            }
+
+            var flow = FlowOf(item.Host);
+            var lifetime = LifetimeOf(item);
+            var point = flow?.PointOf(hostUse.Syntax, PositionOf(hostUse));
+            if (flow == null || lifetime == null || point == null)
+            {
+                return false;
+            }
+
+            var region = flow.RegionOf(shared);
+            foreach (var waited in objects)
+            {
+                var releases = Signals.HostReleasePoints(item, waited, flow);
+                if (releases.Count == 0)
+                {
+                    continue;
+                }
+
+                var reachability = new Reachability(flow, lifetime.Joins, new[] { (point.Value, 0) }, region.First, region.Last);
+                if (!releases.Exists(release => reachability.Reached(release, stopAtFirst: true).Count > 0))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private bool Reaches(WorkItem from, WorkItem to, ISymbol shared)
@@ -239,7 +302,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             if (!_lifetimes.TryGetValue(item, out var lifetime))
             {
                 var flow = FlowOf(item.Host);
-                lifetime = flow == null ? null : Lifetime.Of(item, flow, _symbols, Items.IsUnscopedSpawn);
+                lifetime = flow == null ? null : Lifetime.Of(item, flow, _symbols, IsUnscopedSpawn);
                 if (lifetime != null && lifetime.Starts.Count == 0)
                 {
                     lifetime = null;
@@ -249,6 +312,24 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return lifetime;
+        }
+
+        /// <summary>The operation starts one of this member's unscoped items: a join inside its delegate does not run before it returns.</summary>
+        private bool IsUnscopedSpawn(IOperation operation)
+        {
+            if (_unscopedSpawns == null)
+            {
+                _unscopedSpawns = new HashSet<IOperation>();
+                foreach (var item in Items.All)
+                {
+                    if (item.IsUnscoped)
+                    {
+                        _unscopedSpawns.Add(item.Site.Operation);
+                    }
+                }
+            }
+
+            return _unscopedSpawns.Contains(operation);
         }
 
         public FlowIndex? FlowOf(IOperation host)

@@ -39,6 +39,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
             CollectionExtensions = compilation.GetTypeByMetadataName("System.Collections.Generic.CollectionExtensions");
             ListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
+            Monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
+            Synchronization = Flow.Synchronization.Create(compilation);
             var builder = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
             foreach (var name in DefaultNotThreadSafe)
             {
@@ -53,6 +55,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         public KnownSymbols Known { get; }
+
+        /// <summary>System.Threading.Monitor: Enter/Exit pairs hold a lock like the lock statement.</summary>
+        public INamedTypeSymbol? Monitor { get; }
+
+        /// <summary>The synchronisation objects (events, countdowns, semaphores, barriers, TaskCompletionSource) every rule shares.</summary>
+        public Flow.Synchronization Synchronization { get; }
 
         public INamedTypeSymbol? ScopedTask { get; }
 

@@ -305,20 +305,6 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         public Dictionary<IOperation, List<WorkItem>> ByHost { get; }
 
-        /// <summary>True when <paramref name="call"/> hands its delegate to unscoped work: a join inside that delegate does not join for the host.</summary>
-        public bool IsUnscopedSpawn(IOperation call)
-        {
-            foreach (var item in All)
-            {
-                if (item.IsUnscoped && ReferenceEquals(item.Site.Operation, call))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
         /// <summary>True when the syntax of <paramref name="operation"/> lies inside the code of some work item.</summary>
         public bool IsInsideAnyItem(IOperation operation)
         {

@@ -1,6 +1,9 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace ScopeSafety.Analyzers.Flow
 {
@@ -207,6 +210,234 @@ namespace ScopeSafety.Analyzers.Flow
                 default:
                     return null;
             }
+        }
+
+        /// <summary>The releases <paramref name="function"/>'s own code performs (not those of functions nested in it), each with its object.</summary>
+        public List<(IOperation Release, ISymbol Object)> ReleasesIn(IOperation function)
+        {
+            var result = new List<(IOperation, ISymbol)>();
+            foreach (var operation in function.Descendants())
+            {
+                if (operation is IInvocationOperation && Released(operation) is { } released && !IsInNestedFunction(operation, function))
+                {
+                    result.Add((operation, released));
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>The waits <paramref name="function"/>'s own code performs (not those of functions nested in it), each with its object.</summary>
+        public List<(IOperation Acquire, ISymbol Object)> AcquiresIn(IOperation function)
+        {
+            var result = new List<(IOperation, ISymbol)>();
+            foreach (var operation in function.Descendants())
+            {
+                if (!(operation is IInvocationOperation || operation is IAwaitOperation || operation is IPropertyReferenceOperation) || IsInNestedFunction(operation, function))
+                {
+                    continue;
+                }
+
+                foreach (var acquired in Acquired(operation))
+                {
+                    result.Add((operation, acquired));
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>
+        /// The points of <paramref name="flow"/> just after each wait, by the object waited for; waits inside
+        /// <paramref name="excluded"/> (the work's own delegate) do not count. Such a point is a join for whatever the
+        /// work did before releasing that object.
+        /// </summary>
+        public Dictionary<ISymbol, List<FlowPoint>> AcquirePoints(FlowIndex flow, TextSpan excluded)
+        {
+            var acquires = new Dictionary<ISymbol, List<FlowPoint>>(SymbolEqualityComparer.Default);
+            foreach (var (operation, block, index) in flow.Operations())
+            {
+                if (operation.Syntax == null || excluded.Contains(operation.Syntax.Span) ||
+                    !(operation is IInvocationOperation || operation is IAwaitOperation || operation is IPropertyReferenceOperation))
+                {
+                    continue;
+                }
+
+                foreach (var acquired in Acquired(operation))
+                {
+                    if (!acquires.TryGetValue(acquired, out var points))
+                    {
+                        points = new List<FlowPoint>();
+                        acquires.Add(acquired, points);
+                    }
+
+                    points.Add(new FlowPoint(block, index, operation.Syntax.Span.End));
+                }
+            }
+
+            return acquires;
+        }
+
+        /// <summary>
+        /// Every run of the work that reaches <paramref name="access"/> releases afterwards through <paramref name="release"/>:
+        /// the release comes later in the same function and not inside a loop that also holds the access (the next
+        /// iteration's access would follow it), or sits in a finally whose try block or catch holds the access.
+        /// </summary>
+        public static bool ReleaseFollows(IOperation release, SyntaxNode access)
+        {
+            var releaseSyntax = release.Syntax;
+            for (var node = releaseSyntax.Parent; node != null && !(node is AnonymousFunctionExpressionSyntax); node = node.Parent)
+            {
+                if ((node is ForStatementSyntax || node is CommonForEachStatementSyntax || node is WhileStatementSyntax || node is DoStatementSyntax) &&
+                    node.Span.Contains(access.Span))
+                {
+                    return false;
+                }
+
+                if (node is FinallyClauseSyntax { Parent: TryStatementSyntax tryStatement } && (tryStatement.Block.Span.Contains(access.Span) ||
+                    tryStatement.Catches.Any(c => c.Span.Contains(access.Span))))
+                {
+                    return true;
+                }
+            }
+
+            return access.Span.End <= releaseSyntax.Span.End;
+        }
+
+        /// <summary>
+        /// <paramref name="access"/> runs only after the wait <paramref name="acquire"/> returned: the wait's statement comes
+        /// earlier in a block that (directly, or through plain nested blocks, try blocks, lock and using bodies) holds
+        /// the access. A wait inside a branch or a loop that may be skipped orders nothing after it.
+        /// </summary>
+        public static bool AcquirePrecedes(IOperation acquire, SyntaxNode access)
+        {
+            SyntaxNode? node = acquire.Syntax;
+            while (node != null && !(node is StatementSyntax))
+            {
+                if (node is AnonymousFunctionExpressionSyntax)
+                {
+                    return false;
+                }
+
+                node = node.Parent;
+            }
+
+            while (node != null)
+            {
+                if (!(node.Parent is BlockSyntax block))
+                {
+                    return false;
+                }
+
+                if (block.Span.Contains(access.Span))
+                {
+                    return node.Span.End <= access.SpanStart;
+                }
+
+                // Climb only through statements that always run their block once, to the end or by an exception.
+                node = block.Parent switch
+                {
+                    BlockSyntax _ => block,
+                    TryStatementSyntax tryStatement when tryStatement.Block == block => tryStatement,
+                    LockStatementSyntax lockStatement => lockStatement,
+                    UsingStatementSyntax usingStatement => usingStatement,
+                    CheckedStatementSyntax checkedStatement => checkedStatement,
+                    UnsafeStatementSyntax unsafeStatement => unsafeStatement,
+                    FixedStatementSyntax fixedStatement => fixedStatement,
+                    _ => null,
+                };
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// How many waits the object lets through before anyone releases it, as far as its declaration tells: an event
+        /// created set (<c>new ManualResetEventSlim(true)</c>) or a semaphore created with permits. 0 when created
+        /// closed; null when the declaration cannot be read (not created in its declaration, or from a non-constant).
+        /// </summary>
+        public int? InitialPermits(ISymbol synchronizationObject)
+        {
+            var type = synchronizationObject switch
+            {
+                ILocalSymbol local => local.Type,
+                IFieldSymbol field => field.Type,
+                IParameterSymbol parameter => parameter.Type,
+                _ => null,
+            };
+
+            if (Is(type, _countdownEvent) || Is(type, _barrier) || Is(type, _taskCompletionSource) || Is(type, _taskCompletionSourceOfT))
+            {
+                // Waits on these return only after the releases they count.
+                return 0;
+            }
+
+            if (synchronizationObject.DeclaringSyntaxReferences.Length != 1 ||
+                !(synchronizationObject.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer: { Value: { } value } }))
+            {
+                return null;
+            }
+
+            var arguments = value switch
+            {
+                ObjectCreationExpressionSyntax creation => creation.ArgumentList,
+                ImplicitObjectCreationExpressionSyntax implicitCreation => implicitCreation.ArgumentList,
+                _ => null,
+            };
+
+            if (arguments == null)
+            {
+                return null;
+            }
+
+            if (arguments.Arguments.Count == 0)
+            {
+                // new ManualResetEventSlim() starts unset.
+                return 0;
+            }
+
+            if (arguments.Arguments[0].Expression is LiteralExpressionSyntax literal)
+            {
+                switch (literal.Token.Value)
+                {
+                    case bool set:
+                        return set ? int.MaxValue : 0;
+                    case int permits:
+                        return permits;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// The object opens once for every waiter (an event, a TaskCompletionSource): a wait returns after the first
+        /// release, so it orders only the work of one releaser. Countdowns, barriers and semaphores count releases.
+        /// </summary>
+        public bool OpensOnce(ISymbol synchronizationObject)
+        {
+            var type = synchronizationObject switch
+            {
+                ILocalSymbol local => local.Type,
+                IFieldSymbol field => field.Type,
+                IParameterSymbol parameter => parameter.Type,
+                _ => null,
+            };
+
+            return DerivesFrom(type, _eventWaitHandle) || Is(type, _manualResetEventSlim) || Is(type, _taskCompletionSource) || Is(type, _taskCompletionSourceOfT);
+        }
+
+        private static bool IsInNestedFunction(IOperation operation, IOperation function)
+        {
+            for (var parent = operation.Parent; parent != null && parent != function; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>tcs.Task → tcs; anything else → null.</summary>

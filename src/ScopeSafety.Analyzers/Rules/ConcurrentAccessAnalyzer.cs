@@ -184,7 +184,7 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    var use = new Use(access.Operation, access.IsRead, access.IsWrite, Synchronisation.IsAtomic(access.Operation, _symbols.Known), Synchronisation.LocksHeld(access.Operation));
+                    var use = new Use(access.Operation, access.IsRead, access.IsWrite, Synchronisation.IsAtomic(access.Operation, _symbols.Known), Synchronisation.LocksHeld(access.Operation, _symbols.Monitor));
                     Add(variables, access.Variable, item, use, order, isObject: false);
                 }
             }
@@ -230,7 +230,7 @@ namespace ScopeSafety.Analyzers
                     var use = ObjectUses.Classify(operation, _symbols);
                     if (use != ObjectUse.None)
                     {
-                        Add(objects, symbol, item, new Use(operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Synchronisation.LocksHeld(operation)), order, isObject: true);
+                        Add(objects, symbol, item, new Use(operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Synchronisation.LocksHeld(operation, _symbols.Monitor)), order, isObject: true);
                     }
                 }
             }
@@ -402,6 +402,13 @@ namespace ScopeSafety.Analyzers
                     return false;
                 }
 
+                // Only now, with a race in hand: runs that hand over through a synchronisation object do not overlap there.
+                first = uses.Find(w => w.Write && uses.Exists(u => Use.Conflict(w, u) && !_model.Signals.Ordered(item, w.Operation, item, u.Operation)));
+                if (first == null)
+                {
+                    return false;
+                }
+
                 Report(shared, isObject, first, item.Description, "another run of the same work", isObject ? "also mutate" : "also write", item, null, "Item");
                 return true;
             }
@@ -438,9 +445,39 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
+                    if (_model.Signals.Ordered(item, mine.Operation, other, theirs.Operation) &&
+                        !UnorderedPair(item, uses, other, otherUses, ref mine, ref theirs))
+                    {
+                        continue;
+                    }
+
                     covered.Add((item, other));
                     Report(shared, isObject, mine, item.Description, other.Description, theirs.Write ? (isObject ? "also mutate" : "also write") : "read", item, theirs.Operation, "Item");
                     return true;
+                }
+
+                return false;
+            }
+
+            /// <summary>A conflicting pair of uses of the two items that no synchronisation object orders, if any.</summary>
+            private bool UnorderedPair(WorkItem item, List<Use> uses, WorkItem other, List<Use> otherUses, ref Use mine, ref Use theirs)
+            {
+                foreach (var a in uses)
+                {
+                    if (!a.Write)
+                    {
+                        continue;
+                    }
+
+                    foreach (var b in otherUses)
+                    {
+                        if (Use.Conflict(a, b) && !_model.Signals.Ordered(item, a.Operation, other, b.Operation))
+                        {
+                            mine = a;
+                            theirs = b;
+                            return true;
+                        }
+                    }
                 }
 
                 return false;
@@ -472,12 +509,12 @@ namespace ScopeSafety.Analyzers
                             continue;
                         }
 
-                        use = new Use(reference, kind == ObjectUse.Read, kind == ObjectUse.Mutate, false, Synchronisation.LocksHeld(reference));
+                        use = new Use(reference, kind == ObjectUse.Read, kind == ObjectUse.Mutate, false, Synchronisation.LocksHeld(reference, _symbols.Monitor));
                     }
                     else
                     {
                         var (read, write) = AccessCollector.Kind(reference);
-                        use = new Use(reference, read, write, Synchronisation.IsAtomic(reference, _symbols.Known), Synchronisation.LocksHeld(reference));
+                        use = new Use(reference, read, write, Synchronisation.IsAtomic(reference, _symbols.Known), Synchronisation.LocksHeld(reference, _symbols.Monitor));
                     }
 
                     hostUses.Add(use);
@@ -485,12 +522,12 @@ namespace ScopeSafety.Analyzers
                 }
 
                 var body = HostName(item);
-                foreach (var index in _model.HostAccessesDuring(item, operations, shared))
+                foreach (var index in _model.HostAccessesDuring(item, operations, shared, uses.ConvertAll(u => u.Operation)))
                 {
                     var host = hostUses[index];
                     foreach (var mine in uses)
                     {
-                        if (!Use.Conflict(mine, host))
+                        if (!Use.Conflict(mine, host) || _model.HostSignalsBefore(item, mine.Operation, host.Operation, shared))
                         {
                             continue;
                         }

@@ -1,0 +1,462 @@
+using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>
+/// SCOPE010/011 over the orderings the synchronisation objects give (shared with SCOPE002–004 through
+/// Flow/Synchronization): an event Set, a countdown Signal, a semaphore Release, a completed TaskCompletionSource,
+/// and Monitor.Enter/Exit. Each safe shape beside the hazard it must still report.
+/// </summary>
+public class ConcurrentAccessSynchronizationTests
+{
+    private static string Program(string body) => ConcurrentAccessAnalyzerTests.Program(body);
+
+    private static string AsyncProgram(string body) => ConcurrentAccessAnalyzerTests.Usings + """
+        class C
+        {
+            async Task M(int[] items)
+            {
+        BODY
+            }
+        }
+        """.Replace("BODY", body);
+
+    // ---- ManualResetEvent(Slim) / AutoResetEvent -------------------------------------------------------------
+
+    [Fact]
+    public Task A_spawn_that_writes_then_sets_an_event_the_scope_body_waits_for_does_not_race() => Verify.VerifyAnalyzerAsync(Program("""
+                var done = new ManualResetEventSlim(false);
+                var x = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { x = 42; done.Set(); });
+                    done.Wait();
+                    Console.WriteLine(x);
+                    x = 1;
+                });
+        """));
+
+    [Fact]
+    public Task The_scope_body_reading_before_the_wait_races() => Verify.VerifyAnalyzerAsync(Program("""
+                var done = new ManualResetEventSlim(false);
+                var x = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { {|#0:x|} = 42; done.Set(); });
+                    Console.WriteLine(x);
+                    done.Wait();
+                });
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("x", "work started with Scope.Spawn at line 15", "the scope body at line 16", "read"));
+
+    [Fact]
+    public Task A_spawn_writing_after_it_sets_the_event_races() => Verify.VerifyAnalyzerAsync(Program("""
+                var done = new ManualResetEventSlim(false);
+                var x = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { done.Set(); {|#0:x|} = 42; });
+                    done.Wait();
+                    Console.WriteLine(x);
+                });
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
+    [Fact]
+    public Task A_wait_that_may_be_skipped_or_times_out_unchecked_orders_nothing() => Verify.VerifyAnalyzerAsync(Program("""
+                var done = new ManualResetEventSlim(false);
+                var x = 0;
+                var y = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { {|#0:x|} = 42; done.Set(); });
+                    if (items.Length > 0) done.Wait();
+                    Console.WriteLine(x);
+                });
+                var other = new ManualResetEventSlim(false);
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { {|#1:y|} = 42; other.Set(); });
+                    other.Wait(100);
+                    Console.WriteLine(y);
+                });
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0),
+        Verify.Diagnostic("SCOPE010").WithLocation(1));
+
+    [Fact]
+    public Task An_event_created_set_orders_nothing() => Verify.VerifyAnalyzerAsync(Program("""
+                var done = new ManualResetEventSlim(true);
+                var x = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { {|#0:x|} = 42; done.Set(); });
+                    done.Wait();
+                    Console.WriteLine(x);
+                });
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
+    [Fact]
+    public Task An_event_set_by_several_items_orders_none_of_them_after_one_wait() => Verify.VerifyAnalyzerAsync(Program("""
+                var first = new ManualResetEventSlim(false);
+                var x = 0;
+                var y = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { {|#0:x|} = 1; first.Set(); });
+                    scope.Spawn(() => { {|#1:y|} = 2; first.Set(); });
+                    first.Wait();
+                    Console.WriteLine(x + y);
+                });
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("x", "work started with Scope.Spawn at line 16", "the scope body at line 19", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1));
+
+    [Fact]
+    public Task An_event_set_by_one_item_only_orders_it_after_the_wait() => Verify.VerifyAnalyzerAsync(Program("""
+                var first = new ManualResetEventSlim(false);
+                var second = new ManualResetEventSlim(false);
+                var x = 0;
+                var y = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { x = 1; first.Set(); });
+                    scope.Spawn(() => { y = 2; second.Set(); });
+                    first.Wait();
+                    second.Wait();
+                    Console.WriteLine(x + y);
+                });
+        """));
+
+    [Fact]
+    public Task The_body_writing_then_releasing_an_item_that_waits_first_does_not_race() => Verify.VerifyAnalyzerAsync(Program("""
+                var go = new ManualResetEventSlim(false);
+                var config = 0;
+                var settings = new Dictionary<string, int>();
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { go.Wait(); Console.WriteLine(config + settings.Count); });
+                    config = 5;
+                    settings["retries"] = 3;
+                    go.Set();
+                });
+        """));
+
+    [Fact]
+    public Task The_body_writing_after_it_releases_the_item_races() => Verify.VerifyAnalyzerAsync(Program("""
+                var go = new ManualResetEventSlim(false);
+                var config = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { go.Wait(); Console.WriteLine({|#0:config|}); });
+                    go.Set();
+                    config = 5;
+                });
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("config", "the scope body at line 17", "work started with Scope.Spawn at line 15", "read"));
+
+    [Fact]
+    public Task A_list_filled_before_a_Set_in_finally_and_read_after_WaitOne_does_not_race() => Verify.VerifyAnalyzerAsync(Program("""
+                var list = new List<int>();
+                var done = new ManualResetEvent(false);
+                Task.Run(() =>
+                {
+                    try
+                    {
+                        foreach (var item in items) list.Add(item);
+                    }
+                    finally
+                    {
+                        done.Set();
+                    }
+                });
+                done.WaitOne();
+                Console.WriteLine(list.Count);
+        """));
+
+    [Fact]
+    public Task A_list_read_before_WaitOne_races() => Verify.VerifyAnalyzerAsync(Program("""
+                var list = new List<int>();
+                var done = new ManualResetEvent(false);
+                Task.Run(() =>
+                {
+                    try
+                    {
+                        foreach (var item in items) {|#0:list|}.Add(item);
+                    }
+                    finally
+                    {
+                        done.Set();
+                    }
+                });
+                Console.WriteLine(list.Count);
+                done.WaitOne();
+        """),
+        Verify.Diagnostic("SCOPE011").WithLocation(0));
+
+    [Fact]
+    public Task Two_unscoped_items_handing_over_through_an_event_do_not_race() => Verify.VerifyAnalyzerAsync(Program("""
+                var count = 0;
+                var ready = new AutoResetEvent(false);
+                var a = Task.Run(() => { count = 10; ready.Set(); });
+                var b = Task.Run(() => { ready.WaitOne(); count++; });
+                Task.WaitAll(a, b);
+        """));
+
+    [Fact]
+    public Task Two_unscoped_items_without_the_wait_race() => Verify.VerifyAnalyzerAsync(Program("""
+                var count = 0;
+                var ready = new AutoResetEvent(false);
+                var a = Task.Run(() => { {|#0:count|} = 10; ready.Set(); });
+                var b = Task.Run(() => { count++; ready.WaitOne(); });
+                Task.WaitAll(a, b);
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("count", "work started with Task.Run at line 13", "work started with Task.Run at line 14", "also write"));
+
+    [Fact]
+    public Task An_item_waiting_only_in_a_branch_still_races() => Verify.VerifyAnalyzerAsync(Program("""
+                var count = 0;
+                var ready = new ManualResetEventSlim(false);
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { {|#0:count|} = 10; ready.Set(); });
+                    scope.Spawn(() => { if (items.Length > 0) ready.Wait(); count++; });
+                });
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
+    // ---- CountdownEvent ----------------------------------------------------------------------------------
+
+    [Fact]
+    public Task Items_signalling_a_countdown_are_ordered_before_the_wait_but_not_with_each_other() => Verify.VerifyAnalyzerAsync(Program("""
+                var results = new List<int>();
+                var countdown = new CountdownEvent(items.Length);
+                foreach (var item in items)
+                {
+                    Task.Run(() => { {|#0:results|}.Add(item * 2); countdown.Signal(); });
+                }
+
+                countdown.Wait();
+                Console.WriteLine(results.Count);
+        """),
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("results", "List<int>", "work started with Task.Run at line 15", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task Items_adding_under_a_lock_then_signalling_a_countdown_do_not_race_with_the_read_after_the_wait() => Verify.VerifyAnalyzerAsync(Program("""
+                var results = new List<int>();
+                var gate = new object();
+                var countdown = new CountdownEvent(items.Length);
+                foreach (var item in items)
+                {
+                    Task.Run(() => { lock (gate) results.Add(item * 2); countdown.Signal(); });
+                }
+
+                countdown.Wait();
+                Console.WriteLine(results.Count);
+        """));
+
+    [Fact]
+    public Task A_read_before_the_countdown_wait_races() => Verify.VerifyAnalyzerAsync(Program("""
+                var results = new List<int>();
+                var gate = new object();
+                var countdown = new CountdownEvent(items.Length);
+                foreach (var item in items)
+                {
+                    Task.Run(() => { lock (gate) {|#0:results|}.Add(item * 2); countdown.Signal(); });
+                }
+
+                Console.WriteLine(results.Count);
+                countdown.Wait();
+        """),
+        Verify.Diagnostic("SCOPE011").WithLocation(0));
+
+    // ---- TaskCompletionSource ----------------------------------------------------------------------------
+
+    [Fact]
+    public Task Writes_before_SetResult_and_reads_after_waiting_for_the_task_do_not_race() => Verify.VerifyAnalyzerAsync(Program("""
+                var list = new List<int>();
+                var tcs = new TaskCompletionSource<bool>();
+                var x = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { list.Add(1); x = 5; tcs.SetResult(true); });
+                    tcs.Task.Wait();
+                    Console.WriteLine(list.Count + x);
+                });
+        """));
+
+    [Fact]
+    public Task Writes_before_SetResult_and_reads_after_awaiting_the_task_do_not_race() => Verify.VerifyAnalyzerAsync(AsyncProgram("""
+                var list = new List<int>();
+                var tcs = new TaskCompletionSource<bool>();
+                _ = Task.Run(() => { list.Add(1); tcs.TrySetResult(true); });
+                await tcs.Task;
+                Console.WriteLine(list.Count);
+        """));
+
+    [Fact]
+    public Task A_read_before_awaiting_the_completion_source_races() => Verify.VerifyAnalyzerAsync(AsyncProgram("""
+                var list = new List<int>();
+                var tcs = new TaskCompletionSource<bool>();
+                _ = Task.Run(() => { {|#0:list|}.Add(1); tcs.TrySetResult(true); });
+                Console.WriteLine(list.Count);
+                await tcs.Task;
+        """),
+        Verify.Diagnostic("SCOPE011").WithLocation(0));
+
+    // ---- SemaphoreSlim ------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task A_semaphore_of_one_used_as_a_mutex_does_not_race() => Verify.VerifyAnalyzerAsync(Program("""
+                var gate = new SemaphoreSlim(1, 1);
+                var count = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { gate.Wait(); try { count++; } finally { gate.Release(); } });
+                    scope.Spawn(() => { gate.Wait(); try { count++; } finally { gate.Release(); } });
+                });
+        """));
+
+    [Fact]
+    public Task An_awaited_WaitAsync_mutex_in_async_items_does_not_race() => Verify.VerifyAnalyzerAsync(AsyncProgram("""
+                var gate = new SemaphoreSlim(1, 1);
+                var cache = new Dictionary<int, string>();
+                var a = Task.Run(async () =>
+                {
+                    await gate.WaitAsync();
+                    try { cache[1] = "one"; }
+                    finally { gate.Release(); }
+                });
+                var b = Task.Run(async () =>
+                {
+                    await gate.WaitAsync().ConfigureAwait(false);
+                    try { cache[2] = "two"; }
+                    finally { gate.Release(); }
+                });
+                await Task.WhenAll(a, b);
+        """));
+
+    [Fact]
+    public Task A_timed_WaitAsync_whose_result_is_ignored_is_no_mutex() => Verify.VerifyAnalyzerAsync(AsyncProgram("""
+                var gate = new SemaphoreSlim(1, 1);
+                var cache = new Dictionary<int, string>();
+                var a = Task.Run(async () =>
+                {
+                    await gate.WaitAsync(100);
+                    try { {|#0:cache|}[1] = "one"; }
+                    finally { gate.Release(); }
+                });
+                var b = Task.Run(async () =>
+                {
+                    await gate.WaitAsync();
+                    try { cache[2] = "two"; }
+                    finally { gate.Release(); }
+                });
+                await Task.WhenAll(a, b);
+        """),
+        Verify.Diagnostic("SCOPE011").WithLocation(0));
+
+    [Fact]
+    public Task A_semaphore_of_several_permits_lets_the_items_race() => Verify.VerifyAnalyzerAsync(Program("""
+                var gate = new SemaphoreSlim(2);
+                var count = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { gate.Wait(); try { {|#0:count|}++; } finally { gate.Release(); } });
+                    scope.Spawn(() => { gate.Wait(); try { count++; } finally { gate.Release(); } });
+                });
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
+    [Fact]
+    public Task A_semaphore_released_after_the_write_orders_the_body_after_its_wait() => Verify.VerifyAnalyzerAsync(Program("""
+                var signal = new SemaphoreSlim(0);
+                var map = new Dictionary<int, int>();
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { map[1] = 1; signal.Release(); });
+                    signal.Wait();
+                    Console.WriteLine(map.Count);
+                });
+        """));
+
+    // ---- Barrier -----------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task Phases_separated_by_a_barrier_do_not_race_but_writes_in_one_phase_do() => Verify.VerifyAnalyzerAsync(Program("""
+                var barrier = new Barrier(2);
+                var left = 0;
+                var right = 0;
+                var both = 0;
+                Parallel.Invoke(
+                    () => { left = 1; barrier.SignalAndWait(); Console.WriteLine(right); {|#0:both|}++; },
+                    () => { right = 2; barrier.SignalAndWait(); Console.WriteLine(left); both++; });
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
+    // ---- Monitor.Enter / Exit ----------------------------------------------------------------------------
+
+    [Fact]
+    public Task Monitor_Enter_and_Exit_on_the_lock_object_count_as_the_lock() => Verify.VerifyAnalyzerAsync(Program("""
+                var gate = new object();
+                long counter = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() =>
+                    {
+                        Monitor.Enter(gate);
+                        try { counter++; }
+                        finally { Monitor.Exit(gate); }
+                    });
+                    scope.Spawn(() =>
+                    {
+                        var taken = false;
+                        try
+                        {
+                            Monitor.Enter(gate, ref taken);
+                            counter++;
+                        }
+                        finally
+                        {
+                            if (taken) Monitor.Exit(gate);
+                        }
+                    });
+                    scope.Spawn(() => { lock (gate) counter++; });
+                });
+        """));
+
+    [Fact]
+    public Task Monitor_on_another_object_or_TryEnter_is_no_common_lock() => Verify.VerifyAnalyzerAsync(Program("""
+                var gate = new object();
+                var other = new object();
+                long counter = 0;
+                long tries = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() =>
+                    {
+                        Monitor.Enter(other);
+                        try { {|#0:counter|}++; }
+                        finally { Monitor.Exit(other); }
+                    });
+                    scope.Spawn(() => { lock (gate) counter++; });
+                    scope.Spawn(() =>
+                    {
+                        var taken = false;
+                        try
+                        {
+                            Monitor.TryEnter(gate, ref taken);
+                            {|#1:tries|}++;
+                        }
+                        finally
+                        {
+                            if (taken) Monitor.Exit(gate);
+                        }
+                    });
+                    scope.Spawn(() => { lock (gate) tries++; });
+                });
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0),
+        Verify.Diagnostic("SCOPE010").WithLocation(1));
+}
