@@ -286,8 +286,9 @@ namespace ScopeSafety.Analyzers.Flow
         public static bool ReleaseFollows(IOperation release, SyntaxNode access)
         {
             var releaseSyntax = release.Syntax;
-            for (var node = releaseSyntax.Parent; node != null && !(node is AnonymousFunctionExpressionSyntax); node = node.Parent)
+            for (var node = releaseSyntax.Parent; node != null && !(node is AnonymousFunctionExpressionSyntax) && !(node is LocalFunctionStatementSyntax); node = node.Parent)
             {
+                // A release inside a loop may be followed by the next iteration's accesses.
                 if ((node is ForStatementSyntax || node is CommonForEachStatementSyntax || node is WhileStatementSyntax || node is DoStatementSyntax) &&
                     node.Span.Contains(access.Span))
                 {

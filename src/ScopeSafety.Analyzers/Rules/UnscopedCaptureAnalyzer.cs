@@ -879,7 +879,7 @@ namespace ScopeSafety.Analyzers
 
                 foreach (var (release, acquires) in _synchronized)
                 {
-                    if (places.All(a => ReleaseFollows(release, a)))
+                    if (places.All(a => Synchronization.ReleaseFollows(release, a)))
                     {
                         if (ReferenceEquals(_active, Joins))
                         {
@@ -891,27 +891,6 @@ namespace ScopeSafety.Analyzers
                 }
             }
 
-            private static bool ReleaseFollows(IOperation release, SyntaxNode access)
-            {
-                var releaseSyntax = release.Syntax;
-                for (var node = releaseSyntax.Parent; node != null && !(node is AnonymousFunctionExpressionSyntax) && !(node is LocalFunctionStatementSyntax); node = node.Parent)
-                {
-                    // A release inside a loop may be followed by the next iteration's accesses.
-                    if ((node is ForStatementSyntax || node is CommonForEachStatementSyntax || node is WhileStatementSyntax || node is DoStatementSyntax) &&
-                        node.Span.Contains(access.Span))
-                    {
-                        return false;
-                    }
-
-                    if (node is FinallyClauseSyntax { Parent: TryStatementSyntax tryStatement } && (tryStatement.Block.Span.Contains(access.Span) ||
-                        tryStatement.Catches.Any(c => c.Span.Contains(access.Span))))
-                    {
-                        return true;
-                    }
-                }
-
-                return access.Span.End <= releaseSyntax.Span.End;
-            }
 
             public SpawnSite Site { get; }
 
