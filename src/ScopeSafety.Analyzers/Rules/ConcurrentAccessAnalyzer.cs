@@ -184,7 +184,7 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    var use = new Use(access.Operation, access.IsRead, access.IsWrite, Synchronisation.IsAtomic(access.Operation, _symbols.Known), Synchronisation.LocksHeld(access.Operation, _symbols.Monitor));
+                    var use = new Use(access.Operation, access.IsRead, access.IsWrite, Synchronisation.IsAtomic(access.Reference, _symbols.Known), Synchronisation.LocksHeld(access.Reference, _symbols.Monitor));
                     Add(variables, access.Variable, item, use, order, isObject: false);
                 }
             }

@@ -8,10 +8,11 @@ namespace ScopeSafety.Analyzers.Spawns
     /// <summary>One read or write of a local or parameter.</summary>
     internal sealed class VariableAccess
     {
-        public VariableAccess(ISymbol variable, IOperation operation, bool isRead, bool isWrite, bool isSynchronised)
+        public VariableAccess(ISymbol variable, IOperation operation, bool isRead, bool isWrite, bool isSynchronised, IOperation? reference = null)
         {
             Variable = variable;
             Operation = operation;
+            Reference = reference ?? operation;
             IsRead = isRead;
             IsWrite = isWrite;
             IsSynchronised = isSynchronised;
@@ -21,6 +22,12 @@ namespace ScopeSafety.Analyzers.Spawns
 
         /// <summary>The reference, or the call of a local function that accesses the variable.</summary>
         public IOperation Operation { get; }
+
+        /// <summary>
+        /// The reference itself, also when <see cref="Operation"/> stands for it (a local function run by method group):
+        /// whether it is atomic or under a lock is read here, not at the call.
+        /// </summary>
+        public IOperation Reference { get; }
 
         public bool IsRead { get; }
 
@@ -183,7 +190,7 @@ namespace ScopeSafety.Analyzers.Spawns
                     {
                         var (read, write) = Kind(operation);
                         var synchronised = IsSynchronised(operation, body);
-                        accesses.Add(new VariableAccess(variable, attributeTo ?? operation, read, write, synchronised));
+                        accesses.Add(new VariableAccess(variable, attributeTo ?? operation, read, write, synchronised, operation));
                     }
 
                     continue;

@@ -33,6 +33,56 @@ public class ConcurrentAccessAnalyzerTests
                 Console.WriteLine(counter);
         """));
 
+    // A local function run by method group: every access is reported at the method group, but whether it is atomic
+    // is read at the reference inside the function (StackExchange.Redis LockingTests: Interlocked in a local function
+    // queued twice to the ThreadPool was reported).
+    [Fact]
+    public Task Two_spawns_of_a_local_function_incrementing_one_counter_race() => Verify.VerifyAnalyzerAsync(Program("""
+                long counter = 0;
+                void Work()
+                {
+                    for (var i = 0; i < 1000; i++) counter++;
+                }
+                Scope.Run(scope =>
+                {
+                    scope.Spawn({|#0:Work|});
+                    scope.Spawn({|#1:Work|});
+                });
+                Console.WriteLine(counter);
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("counter", "work started with Scope.Spawn at line 18", "work started with Scope.Spawn at line 19", "also write"));
+
+    [Fact]
+    public Task Two_spawns_of_a_local_function_incrementing_through_Interlocked_do_not_race() => Verify.VerifyAnalyzerAsync(Program("""
+                long counter = 0;
+                void Work()
+                {
+                    for (var i = 0; i < 1000; i++) Interlocked.Increment(ref counter);
+                }
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(Work);
+                    scope.Spawn(Work);
+                });
+                Console.WriteLine(Interlocked.Read(ref counter));
+        """));
+
+    [Fact]
+    public Task Two_spawns_of_a_local_function_locking_one_object_do_not_race() => Verify.VerifyAnalyzerAsync(Program("""
+                long counter = 0;
+                var gate = new object();
+                void Work()
+                {
+                    for (var i = 0; i < 1000; i++) { lock (gate) { counter++; } }
+                }
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(Work);
+                    scope.Spawn(Work);
+                });
+                Console.WriteLine(counter);
+        """));
+
     [Fact]
     public Task Two_spawns_returning_their_counts_through_Join_do_not_race() => Verify.VerifyAnalyzerAsync(Program("""
                 long counter = Scope.Run(scope =>
