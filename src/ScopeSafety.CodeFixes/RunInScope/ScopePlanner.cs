@@ -292,9 +292,19 @@ namespace ScopeSafety.CodeFixes.RunInScope
             {
                 if (site.IsThread)
                 {
-                    return access.Name.Identifier.ValueText == "Join" && access.Parent is InvocationExpressionSyntax { ArgumentList: { Arguments: { Count: 0 } } }
-                        ? true
-                        : (bool?)null;
+                    if (access.Name.Identifier.ValueText != "Join" || !(access.Parent is InvocationExpressionSyntax { ArgumentList: { Arguments: { Count: 0 } } } threadJoin))
+                    {
+                        return null;
+                    }
+
+                    // In async code thread.Join() becomes await thread: a blocking Join would be SCOPE021.
+                    if (_async)
+                    {
+                        var parent = SyntaxHelpers.WalkUpParentheses(threadJoin);
+                        edits.Replace(threadJoin, visited => SyntaxHelpers.Await(access.Expression, parent).WithTriviaFrom(visited));
+                    }
+
+                    return true;
                 }
 
                 return AnalyzeTaskMember(access, edits);
@@ -685,7 +695,9 @@ namespace ScopeSafety.CodeFixes.RunInScope
         private static string Title(RegionEnd end, BlockSyntax block, int start, bool isAsync)
         {
             var title = SyncTitle(end, block, start);
-            return isAsync ? title.Replace("Run in a scope (waits", "Run in an async scope (awaits") : title;
+            return isAsync
+                ? title.Replace("Run in a scope (waits for the work", "Run in an async scope (awaits the work").Replace("Run in a scope (waits where", "Run in an async scope (awaits where")
+                : title;
         }
 
         private static string SyncTitle(RegionEnd end, BlockSyntax block, int start)

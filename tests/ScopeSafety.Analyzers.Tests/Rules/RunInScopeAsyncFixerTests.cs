@@ -305,7 +305,159 @@ public class RunInScopeAsyncFixerTests
         }
         """);
 
+    [Fact]
+    public Task A_joined_thread_in_async_code_is_awaited() => Verify.VerifyCodeFixAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M()
+            {
+                var count = 0;
+                var worker = new Thread(() => {|SCOPE002:count|}++);
+                worker.Start();
+                count = 5;
+                await Task.Yield();
+                worker.Join();
+            }
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        class C
+        {
+            async Task M()
+            {
+                var count = 0;
+                await Scope.RunAsync(async scope =>
+                {
+                    var worker = scope.Spawn(() => count++);
+                    count = 5;
+                    await Task.Yield();
+                    await worker;
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Inside_RunAsync_the_work_is_spawned_into_the_enclosing_scope() => Verify.VerifyCodeFixAsync("""
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        class C
+        {
+            Task M() => Scope.RunAsync(async scope =>
+            {
+                var count = 0;
+                var t = Task.Run(() => {|SCOPE002:count|}++);
+                count = 5;
+                await t;
+            });
+        }
+        """, """
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        class C
+        {
+            Task M() => Scope.RunAsync(async scope =>
+            {
+                var count = 0;
+                var t = scope.Spawn(() => count++);
+                count = 5;
+                await t;
+            });
+        }
+        """);
+
+    [Fact]
+    public Task An_async_local_function_gets_an_async_scope() => Verify.VerifyCodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task<int> M()
+            {
+                return Local();
+
+                async Task<int> Local()
+                {
+                    var count = 0;
+                    var t = Task.Run(() => {|SCOPE002:count|}++);
+                    count = 5;
+                    await t;
+                    return count;
+                }
+            }
+        }
+        """, """
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        class C
+        {
+            Task<int> M()
+            {
+                return Local();
+
+                async Task<int> Local()
+                {
+                    var count = 0;
+                    await Scope.RunAsync(async scope =>
+                    {
+                        var t = scope.Spawn(() => count++);
+                        count = 5;
+                        await t;
+                    });
+                    return count;
+                }
+            }
+        }
+        """);
+
+    [Theory]
+    [InlineData("var t = Task.Run(() => count++); count = 1; await t;", "Run in an async scope (awaits where it joined before)")]
+    [InlineData("Task.Run(() => count++); await Task.Yield(); Console.WriteLine(count);", "Run in an async scope (awaits the work before the statement that conflicts with it)")]
+    [InlineData("var t = Task.Run(() => Console.WriteLine(count)); await Task.Yield();", "Run in an async scope (awaits the work at the end of the block)")]
+    public async Task The_title_says_where_the_code_now_awaits(string body, string title)
+    {
+        var source = $$"""
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task M(int count)
+                {
+                    {{body}}
+                }
+            }
+            """;
+
+        Assert.Equal([title], await RunInScopeFixerTests.TitlesAsync(source));
+    }
+
     // ---- where the meaning cannot be kept, nothing is offered ----------------------------------------------
+
+    [Fact]
+    public Task Not_offered_when_the_task_is_awaited_through_WhenAny() => Verify.VerifyNoCodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M()
+            {
+                var count = 0;
+                var t = Task.Run(() => {|SCOPE002:count|}++);
+                count = 5;
+                await Task.WhenAny(t, Task.Delay(100));
+            }
+        }
+        """);
 
     [Fact]
     public Task Not_offered_when_the_task_is_returned() => Verify.VerifyNoCodeFixAsync("""

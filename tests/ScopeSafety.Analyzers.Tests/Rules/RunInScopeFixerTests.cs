@@ -1712,7 +1712,7 @@ public class RunInScopeFixerTests
     }
 
     /// <summary>The titles the fixer offers for every diagnostic the analyzer reports on the source.</summary>
-    private static async Task<string[]> TitlesAsync(string source)
+    internal static async Task<string[]> TitlesAsync(string source)
     {
         using var workspace = new AdhocWorkspace();
         var project = workspace.AddProject(ProjectInfo.Create(
