@@ -306,6 +306,42 @@ public class RunInScopeAsyncFixerTests
         """);
 
     [Fact]
+    public Task An_explicitly_typed_async_value_task_becomes_a_ScopedTask_of_the_same_value() => Verify.VerifyCodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M(int[] data)
+            {
+                var count = 0;
+                Task<int> t = Task.Run(async () => { await Task.Yield(); {|SCOPE002:count|} += data.Length; return count; });
+                count--;
+                int seen = await t;
+                return seen;
+            }
+        }
+        """, """
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        class C
+        {
+            async Task<int> M(int[] data)
+            {
+                var count = 0;
+                var seen = await Scope.RunAsync(async scope =>
+                {
+                    ScopedTask<int> t = scope.SpawnAsync(async () => { await Task.Yield(); count += data.Length; return count; });
+                    count--;
+                    int seen = await t;
+                    return seen;
+                });
+                return seen;
+            }
+        }
+        """);
+
+    [Fact]
     public Task A_joined_thread_in_async_code_is_awaited() => Verify.VerifyCodeFixAsync("""
         using System.Threading;
         using System.Threading.Tasks;
@@ -646,6 +682,79 @@ public class RunInScopeAsyncFixerTests
         Assert.Equal(data.Take(2500).Sum() * 3 + data.Skip(2500).Sum() + 5000, original);
         Assert.Equal(original, scoped);
         Assert.Equal(original, scopedByFixAll);
+    }
+
+    private const string Failing = """
+        using System;
+        using System.Threading.Tasks;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                try
+                {
+                    return CountAsync().GetAwaiter().GetResult();
+                }
+                catch (InvalidOperationException e) when (e.Message == "boom")
+                {
+                    return -1;
+                }
+            }
+
+            static async Task<long> CountAsync()
+            {
+                long count = 0;
+                var t = Task.Run(() => { {|SCOPE002:count|}++; throw new InvalidOperationException("boom"); });
+                count += 10;
+                await t;
+                return count;
+            }
+        }
+        """;
+
+    private const string FailingFixed = """
+        using System;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                try
+                {
+                    return CountAsync().GetAwaiter().GetResult();
+                }
+                catch (InvalidOperationException e) when (e.Message == "boom")
+                {
+                    return -1;
+                }
+            }
+
+            static async Task<long> CountAsync()
+            {
+                long count = 0;
+                await Scope.RunAsync(async scope =>
+                {
+                    var t = scope.SpawnAsync(() => { count++; throw new InvalidOperationException("boom"); });
+                    count += 10;
+                    await t;
+                });
+                return count;
+            }
+        }
+        """;
+
+    // A lambda that only throws binds to Task.Run(Func<Task>), so the fix keeps that delegate type: SpawnAsync.
+    [Fact]
+    public Task A_failing_awaited_spawn_is_awaited_in_the_scope() => Verify.VerifyCodeFixAsync(Failing, FailingFixed);
+
+    [Fact]
+    public void The_await_in_the_fixed_code_throws_the_exception_the_original_await_threw()
+    {
+        Assert.Equal(-1, RunProgram(Strip(Failing)));
+        Assert.Equal(-1, RunProgram(FailingFixed));
     }
 
     private static string Strip(string source) => Regex.Replace(source, @"\{\|SCOPE\d+:(.*?)\|\}", "$1");
