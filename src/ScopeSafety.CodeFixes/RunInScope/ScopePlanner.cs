@@ -316,6 +316,36 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 return true;
             }
 
+            // var all = await Task.WhenAll(a, b) becomes var all = new[] { await a, await b }: the same values in the same
+            // order, and the scope waits for every task as WhenAll did.
+            if (_async && !site.IsThread && use is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax whenAll } } &&
+                SyntaxHelpers.WalkUpParentheses(whenAll) is AwaitExpressionSyntax awaitWhenAll && !(awaitWhenAll.Parent is ExpressionStatementSyntax) &&
+                IsTaskWhenAllOfValues(whenAll))
+            {
+                foreach (var other in whenAll.ArgumentList.Arguments)
+                {
+                    if (!(other.Expression is IdentifierNameSyntax) || other.RefKindKeyword != default || other.NameColon != null ||
+                        !(_model.GetSymbolInfo(other.Expression, _cancellationToken).Symbol is ILocalSymbol otherLocal) ||
+                        !(otherLocal.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) is VariableDeclaratorSyntax { Initializer: { Value: var otherInitializer } }))
+                    {
+                        return null;
+                    }
+
+                    if (!SymbolEqualityComparer.Default.Equals(otherLocal, site.Handle))
+                    {
+                        pending.Enqueue((ExpressionSyntax)otherInitializer.WalkDownParentheses());
+                    }
+                }
+
+                var handles = whenAll.ArgumentList.Arguments.Select(a => a.Expression.WithoutTrivia()).ToList();
+                edits.Replace(awaitWhenAll, visited => SyntaxFactory.ImplicitArrayCreationExpression(
+                        SyntaxFactory.InitializerExpression(
+                            SyntaxKind.ArrayInitializerExpression,
+                            SyntaxFactory.SeparatedList<ExpressionSyntax>(handles.Select(h => SyntaxFactory.AwaitExpression(h)))))
+                    .WithTriviaFrom(visited));
+                return true;
+            }
+
             if (site.IsThread || !(use is ArgumentSyntax argument) ||
                 !(argument.Parent?.Parent is InvocationExpressionSyntax waitAll) ||
                 !(WaitAllStatement(waitAll) is { } waitAllStatement) ||
@@ -421,6 +451,14 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 ? awaited
                 : null;
         }
+
+        /// <summary>Task.WhenAll&lt;T&gt;(a, b, …) over handles (not a collection): its result is T[] in argument order.</summary>
+        private bool IsTaskWhenAllOfValues(InvocationExpressionSyntax invocation) =>
+            _model.GetOperation(invocation, _cancellationToken) is IInvocationOperation { TargetMethod: { Name: "WhenAll", IsGenericMethod: true } method } &&
+            KnownSymbols.Is(method.ContainingType, _recognizer.Symbols.Task) &&
+            method.Parameters.Length == 1 &&
+            invocation.ArgumentList.Arguments.Count > 0 &&
+            invocation.ArgumentList.Arguments.All(a => _recognizer.Symbols.IsTask(_model.GetTypeInfo(a.Expression, _cancellationToken).Type) && a.Expression is IdentifierNameSyntax);
 
         private bool IsTaskWhenAll(InvocationExpressionSyntax invocation) =>
             _model.GetOperation(invocation, _cancellationToken) is IInvocationOperation { TargetMethod: { Name: "WhenAll" } method } &&

@@ -529,7 +529,46 @@ public class RunInScopeAsyncFixerTests
         """);
 
     [Fact]
-    public Task Not_offered_when_the_WhenAll_result_is_used() => Verify.VerifyNoCodeFixAsync("""
+    public Task The_values_of_await_Task_WhenAll_become_an_array_of_awaits() => Verify.VerifyCodeFixAsync("""
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M(int[] data)
+            {
+                var count = 0;
+                var a = Task.Run(() => {|SCOPE002:count|} += data.Length);
+                var b = Task.Run(() => data.Sum());
+                count = 5;
+                var all = await Task.WhenAll(a, b);
+                return all[0] + all[1] + count;
+            }
+        }
+        """, """
+        using System.Linq;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        class C
+        {
+            async Task<int> M(int[] data)
+            {
+                var count = 0;
+                var all = await Scope.RunAsync(async scope =>
+                {
+                    var a = scope.Spawn(() => count += data.Length);
+                    var b = scope.Spawn(() => data.Sum());
+                    count = 5;
+                    return new[] { await a, await b };
+                });
+                return all[0] + all[1] + count;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Not_offered_when_the_WhenAll_result_is_awaited_with_ConfigureAwait() => Verify.VerifyNoCodeFixAsync("""
         using System.Threading.Tasks;
 
         class C
@@ -539,7 +578,7 @@ public class RunInScopeAsyncFixerTests
                 var count = 0;
                 var a = Task.Run(() => {|SCOPE002:count|}++);
                 count = 5;
-                return await Task.WhenAll(a);
+                return await Task.WhenAll(a).ConfigureAwait(false);
             }
         }
         """);
