@@ -194,7 +194,8 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
                     plan = planner.Plan(new[] { new FixSeed(call, null) });
                 }
 
-                if (plan == null || plan.Start < 0 && !IsPlainRun(model, symbols, plan.Block.Parent?.Parent?.Parent?.Parent, cancellationToken))
+                // Borrowing overloads exist for Scope.Run only: an async scope (RunAsync) cannot take a span or ref.
+                if (plan == null || plan.IsAsync || plan.Start < 0 && !IsPlainRun(model, symbols, plan.Block.Parent?.Parent?.Parent?.Parent, cancellationToken))
                 {
                     return null;
                 }

@@ -21,8 +21,9 @@ namespace ScopeSafety.CodeFixes.RunInScope
     /// <summary>One Scope.Run to write: a contiguous run of statements of one block, and the edits inside and around it.</summary>
     internal sealed class ScopePlan
     {
-        public ScopePlan(BlockSyntax block, int start, int end, IReadOnlyList<FixSite> sites, EditSet edits, IReadOnlyList<ILocalSymbol> escapingLocals, string scopeName, string title, TextSpan touchedSpan)
+        public ScopePlan(BlockSyntax block, int start, int end, IReadOnlyList<FixSite> sites, EditSet edits, IReadOnlyList<ILocalSymbol> escapingLocals, string scopeName, string title, TextSpan touchedSpan, bool isAsync = false)
         {
+            IsAsync = isAsync;
             Block = block;
             Start = start;
             End = end;
@@ -50,6 +51,9 @@ namespace ScopeSafety.CodeFixes.RunInScope
         public IReadOnlyList<ILocalSymbol> EscapingLocals { get; }
 
         public string ScopeName { get; }
+
+        /// <summary>The region is in an async function: await Scope.RunAsync(async scope => { … }) with awaited joins.</summary>
+        public bool IsAsync { get; }
 
         public string Title { get; }
 

@@ -22,6 +22,9 @@ namespace ScopeSafety.CodeFixes.RunInScope
         private readonly SemanticModel _model;
         private readonly CancellationToken _cancellationToken;
 
+        // True while planning spawns of an async function: the scope is awaited (RunAsync) and every join becomes an await.
+        private bool _async;
+
         public ScopePlanner(SpawnRecognizer recognizer, CancellationToken cancellationToken)
         {
             _recognizer = recognizer;
@@ -47,6 +50,8 @@ namespace ScopeSafety.CodeFixes.RunInScope
             var visitedSpawns = new HashSet<SyntaxNode>();
             var visitedHandles = new Dictionary<ILocalSymbol, bool>(SymbolEqualityComparer.Default);
             var pending = new Queue<ExpressionSyntax>(seeds.Select(s => s.Spawn));
+            var spawnFunction = seeds.Count == 0 ? null : SyntaxHelpers.ContainingFunction(seeds[0].Spawn);
+            _async = spawnFunction != null && SyntaxHelpers.IsAsync(spawnFunction);
 
             while (pending.Count > 0)
             {
@@ -89,7 +94,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
             }
 
             var function = SyntaxHelpers.ContainingFunction(sites[0].Anchor);
-            if (function == null || SyntaxHelpers.IsAsync(function) || regionNodes.Any(n => SyntaxHelpers.ContainingFunction(n) != function))
+            if (function == null || SyntaxHelpers.IsAsync(function) != _async || regionNodes.Any(n => SyntaxHelpers.ContainingFunction(n) != function))
             {
                 return null;
             }
@@ -144,11 +149,21 @@ namespace ScopeSafety.CodeFixes.RunInScope
             if (existingScope != null && ReuseEnclosingScope && (endKind == RegionEnd.Join || end == block.Statements.Count - 1 && endKind == RegionEnd.BlockEnd))
             {
                 var editedSpan = edits.EditedNodes.Select(n => n.FullSpan).Aggregate((a, b) => TextSpan.FromBounds(System.Math.Min(a.Start, b.Start), System.Math.Max(a.End, b.End)));
-                return new ScopePlan(block, -1, -1, sites, edits, new List<ILocalSymbol>(), existingScope, "Run in the enclosing scope (waits where it joined before, or where the scope ends)", editedSpan);
+                return new ScopePlan(block, -1, -1, sites, edits, new List<ILocalSymbol>(), existingScope,
+                    _async ? "Run in the enclosing scope (awaits where it joined before, or where the scope ends)" : "Run in the enclosing scope (waits where it joined before, or where the scope ends)",
+                    editedSpan, _async);
             }
 
             var escaping = CheckRegion(block, start, end);
             if (escaping == null)
+            {
+                return null;
+            }
+
+            // An async scope whose body awaits nothing would be an async lambda without await (CS1998): in async code the
+            // fix is for work joined by an await (or a blocking join that becomes one).
+            if (_async && joined.Count == 0 &&
+                !block.Statements.Skip(start).Take(end - start + 1).Any(s => s.DescendantNodesAndSelf(n => !(n is AnonymousFunctionExpressionSyntax) && !(n is LocalFunctionStatementSyntax)).OfType<AwaitExpressionSyntax>().Any()))
             {
                 return null;
             }
@@ -160,7 +175,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 touched = TextSpan.FromBounds(System.Math.Min(touched.Start, node.FullSpan.Start), System.Math.Max(touched.End, node.FullSpan.End));
             }
 
-            return new ScopePlan(block, start, end, sites, edits, escaping, scopeName, Title(endKind, block, start), touched);
+            return new ScopePlan(block, start, end, sites, edits, escaping, scopeName, Title(endKind, block, start, _async), touched, _async);
         }
 
         /// <summary>
@@ -277,18 +292,63 @@ namespace ScopeSafety.CodeFixes.RunInScope
             {
                 if (site.IsThread)
                 {
-                    return access.Name.Identifier.ValueText == "Join" && access.Parent is InvocationExpressionSyntax { ArgumentList: { Arguments: { Count: 0 } } }
-                        ? true
-                        : (bool?)null;
+                    if (access.Name.Identifier.ValueText != "Join" || !(access.Parent is InvocationExpressionSyntax { ArgumentList: { Arguments: { Count: 0 } } } threadJoin))
+                    {
+                        return null;
+                    }
+
+                    // In async code thread.Join() becomes await thread: a blocking Join would be SCOPE021.
+                    if (_async)
+                    {
+                        var parent = SyntaxHelpers.WalkUpParentheses(threadJoin);
+                        edits.Replace(threadJoin, visited => SyntaxHelpers.Await(access.Expression, parent).WithTriviaFrom(visited));
+                    }
+
+                    return true;
                 }
 
                 return AnalyzeTaskMember(access, edits);
             }
 
+            // await t stays await t: the ScopedTask is awaitable and throws what the task threw.
+            if (use is AwaitExpressionSyntax && _async && !site.IsThread)
+            {
+                return true;
+            }
+
+            // var all = await Task.WhenAll(a, b) becomes var all = new[] { await a, await b }: the same values in the same
+            // order, and the scope waits for every task as WhenAll did.
+            if (_async && !site.IsThread && use is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax whenAll } } &&
+                SyntaxHelpers.WalkUpParentheses(whenAll) is AwaitExpressionSyntax awaitWhenAll && !(awaitWhenAll.Parent is ExpressionStatementSyntax) &&
+                IsTaskWhenAllOfValues(whenAll))
+            {
+                foreach (var other in whenAll.ArgumentList.Arguments)
+                {
+                    if (!(other.Expression is IdentifierNameSyntax) || other.RefKindKeyword != default || other.NameColon != null ||
+                        !(_model.GetSymbolInfo(other.Expression, _cancellationToken).Symbol is ILocalSymbol otherLocal) ||
+                        !(otherLocal.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) is VariableDeclaratorSyntax { Initializer: { Value: var otherInitializer } }))
+                    {
+                        return null;
+                    }
+
+                    if (!SymbolEqualityComparer.Default.Equals(otherLocal, site.Handle))
+                    {
+                        pending.Enqueue((ExpressionSyntax)otherInitializer.WalkDownParentheses());
+                    }
+                }
+
+                var handles = whenAll.ArgumentList.Arguments.Select(a => a.Expression.WithoutTrivia()).ToList();
+                edits.Replace(awaitWhenAll, visited => SyntaxFactory.ImplicitArrayCreationExpression(
+                        SyntaxFactory.InitializerExpression(
+                            SyntaxKind.ArrayInitializerExpression,
+                            SyntaxFactory.SeparatedList<ExpressionSyntax>(handles.Select(h => SyntaxFactory.AwaitExpression(h)))))
+                    .WithTriviaFrom(visited));
+                return true;
+            }
+
             if (site.IsThread || !(use is ArgumentSyntax argument) ||
                 !(argument.Parent?.Parent is InvocationExpressionSyntax waitAll) ||
-                !(waitAll.Parent is ExpressionStatementSyntax waitAllStatement) ||
-                !IsTaskWaitAll(waitAll) ||
+                !(WaitAllStatement(waitAll) is { } waitAllStatement) ||
                 !waitAll.ArgumentList.Arguments.All(a => a.Expression is IdentifierNameSyntax && a.RefKindKeyword == default && a.NameColon == null))
             {
                 return null;
@@ -312,15 +372,21 @@ namespace ScopeSafety.CodeFixes.RunInScope
             edits.ReplaceStatement(waitAllStatement, visited =>
                 waitAll.ArgumentList.Arguments.Select((a, i) =>
                 {
-                    StatementSyntax join = SyntaxFactory.ExpressionStatement(SyntaxHelpers.Join(a.Expression)).WithAdditionalAnnotations(Formatter.Annotation);
+                    StatementSyntax join = SyntaxFactory.ExpressionStatement(_async ? SyntaxFactory.AwaitExpression(a.Expression.WithoutTrivia()) : (ExpressionSyntax)SyntaxHelpers.Join(a.Expression))
+                        .WithAdditionalAnnotations(Formatter.Annotation);
                     return i == 0 ? join.WithLeadingTrivia(visited.GetLeadingTrivia()) : join;
                 }).ToList());
             return true;
         }
 
         /// <summary>t.Wait(), t.Result, t.GetAwaiter().GetResult() join; t.IsCompleted is harmless; anything else lets the task escape.</summary>
-        private static bool? AnalyzeTaskMember(MemberAccessExpressionSyntax access, EditSet edits)
+        private bool? AnalyzeTaskMember(MemberAccessExpressionSyntax access, EditSet edits)
         {
+            if (_async)
+            {
+                return AnalyzeTaskMemberAsync(access, edits);
+            }
+
             switch (access.Name.Identifier.ValueText)
             {
                 case "Wait" when access.Parent is InvocationExpressionSyntax { ArgumentList: { Arguments: { Count: 0 } } }:
@@ -340,6 +406,64 @@ namespace ScopeSafety.CodeFixes.RunInScope
                     return null;
             }
         }
+
+        /// <summary>In async code the blocking joins become awaits: t.Wait(); is await t;, t.Result and GetAwaiter().GetResult() are (await t).</summary>
+        private static bool? AnalyzeTaskMemberAsync(MemberAccessExpressionSyntax access, EditSet edits)
+        {
+            ExpressionSyntax? join = null;
+            switch (access.Name.Identifier.ValueText)
+            {
+                case "Wait" when access.Parent is InvocationExpressionSyntax { ArgumentList: { Arguments: { Count: 0 } } } wait:
+                    join = wait;
+                    break;
+                case "Result" when !(access.Parent is AssignmentExpressionSyntax assignment && assignment.Left == access):
+                    join = access;
+                    break;
+                case "GetAwaiter" when access.Parent is InvocationExpressionSyntax { ArgumentList: { Arguments: { Count: 0 } } } getAwaiter &&
+                                       getAwaiter.Parent is MemberAccessExpressionSyntax { Name: { Identifier: { ValueText: "GetResult" } } } getResultAccess &&
+                                       getResultAccess.Parent is InvocationExpressionSyntax { ArgumentList: { Arguments: { Count: 0 } } } getResult:
+                    join = getResult;
+                    break;
+                case "IsCompleted":
+                    return false;
+                default:
+                    return null;
+            }
+
+            var receiver = access.Expression;
+            var parent = SyntaxHelpers.WalkUpParentheses(join);
+            edits.Replace(join, visited => SyntaxHelpers.Await(receiver, parent).WithTriviaFrom(visited));
+            return true;
+        }
+
+        /// <summary>
+        /// The statement a Task.WaitAll(…) or, in async code, an await Task.WhenAll(…) is: the join point; null for any
+        /// other use (the result of WhenAll used as a value, WaitAll with a timeout).
+        /// </summary>
+        private ExpressionStatementSyntax? WaitAllStatement(InvocationExpressionSyntax waitAll)
+        {
+            if (waitAll.Parent is ExpressionStatementSyntax statement && IsTaskWaitAll(waitAll))
+            {
+                return statement;
+            }
+
+            return _async && SyntaxHelpers.WalkUpParentheses(waitAll) is AwaitExpressionSyntax { Parent: ExpressionStatementSyntax awaited } && IsTaskWhenAll(waitAll)
+                ? awaited
+                : null;
+        }
+
+        /// <summary>Task.WhenAll&lt;T&gt;(a, b, …) over handles (not a collection): its result is T[] in argument order.</summary>
+        private bool IsTaskWhenAllOfValues(InvocationExpressionSyntax invocation) =>
+            _model.GetOperation(invocation, _cancellationToken) is IInvocationOperation { TargetMethod: { Name: "WhenAll", IsGenericMethod: true } method } &&
+            KnownSymbols.Is(method.ContainingType, _recognizer.Symbols.Task) &&
+            method.Parameters.Length == 1 &&
+            invocation.ArgumentList.Arguments.Count > 0 &&
+            invocation.ArgumentList.Arguments.All(a => _recognizer.Symbols.IsTask(_model.GetTypeInfo(a.Expression, _cancellationToken).Type) && a.Expression is IdentifierNameSyntax);
+
+        private bool IsTaskWhenAll(InvocationExpressionSyntax invocation) =>
+            _model.GetOperation(invocation, _cancellationToken) is IInvocationOperation { TargetMethod: { Name: "WhenAll" } method } &&
+            KnownSymbols.Is(method.ContainingType, _recognizer.Symbols.Task) &&
+            method.Parameters.Length == 1;
 
         private bool? AnalyzeCollectionUse(IdentifierNameSyntax reference, SyntaxNode? use, EditSet edits, Queue<ExpressionSyntax> pending)
         {
@@ -393,8 +517,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
         {
             if (!(argument.Parent?.Parent is InvocationExpressionSyntax waitAll) ||
                 waitAll.ArgumentList.Arguments.Count != 1 ||
-                !(waitAll.Parent is ExpressionStatementSyntax statement) ||
-                !IsTaskWaitAll(waitAll))
+                !(WaitAllStatement(waitAll) is { } statement))
             {
                 return null;
             }
@@ -407,7 +530,9 @@ namespace ScopeSafety.CodeFixes.RunInScope
                         SyntaxFactory.IdentifierName("var"),
                         SyntaxFactory.Identifier(name),
                         SyntaxFactory.IdentifierName(reference.Identifier.ValueText),
-                        SyntaxFactory.ExpressionStatement(SyntaxHelpers.Join(SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(default, name, default)))))
+                        SyntaxFactory.ExpressionStatement(_async
+                            ? SyntaxFactory.AwaitExpression(SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(default, name, default)))
+                            : (ExpressionSyntax)SyntaxHelpers.Join(SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(default, name, default)))))
                     .WithCloseParenToken(SyntaxFactory.Token(SyntaxKind.CloseParenToken).WithTrailingTrivia(SyntaxFactory.Space))
                     .WithTriviaFrom(visited)
                     .WithAdditionalAnnotations(Formatter.Annotation),
@@ -476,12 +601,12 @@ namespace ScopeSafety.CodeFixes.RunInScope
                     switch (node)
                     {
                         case YieldStatementSyntax _:
-                        case AwaitExpressionSyntax _:
+                        case AwaitExpressionSyntax _ when !_async:
                         case LabeledStatementSyntax _:
                         case GotoStatementSyntax _:
-                        case ForEachStatementSyntax forEach when forEach.AwaitKeyword != default:
-                        case UsingStatementSyntax usingStatement when usingStatement.AwaitKeyword != default:
-                        case LocalDeclarationStatementSyntax awaitUsing when awaitUsing.AwaitKeyword != default:
+                        case ForEachStatementSyntax forEach when !_async && forEach.AwaitKeyword != default:
+                        case UsingStatementSyntax usingStatement when !_async && usingStatement.AwaitKeyword != default:
+                        case LocalDeclarationStatementSyntax awaitUsing when !_async && awaitUsing.AwaitKeyword != default:
                             return null;
                     }
                 }
@@ -562,7 +687,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 _ => null,
             };
             if (parameter == null || !(block.Parent!.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax run } }) ||
-                !(_model.GetSymbolInfo(run, _cancellationToken).Symbol is IMethodSymbol { Name: "Run" } method) ||
+                !(_model.GetSymbolInfo(run, _cancellationToken).Symbol is IMethodSymbol { Name: var runName } method) || runName != (_async ? "RunAsync" : "Run") ||
                 !KnownSymbols.Is(method.ContainingType, _recognizer.Symbols.Scope))
             {
                 return null;
@@ -605,7 +730,15 @@ namespace ScopeSafety.CodeFixes.RunInScope
             return candidate;
         }
 
-        private static string Title(RegionEnd end, BlockSyntax block, int start)
+        private static string Title(RegionEnd end, BlockSyntax block, int start, bool isAsync)
+        {
+            var title = SyncTitle(end, block, start);
+            return isAsync
+                ? title.Replace("Run in a scope (waits for the work", "Run in an async scope (awaits the work").Replace("Run in a scope (waits where", "Run in an async scope (awaits where")
+                : title;
+        }
+
+        private static string SyncTitle(RegionEnd end, BlockSyntax block, int start)
         {
             switch (end)
             {

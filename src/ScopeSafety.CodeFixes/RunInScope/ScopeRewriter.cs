@@ -128,9 +128,18 @@ namespace ScopeSafety.CodeFixes.RunInScope
             var lambda = SyntaxFactory.SimpleLambdaExpression(
                 SyntaxFactory.Parameter(SyntaxFactory.Identifier(plan.ScopeName)),
                 SyntaxFactory.Block(body));
-            var run = SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxHelpers.ScopeSafetyName("Scope"), SyntaxFactory.IdentifierName("Run")),
+            if (plan.IsAsync)
+            {
+                lambda = lambda.WithAsyncKeyword(SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space));
+            }
+
+            ExpressionSyntax run = SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxHelpers.ScopeSafetyName("Scope"), SyntaxFactory.IdentifierName(plan.IsAsync ? "RunAsync" : "Run")),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(lambda))));
+            if (plan.IsAsync)
+            {
+                run = SyntaxFactory.AwaitExpression(run);
+            }
 
             StatementSyntax statement;
             var var = SyntaxFactory.IdentifierName("var");

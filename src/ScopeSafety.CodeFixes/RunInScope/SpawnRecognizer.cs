@@ -111,13 +111,22 @@ namespace ScopeSafety.CodeFixes.RunInScope
             }
 
             var edits = new EditSet();
-            var work = BuildWork(delegateArgument, stateArgument?.Value, hasState: stateArgument != null, context.Value.Anchor, edits);
+            var function = SyntaxHelpers.ContainingFunction(spawn);
+
+            // In an async function Task.Run(async () => …) becomes scope.SpawnAsync, which the async scope awaits; only
+            // Task.Run unwraps the inner task (StartNew's Task<Task> was refused above).
+            var asyncWork = stateArgument == null && IsTaskRun(invocation) && function != null && SyntaxHelpers.IsAsync(function) &&
+                delegateArgument.Parameter?.Type is INamedTypeSymbol { DelegateInvokeMethod: { Parameters: { Length: 0 } } asyncInvoke } &&
+                _symbols.IsTask(asyncInvoke.ReturnType);
+            var work = asyncWork
+                ? BuildAsyncWork(delegateArgument)
+                : BuildWork(delegateArgument, stateArgument?.Value, hasState: stateArgument != null, context.Value.Anchor, edits);
             if (work == null)
             {
                 return null;
             }
 
-            edits.Replace(spawn, visited => SyntaxHelpers.ScopeSpawn(work).WithTriviaFrom(visited));
+            edits.Replace(spawn, visited => (asyncWork ? SyntaxHelpers.ScopeSpawnAsync(work) : SyntaxHelpers.ScopeSpawn(work)).WithTriviaFrom(visited));
             return new FixSite(spawn, context.Value.Anchor, context.Value.Shape, context.Value.Handle, isThread: false, edits);
         }
 
@@ -398,6 +407,26 @@ namespace ScopeSafety.CodeFixes.RunInScope
             }
         }
 
+        /// <summary>The parameterless Func&lt;Task&gt; for scope.SpawnAsync: the lambda (async or not) or method group as written.</summary>
+        private static ExpressionSyntax? BuildAsyncWork(IArgumentOperation delegateArgument)
+        {
+            var value = delegateArgument.Value;
+            while (value is IConversionOperation conversion && conversion.OperatorMethod == null)
+            {
+                value = conversion.Operand;
+            }
+
+            switch ((value as IDelegateCreationOperation)?.Target)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    return ParameterlessLambda(lambda.Syntax, allowAsync: true);
+                case IMethodReferenceOperation method when method.Syntax is ExpressionSyntax methodSyntax:
+                    return methodSyntax.WithoutTrivia();
+                default:
+                    return null;
+            }
+        }
+
         private bool IsStable(IOperation? state, SyntaxNode? function)
         {
             if (state == null || state.ConstantValue.HasValue || state is ILiteralOperation || state is IDefaultValueOperation || state is IInstanceReferenceOperation)
@@ -420,15 +449,15 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 : SyntaxFactory.ParenthesizedExpression(expression);
 
         /// <summary>The lambda with its parameter list emptied; async lambdas are refused by the caller's delegate check.</summary>
-        private static ExpressionSyntax? ParameterlessLambda(SyntaxNode syntax)
+        private static ExpressionSyntax? ParameterlessLambda(SyntaxNode syntax, bool allowAsync = false)
         {
             switch (syntax)
             {
-                case ParenthesizedLambdaExpressionSyntax parenthesized when parenthesized.AsyncKeyword == default:
+                case ParenthesizedLambdaExpressionSyntax parenthesized when allowAsync || parenthesized.AsyncKeyword == default:
                     return parenthesized.ParameterList.Parameters.Count == 0
                         ? parenthesized.WithoutTrivia()
                         : parenthesized.WithParameterList(SyntaxFactory.ParameterList().WithTriviaFrom(parenthesized.ParameterList)).WithoutTrivia();
-                case SimpleLambdaExpressionSyntax simple when simple.AsyncKeyword == default:
+                case SimpleLambdaExpressionSyntax simple when allowAsync || simple.AsyncKeyword == default:
                     return SyntaxFactory.ParenthesizedLambdaExpression(
                             simple.Modifiers,
                             SyntaxFactory.ParameterList().WithTrailingTrivia(simple.Parameter.GetTrailingTrivia()),
@@ -436,7 +465,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                             simple.Block,
                             simple.ExpressionBody)
                         .WithoutTrivia();
-                case AnonymousMethodExpressionSyntax anonymous when anonymous.AsyncKeyword == default:
+                case AnonymousMethodExpressionSyntax anonymous when allowAsync || anonymous.AsyncKeyword == default:
                     return anonymous.WithParameterList(SyntaxFactory.ParameterList()).WithoutTrivia();
                 default:
                     return null;

@@ -23,6 +23,22 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ScopeReference(), SyntaxFactory.IdentifierName("Spawn")),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(work))));
 
+        /// <summary>scope.SpawnAsync(work)</summary>
+        public static InvocationExpressionSyntax ScopeSpawnAsync(ExpressionSyntax work) =>
+            SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ScopeReference(), SyntaxFactory.IdentifierName("SpawnAsync")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(work))));
+
+        /// <summary>await receiver (the ScopedTask is awaitable), parenthesized where an operand would otherwise bind tighter.</summary>
+        public static ExpressionSyntax Await(ExpressionSyntax receiver, SyntaxNode? parent)
+        {
+            var awaited = SyntaxFactory.AwaitExpression(receiver.WithoutTrivia());
+            return parent is MemberAccessExpressionSyntax || parent is ElementAccessExpressionSyntax || parent is ConditionalAccessExpressionSyntax ||
+                   parent is PostfixUnaryExpressionSyntax || parent is InvocationExpressionSyntax
+                ? SyntaxFactory.ParenthesizedExpression(awaited)
+                : (ExpressionSyntax)awaited;
+        }
+
         /// <summary>receiver.Join()</summary>
         public static InvocationExpressionSyntax Join(ExpressionSyntax receiver) =>
             SyntaxFactory.InvocationExpression(

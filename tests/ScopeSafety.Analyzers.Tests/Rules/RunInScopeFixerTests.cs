@@ -1329,23 +1329,6 @@ public class RunInScopeFixerTests
         """);
 
     [Fact]
-    public Task Not_offered_in_an_async_method() => Verify.VerifyNoCodeFixAsync("""
-        using System.Threading.Tasks;
-
-        class C
-        {
-            async Task M()
-            {
-                var count = 0;
-                var t = Task.Run(() => {|SCOPE002:count|}++);
-                count = 5;
-                await Task.Yield();
-                t.Wait();
-            }
-        }
-        """);
-
-    [Fact]
     public Task Not_offered_when_a_cancellation_token_would_be_lost() => Verify.VerifyNoCodeFixAsync("""
         using System.Threading;
         using System.Threading.Tasks;
@@ -1729,7 +1712,7 @@ public class RunInScopeFixerTests
     }
 
     /// <summary>The titles the fixer offers for every diagnostic the analyzer reports on the source.</summary>
-    private static async Task<string[]> TitlesAsync(string source)
+    internal static async Task<string[]> TitlesAsync(string source)
     {
         using var workspace = new AdhocWorkspace();
         var project = workspace.AddProject(ProjectInfo.Create(
