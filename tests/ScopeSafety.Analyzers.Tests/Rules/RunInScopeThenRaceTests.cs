@@ -118,6 +118,28 @@ public class RunInScopeThenRaceTests
         """);
 
     [Fact]
+    public Task Two_spawns_in_an_async_scope_still_race() => Races.VerifyAnalyzerAsync("""
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        class C
+        {
+            async Task<long> CountAsync()
+            {
+                long counter = 0;
+                await Scope.RunAsync(async scope =>
+                {
+                    var a = scope.Spawn(() => { for (var i = 0; i < 1000; i++) {|SCOPE010:counter|}++; });
+                    var b = scope.Spawn(() => { for (var i = 0; i < 1000; i++) counter++; });
+                    await a;
+                    await b;
+                });
+                return counter;
+            }
+        }
+        """);
+
+    [Fact]
     public Task A_spawn_loop_rewritten_by_Run_in_a_scope_is_still_reported() => Races.VerifyAnalyzerAsync("""
         using System.Collections.Generic;
         using ScopeSafety;
