@@ -24,7 +24,7 @@ namespace ScopeSafety.CodeFixes
     /// would not make atomic, so it blocks the fix.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(InterlockedFixer)), Shared]
-    public sealed class InterlockedFixer : CodeFixProvider
+    public sealed class InterlockedFixer : SingleActionRaceFixer
     {
         /// <summary>The equivalence key of the action.</summary>
         public const string EquivalenceKey = "SCOPE010_Interlocked";
@@ -32,29 +32,11 @@ namespace ScopeSafety.CodeFixes
         /// <inheritdoc />
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.DataRaceOnCapturedVariable);
 
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() =>
-            FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+        private protected override string Key => EquivalenceKey;
 
-        /// <inheritdoc />
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                var fixedDocument = await FixAsync(context.Document, ImmutableArray.Create(diagnostic), context.CancellationToken).ConfigureAwait(false);
-                if (fixedDocument == null)
-                {
-                    continue;
-                }
+        private protected override string Title(string variable) => "Use Interlocked for every write of '" + variable + "' in the racing work";
 
-                var name = diagnostic.Properties.TryGetValue(ConcurrentAccessAnalyzer.VariableProperty, out var variable) ? variable : "the variable";
-                context.RegisterCodeFix(
-                    CodeAction.Create("Use Interlocked for every write of '" + name + "' in the racing work", _ => Task.FromResult(fixedDocument), EquivalenceKey),
-                    diagnostic);
-            }
-        }
-
-        private static async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        private protected override async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

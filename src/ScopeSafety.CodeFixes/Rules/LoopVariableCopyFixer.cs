@@ -21,7 +21,7 @@ namespace ScopeSafety.CodeFixes
     /// (a copy would change what the loop sees) or when the work is a method group.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LoopVariableCopyFixer)), Shared]
-    public sealed class LoopVariableCopyFixer : CodeFixProvider
+    public sealed class LoopVariableCopyFixer : SingleActionRaceFixer
     {
         /// <summary>The equivalence key of the action.</summary>
         public const string EquivalenceKey = "SCOPE012_CopyLoopVariable";
@@ -29,27 +29,9 @@ namespace ScopeSafety.CodeFixes
         /// <inheritdoc />
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.LoopVariableCapturedByConcurrentWork);
 
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() =>
-            FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+        private protected override string Key => EquivalenceKey;
 
-        /// <inheritdoc />
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                var fixedDocument = await FixAsync(context.Document, ImmutableArray.Create(diagnostic), context.CancellationToken).ConfigureAwait(false);
-                if (fixedDocument == null)
-                {
-                    continue;
-                }
-
-                var name = diagnostic.Properties.TryGetValue(ConcurrentAccessAnalyzer.VariableProperty, out var variable) ? variable : "the variable";
-                context.RegisterCodeFix(
-                    CodeAction.Create("Capture a per-iteration copy of '" + name + "'", _ => Task.FromResult(fixedDocument), EquivalenceKey),
-                    diagnostic);
-            }
-        }
+        private protected override string Title(string variable) => "Capture a per-iteration copy of '" + variable + "'";
 
         /// <summary>One copy to declare: the loop variable, the statement it goes before, the work that uses it.</summary>
         private sealed class Plan
@@ -71,7 +53,7 @@ namespace ScopeSafety.CodeFixes
             public List<IdentifierNameSyntax> Uses { get; }
         }
 
-        private static async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        private protected override async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
