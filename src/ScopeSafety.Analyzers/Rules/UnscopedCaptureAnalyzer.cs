@@ -272,41 +272,13 @@ namespace ScopeSafety.Analyzers
                     return result;
                 }
 
-                var releases = new List<(IOperation Release, ISymbol Object)>();
-                foreach (var operation in body.Descendants())
-                {
-                    var released = _synchronization.Released(operation);
-                    if (released != null && !IsInNestedFunction(operation, body.Parent))
-                    {
-                        releases.Add((operation, released));
-                    }
-                }
-
+                var releases = _synchronization.ReleasesIn(body.Parent);
                 if (releases.Count == 0)
                 {
                     return result;
                 }
 
-                var acquires = new Dictionary<ISymbol, List<FlowPoint>>(SymbolEqualityComparer.Default);
-                foreach (var (operation, block, index) in flow.Operations())
-                {
-                    if (operation.Syntax == null || site.Delegate.Syntax.Span.Contains(operation.Syntax.Span))
-                    {
-                        continue;
-                    }
-
-                    foreach (var acquired in _synchronization.Acquired(operation))
-                    {
-                        if (!acquires.TryGetValue(acquired, out var points))
-                        {
-                            points = new List<FlowPoint>();
-                            acquires.Add(acquired, points);
-                        }
-
-                        points.Add(new FlowPoint(block, index, operation.Syntax.Span.End));
-                    }
-                }
-
+                var acquires = _synchronization.AcquirePoints(flow, site.Delegate.Syntax.Span);
                 foreach (var (release, released) in releases)
                 {
                     if (acquires.TryGetValue(released, out var points))
@@ -330,19 +302,6 @@ namespace ScopeSafety.Analyzers
                     default:
                         return null;
                 }
-            }
-
-            private static bool IsInNestedFunction(IOperation operation, IOperation function)
-            {
-                for (var parent = operation.Parent; parent != null && parent != function; parent = parent.Parent)
-                {
-                    if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
             }
 
             private void AnalyzeVariable(Work work, ISymbol variable)
