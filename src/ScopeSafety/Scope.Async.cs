@@ -201,10 +201,6 @@ public sealed partial class Scope
         {
             FinishAsync();
         }
-        else
-        {
-            WakeWaiters();
-        }
     }
 
     // Called exactly once, by whoever brought the count to zero: everything has finished.

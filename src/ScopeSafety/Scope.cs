@@ -42,13 +42,21 @@ public sealed partial class Scope
     // good: Spawn refuses to raise it again.
     private int _pending = 1;
 
-    // Top of a lock-free stack of spawned items that waiters may claim and run (help with). Each item
-    // is pushed exactly once and never re-pushed, so the classic ABA problem cannot occur.
+    // Top of a lock-free stack of spawned items that have not been claimed yet: the scope's own queue,
+    // drained by its workers and by the waiting thread. Each item is pushed exactly once and never
+    // re-pushed, so the classic ABA problem cannot occur.
     private ScopedTask? _head;
 
-    // Threads blocked in Block; completers and spawners only take the gate lock when this is
+    // 1 while a worker for this scope is queued to the thread pool and has not started yet (see RunWorker).
+    private int _workerQueued;
+
+    // 1 while the thread in Run sleeps waiting for the scope; the first spawner or completer that can end
+    // that wait clears it and wakes the thread, the others pay nothing.
+    private int _scopeWaiterSleeping;
+
+    // Threads blocked joining an item that runs elsewhere; completers take the gate lock only when this is
     // non-zero. The gate is allocated only when some waiter actually blocks.
-    private int _waiters;
+    private int _itemWaiters;
     private object? _gate;
 
     private CancellationTokenSource? _cts;
@@ -331,26 +339,67 @@ public sealed partial class Scope
         }
 
         Push(task);
-        WakeWaiters();
-        if (task is IThreadPoolWorkItem item)
+        WakeScopeWaiter();
+        EnsureWorker((IThreadPoolWorkItem)task);
+        return task;
+    }
+
+    // Makes sure that a worker will come for the item just pushed: queues one unless one is already queued
+    // and has not started yet (that one will find the item). So the pool gets one entry per burst of spawns,
+    // not one per spawn, and any item of the scope serves as the entry, which allocates nothing.
+    private void EnsureWorker(IThreadPoolWorkItem carrier)
+    {
+        // Read after the push, which is a full fence; RunWorker clears the flag with one before it looks at
+        // the stack, so either the worker sees the item or we see the flag cleared.
+        if (Volatile.Read(ref _workerQueued) == 0 && Interlocked.CompareExchange(ref _workerQueued, 1, 0) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(item, preferLocal: true);
+            ThreadPool.UnsafeQueueUserWorkItem(carrier, preferLocal: true);
         }
-        else
+    }
+
+    // A pool thread working for the scope: it runs queued items until none is left. As it starts it queues
+    // the next worker if items are waiting, so that the scope's workers grow with the pool's idle threads
+    // (like Parallel.For's replicas), and so that one item that blocks never strands the others: while
+    // unclaimed items exist, a worker that has not started yet is always queued, and the pool adds threads
+    // for it when all of its threads are blocked.
+    internal void RunWorker(IThreadPoolWorkItem carrier)
+    {
+        Interlocked.Exchange(ref _workerQueued, 0);
+        if (Volatile.Read(ref _head) is not null)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static t => t.ExecuteFromPool(), task, preferLocal: true);
+            EnsureWorker(carrier);
         }
 
-        return task;
+        while (TryPop() is { } item)
+        {
+            if (item.TryClaim())
+            {
+                item.RunClaimed();
+            }
+        }
     }
 
     // Called by every item exactly once, after its outcome is published.
     internal void ItemFinished()
     {
         // Nothing here is pooled or torn down by Run: after the decrement this only reads fields of
-        // this scope object, which stays alive as long as we reference it.
+        // this scope object, which stays alive as long as we reference it. The decrement is a full fence
+        // between the item's published state and the reads of the waiter flags below.
         var last = Interlocked.Decrement(ref _pending) == 0;
-        WakeWaiters();
+        if (last)
+        {
+            WakeScopeWaiter();
+        }
+
+        if (Volatile.Read(ref _itemWaiters) != 0)
+        {
+            var gate = Gate;
+            lock (gate)
+            {
+                Monitor.PulseAll(gate);
+            }
+        }
+
         if (last && _async is not null)
         {
             // An asynchronous scope has no thread waiting for it: whoever finishes last completes it.
@@ -358,9 +407,11 @@ public sealed partial class Scope
         }
     }
 
-    private void WakeWaiters()
+    // Wakes the thread in Run if it sleeps. Called after a change that can end its wait (an item pushed,
+    // the count reaching zero), with a full fence in between.
+    private void WakeScopeWaiter()
     {
-        if (Volatile.Read(ref _waiters) != 0)
+        if (Volatile.Read(ref _scopeWaiterSleeping) != 0 && Interlocked.Exchange(ref _scopeWaiterSleeping, 0) != 0)
         {
             var gate = Gate;
             lock (gate)
@@ -377,8 +428,8 @@ public sealed partial class Scope
         {
             if (head is not null && !head.IsPending)
             {
-                // Stale: the pool already claimed it. Dropping it here keeps the stack short when the pool
-                // keeps up, so that finished items are not kept alive (and promoted by the GC) until Run ends.
+                // Stale: already claimed (a Join ran it inline). Dropping it here keeps the stack short, so that
+                // finished items are not kept alive (and promoted by the GC) until Run ends.
                 var below = head.NextQueued;
                 var popped = Interlocked.CompareExchange(ref _head, below, head);
                 if (popped == head)
@@ -508,7 +559,7 @@ public sealed partial class Scope
     private void HelpUntilAllCompleted()
     {
         var spinner = default(SpinWait);
-        while (!IsDone(null))
+        while (Volatile.Read(ref _pending) != 0)
         {
             var item = TryPop();
             if (item is not null)
@@ -528,7 +579,7 @@ public sealed partial class Scope
                 continue;
             }
 
-            Block(null);
+            BlockScope();
             spinner = default;
         }
     }
@@ -563,7 +614,7 @@ public sealed partial class Scope
                     : "This join would close a cycle of work items joining each other, which could never finish.");
             }
 
-            Block(target);
+            BlockItem(target);
         }
         finally
         {
@@ -571,23 +622,43 @@ public sealed partial class Scope
         }
     }
 
-    private bool IsDone(ScopedTask? target) =>
-        target is null ? Volatile.Read(ref _pending) == 0 : target.IsCompleted;
+    // Sleeps until the scope is done or an item is queued that this thread can help with.
+    private void BlockScope()
+    {
+        var gate = Gate;
+        lock (gate)
+        {
+            while (true)
+            {
+                // Announce the sleep before each re-check (a full fence): spawners and completers change the
+                // state before they read the flag, so one of the two always sees the other. Re-armed on every
+                // round because a waker clears it.
+                Interlocked.Exchange(ref _scopeWaiterSleeping, 1);
+                if (Volatile.Read(ref _pending) == 0 || Volatile.Read(ref _head) is not null)
+                {
+                    break;
+                }
 
-    // Blocks until target (or, when null, the whole scope) is done; a scope waiter also
-    // wakes when new work is queued, so that it can help.
-    private void Block(ScopedTask? target)
+                Monitor.Wait(gate);
+            }
+        }
+
+        Volatile.Write(ref _scopeWaiterSleeping, 0);
+    }
+
+    // Sleeps until target, which runs on another thread, has finished.
+    private void BlockItem(ScopedTask target)
     {
         var gate = Gate;
 
-        // Announce the waiter before re-checking; completers and spawners change their state before
-        // reading _waiters (both sides use full fences), so one of the two always sees the other.
-        Interlocked.Increment(ref _waiters);
+        // Announce the waiter before re-checking; completers publish the state before reading _itemWaiters
+        // (both sides use full fences), so one of the two always sees the other.
+        Interlocked.Increment(ref _itemWaiters);
         try
         {
             lock (gate)
             {
-                while (!IsDone(target) && (target is not null || Volatile.Read(ref _head) is null))
+                while (!target.IsCompleted)
                 {
                     Monitor.Wait(gate);
                 }
@@ -595,7 +666,7 @@ public sealed partial class Scope
         }
         finally
         {
-            Interlocked.Decrement(ref _waiters);
+            Interlocked.Decrement(ref _itemWaiters);
         }
     }
 }
