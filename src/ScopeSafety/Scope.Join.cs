@@ -33,19 +33,12 @@ public sealed partial class Scope
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
-        var outer = JoinFrame.Offered;
-        if (outer is not null && outer.IsUntaken)
-        {
-            JoinInline(left, right);
-            return;
-        }
-
         var frames = JoinFrames<ActionFrame>.Enter(out var frame);
         try
         {
             frame.Right = right;
-            frame.Publish();
-            JoinFrame.Offered = frame;
+            var stack = JoinStack.Current;
+            var slot = stack.Push(frame);
             Exception? leftError = null;
             try
             {
@@ -56,15 +49,12 @@ public sealed partial class Scope
                 leftError = e;
             }
 
-            // This join's offer is over: if the right side runs here, the enclosing offer governs its joins.
-            JoinFrame.Offered = outer;
-            var rightError = frame.Finish();
-            frame.Right = null;
+            var rightError = stack.Finish(frame, slot);
             ThrowJoinErrors(leftError, rightError);
         }
         finally
         {
-            JoinFrame.Offered = outer;
+            frame.Right = null;
             JoinFrames<ActionFrame>.Exit(frames);
         }
     }
@@ -83,18 +73,12 @@ public sealed partial class Scope
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
-        var outer = JoinFrame.Offered;
-        if (outer is not null && outer.IsUntaken)
-        {
-            return JoinInline(left, right);
-        }
-
         var frames = JoinFrames<FuncFrame<T2>>.Enter(out var frame);
         try
         {
             frame.Right = right;
-            frame.Publish();
-            JoinFrame.Offered = frame;
+            var stack = JoinStack.Current;
+            var slot = stack.Push(frame);
             T1 leftResult = default!;
             Exception? leftError = null;
             try
@@ -106,78 +90,16 @@ public sealed partial class Scope
                 leftError = e;
             }
 
-            JoinFrame.Offered = outer;
-            var rightError = frame.Finish();
+            var rightError = stack.Finish(frame, slot);
             var rightResult = frame.TakeResult();
             ThrowJoinErrors(leftError, rightError);
             return (leftResult, rightResult);
         }
         finally
         {
-            JoinFrame.Offered = outer;
+            frame.Right = null;
             JoinFrames<FuncFrame<T2>>.Exit(frames);
         }
-    }
-
-    // Both sides on this thread, with no queueing and no interlocked operation.
-    private static void JoinInline(Action left, Action right)
-    {
-        var entry = ExecutionContext.Capture();
-        Exception? leftError = null;
-        try
-        {
-            left();
-        }
-        catch (Exception e)
-        {
-            leftError = e;
-        }
-
-        var afterLeft = EnterRightContext(entry);
-        Exception? rightError = null;
-        try
-        {
-            right();
-        }
-        catch (Exception e)
-        {
-            rightError = e;
-        }
-
-        LeaveRightContext(entry, afterLeft);
-        ThrowJoinErrors(leftError, rightError);
-    }
-
-    // Both sides on this thread, with no queueing and no interlocked operation.
-    private static (T1 Left, T2 Right) JoinInline<T1, T2>(Func<T1> left, Func<T2> right)
-    {
-        var entry = ExecutionContext.Capture();
-        T1 leftResult = default!;
-        Exception? leftError = null;
-        try
-        {
-            leftResult = left();
-        }
-        catch (Exception e)
-        {
-            leftError = e;
-        }
-
-        var afterLeft = EnterRightContext(entry);
-        T2 rightResult = default!;
-        Exception? rightError = null;
-        try
-        {
-            rightResult = right();
-        }
-        catch (Exception e)
-        {
-            rightError = e;
-        }
-
-        LeaveRightContext(entry, afterLeft);
-        ThrowJoinErrors(leftError, rightError);
-        return (leftResult, rightResult);
     }
 
     // An inline right side must see what an offered one sees: the context captured on entry, not values
@@ -218,187 +140,5 @@ public sealed partial class Scope
         {
             ExceptionDispatchInfo.Throw(single);
         }
-    }
-
-    // A per-thread stack of reusable join frames, indexed by the nesting depth of offered joins, so that a
-    // join that nobody stole allocates nothing once the thread has warmed up.
-    private static class JoinFrames<TFrame>
-        where TFrame : JoinFrame, new()
-    {
-        [ThreadStatic]
-        private static TFrame[]? t_frames;
-
-        [ThreadStatic]
-        private static int t_depth;
-
-        public static int Enter(out TFrame frame)
-        {
-            var frames = t_frames ??= new TFrame[4];
-            var depth = t_depth;
-            if (depth == frames.Length)
-            {
-                Array.Resize(ref frames, depth * 2);
-                t_frames = frames;
-            }
-
-            frame = frames[depth] ??= new TFrame();
-            t_depth = depth + 1;
-            return depth;
-        }
-
-        public static void Exit(int depth) => t_depth = depth;
-    }
-
-    // The right-hand side of one join, published to the thread pool. The frame is reused for later joins
-    // at the same depth, so the pool's queue may hold stale entries for it: a stale entry that finds the
-    // frame pending simply steals the current job (which is equivalent to a fresh steal), and one that
-    // finds it idle does nothing. Pending -> Stolen (thief) and Pending -> Idle (owner, inline) are the
-    // only claims, by compare-exchange, so the right side runs exactly once.
-    private abstract class JoinFrame : IThreadPoolWorkItem
-    {
-        private const int Idle = 0;
-        private const int PendingState = 1;
-        private const int Stolen = 2;
-        private const int Done = 3;
-
-        private static readonly ContextCallback s_runRight = static state => ((JoinFrame)state!).InvokeRight();
-
-        [ThreadStatic]
-        private static JoinFrame? t_offered;
-
-        private int _state;
-        private ExecutionContext? _context;
-        private Exception? _error;
-
-        // The innermost join on this thread whose right side was offered to other threads and whose left
-        // side is still running, if any.
-        public static JoinFrame? Offered
-        {
-            get => t_offered;
-            set => t_offered = value;
-        }
-
-        // Whether the offered right side still waits for a taker. Read by the owner only.
-        public bool IsUntaken => Volatile.Read(ref _state) == PendingState;
-
-        protected abstract void InvokeRight();
-
-        public void Publish()
-        {
-            _context = ExecutionContext.Capture();
-            _error = null;
-            Volatile.Write(ref _state, PendingState);
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
-        }
-
-        // Runs the right side inline unless it was stolen, else waits for the thief.
-        // Returns the right side's exception, if any.
-        public Exception? Finish()
-        {
-            if (Interlocked.CompareExchange(ref _state, Idle, PendingState) == PendingState)
-            {
-                RunRight();
-            }
-            else
-            {
-                WaitForThief();
-                Volatile.Write(ref _state, Idle);
-            }
-
-            _context = null;
-            var error = _error;
-            _error = null;
-            return error;
-        }
-
-        void IThreadPoolWorkItem.Execute()
-        {
-            if (Volatile.Read(ref _state) != PendingState ||
-                Interlocked.CompareExchange(ref _state, Stolen, PendingState) != PendingState)
-            {
-                return;
-            }
-
-            // The thief starts afresh: whatever this thread had on offer is not an enclosing join of this work.
-            var offered = t_offered;
-            t_offered = null;
-            RunRight();
-            t_offered = offered;
-
-            // Done is set under the lock: the owner may reuse this frame as soon as it sees Done, and the
-            // only thing we touch afterwards is this monitor, where a pulse is harmless to any later
-            // waiter because waiters re-check their condition.
-            lock (this)
-            {
-                Volatile.Write(ref _state, Done);
-                Monitor.PulseAll(this);
-            }
-        }
-
-        private void RunRight()
-        {
-            try
-            {
-                var context = _context;
-                if (context is null)
-                {
-                    InvokeRight();
-                }
-                else
-                {
-                    ExecutionContext.Run(context, s_runRight, this);
-                }
-            }
-            catch (Exception e)
-            {
-                _error = e;
-            }
-        }
-
-        private void WaitForThief()
-        {
-            // The thief is running the right side right now, so blocking here waits only on running work.
-            var spinner = default(SpinWait);
-            while (Volatile.Read(ref _state) != Done)
-            {
-                if (spinner.NextSpinWillYield)
-                {
-                    lock (this)
-                    {
-                        while (Volatile.Read(ref _state) != Done)
-                        {
-                            Monitor.Wait(this);
-                        }
-                    }
-
-                    return;
-                }
-
-                spinner.SpinOnce(sleep1Threshold: -1);
-            }
-        }
-    }
-
-    private sealed class ActionFrame : JoinFrame
-    {
-        public Action? Right;
-
-        protected override void InvokeRight() => Right!();
-    }
-
-    private sealed class FuncFrame<T> : JoinFrame
-    {
-        public Func<T>? Right;
-        private T _result = default!;
-
-        public T TakeResult()
-        {
-            var result = _result;
-            _result = default!;
-            Right = null;
-            return result;
-        }
-
-        protected override void InvokeRight() => _result = Right!();
     }
 }

@@ -197,17 +197,6 @@ public class ScopedTask
         }
     }
 
-    // Runs the item if nobody has claimed it; called by the thread pool.
-    internal void ExecuteFromPool()
-    {
-        // The same item is both in the pool's queue and in the scope's help stack; the entry that
-        // loses the claim is stale and does nothing.
-        if (TryClaim())
-        {
-            RunClaimed();
-        }
-    }
-
     internal bool TryClaim() =>
         Volatile.Read(ref _state) == Pending &&
         Interlocked.CompareExchange(ref _state, Running, Pending) == Pending;
@@ -222,7 +211,9 @@ public class ScopedTask
         }
 
         var context = _contextOrRunner as ExecutionContext;
-        _contextOrRunner = JoinWaiter.Current;
+        var runner = JoinWaiter.Current;
+        _contextOrRunner = runner;
+        runner.ItemsRunning++;
         try
         {
             if (context is null)
@@ -238,9 +229,12 @@ public class ScopedTask
         }
         catch (Exception e)
         {
+            runner.ItemsRunning--;
             Complete(_scope.IsOwnCancellation(e) ? Canceled : Faulted, ExceptionDispatchInfo.Capture(e));
             return;
         }
+
+        runner.ItemsRunning--;
 
         if (!IsAsync)
         {

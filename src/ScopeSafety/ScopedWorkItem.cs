@@ -1,7 +1,8 @@
 namespace ScopeSafety;
 
-// The thread pool runs these. The interface sits on internal subclasses so that it stays off the public
-// ScopedTask surface, and queueing the item itself adds no allocation per spawn.
+// The thread pool runs these as workers of their scope (Scope.RunWorker): any item serves as the pool entry,
+// so queueing a worker allocates nothing. The interface sits on internal subclasses so that it stays off the
+// public ScopedTask surface.
 
 // The runnable form of a ScopedTask.
 internal sealed class ScopedWorkItem : ScopedTask, IThreadPoolWorkItem
@@ -11,7 +12,7 @@ internal sealed class ScopedWorkItem : ScopedTask, IThreadPoolWorkItem
     {
     }
 
-    void IThreadPoolWorkItem.Execute() => ExecuteFromPool();
+    void IThreadPoolWorkItem.Execute() => Scope.RunWorker(this);
 }
 
 // The runnable form of a ScopedTask<T>.
@@ -23,7 +24,7 @@ internal sealed class ScopedWorkItem<T> : ScopedTask<T>, IThreadPoolWorkItem
     {
     }
 
-    void IThreadPoolWorkItem.Execute() => ExecuteFromPool();
+    void IThreadPoolWorkItem.Execute() => Scope.RunWorker(this);
 }
 
 // One per thread that has run scoped work: what the thread is blocked on, so that a joiner can tell whether
@@ -34,6 +35,10 @@ internal sealed class JoinWaiter
     private static JoinWaiter? t_current;
 
     private ScopedTask? _waitingFor;
+
+    // How many items run synchronously on this thread's stack right now (a waiter runs items inline). Only
+    // this thread reads or writes it.
+    public int ItemsRunning;
 
     public static JoinWaiter Current => t_current ??= new JoinWaiter();
 

@@ -301,4 +301,95 @@ public class ScopeJoinInlineTests
         Assert.Same(left, single);
         Assert.True(rightRanAfterLeftFailed);
     });
+
+    [Fact]
+    public void When_the_offer_is_taken_the_oldest_pending_right_side_is_offered_next() => Bounded.Run(() =>
+    {
+        // Three nested joins. While the outer right side waits for a taker (the pool is blocked), the middle
+        // join keeps its right side on this thread. Once the outer one is taken, the innermost join must
+        // offer the middle right side, the larger and older piece of work, not its own.
+        var pool = new SaturatedPool();
+        try
+        {
+            var caller = Environment.CurrentManagedThreadId;
+            using var outerTaken = new ManualResetEventSlim();
+            using var middleRan = new ManualResetEventSlim();
+            var middleThread = 0;
+            var innerThread = 0;
+
+            Scope.Join(
+                () => Scope.Join(
+                    () =>
+                    {
+                        pool.Dispose();
+                        Bounded.Wait(outerTaken);
+                        Scope.Join(
+                            () => Assert.True(middleRan.Wait(MeetingLimit), "the oldest pending right side was not offered"),
+                            () => innerThread = Environment.CurrentManagedThreadId);
+                    },
+                    () =>
+                    {
+                        middleThread = Environment.CurrentManagedThreadId;
+                        middleRan.Set();
+                    }),
+                () => outerTaken.Set());
+
+            Assert.NotEqual(caller, middleThread);
+            Assert.Equal(caller, innerThread);
+        }
+        finally
+        {
+            pool.Dispose();
+        }
+    });
+
+    [Fact]
+    public void A_joiner_waiting_for_its_thief_runs_another_threads_offer() => Bounded.Run(() =>
+    {
+        // This thread's right side is taken and then waits for another thread's right side, which nothing in
+        // the blocked pool can run: only this thread, helping while it waits for its thief, can.
+        var joiner = Environment.CurrentManagedThreadId;
+        using var rightTaken = new ManualResetEventSlim();
+        using var otherOffered = new ManualResetEventSlim();
+        using var otherRightRan = new ManualResetEventSlim();
+        var otherRightThread = 0;
+        SaturatedPool? pool = null;
+        Thread? other = null;
+        try
+        {
+            Scope.Join(
+                () =>
+                {
+                    Bounded.Wait(rightTaken);
+                    pool = new SaturatedPool();
+                    other = new Thread(() => Scope.Join(
+                        () =>
+                        {
+                            otherOffered.Set();
+                            Assert.True(otherRightRan.Wait(MeetingLimit), "the waiting joiner did not help");
+                        },
+                        () =>
+                        {
+                            otherRightThread = Environment.CurrentManagedThreadId;
+                            otherRightRan.Set();
+                        }));
+                    other.Start();
+                    Bounded.Wait(otherOffered);
+                },
+                () =>
+                {
+                    rightTaken.Set();
+                    Bounded.Wait(otherRightRan);
+                });
+        }
+        finally
+        {
+            pool?.Dispose();
+            other?.Join(Bounded.Limit);
+        }
+
+        Assert.Equal(joiner, otherRightThread);
+    });
+
+    private static readonly TimeSpan MeetingLimit = TimeSpan.FromSeconds(30);
 }

@@ -1,0 +1,435 @@
+using System.Diagnostics;
+
+namespace ScopeSafety;
+
+public sealed partial class Scope
+{
+    // A per-thread pool of reusable join frames of one type, indexed by how many joins of that type are
+    // running on the thread, so that a join nobody stole allocates nothing once the thread has warmed up.
+    private static class JoinFrames<TFrame>
+        where TFrame : JoinFrame, new()
+    {
+        [ThreadStatic]
+        private static TFrame[]? t_frames;
+
+        [ThreadStatic]
+        private static int t_depth;
+
+        public static int Enter(out TFrame frame)
+        {
+            var frames = t_frames ??= new TFrame[4];
+            var depth = t_depth;
+            if (depth == frames.Length)
+            {
+                Array.Resize(ref frames, depth * 2);
+                t_frames = frames;
+            }
+
+            frame = frames[depth] ??= new TFrame();
+            t_depth = depth + 1;
+            return depth;
+        }
+
+        public static void Exit(int depth) => t_depth = depth;
+    }
+
+    // The joins running on one thread, oldest first, and the one right side this thread has on offer.
+    //
+    // Lazy splitting with the oldest job first (after rayon's work stealing and heartbeat scheduling): a join
+    // does not publish its right side by default, it only pushes it here. A thread keeps exactly one right
+    // side on offer to the pool while it has any pending; when a thief takes it, the next join publishes the
+    // oldest right side still pending on this thread. The oldest is the largest piece of work left (in a
+    // recursive split it is the top-most half), so a thief gets as much work as possible per steal, and a
+    // join that nobody needs to split costs a push and a pop, with no interlocked operation.
+    private sealed class JoinStack
+    {
+        // Every thread's stack, so that a joiner waiting for a thief can take another thread's offer (see
+        // TryHelp). Copy on write; a slot whose thread has ended is reused.
+        private static JoinStack[] s_all = [];
+        private static readonly object s_registration = new();
+
+        [ThreadStatic]
+        private static JoinStack? t_current;
+
+        private readonly Thread _thread = Thread.CurrentThread;
+
+        private JoinFrame?[] _frames = new JoinFrame?[16];
+        private int _depth;
+
+        // Frames below this index are not Local (they were published, or are finishing), so the search for
+        // the oldest pending right side starts here.
+        private int _scanFrom;
+
+        // This thread's published frame that may still be waiting for a taker, if any.
+        private JoinFrame? _offered;
+
+        // After an offer came back untaken (nobody was idle, or the join was too short to be worth a thief),
+        // this thread publishes nothing until this timestamp: publishing wakes a pool thread, which costs far
+        // more than a short join, so back-to-back short joins then cost about a call each. An offer that
+        // is taken ends the quiet period at once. Zero when not quiet.
+        private long _quietUntil;
+        private int _quietChecks;
+
+        public static JoinStack Current => t_current ?? Register();
+
+        // Pushes a join's frame (its right side already set) and makes sure this thread has work on offer.
+        public int Push(JoinFrame frame)
+        {
+            var slot = _depth;
+            if (slot == _frames.Length)
+            {
+                Array.Resize(ref _frames, slot * 2);
+            }
+
+            frame.BeginLocal();
+            _frames[slot] = frame;
+            _depth = slot + 1;
+            if ((_offered is null || !_offered.IsUntaken) && !IsQuiet())
+            {
+                OfferOldest();
+            }
+
+            return slot;
+        }
+
+        // Runs the right side of the join in slot unless a thief took it, else waits for the thief; then
+        // pops the frame. Returns the right side's exception, if any.
+        public Exception? Finish(JoinFrame frame, int slot)
+        {
+            try
+            {
+                var error = frame.Finish(out var outcome);
+                if (outcome == OfferOutcome.Untaken)
+                {
+                    _quietUntil = Stopwatch.GetTimestamp() + QuietTicks;
+                    _quietChecks = 0;
+                }
+                else if (outcome == OfferOutcome.Taken)
+                {
+                    _quietUntil = 0;
+                }
+
+                if (ReferenceEquals(_offered, frame))
+                {
+                    Volatile.Write(ref _offered, null);
+                }
+
+                return error;
+            }
+            finally
+            {
+                _frames[slot] = null;
+                _depth = slot;
+                if (_scanFrom > slot)
+                {
+                    _scanFrom = slot;
+                }
+            }
+        }
+
+        private static readonly long QuietTicks = Stopwatch.Frequency / 40_000; // 25 µs
+
+        // Whether this thread is in a quiet period; the clock is read only on every eighth join.
+        private bool IsQuiet()
+        {
+            if (_quietUntil == 0)
+            {
+                return false;
+            }
+
+            if (--_quietChecks > 0)
+            {
+                return true;
+            }
+
+            _quietChecks = 8;
+            if (Stopwatch.GetTimestamp() < _quietUntil)
+            {
+                return true;
+            }
+
+            _quietUntil = 0;
+            return false;
+        }
+
+        // Publishes the oldest right side still pending on this thread, if any.
+        private void OfferOldest()
+        {
+            for (var i = _scanFrom; i < _depth; i++)
+            {
+                var candidate = _frames[i]!;
+                if (candidate.IsLocal)
+                {
+                    _scanFrom = i + 1;
+                    Volatile.Write(ref _offered, candidate);
+                    candidate.Publish();
+                    return;
+                }
+            }
+
+            _scanFrom = _depth;
+            Volatile.Write(ref _offered, null);
+        }
+
+        // While this thread waits for the thief of one of its right sides, it takes another thread's offer
+        // and runs it, as a rayon worker does, instead of leaving its core idle. Only a thread that runs no
+        // scoped item does so: a right side run here could join an item on this thread's stack, which
+        // would then look like (and be) a join of a running item with itself.
+        // Returns whether it ran something.
+        public bool TryHelp()
+        {
+            if (_depth >= MaxHelpDepth || JoinWaiter.Current.ItemsRunning != 0)
+            {
+                return false;
+            }
+
+            var all = Volatile.Read(ref s_all);
+            for (var i = 0; i < all.Length; i++)
+            {
+                var other = all[i];
+                if (other != this && Volatile.Read(ref other._offered) is { } offer && offer.TrySteal())
+                {
+                    offer.RunStolen();
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // Helping nests a stolen join on top of the waiting one; past this depth the thread only waits.
+        private const int MaxHelpDepth = 256;
+
+        private static JoinStack Register()
+        {
+            var stack = new JoinStack();
+            lock (s_registration)
+            {
+                var all = s_all;
+                var free = Array.FindIndex(all, s => !s._thread.IsAlive);
+                var updated = free >= 0 ? (JoinStack[])all.Clone() : new JoinStack[all.Length + 1];
+                if (free < 0)
+                {
+                    Array.Copy(all, updated, all.Length);
+                    free = all.Length;
+                }
+
+                updated[free] = stack;
+                Volatile.Write(ref s_all, updated);
+            }
+
+            return t_current = stack;
+        }
+
+        // A thief runs a stolen right side as if it had nothing else on this thread: what this thread had on
+        // offer, and the frames below, belong to the work it interrupted, if any.
+        public (JoinFrame? Offered, int ScanFrom) EnterStolen()
+        {
+            var saved = (_offered, _scanFrom);
+            Volatile.Write(ref _offered, null);
+            _scanFrom = _depth;
+            return saved;
+        }
+
+        public void LeaveStolen((JoinFrame? Offered, int ScanFrom) saved)
+        {
+            Volatile.Write(ref _offered, saved.Offered);
+            _scanFrom = saved.ScanFrom;
+        }
+    }
+
+    // The right-hand side of one join. Local: only the owner knows it (a plain field write claims it back).
+    // Published: queued to the thread pool; the owner (reclaim, run inline) and a thief (steal) race for it
+    // by compare-exchange, so the right side runs exactly once. The frame is reused for later joins, so the
+    // pool's queue may hold stale entries for it: a stale entry that finds the frame published simply steals
+    // the current job (which is equivalent to a fresh steal), and one that finds it in any other state does
+    // nothing.
+    private abstract class JoinFrame : IThreadPoolWorkItem
+    {
+        private const int Idle = 0;
+        private const int Local = 1;
+        private const int Published = 2;
+        private const int Stolen = 3;
+        private const int Done = 4;
+
+        private static readonly ContextCallback s_runRight = static state => ((JoinFrame)state!).InvokeRight();
+
+        private int _state;
+        private ExecutionContext? _context;
+        private Exception? _error;
+
+        // Read by the owner only: only the owner moves a frame out of Local.
+        public bool IsLocal => _state == Local;
+
+        // Whether the published right side still waits for a taker. Read by the owner only.
+        public bool IsUntaken => Volatile.Read(ref _state) == Published;
+
+        protected abstract void InvokeRight();
+
+        public void BeginLocal()
+        {
+            _context = ExecutionContext.Capture();
+            _error = null;
+            _state = Local;
+        }
+
+        public void Publish()
+        {
+            Volatile.Write(ref _state, Published);
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+        }
+
+        // Runs the right side inline unless it was stolen, else waits for the thief.
+        // Returns the right side's exception, if any.
+        public Exception? Finish(out OfferOutcome outcome)
+        {
+            if (_state == Local)
+            {
+                outcome = OfferOutcome.NotOffered;
+                _state = Idle;
+                RunInline();
+            }
+            else if (Interlocked.CompareExchange(ref _state, Idle, Published) == Published)
+            {
+                outcome = OfferOutcome.Untaken;
+                RunInline();
+            }
+            else
+            {
+                outcome = OfferOutcome.Taken;
+                WaitForThief();
+                Volatile.Write(ref _state, Idle);
+            }
+
+            _context = null;
+            var error = _error;
+            _error = null;
+            return error;
+        }
+
+        void IThreadPoolWorkItem.Execute()
+        {
+            if (TrySteal())
+            {
+                RunStolen();
+            }
+        }
+
+        public bool TrySteal() =>
+            Volatile.Read(ref _state) == Published &&
+            Interlocked.CompareExchange(ref _state, Stolen, Published) == Published;
+
+        public void RunStolen()
+        {
+            var stack = JoinStack.Current;
+            var saved = stack.EnterStolen();
+            try
+            {
+                var context = _context;
+                if (context is null)
+                {
+                    InvokeRight();
+                }
+                else
+                {
+                    ExecutionContext.Run(context, s_runRight, this);
+                }
+            }
+            catch (Exception e)
+            {
+                _error = e;
+            }
+            finally
+            {
+                stack.LeaveStolen(saved);
+            }
+
+            // Done is set under the lock: the owner may reuse this frame as soon as it sees Done, and the
+            // only thing we touch afterwards is this monitor, where a pulse is harmless to any later
+            // waiter because waiters re-check their condition.
+            lock (this)
+            {
+                Volatile.Write(ref _state, Done);
+                Monitor.PulseAll(this);
+            }
+        }
+
+        // The owner runs the right side in the context captured on entry, as a thief would, without the cost
+        // of ExecutionContext.Run in the usual case where the left side changed nothing.
+        private void RunInline()
+        {
+            var entry = _context;
+            var afterLeft = EnterRightContext(entry);
+            try
+            {
+                InvokeRight();
+            }
+            catch (Exception e)
+            {
+                _error = e;
+            }
+
+            LeaveRightContext(entry, afterLeft);
+        }
+
+        private void WaitForThief()
+        {
+            // The thief is running the right side right now, so blocking here waits only on running work.
+            // Until then this thread runs other threads' offers, if it can.
+            var stack = JoinStack.Current;
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref _state) != Done)
+            {
+                if (stack.TryHelp())
+                {
+                    spinner = default;
+                    continue;
+                }
+
+                if (spinner.NextSpinWillYield)
+                {
+                    lock (this)
+                    {
+                        while (Volatile.Read(ref _state) != Done)
+                        {
+                            Monitor.Wait(this);
+                        }
+                    }
+
+                    return;
+                }
+
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+    }
+
+    private enum OfferOutcome
+    {
+        NotOffered,
+        Untaken,
+        Taken,
+    }
+
+    private sealed class ActionFrame : JoinFrame
+    {
+        public Action? Right;
+
+        protected override void InvokeRight() => Right!();
+    }
+
+    private sealed class FuncFrame<T> : JoinFrame
+    {
+        public Func<T>? Right;
+        private T _result = default!;
+
+        public T TakeResult()
+        {
+            var result = _result;
+            _result = default!;
+            return result;
+        }
+
+        protected override void InvokeRight() => _result = Right!();
+    }
+}
