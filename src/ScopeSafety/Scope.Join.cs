@@ -33,11 +33,11 @@ public sealed partial class Scope
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
-        var frames = JoinFrames<ActionFrame>.Enter(out var frame);
+        var stack = JoinStack.Current;
+        var frame = stack.RentActionFrame();
         try
         {
             frame.Right = right;
-            var stack = JoinStack.Current;
             var slot = stack.Push(frame);
             Exception? leftError = null;
             try
@@ -50,12 +50,15 @@ public sealed partial class Scope
             }
 
             var rightError = stack.Finish(frame, slot);
-            ThrowJoinErrors(leftError, rightError);
+            if (leftError is not null || rightError is not null)
+            {
+                ThrowJoinErrors(leftError, rightError);
+            }
         }
         finally
         {
             frame.Right = null;
-            JoinFrames<ActionFrame>.Exit(frames);
+            stack.ReturnActionFrame();
         }
     }
 
@@ -73,11 +76,12 @@ public sealed partial class Scope
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
-        var frames = JoinFrames<FuncFrame<T2>>.Enter(out var frame);
+        var stack = JoinStack.Current;
+        var frames = stack.FuncFramesOf<T2>();
+        var frame = frames.Rent();
         try
         {
             frame.Right = right;
-            var stack = JoinStack.Current;
             var slot = stack.Push(frame);
             T1 leftResult = default!;
             Exception? leftError = null;
@@ -92,13 +96,17 @@ public sealed partial class Scope
 
             var rightError = stack.Finish(frame, slot);
             var rightResult = frame.TakeResult();
-            ThrowJoinErrors(leftError, rightError);
+            if (leftError is not null || rightError is not null)
+            {
+                ThrowJoinErrors(leftError, rightError);
+            }
+
             return (leftResult, rightResult);
         }
         finally
         {
             frame.Right = null;
-            JoinFrames<FuncFrame<T2>>.Exit(frames);
+            frames.Return();
         }
     }
 

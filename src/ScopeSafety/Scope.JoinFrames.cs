@@ -4,35 +4,6 @@ namespace ScopeSafety;
 
 public sealed partial class Scope
 {
-    // A per-thread pool of reusable join frames of one type, indexed by how many joins of that type are
-    // running on the thread, so that a join nobody stole allocates nothing once the thread has warmed up.
-    private static class JoinFrames<TFrame>
-        where TFrame : JoinFrame, new()
-    {
-        [ThreadStatic]
-        private static TFrame[]? t_frames;
-
-        [ThreadStatic]
-        private static int t_depth;
-
-        public static int Enter(out TFrame frame)
-        {
-            var frames = t_frames ??= new TFrame[4];
-            var depth = t_depth;
-            if (depth == frames.Length)
-            {
-                Array.Resize(ref frames, depth * 2);
-                t_frames = frames;
-            }
-
-            frame = frames[depth] ??= new TFrame();
-            t_depth = depth + 1;
-            return depth;
-        }
-
-        public static void Exit(int depth) => t_depth = depth;
-    }
-
     // The joins running on one thread, oldest first, and the one right side this thread has on offer.
     //
     // Lazy splitting with the oldest job first (after rayon's work stealing and heartbeat scheduling): a join
@@ -56,6 +27,13 @@ public sealed partial class Scope
         private JoinFrame?[] _frames = new JoinFrame?[16];
         private int _depth;
 
+        // Reusable frames, one per nesting depth of joins of each kind, so that a join nobody stole
+        // allocates nothing once the thread has warmed up. Kept here so that a join costs one thread-static
+        // access: FuncFrames<T> pools sit in _funcFrames at FuncFrames<T>.Index.
+        private ActionFrame?[] _actionFrames = new ActionFrame?[8];
+        private int _actionDepth;
+        private object?[] _funcFrames = new object?[4];
+
         // Frames below this index are not Local (they were published, or are finishing), so the search for
         // the oldest pending right side starts here.
         private int _scanFrom;
@@ -63,14 +41,41 @@ public sealed partial class Scope
         // This thread's published frame that may still be waiting for a taker, if any.
         private JoinFrame? _offered;
 
-        // After an offer came back untaken (nobody was idle, or the join was too short to be worth a thief),
-        // this thread publishes nothing until this timestamp: publishing wakes a pool thread, which costs far
-        // more than a short join, so back-to-back short joins then cost about a call each. An offer that
-        // is taken ends the quiet period at once. Zero when not quiet.
+        // After an offer came back untaken within QuietTicks of being made, this thread publishes nothing until
+        // this timestamp: publishing wakes a pool thread, which costs far more than a short join, so
+        // back-to-back short joins then cost about a call each. Zero when not quiet; a steal ends it (someone
+        // was idle).
         private long _quietUntil;
         private int _quietChecks;
 
         public static JoinStack Current => t_current ?? Register();
+
+        // Takes this depth's reusable frame for Join(Action, Action); give it back with ReturnActionFrame.
+        public ActionFrame RentActionFrame()
+        {
+            var depth = _actionDepth;
+            if (depth == _actionFrames.Length)
+            {
+                Array.Resize(ref _actionFrames, depth * 2);
+            }
+
+            _actionDepth = depth + 1;
+            return _actionFrames[depth] ??= new ActionFrame();
+        }
+
+        public void ReturnActionFrame() => _actionDepth--;
+
+        // The reusable frames for Join<T1, T>.
+        public FuncFrames<T> FuncFramesOf<T>()
+        {
+            var index = FuncFrames<T>.Index;
+            if (index >= _funcFrames.Length)
+            {
+                Array.Resize(ref _funcFrames, Math.Max(index + 1, _funcFrames.Length * 2));
+            }
+
+            return (FuncFrames<T>)(_funcFrames[index] ??= new FuncFrames<T>());
+        }
 
         // Pushes a join's frame (its right side already set) and makes sure this thread has work on offer.
         public int Push(JoinFrame frame)
@@ -98,15 +103,17 @@ public sealed partial class Scope
         {
             try
             {
-                var error = frame.Finish(out var outcome);
-                if (outcome == OfferOutcome.Untaken)
+                var error = frame.Finish(out var untaken);
+                if (untaken)
                 {
-                    _quietUntil = Stopwatch.GetTimestamp() + QuietTicks;
-                    _quietChecks = 0;
-                }
-                else if (outcome == OfferOutcome.Taken)
-                {
-                    _quietUntil = 0;
+                    // Nobody took the offer before this thread got back to it. If that was soon after it was made,
+                    // offering was not worth waking a pool thread: the joins here are too short for the moment.
+                    var now = Stopwatch.GetTimestamp();
+                    if (now - frame.PublishedAt < QuietTicks)
+                    {
+                        _quietUntil = now + QuietTicks;
+                        _quietChecks = 0;
+                    }
                 }
 
                 if (ReferenceEquals(_offered, frame))
@@ -228,6 +235,7 @@ public sealed partial class Scope
             var saved = (_offered, _scanFrom);
             Volatile.Write(ref _offered, null);
             _scanFrom = _depth;
+            _quietUntil = 0;
             return saved;
         }
 
@@ -273,30 +281,34 @@ public sealed partial class Scope
             _state = Local;
         }
 
+        // When the frame was last published; read by the owner only.
+        public long PublishedAt { get; private set; }
+
         public void Publish()
         {
+            PublishedAt = Stopwatch.GetTimestamp();
             Volatile.Write(ref _state, Published);
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
         }
 
         // Runs the right side inline unless it was stolen, else waits for the thief.
         // Returns the right side's exception, if any.
-        public Exception? Finish(out OfferOutcome outcome)
+        // untaken: the right side was offered and nobody took it.
+        public Exception? Finish(out bool untaken)
         {
+            untaken = false;
             if (_state == Local)
             {
-                outcome = OfferOutcome.NotOffered;
                 _state = Idle;
                 RunInline();
             }
             else if (Interlocked.CompareExchange(ref _state, Idle, Published) == Published)
             {
-                outcome = OfferOutcome.Untaken;
+                untaken = true;
                 RunInline();
             }
             else
             {
-                outcome = OfferOutcome.Taken;
                 WaitForThief();
                 Volatile.Write(ref _state, Idle);
             }
@@ -404,19 +416,38 @@ public sealed partial class Scope
         }
     }
 
-    private enum OfferOutcome
-    {
-        NotOffered,
-        Untaken,
-        Taken,
-    }
-
     private sealed class ActionFrame : JoinFrame
     {
         public Action? Right;
 
         protected override void InvokeRight() => Right!();
     }
+
+    // One thread's reusable frames for joins whose right side returns T, by nesting depth.
+    private sealed class FuncFrames<T>
+    {
+        // This result type's place in JoinStack's table of pools, the same on every thread.
+        public static readonly int Index = Interlocked.Increment(ref s_funcFrameTypes) - 1;
+
+        private FuncFrame<T>?[] _frames = new FuncFrame<T>?[4];
+        private int _depth;
+
+        public FuncFrame<T> Rent()
+        {
+            var depth = _depth;
+            if (depth == _frames.Length)
+            {
+                Array.Resize(ref _frames, depth * 2);
+            }
+
+            _depth = depth + 1;
+            return _frames[depth] ??= new FuncFrame<T>();
+        }
+
+        public void Return() => _depth--;
+    }
+
+    private static int s_funcFrameTypes;
 
     private sealed class FuncFrame<T> : JoinFrame
     {

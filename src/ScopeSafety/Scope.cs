@@ -370,27 +370,27 @@ public sealed partial class Scope
             EnsureWorker(carrier);
         }
 
+        var finished = 0;
         while (TryPop() is { } item)
         {
-            if (item.TryClaim())
+            if (item.TryClaim() && item.RunClaimed(countLater: true))
             {
-                item.RunClaimed();
+                finished++;
             }
+        }
+
+        // Until now the scope counted these items as unfinished, which only delays its end: this worker
+        // was still running, so the scope could not have ended before anyway.
+        if (finished != 0)
+        {
+            ItemsFinished(finished);
         }
     }
 
-    // Called by every item exactly once, after its outcome is published.
-    internal void ItemFinished()
+    // Called by every item exactly once, after its outcome is published (with a full fence in between):
+    // wakes the threads blocked joining some item, if any.
+    internal void ItemCompleted()
     {
-        // Nothing here is pooled or torn down by Run: after the decrement this only reads fields of
-        // this scope object, which stays alive as long as we reference it. The decrement is a full fence
-        // between the item's published state and the reads of the waiter flags below.
-        var last = Interlocked.Decrement(ref _pending) == 0;
-        if (last)
-        {
-            WakeScopeWaiter();
-        }
-
         if (Volatile.Read(ref _itemWaiters) != 0)
         {
             var gate = Gate;
@@ -399,8 +399,20 @@ public sealed partial class Scope
                 Monitor.PulseAll(gate);
             }
         }
+    }
 
-        if (last && _async is not null)
+    // Takes count finished items off the scope's count, after their outcomes are published.
+    internal void ItemsFinished(int count)
+    {
+        // Nothing here is pooled or torn down by Run: after the decrement this only reads fields of
+        // this scope object, which stays alive as long as we reference it.
+        if (Interlocked.Add(ref _pending, -count) != 0)
+        {
+            return;
+        }
+
+        WakeScopeWaiter();
+        if (_async is not null)
         {
             // An asynchronous scope has no thread waiting for it: whoever finishes last completes it.
             FinishAsync();
