@@ -188,13 +188,10 @@ public sealed partial class Scope
         BodyFinished(null, null);
     }
 
-    private ExceptionDispatchInfo? _asyncBodyError;
-    private List<Exception>? _asyncBodyFailures;
-
     private void BodyFinished(ExceptionDispatchInfo? error, List<Exception>? failures)
     {
-        _asyncBodyError = error;
-        _asyncBodyFailures = failures;
+        _async!.BodyError = error;
+        _async.BodyFailures = failures;
 
         // The body's own count; the interlocked decrement publishes the fields above to whoever finishes last.
         if (Interlocked.Decrement(ref _pending) == 0)
@@ -206,15 +203,15 @@ public sealed partial class Scope
     // Called exactly once, by whoever brought the count to zero: everything has finished.
     private void FinishAsync()
     {
-        var failures = TakeOutcome(_asyncBodyError, _asyncBodyFailures, out var cancellation);
         var run = _async!;
+        var failures = TakeOutcome(run.BodyError, run.BodyFailures, out var cancellation);
         if (failures is not null)
         {
             run.Fail(failures);
         }
         else if (cancellation is not null)
         {
-            run.Cancel(cancellation.SourceException is OperationCanceledException oce ? oce.CancellationToken : _callerToken);
+            run.Cancel(cancellation.SourceException is OperationCanceledException oce ? oce.CancellationToken : CallerToken);
         }
         else
         {
@@ -225,6 +222,10 @@ public sealed partial class Scope
     // The completion side of one RunAsync.
     private abstract class AsyncRun
     {
+        // How the body ended, for whoever finishes the scope last.
+        public ExceptionDispatchInfo? BodyError;
+        public List<Exception>? BodyFailures;
+
         public abstract Task? InvokeBody(Delegate body, Scope scope);
 
         public abstract void TakeResult(Task bodyTask);

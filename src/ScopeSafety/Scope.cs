@@ -65,21 +65,30 @@ public sealed partial class Scope
     private List<ScopedTask>? _faulted;
     private List<Exception>? _otherFailures;
 
-    // The caller's token given to Run/RunAsync (cancels the scope for its whole run) and whether it did.
-    private readonly CancellationToken _callerToken;
-    private CancellationTokenRegistration _callerRegistration;
-    private int _canceledByCaller;
+    // The caller's token given to Run/RunAsync, if it can be cancelled; most scopes have none, so its state
+    // lives in a separate object, which keeps the scope small.
+    private readonly CallerLink? _caller;
 
     private Scope(CancellationToken callerToken)
     {
         if (callerToken.CanBeCanceled)
         {
-            _callerToken = callerToken;
+            _caller = new CallerLink(callerToken);
 
             // Registered for the scope's whole run, not only while the body runs; removed in Finish. Runs at
             // once if the token was cancelled meanwhile.
-            _callerRegistration = callerToken.UnsafeRegister(static state => ((Scope)state!).CancelByCaller(), this);
+            _caller.Registration = callerToken.UnsafeRegister(static state => ((Scope)state!).CancelByCaller(), this);
         }
+    }
+
+    private CancellationToken CallerToken => _caller?.Token ?? default;
+
+    // The caller's token (cancels the scope for its whole run), its registration, and whether it cancelled.
+    private sealed class CallerLink(CancellationToken token)
+    {
+        public readonly CancellationToken Token = token;
+        public CancellationTokenRegistration Registration;
+        public int Canceled;
     }
 
     /// <summary>
@@ -257,11 +266,11 @@ public sealed partial class Scope
     internal bool IsOwnCancellation(Exception e) =>
         e is OperationCanceledException oce &&
         ((Volatile.Read(ref _cts) is { IsCancellationRequested: true } cts && oce.CancellationToken == cts.Token) ||
-         (_callerToken.IsCancellationRequested && oce.CancellationToken == _callerToken));
+         (_caller is { } caller && caller.Token.IsCancellationRequested && oce.CancellationToken == caller.Token));
 
     private void CancelByCaller()
     {
-        Volatile.Write(ref _canceledByCaller, 1);
+        Volatile.Write(ref _caller!.Canceled, 1);
         CancelCore();
     }
 
@@ -508,7 +517,7 @@ public sealed partial class Scope
     private List<Exception>? TakeOutcome(ExceptionDispatchInfo? bodyError, List<Exception>? moreBodyFailures, out ExceptionDispatchInfo? cancellation)
     {
         // After this no callback of the caller's token runs any more (Dispose waits for a running one).
-        _callerRegistration.Dispose();
+        _caller?.Registration.Dispose();
 
         // Drop stale help entries (items the pool ran) so the scope does not keep them alive.
         Volatile.Write(ref _head, null);
@@ -553,12 +562,12 @@ public sealed partial class Scope
             }
         }
 
-        if (failures is null && cancellation is null && Volatile.Read(ref _canceledByCaller) != 0)
+        if (failures is null && cancellation is null && _caller is { } caller && Volatile.Read(ref caller.Canceled) != 0)
         {
             // Like Parallel.ForEach: a run the caller cancelled ends with the caller's cancellation, even if
             // every item that started finished.
             cancellation = ExceptionDispatchInfo.Capture(
-                new OperationCanceledException("The scope was cancelled by the caller's token.", _callerToken));
+                new OperationCanceledException("The scope was cancelled by the caller's token.", caller.Token));
         }
 
         return failures;
