@@ -24,7 +24,9 @@ public sealed partial class Scope
 
         private readonly Thread _thread = Thread.CurrentThread;
 
-        private JoinFrame?[] _frames = new JoinFrame?[16];
+        // Entries above _depth are stale and never read; they are not cleared, because the frames are this
+        // thread's own reusable ones and clearing would cost a write barrier per join.
+        private FrameSlot[] _frames = new FrameSlot[16];
         private int _depth;
 
         // Reusable frames, one per nesting depth of joins of each kind, so that a join nobody stole
@@ -41,10 +43,10 @@ public sealed partial class Scope
         // This thread's published frame that may still be waiting for a taker, if any.
         private JoinFrame? _offered;
 
-        // After an offer came back untaken within QuietTicks of being made, this thread publishes nothing until
+        // After an offer that was over within QuietTicks of being made, this thread publishes nothing until
         // this timestamp: publishing wakes a pool thread, which costs far more than a short join, so
-        // back-to-back short joins then cost about a call each. Zero when not quiet; a steal ends it (someone
-        // was idle).
+        // back-to-back short joins then cost about a call each. Zero when not quiet; running a stolen right
+        // side ends it (a thread was idle enough to steal).
         private long _quietUntil;
         private int _quietChecks;
 
@@ -87,7 +89,7 @@ public sealed partial class Scope
             }
 
             frame.BeginLocal();
-            _frames[slot] = frame;
+            _frames[slot].Frame = frame;
             _depth = slot + 1;
             if ((_offered is null || !_offered.IsUntaken) && !IsQuiet())
             {
@@ -103,11 +105,13 @@ public sealed partial class Scope
         {
             try
             {
-                var error = frame.Finish(out var untaken);
-                if (untaken)
+                var error = frame.Finish(out var offered);
+                if (offered)
                 {
-                    // Nobody took the offer before this thread got back to it. If that was soon after it was made,
-                    // offering was not worth waking a pool thread: the joins here are too short for the moment.
+                    // If the offer was over soon after it was made (nobody took it before this thread got back
+                    // to it, or a thief took it and finished at once), it was not worth waking a pool thread:
+                    // the joins here are too short for the moment. A stolen right side that ran long keeps
+                    // this thread offering.
                     var now = Stopwatch.GetTimestamp();
                     if (now - frame.PublishedAt < QuietTicks)
                     {
@@ -125,7 +129,6 @@ public sealed partial class Scope
             }
             finally
             {
-                _frames[slot] = null;
                 _depth = slot;
                 if (_scanFrom > slot)
                 {
@@ -164,7 +167,7 @@ public sealed partial class Scope
         {
             for (var i = _scanFrom; i < _depth; i++)
             {
-                var candidate = _frames[i]!;
+                var candidate = _frames[i].Frame!;
                 if (candidate.IsLocal)
                 {
                     _scanFrom = i + 1;
@@ -293,18 +296,17 @@ public sealed partial class Scope
 
         // Runs the right side inline unless it was stolen, else waits for the thief.
         // Returns the right side's exception, if any.
-        // untaken: the right side was offered and nobody took it.
-        public Exception? Finish(out bool untaken)
+        // offered: the right side had been published (and was run here or by a thief).
+        public Exception? Finish(out bool offered)
         {
-            untaken = false;
-            if (_state == Local)
+            offered = _state != Local;
+            if (!offered)
             {
                 _state = Idle;
                 RunInline();
             }
             else if (Interlocked.CompareExchange(ref _state, Idle, Published) == Published)
             {
-                untaken = true;
                 RunInline();
             }
             else
@@ -421,6 +423,12 @@ public sealed partial class Scope
         public Action? Right;
 
         protected override void InvokeRight() => Right!();
+    }
+
+    // An element of JoinStack's array: a struct, so that storing a frame needs no array covariance check.
+    private struct FrameSlot
+    {
+        public JoinFrame? Frame;
     }
 
     // One thread's reusable frames for joins whose right side returns T, by nesting depth.
