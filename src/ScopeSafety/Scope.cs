@@ -380,9 +380,10 @@ public sealed partial class Scope
         }
 
         var finished = 0;
+        var runner = JoinWaiter.Current;
         while (TryPop() is { } item)
         {
-            if (item.TryClaim() && item.RunClaimed(countLater: true))
+            if (item.TryClaim() && item.RunClaimed(runner, countLater: true))
             {
                 finished++;
             }
@@ -579,19 +580,33 @@ public sealed partial class Scope
     // has returned.
     private void HelpUntilAllCompleted()
     {
+        var runner = JoinWaiter.Current;
+        var finished = 0;
         var spinner = default(SpinWait);
-        while (Volatile.Read(ref _pending) != 0)
+        while (true)
         {
             var item = TryPop();
             if (item is not null)
             {
-                if (item.TryClaim())
+                if (item.TryClaim() && item.RunClaimed(runner, countLater: true))
                 {
-                    item.RunClaimed();
-                    spinner = default;
+                    finished++;
                 }
 
+                spinner = default;
                 continue;
+            }
+
+            // Like a worker, hand the items run here back to the count in one batch, before looking at it.
+            if (finished != 0)
+            {
+                ItemsFinished(finished);
+                finished = 0;
+            }
+
+            if (Volatile.Read(ref _pending) == 0)
+            {
+                return;
             }
 
             if (!spinner.NextSpinWillYield)

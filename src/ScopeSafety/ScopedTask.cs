@@ -120,7 +120,7 @@ public class ScopedTask
 
         if (TryClaim())
         {
-            RunClaimed();
+            RunClaimed(JoinWaiter.Current);
             if (IsCompleted)
             {
                 return;
@@ -204,7 +204,8 @@ public class ScopedTask
     // Runs claimed work in the context captured at Spawn and publishes its outcome. With countLater, an item
     // that finishes before this returns leaves its count in the scope to the caller, which returns a batch of
     // them at once (Scope.ItemsFinished) instead of one contended decrement per item; returns whether it did.
-    internal bool RunClaimed(bool countLater = false)
+    // runner: the calling thread's JoinWaiter (a worker looks it up once, not once per item).
+    internal bool RunClaimed(JoinWaiter runner, bool countLater = false)
     {
         if (_scope.IsCancellationRequested)
         {
@@ -212,7 +213,6 @@ public class ScopedTask
         }
 
         var context = _contextOrRunner as ExecutionContext;
-        var runner = JoinWaiter.Current;
         _contextOrRunner = runner;
         runner.ItemsRunning++;
         try
