@@ -14,12 +14,14 @@ public sealed partial class Scope
     /// <param name="right">Work that another thread may take.</param>
     /// <remarks>
     /// <para>
-    /// The right side is offered to other threads only when that can help: when the calling thread has no
-    /// offered right side of an enclosing join that is still waiting for a taker. Otherwise the thread
-    /// already has work on offer for idle threads, so this join runs <paramref name="left"/> then
-    /// <paramref name="right"/> itself, at about the cost of two calls. Once the enclosing right side is
-    /// taken, the next join on this thread offers its own. So each thread keeps at most one untaken offer,
-    /// which keeps idle threads fed while deep recursive joins stay cheap.
+    /// Each thread keeps one right side on offer to idle pool threads while it has any pending: a join
+    /// whose thread already has an untaken offer keeps its right side to itself, and runs
+    /// <paramref name="left"/> then <paramref name="right"/> at about the cost of two calls. When a thief
+    /// takes the offer, the next join on the thread offers the oldest right side still pending there, not
+    /// necessarily its own: in a recursive split that is the largest piece of work left. After an offer that
+    /// was over within microseconds (the joins are too short to be worth a thread), the thread offers
+    /// nothing for a short while. A join whose right side was taken does not idle while the thief works: it
+    /// runs other threads' offers meanwhile, unless it is running a <see cref="ScopedTask"/>.
     /// </para>
     /// <para>
     /// Both sides always run. If one side throws, its exception is rethrown as is (original stack trace);
