@@ -481,6 +481,7 @@ public sealed partial class Scope
     private ScopedTask? TryPop()
     {
         var head = Volatile.Read(ref _head);
+        var failures = 0;
         while (head is not null)
         {
             var seen = Interlocked.CompareExchange(ref _head, head.NextQueued, head);
@@ -490,7 +491,10 @@ public sealed partial class Scope
                 return head;
             }
 
-            head = seen;
+            // Another worker won: back off a little, longer each time, so that many workers on one stack do
+            // not all keep retrying on the same cache line (the spawner's pushes need it too).
+            Thread.SpinWait(1 << Math.Min(++failures, 6));
+            head = Volatile.Read(ref _head);
         }
 
         return null;
