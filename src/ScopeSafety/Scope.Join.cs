@@ -19,7 +19,7 @@ public sealed partial class Scope
     /// <paramref name="left"/> then <paramref name="right"/> at about the cost of two calls. When a thief
     /// takes the offer, the next join on the thread offers the oldest right side still pending there, not
     /// necessarily its own: in a recursive split that is the largest piece of work left. After an offer that
-    /// was over within microseconds (the joins are too short to be worth a thread), the thread offers
+    /// nobody took within microseconds (the joins are too short to be worth a thread), the thread offers
     /// nothing for a short while. A join whose right side was taken does not idle while the thief works: it
     /// runs other threads' offers meanwhile, unless it is running a <see cref="ScopedTask"/>.
     /// </para>

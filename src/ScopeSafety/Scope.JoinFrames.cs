@@ -43,7 +43,7 @@ public sealed partial class Scope
         // This thread's published frame that may still be waiting for a taker, if any.
         private JoinFrame? _offered;
 
-        // After an offer that was over within QuietTicks of being made, this thread publishes nothing until
+        // After an offer came back untaken within QuietTicks of being made, this thread publishes nothing until
         // this timestamp: publishing wakes a pool thread, which costs far more than a short join, so
         // back-to-back short joins then cost about a call each. Zero when not quiet; running a stolen right
         // side ends it (a thread was idle enough to steal).
@@ -105,13 +105,13 @@ public sealed partial class Scope
         {
             try
             {
-                var error = frame.Finish(out var offered);
-                if (offered)
+                var error = frame.Finish(out var untaken);
+                if (untaken)
                 {
-                    // If the offer was over soon after it was made (nobody took it before this thread got back
-                    // to it, or a thief took it and finished at once), it was not worth waking a pool thread:
-                    // the joins here are too short for the moment. A stolen right side that ran long keeps
-                    // this thread offering.
+                    // Nobody took the offer before this thread got back to it. If that was soon after it was
+                    // made, offering was not worth waking a pool thread: the joins here are too short for the
+                    // moment. A taken offer never quiets the thread, whatever its size: some thread was hungry,
+                    // and the next offer is the oldest, largest piece of work pending here.
                     var now = Stopwatch.GetTimestamp();
                     if (now - frame.PublishedAt < QuietTicks)
                     {
@@ -296,17 +296,18 @@ public sealed partial class Scope
 
         // Runs the right side inline unless it was stolen, else waits for the thief.
         // Returns the right side's exception, if any.
-        // offered: the right side had been published (and was run here or by a thief).
-        public Exception? Finish(out bool offered)
+        // untaken: the right side was offered and nobody took it.
+        public Exception? Finish(out bool untaken)
         {
-            offered = _state != Local;
-            if (!offered)
+            untaken = false;
+            if (_state == Local)
             {
                 _state = Idle;
                 RunInline();
             }
             else if (Interlocked.CompareExchange(ref _state, Idle, Published) == Published)
             {
+                untaken = true;
                 RunInline();
             }
             else
