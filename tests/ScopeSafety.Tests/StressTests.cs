@@ -169,4 +169,40 @@ public class StressTests
 
         Assert.Equal(63_999L * 64_000 / 2, total);
     });
+
+    [Fact]
+    public void Join_trees_and_spawned_items_nested_in_each_other_all_complete() => Bounded.Run(() =>
+    {
+        // Every third level spawns its right half into the scope and joins it; the others use Scope.Join.
+        // So joins run inside items (which must not help with other threads' offers), items are joined
+        // while they run elsewhere, and joiners help while thieves run their right halves.
+        var leaves = new int[1 << 15];
+
+        void Tree(Scope scope, int depth, int id)
+        {
+            if (depth == 0)
+            {
+                Interlocked.Increment(ref leaves[id]);
+                return;
+            }
+
+            if (depth % 3 == 0)
+            {
+                var right = scope.Spawn(() => Tree(scope, depth - 1, (id * 2) + 1));
+                Tree(scope, depth - 1, id * 2);
+                right.Join();
+            }
+            else
+            {
+                Scope.Join(() => Tree(scope, depth - 1, id * 2), () => Tree(scope, depth - 1, (id * 2) + 1));
+            }
+        }
+
+        for (var round = 0; round < 20; round++)
+        {
+            Array.Clear(leaves);
+            Scope.Run(scope => Tree(scope, 15, 0));
+            Assert.All(leaves, count => Assert.Equal(1, count));
+        }
+    });
 }
