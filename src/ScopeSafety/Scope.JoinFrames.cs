@@ -14,15 +14,8 @@ public sealed partial class Scope
     // join that nobody needs to split costs a push and a pop, with no interlocked operation.
     private sealed class JoinStack
     {
-        // Every thread's stack, so that a joiner waiting for a thief can take another thread's offer (see
-        // TryHelp). Copy on write; a slot whose thread has ended is reused.
-        private static JoinStack[] s_all = [];
-        private static readonly object s_registration = new();
-
         [ThreadStatic]
         private static JoinStack? t_current;
-
-        private readonly Thread _thread = Thread.CurrentThread;
 
         // Entries above _depth are stale and never read; they are not cleared, because the frames are this
         // thread's own reusable ones and clearing would cost a write barrier per join.
@@ -50,7 +43,11 @@ public sealed partial class Scope
         private long _quietUntil;
         private int _quietChecks;
 
-        public static JoinStack Current => t_current ?? Register();
+        // The stolen frame whose right side this thread is running (the innermost one), or null: frames this
+        // thread publishes meanwhile are pieces of that right side, which its owner may run while it waits.
+        private JoinFrame? _root;
+
+        public static JoinStack Current => t_current ??= new JoinStack();
 
         // Takes this depth's reusable frame for Join(Action, Action); give it back with ReturnActionFrame.
         public ActionFrame RentActionFrame()
@@ -172,7 +169,7 @@ public sealed partial class Scope
                 {
                     _scanFrom = i + 1;
                     Volatile.Write(ref _offered, candidate);
-                    candidate.Publish();
+                    candidate.Publish(_root);
                     return;
                 }
             }
@@ -181,27 +178,23 @@ public sealed partial class Scope
             Volatile.Write(ref _offered, null);
         }
 
-        // While this thread waits for the thief of one of its right sides, it takes another thread's offer
-        // and runs it, as a rayon worker does, instead of leaving its core idle. Only a thread that runs no
-        // scoped item does so: a right side run here could join an item on this thread's stack, which
-        // would then look like (and be) a join of a running item with itself.
+        // While this thread waits for the thief of its right side, it runs pieces of that right side which the
+        // thief offers (leapfrogging, as in Cilk and TBB), instead of leaving its core idle. Only such pieces:
+        // they are work that would have run on this thread anyway had nobody stolen the right side, so this
+        // never runs unrelated work inside the caller's locks or below its stack. And only a thread that runs
+        // no scoped item does so, as a waiter of a scope never runs an item that could join one further down.
         // Returns whether it ran something.
-        public bool TryHelp()
+        public bool TryHelp(JoinFrame stolen)
         {
-            if (_depth >= MaxHelpDepth || JoinWaiter.Current.ItemsRunning != 0)
+            if (_depth >= MaxHelpDepth || JoinWaiter.Current.ItemsRunning != 0 || stolen.Thief is not { } thief)
             {
                 return false;
             }
 
-            var all = Volatile.Read(ref s_all);
-            for (var i = 0; i < all.Length; i++)
+            if (Volatile.Read(ref thief._offered) is { } piece && piece.TryStealPieceOf(stolen))
             {
-                var other = all[i];
-                if (other != this && Volatile.Read(ref other._offered) is { } offer && offer.TrySteal())
-                {
-                    offer.RunStolen();
-                    return true;
-                }
+                piece.RunStolen();
+                return true;
             }
 
             return false;
@@ -210,42 +203,23 @@ public sealed partial class Scope
         // Helping nests a stolen join on top of the waiting one; past this depth the thread only waits.
         private const int MaxHelpDepth = 256;
 
-        private static JoinStack Register()
-        {
-            var stack = new JoinStack();
-            lock (s_registration)
-            {
-                var all = s_all;
-                var free = Array.FindIndex(all, s => !s._thread.IsAlive);
-                var updated = free >= 0 ? (JoinStack[])all.Clone() : new JoinStack[all.Length + 1];
-                if (free < 0)
-                {
-                    Array.Copy(all, updated, all.Length);
-                    free = all.Length;
-                }
-
-                updated[free] = stack;
-                Volatile.Write(ref s_all, updated);
-            }
-
-            return t_current = stack;
-        }
-
         // A thief runs a stolen right side as if it had nothing else on this thread: what this thread had on
         // offer, and the frames below, belong to the work it interrupted, if any.
-        public (JoinFrame? Offered, int ScanFrom) EnterStolen()
+        public (JoinFrame? Offered, int ScanFrom, JoinFrame? Root) EnterStolen(JoinFrame stolen)
         {
-            var saved = (_offered, _scanFrom);
+            var saved = (_offered, _scanFrom, _root);
             Volatile.Write(ref _offered, null);
             _scanFrom = _depth;
+            _root = stolen;
             _quietUntil = 0;
             return saved;
         }
 
-        public void LeaveStolen((JoinFrame? Offered, int ScanFrom) saved)
+        public void LeaveStolen((JoinFrame? Offered, int ScanFrom, JoinFrame? Root) saved)
         {
             Volatile.Write(ref _offered, saved.Offered);
             _scanFrom = saved.ScanFrom;
+            _root = saved.Root;
         }
     }
 
@@ -254,7 +228,8 @@ public sealed partial class Scope
     // by compare-exchange, so the right side runs exactly once. The frame is reused for later joins, so the
     // pool's queue may hold stale entries for it: a stale entry that finds the frame published simply steals
     // the current job (which is equivalent to a fresh steal), and one that finds it in any other state does
-    // nothing.
+    // nothing. The state's low bits are the phase, the others count publications, so that a helper that
+    // looked at one publication cannot steal a later one (see TryStealPieceOf).
     private abstract class JoinFrame : IThreadPoolWorkItem
     {
         private const int Idle = 0;
@@ -262,6 +237,8 @@ public sealed partial class Scope
         private const int Published = 2;
         private const int Stolen = 3;
         private const int Done = 4;
+        private const int PhaseMask = 7;
+        private const int OnePublication = 8;
 
         private static readonly ContextCallback s_runRight = static state => ((JoinFrame)state!).InvokeRight();
 
@@ -269,11 +246,19 @@ public sealed partial class Scope
         private ExecutionContext? _context;
         private Exception? _error;
 
+        // The stolen frame whose right side was running on the publishing thread when this was published.
+        private JoinFrame? _root;
+
+        // The thread running this frame's right side after a steal, for its owner to help.
+        private JoinStack? _thief;
+
         // Read by the owner only: only the owner moves a frame out of Local.
-        public bool IsLocal => _state == Local;
+        public bool IsLocal => (_state & PhaseMask) == Local;
 
         // Whether the published right side still waits for a taker. Read by the owner only.
-        public bool IsUntaken => Volatile.Read(ref _state) == Published;
+        public bool IsUntaken => (Volatile.Read(ref _state) & PhaseMask) == Published;
+
+        public JoinStack? Thief => Volatile.Read(ref _thief);
 
         protected abstract void InvokeRight();
 
@@ -281,16 +266,17 @@ public sealed partial class Scope
         {
             _context = ExecutionContext.Capture();
             _error = null;
-            _state = Local;
+            _state = (_state & ~PhaseMask) | Local;
         }
 
         // When the frame was last published; read by the owner only.
         public long PublishedAt { get; private set; }
 
-        public void Publish()
+        public void Publish(JoinFrame? root)
         {
             PublishedAt = Stopwatch.GetTimestamp();
-            Volatile.Write(ref _state, Published);
+            _root = root;
+            Volatile.Write(ref _state, unchecked((_state & ~PhaseMask) + OnePublication) | Published);
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
         }
 
@@ -300,12 +286,15 @@ public sealed partial class Scope
         public Exception? Finish(out bool untaken)
         {
             untaken = false;
-            if (_state == Local)
+
+            // Only the owner changes the publication count, so it is stable here.
+            var publication = _state & ~PhaseMask;
+            if ((_state & PhaseMask) == Local)
             {
-                _state = Idle;
+                _state = publication | Idle;
                 RunInline();
             }
-            else if (Interlocked.CompareExchange(ref _state, Idle, Published) == Published)
+            else if (Interlocked.CompareExchange(ref _state, publication | Idle, publication | Published) == (publication | Published))
             {
                 untaken = true;
                 RunInline();
@@ -313,8 +302,11 @@ public sealed partial class Scope
             else
             {
                 WaitForThief();
-                Volatile.Write(ref _state, Idle);
+                _thief = null;
+                Volatile.Write(ref _state, publication | Idle);
             }
+
+            _root = null;
 
             _context = null;
             var error = _error;
@@ -330,14 +322,29 @@ public sealed partial class Scope
             }
         }
 
-        public bool TrySteal() =>
-            Volatile.Read(ref _state) == Published &&
-            Interlocked.CompareExchange(ref _state, Stolen, Published) == Published;
+        private bool TrySteal()
+        {
+            var state = Volatile.Read(ref _state);
+            return (state & PhaseMask) == Published &&
+                Interlocked.CompareExchange(ref _state, (state & ~PhaseMask) | Stolen, state) == state;
+        }
+
+        // Steals this frame only if it is still the publication made while root's right side was running on the
+        // publishing thread, that is, a piece of root's right side. The root is read after the state and the
+        // steal compares the whole state, publication count included, so a later publication cannot be taken.
+        public bool TryStealPieceOf(JoinFrame root)
+        {
+            var state = Volatile.Read(ref _state);
+            return (state & PhaseMask) == Published &&
+                ReferenceEquals(Volatile.Read(ref _root), root) &&
+                Interlocked.CompareExchange(ref _state, (state & ~PhaseMask) | Stolen, state) == state;
+        }
 
         public void RunStolen()
         {
             var stack = JoinStack.Current;
-            var saved = stack.EnterStolen();
+            Volatile.Write(ref _thief, stack);
+            var saved = stack.EnterStolen(this);
             try
             {
                 var context = _context;
@@ -364,7 +371,7 @@ public sealed partial class Scope
             // waiter because waiters re-check their condition.
             lock (this)
             {
-                Volatile.Write(ref _state, Done);
+                Volatile.Write(ref _state, (_state & ~PhaseMask) | Done);
                 Monitor.PulseAll(this);
             }
         }
@@ -393,9 +400,9 @@ public sealed partial class Scope
             // Until then this thread runs other threads' offers, if it can.
             var stack = JoinStack.Current;
             var spinner = default(SpinWait);
-            while (Volatile.Read(ref _state) != Done)
+            while ((Volatile.Read(ref _state) & PhaseMask) != Done)
             {
-                if (stack.TryHelp())
+                if (stack.TryHelp(this))
                 {
                     spinner = default;
                     continue;
@@ -405,7 +412,7 @@ public sealed partial class Scope
                 {
                     lock (this)
                     {
-                        while (Volatile.Read(ref _state) != Done)
+                        while ((Volatile.Read(ref _state) & PhaseMask) != Done)
                         {
                             Monitor.Wait(this);
                         }

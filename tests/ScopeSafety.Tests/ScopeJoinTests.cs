@@ -344,14 +344,62 @@ public class ScopeJoinInlineTests
     });
 
     [Fact]
-    public void A_joiner_waiting_for_its_thief_runs_another_threads_offer() => Bounded.Run(() =>
+    public void A_joiner_waiting_for_its_thief_runs_the_pieces_of_its_right_side_the_thief_offers() => Bounded.Run(() =>
     {
-        // This thread's right side is taken and then waits for another thread's right side, which nothing in
-        // the blocked pool can run: only this thread, helping while it waits for its thief, can.
+        // The right side, once taken, splits itself with a join whose left half waits for its right half.
+        // The pool is then blocked, so only this thread, waiting for its thief, can run that right half.
+        var joiner = Environment.CurrentManagedThreadId;
+        using var rightTaken = new ManualResetEventSlim();
+        using var poolBlocked = new ManualResetEventSlim();
+        using var pieceOffered = new ManualResetEventSlim();
+        using var pieceRan = new ManualResetEventSlim();
+        var pieceThread = 0;
+        SaturatedPool? pool = null;
+        try
+        {
+            Scope.Join(
+                () =>
+                {
+                    Bounded.Wait(rightTaken);
+                    pool = new SaturatedPool();
+                    poolBlocked.Set();
+                    Bounded.Wait(pieceOffered);
+                },
+                () =>
+                {
+                    rightTaken.Set();
+                    Bounded.Wait(poolBlocked);
+                    Scope.Join(
+                        () =>
+                        {
+                            pieceOffered.Set();
+                            Assert.True(pieceRan.Wait(MeetingLimit), "the waiting joiner did not run the piece");
+                        },
+                        () =>
+                        {
+                            pieceThread = Environment.CurrentManagedThreadId;
+                            pieceRan.Set();
+                        });
+                });
+        }
+        finally
+        {
+            pool?.Dispose();
+        }
+
+        Assert.Equal(joiner, pieceThread);
+    });
+
+    [Fact]
+    public void A_joiner_waiting_for_its_thief_never_runs_other_joins_work() => Bounded.Run(() =>
+    {
+        // While this thread waits for its thief, another thread offers the right side of an unrelated join
+        // and nothing else can take it (the pool is blocked). This thread must leave it alone: it could be
+        // holding a lock that the other work takes, and Monitor would let it in.
         var joiner = Environment.CurrentManagedThreadId;
         using var rightTaken = new ManualResetEventSlim();
         using var otherOffered = new ManualResetEventSlim();
-        using var otherRightRan = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
         var otherRightThread = 0;
         SaturatedPool? pool = null;
         Thread? other = null;
@@ -362,24 +410,24 @@ public class ScopeJoinInlineTests
                 {
                     Bounded.Wait(rightTaken);
                     pool = new SaturatedPool();
-                    other = new Thread(() => Scope.Join(
-                        () =>
-                        {
-                            otherOffered.Set();
-                            Assert.True(otherRightRan.Wait(MeetingLimit), "the waiting joiner did not help");
-                        },
-                        () =>
-                        {
-                            otherRightThread = Environment.CurrentManagedThreadId;
-                            otherRightRan.Set();
-                        }));
+                    other = new Thread(() =>
+                    {
+                        Scope.Join(
+                            () =>
+                            {
+                                otherOffered.Set();
+                                Thread.Sleep(300);
+                            },
+                            () => otherRightThread = Environment.CurrentManagedThreadId);
+                        release.Set();
+                    });
                     other.Start();
                     Bounded.Wait(otherOffered);
                 },
                 () =>
                 {
                     rightTaken.Set();
-                    Bounded.Wait(otherRightRan);
+                    Bounded.Wait(release);
                 });
         }
         finally
@@ -388,7 +436,8 @@ public class ScopeJoinInlineTests
             other?.Join(Bounded.Limit);
         }
 
-        Assert.Equal(joiner, otherRightThread);
+        Assert.NotEqual(0, otherRightThread);
+        Assert.NotEqual(joiner, otherRightThread);
     });
 
     private static readonly TimeSpan MeetingLimit = TimeSpan.FromSeconds(30);
