@@ -21,7 +21,8 @@ public sealed partial class Scope
     /// necessarily its own: in a recursive split that is the largest piece of work left. After an offer that
     /// nobody took within microseconds (the joins are too short to be worth a thread), the thread offers
     /// nothing for a short while. A join whose right side was taken does not idle while the thief works: it
-    /// runs other threads' offers meanwhile, unless it is running a <see cref="ScopedTask"/>.
+    /// runs the pieces of that right side which the thief offers (work that would have run on this thread had
+    /// nobody taken it), never unrelated work, and not while it runs a <see cref="ScopedTask"/>.
     /// </para>
     /// <para>
     /// Both sides always run. If one side throws, its exception is rethrown as is (original stack trace);
