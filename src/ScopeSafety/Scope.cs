@@ -379,22 +379,40 @@ public sealed partial class Scope
             EnsureWorker(carrier);
         }
 
+        RunQueuedItems();
+    }
+
+    // Runs the scope's queued items on this thread until none is left; returns whether there were any. The
+    // items that finish here go back to the scope's count in one batch at the end, not one contended
+    // decrement each: until then the scope counts them as unfinished, which only delays its end, and this
+    // thread was still running, so the scope could not have ended before anyway.
+    private bool RunQueuedItems()
+    {
+        var item = TryPop();
+        if (item is null)
+        {
+            return false;
+        }
+
         var finished = 0;
         var runner = JoinWaiter.Current;
-        while (TryPop() is { } item)
+        do
         {
             if (item.TryClaim() && item.RunClaimed(runner, countLater: true))
             {
                 finished++;
             }
-        }
 
-        // Until now the scope counted these items as unfinished, which only delays its end: this worker
-        // was still running, so the scope could not have ended before anyway.
+            item = TryPop();
+        }
+        while (item is not null);
+
         if (finished != 0)
         {
             ItemsFinished(finished);
         }
+
+        return true;
     }
 
     // Called by every item exactly once, after its outcome is published (with a full fence in between):
@@ -403,11 +421,7 @@ public sealed partial class Scope
     {
         if (Volatile.Read(ref _itemWaiters) != 0)
         {
-            var gate = Gate;
-            lock (gate)
-            {
-                Monitor.PulseAll(gate);
-            }
+            PulseGate();
         }
     }
 
@@ -435,11 +449,16 @@ public sealed partial class Scope
     {
         if (Volatile.Read(ref _scopeWaiterSleeping) != 0 && Interlocked.Exchange(ref _scopeWaiterSleeping, 0) != 0)
         {
-            var gate = Gate;
-            lock (gate)
-            {
-                Monitor.PulseAll(gate);
-            }
+            PulseGate();
+        }
+    }
+
+    private void PulseGate()
+    {
+        var gate = Gate;
+        lock (gate)
+        {
+            Monitor.PulseAll(gate);
         }
     }
 
@@ -584,28 +603,12 @@ public sealed partial class Scope
     // has returned.
     private void HelpUntilAllCompleted()
     {
-        var runner = JoinWaiter.Current;
-        var finished = 0;
         var spinner = default(SpinWait);
         while (true)
         {
-            var item = TryPop();
-            if (item is not null)
+            if (RunQueuedItems())
             {
-                if (item.TryClaim() && item.RunClaimed(runner, countLater: true))
-                {
-                    finished++;
-                }
-
                 spinner = default;
-                continue;
-            }
-
-            // Like a worker, hand the items run here back to the count in one batch, before looking at it.
-            if (finished != 0)
-            {
-                ItemsFinished(finished);
-                finished = 0;
             }
 
             if (Volatile.Read(ref _pending) == 0)
