@@ -50,17 +50,7 @@ public sealed partial class Scope
         public static JoinStack Current => t_current ??= new JoinStack();
 
         // Takes this depth's reusable frame for Join(Action, Action); give it back with ReturnActionFrame.
-        public ActionFrame RentActionFrame()
-        {
-            var depth = _actionDepth;
-            if (depth == _actionFrames.Length)
-            {
-                Array.Resize(ref _actionFrames, depth * 2);
-            }
-
-            _actionDepth = depth + 1;
-            return _actionFrames[depth] ??= new ActionFrame();
-        }
+        public ActionFrame RentActionFrame() => RentFrame(ref _actionFrames, ref _actionDepth);
 
         public void ReturnActionFrame() => _actionDepth--;
 
@@ -448,22 +438,26 @@ public sealed partial class Scope
         private FuncFrame<T>?[] _frames = new FuncFrame<T>?[4];
         private int _depth;
 
-        public FuncFrame<T> Rent()
-        {
-            var depth = _depth;
-            if (depth == _frames.Length)
-            {
-                Array.Resize(ref _frames, depth * 2);
-            }
-
-            _depth = depth + 1;
-            return _frames[depth] ??= new FuncFrame<T>();
-        }
+        public FuncFrame<T> Rent() => RentFrame(ref _frames, ref _depth);
 
         public void Return() => _depth--;
     }
 
     private static int s_funcFrameTypes;
+
+    // Takes the reusable frame for the next nesting depth from a per-thread pool, making it on first use.
+    private static TFrame RentFrame<TFrame>(ref TFrame?[] frames, ref int depth)
+        where TFrame : JoinFrame, new()
+    {
+        var index = depth;
+        if (index == frames.Length)
+        {
+            Array.Resize(ref frames, index * 2);
+        }
+
+        depth = index + 1;
+        return frames[index] ??= new TFrame();
+    }
 
     private sealed class FuncFrame<T> : JoinFrame
     {
