@@ -33,6 +33,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
         private const string ReferenceKind = "ScopeSafety.Borrowed";
         private const string CallKind = "ScopeSafety.BorrowCall";
         private const string TriggerKind = "ScopeSafety.BorrowTrigger";
+        private const string PlaceholderKind = "ScopeSafety.BorrowPlaceholder";
 
         public sealed class Result
         {
@@ -92,6 +93,9 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
             // Annotate the call and every reference so they can be found after the tree changes. A reference inside a
             // lambda is an error, and an error in a lambda makes the call that receives it invalid (no operation to
             // recognise): there it becomes a placeholder of the same type until Borrow puts borrowed.Span in its place.
+            // The annotations are new instances each time: a document that an earlier fix produced may still carry
+            // annotations of the same kinds, and those must not be taken for this fix's nodes.
+            var marks = new Marks();
             var references = target.References(model, target.Function, cancellationToken);
             var captured = references.Where(r => SyntaxHelpers.ContainingFunction(r) != target.Function).ToList();
             if (!captured.All(target.CanReplace) || !(Placeholder(target, model, reference.SpanStart) is ExpressionSyntax placeholder))
@@ -105,12 +109,12 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
                 {
                     if (original == call)
                     {
-                        return rewritten.WithAdditionalAnnotations(new SyntaxAnnotation(CallKind));
+                        return rewritten.WithAdditionalAnnotations(marks.Call);
                     }
 
-                    var node = captured.Contains(original) ? placeholder.WithTriviaFrom(rewritten) : rewritten;
-                    node = node.WithAdditionalAnnotations(new SyntaxAnnotation(ReferenceKind));
-                    return original == reference ? node.WithAdditionalAnnotations(new SyntaxAnnotation(TriggerKind)) : node;
+                    var node = captured.Contains(original) ? placeholder.WithTriviaFrom(rewritten).WithAdditionalAnnotations(marks.Placeholder) : rewritten;
+                    node = node.WithAdditionalAnnotations(marks.Reference);
+                    return original == reference ? node.WithAdditionalAnnotations(marks.Trigger) : node;
                 });
             var markedDocument = document.WithSyntaxRoot(marked);
             marked = await markedDocument.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
@@ -121,7 +125,11 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
                 return null;
             }
 
-            var markedCall = (ExpressionSyntax)marked.GetAnnotatedNodes(CallKind).Single();
+            if (!(marked.GetAnnotatedNodes(marks.Call).SingleOrDefault() is ExpressionSyntax markedCall))
+            {
+                return null;
+            }
+
             var declaration = target.Symbol.DeclaringSyntaxReferences.First().Span;
             var markedDeclaration = marked.FindNode(declaration, getInnermostNodeForTie: true);
             var markedTarget = BorrowTarget.Create(markedModel.GetDeclaredSymbol(markedDeclaration, cancellationToken), markedModel.Compilation, cancellationToken);
@@ -130,15 +138,18 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
                 return null;
             }
 
-            var rewrite = Plan(markedModel, symbols, markedTarget, markedCall, cancellationToken);
+            var rewrite = Plan(markedModel, symbols, markedTarget, markedCall, marks, cancellationToken);
             if (rewrite == null)
             {
                 return null;
             }
 
             var (title, rewritten) = rewrite.Value;
-            var borrowedRoot = Borrow(rewritten, markedTarget, markedModel, markedCall, cancellationToken);
-            if (borrowedRoot == null)
+            var borrowedRoot = Borrow(rewritten, markedTarget, markedModel, markedCall, marks, cancellationToken);
+
+            // Every captured reference must now read the borrow: a placeholder left anywhere (work outside the scope
+            // that also captures the variable) compiles, but stands for nothing and changes what the program computes.
+            if (borrowedRoot == null || borrowedRoot.GetAnnotatedNodes(marks.Placeholder).Any())
             {
                 return null;
             }
@@ -176,7 +187,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
         }
 
         /// <summary>Chooses the shape and applies everything but the borrowing itself: the result has Scope.Run(scope => …).</summary>
-        private static (string Title, SyntaxNode Root)? Plan(SemanticModel model, FixSymbols symbols, BorrowTarget target, ExpressionSyntax call, CancellationToken cancellationToken)
+        private static (string Title, SyntaxNode Root)? Plan(SemanticModel model, FixSymbols symbols, BorrowTarget target, ExpressionSyntax call, Marks marks, CancellationToken cancellationToken)
         {
             var root = call.SyntaxTree.GetRoot(cancellationToken);
             var recognizer = new SpawnRecognizer(model, symbols, cancellationToken);
@@ -243,7 +254,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
                 foreach (var spawn in region.SelectMany(s => s.DescendantNodesAndSelf()).OfType<InvocationExpressionSyntax>())
                 {
                     if (spawn.Expression is MemberAccessExpressionSyntax { Name: { Identifier: { ValueText: "Spawn" } } } access &&
-                        spawn.ArgumentList.Arguments.Any(a => a.Expression.DescendantNodesAndSelf().Any(n => n.HasAnnotations(ReferenceKind))) &&
+                        spawn.ArgumentList.Arguments.Any(a => a.Expression.DescendantNodesAndSelf().Any(n => n.HasAnnotation(marks.Reference))) &&
                         model.GetOperation(spawn, cancellationToken) is IInvocationOperation { TargetMethod: { IsStatic: false } spawnMethod } &&
                         KnownSymbols.Is(spawnMethod.ContainingType, symbols.Scope) &&
                         SyntaxHelpers.ContainingFunction(spawn) == target.Function)
@@ -263,15 +274,32 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
             var isJoin = KnownSymbols.Is(method.ContainingType, symbols.Scope) && method.Name == "Join" && method.IsStatic;
             if (isParallel || isJoin)
             {
-                // These join before they return: the statement alone goes into a scope that borrows the variable.
-                var escaping = planner.CheckRegion(block, index, index);
-                if (escaping == null)
+                // These join before they return: the statements that hand the variable to such work go into one scope
+                // that borrows it (from the first to the last of them, so that every capture reads the borrow).
+                var end = index;
+                foreach (var placeholder in block.DescendantNodes().Where(n => n.HasAnnotation(marks.Placeholder)))
+                {
+                    var holder = block.Statements.FirstOrDefault(s => s.Span.Contains(placeholder.Span));
+                    if (holder == null || !JoinsBeforeReturning(model, symbols, placeholder, holder, cancellationToken))
+                    {
+                        return null;
+                    }
+
+                    var at = block.Statements.IndexOf(holder);
+                    index = System.Math.Min(index, at);
+                    end = System.Math.Max(end, at);
+                }
+
+                var escaping = planner.CheckRegion(block, index, end);
+                if (escaping == null || !DeclaredOutside(target, TextSpan.FromBounds(block.Statements[index].SpanStart, block.Statements[end].Span.End)))
                 {
                     return null;
                 }
 
-                var scopeName = planner.FreeName("scope", statement, new[] { statement });
-                var plan = new ScopePlan(block, index, index, new List<FixSite>(), new EditSet(), escaping, scopeName, string.Empty, statement.FullSpan);
+                var region = block.Statements.Skip(index).Take(end - index + 1).ToList();
+                var scopeName = planner.FreeName("scope", block.Statements[index], region);
+                var touched = TextSpan.FromBounds(block.Statements[index].FullSpan.Start, block.Statements[end].FullSpan.End);
+                var plan = new ScopePlan(block, index, end, new List<FixSite>(), new EditSet(), escaping, scopeName, string.Empty, touched);
                 var rewritten = new ScopeRewriter(new[] { plan }).Visit(root);
                 return rewritten == null ? ((string, SyntaxNode)?)null : ($"Borrow '{target.Name}' through a scope", rewritten);
             }
@@ -286,8 +314,40 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
         }
 
         /// <summary>The variable is declared outside the node (so a Scope.Run around the node can take it).</summary>
-        private static bool DeclaredOutside(BorrowTarget target, SyntaxNode node) =>
-            target.Symbol.DeclaringSyntaxReferences.All(r => !node.Span.Contains(r.Span));
+        private static bool DeclaredOutside(BorrowTarget target, SyntaxNode node) => DeclaredOutside(target, node.Span);
+
+        private static bool DeclaredOutside(BorrowTarget target, TextSpan span) =>
+            target.Symbol.DeclaringSyntaxReferences.All(r => !span.Contains(r.Span));
+
+        /// <summary>
+        /// The placeholder is in a lambda handed directly to Parallel.* or to static Scope.Join, within the variable's
+        /// function: work that is over when the call returns, so the borrow ends no earlier than it.
+        /// </summary>
+        private static bool JoinsBeforeReturning(SemanticModel model, FixSymbols symbols, SyntaxNode placeholder, StatementSyntax holder, CancellationToken cancellationToken)
+        {
+            AnonymousFunctionExpressionSyntax? lambda = null;
+            for (var current = placeholder.Parent; current != null && current != holder; current = current.Parent)
+            {
+                if (current is LocalFunctionStatementSyntax)
+                {
+                    return false;
+                }
+
+                if (current is AnonymousFunctionExpressionSyntax anonymous)
+                {
+                    lambda = anonymous;
+                }
+            }
+
+            if (lambda == null || !(Handler(lambda) is InvocationExpressionSyntax call) || call.FirstAncestorOrSelf<StatementSyntax>() != holder ||
+                !(model.GetOperation(call, cancellationToken) is IInvocationOperation { TargetMethod: var method }))
+            {
+                return false;
+            }
+
+            return KnownSymbols.Is(method.ContainingType, model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel")) ||
+                   KnownSymbols.Is(method.ContainingType, symbols.Scope) && method.Name == "Join" && method.IsStatic;
+        }
 
         /// <summary>Scope.Run(scope => …) with a single one-parameter lambda: Run(Action&lt;Scope&gt;) or Run&lt;T&gt;(Func&lt;Scope, T&gt;).</summary>
         private static bool IsPlainRun(SemanticModel model, FixSymbols symbols, SyntaxNode? node, CancellationToken cancellationToken) =>
@@ -311,17 +371,17 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
         /// Finds the Scope.Run(scope => …) whose body now holds the references and turns it into
         /// Scope.Run(variable, (scope, borrowed) => …) with borrowed.Span / borrowed.Value inside.
         /// </summary>
-        private static SyntaxNode? Borrow(SyntaxNode root, BorrowTarget target, SemanticModel model, ExpressionSyntax originalCall, CancellationToken cancellationToken)
+        private static SyntaxNode? Borrow(SyntaxNode root, BorrowTarget target, SemanticModel model, ExpressionSyntax originalCall, Marks marks, CancellationToken cancellationToken)
         {
             // The Run that now holds the reference the compiler complained about is the one that must borrow.
-            var trigger = root.GetAnnotatedNodes(TriggerKind).FirstOrDefault();
+            var trigger = root.GetAnnotatedNodes(marks.Trigger).FirstOrDefault();
             var run = trigger == null ? null : EnclosingRun(trigger, target);
             if (run == null)
             {
                 return null;
             }
 
-            var referencesInRun = root.GetAnnotatedNodes(ReferenceKind).OfType<ExpressionSyntax>().ToList();
+            var referencesInRun = root.GetAnnotatedNodes(marks.Reference).OfType<ExpressionSyntax>().ToList();
             referencesInRun = referencesInRun.Where(r => run.Span.Contains(r.Span)).ToList();
             if (!referencesInRun.OfType<IdentifierNameSyntax>().All(target.CanReplace))
             {
@@ -395,6 +455,19 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
             }
 
             return null;
+        }
+
+        /// <summary>This fix's annotations: fresh instances, so that only this fix's nodes carry them.</summary>
+        private sealed class Marks
+        {
+            public SyntaxAnnotation Call { get; } = new SyntaxAnnotation(CallKind);
+
+            public SyntaxAnnotation Reference { get; } = new SyntaxAnnotation(ReferenceKind);
+
+            public SyntaxAnnotation Trigger { get; } = new SyntaxAnnotation(TriggerKind);
+
+            /// <summary>A captured reference replaced by a placeholder until Borrow rewrites it.</summary>
+            public SyntaxAnnotation Placeholder { get; } = new SyntaxAnnotation(PlaceholderKind);
         }
 
         /// <summary>Never offer code that builds worse: every error left must have been there before, and fewer remain.</summary>

@@ -14,6 +14,9 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
         /// <summary>A local List&lt;Task&gt; or Task[] the spawn is added to.</summary>
         Collection,
+
+        /// <summary>Joined where it starts: Task.Run(...).Wait(), Task.Run(...).Result, .GetAwaiter().GetResult().</summary>
+        Joined,
     }
 
     /// <summary>A spawn the fixer knows how to turn into scope.Spawn, with the edits that do it.</summary>

@@ -70,6 +70,18 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 sites.Add(site);
                 edits.AddRange(site.Edits);
                 regionNodes.Add(site.Anchor);
+                if (site.Shape == HandleShape.Joined)
+                {
+                    // Joined where it starts: the join becomes Join() (or an await), and the region ends there.
+                    if (!(SyntaxHelpers.WalkUpParentheses(site.SpawnExpression) is MemberAccessExpressionSyntax join) || AnalyzeTaskMember(join, edits) != true)
+                    {
+                        return null;
+                    }
+
+                    joined.Add(site);
+                    continue;
+                }
+
                 if (site.Handle == null)
                 {
                     continue;

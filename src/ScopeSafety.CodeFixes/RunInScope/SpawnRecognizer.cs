@@ -522,6 +522,12 @@ namespace ScopeSafety.CodeFixes.RunInScope
                          !local.IsRef:
                     return (statement, HandleShape.Local, local);
 
+                case MemberAccessExpressionSyntax { Name: { Identifier: { ValueText: "Wait" or "Result" or "GetAwaiter" } } } join
+                    when join.FirstAncestorOrSelf<StatementSyntax>() is { } statement &&
+                         SyntaxHelpers.ContainingFunction(statement) == SyntaxHelpers.ContainingFunction(spawn):
+                    // The planner checks that the member is a join (a Wait() with no timeout, Result, GetResult()).
+                    return (statement, HandleShape.Joined, null);
+
                 case ArgumentSyntax { Parent: ArgumentListSyntax { Arguments: { Count: 1 }, Parent: InvocationExpressionSyntax add } }
                     when add.Parent is ExpressionStatementSyntax statement &&
                          add.Expression is MemberAccessExpressionSyntax { Name: { Identifier: { ValueText: "Add" } }, Expression: IdentifierNameSyntax list } &&

@@ -507,6 +507,183 @@ public class BorrowThroughScopeFixerTests
         }
         """;
 
+    private const string SpanReadByTwoStatements = """
+        using System;
+        using System.Threading.Tasks;
+
+        public static class Program
+        {
+            public static long Run() => Twice(new int[] { 1, 2, 3, 4 });
+
+            static long Twice(ReadOnlySpan<int> x)
+            {
+                long a = 0, b = 0;
+                Parallel.Invoke(() => { foreach (var v in {|CS9108:x|}) a += v; });
+                Parallel.Invoke(() => { foreach (var v in {|CS9108:x|}) b += v; });
+                return a + b;
+            }
+        }
+        """;
+
+    private const string SpanReadByTwoStatementsFixed = """
+        using System;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run() => Twice(new int[] { 1, 2, 3, 4 });
+
+            static long Twice(ReadOnlySpan<int> x)
+            {
+                long a = 0, b = 0;
+                Scope.Run(x, (scope, borrowed) =>
+                {
+                    Parallel.Invoke(() => { foreach (var v in borrowed.Span) a += v; });
+                    Parallel.Invoke(() => { foreach (var v in borrowed.Span) b += v; });
+                });
+                return a + b;
+            }
+        }
+        """;
+
+    private const string SpanWrittenByTwoStatements = """
+        using System;
+        using System.Threading.Tasks;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                Span<int> x = stackalloc int[64];
+                Parallel.For(0, x.Length, i => {|CS8175:x|}[i] = i);
+                Parallel.For(0, x.Length, i => {|CS8175:x|}[i] += 1);
+                long sum = 0;
+                foreach (var v in x) sum += v;
+                return sum;
+            }
+        }
+        """;
+
+    private const string SpanWrittenByTwoStatementsFixed = """
+        using System;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                Span<int> x = stackalloc int[64];
+                Scope.Run(x, (scope, borrowed) =>
+                {
+                    Parallel.For(0, borrowed.Span.Length, i => borrowed.Span[i] = i);
+                    Parallel.For(0, borrowed.Span.Length, i => borrowed.Span[i] += 1);
+                });
+                long sum = 0;
+                foreach (var v in x) sum += v;
+                return sum;
+            }
+        }
+        """;
+
+    private const string TwoMethodsWithSpanParameters = """
+        using System;
+        using System.Threading.Tasks;
+
+        public static class Program
+        {
+            public static long Run() => Sum(new long[] { 1, 2, 3 }) + Doubled(new long[] { 10, 20 });
+
+            static long Sum(ReadOnlySpan<long> a)
+            {
+                long total = 0;
+                Parallel.Invoke(() => { foreach (var v in {|CS9108:a|}) total += v; });
+                return total;
+            }
+
+            static long Doubled(ReadOnlySpan<long> b)
+            {
+                long total = 0;
+                Parallel.Invoke(() => { foreach (var v in {|CS9108:b|}) total += 2 * v; });
+                return total;
+            }
+        }
+        """;
+
+    private const string TwoMethodsWithSpanParametersFixed = """
+        using System;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run() => Sum(new long[] { 1, 2, 3 }) + Doubled(new long[] { 10, 20 });
+
+            static long Sum(ReadOnlySpan<long> a)
+            {
+                long total = 0;
+                Scope.Run(a, (scope, borrowed) =>
+                {
+                    Parallel.Invoke(() => { foreach (var v in borrowed.Span) total += v; });
+                });
+                return total;
+            }
+
+            static long Doubled(ReadOnlySpan<long> b)
+            {
+                long total = 0;
+                Scope.Run(b, (scope, borrowed) =>
+                {
+                    Parallel.Invoke(() => { foreach (var v in borrowed.Span) total += 2 * v; });
+                });
+                return total;
+            }
+        }
+        """;
+
+    private const string RefParameterExpressionLambdaWait = """
+        using System.Threading.Tasks;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                long total = 10;
+                Add(ref total, 32);
+                return total;
+            }
+
+            static void Add(ref long total, long amount)
+            {
+                Task.Run(() => {|CS1628:total|} += amount).Wait();
+            }
+        }
+        """;
+
+    private const string RefParameterExpressionLambdaWaitFixed = """
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run()
+            {
+                long total = 10;
+                Add(ref total, 32);
+                return total;
+            }
+
+            static void Add(ref long total, long amount)
+            {
+                Scope.Run(ref total, (scope, borrowed) =>
+                {
+                    scope.Spawn(() => borrowed.Value += amount).Join();
+                });
+            }
+        }
+        """;
+
     [Fact]
     public Task CS8175_a_stackalloc_span_captured_by_Task_Run_is_borrowed_and_joined_where_it_was() => Verify.VerifyCodeFixAsync(TaskRunStackalloc, TaskRunStackallocFixed);
     [Fact]
@@ -605,7 +782,57 @@ public class BorrowThroughScopeFixerTests
         }
         """);
 
+    [Fact]
+    public Task CS9108_a_span_read_by_work_in_two_statements_is_borrowed_by_one_scope_around_both() =>
+        Verify.VerifyCodeFixAsync(SpanReadByTwoStatements, SpanReadByTwoStatementsFixed);
+
+    [Fact]
+    public Task CS8175_a_span_written_by_work_in_two_statements_is_borrowed_by_one_scope_around_both() =>
+        Verify.VerifyCodeFixAsync(SpanWrittenByTwoStatements, SpanWrittenByTwoStatementsFixed);
+
+    [Fact]
+    public Task CS9108_two_methods_are_fixed_one_after_the_other_and_by_Fix_All() =>
+        Verify.VerifyCodeFixAsync(TwoMethodsWithSpanParameters, TwoMethodsWithSpanParametersFixed);
+
+    [Fact]
+    public Task CS1628_a_ref_parameter_in_an_expression_lambda_with_a_chained_Wait_is_borrowed() =>
+        Verify.VerifyCodeFixAsync(RefParameterExpressionLambdaWait, RefParameterExpressionLambdaWaitFixed);
+
+    [Fact]
+    public Task Not_offered_when_other_work_capturing_the_span_would_stay_outside_the_scope() => Verify.VerifyNoCodeFixAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            long M(ReadOnlySpan<int> x)
+            {
+                long a = 0;
+                Parallel.Invoke(() => a += {|CS9108:x|}[0]);
+                var t = Task.Run(() => {|CS9108:x|}[1]);
+                var r = a + t.Result;
+                Console.WriteLine(r);
+                return r;
+            }
+        }
+        """);
+
     // ---- the fixed programs run ---------------------------------------------------------------------------------
+
+    [Fact]
+    public void The_fixed_program_of_SpanReadByTwoStatements_computes_what_the_array_program_computes() =>
+        Assert.Equal(RunProgram(ArrayTwin(SpanReadByTwoStatements, ("Twice(ReadOnlySpan<int> x)", "Twice(int[] x)"))), RunProgram(SpanReadByTwoStatementsFixed));
+
+    [Fact]
+    public void The_fixed_program_of_SpanWrittenByTwoStatements_computes_what_the_array_program_computes() =>
+        Assert.Equal(RunProgram(ArrayTwin(SpanWrittenByTwoStatements, ("Span<int> x = stackalloc int", "int[] x = new int"))), RunProgram(SpanWrittenByTwoStatementsFixed));
+
+    [Fact]
+    public void The_fixed_program_of_TwoMethodsWithSpanParameters_computes_what_the_array_program_computes() =>
+        Assert.Equal(RunProgram(ArrayTwin(TwoMethodsWithSpanParameters, ("Sum(ReadOnlySpan<long> a)", "Sum(long[] a)"), ("Doubled(ReadOnlySpan<long> b)", "Doubled(long[] b)"))), RunProgram(TwoMethodsWithSpanParametersFixed));
+
+    [Fact]
+    public void The_fixed_program_of_RefParameterExpressionLambdaWait_computes_42() => Assert.Equal(42L, RunProgram(RefParameterExpressionLambdaWaitFixed));
 
     [Fact]
     public void The_fixed_program_of_TaskRunStackalloc_computes_what_the_array_program_computes() =>
