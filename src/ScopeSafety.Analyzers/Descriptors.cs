@@ -45,7 +45,7 @@ namespace ScopeSafety.Analyzers
             RuleIds.UsageCategory,
             DiagnosticSeverity.Warning,
             isEnabledByDefault: true,
-            description: "An item of scopesafety.unscoped_methods or scopesafety.structured_methods (.editorconfig or .globalconfig) is malformed, was cut short by a '#' or ';' (both start a comment there), or names a method, constructor or overload that the project's compilation does not have. Such an item configures nothing. Write constructors as 'M:MyLib.Worker..ctor(System.Action)'.",
+            description: "An item of scopesafety.unscoped_methods, scopesafety.structured_methods, scopesafety.not_thread_safe_types or scopesafety.thread_safe_types (.editorconfig or .globalconfig) is malformed, was cut short by a '#' or ';' (both start a comment there), or names a method, constructor, overload or type that the project's compilation does not have. Such an item configures nothing. Write constructors as 'M:MyLib.Worker..ctor(System.Action)'.",
             helpLinkUri: RuleIds.HelpLink(RuleIds.InvalidOption),
             customTags: WellKnownDiagnosticTags.CompilationEnd);
         public static readonly DiagnosticDescriptor ScopeValueEscapes = Create(

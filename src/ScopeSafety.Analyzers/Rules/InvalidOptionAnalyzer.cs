@@ -7,8 +7,9 @@ using ScopeSafety.Analyzers.Spawns;
 namespace ScopeSafety.Analyzers
 {
     /// <summary>
-    /// SCOPE090: an item of scopesafety.unscoped_methods or scopesafety.structured_methods that configures
-    /// nothing (malformed, cut at a '#' or ';' comment, or naming a method the compilation lacks). Reported once
+    /// SCOPE090: an item of scopesafety.unscoped_methods, scopesafety.structured_methods,
+    /// scopesafety.not_thread_safe_types or scopesafety.thread_safe_types that configures nothing (malformed, cut at a
+    /// '#' or ';' comment, or naming a method or type the compilation lacks). Reported once
     /// per compilation and item, at its end, because the option belongs to no source location.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -30,7 +31,7 @@ namespace ScopeSafety.Analyzers
             var reported = new HashSet<(string, string)>();
             foreach (var (key, value) in SpawnOptionsCheck.Values(context.Compilation, context.Options.AnalyzerConfigOptionsProvider))
             {
-                foreach (var item in SpawnOptions.SplitList(value))
+                foreach (var item in SpawnOptionsCheck.Items(key, value))
                 {
                     context.CancellationToken.ThrowIfCancellationRequested();
                     if (!reported.Add((key, item)))
@@ -38,7 +39,7 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    var problem = SpawnOptionsCheck.Problem(item, context.Compilation);
+                    var problem = SpawnOptionsCheck.Problem(key, item, context.Compilation);
                     if (problem != null)
                     {
                         context.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidOption, Location.None, item, key, problem));

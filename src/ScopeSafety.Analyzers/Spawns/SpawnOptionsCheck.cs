@@ -7,7 +7,8 @@ using Microsoft.CodeAnalysis;
 namespace ScopeSafety.Analyzers.Spawns
 {
     /// <summary>
-    /// Checks one item of <c>scopesafety.unscoped_methods</c> / <c>scopesafety.structured_methods</c> against the
+    /// Checks one item of <c>scopesafety.unscoped_methods</c> / <c>scopesafety.structured_methods</c> (methods) or of
+    /// <c>scopesafety.not_thread_safe_types</c> / <c>scopesafety.thread_safe_types</c> (types) against the
     /// compilation, so that a list the analyzers cannot use is reported instead of silently configuring nothing.
     /// </summary>
     internal static class SpawnOptionsCheck
@@ -17,6 +18,54 @@ namespace ScopeSafety.Analyzers.Spawns
         // One segment of a method's name: an identifier with an optional generic arity (`1 on types, ``1 on
         // methods), or the constructor's #ctor.
         private static readonly Regex Segment = new Regex(@"^(#ctor|[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}\p{Cf}]*(``?\d+)?)$", RegexOptions.CultureInvariant);
+
+        /// <summary>The keys whose items are types (the thread-safety lists); the others list methods.</summary>
+        public static bool ListsTypes(string key) =>
+            key == Concurrency.ThreadSafetyOptions.NotThreadSafeTypesKey || key == Concurrency.ThreadSafetyOptions.ThreadSafeTypesKey;
+
+        /// <summary>The items of a value of <paramref name="key"/>, as written.</summary>
+        public static IEnumerable<string> Items(string key, string value) =>
+            ListsTypes(key) ? SplitTypes(value) : SpawnOptions.SplitList(value);
+
+        /// <summary>Why the item of <paramref name="key"/> cannot configure anything, or null when it may.</summary>
+        public static string? Problem(string key, string item, Compilation compilation) =>
+            ListsTypes(key) ? TypeProblem(item, compilation) : Problem(item, compilation);
+
+        /// <summary>
+        /// Why a type item cannot configure anything, or null when it names a type this compilation sees (or may not
+        /// see: its namespace is absent). The id is read as the thread-safety options read it (ThreadSafetyOptions.ParseList).
+        /// </summary>
+        public static string? TypeProblem(string item, Compilation compilation)
+        {
+            var id = Concurrency.ThreadSafetyOptions.ParseList(item).FirstOrDefault();
+            if (id == null)
+            {
+                return null;
+            }
+
+            if (!id.StartsWith("T:", StringComparison.Ordinal))
+            {
+                return $"it is not a type id (it starts with '{id.Substring(0, 2)}'); list types, with 'T:' or without a prefix";
+            }
+
+            var segments = id.Substring(2).Split('.');
+            if (segments.Any(segment => !Segment.IsMatch(segment) || segment == ConstructorName))
+            {
+                return "it is not a type's documentation comment id, such as 'T:MyLib.Counter' or 'System.Collections.Generic.List`1' (a '#' or ';' starts a comment in .editorconfig and .globalconfig)";
+            }
+
+            if (DocumentationCommentId.GetSymbolsForDeclarationId(id, compilation).OfType<INamedTypeSymbol>().Any())
+            {
+                return null;
+            }
+
+            var namespaceName = string.Join(".", segments, 0, segments.Length - 1);
+            var generic = segments[segments.Length - 1].IndexOf('`') < 0 &&
+                          DocumentationCommentId.GetSymbolsForDeclarationId(id + "`1", compilation).OfType<INamedTypeSymbol>().Any();
+            return !NamespaceExists(compilation, namespaceName) ? null
+                : generic ? $"'{id.Substring(2)}' is generic: its id ends with a backtick and the number of type parameters, e.g. '{id.Substring(2)}`1'"
+                : $"no type '{id.Substring(2)}' is visible to this project";
+        }
 
         /// <summary>Why the item cannot configure anything, or null when it names a method this compilation sees (or may not see).</summary>
         public static string? Problem(string item, Compilation compilation)
@@ -89,6 +138,9 @@ namespace ScopeSafety.Analyzers.Spawns
             return $"no overload has these parameters (the id of a method names each parameter type in full, e.g. '{string.Join("', '", overloads)}')";
         }
 
+        private static IEnumerable<string> SplitTypes(string value) =>
+            value.Split(',', '|').Select(part => part.Trim()).Where(part => part.Length > 0);
+
         private static bool IsParameterList(string text)
         {
             var depth = 0;
@@ -155,11 +207,11 @@ namespace ScopeSafety.Analyzers.Spawns
             return true;
         }
 
-        /// <summary>Every distinct value of the two keys that some file of the compilation (or the global config) sees.</summary>
+        /// <summary>Every distinct value of the four list keys that some file of the compilation (or the global config) sees.</summary>
         public static IEnumerable<(string Key, string Value)> Values(Compilation compilation, Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider provider)
         {
             var seen = new HashSet<(string, string)>();
-            foreach (var key in new[] { SpawnOptions.UnscopedMethodsKey, SpawnOptions.StructuredMethodsKey })
+            foreach (var key in new[] { SpawnOptions.UnscopedMethodsKey, SpawnOptions.StructuredMethodsKey, Concurrency.ThreadSafetyOptions.NotThreadSafeTypesKey, Concurrency.ThreadSafetyOptions.ThreadSafeTypesKey })
             {
                 if (provider.GlobalOptions.TryGetValue(key, out var global) && !string.IsNullOrWhiteSpace(global) && seen.Add((key, global)))
                 {

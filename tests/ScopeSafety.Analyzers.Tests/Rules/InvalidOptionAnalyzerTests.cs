@@ -62,6 +62,54 @@ public class InvalidOptionAnalyzerTests
         }.RunAsync();
     }
 
+    private const string CounterLibrary = """
+        namespace MyLib
+        {
+            public sealed class Counter { public int Value; }
+
+            public sealed class Cache<T> { }
+        }
+        """;
+
+    [Fact]
+    public Task A_misspelt_type_in_not_thread_safe_types_is_reported_and_its_correct_twin_is_not()
+    {
+        return new Options.Test
+        {
+            TestCode = CounterLibrary,
+            EditorConfig = Config("scopesafety.not_thread_safe_types = MyLib.Countr, T:MyLib.Counter, MyLib.Cache`1"),
+            ExpectedDiagnostics =
+            {
+                Options.Diagnostic("SCOPE090").WithArguments("MyLib.Countr", "scopesafety.not_thread_safe_types", "no type 'MyLib.Countr' is visible to this project"),
+            },
+        }.RunAsync();
+    }
+
+    [Fact]
+    public Task A_generic_type_without_its_arity_and_a_method_id_in_thread_safe_types_are_reported()
+    {
+        return new Options.Test
+        {
+            TestCode = CounterLibrary,
+            EditorConfig = Config("scopesafety.thread_safe_types = MyLib.Cache | M:MyLib.Counter.Add"),
+            ExpectedDiagnostics =
+            {
+                Options.Diagnostic("SCOPE090").WithArguments("MyLib.Cache", "scopesafety.thread_safe_types", "'MyLib.Cache' is generic: its id ends with a backtick and the number of type parameters, e.g. 'MyLib.Cache`1'"),
+                Options.Diagnostic("SCOPE090").WithArguments("M:MyLib.Counter.Add", "scopesafety.thread_safe_types", "it is not a type id (it starts with 'M:'); list types, with 'T:' or without a prefix"),
+            },
+        }.RunAsync();
+    }
+
+    [Fact]
+    public Task A_type_in_a_namespace_the_project_does_not_see_is_not_reported()
+    {
+        return new Options.Test
+        {
+            TestCode = CounterLibrary,
+            EditorConfig = Config("scopesafety.not_thread_safe_types = OtherLib.Counter"),
+        }.RunAsync();
+    }
+
     [Fact]
     public Task A_cut_value_is_reported_with_the_spelling_that_survives()
     {
