@@ -17,9 +17,15 @@ namespace ScopeSafety.CodeFixes.Concurrency
     /// <summary>What the SCOPE010–012 fixes share: finding the work items of a member (with the analyzer's own model) and the clean-up.</summary>
     internal static class RaceFixes
     {
-        /// <summary>The member (or top-level statement) holding <paramref name="node"/>.</summary>
-        public static SyntaxNode? MemberOf(SyntaxNode node) =>
-            node.AncestorsAndSelf().FirstOrDefault(n => n is MemberDeclarationSyntax && !(n is BaseTypeDeclarationSyntax) && !(n is NamespaceDeclarationSyntax) && !(n is FileScopedNamespaceDeclarationSyntax));
+        /// <summary>
+        /// The member holding <paramref name="node"/>; for a top-level statement the compilation unit, because all the
+        /// top-level statements of a file are one function (their locals and work items span several statements).
+        /// </summary>
+        public static SyntaxNode? MemberOf(SyntaxNode node)
+        {
+            var member = node.AncestorsAndSelf().FirstOrDefault(n => n is MemberDeclarationSyntax && !(n is BaseTypeDeclarationSyntax) && !(n is NamespaceDeclarationSyntax) && !(n is FileScopedNamespaceDeclarationSyntax));
+            return member is GlobalStatementSyntax ? member.Parent : member;
+        }
 
         /// <summary>The code of every work item in <paramref name="member"/>, as the analyzer sees them.</summary>
         public static List<SyntaxNode> WorkBodies(SemanticModel model, SyntaxNode member, CancellationToken cancellationToken)

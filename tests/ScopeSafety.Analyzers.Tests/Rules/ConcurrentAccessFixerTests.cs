@@ -246,6 +246,33 @@ public class ConcurrentAccessFixerTests
     }.RunAsync();
 
     [Fact]
+    public Task Top_level_statements_get_every_write_converted_as_a_method_does() => new InterlockedFix.Test
+    {
+        OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication,
+        TestCode = """
+            using System;
+            using System.Threading.Tasks;
+
+            int count = 0;
+            var a = Task.Run(() => {|SCOPE010:count|}++);
+            var b = Task.Run(() => count++);
+            Task.WaitAll(a, b);
+            Console.WriteLine(count);
+            """,
+        FixedCode = """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            int count = 0;
+            var a = Task.Run(() => Interlocked.Increment(ref count) - 1);
+            var b = Task.Run(() => Interlocked.Increment(ref count) - 1);
+            Task.WaitAll(a, b);
+            Console.WriteLine(count);
+            """,
+    }.RunAsync();
+
+    [Fact]
     public Task A_CRLF_file_keeps_its_line_endings() => InterlockedFix.VerifyCodeFixAsync(
         "using ScopeSafety;\r\n\r\nclass C\r\n{\r\n    void M()\r\n    {\r\n        int n = 0;\r\n        Scope.Run(scope =>\r\n        {\r\n            scope.Spawn(() => {|SCOPE010:n|}++);\r\n            scope.Spawn(() => n++);\r\n        });\r\n    }\r\n}\r\n",
         "using System.Threading;\r\nusing ScopeSafety;\r\n\r\nclass C\r\n{\r\n    void M()\r\n    {\r\n        int n = 0;\r\n        Scope.Run(scope =>\r\n        {\r\n            scope.Spawn(() => Interlocked.Increment(ref n));\r\n            scope.Spawn(() => Interlocked.Increment(ref n));\r\n        });\r\n    }\r\n}\r\n");
