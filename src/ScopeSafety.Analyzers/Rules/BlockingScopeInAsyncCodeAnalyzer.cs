@@ -74,7 +74,7 @@ namespace ScopeSafety.Analyzers
             {
                 what = "Scope.Run";
                 instead = "'await Scope.RunAsync(async scope => ...)'";
-                if (inAsyncFunction && invocation.Parent is IExpressionStatementOperation)
+                if (inAsyncFunction)
                 {
                     properties = properties.Add(FixProperty, RunAsyncFix);
                 }

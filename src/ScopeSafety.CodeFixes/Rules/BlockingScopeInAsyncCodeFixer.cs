@@ -15,8 +15,9 @@ using ScopeSafety.Analyzers;
 namespace ScopeSafety.CodeFixes
 {
     /// <summary>
-    /// SCOPE021: task.Join() becomes await task; a statement Scope.Run(scope => …) whose body joins becomes
-    /// await Scope.RunAsync(async scope => …) with those joins awaited.
+    /// SCOPE021: task.Join() becomes await task; Scope.Run(scope => …) whose body joins (a statement, a returned or
+    /// assigned value, block- or expression-bodied) becomes await Scope.RunAsync(async scope => …) with those joins
+    /// awaited: RunAsync&lt;T&gt; yields what Run&lt;T&gt; returned.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BlockingScopeInAsyncCodeFixer)), Shared]
     public sealed class BlockingScopeInAsyncCodeFixer : CodeFixProvider
@@ -57,7 +58,7 @@ namespace ScopeSafety.CodeFixes
                         CodeAction.Create("Await the task instead of blocking on Join()", ct => AwaitTaskAsync(context.Document, invocation, ct), AwaitTaskKey),
                         diagnostic);
                 }
-                else if (fix == BlockingScopeInAsyncCodeAnalyzer.RunAsyncFix && invocation.Parent is ExpressionStatementSyntax)
+                else if (fix == BlockingScopeInAsyncCodeAnalyzer.RunAsyncFix && !InLock(invocation))
                 {
                     var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
                     if (model != null && Body(invocation) is LambdaExpressionSyntax body && !body.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword) &&
@@ -92,7 +93,7 @@ namespace ScopeSafety.CodeFixes
             var rewritten = invocation
                 .ReplaceNode(body, asyncBody);
             rewritten = rewritten.WithExpression(((MemberAccessExpressionSyntax)rewritten.Expression).WithName(SyntaxFactory.IdentifierName("RunAsync").WithTriviaFrom(access.Name)));
-            var awaited = SyntaxFactory.AwaitExpression(rewritten.WithoutLeadingTrivia())
+            var awaited = Parenthesized(SyntaxFactory.AwaitExpression(rewritten.WithoutLeadingTrivia()), invocation.Parent)
                 .WithLeadingTrivia(invocation.GetLeadingTrivia())
                 .WithAdditionalAnnotations(Formatter.Annotation);
             return document.WithSyntaxRoot(root!.ReplaceNode(invocation, awaited));
@@ -103,15 +104,20 @@ namespace ScopeSafety.CodeFixes
         {
             var join = (InvocationExpressionSyntax)node;
             var receiver = ((MemberAccessExpressionSyntax)join.Expression).Expression.WithoutTrivia();
-            ExpressionSyntax awaited = SyntaxFactory.AwaitExpression(receiver);
-            if (parent is MemberAccessExpressionSyntax || parent is ElementAccessExpressionSyntax ||
-                parent is ConditionalAccessExpressionSyntax || parent is InvocationExpressionSyntax || parent is PostfixUnaryExpressionSyntax)
-            {
-                awaited = SyntaxFactory.ParenthesizedExpression(awaited);
-            }
-
-            return awaited.WithTriviaFrom(join);
+            return Parenthesized(SyntaxFactory.AwaitExpression(receiver), parent).WithTriviaFrom(join);
         }
+
+        /// <summary>The await, in parentheses where its value is used further: (await task).Member, (await task)[i].</summary>
+        private static ExpressionSyntax Parenthesized(AwaitExpressionSyntax awaited, SyntaxNode? parent) =>
+            parent is MemberAccessExpressionSyntax || parent is ElementAccessExpressionSyntax || parent is ConditionalAccessExpressionSyntax ||
+            parent is InvocationExpressionSyntax || parent is PostfixUnaryExpressionSyntax
+                ? SyntaxFactory.ParenthesizedExpression(awaited)
+                : (ExpressionSyntax)awaited;
+
+        /// <summary>Inside a lock statement of the same function, where await is not allowed (CS1996).</summary>
+        private static bool InLock(SyntaxNode node) =>
+            node.Ancestors().TakeWhile(n => !(n is AnonymousFunctionExpressionSyntax) && !(n is LocalFunctionStatementSyntax) && !(n is MemberDeclarationSyntax))
+                .Any(n => n is LockStatementSyntax);
 
         private static ExpressionSyntax? Body(InvocationExpressionSyntax invocation) =>
             invocation.ArgumentList.Arguments.FirstOrDefault()?.Expression;

@@ -42,6 +42,57 @@ public class BlockingScopeInAsyncCodeTests
     }
 
     [Fact]
+    public async Task An_expression_bodied_Run_whose_value_is_returned_becomes_await_RunAsync()
+    {
+        await Verify.VerifyCodeFixAsync(
+            Code("""
+                    await Task.Yield();
+                    return {|SCOPE021:Scope.Run(scope => scope.Spawn(() => 7).Join())|};
+            """, "async Task<int> M()"),
+            Code("""
+                    await Task.Yield();
+                    return await Scope.RunAsync(async scope => await scope.Spawn(() => 7));
+            """, "async Task<int> M()"));
+    }
+
+    [Fact]
+    public Task A_Run_in_async_top_level_statements_becomes_await_RunAsync_and_the_program_prints_the_same() => new Verify.Test
+    {
+        OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication,
+        TestCode = """
+            using System;
+            using System.Threading.Tasks;
+            using ScopeSafety;
+
+            await Task.Yield();
+            Console.WriteLine({|SCOPE021:Scope.Run(scope => scope.Spawn(() => 7).Join())|});
+            """,
+        FixedCode = """
+            using System;
+            using System.Threading.Tasks;
+            using ScopeSafety;
+
+            await Task.Yield();
+            Console.WriteLine(await Scope.RunAsync(async scope => await scope.Spawn(() => 7)));
+            """,
+        ExpectedOutput = "7\n",
+    }.RunAsync();
+
+    [Fact]
+    public async Task A_Run_whose_value_is_used_further_is_awaited_in_parentheses()
+    {
+        await Verify.VerifyCodeFixAsync(
+            Code("""
+                    await Task.Yield();
+                    return {|SCOPE021:Scope.Run(scope => scope.Spawn(() => 7).Join())|}.ToString();
+            """, "async Task<string> M()"),
+            Code("""
+                    await Task.Yield();
+                    return (await Scope.RunAsync(async scope => await scope.Spawn(() => 7))).ToString();
+            """, "async Task<string> M()"));
+    }
+
+    [Fact]
     public async Task Join_inside_synchronous_work_spawned_from_async_code_is_fine()
     {
         await Verify.VerifyAnalyzerAsync(Code("""

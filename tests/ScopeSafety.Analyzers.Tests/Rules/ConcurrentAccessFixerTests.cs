@@ -270,6 +270,7 @@ public class ConcurrentAccessFixerTests
             Task.WaitAll(a, b);
             Console.WriteLine(count);
             """,
+        ExpectedOutput = "2\n",
     }.RunAsync();
 
     [Fact]

@@ -14,6 +14,8 @@ namespace ScopeSafety.Analyzers.Tests.Verifiers;
 /// the provider's Fix All runs in document, project and solution scope (compared with
 /// <see cref="BatchFixedCode"/>, which defaults to <see cref="FixedCode"/>). Each result must compile and
 /// carry no diagnostic of a fixable id beyond <see cref="FixedExpectedDiagnostics"/> and its markup.
+/// Where the fixed first project is a program (a Main or top-level statements), every fixed state is also compiled
+/// and run, and must print <see cref="ExpectedOutput"/>: what a correct version of the program prints.
 /// Setting the fixed code equal to the test code asserts that no code action is offered at all.
 /// Without any fixed code only the analyzer part runs.
 /// </summary>
@@ -39,6 +41,12 @@ public abstract class CodeFixTest : AnalyzerTest
 
     /// <summary>Diagnostics (of the fixable ids, or compiler diagnostics) expected to remain after fixing, besides markup in the fixed code.</summary>
     public List<DiagnosticResult> FixedExpectedDiagnostics { get; set; } = [];
+
+    /// <summary>
+    /// What a correct version of the program prints; required when the fixed code has an entry point, because every
+    /// fixed program is run and compared with it (line endings as "\n").
+    /// </summary>
+    public string? ExpectedOutput { get; set; }
 
     /// <summary>Apply only the code action with this equivalence key.</summary>
     public string? CodeActionEquivalenceKey { get; set; }
@@ -118,6 +126,27 @@ public abstract class CodeFixTest : AnalyzerTest
         await VerifyTextAsync(stateName, actual, expected).ConfigureAwait(false);
         var fixableIds = provider.FixableDiagnosticIds.ToHashSet(StringComparer.Ordinal);
         await VerifyDiagnosticsAsync(stateName, actual, expected, FixedExpectedDiagnostics, analyzers, fixableIds).ConfigureAwait(false);
+        await VerifyRunsAsync(stateName, actual).ConfigureAwait(false);
+    }
+
+    /// <summary>A fixed program must run and print what the correct version prints: compiling is not enough.</summary>
+    private async Task VerifyRunsAsync(string stateName, Solution actual)
+    {
+        var program = await ProgramRunner.AsProgramAsync(actual.Projects.OrderBy(p => p.Name, StringComparer.Ordinal).First()).ConfigureAwait(false);
+        if (program is null)
+        {
+            return;
+        }
+
+        if (ExpectedOutput is null)
+        {
+            Assert.Fail($"The {stateName} is a program: set ExpectedOutput to what a correct version prints, so that the fixed program is run and compared.");
+        }
+
+        var printed = await ProgramRunner.RunAsync(program).ConfigureAwait(false);
+        Assert.True(
+            printed == ExpectedOutput.ReplaceLineEndings("\n"),
+            $"The {stateName} runs but prints{Environment.NewLine}{printed}{Environment.NewLine}instead of what the correct program prints:{Environment.NewLine}{ExpectedOutput}");
     }
 
     private static async Task VerifyTextAsync(string stateName, Solution actual, ImmutableArray<ImmutableArray<TestDocument>> expected)
