@@ -155,8 +155,11 @@ internal sealed partial class ConsumerProject
 
     public string ProjectFileName => ProjectFile;
 
+    /// <summary>The variables every process working on this project gets: the run's private NuGet cache.</summary>
+    public IReadOnlyDictionary<string, string> ProcessEnvironment => new Dictionary<string, string> { ["NUGET_PACKAGES"] = _package.PackagesCache };
+
     private ProcessResult Run(params string[] arguments) =>
-        DotNet.Run(Directory, new Dictionary<string, string> { ["NUGET_PACKAGES"] = _package.PackagesCache }, arguments);
+        DotNet.Run(Directory, ProcessEnvironment, arguments);
 
     [GeneratedRegex(@"^\s*(?<file>[^\s(][^(\r\n]*)\((?<line>\d+),(?<column>\d+)(,\d+,\d+)?\): (?<severity>error|warning|info) (?<id>[A-Za-z]+\d+):", RegexOptions.Multiline)]
     private static partial Regex DiagnosticLine();

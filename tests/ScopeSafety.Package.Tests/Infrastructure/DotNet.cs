@@ -39,15 +39,7 @@ internal static class DotNet
         };
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
-        foreach (var name in InheritedVariablesToDrop)
-            start.Environment.Remove(name);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
-        // Worker nodes left behind would outlive the test run and keep the temporary folders busy.
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        foreach (var (name, value) in environment)
-            start.Environment[name] = value;
+        Isolate(start, environment);
 
         var output = new StringBuilder();
         using var process = new Process { StartInfo = start };
@@ -65,6 +57,23 @@ internal static class DotNet
         }
         process.WaitForExit(); // drains the asynchronous output readers
         return new ProcessResult(commandLine, process.ExitCode, Text(output));
+    }
+
+    /// <summary>
+    /// Gives a child process (the CLI, or a tool that loads MSBuild such as a language server) the environment of a
+    /// user's shell: the outer build's variables dropped, telemetry and node reuse off, plus <paramref name="environment"/>.
+    /// </summary>
+    public static void Isolate(ProcessStartInfo start, IReadOnlyDictionary<string, string> environment)
+    {
+        foreach (var name in InheritedVariablesToDrop)
+            start.Environment.Remove(name);
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        // Worker nodes left behind would outlive the test run and keep the temporary folders busy.
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
     }
 
     private static void Append(StringBuilder output, string? line)
