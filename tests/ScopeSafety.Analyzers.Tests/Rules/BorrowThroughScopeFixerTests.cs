@@ -642,47 +642,12 @@ public class BorrowThroughScopeFixerTests
         }
         """;
 
-    private const string RefParameterExpressionLambdaWait = """
-        using System.Threading.Tasks;
+    /// <summary>RefParameterTaskRun with an expression lambda whose task is waited for where it starts.</summary>
+    private static readonly string RefParameterExpressionLambdaWait = Rewritten(RefParameterTaskRun,
+        ("var t = Task.Run(() => {|CS1628:total|} += amount);\n        t.Wait();", "Task.Run(() => {|CS1628:total|} += amount).Wait();"));
 
-        public static class Program
-        {
-            public static long Run()
-            {
-                long total = 10;
-                Add(ref total, 32);
-                return total;
-            }
-
-            static void Add(ref long total, long amount)
-            {
-                Task.Run(() => {|CS1628:total|} += amount).Wait();
-            }
-        }
-        """;
-
-    private const string RefParameterExpressionLambdaWaitFixed = """
-        using System.Threading.Tasks;
-        using ScopeSafety;
-
-        public static class Program
-        {
-            public static long Run()
-            {
-                long total = 10;
-                Add(ref total, 32);
-                return total;
-            }
-
-            static void Add(ref long total, long amount)
-            {
-                Scope.Run(ref total, (scope, borrowed) =>
-                {
-                    scope.Spawn(() => borrowed.Value += amount).Join();
-                });
-            }
-        }
-        """;
+    private static readonly string RefParameterExpressionLambdaWaitFixed = Rewritten(RefParameterTaskRunFixed,
+        ("var t = scope.Spawn(() => borrowed.Value += amount);\n            t.Join();", "scope.Spawn(() => borrowed.Value += amount).Join();"));
 
     [Fact]
     public Task CS8175_a_stackalloc_span_captured_by_Task_Run_is_borrowed_and_joined_where_it_was() => Verify.VerifyCodeFixAsync(TaskRunStackalloc, TaskRunStackallocFixed);
@@ -866,7 +831,10 @@ public class BorrowThroughScopeFixerTests
         Assert.Equal(RunProgram(ArrayTwin(TwoVariablesFixAll, ("First(Span<long> a)", "First(long[] a)"), ("Second(ReadOnlySpan<long> b)", "Second(long[] b)"))), RunProgram(TwoVariablesFixAllFixed));
 
     /// <summary>The program with its spans turned into arrays: what the original meant, in a form the compiler accepts.</summary>
-    private static string ArrayTwin(string source, params (string From, string To)[] replacements)
+    private static string ArrayTwin(string source, params (string From, string To)[] replacements) => Rewritten(source, replacements);
+
+    /// <summary>The source with each piece replaced; each piece must be in it.</summary>
+    private static string Rewritten(string source, params (string From, string To)[] replacements)
     {
         foreach (var (from, to) in replacements)
         {
