@@ -15,7 +15,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
         /// <summary>A local List&lt;Task&gt; or Task[] the spawn is added to.</summary>
         Collection,
 
-        /// <summary>Joined where it starts: Task.Run(...).Wait(), Task.Run(...).Result, .GetAwaiter().GetResult().</summary>
+        /// <summary>Joined where it starts: Task.Run(...).Wait(), Task.Run(...).Result.</summary>
         Joined,
     }
 

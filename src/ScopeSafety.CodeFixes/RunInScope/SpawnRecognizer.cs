@@ -522,10 +522,10 @@ namespace ScopeSafety.CodeFixes.RunInScope
                          !local.IsRef:
                     return (statement, HandleShape.Local, local);
 
-                case MemberAccessExpressionSyntax { Name: { Identifier: { ValueText: "Wait" or "Result" or "GetAwaiter" } } } join
+                case MemberAccessExpressionSyntax { Name: { Identifier: { ValueText: "Wait" or "Result" } } } join
                     when join.FirstAncestorOrSelf<StatementSyntax>() is { } statement &&
                          SyntaxHelpers.ContainingFunction(statement) == SyntaxHelpers.ContainingFunction(spawn):
-                    // The planner checks that the member is a join (a Wait() with no timeout, Result, GetResult()).
+                    // The planner checks that the member is a join (a Wait() with no timeout, a Result that is read).
                     return (statement, HandleShape.Joined, null);
 
                 case ArgumentSyntax { Parent: ArgumentListSyntax { Arguments: { Count: 1 }, Parent: InvocationExpressionSyntax add } }

@@ -642,6 +642,42 @@ public class BorrowThroughScopeFixerTests
         }
         """;
 
+    private const string SpanResultReadWhereItStarts = """
+        using System;
+        using System.Threading.Tasks;
+
+        public static class Program
+        {
+            public static long Run() => Pair(new long[] { 40, 2 });
+
+            static long Pair(ReadOnlySpan<long> values)
+            {
+                var sum = Task.Run(() => {|CS9108:values|}[0] + {|CS9108:values|}[1]).Result;
+                return sum;
+            }
+        }
+        """;
+
+    private const string SpanResultReadWhereItStartsFixed = """
+        using System;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        public static class Program
+        {
+            public static long Run() => Pair(new long[] { 40, 2 });
+
+            static long Pair(ReadOnlySpan<long> values)
+            {
+                var sum = Scope.Run(values, (scope, borrowed) =>
+                {
+                    return scope.Spawn(() => borrowed.Span[0] + borrowed.Span[1]).Join();
+                });
+                return sum;
+            }
+        }
+        """;
+
     /// <summary>RefParameterTaskRun with an expression lambda whose task is waited for where it starts.</summary>
     private static readonly string RefParameterExpressionLambdaWait = Rewritten(RefParameterTaskRun,
         ("var t = Task.Run(() => {|CS1628:total|} += amount);\n        t.Wait();", "Task.Run(() => {|CS1628:total|} += amount).Wait();"));
@@ -762,6 +798,14 @@ public class BorrowThroughScopeFixerTests
     [Fact]
     public Task CS1628_a_ref_parameter_in_an_expression_lambda_with_a_chained_Wait_is_borrowed() =>
         Verify.VerifyCodeFixAsync(RefParameterExpressionLambdaWait, RefParameterExpressionLambdaWaitFixed);
+
+    [Fact]
+    public Task CS9108_a_span_read_by_Task_Run_whose_Result_is_read_where_it_starts_is_borrowed() =>
+        Verify.VerifyCodeFixAsync(SpanResultReadWhereItStarts, SpanResultReadWhereItStartsFixed);
+
+    [Fact]
+    public void The_fixed_program_of_SpanResultReadWhereItStarts_computes_what_the_array_program_computes() =>
+        Assert.Equal(RunProgram(ArrayTwin(SpanResultReadWhereItStarts, ("Pair(ReadOnlySpan<long> values)", "Pair(long[] values)"))), RunProgram(SpanResultReadWhereItStartsFixed));
 
     [Fact]
     public Task Not_offered_when_other_work_capturing_the_span_would_stay_outside_the_scope() => Verify.VerifyNoCodeFixAsync("""
