@@ -1,10 +1,11 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Flow;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Concurrency
 {
@@ -18,17 +19,17 @@ namespace ScopeSafety.Analyzers.Concurrency
     internal sealed class MayRunInParallel
     {
         private readonly OperationBlockAnalysisContext _context;
-        private readonly ConcurrencySymbols _symbols;
+        private readonly KnownSymbols _symbols;
         private readonly Dictionary<IOperation, FlowIndex?> _flows = new Dictionary<IOperation, FlowIndex?>();
         private readonly Dictionary<WorkItem, Lifetime?> _lifetimes = new Dictionary<WorkItem, Lifetime?>();
         private HashSet<IOperation>? _unscopedSpawns;
 
-        public MayRunInParallel(OperationBlockAnalysisContext context, ConcurrencySymbols symbols, WorkItems items)
+        public MayRunInParallel(OperationBlockAnalysisContext context, KnownSymbols symbols, Synchronization synchronization, WorkItems items)
         {
             _context = context;
             _symbols = symbols;
             Items = items;
-            Signals = new SignalOrderings(symbols.Synchronization, items);
+            Signals = new SignalOrderings(synchronization, items);
         }
 
         public WorkItems Items { get; }
@@ -85,7 +86,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return false;
             }
 
-            if (Spawns.KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Known.Scope))
+            if (KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Runtime.Scope))
             {
                 // Scope.Run/RunAsync run their body once; a Scope.Spawn/Join item runs once.
                 return false;
@@ -109,8 +110,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 foreach (var attribute in argument.Parameter?.GetAttributes() ?? ImmutableArray<AttributeData>.Empty)
                 {
-                    if (Spawns.KnownSymbols.Is(attribute.AttributeClass, _symbols.Known.StructuredWorkAttribute) ||
-                        Spawns.KnownSymbols.Is(attribute.AttributeClass, _symbols.Known.UnscopedWorkAttribute))
+                    if (KnownSymbols.Is(attribute.AttributeClass, _symbols.Runtime.StructuredWorkAttribute) ||
+                        KnownSymbols.Is(attribute.AttributeClass, _symbols.Runtime.UnscopedWorkAttribute))
                     {
                         return true;
                     }

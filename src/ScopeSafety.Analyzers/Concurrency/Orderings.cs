@@ -1,9 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Concurrency
 {
@@ -25,7 +26,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         public List<FlowPoint> Joins { get; }
 
-        public static Lifetime Of(WorkItem item, FlowIndex flow, ConcurrencySymbols symbols, System.Func<IOperation, bool> isUnscopedSpawn)
+        public static Lifetime Of(WorkItem item, FlowIndex flow, KnownSymbols symbols, System.Func<IOperation, bool> isUnscopedSpawn)
         {
             var syntax = item.Site.Operation.Syntax;
             var starts = new List<FlowPoint>();
@@ -46,7 +47,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             var joinOperations = new List<IOperation>();
             if (item.Site.Handle != HandleKind.None)
             {
-                var handle = HandleTracker.Track(item.Site, item.Host, symbols.Known, isUnscopedSpawn);
+                var handle = HandleTracker.Track(item.Site, item.Host, symbols, isUnscopedSpawn);
                 joinOperations.AddRange(handle.Joins);
                 if (item.Site.Handle == HandleKind.Thread)
                 {
@@ -60,7 +61,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     }
                 }
             }
-            else if (symbols.IsScopedTask(item.Site.Operation.Type))
+            else if (symbols.Runtime.IsScopedTask(item.Site.Operation.Type))
             {
                 ScopedTaskJoins(item, joinOperations, symbols);
             }
@@ -104,7 +105,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// Joins of a ScopedTask: Join() or await on the spawn itself, on the local that holds it, or — once handles
         /// go into a list or array — any ScopedTask join in the host (the list is usually joined as a whole).
         /// </summary>
-        private static void ScopedTaskJoins(WorkItem item, List<IOperation> joins, ConcurrencySymbols symbols)
+        private static void ScopedTaskJoins(WorkItem item, List<IOperation> joins, KnownSymbols symbols)
         {
             var operation = item.Site.Operation;
             var parent = operation.Parent;
@@ -149,7 +150,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     _ => null,
                 };
 
-                if (instance == null || !symbols.IsScopedTask(SpawnClassifier.Unwrap(instance).Type))
+                if (instance == null || !symbols.Runtime.IsScopedTask(SpawnClassifier.Unwrap(instance).Type))
                 {
                     continue;
                 }
@@ -346,7 +347,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>The reference is a ref argument of Interlocked.* or Volatile.*.</summary>
         public static bool IsAtomic(IOperation reference, KnownSymbols symbols) =>
             reference.Parent is IArgumentOperation { Parent: IInvocationOperation call } &&
-            (KnownSymbols.Is(call.TargetMethod.ContainingType, symbols.Interlocked) || KnownSymbols.Is(call.TargetMethod.ContainingType, symbols.Volatile));
+            (KnownSymbols.Is(call.TargetMethod.ContainingType, symbols.Synchronisation.Interlocked) || KnownSymbols.Is(call.TargetMethod.ContainingType, symbols.Synchronisation.Volatile));
     }
 
     /// <summary>

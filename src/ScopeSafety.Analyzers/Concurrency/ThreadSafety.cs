@@ -1,84 +1,15 @@
-using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using Microsoft.CodeAnalysis;
+using System;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Concurrency
 {
-    /// <summary>The symbols the race rules need beyond <see cref="KnownSymbols"/>, resolved once per compilation.</summary>
-    internal sealed class ConcurrencySymbols
-    {
-        /// <summary>Types whose instances must not be mutated by two threads at once, nor read while one mutates.</summary>
-        public static readonly ImmutableArray<string> DefaultNotThreadSafe = ImmutableArray.Create(
-            "System.Collections.Generic.List`1",
-            "System.Collections.Generic.Dictionary`2",
-            "System.Collections.Generic.HashSet`1",
-            "System.Collections.Generic.Queue`1",
-            "System.Collections.Generic.Stack`1",
-            "System.Collections.Generic.SortedDictionary`2",
-            "System.Collections.Generic.SortedList`2",
-            "System.Collections.Generic.SortedSet`1",
-            "System.Collections.Generic.LinkedList`1",
-            "System.Collections.Generic.PriorityQueue`2",
-            "System.Collections.ArrayList",
-            "System.Collections.Queue",
-            "System.Collections.Stack",
-            "System.Collections.SortedList",
-            "System.Text.StringBuilder",
-            "System.Random");
-
-        private ConcurrencySymbols(Compilation compilation, KnownSymbols known)
-        {
-            Known = known;
-            ScopedTask = compilation.GetTypeByMetadataName("ScopeSafety.ScopedTask");
-            ScopedTaskOfT = compilation.GetTypeByMetadataName("ScopeSafety.ScopedTask`1");
-            Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
-            CollectionExtensions = compilation.GetTypeByMetadataName("System.Collections.Generic.CollectionExtensions");
-            ListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
-            Monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
-            Synchronization = Flow.Synchronization.Create(compilation);
-            var builder = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
-            foreach (var name in DefaultNotThreadSafe)
-            {
-                var type = compilation.GetTypeByMetadataName(name);
-                if (type != null)
-                {
-                    builder.Add(type);
-                }
-            }
-
-            NotThreadSafe = builder.ToImmutable();
-        }
-
-        public KnownSymbols Known { get; }
-
-        /// <summary>System.Threading.Monitor: Enter/Exit pairs hold a lock like the lock statement.</summary>
-        public INamedTypeSymbol? Monitor { get; }
-
-        /// <summary>The synchronisation objects (events, countdowns, semaphores, barriers, TaskCompletionSource) every rule shares.</summary>
-        public Flow.Synchronization Synchronization { get; }
-
-        public INamedTypeSymbol? ScopedTask { get; }
-
-        public INamedTypeSymbol? ScopedTaskOfT { get; }
-
-        public INamedTypeSymbol? Enumerable { get; }
-
-        public INamedTypeSymbol? CollectionExtensions { get; }
-
-        public INamedTypeSymbol? ListOfT { get; }
-
-        public ImmutableHashSet<INamedTypeSymbol> NotThreadSafe { get; }
-
-        public static ConcurrencySymbols Create(Compilation compilation, KnownSymbols known) => new ConcurrencySymbols(compilation, known);
-
-        public bool IsScopedTask(ITypeSymbol? type) => KnownSymbols.Is(type, ScopedTask) || KnownSymbols.Is(type, ScopedTaskOfT);
-    }
-
     /// <summary>
     /// The .editorconfig lists that adjust which types are thread-safe: <c>scopesafety.not_thread_safe_types</c> adds
     /// types (yours, or framework ones we do not list), <c>scopesafety.thread_safe_types</c> removes types from the
@@ -102,7 +33,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>True when instances of <paramref name="type"/> are not thread-safe under these options.</summary>
-        public bool IsNotThreadSafe(ITypeSymbol? type, ConcurrencySymbols symbols)
+        public bool IsNotThreadSafe(ITypeSymbol? type, KnownSymbols symbols)
         {
             for (var t = type as INamedTypeSymbol; t != null; t = t.BaseType)
             {
@@ -119,7 +50,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return false;
                 }
 
-                if (symbols.NotThreadSafe.Contains(definition) || (id != null && _notThreadSafe.Contains(id)))
+                if (symbols.Collections.NotThreadSafe.Contains(definition) || (id != null && _notThreadSafe.Contains(id)))
                 {
                     return true;
                 }
@@ -200,7 +131,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             "GetRange", "ConvertAll", "AsReadOnly", "GetValueOrDefault", "GetViewBetween", "GetChunks", "Slice",
             "GetAlternateLookup", "GetBuffer", "ToList");
 
-        public static ObjectUse Classify(IOperation reference, ConcurrencySymbols symbols)
+        public static ObjectUse Classify(IOperation reference, KnownSymbols symbols)
         {
             var current = reference;
             var parent = current.Parent;
@@ -224,12 +155,12 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { IsExtensionMethod: true } extension } } argument
                     when argument.Parameter?.Ordinal == 0:
-                    if (KnownSymbols.Is(extension.ContainingType, symbols.Enumerable))
+                    if (KnownSymbols.Is(extension.ContainingType, symbols.Collections.Enumerable))
                     {
                         return ObjectUse.Read;
                     }
 
-                    if (KnownSymbols.Is(extension.ContainingType, symbols.CollectionExtensions))
+                    if (KnownSymbols.Is(extension.ContainingType, symbols.Collections.CollectionExtensions))
                     {
                         return ReadingMethods.Contains(extension.Name) ? ObjectUse.Read : ObjectUse.Mutate;
                     }
@@ -240,7 +171,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     if (IsWritten(property))
                     {
                         // list[i] = x on distinct indices is the List form of "each item writes its own element".
-                        return property.Property.IsIndexer && KnownSymbols.Is(property.Property.ContainingType, symbols.ListOfT) && property.Parent is ISimpleAssignmentOperation
+                        return property.Property.IsIndexer && KnownSymbols.Is(property.Property.ContainingType, symbols.Collections.List) && property.Parent is ISimpleAssignmentOperation
                             ? ObjectUse.None
                             : ObjectUse.Mutate;
                     }

@@ -1,8 +1,9 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Concurrency
 {
@@ -67,13 +68,11 @@ namespace ScopeSafety.Analyzers.Concurrency
     {
         private readonly SpawnClassifier _classifier;
         private readonly KnownSymbols _symbols;
-        private readonly INamedTypeSymbol? _timersTimer;
 
-        public WorkItemFinder(SpawnClassifier classifier, Compilation compilation)
+        public WorkItemFinder(SpawnClassifier classifier)
         {
             _classifier = classifier;
             _symbols = classifier.Symbols;
-            _timersTimer = compilation.GetTypeByMetadataName("System.Timers.Timer");
         }
 
         /// <summary>The work items started by <paramref name="operation"/> (an invocation, object creation or event assignment).</summary>
@@ -125,12 +124,12 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             var method = site.Operation is IInvocationOperation invocation ? invocation.TargetMethod : null;
             var type = method?.ContainingType;
-            if (KnownSymbols.Is(type, _symbols.Scope))
+            if (KnownSymbols.Is(type, _symbols.Runtime.Scope))
             {
                 return method!.Name == "Join" ? (WorkShape.Blocking, false, true) : (WorkShape.Spawned, false, false);
             }
 
-            if (KnownSymbols.Is(type, _symbols.Parallel))
+            if (KnownSymbols.Is(type, _symbols.Tasks.Parallel))
             {
                 switch (method!.Name)
                 {
@@ -144,7 +143,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
-            if (KnownSymbols.Is(type, _symbols.ParallelEnumerable))
+            if (KnownSymbols.Is(type, _symbols.Tasks.ParallelEnumerable))
             {
                 // A query runs when it is enumerated; its delegates are treated as done by then (the usual
                 // ToList/ForAll/Sum right away), so only the instances of the query race with each other.
@@ -167,11 +166,11 @@ namespace ScopeSafety.Analyzers.Concurrency
             var method = invocation.TargetMethod;
             string api;
             var handle = HandleKind.None;
-            if (KnownSymbols.Is(method.ContainingType, _symbols.Parallel) && method.Name == "ForEachAsync")
+            if (KnownSymbols.Is(method.ContainingType, _symbols.Tasks.Parallel) && method.Name == "ForEachAsync")
             {
                 (api, handle) = ("Parallel.ForEachAsync", HandleKind.Task);
             }
-            else if (KnownSymbols.Is(method.ContainingType, _symbols.ParallelEnumerable))
+            else if (KnownSymbols.Is(method.ContainingType, _symbols.Tasks.ParallelEnumerable))
             {
                 api = "PLINQ " + method.Name;
             }
@@ -198,9 +197,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private ImmutableArray<WorkItem> TimerElapsed(IEventAssignmentOperation assignment)
         {
-            if (!assignment.Adds || _timersTimer == null ||
+            if (!assignment.Adds || _symbols.Threading.TimersTimer == null ||
                 !(assignment.EventReference is IEventReferenceOperation { Event: { Name: "Elapsed" } timerEvent }) ||
-                !KnownSymbols.Is(timerEvent.ContainingType, _timersTimer) ||
+                !KnownSymbols.Is(timerEvent.ContainingType, _symbols.Threading.TimersTimer) ||
                 !(SpawnClassifier.Unwrap(assignment.HandlerValue) is IDelegateCreationOperation handler))
             {
                 return ImmutableArray<WorkItem>.Empty;
@@ -222,7 +221,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             foreach (var operation in host.DescendantsAndSelf())
             {
                 if (operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { Name: "AutoReset" } property } } assignment &&
-                    KnownSymbols.Is(property.ContainingType, _timersTimer) &&
+                    KnownSymbols.Is(property.ContainingType, _symbols.Threading.TimersTimer) &&
                     assignment.Value.ConstantValue is { HasValue: true, Value: false })
                 {
                     return true;

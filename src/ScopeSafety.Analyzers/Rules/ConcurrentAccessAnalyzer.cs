@@ -1,11 +1,12 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Concurrency;
 using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers
 {
@@ -39,14 +40,14 @@ namespace ScopeSafety.Analyzers
 
         private static void OnCompilationStart(CompilationStartAnalysisContext start)
         {
-            var known = KnownSymbols.Create(start.Compilation);
-            if (!known.HasAnyThreadApi && known.Parallel == null && known.Scope == null)
+            var symbols = KnownSymbols.Get(start.Compilation);
+            if (!symbols.HasAnyThreadApi && symbols.Tasks.Parallel == null && symbols.Runtime.Scope == null)
             {
                 return;
             }
 
-            var symbols = ConcurrencySymbols.Create(start.Compilation, known);
-            var finder = new WorkItemFinder(new SpawnClassifier(known), start.Compilation);
+            var synchronization = Synchronization.Create(symbols);
+            var finder = new WorkItemFinder(new SpawnClassifier(symbols));
             var spawnOptions = new SpawnOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
             var safetyOptions = new ThreadSafetyOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
             start.RegisterOperationBlockStartAction(block =>
@@ -84,7 +85,7 @@ namespace ScopeSafety.Analyzers
                     }
 
                     all.Sort((a, b) => a.Site.Delegate.Syntax.SpanStart.CompareTo(b.Site.Delegate.Syntax.SpanStart));
-                    var model = new MayRunInParallel(end, symbols, new WorkItems(all));
+                    var model = new MayRunInParallel(end, symbols, synchronization, new WorkItems(all));
                     var options = safetyOptions.Get(end.OwningSymbol.Locations.Length > 0 && end.OwningSymbol.Locations[0].SourceTree != null
                         ? end.OwningSymbol.Locations[0].SourceTree!
                         : all[0].Site.Operation.Syntax.SyntaxTree);
@@ -123,12 +124,12 @@ namespace ScopeSafety.Analyzers
         private sealed class Analysis
         {
             private readonly OperationBlockAnalysisContext _context;
-            private readonly ConcurrencySymbols _symbols;
+            private readonly KnownSymbols _symbols;
             private readonly ThreadSafetyOptions _options;
             private readonly MayRunInParallel _model;
             private readonly Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>> _hostReferences = new Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>>();
 
-            public Analysis(OperationBlockAnalysisContext context, ConcurrencySymbols symbols, ThreadSafetyOptions options, MayRunInParallel model)
+            public Analysis(OperationBlockAnalysisContext context, KnownSymbols symbols, ThreadSafetyOptions options, MayRunInParallel model)
             {
                 _context = context;
                 _symbols = symbols;
@@ -171,7 +172,7 @@ namespace ScopeSafety.Analyzers
                     root = root.Parent;
                 }
 
-                var captures = DelegateCaptures.Analyze(item.Site.Delegate, root, _symbols.Known);
+                var captures = DelegateCaptures.Analyze(item.Site.Delegate, root, _symbols);
                 if (captures.IsStatic)
                 {
                     return;
@@ -184,7 +185,7 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    var use = new Use(access.Operation, access.IsRead, access.IsWrite, Synchronisation.IsAtomic(access.Reference, _symbols.Known), Synchronisation.LocksHeld(access.Reference, _symbols.Monitor));
+                    var use = new Use(access.Operation, access.IsRead, access.IsWrite, Synchronisation.IsAtomic(access.Reference, _symbols), Synchronisation.LocksHeld(access.Reference, _symbols.Synchronisation.Monitor));
                     Add(variables, access.Variable, item, use, order, isObject: false);
                 }
             }
@@ -230,7 +231,7 @@ namespace ScopeSafety.Analyzers
                     var use = ObjectUses.Classify(operation, _symbols);
                     if (use != ObjectUse.None)
                     {
-                        Add(objects, symbol, item, new Use(operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Synchronisation.LocksHeld(operation, _symbols.Monitor)), order, isObject: true);
+                        Add(objects, symbol, item, new Use(operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Synchronisation.LocksHeld(operation, _symbols.Synchronisation.Monitor)), order, isObject: true);
                     }
                 }
             }
@@ -509,12 +510,12 @@ namespace ScopeSafety.Analyzers
                             continue;
                         }
 
-                        use = new Use(reference, kind == ObjectUse.Read, kind == ObjectUse.Mutate, false, Synchronisation.LocksHeld(reference, _symbols.Monitor));
+                        use = new Use(reference, kind == ObjectUse.Read, kind == ObjectUse.Mutate, false, Synchronisation.LocksHeld(reference, _symbols.Synchronisation.Monitor));
                     }
                     else
                     {
                         var (read, write) = AccessCollector.Kind(reference);
-                        use = new Use(reference, read, write, Synchronisation.IsAtomic(reference, _symbols.Known), Synchronisation.LocksHeld(reference, _symbols.Monitor));
+                        use = new Use(reference, read, write, Synchronisation.IsAtomic(reference, _symbols), Synchronisation.LocksHeld(reference, _symbols.Synchronisation.Monitor));
                     }
 
                     hostUses.Add(use);
@@ -549,7 +550,7 @@ namespace ScopeSafety.Analyzers
 
             private string HostName(WorkItem item) =>
                 item.Host.Parent is IAnonymousFunctionOperation { Parent: IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation run } } } &&
-                KnownSymbols.Is(run.TargetMethod.ContainingType, _symbols.Known.Scope) && (run.TargetMethod.Name == "Run" || run.TargetMethod.Name == "RunAsync")
+                KnownSymbols.Is(run.TargetMethod.ContainingType, _symbols.Runtime.Scope) && (run.TargetMethod.Name == "Run" || run.TargetMethod.Name == "RunAsync")
                     ? "the scope body"
                     : "the method";
 

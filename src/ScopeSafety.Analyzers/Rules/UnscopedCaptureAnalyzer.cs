@@ -1,14 +1,15 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
+using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers
 {
@@ -40,14 +41,14 @@ namespace ScopeSafety.Analyzers
 
         private static void OnCompilationStart(CompilationStartAnalysisContext start)
         {
-            var symbols = KnownSymbols.Create(start.Compilation);
+            var symbols = KnownSymbols.Get(start.Compilation);
             if (!symbols.HasAnyThreadApi)
             {
                 return;
             }
 
             var classifier = new SpawnClassifier(symbols);
-            var synchronization = Synchronization.Create(start.Compilation);
+            var synchronization = Synchronization.Create(symbols);
             var options = new SpawnOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
             start.RegisterOperationBlockStartAction(block =>
             {
@@ -341,7 +342,7 @@ namespace ScopeSafety.Analyzers
                 var parent = spawn.Parent;
                 while (parent is IConversionOperation || parent is IParenthesizedOperation ||
                        (parent is IInvocationOperation { TargetMethod: { Name: "ContinueWith" or "ConfigureAwait" } chained } chain &&
-                        chain.Instance == child && _symbols.IsTask(chained.ContainingType)))
+                        chain.Instance == child && _symbols.Tasks.IsTask(chained.ContainingType)))
                 {
                     child = parent;
                     parent = parent.Parent;
@@ -496,7 +497,7 @@ namespace ScopeSafety.Analyzers
 
             private bool CheckDisposal(Work work, ISymbol variable, Location primary)
             {
-                if (!(variable is ILocalSymbol local) || !_symbols.IsDisposable(local.Type))
+                if (!(variable is ILocalSymbol local) || !_symbols.Core.IsDisposable(local.Type))
                 {
                     return false;
                 }
@@ -641,7 +642,7 @@ namespace ScopeSafety.Analyzers
 
             private bool IsSynchronised(IOperation reference) =>
                 (reference.Parent is IArgumentOperation { Parent: IInvocationOperation call } &&
-                 (KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Interlocked) || KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Volatile))) ||
+                 (KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Synchronisation.Interlocked) || KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Synchronisation.Volatile))) ||
                 AccessCollector.IsInsideLock(reference, null);
 
             private static TextSpan ExcludedSpan(Work work)

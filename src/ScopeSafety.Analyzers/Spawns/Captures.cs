@@ -1,7 +1,8 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Spawns
 {
@@ -271,7 +272,7 @@ namespace ScopeSafety.Analyzers.Spawns
         private bool IsSynchronised(IOperation reference, IOperation boundary)
         {
             if (reference.Parent is IArgumentOperation { Parent: IInvocationOperation call } &&
-                (KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Interlocked) || KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Volatile)))
+                (KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Synchronisation.Interlocked) || KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Synchronisation.Volatile)))
             {
                 return true;
             }

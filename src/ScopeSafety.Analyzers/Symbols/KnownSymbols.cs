@@ -1,92 +1,61 @@
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
-namespace ScopeSafety.Analyzers.Spawns
+namespace ScopeSafety.Analyzers.Symbols
 {
-    /// <summary>The framework and ScopeSafety types the spawn classification matches, resolved once per compilation.</summary>
+    /// <summary>
+    /// Every type and member the analyzers and fixes match, resolved once per compilation and shared by all of them
+    /// (after roslyn-analyzers' WellKnownTypeProvider). Grouped by what the types are for; a group never throws and
+    /// holds null for a type the compilation lacks.
+    /// </summary>
     internal sealed class KnownSymbols
     {
+        private static readonly ConditionalWeakTable<Compilation, KnownSymbols> ByCompilation = new ConditionalWeakTable<Compilation, KnownSymbols>();
+
         private KnownSymbols(Compilation compilation)
         {
-            Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
-            Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
-            TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
-            TaskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory");
-            TaskFactoryOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory`1");
-            ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
-            Timer = compilation.GetTypeByMetadataName("System.Threading.Timer");
-            Parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
-            ParallelEnumerable = compilation.GetTypeByMetadataName("System.Linq.ParallelEnumerable");
-            Interlocked = compilation.GetTypeByMetadataName("System.Threading.Interlocked");
-            Volatile = compilation.GetTypeByMetadataName("System.Threading.Volatile");
-            Unsafe = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.Unsafe");
-            IntPtr = compilation.GetSpecialType(SpecialType.System_IntPtr);
-            UIntPtr = compilation.GetSpecialType(SpecialType.System_UIntPtr);
-            Disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
-            AsyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
-            Scope = compilation.GetTypeByMetadataName("ScopeSafety.Scope");
-            UnscopedWorkAttribute = compilation.GetTypeByMetadataName("ScopeSafety.UnscopedWorkAttribute");
-            StructuredWorkAttribute = compilation.GetTypeByMetadataName("ScopeSafety.StructuredWorkAttribute");
+            Core = new CoreSymbols(compilation);
+            Threading = new ThreadingSymbols(compilation);
+            Tasks = new TaskSymbols(compilation);
+            Synchronisation = new SynchronisationSymbols(compilation);
+            Collections = new CollectionSymbols(compilation);
+            Runtime = new RuntimeSymbols(compilation);
         }
 
-        public INamedTypeSymbol? Thread { get; }
-        public INamedTypeSymbol? Task { get; }
-        public INamedTypeSymbol? TaskOfT { get; }
-        public INamedTypeSymbol? TaskFactory { get; }
-        public INamedTypeSymbol? TaskFactoryOfT { get; }
-        public INamedTypeSymbol? ThreadPool { get; }
-        public INamedTypeSymbol? Timer { get; }
-        public INamedTypeSymbol? Parallel { get; }
-        public INamedTypeSymbol? ParallelEnumerable { get; }
-        public INamedTypeSymbol? Interlocked { get; }
-        public INamedTypeSymbol? Volatile { get; }
-        public INamedTypeSymbol? Unsafe { get; }
-        public INamedTypeSymbol IntPtr { get; }
-        public INamedTypeSymbol UIntPtr { get; }
-        public INamedTypeSymbol Disposable { get; }
-        public INamedTypeSymbol? AsyncDisposable { get; }
-        public INamedTypeSymbol? Scope { get; }
-        public INamedTypeSymbol? UnscopedWorkAttribute { get; }
-        public INamedTypeSymbol? StructuredWorkAttribute { get; }
+        /// <summary>System's own types: disposables, pointers' integer forms, delegates, spans, Unsafe.</summary>
+        public CoreSymbols Core { get; }
+
+        /// <summary>Threads, the thread pool, timers, cancellation.</summary>
+        public ThreadingSymbols Threading { get; }
+
+        /// <summary>Tasks, their factories and schedulers, Parallel and PLINQ.</summary>
+        public TaskSymbols Tasks { get; }
+
+        /// <summary>Locks, atomics and the objects that order two threads (events, semaphores, barriers, TaskCompletionSource).</summary>
+        public SynchronisationSymbols Synchronisation { get; }
+
+        /// <summary>Collections, LINQ, and the types that are not thread-safe by default.</summary>
+        public CollectionSymbols Collections { get; }
+
+        /// <summary>ScopeSafety's own types: Scope, ScopedTask, the borrows and the work attributes.</summary>
+        public RuntimeSymbols Runtime { get; }
 
         /// <summary>True when the compilation has a thread API at all; without one no unscoped spawn can exist.</summary>
-        public bool HasAnyThreadApi => Thread != null || Task != null || ThreadPool != null || Timer != null;
+        public bool HasAnyThreadApi => Threading.Thread != null || Tasks.Task != null || Threading.ThreadPool != null || Threading.Timer != null;
 
-        public static KnownSymbols Create(Compilation compilation) => new KnownSymbols(compilation);
+        /// <summary>The symbols of <paramref name="compilation"/>, resolved on first use and cached for its lifetime.</summary>
+        public static KnownSymbols Get(Compilation compilation) => ByCompilation.GetValue(compilation, c => new KnownSymbols(c));
 
+        /// <summary>The type, or its generic definition, is <paramref name="known"/>.</summary>
         public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) =>
             type != null && known != null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
 
-        /// <summary>Task, Task&lt;T&gt; or a type derived from them.</summary>
-        public bool IsTask(ITypeSymbol? type)
+        /// <summary>The type is <paramref name="known"/> or derives from it.</summary>
+        public static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? known)
         {
             for (var t = type; t != null; t = t.BaseType)
             {
-                if (Is(t, Task) || Is(t, TaskOfT))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        public bool IsThread(ITypeSymbol? type) => Is(type, Thread);
-
-        public bool IsDisposable(ITypeSymbol? type)
-        {
-            if (type == null)
-            {
-                return false;
-            }
-
-            if (Is(type, Disposable) || Is(type, AsyncDisposable))
-            {
-                return true;
-            }
-
-            foreach (var i in type.AllInterfaces)
-            {
-                if (Is(i, Disposable) || Is(i, AsyncDisposable))
+                if (Is(t, known))
                 {
                     return true;
                 }

@@ -1,13 +1,14 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
+using System.Threading;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.CodeFixes.Concurrency
 {
@@ -64,9 +65,9 @@ namespace ScopeSafety.CodeFixes.Concurrency
                 return null;
             }
 
-            var compilation = model.Compilation;
-            var dictionary = compilation.GetTypeByMetadataName("System.Collections.Generic.Dictionary`2");
-            var queue = compilation.GetTypeByMetadataName("System.Collections.Generic.Queue`1");
+            var collections = KnownSymbols.Get(model.Compilation).Collections;
+            var dictionary = collections.Dictionary;
+            var queue = collections.Queue;
             var type = local.Type as INamedTypeSymbol;
             var isDictionary = type != null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, dictionary);
             var isQueue = type != null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, queue);
@@ -101,7 +102,7 @@ namespace ScopeSafety.CodeFixes.Concurrency
                 }
 
                 var operation = model.GetOperation(reference, cancellationToken);
-                var use = operation == null ? null : Classify(operation, isDictionary, reads, writes, compilation.GetTypeByMetadataName("System.Linq.Enumerable"));
+                var use = operation == null ? null : Classify(operation, isDictionary, reads, writes, collections.Enumerable);
                 if (use == null)
                 {
                     return null;

@@ -1,16 +1,17 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.CSharp;
+using System.Threading;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Concurrency;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.CodeFixes.Concurrency
 {
@@ -24,8 +25,8 @@ namespace ScopeSafety.CodeFixes.Concurrency
         /// <summary>The code of every work item in <paramref name="member"/>, as the analyzer sees them.</summary>
         public static List<SyntaxNode> WorkBodies(SemanticModel model, SyntaxNode member, CancellationToken cancellationToken)
         {
-            var known = KnownSymbols.Create(model.Compilation);
-            var finder = new WorkItemFinder(new SpawnClassifier(known), model.Compilation);
+            var known = KnownSymbols.Get(model.Compilation);
+            var finder = new WorkItemFinder(new SpawnClassifier(known));
             var result = new List<SyntaxNode>();
             foreach (var node in member.DescendantNodes())
             {

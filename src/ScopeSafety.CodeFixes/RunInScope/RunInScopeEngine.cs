@@ -1,13 +1,14 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
+using System.Threading;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.CodeFixes.RunInScope
 {
@@ -27,8 +28,8 @@ namespace ScopeSafety.CodeFixes.RunInScope
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            var symbols = model == null ? null : FixSymbols.Create(model.Compilation);
-            if (root == null || model == null || symbols == null)
+            var symbols = model == null ? null : KnownSymbols.Get(model.Compilation);
+            if (root == null || model == null || symbols == null || !symbols.Runtime.CanWriteScopes)
             {
                 return null;
             }
@@ -94,8 +95,8 @@ namespace ScopeSafety.CodeFixes.RunInScope
             {
                 root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
                 var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-                var symbols = model == null ? null : FixSymbols.Create(model.Compilation);
-                if (root == null || model == null || symbols == null)
+                var symbols = model == null ? null : KnownSymbols.Get(model.Compilation);
+                if (root == null || model == null || symbols == null || !symbols.Runtime.CanWriteScopes)
                 {
                     break;
                 }
