@@ -42,7 +42,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>The API itself runs many instances of the delegate at once (Parallel.For body, PLINQ selector, periodic timer).</summary>
         public bool Replicated { get; }
 
-        /// <summary>Delegates handed to the same call run at the same time (Parallel.Invoke actions, Scope.Join's two sides, localInit/body/localFinally).</summary>
+        /// <summary>Delegates handed to the same call run at the same time (Parallel.Invoke actions, Scope.Join's two sides, localInit/body/localFinally, a structured user API's delegates).</summary>
         public bool SiblingsRunTogether { get; }
 
         /// <summary>The body of the function that holds the spawn call: the code that runs alongside the item.</summary>
@@ -150,9 +150,10 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return (WorkShape.Blocking, true, true);
             }
 
-            // A user API marked or configured as structured: joined before it returns; how often and how
-            // concurrently it runs the delegates is unknown, so nothing is assumed.
-            return (WorkShape.Blocking, false, false);
+            // A user API marked or configured as structured: its delegates may run concurrently and are joined before
+            // it returns (what [StructuredWork] promises), so the delegates of one call run together as with
+            // Parallel.Invoke. How often it runs each delegate is unknown: one is not assumed to overlap itself.
+            return (WorkShape.Blocking, false, true);
         }
 
         /// <summary>Parallel.ForEachAsync and the PLINQ operators the classifier leaves out (it knows ForAll).</summary>

@@ -197,6 +197,44 @@ public class ConcurrentAccessAnalyzerTests
         """),
         Verify.Diagnostic("SCOPE010").WithLocation(0));
 
+    // A user API marked structured promises what Parallel.Invoke does: the delegates of one call may run at the same
+    // time and all end before the call returns.
+    private const string Batch = """
+        static class Batch
+        {
+            public static void RunAll([StructuredWork] params Action[] work) { foreach (var w in work) w(); }
+
+            public static void RunAllListed(params Action[] work) { foreach (var w in work) w(); }
+        }
+
+        """;
+
+    [Fact]
+    public Task Actions_of_one_StructuredWork_call_writing_one_variable_race() => Verify.VerifyAnalyzerAsync(Program("""
+                var found = false;
+                Batch.RunAll(() => { {|#0:found|} = items.Contains(1); }, () => { found = items.Contains(2); });
+        """) + Batch,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("found", "work started with Batch.RunAll at line 12", "work started with Batch.RunAll at line 12", "also write"));
+
+    [Fact]
+    public Task Actions_of_two_StructuredWork_calls_in_turn_do_not_race() => Verify.VerifyAnalyzerAsync(Program("""
+                var found = false;
+                Batch.RunAll(() => { found = items.Contains(1); });
+                Batch.RunAll(() => { found = items.Contains(2); });
+                Console.WriteLine(found);
+        """) + Batch);
+
+    [Fact]
+    public Task Actions_of_one_call_of_a_method_listed_in_structured_methods_race() => new Verify.Test
+    {
+        TestCode = Program("""
+                var found = false;
+                Batch.RunAllListed(() => { {|#0:found|} = items.Contains(1); }, () => { found = items.Contains(2); });
+        """) + Batch,
+        EditorConfig = "root = true\n[*.cs]\nscopesafety.structured_methods = M:Batch.RunAllListed(System.Action[])\n",
+        ExpectedDiagnostics = { Verify.Diagnostic("SCOPE010").WithLocation(0) },
+    }.RunAsync();
+
     [Fact]
     public Task Parallel_ForEach_summing_into_a_captured_local_races_with_its_other_iterations() => Verify.VerifyAnalyzerAsync(Program("""
                 long sum = 0;
