@@ -118,7 +118,7 @@ namespace ScopeSafety.Analyzers
             public List<object> Locks { get; }
 
             public static bool Conflict(Use a, Use b) =>
-                (a.Write || b.Write) && !(a.Atomic && b.Atomic) && !Synchronisation.CommonLock(a.Locks, b.Locks);
+                (a.Write || b.Write) && !(a.Atomic && b.Atomic) && !Concurrency.Locks.CommonLock(a.Locks, b.Locks);
         }
 
         private sealed class Analysis
@@ -185,7 +185,7 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    var use = new Use(access.Operation, access.IsRead, access.IsWrite, Synchronisation.IsAtomic(access.Reference, _symbols), Synchronisation.LocksHeld(access.Reference, _symbols.Synchronisation.Monitor));
+                    var use = new Use(access.Operation, access.IsRead, access.IsWrite, Locks.IsAtomic(access.Reference, _symbols), Locks.LocksHeld(access.Reference, _symbols.Synchronisation.Monitor));
                     Add(variables, access.Variable, item, use, order, isObject: false);
                 }
             }
@@ -231,7 +231,7 @@ namespace ScopeSafety.Analyzers
                     var use = ObjectUses.Classify(operation, _symbols);
                     if (use != ObjectUse.None)
                     {
-                        Add(objects, symbol, item, new Use(operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Synchronisation.LocksHeld(operation, _symbols.Synchronisation.Monitor)), order, isObject: true);
+                        Add(objects, symbol, item, new Use(operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Locks.LocksHeld(operation, _symbols.Synchronisation.Monitor)), order, isObject: true);
                     }
                 }
             }
@@ -510,12 +510,12 @@ namespace ScopeSafety.Analyzers
                             continue;
                         }
 
-                        use = new Use(reference, kind == ObjectUse.Read, kind == ObjectUse.Mutate, false, Synchronisation.LocksHeld(reference, _symbols.Synchronisation.Monitor));
+                        use = new Use(reference, kind == ObjectUse.Read, kind == ObjectUse.Mutate, false, Locks.LocksHeld(reference, _symbols.Synchronisation.Monitor));
                     }
                     else
                     {
                         var (read, write) = AccessCollector.Kind(reference);
-                        use = new Use(reference, read, write, Synchronisation.IsAtomic(reference, _symbols), Synchronisation.LocksHeld(reference, _symbols.Synchronisation.Monitor));
+                        use = new Use(reference, read, write, Locks.IsAtomic(reference, _symbols), Locks.LocksHeld(reference, _symbols.Synchronisation.Monitor));
                     }
 
                     hostUses.Add(use);
