@@ -199,14 +199,5 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return false;
             }
         }
-
-        /// <summary>The shared object a reference names: a local, parameter, static field or field of this; null otherwise.</summary>
-        public static ISymbol? SharedObject(IOperation operation) => operation switch
-        {
-            ILocalReferenceOperation local => local.Local,
-            IParameterReferenceOperation parameter => parameter.Parameter,
-            IFieldReferenceOperation field when field.Instance == null || field.Instance is IInstanceReferenceOperation => field.Field,
-            _ => null,
-        };
     }
 }

@@ -94,33 +94,6 @@ namespace ScopeSafety.Analyzers
             });
         }
 
-        /// <summary>One use of a shared variable or object by one side.</summary>
-        private sealed class Use
-        {
-            public Use(IOperation operation, bool read, bool write, bool atomic, List<object> locks)
-            {
-                Operation = operation;
-                Read = read;
-                Write = write;
-                Atomic = atomic;
-                Locks = locks;
-            }
-
-            public IOperation Operation { get; }
-
-            public bool Read { get; }
-
-            /// <summary>For a variable: assigned. For an object: mutated.</summary>
-            public bool Write { get; }
-
-            public bool Atomic { get; }
-
-            public List<object> Locks { get; }
-
-            public static bool Conflict(Use a, Use b) =>
-                (a.Write || b.Write) && !(a.Atomic && b.Atomic) && !Concurrency.Locks.CommonLock(a.Locks, b.Locks);
-        }
-
         private sealed class Analysis
         {
             private readonly OperationBlockAnalysisContext _context;
@@ -140,8 +113,8 @@ namespace ScopeSafety.Analyzers
             public void Run()
             {
                 var items = _model.Items.All;
-                var variables = new Dictionary<ISymbol, Dictionary<WorkItem, List<Use>>>(SymbolEqualityComparer.Default);
-                var objects = new Dictionary<ISymbol, Dictionary<WorkItem, List<Use>>>(SymbolEqualityComparer.Default);
+                var variables = new Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>>(SymbolEqualityComparer.Default);
+                var objects = new Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>>(SymbolEqualityComparer.Default);
                 var order = new List<(ISymbol Symbol, bool IsObject)>();
                 foreach (var item in items)
                 {
@@ -164,7 +137,7 @@ namespace ScopeSafety.Analyzers
 
             // ---- collecting the uses -------------------------------------------------------------------------
 
-            private void CollectVariables(WorkItem item, Dictionary<ISymbol, Dictionary<WorkItem, List<Use>>> variables, List<(ISymbol, bool)> order)
+            private void CollectVariables(WorkItem item, Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>> variables, List<(ISymbol, bool)> order)
             {
                 var root = item.Host;
                 while (root.Parent != null)
@@ -180,29 +153,28 @@ namespace ScopeSafety.Analyzers
 
                 foreach (var access in captures.Accesses)
                 {
-                    if (access.Variable is ILocalSymbol { IsConst: true })
+                    if (access.Place is ILocalSymbol { IsConst: true })
                     {
                         continue;
                     }
 
-                    var use = new Use(access.Operation, access.IsRead, access.IsWrite, Locks.IsAtomic(access.Reference, _symbols), Locks.LocksHeld(access.Reference, _symbols.Synchronisation.Monitor));
-                    Add(variables, access.Variable, item, use, order, isObject: false);
+                    Add(variables, access.Place, item, access, order, isObject: false);
                 }
             }
 
-            private void CollectObjects(WorkItem item, Dictionary<ISymbol, Dictionary<WorkItem, List<Use>>> objects, List<(ISymbol, bool)> order)
+            private void CollectObjects(WorkItem item, Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>> objects, List<(ISymbol, bool)> order)
             {
                 var target = item.Site.Delegate is IDelegateCreationOperation creation ? creation.Target : item.Site.Delegate;
                 if (target is IMethodReferenceOperation { Method: { MethodKind: not MethodKind.LocalFunction } } group && group.Instance != null)
                 {
                     // ForAll(list.Add): the method group's receiver is used by every run.
-                    var receiver = ObjectUses.SharedObject(SpawnClassifier.Unwrap(group.Instance));
+                    var receiver = Places.SharedObjectOf(SpawnClassifier.Unwrap(group.Instance));
                     if (receiver != null && _options.IsNotThreadSafe(group.Instance.Type, _symbols))
                     {
                         var use = ObjectUses.Classify(group.Instance, _symbols);
                         if (use != ObjectUse.None)
                         {
-                            Add(objects, receiver, item, new Use(group, use == ObjectUse.Read, use == ObjectUse.Mutate, false, new List<object>()), order, isObject: true);
+                            Add(objects, receiver, item, new Access(receiver, group, use == ObjectUse.Read, use == ObjectUse.Mutate, false, new List<object>()), order, isObject: true);
                         }
                     }
 
@@ -217,7 +189,7 @@ namespace ScopeSafety.Analyzers
 
                 foreach (var operation in item.Body.DescendantsAndSelf())
                 {
-                    var symbol = ObjectUses.SharedObject(operation);
+                    var symbol = Places.SharedObjectOf(operation);
                     if (symbol == null || (!(symbol is IFieldSymbol) && DelegateCaptures.IsDeclaredIn(symbol, function.OriginalDefinition)))
                     {
                         continue;
@@ -231,23 +203,23 @@ namespace ScopeSafety.Analyzers
                     var use = ObjectUses.Classify(operation, _symbols);
                     if (use != ObjectUse.None)
                     {
-                        Add(objects, symbol, item, new Use(operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Locks.LocksHeld(operation, _symbols.Synchronisation.Monitor)), order, isObject: true);
+                        Add(objects, symbol, item, new Access(symbol, operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Locks.LocksHeld(operation, _symbols.Synchronisation.Monitor)), order, isObject: true);
                     }
                 }
             }
 
-            private static void Add(Dictionary<ISymbol, Dictionary<WorkItem, List<Use>>> map, ISymbol symbol, WorkItem item, Use use, List<(ISymbol, bool)> order, bool isObject)
+            private static void Add(Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>> map, ISymbol symbol, WorkItem item, Access use, List<(ISymbol, bool)> order, bool isObject)
             {
                 if (!map.TryGetValue(symbol, out var byItem))
                 {
-                    byItem = new Dictionary<WorkItem, List<Use>>();
+                    byItem = new Dictionary<WorkItem, List<Access>>();
                     map.Add(symbol, byItem);
                     order.Add((symbol, isObject));
                 }
 
                 if (!byItem.TryGetValue(item, out var uses))
                 {
-                    uses = new List<Use>();
+                    uses = new List<Access>();
                     byItem.Add(item, uses);
                 }
 
@@ -262,7 +234,7 @@ namespace ScopeSafety.Analyzers
                     bySymbol = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
                     foreach (var operation in host.DescendantsAndSelf())
                     {
-                        var referenced = ObjectUses.SharedObject(operation);
+                        var referenced = Places.SharedObjectOf(operation);
                         if (referenced == null || _model.Items.IsInsideAnyItem(operation) || InsideLocalFunction(operation, host))
                         {
                             continue;
@@ -298,7 +270,7 @@ namespace ScopeSafety.Analyzers
 
             // ---- SCOPE010 and SCOPE012: captured variables ------------------------------------------------
 
-            private void CheckVariable(ISymbol variable, Dictionary<WorkItem, List<Use>> byItem)
+            private void CheckVariable(ISymbol variable, Dictionary<WorkItem, List<Access>> byItem)
             {
                 var items = Ordered(byItem);
                 var covered = new HashSet<(WorkItem, WorkItem)>();
@@ -328,7 +300,7 @@ namespace ScopeSafety.Analyzers
             }
 
             /// <summary>SCOPE012: a for variable read by the item while the loop may already have moved it on.</summary>
-            private bool CheckLoopVariable(ISymbol variable, WorkItem item, List<Use> uses)
+            private bool CheckLoopVariable(ISymbol variable, WorkItem item, List<Access> uses)
             {
                 if (item.Shape == WorkShape.Blocking || !ForLoops.IsLoopVariable(variable))
                 {
@@ -362,7 +334,7 @@ namespace ScopeSafety.Analyzers
 
             // ---- SCOPE011: non-thread-safe objects --------------------------------------------------------
 
-            private void CheckObject(ISymbol shared, Dictionary<WorkItem, List<Use>> byItem)
+            private void CheckObject(ISymbol shared, Dictionary<WorkItem, List<Access>> byItem)
             {
                 var items = Ordered(byItem);
                 var covered = new HashSet<(WorkItem, WorkItem)>();
@@ -381,17 +353,17 @@ namespace ScopeSafety.Analyzers
 
             // ---- the three kinds of "other side" ----------------------------------------------------------
 
-            private bool SelfRace(ISymbol shared, WorkItem item, List<Use> uses, bool isObject)
+            private bool SelfRace(ISymbol shared, WorkItem item, List<Access> uses, bool isObject)
             {
                 if (!isObject && item.IsUnscoped && !(item.Site.Operation is IEventAssignmentOperation))
                 {
                     return false;
                 }
 
-                Use? first = null;
+                Access? first = null;
                 foreach (var write in uses)
                 {
-                    if (write.Write && uses.Exists(u => Use.Conflict(write, u)))
+                    if (write.IsWrite && uses.Exists(u => Access.Conflict(write, u)))
                     {
                         first = write;
                         break;
@@ -404,7 +376,7 @@ namespace ScopeSafety.Analyzers
                 }
 
                 // Only now, with a race in hand: runs that hand over through a synchronisation object do not overlap there.
-                first = uses.Find(w => w.Write && uses.Exists(u => Use.Conflict(w, u) && !_model.Signals.Ordered(item, w.Operation, item, u.Operation)));
+                first = uses.Find(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u) && !_model.Signals.Ordered(item, w.Operation, item, u.Operation)));
                 if (first == null)
                 {
                     return false;
@@ -414,7 +386,7 @@ namespace ScopeSafety.Analyzers
                 return true;
             }
 
-            private bool PairRace(ISymbol shared, WorkItem item, List<Use> uses, List<WorkItem> items, Dictionary<WorkItem, List<Use>> byItem, HashSet<(WorkItem, WorkItem)> covered, bool isObject)
+            private bool PairRace(ISymbol shared, WorkItem item, List<Access> uses, List<WorkItem> items, Dictionary<WorkItem, List<Access>> byItem, HashSet<(WorkItem, WorkItem)> covered, bool isObject)
             {
                 foreach (var other in items)
                 {
@@ -424,16 +396,16 @@ namespace ScopeSafety.Analyzers
                     }
 
                     var otherUses = byItem[other];
-                    Use? mine = null;
-                    Use? theirs = null;
+                    Access? mine = null;
+                    Access? theirs = null;
                     foreach (var a in uses)
                     {
-                        if (!a.Write)
+                        if (!a.IsWrite)
                         {
                             continue;
                         }
 
-                        theirs = otherUses.Find(b => Use.Conflict(a, b));
+                        theirs = otherUses.Find(b => Access.Conflict(a, b));
                         if (theirs != null)
                         {
                             mine = a;
@@ -453,7 +425,7 @@ namespace ScopeSafety.Analyzers
                     }
 
                     covered.Add((item, other));
-                    Report(shared, isObject, mine, item.Description, other.Description, theirs.Write ? (isObject ? "also mutate" : "also write") : "read", item, theirs.Operation, "Item");
+                    Report(shared, isObject, mine, item.Description, other.Description, theirs.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, theirs.Operation, "Item");
                     return true;
                 }
 
@@ -461,18 +433,18 @@ namespace ScopeSafety.Analyzers
             }
 
             /// <summary>A conflicting pair of uses of the two items that no synchronisation object orders, if any.</summary>
-            private bool UnorderedPair(WorkItem item, List<Use> uses, WorkItem other, List<Use> otherUses, ref Use mine, ref Use theirs)
+            private bool UnorderedPair(WorkItem item, List<Access> uses, WorkItem other, List<Access> otherUses, ref Access mine, ref Access theirs)
             {
                 foreach (var a in uses)
                 {
-                    if (!a.Write)
+                    if (!a.IsWrite)
                     {
                         continue;
                     }
 
                     foreach (var b in otherUses)
                     {
-                        if (Use.Conflict(a, b) && !_model.Signals.Ordered(item, a.Operation, other, b.Operation))
+                        if (Access.Conflict(a, b) && !_model.Signals.Ordered(item, a.Operation, other, b.Operation))
                         {
                             mine = a;
                             theirs = b;
@@ -484,7 +456,7 @@ namespace ScopeSafety.Analyzers
                 return false;
             }
 
-            private void HostRace(ISymbol shared, WorkItem item, List<Use> uses, bool isObject)
+            private void HostRace(ISymbol shared, WorkItem item, List<Access> uses, bool isObject)
             {
                 if (item.Shape == WorkShape.Blocking)
                 {
@@ -497,11 +469,11 @@ namespace ScopeSafety.Analyzers
                     return;
                 }
 
-                var hostUses = new List<Use>();
+                var hostUses = new List<Access>();
                 var operations = new List<IOperation>();
                 foreach (var reference in references)
                 {
-                    Use use;
+                    Access use;
                     if (isObject)
                     {
                         var kind = ObjectUses.Classify(reference, _symbols);
@@ -510,12 +482,11 @@ namespace ScopeSafety.Analyzers
                             continue;
                         }
 
-                        use = new Use(reference, kind == ObjectUse.Read, kind == ObjectUse.Mutate, false, Locks.LocksHeld(reference, _symbols.Synchronisation.Monitor));
+                        use = new Access(shared, reference, kind == ObjectUse.Read, kind == ObjectUse.Mutate, false, Locks.LocksHeld(reference, _symbols.Synchronisation.Monitor));
                     }
                     else
                     {
-                        var (read, write) = AccessCollector.Kind(reference);
-                        use = new Use(reference, read, write, Locks.IsAtomic(reference, _symbols), Locks.LocksHeld(reference, _symbols.Synchronisation.Monitor));
+                        use = Access.OfVariable(shared, reference, _symbols);
                     }
 
                     hostUses.Add(use);
@@ -528,15 +499,15 @@ namespace ScopeSafety.Analyzers
                     var host = hostUses[index];
                     foreach (var mine in uses)
                     {
-                        if (!Use.Conflict(mine, host) || _model.HostSignalsBefore(item, mine.Operation, host.Operation, shared))
+                        if (!Access.Conflict(mine, host) || _model.HostSignalsBefore(item, mine.Operation, host.Operation, shared))
                         {
                             continue;
                         }
 
                         var hostSide = body + " at line " + Line(host.Operation);
-                        if (mine.Write)
+                        if (mine.IsWrite)
                         {
-                            Report(shared, isObject, mine, item.Description, hostSide, host.Write ? (isObject ? "also mutate" : "also write") : "read", item, host.Operation, "Body");
+                            Report(shared, isObject, mine, item.Description, hostSide, host.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, host.Operation, "Body");
                         }
                         else
                         {
@@ -556,14 +527,14 @@ namespace ScopeSafety.Analyzers
 
             private static int Line(IOperation operation) => operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
 
-            private static List<WorkItem> Ordered(Dictionary<WorkItem, List<Use>> byItem)
+            private static List<WorkItem> Ordered(Dictionary<WorkItem, List<Access>> byItem)
             {
                 var items = new List<WorkItem>(byItem.Keys);
                 items.Sort((a, b) => a.Site.Delegate.Syntax.SpanStart.CompareTo(b.Site.Delegate.Syntax.SpanStart));
                 return items;
             }
 
-            private void Report(ISymbol shared, bool isObject, Use primary, string writer, string other, string verb, WorkItem item, IOperation? otherUse, string otherSide)
+            private void Report(ISymbol shared, bool isObject, Access primary, string writer, string other, string verb, WorkItem item, IOperation? otherUse, string otherSide)
             {
                 var additional = otherUse == null
                     ? new[] { item.Site.Operation.Syntax.GetLocation() }

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Concurrency;
 using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
@@ -307,7 +308,7 @@ namespace ScopeSafety.Analyzers
 
             private void AnalyzeVariable(Work work, ISymbol variable)
             {
-                var inDelegate = work.Captures.Accesses.Where(a => SymbolEqualityComparer.Default.Equals(a.Variable, variable)).ToList();
+                var inDelegate = work.Captures.Accesses.Where(a => SymbolEqualityComparer.Default.Equals(a.Place, variable)).ToList();
                 var primary = inDelegate[0].Operation.Syntax.GetLocation();
                 work.UseJoinsFor(inDelegate);
                 var reported = false;
@@ -356,7 +357,7 @@ namespace ScopeSafety.Analyzers
             /// "the method", or the unscoped work whose delegate holds <paramref name="access"/> (a second lambda that
             /// shares the variable): "work started with Task.Run at line 12".
             /// </summary>
-            private string SideOf(VariableAccess access, Work work)
+            private string SideOf(Access access, Work work)
             {
                 for (var parent = access.Operation.Parent; parent != null && parent != work.Scope; parent = parent.Parent)
                 {
@@ -395,7 +396,7 @@ namespace ScopeSafety.Analyzers
             /// unless the work is joined before that inner function returns, the enclosing function's later accesses
             /// (after the inner function is created) may run at the same time as the work.
             /// </summary>
-            private bool CheckOuterSharing(Work work, ISymbol variable, List<VariableAccess> inDelegate, Location primary)
+            private bool CheckOuterSharing(Work work, ISymbol variable, List<Access> inDelegate, Location primary)
             {
                 // A handle the inner function returns or stores is joined, if at all, where we cannot see: stay silent.
                 if (work.Escapes || work.Scope.Parent == null || !(work.Scope.Parent is IAnonymousFunctionOperation || work.Scope.Parent is ILocalFunctionOperation) ||
@@ -420,28 +421,22 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    ISymbol? referenced = operation switch
-                    {
-                        ILocalReferenceOperation local => local.Local,
-                        IParameterReferenceOperation parameter => parameter.Parameter,
-                        _ => null,
-                    };
-
+                    var referenced = Places.VariableOf(operation);
                     if (referenced == null || !SymbolEqualityComparer.Default.Equals(referenced, variable))
                     {
                         continue;
                     }
 
-                    var (read, write) = AccessCollector.Kind(operation);
-                    var access = new VariableAccess(variable, operation, read, write, IsSynchronised(operation));
+                    var access = Access.OfVariable(variable, operation, _symbols);
+                    var write = access.IsWrite;
                     var api = "work started with " + work.Site.Api;
-                    if (writes.Any(w => VariableAccess.Conflict(w, access)))
+                    if (writes.Any(w => Access.Conflict(w, access)))
                     {
                         Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, operation.Syntax.GetLocation(), variable.Name, api, "the method", write ? "write" : "read");
                         return true;
                     }
 
-                    if (write && inDelegate.Any(a => VariableAccess.Conflict(access, a)))
+                    if (write && inDelegate.Any(a => Access.Conflict(access, a)))
                     {
                         Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, operation.Syntax.GetLocation(), variable.Name, "the method", api, "read");
                         return true;
@@ -526,7 +521,7 @@ namespace ScopeSafety.Analyzers
                 return true;
             }
 
-            private bool CheckSharing(Work work, ISymbol variable, List<VariableAccess> inDelegate, Location primary)
+            private bool CheckSharing(Work work, ISymbol variable, List<Access> inDelegate, Location primary)
             {
                 var enclosing = EnclosingAccesses(work, variable);
                 var region = work.Flow.RegionOf(variable);
@@ -559,7 +554,7 @@ namespace ScopeSafety.Analyzers
                 // (a) the work writes while the method may still read or write.
                 foreach (var access in concurrent)
                 {
-                    if (writes.Any(w => VariableAccess.Conflict(w, access)))
+                    if (writes.Any(w => Access.Conflict(w, access)))
                     {
                         Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, access.Operation.Syntax.GetLocation(), variable.Name, api, SideOf(access, work), access.IsWrite ? "write" : "read");
                         return true;
@@ -567,7 +562,7 @@ namespace ScopeSafety.Analyzers
                 }
 
                 // (a') two runs of the same work overlap: a periodic timer, or a spawn repeated by a loop.
-                if (writes.Count > 0 && writes.Any(w => inDelegate.Any(a => VariableAccess.Conflict(w, a))) &&
+                if (writes.Count > 0 && writes.Any(w => inDelegate.Any(a => Access.Conflict(w, a))) &&
                     (work.Site.MayOverlapItself || work.AllReached(work.Starts.Select(s => (s, 0)), region).Count > 0))
                 {
                     Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, null, variable.Name, api, "another run of the same work", "access");
@@ -577,7 +572,7 @@ namespace ScopeSafety.Analyzers
                 // (b) the method writes while the work may still read.
                 foreach (var access in concurrent)
                 {
-                    if (access.IsWrite && inDelegate.Any(a => VariableAccess.Conflict(access, a)))
+                    if (access.IsWrite && inDelegate.Any(a => Access.Conflict(access, a)))
                     {
                         Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, access.Operation.Syntax.GetLocation(), variable.Name, SideOf(access, work), api, "read");
                         return true;
@@ -588,10 +583,10 @@ namespace ScopeSafety.Analyzers
             }
 
             /// <summary>Accesses of <paramref name="variable"/> by the function outside the spawned delegate, calls of local functions included.</summary>
-            private List<VariableAccess> EnclosingAccesses(Work work, ISymbol variable)
+            private List<Access> EnclosingAccesses(Work work, ISymbol variable)
             {
                 var exclude = ExcludedSpan(work);
-                var result = new List<VariableAccess>();
+                var result = new List<Access>();
                 foreach (var operation in work.Scope.DescendantsAndSelf())
                 {
                     if (operation.Syntax == null || exclude.Contains(operation.Syntax.Span) || InsideLocalFunction(operation, work.Scope))
@@ -599,19 +594,12 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    ISymbol? referenced = operation switch
-                    {
-                        ILocalReferenceOperation local => local.Local,
-                        IParameterReferenceOperation parameter => parameter.Parameter,
-                        _ => null,
-                    };
-
+                    var referenced = Places.VariableOf(operation);
                     if (referenced != null)
                     {
                         if (SymbolEqualityComparer.Default.Equals(referenced, variable))
                         {
-                            var (read, write) = AccessCollector.Kind(operation);
-                            result.Add(new VariableAccess(variable, operation, read, write, IsSynchronised(operation)));
+                            result.Add(Access.OfVariable(variable, operation, _symbols));
                         }
 
                         continue;
@@ -630,20 +618,15 @@ namespace ScopeSafety.Analyzers
                         var function = collector.FindLocalFunction(called);
                         if (function?.Body != null)
                         {
-                            var nested = ImmutableArray.CreateBuilder<VariableAccess>();
+                            var nested = ImmutableArray.CreateBuilder<Access>();
                             collector.Collect(function.Body, function.Symbol, nested, operation, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { called.OriginalDefinition });
-                            result.AddRange(nested.Where(a => SymbolEqualityComparer.Default.Equals(a.Variable, variable)));
+                            result.AddRange(nested.Where(a => SymbolEqualityComparer.Default.Equals(a.Place, variable)));
                         }
                     }
                 }
 
                 return result;
             }
-
-            private bool IsSynchronised(IOperation reference) =>
-                (reference.Parent is IArgumentOperation { Parent: IInvocationOperation call } &&
-                 (KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Synchronisation.Interlocked) || KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Synchronisation.Volatile))) ||
-                AccessCollector.IsInsideLock(reference, null);
 
             private static TextSpan ExcludedSpan(Work work)
             {
@@ -665,7 +648,7 @@ namespace ScopeSafety.Analyzers
             }
 
             /// <summary>A write takes effect when its assignment ends ("x = x + 1" reads first); a read where it is.</summary>
-            private static int PositionOf(VariableAccess access)
+            private static int PositionOf(Access access)
             {
                 var syntax = access.Operation.Syntax;
                 if (access.IsWrite && access.Operation.Parent?.Syntax is { } parent && parent.Span.Contains(syntax.Span))
@@ -794,7 +777,7 @@ namespace ScopeSafety.Analyzers
             /// <summary>The operation body that runs as the work, when it is in this operation block.</summary>
             public IOperation? Body { get; set; }
 
-            public void UseJoinsFor(List<VariableAccess> accesses)
+            public void UseJoinsFor(List<Access> accesses)
             {
                 _active = Joins;
                 if (_synchronized.Count == 0 || Body == null)
@@ -818,14 +801,8 @@ namespace ScopeSafety.Analyzers
                     places.Clear();
                     foreach (var operation in Body.Descendants())
                     {
-                        ISymbol? referenced = operation switch
-                        {
-                            ILocalReferenceOperation local => local.Local,
-                            IParameterReferenceOperation parameter => parameter.Parameter,
-                            _ => null,
-                        };
-
-                        if (referenced != null && SymbolEqualityComparer.Default.Equals(referenced, accesses[0].Variable))
+                        var referenced = Places.VariableOf(operation);
+                        if (referenced != null && SymbolEqualityComparer.Default.Equals(referenced, accesses[0].Place))
                         {
                             places.Add(operation.Syntax);
                         }

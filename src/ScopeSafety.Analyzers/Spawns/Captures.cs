@@ -2,50 +2,15 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Concurrency;
 using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Spawns
 {
-    /// <summary>One read or write of a local or parameter.</summary>
-    internal sealed class VariableAccess
-    {
-        public VariableAccess(ISymbol variable, IOperation operation, bool isRead, bool isWrite, bool isSynchronised, IOperation? reference = null)
-        {
-            Variable = variable;
-            Operation = operation;
-            Reference = reference ?? operation;
-            IsRead = isRead;
-            IsWrite = isWrite;
-            IsSynchronised = isSynchronised;
-        }
-
-        public ISymbol Variable { get; }
-
-        /// <summary>The reference, or the call of a local function that accesses the variable.</summary>
-        public IOperation Operation { get; }
-
-        /// <summary>
-        /// The reference itself, also when <see cref="Operation"/> stands for it (a local function run by method group):
-        /// whether it is atomic or under a lock is read here, not at the call.
-        /// </summary>
-        public IOperation Reference { get; }
-
-        public bool IsRead { get; }
-
-        public bool IsWrite { get; }
-
-        /// <summary>Through Interlocked/Volatile by ref, or inside a lock statement.</summary>
-        public bool IsSynchronised { get; }
-
-        /// <summary>Whether two accesses may race: one of them writes and not both are synchronised.</summary>
-        public static bool Conflict(VariableAccess a, VariableAccess b) =>
-            (a.IsWrite || b.IsWrite) && !(a.IsSynchronised && b.IsSynchronised);
-    }
-
     /// <summary>What a spawned delegate captures: the locals and parameters of enclosing code it reads or writes.</summary>
     internal sealed class DelegateCaptures
     {
-        private DelegateCaptures(IOperation delegateOperation, IMethodSymbol? function, bool isStatic, ImmutableArray<VariableAccess> accesses, SyntaxNode? body)
+        private DelegateCaptures(IOperation delegateOperation, IMethodSymbol? function, bool isStatic, ImmutableArray<Access> accesses, SyntaxNode? body)
         {
             DelegateOperation = delegateOperation;
             Function = function;
@@ -62,7 +27,7 @@ namespace ScopeSafety.Analyzers.Spawns
         public bool IsStatic { get; }
 
         /// <summary>Every access to a captured variable, in source order.</summary>
-        public ImmutableArray<VariableAccess> Accesses { get; }
+        public ImmutableArray<Access> Accesses { get; }
 
         /// <summary>The syntax of the code that runs as the work (lambda or local function), when it is in this method.</summary>
         public SyntaxNode? Body { get; }
@@ -75,9 +40,9 @@ namespace ScopeSafety.Analyzers.Spawns
                 var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
                 foreach (var access in Accesses)
                 {
-                    if (seen.Add(access.Variable))
+                    if (seen.Add(access.Place))
                     {
-                        yield return access.Variable;
+                        yield return access.Place;
                     }
                 }
             }
@@ -91,14 +56,14 @@ namespace ScopeSafety.Analyzers.Spawns
             {
                 case IAnonymousFunctionOperation lambda:
                 {
-                    var accesses = ImmutableArray.CreateBuilder<VariableAccess>();
+                    var accesses = ImmutableArray.CreateBuilder<Access>();
                     new AccessCollector(root, symbols).Collect(lambda.Body, lambda.Symbol, accesses, null, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
                     return new DelegateCaptures(delegateCreation, lambda.Symbol, lambda.Symbol.IsStatic, accesses.ToImmutable(), lambda.Syntax);
                 }
 
                 case IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } method }:
                 {
-                    var accesses = ImmutableArray.CreateBuilder<VariableAccess>();
+                    var accesses = ImmutableArray.CreateBuilder<Access>();
                     var collector = new AccessCollector(root, symbols);
                     var function = collector.FindLocalFunction(method);
                     if (function?.Body != null)
@@ -112,10 +77,10 @@ namespace ScopeSafety.Analyzers.Spawns
 
                 case IMethodReferenceOperation reference:
                     // An instance method captures 'this' only, a static one nothing: no stack state either way.
-                    return new DelegateCaptures(delegateCreation, reference.Method, reference.Method.IsStatic, ImmutableArray<VariableAccess>.Empty, null);
+                    return new DelegateCaptures(delegateCreation, reference.Method, reference.Method.IsStatic, ImmutableArray<Access>.Empty, null);
 
                 default:
-                    return new DelegateCaptures(delegateCreation, null, false, ImmutableArray<VariableAccess>.Empty, null);
+                    return new DelegateCaptures(delegateCreation, null, false, ImmutableArray<Access>.Empty, null);
             }
         }
 
@@ -168,7 +133,7 @@ namespace ScopeSafety.Analyzers.Spawns
         /// Records accesses under <paramref name="body"/> to variables declared outside <paramref name="function"/>,
         /// following calls of local functions. When <paramref name="attributeTo"/> is set every access is recorded at it.
         /// </summary>
-        public void Collect(IOperation? body, IMethodSymbol function, ImmutableArray<VariableAccess>.Builder accesses, IOperation? attributeTo, HashSet<IMethodSymbol> visited)
+        public void Collect(IOperation? body, IMethodSymbol function, ImmutableArray<Access>.Builder accesses, IOperation? attributeTo, HashSet<IMethodSymbol> visited)
         {
             if (body == null)
             {
@@ -177,21 +142,14 @@ namespace ScopeSafety.Analyzers.Spawns
 
             foreach (var operation in body.DescendantsAndSelf())
             {
-                ISymbol? variable = operation switch
-                {
-                    ILocalReferenceOperation local => local.Local,
-                    IParameterReferenceOperation parameter => parameter.Parameter,
-                    _ => null,
-                };
+                var variable = Places.VariableOf(operation);
 
                 if (variable != null)
                 {
                     // A const is a value, never a variable two threads could share.
                     if (!DelegateCaptures.IsDeclaredIn(variable, function) && !(variable is ILocalSymbol { IsConst: true }))
                     {
-                        var (read, write) = Kind(operation);
-                        var synchronised = IsSynchronised(operation, body);
-                        accesses.Add(new VariableAccess(variable, attributeTo ?? operation, read, write, synchronised, operation));
+                        accesses.Add(Access.OfVariable(variable, operation, _symbols, attributeTo));
                     }
 
                     continue;
@@ -209,11 +167,11 @@ namespace ScopeSafety.Analyzers.Spawns
                     var local = FindLocalFunction(called);
                     if (local?.Body != null)
                     {
-                        var nested = ImmutableArray.CreateBuilder<VariableAccess>();
+                        var nested = ImmutableArray.CreateBuilder<Access>();
                         Collect(local.Body, local.Symbol, nested, attributeTo ?? operation, visited);
                         foreach (var access in nested)
                         {
-                            if (!DelegateCaptures.IsDeclaredIn(access.Variable, function))
+                            if (!DelegateCaptures.IsDeclaredIn(access.Place, function))
                             {
                                 accesses.Add(access);
                             }
@@ -267,37 +225,6 @@ namespace ScopeSafety.Analyzers.Spawns
                 default:
                     return (true, false);
             }
-        }
-
-        private bool IsSynchronised(IOperation reference, IOperation boundary)
-        {
-            if (reference.Parent is IArgumentOperation { Parent: IInvocationOperation call } &&
-                (KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Synchronisation.Interlocked) || KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Synchronisation.Volatile)))
-            {
-                return true;
-            }
-
-            return IsInsideLock(reference, boundary);
-        }
-
-        /// <summary>Inside the body of a lock statement, below <paramref name="boundary"/>.</summary>
-        public static bool IsInsideLock(IOperation operation, IOperation? boundary)
-        {
-            var child = operation;
-            for (var parent = operation.Parent; parent != null; child = parent, parent = parent.Parent)
-            {
-                if (parent is ILockOperation lockOperation && lockOperation.Body == child)
-                {
-                    return true;
-                }
-
-                if (parent == boundary || parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
-                {
-                    return false;
-                }
-            }
-
-            return false;
         }
     }
 }

@@ -185,6 +185,66 @@ public class UnscopedCaptureAnalyzerSharingTests
                 .WithArguments("count", "work started with Task.Run", "the method", "read"));
     }
 
+    // One conflict rule for every race rule (SCOPE002 and SCOPE010 alike): locks on different objects do not exclude
+    // each other, and an Interlocked write does not exclude a read under a lock.
+    [Fact]
+    public async Task Locks_on_different_objects_are_still_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var gate = new object();
+                var other = new object();
+                int count = 0;
+                var task = {|#1:Task.Run(() => { lock (gate) { {|#0:count|}++; } })|};
+                lock (other)
+                {
+                    Console.WriteLine({|#2:count|});
+                }
+
+                task.Wait();
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task A_hand_written_Monitor_Enter_and_Exit_on_both_sides_is_a_lock()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var gate = new object();
+                int count = 0;
+                var task = Task.Run(() => { lock (gate) { count++; } });
+                Monitor.Enter(gate);
+                try
+                {
+                    Console.WriteLine(count);
+                }
+                finally
+                {
+                    Monitor.Exit(gate);
+                }
+
+                task.Wait();
+            """));
+    }
+
+    [Fact]
+    public async Task An_Interlocked_write_against_a_read_under_a_lock_is_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var gate = new object();
+                int count = 0;
+                var task = {|#1:Task.Run(() => Interlocked.Increment(ref {|#0:count|}))|};
+                lock (gate)
+                {
+                    Console.WriteLine({|#2:count|});
+                }
+
+                task.Wait();
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "the method", "read"));
+    }
+
     [Fact]
     public async Task A_result_flowing_back_through_the_task_is_not_reported()
     {
