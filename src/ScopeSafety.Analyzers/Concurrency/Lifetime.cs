@@ -16,28 +16,43 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// </summary>
     internal sealed class Lifetime
     {
-        public Lifetime(List<FlowPoint> starts, List<FlowPoint> joins)
+        private static readonly Lifetime Never = new Lifetime(new List<FlowPoint>(), new List<FlowPoint>(), null);
+
+        public Lifetime(List<FlowPoint> starts, List<FlowPoint> joins, HandleTracker? handle = null)
         {
             Starts = starts;
             Joins = joins;
+            Handle = handle;
         }
 
+        /// <summary>Where the work may start; empty when it never runs beside its host (a <c>new Task</c> never started).</summary>
         public List<FlowPoint> Starts { get; }
 
         public List<FlowPoint> Joins { get; }
 
-        public static Lifetime Of(WorkItem item, FlowIndex flow, KnownSymbols symbols, System.Func<IOperation, bool> isUnscopedSpawn)
+        /// <summary>What became of the spawn's Task or Thread (escapes, continuations); null for work without one.</summary>
+        public HandleTracker? Handle { get; }
+
+        public static Lifetime Of(WorkItem item, FlowIndex flow, KnownSymbols symbols, System.Func<IOperation, bool> isUnscopedSpawn) =>
+            Of(item.Site, item.Shape, item.Host, flow, symbols, isUnscopedSpawn);
+
+        /// <summary>
+        /// The lifetime of the work <paramref name="site"/> starts in <paramref name="host"/>, the body of the function
+        /// that holds the spawn. Work whose handle starts it later (<c>new Thread</c>, <c>new Task</c>) starts at its Start
+        /// calls, and never when a <c>new Task</c> is only run synchronously or not at all.
+        /// </summary>
+        public static Lifetime Of(SpawnSite site, WorkShape shape, IOperation host, FlowIndex flow, KnownSymbols symbols, System.Func<IOperation, bool> isUnscopedSpawn)
         {
-            var syntax = item.Site.Operation.Syntax;
+            var syntax = site.Operation.Syntax;
             var starts = new List<FlowPoint>();
             var joins = new List<FlowPoint>();
             var spawn = flow.PointOf(syntax, syntax.SpanStart);
             if (spawn == null)
             {
-                return new Lifetime(starts, joins);
+                return Never;
             }
 
-            if (item.Shape == WorkShape.Blocking)
+            if (shape == WorkShape.Blocking)
             {
                 starts.Add(spawn.Value);
                 joins.Add(new FlowPoint(spawn.Value.Block, spawn.Value.Index, syntax.Span.End));
@@ -45,11 +60,17 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             var joinOperations = new List<IOperation>();
-            if (item.Site.Handle != HandleKind.None)
+            HandleTracker? handle = null;
+            if (site.Handle != HandleKind.None)
             {
-                var handle = HandleTracker.Track(item.Site, item.Host, symbols, isUnscopedSpawn);
+                handle = HandleTracker.Track(site, host, symbols, isUnscopedSpawn);
+                if (handle.NeverStarted)
+                {
+                    return Never;
+                }
+
                 joinOperations.AddRange(handle.Joins);
-                if (item.Site.Handle == HandleKind.Thread)
+                if (site.StartsAtStart)
                 {
                     foreach (var call in handle.Starts)
                     {
@@ -61,9 +82,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                     }
                 }
             }
-            else if (symbols.Runtime.IsScopedTask(item.Site.Operation.Type))
+            else if (symbols.Runtime.IsScopedTask(site.Operation.Type))
             {
-                ScopedTaskJoins(item, joinOperations, symbols);
+                ScopedTaskJoins(site, host, joinOperations, symbols);
             }
 
             if (starts.Count == 0)
@@ -73,27 +94,33 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             foreach (var join in joinOperations)
             {
-                var point = flow.PointOf(join.Syntax, JoinPosition(join, item.Host));
+                var point = flow.PointOf(join.Syntax, JoinPosition(join, site.Operation, host));
                 if (point != null)
                 {
                     joins.Add(point.Value);
                 }
             }
 
-            return new Lifetime(starts, joins);
+            return new Lifetime(starts, joins, handle);
         }
 
         /// <summary>
-        /// A join inside a loop (foreach (var t in parts) t.Join()) finishes the items when the loop ends; a join inside
-        /// a lambda (parts.Sum(p => p.Join())) when the statement that runs it ends.
+        /// A join inside a loop that does not also start the work (foreach (var t in parts) t.Join()) may join another
+        /// item in each round: all are finished when that loop ends. A join in the same loop body as its spawn
+        /// (for (…) { var t = Task.Run(…); t.Wait(); }) finishes this round's work where it stands.
         /// </summary>
-        private static int JoinPosition(IOperation join, IOperation host)
+        private static int JoinPosition(IOperation join, IOperation spawn, IOperation host)
         {
             var end = join.Syntax.Span.End;
             for (var parent = join.Parent; parent != null && parent != host; parent = parent.Parent)
             {
                 if (parent is ILoopOperation loop)
                 {
+                    if (loop.Syntax.Span.Contains(spawn.Syntax.Span))
+                    {
+                        break;
+                    }
+
                     end = loop.Syntax.Span.End;
                 }
             }
@@ -105,9 +132,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// Joins of a ScopedTask: Join() or await on the spawn itself, on the local that holds it, or — once handles
         /// go into a list or array — any ScopedTask join in the host (the list is usually joined as a whole).
         /// </summary>
-        private static void ScopedTaskJoins(WorkItem item, List<IOperation> joins, KnownSymbols symbols)
+        private static void ScopedTaskJoins(SpawnSite site, IOperation host, List<IOperation> joins, KnownSymbols symbols)
         {
-            var operation = item.Site.Operation;
+            var operation = site.Operation;
             var parent = operation.Parent;
             while (parent is IConversionOperation || parent is IParenthesizedOperation)
             {
@@ -141,7 +168,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return;
             }
 
-            foreach (var candidate in item.Host.DescendantsAndSelf())
+            foreach (var candidate in host.DescendantsAndSelf())
             {
                 IOperation? instance = candidate switch
                 {

@@ -157,53 +157,17 @@ namespace ScopeSafety.Analyzers
                     _indexes.Add(graph, flow);
                 }
 
-                var spawnSyntax = site.Operation.Syntax;
-                // Points inside one statement are ordered by text: a join that encloses the spawn ("await Task.Run(...)")
-                // ends after the spawn starts.
-                var spawnPoint = flow.PointOf(spawnSyntax, spawnSyntax.SpanStart);
-                if (spawnPoint == null)
-                {
-                    return;
-                }
-
-                var handle = HandleTracker.Track(site, scope, _symbols, IsUnscopedSpawn);
-                if (handle.NeverStarted)
+                var lifetime = Lifetime.Of(site, WorkShape.Spawned, scope, flow, _symbols, IsUnscopedSpawn);
+                if (lifetime.Starts.Count == 0)
                 {
                     // new Task(...) that is only run synchronously (or never started) runs on no other thread.
                     return;
                 }
 
-                var starts = new List<FlowPoint>();
-                if (site.StartsAtStart)
+                var handle = lifetime.Handle;
+                var work = new Work(site, captures, flow, scope, lifetime.Starts, lifetime.Joins, (handle?.Escapes ?? false) || IsStoredTimer(site), SynchronizedJoins(site, captures, flow))
                 {
-                    foreach (var call in handle.Starts)
-                    {
-                        var point = flow.PointOf(call.Syntax, call.Syntax.SpanStart);
-                        if (point != null)
-                        {
-                            starts.Add(point.Value);
-                        }
-                    }
-                }
-
-                if (starts.Count == 0)
-                {
-                    starts.Add(spawnPoint.Value);
-                }
-
-                var joins = new List<FlowPoint>();
-                foreach (var join in handle.Joins)
-                {
-                    var point = flow.PointOf(join.Syntax, join.Syntax.Span.End);
-                    if (point != null)
-                    {
-                        joins.Add(point.Value);
-                    }
-                }
-
-                var work = new Work(site, captures, flow, scope, starts, joins, handle.Escapes || IsStoredTimer(site), SynchronizedJoins(site, captures, flow))
-                {
-                    Continuations = handle.Continuations,
+                    Continuations = handle?.Continuations ?? new List<IInvocationOperation>(),
                     Body = WorkBody(site),
                 };
                 foreach (var variable in captures.Variables)

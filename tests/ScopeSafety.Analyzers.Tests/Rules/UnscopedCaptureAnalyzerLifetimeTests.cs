@@ -399,6 +399,23 @@ public class UnscopedCaptureAnalyzerLifetimeTests
             """));
     }
 
+    // A loop that waits for each handle joins all of them (SCOPE002 and SCOPE010 share this Lifetime).
+    [Fact]
+    public async Task A_read_after_a_loop_over_handles_is_not_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                var other = Task.Run(() => Console.WriteLine("other"));
+                var work = Task.Run(() => count++);
+                foreach (var task in new[] { other, work })
+                {
+                    task.Wait();
+                }
+
+                Console.WriteLine(count);
+            """));
+    }
+
     [Fact]
     public async Task A_task_waited_with_WhenAll_of_a_list_is_joined()
     {
