@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
@@ -304,6 +305,27 @@ namespace ScopeSafety.Analyzers.Concurrency
         public List<WorkItem> All { get; }
 
         public Dictionary<IOperation, List<WorkItem>> ByHost { get; }
+
+        /// <summary>The innermost work item whose code holds <paramref name="operation"/>; null when it runs in no item.</summary>
+        public WorkItem? Holding(IOperation operation)
+        {
+            var span = operation.Syntax.Span;
+            WorkItem? found = null;
+            var size = int.MaxValue;
+            foreach (var item in All)
+            {
+                var code = item.Site.Delegate.Syntax.Span.Contains(span) ? item.Site.Delegate.Syntax.Span
+                    : item.Body != null && item.Body.Syntax.Span.Contains(span) && !ReferenceEquals(item.Body.Syntax, operation.Syntax) ? item.Body.Syntax.Span
+                    : (TextSpan?)null;
+                if (code != null && code.Value.Length < size)
+                {
+                    found = item;
+                    size = code.Value.Length;
+                }
+            }
+
+            return found;
+        }
 
         /// <summary>True when the syntax of <paramref name="operation"/> lies inside the code of some work item.</summary>
         public bool IsInsideAnyItem(IOperation operation)

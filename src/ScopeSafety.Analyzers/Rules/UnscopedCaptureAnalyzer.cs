@@ -48,31 +48,24 @@ namespace ScopeSafety.Analyzers
                 return;
             }
 
-            var classifier = new SpawnClassifier(symbols);
+            var finder = new WorkItemFinder(new SpawnClassifier(symbols));
             var synchronization = Synchronization.Create(symbols);
             var options = new SpawnOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
             start.RegisterOperationBlockStartAction(block =>
             {
-                var candidates = new List<(SpawnSite Site, DelegateCaptures Captures)>();
+                // Every work item of the block (the race rules' model): the unscoped ones are checked here, the others
+                // tell which accesses belong to other work (item against item is SCOPE010's).
+                var items = new List<WorkItem>();
                 block.RegisterOperationAction(
                     operationContext =>
                     {
                         var operation = operationContext.Operation;
-                        var sites = classifier.Classify(operation, options.Get(operation.Syntax.SyntaxTree));
-                        foreach (var site in sites)
+                        var found = finder.Find(operation, options.Get(operation.Syntax.SyntaxTree));
+                        if (!found.IsEmpty)
                         {
-                            if (site.Kind != SpawnKind.Unscoped)
+                            lock (items)
                             {
-                                continue;
-                            }
-
-                            var captures = DelegateCaptures.Analyze(site.Delegate, Root(operation), symbols);
-                            if (!captures.IsStatic && !captures.Accesses.IsEmpty)
-                            {
-                                lock (candidates)
-                                {
-                                    candidates.Add((site, captures));
-                                }
+                                items.AddRange(found);
                             }
                         }
                     },
@@ -81,21 +74,31 @@ namespace ScopeSafety.Analyzers
 
                 block.RegisterOperationBlockEndAction(end =>
                 {
-                    List<(SpawnSite, DelegateCaptures)> found;
-                    lock (candidates)
+                    List<WorkItem> all;
+                    lock (items)
                     {
-                        found = candidates.ToList();
+                        all = new List<WorkItem>(items);
                     }
 
-                    if (found.Count == 0)
+                    if (!all.Exists(item => item.IsUnscoped))
                     {
                         return;
                     }
 
-                    var analysis = new BlockAnalysis(end, symbols, synchronization, classifier, options);
-                    foreach (var (site, captures) in found)
+                    all.Sort((a, b) => a.Site.Delegate.Syntax.SpanStart.CompareTo(b.Site.Delegate.Syntax.SpanStart));
+                    var analysis = new BlockAnalysis(end, symbols, synchronization, new WorkItems(all));
+                    foreach (var item in all)
                     {
-                        analysis.Analyze(site, captures);
+                        if (!item.IsUnscoped)
+                        {
+                            continue;
+                        }
+
+                        var captures = DelegateCaptures.Analyze(item.Site.Delegate, Root(item.Site.Operation), symbols);
+                        if (!captures.IsStatic && !captures.Accesses.IsEmpty)
+                        {
+                            analysis.Analyze(item, captures);
+                        }
                     }
                 });
             });
@@ -117,22 +120,21 @@ namespace ScopeSafety.Analyzers
             private readonly OperationBlockAnalysisContext _context;
             private readonly KnownSymbols _symbols;
             private readonly Synchronization _synchronization;
-            private readonly SpawnClassifier _classifier;
-            private readonly SpawnOptions.Cache _options;
+            private readonly WorkItems _items;
             private readonly Dictionary<ControlFlowGraph, FlowIndex> _indexes = new Dictionary<ControlFlowGraph, FlowIndex>();
             private readonly Dictionary<IOperation, PointerOrigins> _pointers = new Dictionary<IOperation, PointerOrigins>();
 
-            public BlockAnalysis(OperationBlockAnalysisContext context, KnownSymbols symbols, Synchronization synchronization, SpawnClassifier classifier, SpawnOptions.Cache options)
+            public BlockAnalysis(OperationBlockAnalysisContext context, KnownSymbols symbols, Synchronization synchronization, WorkItems items)
             {
                 _context = context;
                 _symbols = symbols;
                 _synchronization = synchronization;
-                _classifier = classifier;
-                _options = options;
+                _items = items;
             }
 
-            public void Analyze(SpawnSite site, DelegateCaptures captures)
+            public void Analyze(WorkItem item, DelegateCaptures captures)
             {
+                var site = item.Site;
                 // The block handed to the driver may sit below the tree's root (a method body's block).
                 IOperation? root = site.Operation;
                 while (root != null && !_context.OperationBlocks.Contains(root))
@@ -165,7 +167,7 @@ namespace ScopeSafety.Analyzers
                 }
 
                 var handle = lifetime.Handle;
-                var work = new Work(site, captures, flow, scope, lifetime.Starts, lifetime.Joins, (handle?.Escapes ?? false) || IsStoredTimer(site), SynchronizedJoins(site, captures, flow))
+                var work = new Work(item, captures, flow, scope, lifetime.Starts, lifetime.Joins, (handle?.Escapes ?? false) || IsStoredTimer(site), SynchronizedJoins(site, captures, flow))
                 {
                     Continuations = handle?.Continuations ?? new List<IInvocationOperation>(),
                     Body = WorkBody(site),
@@ -176,23 +178,8 @@ namespace ScopeSafety.Analyzers
                 }
             }
 
-            private bool IsUnscopedSpawn(IOperation operation)
-            {
-                if (operation.Syntax == null)
-                {
-                    return false;
-                }
-
-                foreach (var site in _classifier.Classify(operation, _options.Get(operation.Syntax.SyntaxTree)))
-                {
-                    if (site.Kind == SpawnKind.Unscoped)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
+            /// <summary>The operation starts unscoped work: a join inside its delegate does not run before it returns.</summary>
+            private bool IsUnscopedSpawn(IOperation operation) => _items.All.Exists(item => item.IsUnscoped && item.Site.Operation == operation);
 
             /// <summary>
             /// A timer kept in a field, property or collection outlives the method on purpose: its owner stops it, so it
@@ -323,36 +310,10 @@ namespace ScopeSafety.Analyzers
             /// </summary>
             private string SideOf(Access access, Work work)
             {
-                for (var parent = access.Operation.Parent; parent != null && parent != work.Scope; parent = parent.Parent)
-                {
-                    if (!(parent is IAnonymousFunctionOperation))
-                    {
-                        continue;
-                    }
-
-                    var creation = parent.Parent;
-                    while (creation is IDelegateCreationOperation || creation is IConversionOperation || creation is IParenthesizedOperation)
-                    {
-                        creation = creation.Parent;
-                    }
-
-                    var spawn = creation is IArgumentOperation argument ? argument.Parent : null;
-                    if (spawn?.Syntax == null)
-                    {
-                        continue;
-                    }
-
-                    foreach (var site in _classifier.Classify(spawn, _options.Get(spawn.Syntax.SyntaxTree)))
-                    {
-                        if (site.Kind == SpawnKind.Unscoped && site.Delegate.Syntax.Span.Contains(access.Operation.Syntax.Span))
-                        {
-                            var line = spawn.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-                            return "work started with " + site.Api + " at line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                        }
-                    }
-                }
-
-                return "the method";
+                var other = _items.Holding(access.Operation);
+                return other != null && other.IsUnscoped && work.Scope.Syntax.Span.Contains(other.Site.Operation.Syntax.Span)
+                    ? "work started with " + other.Site.Api + " at line " + other.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    : "the method";
             }
 
             /// <summary>
@@ -719,10 +680,10 @@ namespace ScopeSafety.Analyzers
             private readonly List<(IOperation Release, List<FlowPoint> Acquires)> _synchronized;
             private List<FlowPoint> _active;
 
-            public Work(SpawnSite site, DelegateCaptures captures, FlowIndex flow, IOperation scope, List<FlowPoint> starts, List<FlowPoint> joins, bool escapes,
+            public Work(WorkItem item, DelegateCaptures captures, FlowIndex flow, IOperation scope, List<FlowPoint> starts, List<FlowPoint> joins, bool escapes,
                 List<(IOperation Release, List<FlowPoint> Acquires)> synchronized)
             {
-                Site = site;
+                Item = item;
                 Captures = captures;
                 Flow = flow;
                 Scope = scope;
@@ -793,7 +754,9 @@ namespace ScopeSafety.Analyzers
             }
 
 
-            public SpawnSite Site { get; }
+            public WorkItem Item { get; }
+
+            public SpawnSite Site => Item.Site;
 
             public DelegateCaptures Captures { get; }
 
