@@ -465,6 +465,12 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
+                    if (_items.Holding(enclosing[i].Operation) is { } other && other.Host == work.Item.Host)
+                    {
+                        // Another work item of the same function: item against item is SCOPE010's race (one hazard, one report).
+                        continue;
+                    }
+
                     var point = work.Flow.PointOf(enclosing[i].Operation.Syntax, PositionOf(enclosing[i]));
                     if (point != null)
                     {
