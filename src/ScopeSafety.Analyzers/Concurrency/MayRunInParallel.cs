@@ -298,7 +298,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             return syntax.SpanStart;
         }
 
-        private Lifetime? LifetimeOf(WorkItem item)
+        /// <summary>The item's lifetime in its host's graph; null when it has none or never runs beside the host.</summary>
+        public Lifetime? LifetimeOf(WorkItem item)
         {
             if (!_lifetimes.TryGetValue(item, out var lifetime))
             {

@@ -31,14 +31,15 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// The points of the item's host just after a wait for an object the item releases after all of
-        /// <paramref name="accesses"/> (its uses of one variable or object): past them the host no longer runs beside
+        /// <paramref name="accesses"/> (its references to one variable or object): past them the host no longer runs beside
         /// those uses.
         /// </summary>
         public List<FlowPoint> HostWaitsAfter(WorkItem item, List<IOperation> accesses, FlowIndex flow)
         {
             var result = new List<FlowPoint>();
-            if (item.Body == null || accesses.Count == 0)
+            if (item.Body == null || accesses.Count == 0 || !accesses.TrueForAll(a => item.Body.Syntax.Span.Contains(a.Syntax.Span)))
             {
+                // Where an access lies outside the body (in a local function it calls) its order to a release is not known.
                 return result;
             }
 
@@ -46,7 +47,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             foreach (var (release, released) in ReleasesOf(item.Body))
             {
                 if (PermitsOf(released) != 0 || !accesses.All(a => Synchronization.ReleaseFollows(release, a.Syntax)) ||
-                    (_synchronization.OpensOnce(released) && HasOtherReleasers(item, released)))
+                    (_synchronization.OpensOnce(released) && (item.Replicated || InLoop(item))))
                 {
                     continue;
                 }
@@ -54,7 +55,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                 acquires ??= _synchronization.AcquirePoints(flow, item.Site.Delegate.Syntax.Span);
                 if (acquires.TryGetValue(released, out var points))
                 {
-                    result.AddRange(points);
+                    // A one-shot object another item may open first tells nothing at a wait that item can reach.
+                    result.AddRange(_synchronization.OpensOnce(released) ? points.FindAll(p => !OtherReleaserMayPrecede(item, released, p, flow)) : points);
                 }
             }
 
@@ -159,6 +161,27 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 if (other != item && other.Body != null && other.Host == item.Host &&
                     ReleasesOf(other.Body).Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, released)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Another item of the host that releases <paramref name="released"/> may start before the wait at <paramref name="wait"/>.</summary>
+        private bool OtherReleaserMayPrecede(WorkItem item, ISymbol released, FlowPoint wait, FlowIndex flow)
+        {
+            foreach (var other in _items.All)
+            {
+                if (other == item || other.Body == null || other.Host != item.Host ||
+                    !ReleasesOf(other.Body).Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, released)))
+                {
+                    continue;
+                }
+
+                var start = flow.PointOf(other.Site.Operation.Syntax, other.Site.Operation.Syntax.SpanStart);
+                if (start == null || new Reachability(flow, new List<FlowPoint>(), new[] { (wait, 0) }, 0, flow.ExitBlock).Reached(start.Value, stopAtFirst: true).Count > 0)
                 {
                     return true;
                 }

@@ -494,7 +494,7 @@ namespace ScopeSafety.Analyzers
                 }
 
                 var body = HostName(item);
-                foreach (var index in _model.HostAccessesDuring(item, operations, shared, uses.ConvertAll(u => u.Operation)))
+                foreach (var index in _model.HostAccessesDuring(item, operations, shared, uses.ConvertAll(u => u.Reference)))
                 {
                     var host = hostUses[index];
                     foreach (var mine in uses)

@@ -86,7 +86,7 @@ namespace ScopeSafety.Analyzers
                     }
 
                     all.Sort((a, b) => a.Site.Delegate.Syntax.SpanStart.CompareTo(b.Site.Delegate.Syntax.SpanStart));
-                    var analysis = new BlockAnalysis(end, symbols, synchronization, new WorkItems(all));
+                    var analysis = new BlockAnalysis(end, symbols, new MayRunInParallel(end, symbols, synchronization, new WorkItems(all)));
                     foreach (var item in all)
                     {
                         if (!item.IsUnscoped)
@@ -119,67 +119,32 @@ namespace ScopeSafety.Analyzers
         {
             private readonly OperationBlockAnalysisContext _context;
             private readonly KnownSymbols _symbols;
-            private readonly Synchronization _synchronization;
-            private readonly WorkItems _items;
-            private readonly Dictionary<ControlFlowGraph, FlowIndex> _indexes = new Dictionary<ControlFlowGraph, FlowIndex>();
+            private readonly MayRunInParallel _model;
             private readonly Dictionary<IOperation, PointerOrigins> _pointers = new Dictionary<IOperation, PointerOrigins>();
 
-            public BlockAnalysis(OperationBlockAnalysisContext context, KnownSymbols symbols, Synchronization synchronization, WorkItems items)
+            public BlockAnalysis(OperationBlockAnalysisContext context, KnownSymbols symbols, MayRunInParallel model)
             {
                 _context = context;
                 _symbols = symbols;
-                _synchronization = synchronization;
-                _items = items;
+                _model = model;
             }
 
             public void Analyze(WorkItem item, DelegateCaptures captures)
             {
-                var site = item.Site;
-                // The block handed to the driver may sit below the tree's root (a method body's block).
-                IOperation? root = site.Operation;
-                while (root != null && !_context.OperationBlocks.Contains(root))
+                var flow = _model.FlowOf(item.Host);
+                var lifetime = flow == null ? null : _model.LifetimeOf(item);
+                if (flow == null || lifetime == null)
                 {
-                    root = root.Parent;
-                }
-
-                if (root == null || site.Operation.Syntax == null)
-                {
+                    // No graph, or work that never runs beside its host (a new Task only run synchronously).
                     return;
                 }
 
-                var (scope, graph) = EnclosingFunction(site.Operation, root);
-                if (graph == null)
-                {
-                    return;
-                }
-
-                if (!_indexes.TryGetValue(graph, out var flow))
-                {
-                    flow = new FlowIndex(graph);
-                    _indexes.Add(graph, flow);
-                }
-
-                var lifetime = Lifetime.Of(site, WorkShape.Spawned, scope, flow, _symbols, IsUnscopedSpawn);
-                if (lifetime.Starts.Count == 0)
-                {
-                    // new Task(...) that is only run synchronously (or never started) runs on no other thread.
-                    return;
-                }
-
-                var handle = lifetime.Handle;
-                var work = new Work(item, captures, flow, scope, lifetime.Starts, lifetime.Joins, (handle?.Escapes ?? false) || IsStoredTimer(site), SynchronizedJoins(site, captures, flow))
-                {
-                    Continuations = handle?.Continuations ?? new List<IInvocationOperation>(),
-                    Body = WorkBody(site),
-                };
+                var work = new Work(item, captures, flow, lifetime, (lifetime.Handle?.Escapes ?? false) || IsStoredTimer(item.Site));
                 foreach (var variable in captures.Variables)
                 {
                     AnalyzeVariable(work, variable);
                 }
             }
-
-            /// <summary>The operation starts unscoped work: a join inside its delegate does not run before it returns.</summary>
-            private bool IsUnscopedSpawn(IOperation operation) => _items.All.Exists(item => item.IsUnscoped && item.Site.Operation == operation);
 
             /// <summary>
             /// A timer kept in a field, property or collection outlives the method on purpose: its owner stops it, so it
@@ -211,57 +176,11 @@ namespace ScopeSafety.Analyzers
                 }
             }
 
-            /// <summary>
-            /// Release operations (Set, Signal, Release, SetResult, …) the work performs on synchronisation objects,
-            /// each with the points where the function waits for that object: what the work did before the release
-            /// happens before what the function does after such a wait.
-            /// </summary>
-            private List<(IOperation Release, List<FlowPoint> Acquires)> SynchronizedJoins(SpawnSite site, DelegateCaptures captures, FlowIndex flow)
-            {
-                var result = new List<(IOperation, List<FlowPoint>)>();
-                var body = WorkBody(site);
-                if (body?.Parent == null)
-                {
-                    return result;
-                }
-
-                var releases = _synchronization.ReleasesIn(body.Parent);
-                if (releases.Count == 0)
-                {
-                    return result;
-                }
-
-                var acquires = _synchronization.AcquirePoints(flow, site.Delegate.Syntax.Span);
-                foreach (var (release, released) in releases)
-                {
-                    if (acquires.TryGetValue(released, out var points))
-                    {
-                        result.Add((release, points));
-                    }
-                }
-
-                return result;
-            }
-
-            /// <summary>The body that runs as the work: the lambda's, or the local function's a method group names.</summary>
-            private IOperation? WorkBody(SpawnSite site)
-            {
-                switch (site.Delegate)
-                {
-                    case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }:
-                        return lambda.Body;
-                    case IDelegateCreationOperation { Target: IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } method } }:
-                        return new AccessCollector(Root(site.Operation), _symbols).FindLocalFunction(method)?.Body;
-                    default:
-                        return null;
-                }
-            }
-
             private void AnalyzeVariable(Work work, ISymbol variable)
             {
                 var inDelegate = work.Captures.Accesses.Where(a => SymbolEqualityComparer.Default.Equals(a.Place, variable)).ToList();
                 var primary = inDelegate[0].Operation.Syntax.GetLocation();
-                work.UseJoinsFor(inDelegate);
+                work.UseJoinsFor(inDelegate, _model.Signals);
                 var reported = false;
 
                 reported |= CheckPointer(work, variable, primary);
@@ -310,7 +229,7 @@ namespace ScopeSafety.Analyzers
             /// </summary>
             private string SideOf(Access access, Work work)
             {
-                var other = _items.Holding(access.Operation);
+                var other = _model.Items.Holding(access.Operation);
                 return other != null && other.IsUnscoped && work.Scope.Syntax.Span.Contains(other.Site.Operation.Syntax.Span)
                     ? "work started with " + other.Site.Api + " at line " + other.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)
                     : "the method";
@@ -465,7 +384,7 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    if (_items.Holding(enclosing[i].Operation) is { } other && other.Host == work.Item.Host)
+                    if (_model.Items.Holding(enclosing[i].Operation) is { } other && other.Host == work.Item.Host)
                     {
                         // Another work item of the same function: item against item is SCOPE010's race (one hazard, one report).
                         continue;
@@ -590,63 +509,6 @@ namespace ScopeSafety.Analyzers
                 return syntax.SpanStart;
             }
 
-            private (IOperation Scope, ControlFlowGraph? Graph) EnclosingFunction(IOperation spawn, IOperation root)
-            {
-                var chain = new List<IOperation>();
-                for (var parent = spawn.Parent; parent != null; parent = parent.Parent)
-                {
-                    if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
-                    {
-                        chain.Add(parent);
-                    }
-                }
-
-                chain.Reverse();
-                ControlFlowGraph? graph = _context.GetControlFlowGraph(root);
-                IOperation scope = root;
-                foreach (var function in chain)
-                {
-                    if (graph == null)
-                    {
-                        break;
-                    }
-
-                    if (function is ILocalFunctionOperation local)
-                    {
-                        graph = graph.GetLocalFunctionControlFlowGraphInScope(local.Symbol);
-                        scope = (IOperation?)local.Body ?? local;
-                    }
-                    else if (function is IAnonymousFunctionOperation lambda)
-                    {
-                        var flowLambda = FindFlowLambda(graph, lambda.Symbol);
-                        graph = flowLambda == null ? null : graph.GetAnonymousFunctionControlFlowGraphInScope(flowLambda);
-                        scope = lambda.Body;
-                    }
-                }
-
-                return (scope, graph);
-            }
-
-            private static IFlowAnonymousFunctionOperation? FindFlowLambda(ControlFlowGraph graph, IMethodSymbol symbol)
-            {
-                foreach (var block in graph.Blocks)
-                {
-                    var operations = block.BranchValue == null ? block.Operations : block.Operations.Add(block.BranchValue);
-                    foreach (var operation in operations)
-                    {
-                        foreach (var descendant in operation.DescendantsAndSelf())
-                        {
-                            if (descendant is IFlowAnonymousFunctionOperation flow && SymbolEqualityComparer.Default.Equals(flow.Symbol, symbol))
-                            {
-                                return flow;
-                            }
-                        }
-                    }
-                }
-
-                return null;
-            }
-
             private static Location EndOf(FixedStatementSyntax statement) =>
                 statement.Statement is BlockSyntax block ? block.CloseBraceToken.GetLocation() : statement.Statement.GetLocation();
 
@@ -683,82 +545,30 @@ namespace ScopeSafety.Analyzers
         /// <summary>One spawn under analysis: where the work starts, what joins it, and the graph it lives in.</summary>
         private sealed class Work
         {
-            private readonly List<(IOperation Release, List<FlowPoint> Acquires)> _synchronized;
             private List<FlowPoint> _active;
 
-            public Work(WorkItem item, DelegateCaptures captures, FlowIndex flow, IOperation scope, List<FlowPoint> starts, List<FlowPoint> joins, bool escapes,
-                List<(IOperation Release, List<FlowPoint> Acquires)> synchronized)
+            public Work(WorkItem item, DelegateCaptures captures, FlowIndex flow, Lifetime lifetime, bool escapes)
             {
                 Item = item;
                 Captures = captures;
                 Flow = flow;
-                Scope = scope;
-                Starts = starts;
-                Joins = joins;
+                Starts = lifetime.Starts;
+                Joins = lifetime.Joins;
+                Continuations = lifetime.Handle?.Continuations ?? new List<IInvocationOperation>();
                 Escapes = escapes;
                 Exit = new FlowPoint(flow.ExitBlock, 0, 0);
-                _synchronized = synchronized;
-                _active = joins;
+                _active = Joins;
             }
 
             /// <summary>
-            /// Chooses the joins for one captured variable: the handle's joins, plus the waits on a synchronisation object
-            /// the work releases after its last access to the variable (a release in a finally covers its try block).
+            /// Chooses the joins for one captured variable: the lifetime's joins, plus the host's waits for an object the
+            /// work releases after its last access to the variable.
             /// </summary>
-            /// <summary>The operation body that runs as the work, when it is in this operation block.</summary>
-            public IOperation? Body { get; set; }
-
-            public void UseJoinsFor(List<Access> accesses)
+            public void UseJoinsFor(List<Access> accesses, SignalOrderings signals)
             {
-                _active = Joins;
-                if (_synchronized.Count == 0 || Body == null)
-                {
-                    return;
-                }
-
-                // Accesses inside a local function run by method group are all recorded at the method group: find
-                // the references themselves (each must be in the body, not in a local function it calls).
-                var places = new List<SyntaxNode>();
-                foreach (var access in accesses)
-                {
-                    if (Body.Syntax.Span.Contains(access.Operation.Syntax.Span))
-                    {
-                        places.Add(access.Operation.Syntax);
-                    }
-                }
-
-                if (places.Count != accesses.Count)
-                {
-                    places.Clear();
-                    foreach (var operation in Body.Descendants())
-                    {
-                        var referenced = Places.VariableOf(operation);
-                        if (referenced != null && SymbolEqualityComparer.Default.Equals(referenced, accesses[0].Place))
-                        {
-                            places.Add(operation.Syntax);
-                        }
-                    }
-
-                    if (places.Count != accesses.Count)
-                    {
-                        return;
-                    }
-                }
-
-                foreach (var (release, acquires) in _synchronized)
-                {
-                    if (places.All(a => Synchronization.ReleaseFollows(release, a)))
-                    {
-                        if (ReferenceEquals(_active, Joins))
-                        {
-                            _active = new List<FlowPoint>(Joins);
-                        }
-
-                        _active.AddRange(acquires);
-                    }
-                }
+                var waits = signals.HostWaitsAfter(Item, accesses.ConvertAll(a => a.Reference), Flow);
+                _active = waits.Count == 0 ? Joins : Joins.Concat(waits).ToList();
             }
-
 
             public WorkItem Item { get; }
 
@@ -768,7 +578,8 @@ namespace ScopeSafety.Analyzers
 
             public FlowIndex Flow { get; }
 
-            public IOperation Scope { get; }
+            /// <summary>The body of the function that spawns the work.</summary>
+            public IOperation Scope => Item.Host;
 
             public List<FlowPoint> Starts { get; }
 
@@ -777,7 +588,7 @@ namespace ScopeSafety.Analyzers
             public bool Escapes { get; }
 
             /// <summary>ContinueWith calls on this work's handle: their delegates run after the work, never with it.</summary>
-            public List<IInvocationOperation> Continuations { get; set; } = new List<IInvocationOperation>();
+            public List<IInvocationOperation> Continuations { get; }
 
             public FlowPoint Exit { get; }
 

@@ -237,6 +237,28 @@ public class UnscopedCapturePrecisionTests
                 .WithArguments("missed", "work started with Task.Run", "the method", "read"));
     }
 
+    // One model of synchronisation objects for SCOPE002 and SCOPE010: an event created set lets the wait through before
+    // the work signals it, so the wait orders nothing.
+    [Fact]
+    public async Task A_wait_on_an_event_created_set_is_no_join()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int result = 0;
+                var done = new ManualResetEventSlim(false);
+                _ = Task.Run(() => { result = 1; done.Set(); });
+                done.Wait();
+                Console.WriteLine(result);
+
+                int early = 0;
+                var open = new ManualResetEventSlim(true);
+                _ = {|#1:Task.Run(() => { {|#0:early|} = 1; open.Set(); })|};
+                open.Wait();
+                Console.WriteLine({|#2:early|});
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("early", "work started with Task.Run", "the method", "read"));
+    }
+
     // ---- joins in loops and helpers ----
 
     public static TheoryData<string, string, string> LoopJoins() => new()
