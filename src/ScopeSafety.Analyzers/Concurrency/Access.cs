@@ -46,6 +46,16 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>The objects locked around the access (lock statements and Monitor.Enter/Exit pairs).</summary>
         public List<object> Locks { get; }
 
+        /// <summary>Where the access takes effect in the text: a write when its assignment ends ("x = x + 1" reads first), a read where it is.</summary>
+        public int Position
+        {
+            get
+            {
+                var syntax = Operation.Syntax;
+                return IsWrite && Operation.Parent?.Syntax is { } parent && parent.Span.Contains(syntax.Span) ? parent.Span.End : syntax.SpanStart;
+            }
+        }
+
         /// <summary>The access of a variable at <paramref name="reference"/>, reported at <paramref name="reportAt"/> when given.</summary>
         public static Access OfVariable(ISymbol variable, IOperation reference, KnownSymbols symbols, IOperation? reportAt = null)
         {

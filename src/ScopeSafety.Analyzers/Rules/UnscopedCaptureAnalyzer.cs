@@ -139,44 +139,14 @@ namespace ScopeSafety.Analyzers
                     return;
                 }
 
-                var work = new Work(item, captures, flow, lifetime, (lifetime.Handle?.Escapes ?? false) || IsStoredTimer(item.Site));
+                var work = new WorkInHost(item, captures, flow, lifetime);
                 foreach (var variable in captures.Variables)
                 {
                     AnalyzeVariable(work, variable);
                 }
             }
 
-            /// <summary>
-            /// A timer kept in a field, property or collection outlives the method on purpose: its owner stops it, so it
-            /// is not work the method forgot to join.
-            /// </summary>
-            private static bool IsStoredTimer(SpawnSite site)
-            {
-                if (site.Api != "new Timer")
-                {
-                    return false;
-                }
-
-                var parent = site.Operation.Parent;
-                while (parent is IConversionOperation || parent is IParenthesizedOperation)
-                {
-                    parent = parent.Parent;
-                }
-
-                switch (parent)
-                {
-                    case ISimpleAssignmentOperation { Target: var target } when !(target is ILocalReferenceOperation) && !(target is IDiscardOperation):
-                    case IReturnOperation _:
-                    case IArgumentOperation _:
-                    case IFieldInitializerOperation _:
-                    case IPropertyInitializerOperation _:
-                        return true;
-                    default:
-                        return false;
-                }
-            }
-
-            private void AnalyzeVariable(Work work, ISymbol variable)
+            private void AnalyzeVariable(WorkInHost work, ISymbol variable)
             {
                 var inDelegate = work.Captures.Accesses.Where(a => SymbolEqualityComparer.Default.Equals(a.Place, variable)).ToList();
                 var primary = inDelegate[0].Operation.Syntax.GetLocation();
@@ -197,37 +167,13 @@ namespace ScopeSafety.Analyzers
                     }
                 }
 
-                if (!reported && !work.Escapes && !IsDiscarded(work.Site.Operation) && work.FirstReached(new[] { (work.Exit, 0) }, (0, work.Flow.ExitBlock)) != null)
+                if (!reported && !work.Escapes && !work.IsDiscarded(_symbols) && work.FirstReached(new[] { (work.Exit, 0) }, (0, work.Flow.ExitBlock)) != null)
                 {
                     Report(Descriptors.UnscopedWorkNotJoined, work, primary, null, variable.Name, work.Site.Api);
                 }
             }
 
-            /// <summary>
-            /// "_ = Task.Run(...)", also through a chain of continuations ("_ = Task.Run(...).ContinueWith(...)"): the
-            /// author says in code that nobody waits for this work.
-            /// </summary>
-            private bool IsDiscarded(IOperation spawn)
-            {
-                var child = spawn;
-                var parent = spawn.Parent;
-                while (parent is IConversionOperation || parent is IParenthesizedOperation ||
-                       (parent is IInvocationOperation { TargetMethod: { Name: "ContinueWith" or "ConfigureAwait" } chained } chain &&
-                        chain.Instance == child && _symbols.Tasks.IsTask(chained.ContainingType)))
-                {
-                    child = parent;
-                    parent = parent.Parent;
-                }
-
-                return parent is ISimpleAssignmentOperation { Target: IDiscardOperation _ } ||
-                       parent is IDiscardOperation;
-            }
-
-            /// <summary>
-            /// "the method", or the unscoped work whose delegate holds <paramref name="access"/> (a second lambda that
-            /// shares the variable): "work started with Task.Run at line 12".
-            /// </summary>
-            private string SideOf(Access access, Work work)
+            private string SideOf(Access access, WorkInHost work)
             {
                 var other = _model.Items.Holding(access.Operation);
                 return other != null && other.IsUnscoped && work.Scope.Syntax.Span.Contains(other.Site.Operation.Syntax.Span)
@@ -240,7 +186,7 @@ namespace ScopeSafety.Analyzers
             /// unless the work is joined before that inner function returns, the enclosing function's later accesses
             /// (after the inner function is created) may run at the same time as the work.
             /// </summary>
-            private bool CheckOuterSharing(Work work, ISymbol variable, List<Access> inDelegate, Location primary)
+            private bool CheckOuterSharing(WorkInHost work, ISymbol variable, List<Access> inDelegate, Location primary)
             {
                 // A handle the inner function returns or stores is joined, if at all, where we cannot see: stay silent.
                 if (work.Escapes || work.Scope.Parent == null || !(work.Scope.Parent is IAnonymousFunctionOperation || work.Scope.Parent is ILocalFunctionOperation) ||
@@ -290,7 +236,7 @@ namespace ScopeSafety.Analyzers
                 return false;
             }
 
-            private bool CheckPointer(Work work, ISymbol variable, Location primary)
+            private bool CheckPointer(WorkInHost work, ISymbol variable, Location primary)
             {
                 // Only pointer-like locals can hold an address; skip the alias computation for everything else.
                 if (!(variable is ILocalSymbol { Type: var type }) ||
@@ -334,7 +280,7 @@ namespace ScopeSafety.Analyzers
                 return true;
             }
 
-            private bool CheckDisposal(Work work, ISymbol variable, Location primary)
+            private bool CheckDisposal(WorkInHost work, ISymbol variable, Location primary)
             {
                 if (!(variable is ILocalSymbol local) || !_symbols.Core.IsDisposable(local.Type))
                 {
@@ -365,9 +311,9 @@ namespace ScopeSafety.Analyzers
                 return true;
             }
 
-            private bool CheckSharing(Work work, ISymbol variable, List<Access> inDelegate, Location primary)
+            private bool CheckSharing(WorkInHost work, ISymbol variable, List<Access> inDelegate, Location primary)
             {
-                var enclosing = EnclosingAccesses(work, variable);
+                var enclosing = work.HostAccesses(variable, _symbols);
                 var region = work.Flow.RegionOf(variable);
                 var targets = new List<(FlowPoint, int)>();
                 for (var i = 0; i < enclosing.Count; i++)
@@ -390,7 +336,7 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    var point = work.Flow.PointOf(enclosing[i].Operation.Syntax, PositionOf(enclosing[i]));
+                    var point = work.Flow.PointOf(enclosing[i].Operation.Syntax, enclosing[i].Position);
                     if (point != null)
                     {
                         targets.Add((point.Value, i));
@@ -432,83 +378,6 @@ namespace ScopeSafety.Analyzers
                 return false;
             }
 
-            /// <summary>Accesses of <paramref name="variable"/> by the function outside the spawned delegate, calls of local functions included.</summary>
-            private List<Access> EnclosingAccesses(Work work, ISymbol variable)
-            {
-                var exclude = ExcludedSpan(work);
-                var result = new List<Access>();
-                foreach (var operation in work.Scope.DescendantsAndSelf())
-                {
-                    if (operation.Syntax == null || exclude.Contains(operation.Syntax.Span) || InsideLocalFunction(operation, work.Scope))
-                    {
-                        continue;
-                    }
-
-                    var referenced = Places.VariableOf(operation);
-                    if (referenced != null)
-                    {
-                        if (SymbolEqualityComparer.Default.Equals(referenced, variable))
-                        {
-                            result.Add(Access.OfVariable(variable, operation, _symbols));
-                        }
-
-                        continue;
-                    }
-
-                    var called = operation switch
-                    {
-                        IInvocationOperation invocation => invocation.TargetMethod,
-                        IMethodReferenceOperation reference => reference.Method,
-                        _ => null,
-                    };
-
-                    if (called is { MethodKind: MethodKind.LocalFunction })
-                    {
-                        var collector = new AccessCollector(Root(work.Scope), _symbols);
-                        var function = collector.FindLocalFunction(called);
-                        if (function?.Body != null)
-                        {
-                            var nested = ImmutableArray.CreateBuilder<Access>();
-                            collector.Collect(function.Body, function.Symbol, nested, operation, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { called.OriginalDefinition });
-                            result.AddRange(nested.Where(a => SymbolEqualityComparer.Default.Equals(a.Place, variable)));
-                        }
-                    }
-                }
-
-                return result;
-            }
-
-            private static TextSpan ExcludedSpan(Work work)
-            {
-                var argument = work.Captures.DelegateOperation.Syntax;
-                return work.Captures.Body != null && work.Captures.Body.Span.OverlapsWith(argument.Span) ? work.Captures.Body.Span : argument.Span;
-            }
-
-            private static bool InsideLocalFunction(IOperation operation, IOperation scope)
-            {
-                for (var parent = operation.Parent; parent != null && parent != scope; parent = parent.Parent)
-                {
-                    if (parent is ILocalFunctionOperation)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
-            /// <summary>A write takes effect when its assignment ends ("x = x + 1" reads first); a read where it is.</summary>
-            private static int PositionOf(Access access)
-            {
-                var syntax = access.Operation.Syntax;
-                if (access.IsWrite && access.Operation.Parent?.Syntax is { } parent && parent.Span.Contains(syntax.Span))
-                {
-                    return parent.Span.End;
-                }
-
-                return syntax.SpanStart;
-            }
-
             private static Location EndOf(FixedStatementSyntax statement) =>
                 statement.Statement is BlockSyntax block ? block.CloseBraceToken.GetLocation() : statement.Statement.GetLocation();
 
@@ -532,91 +401,13 @@ namespace ScopeSafety.Analyzers
                 return disposal.Syntax.GetLocation();
             }
 
-            private void Report(DiagnosticDescriptor descriptor, Work work, Location primary, Location? conflict, params object[] arguments)
+            private void Report(DiagnosticDescriptor descriptor, WorkInHost work, Location primary, Location? conflict, params object[] arguments)
             {
                 var additional = conflict == null
                     ? new[] { work.Site.Operation.Syntax.GetLocation() }
                     : new[] { work.Site.Operation.Syntax.GetLocation(), conflict };
                 var properties = ImmutableDictionary<string, string?>.Empty.Add(ApiProperty, work.Site.Api);
                 _context.ReportDiagnostic(Diagnostic.Create(descriptor, primary, additional, properties, arguments));
-            }
-        }
-
-        /// <summary>One spawn under analysis: where the work starts, what joins it, and the graph it lives in.</summary>
-        private sealed class Work
-        {
-            private List<FlowPoint> _active;
-
-            public Work(WorkItem item, DelegateCaptures captures, FlowIndex flow, Lifetime lifetime, bool escapes)
-            {
-                Item = item;
-                Captures = captures;
-                Flow = flow;
-                Starts = lifetime.Starts;
-                Joins = lifetime.Joins;
-                Continuations = lifetime.Handle?.Continuations ?? new List<IInvocationOperation>();
-                Escapes = escapes;
-                Exit = new FlowPoint(flow.ExitBlock, 0, 0);
-                _active = Joins;
-            }
-
-            /// <summary>
-            /// Chooses the joins for one captured variable: the lifetime's joins, plus the host's waits for an object the
-            /// work releases after its last access to the variable.
-            /// </summary>
-            public void UseJoinsFor(List<Access> accesses, SignalOrderings signals)
-            {
-                var waits = signals.HostWaitsAfter(Item, accesses.ConvertAll(a => a.Reference), Flow);
-                _active = waits.Count == 0 ? Joins : Joins.Concat(waits).ToList();
-            }
-
-            public WorkItem Item { get; }
-
-            public SpawnSite Site => Item.Site;
-
-            public DelegateCaptures Captures { get; }
-
-            public FlowIndex Flow { get; }
-
-            /// <summary>The body of the function that spawns the work.</summary>
-            public IOperation Scope => Item.Host;
-
-            public List<FlowPoint> Starts { get; }
-
-            public List<FlowPoint> Joins { get; }
-
-            public bool Escapes { get; }
-
-            /// <summary>ContinueWith calls on this work's handle: their delegates run after the work, never with it.</summary>
-            public List<IInvocationOperation> Continuations { get; }
-
-            public FlowPoint Exit { get; }
-
-            public int? FirstReached(IEnumerable<(FlowPoint, int)> targets, (int First, int Last) region)
-            {
-                var reachability = new Reachability(Flow, _active, targets, region.First, region.Last);
-                foreach (var start in Starts)
-                {
-                    var reached = reachability.FirstReached(start);
-                    if (reached != null)
-                    {
-                        return reached;
-                    }
-                }
-
-                return null;
-            }
-
-            public List<int> AllReached(IEnumerable<(FlowPoint, int)> targets, (int First, int Last) region)
-            {
-                var reachability = new Reachability(Flow, _active, targets, region.First, region.Last);
-                var result = new List<int>();
-                foreach (var start in Starts)
-                {
-                    result.AddRange(reachability.Reached(start));
-                }
-
-                return result;
             }
         }
     }
