@@ -121,6 +121,63 @@ namespace ScopeSafety.Analyzers.Concurrency
             return false;
         }
 
+        /// <summary>
+        /// A write of <paramref name="item"/> that races with an access of another run of the same item: they conflict,
+        /// the item may overlap itself, and no synchronisation object hands one run over to the next there.
+        /// </summary>
+        public Access? SelfRace(WorkItem item, List<Access> uses, ISymbol shared)
+        {
+            if (!uses.Exists(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u))) || !MayOverlapItself(item, shared))
+            {
+                return null;
+            }
+
+            // Only now, with a race in hand: runs that hand over through a synchronisation object do not overlap there.
+            return uses.Find(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u) && !Signals.Ordered(item, w.Operation, item, u.Operation)));
+        }
+
+        /// <summary>
+        /// A write of <paramref name="item"/> and a conflicting access of <paramref name="other"/>, when the two may run
+        /// together while <paramref name="shared"/> is one place for both, and no synchronisation object orders that pair.
+        /// </summary>
+        public (Access Mine, Access Theirs)? PairRace(WorkItem item, List<Access> uses, WorkItem other, List<Access> otherUses, ISymbol shared)
+        {
+            (Access, Access)? first = null;
+            foreach (var a in uses)
+            {
+                var b = a.IsWrite ? otherUses.Find(candidate => Access.Conflict(a, candidate)) : null;
+                if (b != null)
+                {
+                    first = (a, b);
+                    break;
+                }
+            }
+
+            if (first == null || !Together(item, other, shared))
+            {
+                return null;
+            }
+
+            if (!Signals.Ordered(item, first.Value.Item1.Operation, other, first.Value.Item2.Operation))
+            {
+                return first;
+            }
+
+            // The first pair is ordered through a synchronisation object: any other pair that is not?
+            foreach (var a in uses)
+            {
+                foreach (var b in otherUses)
+                {
+                    if (a.IsWrite && Access.Conflict(a, b) && !Signals.Ordered(item, a.Operation, other, b.Operation))
+                    {
+                        return (a, b);
+                    }
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>Items <paramref name="a"/> and <paramref name="b"/> (different delegates) may run at the same time while <paramref name="shared"/> is the same variable for both.</summary>
         public bool Together(WorkItem a, WorkItem b, ISymbol shared)
         {

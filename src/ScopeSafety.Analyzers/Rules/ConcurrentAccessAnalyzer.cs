@@ -98,174 +98,30 @@ namespace ScopeSafety.Analyzers
         {
             private readonly OperationBlockAnalysisContext _context;
             private readonly KnownSymbols _symbols;
-            private readonly ThreadSafetyOptions _options;
             private readonly MayRunInParallel _model;
-            private readonly Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>> _hostReferences = new Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>>();
+            private readonly SharedPlaces _places;
 
             public Analysis(OperationBlockAnalysisContext context, KnownSymbols symbols, ThreadSafetyOptions options, MayRunInParallel model)
             {
                 _context = context;
                 _symbols = symbols;
-                _options = options;
                 _model = model;
+                _places = new SharedPlaces(symbols, options, model.Items);
             }
 
             public void Run()
             {
-                var items = _model.Items.All;
-                var variables = new Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>>(SymbolEqualityComparer.Default);
-                var objects = new Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>>(SymbolEqualityComparer.Default);
-                var order = new List<(ISymbol Symbol, bool IsObject)>();
-                foreach (var item in items)
-                {
-                    CollectVariables(item, variables, order);
-                    CollectObjects(item, objects, order);
-                }
-
-                foreach (var (symbol, isObject) in order)
+                foreach (var (symbol, isObject) in _places.Order)
                 {
                     if (isObject)
                     {
-                        CheckObject(symbol, objects[symbol]);
+                        CheckObject(symbol, _places.Objects[symbol]);
                     }
                     else
                     {
-                        CheckVariable(symbol, variables[symbol]);
+                        CheckVariable(symbol, _places.Variables[symbol]);
                     }
                 }
-            }
-
-            // ---- collecting the uses -------------------------------------------------------------------------
-
-            private void CollectVariables(WorkItem item, Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>> variables, List<(ISymbol, bool)> order)
-            {
-                var root = item.Host;
-                while (root.Parent != null)
-                {
-                    root = root.Parent;
-                }
-
-                var captures = DelegateCaptures.Analyze(item.Site.Delegate, root, _symbols);
-                if (captures.IsStatic)
-                {
-                    return;
-                }
-
-                foreach (var access in captures.Accesses)
-                {
-                    if (access.Place is ILocalSymbol { IsConst: true })
-                    {
-                        continue;
-                    }
-
-                    Add(variables, access.Place, item, access, order, isObject: false);
-                }
-            }
-
-            private void CollectObjects(WorkItem item, Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>> objects, List<(ISymbol, bool)> order)
-            {
-                var target = item.Site.Delegate is IDelegateCreationOperation creation ? creation.Target : item.Site.Delegate;
-                if (target is IMethodReferenceOperation { Method: { MethodKind: not MethodKind.LocalFunction } } group && group.Instance != null)
-                {
-                    // ForAll(list.Add): the method group's receiver is used by every run.
-                    var receiver = Places.SharedObjectOf(SpawnClassifier.Unwrap(group.Instance));
-                    if (receiver != null && _options.IsNotThreadSafe(group.Instance.Type, _symbols))
-                    {
-                        var use = ObjectUses.Classify(group.Instance, _symbols);
-                        if (use != ObjectUse.None)
-                        {
-                            Add(objects, receiver, item, new Access(receiver, group, use == ObjectUse.Read, use == ObjectUse.Mutate, false, new List<object>()), order, isObject: true);
-                        }
-                    }
-
-                    return;
-                }
-
-                var function = (target as IAnonymousFunctionOperation)?.Symbol ?? (target as IMethodReferenceOperation)?.Method;
-                if (item.Body == null || function == null || function.IsStatic)
-                {
-                    return;
-                }
-
-                foreach (var operation in item.Body.DescendantsAndSelf())
-                {
-                    var symbol = Places.SharedObjectOf(operation);
-                    if (symbol == null || (!(symbol is IFieldSymbol) && DelegateCaptures.IsDeclaredIn(symbol, function.OriginalDefinition)))
-                    {
-                        continue;
-                    }
-
-                    if (!_options.IsNotThreadSafe(operation.Type, _symbols))
-                    {
-                        continue;
-                    }
-
-                    var use = ObjectUses.Classify(operation, _symbols);
-                    if (use != ObjectUse.None)
-                    {
-                        Add(objects, symbol, item, new Access(symbol, operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Locks.LocksHeld(operation, _symbols.Synchronisation.Monitor)), order, isObject: true);
-                    }
-                }
-            }
-
-            private static void Add(Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>> map, ISymbol symbol, WorkItem item, Access use, List<(ISymbol, bool)> order, bool isObject)
-            {
-                if (!map.TryGetValue(symbol, out var byItem))
-                {
-                    byItem = new Dictionary<WorkItem, List<Access>>();
-                    map.Add(symbol, byItem);
-                    order.Add((symbol, isObject));
-                }
-
-                if (!byItem.TryGetValue(item, out var uses))
-                {
-                    uses = new List<Access>();
-                    byItem.Add(item, uses);
-                }
-
-                uses.Add(use);
-            }
-
-            /// <summary>References to <paramref name="symbol"/> in <paramref name="host"/> outside every work item and local function.</summary>
-            private List<IOperation> HostReferences(IOperation host, ISymbol symbol)
-            {
-                if (!_hostReferences.TryGetValue(host, out var bySymbol))
-                {
-                    bySymbol = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
-                    foreach (var operation in host.DescendantsAndSelf())
-                    {
-                        var referenced = Places.SharedObjectOf(operation);
-                        if (referenced == null || _model.Items.IsInsideAnyItem(operation) || InsideLocalFunction(operation, host))
-                        {
-                            continue;
-                        }
-
-                        if (!bySymbol.TryGetValue(referenced, out var list))
-                        {
-                            list = new List<IOperation>();
-                            bySymbol.Add(referenced, list);
-                        }
-
-                        list.Add(operation);
-                    }
-
-                    _hostReferences.Add(host, bySymbol);
-                }
-
-                return bySymbol.TryGetValue(symbol, out var found) ? found : new List<IOperation>();
-            }
-
-            private static bool InsideLocalFunction(IOperation operation, IOperation host)
-            {
-                for (var parent = operation.Parent; parent != null && parent != host; parent = parent.Parent)
-                {
-                    if (parent is ILocalFunctionOperation)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
             }
 
             // ---- SCOPE010 and SCOPE012: captured variables ------------------------------------------------
@@ -308,7 +164,7 @@ namespace ScopeSafety.Analyzers
                 }
 
                 var writes = new List<IOperation>();
-                foreach (var reference in HostReferences(item.Host, variable))
+                foreach (var reference in _places.HostReferences(item.Host, variable))
                 {
                     if (AccessCollector.Kind(reference).Write)
                     {
@@ -360,23 +216,7 @@ namespace ScopeSafety.Analyzers
                     return false;
                 }
 
-                Access? first = null;
-                foreach (var write in uses)
-                {
-                    if (write.IsWrite && uses.Exists(u => Access.Conflict(write, u)))
-                    {
-                        first = write;
-                        break;
-                    }
-                }
-
-                if (first == null || !_model.MayOverlapItself(item, shared))
-                {
-                    return false;
-                }
-
-                // Only now, with a race in hand: runs that hand over through a synchronisation object do not overlap there.
-                first = uses.Find(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u) && !_model.Signals.Ordered(item, w.Operation, item, u.Operation)));
+                var first = _model.SelfRace(item, uses, shared);
                 if (first == null)
                 {
                     return false;
@@ -395,62 +235,16 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    var otherUses = byItem[other];
-                    Access? mine = null;
-                    Access? theirs = null;
-                    foreach (var a in uses)
-                    {
-                        if (!a.IsWrite)
-                        {
-                            continue;
-                        }
-
-                        theirs = otherUses.Find(b => Access.Conflict(a, b));
-                        if (theirs != null)
-                        {
-                            mine = a;
-                            break;
-                        }
-                    }
-
-                    if (mine == null || theirs == null || !_model.Together(item, other, shared))
+                    if (!(_model.PairRace(item, uses, other, byItem[other], shared) is { } pair))
                     {
                         continue;
                     }
 
-                    if (_model.Signals.Ordered(item, mine.Operation, other, theirs.Operation) &&
-                        !UnorderedPair(item, uses, other, otherUses, ref mine, ref theirs))
-                    {
-                        continue;
-                    }
+                    var (mine, theirs) = pair;
 
                     covered.Add((item, other));
                     Report(shared, isObject, mine, item.Description, other.Description, theirs.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, theirs.Operation, "Item");
                     return true;
-                }
-
-                return false;
-            }
-
-            /// <summary>A conflicting pair of uses of the two items that no synchronisation object orders, if any.</summary>
-            private bool UnorderedPair(WorkItem item, List<Access> uses, WorkItem other, List<Access> otherUses, ref Access mine, ref Access theirs)
-            {
-                foreach (var a in uses)
-                {
-                    if (!a.IsWrite)
-                    {
-                        continue;
-                    }
-
-                    foreach (var b in otherUses)
-                    {
-                        if (Access.Conflict(a, b) && !_model.Signals.Ordered(item, a.Operation, other, b.Operation))
-                        {
-                            mine = a;
-                            theirs = b;
-                            return true;
-                        }
-                    }
                 }
 
                 return false;
@@ -463,34 +257,10 @@ namespace ScopeSafety.Analyzers
                     return;
                 }
 
-                var references = HostReferences(item.Host, shared);
-                if (references.Count == 0)
+                var (hostUses, operations) = _places.HostAccesses(item, shared, isObject);
+                if (hostUses.Count == 0)
                 {
                     return;
-                }
-
-                var hostUses = new List<Access>();
-                var operations = new List<IOperation>();
-                foreach (var reference in references)
-                {
-                    Access use;
-                    if (isObject)
-                    {
-                        var kind = ObjectUses.Classify(reference, _symbols);
-                        if (kind == ObjectUse.None)
-                        {
-                            continue;
-                        }
-
-                        use = new Access(shared, reference, kind == ObjectUse.Read, kind == ObjectUse.Mutate, false, Locks.LocksHeld(reference, _symbols.Synchronisation.Monitor));
-                    }
-                    else
-                    {
-                        use = Access.OfVariable(shared, reference, _symbols);
-                    }
-
-                    hostUses.Add(use);
-                    operations.Add(reference);
                 }
 
                 var body = HostName(item);
