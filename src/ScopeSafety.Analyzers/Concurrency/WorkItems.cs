@@ -3,6 +3,8 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
 
@@ -74,6 +76,26 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             _classifier = classifier;
             _symbols = classifier.Symbols;
+        }
+
+        /// <summary>
+        /// The work items started in <paramref name="member"/>'s syntax, as the analyzers see them under
+        /// <paramref name="options"/>: what a fix asks to know which code runs as work.
+        /// </summary>
+        public static List<WorkItem> ItemsIn(SemanticModel model, SyntaxNode member, SpawnOptions options, System.Threading.CancellationToken cancellationToken)
+        {
+            var finder = new WorkItemFinder(new SpawnClassifier(KnownSymbols.Get(model.Compilation)));
+            var result = new List<WorkItem>();
+            foreach (var node in member.DescendantNodes())
+            {
+                if ((node is InvocationExpressionSyntax || node is BaseObjectCreationExpressionSyntax || node.IsKind(SyntaxKind.AddAssignmentExpression)) &&
+                    model.GetOperation(node, cancellationToken) is { } operation)
+                {
+                    result.AddRange(finder.Find(operation, options));
+                }
+            }
+
+            return result;
         }
 
         /// <summary>The work items started by <paramref name="operation"/> (an invocation, object creation or event assignment).</summary>

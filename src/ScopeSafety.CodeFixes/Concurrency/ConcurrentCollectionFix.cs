@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.CodeFixes.Concurrency
@@ -38,7 +39,7 @@ namespace ScopeSafety.CodeFixes.Concurrency
             var edits = new Dictionary<SyntaxNode, SyntaxNode>();
             foreach (var diagnostic in diagnostics)
             {
-                foreach (var edit in Plan(root, model, diagnostic, cancellationToken) ?? new Dictionary<SyntaxNode, SyntaxNode>())
+                foreach (var edit in Plan(root, model, RaceFixes.SpawnOptionsOf(document, root.SyntaxTree), diagnostic, cancellationToken) ?? new Dictionary<SyntaxNode, SyntaxNode>())
                 {
                     edits[edit.Key] = edit.Value;
                 }
@@ -54,7 +55,7 @@ namespace ScopeSafety.CodeFixes.Concurrency
         }
 
         /// <summary>The type syntax to replace (declared type and/or creation type), or null when the use does not allow the swap.</summary>
-        private static Dictionary<SyntaxNode, SyntaxNode>? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        private static Dictionary<SyntaxNode, SyntaxNode>? Plan(SyntaxNode root, SemanticModel model, SpawnOptions options, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
             if (!(node is IdentifierNameSyntax name) || !(model.GetSymbolInfo(name, cancellationToken).Symbol is ILocalSymbol local) ||
@@ -91,7 +92,7 @@ namespace ScopeSafety.CodeFixes.Concurrency
 
             var reads = isDictionary ? DictionaryReads : QueueReads;
             var writes = isDictionary ? DictionaryWrites : QueueWrites;
-            var bodies = RaceFixes.WorkBodies(model, member, cancellationToken);
+            var bodies = RaceFixes.WorkBodies(model, member, options, cancellationToken);
             var readers = new HashSet<SyntaxNode>();
             var writers = new HashSet<SyntaxNode>();
             foreach (var reference in member.DescendantNodes().OfType<IdentifierNameSyntax>())

@@ -22,36 +22,17 @@ namespace ScopeSafety.CodeFixes.Concurrency
         public static SyntaxNode? MemberOf(SyntaxNode node) =>
             node.AncestorsAndSelf().FirstOrDefault(n => n is MemberDeclarationSyntax && !(n is BaseTypeDeclarationSyntax) && !(n is NamespaceDeclarationSyntax) && !(n is FileScopedNamespaceDeclarationSyntax));
 
-        /// <summary>The code of every work item in <paramref name="member"/>, as the analyzer sees them.</summary>
-        public static List<SyntaxNode> WorkBodies(SemanticModel model, SyntaxNode member, CancellationToken cancellationToken)
+        /// <summary>The spawn options (.editorconfig) the analyzers read for <paramref name="tree"/>: the fix must see the same work.</summary>
+        public static SpawnOptions SpawnOptionsOf(Document document, SyntaxTree tree) =>
+            new SpawnOptions.Cache(document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider).Get(tree);
+
+        /// <summary>The code of every work item in <paramref name="member"/>, as the analyzer sees them under <paramref name="options"/>.</summary>
+        public static List<SyntaxNode> WorkBodies(SemanticModel model, SyntaxNode member, SpawnOptions options, CancellationToken cancellationToken)
         {
-            var known = KnownSymbols.Get(model.Compilation);
-            var finder = new WorkItemFinder(new SpawnClassifier(known));
             var result = new List<SyntaxNode>();
-            foreach (var node in member.DescendantNodes())
+            foreach (var item in WorkItemFinder.ItemsIn(model, member, options, cancellationToken))
             {
-                if (!(node is InvocationExpressionSyntax || node is BaseObjectCreationExpressionSyntax ||
-                      node.IsKind(SyntaxKind.AddAssignmentExpression)))
-                {
-                    continue;
-                }
-
-                var operation = model.GetOperation(node, cancellationToken);
-                if (operation == null)
-                {
-                    continue;
-                }
-
-                foreach (var item in finder.Find(operation, SpawnOptions.Empty))
-                {
-                    var syntax = item.Body?.Syntax ?? item.Site.Delegate.Syntax;
-                    if (item.Site.Delegate.Syntax is AnonymousFunctionExpressionSyntax lambda)
-                    {
-                        syntax = lambda;
-                    }
-
-                    result.Add(syntax);
-                }
+                result.Add(item.Site.Delegate.Syntax is AnonymousFunctionExpressionSyntax lambda ? lambda : item.Body?.Syntax ?? item.Site.Delegate.Syntax);
             }
 
             return result;

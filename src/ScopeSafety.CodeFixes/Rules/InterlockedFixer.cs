@@ -12,6 +12,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 using ScopeSafety.Analyzers;
+using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.CodeFixes.Concurrency;
 
 namespace ScopeSafety.CodeFixes
@@ -48,7 +49,7 @@ namespace ScopeSafety.CodeFixes
             var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
             foreach (var diagnostic in diagnostics)
             {
-                var edits = Plan(root, model, diagnostic, cancellationToken);
+                var edits = Plan(root, model, RaceFixes.SpawnOptionsOf(document, root.SyntaxTree), diagnostic, cancellationToken);
                 if (edits == null)
                 {
                     continue;
@@ -71,7 +72,7 @@ namespace ScopeSafety.CodeFixes
         }
 
         /// <summary>The writes to rewrite for one diagnostic, or null when some write cannot be made atomic.</summary>
-        private static Dictionary<SyntaxNode, SyntaxNode>? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        private static Dictionary<SyntaxNode, SyntaxNode>? Plan(SyntaxNode root, SemanticModel model, SpawnOptions options, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             if (!diagnostic.Properties.TryGetValue(ConcurrentAccessAnalyzer.OtherSideProperty, out var side) || side != "Item")
             {
@@ -102,7 +103,7 @@ namespace ScopeSafety.CodeFixes
                 return null;
             }
 
-            var bodies = RaceFixes.WorkBodies(model, member, cancellationToken);
+            var bodies = RaceFixes.WorkBodies(model, member, options, cancellationToken);
             var racing = new List<SyntaxNode>();
             var mine = RaceFixes.InnermostBody(bodies, diagnostic.Location.SourceSpan);
             if (mine != null)

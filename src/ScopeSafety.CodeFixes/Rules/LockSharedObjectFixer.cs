@@ -11,6 +11,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using ScopeSafety.Analyzers;
+using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.CodeFixes.Concurrency;
 
 namespace ScopeSafety.CodeFixes
@@ -77,7 +78,7 @@ namespace ScopeSafety.CodeFixes
             var wraps = new Dictionary<SyntaxNode, string>();
             foreach (var diagnostic in diagnostics)
             {
-                var planned = Plan(root, model, diagnostic, cancellationToken);
+                var planned = Plan(root, model, RaceFixes.SpawnOptionsOf(document, root.SyntaxTree), diagnostic, cancellationToken);
                 if (planned == null)
                 {
                     continue;
@@ -142,7 +143,7 @@ namespace ScopeSafety.CodeFixes
             return indentation.ToString();
         }
 
-        private static (List<SyntaxNode> Nodes, string LockName)? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        private static (List<SyntaxNode> Nodes, string LockName)? Plan(SyntaxNode root, SemanticModel model, SpawnOptions options, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
             var name = node as IdentifierNameSyntax ?? (node as MemberAccessExpressionSyntax)?.Expression as IdentifierNameSyntax;
@@ -158,7 +159,7 @@ namespace ScopeSafety.CodeFixes
                 return null;
             }
 
-            var bodies = RaceFixes.WorkBodies(model, member, cancellationToken);
+            var bodies = RaceFixes.WorkBodies(model, member, options, cancellationToken);
             var uses = new List<IdentifierNameSyntax>();
             foreach (var body in bodies)
             {
