@@ -19,6 +19,29 @@ namespace ScopeSafety.Analyzers.Spawns
 
         public KnownSymbols Symbols => _symbols;
 
+        /// <summary>
+        /// The display name of the built-in unscoped API <paramref name="operation"/> hands work to ("Task.Run", "new Thread",
+        /// …, the names diagnostics carry in Properties["Api"]); null when it starts no unscoped work. What a fix asks
+        /// before it decides whether it can rewrite the shape.
+        /// </summary>
+        public static string? UnscopedApiOf(IOperation? operation, KnownSymbols symbols)
+        {
+            if (operation == null)
+            {
+                return null;
+            }
+
+            foreach (var site in new SpawnClassifier(symbols).Classify(operation, SpawnOptions.Empty))
+            {
+                if (site.Kind == SpawnKind.Unscoped)
+                {
+                    return site.Api;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>The spawn sites of an invocation or object creation; empty when it hands no delegate to a spawn API.</summary>
         public ImmutableArray<SpawnSite> Classify(IOperation operation, SpawnOptions options)
         {

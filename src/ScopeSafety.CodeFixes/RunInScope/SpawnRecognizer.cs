@@ -37,35 +37,24 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
         public KnownSymbols Symbols => _symbols;
 
+        /// <summary>The rewrite of <paramref name="spawn"/>, by the API the analyzers' classification names; null when it cannot be faithful.</summary>
         public FixSite? Recognize(ExpressionSyntax spawn)
         {
-            switch (_model.GetOperation(spawn, _cancellationToken))
+            var operation = _model.GetOperation(spawn, _cancellationToken);
+            switch (SpawnClassifier.UnscopedApiOf(operation, _symbols), operation)
             {
-                case IInvocationOperation invocation when IsTaskRun(invocation):
-                    return RecognizeTaskLike(spawn, invocation, delegateArgument: Argument(invocation, 0), stateArgument: null);
-                case IInvocationOperation invocation when IsFactoryStartNew(invocation):
+                case ("Task.Run", IInvocationOperation invocation):
+                    return RecognizeTaskLike(spawn, invocation, delegateArgument: Argument(invocation, 0), stateArgument: null, isTaskRun: true);
+                case ("Task.Factory.StartNew", IInvocationOperation invocation):
                     return RecognizeStartNew(spawn, invocation);
-                case IInvocationOperation invocation when IsQueueUserWorkItem(invocation):
+                case ("ThreadPool.QueueUserWorkItem" or "ThreadPool.UnsafeQueueUserWorkItem", IInvocationOperation invocation):
                     return RecognizeQueue(spawn, invocation);
-                case IObjectCreationOperation creation when KnownSymbols.Is(creation.Type, _symbols.Threading.Thread):
+                case ("new Thread", IObjectCreationOperation creation):
                     return RecognizeThread(spawn, creation);
                 default:
                     return null;
             }
         }
-
-        private bool IsTaskRun(IInvocationOperation invocation) =>
-            invocation.TargetMethod.Name == "Run" && KnownSymbols.Is(invocation.TargetMethod.ContainingType, _symbols.Tasks.Task);
-
-        private bool IsFactoryStartNew(IInvocationOperation invocation) =>
-            invocation.TargetMethod.Name == "StartNew" &&
-            KnownSymbols.Is(invocation.TargetMethod.ContainingType, _symbols.Tasks.TaskFactory) &&
-            invocation.Instance is IPropertyReferenceOperation { Property: { Name: "Factory", IsStatic: true } } factory &&
-            KnownSymbols.Is(factory.Property.ContainingType, _symbols.Tasks.Task);
-
-        private bool IsQueueUserWorkItem(IInvocationOperation invocation) =>
-            (invocation.TargetMethod.Name == "QueueUserWorkItem" || invocation.TargetMethod.Name == "UnsafeQueueUserWorkItem") &&
-            KnownSymbols.Is(invocation.TargetMethod.ContainingType, _symbols.Threading.ThreadPool);
 
         private static IArgumentOperation? Argument(IInvocationOperation invocation, int ordinal) =>
             invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == ordinal);
@@ -84,10 +73,10 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
             var work = Argument(invocation, 0);
             var state = Argument(invocation, "state");
-            return RecognizeTaskLike(spawn, invocation, work, state, tokenChecked: true);
+            return RecognizeTaskLike(spawn, invocation, work, state, isTaskRun: false, tokenChecked: true);
         }
 
-        private FixSite? RecognizeTaskLike(ExpressionSyntax spawn, IInvocationOperation invocation, IArgumentOperation? delegateArgument, IArgumentOperation? stateArgument, bool tokenChecked = false)
+        private FixSite? RecognizeTaskLike(ExpressionSyntax spawn, IInvocationOperation invocation, IArgumentOperation? delegateArgument, IArgumentOperation? stateArgument, bool isTaskRun, bool tokenChecked = false)
         {
             if (delegateArgument == null || !KnownSymbols.Is(invocation.Type, _symbols.Tasks.Task) && !KnownSymbols.Is(invocation.Type, _symbols.Tasks.TaskOfT))
             {
@@ -116,7 +105,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
             // In an async function Task.Run(async () => …) becomes scope.SpawnAsync, which the async scope awaits; only
             // Task.Run unwraps the inner task (StartNew's Task<Task> was refused above).
-            var asyncWork = stateArgument == null && IsTaskRun(invocation) && function != null && SyntaxHelpers.IsAsync(function) &&
+            var asyncWork = stateArgument == null && isTaskRun && function != null && SyntaxHelpers.IsAsync(function) &&
                 delegateArgument.Parameter?.Type is INamedTypeSymbol { DelegateInvokeMethod: { Parameters: { Length: 0 } } asyncInvoke } &&
                 _symbols.Tasks.IsExactlyTask(asyncInvoke.ReturnType);
             var work = asyncWork
