@@ -1,0 +1,22 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
+
+namespace ScopeSafety.Analyzers.Concurrency
+{
+    /// <summary>How instances of one delegate handed to a concurrency API run relative to each other and to the caller.</summary>
+    internal enum WorkShape
+    {
+        /// <summary>Started by the call, joined later through its handle or at the end of the scope (Scope.Spawn, Task.Run, new Thread).</summary>
+        Spawned,
+
+        /// <summary>Runs inside the call, which returns only after it finished (Parallel.*, Scope.Join, PLINQ, [StructuredWork] APIs).</summary>
+        Blocking,
+    }
+}
