@@ -24,7 +24,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly Dictionary<WorkItem, Lifetime?> _lifetimes = new Dictionary<WorkItem, Lifetime?>();
         private HashSet<IOperation>? _unscopedSpawns;
 
-        public MayRunInParallel(OperationBlockAnalysisContext context, KnownSymbols symbols, Synchronization synchronization, WorkItems items)
+        public MayRunInParallel(OperationBlockAnalysisContext context, KnownSymbols symbols, SignalObjects synchronization, WorkItems items)
         {
             _context = context;
             _symbols = symbols;

@@ -5,8 +5,9 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 using ScopeSafety.Analyzers.Symbols;
+using ScopeSafety.Analyzers.Flow;
 
-namespace ScopeSafety.Analyzers.Flow
+namespace ScopeSafety.Analyzers.Concurrency
 {
     /// <summary>
     /// Recognises the synchronisation objects that order two threads: what one side does before a "release" on an
@@ -16,18 +17,18 @@ namespace ScopeSafety.Analyzers.Flow
     /// (SignalAndWait is both) and <c>TaskCompletionSource</c> (SetResult, TrySetResult, SetException, SetCanceled… /
     /// waiting for or awaiting its Task). Shared by every rule that asks "is this access ordered after that work?".
     /// </summary>
-    internal sealed class Synchronization
+    internal sealed class SignalObjects
     {
         private readonly SynchronisationSymbols _symbols;
         private readonly KnownSymbols _known;
 
-        private Synchronization(KnownSymbols symbols)
+        private SignalObjects(KnownSymbols symbols)
         {
             _known = symbols;
             _symbols = symbols.Synchronisation;
         }
 
-        public static Synchronization Create(KnownSymbols symbols) => new Synchronization(symbols);
+        public static SignalObjects Create(KnownSymbols symbols) => new SignalObjects(symbols);
 
         /// <summary>
         /// The object that <paramref name="operation"/> releases (Set, Signal, Release, SignalAndWait, completing a

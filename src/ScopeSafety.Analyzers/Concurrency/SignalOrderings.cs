@@ -9,7 +9,7 @@ using ScopeSafety.Analyzers.Symbols;
 namespace ScopeSafety.Analyzers.Concurrency
 {
     /// <summary>
-    /// Happens-before through synchronisation objects, as <see cref="Synchronization"/> recognises them for every rule:
+    /// Happens-before through synchronisation objects, as <see cref="SignalObjects"/> recognises them for every rule:
     /// what a work item does before it releases an object (Set, Signal, Release, completing a TaskCompletionSource,
     /// SignalAndWait) happens before what another side does after waiting for that object. An object created open (an
     /// event created set, a semaphore with permits) orders nothing one way; a semaphore of one permit that both sides
@@ -17,13 +17,13 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// </summary>
     internal sealed class SignalOrderings
     {
-        private readonly Synchronization _synchronization;
+        private readonly SignalObjects _synchronization;
         private readonly WorkItems _items;
         private readonly Dictionary<IOperation, List<(IOperation Release, ISymbol Object)>> _releases = new Dictionary<IOperation, List<(IOperation, ISymbol)>>();
         private readonly Dictionary<IOperation, List<(IOperation Acquire, ISymbol Object)>> _acquires = new Dictionary<IOperation, List<(IOperation, ISymbol)>>();
         private readonly Dictionary<ISymbol, int?> _permits = new Dictionary<ISymbol, int?>(SymbolEqualityComparer.Default);
 
-        public SignalOrderings(Synchronization synchronization, WorkItems items)
+        public SignalOrderings(SignalObjects synchronization, WorkItems items)
         {
             _synchronization = synchronization;
             _items = items;
@@ -46,7 +46,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             Dictionary<ISymbol, List<FlowPoint>>? acquires = null;
             foreach (var (release, released) in ReleasesOf(item.Body))
             {
-                if (PermitsOf(released) != 0 || !accesses.All(a => Synchronization.ReleaseFollows(release, a.Syntax)) ||
+                if (PermitsOf(released) != 0 || !accesses.All(a => SignalObjects.ReleaseFollows(release, a.Syntax)) ||
                     (_synchronization.OpensOnce(released) && (item.Replicated || InLoop(item))))
                 {
                     continue;
@@ -119,7 +119,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             foreach (var (acquire, waited) in AcquiresOf(item.Body))
             {
-                if (PermitsOf(waited) == 0 && Synchronization.AcquirePrecedes(acquire, use.Syntax) && !result.Contains(waited, SymbolEqualityComparer.Default) &&
+                if (PermitsOf(waited) == 0 && SignalObjects.AcquirePrecedes(acquire, use.Syntax) && !result.Contains(waited, SymbolEqualityComparer.Default) &&
                     !_items.All.Exists(other => other.Body != null && ReleasesOf(other.Body).Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, waited))))
                 {
                     result.Add(waited);
@@ -204,10 +204,10 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         private static bool Releases(List<(IOperation Release, ISymbol Object)> releases, ISymbol candidate, IOperation use) =>
-            releases.Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, candidate) && Synchronization.ReleaseFollows(r.Release, use.Syntax));
+            releases.Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, candidate) && SignalObjects.ReleaseFollows(r.Release, use.Syntax));
 
         private static bool Acquires(List<(IOperation Acquire, ISymbol Object)> acquires, ISymbol candidate, IOperation use) =>
-            acquires.Exists(q => SymbolEqualityComparer.Default.Equals(q.Object, candidate) && Synchronization.AcquirePrecedes(q.Acquire, use.Syntax));
+            acquires.Exists(q => SymbolEqualityComparer.Default.Equals(q.Object, candidate) && SignalObjects.AcquirePrecedes(q.Acquire, use.Syntax));
 
         private int? PermitsOf(ISymbol candidate)
         {

@@ -7,6 +7,7 @@ using ScopeSafety.Analyzers.Concurrency;
 using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
+using ScopeSafety.Analyzers.Options;
 
 namespace ScopeSafety.Analyzers
 {
@@ -46,7 +47,7 @@ namespace ScopeSafety.Analyzers
                 return;
             }
 
-            var synchronization = Synchronization.Create(symbols);
+            var synchronization = SignalObjects.Create(symbols);
             var finder = new WorkItemFinder(new SpawnClassifier(symbols));
             var spawnOptions = new SpawnOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
             var safetyOptions = new ThreadSafetyOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);

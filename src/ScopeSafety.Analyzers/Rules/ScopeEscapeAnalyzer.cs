@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
+using ScopeSafety.Analyzers.Options;
 
 namespace ScopeSafety.Analyzers
 {

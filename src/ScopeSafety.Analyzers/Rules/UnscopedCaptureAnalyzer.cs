@@ -11,6 +11,7 @@ using ScopeSafety.Analyzers.Concurrency;
 using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
+using ScopeSafety.Analyzers.Options;
 
 namespace ScopeSafety.Analyzers
 {
@@ -49,7 +50,7 @@ namespace ScopeSafety.Analyzers
             }
 
             var finder = new WorkItemFinder(new SpawnClassifier(symbols));
-            var synchronization = Synchronization.Create(symbols);
+            var synchronization = SignalObjects.Create(symbols);
             var options = new SpawnOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
             start.RegisterOperationBlockStartAction(block =>
             {

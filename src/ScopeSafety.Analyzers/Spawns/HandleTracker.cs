@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
 
-namespace ScopeSafety.Analyzers.Flow
+namespace ScopeSafety.Analyzers.Spawns
 {
     /// <summary>
     /// Follows the handle of one unscoped spawn (its Task or Thread) through locals, lists and arrays inside one

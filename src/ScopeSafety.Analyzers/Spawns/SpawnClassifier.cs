@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Symbols;
+using ScopeSafety.Analyzers.Options;
 
 namespace ScopeSafety.Analyzers.Spawns
 {

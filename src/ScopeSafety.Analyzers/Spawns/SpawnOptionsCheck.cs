@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Options;
 
 namespace ScopeSafety.Analyzers.Spawns
 {

@@ -12,6 +12,7 @@ using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Concurrency;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
+using ScopeSafety.Analyzers.Options;
 
 namespace ScopeSafety.CodeFixes.Concurrency
 {

@@ -14,6 +14,7 @@ using Microsoft.CodeAnalysis.Simplification;
 using ScopeSafety.Analyzers;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.CodeFixes.Concurrency;
+using ScopeSafety.Analyzers.Options;
 
 namespace ScopeSafety.CodeFixes
 {

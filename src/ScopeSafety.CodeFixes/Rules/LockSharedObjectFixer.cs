@@ -13,6 +13,7 @@ using Microsoft.CodeAnalysis.Formatting;
 using ScopeSafety.Analyzers;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.CodeFixes.Concurrency;
+using ScopeSafety.Analyzers.Options;
 
 namespace ScopeSafety.CodeFixes
 {

@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
+using ScopeSafety.Analyzers.Concurrency;
 
 namespace ScopeSafety.CodeFixes.RunInScope
 {
@@ -190,7 +191,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 return -1;
             }
 
-            var synchronization = Synchronization.Create(_recognizer.Symbols);
+            var synchronization = SignalObjects.Create(_recognizer.Symbols);
             var released = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             foreach (var operation in spawn.Descendants())
             {

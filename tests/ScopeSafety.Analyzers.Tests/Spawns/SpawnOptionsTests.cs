@@ -1,4 +1,5 @@
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Options;
 
 namespace ScopeSafety.Analyzers.Tests.Spawns;
 
