@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
-using ScopeSafety.Analyzers.Options;
+using ScopeSafety.Analyzers.Configuration;
 
 namespace ScopeSafety.Analyzers.Concurrency
 {

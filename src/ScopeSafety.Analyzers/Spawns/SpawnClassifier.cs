@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Symbols;
-using ScopeSafety.Analyzers.Options;
+using ScopeSafety.Analyzers.Configuration;
 
 namespace ScopeSafety.Analyzers.Spawns
 {

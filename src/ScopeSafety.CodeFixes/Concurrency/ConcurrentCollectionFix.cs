@@ -10,7 +10,7 @@ using Microsoft.CodeAnalysis.Simplification;
 using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
-using ScopeSafety.Analyzers.Options;
+using ScopeSafety.Analyzers.Configuration;
 
 namespace ScopeSafety.CodeFixes.Concurrency
 {

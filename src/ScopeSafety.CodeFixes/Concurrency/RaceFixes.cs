@@ -12,7 +12,7 @@ using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Concurrency;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
-using ScopeSafety.Analyzers.Options;
+using ScopeSafety.Analyzers.Configuration;
 
 namespace ScopeSafety.CodeFixes.Concurrency
 {

@@ -14,7 +14,7 @@ using Microsoft.CodeAnalysis.Simplification;
 using ScopeSafety.Analyzers;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.CodeFixes.Concurrency;
-using ScopeSafety.Analyzers.Options;
+using ScopeSafety.Analyzers.Configuration;
 
 namespace ScopeSafety.CodeFixes
 {

@@ -13,7 +13,7 @@ using Microsoft.CodeAnalysis.Formatting;
 using ScopeSafety.Analyzers;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.CodeFixes.Concurrency;
-using ScopeSafety.Analyzers.Options;
+using ScopeSafety.Analyzers.Configuration;
 
 namespace ScopeSafety.CodeFixes
 {

@@ -1,5 +1,5 @@
 using ScopeSafety.Analyzers.Spawns;
-using ScopeSafety.Analyzers.Options;
+using ScopeSafety.Analyzers.Configuration;
 
 namespace ScopeSafety.Analyzers.Tests.Spawns;
 

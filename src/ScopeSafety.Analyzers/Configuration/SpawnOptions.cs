@@ -5,7 +5,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
-namespace ScopeSafety.Analyzers.Options
+namespace ScopeSafety.Analyzers.Configuration
 {
     /// <summary>
     /// The user's extra spawn APIs from .editorconfig: <c>scopesafety.unscoped_methods</c> and

@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
 
-namespace ScopeSafety.Analyzers.Options
+namespace ScopeSafety.Analyzers.Configuration
 {
     /// <summary>
     /// The .editorconfig lists that adjust which types are thread-safe: <c>scopesafety.not_thread_safe_types</c> adds
