@@ -16,9 +16,6 @@ namespace ScopeSafety.Analyzers
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class AsyncWorkInSynchronousScopeAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>The Diagnostic.Properties key saying which fix applies: <see cref="SpawnAsyncFix"/>, <see cref="RunAsyncFix"/> or absent.</summary>
-        public const string FixProperty = "Fix";
-
         /// <summary>Rename Spawn to SpawnAsync (the work is a parameterless async lambda or method group).</summary>
         public const string SpawnAsyncFix = "SpawnAsync";
 
@@ -103,7 +100,7 @@ namespace ScopeSafety.Analyzers
                 var fix = FixFor(apis, api, creation, throughLocal, invocation, context.ContainingSymbol);
                 if (fix != null)
                 {
-                    properties = properties.Add(FixProperty, fix);
+                    properties = properties.Add(DiagnosticProperties.Fix, fix);
                 }
 
                 context.ReportDiagnostic(Diagnostic.Create(

@@ -14,9 +14,6 @@ namespace ScopeSafety.Analyzers
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class BlockingScopeInAsyncCodeAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>The Diagnostic.Properties key saying which fix applies: <see cref="AwaitTaskFix"/>, <see cref="RunAsyncFix"/> or absent.</summary>
-        public const string FixProperty = "Fix";
-
         /// <summary>Replace task.Join() by await task.</summary>
         public const string AwaitTaskFix = "AwaitTask";
 
@@ -69,7 +66,7 @@ namespace ScopeSafety.Analyzers
                 instead = "'await' on the task";
                 if (inAsyncFunction && invocation.Instance != null)
                 {
-                    properties = properties.Add(FixProperty, AwaitTaskFix);
+                    properties = properties.Add(DiagnosticProperties.Fix, AwaitTaskFix);
                 }
             }
             else
@@ -78,7 +75,7 @@ namespace ScopeSafety.Analyzers
                 instead = "'await Scope.RunAsync(async scope => ...)'";
                 if (inAsyncFunction && invocation.Parent is IExpressionStatementOperation)
                 {
-                    properties = properties.Add(FixProperty, RunAsyncFix);
+                    properties = properties.Add(DiagnosticProperties.Fix, RunAsyncFix);
                 }
             }
 

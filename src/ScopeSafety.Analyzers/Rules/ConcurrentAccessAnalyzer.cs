@@ -19,12 +19,6 @@ namespace ScopeSafety.Analyzers
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class ConcurrentAccessAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>The key of Diagnostic.Properties holding the variable or object's name.</summary>
-        public const string VariableProperty = "Variable";
-
-        /// <summary>Diagnostic.Properties key: "Item" when the other side is another work item (or another run of it), "Body" when it is the code that spawned it.</summary>
-        public const string OtherSideProperty = "OtherSide";
-
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             Descriptors.DataRaceOnCapturedVariable,
@@ -178,7 +172,7 @@ namespace ScopeSafety.Analyzers
                     return false;
                 }
 
-                var properties = ImmutableDictionary<string, string?>.Empty.Add(VariableProperty, variable.Name);
+                var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Variable, variable.Name);
                 _context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.LoopVariableCapturedByConcurrentWork,
                     uses[0].Operation.Syntax.GetLocation(),
@@ -223,7 +217,7 @@ namespace ScopeSafety.Analyzers
                     return false;
                 }
 
-                Report(shared, isObject, first, item.Description, "another run of the same work", isObject ? "also mutate" : "also write", item, null, "Item");
+                Report(shared, isObject, first, item.Description, "another run of the same work", isObject ? "also mutate" : "also write", item, null, DiagnosticProperties.OtherSideItem);
                 return true;
             }
 
@@ -244,7 +238,7 @@ namespace ScopeSafety.Analyzers
                     var (mine, theirs) = pair;
 
                     covered.Add((item, other));
-                    Report(shared, isObject, mine, item.Description, other.Description, theirs.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, theirs.Operation, "Item");
+                    Report(shared, isObject, mine, item.Description, other.Description, theirs.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, theirs.Operation, DiagnosticProperties.OtherSideItem);
                     return true;
                 }
 
@@ -278,11 +272,11 @@ namespace ScopeSafety.Analyzers
                         var hostSide = body + " at line " + Line(host.Operation);
                         if (mine.IsWrite)
                         {
-                            Report(shared, isObject, mine, item.Description, hostSide, host.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, host.Operation, "Body");
+                            Report(shared, isObject, mine, item.Description, hostSide, host.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, host.Operation, DiagnosticProperties.OtherSideBody);
                         }
                         else
                         {
-                            Report(shared, isObject, mine, hostSide, item.Description, "read", item, host.Operation, "Body");
+                            Report(shared, isObject, mine, hostSide, item.Description, "read", item, host.Operation, DiagnosticProperties.OtherSideBody);
                         }
 
                         return;
@@ -310,7 +304,7 @@ namespace ScopeSafety.Analyzers
                 var additional = otherUse == null
                     ? new[] { item.Site.Operation.Syntax.GetLocation() }
                     : new[] { item.Site.Operation.Syntax.GetLocation(), otherUse.Syntax.GetLocation() };
-                var properties = ImmutableDictionary<string, string?>.Empty.Add(VariableProperty, shared.Name).Add(OtherSideProperty, otherSide);
+                var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Variable, shared.Name).Add(DiagnosticProperties.OtherSide, otherSide);
                 var diagnostic = isObject
                     ? Diagnostic.Create(Descriptors.NonThreadSafeObjectSharedByConcurrentWork, primary.Operation.Syntax.GetLocation(), additional, properties,
                         shared.Name, TypeOf(shared), writer, other, verb)

@@ -23,9 +23,6 @@ namespace ScopeSafety.Analyzers
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class UnscopedCaptureAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>The key of Diagnostic.Properties holding the spawn API's display name, e.g. "Task.Run".</summary>
-        public const string ApiProperty = "Api";
-
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             Descriptors.StackPointerCapturedByUnscopedWork,
@@ -407,7 +404,7 @@ namespace ScopeSafety.Analyzers
                 var additional = conflict == null
                     ? new[] { work.Site.Operation.Syntax.GetLocation() }
                     : new[] { work.Site.Operation.Syntax.GetLocation(), conflict };
-                var properties = ImmutableDictionary<string, string?>.Empty.Add(ApiProperty, work.Site.Api);
+                var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Api, work.Site.Api);
                 _context.ReportDiagnostic(Diagnostic.Create(descriptor, primary, additional, properties, arguments));
             }
         }

@@ -45,7 +45,7 @@ namespace ScopeSafety.CodeFixes
 
             foreach (var diagnostic in context.Diagnostics)
             {
-                if (!diagnostic.Properties.TryGetValue(BlockingScopeInAsyncCodeAnalyzer.FixProperty, out var fix) ||
+                if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Fix, out var fix) ||
                     !(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is InvocationExpressionSyntax invocation) ||
                     !(invocation.Expression is MemberAccessExpressionSyntax access))
                 {

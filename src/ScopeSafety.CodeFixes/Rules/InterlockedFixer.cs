@@ -75,7 +75,7 @@ namespace ScopeSafety.CodeFixes
         /// <summary>The writes to rewrite for one diagnostic, or null when some write cannot be made atomic.</summary>
         private static Dictionary<SyntaxNode, SyntaxNode>? Plan(SyntaxNode root, SemanticModel model, SpawnOptions options, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            if (!diagnostic.Properties.TryGetValue(ConcurrentAccessAnalyzer.OtherSideProperty, out var side) || side != "Item")
+            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.OtherSide, out var side) || side != DiagnosticProperties.OtherSideItem)
             {
                 return null;
             }

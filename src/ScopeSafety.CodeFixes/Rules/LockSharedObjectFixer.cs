@@ -47,7 +47,7 @@ namespace ScopeSafety.CodeFixes
         {
             foreach (var diagnostic in context.Diagnostics)
             {
-                var name = diagnostic.Properties.TryGetValue(ConcurrentAccessAnalyzer.VariableProperty, out var variable) ? variable : "the object";
+                var name = diagnostic.Properties.TryGetValue(DiagnosticProperties.Variable, out var variable) ? variable : "the object";
                 var fixedDocument = await FixAsync(context.Document, ImmutableArray.Create(diagnostic), context.CancellationToken).ConfigureAwait(false);
                 if (fixedDocument != null)
                 {
@@ -167,9 +167,9 @@ namespace ScopeSafety.CodeFixes
                 uses.AddRange(References(body, symbol, model, cancellationToken));
             }
 
-            if (diagnostic.Properties.TryGetValue(ConcurrentAccessAnalyzer.OtherSideProperty, out var side) && side == "Body" && diagnostic.AdditionalLocations.Count > 1)
+            if (diagnostic.Properties.TryGetValue(DiagnosticProperties.OtherSide, out var side) && side == DiagnosticProperties.OtherSideBody && diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation)
             {
-                var hostUse = root.FindNode(diagnostic.AdditionalLocations[1].SourceSpan, getInnermostNodeForTie: true);
+                var hostUse = root.FindNode(diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceSpan, getInnermostNodeForTie: true);
                 var hostName = hostUse as IdentifierNameSyntax ?? hostUse.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().FirstOrDefault();
                 if (hostName != null)
                 {

@@ -166,7 +166,7 @@ namespace ScopeSafety.CodeFixes
             var loop = variable.DeclaringSyntaxReferences.Length == 1
                 ? variable.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken).FirstAncestorOrSelf<ForStatementSyntax>()
                 : null;
-            var spawn = root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true);
+            var spawn = root.FindNode(diagnostic.AdditionalLocations[DiagnosticProperties.SpawnLocation].SourceSpan, getInnermostNodeForTie: true);
             if (loop == null || !loop.Statement.Span.Contains(spawn.Span))
             {
                 return null;

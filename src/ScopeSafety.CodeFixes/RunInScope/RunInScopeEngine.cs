@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Symbols;
+using ScopeSafety.Analyzers;
 
 namespace ScopeSafety.CodeFixes.RunInScope
 {
@@ -62,7 +63,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
             // Annotate each spawn (and its conflict) so it can be found again after earlier rounds rewrote the tree.
             var marks = new Dictionary<SyntaxNode, List<SyntaxAnnotation>>();
-            foreach (var group in diagnostics.Where(d => d.AdditionalLocations.Count > 0).GroupBy(d => d.AdditionalLocations[0].SourceSpan))
+            foreach (var group in diagnostics.Where(d => d.AdditionalLocations.Count > 0).GroupBy(d => d.AdditionalLocations[DiagnosticProperties.SpawnLocation].SourceSpan))
             {
                 var key = group.Key.ToString();
                 foreach (var diagnostic in group)
@@ -271,13 +272,13 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
         private static FixSeed? ToSeed(SyntaxNode root, Diagnostic diagnostic)
         {
-            if (diagnostic.AdditionalLocations.Count == 0 || !diagnostic.AdditionalLocations[0].IsInSource ||
-                diagnostic.AdditionalLocations[0].SourceTree != root.SyntaxTree)
+            if (diagnostic.AdditionalLocations.Count == 0 || !diagnostic.AdditionalLocations[DiagnosticProperties.SpawnLocation].IsInSource ||
+                diagnostic.AdditionalLocations[DiagnosticProperties.SpawnLocation].SourceTree != root.SyntaxTree)
             {
                 return null;
             }
 
-            var span = diagnostic.AdditionalLocations[0].SourceSpan;
+            var span = diagnostic.AdditionalLocations[DiagnosticProperties.SpawnLocation].SourceSpan;
             if (!root.FullSpan.Contains(span))
             {
                 return null;
@@ -296,10 +297,10 @@ namespace ScopeSafety.CodeFixes.RunInScope
             }
 
             SyntaxNode? conflict = null;
-            if (diagnostic.AdditionalLocations.Count > 1 && diagnostic.AdditionalLocations[1].IsInSource && diagnostic.AdditionalLocations[1].SourceTree == root.SyntaxTree &&
-                root.FullSpan.Contains(diagnostic.AdditionalLocations[1].SourceSpan))
+            if (diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation && diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].IsInSource && diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceTree == root.SyntaxTree &&
+                root.FullSpan.Contains(diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceSpan))
             {
-                conflict = root.FindNode(diagnostic.AdditionalLocations[1].SourceSpan, getInnermostNodeForTie: true);
+                conflict = root.FindNode(diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceSpan, getInnermostNodeForTie: true);
             }
 
             return new FixSeed(spawn, conflict);
