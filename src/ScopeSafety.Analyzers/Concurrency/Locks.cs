@@ -1,8 +1,6 @@
 using System.Collections.Generic;
-using System.Linq;
-using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis;
-using ScopeSafety.Analyzers.Flow;
+using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
 

@@ -1,12 +1,4 @@
-using System.Collections.Concurrent;
-using System.Collections.Generic;
-using System.Collections.Immutable;
-using System;
-using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
-using Microsoft.CodeAnalysis;
-using ScopeSafety.Analyzers.Spawns;
-using ScopeSafety.Analyzers.Symbols;
+
 
 namespace ScopeSafety.Analyzers.Concurrency
 {

@@ -1,12 +1,4 @@
-using System.Collections.Generic;
-using System.Collections.Immutable;
-using Microsoft.CodeAnalysis.Operations;
-using Microsoft.CodeAnalysis.Text;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using ScopeSafety.Analyzers.Spawns;
-using ScopeSafety.Analyzers.Symbols;
+
 
 namespace ScopeSafety.Analyzers.Concurrency
 {

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Flow;
-using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers

@@ -2,8 +2,8 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Configuration;
+using ScopeSafety.Analyzers.Spawns;
 
 namespace ScopeSafety.Analyzers
 {

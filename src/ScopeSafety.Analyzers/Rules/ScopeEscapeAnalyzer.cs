@@ -1,11 +1,12 @@
 using System.Collections.Immutable;
 using System.Linq;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
-using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Configuration;
+using ScopeSafety.Analyzers.Concurrency;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
-using ScopeSafety.Analyzers.Configuration;
 
 namespace ScopeSafety.Analyzers
 {
@@ -84,7 +85,7 @@ namespace ScopeSafety.Analyzers
 
                 foreach (var reference in work.Body.Descendants())
                 {
-                    var symbol = ReferencedVariable(reference);
+                    var symbol = Places.VariableOf(reference);
                     if (symbol != null && types.Runtime.IsScopeBound(VariableType(symbol)) && IsDeclaredOutside(symbol, work.Syntax))
                     {
                         context.ReportDiagnostic(Diagnostic.Create(
@@ -116,7 +117,7 @@ namespace ScopeSafety.Analyzers
                 {
                     foreach (var reference in work.Body.Descendants())
                     {
-                        var symbol = ReferencedVariable(reference);
+                        var symbol = Places.VariableOf(reference);
                         if (symbol != null && types.Runtime.IsBorrow(VariableType(symbol)) && IsDeclaredOutside(symbol, work.Syntax))
                         {
                             Check(reference, reference);
@@ -435,13 +436,6 @@ namespace ScopeSafety.Analyzers
                     return null;
             }
         }
-
-        private static ISymbol? ReferencedVariable(IOperation operation) => operation switch
-        {
-            ILocalReferenceOperation local => local.Local,
-            IParameterReferenceOperation parameter => parameter.Parameter,
-            _ => null,
-        };
 
         private static ITypeSymbol? VariableType(ISymbol symbol) => symbol switch
         {

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers

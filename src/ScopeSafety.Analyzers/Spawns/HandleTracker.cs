@@ -1,8 +1,7 @@
-using System.Collections.Generic;
 using System;
-using Microsoft.CodeAnalysis.Operations;
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
-using ScopeSafety.Analyzers.Spawns;
+using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Spawns

@@ -1,10 +1,10 @@
-using System.Collections.Immutable;
 using System;
-using Microsoft.CodeAnalysis.Operations;
-using ScopeSafety.Analyzers.Flow;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
-using ScopeSafety.Analyzers.Symbols;
+using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Configuration;
+using ScopeSafety.Analyzers.Flow;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Spawns
 {

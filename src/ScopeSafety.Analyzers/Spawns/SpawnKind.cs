@@ -1,5 +1,4 @@
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Operations;
+
 
 namespace ScopeSafety.Analyzers.Spawns
 {
