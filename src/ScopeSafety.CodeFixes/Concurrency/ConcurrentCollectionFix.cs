@@ -51,8 +51,7 @@ namespace ScopeSafety.CodeFixes.Concurrency
                 return null;
             }
 
-            var changed = await RaceFixes.CleanupAsync(document.WithSyntaxRoot(root.ReplaceNodes(edits.Keys, (o, _) => edits[o])), RaceFixes.EndOfLine(root), cancellationToken).ConfigureAwait(false);
-            return await RaceFixes.AddsErrorsAsync(document, changed, cancellationToken).ConfigureAwait(false) ? null : changed;
+            return await FixPipeline.FinishAsync(document, root.ReplaceNodes(edits.Keys, (o, _) => edits[o]), cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>The type syntax to replace (declared type and/or creation type), or null when the use does not allow the swap.</summary>

@@ -68,8 +68,7 @@ namespace ScopeSafety.CodeFixes
             }
 
             var newRoot = root.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]);
-            var changed = await RaceFixes.CleanupAsync(document.WithSyntaxRoot(newRoot), RaceFixes.EndOfLine(root), cancellationToken).ConfigureAwait(false);
-            return await RaceFixes.AddsErrorsAsync(document, changed, cancellationToken).ConfigureAwait(false) ? null : changed;
+            return await FixPipeline.FinishAsync(document, newRoot, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>The writes to rewrite for one diagnostic, or null when some write cannot be made atomic.</summary>

@@ -98,10 +98,9 @@ namespace ScopeSafety.CodeFixes
                 return null;
             }
 
-            var endOfLine = RaceFixes.EndOfLine(root);
+            var endOfLine = FixPipeline.EndOfLine(root);
             var newRoot = root.ReplaceNodes(outer, (original, _) => Wrap(original, wraps[original], endOfLine));
-            var changed = await RaceFixes.CleanupAsync(document.WithSyntaxRoot(newRoot), endOfLine, cancellationToken).ConfigureAwait(false);
-            return await RaceFixes.AddsErrorsAsync(document, changed, cancellationToken).ConfigureAwait(false) ? null : changed;
+            return await FixPipeline.FinishAsync(document, newRoot, cancellationToken).ConfigureAwait(false);
         }
 
         private static SyntaxNode Wrap(SyntaxNode original, string lockName, string endOfLine)

@@ -50,7 +50,7 @@ namespace ScopeSafety.CodeFixes
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         result.Value.Plan.Title,
-                        cancellationToken => RunInScopeEngine.CleanupAsync(fixedDocument, cancellationToken),
+                        cancellationToken => FixPipeline.CleanupAsync(fixedDocument, cancellationToken),
                         EquivalenceKey),
                     group.ToImmutableArray());
             }

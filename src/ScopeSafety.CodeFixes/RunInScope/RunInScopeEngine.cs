@@ -186,67 +186,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 changed = true;
             }
 
-            return changed ? await CleanupAsync(document, cancellationToken).ConfigureAwait(false) : document;
-        }
-
-        /// <summary>Adds using ScopeSafety, shortens the generated names and formats what the fix wrote.</summary>
-        public static async Task<Document> CleanupAsync(Document document, CancellationToken cancellationToken)
-        {
-            var before = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
-            var crlf = UsesCrLf(before);
-            document = await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            document = await Formatter.FormatAsync(document, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return crlf ? await KeepCrLfAsync(document, cancellationToken).ConfigureAwait(false) : document;
-        }
-
-        /// <summary>True when most line breaks of the file are CR LF.</summary>
-        private static bool UsesCrLf(Microsoft.CodeAnalysis.Text.SourceText text)
-        {
-            int crlf = 0, lf = 0;
-            var content = text.ToString();
-            for (var i = 0; i < content.Length; i++)
-            {
-                if (content[i] == '\n')
-                {
-                    if (i > 0 && content[i - 1] == '\r')
-                    {
-                        crlf++;
-                    }
-                    else
-                    {
-                        lf++;
-                    }
-                }
-            }
-
-            return crlf > lf;
-        }
-
-        /// <summary>
-        /// The formatter and the import adder break lines with the machine's newline; in a CR LF file every line break
-        /// they wrote becomes CR LF again, so the file keeps one kind of line ending.
-        /// </summary>
-        private static async Task<Document> KeepCrLfAsync(Document document, CancellationToken cancellationToken)
-        {
-            var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
-            var content = text.ToString();
-            var builder = new System.Text.StringBuilder(content.Length + 64);
-            var changed = false;
-            for (var i = 0; i < content.Length; i++)
-            {
-                if (content[i] == '\n' && (i == 0 || content[i - 1] != '\r'))
-                {
-                    builder.Append('\r');
-                    changed = true;
-                }
-
-                builder.Append(content[i]);
-            }
-
-            return changed
-                ? document.WithText(Microsoft.CodeAnalysis.Text.SourceText.From(builder.ToString(), text.Encoding, text.ChecksumAlgorithm))
-                : document;
+            return changed ? await FixPipeline.CleanupAsync(document, cancellationToken).ConfigureAwait(false) : document;
         }
 
         /// <summary>Applies the plans, or returns null if the result has more compiler errors than before: never offer code that does not build.</summary>
@@ -265,9 +205,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 return null;
             }
 
-            var before = model.GetDiagnostics(cancellationToken: cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
-            var after = newModel.GetDiagnostics(cancellationToken: cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
-            return after > before ? null : newDocument;
+            return await FixPipeline.AddsErrorsAsync(document, newDocument, cancellationToken).ConfigureAwait(false) ? null : newDocument;
         }
 
         private static FixSeed? ToSeed(SyntaxNode root, Diagnostic diagnostic)
