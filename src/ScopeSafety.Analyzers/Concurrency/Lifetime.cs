@@ -15,8 +15,6 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// </summary>
     internal sealed class Lifetime
     {
-        private static readonly Lifetime Never = new Lifetime(new List<FlowPoint>(), new List<FlowPoint>(), null);
-
         public Lifetime(List<FlowPoint> starts, List<FlowPoint> joins, HandleTracker? handle = null)
         {
             Starts = starts;
@@ -48,7 +46,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             var spawn = flow.PointOf(syntax, syntax.SpanStart);
             if (spawn == null)
             {
-                return Never;
+                return Never();
             }
 
             if (shape == WorkShape.Blocking)
@@ -65,7 +63,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 handle = HandleTracker.Track(site, host, symbols, isUnscopedSpawn);
                 if (handle.NeverStarted)
                 {
-                    return Never;
+                    return Never();
                 }
 
                 joinOperations.AddRange(handle.Joins);
@@ -102,6 +100,9 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return new Lifetime(starts, joins, handle);
         }
+
+        /// <summary>No start: the work never runs beside its host.</summary>
+        private static Lifetime Never() => new Lifetime(new List<FlowPoint>(), new List<FlowPoint>());
 
         /// <summary>
         /// A join inside a loop that does not also start the work (foreach (var t in parts) t.Join()) may join another
