@@ -91,7 +91,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             foreach (var join in joinOperations)
             {
-                var point = flow.PointOf(join.Syntax, JoinPosition(join, site.Operation, host));
+                var point = AfterLoopOverHandles(join, flow) ?? flow.PointOf(join.Syntax, JoinPosition(join, site.Operation, host));
                 if (point != null)
                 {
                     joins.Add(point.Value);
@@ -99,6 +99,28 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return new Lifetime(starts, joins, handle);
+        }
+
+        /// <summary>
+        /// A loop that waits for each handle it walks (foreach (var t in tasks) t.Wait()) stands for its join: each round
+        /// may wait for another item, so all are finished only where the statement after the loop starts. Null when the
+        /// join is no such loop or the loop ends its block (then the loop's head is taken, as before).
+        /// </summary>
+        private static FlowPoint? AfterLoopOverHandles(IOperation join, FlowIndex flow)
+        {
+            if (!(join.Parent is IForEachLoopOperation loop) || loop.Collection != join || !(loop.Parent is IBlockOperation block))
+            {
+                return null;
+            }
+
+            var index = block.Operations.IndexOf(loop);
+            if (index < 0 || index + 1 >= block.Operations.Length)
+            {
+                return null;
+            }
+
+            var next = block.Operations[index + 1];
+            return flow.PointOf(next.Syntax, next.Syntax.SpanStart);
         }
 
         /// <summary>No start: the work never runs beside its host.</summary>
