@@ -80,8 +80,6 @@ public sealed class DotNetFormatFixTests(PackedPackage package)
         {
             ["Spans.cs"] = Spans,
             ["Program.cs"] = Program,
-            // SCOPE002 also reports the top-level race (item against item); this test is about SCOPE010's fix.
-            [".editorconfig"] = "root = true\n\n[*.cs]\ndotnet_diagnostic.SCOPE002.severity = none\n",
         });
 
         var broken = consumer.Build();

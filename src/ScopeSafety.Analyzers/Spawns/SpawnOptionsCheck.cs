@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Configuration;
 
 namespace ScopeSafety.Analyzers.Spawns
 {
@@ -21,7 +22,7 @@ namespace ScopeSafety.Analyzers.Spawns
 
         /// <summary>The keys whose items are types (the thread-safety lists); the others list methods.</summary>
         public static bool ListsTypes(string key) =>
-            key == Concurrency.ThreadSafetyOptions.NotThreadSafeTypesKey || key == Concurrency.ThreadSafetyOptions.ThreadSafeTypesKey;
+            key == ThreadSafetyOptions.NotThreadSafeTypesKey || key == ThreadSafetyOptions.ThreadSafeTypesKey;
 
         /// <summary>The items of a value of <paramref name="key"/>, as written.</summary>
         public static IEnumerable<string> Items(string key, string value) =>
@@ -37,7 +38,7 @@ namespace ScopeSafety.Analyzers.Spawns
         /// </summary>
         public static string? TypeProblem(string item, Compilation compilation)
         {
-            var id = Concurrency.ThreadSafetyOptions.ParseList(item).FirstOrDefault();
+            var id = ThreadSafetyOptions.ParseList(item).FirstOrDefault();
             if (id == null)
             {
                 return null;
@@ -211,7 +212,7 @@ namespace ScopeSafety.Analyzers.Spawns
         public static IEnumerable<(string Key, string Value)> Values(Compilation compilation, Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider provider)
         {
             var seen = new HashSet<(string, string)>();
-            foreach (var key in new[] { SpawnOptions.UnscopedMethodsKey, SpawnOptions.StructuredMethodsKey, Concurrency.ThreadSafetyOptions.NotThreadSafeTypesKey, Concurrency.ThreadSafetyOptions.ThreadSafeTypesKey })
+            foreach (var key in new[] { SpawnOptions.UnscopedMethodsKey, SpawnOptions.StructuredMethodsKey, ThreadSafetyOptions.NotThreadSafeTypesKey, ThreadSafetyOptions.ThreadSafeTypesKey })
             {
                 if (provider.GlobalOptions.TryGetValue(key, out var global) && !string.IsNullOrWhiteSpace(global) && seen.Add((key, global)))
                 {
