@@ -1,0 +1,56 @@
+using System.Collections.Immutable;
+using System.IO;
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ScopeSafety.Analyzers.Tests.Infrastructure;
+
+/// <summary>
+/// Compiles a test program (markup removed) with the harness's references and runs it, so that a test can show that
+/// a fix keeps the program computing the right answer; and runs every analyzer of the package on it.
+/// </summary>
+internal static class ProgramRunner
+{
+    /// <summary>Compiles <paramref name="source"/> into a collectible context and returns what the static Program.Run() returns.</summary>
+    public static object? Run(string source)
+    {
+        var compilation = Compile(source);
+        using var image = new MemoryStream();
+        var emitted = compilation.Emit(image);
+        Assert.True(emitted.Success, string.Join(Environment.NewLine, emitted.Diagnostics));
+
+        var context = new AssemblyLoadContext(compilation.AssemblyName, isCollectible: true);
+        try
+        {
+            image.Position = 0;
+            var run = context.LoadFromStream(image).GetType("Program")!.GetMethod("Run")!;
+            return run.Invoke(null, null);
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    /// <summary>The diagnostics of all the package's analyzers on <paramref name="source"/> (markup removed), which must compile.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> AllAnalyzerDiagnosticsAsync(string source)
+    {
+        var compilation = Compile(source);
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var analyzers = typeof(NestedTaskAnalyzer).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() != null)
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .ToImmutableArray();
+        return await compilation.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync();
+    }
+
+    private static CSharpCompilation Compile(string source) =>
+        CSharpCompilation.Create(
+            "Program" + Guid.NewGuid().ToString("N"),
+            [CSharpSyntaxTree.ParseText(Markup.Parse(source).Text, new CSharpParseOptions(LanguageVersion.Latest))],
+            TestReferences.Get(referenceScopeSafety: true),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+}
