@@ -14,8 +14,11 @@ namespace ScopeSafety.Analyzers.Tests.Infrastructure;
 /// </summary>
 internal static class ProgramRunner
 {
-    /// <summary>Compiles <paramref name="source"/> into a collectible context and returns what the static Program.Run() returns.</summary>
-    public static object? Run(string source)
+    /// <summary>Compiles <paramref name="source"/> (markup removed) and returns what the static Program.Run() returns.</summary>
+    public static object? Run(string source) => Invoke(Markup.Parse(source).Text, "Program", "Run");
+
+    /// <summary>Compiles <paramref name="source"/> into a collectible context and calls the static <paramref name="type"/>.<paramref name="method"/>.</summary>
+    public static object? Invoke(string source, string type, string method, params object?[] arguments)
     {
         var compilation = Compile(source);
         using var image = new MemoryStream();
@@ -26,8 +29,7 @@ internal static class ProgramRunner
         try
         {
             image.Position = 0;
-            var run = context.LoadFromStream(image).GetType("Program")!.GetMethod("Run")!;
-            return run.Invoke(null, null);
+            return context.LoadFromStream(image).GetType(type)!.GetMethod(method)!.Invoke(null, arguments);
         }
         finally
         {
@@ -38,7 +40,7 @@ internal static class ProgramRunner
     /// <summary>The diagnostics of all the package's analyzers on <paramref name="source"/> (markup removed), which must compile.</summary>
     public static async Task<ImmutableArray<Diagnostic>> AllAnalyzerDiagnosticsAsync(string source)
     {
-        var compilation = Compile(source);
+        var compilation = Compile(Markup.Parse(source).Text);
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         var analyzers = typeof(NestedTaskAnalyzer).Assembly.GetTypes()
             .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() != null)
@@ -50,7 +52,7 @@ internal static class ProgramRunner
     private static CSharpCompilation Compile(string source) =>
         CSharpCompilation.Create(
             "Program" + Guid.NewGuid().ToString("N"),
-            [CSharpSyntaxTree.ParseText(Markup.Parse(source).Text, new CSharpParseOptions(LanguageVersion.Latest))],
+            [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest))],
             TestReferences.Get(referenceScopeSafety: true),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 }
