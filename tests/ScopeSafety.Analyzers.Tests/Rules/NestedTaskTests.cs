@@ -64,6 +64,13 @@ public class NestedTaskTests
         """));
 
     [Fact]
+    public Task GetAwaiter_GetResult_of_the_outer_task_is_reported_and_of_the_inner_task_is_fine() => Verify.VerifyAnalyzerAsync(Code("""
+                [|Task.Factory.StartNew(async () => await Task.Yield())|].GetAwaiter().GetResult();
+
+                Task.Factory.StartNew(async () => await Task.Yield()).GetAwaiter().GetResult().GetAwaiter().GetResult();
+        """));
+
+    [Fact]
     public Task Awaiting_the_outer_task_once_is_reported_and_Task_Run_which_unwraps_is_fine() => Verify.VerifyAnalyzerAsync(Code("""
                 var work = [|Task.Factory.StartNew(async () => await Task.Yield())|];
                 await work;
@@ -250,6 +257,20 @@ public class NestedTaskTests
         """));
         Assert.Contains("SCOPE024", diagnostics.Select(d => d.Id));
         Assert.Contains(diagnostics, d => d.Id is "SCOPE002" or "SCOPE010" && d.GetMessage().StartsWith("'count'"));
+    }
+
+    [Fact]
+    public async Task Two_nested_starts_writing_one_variable_still_race_with_each_other()
+    {
+        var diagnostics = await ProgramRunner.AllAnalyzerDiagnosticsAsync(Code("""
+                int count = 0;
+                var a = Task.Factory.StartNew(async () => { await Task.Yield(); count++; });
+                var b = Task.Factory.StartNew(async () => { await Task.Yield(); count++; });
+                Task.WaitAll(a, b);
+                Console.WriteLine(count);
+        """));
+        Assert.Equal(2, diagnostics.Count(d => d.Id == "SCOPE024"));
+        Assert.Contains(diagnostics, d => d.Id == "SCOPE010" && d.GetMessage().StartsWith("'count'"));
     }
 
     [Fact]
