@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Flow;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Concurrency
 {
@@ -18,17 +19,17 @@ namespace ScopeSafety.Analyzers.Concurrency
     internal sealed class MayRunInParallel
     {
         private readonly OperationBlockAnalysisContext _context;
-        private readonly ConcurrencySymbols _symbols;
+        private readonly KnownSymbols _symbols;
         private readonly Dictionary<IOperation, FlowIndex?> _flows = new Dictionary<IOperation, FlowIndex?>();
         private readonly Dictionary<WorkItem, Lifetime?> _lifetimes = new Dictionary<WorkItem, Lifetime?>();
         private HashSet<IOperation>? _unscopedSpawns;
 
-        public MayRunInParallel(OperationBlockAnalysisContext context, ConcurrencySymbols symbols, WorkItems items)
+        public MayRunInParallel(OperationBlockAnalysisContext context, KnownSymbols symbols, SignalObjects synchronization, WorkItems items)
         {
             _context = context;
             _symbols = symbols;
             Items = items;
-            Signals = new SignalOrderings(symbols.Synchronization, items);
+            Signals = new SignalOrderings(synchronization, items);
         }
 
         public WorkItems Items { get; }
@@ -85,7 +86,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return false;
             }
 
-            if (Spawns.KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Known.Scope))
+            if (KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Runtime.Scope))
             {
                 // Scope.Run/RunAsync run their body once; a Scope.Spawn/Join item runs once.
                 return false;
@@ -109,8 +110,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 foreach (var attribute in argument.Parameter?.GetAttributes() ?? ImmutableArray<AttributeData>.Empty)
                 {
-                    if (Spawns.KnownSymbols.Is(attribute.AttributeClass, _symbols.Known.StructuredWorkAttribute) ||
-                        Spawns.KnownSymbols.Is(attribute.AttributeClass, _symbols.Known.UnscopedWorkAttribute))
+                    if (KnownSymbols.Is(attribute.AttributeClass, _symbols.Runtime.StructuredWorkAttribute) ||
+                        KnownSymbols.Is(attribute.AttributeClass, _symbols.Runtime.UnscopedWorkAttribute))
                     {
                         return true;
                     }
@@ -118,6 +119,63 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// A write of <paramref name="item"/> that races with an access of another run of the same item: they conflict,
+        /// the item may overlap itself, and no synchronisation object hands one run over to the next there.
+        /// </summary>
+        public Access? SelfRace(WorkItem item, List<Access> uses, ISymbol shared)
+        {
+            if (!uses.Exists(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u))) || !MayOverlapItself(item, shared))
+            {
+                return null;
+            }
+
+            // Only now, with a race in hand: runs that hand over through a synchronisation object do not overlap there.
+            return uses.Find(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u) && !Signals.Ordered(item, w.Operation, item, u.Operation)));
+        }
+
+        /// <summary>
+        /// A write of <paramref name="item"/> and a conflicting access of <paramref name="other"/>, when the two may run
+        /// together while <paramref name="shared"/> is one place for both, and no synchronisation object orders that pair.
+        /// </summary>
+        public (Access Mine, Access Theirs)? PairRace(WorkItem item, List<Access> uses, WorkItem other, List<Access> otherUses, ISymbol shared)
+        {
+            (Access, Access)? first = null;
+            foreach (var a in uses)
+            {
+                var b = a.IsWrite ? otherUses.Find(candidate => Access.Conflict(a, candidate)) : null;
+                if (b != null)
+                {
+                    first = (a, b);
+                    break;
+                }
+            }
+
+            if (first == null || !Together(item, other, shared))
+            {
+                return null;
+            }
+
+            if (!Signals.Ordered(item, first.Value.Item1.Operation, other, first.Value.Item2.Operation))
+            {
+                return first;
+            }
+
+            // The first pair is ordered through a synchronisation object: any other pair that is not?
+            foreach (var a in uses)
+            {
+                foreach (var b in otherUses)
+                {
+                    if (a.IsWrite && Access.Conflict(a, b) && !Signals.Ordered(item, a.Operation, other, b.Operation))
+                    {
+                        return (a, b);
+                    }
+                }
+            }
+
+            return null;
         }
 
         /// <summary>Items <paramref name="a"/> and <paramref name="b"/> (different delegates) may run at the same time while <paramref name="shared"/> is the same variable for both.</summary>
@@ -297,7 +355,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             return syntax.SpanStart;
         }
 
-        private Lifetime? LifetimeOf(WorkItem item)
+        /// <summary>The item's lifetime in its host's graph; null when it has none or never runs beside the host.</summary>
+        public Lifetime? LifetimeOf(WorkItem item)
         {
             if (!_lifetimes.TryGetValue(item, out var lifetime))
             {

@@ -1,285 +1,9 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Operations;
-using ScopeSafety.Analyzers.Spawns;
+using Microsoft.CodeAnalysis.Text;
 
 namespace ScopeSafety.Analyzers.Concurrency
 {
-    /// <summary>How instances of one delegate handed to a concurrency API run relative to each other and to the caller.</summary>
-    internal enum WorkShape
-    {
-        /// <summary>Started by the call, joined later through its handle or at the end of the scope (Scope.Spawn, Task.Run, new Thread).</summary>
-        Spawned,
-
-        /// <summary>Runs inside the call, which returns only after it finished (Parallel.*, Scope.Join, PLINQ, [StructuredWork] APIs).</summary>
-        Blocking,
-    }
-
-    /// <summary>
-    /// One piece of code that runs as concurrent work: a delegate handed to a spawn API. The method body is the other
-    /// piece (the "host": the function that holds the spawn call). An item may stand for many instances: each iteration
-    /// of a Parallel loop or PLINQ query, each tick of a periodic timer, or each run of a spawn inside a loop.
-    /// </summary>
-    internal sealed class WorkItem
-    {
-        public WorkItem(SpawnSite site, WorkShape shape, bool replicated, bool siblingsRunTogether, IOperation host, IOperation? body)
-        {
-            Site = site;
-            Shape = shape;
-            Replicated = replicated;
-            SiblingsRunTogether = siblingsRunTogether;
-            Host = host;
-            Body = body;
-            Line = site.Operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-        }
-
-        public SpawnSite Site { get; }
-
-        public WorkShape Shape { get; }
-
-        /// <summary>The API itself runs many instances of the delegate at once (Parallel.For body, PLINQ selector, periodic timer).</summary>
-        public bool Replicated { get; }
-
-        /// <summary>Delegates handed to the same call run at the same time (Parallel.Invoke actions, Scope.Join's two sides, localInit/body/localFinally).</summary>
-        public bool SiblingsRunTogether { get; }
-
-        /// <summary>The body of the function that holds the spawn call: the code that runs alongside the item.</summary>
-        public IOperation Host { get; }
-
-        /// <summary>The code the work runs (lambda or local function body), when it is in this member; null for other method groups.</summary>
-        public IOperation? Body { get; }
-
-        /// <summary>The 1-based line of the spawn call, for messages.</summary>
-        public int Line { get; }
-
-        public bool IsUnscoped => Site.Kind == SpawnKind.Unscoped;
-
-        /// <summary>"work started with Scope.Spawn at line 12".</summary>
-        public string Description => "work started with " + Site.Api + " at line " + Line;
-    }
-
-    /// <summary>
-    /// Finds the work items of an operation: the spawn classifier's sites (shared with SCOPE001–004) plus what only
-    /// the race rules need — Parallel.ForEachAsync, every PLINQ operator's delegates and System.Timers.Timer.Elapsed.
-    /// </summary>
-    internal sealed class WorkItemFinder
-    {
-        private readonly SpawnClassifier _classifier;
-        private readonly KnownSymbols _symbols;
-        private readonly INamedTypeSymbol? _timersTimer;
-
-        public WorkItemFinder(SpawnClassifier classifier, Compilation compilation)
-        {
-            _classifier = classifier;
-            _symbols = classifier.Symbols;
-            _timersTimer = compilation.GetTypeByMetadataName("System.Timers.Timer");
-        }
-
-        /// <summary>The work items started by <paramref name="operation"/> (an invocation, object creation or event assignment).</summary>
-        public ImmutableArray<WorkItem> Find(IOperation operation, SpawnOptions options)
-        {
-            if (operation is IEventAssignmentOperation eventAssignment)
-            {
-                return TimerElapsed(eventAssignment);
-            }
-
-            var sites = _classifier.Classify(operation, options);
-            if (sites.IsEmpty)
-            {
-                sites = ExtraStructured(operation);
-            }
-
-            if (sites.IsEmpty)
-            {
-                return ImmutableArray<WorkItem>.Empty;
-            }
-
-            var builder = ImmutableArray.CreateBuilder<WorkItem>(sites.Length);
-            foreach (var site in sites)
-            {
-                if (site.Kind == SpawnKind.ScopeBody)
-                {
-                    continue;
-                }
-
-                var host = HostOf(site.Operation);
-                if (host == null)
-                {
-                    continue;
-                }
-
-                var (shape, replicated, siblings) = ShapeOf(site);
-                builder.Add(new WorkItem(site, shape, replicated, siblings, host, BodyOf(site.Delegate, host)));
-            }
-
-            return builder.ToImmutable();
-        }
-
-        private (WorkShape Shape, bool Replicated, bool Siblings) ShapeOf(SpawnSite site)
-        {
-            if (site.Kind == SpawnKind.Unscoped)
-            {
-                return (WorkShape.Spawned, site.MayOverlapItself, false);
-            }
-
-            var method = site.Operation is IInvocationOperation invocation ? invocation.TargetMethod : null;
-            var type = method?.ContainingType;
-            if (KnownSymbols.Is(type, _symbols.Scope))
-            {
-                return method!.Name == "Join" ? (WorkShape.Blocking, false, true) : (WorkShape.Spawned, false, false);
-            }
-
-            if (KnownSymbols.Is(type, _symbols.Parallel))
-            {
-                switch (method!.Name)
-                {
-                    case "Invoke":
-                        return (WorkShape.Blocking, false, true);
-                    case "ForEachAsync":
-                        // Returns a task: the iterations are joined where it is awaited or waited.
-                        return (WorkShape.Spawned, true, true);
-                    default:
-                        return (WorkShape.Blocking, true, true);
-                }
-            }
-
-            if (KnownSymbols.Is(type, _symbols.ParallelEnumerable))
-            {
-                // A query runs when it is enumerated; its delegates are treated as done by then (the usual
-                // ToList/ForAll/Sum right away), so only the instances of the query race with each other.
-                return (WorkShape.Blocking, true, true);
-            }
-
-            // A user API marked or configured as structured: joined before it returns; how often and how
-            // concurrently it runs the delegates is unknown, so nothing is assumed.
-            return (WorkShape.Blocking, false, false);
-        }
-
-        /// <summary>Parallel.ForEachAsync and the PLINQ operators the classifier leaves out (it knows ForAll).</summary>
-        private ImmutableArray<SpawnSite> ExtraStructured(IOperation operation)
-        {
-            if (!(operation is IInvocationOperation invocation))
-            {
-                return ImmutableArray<SpawnSite>.Empty;
-            }
-
-            var method = invocation.TargetMethod;
-            string api;
-            var handle = HandleKind.None;
-            if (KnownSymbols.Is(method.ContainingType, _symbols.Parallel) && method.Name == "ForEachAsync")
-            {
-                (api, handle) = ("Parallel.ForEachAsync", HandleKind.Task);
-            }
-            else if (KnownSymbols.Is(method.ContainingType, _symbols.ParallelEnumerable))
-            {
-                api = "PLINQ " + method.Name;
-            }
-            else
-            {
-                return ImmutableArray<SpawnSite>.Empty;
-            }
-
-            var builder = ImmutableArray.CreateBuilder<SpawnSite>();
-            foreach (var argument in invocation.Arguments)
-            {
-                if (argument.Parameter?.Type.TypeKind == TypeKind.Delegate && SpawnClassifier.Unwrap(argument.Value) is IDelegateCreationOperation creation)
-                {
-                    builder.Add(new SpawnSite(SpawnKind.Structured, api, invocation, creation, handle, mayOverlapItself: true));
-                }
-            }
-
-            return builder.ToImmutable();
-        }
-
-        /// <summary>
-        /// timer.Elapsed += handler: System.Timers.Timer raises Elapsed on the thread pool and, with AutoReset (the
-        /// default), again while the previous handler still runs.
-        /// </summary>
-        private ImmutableArray<WorkItem> TimerElapsed(IEventAssignmentOperation assignment)
-        {
-            if (!assignment.Adds || _timersTimer == null ||
-                !(assignment.EventReference is IEventReferenceOperation { Event: { Name: "Elapsed" } timerEvent }) ||
-                !KnownSymbols.Is(timerEvent.ContainingType, _timersTimer) ||
-                !(SpawnClassifier.Unwrap(assignment.HandlerValue) is IDelegateCreationOperation handler))
-            {
-                return ImmutableArray<WorkItem>.Empty;
-            }
-
-            var host = HostOf(assignment);
-            if (host == null)
-            {
-                return ImmutableArray<WorkItem>.Empty;
-            }
-
-            var overlaps = !SetsAutoResetFalse(host);
-            var site = new SpawnSite(SpawnKind.Unscoped, "System.Timers.Timer.Elapsed", assignment, handler, HandleKind.None, overlaps);
-            return ImmutableArray.Create(new WorkItem(site, WorkShape.Spawned, overlaps, false, host, BodyOf(handler, host)));
-        }
-
-        private bool SetsAutoResetFalse(IOperation host)
-        {
-            foreach (var operation in host.DescendantsAndSelf())
-            {
-                if (operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { Name: "AutoReset" } property } } assignment &&
-                    KnownSymbols.Is(property.ContainingType, _timersTimer) &&
-                    assignment.Value.ConstantValue is { HasValue: true, Value: false })
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>The body of the innermost lambda or local function holding <paramref name="operation"/>, else the member's block.</summary>
-        public static IOperation? HostOf(IOperation operation)
-        {
-            var last = operation;
-            for (var parent = operation.Parent; parent != null; last = parent, parent = parent.Parent)
-            {
-                switch (parent)
-                {
-                    case IAnonymousFunctionOperation lambda:
-                        return lambda.Body;
-                    case ILocalFunctionOperation local:
-                        return local.Body;
-                }
-            }
-
-            return last;
-        }
-
-        /// <summary>The operations the delegate runs: a lambda's body or a local function's body found in <paramref name="host"/>'s tree.</summary>
-        private static IOperation? BodyOf(IOperation delegateValue, IOperation host)
-        {
-            var target = delegateValue is IDelegateCreationOperation creation ? creation.Target : delegateValue;
-            switch (target)
-            {
-                case IAnonymousFunctionOperation lambda:
-                    return lambda.Body;
-                case IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } method }:
-                    var root = host;
-                    while (root.Parent != null)
-                    {
-                        root = root.Parent;
-                    }
-
-                    foreach (var operation in root.DescendantsAndSelf())
-                    {
-                        if (operation is ILocalFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, method.OriginalDefinition))
-                        {
-                            return function.Body;
-                        }
-                    }
-
-                    return null;
-                default:
-                    return null;
-            }
-        }
-    }
-
     /// <summary>All work items of one member, grouped by the function that hosts them.</summary>
     internal sealed class WorkItems
     {
@@ -304,6 +28,27 @@ namespace ScopeSafety.Analyzers.Concurrency
         public List<WorkItem> All { get; }
 
         public Dictionary<IOperation, List<WorkItem>> ByHost { get; }
+
+        /// <summary>The innermost work item whose code holds <paramref name="operation"/>; null when it runs in no item.</summary>
+        public WorkItem? Holding(IOperation operation)
+        {
+            var span = operation.Syntax.Span;
+            WorkItem? found = null;
+            var size = int.MaxValue;
+            foreach (var item in All)
+            {
+                var code = item.Site.Delegate.Syntax.Span.Contains(span) ? item.Site.Delegate.Syntax.Span
+                    : item.Body != null && item.Body.Syntax.Span.Contains(span) && !ReferenceEquals(item.Body.Syntax, operation.Syntax) ? item.Body.Syntax.Span
+                    : (TextSpan?)null;
+                if (code != null && code.Value.Length < size)
+                {
+                    found = item;
+                    size = code.Value.Length;
+                }
+            }
+
+            return found;
+        }
 
         /// <summary>True when the syntax of <paramref name="operation"/> lies inside the code of some work item.</summary>
         public bool IsInsideAnyItem(IOperation operation)

@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
-using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Flow
 {
@@ -85,8 +85,8 @@ namespace ScopeSafety.Analyzers.Flow
 
         private bool IsPointerLike(ITypeSymbol type) =>
             type.TypeKind == TypeKind.Pointer ||
-            SymbolEqualityComparer.Default.Equals(type, _symbols.IntPtr) ||
-            SymbolEqualityComparer.Default.Equals(type, _symbols.UIntPtr);
+            SymbolEqualityComparer.Default.Equals(type, _symbols.Core.IntPtr) ||
+            SymbolEqualityComparer.Default.Equals(type, _symbols.Core.UIntPtr);
 
         private bool TryGetOrigin(IOperation value, out FixedStatementSyntax? origin)
         {
@@ -108,7 +108,7 @@ namespace ScopeSafety.Analyzers.Flow
                     return _origins.TryGetValue(local.Local, out origin);
                 case IAddressOfOperation addressOf:
                     return IsStackVariable(addressOf.Reference);
-                case IInvocationOperation invocation when KnownSymbols.Is(invocation.TargetMethod.ContainingType, _symbols.Unsafe) && invocation.TargetMethod.Name == "AsPointer":
+                case IInvocationOperation invocation when KnownSymbols.Is(invocation.TargetMethod.ContainingType, _symbols.Core.Unsafe) && invocation.TargetMethod.Name == "AsPointer":
                     return invocation.Arguments.Length == 1 && IsStackVariable(invocation.Arguments[0].Value);
                 default:
                     return value.Syntax is StackAllocArrayCreationExpressionSyntax || value.Syntax is ImplicitStackAllocArrayCreationExpressionSyntax ||

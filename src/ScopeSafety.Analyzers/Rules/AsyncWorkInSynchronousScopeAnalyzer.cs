@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers
 {
@@ -14,9 +16,6 @@ namespace ScopeSafety.Analyzers
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class AsyncWorkInSynchronousScopeAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>The Diagnostic.Properties key saying which fix applies: <see cref="SpawnAsyncFix"/>, <see cref="RunAsyncFix"/> or absent.</summary>
-        public const string FixProperty = "Fix";
-
         /// <summary>Rename Spawn to SpawnAsync (the work is a parameterless async lambda or method group).</summary>
         public const string SpawnAsyncFix = "SpawnAsync";
 
@@ -33,8 +32,8 @@ namespace ScopeSafety.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var apis = ScopeApis.Create(start.Compilation);
-                if (apis == null)
+                var apis = KnownSymbols.Get(start.Compilation);
+                if (apis.Runtime.Scope == null)
                 {
                     return;
                 }
@@ -43,23 +42,23 @@ namespace ScopeSafety.Analyzers
             });
         }
 
-        private static void Analyze(OperationAnalysisContext context, ScopeApis apis)
+        private static void Analyze(OperationAnalysisContext context, KnownSymbols apis)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
             string api;
             string replacement;
-            if (ScopeApis.IsIn(apis.Spawn, method))
+            if (RuntimeSymbols.IsIn(apis.Runtime.Spawn, method))
             {
                 api = "Scope.Spawn";
                 replacement = "SpawnAsync";
             }
-            else if (ScopeApis.IsIn(apis.Run, method))
+            else if (RuntimeSymbols.IsIn(apis.Runtime.Run, method))
             {
                 api = "Scope.Run";
                 replacement = "'await Scope.RunAsync(async scope => ...)'";
             }
-            else if (ScopeApis.IsIn(apis.Join, method))
+            else if (RuntimeSymbols.IsIn(apis.Runtime.Join, method))
             {
                 api = "Scope.Join";
                 replacement = "SpawnAsync inside Scope.RunAsync";
@@ -87,7 +86,7 @@ namespace ScopeSafety.Analyzers
                 }
 
                 var what = Describe(creation, throughLocal, value);
-                if (what == null && !ScopeApis.HasExplicitTypeArguments(invocation) && ReturnsInferredTask(apis, method, parameter))
+                if (what == null && !Functions.HasExplicitTypeArguments(invocation) && ReturnsInferredTask(apis, method, parameter))
                 {
                     what = "Work returning a task";
                 }
@@ -101,7 +100,7 @@ namespace ScopeSafety.Analyzers
                 var fix = FixFor(apis, api, creation, throughLocal, invocation, context.ContainingSymbol);
                 if (fix != null)
                 {
-                    properties = properties.Add(FixProperty, fix);
+                    properties = properties.Add(DiagnosticProperties.Fix, fix);
                 }
 
                 context.ReportDiagnostic(Diagnostic.Create(
@@ -177,7 +176,7 @@ namespace ScopeSafety.Analyzers
         /// Spawn&lt;T&gt;(Func&lt;T&gt;) or Run&lt;TResult&gt;(Func&lt;Scope, TResult&gt;) where the compiler inferred a task type
         /// for the result: the work starts asynchronous work and hands back a task that the scope does not await.
         /// </summary>
-        private static bool ReturnsInferredTask(ScopeApis apis, IMethodSymbol method, IParameterSymbol parameter)
+        private static bool ReturnsInferredTask(KnownSymbols apis, IMethodSymbol method, IParameterSymbol parameter)
         {
             if (!method.IsGenericMethod || parameter.Ordinal >= method.OriginalDefinition.Parameters.Length)
             {
@@ -191,11 +190,11 @@ namespace ScopeSafety.Analyzers
                 return false;
             }
 
-            return apis.IsTaskLike((parameter.Type as INamedTypeSymbol)?.DelegateInvokeMethod?.ReturnType);
+            return apis.Tasks.IsTaskLike((parameter.Type as INamedTypeSymbol)?.DelegateInvokeMethod?.ReturnType);
         }
 
         /// <summary>Which mechanical fix keeps the meaning; null when none does.</summary>
-        private static string? FixFor(ScopeApis apis, string api, IDelegateCreationOperation? creation, bool throughLocal, IInvocationOperation invocation, ISymbol containingSymbol)
+        private static string? FixFor(KnownSymbols apis, string api, IDelegateCreationOperation? creation, bool throughLocal, IInvocationOperation invocation, ISymbol containingSymbol)
         {
             if (creation == null || throughLocal)
             {
@@ -221,13 +220,13 @@ namespace ScopeSafety.Analyzers
             {
                 // SpawnAsync(Func<Task>) runs the same work and waits for it. Work with a result changes the returned
                 // type from ScopedTask<Task<T>> to ScopedTask<T>, so there the fix is offered only if the result is unused.
-                var noResult = work.ReturnsVoid || SymbolEqualityComparer.Default.Equals(work.ReturnType, apis.Task);
+                var noResult = work.ReturnsVoid || SymbolEqualityComparer.Default.Equals(work.ReturnType, apis.Tasks.Task);
                 return noResult || resultUnused ? SpawnAsyncFix : null;
             }
 
             // 'await' needs an async function around the call; a statement keeps the result type out of the question.
             if (api == "Scope.Run" && work.Parameters.Length == 1 && creation.Target is IAnonymousFunctionOperation &&
-                resultUnused && ScopeApis.IsInAsyncFunction(invocation, containingSymbol))
+                resultUnused && Functions.IsInAsyncFunction(invocation, containingSymbol))
             {
                 return RunAsyncFix;
             }

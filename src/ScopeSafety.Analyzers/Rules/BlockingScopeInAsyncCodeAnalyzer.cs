@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Flow;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers
 {
@@ -12,9 +14,6 @@ namespace ScopeSafety.Analyzers
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class BlockingScopeInAsyncCodeAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>The Diagnostic.Properties key saying which fix applies: <see cref="AwaitTaskFix"/>, <see cref="RunAsyncFix"/> or absent.</summary>
-        public const string FixProperty = "Fix";
-
         /// <summary>Replace task.Join() by await task.</summary>
         public const string AwaitTaskFix = "AwaitTask";
 
@@ -31,8 +30,8 @@ namespace ScopeSafety.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var apis = ScopeApis.Create(start.Compilation);
-                if (apis == null)
+                var apis = KnownSymbols.Get(start.Compilation);
+                if (apis.Runtime.Scope == null)
                 {
                     return;
                 }
@@ -41,18 +40,18 @@ namespace ScopeSafety.Analyzers
             });
         }
 
-        private static void Analyze(OperationAnalysisContext context, ScopeApis apis)
+        private static void Analyze(OperationAnalysisContext context, KnownSymbols apis)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
-            var isJoin = ScopeApis.IsIn(apis.TaskJoin, method);
-            var isRun = !isJoin && ScopeApis.IsIn(apis.Run, method) && IsScopeBodyRun(method, apis);
+            var isJoin = RuntimeSymbols.IsIn(apis.Runtime.TaskJoin, method);
+            var isRun = !isJoin && RuntimeSymbols.IsIn(apis.Runtime.Run, method) && IsScopeBodyRun(method, apis);
             if (!isJoin && !isRun)
             {
                 return;
             }
 
-            var inAsyncFunction = ScopeApis.IsInAsyncFunction(invocation, context.ContainingSymbol);
+            var inAsyncFunction = Functions.IsInAsyncFunction(invocation, context.ContainingSymbol);
             if (!inAsyncFunction && !IsInAsyncScopeWork(invocation, apis))
             {
                 return;
@@ -67,7 +66,7 @@ namespace ScopeSafety.Analyzers
                 instead = "'await' on the task";
                 if (inAsyncFunction && invocation.Instance != null)
                 {
-                    properties = properties.Add(FixProperty, AwaitTaskFix);
+                    properties = properties.Add(DiagnosticProperties.Fix, AwaitTaskFix);
                 }
             }
             else
@@ -76,7 +75,7 @@ namespace ScopeSafety.Analyzers
                 instead = "'await Scope.RunAsync(async scope => ...)'";
                 if (inAsyncFunction && invocation.Parent is IExpressionStatementOperation)
                 {
-                    properties = properties.Add(FixProperty, RunAsyncFix);
+                    properties = properties.Add(DiagnosticProperties.Fix, RunAsyncFix);
                 }
             }
 
@@ -84,17 +83,17 @@ namespace ScopeSafety.Analyzers
         }
 
         /// <summary>Run(body) and Run(body, token): the overloads whose only input is the body (not the span or ref borrows).</summary>
-        private static bool IsScopeBodyRun(IMethodSymbol method, ScopeApis apis)
+        private static bool IsScopeBodyRun(IMethodSymbol method, KnownSymbols apis)
         {
             var parameters = method.OriginalDefinition.Parameters;
             return parameters.Length >= 1 && parameters[0].Type.TypeKind == TypeKind.Delegate &&
-                (parameters.Length == 1 || (parameters.Length == 2 && SymbolEqualityComparer.Default.Equals(parameters[1].Type, apis.CancellationToken)));
+                (parameters.Length == 1 || (parameters.Length == 2 && SymbolEqualityComparer.Default.Equals(parameters[1].Type, apis.Threading.CancellationToken)));
         }
 
         /// <summary>A non-async lambda that is itself the body of Scope.RunAsync or the work of SpawnAsync.</summary>
-        private static bool IsInAsyncScopeWork(IOperation operation, ScopeApis apis)
+        private static bool IsInAsyncScopeWork(IOperation operation, KnownSymbols apis)
         {
-            if (!(ScopeApis.EnclosingFunction(operation) is IAnonymousFunctionOperation lambda))
+            if (!(Functions.EnclosingFunction(operation) is IAnonymousFunctionOperation lambda))
             {
                 return false;
             }
@@ -106,7 +105,7 @@ namespace ScopeSafety.Analyzers
             }
 
             return parent is IArgumentOperation { Parent: IInvocationOperation target } &&
-                (ScopeApis.IsIn(apis.RunAsync, target.TargetMethod) || ScopeApis.IsIn(apis.SpawnAsync, target.TargetMethod));
+                (RuntimeSymbols.IsIn(apis.Runtime.RunAsync, target.TargetMethod) || RuntimeSymbols.IsIn(apis.Runtime.SpawnAsync, target.TargetMethod));
         }
     }
 }

@@ -4,8 +4,10 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Concurrency;
+using ScopeSafety.Analyzers.Configuration;
 using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers
 {
@@ -17,12 +19,6 @@ namespace ScopeSafety.Analyzers
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class ConcurrentAccessAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>The key of Diagnostic.Properties holding the variable or object's name.</summary>
-        public const string VariableProperty = "Variable";
-
-        /// <summary>Diagnostic.Properties key: "Item" when the other side is another work item (or another run of it), "Body" when it is the code that spawned it.</summary>
-        public const string OtherSideProperty = "OtherSide";
-
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             Descriptors.DataRaceOnCapturedVariable,
@@ -39,14 +35,14 @@ namespace ScopeSafety.Analyzers
 
         private static void OnCompilationStart(CompilationStartAnalysisContext start)
         {
-            var known = KnownSymbols.Create(start.Compilation);
-            if (!known.HasAnyThreadApi && known.Parallel == null && known.Scope == null)
+            var symbols = KnownSymbols.Get(start.Compilation);
+            if (!symbols.HasAnyThreadApi && symbols.Tasks.Parallel == null && symbols.Runtime.Scope == null)
             {
                 return;
             }
 
-            var symbols = ConcurrencySymbols.Create(start.Compilation, known);
-            var finder = new WorkItemFinder(new SpawnClassifier(known), start.Compilation);
+            var synchronization = SignalObjects.Create(symbols);
+            var finder = new WorkItemFinder(new SpawnClassifier(symbols));
             var spawnOptions = new SpawnOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
             var safetyOptions = new ThreadSafetyOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
             start.RegisterOperationBlockStartAction(block =>
@@ -84,7 +80,7 @@ namespace ScopeSafety.Analyzers
                     }
 
                     all.Sort((a, b) => a.Site.Delegate.Syntax.SpanStart.CompareTo(b.Site.Delegate.Syntax.SpanStart));
-                    var model = new MayRunInParallel(end, symbols, new WorkItems(all));
+                    var model = new MayRunInParallel(end, symbols, synchronization, new WorkItems(all));
                     var options = safetyOptions.Get(end.OwningSymbol.Locations.Length > 0 && end.OwningSymbol.Locations[0].SourceTree != null
                         ? end.OwningSymbol.Locations[0].SourceTree!
                         : all[0].Site.Operation.Syntax.SyntaxTree);
@@ -93,211 +89,39 @@ namespace ScopeSafety.Analyzers
             });
         }
 
-        /// <summary>One use of a shared variable or object by one side.</summary>
-        private sealed class Use
-        {
-            public Use(IOperation operation, bool read, bool write, bool atomic, List<object> locks)
-            {
-                Operation = operation;
-                Read = read;
-                Write = write;
-                Atomic = atomic;
-                Locks = locks;
-            }
-
-            public IOperation Operation { get; }
-
-            public bool Read { get; }
-
-            /// <summary>For a variable: assigned. For an object: mutated.</summary>
-            public bool Write { get; }
-
-            public bool Atomic { get; }
-
-            public List<object> Locks { get; }
-
-            public static bool Conflict(Use a, Use b) =>
-                (a.Write || b.Write) && !(a.Atomic && b.Atomic) && !Synchronisation.CommonLock(a.Locks, b.Locks);
-        }
-
         private sealed class Analysis
         {
             private readonly OperationBlockAnalysisContext _context;
-            private readonly ConcurrencySymbols _symbols;
-            private readonly ThreadSafetyOptions _options;
+            private readonly KnownSymbols _symbols;
             private readonly MayRunInParallel _model;
-            private readonly Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>> _hostReferences = new Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>>();
+            private readonly SharedPlaces _places;
 
-            public Analysis(OperationBlockAnalysisContext context, ConcurrencySymbols symbols, ThreadSafetyOptions options, MayRunInParallel model)
+            public Analysis(OperationBlockAnalysisContext context, KnownSymbols symbols, ThreadSafetyOptions options, MayRunInParallel model)
             {
                 _context = context;
                 _symbols = symbols;
-                _options = options;
                 _model = model;
+                _places = new SharedPlaces(symbols, options, model.Items);
             }
 
             public void Run()
             {
-                var items = _model.Items.All;
-                var variables = new Dictionary<ISymbol, Dictionary<WorkItem, List<Use>>>(SymbolEqualityComparer.Default);
-                var objects = new Dictionary<ISymbol, Dictionary<WorkItem, List<Use>>>(SymbolEqualityComparer.Default);
-                var order = new List<(ISymbol Symbol, bool IsObject)>();
-                foreach (var item in items)
-                {
-                    CollectVariables(item, variables, order);
-                    CollectObjects(item, objects, order);
-                }
-
-                foreach (var (symbol, isObject) in order)
+                foreach (var (symbol, isObject) in _places.Order)
                 {
                     if (isObject)
                     {
-                        CheckObject(symbol, objects[symbol]);
+                        CheckObject(symbol, _places.Objects[symbol]);
                     }
                     else
                     {
-                        CheckVariable(symbol, variables[symbol]);
+                        CheckVariable(symbol, _places.Variables[symbol]);
                     }
                 }
-            }
-
-            // ---- collecting the uses -------------------------------------------------------------------------
-
-            private void CollectVariables(WorkItem item, Dictionary<ISymbol, Dictionary<WorkItem, List<Use>>> variables, List<(ISymbol, bool)> order)
-            {
-                var root = item.Host;
-                while (root.Parent != null)
-                {
-                    root = root.Parent;
-                }
-
-                var captures = DelegateCaptures.Analyze(item.Site.Delegate, root, _symbols.Known);
-                if (captures.IsStatic)
-                {
-                    return;
-                }
-
-                foreach (var access in captures.Accesses)
-                {
-                    if (access.Variable is ILocalSymbol { IsConst: true })
-                    {
-                        continue;
-                    }
-
-                    var use = new Use(access.Operation, access.IsRead, access.IsWrite, Synchronisation.IsAtomic(access.Reference, _symbols.Known), Synchronisation.LocksHeld(access.Reference, _symbols.Monitor));
-                    Add(variables, access.Variable, item, use, order, isObject: false);
-                }
-            }
-
-            private void CollectObjects(WorkItem item, Dictionary<ISymbol, Dictionary<WorkItem, List<Use>>> objects, List<(ISymbol, bool)> order)
-            {
-                var target = item.Site.Delegate is IDelegateCreationOperation creation ? creation.Target : item.Site.Delegate;
-                if (target is IMethodReferenceOperation { Method: { MethodKind: not MethodKind.LocalFunction } } group && group.Instance != null)
-                {
-                    // ForAll(list.Add): the method group's receiver is used by every run.
-                    var receiver = ObjectUses.SharedObject(SpawnClassifier.Unwrap(group.Instance));
-                    if (receiver != null && _options.IsNotThreadSafe(group.Instance.Type, _symbols))
-                    {
-                        var use = ObjectUses.Classify(group.Instance, _symbols);
-                        if (use != ObjectUse.None)
-                        {
-                            Add(objects, receiver, item, new Use(group, use == ObjectUse.Read, use == ObjectUse.Mutate, false, new List<object>()), order, isObject: true);
-                        }
-                    }
-
-                    return;
-                }
-
-                var function = (target as IAnonymousFunctionOperation)?.Symbol ?? (target as IMethodReferenceOperation)?.Method;
-                if (item.Body == null || function == null || function.IsStatic)
-                {
-                    return;
-                }
-
-                foreach (var operation in item.Body.DescendantsAndSelf())
-                {
-                    var symbol = ObjectUses.SharedObject(operation);
-                    if (symbol == null || (!(symbol is IFieldSymbol) && DelegateCaptures.IsDeclaredIn(symbol, function.OriginalDefinition)))
-                    {
-                        continue;
-                    }
-
-                    if (!_options.IsNotThreadSafe(operation.Type, _symbols))
-                    {
-                        continue;
-                    }
-
-                    var use = ObjectUses.Classify(operation, _symbols);
-                    if (use != ObjectUse.None)
-                    {
-                        Add(objects, symbol, item, new Use(operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Synchronisation.LocksHeld(operation, _symbols.Monitor)), order, isObject: true);
-                    }
-                }
-            }
-
-            private static void Add(Dictionary<ISymbol, Dictionary<WorkItem, List<Use>>> map, ISymbol symbol, WorkItem item, Use use, List<(ISymbol, bool)> order, bool isObject)
-            {
-                if (!map.TryGetValue(symbol, out var byItem))
-                {
-                    byItem = new Dictionary<WorkItem, List<Use>>();
-                    map.Add(symbol, byItem);
-                    order.Add((symbol, isObject));
-                }
-
-                if (!byItem.TryGetValue(item, out var uses))
-                {
-                    uses = new List<Use>();
-                    byItem.Add(item, uses);
-                }
-
-                uses.Add(use);
-            }
-
-            /// <summary>References to <paramref name="symbol"/> in <paramref name="host"/> outside every work item and local function.</summary>
-            private List<IOperation> HostReferences(IOperation host, ISymbol symbol)
-            {
-                if (!_hostReferences.TryGetValue(host, out var bySymbol))
-                {
-                    bySymbol = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
-                    foreach (var operation in host.DescendantsAndSelf())
-                    {
-                        var referenced = ObjectUses.SharedObject(operation);
-                        if (referenced == null || _model.Items.IsInsideAnyItem(operation) || InsideLocalFunction(operation, host))
-                        {
-                            continue;
-                        }
-
-                        if (!bySymbol.TryGetValue(referenced, out var list))
-                        {
-                            list = new List<IOperation>();
-                            bySymbol.Add(referenced, list);
-                        }
-
-                        list.Add(operation);
-                    }
-
-                    _hostReferences.Add(host, bySymbol);
-                }
-
-                return bySymbol.TryGetValue(symbol, out var found) ? found : new List<IOperation>();
-            }
-
-            private static bool InsideLocalFunction(IOperation operation, IOperation host)
-            {
-                for (var parent = operation.Parent; parent != null && parent != host; parent = parent.Parent)
-                {
-                    if (parent is ILocalFunctionOperation)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
             }
 
             // ---- SCOPE010 and SCOPE012: captured variables ------------------------------------------------
 
-            private void CheckVariable(ISymbol variable, Dictionary<WorkItem, List<Use>> byItem)
+            private void CheckVariable(ISymbol variable, Dictionary<WorkItem, List<Access>> byItem)
             {
                 var items = Ordered(byItem);
                 var covered = new HashSet<(WorkItem, WorkItem)>();
@@ -327,7 +151,7 @@ namespace ScopeSafety.Analyzers
             }
 
             /// <summary>SCOPE012: a for variable read by the item while the loop may already have moved it on.</summary>
-            private bool CheckLoopVariable(ISymbol variable, WorkItem item, List<Use> uses)
+            private bool CheckLoopVariable(ISymbol variable, WorkItem item, List<Access> uses)
             {
                 if (item.Shape == WorkShape.Blocking || !ForLoops.IsLoopVariable(variable))
                 {
@@ -335,7 +159,7 @@ namespace ScopeSafety.Analyzers
                 }
 
                 var writes = new List<IOperation>();
-                foreach (var reference in HostReferences(item.Host, variable))
+                foreach (var reference in _places.HostReferences(item.Host, variable))
                 {
                     if (AccessCollector.Kind(reference).Write)
                     {
@@ -348,7 +172,7 @@ namespace ScopeSafety.Analyzers
                     return false;
                 }
 
-                var properties = ImmutableDictionary<string, string?>.Empty.Add(VariableProperty, variable.Name);
+                var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Variable, variable.Name);
                 _context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.LoopVariableCapturedByConcurrentWork,
                     uses[0].Operation.Syntax.GetLocation(),
@@ -361,7 +185,7 @@ namespace ScopeSafety.Analyzers
 
             // ---- SCOPE011: non-thread-safe objects --------------------------------------------------------
 
-            private void CheckObject(ISymbol shared, Dictionary<WorkItem, List<Use>> byItem)
+            private void CheckObject(ISymbol shared, Dictionary<WorkItem, List<Access>> byItem)
             {
                 var items = Ordered(byItem);
                 var covered = new HashSet<(WorkItem, WorkItem)>();
@@ -380,40 +204,24 @@ namespace ScopeSafety.Analyzers
 
             // ---- the three kinds of "other side" ----------------------------------------------------------
 
-            private bool SelfRace(ISymbol shared, WorkItem item, List<Use> uses, bool isObject)
+            private bool SelfRace(ISymbol shared, WorkItem item, List<Access> uses, bool isObject)
             {
                 if (!isObject && item.IsUnscoped && !(item.Site.Operation is IEventAssignmentOperation))
                 {
                     return false;
                 }
 
-                Use? first = null;
-                foreach (var write in uses)
-                {
-                    if (write.Write && uses.Exists(u => Use.Conflict(write, u)))
-                    {
-                        first = write;
-                        break;
-                    }
-                }
-
-                if (first == null || !_model.MayOverlapItself(item, shared))
-                {
-                    return false;
-                }
-
-                // Only now, with a race in hand: runs that hand over through a synchronisation object do not overlap there.
-                first = uses.Find(w => w.Write && uses.Exists(u => Use.Conflict(w, u) && !_model.Signals.Ordered(item, w.Operation, item, u.Operation)));
+                var first = _model.SelfRace(item, uses, shared);
                 if (first == null)
                 {
                     return false;
                 }
 
-                Report(shared, isObject, first, item.Description, "another run of the same work", isObject ? "also mutate" : "also write", item, null, "Item");
+                Report(shared, isObject, first, item.Description, "another run of the same work", isObject ? "also mutate" : "also write", item, null, DiagnosticProperties.OtherSideItem);
                 return true;
             }
 
-            private bool PairRace(ISymbol shared, WorkItem item, List<Use> uses, List<WorkItem> items, Dictionary<WorkItem, List<Use>> byItem, HashSet<(WorkItem, WorkItem)> covered, bool isObject)
+            private bool PairRace(ISymbol shared, WorkItem item, List<Access> uses, List<WorkItem> items, Dictionary<WorkItem, List<Access>> byItem, HashSet<(WorkItem, WorkItem)> covered, bool isObject)
             {
                 foreach (var other in items)
                 {
@@ -422,124 +230,53 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    var otherUses = byItem[other];
-                    Use? mine = null;
-                    Use? theirs = null;
-                    foreach (var a in uses)
-                    {
-                        if (!a.Write)
-                        {
-                            continue;
-                        }
-
-                        theirs = otherUses.Find(b => Use.Conflict(a, b));
-                        if (theirs != null)
-                        {
-                            mine = a;
-                            break;
-                        }
-                    }
-
-                    if (mine == null || theirs == null || !_model.Together(item, other, shared))
+                    if (!(_model.PairRace(item, uses, other, byItem[other], shared) is { } pair))
                     {
                         continue;
                     }
 
-                    if (_model.Signals.Ordered(item, mine.Operation, other, theirs.Operation) &&
-                        !UnorderedPair(item, uses, other, otherUses, ref mine, ref theirs))
-                    {
-                        continue;
-                    }
+                    var (mine, theirs) = pair;
 
                     covered.Add((item, other));
-                    Report(shared, isObject, mine, item.Description, other.Description, theirs.Write ? (isObject ? "also mutate" : "also write") : "read", item, theirs.Operation, "Item");
+                    Report(shared, isObject, mine, item.Description, other.Description, theirs.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, theirs.Operation, DiagnosticProperties.OtherSideItem);
                     return true;
                 }
 
                 return false;
             }
 
-            /// <summary>A conflicting pair of uses of the two items that no synchronisation object orders, if any.</summary>
-            private bool UnorderedPair(WorkItem item, List<Use> uses, WorkItem other, List<Use> otherUses, ref Use mine, ref Use theirs)
-            {
-                foreach (var a in uses)
-                {
-                    if (!a.Write)
-                    {
-                        continue;
-                    }
-
-                    foreach (var b in otherUses)
-                    {
-                        if (Use.Conflict(a, b) && !_model.Signals.Ordered(item, a.Operation, other, b.Operation))
-                        {
-                            mine = a;
-                            theirs = b;
-                            return true;
-                        }
-                    }
-                }
-
-                return false;
-            }
-
-            private void HostRace(ISymbol shared, WorkItem item, List<Use> uses, bool isObject)
+            private void HostRace(ISymbol shared, WorkItem item, List<Access> uses, bool isObject)
             {
                 if (item.Shape == WorkShape.Blocking)
                 {
                     return;
                 }
 
-                var references = HostReferences(item.Host, shared);
-                if (references.Count == 0)
+                var (hostUses, operations) = _places.HostAccesses(item, shared, isObject);
+                if (hostUses.Count == 0)
                 {
                     return;
                 }
 
-                var hostUses = new List<Use>();
-                var operations = new List<IOperation>();
-                foreach (var reference in references)
-                {
-                    Use use;
-                    if (isObject)
-                    {
-                        var kind = ObjectUses.Classify(reference, _symbols);
-                        if (kind == ObjectUse.None)
-                        {
-                            continue;
-                        }
-
-                        use = new Use(reference, kind == ObjectUse.Read, kind == ObjectUse.Mutate, false, Synchronisation.LocksHeld(reference, _symbols.Monitor));
-                    }
-                    else
-                    {
-                        var (read, write) = AccessCollector.Kind(reference);
-                        use = new Use(reference, read, write, Synchronisation.IsAtomic(reference, _symbols.Known), Synchronisation.LocksHeld(reference, _symbols.Monitor));
-                    }
-
-                    hostUses.Add(use);
-                    operations.Add(reference);
-                }
-
                 var body = HostName(item);
-                foreach (var index in _model.HostAccessesDuring(item, operations, shared, uses.ConvertAll(u => u.Operation)))
+                foreach (var index in _model.HostAccessesDuring(item, operations, shared, uses.ConvertAll(u => u.Reference)))
                 {
                     var host = hostUses[index];
                     foreach (var mine in uses)
                     {
-                        if (!Use.Conflict(mine, host) || _model.HostSignalsBefore(item, mine.Operation, host.Operation, shared))
+                        if (!Access.Conflict(mine, host) || _model.HostSignalsBefore(item, mine.Operation, host.Operation, shared))
                         {
                             continue;
                         }
 
                         var hostSide = body + " at line " + Line(host.Operation);
-                        if (mine.Write)
+                        if (mine.IsWrite)
                         {
-                            Report(shared, isObject, mine, item.Description, hostSide, host.Write ? (isObject ? "also mutate" : "also write") : "read", item, host.Operation, "Body");
+                            Report(shared, isObject, mine, item.Description, hostSide, host.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, host.Operation, DiagnosticProperties.OtherSideBody);
                         }
                         else
                         {
-                            Report(shared, isObject, mine, hostSide, item.Description, "read", item, host.Operation, "Body");
+                            Report(shared, isObject, mine, hostSide, item.Description, "read", item, host.Operation, DiagnosticProperties.OtherSideBody);
                         }
 
                         return;
@@ -549,25 +286,25 @@ namespace ScopeSafety.Analyzers
 
             private string HostName(WorkItem item) =>
                 item.Host.Parent is IAnonymousFunctionOperation { Parent: IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation run } } } &&
-                KnownSymbols.Is(run.TargetMethod.ContainingType, _symbols.Known.Scope) && (run.TargetMethod.Name == "Run" || run.TargetMethod.Name == "RunAsync")
+                KnownSymbols.Is(run.TargetMethod.ContainingType, _symbols.Runtime.Scope) && (run.TargetMethod.Name == "Run" || run.TargetMethod.Name == "RunAsync")
                     ? "the scope body"
                     : "the method";
 
             private static int Line(IOperation operation) => operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
 
-            private static List<WorkItem> Ordered(Dictionary<WorkItem, List<Use>> byItem)
+            private static List<WorkItem> Ordered(Dictionary<WorkItem, List<Access>> byItem)
             {
                 var items = new List<WorkItem>(byItem.Keys);
                 items.Sort((a, b) => a.Site.Delegate.Syntax.SpanStart.CompareTo(b.Site.Delegate.Syntax.SpanStart));
                 return items;
             }
 
-            private void Report(ISymbol shared, bool isObject, Use primary, string writer, string other, string verb, WorkItem item, IOperation? otherUse, string otherSide)
+            private void Report(ISymbol shared, bool isObject, Access primary, string writer, string other, string verb, WorkItem item, IOperation? otherUse, string otherSide)
             {
                 var additional = otherUse == null
                     ? new[] { item.Site.Operation.Syntax.GetLocation() }
                     : new[] { item.Site.Operation.Syntax.GetLocation(), otherUse.Syntax.GetLocation() };
-                var properties = ImmutableDictionary<string, string?>.Empty.Add(VariableProperty, shared.Name).Add(OtherSideProperty, otherSide);
+                var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Variable, shared.Name).Add(DiagnosticProperties.OtherSide, otherSide);
                 var diagnostic = isObject
                     ? Diagnostic.Create(Descriptors.NonThreadSafeObjectSharedByConcurrentWork, primary.Operation.Syntax.GetLocation(), additional, properties,
                         shared.Name, TypeOf(shared), writer, other, verb)

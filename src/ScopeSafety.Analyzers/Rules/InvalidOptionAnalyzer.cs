@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ScopeSafety.Analyzers.Configuration;
 using ScopeSafety.Analyzers.Spawns;
 
 namespace ScopeSafety.Analyzers

@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Configuration;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers
 {
@@ -14,10 +16,7 @@ namespace ScopeSafety.Analyzers
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class NestedTaskAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>The Diagnostic.Properties key present (value "Unwrap") when appending .Unwrap() to the start keeps the program compiling.</summary>
-        public const string FixProperty = "Fix";
-
-        /// <summary>The value of <see cref="FixProperty"/>: append .Unwrap() to the start.</summary>
+        /// <summary>The value of <see cref="DiagnosticProperties.Fix"/> when appending .Unwrap() to the start keeps the program compiling.</summary>
         public const string UnwrapFix = "Unwrap";
 
         /// <inheritdoc />
@@ -30,8 +29,8 @@ namespace ScopeSafety.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var symbols = KnownSymbols.Create(start.Compilation);
-                if (symbols.Task == null || symbols.TaskOfT == null)
+                var symbols = KnownSymbols.Get(start.Compilation);
+                if (symbols.Tasks.Task == null || symbols.Tasks.TaskOfT == null)
                 {
                     return;
                 }
@@ -58,7 +57,7 @@ namespace ScopeSafety.Analyzers
                 var line = nested.Use.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
                 var remedy = nested.CanUnwrap ? "add .Unwrap()" : site.Operation is IInvocationOperation ? "unwrap it before it is used" : "start the work with Task.Run, which unwraps";
                 var properties = nested.CanUnwrap
-                    ? ImmutableDictionary<string, string?>.Empty.Add(FixProperty, UnwrapFix)
+                    ? ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Fix, UnwrapFix)
                     : ImmutableDictionary<string, string?>.Empty;
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.NestedTaskUsedAsWork,

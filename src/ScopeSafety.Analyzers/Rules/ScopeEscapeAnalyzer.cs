@@ -3,7 +3,10 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Configuration;
+using ScopeSafety.Analyzers.Concurrency;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers
 {
@@ -32,14 +35,13 @@ namespace ScopeSafety.Analyzers
 
         private static void OnCompilationStart(CompilationStartAnalysisContext start)
         {
-            var types = ScopeTypes.Create(start.Compilation);
-            if (types == null)
+            var types = KnownSymbols.Get(start.Compilation);
+            if (types.Runtime.Scope == null)
             {
                 return;
             }
 
-            var symbols = KnownSymbols.Create(start.Compilation);
-            var classifier = new SpawnClassifier(symbols);
+            var classifier = new SpawnClassifier(types);
             var options = new SpawnOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
 
             start.RegisterOperationAction(
@@ -50,10 +52,10 @@ namespace ScopeSafety.Analyzers
             start.RegisterOperationAction(context => AnalyzeReturn(context, types), OperationKind.Return);
         }
 
-        private static void AnalyzeCall(OperationAnalysisContext context, ScopeTypes types, SpawnClassifier classifier, SpawnOptions.Cache options)
+        private static void AnalyzeCall(OperationAnalysisContext context, KnownSymbols types, SpawnClassifier classifier, SpawnOptions.Cache options)
         {
             var operation = context.Operation;
-            if (operation is IInvocationOperation invocation && types.IsSpawn(invocation.TargetMethod))
+            if (operation is IInvocationOperation invocation && types.Runtime.IsSpawn(invocation.TargetMethod))
             {
                 CheckSpawnedBorrows(context, types, invocation);
                 return;
@@ -83,14 +85,14 @@ namespace ScopeSafety.Analyzers
 
                 foreach (var reference in work.Body.Descendants())
                 {
-                    var symbol = ReferencedVariable(reference);
-                    if (symbol != null && types.IsScopeBound(VariableType(symbol)) && IsDeclaredOutside(symbol, work.Syntax))
+                    var symbol = Places.VariableOf(reference);
+                    if (symbol != null && types.Runtime.IsScopeBound(VariableType(symbol)) && IsDeclaredOutside(symbol, work.Syntax))
                     {
                         context.ReportDiagnostic(Diagnostic.Create(
                             Descriptors.ScopeValueEscapes,
                             reference.Syntax.GetLocation(),
                             symbol.Name,
-                            types.Describe(VariableType(symbol)),
+                            Describe(types, VariableType(symbol)),
                             $"it is captured by work started with {site.Api}, which may still run after the scope has ended"));
                     }
                 }
@@ -101,13 +103,13 @@ namespace ScopeSafety.Analyzers
         /// SCOPE022: work spawned into a scope uses a borrow; the scope must not outlive the Run the borrow came from,
         /// i.e. it must be that Run's own scope or one created inside its body.
         /// </summary>
-        private static void CheckSpawnedBorrows(OperationAnalysisContext context, ScopeTypes types, IInvocationOperation spawn)
+        private static void CheckSpawnedBorrows(OperationAnalysisContext context, KnownSymbols types, IInvocationOperation spawn)
         {
             var scopeOrigin = ScopeOrigin(spawn.Instance, types);
             foreach (var argument in spawn.Arguments)
             {
                 var value = SpawnClassifier.Unwrap(argument.Value);
-                if (types.IsBorrow(value.Type))
+                if (types.Runtime.IsBorrow(value.Type))
                 {
                     Check(value, value);
                 }
@@ -115,8 +117,8 @@ namespace ScopeSafety.Analyzers
                 {
                     foreach (var reference in work.Body.Descendants())
                     {
-                        var symbol = ReferencedVariable(reference);
-                        if (symbol != null && types.IsBorrow(VariableType(symbol)) && IsDeclaredOutside(symbol, work.Syntax))
+                        var symbol = Places.VariableOf(reference);
+                        if (symbol != null && types.Runtime.IsBorrow(VariableType(symbol)) && IsDeclaredOutside(symbol, work.Syntax))
                         {
                             Check(reference, reference);
                         }
@@ -148,9 +150,9 @@ namespace ScopeSafety.Analyzers
         }
 
         /// <summary>SCOPE020: scope-bound values added to a collection that outlives the scope body.</summary>
-        private static void CheckCollectionStore(OperationAnalysisContext context, ScopeTypes types, IInvocationOperation call, IOperation receiver)
+        private static void CheckCollectionStore(OperationAnalysisContext context, KnownSymbols types, IInvocationOperation call, IOperation receiver)
         {
-            if (!types.IsCollection(receiver.Type))
+            if (!types.Collections.IsCollection(receiver.Type))
             {
                 return;
             }
@@ -158,7 +160,7 @@ namespace ScopeSafety.Analyzers
             foreach (var argument in call.Arguments)
             {
                 var value = SpawnClassifier.Unwrap(argument.Value);
-                if (!types.IsScopeBound(value.Type) || !(ScopeBody(call, types) is { } body))
+                if (!types.Runtime.IsScopeBound(value.Type) || !(ScopeBody(call, types) is { } body))
                 {
                     continue;
                 }
@@ -170,18 +172,18 @@ namespace ScopeSafety.Analyzers
                         Descriptors.ScopeValueEscapes,
                         argument.Syntax.GetLocation(),
                         value.Syntax.ToString(),
-                        types.Describe(value.Type),
+                        Describe(types, value.Type),
                         $"it is stored in {holder}, which outlives the body of Scope.Run"));
                 }
             }
         }
 
         /// <summary>SCOPE020: scope-bound values stored in fields, statics, properties or outer locals used after the scope.</summary>
-        private static void AnalyzeAssignment(OperationAnalysisContext context, ScopeTypes types)
+        private static void AnalyzeAssignment(OperationAnalysisContext context, KnownSymbols types)
         {
             var assignment = (ISimpleAssignmentOperation)context.Operation;
             var value = SpawnClassifier.Unwrap(assignment.Value);
-            if (!types.IsScopeBound(value.Type) || value is IDefaultValueOperation || value.ConstantValue.HasValue)
+            if (!types.Runtime.IsScopeBound(value.Type) || value is IDefaultValueOperation || value.ConstantValue.HasValue)
             {
                 return;
             }
@@ -221,13 +223,13 @@ namespace ScopeSafety.Analyzers
                     Descriptors.ScopeValueEscapes,
                     assignment.Value.Syntax.GetLocation(),
                     value.Syntax.ToString(),
-                    types.Describe(value.Type),
+                    Describe(types, value.Type),
                     $"it is stored in {holder}, which outlives the scope"));
             }
         }
 
         /// <summary>SCOPE020: a scope-bound value as the result of a Scope.Run body.</summary>
-        private static void AnalyzeReturn(OperationAnalysisContext context, ScopeTypes types)
+        private static void AnalyzeReturn(OperationAnalysisContext context, KnownSymbols types)
         {
             var returned = (IReturnOperation)context.Operation;
             if (returned.ReturnedValue == null || returned.Kind != OperationKind.Return)
@@ -236,7 +238,7 @@ namespace ScopeSafety.Analyzers
             }
 
             var value = SpawnClassifier.Unwrap(returned.ReturnedValue);
-            if (!types.IsScopeBound(value.Type) || value is IDefaultValueOperation || value.ConstantValue.HasValue)
+            if (!types.Runtime.IsScopeBound(value.Type) || value is IDefaultValueOperation || value.ConstantValue.HasValue)
             {
                 return;
             }
@@ -256,7 +258,7 @@ namespace ScopeSafety.Analyzers
                     Descriptors.ScopeValueEscapes,
                     value.Syntax.GetLocation(),
                     value.Syntax.ToString(),
-                    types.Describe(value.Type),
+                    Describe(types, value.Type),
                     "it is returned from the body of Scope.Run, which ends the scope"));
             }
         }
@@ -274,12 +276,12 @@ namespace ScopeSafety.Analyzers
         }
 
         /// <summary>The lambda that is the body of Scope.Run/RunAsync (borrowing overloads included).</summary>
-        private static bool IsRunBody(IAnonymousFunctionOperation lambda, ScopeTypes types) =>
+        private static bool IsRunBody(IAnonymousFunctionOperation lambda, KnownSymbols types) =>
             lambda.Parent is IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation run } } &&
-            types.IsRun(run.TargetMethod);
+            types.Runtime.IsRun(run.TargetMethod);
 
         /// <summary>The innermost Scope.Run body around the operation, within the same method.</summary>
-        private static IAnonymousFunctionOperation? ScopeBody(IOperation operation, ScopeTypes types)
+        private static IAnonymousFunctionOperation? ScopeBody(IOperation operation, KnownSymbols types)
         {
             for (var current = operation.Parent; current != null; current = current.Parent)
             {
@@ -336,7 +338,7 @@ namespace ScopeSafety.Analyzers
         }
 
         /// <summary>Where the scope comes from: the Run body (or Spawn(Action&lt;Scope&gt;) work of it) that declares it.</summary>
-        private static SyntaxNode? ScopeOrigin(IOperation? scope, ScopeTypes types)
+        private static SyntaxNode? ScopeOrigin(IOperation? scope, KnownSymbols types)
         {
             for (var depth = 0; depth < 8 && scope != null; depth++)
             {
@@ -358,13 +360,13 @@ namespace ScopeSafety.Analyzers
                     return null;
                 }
 
-                if (types.IsRun(owner.TargetMethod))
+                if (types.Runtime.IsRun(owner.TargetMethod))
                 {
                     return lambda.Syntax;
                 }
 
                 // Spawn(s => …) hands over the same scope it was called on.
-                if (types.IsSpawn(owner.TargetMethod))
+                if (types.Runtime.IsSpawn(owner.TargetMethod))
                 {
                     scope = owner.Instance;
                     continue;
@@ -377,7 +379,7 @@ namespace ScopeSafety.Analyzers
         }
 
         /// <summary>The Run body lambda whose borrow the value is (through Slice, AsReadOnly and copies in locals).</summary>
-        private static IAnonymousFunctionOperation? BorrowOrigin(IOperation? value, ScopeTypes types, int depth)
+        private static IAnonymousFunctionOperation? BorrowOrigin(IOperation? value, KnownSymbols types, int depth)
         {
             if (value == null || depth > 8)
             {
@@ -387,7 +389,7 @@ namespace ScopeSafety.Analyzers
             value = SpawnClassifier.Unwrap(value);
             switch (value)
             {
-                case IInvocationOperation { Instance: { } instance } call when types.IsBorrow(call.TargetMethod.ContainingType):
+                case IInvocationOperation { Instance: { } instance } call when types.Runtime.IsBorrow(call.TargetMethod.ContainingType):
                     return BorrowOrigin(instance, types, depth + 1);
                 case IConversionOperation { OperatorMethod: { } } conversion:
                     return BorrowOrigin(conversion.Operand, types, depth + 1);
@@ -435,13 +437,6 @@ namespace ScopeSafety.Analyzers
             }
         }
 
-        private static ISymbol? ReferencedVariable(IOperation operation) => operation switch
-        {
-            ILocalReferenceOperation local => local.Local,
-            IParameterReferenceOperation parameter => parameter.Parameter,
-            _ => null,
-        };
-
         private static ITypeSymbol? VariableType(ISymbol symbol) => symbol switch
         {
             ILocalSymbol local => local.Type,
@@ -452,73 +447,7 @@ namespace ScopeSafety.Analyzers
         private static bool IsDeclaredOutside(ISymbol symbol, SyntaxNode node) =>
             symbol.DeclaringSyntaxReferences.All(r => r.SyntaxTree != node.SyntaxTree || !node.Span.Contains(r.Span));
 
-        /// <summary>The ScopeSafety types whose values are only valid while their scope runs.</summary>
-        private sealed class ScopeTypes
-        {
-            private readonly INamedTypeSymbol _scope;
-            private readonly INamedTypeSymbol? _scopedTask;
-            private readonly INamedTypeSymbol? _spanBorrow;
-            private readonly INamedTypeSymbol? _readOnlySpanBorrow;
-            private readonly INamedTypeSymbol? _refBorrow;
-            private readonly INamedTypeSymbol? _enumerable;
-
-            private ScopeTypes(Compilation compilation, INamedTypeSymbol scope)
-            {
-                _scope = scope;
-                _scopedTask = compilation.GetTypeByMetadataName("ScopeSafety.ScopedTask");
-                _spanBorrow = compilation.GetTypeByMetadataName("ScopeSafety.SpanBorrow`1");
-                _readOnlySpanBorrow = compilation.GetTypeByMetadataName("ScopeSafety.ReadOnlySpanBorrow`1");
-                _refBorrow = compilation.GetTypeByMetadataName("ScopeSafety.RefBorrow`1");
-                _enumerable = compilation.GetTypeByMetadataName("System.Collections.IEnumerable");
-            }
-
-            public static ScopeTypes? Create(Compilation compilation) =>
-                compilation.GetTypeByMetadataName("ScopeSafety.Scope") is { } scope ? new ScopeTypes(compilation, scope) : null;
-
-            public bool IsRun(IMethodSymbol method) =>
-                method.IsStatic && (method.Name == "Run" || method.Name == "RunAsync") && SymbolEqualityComparer.Default.Equals(method.ContainingType, _scope);
-
-            public bool IsSpawn(IMethodSymbol method) =>
-                !method.IsStatic && (method.Name == "Spawn" || method.Name == "SpawnAsync") && SymbolEqualityComparer.Default.Equals(method.ContainingType, _scope);
-
-            public bool IsBorrow(ITypeSymbol? type)
-            {
-                var definition = type?.OriginalDefinition;
-                return definition != null && (
-                    SymbolEqualityComparer.Default.Equals(definition, _spanBorrow) ||
-                    SymbolEqualityComparer.Default.Equals(definition, _readOnlySpanBorrow) ||
-                    SymbolEqualityComparer.Default.Equals(definition, _refBorrow));
-            }
-
-            public bool IsScopeBound(ITypeSymbol? type)
-            {
-                if (type == null)
-                {
-                    return false;
-                }
-
-                if (SymbolEqualityComparer.Default.Equals(type, _scope) || IsBorrow(type))
-                {
-                    return true;
-                }
-
-                for (var current = type as INamedTypeSymbol; current != null; current = current.BaseType)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, _scopedTask))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
-            public bool IsCollection(ITypeSymbol? type) =>
-                type != null && _enumerable != null && type.SpecialType != SpecialType.System_String &&
-                (type is IArrayTypeSymbol || type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i, _enumerable)));
-
-            public string Describe(ITypeSymbol? type) =>
-                SymbolEqualityComparer.Default.Equals(type, _scope) ? "a scope" : IsBorrow(type) ? "a borrow" : "a scoped task";
-        }
+        private static string Describe(KnownSymbols types, ITypeSymbol? type) =>
+            SymbolEqualityComparer.Default.Equals(type, types.Runtime.Scope) ? "a scope" : types.Runtime.IsBorrow(type) ? "a borrow" : "a scoped task";
     }
 }

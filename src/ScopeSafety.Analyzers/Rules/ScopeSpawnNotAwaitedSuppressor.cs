@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers
 {
@@ -25,7 +26,7 @@ namespace ScopeSafety.Analyzers
         /// <inheritdoc />
         public override void ReportSuppressions(SuppressionAnalysisContext context)
         {
-            ScopeApis? apis = null;
+            KnownSymbols? apis = null;
             foreach (var diagnostic in context.ReportedDiagnostics)
             {
                 var tree = diagnostic.Location.SourceTree;
@@ -41,15 +42,15 @@ namespace ScopeSafety.Analyzers
                     continue;
                 }
 
-                apis ??= ScopeApis.Create(context.Compilation);
-                if (apis == null)
+                apis ??= KnownSymbols.Get(context.Compilation);
+                if (apis.Runtime.Scope == null)
                 {
                     return;
                 }
 
                 var model = context.GetSemanticModel(tree);
                 if (model.GetSymbolInfo(invocation, context.CancellationToken).Symbol is IMethodSymbol method &&
-                    (ScopeApis.IsIn(apis.Spawn, method) || ScopeApis.IsIn(apis.SpawnAsync, method)))
+                    (RuntimeSymbols.IsIn(apis.Runtime.Spawn, method) || RuntimeSymbols.IsIn(apis.Runtime.SpawnAsync, method)))
                 {
                     context.ReportSuppression(Suppression.Create(SpawnIsAwaitedByItsScope, diagnostic));
                 }

@@ -4,11 +4,12 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
-using Microsoft.CodeAnalysis.Text;
+using ScopeSafety.Analyzers.Concurrency;
+using ScopeSafety.Analyzers.Configuration;
 using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers
 {
@@ -20,9 +21,6 @@ namespace ScopeSafety.Analyzers
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class UnscopedCaptureAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>The key of Diagnostic.Properties holding the spawn API's display name, e.g. "Task.Run".</summary>
-        public const string ApiProperty = "Api";
-
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             Descriptors.StackPointerCapturedByUnscopedWork,
@@ -40,37 +38,30 @@ namespace ScopeSafety.Analyzers
 
         private static void OnCompilationStart(CompilationStartAnalysisContext start)
         {
-            var symbols = KnownSymbols.Create(start.Compilation);
+            var symbols = KnownSymbols.Get(start.Compilation);
             if (!symbols.HasAnyThreadApi)
             {
                 return;
             }
 
-            var classifier = new SpawnClassifier(symbols);
-            var synchronization = Synchronization.Create(start.Compilation);
+            var finder = new WorkItemFinder(new SpawnClassifier(symbols));
+            var synchronization = SignalObjects.Create(symbols);
             var options = new SpawnOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
             start.RegisterOperationBlockStartAction(block =>
             {
-                var candidates = new List<(SpawnSite Site, DelegateCaptures Captures)>();
+                // Every work item of the block (the race rules' model): the unscoped ones are checked here, the others
+                // tell which accesses belong to other work (item against item is SCOPE010's).
+                var items = new List<WorkItem>();
                 block.RegisterOperationAction(
                     operationContext =>
                     {
                         var operation = operationContext.Operation;
-                        var sites = classifier.Classify(operation, options.Get(operation.Syntax.SyntaxTree));
-                        foreach (var site in sites)
+                        var found = finder.Find(operation, options.Get(operation.Syntax.SyntaxTree));
+                        if (!found.IsEmpty)
                         {
-                            if (site.Kind != SpawnKind.Unscoped)
+                            lock (items)
                             {
-                                continue;
-                            }
-
-                            var captures = DelegateCaptures.Analyze(site.Delegate, Root(operation), symbols);
-                            if (!captures.IsStatic && !captures.Accesses.IsEmpty)
-                            {
-                                lock (candidates)
-                                {
-                                    candidates.Add((site, captures));
-                                }
+                                items.AddRange(found);
                             }
                         }
                     },
@@ -79,21 +70,31 @@ namespace ScopeSafety.Analyzers
 
                 block.RegisterOperationBlockEndAction(end =>
                 {
-                    List<(SpawnSite, DelegateCaptures)> found;
-                    lock (candidates)
+                    List<WorkItem> all;
+                    lock (items)
                     {
-                        found = candidates.ToList();
+                        all = new List<WorkItem>(items);
                     }
 
-                    if (found.Count == 0)
+                    if (!all.Exists(item => item.IsUnscoped))
                     {
                         return;
                     }
 
-                    var analysis = new BlockAnalysis(end, symbols, synchronization, classifier, options);
-                    foreach (var (site, captures) in found)
+                    all.Sort((a, b) => a.Site.Delegate.Syntax.SpanStart.CompareTo(b.Site.Delegate.Syntax.SpanStart));
+                    var analysis = new BlockAnalysis(end, symbols, new MayRunInParallel(end, symbols, synchronization, new WorkItems(all)));
+                    foreach (var item in all)
                     {
-                        analysis.Analyze(site, captures);
+                        if (!item.IsUnscoped)
+                        {
+                            continue;
+                        }
+
+                        var captures = DelegateCaptures.Analyze(item.Site.Delegate, Root(item.Site.Operation), symbols);
+                        if (!captures.IsStatic && !captures.Accesses.IsEmpty)
+                        {
+                            analysis.Analyze(item, captures);
+                        }
                     }
                 });
             });
@@ -114,201 +115,38 @@ namespace ScopeSafety.Analyzers
         {
             private readonly OperationBlockAnalysisContext _context;
             private readonly KnownSymbols _symbols;
-            private readonly Synchronization _synchronization;
-            private readonly SpawnClassifier _classifier;
-            private readonly SpawnOptions.Cache _options;
-            private readonly Dictionary<ControlFlowGraph, FlowIndex> _indexes = new Dictionary<ControlFlowGraph, FlowIndex>();
+            private readonly MayRunInParallel _model;
             private readonly Dictionary<IOperation, PointerOrigins> _pointers = new Dictionary<IOperation, PointerOrigins>();
 
-            public BlockAnalysis(OperationBlockAnalysisContext context, KnownSymbols symbols, Synchronization synchronization, SpawnClassifier classifier, SpawnOptions.Cache options)
+            public BlockAnalysis(OperationBlockAnalysisContext context, KnownSymbols symbols, MayRunInParallel model)
             {
                 _context = context;
                 _symbols = symbols;
-                _synchronization = synchronization;
-                _classifier = classifier;
-                _options = options;
+                _model = model;
             }
 
-            public void Analyze(SpawnSite site, DelegateCaptures captures)
+            public void Analyze(WorkItem item, DelegateCaptures captures)
             {
-                // The block handed to the driver may sit below the tree's root (a method body's block).
-                IOperation? root = site.Operation;
-                while (root != null && !_context.OperationBlocks.Contains(root))
+                var flow = _model.FlowOf(item.Host);
+                var lifetime = flow == null ? null : _model.LifetimeOf(item);
+                if (flow == null || lifetime == null)
                 {
-                    root = root.Parent;
-                }
-
-                if (root == null || site.Operation.Syntax == null)
-                {
+                    // No graph, or work that never runs beside its host (a new Task only run synchronously).
                     return;
                 }
 
-                var (scope, graph) = EnclosingFunction(site.Operation, root);
-                if (graph == null)
-                {
-                    return;
-                }
-
-                if (!_indexes.TryGetValue(graph, out var flow))
-                {
-                    flow = new FlowIndex(graph);
-                    _indexes.Add(graph, flow);
-                }
-
-                var spawnSyntax = site.Operation.Syntax;
-                // Points inside one statement are ordered by text: a join that encloses the spawn ("await Task.Run(...)")
-                // ends after the spawn starts.
-                var spawnPoint = flow.PointOf(spawnSyntax, spawnSyntax.SpanStart);
-                if (spawnPoint == null)
-                {
-                    return;
-                }
-
-                var handle = HandleTracker.Track(site, scope, _symbols, IsUnscopedSpawn);
-                if (handle.NeverStarted)
-                {
-                    // new Task(...) that is only run synchronously (or never started) runs on no other thread.
-                    return;
-                }
-
-                var starts = new List<FlowPoint>();
-                if (site.StartsAtStart)
-                {
-                    foreach (var call in handle.Starts)
-                    {
-                        var point = flow.PointOf(call.Syntax, call.Syntax.SpanStart);
-                        if (point != null)
-                        {
-                            starts.Add(point.Value);
-                        }
-                    }
-                }
-
-                if (starts.Count == 0)
-                {
-                    starts.Add(spawnPoint.Value);
-                }
-
-                var joins = new List<FlowPoint>();
-                foreach (var join in handle.Joins)
-                {
-                    var point = flow.PointOf(join.Syntax, join.Syntax.Span.End);
-                    if (point != null)
-                    {
-                        joins.Add(point.Value);
-                    }
-                }
-
-                var work = new Work(site, captures, flow, scope, starts, joins, handle.Escapes || IsStoredTimer(site), SynchronizedJoins(site, captures, flow))
-                {
-                    Continuations = handle.Continuations,
-                    Body = WorkBody(site),
-                };
+                var work = new WorkInHost(item, captures, flow, lifetime);
                 foreach (var variable in captures.Variables)
                 {
                     AnalyzeVariable(work, variable);
                 }
             }
 
-            private bool IsUnscopedSpawn(IOperation operation)
+            private void AnalyzeVariable(WorkInHost work, ISymbol variable)
             {
-                if (operation.Syntax == null)
-                {
-                    return false;
-                }
-
-                foreach (var site in _classifier.Classify(operation, _options.Get(operation.Syntax.SyntaxTree)))
-                {
-                    if (site.Kind == SpawnKind.Unscoped)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
-            /// <summary>
-            /// A timer kept in a field, property or collection outlives the method on purpose: its owner stops it, so it
-            /// is not work the method forgot to join.
-            /// </summary>
-            private static bool IsStoredTimer(SpawnSite site)
-            {
-                if (site.Api != "new Timer")
-                {
-                    return false;
-                }
-
-                var parent = site.Operation.Parent;
-                while (parent is IConversionOperation || parent is IParenthesizedOperation)
-                {
-                    parent = parent.Parent;
-                }
-
-                switch (parent)
-                {
-                    case ISimpleAssignmentOperation { Target: var target } when !(target is ILocalReferenceOperation) && !(target is IDiscardOperation):
-                    case IReturnOperation _:
-                    case IArgumentOperation _:
-                    case IFieldInitializerOperation _:
-                    case IPropertyInitializerOperation _:
-                        return true;
-                    default:
-                        return false;
-                }
-            }
-
-            /// <summary>
-            /// Release operations (Set, Signal, Release, SetResult, …) the work performs on synchronisation objects,
-            /// each with the points where the function waits for that object: what the work did before the release
-            /// happens before what the function does after such a wait.
-            /// </summary>
-            private List<(IOperation Release, List<FlowPoint> Acquires)> SynchronizedJoins(SpawnSite site, DelegateCaptures captures, FlowIndex flow)
-            {
-                var result = new List<(IOperation, List<FlowPoint>)>();
-                var body = WorkBody(site);
-                if (body?.Parent == null)
-                {
-                    return result;
-                }
-
-                var releases = _synchronization.ReleasesIn(body.Parent);
-                if (releases.Count == 0)
-                {
-                    return result;
-                }
-
-                var acquires = _synchronization.AcquirePoints(flow, site.Delegate.Syntax.Span);
-                foreach (var (release, released) in releases)
-                {
-                    if (acquires.TryGetValue(released, out var points))
-                    {
-                        result.Add((release, points));
-                    }
-                }
-
-                return result;
-            }
-
-            /// <summary>The body that runs as the work: the lambda's, or the local function's a method group names.</summary>
-            private IOperation? WorkBody(SpawnSite site)
-            {
-                switch (site.Delegate)
-                {
-                    case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }:
-                        return lambda.Body;
-                    case IDelegateCreationOperation { Target: IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } method } }:
-                        return new AccessCollector(Root(site.Operation), _symbols).FindLocalFunction(method)?.Body;
-                    default:
-                        return null;
-                }
-            }
-
-            private void AnalyzeVariable(Work work, ISymbol variable)
-            {
-                var inDelegate = work.Captures.Accesses.Where(a => SymbolEqualityComparer.Default.Equals(a.Variable, variable)).ToList();
+                var inDelegate = work.Captures.Accesses.Where(a => SymbolEqualityComparer.Default.Equals(a.Place, variable)).ToList();
                 var primary = inDelegate[0].Operation.Syntax.GetLocation();
-                work.UseJoinsFor(inDelegate);
+                work.UseJoinsFor(inDelegate, _model.Signals);
                 var reported = false;
 
                 reported |= CheckPointer(work, variable, primary);
@@ -325,68 +163,18 @@ namespace ScopeSafety.Analyzers
                     }
                 }
 
-                if (!reported && !work.Escapes && !IsDiscarded(work.Site.Operation) && work.FirstReached(new[] { (work.Exit, 0) }, (0, work.Flow.ExitBlock)) != null)
+                if (!reported && !work.Escapes && !work.IsDiscarded(_symbols) && work.FirstReached(new[] { (work.Exit, 0) }, (0, work.Flow.ExitBlock)) != null)
                 {
                     Report(Descriptors.UnscopedWorkNotJoined, work, primary, null, variable.Name, work.Site.Api);
                 }
             }
 
-            /// <summary>
-            /// "_ = Task.Run(...)", also through a chain of continuations ("_ = Task.Run(...).ContinueWith(...)"): the
-            /// author says in code that nobody waits for this work.
-            /// </summary>
-            private bool IsDiscarded(IOperation spawn)
+            private string SideOf(Access access, WorkInHost work)
             {
-                var child = spawn;
-                var parent = spawn.Parent;
-                while (parent is IConversionOperation || parent is IParenthesizedOperation ||
-                       (parent is IInvocationOperation { TargetMethod: { Name: "ContinueWith" or "ConfigureAwait" } chained } chain &&
-                        chain.Instance == child && _symbols.IsTask(chained.ContainingType)))
-                {
-                    child = parent;
-                    parent = parent.Parent;
-                }
-
-                return parent is ISimpleAssignmentOperation { Target: IDiscardOperation _ } ||
-                       parent is IDiscardOperation;
-            }
-
-            /// <summary>
-            /// "the method", or the unscoped work whose delegate holds <paramref name="access"/> (a second lambda that
-            /// shares the variable): "work started with Task.Run at line 12".
-            /// </summary>
-            private string SideOf(VariableAccess access, Work work)
-            {
-                for (var parent = access.Operation.Parent; parent != null && parent != work.Scope; parent = parent.Parent)
-                {
-                    if (!(parent is IAnonymousFunctionOperation))
-                    {
-                        continue;
-                    }
-
-                    var creation = parent.Parent;
-                    while (creation is IDelegateCreationOperation || creation is IConversionOperation || creation is IParenthesizedOperation)
-                    {
-                        creation = creation.Parent;
-                    }
-
-                    var spawn = creation is IArgumentOperation argument ? argument.Parent : null;
-                    if (spawn?.Syntax == null)
-                    {
-                        continue;
-                    }
-
-                    foreach (var site in _classifier.Classify(spawn, _options.Get(spawn.Syntax.SyntaxTree)))
-                    {
-                        if (site.Kind == SpawnKind.Unscoped && site.Delegate.Syntax.Span.Contains(access.Operation.Syntax.Span))
-                        {
-                            var line = spawn.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-                            return "work started with " + site.Api + " at line " + line.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                        }
-                    }
-                }
-
-                return "the method";
+                var other = _model.Items.Holding(access.Operation);
+                return other != null && other.IsUnscoped && work.Scope.Syntax.Span.Contains(other.Site.Operation.Syntax.Span)
+                    ? "work started with " + other.Site.Api + " at line " + other.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    : "the method";
             }
 
             /// <summary>
@@ -394,7 +182,7 @@ namespace ScopeSafety.Analyzers
             /// unless the work is joined before that inner function returns, the enclosing function's later accesses
             /// (after the inner function is created) may run at the same time as the work.
             /// </summary>
-            private bool CheckOuterSharing(Work work, ISymbol variable, List<VariableAccess> inDelegate, Location primary)
+            private bool CheckOuterSharing(WorkInHost work, ISymbol variable, List<Access> inDelegate, Location primary)
             {
                 // A handle the inner function returns or stores is joined, if at all, where we cannot see: stay silent.
                 if (work.Escapes || work.Scope.Parent == null || !(work.Scope.Parent is IAnonymousFunctionOperation || work.Scope.Parent is ILocalFunctionOperation) ||
@@ -419,28 +207,22 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    ISymbol? referenced = operation switch
-                    {
-                        ILocalReferenceOperation local => local.Local,
-                        IParameterReferenceOperation parameter => parameter.Parameter,
-                        _ => null,
-                    };
-
+                    var referenced = Places.VariableOf(operation);
                     if (referenced == null || !SymbolEqualityComparer.Default.Equals(referenced, variable))
                     {
                         continue;
                     }
 
-                    var (read, write) = AccessCollector.Kind(operation);
-                    var access = new VariableAccess(variable, operation, read, write, IsSynchronised(operation));
+                    var access = Access.OfVariable(variable, operation, _symbols);
+                    var write = access.IsWrite;
                     var api = "work started with " + work.Site.Api;
-                    if (writes.Any(w => VariableAccess.Conflict(w, access)))
+                    if (writes.Any(w => Access.Conflict(w, access)))
                     {
                         Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, operation.Syntax.GetLocation(), variable.Name, api, "the method", write ? "write" : "read");
                         return true;
                     }
 
-                    if (write && inDelegate.Any(a => VariableAccess.Conflict(access, a)))
+                    if (write && inDelegate.Any(a => Access.Conflict(access, a)))
                     {
                         Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, operation.Syntax.GetLocation(), variable.Name, "the method", api, "read");
                         return true;
@@ -450,7 +232,7 @@ namespace ScopeSafety.Analyzers
                 return false;
             }
 
-            private bool CheckPointer(Work work, ISymbol variable, Location primary)
+            private bool CheckPointer(WorkInHost work, ISymbol variable, Location primary)
             {
                 // Only pointer-like locals can hold an address; skip the alias computation for everything else.
                 if (!(variable is ILocalSymbol { Type: var type }) ||
@@ -494,9 +276,9 @@ namespace ScopeSafety.Analyzers
                 return true;
             }
 
-            private bool CheckDisposal(Work work, ISymbol variable, Location primary)
+            private bool CheckDisposal(WorkInHost work, ISymbol variable, Location primary)
             {
-                if (!(variable is ILocalSymbol local) || !_symbols.IsDisposable(local.Type))
+                if (!(variable is ILocalSymbol local) || !_symbols.Core.IsDisposable(local.Type))
                 {
                     return false;
                 }
@@ -525,9 +307,9 @@ namespace ScopeSafety.Analyzers
                 return true;
             }
 
-            private bool CheckSharing(Work work, ISymbol variable, List<VariableAccess> inDelegate, Location primary)
+            private bool CheckSharing(WorkInHost work, ISymbol variable, List<Access> inDelegate, Location primary)
             {
-                var enclosing = EnclosingAccesses(work, variable);
+                var enclosing = work.HostAccesses(variable, _symbols);
                 var region = work.Flow.RegionOf(variable);
                 var targets = new List<(FlowPoint, int)>();
                 for (var i = 0; i < enclosing.Count; i++)
@@ -544,7 +326,13 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    var point = work.Flow.PointOf(enclosing[i].Operation.Syntax, PositionOf(enclosing[i]));
+                    if (_model.Items.Holding(enclosing[i].Operation) is { } other && other.Host == work.Item.Host)
+                    {
+                        // Another work item of the same function: item against item is SCOPE010's race (one hazard, one report).
+                        continue;
+                    }
+
+                    var point = work.Flow.PointOf(enclosing[i].Operation.Syntax, enclosing[i].Position);
                     if (point != null)
                     {
                         targets.Add((point.Value, i));
@@ -558,7 +346,7 @@ namespace ScopeSafety.Analyzers
                 // (a) the work writes while the method may still read or write.
                 foreach (var access in concurrent)
                 {
-                    if (writes.Any(w => VariableAccess.Conflict(w, access)))
+                    if (writes.Any(w => Access.Conflict(w, access)))
                     {
                         Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, access.Operation.Syntax.GetLocation(), variable.Name, api, SideOf(access, work), access.IsWrite ? "write" : "read");
                         return true;
@@ -566,7 +354,7 @@ namespace ScopeSafety.Analyzers
                 }
 
                 // (a') two runs of the same work overlap: a periodic timer, or a spawn repeated by a loop.
-                if (writes.Count > 0 && writes.Any(w => inDelegate.Any(a => VariableAccess.Conflict(w, a))) &&
+                if (writes.Count > 0 && writes.Any(w => inDelegate.Any(a => Access.Conflict(w, a))) &&
                     (work.Site.MayOverlapItself || work.AllReached(work.Starts.Select(s => (s, 0)), region).Count > 0))
                 {
                     Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, null, variable.Name, api, "another run of the same work", "access");
@@ -576,7 +364,7 @@ namespace ScopeSafety.Analyzers
                 // (b) the method writes while the work may still read.
                 foreach (var access in concurrent)
                 {
-                    if (access.IsWrite && inDelegate.Any(a => VariableAccess.Conflict(access, a)))
+                    if (access.IsWrite && inDelegate.Any(a => Access.Conflict(access, a)))
                     {
                         Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, access.Operation.Syntax.GetLocation(), variable.Name, SideOf(access, work), api, "read");
                         return true;
@@ -584,152 +372,6 @@ namespace ScopeSafety.Analyzers
                 }
 
                 return false;
-            }
-
-            /// <summary>Accesses of <paramref name="variable"/> by the function outside the spawned delegate, calls of local functions included.</summary>
-            private List<VariableAccess> EnclosingAccesses(Work work, ISymbol variable)
-            {
-                var exclude = ExcludedSpan(work);
-                var result = new List<VariableAccess>();
-                foreach (var operation in work.Scope.DescendantsAndSelf())
-                {
-                    if (operation.Syntax == null || exclude.Contains(operation.Syntax.Span) || InsideLocalFunction(operation, work.Scope))
-                    {
-                        continue;
-                    }
-
-                    ISymbol? referenced = operation switch
-                    {
-                        ILocalReferenceOperation local => local.Local,
-                        IParameterReferenceOperation parameter => parameter.Parameter,
-                        _ => null,
-                    };
-
-                    if (referenced != null)
-                    {
-                        if (SymbolEqualityComparer.Default.Equals(referenced, variable))
-                        {
-                            var (read, write) = AccessCollector.Kind(operation);
-                            result.Add(new VariableAccess(variable, operation, read, write, IsSynchronised(operation)));
-                        }
-
-                        continue;
-                    }
-
-                    var called = operation switch
-                    {
-                        IInvocationOperation invocation => invocation.TargetMethod,
-                        IMethodReferenceOperation reference => reference.Method,
-                        _ => null,
-                    };
-
-                    if (called is { MethodKind: MethodKind.LocalFunction })
-                    {
-                        var collector = new AccessCollector(Root(work.Scope), _symbols);
-                        var function = collector.FindLocalFunction(called);
-                        if (function?.Body != null)
-                        {
-                            var nested = ImmutableArray.CreateBuilder<VariableAccess>();
-                            collector.Collect(function.Body, function.Symbol, nested, operation, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { called.OriginalDefinition });
-                            result.AddRange(nested.Where(a => SymbolEqualityComparer.Default.Equals(a.Variable, variable)));
-                        }
-                    }
-                }
-
-                return result;
-            }
-
-            private bool IsSynchronised(IOperation reference) =>
-                (reference.Parent is IArgumentOperation { Parent: IInvocationOperation call } &&
-                 (KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Interlocked) || KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Volatile))) ||
-                AccessCollector.IsInsideLock(reference, null);
-
-            private static TextSpan ExcludedSpan(Work work)
-            {
-                var argument = work.Captures.DelegateOperation.Syntax;
-                return work.Captures.Body != null && work.Captures.Body.Span.OverlapsWith(argument.Span) ? work.Captures.Body.Span : argument.Span;
-            }
-
-            private static bool InsideLocalFunction(IOperation operation, IOperation scope)
-            {
-                for (var parent = operation.Parent; parent != null && parent != scope; parent = parent.Parent)
-                {
-                    if (parent is ILocalFunctionOperation)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
-            /// <summary>A write takes effect when its assignment ends ("x = x + 1" reads first); a read where it is.</summary>
-            private static int PositionOf(VariableAccess access)
-            {
-                var syntax = access.Operation.Syntax;
-                if (access.IsWrite && access.Operation.Parent?.Syntax is { } parent && parent.Span.Contains(syntax.Span))
-                {
-                    return parent.Span.End;
-                }
-
-                return syntax.SpanStart;
-            }
-
-            private (IOperation Scope, ControlFlowGraph? Graph) EnclosingFunction(IOperation spawn, IOperation root)
-            {
-                var chain = new List<IOperation>();
-                for (var parent = spawn.Parent; parent != null; parent = parent.Parent)
-                {
-                    if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
-                    {
-                        chain.Add(parent);
-                    }
-                }
-
-                chain.Reverse();
-                ControlFlowGraph? graph = _context.GetControlFlowGraph(root);
-                IOperation scope = root;
-                foreach (var function in chain)
-                {
-                    if (graph == null)
-                    {
-                        break;
-                    }
-
-                    if (function is ILocalFunctionOperation local)
-                    {
-                        graph = graph.GetLocalFunctionControlFlowGraphInScope(local.Symbol);
-                        scope = (IOperation?)local.Body ?? local;
-                    }
-                    else if (function is IAnonymousFunctionOperation lambda)
-                    {
-                        var flowLambda = FindFlowLambda(graph, lambda.Symbol);
-                        graph = flowLambda == null ? null : graph.GetAnonymousFunctionControlFlowGraphInScope(flowLambda);
-                        scope = lambda.Body;
-                    }
-                }
-
-                return (scope, graph);
-            }
-
-            private static IFlowAnonymousFunctionOperation? FindFlowLambda(ControlFlowGraph graph, IMethodSymbol symbol)
-            {
-                foreach (var block in graph.Blocks)
-                {
-                    var operations = block.BranchValue == null ? block.Operations : block.Operations.Add(block.BranchValue);
-                    foreach (var operation in operations)
-                    {
-                        foreach (var descendant in operation.DescendantsAndSelf())
-                        {
-                            if (descendant is IFlowAnonymousFunctionOperation flow && SymbolEqualityComparer.Default.Equals(flow.Symbol, symbol))
-                            {
-                                return flow;
-                            }
-                        }
-                    }
-                }
-
-                return null;
             }
 
             private static Location EndOf(FixedStatementSyntax statement) =>
@@ -755,146 +397,13 @@ namespace ScopeSafety.Analyzers
                 return disposal.Syntax.GetLocation();
             }
 
-            private void Report(DiagnosticDescriptor descriptor, Work work, Location primary, Location? conflict, params object[] arguments)
+            private void Report(DiagnosticDescriptor descriptor, WorkInHost work, Location primary, Location? conflict, params object[] arguments)
             {
                 var additional = conflict == null
                     ? new[] { work.Site.Operation.Syntax.GetLocation() }
                     : new[] { work.Site.Operation.Syntax.GetLocation(), conflict };
-                var properties = ImmutableDictionary<string, string?>.Empty.Add(ApiProperty, work.Site.Api);
+                var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Api, work.Site.Api);
                 _context.ReportDiagnostic(Diagnostic.Create(descriptor, primary, additional, properties, arguments));
-            }
-        }
-
-        /// <summary>One spawn under analysis: where the work starts, what joins it, and the graph it lives in.</summary>
-        private sealed class Work
-        {
-            private readonly List<(IOperation Release, List<FlowPoint> Acquires)> _synchronized;
-            private List<FlowPoint> _active;
-
-            public Work(SpawnSite site, DelegateCaptures captures, FlowIndex flow, IOperation scope, List<FlowPoint> starts, List<FlowPoint> joins, bool escapes,
-                List<(IOperation Release, List<FlowPoint> Acquires)> synchronized)
-            {
-                Site = site;
-                Captures = captures;
-                Flow = flow;
-                Scope = scope;
-                Starts = starts;
-                Joins = joins;
-                Escapes = escapes;
-                Exit = new FlowPoint(flow.ExitBlock, 0, 0);
-                _synchronized = synchronized;
-                _active = joins;
-            }
-
-            /// <summary>
-            /// Chooses the joins for one captured variable: the handle's joins, plus the waits on a synchronisation object
-            /// the work releases after its last access to the variable (a release in a finally covers its try block).
-            /// </summary>
-            /// <summary>The operation body that runs as the work, when it is in this operation block.</summary>
-            public IOperation? Body { get; set; }
-
-            public void UseJoinsFor(List<VariableAccess> accesses)
-            {
-                _active = Joins;
-                if (_synchronized.Count == 0 || Body == null)
-                {
-                    return;
-                }
-
-                // Accesses inside a local function run by method group are all recorded at the method group: find
-                // the references themselves (each must be in the body, not in a local function it calls).
-                var places = new List<SyntaxNode>();
-                foreach (var access in accesses)
-                {
-                    if (Body.Syntax.Span.Contains(access.Operation.Syntax.Span))
-                    {
-                        places.Add(access.Operation.Syntax);
-                    }
-                }
-
-                if (places.Count != accesses.Count)
-                {
-                    places.Clear();
-                    foreach (var operation in Body.Descendants())
-                    {
-                        ISymbol? referenced = operation switch
-                        {
-                            ILocalReferenceOperation local => local.Local,
-                            IParameterReferenceOperation parameter => parameter.Parameter,
-                            _ => null,
-                        };
-
-                        if (referenced != null && SymbolEqualityComparer.Default.Equals(referenced, accesses[0].Variable))
-                        {
-                            places.Add(operation.Syntax);
-                        }
-                    }
-
-                    if (places.Count != accesses.Count)
-                    {
-                        return;
-                    }
-                }
-
-                foreach (var (release, acquires) in _synchronized)
-                {
-                    if (places.All(a => Synchronization.ReleaseFollows(release, a)))
-                    {
-                        if (ReferenceEquals(_active, Joins))
-                        {
-                            _active = new List<FlowPoint>(Joins);
-                        }
-
-                        _active.AddRange(acquires);
-                    }
-                }
-            }
-
-
-            public SpawnSite Site { get; }
-
-            public DelegateCaptures Captures { get; }
-
-            public FlowIndex Flow { get; }
-
-            public IOperation Scope { get; }
-
-            public List<FlowPoint> Starts { get; }
-
-            public List<FlowPoint> Joins { get; }
-
-            public bool Escapes { get; }
-
-            /// <summary>ContinueWith calls on this work's handle: their delegates run after the work, never with it.</summary>
-            public List<IInvocationOperation> Continuations { get; set; } = new List<IInvocationOperation>();
-
-            public FlowPoint Exit { get; }
-
-            public int? FirstReached(IEnumerable<(FlowPoint, int)> targets, (int First, int Last) region)
-            {
-                var reachability = new Reachability(Flow, _active, targets, region.First, region.Last);
-                foreach (var start in Starts)
-                {
-                    var reached = reachability.FirstReached(start);
-                    if (reached != null)
-                    {
-                        return reached;
-                    }
-                }
-
-                return null;
-            }
-
-            public List<int> AllReached(IEnumerable<(FlowPoint, int)> targets, (int First, int Last) region)
-            {
-                var reachability = new Reachability(Flow, _active, targets, region.First, region.Last);
-                var result = new List<int>();
-                foreach (var start in Starts)
-                {
-                    result.AddRange(reachability.Reached(start));
-                }
-
-                return result;
             }
         }
     }

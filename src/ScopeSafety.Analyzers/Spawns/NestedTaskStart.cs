@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Spawns
 {
@@ -49,9 +50,9 @@ namespace ScopeSafety.Analyzers.Spawns
                 return false;
             }
 
-            if (site.Operation.Type is INamedTypeSymbol { IsGenericType: true } handle && KnownSymbols.Is(handle, symbols.TaskOfT))
+            if (site.Operation.Type is INamedTypeSymbol { IsGenericType: true } handle && KnownSymbols.Is(handle, symbols.Tasks.TaskOfT))
             {
-                return symbols.IsTask(handle.TypeArguments[0]);
+                return symbols.Tasks.IsTask(handle.TypeArguments[0]);
             }
 
             // new Task(async () => …) binds to Task(Action): the lambda is async void.
@@ -163,7 +164,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 var parent = value.Parent;
                 while (parent is IConversionOperation || parent is IParenthesizedOperation)
                 {
-                    if (parent is IConversionOperation conversion && KnownSymbols.Is(conversion.Type, _symbols.Task) && !KnownSymbols.Is(conversion.Operand.Type, _symbols.Task))
+                    if (parent is IConversionOperation conversion && KnownSymbols.Is(conversion.Type, _symbols.Tasks.Task) && !KnownSymbols.Is(conversion.Operand.Type, _symbols.Tasks.Task))
                     {
                         // Task<Task> → Task: from here on nothing can tell the outer task from the work.
                         Uses.Add((conversion, Conversion));
@@ -234,7 +235,7 @@ namespace ScopeSafety.Analyzers.Spawns
                         Follow(created);
                         return;
 
-                    case IPropertyReferenceOperation property when property.Instance == child && _symbols.IsTask(property.Property.ContainingType):
+                    case IPropertyReferenceOperation property when property.Instance == child && _symbols.Tasks.IsTask(property.Property.ContainingType):
                         OnProperty(property);
                         return;
 
@@ -255,7 +256,7 @@ namespace ScopeSafety.Analyzers.Spawns
             /// <summary>A holder typed Task&lt;Task&gt; by hand would not take the unwrapped task.</summary>
             private void KeepsTypeAfterUnwrap(ITypeSymbol? holderType, bool declaredWithVar)
             {
-                if (!declaredWithVar && !KnownSymbols.Is(holderType, _symbols.Task))
+                if (!declaredWithVar && !KnownSymbols.Is(holderType, _symbols.Tasks.Task))
                 {
                     Unknown = true;
                 }
@@ -338,7 +339,7 @@ namespace ScopeSafety.Analyzers.Spawns
             private void OnArgument(IInvocationOperation invocation)
             {
                 var method = invocation.TargetMethod;
-                if (KnownSymbols.Is(method.ContainingType, _symbols.Task) && method.IsStatic &&
+                if (KnownSymbols.Is(method.ContainingType, _symbols.Tasks.Task) && method.IsStatic &&
                     (method.Name == "WaitAll" || method.Name == "WhenAll" || method.Name == "WaitAny" || method.Name == "WhenAny"))
                 {
                     Uses.Add((invocation, "Task." + method.Name));

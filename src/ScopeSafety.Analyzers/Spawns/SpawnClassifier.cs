@@ -2,6 +2,9 @@ using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Configuration;
+using ScopeSafety.Analyzers.Flow;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Spawns
 {
@@ -16,6 +19,29 @@ namespace ScopeSafety.Analyzers.Spawns
         public SpawnClassifier(KnownSymbols symbols) => _symbols = symbols;
 
         public KnownSymbols Symbols => _symbols;
+
+        /// <summary>
+        /// The display name of the built-in unscoped API <paramref name="operation"/> hands work to ("Task.Run", "new Thread",
+        /// …, the names diagnostics carry in Properties["Api"]); null when it starts no unscoped work. What a fix asks
+        /// before it decides whether it can rewrite the shape.
+        /// </summary>
+        public static string? UnscopedApiOf(IOperation? operation, KnownSymbols symbols)
+        {
+            if (operation == null)
+            {
+                return null;
+            }
+
+            foreach (var site in new SpawnClassifier(symbols).Classify(operation, SpawnOptions.Empty))
+            {
+                if (site.Kind == SpawnKind.Unscoped)
+                {
+                    return site.Api;
+                }
+            }
+
+            return null;
+        }
 
         /// <summary>The spawn sites of an invocation or object creation; empty when it hands no delegate to a spawn API.</summary>
         public ImmutableArray<SpawnSite> Classify(IOperation operation, SpawnOptions options)
@@ -40,49 +66,49 @@ namespace ScopeSafety.Analyzers.Spawns
             var handle = HandleKind.None;
             var overlaps = false;
 
-            if (KnownSymbols.Is(type, _symbols.Task) && method.IsStatic && name == "Run")
+            if (KnownSymbols.Is(type, _symbols.Tasks.Task) && method.IsStatic && name == "Run")
             {
                 (kind, api, handle) = (SpawnKind.Unscoped, "Task.Run", HandleKind.Task);
             }
-            else if ((KnownSymbols.Is(type, _symbols.TaskFactory) || KnownSymbols.Is(type, _symbols.TaskFactoryOfT)) && name == "StartNew")
+            else if ((KnownSymbols.Is(type, _symbols.Tasks.TaskFactory) || KnownSymbols.Is(type, _symbols.Tasks.TaskFactoryOfT)) && name == "StartNew")
             {
                 api = IsTaskFactoryProperty(instance) ? "Task.Factory.StartNew" : "TaskFactory.StartNew";
                 (kind, handle) = (SpawnKind.Unscoped, HandleKind.Task);
             }
-            else if ((KnownSymbols.Is(type, _symbols.Task) || KnownSymbols.Is(type, _symbols.TaskOfT)) && !method.IsStatic && name == "ContinueWith")
+            else if ((KnownSymbols.Is(type, _symbols.Tasks.Task) || KnownSymbols.Is(type, _symbols.Tasks.TaskOfT)) && !method.IsStatic && name == "ContinueWith")
             {
                 (kind, api, handle) = (SpawnKind.Unscoped, "Task.ContinueWith", HandleKind.Task);
             }
-            else if (KnownSymbols.Is(type, _symbols.ThreadPool) && (name == "QueueUserWorkItem" || name == "UnsafeQueueUserWorkItem"))
+            else if (KnownSymbols.Is(type, _symbols.Threading.ThreadPool) && (name == "QueueUserWorkItem" || name == "UnsafeQueueUserWorkItem"))
             {
                 (kind, api) = (SpawnKind.Unscoped, "ThreadPool." + name);
             }
-            else if ((KnownSymbols.Is(type, _symbols.Task) || KnownSymbols.Is(type, _symbols.TaskOfT)) && method.MethodKind == MethodKind.Constructor)
+            else if ((KnownSymbols.Is(type, _symbols.Tasks.Task) || KnownSymbols.Is(type, _symbols.Tasks.TaskOfT)) && method.MethodKind == MethodKind.Constructor)
             {
                 // new Task(...): runs on the pool from its Start call on (RunSynchronously runs it on the caller).
                 (kind, api, handle) = (SpawnKind.Unscoped, "new Task", HandleKind.Task);
             }
-            else if (KnownSymbols.Is(type, _symbols.Thread) && method.MethodKind == MethodKind.Constructor)
+            else if (KnownSymbols.Is(type, _symbols.Threading.Thread) && method.MethodKind == MethodKind.Constructor)
             {
                 (kind, api, handle) = (SpawnKind.Unscoped, "new Thread", HandleKind.Thread);
             }
-            else if (KnownSymbols.Is(type, _symbols.Timer) && method.MethodKind == MethodKind.Constructor)
+            else if (KnownSymbols.Is(type, _symbols.Threading.Timer) && method.MethodKind == MethodKind.Constructor)
             {
                 (kind, api, overlaps) = (SpawnKind.Unscoped, "new Timer", IsPeriodic(arguments));
             }
-            else if (KnownSymbols.Is(type, _symbols.Parallel) && (name == "For" || name == "ForEach" || name == "Invoke"))
+            else if (KnownSymbols.Is(type, _symbols.Tasks.Parallel) && (name == "For" || name == "ForEach" || name == "Invoke"))
             {
                 (kind, api) = (SpawnKind.Structured, "Parallel." + name);
             }
-            else if (KnownSymbols.Is(type, _symbols.ParallelEnumerable) && name == "ForAll")
+            else if (KnownSymbols.Is(type, _symbols.Tasks.ParallelEnumerable) && name == "ForAll")
             {
                 (kind, api) = (SpawnKind.Structured, "ForAll");
             }
-            else if (KnownSymbols.Is(type, _symbols.Scope) && (name == "Spawn" || name == "SpawnAsync" || name == "Join"))
+            else if (KnownSymbols.Is(type, _symbols.Runtime.Scope) && (name == "Spawn" || name == "SpawnAsync" || name == "Join"))
             {
                 (kind, api) = (SpawnKind.Structured, "Scope." + name);
             }
-            else if (KnownSymbols.Is(type, _symbols.Scope) && (name == "Run" || name == "RunAsync"))
+            else if (KnownSymbols.Is(type, _symbols.Runtime.Scope) && (name == "Run" || name == "RunAsync"))
             {
                 (kind, api) = (SpawnKind.ScopeBody, "Scope." + name);
             }
@@ -138,7 +164,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 return Sites(operation, arguments, listed.Value ? SpawnKind.Unscoped : SpawnKind.Structured, api, handle, overlaps: false, onlyParameter: null);
             }
 
-            if (_symbols.UnscopedWorkAttribute == null && _symbols.StructuredWorkAttribute == null)
+            if (_symbols.Runtime.UnscopedWorkAttribute == null && _symbols.Runtime.StructuredWorkAttribute == null)
             {
                 return ImmutableArray<SpawnSite>.Empty;
             }
@@ -187,12 +213,12 @@ namespace ScopeSafety.Analyzers.Spawns
 
             foreach (var attribute in definition.GetAttributes())
             {
-                if (KnownSymbols.Is(attribute.AttributeClass, _symbols.UnscopedWorkAttribute))
+                if (KnownSymbols.Is(attribute.AttributeClass, _symbols.Runtime.UnscopedWorkAttribute))
                 {
                     return SpawnKind.Unscoped;
                 }
 
-                if (KnownSymbols.Is(attribute.AttributeClass, _symbols.StructuredWorkAttribute))
+                if (KnownSymbols.Is(attribute.AttributeClass, _symbols.Runtime.StructuredWorkAttribute))
                 {
                     return SpawnKind.Structured;
                 }
@@ -267,7 +293,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 root = root.Parent;
             }
 
-            var function = EnclosingFunction(spawn);
+            var function = Functions.EnclosingFunction(spawn);
             var declared = false;
             IOperation? value = null;
             var values = 0;
@@ -276,7 +302,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 switch (operation)
                 {
                     case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                        if (EnclosingFunction(declarator) != function)
+                        if (Functions.EnclosingFunction(declarator) != function)
                         {
                             return null;
                         }
@@ -299,7 +325,7 @@ namespace ScopeSafety.Analyzers.Spawns
 
                         if (reference.Parent is ISimpleAssignmentOperation { IsRef: false } assignment && assignment.Target == reference)
                         {
-                            if (EnclosingFunction(assignment) != function)
+                            if (Functions.EnclosingFunction(assignment) != function)
                             {
                                 return null;
                             }
@@ -319,24 +345,10 @@ namespace ScopeSafety.Analyzers.Spawns
             return declared && values == 1 && value != null ? Unwrap(value) as IDelegateCreationOperation : null;
         }
 
-        /// <summary>The innermost lambda or local function holding <paramref name="operation"/>; null for the member body itself.</summary>
-        private static IOperation? EnclosingFunction(IOperation operation)
-        {
-            for (var parent = operation.Parent; parent != null; parent = parent.Parent)
-            {
-                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
-                {
-                    return parent;
-                }
-            }
-
-            return null;
-        }
-
         private HandleKind HandleOf(IMethodSymbol method)
         {
             var returned = method.MethodKind == MethodKind.Constructor ? method.ContainingType : method.ReturnType;
-            return _symbols.IsTask(returned) ? HandleKind.Task : _symbols.IsThread(returned) ? HandleKind.Thread : HandleKind.None;
+            return _symbols.Tasks.IsTask(returned) ? HandleKind.Task : _symbols.Threading.IsThread(returned) ? HandleKind.Thread : HandleKind.None;
         }
 
         private static string UserApiName(IMethodSymbol method) =>
@@ -344,7 +356,7 @@ namespace ScopeSafety.Analyzers.Spawns
 
         private bool IsTaskFactoryProperty(IOperation? instance) =>
             instance is IPropertyReferenceOperation { Property: { Name: "Factory", IsStatic: true } property } &&
-            (KnownSymbols.Is(property.ContainingType, _symbols.Task) || KnownSymbols.Is(property.ContainingType, _symbols.TaskOfT));
+            (KnownSymbols.Is(property.ContainingType, _symbols.Tasks.Task) || KnownSymbols.Is(property.ContainingType, _symbols.Tasks.TaskOfT));
 
         /// <summary>Removes conversions and parentheses around a value.</summary>
         public static IOperation Unwrap(IOperation operation)

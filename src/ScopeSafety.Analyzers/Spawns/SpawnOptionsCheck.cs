@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Configuration;
 
 namespace ScopeSafety.Analyzers.Spawns
 {

@@ -3,32 +3,6 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace ScopeSafety.Analyzers.Spawns
 {
-    /// <summary>How the work handed to an API runs relative to the caller.</summary>
-    internal enum SpawnKind
-    {
-        /// <summary>Runs on another thread and may outlive the caller (Task.Run, new Thread, ThreadPool, Timer, ContinueWith).</summary>
-        Unscoped,
-
-        /// <summary>Runs concurrently but is joined before the call returns (Scope.Spawn, Parallel.*, ForAll).</summary>
-        Structured,
-
-        /// <summary>The body of Scope.Run/RunAsync: runs on the caller's thread, the scope joins what it spawns.</summary>
-        ScopeBody,
-    }
-
-    /// <summary>What the spawn API gives back to wait for the work.</summary>
-    internal enum HandleKind
-    {
-        /// <summary>Nothing can wait for the work (ThreadPool, Timer, an API returning void).</summary>
-        None,
-
-        /// <summary>A Task: joined by Wait, Result, GetAwaiter().GetResult(), await, Task.WaitAll/WhenAll.</summary>
-        Task,
-
-        /// <summary>A Thread: the work starts at Start and is joined by Join.</summary>
-        Thread,
-    }
-
     /// <summary>One delegate handed to a spawn API.</summary>
     internal sealed class SpawnSite
     {

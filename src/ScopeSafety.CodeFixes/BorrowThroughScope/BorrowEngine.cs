@@ -1,14 +1,15 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
+using System.Threading;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
+using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
 using ScopeSafety.CodeFixes.RunInScope;
 
 namespace ScopeSafety.CodeFixes.BorrowThroughScope
@@ -51,7 +52,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root == null || model == null || FixSymbols.Create(model.Compilation) == null || !root.FullSpan.Contains(span))
+            if (root == null || model == null || !KnownSymbols.Get(model.Compilation).Runtime.CanWriteScopes || !root.FullSpan.Contains(span))
             {
                 return null;
             }
@@ -115,8 +116,8 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
             var markedDocument = document.WithSyntaxRoot(marked);
             marked = await markedDocument.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var markedModel = await markedDocument.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            var symbols = markedModel == null ? null : FixSymbols.Create(markedModel.Compilation);
-            if (marked == null || markedModel == null || symbols == null)
+            var symbols = markedModel == null ? null : KnownSymbols.Get(markedModel.Compilation);
+            if (marked == null || markedModel == null || symbols == null || !symbols.Runtime.CanWriteScopes)
             {
                 return null;
             }
@@ -176,7 +177,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
         }
 
         /// <summary>Chooses the shape and applies everything but the borrowing itself: the result has Scope.Run(scope => …).</summary>
-        private static (string Title, SyntaxNode Root)? Plan(SemanticModel model, FixSymbols symbols, BorrowTarget target, ExpressionSyntax call, CancellationToken cancellationToken)
+        private static (string Title, SyntaxNode Root)? Plan(SemanticModel model, KnownSymbols symbols, BorrowTarget target, ExpressionSyntax call, CancellationToken cancellationToken)
         {
             var root = call.SyntaxTree.GetRoot(cancellationToken);
             var recognizer = new SpawnRecognizer(model, symbols, cancellationToken);
@@ -211,7 +212,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
             }
 
             var method = invocation.TargetMethod;
-            if (KnownSymbols.Is(method.ContainingType, symbols.Scope) && method.Name == "Run")
+            if (KnownSymbols.Is(method.ContainingType, symbols.Runtime.Scope) && method.Name == "Run")
             {
                 // The scope body itself captures the variable: borrow it through this Run.
                 return IsPlainRun(model, symbols, call, cancellationToken) && DeclaredOutside(target, call)
@@ -226,7 +227,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
             }
 
             var index = block.Statements.IndexOf(statement);
-            if (KnownSymbols.Is(method.ContainingType, symbols.Scope) && method.Name == "Spawn" && !method.IsStatic)
+            if (KnownSymbols.Is(method.ContainingType, symbols.Runtime.Scope) && method.Name == "Spawn" && !method.IsStatic)
             {
                 // Work spawned into a scope that may outlive the variable: a nested scope from here to the end of the
                 // block borrows it, and the work that uses it goes there (it is joined before the variable goes away).
@@ -245,7 +246,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
                     if (spawn.Expression is MemberAccessExpressionSyntax { Name: { Identifier: { ValueText: "Spawn" } } } access &&
                         spawn.ArgumentList.Arguments.Any(a => a.Expression.DescendantNodesAndSelf().Any(n => n.HasAnnotations(ReferenceKind))) &&
                         model.GetOperation(spawn, cancellationToken) is IInvocationOperation { TargetMethod: { IsStatic: false } spawnMethod } &&
-                        KnownSymbols.Is(spawnMethod.ContainingType, symbols.Scope) &&
+                        KnownSymbols.Is(spawnMethod.ContainingType, symbols.Runtime.Scope) &&
                         SyntaxHelpers.ContainingFunction(spawn) == target.Function)
                     {
                         edits.Replace(access.Expression, visited => SyntaxFactory.IdentifierName(scopeName).WithTriviaFrom(visited));
@@ -259,8 +260,8 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
                     : ($"Borrow '{target.Name}' through a nested scope (waits for the work at the end of the block)", rewritten);
             }
 
-            var isParallel = KnownSymbols.Is(method.ContainingType, model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel"));
-            var isJoin = KnownSymbols.Is(method.ContainingType, symbols.Scope) && method.Name == "Join" && method.IsStatic;
+            var isParallel = KnownSymbols.Is(method.ContainingType, symbols.Tasks.Parallel);
+            var isJoin = KnownSymbols.Is(method.ContainingType, symbols.Runtime.Scope) && method.Name == "Join" && method.IsStatic;
             if (isParallel || isJoin)
             {
                 // These join before they return: the statement alone goes into a scope that borrows the variable.
@@ -290,12 +291,12 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
             target.Symbol.DeclaringSyntaxReferences.All(r => !node.Span.Contains(r.Span));
 
         /// <summary>Scope.Run(scope => …) with a single one-parameter lambda: Run(Action&lt;Scope&gt;) or Run&lt;T&gt;(Func&lt;Scope, T&gt;).</summary>
-        private static bool IsPlainRun(SemanticModel model, FixSymbols symbols, SyntaxNode? node, CancellationToken cancellationToken) =>
+        private static bool IsPlainRun(SemanticModel model, KnownSymbols symbols, SyntaxNode? node, CancellationToken cancellationToken) =>
             node is InvocationExpressionSyntax { ArgumentList: { Arguments: { Count: 1 } arguments } } invocation &&
             arguments[0].NameColon == null &&
             OneParameterLambda(arguments[0].Expression) != null &&
             model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { Name: "Run", IsStatic: true, Parameters: { Length: 1 } parameters } method &&
-            KnownSymbols.Is(method.ContainingType, symbols.Scope) &&
+            KnownSymbols.Is(method.ContainingType, symbols.Runtime.Scope) &&
             parameters[0].Type is INamedTypeSymbol { DelegateInvokeMethod: { } invoke } &&
             !(invoke.ReturnType is INamedTypeSymbol { Name: "Task" });
 

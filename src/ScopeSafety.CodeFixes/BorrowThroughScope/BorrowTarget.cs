@@ -1,9 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Symbols;
 using ScopeSafety.CodeFixes.RunInScope;
 
 namespace ScopeSafety.CodeFixes.BorrowThroughScope
@@ -105,8 +106,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
         {
             element = type;
             if (type is INamedTypeSymbol { TypeArguments: { Length: 1 } arguments } named &&
-                (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, compilation.GetTypeByMetadataName("System.Span`1")) ||
-                 SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, compilation.GetTypeByMetadataName("System.ReadOnlySpan`1"))))
+                (KnownSymbols.Is(named, KnownSymbols.Get(compilation).Core.Span) || KnownSymbols.Is(named, KnownSymbols.Get(compilation).Core.ReadOnlySpan)))
             {
                 element = arguments[0];
                 return true;

@@ -1,13 +1,16 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
+using System.Threading;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
+using ScopeSafety.Analyzers.Configuration;
 
 namespace ScopeSafety.CodeFixes.Concurrency
 {
@@ -37,7 +40,7 @@ namespace ScopeSafety.CodeFixes.Concurrency
             var edits = new Dictionary<SyntaxNode, SyntaxNode>();
             foreach (var diagnostic in diagnostics)
             {
-                foreach (var edit in Plan(root, model, diagnostic, cancellationToken) ?? new Dictionary<SyntaxNode, SyntaxNode>())
+                foreach (var edit in Plan(root, model, RaceFixes.SpawnOptionsOf(document, root.SyntaxTree), diagnostic, cancellationToken) ?? new Dictionary<SyntaxNode, SyntaxNode>())
                 {
                     edits[edit.Key] = edit.Value;
                 }
@@ -48,12 +51,11 @@ namespace ScopeSafety.CodeFixes.Concurrency
                 return null;
             }
 
-            var changed = await RaceFixes.CleanupAsync(document.WithSyntaxRoot(root.ReplaceNodes(edits.Keys, (o, _) => edits[o])), RaceFixes.EndOfLine(root), cancellationToken).ConfigureAwait(false);
-            return await RaceFixes.AddsErrorsAsync(document, changed, cancellationToken).ConfigureAwait(false) ? null : changed;
+            return await FixPipeline.FinishAsync(document, root.ReplaceNodes(edits.Keys, (o, _) => edits[o]), cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>The type syntax to replace (declared type and/or creation type), or null when the use does not allow the swap.</summary>
-        private static Dictionary<SyntaxNode, SyntaxNode>? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        private static Dictionary<SyntaxNode, SyntaxNode>? Plan(SyntaxNode root, SemanticModel model, SpawnOptions options, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
             if (!(node is IdentifierNameSyntax name) || !(model.GetSymbolInfo(name, cancellationToken).Symbol is ILocalSymbol local) ||
@@ -64,9 +66,9 @@ namespace ScopeSafety.CodeFixes.Concurrency
                 return null;
             }
 
-            var compilation = model.Compilation;
-            var dictionary = compilation.GetTypeByMetadataName("System.Collections.Generic.Dictionary`2");
-            var queue = compilation.GetTypeByMetadataName("System.Collections.Generic.Queue`1");
+            var collections = KnownSymbols.Get(model.Compilation).Collections;
+            var dictionary = collections.Dictionary;
+            var queue = collections.Queue;
             var type = local.Type as INamedTypeSymbol;
             var isDictionary = type != null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, dictionary);
             var isQueue = type != null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, queue);
@@ -90,7 +92,7 @@ namespace ScopeSafety.CodeFixes.Concurrency
 
             var reads = isDictionary ? DictionaryReads : QueueReads;
             var writes = isDictionary ? DictionaryWrites : QueueWrites;
-            var bodies = RaceFixes.WorkBodies(model, member, cancellationToken);
+            var bodies = RaceFixes.WorkBodies(model, member, options, cancellationToken);
             var readers = new HashSet<SyntaxNode>();
             var writers = new HashSet<SyntaxNode>();
             foreach (var reference in member.DescendantNodes().OfType<IdentifierNameSyntax>())
@@ -101,7 +103,7 @@ namespace ScopeSafety.CodeFixes.Concurrency
                 }
 
                 var operation = model.GetOperation(reference, cancellationToken);
-                var use = operation == null ? null : Classify(operation, isDictionary, reads, writes, compilation.GetTypeByMetadataName("System.Linq.Enumerable"));
+                var use = operation == null ? null : Classify(operation, isDictionary, reads, writes, collections.Enumerable);
                 if (use == null)
                 {
                     return null;

@@ -1,16 +1,18 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.CSharp;
+using System.Threading;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Concurrency;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
+using ScopeSafety.Analyzers.Configuration;
 
 namespace ScopeSafety.CodeFixes.Concurrency
 {
@@ -21,36 +23,17 @@ namespace ScopeSafety.CodeFixes.Concurrency
         public static SyntaxNode? MemberOf(SyntaxNode node) =>
             node.AncestorsAndSelf().FirstOrDefault(n => n is MemberDeclarationSyntax && !(n is BaseTypeDeclarationSyntax) && !(n is NamespaceDeclarationSyntax) && !(n is FileScopedNamespaceDeclarationSyntax));
 
-        /// <summary>The code of every work item in <paramref name="member"/>, as the analyzer sees them.</summary>
-        public static List<SyntaxNode> WorkBodies(SemanticModel model, SyntaxNode member, CancellationToken cancellationToken)
+        /// <summary>The spawn options (.editorconfig) the analyzers read for <paramref name="tree"/>: the fix must see the same work.</summary>
+        public static SpawnOptions SpawnOptionsOf(Document document, SyntaxTree tree) =>
+            new SpawnOptions.Cache(document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider).Get(tree);
+
+        /// <summary>The code of every work item in <paramref name="member"/>, as the analyzer sees them under <paramref name="options"/>.</summary>
+        public static List<SyntaxNode> WorkBodies(SemanticModel model, SyntaxNode member, SpawnOptions options, CancellationToken cancellationToken)
         {
-            var known = KnownSymbols.Create(model.Compilation);
-            var finder = new WorkItemFinder(new SpawnClassifier(known), model.Compilation);
             var result = new List<SyntaxNode>();
-            foreach (var node in member.DescendantNodes())
+            foreach (var item in WorkItemFinder.ItemsIn(model, member, options, cancellationToken))
             {
-                if (!(node is InvocationExpressionSyntax || node is BaseObjectCreationExpressionSyntax ||
-                      node.IsKind(SyntaxKind.AddAssignmentExpression)))
-                {
-                    continue;
-                }
-
-                var operation = model.GetOperation(node, cancellationToken);
-                if (operation == null)
-                {
-                    continue;
-                }
-
-                foreach (var item in finder.Find(operation, SpawnOptions.Empty))
-                {
-                    var syntax = item.Body?.Syntax ?? item.Site.Delegate.Syntax;
-                    if (item.Site.Delegate.Syntax is AnonymousFunctionExpressionSyntax lambda)
-                    {
-                        syntax = lambda;
-                    }
-
-                    result.Add(syntax);
-                }
+                result.Add(item.Site.Delegate.Syntax is AnonymousFunctionExpressionSyntax lambda ? lambda : item.Body?.Syntax ?? item.Site.Delegate.Syntax);
             }
 
             return result;
@@ -79,74 +62,6 @@ namespace ScopeSafety.CodeFixes.Concurrency
                         SyntaxFactory.IdentifierName("Threading")),
                     SyntaxFactory.IdentifierName(name))
                 .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-
-        /// <summary>The line ending the document mostly uses, so that added lines match it.</summary>
-        public static string EndOfLine(SyntaxNode root)
-        {
-            var crlf = 0;
-            var lf = 0;
-            foreach (var trivia in root.DescendantTrivia())
-            {
-                if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
-                {
-                    if (trivia.ToString() == "\r\n")
-                    {
-                        crlf++;
-                    }
-                    else
-                    {
-                        lf++;
-                    }
-                }
-            }
-
-            return crlf > lf ? "\r\n" : "\n";
-        }
-
-        /// <summary>Adds the imports, shortens the names and formats only what the fix wrote, with the file's own line ending.</summary>
-        public static async Task<Document> CleanupAsync(Document document, string endOfLine, CancellationToken cancellationToken)
-        {
-            document = await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-#pragma warning disable CS0618 // the OptionSet overload is the one that lets us keep the file's line ending
-            var options = document.Project.Solution.Options.WithChangedOption(FormattingOptions.NewLine, LanguageNames.CSharp, endOfLine);
-            document = await Formatter.FormatAsync(document, Formatter.Annotation, options, cancellationToken).ConfigureAwait(false);
-#pragma warning restore CS0618
-            return await NormaliseLineEndingsAsync(document, endOfLine, cancellationToken).ConfigureAwait(false);
-        }
-
-        /// <summary>The import adder writes Environment.NewLine; bring any such line back to the file's ending.</summary>
-        private static async Task<Document> NormaliseLineEndingsAsync(Document document, string endOfLine, CancellationToken cancellationToken)
-        {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            if (root == null)
-            {
-                return document;
-            }
-
-            var wrong = root.DescendantTrivia(descendIntoTrivia: true).Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia) && t.ToString() != endOfLine).ToList();
-            if (wrong.Count == 0)
-            {
-                return document;
-            }
-
-            return document.WithSyntaxRoot(root.ReplaceTrivia(wrong, (_, __) => SyntaxFactory.EndOfLine(endOfLine)));
-        }
-
-        /// <summary>True when the compilation has more errors after the change than before: never offer code that does not build.</summary>
-        public static async Task<bool> AddsErrorsAsync(Document before, Document after, CancellationToken cancellationToken)
-        {
-            var oldModel = await before.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            var newModel = await after.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (oldModel == null || newModel == null)
-            {
-                return true;
-            }
-
-            var oldErrors = oldModel.GetDiagnostics(cancellationToken: cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
-            var newErrors = newModel.GetDiagnostics(cancellationToken: cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
-            return newErrors > oldErrors;
-        }
 
         /// <summary>The operation tree's judgement of a write target: is it the variable <paramref name="symbol"/>?</summary>
         public static bool Refers(SemanticModel model, IdentifierNameSyntax name, ISymbol symbol, CancellationToken cancellationToken) =>

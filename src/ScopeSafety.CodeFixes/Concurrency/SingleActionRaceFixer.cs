@@ -35,7 +35,7 @@ namespace ScopeSafety.CodeFixes.Concurrency
                     continue;
                 }
 
-                var name = diagnostic.Properties.TryGetValue(ConcurrentAccessAnalyzer.VariableProperty, out var variable) && variable != null ? variable : "the variable";
+                var name = diagnostic.Properties.TryGetValue(DiagnosticProperties.Variable, out var variable) && variable != null ? variable : "the variable";
                 context.RegisterCodeFix(CodeAction.Create(Title(name), _ => Task.FromResult(fixedDocument), Key), diagnostic);
             }
         }

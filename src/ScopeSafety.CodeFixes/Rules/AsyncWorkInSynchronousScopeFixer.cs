@@ -44,7 +44,7 @@ namespace ScopeSafety.CodeFixes
 
             foreach (var diagnostic in context.Diagnostics)
             {
-                if (!diagnostic.Properties.TryGetValue(AsyncWorkInSynchronousScopeAnalyzer.FixProperty, out var fix))
+                if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Fix, out var fix))
                 {
                     continue;
                 }

@@ -2,14 +2,15 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
+using System.Threading;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Symbols;
 using ScopeSafety.Analyzers;
 
 namespace ScopeSafety.CodeFixes
@@ -44,7 +45,7 @@ namespace ScopeSafety.CodeFixes
 
             foreach (var diagnostic in context.Diagnostics)
             {
-                if (!diagnostic.Properties.TryGetValue(BlockingScopeInAsyncCodeAnalyzer.FixProperty, out var fix) ||
+                if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Fix, out var fix) ||
                     !(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is InvocationExpressionSyntax invocation) ||
                     !(invocation.Expression is MemberAccessExpressionSyntax access))
                 {
@@ -119,8 +120,8 @@ namespace ScopeSafety.CodeFixes
         /// <summary>The ScopedTask Join() calls of the body itself, not of lambdas inside it (those stay synchronous work).</summary>
         private static IEnumerable<InvocationExpressionSyntax> DirectJoins(LambdaExpressionSyntax body, SemanticModel model, CancellationToken cancellationToken)
         {
-            var apis = ScopeApis.Create(model.Compilation);
-            if (apis == null)
+            var apis = KnownSymbols.Get(model.Compilation);
+            if (apis.Runtime.Scope == null)
             {
                 yield break;
             }
@@ -128,7 +129,7 @@ namespace ScopeSafety.CodeFixes
             foreach (var join in body.Body.DescendantNodesAndSelf(n => !(n is AnonymousFunctionExpressionSyntax) && !(n is LocalFunctionStatementSyntax)).OfType<InvocationExpressionSyntax>())
             {
                 if (join.ArgumentList.Arguments.Count == 0 && join.Expression is MemberAccessExpressionSyntax &&
-                    model.GetSymbolInfo(join, cancellationToken).Symbol is IMethodSymbol method && ScopeApis.IsIn(apis.TaskJoin, method))
+                    model.GetSymbolInfo(join, cancellationToken).Symbol is IMethodSymbol method && RuntimeSymbols.IsIn(apis.Runtime.TaskJoin, method))
                 {
                     yield return join;
                 }

@@ -45,7 +45,7 @@ namespace ScopeSafety.CodeFixes
 
                 var fixedDocument = result.Document;
                 context.RegisterCodeFix(
-                    CodeAction.Create(result.Title, cancellationToken => RunInScopeEngine.CleanupAsync(fixedDocument, cancellationToken), EquivalenceKey),
+                    CodeAction.Create(result.Title, cancellationToken => FixPipeline.CleanupAsync(fixedDocument, cancellationToken), EquivalenceKey),
                     diagnostic);
             }
         }
@@ -99,7 +99,7 @@ namespace ScopeSafety.CodeFixes
                 changed = true;
             }
 
-            return changed ? await RunInScopeEngine.CleanupAsync(document, cancellationToken).ConfigureAwait(false) : document;
+            return changed ? await FixPipeline.CleanupAsync(document, cancellationToken).ConfigureAwait(false) : document;
         }
     }
 }

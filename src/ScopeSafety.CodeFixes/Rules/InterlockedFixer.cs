@@ -12,7 +12,9 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 using ScopeSafety.Analyzers;
+using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.CodeFixes.Concurrency;
+using ScopeSafety.Analyzers.Configuration;
 
 namespace ScopeSafety.CodeFixes
 {
@@ -48,7 +50,7 @@ namespace ScopeSafety.CodeFixes
             var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
             foreach (var diagnostic in diagnostics)
             {
-                var edits = Plan(root, model, diagnostic, cancellationToken);
+                var edits = Plan(root, model, RaceFixes.SpawnOptionsOf(document, root.SyntaxTree), diagnostic, cancellationToken);
                 if (edits == null)
                 {
                     continue;
@@ -66,14 +68,13 @@ namespace ScopeSafety.CodeFixes
             }
 
             var newRoot = root.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]);
-            var changed = await RaceFixes.CleanupAsync(document.WithSyntaxRoot(newRoot), RaceFixes.EndOfLine(root), cancellationToken).ConfigureAwait(false);
-            return await RaceFixes.AddsErrorsAsync(document, changed, cancellationToken).ConfigureAwait(false) ? null : changed;
+            return await FixPipeline.FinishAsync(document, newRoot, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>The writes to rewrite for one diagnostic, or null when some write cannot be made atomic.</summary>
-        private static Dictionary<SyntaxNode, SyntaxNode>? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        private static Dictionary<SyntaxNode, SyntaxNode>? Plan(SyntaxNode root, SemanticModel model, SpawnOptions options, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            if (!diagnostic.Properties.TryGetValue(ConcurrentAccessAnalyzer.OtherSideProperty, out var side) || side != "Item")
+            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.OtherSide, out var side) || side != DiagnosticProperties.OtherSideItem)
             {
                 return null;
             }
@@ -102,7 +103,7 @@ namespace ScopeSafety.CodeFixes
                 return null;
             }
 
-            var bodies = RaceFixes.WorkBodies(model, member, cancellationToken);
+            var bodies = RaceFixes.WorkBodies(model, member, options, cancellationToken);
             var racing = new List<SyntaxNode>();
             var mine = RaceFixes.InnermostBody(bodies, diagnostic.Location.SourceSpan);
             if (mine != null)

@@ -11,7 +11,9 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using ScopeSafety.Analyzers;
+using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.CodeFixes.Concurrency;
+using ScopeSafety.Analyzers.Configuration;
 
 namespace ScopeSafety.CodeFixes
 {
@@ -45,7 +47,7 @@ namespace ScopeSafety.CodeFixes
         {
             foreach (var diagnostic in context.Diagnostics)
             {
-                var name = diagnostic.Properties.TryGetValue(ConcurrentAccessAnalyzer.VariableProperty, out var variable) ? variable : "the object";
+                var name = diagnostic.Properties.TryGetValue(DiagnosticProperties.Variable, out var variable) ? variable : "the object";
                 var fixedDocument = await FixAsync(context.Document, ImmutableArray.Create(diagnostic), context.CancellationToken).ConfigureAwait(false);
                 if (fixedDocument != null)
                 {
@@ -77,7 +79,7 @@ namespace ScopeSafety.CodeFixes
             var wraps = new Dictionary<SyntaxNode, string>();
             foreach (var diagnostic in diagnostics)
             {
-                var planned = Plan(root, model, diagnostic, cancellationToken);
+                var planned = Plan(root, model, RaceFixes.SpawnOptionsOf(document, root.SyntaxTree), diagnostic, cancellationToken);
                 if (planned == null)
                 {
                     continue;
@@ -96,10 +98,9 @@ namespace ScopeSafety.CodeFixes
                 return null;
             }
 
-            var endOfLine = RaceFixes.EndOfLine(root);
+            var endOfLine = FixPipeline.EndOfLine(root);
             var newRoot = root.ReplaceNodes(outer, (original, _) => Wrap(original, wraps[original], endOfLine));
-            var changed = await RaceFixes.CleanupAsync(document.WithSyntaxRoot(newRoot), endOfLine, cancellationToken).ConfigureAwait(false);
-            return await RaceFixes.AddsErrorsAsync(document, changed, cancellationToken).ConfigureAwait(false) ? null : changed;
+            return await FixPipeline.FinishAsync(document, newRoot, cancellationToken).ConfigureAwait(false);
         }
 
         private static SyntaxNode Wrap(SyntaxNode original, string lockName, string endOfLine)
@@ -142,7 +143,7 @@ namespace ScopeSafety.CodeFixes
             return indentation.ToString();
         }
 
-        private static (List<SyntaxNode> Nodes, string LockName)? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        private static (List<SyntaxNode> Nodes, string LockName)? Plan(SyntaxNode root, SemanticModel model, SpawnOptions options, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
             var name = node as IdentifierNameSyntax ?? (node as MemberAccessExpressionSyntax)?.Expression as IdentifierNameSyntax;
@@ -158,16 +159,16 @@ namespace ScopeSafety.CodeFixes
                 return null;
             }
 
-            var bodies = RaceFixes.WorkBodies(model, member, cancellationToken);
+            var bodies = RaceFixes.WorkBodies(model, member, options, cancellationToken);
             var uses = new List<IdentifierNameSyntax>();
             foreach (var body in bodies)
             {
                 uses.AddRange(References(body, symbol, model, cancellationToken));
             }
 
-            if (diagnostic.Properties.TryGetValue(ConcurrentAccessAnalyzer.OtherSideProperty, out var side) && side == "Body" && diagnostic.AdditionalLocations.Count > 1)
+            if (diagnostic.Properties.TryGetValue(DiagnosticProperties.OtherSide, out var side) && side == DiagnosticProperties.OtherSideBody && diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation)
             {
-                var hostUse = root.FindNode(diagnostic.AdditionalLocations[1].SourceSpan, getInnermostNodeForTie: true);
+                var hostUse = root.FindNode(diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceSpan, getInnermostNodeForTie: true);
                 var hostName = hostUse as IdentifierNameSyntax ?? hostUse.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().FirstOrDefault();
                 if (hostName != null)
                 {

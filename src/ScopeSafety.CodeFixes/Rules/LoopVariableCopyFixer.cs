@@ -82,7 +82,7 @@ namespace ScopeSafety.CodeFixes
             var taken = new HashSet<string>();
             var renames = new Dictionary<SyntaxNode, SyntaxNode>();
             var inserts = new Dictionary<StatementSyntax, List<StatementSyntax>>();
-            var endOfLine = RaceFixes.EndOfLine(root);
+            var endOfLine = FixPipeline.EndOfLine(root);
             foreach (var plan in plans)
             {
                 var key = (plan.Anchor, plan.Variable);
@@ -128,8 +128,7 @@ namespace ScopeSafety.CodeFixes
                 tracked = InsertBefore(tracked, anchor, insert.Value, endOfLine);
             }
 
-            var changed = await RaceFixes.CleanupAsync(document.WithSyntaxRoot(tracked), endOfLine, cancellationToken).ConfigureAwait(false);
-            return await RaceFixes.AddsErrorsAsync(document, changed, cancellationToken).ConfigureAwait(false) ? null : changed;
+            return await FixPipeline.FinishAsync(document, tracked, cancellationToken).ConfigureAwait(false);
         }
 
         private static SyntaxNode InsertBefore(SyntaxNode root, StatementSyntax anchor, List<StatementSyntax> declarations, string endOfLine)
@@ -166,7 +165,7 @@ namespace ScopeSafety.CodeFixes
             var loop = variable.DeclaringSyntaxReferences.Length == 1
                 ? variable.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken).FirstAncestorOrSelf<ForStatementSyntax>()
                 : null;
-            var spawn = root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true);
+            var spawn = root.FindNode(diagnostic.AdditionalLocations[DiagnosticProperties.SpawnLocation].SourceSpan, getInnermostNodeForTie: true);
             if (loop == null || !loop.Statement.Span.Contains(spawn.Span))
             {
                 return null;

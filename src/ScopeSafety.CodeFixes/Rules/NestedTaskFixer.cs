@@ -42,7 +42,7 @@ namespace ScopeSafety.CodeFixes
 
             foreach (var diagnostic in context.Diagnostics)
             {
-                if (!diagnostic.Properties.TryGetValue(NestedTaskAnalyzer.FixProperty, out var fix) || fix != NestedTaskAnalyzer.UnwrapFix)
+                if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Fix, out var fix) || fix != NestedTaskAnalyzer.UnwrapFix)
                 {
                     continue;
                 }

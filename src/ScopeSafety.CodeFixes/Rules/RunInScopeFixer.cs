@@ -38,7 +38,7 @@ namespace ScopeSafety.CodeFixes
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
             // Several diagnostics on one spawn (e.g. SCOPE002 for 'a' and for 'b') get one action for all of them.
-            foreach (var group in context.Diagnostics.Where(d => d.AdditionalLocations.Count > 0).GroupBy(d => d.AdditionalLocations[0].SourceSpan))
+            foreach (var group in context.Diagnostics.Where(d => d.AdditionalLocations.Count > 0).GroupBy(d => d.AdditionalLocations[DiagnosticProperties.SpawnLocation].SourceSpan))
             {
                 var result = await RunInScopeEngine.TryFixOneAsync(context.Document, group, context.CancellationToken).ConfigureAwait(false);
                 if (result == null)
@@ -50,7 +50,7 @@ namespace ScopeSafety.CodeFixes
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         result.Value.Plan.Title,
-                        cancellationToken => RunInScopeEngine.CleanupAsync(fixedDocument, cancellationToken),
+                        cancellationToken => FixPipeline.CleanupAsync(fixedDocument, cancellationToken),
                         EquivalenceKey),
                     group.ToImmutableArray());
             }

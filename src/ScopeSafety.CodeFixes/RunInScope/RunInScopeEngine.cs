@@ -1,13 +1,15 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
+using System.Threading;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Symbols;
+using ScopeSafety.Analyzers;
 
 namespace ScopeSafety.CodeFixes.RunInScope
 {
@@ -27,8 +29,8 @@ namespace ScopeSafety.CodeFixes.RunInScope
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            var symbols = model == null ? null : FixSymbols.Create(model.Compilation);
-            if (root == null || model == null || symbols == null)
+            var symbols = model == null ? null : KnownSymbols.Get(model.Compilation);
+            if (root == null || model == null || symbols == null || !symbols.Runtime.CanWriteScopes)
             {
                 return null;
             }
@@ -61,7 +63,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
             // Annotate each spawn (and its conflict) so it can be found again after earlier rounds rewrote the tree.
             var marks = new Dictionary<SyntaxNode, List<SyntaxAnnotation>>();
-            foreach (var group in diagnostics.Where(d => d.AdditionalLocations.Count > 0).GroupBy(d => d.AdditionalLocations[0].SourceSpan))
+            foreach (var group in diagnostics.Where(d => d.AdditionalLocations.Count > 0).GroupBy(d => d.AdditionalLocations[DiagnosticProperties.SpawnLocation].SourceSpan))
             {
                 var key = group.Key.ToString();
                 foreach (var diagnostic in group)
@@ -94,8 +96,8 @@ namespace ScopeSafety.CodeFixes.RunInScope
             {
                 root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
                 var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-                var symbols = model == null ? null : FixSymbols.Create(model.Compilation);
-                if (root == null || model == null || symbols == null)
+                var symbols = model == null ? null : KnownSymbols.Get(model.Compilation);
+                if (root == null || model == null || symbols == null || !symbols.Runtime.CanWriteScopes)
                 {
                     break;
                 }
@@ -184,67 +186,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 changed = true;
             }
 
-            return changed ? await CleanupAsync(document, cancellationToken).ConfigureAwait(false) : document;
-        }
-
-        /// <summary>Adds using ScopeSafety, shortens the generated names and formats what the fix wrote.</summary>
-        public static async Task<Document> CleanupAsync(Document document, CancellationToken cancellationToken)
-        {
-            var before = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
-            var crlf = UsesCrLf(before);
-            document = await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            document = await Formatter.FormatAsync(document, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return crlf ? await KeepCrLfAsync(document, cancellationToken).ConfigureAwait(false) : document;
-        }
-
-        /// <summary>True when most line breaks of the file are CR LF.</summary>
-        private static bool UsesCrLf(Microsoft.CodeAnalysis.Text.SourceText text)
-        {
-            int crlf = 0, lf = 0;
-            var content = text.ToString();
-            for (var i = 0; i < content.Length; i++)
-            {
-                if (content[i] == '\n')
-                {
-                    if (i > 0 && content[i - 1] == '\r')
-                    {
-                        crlf++;
-                    }
-                    else
-                    {
-                        lf++;
-                    }
-                }
-            }
-
-            return crlf > lf;
-        }
-
-        /// <summary>
-        /// The formatter and the import adder break lines with the machine's newline; in a CR LF file every line break
-        /// they wrote becomes CR LF again, so the file keeps one kind of line ending.
-        /// </summary>
-        private static async Task<Document> KeepCrLfAsync(Document document, CancellationToken cancellationToken)
-        {
-            var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
-            var content = text.ToString();
-            var builder = new System.Text.StringBuilder(content.Length + 64);
-            var changed = false;
-            for (var i = 0; i < content.Length; i++)
-            {
-                if (content[i] == '\n' && (i == 0 || content[i - 1] != '\r'))
-                {
-                    builder.Append('\r');
-                    changed = true;
-                }
-
-                builder.Append(content[i]);
-            }
-
-            return changed
-                ? document.WithText(Microsoft.CodeAnalysis.Text.SourceText.From(builder.ToString(), text.Encoding, text.ChecksumAlgorithm))
-                : document;
+            return changed ? await FixPipeline.CleanupAsync(document, cancellationToken).ConfigureAwait(false) : document;
         }
 
         /// <summary>Applies the plans, or returns null if the result has more compiler errors than before: never offer code that does not build.</summary>
@@ -263,20 +205,18 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 return null;
             }
 
-            var before = model.GetDiagnostics(cancellationToken: cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
-            var after = newModel.GetDiagnostics(cancellationToken: cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
-            return after > before ? null : newDocument;
+            return await FixPipeline.AddsErrorsAsync(document, newDocument, cancellationToken).ConfigureAwait(false) ? null : newDocument;
         }
 
         private static FixSeed? ToSeed(SyntaxNode root, Diagnostic diagnostic)
         {
-            if (diagnostic.AdditionalLocations.Count == 0 || !diagnostic.AdditionalLocations[0].IsInSource ||
-                diagnostic.AdditionalLocations[0].SourceTree != root.SyntaxTree)
+            if (diagnostic.AdditionalLocations.Count == 0 || !diagnostic.AdditionalLocations[DiagnosticProperties.SpawnLocation].IsInSource ||
+                diagnostic.AdditionalLocations[DiagnosticProperties.SpawnLocation].SourceTree != root.SyntaxTree)
             {
                 return null;
             }
 
-            var span = diagnostic.AdditionalLocations[0].SourceSpan;
+            var span = diagnostic.AdditionalLocations[DiagnosticProperties.SpawnLocation].SourceSpan;
             if (!root.FullSpan.Contains(span))
             {
                 return null;
@@ -295,10 +235,10 @@ namespace ScopeSafety.CodeFixes.RunInScope
             }
 
             SyntaxNode? conflict = null;
-            if (diagnostic.AdditionalLocations.Count > 1 && diagnostic.AdditionalLocations[1].IsInSource && diagnostic.AdditionalLocations[1].SourceTree == root.SyntaxTree &&
-                root.FullSpan.Contains(diagnostic.AdditionalLocations[1].SourceSpan))
+            if (diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation && diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].IsInSource && diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceTree == root.SyntaxTree &&
+                root.FullSpan.Contains(diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceSpan))
             {
-                conflict = root.FindNode(diagnostic.AdditionalLocations[1].SourceSpan, getInnermostNodeForTie: true);
+                conflict = root.FindNode(diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceSpan, getInnermostNodeForTie: true);
             }
 
             return new FixSeed(spawn, conflict);

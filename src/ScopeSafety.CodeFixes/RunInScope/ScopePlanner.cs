@@ -1,14 +1,16 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
+using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
+using ScopeSafety.Analyzers.Concurrency;
 
 namespace ScopeSafety.CodeFixes.RunInScope
 {
@@ -189,7 +191,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 return -1;
             }
 
-            var synchronization = Synchronization.Create(_model.Compilation);
+            var synchronization = SignalObjects.Create(_recognizer.Symbols);
             var released = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             foreach (var operation in spawn.Descendants())
             {
@@ -455,14 +457,14 @@ namespace ScopeSafety.CodeFixes.RunInScope
         /// <summary>Task.WhenAll&lt;T&gt;(a, b, …) over handles (not a collection): its result is T[] in argument order.</summary>
         private bool IsTaskWhenAllOfValues(InvocationExpressionSyntax invocation) =>
             _model.GetOperation(invocation, _cancellationToken) is IInvocationOperation { TargetMethod: { Name: "WhenAll", IsGenericMethod: true } method } &&
-            KnownSymbols.Is(method.ContainingType, _recognizer.Symbols.Task) &&
+            KnownSymbols.Is(method.ContainingType, _recognizer.Symbols.Tasks.Task) &&
             method.Parameters.Length == 1 &&
             invocation.ArgumentList.Arguments.Count > 0 &&
-            invocation.ArgumentList.Arguments.All(a => _recognizer.Symbols.IsTask(_model.GetTypeInfo(a.Expression, _cancellationToken).Type) && a.Expression is IdentifierNameSyntax);
+            invocation.ArgumentList.Arguments.All(a => _recognizer.Symbols.Tasks.IsExactlyTask(_model.GetTypeInfo(a.Expression, _cancellationToken).Type) && a.Expression is IdentifierNameSyntax);
 
         private bool IsTaskWhenAll(InvocationExpressionSyntax invocation) =>
             _model.GetOperation(invocation, _cancellationToken) is IInvocationOperation { TargetMethod: { Name: "WhenAll" } method } &&
-            KnownSymbols.Is(method.ContainingType, _recognizer.Symbols.Task) &&
+            KnownSymbols.Is(method.ContainingType, _recognizer.Symbols.Tasks.Task) &&
             method.Parameters.Length == 1;
 
         private bool? AnalyzeCollectionUse(IdentifierNameSyntax reference, SyntaxNode? use, EditSet edits, Queue<ExpressionSyntax> pending)
@@ -542,7 +544,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
         private bool IsTaskWaitAll(InvocationExpressionSyntax invocation) =>
             _model.GetOperation(invocation, _cancellationToken) is IInvocationOperation { TargetMethod: { Name: "WaitAll" } method } &&
-            KnownSymbols.Is(method.ContainingType, _recognizer.Symbols.Task) &&
+            KnownSymbols.Is(method.ContainingType, _recognizer.Symbols.Tasks.Task) &&
             method.Parameters.Length == 1 && method.ReturnsVoid;
 
         /// <summary>List&lt;Task&gt; tasks = new List&lt;Task&gt;() becomes List&lt;ScopedTask&gt; (also arrays, Task&lt;T&gt;).</summary>
@@ -558,7 +560,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
             var taskTypes = declaration.DescendantNodes()
                 .OfType<TypeSyntax>()
                 .Where(t => !(t.Parent is QualifiedNameSyntax qualified && qualified.Right == t) &&
-                            _recognizer.Symbols.IsTask(_model.GetTypeInfo(t, _cancellationToken).Type) &&
+                            _recognizer.Symbols.Tasks.IsExactlyTask(_model.GetTypeInfo(t, _cancellationToken).Type) &&
                             _model.GetSymbolInfo(t, _cancellationToken).Symbol is INamedTypeSymbol)
                 .ToList();
             taskTypes.RemoveAll(t => taskTypes.Any(other => other != t && other.Span.Contains(t.Span)));
@@ -688,7 +690,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
             };
             if (parameter == null || !(block.Parent!.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax run } }) ||
                 !(_model.GetSymbolInfo(run, _cancellationToken).Symbol is IMethodSymbol { Name: var runName } method) || runName != (_async ? "RunAsync" : "Run") ||
-                !KnownSymbols.Is(method.ContainingType, _recognizer.Symbols.Scope))
+                !KnownSymbols.Is(method.ContainingType, _recognizer.Symbols.Runtime.Scope))
             {
                 return null;
             }

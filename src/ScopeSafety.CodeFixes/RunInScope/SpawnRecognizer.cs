@@ -1,12 +1,13 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.CodeFixes.RunInScope
 {
@@ -22,10 +23,10 @@ namespace ScopeSafety.CodeFixes.RunInScope
         private static readonly HashSet<string> IgnorableThreadProperties = new HashSet<string> { "IsBackground", "Name", "Priority" };
 
         private readonly SemanticModel _model;
-        private readonly FixSymbols _symbols;
+        private readonly KnownSymbols _symbols;
         private readonly CancellationToken _cancellationToken;
 
-        public SpawnRecognizer(SemanticModel model, FixSymbols symbols, CancellationToken cancellationToken)
+        public SpawnRecognizer(SemanticModel model, KnownSymbols symbols, CancellationToken cancellationToken)
         {
             _model = model;
             _symbols = symbols;
@@ -34,37 +35,26 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
         public SemanticModel Model => _model;
 
-        public FixSymbols Symbols => _symbols;
+        public KnownSymbols Symbols => _symbols;
 
+        /// <summary>The rewrite of <paramref name="spawn"/>, by the API the analyzers' classification names; null when it cannot be faithful.</summary>
         public FixSite? Recognize(ExpressionSyntax spawn)
         {
-            switch (_model.GetOperation(spawn, _cancellationToken))
+            var operation = _model.GetOperation(spawn, _cancellationToken);
+            switch (SpawnClassifier.UnscopedApiOf(operation, _symbols), operation)
             {
-                case IInvocationOperation invocation when IsTaskRun(invocation):
-                    return RecognizeTaskLike(spawn, invocation, delegateArgument: Argument(invocation, 0), stateArgument: null);
-                case IInvocationOperation invocation when IsFactoryStartNew(invocation):
+                case ("Task.Run", IInvocationOperation invocation):
+                    return RecognizeTaskLike(spawn, invocation, delegateArgument: Argument(invocation, 0), stateArgument: null, isTaskRun: true);
+                case ("Task.Factory.StartNew", IInvocationOperation invocation):
                     return RecognizeStartNew(spawn, invocation);
-                case IInvocationOperation invocation when IsQueueUserWorkItem(invocation):
+                case ("ThreadPool.QueueUserWorkItem" or "ThreadPool.UnsafeQueueUserWorkItem", IInvocationOperation invocation):
                     return RecognizeQueue(spawn, invocation);
-                case IObjectCreationOperation creation when KnownSymbols.Is(creation.Type, _symbols.Thread):
+                case ("new Thread", IObjectCreationOperation creation):
                     return RecognizeThread(spawn, creation);
                 default:
                     return null;
             }
         }
-
-        private bool IsTaskRun(IInvocationOperation invocation) =>
-            invocation.TargetMethod.Name == "Run" && KnownSymbols.Is(invocation.TargetMethod.ContainingType, _symbols.Task);
-
-        private bool IsFactoryStartNew(IInvocationOperation invocation) =>
-            invocation.TargetMethod.Name == "StartNew" &&
-            KnownSymbols.Is(invocation.TargetMethod.ContainingType, _symbols.TaskFactory) &&
-            invocation.Instance is IPropertyReferenceOperation { Property: { Name: "Factory", IsStatic: true } } factory &&
-            KnownSymbols.Is(factory.Property.ContainingType, _symbols.Task);
-
-        private bool IsQueueUserWorkItem(IInvocationOperation invocation) =>
-            (invocation.TargetMethod.Name == "QueueUserWorkItem" || invocation.TargetMethod.Name == "UnsafeQueueUserWorkItem") &&
-            KnownSymbols.Is(invocation.TargetMethod.ContainingType, _symbols.ThreadPool);
 
         private static IArgumentOperation? Argument(IInvocationOperation invocation, int ordinal) =>
             invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == ordinal);
@@ -83,23 +73,23 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
             var work = Argument(invocation, 0);
             var state = Argument(invocation, "state");
-            return RecognizeTaskLike(spawn, invocation, work, state, tokenChecked: true);
+            return RecognizeTaskLike(spawn, invocation, work, state, isTaskRun: false, tokenChecked: true);
         }
 
-        private FixSite? RecognizeTaskLike(ExpressionSyntax spawn, IInvocationOperation invocation, IArgumentOperation? delegateArgument, IArgumentOperation? stateArgument, bool tokenChecked = false)
+        private FixSite? RecognizeTaskLike(ExpressionSyntax spawn, IInvocationOperation invocation, IArgumentOperation? delegateArgument, IArgumentOperation? stateArgument, bool isTaskRun, bool tokenChecked = false)
         {
-            if (delegateArgument == null || !KnownSymbols.Is(invocation.Type, _symbols.Task) && !KnownSymbols.Is(invocation.Type, _symbols.TaskOfT))
+            if (delegateArgument == null || !KnownSymbols.Is(invocation.Type, _symbols.Tasks.Task) && !KnownSymbols.Is(invocation.Type, _symbols.Tasks.TaskOfT))
             {
                 return null;
             }
 
             // Task.Run(Func<Task>) and StartNew(async ...) start asynchronous work: Spawn would not wait for it.
-            if (invocation.Type is INamedTypeSymbol { IsGenericType: true } taskType && _symbols.IsTask(taskType.TypeArguments[0]))
+            if (invocation.Type is INamedTypeSymbol { IsGenericType: true } taskType && _symbols.Tasks.IsExactlyTask(taskType.TypeArguments[0]))
             {
                 return null;
             }
 
-            if (!tokenChecked && !IsIgnorableToken(invocation.Arguments.FirstOrDefault(a => KnownSymbols.Is(a.Parameter?.Type, _symbols.CancellationToken))))
+            if (!tokenChecked && !IsIgnorableToken(invocation.Arguments.FirstOrDefault(a => KnownSymbols.Is(a.Parameter?.Type, _symbols.Threading.CancellationToken))))
             {
                 return null;
             }
@@ -115,9 +105,9 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
             // In an async function Task.Run(async () => …) becomes scope.SpawnAsync, which the async scope awaits; only
             // Task.Run unwraps the inner task (StartNew's Task<Task> was refused above).
-            var asyncWork = stateArgument == null && IsTaskRun(invocation) && function != null && SyntaxHelpers.IsAsync(function) &&
+            var asyncWork = stateArgument == null && isTaskRun && function != null && SyntaxHelpers.IsAsync(function) &&
                 delegateArgument.Parameter?.Type is INamedTypeSymbol { DelegateInvokeMethod: { Parameters: { Length: 0 } } asyncInvoke } &&
-                _symbols.IsTask(asyncInvoke.ReturnType);
+                _symbols.Tasks.IsExactlyTask(asyncInvoke.ReturnType);
             var work = asyncWork
                 ? BuildAsyncWork(delegateArgument)
                 : BuildWork(delegateArgument, stateArgument?.Value, hasState: stateArgument != null, context.Value.Anchor, edits);
@@ -315,7 +305,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 return null;
             }
 
-            if (_symbols.IsTask(invoke.ReturnType))
+            if (_symbols.Tasks.IsExactlyTask(invoke.ReturnType))
             {
                 return null;
             }
@@ -342,7 +332,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                         }
 
                         // Action and Func<T> convert as they are; other delegate types through Invoke, which binds the instance now, as before.
-                        return KnownSymbols.Is(value.Type, _symbols.Action) || KnownSymbols.Is(value.Type, _symbols.Func)
+                        return KnownSymbols.Is(value.Type, _symbols.Core.Action) || KnownSymbols.Is(value.Type, _symbols.Core.Func)
                             ? valueSyntax.WithoutTrivia()
                             : SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Parenthesize(valueSyntax.WithoutTrivia()), SyntaxFactory.IdentifierName("Invoke"));
                 }
@@ -482,7 +472,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
             var value = argument.Value;
             return value is IDefaultValueOperation ||
                 value is IObjectCreationOperation { Arguments: { Length: 0 } } ||
-                value is IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } } none && KnownSymbols.Is(none.Property.ContainingType, _symbols.CancellationToken);
+                value is IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } } none && KnownSymbols.Is(none.Property.ContainingType, _symbols.Threading.CancellationToken);
         }
 
         private static bool IsIgnorableOptions(IArgumentOperation? argument)
@@ -500,7 +490,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
         private bool IsDefaultScheduler(IArgumentOperation? argument) =>
             argument == null ||
             argument.Value is IPropertyReferenceOperation { Property: { Name: "Default", IsStatic: true } } scheduler &&
-            KnownSymbols.Is(scheduler.Property.ContainingType, _symbols.TaskScheduler);
+            KnownSymbols.Is(scheduler.Property.ContainingType, _symbols.Tasks.TaskScheduler);
 
         private (StatementSyntax Anchor, HandleShape Shape, ILocalSymbol? Handle)? HandleContext(ExpressionSyntax spawn)
         {
@@ -541,7 +531,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
         }
 
         public bool IsTaskCollection(ITypeSymbol type) =>
-            type is IArrayTypeSymbol { Rank: 1 } array && _symbols.IsTask(array.ElementType) ||
-            type is INamedTypeSymbol { TypeArguments: { Length: 1 } } list && KnownSymbols.Is(list, _symbols.List) && _symbols.IsTask(list.TypeArguments[0]);
+            type is IArrayTypeSymbol { Rank: 1 } array && _symbols.Tasks.IsExactlyTask(array.ElementType) ||
+            type is INamedTypeSymbol { TypeArguments: { Length: 1 } } list && KnownSymbols.Is(list, _symbols.Collections.List) && _symbols.Tasks.IsExactlyTask(list.TypeArguments[0]);
     }
 }

@@ -197,6 +197,44 @@ public class ConcurrentAccessAnalyzerTests
         """),
         Verify.Diagnostic("SCOPE010").WithLocation(0));
 
+    // A user API marked structured promises what Parallel.Invoke does: the delegates of one call may run at the same
+    // time and all end before the call returns.
+    private const string Batch = """
+        static class Batch
+        {
+            public static void RunAll([StructuredWork] params Action[] work) { foreach (var w in work) w(); }
+
+            public static void RunAllListed(params Action[] work) { foreach (var w in work) w(); }
+        }
+
+        """;
+
+    [Fact]
+    public Task Actions_of_one_StructuredWork_call_writing_one_variable_race() => Verify.VerifyAnalyzerAsync(Program("""
+                var found = false;
+                Batch.RunAll(() => { {|#0:found|} = items.Contains(1); }, () => { found = items.Contains(2); });
+        """) + Batch,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("found", "work started with Batch.RunAll at line 12", "work started with Batch.RunAll at line 12", "also write"));
+
+    [Fact]
+    public Task Actions_of_two_StructuredWork_calls_in_turn_do_not_race() => Verify.VerifyAnalyzerAsync(Program("""
+                var found = false;
+                Batch.RunAll(() => { found = items.Contains(1); });
+                Batch.RunAll(() => { found = items.Contains(2); });
+                Console.WriteLine(found);
+        """) + Batch);
+
+    [Fact]
+    public Task Actions_of_one_call_of_a_method_listed_in_structured_methods_race() => new Verify.Test
+    {
+        TestCode = Program("""
+                var found = false;
+                Batch.RunAllListed(() => { {|#0:found|} = items.Contains(1); }, () => { found = items.Contains(2); });
+        """) + Batch,
+        EditorConfig = "root = true\n[*.cs]\nscopesafety.structured_methods = M:Batch.RunAllListed(System.Action[])\n",
+        ExpectedDiagnostics = { Verify.Diagnostic("SCOPE010").WithLocation(0) },
+    }.RunAsync();
+
     [Fact]
     public Task Parallel_ForEach_summing_into_a_captured_local_races_with_its_other_iterations() => Verify.VerifyAnalyzerAsync(Program("""
                 long sum = 0;
@@ -293,6 +331,39 @@ public class ConcurrentAccessAnalyzerTests
                 }).ToList();
         """));
 
+    // A join in the same loop body as its spawn finishes that round's item where it stands.
+    [Fact]
+    public Task A_spawn_joined_in_the_same_loop_round_does_not_overlap_itself() => Verify.VerifyAnalyzerAsync(Program("""
+                var count = 0;
+                Scope.Run(scope =>
+                {
+                    for (var i = 0; i < 3; i++)
+                    {
+                        var item = scope.Spawn(() => count++);
+                        item.Join();
+                    }
+                });
+        """));
+
+    [Fact]
+    public Task A_spawn_joined_only_after_its_loop_overlaps_itself() => Verify.VerifyAnalyzerAsync(Program("""
+                var count = 0;
+                Scope.Run(scope =>
+                {
+                    var items = new List<ScopedTask>();
+                    for (var i = 0; i < 3; i++)
+                    {
+                        items.Add(scope.Spawn(() => {|#0:count|}++));
+                    }
+
+                    foreach (var item in items)
+                    {
+                        item.Join();
+                    }
+                });
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("count", "work started with Scope.Spawn at line 17", "another run of the same work", "also write"));
+
     // ---- SCOPE010: pairs of unscoped items ----------------------------------------------------------------
 
     [Fact]
@@ -343,6 +414,37 @@ public class ConcurrentAccessAnalyzerTests
                 t1.Join();
                 t2.Start();
                 t2.Join();
+        """));
+
+    // One lifetime model for SCOPE002 and SCOPE010: a new Task runs from its Start call, and one only run synchronously
+    // never runs beside anything.
+    [Fact]
+    public Task A_new_Task_started_after_the_other_item_is_joined_does_not_race() => Verify.VerifyAnalyzerAsync(Program("""
+                var count = 0;
+                var first = new Task(() => count++);
+                var second = Task.Run(() => count++);
+                second.Wait();
+                first.Start();
+                first.Wait();
+        """));
+
+    [Fact]
+    public Task A_new_Task_started_before_the_other_item_is_joined_races() => Verify.VerifyAnalyzerAsync(Program("""
+                var count = 0;
+                var first = new Task(() => {|#0:count|}++);
+                var second = Task.Run(() => count++);
+                first.Start();
+                Task.WaitAll(first, second);
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("count", "work started with new Task at line 12", "work started with Task.Run at line 13", "also write"));
+
+    [Fact]
+    public Task A_new_Task_only_run_synchronously_does_not_race() => Verify.VerifyAnalyzerAsync(Program("""
+                var count = 0;
+                var inline = new Task(() => count++);
+                inline.RunSynchronously();
+                var other = Task.Run(() => count++);
+                other.Wait();
         """));
 
     [Fact]

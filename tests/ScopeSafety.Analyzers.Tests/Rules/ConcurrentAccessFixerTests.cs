@@ -245,6 +245,50 @@ public class ConcurrentAccessFixerTests
             """,
     }.RunAsync();
 
+    // The fix sees the work the analyzer saw: here a method .editorconfig lists as structured.
+    [Fact]
+    public Task Work_of_a_method_listed_in_editorconfig_becomes_Interlocked() => new InterlockedFix.Test
+    {
+        TestCode = """
+            using System;
+
+            static class Batch
+            {
+                public static void RunAll(params Action[] work) { foreach (var w in work) w(); }
+            }
+
+            class C
+            {
+                long Count()
+                {
+                    long counter = 0;
+                    Batch.RunAll(() => {|SCOPE010:counter|}++, () => counter++);
+                    return counter;
+                }
+            }
+            """,
+        FixedCode = """
+            using System;
+            using System.Threading;
+
+            static class Batch
+            {
+                public static void RunAll(params Action[] work) { foreach (var w in work) w(); }
+            }
+
+            class C
+            {
+                long Count()
+                {
+                    long counter = 0;
+                    Batch.RunAll(() => Interlocked.Increment(ref counter), () => Interlocked.Increment(ref counter));
+                    return counter;
+                }
+            }
+            """,
+        EditorConfig = "root = true\n[*.cs]\nscopesafety.structured_methods = M:Batch.RunAll(System.Action[])\n",
+    }.RunAsync();
+
     [Fact]
     public Task A_CRLF_file_keeps_its_line_endings() => InterlockedFix.VerifyCodeFixAsync(
         "using ScopeSafety;\r\n\r\nclass C\r\n{\r\n    void M()\r\n    {\r\n        int n = 0;\r\n        Scope.Run(scope =>\r\n        {\r\n            scope.Spawn(() => {|SCOPE010:n|}++);\r\n            scope.Spawn(() => n++);\r\n        });\r\n    }\r\n}\r\n",

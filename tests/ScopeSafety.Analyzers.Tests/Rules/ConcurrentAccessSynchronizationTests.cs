@@ -1,10 +1,11 @@
 using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
+using ScopeSafety.Analyzers.Concurrency;
 
 namespace ScopeSafety.Analyzers.Tests.Rules;
 
 /// <summary>
 /// SCOPE010/011 over the orderings the synchronisation objects give (shared with SCOPE002–004 through
-/// Flow/Synchronization): an event Set, a countdown Signal, a semaphore Release, a completed TaskCompletionSource,
+/// Flow/SignalObjects): an event Set, a countdown Signal, a semaphore Release, a completed TaskCompletionSource,
 /// and Monitor.Enter/Exit. Each safe shape beside the hazard it must still report.
 /// </summary>
 public class ConcurrentAccessSynchronizationTests

@@ -399,6 +399,43 @@ public class UnscopedCaptureAnalyzerLifetimeTests
             """));
     }
 
+    // One lifetime model for SCOPE002 and SCOPE010: a loop that waits for each handle may wait for another item in each
+    // round, so the work is certainly finished only when the loop ends.
+    [Fact]
+    public async Task A_read_between_the_waits_of_a_loop_over_handles_is_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                var other = Task.Run(() => Console.WriteLine("other"));
+                var work = {|#1:Task.Run(() => {|#0:count|}++)|};
+                foreach (var task in new[] { other, work })
+                {
+                    task.Wait();
+                    Console.WriteLine({|#2:count|});
+                }
+
+                Console.WriteLine(count);
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task A_read_after_a_loop_over_handles_is_not_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                var other = Task.Run(() => Console.WriteLine("other"));
+                var work = Task.Run(() => count++);
+                foreach (var task in new[] { other, work })
+                {
+                    task.Wait();
+                }
+
+                Console.WriteLine(count);
+            """));
+    }
+
     [Fact]
     public async Task A_task_waited_with_WhenAll_of_a_list_is_joined()
     {

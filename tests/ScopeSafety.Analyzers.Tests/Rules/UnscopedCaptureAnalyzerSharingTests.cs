@@ -1,4 +1,7 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ScopeSafety.Analyzers.Tests.Verifiers;
+using Races = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
 using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.UnscopedCaptureAnalyzer>;
 
 namespace ScopeSafety.Analyzers.Tests.Rules;
@@ -179,6 +182,66 @@ public class UnscopedCaptureAnalyzerSharingTests
                 int count = 0;
                 var task = {|#1:Task.Run(() => { lock (gate) { {|#0:count|}++; } })|};
                 Console.WriteLine({|#2:count|});
+                task.Wait();
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "the method", "read"));
+    }
+
+    // One conflict rule for every race rule (SCOPE002 and SCOPE010 alike): locks on different objects do not exclude
+    // each other, and an Interlocked write does not exclude a read under a lock.
+    [Fact]
+    public async Task Locks_on_different_objects_are_still_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var gate = new object();
+                var other = new object();
+                int count = 0;
+                var task = {|#1:Task.Run(() => { lock (gate) { {|#0:count|}++; } })|};
+                lock (other)
+                {
+                    Console.WriteLine({|#2:count|});
+                }
+
+                task.Wait();
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task A_hand_written_Monitor_Enter_and_Exit_on_both_sides_is_a_lock()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var gate = new object();
+                int count = 0;
+                var task = Task.Run(() => { lock (gate) { count++; } });
+                Monitor.Enter(gate);
+                try
+                {
+                    Console.WriteLine(count);
+                }
+                finally
+                {
+                    Monitor.Exit(gate);
+                }
+
+                task.Wait();
+            """));
+    }
+
+    [Fact]
+    public async Task An_Interlocked_write_against_a_read_under_a_lock_is_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var gate = new object();
+                int count = 0;
+                var task = {|#1:Task.Run(() => Interlocked.Increment(ref {|#0:count|}))|};
+                lock (gate)
+                {
+                    Console.WriteLine({|#2:count|});
+                }
+
                 task.Wait();
             """),
             Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
@@ -390,17 +453,68 @@ public class UnscopedCaptureAnalyzerSharingTests
             """);
     }
 
+    // One hazard, one report (issue 18 item 6): a race between two work items of one function is SCOPE010's, also
+    // between unscoped items; SCOPE002 keeps the race between the work and the method that started it.
     [Fact]
-    public async Task Two_unscoped_works_writing_the_same_local_are_reported()
+    public async Task Two_unscoped_works_writing_the_same_local_are_left_to_SCOPE010()
     {
         await Verify.VerifyAnalyzerAsync(Program("""
                 int count = 0;
-                var first = {|#1:Task.Run(() => {|#0:count|}++)|};
-                var second = Task.Run(() => {|#2:count|}--);
+                var first = Task.Run(() => count++);
+                var second = Task.Run(() => count--);
                 Task.WaitAll(first, second);
-            """),
-            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
-                .WithArguments("count", "work started with Task.Run", "work started with Task.Run at line 24", "write"));
+                Console.WriteLine(count);
+            """));
+    }
+
+    [Fact]
+    public async Task Two_unscoped_works_writing_the_same_local_get_one_report_from_both_rules()
+    {
+        await new BothRaceRules
+        {
+            TestCode = Program("""
+                    int count = 0;
+                    var first = Task.Run(() => {|#0:count|}++);
+                    var second = Task.Run(() => count--);
+                    Task.WaitAll(first, second);
+                    Console.WriteLine(count);
+                """),
+            ExpectedDiagnostics =
+            {
+                Races.Diagnostic("SCOPE010").WithLocation(0)
+                    .WithArguments("count", "work started with Task.Run at line 23", "work started with Task.Run at line 24", "also write"),
+            },
+        }.RunAsync();
+    }
+
+    [Fact]
+    public async Task Unscoped_work_racing_with_the_method_and_with_another_item_gets_a_report_for_each_race()
+    {
+        await new BothRaceRules
+        {
+            TestCode = Program("""
+                    int count = 0;
+                    var first = {|#1:Task.Run(() => {|#0:count|}++)|};
+                    var second = Task.Run(() => count--);
+                    Console.WriteLine({|#2:count|});
+                    Task.WaitAll(first, second);
+                """),
+            ExpectedDiagnostics =
+            {
+                Races.Diagnostic("SCOPE010").WithLocation(0)
+                    .WithArguments("count", "work started with Task.Run at line 23", "work started with Task.Run at line 24", "also write"),
+                Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                    .WithArguments("count", "work started with Task.Run", "the method", "read"),
+                Verify.Diagnostic("SCOPE002").WithSpan(24, 33, 24, 38).WithSpan(24, 18, 24, 41).WithSpan(25, 23, 25, 28)
+                    .WithArguments("count", "work started with Task.Run", "the method", "read"),
+            },
+        }.RunAsync();
+    }
+
+    /// <summary>SCOPE001–004 and SCOPE010–012 together, as a build runs them.</summary>
+    private sealed class BothRaceRules : AnalyzerTest
+    {
+        protected override IEnumerable<DiagnosticAnalyzer> GetAnalyzers() => [new UnscopedCaptureAnalyzer(), new ConcurrentAccessAnalyzer()];
     }
 
     [Fact]

@@ -237,6 +237,28 @@ public class UnscopedCapturePrecisionTests
                 .WithArguments("missed", "work started with Task.Run", "the method", "read"));
     }
 
+    // One model of synchronisation objects for SCOPE002 and SCOPE010: an event created set lets the wait through before
+    // the work signals it, so the wait orders nothing.
+    [Fact]
+    public async Task A_wait_on_an_event_created_set_is_no_join()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int result = 0;
+                var done = new ManualResetEventSlim(false);
+                _ = Task.Run(() => { result = 1; done.Set(); });
+                done.Wait();
+                Console.WriteLine(result);
+
+                int early = 0;
+                var open = new ManualResetEventSlim(true);
+                _ = {|#1:Task.Run(() => { {|#0:early|} = 1; open.Set(); })|};
+                open.Wait();
+                Console.WriteLine({|#2:early|});
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("early", "work started with Task.Run", "the method", "read"));
+    }
+
     // ---- joins in loops and helpers ----
 
     public static TheoryData<string, string, string> LoopJoins() => new()
@@ -578,14 +600,15 @@ public class UnscopedCapturePrecisionTests
 
     // ---- messages ----
 
+    // Work started in a lambda the method passes on (not a work item of this function, so no SCOPE010 pair).
     [Fact]
     public async Task The_message_names_the_other_work_when_it_is_the_other_writer()
     {
         await Verify.VerifyAnalyzerAsync(Program("""
                 int count = 0;
                 var first = {|#1:Task.Run(() => {|#0:count|}++)|};
-                var second = Task.Run(() => {|#2:count|}--);
-                Task.WaitAll(first, second);
+                new List<int> { 1 }.ForEach(_ => Task.Run(() => {|#2:count|}--).Wait());
+                first.Wait();
             """),
             Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
                 .WithArguments("count", "work started with Task.Run", "work started with Task.Run at line 24", "write"));

@@ -1,6 +1,8 @@
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
+using ScopeSafety.Analyzers.Configuration;
 
 namespace ScopeSafety.Analyzers.Tests.Spawns;
 
@@ -109,7 +111,7 @@ public class SpawnClassifierTests
     public void Scope_Spawn_inside_a_scope_body_is_structured()
     {
         var compilation = AnalyzerRun.Compile(Source);
-        var classifier = new SpawnClassifier(KnownSymbols.Create(compilation));
+        var classifier = new SpawnClassifier(KnownSymbols.Get(compilation));
         var tree = compilation.SyntaxTrees[0];
         var model = compilation.GetSemanticModel(tree);
         var spawn = tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>().Single(i => i.ToString().StartsWith("scope.Spawn", StringComparison.Ordinal));
@@ -146,7 +148,7 @@ public class SpawnClassifierTests
             }
             """.Replace("DECLARATION", declaration));
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-        var classifier = new SpawnClassifier(KnownSymbols.Create(compilation));
+        var classifier = new SpawnClassifier(KnownSymbols.Get(compilation));
         var tree = compilation.SyntaxTrees[0];
         var spawn = tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>().Single(i => i.ToString() == "Task.Run(work)");
         var sites = classifier.Classify(compilation.GetSemanticModel(tree).GetOperation(spawn)!, SpawnOptions.Empty);
@@ -166,10 +168,10 @@ public class SpawnClassifierTests
     public void Without_the_ScopeSafety_runtime_the_attributes_and_Scope_are_simply_absent()
     {
         var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("NoRuntime", references: Infrastructure.TestReferences.Get(referenceScopeSafety: false));
-        var symbols = KnownSymbols.Create(compilation);
-        Assert.Null(symbols.Scope);
-        Assert.Null(symbols.UnscopedWorkAttribute);
-        Assert.NotNull(symbols.Task);
+        var symbols = KnownSymbols.Get(compilation);
+        Assert.Null(symbols.Runtime.Scope);
+        Assert.Null(symbols.Runtime.UnscopedWorkAttribute);
+        Assert.NotNull(symbols.Tasks.Task);
         Assert.True(symbols.HasAnyThreadApi);
     }
 
@@ -177,7 +179,7 @@ public class SpawnClassifierTests
     {
         var compilation = AnalyzerRun.Compile(Source);
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-        var classifier = new SpawnClassifier(KnownSymbols.Create(compilation));
+        var classifier = new SpawnClassifier(KnownSymbols.Get(compilation));
         var tree = compilation.SyntaxTrees[0];
         var model = compilation.GetSemanticModel(tree);
         var statement = tree.GetRoot().DescendantNodes().OfType<LabeledStatementSyntax>().Single(l => l.Identifier.Text == label);

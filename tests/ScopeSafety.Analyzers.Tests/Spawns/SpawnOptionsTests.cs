@@ -1,4 +1,5 @@
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Configuration;
 
 namespace ScopeSafety.Analyzers.Tests.Spawns;
 

@@ -1,11 +1,10 @@
 using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
-namespace ScopeSafety.Analyzers.Spawns
+namespace ScopeSafety.Analyzers.Configuration
 {
     /// <summary>
     /// The user's extra spawn APIs from .editorconfig: <c>scopesafety.unscoped_methods</c> and

@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
-using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
 
-namespace ScopeSafety.Analyzers.Flow
+namespace ScopeSafety.Analyzers.Spawns
 {
     /// <summary>
     /// Follows the handle of one unscoped spawn (its Task or Thread) through locals, lists and arrays inside one
@@ -251,7 +251,7 @@ namespace ScopeSafety.Analyzers.Flow
                     return;
 
                 case IPropertyReferenceOperation property when property.Instance == child:
-                    if (property.Property.Name == "Result" && _symbols.IsTask(property.Property.ContainingType))
+                    if (property.Property.Name == "Result" && _symbols.Tasks.IsTask(property.Property.ContainingType))
                     {
                         if (_wrapped)
                         {
@@ -294,7 +294,7 @@ namespace ScopeSafety.Analyzers.Flow
         {
             var method = invocation.TargetMethod;
             var type = method.ContainingType;
-            if (_symbols.IsTask(type))
+            if (_symbols.Tasks.IsTask(type))
             {
                 switch (method.Name)
                 {
@@ -335,7 +335,7 @@ namespace ScopeSafety.Analyzers.Flow
                 return;
             }
 
-            if (_symbols.IsThread(type))
+            if (_symbols.Threading.IsThread(type))
             {
                 if (method.Name == "Join")
                 {
@@ -403,15 +403,15 @@ namespace ScopeSafety.Analyzers.Flow
         {
             switch (operation)
             {
-                case IInvocationOperation { TargetMethod: { Name: "Wait" } wait, Instance: { } waited } when _symbols.IsTask(wait.ContainingType):
+                case IInvocationOperation { TargetMethod: { Name: "Wait" } wait, Instance: { } waited } when _symbols.Tasks.IsTask(wait.ContainingType):
                     return waited;
-                case IInvocationOperation { TargetMethod: { Name: "Join" } join, Instance: { } joined } when _symbols.IsThread(join.ContainingType):
+                case IInvocationOperation { TargetMethod: { Name: "Join" } join, Instance: { } joined } when _symbols.Threading.IsThread(join.ContainingType):
                     return joined;
                 case IInvocationOperation { TargetMethod: { Name: "GetResult" }, Instance: IInvocationOperation { TargetMethod: { Name: "GetAwaiter" }, Instance: { } awaited } }:
                     return awaited;
                 case IAwaitOperation await:
                     return await.Operation;
-                case IPropertyReferenceOperation { Property: { Name: "Result" } result, Instance: { } resulted } when _symbols.IsTask(result.ContainingType):
+                case IPropertyReferenceOperation { Property: { Name: "Result" } result, Instance: { } resulted } when _symbols.Tasks.IsTask(result.ContainingType):
                     return resulted;
                 default:
                     return null;
@@ -508,7 +508,7 @@ namespace ScopeSafety.Analyzers.Flow
             }
 
             if (parent is IArgumentOperation { Parent: IInvocationOperation call } && !_isUnscopedSpawn(call) && call.Type?.TypeKind != TypeKind.Delegate &&
-                !_symbols.IsTask(call.Type) && !_symbols.IsDisposable(call.Type))
+                !_symbols.Tasks.IsTask(call.Type) && !_symbols.Core.IsDisposable(call.Type))
             {
                 return call;
             }
@@ -542,7 +542,7 @@ namespace ScopeSafety.Analyzers.Flow
                 return LoopJoinsEachItem(loop);
             }
 
-            if (use is IArgumentOperation { Parent: IInvocationOperation combinator } && KnownSymbols.Is(combinator.TargetMethod.ContainingType, _symbols.Task))
+            if (use is IArgumentOperation { Parent: IInvocationOperation combinator } && KnownSymbols.Is(combinator.TargetMethod.ContainingType, _symbols.Tasks.Task))
             {
                 if (combinator.TargetMethod.Name == "WaitAll")
                 {
@@ -567,14 +567,14 @@ namespace ScopeSafety.Analyzers.Flow
         {
             if (type is IArrayTypeSymbol array)
             {
-                return _symbols.IsTask(array.ElementType) || _symbols.IsThread(array.ElementType);
+                return _symbols.Tasks.IsTask(array.ElementType) || _symbols.Threading.IsThread(array.ElementType);
             }
 
             if (type is INamedTypeSymbol named)
             {
                 foreach (var argument in named.TypeArguments)
                 {
-                    if (_symbols.IsTask(argument) || _symbols.IsThread(argument))
+                    if (_symbols.Tasks.IsTask(argument) || _symbols.Threading.IsThread(argument))
                     {
                         return true;
                     }
@@ -587,7 +587,7 @@ namespace ScopeSafety.Analyzers.Flow
         private void OnArgument(IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod;
-            if (KnownSymbols.Is(method.ContainingType, _symbols.Task) && method.IsStatic)
+            if (KnownSymbols.Is(method.ContainingType, _symbols.Tasks.Task) && method.IsStatic)
             {
                 switch (method.Name)
                 {
@@ -668,7 +668,7 @@ namespace ScopeSafety.Analyzers.Flow
 
                     if (instance != null && SpawnClassifier.Unwrap(instance) is ILocalReferenceOperation reference &&
                         SymbolEqualityComparer.Default.Equals(reference.Local, local) &&
-                        (_symbols.IsTask(reference.Type) || _symbols.IsThread(reference.Type)))
+                        (_symbols.Tasks.IsTask(reference.Type) || _symbols.Threading.IsThread(reference.Type)))
                     {
                         return true;
                     }

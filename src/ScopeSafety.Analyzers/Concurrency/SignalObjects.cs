@@ -4,8 +4,10 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
+using ScopeSafety.Analyzers.Flow;
+using ScopeSafety.Analyzers.Symbols;
 
-namespace ScopeSafety.Analyzers.Flow
+namespace ScopeSafety.Analyzers.Concurrency
 {
     /// <summary>
     /// Recognises the synchronisation objects that order two threads: what one side does before a "release" on an
@@ -15,38 +17,18 @@ namespace ScopeSafety.Analyzers.Flow
     /// (SignalAndWait is both) and <c>TaskCompletionSource</c> (SetResult, TrySetResult, SetException, SetCanceled… /
     /// waiting for or awaiting its Task). Shared by every rule that asks "is this access ordered after that work?".
     /// </summary>
-    internal sealed class Synchronization
+    internal sealed class SignalObjects
     {
-        private readonly INamedTypeSymbol? _waitHandle;
-        private readonly INamedTypeSymbol? _manualResetEventSlim;
-        private readonly INamedTypeSymbol? _countdownEvent;
-        private readonly INamedTypeSymbol? _semaphoreSlim;
-        private readonly INamedTypeSymbol? _semaphore;
-        private readonly INamedTypeSymbol? _barrier;
-        private readonly INamedTypeSymbol? _taskCompletionSource;
-        private readonly INamedTypeSymbol? _taskCompletionSourceOfT;
-        private readonly INamedTypeSymbol? _eventWaitHandle;
-        private readonly INamedTypeSymbol? _task;
-        private readonly INamedTypeSymbol? _taskOfT;
-        private readonly INamedTypeSymbol? _timeSpan;
+        private readonly SynchronisationSymbols _symbols;
+        private readonly KnownSymbols _known;
 
-        private Synchronization(Compilation compilation)
+        private SignalObjects(KnownSymbols symbols)
         {
-            _waitHandle = compilation.GetTypeByMetadataName("System.Threading.WaitHandle");
-            _eventWaitHandle = compilation.GetTypeByMetadataName("System.Threading.EventWaitHandle");
-            _manualResetEventSlim = compilation.GetTypeByMetadataName("System.Threading.ManualResetEventSlim");
-            _countdownEvent = compilation.GetTypeByMetadataName("System.Threading.CountdownEvent");
-            _semaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
-            _semaphore = compilation.GetTypeByMetadataName("System.Threading.Semaphore");
-            _barrier = compilation.GetTypeByMetadataName("System.Threading.Barrier");
-            _taskCompletionSource = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskCompletionSource");
-            _taskCompletionSourceOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskCompletionSource`1");
-            _task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
-            _taskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
-            _timeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+            _known = symbols;
+            _symbols = symbols.Synchronisation;
         }
 
-        public static Synchronization Create(Compilation compilation) => new Synchronization(compilation);
+        public static SignalObjects Create(KnownSymbols symbols) => new SignalObjects(symbols);
 
         /// <summary>
         /// The object that <paramref name="operation"/> releases (Set, Signal, Release, SignalAndWait, completing a
@@ -62,12 +44,12 @@ namespace ScopeSafety.Analyzers.Flow
             var type = call.TargetMethod.ContainingType;
             var released = call.TargetMethod.Name switch
             {
-                "Set" => DerivesFrom(type, _eventWaitHandle) || Is(type, _manualResetEventSlim),
-                "Signal" => Is(type, _countdownEvent),
-                "Release" => Is(type, _semaphoreSlim) || DerivesFrom(type, _semaphore),
-                "SignalAndWait" => Is(type, _barrier),
+                "Set" => KnownSymbols.DerivesFrom(type, _symbols.EventWaitHandle) || KnownSymbols.Is(type, _symbols.ManualResetEventSlim),
+                "Signal" => KnownSymbols.Is(type, _symbols.CountdownEvent),
+                "Release" => KnownSymbols.Is(type, _symbols.SemaphoreSlim) || KnownSymbols.DerivesFrom(type, _symbols.Semaphore),
+                "SignalAndWait" => KnownSymbols.Is(type, _symbols.Barrier),
                 "SetResult" or "TrySetResult" or "SetException" or "TrySetException" or "SetCanceled" or "TrySetCanceled" or "SetFromTask" or "TrySetFromTask" =>
-                    Is(type, _taskCompletionSource) || Is(type, _taskCompletionSourceOfT),
+                    KnownSymbols.Is(type, _symbols.TaskCompletionSource) || KnownSymbols.Is(type, _symbols.TaskCompletionSourceOfT),
                 _ => false,
             };
 
@@ -93,7 +75,7 @@ namespace ScopeSafety.Analyzers.Flow
                     }
 
                     if (awaited is IInvocationOperation { TargetMethod: { Name: "WaitAsync" } waitAsync, Instance: { } semaphore } waitCall &&
-                        Is(waitAsync.ContainingType, _semaphoreSlim) && !HasTimeout(waitCall))
+                        KnownSymbols.Is(waitAsync.ContainingType, _symbols.SemaphoreSlim) && !HasTimeout(waitCall))
                     {
                         var found = ObjectOf(semaphore);
                         if (found != null)
@@ -128,7 +110,7 @@ namespace ScopeSafety.Analyzers.Flow
                 {
                     var method = call.TargetMethod;
                     var type = method.ContainingType;
-                    if (method.IsStatic && method.Name == "WaitAll" && DerivesFrom(type, _waitHandle) && call.Arguments.Length > 0 &&
+                    if (method.IsStatic && method.Name == "WaitAll" && KnownSymbols.DerivesFrom(type, _symbols.WaitHandle) && call.Arguments.Length > 0 &&
                         (!HasTimeout(call) || ResultIsUsed(call)))
                     {
                         // WaitHandle.WaitAll(new[] { a, b }) waits for every handle.
@@ -154,9 +136,9 @@ namespace ScopeSafety.Analyzers.Flow
 
                     var waits = method.Name switch
                     {
-                        "WaitOne" => DerivesFrom(type, _waitHandle),
-                        "Wait" => Is(type, _manualResetEventSlim) || Is(type, _countdownEvent) || Is(type, _semaphoreSlim),
-                        "SignalAndWait" => Is(type, _barrier),
+                        "WaitOne" => KnownSymbols.DerivesFrom(type, _symbols.WaitHandle),
+                        "Wait" => KnownSymbols.Is(type, _symbols.ManualResetEventSlim) || KnownSymbols.Is(type, _symbols.CountdownEvent) || KnownSymbols.Is(type, _symbols.SemaphoreSlim),
+                        "SignalAndWait" => KnownSymbols.Is(type, _symbols.Barrier),
                         _ => false,
                     };
 
@@ -367,7 +349,7 @@ namespace ScopeSafety.Analyzers.Flow
                 _ => null,
             };
 
-            if (Is(type, _countdownEvent) || Is(type, _barrier) || Is(type, _taskCompletionSource) || Is(type, _taskCompletionSourceOfT))
+            if (KnownSymbols.Is(type, _symbols.CountdownEvent) || KnownSymbols.Is(type, _symbols.Barrier) || KnownSymbols.Is(type, _symbols.TaskCompletionSource) || KnownSymbols.Is(type, _symbols.TaskCompletionSourceOfT))
             {
                 // Waits on these return only after the releases they count.
                 return 0;
@@ -425,7 +407,7 @@ namespace ScopeSafety.Analyzers.Flow
                 _ => null,
             };
 
-            return DerivesFrom(type, _eventWaitHandle) || Is(type, _manualResetEventSlim) || Is(type, _taskCompletionSource) || Is(type, _taskCompletionSourceOfT);
+            return KnownSymbols.DerivesFrom(type, _symbols.EventWaitHandle) || KnownSymbols.Is(type, _symbols.ManualResetEventSlim) || KnownSymbols.Is(type, _symbols.TaskCompletionSource) || KnownSymbols.Is(type, _symbols.TaskCompletionSourceOfT);
         }
 
         private static bool IsInNestedFunction(IOperation operation, IOperation function)
@@ -445,7 +427,7 @@ namespace ScopeSafety.Analyzers.Flow
         private ISymbol? CompletionSourceOf(IOperation operation)
         {
             if (operation is IPropertyReferenceOperation { Property: { Name: "Task" } property, Instance: { } instance } &&
-                (Is(property.ContainingType, _taskCompletionSource) || Is(property.ContainingType, _taskCompletionSourceOfT)))
+                (KnownSymbols.Is(property.ContainingType, _symbols.TaskCompletionSource) || KnownSymbols.Is(property.ContainingType, _symbols.TaskCompletionSourceOfT)))
             {
                 return ObjectOf(instance);
             }
@@ -463,7 +445,7 @@ namespace ScopeSafety.Analyzers.Flow
                     continue;
                 }
 
-                if (Is(parameterType, _timeSpan) || (parameterType.SpecialType == SpecialType.System_Int32 && argument.Parameter!.Name.IndexOf("imeout", System.StringComparison.Ordinal) >= 0))
+                if (KnownSymbols.Is(parameterType, _known.Core.TimeSpan) || (parameterType.SpecialType == SpecialType.System_Int32 && argument.Parameter!.Name.IndexOf("imeout", System.StringComparison.Ordinal) >= 0))
                 {
                     // Timeout.Infinite (-1) or Timeout.InfiniteTimeSpan waits as long as it takes.
                     var constant = argument.Value.ConstantValue;
@@ -497,23 +479,7 @@ namespace ScopeSafety.Analyzers.Flow
                    !(parent is ISimpleAssignmentOperation { Target: IDiscardOperation _ });
         }
 
-        private bool IsTask(ITypeSymbol? type) => Is(type, _task) || Is(type, _taskOfT);
-
-        private static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) =>
-            type != null && known != null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
-
-        private static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? known)
-        {
-            for (var t = type; t != null; t = t.BaseType)
-            {
-                if (Is(t, known))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        private bool IsTask(ITypeSymbol? type) => _known.Tasks.IsExactlyTask(type);
 
         private static IOperation Strip(IOperation operation)
         {

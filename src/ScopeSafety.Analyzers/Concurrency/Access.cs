@@ -1,0 +1,74 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
+
+namespace ScopeSafety.Analyzers.Concurrency
+{
+    /// <summary>
+    /// One read or write of a place (see <see cref="Places"/>) by one side of a possible race, with what orders it
+    /// inside the code: the locks held around it and whether it goes through Interlocked or Volatile. Every rule that
+    /// asks "may these two accesses race" asks <see cref="Conflict"/>.
+    /// </summary>
+    internal sealed class Access
+    {
+        public Access(ISymbol place, IOperation operation, bool isRead, bool isWrite, bool isAtomic, List<object> locks, IOperation? reference = null)
+        {
+            Place = place;
+            Operation = operation;
+            Reference = reference ?? operation;
+            IsRead = isRead;
+            IsWrite = isWrite;
+            IsAtomic = isAtomic;
+            Locks = locks;
+        }
+
+        /// <summary>The variable, or the object, read or written.</summary>
+        public ISymbol Place { get; }
+
+        /// <summary>Where the access is reported: the reference, or the call of a local function that makes it.</summary>
+        public IOperation Operation { get; }
+
+        /// <summary>
+        /// The reference itself, also when <see cref="Operation"/> stands for it (a local function run by method group):
+        /// whether it is atomic or under a lock is read here, not at the call.
+        /// </summary>
+        public IOperation Reference { get; }
+
+        public bool IsRead { get; }
+
+        /// <summary>For a variable: assigned. For an object: mutated.</summary>
+        public bool IsWrite { get; }
+
+        /// <summary>A ref argument of Interlocked.* or Volatile.*.</summary>
+        public bool IsAtomic { get; }
+
+        /// <summary>The objects locked around the access (lock statements and Monitor.Enter/Exit pairs).</summary>
+        public List<object> Locks { get; }
+
+        /// <summary>Where the access takes effect in the text: a write when its assignment ends ("x = x + 1" reads first), a read where it is.</summary>
+        public int Position
+        {
+            get
+            {
+                var syntax = Operation.Syntax;
+                return IsWrite && Operation.Parent?.Syntax is { } parent && parent.Span.Contains(syntax.Span) ? parent.Span.End : syntax.SpanStart;
+            }
+        }
+
+        /// <summary>The access of a variable at <paramref name="reference"/>, reported at <paramref name="reportAt"/> when given.</summary>
+        public static Access OfVariable(ISymbol variable, IOperation reference, KnownSymbols symbols, IOperation? reportAt = null)
+        {
+            var (read, write) = AccessCollector.Kind(reference);
+            return new Access(variable, reportAt ?? reference, read, write,
+                Concurrency.Locks.IsAtomic(reference, symbols), Concurrency.Locks.LocksHeld(reference, symbols.Synchronisation.Monitor), reference);
+        }
+
+        /// <summary>
+        /// Two accesses from sides that may run at the same time race when one of them writes, they are not both atomic,
+        /// and they hold no lock on a common object. Locks on different objects do not exclude each other.
+        /// </summary>
+        public static bool Conflict(Access a, Access b) =>
+            (a.IsWrite || b.IsWrite) && !(a.IsAtomic && b.IsAtomic) && !Concurrency.Locks.CommonLock(a.Locks, b.Locks);
+    }
+}

@@ -1,0 +1,222 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Flow;
+using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
+
+namespace ScopeSafety.Analyzers.Concurrency
+{
+    /// <summary>
+    /// Where an item starts and where it is certainly finished, as points of its host's control-flow graph: the spawn
+    /// (Thread.Start for a thread), and the joins — Join(), Wait(), Result, await, Task.WaitAll/WhenAll, Thread.Join
+    /// (through <see cref="HandleTracker"/>), ScopedTask.Join()/await, and the end of a blocking call (Parallel.*,
+    /// Scope.Join, PLINQ). The end of Scope.Run needs no point: an item never outlives its host's body.
+    /// </summary>
+    internal sealed class Lifetime
+    {
+        public Lifetime(List<FlowPoint> starts, List<FlowPoint> joins, HandleTracker? handle = null)
+        {
+            Starts = starts;
+            Joins = joins;
+            Handle = handle;
+        }
+
+        /// <summary>Where the work may start; empty when it never runs beside its host (a <c>new Task</c> never started).</summary>
+        public List<FlowPoint> Starts { get; }
+
+        public List<FlowPoint> Joins { get; }
+
+        /// <summary>What became of the spawn's Task or Thread (escapes, continuations); null for work without one.</summary>
+        public HandleTracker? Handle { get; }
+
+        public static Lifetime Of(WorkItem item, FlowIndex flow, KnownSymbols symbols, System.Func<IOperation, bool> isUnscopedSpawn) =>
+            Of(item.Site, item.Shape, item.Host, flow, symbols, isUnscopedSpawn);
+
+        /// <summary>
+        /// The lifetime of the work <paramref name="site"/> starts in <paramref name="host"/>, the body of the function
+        /// that holds the spawn. Work whose handle starts it later (<c>new Thread</c>, <c>new Task</c>) starts at its Start
+        /// calls, and never when a <c>new Task</c> is only run synchronously or not at all.
+        /// </summary>
+        public static Lifetime Of(SpawnSite site, WorkShape shape, IOperation host, FlowIndex flow, KnownSymbols symbols, System.Func<IOperation, bool> isUnscopedSpawn)
+        {
+            var syntax = site.Operation.Syntax;
+            var starts = new List<FlowPoint>();
+            var joins = new List<FlowPoint>();
+            var spawn = flow.PointOf(syntax, syntax.SpanStart);
+            if (spawn == null)
+            {
+                return Never();
+            }
+
+            if (shape == WorkShape.Blocking)
+            {
+                starts.Add(spawn.Value);
+                joins.Add(new FlowPoint(spawn.Value.Block, spawn.Value.Index, syntax.Span.End));
+                return new Lifetime(starts, joins);
+            }
+
+            var joinOperations = new List<IOperation>();
+            HandleTracker? handle = null;
+            if (site.Handle != HandleKind.None)
+            {
+                handle = HandleTracker.Track(site, host, symbols, isUnscopedSpawn);
+                if (handle.NeverStarted)
+                {
+                    return Never();
+                }
+
+                joinOperations.AddRange(handle.Joins);
+                if (site.StartsAtStart)
+                {
+                    foreach (var call in handle.Starts)
+                    {
+                        var point = flow.PointOf(call.Syntax, call.Syntax.SpanStart);
+                        if (point != null)
+                        {
+                            starts.Add(point.Value);
+                        }
+                    }
+                }
+            }
+            else if (symbols.Runtime.IsScopedTask(site.Operation.Type))
+            {
+                ScopedTaskJoins(site, host, joinOperations, symbols);
+            }
+
+            if (starts.Count == 0)
+            {
+                starts.Add(spawn.Value);
+            }
+
+            foreach (var join in joinOperations)
+            {
+                var point = AfterLoopOverHandles(join, flow) ?? flow.PointOf(join.Syntax, JoinPosition(join, site.Operation, host));
+                if (point != null)
+                {
+                    joins.Add(point.Value);
+                }
+            }
+
+            return new Lifetime(starts, joins, handle);
+        }
+
+        /// <summary>
+        /// A loop that waits for each handle it walks (foreach (var t in tasks) t.Wait()) stands for its join: each round
+        /// may wait for another item, so all are finished only where the statement after the loop starts. Null when the
+        /// join is no such loop or the loop ends its block (then the loop's head is taken, as before).
+        /// </summary>
+        private static FlowPoint? AfterLoopOverHandles(IOperation join, FlowIndex flow)
+        {
+            if (!(join.Parent is IForEachLoopOperation loop) || loop.Collection != join || !(loop.Parent is IBlockOperation block))
+            {
+                return null;
+            }
+
+            var index = block.Operations.IndexOf(loop);
+            if (index < 0 || index + 1 >= block.Operations.Length)
+            {
+                return null;
+            }
+
+            var next = block.Operations[index + 1];
+            return flow.PointOf(next.Syntax, next.Syntax.SpanStart);
+        }
+
+        /// <summary>No start: the work never runs beside its host.</summary>
+        private static Lifetime Never() => new Lifetime(new List<FlowPoint>(), new List<FlowPoint>());
+
+        /// <summary>
+        /// A join inside a loop that does not also start the work (foreach (var t in parts) t.Join()) may join another
+        /// item in each round: all are finished when that loop ends. A join in the same loop body as its spawn
+        /// (for (…) { var t = Task.Run(…); t.Wait(); }) finishes this round's work where it stands.
+        /// </summary>
+        private static int JoinPosition(IOperation join, IOperation spawn, IOperation host)
+        {
+            var end = join.Syntax.Span.End;
+            for (var parent = join.Parent; parent != null && parent != host; parent = parent.Parent)
+            {
+                if (parent is ILoopOperation loop)
+                {
+                    if (loop.Syntax.Span.Contains(spawn.Syntax.Span))
+                    {
+                        break;
+                    }
+
+                    end = loop.Syntax.Span.End;
+                }
+            }
+
+            return end;
+        }
+
+        /// <summary>
+        /// Joins of a ScopedTask: Join() or await on the spawn itself, on the local that holds it, or — once handles
+        /// go into a list or array — any ScopedTask join in the host (the list is usually joined as a whole).
+        /// </summary>
+        private static void ScopedTaskJoins(SpawnSite site, IOperation host, List<IOperation> joins, KnownSymbols symbols)
+        {
+            var operation = site.Operation;
+            var parent = operation.Parent;
+            while (parent is IConversionOperation || parent is IParenthesizedOperation)
+            {
+                operation = parent;
+                parent = parent.Parent;
+            }
+
+            ILocalSymbol? holder = null;
+            var collected = false;
+            switch (parent)
+            {
+                case IInvocationOperation { TargetMethod: { Name: "Join" } } join when join.Instance == operation:
+                    joins.Add(join);
+                    return;
+                case IAwaitOperation await:
+                    joins.Add(await);
+                    return;
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                    holder = declarator.Symbol;
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when assignment.Value == operation:
+                    holder = local.Local;
+                    break;
+                case IArgumentOperation _:
+                case IArrayInitializerOperation _:
+                case ICollectionExpressionOperation _:
+                case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation _ }:
+                    collected = true;
+                    break;
+                default:
+                    return;
+            }
+
+            foreach (var candidate in host.DescendantsAndSelf())
+            {
+                IOperation? instance = candidate switch
+                {
+                    IInvocationOperation { TargetMethod: { Name: "Join", IsStatic: false } } call => call.Instance,
+                    IAwaitOperation await => await.Operation,
+                    _ => null,
+                };
+
+                if (instance == null || !symbols.Runtime.IsScopedTask(SpawnClassifier.Unwrap(instance).Type))
+                {
+                    continue;
+                }
+
+                var value = SpawnClassifier.Unwrap(instance);
+                if (holder != null)
+                {
+                    if (value is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, holder))
+                    {
+                        joins.Add(candidate);
+                    }
+                }
+                else if (collected)
+                {
+                    joins.Add(candidate);
+                }
+            }
+        }
+    }
+}

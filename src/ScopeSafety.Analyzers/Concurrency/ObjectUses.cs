@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Symbols;
+
+namespace ScopeSafety.Analyzers.Concurrency
+{
+    /// <summary>Classifies the use of an object at a reference: a read (Count, Contains, foreach, LINQ) or a mutation (Add, indexer set, Next).</summary>
+    internal static class ObjectUses
+    {
+        // Members that only read, on every non-thread-safe collection and on StringBuilder; every other method mutates
+        // (Add, Remove, Clear, Enqueue, Pop, Append, Random.Next, EnsureCapacity, ...).
+        private static readonly ImmutableHashSet<string> ReadingMethods = ImmutableHashSet.Create(
+            StringComparer.Ordinal,
+            "Contains", "ContainsKey", "ContainsValue", "TryGetValue", "IndexOf", "LastIndexOf", "BinarySearch",
+            "Find", "FindAll", "FindIndex", "FindLast", "FindLastIndex", "Exists", "TrueForAll", "ForEach",
+            "GetEnumerator", "ToArray", "CopyTo", "Peek", "TryPeek", "ToString", "Equals", "GetHashCode", "GetType",
+            "IsSubsetOf", "IsSupersetOf", "IsProperSubsetOf", "IsProperSupersetOf", "Overlaps", "SetEquals",
+            "GetRange", "ConvertAll", "AsReadOnly", "GetValueOrDefault", "GetViewBetween", "GetChunks", "Slice",
+            "GetAlternateLookup", "GetBuffer", "ToList");
+
+        public static ObjectUse Classify(IOperation reference, KnownSymbols symbols)
+        {
+            var current = reference;
+            var parent = current.Parent;
+            while (parent is IConversionOperation || parent is IParenthesizedOperation)
+            {
+                current = parent;
+                parent = parent.Parent;
+            }
+
+            switch (parent)
+            {
+                case IInvocationOperation { TargetMethod: { Name: "Dispose" or "DisposeAsync" } } invocation when invocation.Instance == current:
+                    // Disposal while work may run is SCOPE003's question.
+                    return ObjectUse.None;
+
+                case IInvocationOperation invocation when invocation.Instance == current:
+                    return ReadingMethods.Contains(invocation.TargetMethod.Name) ? ObjectUse.Read : ObjectUse.Mutate;
+
+                case IMethodReferenceOperation method when method.Instance == current:
+                    return ReadingMethods.Contains(method.Method.Name) ? ObjectUse.Read : ObjectUse.Mutate;
+
+                case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { IsExtensionMethod: true } extension } } argument
+                    when argument.Parameter?.Ordinal == 0:
+                    if (KnownSymbols.Is(extension.ContainingType, symbols.Collections.Enumerable))
+                    {
+                        return ObjectUse.Read;
+                    }
+
+                    if (KnownSymbols.Is(extension.ContainingType, symbols.Collections.CollectionExtensions))
+                    {
+                        return ReadingMethods.Contains(extension.Name) ? ObjectUse.Read : ObjectUse.Mutate;
+                    }
+
+                    return ObjectUse.None;
+
+                case IPropertyReferenceOperation property when property.Instance == current:
+                    if (IsWritten(property))
+                    {
+                        // list[i] = x on distinct indices is the List form of "each item writes its own element".
+                        return property.Property.IsIndexer && KnownSymbols.Is(property.Property.ContainingType, symbols.Collections.List) && property.Parent is ISimpleAssignmentOperation
+                            ? ObjectUse.None
+                            : ObjectUse.Mutate;
+                    }
+
+                    return ObjectUse.Read;
+
+                case IForEachLoopOperation loop when loop.Collection == current:
+                    return ObjectUse.Read;
+
+                default:
+                    return ObjectUse.None;
+            }
+        }
+
+        private static bool IsWritten(IOperation target)
+        {
+            switch (target.Parent)
+            {
+                case ISimpleAssignmentOperation assignment when assignment.Target == target:
+                case ICompoundAssignmentOperation compound when compound.Target == target:
+                case ICoalesceAssignmentOperation coalesce when coalesce.Target == target:
+                case IIncrementOrDecrementOperation _:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+}

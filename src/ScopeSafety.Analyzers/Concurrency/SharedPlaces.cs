@@ -1,0 +1,204 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Configuration;
+using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
+
+namespace ScopeSafety.Analyzers.Concurrency
+{
+    /// <summary>
+    /// Every place the work items of one member share, with each item's accesses to it: captured variables, and
+    /// objects of types that are not thread-safe (whose method calls are reads or mutations, see <see cref="ObjectUses"/>).
+    /// Also the host's own accesses of a place, outside every item.
+    /// </summary>
+    internal sealed class SharedPlaces
+    {
+        private readonly KnownSymbols _symbols;
+        private readonly ThreadSafetyOptions _options;
+        private readonly WorkItems _items;
+        private readonly Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>> _hostReferences = new Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>>();
+
+        public SharedPlaces(KnownSymbols symbols, ThreadSafetyOptions options, WorkItems items)
+        {
+            _symbols = symbols;
+            _options = options;
+            _items = items;
+            foreach (var item in items.All)
+            {
+                CollectVariables(item);
+                CollectObjects(item);
+            }
+        }
+
+        /// <summary>Captured variables, with each item's accesses.</summary>
+        public Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>> Variables { get; } = new Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>>(SymbolEqualityComparer.Default);
+
+        /// <summary>Shared objects of types that are not thread-safe, with each item's uses (a mutation is a write).</summary>
+        public Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>> Objects { get; } = new Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>>(SymbolEqualityComparer.Default);
+
+        /// <summary>The places in the order the items first use them.</summary>
+        public List<(ISymbol Place, bool IsObject)> Order { get; } = new List<(ISymbol, bool)>();
+
+        /// <summary>The host's accesses of <paramref name="shared"/> outside every work item and local function, with the references they stand for.</summary>
+        public (List<Access> Accesses, List<IOperation> References) HostAccesses(WorkItem item, ISymbol shared, bool isObject)
+        {
+            var accesses = new List<Access>();
+            var operations = new List<IOperation>();
+            foreach (var reference in HostReferences(item.Host, shared))
+            {
+                Access use;
+                if (isObject)
+                {
+                    var kind = ObjectUses.Classify(reference, _symbols);
+                    if (kind == ObjectUse.None)
+                    {
+                        continue;
+                    }
+
+                    use = new Access(shared, reference, kind == ObjectUse.Read, kind == ObjectUse.Mutate, false, Locks.LocksHeld(reference, _symbols.Synchronisation.Monitor));
+                }
+                else
+                {
+                    use = Access.OfVariable(shared, reference, _symbols);
+                }
+
+                accesses.Add(use);
+                operations.Add(reference);
+            }
+
+            return (accesses, operations);
+        }
+
+    private void CollectVariables(WorkItem item)
+    {
+        var root = item.Host;
+        while (root.Parent != null)
+        {
+            root = root.Parent;
+        }
+
+        var captures = DelegateCaptures.Analyze(item.Site.Delegate, root, _symbols);
+        if (captures.IsStatic)
+        {
+            return;
+        }
+
+        foreach (var access in captures.Accesses)
+        {
+            if (access.Place is ILocalSymbol { IsConst: true })
+            {
+                continue;
+            }
+
+            Add(Variables, access.Place, item, access, isObject: false);
+        }
+    }
+
+    private void CollectObjects(WorkItem item)
+    {
+        var target = item.Site.Delegate is IDelegateCreationOperation creation ? creation.Target : item.Site.Delegate;
+        if (target is IMethodReferenceOperation { Method: { MethodKind: not MethodKind.LocalFunction } } group && group.Instance != null)
+        {
+            // ForAll(list.Add): the method group's receiver is used by every run.
+            var receiver = Places.SharedObjectOf(SpawnClassifier.Unwrap(group.Instance));
+            if (receiver != null && _options.IsNotThreadSafe(group.Instance.Type, _symbols))
+            {
+                var use = ObjectUses.Classify(group.Instance, _symbols);
+                if (use != ObjectUse.None)
+                {
+                    Add(Objects, receiver, item, new Access(receiver, group, use == ObjectUse.Read, use == ObjectUse.Mutate, false, new List<object>()), isObject: true);
+                }
+            }
+
+            return;
+        }
+
+        var function = (target as IAnonymousFunctionOperation)?.Symbol ?? (target as IMethodReferenceOperation)?.Method;
+        if (item.Body == null || function == null || function.IsStatic)
+        {
+            return;
+        }
+
+        foreach (var operation in item.Body.DescendantsAndSelf())
+        {
+            var symbol = Places.SharedObjectOf(operation);
+            if (symbol == null || (!(symbol is IFieldSymbol) && DelegateCaptures.IsDeclaredIn(symbol, function.OriginalDefinition)))
+            {
+                continue;
+            }
+
+            if (!_options.IsNotThreadSafe(operation.Type, _symbols))
+            {
+                continue;
+            }
+
+            var use = ObjectUses.Classify(operation, _symbols);
+            if (use != ObjectUse.None)
+            {
+                Add(Objects, symbol, item, new Access(symbol, operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Locks.LocksHeld(operation, _symbols.Synchronisation.Monitor)), isObject: true);
+            }
+        }
+    }
+
+    private void Add(Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>> map, ISymbol symbol, WorkItem item, Access use, bool isObject)
+    {
+        if (!map.TryGetValue(symbol, out var byItem))
+        {
+            byItem = new Dictionary<WorkItem, List<Access>>();
+            map.Add(symbol, byItem);
+            Order.Add((symbol, isObject));
+        }
+
+        if (!byItem.TryGetValue(item, out var uses))
+        {
+            uses = new List<Access>();
+            byItem.Add(item, uses);
+        }
+
+        uses.Add(use);
+    }
+
+    /// <summary>References to <paramref name="symbol"/> in <paramref name="host"/> outside every work item and local function.</summary>
+    public List<IOperation> HostReferences(IOperation host, ISymbol symbol)
+    {
+        if (!_hostReferences.TryGetValue(host, out var bySymbol))
+        {
+            bySymbol = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
+            foreach (var operation in host.DescendantsAndSelf())
+            {
+                var referenced = Places.SharedObjectOf(operation);
+                if (referenced == null || _items.IsInsideAnyItem(operation) || InsideLocalFunction(operation, host))
+                {
+                    continue;
+                }
+
+                if (!bySymbol.TryGetValue(referenced, out var list))
+                {
+                    list = new List<IOperation>();
+                    bySymbol.Add(referenced, list);
+                }
+
+                list.Add(operation);
+            }
+
+            _hostReferences.Add(host, bySymbol);
+        }
+
+        return bySymbol.TryGetValue(symbol, out var found) ? found : new List<IOperation>();
+    }
+
+    private static bool InsideLocalFunction(IOperation operation, IOperation host)
+    {
+        for (var parent = operation.Parent; parent != null && parent != host; parent = parent.Parent)
+        {
+            if (parent is ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+    }
+}

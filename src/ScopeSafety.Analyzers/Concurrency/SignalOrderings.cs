@@ -1,0 +1,243 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Flow;
+
+namespace ScopeSafety.Analyzers.Concurrency
+{
+    /// <summary>
+    /// Happens-before through synchronisation objects, as <see cref="SignalObjects"/> recognises them for every rule:
+    /// what a work item does before it releases an object (Set, Signal, Release, completing a TaskCompletionSource,
+    /// SignalAndWait) happens before what another side does after waiting for that object. An object created open (an
+    /// event created set, a semaphore with permits) orders nothing one way; a semaphore of one permit that both sides
+    /// wait for before and release after their accesses is a mutex. Asked only about a race already found.
+    /// </summary>
+    internal sealed class SignalOrderings
+    {
+        private readonly SignalObjects _synchronization;
+        private readonly WorkItems _items;
+        private readonly Dictionary<IOperation, List<(IOperation Release, ISymbol Object)>> _releases = new Dictionary<IOperation, List<(IOperation, ISymbol)>>();
+        private readonly Dictionary<IOperation, List<(IOperation Acquire, ISymbol Object)>> _acquires = new Dictionary<IOperation, List<(IOperation, ISymbol)>>();
+        private readonly Dictionary<ISymbol, int?> _permits = new Dictionary<ISymbol, int?>(SymbolEqualityComparer.Default);
+
+        public SignalOrderings(SignalObjects synchronization, WorkItems items)
+        {
+            _synchronization = synchronization;
+            _items = items;
+        }
+
+        /// <summary>
+        /// The points of the item's host just after a wait for an object the item releases after all of
+        /// <paramref name="accesses"/> (its references to one variable or object): past them the host no longer runs beside
+        /// those uses.
+        /// </summary>
+        public List<FlowPoint> HostWaitsAfter(WorkItem item, List<IOperation> accesses, FlowIndex flow)
+        {
+            var result = new List<FlowPoint>();
+            if (item.Body == null || accesses.Count == 0 || !accesses.TrueForAll(a => item.Body.Syntax.Span.Contains(a.Syntax.Span)))
+            {
+                // Where an access lies outside the body (in a local function it calls) its order to a release is not known.
+                return result;
+            }
+
+            Dictionary<ISymbol, List<FlowPoint>>? acquires = null;
+            foreach (var (release, released) in ReleasesOf(item.Body))
+            {
+                if (PermitsOf(released) != 0 || !accesses.All(a => SignalObjects.ReleaseFollows(release, a.Syntax)) ||
+                    (_synchronization.OpensOnce(released) && (item.Replicated || InLoop(item))))
+                {
+                    continue;
+                }
+
+                acquires ??= _synchronization.AcquirePoints(flow, item.Site.Delegate.Syntax.Span);
+                if (acquires.TryGetValue(released, out var points))
+                {
+                    // A one-shot object another item may open first tells nothing at a wait that item can reach.
+                    result.AddRange(_synchronization.OpensOnce(released) ? points.FindAll(p => !OtherReleaserMayPrecede(item, released, p, flow)) : points);
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>
+        /// Use <paramref name="aUse"/> of item <paramref name="a"/> and use <paramref name="bUse"/> of item
+        /// <paramref name="b"/> (possibly another run of the same item) cannot overlap: one side releases an object
+        /// after its use and the other waits for it before its use.
+        /// </summary>
+        public bool Ordered(WorkItem a, IOperation aUse, WorkItem b, IOperation bUse)
+        {
+            if (a.Body == null || b.Body == null)
+            {
+                return false;
+            }
+
+            var aReleases = ReleasesOf(a.Body);
+            var bReleases = ReleasesOf(b.Body);
+            if (aReleases.Count == 0 && bReleases.Count == 0)
+            {
+                return false;
+            }
+
+            var aAcquires = AcquiresOf(a.Body);
+            var bAcquires = AcquiresOf(b.Body);
+            foreach (var (_, candidate) in aReleases.Concat(bReleases))
+            {
+                var forward = Releases(aReleases, candidate, aUse) && Acquires(bAcquires, candidate, bUse);
+                var backward = Releases(bReleases, candidate, bUse) && Acquires(aAcquires, candidate, aUse);
+                if (_synchronization.OpensOnce(candidate))
+                {
+                    // The waiter may have been let through by someone else's release.
+                    forward = forward && !HasOtherReleasers(a, candidate);
+                    backward = backward && !HasOtherReleasers(b, candidate);
+                }
+
+                var permits = PermitsOf(candidate);
+                if ((permits == 0 && (forward || backward)) || (permits == 1 && forward && backward))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The objects the item waits for before <paramref name="use"/> that start closed and that no work item of
+        /// the host releases (so only the host can let the item through).
+        /// </summary>
+        public List<ISymbol> WaitedForBefore(WorkItem item, IOperation use)
+        {
+            var result = new List<ISymbol>();
+            if (item.Body == null)
+            {
+                return result;
+            }
+
+            foreach (var (acquire, waited) in AcquiresOf(item.Body))
+            {
+                if (PermitsOf(waited) == 0 && SignalObjects.AcquirePrecedes(acquire, use.Syntax) && !result.Contains(waited, SymbolEqualityComparer.Default) &&
+                    !_items.All.Exists(other => other.Body != null && ReleasesOf(other.Body).Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, waited))))
+                {
+                    result.Add(waited);
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>The points of the host's releases of <paramref name="released"/>, outside the item's delegate.</summary>
+        public List<FlowPoint> HostReleasePoints(WorkItem item, ISymbol released, FlowIndex flow)
+        {
+            var result = new List<FlowPoint>();
+            var excluded = item.Site.Delegate.Syntax.Span;
+            foreach (var (operation, block, index) in flow.Operations())
+            {
+                if (operation is IInvocationOperation && operation.Syntax != null && !excluded.Contains(operation.Syntax.Span) &&
+                    _synchronization.Released(operation) is { } found && SymbolEqualityComparer.Default.Equals(found, released))
+                {
+                    result.Add(new FlowPoint(block, index, operation.Syntax.SpanStart));
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>
+        /// Another item of the host, or another run of this one, may release the same one-shot object first: the
+        /// host's wait then tells nothing about this run.
+        /// </summary>
+        private bool HasOtherReleasers(WorkItem item, ISymbol released)
+        {
+            if (item.Replicated || InLoop(item))
+            {
+                return true;
+            }
+
+            foreach (var other in _items.All)
+            {
+                if (other != item && other.Body != null && other.Host == item.Host &&
+                    ReleasesOf(other.Body).Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, released)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Another item of the host that releases <paramref name="released"/> may start before the wait at <paramref name="wait"/>.</summary>
+        private bool OtherReleaserMayPrecede(WorkItem item, ISymbol released, FlowPoint wait, FlowIndex flow)
+        {
+            foreach (var other in _items.All)
+            {
+                if (other == item || other.Body == null || other.Host != item.Host ||
+                    !ReleasesOf(other.Body).Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, released)))
+                {
+                    continue;
+                }
+
+                var start = flow.PointOf(other.Site.Operation.Syntax, other.Site.Operation.Syntax.SpanStart);
+                if (start == null || new Reachability(flow, new List<FlowPoint>(), new[] { (wait, 0) }, 0, flow.ExitBlock).Reached(start.Value, stopAtFirst: true).Count > 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool InLoop(WorkItem item)
+        {
+            for (var parent = item.Site.Operation.Parent; parent != null && parent != item.Host; parent = parent.Parent)
+            {
+                if (parent is ILoopOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Releases(List<(IOperation Release, ISymbol Object)> releases, ISymbol candidate, IOperation use) =>
+            releases.Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, candidate) && SignalObjects.ReleaseFollows(r.Release, use.Syntax));
+
+        private static bool Acquires(List<(IOperation Acquire, ISymbol Object)> acquires, ISymbol candidate, IOperation use) =>
+            acquires.Exists(q => SymbolEqualityComparer.Default.Equals(q.Object, candidate) && SignalObjects.AcquirePrecedes(q.Acquire, use.Syntax));
+
+        private int? PermitsOf(ISymbol candidate)
+        {
+            if (!_permits.TryGetValue(candidate, out var permits))
+            {
+                permits = _synchronization.InitialPermits(candidate);
+                _permits.Add(candidate, permits);
+            }
+
+            return permits;
+        }
+
+        private List<(IOperation Release, ISymbol Object)> ReleasesOf(IOperation body)
+        {
+            if (!_releases.TryGetValue(body, out var list))
+            {
+                list = _synchronization.ReleasesIn(body);
+                _releases.Add(body, list);
+            }
+
+            return list;
+        }
+
+        private List<(IOperation Acquire, ISymbol Object)> AcquiresOf(IOperation body)
+        {
+            if (!_acquires.TryGetValue(body, out var list))
+            {
+                list = _synchronization.AcquiresIn(body);
+                _acquires.Add(body, list);
+            }
+
+            return list;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers.Spawns;
+
+namespace ScopeSafety.Analyzers.Concurrency
+{
+    /// <summary>
+    /// One piece of code that runs as concurrent work: a delegate handed to a spawn API. The method body is the other
+    /// piece (the "host": the function that holds the spawn call). An item may stand for many instances: each iteration
+    /// of a Parallel loop or PLINQ query, each tick of a periodic timer, or each run of a spawn inside a loop.
+    /// </summary>
+    internal sealed class WorkItem
+    {
+        public WorkItem(SpawnSite site, WorkShape shape, bool replicated, bool siblingsRunTogether, IOperation host, IOperation? body)
+        {
+            Site = site;
+            Shape = shape;
+            Replicated = replicated;
+            SiblingsRunTogether = siblingsRunTogether;
+            Host = host;
+            Body = body;
+            Line = site.Operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+        }
+
+        public SpawnSite Site { get; }
+
+        public WorkShape Shape { get; }
+
+        /// <summary>The API itself runs many instances of the delegate at once (Parallel.For body, PLINQ selector, periodic timer).</summary>
+        public bool Replicated { get; }
+
+        /// <summary>Delegates handed to the same call run at the same time (Parallel.Invoke actions, Scope.Join's two sides, localInit/body/localFinally, a structured user API's delegates).</summary>
+        public bool SiblingsRunTogether { get; }
+
+        /// <summary>The body of the function that holds the spawn call: the code that runs alongside the item.</summary>
+        public IOperation Host { get; }
+
+        /// <summary>The code the work runs (lambda or local function body), when it is in this member; null for other method groups.</summary>
+        public IOperation? Body { get; }
+
+        /// <summary>The 1-based line of the spawn call, for messages.</summary>
+        public int Line { get; }
+
+        public bool IsUnscoped => Site.Kind == SpawnKind.Unscoped;
+
+        /// <summary>"work started with Scope.Spawn at line 12".</summary>
+        public string Description => "work started with " + Site.Api + " at line " + Line;
+    }
+}

@@ -1,0 +1,252 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Configuration;
+using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
+
+namespace ScopeSafety.Analyzers.Concurrency
+{
+    /// <summary>
+    /// Finds the work items of an operation: the spawn classifier's sites (shared with SCOPE001–004) plus what only
+    /// the race rules need — Parallel.ForEachAsync, every PLINQ operator's delegates and System.Timers.Timer.Elapsed.
+    /// </summary>
+    internal sealed class WorkItemFinder
+    {
+        private readonly SpawnClassifier _classifier;
+        private readonly KnownSymbols _symbols;
+
+        public WorkItemFinder(SpawnClassifier classifier)
+        {
+            _classifier = classifier;
+            _symbols = classifier.Symbols;
+        }
+
+        /// <summary>
+        /// The work items started in <paramref name="member"/>'s syntax, as the analyzers see them under
+        /// <paramref name="options"/>: what a fix asks to know which code runs as work.
+        /// </summary>
+        public static List<WorkItem> ItemsIn(SemanticModel model, SyntaxNode member, SpawnOptions options, System.Threading.CancellationToken cancellationToken)
+        {
+            var finder = new WorkItemFinder(new SpawnClassifier(KnownSymbols.Get(model.Compilation)));
+            var result = new List<WorkItem>();
+            foreach (var node in member.DescendantNodes())
+            {
+                if ((node is InvocationExpressionSyntax || node is BaseObjectCreationExpressionSyntax || node.IsKind(SyntaxKind.AddAssignmentExpression)) &&
+                    model.GetOperation(node, cancellationToken) is { } operation)
+                {
+                    result.AddRange(finder.Find(operation, options));
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>The work items started by <paramref name="operation"/> (an invocation, object creation or event assignment).</summary>
+        public ImmutableArray<WorkItem> Find(IOperation operation, SpawnOptions options)
+        {
+            if (operation is IEventAssignmentOperation eventAssignment)
+            {
+                return TimerElapsed(eventAssignment);
+            }
+
+            var sites = _classifier.Classify(operation, options);
+            if (sites.IsEmpty)
+            {
+                sites = ExtraStructured(operation);
+            }
+
+            if (sites.IsEmpty)
+            {
+                return ImmutableArray<WorkItem>.Empty;
+            }
+
+            var builder = ImmutableArray.CreateBuilder<WorkItem>(sites.Length);
+            foreach (var site in sites)
+            {
+                if (site.Kind == SpawnKind.ScopeBody)
+                {
+                    continue;
+                }
+
+                var host = HostOf(site.Operation);
+                if (host == null)
+                {
+                    continue;
+                }
+
+                var (shape, replicated, siblings) = ShapeOf(site);
+                builder.Add(new WorkItem(site, shape, replicated, siblings, host, BodyOf(site.Delegate, host)));
+            }
+
+            return builder.ToImmutable();
+        }
+
+        private (WorkShape Shape, bool Replicated, bool Siblings) ShapeOf(SpawnSite site)
+        {
+            if (site.Kind == SpawnKind.Unscoped)
+            {
+                return (WorkShape.Spawned, site.MayOverlapItself, false);
+            }
+
+            var method = site.Operation is IInvocationOperation invocation ? invocation.TargetMethod : null;
+            var type = method?.ContainingType;
+            if (KnownSymbols.Is(type, _symbols.Runtime.Scope))
+            {
+                return method!.Name == "Join" ? (WorkShape.Blocking, false, true) : (WorkShape.Spawned, false, false);
+            }
+
+            if (KnownSymbols.Is(type, _symbols.Tasks.Parallel))
+            {
+                switch (method!.Name)
+                {
+                    case "Invoke":
+                        return (WorkShape.Blocking, false, true);
+                    case "ForEachAsync":
+                        // Returns a task: the iterations are joined where it is awaited or waited.
+                        return (WorkShape.Spawned, true, true);
+                    default:
+                        return (WorkShape.Blocking, true, true);
+                }
+            }
+
+            if (KnownSymbols.Is(type, _symbols.Tasks.ParallelEnumerable))
+            {
+                // A query runs when it is enumerated; its delegates are treated as done by then (the usual
+                // ToList/ForAll/Sum right away), so only the instances of the query race with each other.
+                return (WorkShape.Blocking, true, true);
+            }
+
+            // A user API marked or configured as structured: its delegates may run concurrently and are joined before
+            // it returns (what [StructuredWork] promises), so the delegates of one call run together as with
+            // Parallel.Invoke. How often it runs each delegate is unknown: one is not assumed to overlap itself.
+            return (WorkShape.Blocking, false, true);
+        }
+
+        /// <summary>Parallel.ForEachAsync and the PLINQ operators the classifier leaves out (it knows ForAll).</summary>
+        private ImmutableArray<SpawnSite> ExtraStructured(IOperation operation)
+        {
+            if (!(operation is IInvocationOperation invocation))
+            {
+                return ImmutableArray<SpawnSite>.Empty;
+            }
+
+            var method = invocation.TargetMethod;
+            string api;
+            var handle = HandleKind.None;
+            if (KnownSymbols.Is(method.ContainingType, _symbols.Tasks.Parallel) && method.Name == "ForEachAsync")
+            {
+                (api, handle) = ("Parallel.ForEachAsync", HandleKind.Task);
+            }
+            else if (KnownSymbols.Is(method.ContainingType, _symbols.Tasks.ParallelEnumerable))
+            {
+                api = "PLINQ " + method.Name;
+            }
+            else
+            {
+                return ImmutableArray<SpawnSite>.Empty;
+            }
+
+            var builder = ImmutableArray.CreateBuilder<SpawnSite>();
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Type.TypeKind == TypeKind.Delegate && SpawnClassifier.Unwrap(argument.Value) is IDelegateCreationOperation creation)
+                {
+                    builder.Add(new SpawnSite(SpawnKind.Structured, api, invocation, creation, handle, mayOverlapItself: true));
+                }
+            }
+
+            return builder.ToImmutable();
+        }
+
+        /// <summary>
+        /// timer.Elapsed += handler: System.Timers.Timer raises Elapsed on the thread pool and, with AutoReset (the
+        /// default), again while the previous handler still runs.
+        /// </summary>
+        private ImmutableArray<WorkItem> TimerElapsed(IEventAssignmentOperation assignment)
+        {
+            if (!assignment.Adds || _symbols.Threading.TimersTimer == null ||
+                !(assignment.EventReference is IEventReferenceOperation { Event: { Name: "Elapsed" } timerEvent }) ||
+                !KnownSymbols.Is(timerEvent.ContainingType, _symbols.Threading.TimersTimer) ||
+                !(SpawnClassifier.Unwrap(assignment.HandlerValue) is IDelegateCreationOperation handler))
+            {
+                return ImmutableArray<WorkItem>.Empty;
+            }
+
+            var host = HostOf(assignment);
+            if (host == null)
+            {
+                return ImmutableArray<WorkItem>.Empty;
+            }
+
+            var overlaps = !SetsAutoResetFalse(host);
+            var site = new SpawnSite(SpawnKind.Unscoped, "System.Timers.Timer.Elapsed", assignment, handler, HandleKind.None, overlaps);
+            return ImmutableArray.Create(new WorkItem(site, WorkShape.Spawned, overlaps, false, host, BodyOf(handler, host)));
+        }
+
+        private bool SetsAutoResetFalse(IOperation host)
+        {
+            foreach (var operation in host.DescendantsAndSelf())
+            {
+                if (operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { Name: "AutoReset" } property } } assignment &&
+                    KnownSymbols.Is(property.ContainingType, _symbols.Threading.TimersTimer) &&
+                    assignment.Value.ConstantValue is { HasValue: true, Value: false })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The body of the innermost lambda or local function holding <paramref name="operation"/>, else the member's block.</summary>
+        public static IOperation? HostOf(IOperation operation)
+        {
+            var last = operation;
+            for (var parent = operation.Parent; parent != null; last = parent, parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case IAnonymousFunctionOperation lambda:
+                        return lambda.Body;
+                    case ILocalFunctionOperation local:
+                        return local.Body;
+                }
+            }
+
+            return last;
+        }
+
+        /// <summary>The operations the delegate runs: a lambda's body or a local function's body found in <paramref name="host"/>'s tree.</summary>
+        private static IOperation? BodyOf(IOperation delegateValue, IOperation host)
+        {
+            var target = delegateValue is IDelegateCreationOperation creation ? creation.Target : delegateValue;
+            switch (target)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    return lambda.Body;
+                case IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } method }:
+                    var root = host;
+                    while (root.Parent != null)
+                    {
+                        root = root.Parent;
+                    }
+
+                    foreach (var operation in root.DescendantsAndSelf())
+                    {
+                        if (operation is ILocalFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, method.OriginalDefinition))
+                        {
+                            return function.Body;
+                        }
+                    }
+
+                    return null;
+                default:
+                    return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+namespace ScopeSafety.Analyzers
+{
+    /// <summary>
+    /// What a diagnostic tells its fix, in one place (the analyzers write, the fixes read): the keys of
+    /// <c>Diagnostic.Properties</c> and the order of <c>Diagnostic.AdditionalLocations</c>.
+    /// </summary>
+    internal static class DiagnosticProperties
+    {
+        /// <summary>SCOPE001–004: the spawn API's display name, as <c>SpawnSite.Api</c> has it ("Task.Run", "new Thread").</summary>
+        public const string Api = "Api";
+
+        /// <summary>SCOPE010–012: the name of the variable or object.</summary>
+        public const string Variable = "Variable";
+
+        /// <summary>SCOPE010/011: <see cref="OtherSideItem"/> or <see cref="OtherSideBody"/>.</summary>
+        public const string OtherSide = "OtherSide";
+
+        /// <summary>The other side is another work item, or another run of the same one.</summary>
+        public const string OtherSideItem = "Item";
+
+        /// <summary>The other side is the code that started the work.</summary>
+        public const string OtherSideBody = "Body";
+
+        /// <summary>SCOPE021/023/024: which rewrite fits (values named by the analyzer).</summary>
+        public const string Fix = "Fix";
+
+        /// <summary>AdditionalLocations[0]: the spawn (the invocation or object creation that starts the work).</summary>
+        public const int SpawnLocation = 0;
+
+        /// <summary>
+        /// AdditionalLocations[1], when present: the conflicting access of the other side (SCOPE002, SCOPE010/011), the
+        /// end of the pinned region (SCOPE001) or the disposal (SCOPE003).
+        /// </summary>
+        public const int ConflictLocation = 1;
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ScopeSafety.Analyzers.Flow
+{
+    /// <summary>Where a piece of code runs: the function (method, lambda, local function) that holds it.</summary>
+    internal static class Functions
+    {
+        /// <summary>The innermost lambda, anonymous method or local function holding the operation; null for the member body.</summary>
+        public static IOperation? EnclosingFunction(IOperation operation)
+        {
+            for (var parent = operation.Parent; parent != null; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
+                {
+                    return parent;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Whether the code at <paramref name="operation"/> runs in an async function (method, local function or lambda).</summary>
+        public static bool IsInAsyncFunction(IOperation operation, ISymbol containingSymbol)
+        {
+            switch (EnclosingFunction(operation))
+            {
+                case IAnonymousFunctionOperation lambda:
+                    return lambda.Symbol.IsAsync;
+                case ILocalFunctionOperation local:
+                    return local.Symbol.IsAsync;
+                default:
+                    return containingSymbol is IMethodSymbol { IsAsync: true };
+            }
+        }
+
+        /// <summary>Whether the invocation's syntax names its type arguments (<c>Spawn&lt;Task&gt;(…)</c>): then a task result is meant.</summary>
+        public static bool HasExplicitTypeArguments(IInvocationOperation invocation)
+        {
+            var expression = (invocation.Syntax as InvocationExpressionSyntax)?.Expression;
+            if (expression is MemberAccessExpressionSyntax member)
+            {
+                expression = member.Name;
+            }
+            else if (expression is MemberBindingExpressionSyntax binding)
+            {
+                expression = binding.Name;
+            }
+
+            return expression is GenericNameSyntax;
+        }
+    }
+}

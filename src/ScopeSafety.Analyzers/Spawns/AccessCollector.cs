@@ -1,0 +1,133 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Concurrency;
+using ScopeSafety.Analyzers.Symbols;
+
+namespace ScopeSafety.Analyzers.Spawns
+{
+    /// <summary>Walks operations and records reads and writes of locals and parameters.</summary>
+    internal sealed class AccessCollector
+    {
+        private readonly IOperation _root;
+        private readonly KnownSymbols _symbols;
+
+        public AccessCollector(IOperation root, KnownSymbols symbols)
+        {
+            _root = root;
+            _symbols = symbols;
+        }
+
+        public ILocalFunctionOperation? FindLocalFunction(IMethodSymbol method)
+        {
+            foreach (var operation in _root.DescendantsAndSelf())
+            {
+                if (operation is ILocalFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, method.OriginalDefinition))
+                {
+                    return function;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Records accesses under <paramref name="body"/> to variables declared outside <paramref name="function"/>,
+        /// following calls of local functions. When <paramref name="attributeTo"/> is set every access is recorded at it.
+        /// </summary>
+        public void Collect(IOperation? body, IMethodSymbol function, ImmutableArray<Access>.Builder accesses, IOperation? attributeTo, HashSet<IMethodSymbol> visited)
+        {
+            if (body == null)
+            {
+                return;
+            }
+
+            foreach (var operation in body.DescendantsAndSelf())
+            {
+                var variable = Places.VariableOf(operation);
+
+                if (variable != null)
+                {
+                    // A const is a value, never a variable two threads could share.
+                    if (!DelegateCaptures.IsDeclaredIn(variable, function) && !(variable is ILocalSymbol { IsConst: true }))
+                    {
+                        accesses.Add(Access.OfVariable(variable, operation, _symbols, attributeTo));
+                    }
+
+                    continue;
+                }
+
+                var called = operation switch
+                {
+                    IInvocationOperation invocation => invocation.TargetMethod,
+                    IMethodReferenceOperation reference => reference.Method,
+                    _ => null,
+                };
+
+                if (called is { MethodKind: MethodKind.LocalFunction } && visited.Add(called.OriginalDefinition))
+                {
+                    var local = FindLocalFunction(called);
+                    if (local?.Body != null)
+                    {
+                        var nested = ImmutableArray.CreateBuilder<Access>();
+                        Collect(local.Body, local.Symbol, nested, attributeTo ?? operation, visited);
+                        foreach (var access in nested)
+                        {
+                            if (!DelegateCaptures.IsDeclaredIn(access.Place, function))
+                            {
+                                accesses.Add(access);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Whether a reference reads and/or writes its variable.</summary>
+        public static (bool Read, bool Write) Kind(IOperation reference)
+        {
+            var current = reference;
+            var parent = current.Parent;
+
+            // A field of a struct local written through the local writes the local.
+            while (parent is IFieldReferenceOperation field && field.Instance == current && current.Type?.IsValueType == true)
+            {
+                current = parent;
+                parent = current.Parent;
+            }
+
+            while (parent is ITupleOperation)
+            {
+                current = parent;
+                parent = current.Parent;
+            }
+
+            switch (parent)
+            {
+                case IDeconstructionAssignmentOperation deconstruction when deconstruction.Target == current:
+                    return (false, true);
+                case ISimpleAssignmentOperation assignment when assignment.Target == current:
+                    return (assignment.IsRef, true);
+                case ISimpleAssignmentOperation assignment when assignment.IsRef && assignment.Value == current:
+                    return (true, true);
+                case ICompoundAssignmentOperation compound when compound.Target == current:
+                    return (true, true);
+                case ICoalesceAssignmentOperation coalesce when coalesce.Target == current:
+                    return (true, true);
+                case IIncrementOrDecrementOperation _:
+                    return (true, true);
+                case IArgumentOperation argument when argument.Parameter?.RefKind == RefKind.Out:
+                    return (false, true);
+                case IArgumentOperation argument when argument.Parameter?.RefKind == RefKind.Ref:
+                    return (true, RefArgumentWrites.Writes(argument.Parameter));
+                case IAddressOfOperation _:
+                    return (true, true);
+                case IVariableInitializerOperation initializer when initializer.Parent is IVariableDeclaratorOperation { Symbol: { IsRef: true } }:
+                    return (true, true);
+                default:
+                    return (true, false);
+            }
+        }
+    }
+}

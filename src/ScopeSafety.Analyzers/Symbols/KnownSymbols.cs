@@ -1,0 +1,67 @@
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+
+namespace ScopeSafety.Analyzers.Symbols
+{
+    /// <summary>
+    /// Every type and member the analyzers and fixes match, resolved once per compilation and shared by all of them
+    /// (after roslyn-analyzers' WellKnownTypeProvider). Grouped by what the types are for; a group never throws and
+    /// holds null for a type the compilation lacks.
+    /// </summary>
+    internal sealed class KnownSymbols
+    {
+        private static readonly ConditionalWeakTable<Compilation, KnownSymbols> ByCompilation = new ConditionalWeakTable<Compilation, KnownSymbols>();
+
+        private KnownSymbols(Compilation compilation)
+        {
+            Core = new CoreSymbols(compilation);
+            Threading = new ThreadingSymbols(compilation);
+            Tasks = new TaskSymbols(compilation);
+            Synchronisation = new SynchronisationSymbols(compilation);
+            Collections = new CollectionSymbols(compilation);
+            Runtime = new RuntimeSymbols(compilation);
+        }
+
+        /// <summary>System's own types: disposables, pointers' integer forms, delegates, spans, Unsafe.</summary>
+        public CoreSymbols Core { get; }
+
+        /// <summary>Threads, the thread pool, timers, cancellation.</summary>
+        public ThreadingSymbols Threading { get; }
+
+        /// <summary>Tasks, their factories and schedulers, Parallel and PLINQ.</summary>
+        public TaskSymbols Tasks { get; }
+
+        /// <summary>Locks, atomics and the objects that order two threads (events, semaphores, barriers, TaskCompletionSource).</summary>
+        public SynchronisationSymbols Synchronisation { get; }
+
+        /// <summary>Collections, LINQ, and the types that are not thread-safe by default.</summary>
+        public CollectionSymbols Collections { get; }
+
+        /// <summary>ScopeSafety's own types: Scope, ScopedTask, the borrows and the work attributes.</summary>
+        public RuntimeSymbols Runtime { get; }
+
+        /// <summary>True when the compilation has a thread API at all; without one no unscoped spawn can exist.</summary>
+        public bool HasAnyThreadApi => Threading.Thread != null || Tasks.Task != null || Threading.ThreadPool != null || Threading.Timer != null;
+
+        /// <summary>The symbols of <paramref name="compilation"/>, resolved on first use and cached for its lifetime.</summary>
+        public static KnownSymbols Get(Compilation compilation) => ByCompilation.GetValue(compilation, c => new KnownSymbols(c));
+
+        /// <summary>The type, or its generic definition, is <paramref name="known"/>.</summary>
+        public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) =>
+            type != null && known != null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
+
+        /// <summary>The type is <paramref name="known"/> or derives from it.</summary>
+        public static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? known)
+        {
+            for (var t = type; t != null; t = t.BaseType)
+            {
+                if (Is(t, known))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.CodeAnalysis;
+
+namespace ScopeSafety.Analyzers.Symbols
+{
+    /// <summary>Locks, atomics, and the objects through which one thread releases another (events, countdowns, semaphores, barriers, TaskCompletionSource).</summary>
+    internal sealed class SynchronisationSymbols
+    {
+        internal SynchronisationSymbols(Compilation compilation)
+        {
+            Monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
+            Interlocked = compilation.GetTypeByMetadataName("System.Threading.Interlocked");
+            Volatile = compilation.GetTypeByMetadataName("System.Threading.Volatile");
+            WaitHandle = compilation.GetTypeByMetadataName("System.Threading.WaitHandle");
+            EventWaitHandle = compilation.GetTypeByMetadataName("System.Threading.EventWaitHandle");
+            ManualResetEventSlim = compilation.GetTypeByMetadataName("System.Threading.ManualResetEventSlim");
+            CountdownEvent = compilation.GetTypeByMetadataName("System.Threading.CountdownEvent");
+            SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+            Semaphore = compilation.GetTypeByMetadataName("System.Threading.Semaphore");
+            Barrier = compilation.GetTypeByMetadataName("System.Threading.Barrier");
+            TaskCompletionSource = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskCompletionSource");
+            TaskCompletionSourceOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskCompletionSource`1");
+        }
+
+        /// <summary>System.Threading.Monitor: Enter/Exit pairs hold a lock like the lock statement.</summary>
+        public INamedTypeSymbol? Monitor { get; }
+        public INamedTypeSymbol? Interlocked { get; }
+        public INamedTypeSymbol? Volatile { get; }
+        public INamedTypeSymbol? WaitHandle { get; }
+        public INamedTypeSymbol? EventWaitHandle { get; }
+        public INamedTypeSymbol? ManualResetEventSlim { get; }
+        public INamedTypeSymbol? CountdownEvent { get; }
+        public INamedTypeSymbol? SemaphoreSlim { get; }
+        public INamedTypeSymbol? Semaphore { get; }
+        public INamedTypeSymbol? Barrier { get; }
+        public INamedTypeSymbol? TaskCompletionSource { get; }
+        public INamedTypeSymbol? TaskCompletionSourceOfT { get; }
+
+        /// <summary>Interlocked or Volatile: a call of theirs reads or writes atomically.</summary>
+        public bool IsAtomicApi(ITypeSymbol? type) => KnownSymbols.Is(type, Interlocked) || KnownSymbols.Is(type, Volatile);
+    }
+}

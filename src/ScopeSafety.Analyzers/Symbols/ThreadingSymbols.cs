@@ -1,0 +1,30 @@
+using Microsoft.CodeAnalysis;
+
+namespace ScopeSafety.Analyzers.Symbols
+{
+    /// <summary>Threads, the thread pool, timers and cancellation.</summary>
+    internal sealed class ThreadingSymbols
+    {
+        internal ThreadingSymbols(Compilation compilation)
+        {
+            Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
+            ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
+            Timer = compilation.GetTypeByMetadataName("System.Threading.Timer");
+            TimersTimer = compilation.GetTypeByMetadataName("System.Timers.Timer");
+            CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        }
+
+        public INamedTypeSymbol? Thread { get; }
+        public INamedTypeSymbol? ThreadPool { get; }
+
+        /// <summary>System.Threading.Timer.</summary>
+        public INamedTypeSymbol? Timer { get; }
+
+        /// <summary>System.Timers.Timer, whose Elapsed handlers run on the pool.</summary>
+        public INamedTypeSymbol? TimersTimer { get; }
+
+        public INamedTypeSymbol? CancellationToken { get; }
+
+        public bool IsThread(ITypeSymbol? type) => KnownSymbols.Is(type, Thread);
+    }
+}
