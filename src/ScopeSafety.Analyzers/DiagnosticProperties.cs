@@ -29,7 +29,7 @@ namespace ScopeSafety.Analyzers
 
         /// <summary>
         /// AdditionalLocations[1], when present: the conflicting access of the other side (SCOPE002, SCOPE010/011), the
-        /// end of the pinned region (SCOPE001) or the disposal (SCOPE003).
+        /// end of the pinned region (SCOPE001), the disposal (SCOPE003) or the use of the outer task as the work (SCOPE024).
         /// </summary>
         public const int ConflictLocation = 1;
     }

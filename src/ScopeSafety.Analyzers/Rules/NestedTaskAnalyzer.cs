@@ -62,7 +62,7 @@ namespace ScopeSafety.Analyzers
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.NestedTaskUsedAsWork,
                     operation.Syntax.GetLocation(),
-                    additionalLocations: new[] { nested.Use.Syntax.GetLocation() },
+                    additionalLocations: new[] { operation.Syntax.GetLocation(), nested.Use.Syntax.GetLocation() },
                     properties,
                     cause,
                     nested.UseName,
