@@ -289,9 +289,7 @@ public sealed partial class Scope
         {
             if (waiter.BeginWait(target))
             {
-                throw new InvalidOperationException(target.Runner == waiter
-                    ? "A work item cannot join itself: it would wait for its own end forever."
-                    : "This join would close a cycle of work items joining each other, which could never finish.");
+                throw new InvalidOperationException(waiter.DescribeCycle(target));
             }
 
             BlockItem(target);

@@ -167,6 +167,9 @@ public class ScopedTask
 
     internal JoinWaiter? Runner => Volatile.Read(ref _contextOrRunner) as JoinWaiter;
 
+    // The work, until it is done (only to name the item in a join-cycle message).
+    internal Delegate? Work => _work as Delegate;
+
     // A task that completes when the work has finished; made only for an awaiter that must wait.
     internal Task CompletionTask
     {
@@ -214,7 +217,8 @@ public class ScopedTask
 
         var context = _contextOrRunner as ExecutionContext;
         _contextOrRunner = runner;
-        runner.ItemsRunning++;
+        var outer = runner.Running;
+        runner.Running = this;
         try
         {
             if (context is null)
@@ -230,11 +234,11 @@ public class ScopedTask
         }
         catch (Exception e)
         {
-            runner.ItemsRunning--;
+            runner.Running = outer;
             return Complete(_scope.IsOwnCancellation(e) ? Canceled : Faulted, ExceptionDispatchInfo.Capture(e), countLater);
         }
 
-        runner.ItemsRunning--;
+        runner.Running = outer;
 
         if (!IsAsync)
         {
