@@ -64,20 +64,21 @@ public sealed partial class Scope
 
         Push(task);
         WakeScopeWaiter();
-        EnsureWorker((IThreadPoolWorkItem)task);
+        EnsureWorker(task);
         return task;
     }
 
     // Makes sure that a worker will come for the item just pushed: queues one unless one is already queued
     // and has not started yet (that one will find the item). So the pool gets one entry per burst of spawns,
     // not one per spawn, and any item of the scope serves as the entry, which allocates nothing.
-    private void EnsureWorker(IThreadPoolWorkItem carrier)
+    private void EnsureWorker(object carrier)
     {
         // Read after the push, which is a full fence; RunWorker clears the flag with one before it looks at
         // the stack, so either the worker sees the item or we see the flag cleared.
         if (Volatile.Read(ref _workerQueued) == 0 && Interlocked.CompareExchange(ref _workerQueued, 1, 0) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(carrier, preferLocal: true);
+            // Every item is a ScopedWorkItem; cast here, on the rare path, so that a spawn pays no interface check.
+            ThreadPool.UnsafeQueueUserWorkItem((IThreadPoolWorkItem)carrier, preferLocal: true);
         }
     }
 
