@@ -25,20 +25,7 @@ public sealed partial class Scope
     private int _itemWaiters;
     private object? _gate;
 
-    private object Gate
-    {
-        get
-        {
-            var gate = Volatile.Read(ref _gate);
-            if (gate is null)
-            {
-                var created = new object();
-                gate = Interlocked.CompareExchange(ref _gate, created, null) ?? created;
-            }
-
-            return gate;
-        }
-    }
+    private object Gate => LazyInitializer.EnsureInitialized(ref _gate, static () => new object());
 
     private ScopedTask Schedule(ScopedTask task)
     {

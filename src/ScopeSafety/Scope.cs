@@ -225,21 +225,8 @@ public sealed partial class Scope
 
     internal bool IsCancellationRequested => Volatile.Read(ref _cts)?.IsCancellationRequested == true;
 
-    private CancellationTokenSource Cts
-    {
-        get
-        {
-            var cts = Volatile.Read(ref _cts);
-            if (cts is null)
-            {
-                // Created on first use: most scopes never need one.
-                var created = new CancellationTokenSource();
-                cts = Interlocked.CompareExchange(ref _cts, created, null) ?? created;
-            }
-
-            return cts;
-        }
-    }
+    // Created on first use: most scopes never need one.
+    private CancellationTokenSource Cts => LazyInitializer.EnsureInitialized(ref _cts, static () => new CancellationTokenSource());
 
     // An exception is a cancellation when it carries this scope's cancelled token.
     internal bool IsOwnCancellation(Exception e) =>
