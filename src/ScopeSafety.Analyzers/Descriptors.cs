@@ -102,6 +102,14 @@ namespace ScopeSafety.Analyzers
             DiagnosticSeverity.Error,
             "Scope.Spawn, Scope.Run and Scope.Join run a synchronous delegate. An async lambda or async method handed to them (directly, through a cast to Action or through a delegate local) becomes 'async void' or returns a task nobody awaits: the scope ends at the work's first await while the rest of the work still runs and may use the caller's locals, and its exception is lost. Use SpawnAsync inside 'await Scope.RunAsync(async scope => ...)'.");
 
+        public static readonly DiagnosticDescriptor NestedTaskUsedAsWork = Create(
+            RuleIds.NestedTaskUsedAsWork,
+            "The outer task of a nested task is used as the work",
+            "{0}: {1} at line {2} sees only the outer task, not the asynchronous work; {3}",
+            RuleIds.UsageCategory,
+            DiagnosticSeverity.Warning,
+            "Task.Factory.StartNew, TaskFactory.StartNew, ContinueWith and new Task<Task> do not unwrap the task an async delegate (or one returning a task) gives back: they return a Task<Task> whose outer task completes at the work's first await. Waiting for it, awaiting it once, passing it to Task.WaitAll/WhenAll/WaitAny/WhenAny or checking IsFaulted, Status or Exception sees neither the end of the work nor its exceptions; new Task(async ...) even runs the lambda as async void. Add .Unwrap() to the start, or start the work with Task.Run, which unwraps.");
+
         private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
             new DiagnosticDescriptor(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: RuleIds.HelpLink(id));
     }

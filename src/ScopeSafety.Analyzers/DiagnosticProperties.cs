@@ -21,7 +21,7 @@ namespace ScopeSafety.Analyzers
         /// <summary>The other side is the code that started the work.</summary>
         public const string OtherSideBody = "Body";
 
-        /// <summary>SCOPE021/023: which rewrite fits (values named by the analyzer).</summary>
+        /// <summary>SCOPE021/023/024: which rewrite fits (values named by the analyzer).</summary>
         public const string Fix = "Fix";
 
         /// <summary>AdditionalLocations[0]: the spawn (the invocation or object creation that starts the work).</summary>
@@ -29,7 +29,7 @@ namespace ScopeSafety.Analyzers
 
         /// <summary>
         /// AdditionalLocations[1], when present: the conflicting access of the other side (SCOPE002, SCOPE010/011), the
-        /// end of the pinned region (SCOPE001) or the disposal (SCOPE003).
+        /// end of the pinned region (SCOPE001), the disposal (SCOPE003) or the use of the outer task as the work (SCOPE024).
         /// </summary>
         public const int ConflictLocation = 1;
     }

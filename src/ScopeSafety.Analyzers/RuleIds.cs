@@ -14,6 +14,7 @@ namespace ScopeSafety.Analyzers
         public const string BlockingScopeInAsyncCode = "SCOPE021";
         public const string BorrowOutlivedByScope = "SCOPE022";
         public const string AsyncWorkInSynchronousScope = "SCOPE023";
+        public const string NestedTaskUsedAsWork = "SCOPE024";
         public const string InvalidOption = "SCOPE090";
 
         public const string LifetimeCategory = "ScopeSafety.Lifetime";

@@ -176,7 +176,7 @@ public sealed partial class Scope
         // Returns whether it ran something.
         public bool TryHelp(JoinFrame stolen)
         {
-            if (_depth >= MaxHelpDepth || JoinWaiter.Current.ItemsRunning != 0 || stolen.Thief is not { } thief)
+            if (_depth >= MaxHelpDepth || JoinWaiter.Current.Running is not null || stolen.Thief is not { } thief)
             {
                 return false;
             }

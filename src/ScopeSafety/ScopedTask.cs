@@ -39,10 +39,10 @@ public class ScopedTask
     private int _state;
     // Bit 0: the failure was observed (Join/await); bit 1: the work is asynchronous (set once, at construction).
     private int _flags;
-    private ExceptionDispatchInfo? _exception;
 
-    // The work; while asynchronous work is suspended, the task it returned. Cleared when it is done so that
-    // the closure does not outlive it.
+    // The work; while asynchronous work is suspended, the task it returned; once the item has finished, the
+    // exception it ended with (an ExceptionDispatchInfo), else null, so that the closure does not outlive the
+    // work. One field for the three keeps the per-spawn allocation small.
     private protected object? _work;
 
 
@@ -89,7 +89,7 @@ public class ScopedTask
     /// when it has not failed (yet) or was cancelled. Reading it does not observe the failure: only
     /// <see cref="Join"/> and <c>await</c> take it over from the scope.
     /// </summary>
-    public Exception? Exception => IsFaulted ? _exception!.SourceException : null;
+    public Exception? Exception => IsFaulted ? Failure!.SourceException : null;
 
     internal Scope Scope => _scope;
 
@@ -144,19 +144,19 @@ public class ScopedTask
                 // Handing the exception to the caller makes it the caller's; Run will not report it again.
                 // Only this bit changes after construction, so a plain read-modify-write loses nothing.
                 Volatile.Write(ref _flags, Volatile.Read(ref _flags) | ObservedFlag);
-                _exception!.Throw();
+                Failure!.Throw();
                 return;
             default:
-                if (_exception is not null)
-                {
-                    _exception.Throw();
-                }
+                Failure?.Throw();
 
                 throw new OperationCanceledException(_scope.CancellationToken);
         }
     }
 
     internal bool IsPending => Volatile.Read(ref _state) == Pending;
+
+    // The exception the item ended with; read only once it has finished (the state is published after it).
+    private ExceptionDispatchInfo? Failure => _work as ExceptionDispatchInfo;
 
     internal void ThrowIfNotSuccessfulAfterCompletion() => ThrowIfNotSuccessful();
 
@@ -166,6 +166,9 @@ public class ScopedTask
     private protected bool IsAsync => (_flags & AsyncFlag) != 0;
 
     internal JoinWaiter? Runner => Volatile.Read(ref _contextOrRunner) as JoinWaiter;
+
+    // The work, until it is done (only to name the item in a join-cycle message).
+    internal Delegate? Work => _work as Delegate;
 
     // A task that completes when the work has finished; made only for an awaiter that must wait.
     internal Task CompletionTask
@@ -214,7 +217,8 @@ public class ScopedTask
 
         var context = _contextOrRunner as ExecutionContext;
         _contextOrRunner = runner;
-        runner.ItemsRunning++;
+        var outer = runner.Running;
+        runner.Running = this;
         try
         {
             if (context is null)
@@ -230,11 +234,11 @@ public class ScopedTask
         }
         catch (Exception e)
         {
-            runner.ItemsRunning--;
+            runner.Running = outer;
             return Complete(_scope.IsOwnCancellation(e) ? Canceled : Faulted, ExceptionDispatchInfo.Capture(e), countLater);
         }
 
-        runner.ItemsRunning--;
+        runner.Running = outer;
 
         if (!IsAsync)
         {
@@ -290,9 +294,8 @@ public class ScopedTask
     // Returns countLater: whether the item's count in the scope is left to the caller.
     private bool Complete(int state, ExceptionDispatchInfo? exception, bool countLater = false)
     {
-        _work = null;
+        _work = exception;
         _contextOrRunner = null;
-        _exception = exception;
         if (state == Faulted)
         {
             // Recorded before the item counts as finished, so Run cannot miss it.

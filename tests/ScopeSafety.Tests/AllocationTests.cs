@@ -34,6 +34,15 @@ public class AllocationTests
     });
 
     [Fact]
+    public void A_spawned_item_is_64_bytes_on_a_64_bit_runtime()
+    {
+        // Object header, method table, and six fields: the scope, the context-or-runner, the work-or-failure, the
+        // awaiters' completion, the queue link, the state and flags. Growing it costs every spawn.
+        var expected = Environment.Is64BitProcess ? 64 : SizeOfOneTask();
+        Assert.Equal(expected, SizeOfOneTask());
+    }
+
+    [Fact]
     public void Joins_under_an_untaken_offer_do_not_allocate() => Bounded.Run(() =>
     {
         // With the pool kept busy the outer right side is never taken, so every nested join runs inline.

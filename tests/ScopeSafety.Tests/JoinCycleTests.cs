@@ -98,6 +98,40 @@ public class JoinCycleTests
     });
 
     [Fact]
+    public void A_two_item_cycle_is_named_by_both_items_whichever_thread_runs_the_inner_one() => Bounded.Run(() =>
+    {
+        // First spawns Second and joins it; Second joins First. Second runs either inline inside First's join
+        // (one thread) or on another worker (two threads): either way the two items join each other, and the
+        // message names both rather than calling it a self-join.
+        ScopedTask? first = null;
+        ScopedTask? second = null;
+        using var firstAssigned = new ManualResetEventSlim();
+        var error = Assert.Throws<AggregateException>(() => Scope.Run(scope =>
+        {
+            void First()
+            {
+                Bounded.Wait(firstAssigned);
+                second = scope.Spawn(Second);
+                second.Join();
+            }
+
+            void Second() => first!.Join();
+
+            first = scope.Spawn(First);
+            firstAssigned.Set();
+        }));
+
+        Assert.All(error.InnerExceptions, e =>
+        {
+            var message = Assert.IsType<InvalidOperationException>(e).Message;
+            Assert.DoesNotContain("itself", message);
+            Assert.Contains("cycle of 2 work items", message);
+            Assert.Contains("First", message);
+            Assert.Contains("Second", message);
+        });
+    });
+
+    [Fact]
     public void Chains_of_joins_without_a_cycle_never_throw() => Bounded.Run(() =>
     {
         for (var round = 0; round < 200; round++)

@@ -120,7 +120,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 case IArgumentOperation argument when argument.Parameter?.RefKind == RefKind.Out:
                     return (false, true);
                 case IArgumentOperation argument when argument.Parameter?.RefKind == RefKind.Ref:
-                    return (true, true);
+                    return (true, RefArgumentWrites.Writes(argument.Parameter));
                 case IAddressOfOperation _:
                     return (true, true);
                 case IVariableInitializerOperation initializer when initializer.Parent is IVariableDeclaratorOperation { Symbol: { IsRef: true } }:

@@ -22,7 +22,9 @@ namespace ScopeSafety.Analyzers.Spawns
 
         /// <summary>
         /// True while following a handle that completes at the work's first await (StartNew of an async lambda): waiting
-        /// for it is no join until it is unwrapped (Unwrap(), or awaiting the task it yields).
+        /// for it is no join until it is unwrapped (Unwrap(), or awaiting the task it yields). A start that SCOPE024
+        /// reports is followed as if unwrapped: its waits are the joins its fix makes them, so the missing unwrap is
+        /// reported once, by its cause, and a race that remains after the fix is still reported.
         /// </summary>
         private bool _wrapped;
 
@@ -58,7 +60,7 @@ namespace ScopeSafety.Analyzers.Spawns
             var tracker = new HandleTracker(symbols, scope, isUnscopedSpawn);
             if (spawn.Handle != HandleKind.None)
             {
-                tracker._wrapped = spawn.HandleCompletesAtFirstAwait;
+                tracker._wrapped = NestedTaskStart.WrapsWork(spawn, symbols) && NestedTaskStart.Find(spawn, scope, symbols) == null;
                 tracker.Follow(spawn.Operation);
                 tracker.FollowHolders();
                 if (spawn.Operation is IObjectCreationOperation && spawn.Handle == HandleKind.Task && tracker.Starts.Count == 0 && !tracker.Escapes)

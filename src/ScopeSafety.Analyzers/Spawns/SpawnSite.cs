@@ -40,13 +40,5 @@ namespace ScopeSafety.Analyzers.Spawns
         /// <c>new Task(...)</c>.
         /// </summary>
         public bool StartsAtStart => Handle == HandleKind.Thread || (Operation is IObjectCreationOperation && Handle == HandleKind.Task);
-
-        /// <summary>
-        /// The delegate is async and the API does not unwrap it (<c>Task.Factory.StartNew(async () => …)</c>): the
-        /// handle completes at the work's first await, so waiting for it is no join unless the code unwraps it first.
-        /// </summary>
-        public bool HandleCompletesAtFirstAwait =>
-            (Api == "Task.Factory.StartNew" || Api == "TaskFactory.StartNew" || Api == "new Task" || Api == "Task.ContinueWith") &&
-            Delegate is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol: { IsAsync: true } } };
     }
 }

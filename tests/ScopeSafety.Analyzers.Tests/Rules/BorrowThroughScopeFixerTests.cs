@@ -1,4 +1,3 @@
-using System.Runtime.Loader;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -890,28 +889,6 @@ public class BorrowThroughScopeFixerTests
     }
 
     /// <summary>Compiles the source (markup removed) with the harness's references and calls Program.Run().</summary>
-    private static long RunProgram(string source)
-    {
-        source = Regex.Replace(source, @"\{\|CS\d+:(.*?)\|\}", "$1");
-        var compilation = CSharpCompilation.Create(
-            "Borrow" + Guid.NewGuid().ToString("N"),
-            [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest))],
-            TestReferences.Get(referenceScopeSafety: true),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        using var image = new MemoryStream();
-        var emitted = compilation.Emit(image);
-        Assert.True(emitted.Success, string.Join(Environment.NewLine, emitted.Diagnostics));
-
-        var context = new AssemblyLoadContext(compilation.AssemblyName, isCollectible: true);
-        try
-        {
-            image.Position = 0;
-            var run = context.LoadFromStream(image).GetType("Program")!.GetMethod("Run")!;
-            return (long)run.Invoke(null, null)!;
-        }
-        finally
-        {
-            context.Unload();
-        }
-    }
+    private static long RunProgram(string source) =>
+        (long)ProgramRunner.Invoke(Regex.Replace(source, @"\{\|CS\d+:(.*?)\|\}", "$1"), "Program", "Run")!;
 }

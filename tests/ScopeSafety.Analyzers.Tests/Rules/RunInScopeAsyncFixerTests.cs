@@ -1,4 +1,3 @@
-using System.Runtime.Loader;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -799,27 +798,5 @@ public class RunInScopeAsyncFixerTests
     private static string Strip(string source) => Regex.Replace(source, @"\{\|SCOPE\d+:(.*?)\|\}", "$1");
 
     /// <summary>Compiles the source with the harness's references into a collectible context and calls Program.Run().</summary>
-    private static long RunProgram(string source)
-    {
-        var compilation = CSharpCompilation.Create(
-            "AsyncScope" + Guid.NewGuid().ToString("N"),
-            [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest))],
-            TestReferences.Get(referenceScopeSafety: true),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        using var image = new MemoryStream();
-        var emitted = compilation.Emit(image);
-        Assert.True(emitted.Success, string.Join(Environment.NewLine, emitted.Diagnostics));
-
-        var context = new AssemblyLoadContext(compilation.AssemblyName, isCollectible: true);
-        try
-        {
-            image.Position = 0;
-            var run = context.LoadFromStream(image).GetType("Program")!.GetMethod("Run")!;
-            return (long)run.Invoke(null, null)!;
-        }
-        finally
-        {
-            context.Unload();
-        }
-    }
+    private static long RunProgram(string source) => (long)ProgramRunner.Invoke(source, "Program", "Run")!;
 }

@@ -1,4 +1,3 @@
-using System.Runtime.Loader;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
@@ -1488,29 +1487,7 @@ public class RunInScopeFixerTests
     }
 
     /// <summary>Compiles the source with the harness's references into a collectible context and calls Summer.Sum.</summary>
-    private static int RunSum(string source, int[] data)
-    {
-        var compilation = CSharpCompilation.Create(
-            "Summer" + Guid.NewGuid().ToString("N"),
-            [CSharpSyntaxTree.ParseText(source)],
-            TestReferences.Get(referenceScopeSafety: true),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        using var image = new MemoryStream();
-        var emitted = compilation.Emit(image);
-        Assert.True(emitted.Success, string.Join(Environment.NewLine, emitted.Diagnostics));
-
-        var context = new AssemblyLoadContext(compilation.AssemblyName, isCollectible: true);
-        try
-        {
-            image.Position = 0;
-            var sum = context.LoadFromStream(image).GetType("Summer")!.GetMethod("Sum")!;
-            return (int)sum.Invoke(null, [data])!;
-        }
-        finally
-        {
-            context.Unload();
-        }
-    }
+    private static int RunSum(string source, int[] data) => (int)ProgramRunner.Invoke(source, "Summer", "Sum", data)!;
 
     // ---- more places the fix stays away from ------------------------------------------------------------------
 

@@ -1,0 +1,386 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Symbols;
+
+namespace ScopeSafety.Analyzers.Spawns
+{
+    /// <summary>
+    /// A start whose handle is not the work (SCOPE024): <c>StartNew</c>, <c>ContinueWith</c> or <c>new Task&lt;Task&gt;</c>
+    /// of an async delegate or of one returning a task gives a <c>Task&lt;Task&gt;</c> that completes when the delegate
+    /// returns its inner task, at the work's first await; <c>new Task(async …)</c> runs the lambda as async void. The one
+    /// place that decides whether such a start's outer task is then used as if it were the work (waited, awaited,
+    /// checked, converted to Task): SCOPE024 reports exactly those starts, and the race and lifetime model takes their
+    /// waits as the joins they become once the start is unwrapped, so the missing unwrap is reported once, by its cause.
+    /// </summary>
+    internal sealed class NestedTaskStart
+    {
+        private NestedTaskStart(SpawnSite site, IOperation use, string useName, bool canUnwrap)
+        {
+            Site = site;
+            Use = use;
+            UseName = useName;
+            CanUnwrap = canUnwrap;
+        }
+
+        public SpawnSite Site { get; }
+
+        /// <summary>The first use of the outer task as the work (in source order; a wait before a mere conversion).</summary>
+        public IOperation Use { get; }
+
+        /// <summary>How the message names the use: "Task.WaitAll", ".Wait()", "await", "IsFaulted", "the conversion to Task".</summary>
+        public string UseName { get; }
+
+        /// <summary>
+        /// Appending .Unwrap() to the start keeps the program compiling and makes every use wait for the work: the start
+        /// is a call (not new Task) and every use of its handle was followed and is a use as the work.
+        /// </summary>
+        public bool CanUnwrap { get; }
+
+        /// <summary>
+        /// The start's handle completes before the work does: a Task&lt;Task&gt; from StartNew, ContinueWith or
+        /// new Task&lt;Task&gt; (async delegate, or one returning a task), or new Task of an async void delegate.
+        /// </summary>
+        public static bool WrapsWork(SpawnSite site, KnownSymbols symbols)
+        {
+            if (site.Handle != HandleKind.Task ||
+                !(site.Api == "Task.Factory.StartNew" || site.Api == "TaskFactory.StartNew" || site.Api == "Task.ContinueWith" || site.Api == "new Task"))
+            {
+                return false;
+            }
+
+            if (site.Operation.Type is INamedTypeSymbol { IsGenericType: true } handle && KnownSymbols.Is(handle, symbols.Tasks.TaskOfT))
+            {
+                return symbols.Tasks.IsTask(handle.TypeArguments[0]);
+            }
+
+            // new Task(async () => …) binds to Task(Action): the lambda is async void.
+            return site.Api == "new Task" && IsAsync(site.Delegate);
+        }
+
+        /// <summary>
+        /// The nested-task start SCOPE024 reports, or null: the site wraps its work and, followed through locals, arrays
+        /// and collections inside <paramref name="scope"/> (the function holding the start), its outer task is used as
+        /// the work and never used deliberately as a Task&lt;Task&gt; (its inner task taken by Result or a kept await).
+        /// </summary>
+        public static NestedTaskStart? Find(SpawnSite site, IOperation scope, KnownSymbols symbols)
+        {
+            if (!WrapsWork(site, symbols))
+            {
+                return null;
+            }
+
+            var flow = new UseFinder(scope, symbols);
+            flow.Follow(site.Operation);
+            flow.FollowHolders();
+            if (flow.Deliberate || flow.Uses.Count == 0)
+            {
+                return null;
+            }
+
+            (IOperation Operation, string Name)? first = null;
+            foreach (var use in flow.Uses)
+            {
+                var isWait = use.Name != Conversion;
+                var firstIsWait = first.HasValue && first.Value.Name != Conversion;
+                if (first == null || (isWait && !firstIsWait) ||
+                    (isWait == firstIsWait && use.Operation.Syntax.SpanStart < first.Value.Operation.Syntax.SpanStart))
+                {
+                    first = use;
+                }
+            }
+
+            var canUnwrap = site.Operation is IInvocationOperation && !flow.Unknown;
+            return new NestedTaskStart(site, first!.Value.Operation, first.Value.Name, canUnwrap);
+        }
+
+        /// <summary>"an async lambda", "async method 'Load'", "a lambda returning a task", "method 'Load', which returns a task".</summary>
+        public static string DescribeDelegate(IOperation value)
+        {
+            switch (value)
+            {
+                case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }:
+                    return lambda.Symbol.IsAsync ? "an async lambda" : "a lambda returning a task";
+                case IDelegateCreationOperation { Target: IMethodReferenceOperation reference }:
+                    return reference.Method.IsAsync ? "async method '" + reference.Method.Name + "'" : "method '" + reference.Method.Name + "', which returns a task";
+                default:
+                    return "a delegate returning a task";
+            }
+        }
+
+        private static bool IsAsync(IOperation value) =>
+            value is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol: { IsAsync: true } } } ||
+            value is IDelegateCreationOperation { Target: IMethodReferenceOperation { Method: { IsAsync: true } } };
+
+        private const string Conversion = "the conversion to Task";
+
+        /// <summary>Follows the outer task from the start through the function's locals and collects what uses it.</summary>
+        private sealed class UseFinder
+        {
+            private readonly IOperation _scope;
+            private readonly KnownSymbols _symbols;
+            private readonly HashSet<ILocalSymbol> _holders = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            private readonly Queue<ILocalSymbol> _pending = new Queue<ILocalSymbol>();
+            private readonly HashSet<IOperation> _visited = new HashSet<IOperation>();
+
+            public UseFinder(IOperation scope, KnownSymbols symbols)
+            {
+                _scope = scope;
+                _symbols = symbols;
+            }
+
+            public List<(IOperation Operation, string Name)> Uses { get; } = new List<(IOperation, string)>();
+
+            /// <summary>The inner task is taken out (Result, an await whose value is kept): the code handles the nesting.</summary>
+            public bool Deliberate { get; private set; }
+
+            /// <summary>The handle went where we lose sight of it (a field, a call of ours, a lambda, ContinueWith).</summary>
+            public bool Unknown { get; private set; }
+
+            public void FollowHolders()
+            {
+                while (_pending.Count > 0)
+                {
+                    var holder = _pending.Dequeue();
+                    foreach (var operation in _scope.Descendants())
+                    {
+                        if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, holder))
+                        {
+                            Follow(reference);
+                        }
+                    }
+                }
+            }
+
+            public void Follow(IOperation value)
+            {
+                if (!_visited.Add(value))
+                {
+                    return;
+                }
+
+                var child = value;
+                var parent = value.Parent;
+                while (parent is IConversionOperation || parent is IParenthesizedOperation)
+                {
+                    if (parent is IConversionOperation conversion && KnownSymbols.Is(conversion.Type, _symbols.Tasks.Task) && !KnownSymbols.Is(conversion.Operand.Type, _symbols.Tasks.Task))
+                    {
+                        // Task<Task> → Task: from here on nothing can tell the outer task from the work.
+                        Uses.Add((conversion, Conversion));
+                    }
+
+                    child = parent;
+                    parent = parent.Parent;
+                }
+
+                if (IsInNestedFunction(value))
+                {
+                    Unknown = true;
+                    return;
+                }
+
+                switch (parent)
+                {
+                    case null:
+                    case IExpressionStatementOperation _:
+                        return;
+
+                    case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                        KeepsTypeAfterUnwrap(declarator.Symbol.Type, declarator.Syntax.Parent is VariableDeclarationSyntax { Type: { IsVar: true } });
+                        Hold(declarator.Symbol);
+                        return;
+
+                    case ISimpleAssignmentOperation assignment when assignment.Value == child:
+                        if (assignment.Target is ILocalReferenceOperation local)
+                        {
+                            KeepsTypeAfterUnwrap(local.Type, declaredWithVar: false);
+                            Hold(local.Local);
+                        }
+                        else if (assignment.Target is IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation array })
+                        {
+                            KeepsTypeAfterUnwrap(assignment.Target.Type, declaredWithVar: false);
+                            Hold(array.Local);
+                        }
+                        else if (!(assignment.Target is IDiscardOperation))
+                        {
+                            Unknown = true;
+                        }
+
+                        return;
+
+                    case ISimpleAssignmentOperation _:
+                        return;
+
+                    case IAwaitOperation await:
+                        OnAwaited(await);
+                        return;
+
+                    case IArrayInitializerOperation { Parent: IArrayCreationOperation creation }:
+                        if (creation.Syntax is ArrayCreationExpressionSyntax)
+                        {
+                            // new Task<Task>[] { outer } is typed by hand; new[] { outer } and new Task[] { outer } take the unwrapped task.
+                            KeepsTypeAfterUnwrap((creation.Type as IArrayTypeSymbol)?.ElementType, declaredWithVar: false);
+                        }
+
+                        Follow(creation);
+                        return;
+
+                    case ICollectionExpressionOperation collection:
+                        Follow(collection);
+                        return;
+
+                    case IInvocationOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } } add
+                        when add.Parent is IObjectOrCollectionInitializerOperation { Parent: IObjectCreationOperation created }:
+                        Follow(created);
+                        return;
+
+                    case IPropertyReferenceOperation property when property.Instance == child && _symbols.Tasks.IsTask(property.Property.ContainingType):
+                        OnProperty(property);
+                        return;
+
+                    case IInvocationOperation invocation when invocation.Instance == child:
+                        OnInstanceCall(invocation);
+                        return;
+
+                    case IArgumentOperation { Parent: IInvocationOperation invocation }:
+                        OnArgument(invocation);
+                        return;
+
+                    default:
+                        Unknown = true;
+                        return;
+                }
+            }
+
+            /// <summary>A holder typed Task&lt;Task&gt; by hand would not take the unwrapped task.</summary>
+            private void KeepsTypeAfterUnwrap(ITypeSymbol? holderType, bool declaredWithVar)
+            {
+                if (!declaredWithVar && !KnownSymbols.Is(holderType, _symbols.Tasks.Task))
+                {
+                    Unknown = true;
+                }
+            }
+
+            private void Hold(ILocalSymbol local)
+            {
+                if (_holders.Add(local))
+                {
+                    _pending.Enqueue(local);
+                }
+            }
+
+            /// <summary>await outer (or outer.GetAwaiter().GetResult()) yields the inner task: only its awaiting is the work.</summary>
+            private void OnAwaited(IOperation awaited)
+            {
+                var use = awaited.Parent;
+                while (use is IConversionOperation || use is IParenthesizedOperation)
+                {
+                    use = use.Parent;
+                }
+
+                if (awaited.Type == null || awaited.Type.SpecialType == SpecialType.System_Void || use is IExpressionStatementOperation)
+                {
+                    Uses.Add((awaited, "await"));
+                }
+                else if (!(use is IAwaitOperation))
+                {
+                    // var inner = await outer; …: the code takes the inner task and may well wait for it.
+                    Deliberate = true;
+                }
+            }
+
+            private void OnProperty(IPropertyReferenceOperation property)
+            {
+                switch (property.Property.Name)
+                {
+                    case "IsFaulted":
+                    case "IsCompleted":
+                    case "IsCompletedSuccessfully":
+                    case "IsCanceled":
+                    case "Status":
+                    case "Exception":
+                        Uses.Add((property, property.Property.Name));
+                        return;
+                    case "Result":
+                        Deliberate = true;
+                        return;
+                }
+            }
+
+            private void OnInstanceCall(IInvocationOperation invocation)
+            {
+                switch (invocation.TargetMethod.Name)
+                {
+                    case "Wait":
+                        Uses.Add((invocation, ".Wait()"));
+                        return;
+                    case "ConfigureAwait":
+                        Follow(invocation);
+                        return;
+                    case "GetAwaiter" when invocation.Parent is IInvocationOperation { TargetMethod: { Name: "GetResult" } } getResult:
+                        OnAwaited(getResult);
+                        return;
+                    case "Add" when invocation.Instance is ILocalReferenceOperation:
+                        return;
+                    case "ToArray":
+                    case "ToList":
+                        Follow(invocation);
+                        return;
+                    case "Start":
+                    case "RunSynchronously":
+                        return;
+                    default:
+                        Unknown = true;
+                        return;
+                }
+            }
+
+            private void OnArgument(IInvocationOperation invocation)
+            {
+                var method = invocation.TargetMethod;
+                if (KnownSymbols.Is(method.ContainingType, _symbols.Tasks.Task) && method.IsStatic &&
+                    (method.Name == "WaitAll" || method.Name == "WhenAll" || method.Name == "WaitAny" || method.Name == "WhenAny"))
+                {
+                    Uses.Add((invocation, "Task." + method.Name));
+                    return;
+                }
+
+                if (method.Name == "Add" && invocation.Instance is ILocalReferenceOperation list && !method.IsStatic)
+                {
+                    // tasks.Add(outer): the list now holds it.
+                    KeepsTypeAfterUnwrap(method.Parameters.Length == 1 ? method.Parameters[0].Type : null, declaredWithVar: false);
+                    Hold(list.Local);
+                    return;
+                }
+
+                if ((method.Name == "ToArray" || method.Name == "ToList") && method.IsExtensionMethod)
+                {
+                    Follow(invocation);
+                    return;
+                }
+
+                if (method.Name == "Unwrap" && method.IsStatic && (method.ReducedFrom ?? method).ContainingType is { Name: "TaskExtensions" })
+                {
+                    // Unwrapped where it is used: that use sees the work.
+                    return;
+                }
+
+                Unknown = true;
+            }
+
+            private bool IsInNestedFunction(IOperation operation)
+            {
+                for (var parent = operation.Parent; parent != null && parent != _scope; parent = parent.Parent)
+                {
+                    if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,338 @@
+namespace ScopeSafety;
+
+// The scheduler behind Spawn: the scope's count of unfinished items, its queue of unclaimed items, the pool
+// workers that drain it, and the waiting thread that helps and sleeps until the scope is done.
+public sealed partial class Scope
+{
+    // Unfinished items plus one for the body while it runs. Zero means the scope has finished for
+    // good: Spawn refuses to raise it again.
+    private int _pending = 1;
+
+    // Top of a lock-free stack of spawned items that have not been claimed yet: the scope's own queue,
+    // drained by its workers and by the waiting thread. Each item is pushed exactly once and never
+    // re-pushed, so the classic ABA problem cannot occur.
+    private ScopedTask? _head;
+
+    // 1 while a worker for this scope is queued to the thread pool and has not started yet (see RunWorker).
+    private int _workerQueued;
+
+    // 1 while the thread in Run sleeps waiting for the scope; the first spawner or completer that can end
+    // that wait clears it and wakes the thread, the others pay nothing.
+    private int _scopeWaiterSleeping;
+
+    // Threads blocked joining an item that runs elsewhere; completers take the gate lock only when this is
+    // non-zero. The gate is allocated only when some waiter actually blocks.
+    private int _itemWaiters;
+    private object? _gate;
+
+    private object Gate => LazyInitializer.EnsureInitialized(ref _gate, static () => new object());
+
+    private ScopedTask Schedule(ScopedTask task)
+    {
+        // Count the item before anyone can see it; refuse once the count has reached zero, because
+        // then Run has returned (or is returning) and would not wait for it.
+        var pending = Volatile.Read(ref _pending);
+        while (true)
+        {
+            if (pending == 0)
+            {
+                throw new InvalidOperationException(
+                    "The scope has finished: Spawn is only allowed while Scope.Run is running (in its body or in work spawned into it).");
+            }
+
+            var seen = Interlocked.CompareExchange(ref _pending, pending + 1, pending);
+            if (seen == pending)
+            {
+                break;
+            }
+
+            pending = seen;
+        }
+
+        Push(task);
+        WakeScopeWaiter();
+        EnsureWorker(task);
+        return task;
+    }
+
+    // Makes sure that a worker will come for the item just pushed: queues one unless one is already queued
+    // and has not started yet (that one will find the item). So the pool gets one entry per burst of spawns,
+    // not one per spawn, and any item of the scope serves as the entry, which allocates nothing.
+    private void EnsureWorker(object carrier)
+    {
+        // Read after the push, which is a full fence; RunWorker clears the flag with one before it looks at
+        // the stack, so either the worker sees the item or we see the flag cleared.
+        if (Volatile.Read(ref _workerQueued) == 0 && Interlocked.CompareExchange(ref _workerQueued, 1, 0) == 0)
+        {
+            // Every item is a ScopedWorkItem; cast here, on the rare path, so that a spawn pays no interface check.
+            ThreadPool.UnsafeQueueUserWorkItem((IThreadPoolWorkItem)carrier, preferLocal: true);
+        }
+    }
+
+    // A pool thread working for the scope: it runs queued items until none is left. As it starts it queues
+    // the next worker if items are waiting, so that the scope's workers grow with the pool's idle threads
+    // (like Parallel.For's replicas), and so that one item that blocks never strands the others: while
+    // unclaimed items exist, a worker that has not started yet is always queued, and the pool adds threads
+    // for it when all of its threads are blocked.
+    internal void RunWorker(IThreadPoolWorkItem carrier)
+    {
+        Interlocked.Exchange(ref _workerQueued, 0);
+        if (Volatile.Read(ref _head) is not null)
+        {
+            EnsureWorker(carrier);
+        }
+
+        RunQueuedItems();
+    }
+
+    // Runs the scope's queued items on this thread until none is left; returns whether there were any. The
+    // items that finish here go back to the scope's count in one batch at the end, not one contended
+    // decrement each: until then the scope counts them as unfinished, which only delays its end, and this
+    // thread was still running, so the scope could not have ended before anyway.
+    private bool RunQueuedItems()
+    {
+        var item = TryPop();
+        if (item is null)
+        {
+            return false;
+        }
+
+        var finished = 0;
+        var runner = JoinWaiter.Current;
+        do
+        {
+            if (item.TryClaim() && item.RunClaimed(runner, countLater: true))
+            {
+                finished++;
+            }
+
+            item = TryPop();
+        }
+        while (item is not null);
+
+        if (finished != 0)
+        {
+            ItemsFinished(finished);
+        }
+
+        return true;
+    }
+
+    // Called by every item exactly once, after its outcome is published (with a full fence in between):
+    // wakes the threads blocked joining some item, if any.
+    internal void ItemCompleted()
+    {
+        if (Volatile.Read(ref _itemWaiters) != 0)
+        {
+            PulseGate();
+        }
+    }
+
+    // Takes count finished items off the scope's count, after their outcomes are published.
+    internal void ItemsFinished(int count)
+    {
+        // Nothing here is pooled or torn down by Run: after the decrement this only reads fields of
+        // this scope object, which stays alive as long as we reference it.
+        if (Interlocked.Add(ref _pending, -count) != 0)
+        {
+            return;
+        }
+
+        WakeScopeWaiter();
+        if (_async is not null)
+        {
+            // An asynchronous scope has no thread waiting for it: whoever finishes last completes it.
+            FinishAsync();
+        }
+    }
+
+    // Wakes the thread in Run if it sleeps. Called after a change that can end its wait (an item pushed,
+    // the count reaching zero), with a full fence in between.
+    private void WakeScopeWaiter()
+    {
+        if (Volatile.Read(ref _scopeWaiterSleeping) != 0 && Interlocked.Exchange(ref _scopeWaiterSleeping, 0) != 0)
+        {
+            PulseGate();
+        }
+    }
+
+    private void PulseGate()
+    {
+        var gate = Gate;
+        lock (gate)
+        {
+            Monitor.PulseAll(gate);
+        }
+    }
+
+    private void Push(ScopedTask task)
+    {
+        var head = Volatile.Read(ref _head);
+        while (true)
+        {
+            if (head is not null && !head.IsPending)
+            {
+                // Stale: already claimed (a Join ran it inline). Dropping it here keeps the stack short, so that
+                // finished items are not kept alive (and promoted by the GC) until Run ends.
+                var below = head.NextQueued;
+                var popped = Interlocked.CompareExchange(ref _head, below, head);
+                if (popped == head)
+                {
+                    head.NextQueued = null;
+                    head = below;
+                }
+                else
+                {
+                    head = popped;
+                }
+
+                continue;
+            }
+
+            task.NextQueued = head;
+            var seen = Interlocked.CompareExchange(ref _head, task, head);
+            if (seen == head)
+            {
+                return;
+            }
+
+            head = seen;
+        }
+    }
+
+    private ScopedTask? TryPop()
+    {
+        var head = Volatile.Read(ref _head);
+        var failures = 0;
+        while (head is not null)
+        {
+            var seen = Interlocked.CompareExchange(ref _head, head.NextQueued, head);
+            if (seen == head)
+            {
+                head.NextQueued = null;
+                return head;
+            }
+
+            // Another worker won: back off a little, longer each time, so that many workers on one stack do
+            // not all keep retrying on the same cache line (the spawner's pushes need it too).
+            Thread.SpinWait(1 << Math.Min(++failures, 6));
+            head = Volatile.Read(ref _head);
+        }
+
+        return null;
+    }
+
+    // Waits until every item has finished, running this scope's queued items meanwhile. Blocks only when
+    // no item is left to claim, that is, only on work that is running on some thread. Helping is safe
+    // here: no item of this scope can be suspended further down this thread's stack, because the body
+    // has returned.
+    private void HelpUntilAllCompleted()
+    {
+        var spinner = default(SpinWait);
+        while (true)
+        {
+            if (RunQueuedItems())
+            {
+                spinner = default;
+            }
+
+            if (Volatile.Read(ref _pending) == 0)
+            {
+                return;
+            }
+
+            if (!spinner.NextSpinWillYield)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+
+            BlockScope();
+            spinner = default;
+        }
+    }
+
+    // Waits for an item that some other thread has claimed and is running.
+    internal void WaitUntilCompleted(ScopedTask target)
+    {
+        var spinner = default(SpinWait);
+        while (!target.IsCompleted)
+        {
+            if (spinner.NextSpinWillYield)
+            {
+                BlockUnlessCycle(target);
+                return;
+            }
+
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    // Blocks until target has finished, unless this thread itself holds it (directly, or
+    // through a chain of joiners blocked on each other): then the wait could never end.
+    private void BlockUnlessCycle(ScopedTask target)
+    {
+        var waiter = JoinWaiter.Current;
+        try
+        {
+            if (waiter.BeginWait(target))
+            {
+                throw new InvalidOperationException(waiter.DescribeCycle(target));
+            }
+
+            BlockItem(target);
+        }
+        finally
+        {
+            waiter.EndWait();
+        }
+    }
+
+    // Sleeps until the scope is done or an item is queued that this thread can help with.
+    private void BlockScope()
+    {
+        var gate = Gate;
+        lock (gate)
+        {
+            while (true)
+            {
+                // Announce the sleep before each re-check (a full fence): spawners and completers change the
+                // state before they read the flag, so one of the two always sees the other. Re-armed on every
+                // round because a waker clears it.
+                Interlocked.Exchange(ref _scopeWaiterSleeping, 1);
+                if (Volatile.Read(ref _pending) == 0 || Volatile.Read(ref _head) is not null)
+                {
+                    break;
+                }
+
+                Monitor.Wait(gate);
+            }
+        }
+
+        Volatile.Write(ref _scopeWaiterSleeping, 0);
+    }
+
+    // Sleeps until target, which runs on another thread, has finished.
+    private void BlockItem(ScopedTask target)
+    {
+        var gate = Gate;
+
+        // Announce the waiter before re-checking; completers publish the state before reading _itemWaiters
+        // (both sides use full fences), so one of the two always sees the other.
+        Interlocked.Increment(ref _itemWaiters);
+        try
+        {
+            lock (gate)
+            {
+                while (!target.IsCompleted)
+                {
+                    Monitor.Wait(gate);
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _itemWaiters);
+        }
+    }
+}
