@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Spawns;
@@ -94,7 +93,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         // A lock on the callee's parameter is a lock on what the caller passes.
         private static object InCaller(object key, IInvocationOperation call) =>
             key is IParameterSymbol parameter &&
-            call.Arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter?.OriginalDefinition, parameter)) is { } argument
+            SourceCallees.ArgumentFor(call, parameter) is { } argument
                 ? KeyOf(argument.Value)
                 : key;
 

@@ -227,7 +227,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     if (inCallee is IParameterSymbol { ContainingSymbol: IMethodSymbol owner } parameter &&
                         SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, call.TargetMethod.OriginalDefinition) &&
-                        call.Arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter?.OriginalDefinition, parameter)) is { } argument &&
+                        SourceCallees.ArgumentFor(call, parameter) is { } argument &&
                         ObjectOf(argument.Value) is { } passed)
                     {
                         result.Add((call, passed));

@@ -61,6 +61,10 @@ namespace ScopeSafety.Analyzers.Concurrency
             return parent as IArgumentOperation;
         }
 
+        /// <summary>The argument <paramref name="call"/> gives for the callee's <paramref name="parameter"/>.</summary>
+        public static IArgumentOperation? ArgumentFor(IInvocationOperation call, IParameterSymbol parameter) =>
+            call.Arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter?.OriginalDefinition, parameter.OriginalDefinition));
+
         private static IOperation? EnclosingOrNull(IOperation body) =>
             body is ILocalFunctionOperation ? body : Flow.Functions.EnclosingFunction(body);
     }

@@ -59,7 +59,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                     given = true;
                 }
-                else if (operation is ILocalReferenceOperation use && SymbolEqualityComparer.Default.Equals(use.Local, local) && IsWritten(use))
+                else if (operation is ILocalReferenceOperation use && SymbolEqualityComparer.Default.Equals(use.Local, local) && Flow.BranchGuards.IsWrite(use))
                 {
                     if (!(use.Parent is ISimpleAssignmentOperation assignment && assignment.Target == use && IsThreadSafeValue(assignment.Value, options, symbols, depth)))
                     {
@@ -124,15 +124,6 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return false;
             }
         }
-
-        private static bool IsWritten(IOperation use) => use.Parent switch
-        {
-            IAssignmentOperation assignment => assignment.Target == use,
-            IIncrementOrDecrementOperation => true,
-            IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
-            IDeclarationExpressionOperation => true,
-            _ => false,
-        };
 
         private static bool IsAssignedSyntactically(IdentifierNameSyntax name)
         {

@@ -157,15 +157,18 @@ namespace ScopeSafety.Analyzers.Flow
                 return false;
             }
 
-            return reference.Parent switch
-            {
-                IAssignmentOperation assignment => assignment.Target == reference,
-                IIncrementOrDecrementOperation => true,
-                IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
-                IDeclarationExpressionOperation => true,
-                _ => false,
-            };
+            return IsWrite(reference);
         }
+
+        /// <summary>The reference is assigned, incremented, passed by ref or out, or declared by a deconstruction.</summary>
+        public static bool IsWrite(IOperation reference) => reference.Parent switch
+        {
+            IAssignmentOperation assignment => assignment.Target == reference,
+            IIncrementOrDecrementOperation => true,
+            IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
+            IDeclarationExpressionOperation => true,
+            _ => false,
+        };
 
         /// <summary>The blocks reached from <paramref name="starts"/>' successors, each decided block taking only its way.</summary>
         private static HashSet<int> Reachable(ControlFlowGraph graph, IEnumerable<int> starts, Dictionary<int, bool> ways)
