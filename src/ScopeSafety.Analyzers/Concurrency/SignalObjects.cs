@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -21,6 +22,8 @@ namespace ScopeSafety.Analyzers.Concurrency
     {
         private readonly SynchronisationSymbols _symbols;
         private readonly KnownSymbols _known;
+        private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<int, List<IParameterSymbol>>> _releasedParameters =
+            new ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<int, List<IParameterSymbol>>>(SymbolEqualityComparer.Default);
 
         private SignalObjects(KnownSymbols symbols)
         {
@@ -217,18 +220,15 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
-                if (depth == 0 || SourceCallees.BodyOf(call.TargetMethod, call) is not { } body)
+                if (depth == 0)
                 {
                     continue;
                 }
 
                 // Work(gate) with Work(g) => g.Set(): the call releases what it passes as the released parameter.
-                foreach (var (_, inCallee) in ReleasesIn(body, depth - 1))
+                foreach (var parameter in ReleasedParameters(call, depth - 1))
                 {
-                    if (inCallee is IParameterSymbol { ContainingSymbol: IMethodSymbol owner } parameter &&
-                        SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, call.TargetMethod.OriginalDefinition) &&
-                        SourceCallees.ArgumentFor(call, parameter) is { } argument &&
-                        ObjectOf(argument.Value) is { } passed)
+                    if (SourceCallees.ArgumentFor(call, parameter) is { } argument && ObjectOf(argument.Value) is { } passed)
                     {
                         result.Add((call, passed));
                     }
@@ -236,6 +236,35 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return result;
+        }
+
+        /// <summary>The parameters of the called method of the file that its body releases, read once per method and depth.</summary>
+        private List<IParameterSymbol> ReleasedParameters(IInvocationOperation call, int depth)
+        {
+            var method = call.TargetMethod.OriginalDefinition;
+            var byDepth = _releasedParameters.GetOrAdd(method, _ => new ConcurrentDictionary<int, List<IParameterSymbol>>());
+            if (byDepth.TryGetValue(depth, out var known))
+            {
+                return known;
+            }
+
+            var result = new List<IParameterSymbol>();
+            if (SourceCallees.BodyOf(method, call) is not { } body)
+            {
+                // Not in the caller's file: unknown here, perhaps known from a caller in its own file.
+                return result;
+            }
+
+            foreach (var (_, inCallee) in ReleasesIn(body, depth))
+            {
+                if (inCallee is IParameterSymbol { ContainingSymbol: IMethodSymbol owner } parameter &&
+                    SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, method) && !result.Contains(parameter))
+                {
+                    result.Add(parameter);
+                }
+            }
+
+            return byDepth.GetOrAdd(depth, result);
         }
 
         /// <summary>
