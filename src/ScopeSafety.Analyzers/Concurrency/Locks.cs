@@ -24,7 +24,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// at the top of its block (the expansion of <c>lock</c> written by hand). TryEnter may fail and
         /// is not trusted.
         /// </summary>
-        public static List<object> LocksHeld(IOperation operation, INamedTypeSymbol? monitor)
+        public static List<object> LocksHeld(IOperation operation, INamedTypeSymbol? monitor) => LocksHeld(operation, monitor, SourceCallees.MaxDepth);
+
+        private static List<object> LocksHeld(IOperation operation, INamedTypeSymbol? monitor, int depth)
         {
             var result = new List<object>();
             var child = operation;
@@ -40,14 +42,60 @@ namespace ScopeSafety.Analyzers.Concurrency
                     AddMonitorLocks(tryOperation, finallyBlock, child, monitor, result);
                 }
 
-                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
+                if (parent is ILocalFunctionOperation)
                 {
                     break;
+                }
+
+                if (parent is IAnonymousFunctionOperation lambda)
+                {
+                    // RunExclusive(() => val = 2) with RunExclusive(a) { lock (Gate) a(); }: the lambda runs where the
+                    // callee invokes it, under the locks it holds there, and inside the call.
+                    if (depth == 0 || !AddCalleeLocks(lambda, monitor, depth - 1, result))
+                    {
+                        break;
+                    }
                 }
             }
 
             return result;
         }
+
+        /// <summary>
+        /// Adds the locks a method of the file holds at every invocation of <paramref name="lambda"/>, handed to it as
+        /// an argument; false when the lambda is not handed to such a method, or it never invokes the lambda itself.
+        /// </summary>
+        private static bool AddCalleeLocks(IAnonymousFunctionOperation lambda, INamedTypeSymbol? monitor, int depth, List<object> result)
+        {
+            if (!(SourceCallees.ArgumentOf(lambda) is { Parameter: { } parameter, Parent: IInvocationOperation call }) ||
+                !(SourceCallees.BodyOf(call.TargetMethod, call) is { } body))
+            {
+                return false;
+            }
+
+            var invocations = SourceCallees.InvocationsOf(body, parameter.OriginalDefinition);
+            if (invocations.Count == 0)
+            {
+                return false;
+            }
+
+            List<object>? common = null;
+            foreach (var invocation in invocations)
+            {
+                var held = LocksHeld(invocation, monitor, depth).ConvertAll(key => InCaller(key, call));
+                common = common == null ? held : common.FindAll(key => held.Exists(other => SameKey(key, other)));
+            }
+
+            result.AddRange(common!);
+            return true;
+        }
+
+        // A lock on the callee's parameter is a lock on what the caller passes.
+        private static object InCaller(object key, IInvocationOperation call) =>
+            key is IParameterSymbol parameter &&
+            SourceCallees.ArgumentFor(call, parameter) is { } argument
+                ? KeyOf(argument.Value)
+                : key;
 
         private static void AddMonitorLocks(ITryOperation tryOperation, IBlockOperation finallyBlock, IOperation body, INamedTypeSymbol monitor, List<object> result)
         {

@@ -17,6 +17,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly KnownSymbols _symbols;
         private readonly ThreadSafetyOptions _options;
         private readonly WorkItems _items;
+        private readonly Dictionary<ISymbol, bool> _threadSafeOrigin = new Dictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>> _hostReferences = new Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>>();
 
         public SharedPlaces(KnownSymbols symbols, ThreadSafetyOptions options, WorkItems items)
@@ -102,7 +103,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             // ForAll(list.Add): the method group's receiver is used by every run.
             var receiver = Places.SharedObjectOf(SpawnClassifier.Unwrap(group.Instance));
-            if (receiver != null && _options.IsNotThreadSafe(group.Instance.Type, _symbols))
+            if (receiver != null && IsNotThreadSafe(receiver, group.Instance))
             {
                 var use = ObjectUses.Classify(group.Instance, _symbols);
                 if (use != ObjectUse.None)
@@ -128,7 +129,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 continue;
             }
 
-            if (!_options.IsNotThreadSafe(operation.Type, _symbols))
+            if (!IsNotThreadSafe(symbol, operation))
             {
                 continue;
             }
@@ -139,6 +140,23 @@ namespace ScopeSafety.Analyzers.Concurrency
                 Add(Objects, symbol, item, new Access(symbol, operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Locks.LocksHeld(operation, _symbols.Synchronisation.Monitor)), isObject: true);
             }
         }
+    }
+
+    // The type says whether an object is thread-safe, unless the variable only ever holds thread-safe instances.
+    private bool IsNotThreadSafe(ISymbol place, IOperation reference)
+    {
+        if (!_options.IsNotThreadSafe(reference.Type, _symbols))
+        {
+            return false;
+        }
+
+        if (!_threadSafeOrigin.TryGetValue(place, out var safe))
+        {
+            safe = ThreadSafeOrigins.HoldsOnlyThreadSafe(place, reference, _options, _symbols);
+            _threadSafeOrigin.Add(place, safe);
+        }
+
+        return !safe;
     }
 
     private void Add(Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>> map, ISymbol symbol, WorkItem item, Access use, bool isObject)

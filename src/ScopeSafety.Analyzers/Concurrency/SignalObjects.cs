@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -21,6 +22,8 @@ namespace ScopeSafety.Analyzers.Concurrency
     {
         private readonly SynchronisationSymbols _symbols;
         private readonly KnownSymbols _known;
+        private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<int, List<IParameterSymbol>>> _releasedParameters =
+            new ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<int, List<IParameterSymbol>>>(SymbolEqualityComparer.Default);
 
         private SignalObjects(KnownSymbols symbols)
         {
@@ -194,19 +197,99 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
         }
 
-        /// <summary>The releases <paramref name="function"/>'s own code performs (not those of functions nested in it), each with its object.</summary>
-        public List<(IOperation Release, ISymbol Object)> ReleasesIn(IOperation function)
+        /// <summary>
+        /// The releases <paramref name="function"/>'s own code performs, each with its object: its own release calls,
+        /// calls of a method of the file that releases the parameter given the object, and the releases of a lambda it
+        /// hands to a method of the file that invokes it (not those of other nested functions).
+        /// </summary>
+        public List<(IOperation Release, ISymbol Object)> ReleasesIn(IOperation function) => ReleasesIn(function, SourceCallees.MaxDepth);
+
+        private List<(IOperation Release, ISymbol Object)> ReleasesIn(IOperation function, int depth)
         {
             var result = new List<(IOperation, ISymbol)>();
             foreach (var operation in function.Descendants())
             {
-                if (operation is IInvocationOperation && Released(operation) is { } released && !IsInNestedFunction(operation, function))
+                if (!(operation is IInvocationOperation call) || !RunsAsPartOf(operation, function))
                 {
-                    result.Add((operation, released));
+                    continue;
+                }
+
+                if (Released(call) is { } released)
+                {
+                    result.Add((call, released));
+                    continue;
+                }
+
+                if (depth == 0)
+                {
+                    continue;
+                }
+
+                // Work(gate) with Work(g) => g.Set(): the call releases what it passes as the released parameter.
+                foreach (var parameter in ReleasedParameters(call, depth - 1))
+                {
+                    if (SourceCallees.ArgumentFor(call, parameter) is { } argument && ObjectOf(argument.Value) is { } passed)
+                    {
+                        result.Add((call, passed));
+                    }
                 }
             }
 
             return result;
+        }
+
+        /// <summary>The parameters of the called method of the file that its body releases, read once per method and depth.</summary>
+        private List<IParameterSymbol> ReleasedParameters(IInvocationOperation call, int depth)
+        {
+            var method = call.TargetMethod.OriginalDefinition;
+            var byDepth = _releasedParameters.GetOrAdd(method, _ => new ConcurrentDictionary<int, List<IParameterSymbol>>());
+            if (byDepth.TryGetValue(depth, out var known))
+            {
+                return known;
+            }
+
+            var result = new List<IParameterSymbol>();
+            if (SourceCallees.BodyOf(method, call) is not { } body)
+            {
+                // Not in the caller's file: unknown here, perhaps known from a caller in its own file.
+                return result;
+            }
+
+            foreach (var (_, inCallee) in ReleasesIn(body, depth))
+            {
+                if (inCallee is IParameterSymbol { ContainingSymbol: IMethodSymbol owner } parameter &&
+                    SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, method) && !result.Contains(parameter))
+                {
+                    result.Add(parameter);
+                }
+            }
+
+            return byDepth.GetOrAdd(depth, result);
+        }
+
+        /// <summary>
+        /// <paramref name="operation"/> runs when <paramref name="function"/> runs: it is not in a nested function, or
+        /// only in lambdas handed to methods of the file that invoke them.
+        /// </summary>
+        private static bool RunsAsPartOf(IOperation operation, IOperation function)
+        {
+            for (var parent = operation.Parent; parent != null && parent != function; parent = parent.Parent)
+            {
+                if (parent is ILocalFunctionOperation)
+                {
+                    return false;
+                }
+
+                if (parent is IAnonymousFunctionOperation lambda &&
+                    !(SourceCallees.ArgumentOf(lambda) is { Parameter: { } parameter, Parent: IInvocationOperation handedTo } &&
+                      SourceCallees.BodyOf(handedTo.TargetMethod, handedTo) is { } body &&
+                      SourceCallees.InvocationsOf(body, parameter.OriginalDefinition).Count > 0))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>The waits <paramref name="function"/>'s own code performs (not those of functions nested in it), each with its object.</summary>

@@ -31,6 +31,9 @@ namespace ScopeSafety.Analyzers.Flow
 
         public ControlFlowGraph Graph { get; }
 
+        /// <summary>The tests decided in each block, by <see cref="BranchGuards"/> (they depend on the block alone).</summary>
+        internal System.Collections.Concurrent.ConcurrentDictionary<int, Dictionary<int, bool>> DecidedTests { get; } = new System.Collections.Concurrent.ConcurrentDictionary<int, Dictionary<int, bool>>();
+
         public int ExitBlock => Graph.Blocks.Length - 1;
 
         /// <summary>The point of the operation of the graph that covers <paramref name="syntax"/> (or its nearest ancestor).</summary>

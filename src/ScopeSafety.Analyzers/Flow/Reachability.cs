@@ -80,9 +80,11 @@ namespace ScopeSafety.Analyzers.Flow
                 }
             }
 
+            // Tests of a bool nothing assigns again go the way they went to reach the start.
+            var ways = BranchGuards.At(_index, start);
             var visited = new HashSet<int>();
             var queue = new Queue<int>();
-            Enqueue(_index.Graph.Blocks[start.Block], queue, visited);
+            Enqueue(_index.Graph.Blocks[start.Block], ways, queue, visited);
             while (queue.Count > 0)
             {
                 var ordinal = queue.Dequeue();
@@ -107,17 +109,19 @@ namespace ScopeSafety.Analyzers.Flow
 
                 if (!blocked)
                 {
-                    Enqueue(_index.Graph.Blocks[ordinal], queue, visited);
+                    Enqueue(_index.Graph.Blocks[ordinal], ways, queue, visited);
                 }
             }
 
             return result;
         }
 
-        private void Enqueue(BasicBlock block, Queue<int> queue, HashSet<int> visited)
+        private void Enqueue(BasicBlock block, Dictionary<int, bool> ways, Queue<int> queue, HashSet<int> visited)
         {
-            Follow(block.FallThroughSuccessor, queue, visited);
-            Follow(block.ConditionalSuccessor, queue, visited);
+            foreach (var branch in BranchGuards.Successors(block, ways))
+            {
+                Follow(branch, queue, visited);
+            }
         }
 
         private void Follow(ControlFlowBranch? branch, Queue<int> queue, HashSet<int> visited)
