@@ -76,7 +76,15 @@ public sealed partial class Scope
             }
 
             frame.BeginLocal();
-            _frames[slot].Frame = frame;
+
+            // The same frame usually sits at the same depth join after join: skipping the store when it is
+            // already there saves a GC write barrier per join.
+            ref var entry = ref _frames[slot].Frame;
+            if (!ReferenceEquals(entry, frame))
+            {
+                entry = frame;
+            }
+
             _depth = slot + 1;
             if ((_offered is null || !_offered.IsUntaken) && !IsQuiet())
             {
