@@ -112,10 +112,15 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 case IObjectCreationOperation creation:
                     return !options.IsNotThreadSafe(creation.Type, symbols);
-                case IInvocationOperation { TargetMethod: { IsStatic: true, Name: "Synchronized" } }:
-                    return true;
-                case IPropertyReferenceOperation { Property: { IsStatic: true, Name: "Shared" } }:
-                    return true;
+                case IInvocationOperation { TargetMethod: { IsStatic: true, Name: "Synchronized" } wrapper }:
+                    // The library's wrappers (ArrayList, Hashtable, TextWriter, Stream, ...) hand back a locked view of
+                    // their argument; a method of the user's own code with that name promises nothing.
+                    return IsLibrary(wrapper) && wrapper.Parameters.Length >= 1 &&
+                        IsSameOrBase(wrapper.ReturnType, wrapper.Parameters[0].Type);
+                case IPropertyReferenceOperation { Property: { IsStatic: true, Name: "Shared" } shared }:
+                    // A library's shared instance of its own type (Random.Shared, ArrayPool<T>.Shared) is documented
+                    // thread-safe; a source property of that name may hand out anything.
+                    return IsLibrary(shared) && IsSameOrBase(shared.Type, shared.ContainingType);
                 case ILocalReferenceOperation local:
                     return HoldsOnlyThreadSafe(local.Local, local, options, symbols, depth - 1);
                 case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field:
@@ -123,6 +128,21 @@ namespace ScopeSafety.Analyzers.Concurrency
                 default:
                     return false;
             }
+        }
+
+        private static bool IsLibrary(ISymbol symbol) => symbol.Locations.All(location => location.IsInMetadata);
+
+        private static bool IsSameOrBase(ITypeSymbol candidate, ITypeSymbol type)
+        {
+            for (var current = type; current != null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, current.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool IsAssignedSyntactically(IdentifierNameSyntax name)

@@ -87,6 +87,28 @@ public class ThreadSafeOriginTests
         Verify.Diagnostic("SCOPE011").WithLocation(0));
 
     [Fact]
+    public Task A_Shared_property_or_Synchronized_method_of_the_users_own_code_promises_nothing() => Verify.VerifyAnalyzerAsync(Usings + """
+        static class Pool
+        {
+            public static List<int> Shared { get; } = new List<int>();
+            public static List<int> Synchronized(List<int> list) => list;
+        }
+
+        class C
+        {
+            void M(int[] items)
+            {
+                var shared = Pool.Shared;
+                var wrapped = Pool.Synchronized(new List<int>());
+                Parallel.For(0, items.Length, i => {|#0:shared|}.Add(i));
+                Parallel.For(0, items.Length, i => {|#1:wrapped|}.Add(i));
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0),
+        Verify.Diagnostic("SCOPE011").WithLocation(1));
+
+    [Fact]
     public Task A_concurrent_dictionary_behind_a_listed_interface_does_not_race_but_a_dictionary_does() => new Verify.Test
     {
         TestCode = ConcurrentAccessAnalyzerTests.Program("""
