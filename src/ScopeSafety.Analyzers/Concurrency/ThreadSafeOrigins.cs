@@ -116,11 +116,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                     // The library's wrappers (ArrayList, Hashtable, TextWriter, Stream, ...) hand back a locked view of
                     // their argument; a method of the user's own code with that name promises nothing.
                     return IsLibrary(wrapper) && wrapper.Parameters.Length >= 1 &&
-                        IsSameOrBase(wrapper.ReturnType, wrapper.Parameters[0].Type);
+                        KnownSymbols.DerivesFrom(wrapper.Parameters[0].Type, wrapper.ReturnType.OriginalDefinition as INamedTypeSymbol);
                 case IPropertyReferenceOperation { Property: { IsStatic: true, Name: "Shared" } shared }:
                     // A library's shared instance of its own type (Random.Shared, ArrayPool<T>.Shared) is documented
                     // thread-safe; a source property of that name may hand out anything.
-                    return IsLibrary(shared) && IsSameOrBase(shared.Type, shared.ContainingType);
+                    return IsLibrary(shared) && KnownSymbols.DerivesFrom(shared.ContainingType, shared.Type.OriginalDefinition as INamedTypeSymbol);
                 case ILocalReferenceOperation local:
                     return HoldsOnlyThreadSafe(local.Local, local, options, symbols, depth - 1);
                 case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field:
@@ -131,19 +131,6 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         private static bool IsLibrary(ISymbol symbol) => symbol.Locations.All(location => location.IsInMetadata);
-
-        private static bool IsSameOrBase(ITypeSymbol candidate, ITypeSymbol type)
-        {
-            for (var current = type; current != null; current = current.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, current.OriginalDefinition))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         private static bool IsAssignedSyntactically(IdentifierNameSyntax name)
         {
