@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using Microsoft.CodeAnalysis;
+using ScopeSafety.Analyzers;
 using ScopeSafety.Analyzers.Concurrency;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
@@ -28,6 +29,10 @@ namespace ScopeSafety.CodeFixes.Concurrency
             var member = node.AncestorsAndSelf().FirstOrDefault(n => n is MemberDeclarationSyntax && !(n is BaseTypeDeclarationSyntax) && !(n is NamespaceDeclarationSyntax) && !(n is FileScopedNamespaceDeclarationSyntax));
             return member is GlobalStatementSyntax ? member.Parent : member;
         }
+
+        /// <summary>The name of the variable or object the diagnostic names (its Variable property), for the action's title.</summary>
+        public static string VariableOf(Diagnostic diagnostic, string fallback) =>
+            diagnostic.Properties.TryGetValue(DiagnosticProperties.Variable, out var variable) && variable != null ? variable : fallback;
 
         /// <summary>The spawn options (.editorconfig) the analyzers read for <paramref name="tree"/>: the fix must see the same work.</summary>
         public static SpawnOptions SpawnOptionsOf(Document document, SyntaxTree tree) =>

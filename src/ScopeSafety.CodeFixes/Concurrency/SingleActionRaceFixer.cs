@@ -2,8 +2,6 @@ using System.Collections.Immutable;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
 using ScopeSafety.Analyzers;
 
 namespace ScopeSafety.CodeFixes.Concurrency
@@ -12,31 +10,34 @@ namespace ScopeSafety.CodeFixes.Concurrency
     /// A race fix with one action whose rewrite of a document serves the light bulb (one diagnostic) and Fix All (all of
     /// a document's diagnostics at once); no action is offered where the rewrite declines.
     /// </summary>
-    public abstract class SingleActionRaceFixer : CodeFixProvider
+    public abstract class SingleActionRaceFixer : ScopeCodeFixProvider
     {
+        private protected SingleActionRaceFixer(string fixableDiagnosticId)
+            : base(fixableDiagnosticId)
+        {
+        }
+
         private protected abstract string Key { get; }
+
+        private protected sealed override bool FixesAllTogether => true;
 
         private protected abstract string Title(string variable);
 
+        /// <summary>The document with the diagnostics' races rewritten and checked, or null where the rewrite declines.</summary>
         private protected abstract Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken);
 
-        /// <inheritdoc />
-        public sealed override FixAllProvider GetFixAllProvider() =>
-            FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+        private protected sealed override Task<Document?> FixAllAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken) =>
+            FixAsync(document, diagnostics, cancellationToken);
 
-        /// <inheritdoc />
-        public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        private protected sealed override async Task RegisterAsync(FixRequest request)
         {
-            foreach (var diagnostic in context.Diagnostics)
+            foreach (var diagnostic in request.Diagnostics)
             {
-                var fixedDocument = await FixAsync(context.Document, ImmutableArray.Create(diagnostic), context.CancellationToken).ConfigureAwait(false);
-                if (fixedDocument == null)
+                var fixedDocument = await FixAsync(request.Document, ImmutableArray.Create(diagnostic), request.CancellationToken).ConfigureAwait(false);
+                if (fixedDocument != null)
                 {
-                    continue;
+                    request.Offer(Title(RaceFixes.VariableOf(diagnostic, "the variable")), fixedDocument, Key, diagnostic);
                 }
-
-                var name = diagnostic.Properties.TryGetValue(DiagnosticProperties.Variable, out var variable) && variable != null ? variable : "the variable";
-                context.RegisterCodeFix(CodeAction.Create(Title(name), _ => Task.FromResult(fixedDocument), Key), diagnostic);
             }
         }
     }

@@ -1,10 +1,8 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -19,7 +17,7 @@ namespace ScopeSafety.CodeFixes
     /// async lambda to a synchronous delegate goes away with it.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncWorkInSynchronousScopeFixer)), Shared]
-    public sealed class AsyncWorkInSynchronousScopeFixer : CodeFixProvider
+    public sealed class AsyncWorkInSynchronousScopeFixer : ScopeCodeFixProvider
     {
         /// <summary>The equivalence key of Spawn → SpawnAsync.</summary>
         public const string SpawnAsyncKey = "SCOPE023_SpawnAsync";
@@ -27,29 +25,22 @@ namespace ScopeSafety.CodeFixes
         /// <summary>The equivalence key of Run → await RunAsync.</summary>
         public const string RunAsyncKey = "SCOPE023_RunAsync";
 
-        /// <inheritdoc />
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.AsyncWorkInSynchronousScope);
-
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        /// <inheritdoc />
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        /// <summary>Creates the fixer.</summary>
+        public AsyncWorkInSynchronousScopeFixer()
+            : base(RuleIds.AsyncWorkInSynchronousScope)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root == null)
-            {
-                return;
-            }
+        }
 
-            foreach (var diagnostic in context.Diagnostics)
+        private protected override Task RegisterAsync(FixRequest request)
+        {
+            foreach (var diagnostic in request.Diagnostics)
             {
                 if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Fix, out var fix))
                 {
                     continue;
                 }
 
-                var argument = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<ArgumentSyntax>();
+                var argument = request.NodeAt(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<ArgumentSyntax>();
                 if (argument?.Parent?.Parent is not InvocationExpressionSyntax invocation || !(invocation.Expression is MemberAccessExpressionSyntax))
                 {
                     continue;
@@ -57,17 +48,15 @@ namespace ScopeSafety.CodeFixes
 
                 if (fix == AsyncWorkInSynchronousScopeAnalyzer.SpawnAsyncFix)
                 {
-                    context.RegisterCodeFix(
-                        CodeAction.Create("Use SpawnAsync, which waits for the async work", ct => Rewrite(context.Document, invocation, "SpawnAsync", awaitIt: false, ct), SpawnAsyncKey),
-                        diagnostic);
+                    request.Offer("Use SpawnAsync, which waits for the async work", ct => Rewrite(request.Document, invocation, "SpawnAsync", awaitIt: false, ct), SpawnAsyncKey, diagnostic);
                 }
                 else if (fix == AsyncWorkInSynchronousScopeAnalyzer.RunAsyncFix && invocation.Parent is ExpressionStatementSyntax)
                 {
-                    context.RegisterCodeFix(
-                        CodeAction.Create("Use 'await Scope.RunAsync', which waits for the async body", ct => Rewrite(context.Document, invocation, "RunAsync", awaitIt: true, ct), RunAsyncKey),
-                        diagnostic);
+                    request.Offer("Use 'await Scope.RunAsync', which waits for the async body", ct => Rewrite(request.Document, invocation, "RunAsync", awaitIt: true, ct), RunAsyncKey, diagnostic);
                 }
             }
+
+            return Task.CompletedTask;
         }
 
         internal static async Task<Document> Rewrite(Document document, InvocationExpressionSyntax invocation, string newName, bool awaitIt, CancellationToken cancellationToken)

@@ -1,12 +1,10 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading.Tasks;
 using System.Threading;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis;
@@ -21,7 +19,7 @@ namespace ScopeSafety.CodeFixes
     /// awaited: RunAsync&lt;T&gt; yields what Run&lt;T&gt; returned.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BlockingScopeInAsyncCodeFixer)), Shared]
-    public sealed class BlockingScopeInAsyncCodeFixer : CodeFixProvider
+    public sealed class BlockingScopeInAsyncCodeFixer : ScopeCodeFixProvider
     {
         /// <summary>The equivalence key of task.Join() → await task.</summary>
         public const string AwaitTaskKey = "SCOPE021_AwaitTask";
@@ -29,48 +27,36 @@ namespace ScopeSafety.CodeFixes
         /// <summary>The equivalence key of Scope.Run → await Scope.RunAsync.</summary>
         public const string RunAsyncKey = "SCOPE021_RunAsync";
 
-        /// <inheritdoc />
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.BlockingScopeInAsyncCode);
-
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        /// <inheritdoc />
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        /// <summary>Creates the fixer.</summary>
+        public BlockingScopeInAsyncCodeFixer()
+            : base(RuleIds.BlockingScopeInAsyncCode)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root == null)
-            {
-                return;
-            }
+        }
 
-            foreach (var diagnostic in context.Diagnostics)
+        private protected override Task RegisterAsync(FixRequest request)
+        {
+            foreach (var diagnostic in request.Diagnostics)
             {
                 if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Fix, out var fix) ||
-                    !(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is InvocationExpressionSyntax invocation) ||
-                    !(invocation.Expression is MemberAccessExpressionSyntax access))
+                    !(request.NodeAt(diagnostic.Location.SourceSpan) is InvocationExpressionSyntax invocation) ||
+                    !(invocation.Expression is MemberAccessExpressionSyntax))
                 {
                     continue;
                 }
 
                 if (fix == BlockingScopeInAsyncCodeAnalyzer.AwaitTaskFix && invocation.ArgumentList.Arguments.Count == 0)
                 {
-                    context.RegisterCodeFix(
-                        CodeAction.Create("Await the task instead of blocking on Join()", ct => AwaitTaskAsync(context.Document, invocation, ct), AwaitTaskKey),
-                        diagnostic);
+                    request.Offer("Await the task instead of blocking on Join()", ct => AwaitTaskAsync(request.Document, invocation, ct), AwaitTaskKey, diagnostic);
                 }
-                else if (fix == BlockingScopeInAsyncCodeAnalyzer.RunAsyncFix && !InLock(invocation))
+                else if (fix == BlockingScopeInAsyncCodeAnalyzer.RunAsyncFix && !InLock(invocation) &&
+                         Body(invocation) is LambdaExpressionSyntax body && !body.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword) &&
+                         DirectJoins(body, request.Model, request.CancellationToken).Any())
                 {
-                    var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-                    if (model != null && Body(invocation) is LambdaExpressionSyntax body && !body.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword) &&
-                        DirectJoins(body, model, context.CancellationToken).Any())
-                    {
-                        context.RegisterCodeFix(
-                            CodeAction.Create("Use 'await Scope.RunAsync' and await the joins", ct => RunAsyncAsync(context.Document, invocation, ct), RunAsyncKey),
-                            diagnostic);
-                    }
+                    request.Offer("Use 'await Scope.RunAsync' and await the joins", ct => RunAsyncAsync(request.Document, invocation, ct), RunAsyncKey, diagnostic);
                 }
             }
+
+            return Task.CompletedTask;
         }
 
         private static async Task<Document> AwaitTaskAsync(Document document, InvocationExpressionSyntax invocation, CancellationToken cancellationToken)

@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using ScopeSafety.CodeFixes.BorrowThroughScope;
 using ScopeSafety.CodeFixes.RunInScope;
@@ -18,35 +17,30 @@ namespace ScopeSafety.CodeFixes
     /// Compiler errors are not fixed by dotnet format: the IDE light bulb offers this fix.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BorrowThroughScopeFixer)), Shared]
-    public sealed class BorrowThroughScopeFixer : CodeFixProvider
+    public sealed class BorrowThroughScopeFixer : ScopeCodeFixProvider
     {
         /// <summary>One key for the three compiler errors: the rewrite is the same.</summary>
         public const string EquivalenceKey = "CS8175_BorrowThroughScope";
 
         private const int MaxFixAllRounds = 16;
 
-        /// <inheritdoc />
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("CS8175", "CS9108", "CS1628");
-
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() =>
-            FixAllProvider.Create((context, document, diagnostics) => FixAllInDocumentAsync(document, diagnostics, context.CancellationToken));
-
-        /// <inheritdoc />
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        /// <summary>Creates the fixer.</summary>
+        public BorrowThroughScopeFixer()
+            : base("CS8175", "CS9108", "CS1628")
         {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                var result = await BorrowEngine.TryFixAsync(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false);
-                if (result == null)
-                {
-                    continue;
-                }
+        }
 
-                var fixedDocument = result.Document;
-                context.RegisterCodeFix(
-                    CodeAction.Create(result.Title, cancellationToken => FixPipeline.CleanupAsync(fixedDocument, cancellationToken), EquivalenceKey),
-                    diagnostic);
+        private protected override bool FixesAllTogether => true;
+
+        private protected override async Task RegisterAsync(FixRequest request)
+        {
+            foreach (var diagnostic in request.Diagnostics)
+            {
+                var result = await BorrowEngine.TryFixAsync(request.Document, diagnostic.Location.SourceSpan, request.CancellationToken).ConfigureAwait(false);
+                if (result != null)
+                {
+                    request.OfferCleanedUp(result.Title, result.Document, EquivalenceKey, ImmutableArray.Create(diagnostic));
+                }
             }
         }
 
@@ -54,7 +48,7 @@ namespace ScopeSafety.CodeFixes
         /// One fix at a time against the updated document: the errors of one variable go away together, and the
         /// next variable's fix must see the code the previous one produced.
         /// </summary>
-        private async Task<Document?> FixAllInDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        private protected override async Task<Document?> FixAllAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
         {
             if (diagnostics.IsEmpty)
             {

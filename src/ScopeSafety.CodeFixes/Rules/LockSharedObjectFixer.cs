@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -25,7 +24,7 @@ namespace ScopeSafety.CodeFixes
     /// statement without await (or a void lambda's expression body), not already under another lock.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LockSharedObjectFixer)), Shared]
-    public sealed class LockSharedObjectFixer : CodeFixProvider
+    public sealed class LockSharedObjectFixer : ScopeCodeFixProvider
     {
         /// <summary>The equivalence key of the action.</summary>
         public const string EquivalenceKey = "SCOPE011_Lock";
@@ -33,35 +32,34 @@ namespace ScopeSafety.CodeFixes
         /// <summary>The equivalence key of the second action: a concurrent collection instead of the lock.</summary>
         public const string ConcurrentCollectionKey = "SCOPE011_ConcurrentCollection";
 
-        /// <inheritdoc />
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.NonThreadSafeObjectSharedByConcurrentWork);
-
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() =>
-            FixAllProvider.Create(async (context, document, diagnostics) => context.CodeActionEquivalenceKey == ConcurrentCollectionKey
-                ? await ConcurrentCollectionFix.FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false)
-                : await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
-
-        /// <inheritdoc />
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        /// <summary>Creates the fixer.</summary>
+        public LockSharedObjectFixer()
+            : base(RuleIds.NonThreadSafeObjectSharedByConcurrentWork)
         {
-            foreach (var diagnostic in context.Diagnostics)
+        }
+
+        private protected override bool FixesAllTogether => true;
+
+        private protected override async Task<Document?> FixAllAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken) =>
+            equivalenceKey == ConcurrentCollectionKey
+                ? await ConcurrentCollectionFix.FixAsync(document, diagnostics, cancellationToken).ConfigureAwait(false)
+                : await FixAsync(document, diagnostics, cancellationToken).ConfigureAwait(false);
+
+        private protected override async Task RegisterAsync(FixRequest request)
+        {
+            foreach (var diagnostic in request.Diagnostics)
             {
-                var name = diagnostic.Properties.TryGetValue(DiagnosticProperties.Variable, out var variable) ? variable : "the object";
-                var fixedDocument = await FixAsync(context.Document, ImmutableArray.Create(diagnostic), context.CancellationToken).ConfigureAwait(false);
+                var name = RaceFixes.VariableOf(diagnostic, "the object");
+                var fixedDocument = await FixAsync(request.Document, ImmutableArray.Create(diagnostic), request.CancellationToken).ConfigureAwait(false);
                 if (fixedDocument != null)
                 {
-                    context.RegisterCodeFix(
-                        CodeAction.Create("Lock '" + name + "' around every concurrent use", _ => Task.FromResult(fixedDocument), EquivalenceKey),
-                        diagnostic);
+                    request.Offer("Lock '" + name + "' around every concurrent use", fixedDocument, EquivalenceKey, diagnostic);
                 }
 
-                var concurrent = await ConcurrentCollectionFix.FixAsync(context.Document, ImmutableArray.Create(diagnostic), context.CancellationToken).ConfigureAwait(false);
+                var concurrent = await ConcurrentCollectionFix.FixAsync(request.Document, ImmutableArray.Create(diagnostic), request.CancellationToken).ConfigureAwait(false);
                 if (concurrent != null)
                 {
-                    context.RegisterCodeFix(
-                        CodeAction.Create("Make '" + name + "' a concurrent collection", _ => Task.FromResult(concurrent), ConcurrentCollectionKey),
-                        diagnostic);
+                    request.Offer("Make '" + name + "' a concurrent collection", concurrent, ConcurrentCollectionKey, diagnostic);
                 }
             }
         }

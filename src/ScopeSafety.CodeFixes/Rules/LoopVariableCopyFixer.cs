@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -26,8 +25,11 @@ namespace ScopeSafety.CodeFixes
         /// <summary>The equivalence key of the action.</summary>
         public const string EquivalenceKey = "SCOPE012_CopyLoopVariable";
 
-        /// <inheritdoc />
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.LoopVariableCapturedByConcurrentWork);
+        /// <summary>Creates the fixer.</summary>
+        public LoopVariableCopyFixer()
+            : base(RuleIds.LoopVariableCapturedByConcurrentWork)
+        {
+        }
 
         private protected override string Key => EquivalenceKey;
 

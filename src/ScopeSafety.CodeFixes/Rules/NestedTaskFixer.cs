@@ -1,9 +1,7 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -19,44 +17,36 @@ namespace ScopeSafety.CodeFixes
     /// unwrapped task (its Fix property); <c>new Task(async …)</c> gets no fix, since its Start needs the outer task.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NestedTaskFixer)), Shared]
-    public sealed class NestedTaskFixer : CodeFixProvider
+    public sealed class NestedTaskFixer : ScopeCodeFixProvider
     {
         /// <summary>The equivalence key of the fix.</summary>
         public const string UnwrapKey = "SCOPE024_Unwrap";
 
-        /// <inheritdoc />
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.NestedTaskUsedAsWork);
-
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        /// <inheritdoc />
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        /// <summary>Creates the fixer.</summary>
+        public NestedTaskFixer()
+            : base(RuleIds.NestedTaskUsedAsWork)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root == null || model == null)
-            {
-                return;
-            }
+        }
 
-            foreach (var diagnostic in context.Diagnostics)
+        private protected override Task RegisterAsync(FixRequest request)
+        {
+            foreach (var diagnostic in request.Diagnostics)
             {
                 if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Fix, out var fix) || fix != NestedTaskAnalyzer.UnwrapFix)
                 {
                     continue;
                 }
 
-                var start = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) as InvocationExpressionSyntax;
-                if (start == null || start.Span != diagnostic.Location.SourceSpan || !UnwrapBinds(model, start))
+                var start = request.NodeAt(diagnostic.Location.SourceSpan) as InvocationExpressionSyntax;
+                if (start == null || start.Span != diagnostic.Location.SourceSpan || !UnwrapBinds(request.Model, start))
                 {
                     continue;
                 }
 
-                context.RegisterCodeFix(
-                    CodeAction.Create("Unwrap the task, so that its uses wait for the asynchronous work", ct => AddUnwrap(context.Document, start, ct), UnwrapKey),
-                    diagnostic);
+                request.Offer("Unwrap the task, so that its uses wait for the asynchronous work", ct => AddUnwrap(request.Document, start, ct), UnwrapKey, diagnostic);
             }
+
+            return Task.CompletedTask;
         }
 
         /// <summary>The extension method TaskExtensions.Unwrap must be in scope (a using of System.Threading.Tasks).</summary>

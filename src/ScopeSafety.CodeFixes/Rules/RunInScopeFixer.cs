@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using ScopeSafety.Analyzers;
 using ScopeSafety.CodeFixes.RunInScope;
@@ -15,7 +15,7 @@ namespace ScopeSafety.CodeFixes
     /// work is joined before the memory, resource or variable it uses goes away.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RunInScopeFixer)), Shared]
-    public sealed class RunInScopeFixer : CodeFixProvider
+    public sealed class RunInScopeFixer : ScopeCodeFixProvider
     {
         /// <summary>
         /// One key for all four ids: the rewrite is the same whichever rule found the spawn, so Fix All may merge spawns
@@ -23,40 +23,32 @@ namespace ScopeSafety.CodeFixes
         /// </summary>
         public const string EquivalenceKey = "SCOPE00x_RunInScope";
 
-        /// <inheritdoc />
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
-            RuleIds.StackPointerCapturedByUnscopedWork,
-            RuleIds.LocalSharedMutablyWithUnscopedWork,
-            RuleIds.DisposedWhileUnscopedWorkMayRun,
-            RuleIds.UnscopedWorkNotJoined);
+        /// <summary>Creates the fixer.</summary>
+        public RunInScopeFixer()
+            : base(
+                RuleIds.StackPointerCapturedByUnscopedWork,
+                RuleIds.LocalSharedMutablyWithUnscopedWork,
+                RuleIds.DisposedWhileUnscopedWorkMayRun,
+                RuleIds.UnscopedWorkNotJoined)
+        {
+        }
 
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() =>
-            FixAllProvider.Create((context, document, diagnostics) => FixAllInDocumentAsync(document, diagnostics, context.CancellationToken));
+        private protected override bool FixesAllTogether => true;
 
-        /// <inheritdoc />
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        private protected override async Task RegisterAsync(FixRequest request)
         {
             // Several diagnostics on one spawn (e.g. SCOPE002 for 'a' and for 'b') get one action for all of them.
-            foreach (var group in context.Diagnostics.Where(d => d.AdditionalLocations.Count > 0).GroupBy(d => d.AdditionalLocations[DiagnosticProperties.SpawnLocation].SourceSpan))
+            foreach (var group in request.Diagnostics.Where(d => d.AdditionalLocations.Count > 0).GroupBy(d => d.AdditionalLocations[DiagnosticProperties.SpawnLocation].SourceSpan))
             {
-                var result = await RunInScopeEngine.TryFixOneAsync(context.Document, group, context.CancellationToken).ConfigureAwait(false);
-                if (result == null)
+                var result = await RunInScopeEngine.TryFixOneAsync(request.Document, group, request.CancellationToken).ConfigureAwait(false);
+                if (result != null)
                 {
-                    continue;
+                    request.OfferCleanedUp(result.Value.Plan.Title, result.Value.Document, EquivalenceKey, group.ToImmutableArray());
                 }
-
-                var fixedDocument = result.Value.Document;
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        result.Value.Plan.Title,
-                        cancellationToken => FixPipeline.CleanupAsync(fixedDocument, cancellationToken),
-                        EquivalenceKey),
-                    group.ToImmutableArray());
             }
         }
 
-        private static async Task<Document?> FixAllInDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, System.Threading.CancellationToken cancellationToken) =>
+        private protected override async Task<Document?> FixAllAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken) =>
             await RunInScopeEngine.FixAllAsync(document, diagnostics, cancellationToken).ConfigureAwait(false);
     }
 }
