@@ -28,9 +28,16 @@ namespace ScopeSafety.Analyzers
         public const int SpawnLocation = 0;
 
         /// <summary>
-        /// AdditionalLocations[1], when present: the conflicting access of the other side (SCOPE002, SCOPE010/011), the
-        /// end of the pinned region (SCOPE001), the disposal (SCOPE003) or the use of the outer task as the work (SCOPE024).
+        /// AdditionalLocations[1], when present and in source: the conflicting access of the other side (SCOPE002,
+        /// SCOPE010/011), the end of the pinned region (SCOPE001), the disposal (SCOPE003) or the use of the outer task as
+        /// the work (SCOPE024). <c>Location.None</c> where there is no conflict but waits follow.
         /// </summary>
         public const int ConflictLocation = 1;
+
+        /// <summary>
+        /// AdditionalLocations[2] on (SCOPE001–004): the host's waits on a synchronisation object the work releases after
+        /// its last use of the variable (<c>SignalOrderings.HostWaits</c>); past them the rule no longer sees the work.
+        /// </summary>
+        public const int FirstWaitLocation = 2;
     }
 }

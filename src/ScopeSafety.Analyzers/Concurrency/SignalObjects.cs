@@ -313,13 +313,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// The points of <paramref name="flow"/> just after each wait, by the object waited for; waits inside
+        /// The waits of <paramref name="flow"/> with the point just after each, by the object waited for; waits inside
         /// <paramref name="excluded"/> (the work's own delegate) do not count. Such a point is a join for whatever the
         /// work did before releasing that object.
         /// </summary>
-        public Dictionary<ISymbol, List<FlowPoint>> AcquirePoints(FlowIndex flow, TextSpan excluded)
+        public Dictionary<ISymbol, List<(FlowPoint Point, IOperation Wait)>> AcquirePoints(FlowIndex flow, TextSpan excluded)
         {
-            var acquires = new Dictionary<ISymbol, List<FlowPoint>>(SymbolEqualityComparer.Default);
+            var acquires = new Dictionary<ISymbol, List<(FlowPoint, IOperation)>>(SymbolEqualityComparer.Default);
             foreach (var (operation, block, index) in flow.Operations())
             {
                 if (operation.Syntax == null || excluded.Contains(operation.Syntax.Span) ||
@@ -332,11 +332,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     if (!acquires.TryGetValue(acquired, out var points))
                     {
-                        points = new List<FlowPoint>();
+                        points = new List<(FlowPoint, IOperation)>();
                         acquires.Add(acquired, points);
                     }
 
-                    points.Add(new FlowPoint(block, index, operation.Syntax.Span.End));
+                    points.Add((new FlowPoint(block, index, operation.Syntax.Span.End), operation));
                 }
             }
 

@@ -32,16 +32,23 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <paramref name="accesses"/> (its references to one variable or object): past them the host no longer runs beside
         /// those uses.
         /// </summary>
-        public List<FlowPoint> HostWaitsAfter(WorkItem item, List<IOperation> accesses, FlowIndex flow)
+        public List<FlowPoint> HostWaitsAfter(WorkItem item, List<IOperation> accesses, FlowIndex flow) =>
+            HostWaits(item, accesses, flow).ConvertAll(wait => wait.Point);
+
+        /// <summary>
+        /// The host's waits that <see cref="HostWaitsAfter"/> counts, each with the point just after it: the fix of
+        /// SCOPE001–004 ends its scope at the first of them, where the rule stops seeing the work beside the host.
+        /// </summary>
+        public List<(FlowPoint Point, IOperation Wait)> HostWaits(WorkItem item, List<IOperation> accesses, FlowIndex flow)
         {
-            var result = new List<FlowPoint>();
+            var result = new List<(FlowPoint, IOperation)>();
             if (item.Body == null || accesses.Count == 0 || !accesses.TrueForAll(a => item.Body.Syntax.Span.Contains(a.Syntax.Span)))
             {
                 // Where an access lies outside the body (in a local function it calls) its order to a release is not known.
                 return result;
             }
 
-            Dictionary<ISymbol, List<FlowPoint>>? acquires = null;
+            Dictionary<ISymbol, List<(FlowPoint Point, IOperation Wait)>>? acquires = null;
             foreach (var (release, released) in ReleasesOf(item.Body))
             {
                 if (PermitsOf(released) != 0 || !accesses.All(a => SignalObjects.ReleaseFollows(release, a.Syntax)) ||
@@ -54,7 +61,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 if (acquires.TryGetValue(released, out var points))
                 {
                     // A one-shot object another item may open first tells nothing at a wait that item can reach.
-                    result.AddRange(_synchronization.OpensOnce(released) ? points.FindAll(p => !OtherReleaserMayPrecede(item, released, p, flow)) : points);
+                    result.AddRange(_synchronization.OpensOnce(released) ? points.FindAll(p => !OtherReleaserMayPrecede(item, released, p.Point, flow)) : points);
                 }
             }
 

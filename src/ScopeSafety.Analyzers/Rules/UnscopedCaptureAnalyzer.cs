@@ -165,7 +165,7 @@ namespace ScopeSafety.Analyzers
 
                 if (!reported && !work.Escapes && !work.IsDiscarded(_symbols) && work.FirstReached(new[] { (work.Exit, 0) }, (0, work.Flow.ExitBlock)) != null)
                 {
-                    Report(Descriptors.UnscopedWorkNotJoined, work, primary, null, variable.Name, work.Site.Api);
+                    Report(Descriptors.UnscopedWorkNotJoined, work, variable, primary, null, variable.Name, work.Site.Api);
                 }
             }
 
@@ -218,13 +218,13 @@ namespace ScopeSafety.Analyzers
                     var api = "work started with " + work.Site.Api;
                     if (writes.Any(w => Access.Conflict(w, access)))
                     {
-                        Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, operation.Syntax.GetLocation(), variable.Name, api, "the method", write ? "write" : "read");
+                        Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, variable, primary, operation.Syntax.GetLocation(), variable.Name, api, "the method", write ? "write" : "read");
                         return true;
                     }
 
                     if (write && inDelegate.Any(a => Access.Conflict(access, a)))
                     {
-                        Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, operation.Syntax.GetLocation(), variable.Name, "the method", api, "read");
+                        Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, variable, primary, operation.Syntax.GetLocation(), variable.Name, "the method", api, "read");
                         return true;
                     }
                 }
@@ -272,7 +272,7 @@ namespace ScopeSafety.Analyzers
 
                 var regionEnd = pinnedBy == null ? null : EndOf(pinnedBy);
                 var memory = pinnedBy == null ? "stack memory" : "memory pinned by 'fixed'";
-                Report(Descriptors.StackPointerCapturedByUnscopedWork, work, primary, regionEnd, variable.Name, work.Site.Api, memory);
+                Report(Descriptors.StackPointerCapturedByUnscopedWork, work, variable, primary, regionEnd, variable.Name, work.Site.Api, memory);
                 return true;
             }
 
@@ -303,7 +303,7 @@ namespace ScopeSafety.Analyzers
                     return false;
                 }
 
-                Report(Descriptors.DisposedWhileUnscopedWorkMayRun, work, primary, DisposalLocation(disposals[reached.Value]), variable.Name, work.Site.Api);
+                Report(Descriptors.DisposedWhileUnscopedWorkMayRun, work, variable, primary, DisposalLocation(disposals[reached.Value]), variable.Name, work.Site.Api);
                 return true;
             }
 
@@ -348,7 +348,7 @@ namespace ScopeSafety.Analyzers
                 {
                     if (writes.Any(w => Access.Conflict(w, access)))
                     {
-                        Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, access.Operation.Syntax.GetLocation(), variable.Name, api, SideOf(access, work), access.IsWrite ? "write" : "read");
+                        Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, variable, primary, access.Operation.Syntax.GetLocation(), variable.Name, api, SideOf(access, work), access.IsWrite ? "write" : "read");
                         return true;
                     }
                 }
@@ -357,7 +357,7 @@ namespace ScopeSafety.Analyzers
                 if (writes.Count > 0 && writes.Any(w => inDelegate.Any(a => Access.Conflict(w, a))) &&
                     (work.Site.MayOverlapItself || work.AllReached(work.Starts.Select(s => (s, 0)), region).Count > 0))
                 {
-                    Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, null, variable.Name, api, "another run of the same work", "access");
+                    Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, variable, primary, null, variable.Name, api, "another run of the same work", "access");
                     return true;
                 }
 
@@ -366,7 +366,7 @@ namespace ScopeSafety.Analyzers
                 {
                     if (access.IsWrite && inDelegate.Any(a => Access.Conflict(access, a)))
                     {
-                        Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, primary, access.Operation.Syntax.GetLocation(), variable.Name, SideOf(access, work), api, "read");
+                        Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, variable, primary, access.Operation.Syntax.GetLocation(), variable.Name, SideOf(access, work), api, "read");
                         return true;
                     }
                 }
@@ -397,11 +397,21 @@ namespace ScopeSafety.Analyzers
                 return disposal.Syntax.GetLocation();
             }
 
-            private void Report(DiagnosticDescriptor descriptor, WorkInHost work, Location primary, Location? conflict, params object[] arguments)
+            /// <summary>
+            /// Reports with the locations the fix reads (<see cref="DiagnosticProperties"/>): the spawn, the conflict (or
+            /// none), and the host's waits on objects the work releases after its last use of the variable.
+            /// </summary>
+            private void Report(DiagnosticDescriptor descriptor, WorkInHost work, ISymbol variable, Location primary, Location? conflict, params object[] arguments)
             {
-                var additional = conflict == null
-                    ? new[] { work.Site.Operation.Syntax.GetLocation() }
-                    : new[] { work.Site.Operation.Syntax.GetLocation(), conflict };
+                var additional = new List<Location> { work.Site.Operation.Syntax.GetLocation() };
+                var uses = work.Captures.Accesses.Where(a => SymbolEqualityComparer.Default.Equals(a.Place, variable)).Select(a => a.Reference).ToList();
+                var waits = _model.Signals.HostWaits(work.Item, uses, work.Flow);
+                if (conflict != null || waits.Count > 0)
+                {
+                    additional.Add(conflict ?? Location.None);
+                }
+
+                additional.AddRange(waits.Select(wait => wait.Wait.Syntax.GetLocation()));
                 var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Api, work.Site.Api);
                 _context.ReportDiagnostic(Diagnostic.Create(descriptor, primary, additional, properties, arguments));
             }

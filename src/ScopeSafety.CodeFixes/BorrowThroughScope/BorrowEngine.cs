@@ -199,11 +199,11 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
             if (recognizer.Recognize(call) != null)
             {
                 // Task.Run, StartNew, ThreadPool, new Thread: Run in a scope, with the variable allowed across the boundary.
-                var plan = planner.Plan(new[] { new FixSeed(call, null) });
+                var plan = planner.Plan(new[] { FixSeed.Alone(call) });
                 if (plan != null && plan.Start < 0 && !DeclaredOutside(target, plan.Block))
                 {
                     planner.ReuseEnclosingScope = false;
-                    plan = planner.Plan(new[] { new FixSeed(call, null) });
+                    plan = planner.Plan(new[] { FixSeed.Alone(call) });
                 }
 
                 // Borrowing overloads exist for Scope.Run only: an async scope (RunAsync) cannot take a span or ref.

@@ -22,6 +22,8 @@ namespace ScopeSafety.CodeFixes.RunInScope
     {
         private const string SpawnAnnotationKind = "ScopeSafety.Spawn";
         private const string ConflictAnnotationKind = "ScopeSafety.Conflict";
+        private const string WaitAnnotationKind = "ScopeSafety.Wait";
+        private const string SeedSeparator = "#";
         private const int MaxRounds = 8;
 
         /// <summary>The plan for the diagnostics of one spawn and the document it produces, or null when no faithful rewrite exists.</summary>
@@ -61,11 +63,13 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 return document;
             }
 
-            // Annotate each spawn (and its conflict) so it can be found again after earlier rounds rewrote the tree.
+            // Annotate each spawn (and the conflict and waits of each of its diagnostics) so it can be found again after
+            // earlier rounds rewrote the tree.
             var marks = new Dictionary<SyntaxNode, List<SyntaxAnnotation>>();
             foreach (var group in diagnostics.Where(d => d.AdditionalLocations.Count > 0).GroupBy(d => d.AdditionalLocations[DiagnosticProperties.SpawnLocation].SourceSpan))
             {
                 var key = group.Key.ToString();
+                var index = 0;
                 foreach (var diagnostic in group)
                 {
                     var seed = ToSeed(root, diagnostic);
@@ -74,10 +78,16 @@ namespace ScopeSafety.CodeFixes.RunInScope
                         continue;
                     }
 
+                    var seedKey = key + SeedSeparator + index++;
                     Mark(marks, seed.Value.Spawn, new SyntaxAnnotation(SpawnAnnotationKind, key));
                     if (seed.Value.Conflict != null)
                     {
-                        Mark(marks, seed.Value.Conflict, new SyntaxAnnotation(ConflictAnnotationKind, key));
+                        Mark(marks, seed.Value.Conflict, new SyntaxAnnotation(ConflictAnnotationKind, seedKey));
+                    }
+
+                    foreach (var wait in seed.Value.Waits)
+                    {
+                        Mark(marks, wait, new SyntaxAnnotation(WaitAnnotationKind, seedKey));
                     }
                 }
             }
@@ -115,10 +125,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                             continue;
                         }
 
-                        var conflicts = root.GetAnnotatedNodes(ConflictAnnotationKind).Where(n => n.GetAnnotations(ConflictAnnotationKind).Any(a => a.Data == key)).ToList();
-                        var seeds = conflicts.Count == 0
-                            ? new List<FixSeed> { new FixSeed(spawnNode, null) }
-                            : conflicts.Select(c => new FixSeed(spawnNode, c)).ToList();
+                        var seeds = SeedsOf(root, spawnNode, key);
                         var plan = planner.Plan(seeds);
                         if (plan == null)
                         {
@@ -234,15 +241,39 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 return null;
             }
 
-            SyntaxNode? conflict = null;
-            if (diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation && diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].IsInSource && diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceTree == root.SyntaxTree &&
-                root.FullSpan.Contains(diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceSpan))
-            {
-                conflict = root.FindNode(diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceSpan, getInnermostNodeForTie: true);
-            }
-
-            return new FixSeed(spawn, conflict);
+            var conflict = diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation ? NodeAt(root, diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation]) : null;
+            var waits = diagnostic.AdditionalLocations.Skip(DiagnosticProperties.FirstWaitLocation).Select(l => NodeAt(root, l)).ToList();
+            return waits.Contains(null) ? null : new FixSeed(spawn, conflict, waits!);
         }
+
+        /// <summary>The node a location of the diagnostic names in this tree, or null where it names none.</summary>
+        private static SyntaxNode? NodeAt(SyntaxNode root, Location location) =>
+            location.IsInSource && location.SourceTree == root.SyntaxTree && root.FullSpan.Contains(location.SourceSpan)
+                ? root.FindNode(location.SourceSpan, getInnermostNodeForTie: true)
+                : null;
+
+        /// <summary>
+        /// The seeds of one spawn found again by their annotations: one per diagnostic with a conflict or waits, or the
+        /// spawn alone.
+        /// </summary>
+        private static List<FixSeed> SeedsOf(SyntaxNode root, ExpressionSyntax spawn, string key)
+        {
+            var prefix = key + SeedSeparator;
+            var conflicts = Annotated(root, ConflictAnnotationKind, prefix);
+            var waits = Annotated(root, WaitAnnotationKind, prefix);
+            var seeds = conflicts.Select(c => c.Key).Union(waits.Select(w => w.Key))
+                .Select(seedKey => new FixSeed(
+                    spawn,
+                    conflicts.FirstOrDefault(c => c.Key == seedKey).Node,
+                    waits.Where(w => w.Key == seedKey).Select(w => w.Node).ToList()))
+                .ToList();
+            return seeds.Count == 0 ? new List<FixSeed> { FixSeed.Alone(spawn) } : seeds;
+        }
+
+        private static List<(string Key, SyntaxNode Node)> Annotated(SyntaxNode root, string kind, string prefix) =>
+            root.GetAnnotatedNodes(kind)
+                .SelectMany(n => n.GetAnnotations(kind).Where(a => a.Data!.StartsWith(prefix, System.StringComparison.Ordinal)).Select(a => (a.Data!, n)))
+                .ToList();
 
         private static void Mark(Dictionary<SyntaxNode, List<SyntaxAnnotation>> marks, SyntaxNode node, SyntaxAnnotation annotation)
         {

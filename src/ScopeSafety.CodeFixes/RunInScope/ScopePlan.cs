@@ -61,17 +61,26 @@ namespace ScopeSafety.CodeFixes.RunInScope
         public TextSpan TouchedSpan { get; }
     }
 
-    /// <summary>A diagnostic reduced to what the planner needs: the spawn, and where the analyzer saw the conflict.</summary>
+    /// <summary>
+    /// A diagnostic reduced to what the planner needs: the spawn, where the analyzer saw the conflict, and the host's
+    /// waits that the analyzer counts as finishing the work for the reported variable.
+    /// </summary>
     internal readonly struct FixSeed
     {
-        public FixSeed(ExpressionSyntax spawn, SyntaxNode? conflict)
+        public FixSeed(ExpressionSyntax spawn, SyntaxNode? conflict, IReadOnlyList<SyntaxNode> waits)
         {
             Spawn = spawn;
             Conflict = conflict;
+            Waits = waits;
         }
 
         public ExpressionSyntax Spawn { get; }
 
         public SyntaxNode? Conflict { get; }
+
+        public IReadOnlyList<SyntaxNode> Waits { get; }
+
+        /// <summary>A spawn with no diagnostic behind it (a compiler error's work, a spawn found again): no conflict, no waits.</summary>
+        public static FixSeed Alone(ExpressionSyntax spawn) => new FixSeed(spawn, null, System.Array.Empty<SyntaxNode>());
     }
 }

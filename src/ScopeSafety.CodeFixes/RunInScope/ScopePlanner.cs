@@ -7,10 +7,8 @@ using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 using Microsoft.CodeAnalysis;
-using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
-using ScopeSafety.Analyzers.Concurrency;
 
 namespace ScopeSafety.CodeFixes.RunInScope
 {
@@ -127,7 +125,8 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 var siteEnd = block.Statements.Count - 1;
                 var siteKind = RegionEnd.BlockEnd;
                 var anchorIndex = IndexIn(block, site.Anchor);
-                foreach (var seed in seeds.Where(s => s.Spawn == site.SpawnExpression && s.Conflict != null))
+                var siteSeeds = seeds.Where(s => s.Spawn == site.SpawnExpression).ToList();
+                foreach (var seed in siteSeeds.Where(s => s.Conflict != null))
                 {
                     var conflictIndex = block.Statements.IndexOf(s => s.Span.Contains(seed.Conflict!.Span));
                     if (conflictIndex > anchorIndex && conflictIndex - 1 < siteEnd)
@@ -139,7 +138,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
                 // The work is already waited for where the method waits on an object the work releases (an event,
                 // a countdown, a completion source): the scope ends there, and what followed that wait stays after it.
-                var waited = SynchronizedWaitIndex(block, anchorIndex, site);
+                var waited = WaitIndex(block, anchorIndex, siteSeeds);
                 if (waited >= 0 && waited <= siteEnd)
                 {
                     siteEnd = waited;
@@ -193,48 +192,22 @@ namespace ScopeSafety.CodeFixes.RunInScope
         }
 
         /// <summary>
-        /// The index of the first statement after the spawn that waits on a synchronisation object the spawned work
-        /// releases (Set, Signal, Release, SetResult…), matched by symbol; -1 when there is none.
+        /// The index of the first statement after the spawn that holds a wait the analyzer counts as finishing the work
+        /// for the variable of every diagnostic of the spawn (<see cref="FixSeed.Waits"/>); -1 when there is none.
         /// </summary>
-        private int SynchronizedWaitIndex(BlockSyntax block, int anchorIndex, FixSite site)
+        private static int WaitIndex(BlockSyntax block, int anchorIndex, List<FixSeed> seeds)
         {
-            if (anchorIndex < 0 || !(_model.GetOperation(site.SpawnExpression, _cancellationToken) is { } spawn))
-            {
-                return -1;
-            }
-
-            var synchronization = SignalObjects.Create(_recognizer.Symbols);
-            var released = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            foreach (var operation in spawn.Descendants())
-            {
-                var found = synchronization.Released(operation);
-                if (found != null)
-                {
-                    released.Add(found);
-                }
-            }
-
-            if (released.Count == 0)
+            if (anchorIndex < 0 || seeds.Count == 0)
             {
                 return -1;
             }
 
             for (var i = anchorIndex + 1; i < block.Statements.Count; i++)
             {
-                if (!(_model.GetOperation(block.Statements[i], _cancellationToken) is { } statement))
+                var statement = block.Statements[i];
+                if (seeds.All(seed => seed.Waits.Any(wait => statement.Span.Contains(wait.Span))))
                 {
-                    continue;
-                }
-
-                foreach (var operation in statement.DescendantsAndSelf())
-                {
-                    foreach (var acquired in synchronization.Acquired(operation))
-                    {
-                        if (released.Contains(acquired))
-                        {
-                            return i;
-                        }
-                    }
+                    return i;
                 }
             }
 

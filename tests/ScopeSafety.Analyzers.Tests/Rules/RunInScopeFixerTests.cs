@@ -1570,7 +1570,46 @@ public class RunInScopeFixerTests
     // ---- never across a join; the file's line endings ------------------------------------------------------
 
     [Fact]
-    public Task The_scope_ends_where_the_method_waits_for_an_object_the_work_signals() => Verify.VerifyCodeFixAsync("""
+    public Task The_scope_ends_where_the_method_waits_for_an_object_the_work_signals_after_its_use() => Verify.VerifyCodeFixAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            void M(string name, bool wait)
+            {
+                var done = new ManualResetEventSlim();
+                new Thread(() => { Console.WriteLine({|SCOPE004:name|}); {|SCOPE004:done|}.Set(); }).Start();
+                if (wait)
+                    done.Wait();
+                Console.WriteLine("after");
+            }
+        }
+        """, """
+        using System;
+        using System.Threading;
+        using ScopeSafety;
+
+        class C
+        {
+            void M(string name, bool wait)
+            {
+                var done = new ManualResetEventSlim();
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { Console.WriteLine(name); done.Set(); });
+                    if (wait)
+                        done.Wait();
+                });
+                Console.WriteLine("after");
+            }
+        }
+        """);
+
+    // The rule reports 'name' because the work reads it after it signals: the wait joins nothing for it, so the scope
+    // does not end at the wait, as the rule says, but at the end of the block.
+    [Fact]
+    public Task A_wait_for_a_signal_sent_before_the_reported_use_does_not_end_the_scope() => Verify.VerifyCodeFixAsync("""
         using System;
         using System.Threading;
 
@@ -1602,8 +1641,58 @@ public class RunInScopeFixerTests
                     for (int i = 0; i < 3; i++)
                         scope.Spawn(() => { Interlocked.Increment(ref seen); done.Signal(); Console.WriteLine(name); });
                     done.Wait();
+                    Console.WriteLine(seen);
                 });
-                Console.WriteLine(seen);
+            }
+        }
+        """);
+
+    // Ending the scope at 'started.Wait()' would wait for work that waits for 'go', which the method sets only after
+    // that point: the fix would deadlock. The rule counts 'started.Wait()' as no wait for 'count' (the work signals it
+    // before it writes), and 'finished.Wait()' comes after the racing read, so the scope ends before that read.
+    [Fact]
+    public Task A_wait_for_a_signal_sent_before_the_racing_write_does_not_end_the_scope() => Verify.VerifyCodeFixAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M()
+            {
+                int count = 0;
+                var started = new ManualResetEventSlim();
+                var go = new ManualResetEventSlim();
+                var finished = new ManualResetEventSlim();
+                Task.Run(() => { started.Set(); go.Wait(); {|SCOPE002:count|}++; finished.Set(); });
+                started.Wait();
+                go.Set();
+                Console.WriteLine(count);
+                finished.Wait();
+            }
+        }
+        """, """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        class C
+        {
+            void M()
+            {
+                int count = 0;
+                var started = new ManualResetEventSlim();
+                var go = new ManualResetEventSlim();
+                var finished = new ManualResetEventSlim();
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { started.Set(); go.Wait(); count++; finished.Set(); });
+                    started.Wait();
+                    go.Set();
+                });
+                Console.WriteLine(count);
+                finished.Wait();
             }
         }
         """);
