@@ -10,15 +10,11 @@ namespace ScopeSafety.Analyzers.Spawns
     /// Follows the handle of one unscoped spawn (its Task or Thread) through locals, lists and arrays inside one
     /// function, and collects what joins it, where a thread is started, and whether the handle leaves the function.
     /// </summary>
-    internal sealed class HandleTracker
+    internal sealed class HandleTracker : HandleWalker
     {
         private readonly KnownSymbols _symbols;
-        private readonly IOperation _scope;
         private readonly Func<IOperation, bool> _isUnscopedSpawn;
-        private readonly HashSet<ILocalSymbol> _holders = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         private readonly HashSet<ILocalSymbol> _wrappedHolders = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-        private readonly HashSet<IOperation> _visited = new HashSet<IOperation>();
-        private Dictionary<ILocalSymbol, List<ILocalReferenceOperation>>? _references;
 
         /// <summary>
         /// True while following a handle that completes at the work's first await (StartNew of an async lambda): waiting
@@ -29,9 +25,9 @@ namespace ScopeSafety.Analyzers.Spawns
         private bool _wrapped;
 
         private HandleTracker(KnownSymbols symbols, IOperation scope, Func<IOperation, bool> isUnscopedSpawn)
+            : base(scope)
         {
             _symbols = symbols;
-            _scope = scope;
             _isUnscopedSpawn = isUnscopedSpawn;
         }
 
@@ -61,8 +57,7 @@ namespace ScopeSafety.Analyzers.Spawns
             if (spawn.Handle != HandleKind.None)
             {
                 tracker._wrapped = NestedTaskStart.WrapsWork(spawn, symbols) && NestedTaskStart.Find(spawn, scope, symbols) == null;
-                tracker.Follow(spawn.Operation);
-                tracker.FollowHolders();
+                tracker.Walk(spawn.Operation);
                 if (spawn.Operation is IObjectCreationOperation && spawn.Handle == HandleKind.Task && tracker.Starts.Count == 0 && !tracker.Escapes)
                 {
                     tracker.NeverStarted = true;
@@ -80,154 +75,76 @@ namespace ScopeSafety.Analyzers.Spawns
             }
         }
 
-        private void FollowHolders()
+        protected override bool Hold(ILocalSymbol local)
         {
-            var done = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-            var pending = new Queue<ILocalSymbol>(_holders);
-            while (pending.Count > 0)
+            if (!base.Hold(local))
             {
-                var holder = pending.Dequeue();
-                if (!done.Add(holder))
-                {
-                    continue;
-                }
-
-                foreach (var reference in References(holder))
-                {
-                    var before = _holders.Count;
-                    _wrapped = _wrappedHolders.Contains(holder);
-                    Follow(reference);
-                    if (_holders.Count != before)
-                    {
-                        foreach (var added in _holders)
-                        {
-                            if (!done.Contains(added))
-                            {
-                                pending.Enqueue(added);
-                            }
-                        }
-                    }
-                }
+                return false;
             }
-        }
 
-        private void AddHolder(ILocalSymbol local)
-        {
-            if (_holders.Add(local) && _wrapped)
+            if (_wrapped)
             {
                 _wrappedHolders.Add(local);
             }
+
+            return true;
         }
 
-        private IEnumerable<ILocalReferenceOperation> References(ILocalSymbol local)
-        {
-            if (_references == null)
-            {
-                _references = new Dictionary<ILocalSymbol, List<ILocalReferenceOperation>>(SymbolEqualityComparer.Default);
-                foreach (var operation in _scope.Descendants())
-                {
-                    if (operation is ILocalReferenceOperation reference)
-                    {
-                        if (!_references.TryGetValue(reference.Local, out var list))
-                        {
-                            list = new List<ILocalReferenceOperation>();
-                            _references.Add(reference.Local, list);
-                        }
+        protected override void OnHolderRead(ILocalSymbol holder) => _wrapped = _wrappedHolders.Contains(holder);
 
-                        list.Add(reference);
-                    }
-                }
+        protected override void OnLost() => Escapes = true;
+
+        /// <summary>
+        /// Captured by another lambda or local function: it may wait for it or keep it. A lambda handed to a call that is
+        /// not a spawn (Assert.Throws(() => t.Wait()), Parallel.Invoke, a retry helper) runs before that call returns: a
+        /// join inside it joins at the end of the call.
+        /// </summary>
+        protected override void OnCapturedBy(IOperation function, IOperation value)
+        {
+            Escapes = true;
+            var call = SynchronousCallOf(function);
+            if (call != null && JoinsInside(value))
+            {
+                AddJoin(call);
             }
-
-            return _references.TryGetValue(local, out var found) ? found : (IEnumerable<ILocalReferenceOperation>)new ILocalReferenceOperation[0];
         }
 
-        /// <summary>Decides what the consumer of a handle-valued operation does with it.</summary>
-        private void Follow(IOperation value)
+        protected override void OnAwaited(IAwaitOperation await) => OnWaited(await);
+
+        /// <summary>
+        /// A wait that yields the task's value: a join, except on the outer task of a wrapping start, where it yields the
+        /// inner task (await of Task&lt;Task&gt;), and waiting for that one is the join.
+        /// </summary>
+        private void OnWaited(IOperation wait)
         {
-            if (!_visited.Add(value))
+            if (_wrapped)
             {
+                _wrapped = false;
+                Follow(wait);
                 return;
             }
 
-            var child = value;
-            var parent = value.Parent;
-            while (parent is IConversionOperation || parent is IParenthesizedOperation)
-            {
-                child = parent;
-                parent = parent.Parent;
-            }
+            Joins.Add(wait);
+        }
 
-            var nested = NestedFunctionOf(value);
-            if (nested != null)
+        protected override void OnProperty(IPropertyReferenceOperation property)
+        {
+            if (property.Property.IsIndexer)
             {
-                // Captured by another lambda or local function: it may wait for it or keep it. A lambda handed to a
-                // call that is not a spawn (Assert.Throws(() => t.Wait()), Parallel.Invoke, a retry helper) runs
-                // before that call returns: a join inside it joins at the end of the call.
-                Escapes = true;
-                var call = SynchronousCallOf(nested);
-                if (call != null && JoinsInside(value))
-                {
-                    AddJoin(call);
-                }
-
+                OnElement(property);
                 return;
             }
 
+            if (property.Property.Name == "Result" && _symbols.Tasks.IsTask(property.Property.ContainingType))
+            {
+                OnWaited(property);
+            }
+        }
+
+        protected override void OnOtherUse(IOperation parent, IOperation child)
+        {
             switch (parent)
             {
-                case null:
-                case IExpressionStatementOperation _:
-                    return;
-
-                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                    AddHolder(declarator.Symbol);
-                    return;
-
-                case ISimpleAssignmentOperation assignment when assignment.Value == child:
-                    switch (assignment.Target)
-                    {
-                        case ILocalReferenceOperation local:
-                            AddHolder(local.Local);
-                            return;
-                        case IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation array }:
-                            AddHolder(array.Local);
-                            return;
-                        case IDiscardOperation _:
-                            return;
-                        default:
-                            Escapes = true;
-                            return;
-                    }
-
-                case ISimpleAssignmentOperation _:
-                    // The handle local itself is (re)assigned: not a use of the handle.
-                    return;
-
-                case IAwaitOperation await:
-                    if (_wrapped)
-                    {
-                        // await of Task<Task> yields the inner task: awaiting that one is the join.
-                        _wrapped = false;
-                        Follow(await);
-                        return;
-                    }
-
-                    Joins.Add(await);
-                    return;
-
-                case IReturnOperation _:
-                    Escapes = true;
-                    return;
-
-                case IArrayInitializerOperation { Parent: IArrayCreationOperation creation }:
-                    Follow(creation);
-                    return;
-
-                case ICollectionExpressionOperation collection:
-                    Follow(collection);
-                    return;
-
                 case ISpreadOperation spread when spread.Parent is ICollectionExpressionOperation spreadInto:
                     // [.. tasks]: the new collection holds the same handles.
                     Follow(spreadInto);
@@ -238,10 +155,6 @@ namespace ScopeSafety.Analyzers.Spawns
                     OnElement(element);
                     return;
 
-                case IPropertyReferenceOperation { Property: { IsIndexer: true } } indexer when indexer.Instance == child:
-                    OnElement(indexer);
-                    return;
-
                 case IForEachLoopOperation loop when loop.Collection == child:
                     if (LoopJoinsEachItem(loop))
                     {
@@ -250,47 +163,15 @@ namespace ScopeSafety.Analyzers.Spawns
 
                     return;
 
-                case IPropertyReferenceOperation property when property.Instance == child:
-                    if (property.Property.Name == "Result" && _symbols.Tasks.IsTask(property.Property.ContainingType))
-                    {
-                        if (_wrapped)
-                        {
-                            _wrapped = false;
-                            Follow(property);
-                            return;
-                        }
-
-                        Joins.Add(property);
-                    }
-
-                    return;
-
-                case IInvocationOperation invocation when invocation.Instance == child:
-                    OnInstanceCall(invocation);
-                    return;
-
-                case IArgumentOperation { Parent: IInvocationOperation invocation }:
-                    OnArgument(invocation);
-                    return;
-
-                case IArgumentOperation { Parent: IObjectCreationOperation _ }:
-                    Escapes = true;
-                    return;
-
-                case IInvocationOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } } add
-                    when add.Parent is IObjectOrCollectionInitializerOperation { Parent: IObjectCreationOperation creation }:
-                    // new List<Task> { Task.Run(...) }
-                    Follow(creation);
-                    return;
-
                 default:
-                    // Tuples, fields of anonymous objects, ...: we lose track, so stay silent about "never joined".
+                    // Returned, passed to a constructor, put in a tuple or an anonymous object: we lose track, so stay
+                    // silent about "never joined".
                     Escapes = true;
                     return;
             }
         }
 
-        private void OnInstanceCall(IInvocationOperation invocation)
+        protected override void OnInstanceCall(IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod;
             var type = method.ContainingType;
@@ -302,14 +183,7 @@ namespace ScopeSafety.Analyzers.Spawns
                         AddJoin(invocation);
                         return;
                     case "GetAwaiter" when invocation.Parent is IInvocationOperation { TargetMethod: { Name: "GetResult" } } getResult:
-                        if (_wrapped)
-                        {
-                            _wrapped = false;
-                            Follow(getResult);
-                            return;
-                        }
-
-                        Joins.Add(getResult);
+                        OnWaited(getResult);
                         return;
                     case "ConfigureAwait":
                         Follow(invocation);
@@ -448,7 +322,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 return;
             }
 
-            for (var parent = element.Parent; parent != null && parent != _scope; parent = parent.Parent)
+            for (var parent = element.Parent; parent != null && parent != Scope; parent = parent.Parent)
             {
                 if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
                 {
@@ -470,21 +344,6 @@ namespace ScopeSafety.Analyzers.Spawns
 
             // tasks[0].Wait() outside a loop joins one element only: do not claim the others joined.
             Escapes = true;
-        }
-
-        /// <summary>The innermost lambda or local function between <paramref name="operation"/> and the tracked function.</summary>
-        private IOperation? NestedFunctionOf(IOperation operation)
-        {
-            IOperation? found = null;
-            for (var parent = operation.Parent; parent != null && parent != _scope; parent = parent.Parent)
-            {
-                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
-                {
-                    found = parent;
-                }
-            }
-
-            return found;
         }
 
         /// <summary>
@@ -584,7 +443,7 @@ namespace ScopeSafety.Analyzers.Spawns
             return false;
         }
 
-        private void OnArgument(IInvocationOperation invocation)
+        protected override void OnArgument(IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod;
             if (KnownSymbols.Is(method.ContainingType, _symbols.Tasks.Task) && method.IsStatic)
@@ -615,7 +474,7 @@ namespace ScopeSafety.Analyzers.Spawns
             {
                 // tasks.Add(t), threads.Add(th): the collection now holds the handle. (conn.WaitAll(t) on a local
                 // that is no collection of handles is a method receiving the handle, below.)
-                AddHolder(holder.Local);
+                Hold(holder.Local);
                 return;
             }
 

@@ -72,8 +72,7 @@ namespace ScopeSafety.Analyzers.Spawns
             }
 
             var flow = new UseFinder(scope, symbols);
-            flow.Follow(site.Operation);
-            flow.FollowHolders();
+            flow.Find(site.Operation);
             if (flow.Deliberate || flow.Uses.Count == 0)
             {
                 return null;
@@ -116,17 +115,13 @@ namespace ScopeSafety.Analyzers.Spawns
         private const string Conversion = "the conversion to Task";
 
         /// <summary>Follows the outer task from the start through the function's locals and collects what uses it.</summary>
-        private sealed class UseFinder
+        private sealed class UseFinder : HandleWalker
         {
-            private readonly IOperation _scope;
             private readonly KnownSymbols _symbols;
-            private readonly HashSet<ILocalSymbol> _holders = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-            private readonly Queue<ILocalSymbol> _pending = new Queue<ILocalSymbol>();
-            private readonly HashSet<IOperation> _visited = new HashSet<IOperation>();
 
             public UseFinder(IOperation scope, KnownSymbols symbols)
+                : base(scope)
             {
-                _scope = scope;
                 _symbols = symbols;
             }
 
@@ -138,140 +133,36 @@ namespace ScopeSafety.Analyzers.Spawns
             /// <summary>The handle went where we lose sight of it (a field, a call of ours, a lambda, ContinueWith).</summary>
             public bool Unknown { get; private set; }
 
-            public void FollowHolders()
+            public void Find(IOperation start) => Walk(start);
+
+            protected override void OnConversion(IConversionOperation conversion)
             {
-                while (_pending.Count > 0)
+                if (KnownSymbols.Is(conversion.Type, _symbols.Tasks.Task) && !KnownSymbols.Is(conversion.Operand.Type, _symbols.Tasks.Task))
                 {
-                    var holder = _pending.Dequeue();
-                    foreach (var operation in _scope.Descendants())
-                    {
-                        if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, holder))
-                        {
-                            Follow(reference);
-                        }
-                    }
+                    // Task<Task> → Task: from here on nothing can tell the outer task from the work.
+                    Uses.Add((conversion, Conversion));
                 }
             }
 
-            public void Follow(IOperation value)
-            {
-                if (!_visited.Add(value))
-                {
-                    return;
-                }
+            protected override void OnCapturedBy(IOperation function, IOperation value) => Unknown = true;
 
-                var child = value;
-                var parent = value.Parent;
-                while (parent is IConversionOperation || parent is IParenthesizedOperation)
-                {
-                    if (parent is IConversionOperation conversion && KnownSymbols.Is(conversion.Type, _symbols.Tasks.Task) && !KnownSymbols.Is(conversion.Operand.Type, _symbols.Tasks.Task))
-                    {
-                        // Task<Task> → Task: from here on nothing can tell the outer task from the work.
-                        Uses.Add((conversion, Conversion));
-                    }
+            protected override void OnLost() => Unknown = true;
 
-                    child = parent;
-                    parent = parent.Parent;
-                }
+            protected override void OnOtherUse(IOperation parent, IOperation child) => Unknown = true;
 
-                if (IsInNestedFunction(value))
-                {
-                    Unknown = true;
-                    return;
-                }
-
-                switch (parent)
-                {
-                    case null:
-                    case IExpressionStatementOperation _:
-                        return;
-
-                    case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                        KeepsTypeAfterUnwrap(declarator.Symbol.Type, declarator.Syntax.Parent is VariableDeclarationSyntax { Type: { IsVar: true } });
-                        Hold(declarator.Symbol);
-                        return;
-
-                    case ISimpleAssignmentOperation assignment when assignment.Value == child:
-                        if (assignment.Target is ILocalReferenceOperation local)
-                        {
-                            KeepsTypeAfterUnwrap(local.Type, declaredWithVar: false);
-                            Hold(local.Local);
-                        }
-                        else if (assignment.Target is IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation array })
-                        {
-                            KeepsTypeAfterUnwrap(assignment.Target.Type, declaredWithVar: false);
-                            Hold(array.Local);
-                        }
-                        else if (!(assignment.Target is IDiscardOperation))
-                        {
-                            Unknown = true;
-                        }
-
-                        return;
-
-                    case ISimpleAssignmentOperation _:
-                        return;
-
-                    case IAwaitOperation await:
-                        OnAwaited(await);
-                        return;
-
-                    case IArrayInitializerOperation { Parent: IArrayCreationOperation creation }:
-                        if (creation.Syntax is ArrayCreationExpressionSyntax)
-                        {
-                            // new Task<Task>[] { outer } is typed by hand; new[] { outer } and new Task[] { outer } take the unwrapped task.
-                            KeepsTypeAfterUnwrap((creation.Type as IArrayTypeSymbol)?.ElementType, declaredWithVar: false);
-                        }
-
-                        Follow(creation);
-                        return;
-
-                    case ICollectionExpressionOperation collection:
-                        Follow(collection);
-                        return;
-
-                    case IInvocationOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } } add
-                        when add.Parent is IObjectOrCollectionInitializerOperation { Parent: IObjectCreationOperation created }:
-                        Follow(created);
-                        return;
-
-                    case IPropertyReferenceOperation property when property.Instance == child && _symbols.Tasks.IsTask(property.Property.ContainingType):
-                        OnProperty(property);
-                        return;
-
-                    case IInvocationOperation invocation when invocation.Instance == child:
-                        OnInstanceCall(invocation);
-                        return;
-
-                    case IArgumentOperation { Parent: IInvocationOperation invocation }:
-                        OnArgument(invocation);
-                        return;
-
-                    default:
-                        Unknown = true;
-                        return;
-                }
-            }
+            protected override void OnAwaited(IAwaitOperation await) => OnAwaitedValue(await);
 
             /// <summary>A holder typed Task&lt;Task&gt; by hand would not take the unwrapped task.</summary>
-            private void KeepsTypeAfterUnwrap(ITypeSymbol? holderType, bool declaredWithVar)
+            protected override void OnStored(ITypeSymbol? slotType, bool typedByHand)
             {
-                if (!declaredWithVar && !KnownSymbols.Is(holderType, _symbols.Tasks.Task))
+                if (typedByHand && !KnownSymbols.Is(slotType, _symbols.Tasks.Task))
                 {
                     Unknown = true;
-                }
-            }
-
-            private void Hold(ILocalSymbol local)
-            {
-                if (_holders.Add(local))
-                {
-                    _pending.Enqueue(local);
                 }
             }
 
             /// <summary>await outer (or outer.GetAwaiter().GetResult()) yields the inner task: only its awaiting is the work.</summary>
-            private void OnAwaited(IOperation awaited)
+            private void OnAwaitedValue(IOperation awaited)
             {
                 var use = awaited.Parent;
                 while (use is IConversionOperation || use is IParenthesizedOperation)
@@ -290,8 +181,14 @@ namespace ScopeSafety.Analyzers.Spawns
                 }
             }
 
-            private void OnProperty(IPropertyReferenceOperation property)
+            protected override void OnProperty(IPropertyReferenceOperation property)
             {
+                if (!_symbols.Tasks.IsTask(property.Property.ContainingType))
+                {
+                    Unknown = true;
+                    return;
+                }
+
                 switch (property.Property.Name)
                 {
                     case "IsFaulted":
@@ -308,7 +205,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 }
             }
 
-            private void OnInstanceCall(IInvocationOperation invocation)
+            protected override void OnInstanceCall(IInvocationOperation invocation)
             {
                 switch (invocation.TargetMethod.Name)
                 {
@@ -319,7 +216,7 @@ namespace ScopeSafety.Analyzers.Spawns
                         Follow(invocation);
                         return;
                     case "GetAwaiter" when invocation.Parent is IInvocationOperation { TargetMethod: { Name: "GetResult" } } getResult:
-                        OnAwaited(getResult);
+                        OnAwaitedValue(getResult);
                         return;
                     case "Add" when invocation.Instance is ILocalReferenceOperation:
                         return;
@@ -336,7 +233,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 }
             }
 
-            private void OnArgument(IInvocationOperation invocation)
+            protected override void OnArgument(IInvocationOperation invocation)
             {
                 var method = invocation.TargetMethod;
                 if (KnownSymbols.Is(method.ContainingType, _symbols.Tasks.Task) && method.IsStatic &&
@@ -349,7 +246,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 if (method.Name == "Add" && invocation.Instance is ILocalReferenceOperation list && !method.IsStatic)
                 {
                     // tasks.Add(outer): the list now holds it.
-                    KeepsTypeAfterUnwrap(method.Parameters.Length == 1 ? method.Parameters[0].Type : null, declaredWithVar: false);
+                    OnStored(method.Parameters.Length == 1 ? method.Parameters[0].Type : null, typedByHand: true);
                     Hold(list.Local);
                     return;
                 }
@@ -367,19 +264,6 @@ namespace ScopeSafety.Analyzers.Spawns
                 }
 
                 Unknown = true;
-            }
-
-            private bool IsInNestedFunction(IOperation operation)
-            {
-                for (var parent = operation.Parent; parent != null && parent != _scope; parent = parent.Parent)
-                {
-                    if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
             }
         }
     }
