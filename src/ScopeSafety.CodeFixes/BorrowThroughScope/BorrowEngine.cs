@@ -11,6 +11,8 @@ using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
 using ScopeSafety.CodeFixes.RunInScope;
+using ScopeSafety.Analyzers.Configuration;
+using ScopeSafety.CodeFixes.Concurrency;
 
 namespace ScopeSafety.CodeFixes.BorrowThroughScope
 {
@@ -139,7 +141,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
                 return null;
             }
 
-            var rewrite = Plan(markedModel, symbols, markedTarget, markedCall, marks, cancellationToken);
+            var rewrite = Plan(markedModel, symbols, RaceFixes.SpawnOptionsOf(markedDocument, markedModel.SyntaxTree), markedTarget, markedCall, marks, cancellationToken);
             if (rewrite == null)
             {
                 return null;
@@ -188,11 +190,11 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
         }
 
         /// <summary>Chooses the shape and applies everything but the borrowing itself: the result has Scope.Run(scope => …).</summary>
-        private static (string Title, SyntaxNode Root)? Plan(SemanticModel model, KnownSymbols symbols, BorrowTarget target, ExpressionSyntax call, Marks marks, CancellationToken cancellationToken)
+        private static (string Title, SyntaxNode Root)? Plan(SemanticModel model, KnownSymbols symbols, SpawnOptions options, BorrowTarget target, ExpressionSyntax call, Marks marks, CancellationToken cancellationToken)
         {
             var root = call.SyntaxTree.GetRoot(cancellationToken);
             var recognizer = new SpawnRecognizer(model, symbols, cancellationToken);
-            var planner = new ScopePlanner(recognizer, cancellationToken);
+            var planner = new ScopePlanner(recognizer, options, cancellationToken);
             planner.Borrowed.Add(target.Symbol);
             var operation = model.GetOperation(call, cancellationToken);
 

@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis.Simplification;
 using Microsoft.CodeAnalysis;
 using ScopeSafety.Analyzers.Symbols;
 using ScopeSafety.Analyzers;
+using ScopeSafety.CodeFixes.Concurrency;
 
 namespace ScopeSafety.CodeFixes.RunInScope
 {
@@ -43,7 +44,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 return null;
             }
 
-            var planner = new ScopePlanner(new SpawnRecognizer(model, symbols, cancellationToken), cancellationToken);
+            var planner = new ScopePlanner(new SpawnRecognizer(model, symbols, cancellationToken), RaceFixes.SpawnOptionsOf(document, root.SyntaxTree), cancellationToken);
             var plan = planner.Plan(seeds);
             if (plan == null)
             {
@@ -112,7 +113,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                     break;
                 }
 
-                var planner = new ScopePlanner(new SpawnRecognizer(model, symbols, cancellationToken), cancellationToken);
+                var planner = new ScopePlanner(new SpawnRecognizer(model, symbols, cancellationToken), RaceFixes.SpawnOptionsOf(document, root.SyntaxTree), cancellationToken);
                 var seedsByBlock = new Dictionary<BlockSyntax, List<(string Key, List<FixSeed> Seeds)>>();
                 var plans = new List<(ScopePlan Plan, List<string> Keys)>();
                 foreach (var spawnNode in root.GetAnnotatedNodes(SpawnAnnotationKind).OfType<ExpressionSyntax>())

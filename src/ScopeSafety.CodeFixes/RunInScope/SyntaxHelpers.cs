@@ -184,5 +184,23 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
             return true;
         }
+
+        /// <summary>The first of name, name1, name2 … that nothing in or around the region uses.</summary>
+        public static string FreeName(SemanticModel model, string name, SyntaxNode position, IEnumerable<SyntaxNode> region)
+        {
+            var used = new HashSet<string>(region.SelectMany(r => r.DescendantTokens()).Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+            foreach (var symbol in model.LookupSymbols(position.SpanStart))
+            {
+                used.Add(symbol.Name);
+            }
+
+            var candidate = name;
+            for (var i = 1; used.Contains(candidate); i++)
+            {
+                candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return candidate;
+        }
     }
 }
