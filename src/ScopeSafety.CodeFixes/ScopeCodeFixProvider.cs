@@ -37,15 +37,16 @@ namespace ScopeSafety.CodeFixes
         /// <inheritdoc />
         public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
-            var request = await FixRequest.CreateAsync(context).ConfigureAwait(false);
-            if (request != null)
+            await GuardedAsync(async () =>
             {
-                await GuardedAsync(async () =>
+                var request = await FixRequest.CreateAsync(context).ConfigureAwait(false);
+                if (request != null)
                 {
                     await RegisterAsync(request).ConfigureAwait(false);
-                    return true;
-                }, false).ConfigureAwait(false);
-            }
+                }
+
+                return true;
+            }, false).ConfigureAwait(false);
         }
 
         /// <summary>Offers the fixes for the request's diagnostics; a diagnostic it cannot rewrite faithfully gets none.</summary>
