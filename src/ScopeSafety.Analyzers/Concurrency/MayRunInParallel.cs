@@ -127,13 +127,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         public Access? SelfRace(WorkItem item, List<Access> uses, ISymbol shared)
         {
-            if (!uses.Exists(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u))) || !MayOverlapItself(item, shared))
+            if (!uses.Exists(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u, sameItem: true))) || !MayOverlapItself(item, shared))
             {
                 return null;
             }
 
             // Only now, with a race in hand: runs that hand over through a synchronisation object do not overlap there.
-            return uses.Find(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u) && !Signals.Ordered(item, w.Operation, item, u.Operation)));
+            return uses.Find(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u, sameItem: true) && !Signals.Ordered(item, w.Operation, item, u.Operation)));
         }
 
         /// <summary>
