@@ -67,7 +67,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             var (read, write) = AccessCollector.Kind(reference);
             return new Access(variable, reportAt ?? reference, read, write,
-                Concurrency.Locks.IsAtomic(reference, symbols), Concurrency.Locks.LocksHeld(reference, symbols.Synchronisation.Monitor), reference);
+                Concurrency.Locks.IsAtomic(reference, symbols), Concurrency.Locks.LocksHeld(reference, symbols.Synchronisation), reference);
         }
 
         /// <summary>

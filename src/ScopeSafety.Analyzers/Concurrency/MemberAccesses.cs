@@ -157,7 +157,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             var atomic = Locks.IsAtomic(reference, _symbols) ||
                          (reference is IFieldReferenceOperation { Field: { IsVolatile: true } } && !(read && write));
             var locks = new List<object>(frame.Locks);
-            foreach (var key in Locks.LocksHeld(reference, _symbols.Synchronisation.Monitor))
+            foreach (var key in Locks.LocksHeld(reference, _symbols.Synchronisation))
             {
                 locks.Add(InCaller(key, frame));
             }
@@ -258,7 +258,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
 
                 var locks = new List<object>(frame.Locks);
-                foreach (var key in Locks.LocksHeld(call, _symbols.Synchronisation.Monitor))
+                foreach (var key in Locks.LocksHeld(call, _symbols.Synchronisation))
                 {
                     locks.Add(InCaller(key, frame));
                 }

@@ -67,7 +67,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                         continue;
                     }
 
-                    use = new Access(shared, reference, kind == ObjectUse.Read, kind == ObjectUse.Mutate, false, Locks.LocksHeld(reference, _symbols.Synchronisation.Monitor));
+                    use = new Access(shared, reference, kind == ObjectUse.Read, kind == ObjectUse.Mutate, false, Locks.LocksHeld(reference, _symbols.Synchronisation));
                 }
                 else
                 {
@@ -211,7 +211,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             var use = ObjectUses.Classify(operation, _symbols);
             if (use != ObjectUse.None)
             {
-                Add(Objects, symbol, item, new Access(symbol, operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Locks.LocksHeld(operation, _symbols.Synchronisation.Monitor)), isObject: true);
+                Add(Objects, symbol, item, new Access(symbol, operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Locks.LocksHeld(operation, _symbols.Synchronisation)), isObject: true);
             }
         }
     }

@@ -19,6 +19,46 @@ public class ConcurrentAccessFixerTests
     // ---- SCOPE010: Interlocked ----------------------------------------------------------------------------
 
     [Fact]
+    public Task Two_spawns_incrementing_a_field_both_become_Interlocked() => InterlockedFix.VerifyCodeFixAsync("""
+        using System;
+        using ScopeSafety;
+
+        class C
+        {
+            private long _count;
+
+            long Count()
+            {
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) {|SCOPE010:_count|}++; });
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) _count += 2; });
+                });
+                return _count;
+            }
+        }
+        """, """
+        using System;
+        using System.Threading;
+        using ScopeSafety;
+
+        class C
+        {
+            private long _count;
+
+            long Count()
+            {
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) Interlocked.Increment(ref _count); });
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) Interlocked.Add(ref _count, 2); });
+                });
+                return _count;
+            }
+        }
+        """);
+
+    [Fact]
     public Task Two_spawns_incrementing_a_counter_both_become_Interlocked() => InterlockedFix.VerifyCodeFixAsync("""
         using System;
         using ScopeSafety;

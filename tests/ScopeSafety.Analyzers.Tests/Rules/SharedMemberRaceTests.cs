@@ -102,6 +102,86 @@ public class SharedMemberRaceTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("C.Hits", "work started with Parallel.For at line 13", "another run of the same work", "also write"));
 
+    // ---- locks over places ------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task A_reader_writer_lock_and_a_one_slot_semaphore_exclude_like_a_lock() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Cache
+        {
+            private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+            private readonly SemaphoreSlim _mutex = new SemaphoreSlim(1, 1);
+            private int _version;
+            private int _hits;
+
+            public async Task RunAsync()
+            {
+                var writer = Task.Run(() =>
+                {
+                    _rw.EnterWriteLock();
+                    try { _version++; } finally { _rw.ExitWriteLock(); }
+                });
+                var reader = Task.Run(() =>
+                {
+                    _rw.EnterReadLock();
+                    try { Console.WriteLine(_version); } finally { _rw.ExitReadLock(); }
+                });
+                var counter = Task.Run(async () =>
+                {
+                    await _mutex.WaitAsync();
+                    try { _hits++; } finally { _mutex.Release(); }
+                });
+                var other = Task.Run(() =>
+                {
+                    _mutex.Wait();
+                    try { _hits++; } finally { _mutex.Release(); }
+                });
+                await Task.WhenAll(writer, reader, counter, other);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_write_under_a_read_lock_races_with_another_reader() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Cache
+        {
+            private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+            private int _version;
+
+            public void Run()
+            {
+                var a = Task.Run(() =>
+                {
+                    _rw.EnterReadLock();
+                    try { {|#0:_version|}++; } finally { _rw.ExitReadLock(); }
+                });
+                var b = Task.Run(() =>
+                {
+                    _rw.EnterReadLock();
+                    try { Console.WriteLine(_version); } finally { _rw.ExitReadLock(); }
+                });
+                Task.WaitAll(a, b);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
+    [Fact]
+    public Task A_semaphore_with_more_than_one_slot_excludes_nothing() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            private readonly SemaphoreSlim _slots = new SemaphoreSlim(4);
+            private int _busy;
+
+            public void Run()
+            {
+                var a = Task.Run(() => { _slots.Wait(); try { {|#0:_busy|}++; } finally { _slots.Release(); } });
+                var b = Task.Run(() => { _slots.Wait(); try { _busy++; } finally { _slots.Release(); } });
+                Task.WaitAll(a, b);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
     // ---- the method against its own work -------------------------------------------------------------------
 
     [Fact]
