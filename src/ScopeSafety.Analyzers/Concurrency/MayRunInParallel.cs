@@ -79,6 +79,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private bool HostRunsRepeatedly(WorkItem item, ISymbol shared)
         {
+            if (item.Host.Parent is ILocalFunctionOperation function)
+            {
+                return !Spawns.DelegateCaptures.IsDeclaredIn(shared, function.Symbol) && CalledRepeatedly(function);
+            }
+
             if (!(item.Host.Parent is IAnonymousFunctionOperation lambda) ||
                 !(lambda.Parent is IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation call } } creation) ||
                 Spawns.DelegateCaptures.IsDeclaredIn(shared, lambda.Symbol))
@@ -102,6 +107,57 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             // A user API marked structured is not assumed to repeat; any other method may call the lambda many times.
             return !HasWorkAttribute(call);
+        }
+
+        /// <summary>
+        /// A local function that starts work is called twice, in a loop, or handed on as a delegate (which may call it
+        /// many times): each call starts another instance of its work.
+        /// </summary>
+        private static bool CalledRepeatedly(ILocalFunctionOperation function)
+        {
+            var root = (IOperation)function;
+            while (root.Parent != null)
+            {
+                root = root.Parent;
+            }
+
+            var calls = 0;
+            foreach (var operation in root.Descendants())
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation call when SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, function.Symbol):
+                        calls++;
+                        if (calls > 1 || InLoop(call, root))
+                        {
+                            return true;
+                        }
+
+                        break;
+                    case IMethodReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, function.Symbol):
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool InLoop(IOperation operation, IOperation root)
+        {
+            for (var parent = operation.Parent; parent != null && parent != root; parent = parent.Parent)
+            {
+                if (parent is ILoopOperation)
+                {
+                    return true;
+                }
+
+                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return false;
         }
 
         private bool HasWorkAttribute(IInvocationOperation call)

@@ -514,4 +514,73 @@ public class SharedMemberRaceTests
             }
         }
         """);
+
+    // ---- smaller misses: continuations of many tasks, spawns in a local function called again -----------------
+
+    [Fact]
+    public Task A_continuation_of_all_tasks_reading_their_result_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M()
+            {
+                var result = 0;
+                var a = Task.Run(() => result = 1);
+                var done = Task.Factory.ContinueWhenAll(new[] { a }, _ => Console.WriteLine(result));
+                done.Wait();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_continuation_of_any_task_may_run_beside_the_others() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M()
+            {
+                var result = 0;
+                var a = Task.Run(() => {|#0:result|} = 1);
+                var b = Task.Run(() => Thread.Sleep(1));
+                var done = Task.Factory.ContinueWhenAny(new[] { a, b }, _ => Console.WriteLine(result));
+                done.Wait();
+                a.Wait();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("result", "work started with Task.Run at line 12", "work started with Task.Factory.ContinueWhenAny at line 14", "read"));
+
+    [Fact]
+    public Task A_spawn_in_a_local_function_called_twice_races_with_itself() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            long M()
+            {
+                long count = 0;
+                Scope.Run(scope =>
+                {
+                    void StartOne() => scope.Spawn(() => {|#0:count|}++);
+                    StartOne();
+                    StartOne();
+                });
+                return count;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("count", "work started with Scope.Spawn at line 14", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task A_spawn_in_a_local_function_called_once_does_not_race_with_itself() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            long M()
+            {
+                long count = 0;
+                Scope.Run(scope =>
+                {
+                    void StartOne() => scope.Spawn(() => count++);
+                    StartOne();
+                });
+                return count;
+            }
+        }
+        """);
 }
