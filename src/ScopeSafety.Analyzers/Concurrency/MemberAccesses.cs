@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -87,12 +88,35 @@ namespace ScopeSafety.Analyzers.Concurrency
                 if (IsPlaceReference(operation) && PlaceOf(operation, frame) is { } place)
                 {
                     result.Add((place, AccessOf(place, operation, frame)));
+                    if (frame.At != null && ObjectUseIn(operation, frame) is { } objectUse)
+                    {
+                        ObjectUses.Add(objectUse);
+                    }
+
                     continue;
                 }
 
                 if (depth > 0 && operation is IInvocationOperation call)
                 {
-                    Enter(call, frame, result, visited, depth, skip);
+                    Enter(call, call.TargetMethod, call.Instance, call.Arguments, frame, result, visited, depth, skip);
+                }
+                else if (depth > 0 && operation is IPropertyReferenceOperation { Property: { } property } propertyReference && !IsAutoProperty(property))
+                {
+                    // account.Balance += 5 with a Balance property over a field: the accessors run as calls.
+                    var (read, write) = AccessCollector.Kind(propertyReference);
+                    if (read && property.GetMethod != null)
+                    {
+                        Enter(propertyReference, property.GetMethod, propertyReference.Instance, propertyReference.Arguments, frame, result, visited, depth, skip);
+                    }
+
+                    if (write && property.SetMethod != null)
+                    {
+                        Enter(propertyReference, property.SetMethod, propertyReference.Instance, propertyReference.Arguments, frame, result, visited, depth, skip);
+                    }
+                }
+                else if (frame.At != null && ObjectUseIn(operation, frame) is { } use)
+                {
+                    ObjectUses.Add(use);
                 }
             }
         }
@@ -228,10 +252,46 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
         }
 
-        /// <summary>Reads a source method the code calls, with its this and parameters standing for the caller's places.</summary>
-        private void Enter(IInvocationOperation call, Frame frame, List<(Place, Access)> result, HashSet<IMethodSymbol> visited, int depth, System.Func<IOperation, bool>? skip)
+        /// <summary>
+        /// Uses of shared objects (a field of this, a static, a captured variable) made inside the source methods the
+        /// code calls, for SCOPE011: <c>_rng.Next()</c> in a method the work calls. The code's own uses are read by
+        /// <see cref="SharedPlaces"/> directly.
+        /// </summary>
+        public List<(ISymbol Object, IOperation Reference, ObjectUse Use, Access Access)> ObjectUses { get; } = new List<(ISymbol, IOperation, ObjectUse, Access)>();
+
+        private (ISymbol, IOperation, ObjectUse, Access)? ObjectUseIn(IOperation operation, Frame frame)
         {
-            var method = call.TargetMethod.OriginalDefinition;
+            var shared = operation switch
+            {
+                IFieldReferenceOperation field => MemberOf(field.Field, field.Instance, frame),
+                IParameterReferenceOperation parameter => ValueOf(parameter, frame),
+                _ => null,
+            };
+
+            if (shared == null || shared.Path.Length != 0)
+            {
+                return null;
+            }
+
+            var use = Concurrency.ObjectUses.Classify(operation, _symbols);
+            if (use == ObjectUse.None)
+            {
+                return null;
+            }
+
+            var locks = new List<object>(frame.Locks);
+            foreach (var key in Locks.LocksHeld(operation, _symbols.Synchronisation))
+            {
+                locks.Add(InCaller(key, frame));
+            }
+
+            return (shared.Root, operation, use, new Access(shared.Root, frame.At!, use == ObjectUse.Read, use == ObjectUse.Mutate, false, locks, operation) { Via = frame.Via });
+        }
+
+        /// <summary>Reads a source method (or accessor) the code calls, with its this and parameters standing for the caller's places.</summary>
+        private void Enter(IOperation call, IMethodSymbol target, IOperation? instance, ImmutableArray<IArgumentOperation> arguments, Frame frame, List<(Place, Access)> result, HashSet<IMethodSymbol> visited, int depth, System.Func<IOperation, bool>? skip)
+        {
+            var method = target.OriginalDefinition;
             if (method.MethodKind == MethodKind.LocalFunction || !visited.Add(method))
             {
                 // Local functions are read where they are declared (inside the work) or by the variable rules.
@@ -246,10 +306,10 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
 
                 object? receiver = method.IsStatic ? null
-                    : call.Instance == null || SpawnClassifier.Unwrap(call.Instance) is IInstanceReferenceOperation ? frame.This
-                    : ValueOf(call.Instance, frame);
+                    : instance == null || SpawnClassifier.Unwrap(instance) is IInstanceReferenceOperation ? frame.This
+                    : ValueOf(instance, frame);
                 var parameters = new Dictionary<IParameterSymbol, Place?>(SymbolEqualityComparer.Default);
-                foreach (var argument in call.Arguments)
+                foreach (var argument in arguments)
                 {
                     if (argument.Parameter != null && argument.Value.Type is { IsReferenceType: true })
                     {
@@ -269,7 +329,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     locks.Add(method.IsStatic || receiver == HostThis ? method.ContainingType : receiver is Place owner ? KeyOf(owner) : new object());
                 }
 
-                var via = frame.Via ?? method.ContainingType.Name + "." + method.Name;
+                var via = frame.Via ?? method.ContainingType.Name + "." + (method.AssociatedSymbol?.Name ?? method.Name);
                 var inner = new Frame(method, receiver, parameters, frame.At ?? call, via, locks, frame.Spawn);
                 Walk(body, inner, result, visited, depth - 1, skip);
             }

@@ -126,6 +126,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             return;
         }
 
+        _memberAccesses.ObjectUses.Clear();
         foreach (var (place, access) in _memberAccesses.Collect(item.Body, function, item.Site.Operation.Syntax, null, receiver))
         {
             if (!Members.TryGetValue(place, out var byItem))
@@ -142,6 +143,15 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             uses.Add(access);
+        }
+
+        // Objects the work uses inside the methods it calls: _rng.Next() in a Roll() the work calls.
+        foreach (var (shared, reference, _, access) in _memberAccesses.ObjectUses)
+        {
+            if (IsNotThreadSafe(shared, reference))
+            {
+                Add(Objects, shared, item, access, isObject: true);
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
+using VerifyObjects = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
 
 namespace ScopeSafety.Analyzers.Tests.Rules;
 
@@ -580,6 +581,75 @@ public class SharedMemberRaceTests
                     StartOne();
                 });
                 return count;
+            }
+        }
+        """);
+
+    // ---- properties over fields, and objects used in called methods (SCOPE011) -----------------------------
+
+    [Fact]
+    public Task Two_threads_updating_a_property_over_a_field_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Account
+        {
+            private decimal _balance;
+
+            public decimal Balance
+            {
+                get => _balance;
+                set => _balance = value;
+            }
+        }
+
+        class C
+        {
+            void M(Account account)
+            {
+                var a = new Thread(() => {|#0:account.Balance|} += 10);
+                var b = new Thread(() => account.Balance -= 5);
+                a.Start(); b.Start();
+                a.Join(); b.Join();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("account._balance", "work started with new Thread at line 22 (in Account.Balance)", "work started with new Thread at line 23 (in Account.Balance)", "read"));
+
+    [Fact]
+    public Task A_Random_field_used_through_a_method_by_a_parallel_loop_is_reported() => VerifyObjects.VerifyAnalyzerAsync(Usings + """
+        class Dice
+        {
+            private readonly Random _rng = new Random(42);
+
+            private int Roll() => _rng.Next(6);
+
+            public int[] RollMany(int n)
+            {
+                var results = new int[n];
+                Parallel.For(0, n, i => results[i] = {|#0:Roll()|});
+                return results;
+            }
+        }
+        """,
+        VerifyObjects.Diagnostic("SCOPE011").WithLocation(0));
+
+    [Fact]
+    public Task A_Random_field_used_through_a_locked_method_by_a_parallel_loop_is_not_reported() => VerifyObjects.VerifyAnalyzerAsync(Usings + """
+        class Dice
+        {
+            private readonly Random _rng = new Random(42);
+
+            private int Roll()
+            {
+                lock (_rng)
+                {
+                    return _rng.Next(6);
+                }
+            }
+
+            public int[] RollMany(int n)
+            {
+                var results = new int[n];
+                Parallel.For(0, n, i => results[i] = Roll());
+                return results;
             }
         }
         """);
