@@ -65,11 +65,11 @@ namespace ScopeSafety.Analyzers
             "A SpanBorrow, ReadOnlySpanBorrow or RefBorrow is valid until the Scope.Run that created it returns; that Run waits only for work spawned into its own scope (or into scopes created inside it). Work spawned into an outer scope may still run when the memory (for example a stackalloc buffer of the body) is gone. Spawn the work into the scope that Run hands to its body.");
         public static readonly DiagnosticDescriptor DataRaceOnCapturedVariable = Create(
             RuleIds.DataRaceOnCapturedVariable,
-            "Work items that may run at once race on a captured variable",
+            "Work items that may run at once race on a shared variable, field or array element",
             "'{0}' is written by {1} while {2} may {3} it",
             RuleIds.ConcurrencyCategory,
             DiagnosticSeverity.Warning,
-            "Two pieces of code that may run at the same time — two spawned items, both sides of Scope.Join, iterations of a Parallel loop or PLINQ query, a scope body and its unjoined items, two unscoped lambdas — use the same local or parameter and one of them writes it, without Interlocked, Volatile or a lock on a common object on both sides. Updates are lost and reads see stale or torn values. Use Interlocked, give each item its own slot (an array element per index), or return the result through Spawn<T> and Join().");
+            "Two pieces of code that may run at the same time — two spawned items, both sides of Scope.Join, iterations of a Parallel loop or PLINQ query, a scope body and its unjoined items, two unscoped lambdas or methods — use the same place (a captured local or parameter, a static, a field of this or of an object reached through a variable, an array element) and one of them writes it, also in a method of the same file they call, without Interlocked, Volatile or a lock on a common object on both sides. Updates are lost and reads see stale or torn values. Use Interlocked, give each item its own slot (an array element per index), or return the result through Spawn<T> and Join().");
 
         public static readonly DiagnosticDescriptor NonThreadSafeObjectSharedByConcurrentWork = Create(
             RuleIds.NonThreadSafeObjectSharedByConcurrentWork,

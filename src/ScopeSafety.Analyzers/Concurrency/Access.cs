@@ -46,6 +46,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>The objects locked around the access (lock statements and Monitor.Enter/Exit pairs).</summary>
         public List<object> Locks { get; }
 
+        /// <summary>For an array element: which element (see <see cref="ElementIndex"/>); null for any other place.</summary>
+        public ElementIndex? Index { get; set; }
+
+        /// <summary>The source method the access is made in, when the work reaches it through a call ("Account.Deposit").</summary>
+        public string? Via { get; set; }
+
         /// <summary>Where the access takes effect in the text: a write when its assignment ends ("x = x + 1" reads first), a read where it is.</summary>
         public int Position
         {
@@ -61,14 +67,19 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             var (read, write) = AccessCollector.Kind(reference);
             return new Access(variable, reportAt ?? reference, read, write,
-                Concurrency.Locks.IsAtomic(reference, symbols), Concurrency.Locks.LocksHeld(reference, symbols.Synchronisation.Monitor), reference);
+                Concurrency.Locks.IsAtomic(reference, symbols), Concurrency.Locks.LocksHeld(reference, symbols.Synchronisation), reference);
         }
 
         /// <summary>
         /// Two accesses from sides that may run at the same time race when one of them writes, they are not both atomic,
         /// and they hold no lock on a common object. Locks on different objects do not exclude each other.
         /// </summary>
-        public static bool Conflict(Access a, Access b) =>
-            (a.IsWrite || b.IsWrite) && !(a.IsAtomic && b.IsAtomic) && !Concurrency.Locks.CommonLock(a.Locks, b.Locks);
+        /// <remarks>
+        /// Elements of one array conflict only when they may be the same element; <paramref name="sameItem"/> says the two
+        /// accesses are made by two runs of one item, whose own indices differ.
+        /// </remarks>
+        public static bool Conflict(Access a, Access b, bool sameItem = false) =>
+            (a.IsWrite || b.IsWrite) && !(a.IsAtomic && b.IsAtomic) && !Concurrency.Locks.CommonLock(a.Locks, b.Locks) &&
+            ElementIndex.MayOverlap(a.Index, b.Index, sameItem);
     }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
@@ -15,18 +17,17 @@ namespace ScopeSafety.Analyzers.Concurrency
     {
         private static readonly object Unknown = new object();
 
-        /// <summary>The lock objects held at <paramref name="operation"/>, looking no further out than the function that holds it.</summary>
-        public static List<object> LocksHeld(IOperation operation) => LocksHeld(operation, null);
-
         /// <summary>
-        /// As <see cref="LocksHeld(IOperation)"/>, and also the objects of Monitor.Enter/Exit pairs: the operation sits in
-        /// a try block whose finally calls Monitor.Exit(o), entered by Monitor.Enter/TryEnter(o) just before the try or
-        /// at the top of its block (the expansion of <c>lock</c> written by hand). TryEnter may fail and
-        /// is not trusted.
+        /// The lock objects held at <paramref name="operation"/>: lock statements, and pairs of enter and exit calls — the
+        /// operation sits in a try block whose finally exits, entered just before the try or at the top of its block (the
+        /// expansion of <c>lock</c> written by hand). Pairs: Monitor.Enter/Exit, ReaderWriterLockSlim's write, read and
+        /// upgradeable locks, ReaderWriterLock's writer and reader locks, and Wait/WaitAsync/Release of a SemaphoreSlim
+        /// created with one slot (a mutex). A read lock excludes only writers (<see cref="ReadLock"/>). TryEnter may fail
+        /// and is not trusted.
         /// </summary>
-        public static List<object> LocksHeld(IOperation operation, INamedTypeSymbol? monitor) => LocksHeld(operation, monitor, SourceCallees.MaxDepth);
+        public static List<object> LocksHeld(IOperation operation, SynchronisationSymbols? sync) => LocksHeld(operation, sync, SourceCallees.MaxDepth);
 
-        private static List<object> LocksHeld(IOperation operation, INamedTypeSymbol? monitor, int depth)
+        private static List<object> LocksHeld(IOperation operation, SynchronisationSymbols? sync, int depth)
         {
             var result = new List<object>();
             var child = operation;
@@ -37,9 +38,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                     result.Add(KeyOf(lockOperation.LockedValue));
                 }
 
-                if (monitor != null && parent is ITryOperation { Finally: { } finallyBlock } tryOperation && tryOperation.Body == child)
+                if (sync != null && parent is ITryOperation { Finally: { } finallyBlock } tryOperation && tryOperation.Body == child)
                 {
-                    AddMonitorLocks(tryOperation, finallyBlock, child, monitor, result);
+                    AddMonitorLocks(tryOperation, finallyBlock, child, sync, result);
                 }
 
                 if (parent is ILocalFunctionOperation)
@@ -51,7 +52,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     // RunExclusive(() => val = 2) with RunExclusive(a) { lock (Gate) a(); }: the lambda runs where the
                     // callee invokes it, under the locks it holds there, and inside the call.
-                    if (depth == 0 || !AddCalleeLocks(lambda, monitor, depth - 1, result))
+                    if (depth == 0 || !AddCalleeLocks(lambda, sync, depth - 1, result))
                     {
                         break;
                     }
@@ -65,7 +66,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// Adds the locks a method of the file holds at every invocation of <paramref name="lambda"/>, handed to it as
         /// an argument; false when the lambda is not handed to such a method, or it never invokes the lambda itself.
         /// </summary>
-        private static bool AddCalleeLocks(IAnonymousFunctionOperation lambda, INamedTypeSymbol? monitor, int depth, List<object> result)
+        private static bool AddCalleeLocks(IAnonymousFunctionOperation lambda, SynchronisationSymbols? sync, int depth, List<object> result)
         {
             if (!(SourceCallees.ArgumentOf(lambda) is { Parameter: { } parameter, Parent: IInvocationOperation call }) ||
                 !(SourceCallees.BodyOf(call.TargetMethod, call) is { } body))
@@ -82,7 +83,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             List<object>? common = null;
             foreach (var invocation in invocations)
             {
-                var held = LocksHeld(invocation, monitor, depth).ConvertAll(key => InCaller(key, call));
+                var held = LocksHeld(invocation, sync, depth).ConvertAll(key => InCaller(key, call));
                 common = common == null ? held : common.FindAll(key => held.Exists(other => SameKey(key, other)));
             }
 
@@ -92,16 +93,15 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         // A lock on the callee's parameter is a lock on what the caller passes.
         private static object InCaller(object key, IInvocationOperation call) =>
-            key is IParameterSymbol parameter &&
-            SourceCallees.ArgumentFor(call, parameter) is { } argument
-                ? KeyOf(argument.Value)
-                : key;
+            key is ReadLock read ? new ReadLock(InCaller(read.Key, call))
+            : key is IParameterSymbol parameter && SourceCallees.ArgumentFor(call, parameter) is { } argument ? KeyOf(argument.Value)
+            : key;
 
-        private static void AddMonitorLocks(ITryOperation tryOperation, IBlockOperation finallyBlock, IOperation body, INamedTypeSymbol monitor, List<object> result)
+        private static void AddMonitorLocks(ITryOperation tryOperation, IBlockOperation finallyBlock, IOperation body, SynchronisationSymbols sync, List<object> result)
         {
             foreach (var exit in finallyBlock.Descendants())
             {
-                if (!(MonitorCall(exit, monitor, "Exit") is { } exitKey) || exitKey == Unknown)
+                if (!(Pair(exit, sync, entering: false) is { } exitKey) || exitKey == Unknown)
                 {
                     continue;
                 }
@@ -110,13 +110,13 @@ namespace ScopeSafety.Analyzers.Concurrency
                 if (tryOperation.Parent is IBlockOperation outer)
                 {
                     var at = outer.Operations.IndexOf(tryOperation);
-                    entered = at > 0 && Entered(outer.Operations[at - 1], monitor, exitKey);
+                    entered = at > 0 && Entered(outer.Operations[at - 1], sync, exitKey);
                 }
 
                 if (!entered && body is IBlockOperation tryBlock && tryBlock.Operations.Length > 0)
                 {
                     // bool taken = false; try { Monitor.Enter(o, ref taken); … } finally { if (taken) Monitor.Exit(o); }
-                    entered = Entered(tryBlock.Operations[0], monitor, exitKey);
+                    entered = Entered(tryBlock.Operations[0], sync, exitKey);
                 }
 
                 if (entered)
@@ -126,24 +126,87 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
         }
 
-        private static bool Entered(IOperation statement, INamedTypeSymbol monitor, object key) =>
-            statement is IExpressionStatementOperation { Operation: { } call } &&
-            (MonitorCall(call, monitor, "Enter") is { } entered && SameKey(entered, key));
-
-        private static object? MonitorCall(IOperation operation, INamedTypeSymbol monitor, string name)
+        private static bool Entered(IOperation statement, SynchronisationSymbols sync, object key)
         {
-            if (operation is IInvocationOperation { TargetMethod: { } method } call && call.Arguments.Length > 0 &&
-                KnownSymbols.Is(method.ContainingType, monitor) &&
-                method.Name == name)
+            var call = statement is IExpressionStatementOperation { Operation: { } expression } ? expression : null;
+            if (call is IAwaitOperation awaited)
             {
-                return KeyOf(call.Arguments[0].Value);
+                // await gate.WaitAsync();
+                call = awaited.Operation;
+            }
+
+            return call != null && Pair(call, sync, entering: true) is { } entered && SameKey(entered, key);
+        }
+
+        /// <summary>The lock an enter (or exit) call takes (or leaves): Monitor, a reader-writer lock, a one-slot semaphore.</summary>
+        private static object? Pair(IOperation operation, SynchronisationSymbols sync, bool entering)
+        {
+            if (!(operation is IInvocationOperation { TargetMethod: { } method } call))
+            {
+                return null;
+            }
+
+            var type = method.ContainingType;
+            if (KnownSymbols.Is(type, sync.Monitor))
+            {
+                return call.Arguments.Length > 0 && method.Name == (entering ? "Enter" : "Exit") ? KeyOf(call.Arguments[0].Value) : null;
+            }
+
+            if (call.Instance == null)
+            {
+                return null;
+            }
+
+            var exclusive = entering ? new[] { "EnterWriteLock", "AcquireWriterLock" } : new[] { "ExitWriteLock", "ReleaseWriterLock" };
+            var shared = entering ? new[] { "EnterReadLock", "EnterUpgradeableReadLock", "AcquireReaderLock" } : new[] { "ExitReadLock", "ExitUpgradeableReadLock", "ReleaseReaderLock" };
+            if (KnownSymbols.Is(type, sync.ReaderWriterLockSlim) || KnownSymbols.Is(type, sync.ReaderWriterLock))
+            {
+                return System.Array.IndexOf(exclusive, method.Name) >= 0 ? KeyOf(call.Instance)
+                    : System.Array.IndexOf(shared, method.Name) >= 0 ? new ReadLock(KeyOf(call.Instance))
+                    : null;
+            }
+
+            if (KnownSymbols.Is(type, sync.SemaphoreSlim) &&
+                (entering ? (method.Name == "Wait" || method.Name == "WaitAsync") && call.Arguments.Length == 0 : method.Name == "Release" && call.Arguments.Length == 0) &&
+                KeyOf(call.Instance) is ISymbol semaphore && IsMutex(semaphore))
+            {
+                return semaphore;
             }
 
             return null;
         }
 
+        /// <summary>A SemaphoreSlim created with one slot (new SemaphoreSlim(1) or (1, 1)) where it is declared: it excludes like a lock.</summary>
+        private static bool IsMutex(ISymbol semaphore)
+        {
+            foreach (var reference in semaphore.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer: { Value: BaseObjectCreationExpressionSyntax { ArgumentList: { } arguments } } } &&
+                    arguments.Arguments.Count >= 1 && arguments.Arguments.Count <= 2 &&
+                    arguments.Arguments.All(a => a.Expression is LiteralExpressionSyntax { Token: { ValueText: "1" } }))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static bool SameKey(object x, object y) =>
-            Equals(x, y) || (x is ISymbol sx && y is ISymbol sy && SymbolEqualityComparer.Default.Equals(sx, sy));
+            x is ReadLock rx && y is ReadLock ry ? SameKey(rx.Key, ry.Key)
+            : !(x is ReadLock) && !(y is ReadLock) && (Equals(x, y) || (x is ISymbol sx && y is ISymbol sy && SymbolEqualityComparer.Default.Equals(sx, sy)));
+
+        /// <summary>A reader-writer lock held for reading: it excludes the writers of the same lock, not other readers.</summary>
+        private sealed class ReadLock
+        {
+            public ReadLock(object key) => Key = key;
+
+            public object Key { get; }
+
+            public override bool Equals(object? obj) => obj is ReadLock other && SameKey(Key, other.Key);
+
+            public override int GetHashCode() => Key is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : Key.GetHashCode();
+        }
 
         private static object KeyOf(IOperation value)
         {
@@ -171,7 +234,15 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 foreach (var y in b)
                 {
-                    if (x == Unknown || y == Unknown || Equals(x, y) || (x is ISymbol sx && y is ISymbol sy && SymbolEqualityComparer.Default.Equals(sx, sy)))
+                    if (x is ReadLock && y is ReadLock)
+                    {
+                        // Two readers hold the lock together.
+                        continue;
+                    }
+
+                    var kx = x is ReadLock rx ? rx.Key : x;
+                    var ky = y is ReadLock ry ? ry.Key : y;
+                    if (kx == Unknown || ky == Unknown || Equals(kx, ky) || (kx is ISymbol sx && ky is ISymbol sy && SymbolEqualityComparer.Default.Equals(sx, sy)))
                     {
                         return true;
                     }

@@ -79,6 +79,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private bool HostRunsRepeatedly(WorkItem item, ISymbol shared)
         {
+            if (item.Host.Parent is ILocalFunctionOperation function)
+            {
+                return !Spawns.DelegateCaptures.IsDeclaredIn(shared, function.Symbol) && CalledRepeatedly(function);
+            }
+
             if (!(item.Host.Parent is IAnonymousFunctionOperation lambda) ||
                 !(lambda.Parent is IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation call } } creation) ||
                 Spawns.DelegateCaptures.IsDeclaredIn(shared, lambda.Symbol))
@@ -104,6 +109,57 @@ namespace ScopeSafety.Analyzers.Concurrency
             return !HasWorkAttribute(call);
         }
 
+        /// <summary>
+        /// A local function that starts work is called twice, in a loop, or handed on as a delegate (which may call it
+        /// many times): each call starts another instance of its work.
+        /// </summary>
+        private static bool CalledRepeatedly(ILocalFunctionOperation function)
+        {
+            var root = (IOperation)function;
+            while (root.Parent != null)
+            {
+                root = root.Parent;
+            }
+
+            var calls = 0;
+            foreach (var operation in root.Descendants())
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation call when SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, function.Symbol):
+                        calls++;
+                        if (calls > 1 || InLoop(call, root))
+                        {
+                            return true;
+                        }
+
+                        break;
+                    case IMethodReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, function.Symbol):
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool InLoop(IOperation operation, IOperation root)
+        {
+            for (var parent = operation.Parent; parent != null && parent != root; parent = parent.Parent)
+            {
+                if (parent is ILoopOperation)
+                {
+                    return true;
+                }
+
+                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
+
         private bool HasWorkAttribute(IInvocationOperation call)
         {
             foreach (var argument in call.Arguments)
@@ -127,13 +183,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         public Access? SelfRace(WorkItem item, List<Access> uses, ISymbol shared)
         {
-            if (!uses.Exists(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u))) || !MayOverlapItself(item, shared))
+            if (!uses.Exists(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u, sameItem: true))) || !MayOverlapItself(item, shared))
             {
                 return null;
             }
 
             // Only now, with a race in hand: runs that hand over through a synchronisation object do not overlap there.
-            return uses.Find(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u) && !Signals.Ordered(item, w.Operation, item, u.Operation)));
+            return uses.Find(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u, sameItem: true) && !Signals.Ordered(item, w.Operation, item, u.Operation)));
         }
 
         /// <summary>

@@ -19,16 +19,20 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly WorkItems _items;
         private readonly Dictionary<ISymbol, bool> _threadSafeOrigin = new Dictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>> _hostReferences = new Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>>();
+        private readonly Dictionary<IOperation, Dictionary<Place, List<Access>>> _hostMembers = new Dictionary<IOperation, Dictionary<Place, List<Access>>>();
+        private readonly MemberAccesses _memberAccesses;
 
         public SharedPlaces(KnownSymbols symbols, ThreadSafetyOptions options, WorkItems items)
         {
             _symbols = symbols;
             _options = options;
             _items = items;
+            _memberAccesses = new MemberAccesses(symbols);
             foreach (var item in items.All)
             {
                 CollectVariables(item);
                 CollectObjects(item);
+                CollectMembers(item);
             }
         }
 
@@ -37,6 +41,12 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>Shared objects of types that are not thread-safe, with each item's uses (a mutation is a write).</summary>
         public Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>> Objects { get; } = new Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>>(SymbolEqualityComparer.Default);
+
+        /// <summary>Statics, fields and array elements (see <see cref="Place"/>), with each item's accesses.</summary>
+        public Dictionary<Place, Dictionary<WorkItem, List<Access>>> Members { get; } = new Dictionary<Place, Dictionary<WorkItem, List<Access>>>();
+
+        /// <summary>The members in the order the items first use them.</summary>
+        public List<Place> MemberOrder { get; } = new List<Place>();
 
         /// <summary>The places in the order the items first use them.</summary>
         public List<(ISymbol Place, bool IsObject)> Order { get; } = new List<(ISymbol, bool)>();
@@ -57,7 +67,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                         continue;
                     }
 
-                    use = new Access(shared, reference, kind == ObjectUse.Read, kind == ObjectUse.Mutate, false, Locks.LocksHeld(reference, _symbols.Synchronisation.Monitor));
+                    use = new Access(shared, reference, kind == ObjectUse.Read, kind == ObjectUse.Mutate, false, Locks.LocksHeld(reference, _symbols.Synchronisation));
                 }
                 else
                 {
@@ -96,10 +106,84 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
     }
 
+    private void CollectMembers(WorkItem item)
+    {
+        if (item.Body == null)
+        {
+            return;
+        }
+
+        var target = item.Site.Delegate is IDelegateCreationOperation creation ? creation.Target : item.Site.Delegate;
+        var (function, receiver) = target switch
+        {
+            IAnonymousFunctionOperation lambda => (lambda.Symbol, null),
+            IMethodReferenceOperation group => (group.Method, group.Method.MethodKind == MethodKind.LocalFunction ? null : group.Instance),
+            _ => ((IMethodSymbol?)null, (IOperation?)null),
+        };
+
+        if (function == null)
+        {
+            return;
+        }
+
+        _memberAccesses.ObjectUses.Clear();
+        foreach (var (place, access) in _memberAccesses.Collect(item.Body, function, item.Site.Operation.Syntax, null, receiver))
+        {
+            if (!Members.TryGetValue(place, out var byItem))
+            {
+                byItem = new Dictionary<WorkItem, List<Access>>();
+                Members.Add(place, byItem);
+                MemberOrder.Add(place);
+            }
+
+            if (!byItem.TryGetValue(item, out var uses))
+            {
+                uses = new List<Access>();
+                byItem.Add(item, uses);
+            }
+
+            uses.Add(access);
+        }
+
+        // Objects the work uses inside the methods it calls: _rng.Next() in a Roll() the work calls.
+        foreach (var (shared, reference, _, access) in _memberAccesses.ObjectUses)
+        {
+            if (IsNotThreadSafe(shared, reference))
+            {
+                Add(Objects, shared, item, access, isObject: true);
+            }
+        }
+    }
+
+    /// <summary>The host's accesses of the member <paramref name="place"/> outside every work item and local function (also in the methods it calls).</summary>
+    public List<Access> HostMemberAccesses(WorkItem item, Place place)
+    {
+        var host = item.Host;
+        if (!_hostMembers.TryGetValue(host, out var byPlace))
+        {
+            byPlace = new Dictionary<Place, List<Access>>();
+            foreach (var (found, access) in _memberAccesses.Collect(host, null, null, operation => _items.IsInsideAnyItem(operation) || InsideLocalFunction(operation, host)))
+            {
+                if (!byPlace.TryGetValue(found, out var list))
+                {
+                    list = new List<Access>();
+                    byPlace.Add(found, list);
+                }
+
+                list.Add(access);
+            }
+
+            _hostMembers.Add(host, byPlace);
+        }
+
+        return byPlace.TryGetValue(place, out var accesses) ? accesses : new List<Access>();
+    }
+
     private void CollectObjects(WorkItem item)
     {
         var target = item.Site.Delegate is IDelegateCreationOperation creation ? creation.Target : item.Site.Delegate;
-        if (target is IMethodReferenceOperation { Method: { MethodKind: not MethodKind.LocalFunction } } group && group.Instance != null)
+        if (target is IMethodReferenceOperation { Method: { MethodKind: not MethodKind.LocalFunction } } group && group.Instance != null &&
+            !(SpawnClassifier.Unwrap(group.Instance) is IInstanceReferenceOperation))
         {
             // ForAll(list.Add): the method group's receiver is used by every run.
             var receiver = Places.SharedObjectOf(SpawnClassifier.Unwrap(group.Instance));
@@ -137,7 +221,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             var use = ObjectUses.Classify(operation, _symbols);
             if (use != ObjectUse.None)
             {
-                Add(Objects, symbol, item, new Access(symbol, operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Locks.LocksHeld(operation, _symbols.Synchronisation.Monitor)), isObject: true);
+                Add(Objects, symbol, item, new Access(symbol, operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Locks.LocksHeld(operation, _symbols.Synchronisation)), isObject: true);
             }
         }
     }

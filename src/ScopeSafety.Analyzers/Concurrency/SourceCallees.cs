@@ -16,11 +16,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>Callees of callees are followed this deep.</summary>
         public const int MaxDepth = 3;
 
-        /// <summary>The body of <paramref name="method"/> when it is declared in <paramref name="caller"/>'s tree; null otherwise.</summary>
+        /// <summary>The body of <paramref name="method"/> (a method, local function or property accessor) when it is declared in <paramref name="caller"/>'s tree; null otherwise.</summary>
         public static IOperation? BodyOf(IMethodSymbol method, IOperation caller)
         {
             var model = caller.SemanticModel;
-            if (model == null || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction))
+            if (model == null || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction or MethodKind.PropertyGet or MethodKind.PropertySet))
             {
                 return null;
             }
@@ -28,7 +28,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax();
-                if (syntax.SyntaxTree == model.SyntaxTree && (syntax is BaseMethodDeclarationSyntax || syntax is LocalFunctionStatementSyntax))
+                if (syntax.SyntaxTree == model.SyntaxTree &&
+                    (syntax is BaseMethodDeclarationSyntax || syntax is LocalFunctionStatementSyntax || syntax is AccessorDeclarationSyntax || syntax is ArrowExpressionClauseSyntax))
                 {
                     return model.GetOperation(syntax);
                 }

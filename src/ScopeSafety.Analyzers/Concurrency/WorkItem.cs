@@ -34,7 +34,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>The body of the function that holds the spawn call: the code that runs alongside the item.</summary>
         public IOperation Host { get; }
 
-        /// <summary>The code the work runs (lambda or local function body), when it is in this member; null for other method groups.</summary>
+        /// <summary>The code the work runs (lambda or local function body, or a method of the same file run by method group); null when it is elsewhere.</summary>
         public IOperation? Body { get; }
 
         /// <summary>The 1-based line of the spawn call, for messages.</summary>

@@ -220,7 +220,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             return last;
         }
 
-        /// <summary>The operations the delegate runs: a lambda's body or a local function's body found in <paramref name="host"/>'s tree.</summary>
+        /// <summary>The operations the delegate runs: a lambda's body, a local function's body found in <paramref name="host"/>'s tree, or the body of a method of the same file.</summary>
         private static IOperation? BodyOf(IOperation delegateValue, IOperation host)
         {
             var target = delegateValue is IDelegateCreationOperation creation ? creation.Target : delegateValue;
@@ -244,6 +244,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                     }
 
                     return null;
+                case IMethodReferenceOperation { Method: { MethodKind: MethodKind.Ordinary } method }:
+                    // new Thread(Worker), Task.Run(Process): a method of the same file runs as the work.
+                    return SourceCallees.BodyOf(method, delegateValue);
                 default:
                     return null;
             }

@@ -117,6 +117,11 @@ namespace ScopeSafety.Analyzers
                         CheckVariable(symbol, _places.Variables[symbol]);
                     }
                 }
+
+                foreach (var place in _places.MemberOrder)
+                {
+                    CheckMember(place, _places.Members[place]);
+                }
             }
 
             // ---- SCOPE010 and SCOPE012: captured variables ------------------------------------------------
@@ -133,20 +138,43 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    if (SelfRace(variable, item, uses, isObject: false))
+                    if (SelfRace(variable, variable.Name, item, uses, isObject: false))
                     {
                         continue;
                     }
 
-                    if (PairRace(variable, item, uses, items, byItem, covered, isObject: false))
+                    if (PairRace(variable, variable.Name, item, uses, items, byItem, covered, isObject: false))
                     {
                         continue;
                     }
 
                     if (!item.IsUnscoped)
                     {
-                        HostRace(variable, item, uses, isObject: false);
+                        HostRace(variable, variable.Name, item, uses, isObject: false, _places.HostAccesses(item, variable, isObject: false).Accesses);
                     }
+                }
+            }
+
+            // ---- SCOPE010: statics, fields and array elements -----------------------------------------------
+
+            /// <summary>
+            /// A member place races like a variable; against the host also for unscoped work (SCOPE002 speaks only of
+            /// captured variables).
+            /// </summary>
+            private void CheckMember(Place place, Dictionary<WorkItem, List<Access>> byItem)
+            {
+                var items = Ordered(byItem);
+                var covered = new HashSet<(WorkItem, WorkItem)>();
+                foreach (var item in items)
+                {
+                    var uses = byItem[item];
+                    if (SelfRace(place.Root, place.Name, item, uses, isObject: false, member: true) ||
+                        PairRace(place.Root, place.Name, item, uses, items, byItem, covered, isObject: false))
+                    {
+                        continue;
+                    }
+
+                    HostRace(place.Root, place.Name, item, uses, isObject: false, _places.HostMemberAccesses(item, place));
                 }
             }
 
@@ -192,21 +220,21 @@ namespace ScopeSafety.Analyzers
                 foreach (var item in items)
                 {
                     var uses = byItem[item];
-                    if (SelfRace(shared, item, uses, isObject: true) ||
-                        PairRace(shared, item, uses, items, byItem, covered, isObject: true))
+                    if (SelfRace(shared, shared.Name, item, uses, isObject: true) ||
+                        PairRace(shared, shared.Name, item, uses, items, byItem, covered, isObject: true))
                     {
                         continue;
                     }
 
-                    HostRace(shared, item, uses, isObject: true);
+                    HostRace(shared, shared.Name, item, uses, isObject: true, _places.HostAccesses(item, shared, isObject: true).Accesses);
                 }
             }
 
             // ---- the three kinds of "other side" ----------------------------------------------------------
 
-            private bool SelfRace(ISymbol shared, WorkItem item, List<Access> uses, bool isObject)
+            private bool SelfRace(ISymbol shared, string name, WorkItem item, List<Access> uses, bool isObject, bool member = false)
             {
-                if (!isObject && item.IsUnscoped && !(item.Site.Operation is IEventAssignmentOperation))
+                if (!isObject && !member && item.IsUnscoped && !(item.Site.Operation is IEventAssignmentOperation))
                 {
                     return false;
                 }
@@ -217,11 +245,11 @@ namespace ScopeSafety.Analyzers
                     return false;
                 }
 
-                Report(shared, isObject, first, item.Description, "another run of the same work", isObject ? "also mutate" : "also write", item, null, DiagnosticProperties.OtherSideItem);
+                Report(shared, name, isObject, first, Writer(item, first), "another run of the same work", isObject ? "also mutate" : "also write", item, null, DiagnosticProperties.OtherSideItem);
                 return true;
             }
 
-            private bool PairRace(ISymbol shared, WorkItem item, List<Access> uses, List<WorkItem> items, Dictionary<WorkItem, List<Access>> byItem, HashSet<(WorkItem, WorkItem)> covered, bool isObject)
+            private bool PairRace(ISymbol shared, string name, WorkItem item, List<Access> uses, List<WorkItem> items, Dictionary<WorkItem, List<Access>> byItem, HashSet<(WorkItem, WorkItem)> covered, bool isObject)
             {
                 foreach (var other in items)
                 {
@@ -238,25 +266,21 @@ namespace ScopeSafety.Analyzers
                     var (mine, theirs) = pair;
 
                     covered.Add((item, other));
-                    Report(shared, isObject, mine, item.Description, other.Description, theirs.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, theirs.Operation, DiagnosticProperties.OtherSideItem);
+                    Report(shared, name, isObject, mine, Writer(item, mine), Writer(other, theirs), theirs.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, theirs.Operation, DiagnosticProperties.OtherSideItem);
                     return true;
                 }
 
                 return false;
             }
 
-            private void HostRace(ISymbol shared, WorkItem item, List<Access> uses, bool isObject)
+            private void HostRace(ISymbol shared, string name, WorkItem item, List<Access> uses, bool isObject, List<Access> hostUses)
             {
-                if (item.Shape == WorkShape.Blocking)
+                if (item.Shape == WorkShape.Blocking || hostUses.Count == 0)
                 {
                     return;
                 }
 
-                var (hostUses, operations) = _places.HostAccesses(item, shared, isObject);
-                if (hostUses.Count == 0)
-                {
-                    return;
-                }
+                var operations = hostUses.ConvertAll(u => u.Operation);
 
                 var body = HostName(item);
                 foreach (var index in _model.HostAccessesDuring(item, operations, shared, uses.ConvertAll(u => u.Reference)))
@@ -269,14 +293,14 @@ namespace ScopeSafety.Analyzers
                             continue;
                         }
 
-                        var hostSide = body + " at line " + Line(host.Operation);
+                        var hostSide = body + " at line " + Line(host.Operation) + (host.Via == null ? "" : " (in " + host.Via + ")");
                         if (mine.IsWrite)
                         {
-                            Report(shared, isObject, mine, item.Description, hostSide, host.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, host.Operation, DiagnosticProperties.OtherSideBody);
+                            Report(shared, name, isObject, mine, Writer(item, mine), hostSide, host.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, host.Operation, DiagnosticProperties.OtherSideBody);
                         }
                         else
                         {
-                            Report(shared, isObject, mine, hostSide, item.Description, "read", item, host.Operation, DiagnosticProperties.OtherSideBody);
+                            Report(shared, name, isObject, mine, hostSide, Writer(item, mine), "read", item, host.Operation, DiagnosticProperties.OtherSideBody);
                         }
 
                         return;
@@ -299,17 +323,21 @@ namespace ScopeSafety.Analyzers
                 return items;
             }
 
-            private void Report(ISymbol shared, bool isObject, Access primary, string writer, string other, string verb, WorkItem item, IOperation? otherUse, string otherSide)
+            /// <summary>"work started with new Thread at line 12", and the method the access is made in when the work calls it.</summary>
+            private static string Writer(WorkItem item, Access access) =>
+                access.Via == null ? item.Description : item.Description + " (in " + access.Via + ")";
+
+            private void Report(ISymbol shared, string name, bool isObject, Access primary, string writer, string other, string verb, WorkItem item, IOperation? otherUse, string otherSide)
             {
                 var additional = otherUse == null
                     ? new[] { item.Site.Operation.Syntax.GetLocation() }
                     : new[] { item.Site.Operation.Syntax.GetLocation(), otherUse.Syntax.GetLocation() };
-                var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Variable, shared.Name).Add(DiagnosticProperties.OtherSide, otherSide);
+                var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Variable, name).Add(DiagnosticProperties.OtherSide, otherSide);
                 var diagnostic = isObject
                     ? Diagnostic.Create(Descriptors.NonThreadSafeObjectSharedByConcurrentWork, primary.Operation.Syntax.GetLocation(), additional, properties,
-                        shared.Name, TypeOf(shared), writer, other, verb)
+                        name, TypeOf(shared), writer, other, verb)
                     : Diagnostic.Create(Descriptors.DataRaceOnCapturedVariable, primary.Operation.Syntax.GetLocation(), additional, properties,
-                        shared.Name, writer, other, verb);
+                        name, writer, other, verb);
                 _context.ReportDiagnostic(diagnostic);
             }
 

@@ -79,6 +79,11 @@ namespace ScopeSafety.Analyzers.Spawns
             {
                 (kind, api, handle) = (SpawnKind.Unscoped, "Task.ContinueWith", HandleKind.Task);
             }
+            else if ((KnownSymbols.Is(type, _symbols.Tasks.TaskFactory) || KnownSymbols.Is(type, _symbols.Tasks.TaskFactoryOfT)) && (name == "ContinueWhenAll" || name == "ContinueWhenAny"))
+            {
+                // Runs on the pool once all (or one) of its antecedents end, like ContinueWith.
+                (kind, api, handle) = (SpawnKind.Unscoped, "Task.Factory." + name, HandleKind.Task);
+            }
             else if (KnownSymbols.Is(type, _symbols.Threading.ThreadPool) && (name == "QueueUserWorkItem" || name == "UnsafeQueueUserWorkItem"))
             {
                 (kind, api) = (SpawnKind.Unscoped, "ThreadPool." + name);

@@ -15,6 +15,8 @@ namespace ScopeSafety.Analyzers.Symbols
             ManualResetEventSlim = compilation.GetTypeByMetadataName("System.Threading.ManualResetEventSlim");
             CountdownEvent = compilation.GetTypeByMetadataName("System.Threading.CountdownEvent");
             SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+            ReaderWriterLockSlim = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLockSlim");
+            ReaderWriterLock = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLock");
             Semaphore = compilation.GetTypeByMetadataName("System.Threading.Semaphore");
             Barrier = compilation.GetTypeByMetadataName("System.Threading.Barrier");
             TaskCompletionSource = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskCompletionSource");
@@ -30,6 +32,8 @@ namespace ScopeSafety.Analyzers.Symbols
         public INamedTypeSymbol? ManualResetEventSlim { get; }
         public INamedTypeSymbol? CountdownEvent { get; }
         public INamedTypeSymbol? SemaphoreSlim { get; }
+        public INamedTypeSymbol? ReaderWriterLockSlim { get; }
+        public INamedTypeSymbol? ReaderWriterLock { get; }
         public INamedTypeSymbol? Semaphore { get; }
         public INamedTypeSymbol? Barrier { get; }
         public INamedTypeSymbol? TaskCompletionSource { get; }

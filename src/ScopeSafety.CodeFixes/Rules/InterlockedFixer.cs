@@ -18,7 +18,7 @@ using ScopeSafety.Analyzers.Configuration;
 namespace ScopeSafety.CodeFixes
 {
     /// <summary>
-    /// SCOPE010 "Use Interlocked": every write of the int/long variable in the racing work items becomes atomic —
+    /// SCOPE010 "Use Interlocked": every write of the int/long variable (or field of this type) in the racing work items becomes atomic —
     /// x++ → Interlocked.Increment(ref x), x-- → Decrement, x += e → Add(ref x, e), x -= e → Add(ref x, -(e)),
     /// x = e → Exchange(ref x, e). Offered only when both sides are work items (the scope body reading a value that is
     /// still changing stays a hazard) and every write there converts; x = f(x) is a read-modify-write that Exchange
@@ -91,6 +91,8 @@ namespace ScopeSafety.CodeFixes
             {
                 ILocalSymbol { IsRef: false, IsConst: false } local => local.Type,
                 IParameterSymbol { RefKind: RefKind.None } parameter => parameter.Type,
+                // A field named without qualification (this one's or a static of this type): Interlocked takes it by ref.
+                IFieldSymbol { IsConst: false, IsReadOnly: false, IsVolatile: false } field when name.Parent is not MemberAccessExpressionSyntax => field.Type,
                 _ => null,
             };
 
@@ -135,6 +137,12 @@ namespace ScopeSafety.CodeFixes
                     if (reference.Identifier.ValueText != symbol.Name || !RaceFixes.Refers(model, reference, symbol, cancellationToken))
                     {
                         continue;
+                    }
+
+                    if (reference.Parent is MemberAccessExpressionSyntax qualified && qualified.Name == reference)
+                    {
+                        // this.count or C.count: not rewritten here, so the fix would leave a racing write behind.
+                        return null;
                     }
 
                     var (write, replacement) = Rewrite(reference, symbol, model, cancellationToken);

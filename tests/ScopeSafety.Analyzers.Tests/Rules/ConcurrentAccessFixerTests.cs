@@ -4,6 +4,9 @@ using InterlockedFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifi
 using LockFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
     ScopeSafety.CodeFixes.LockSharedObjectFixer>;
+using VolatileFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
+    ScopeSafety.CodeFixes.VolatileFlagFixer>;
 using CopyFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
     ScopeSafety.CodeFixes.LoopVariableCopyFixer>;
@@ -17,6 +20,101 @@ namespace ScopeSafety.Analyzers.Tests.Rules;
 public class ConcurrentAccessFixerTests
 {
     // ---- SCOPE010: Interlocked ----------------------------------------------------------------------------
+
+    // ---- SCOPE010: volatile flag ----------------------------------------------------------------------------
+
+    [Fact]
+    public Task A_flag_set_by_the_method_and_polled_by_a_thread_becomes_volatile() => VolatileFix.VerifyCodeFixAsync("""
+        using System.Threading;
+
+        class Poller
+        {
+            private bool _stop;
+
+            public void Run()
+            {
+                var worker = new Thread(() => { while (!{|SCOPE010:_stop|}) Thread.Sleep(1); });
+                worker.Start();
+                Thread.Sleep(10);
+                _stop = true;
+                worker.Join();
+            }
+        }
+        """, """
+        using System.Threading;
+
+        class Poller
+        {
+            private volatile bool _stop;
+
+            public void Run()
+            {
+                var worker = new Thread(() => { while (!_stop) Thread.Sleep(1); });
+                worker.Start();
+                Thread.Sleep(10);
+                _stop = true;
+                worker.Join();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_counter_field_is_not_made_volatile() => VolatileFix.VerifyNoCodeFixAsync("""
+        using System.Threading;
+
+        class Poller
+        {
+            private int _ticks;
+
+            public void Run()
+            {
+                var worker = new Thread(() => { for (var i = 0; i < 10; i++) {|SCOPE010:_ticks|}++; });
+                worker.Start();
+                _ticks++;
+                worker.Join();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Two_spawns_incrementing_a_field_both_become_Interlocked() => InterlockedFix.VerifyCodeFixAsync("""
+        using System;
+        using ScopeSafety;
+
+        class C
+        {
+            private long _count;
+
+            long Count()
+            {
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) {|SCOPE010:_count|}++; });
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) _count += 2; });
+                });
+                return _count;
+            }
+        }
+        """, """
+        using System;
+        using System.Threading;
+        using ScopeSafety;
+
+        class C
+        {
+            private long _count;
+
+            long Count()
+            {
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) Interlocked.Increment(ref _count); });
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) Interlocked.Add(ref _count, 2); });
+                });
+                return _count;
+            }
+        }
+        """);
 
     [Fact]
     public Task Two_spawns_incrementing_a_counter_both_become_Interlocked() => InterlockedFix.VerifyCodeFixAsync("""

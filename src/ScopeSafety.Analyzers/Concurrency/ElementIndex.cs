@@ -1,0 +1,167 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Flow;
+using ScopeSafety.Analyzers.Spawns;
+
+namespace ScopeSafety.Analyzers.Concurrency
+{
+    /// <summary>
+    /// What the index of an array element access says about which element it is, relative to the work that makes it:
+    /// a constant; the run's own index (the Parallel.For index, a per-iteration copy of the loop variable, a loop over
+    /// the run's own chunk); a loop over the whole array; or an expression we only compare by its text. Precision first:
+    /// two different pieces of work are said to touch the same element only when we can tell (the same constant, the
+    /// same expression of shared variables, a whole-array loop).
+    /// </summary>
+    internal sealed class ElementIndex
+    {
+        private ElementIndex(IndexKind kind, object? value, string text, bool allOwn, bool allShared)
+        {
+            Kind = kind;
+            Value = value;
+            Text = text;
+            AllOwn = allOwn;
+            AllShared = allShared;
+        }
+
+        public IndexKind Kind { get; }
+
+        public object? Value { get; }
+
+        /// <summary>The index expression without blanks: two runs of one item computing the same text of their own variables touch different elements.</summary>
+        public string Text { get; }
+
+        /// <summary>Every variable the index reads is the run's own (see <see cref="IsOwn"/>).</summary>
+        public bool AllOwn { get; }
+
+        /// <summary>Every variable the index reads lives outside the work: the same text means the same element on both sides.</summary>
+        public bool AllShared { get; }
+
+        /// <summary>An index read in a callee's body: its variables mean nothing to the caller.</summary>
+        public static ElementIndex Unknown { get; } = new ElementIndex(IndexKind.Unknown, null, "?", false, false);
+
+        /// <summary>Classifies <paramref name="index"/>, read by work running <paramref name="function"/> (null for the host), started at <paramref name="spawn"/>.</summary>
+        public static ElementIndex Of(IOperation index, IMethodSymbol? function, SyntaxNode? spawn)
+        {
+            var text = string.Concat(index.Syntax.ToString().Where(c => !char.IsWhiteSpace(c)));
+            if (index.ConstantValue.HasValue)
+            {
+                return new ElementIndex(IndexKind.Constant, index.ConstantValue.Value, text, true, true);
+            }
+
+            var variables = VariablesRead(index).ToList();
+            var allOwn = variables.Count > 0 && variables.All(v => IsOwn(v, function, spawn, index.SemanticModel, 2));
+            var allShared = variables.All(v => function == null || !DelegateCaptures.IsDeclaredIn(v, function));
+            if (variables.Count == 1 && Unwrap(index) is ILocalReferenceOperation local && function != null &&
+                DelegateCaptures.IsDeclaredIn(local.Local, function) && ForStart(local.Local, index.SemanticModel) is { } start && start.ConstantValue.HasValue)
+            {
+                // for (var k = 0; k < a.Length; k++) a[k] … : every run walks the whole array.
+                return new ElementIndex(IndexKind.Whole, null, text, false, false);
+            }
+
+            return new ElementIndex(allOwn ? IndexKind.Own : IndexKind.Other, null, text, allOwn, allShared);
+        }
+
+        /// <summary>
+        /// Two accesses of one array may touch the same element. <paramref name="sameItem"/>: they are two runs of one
+        /// item (a replicated Parallel body, a spawn in a loop), where the runs' own indices differ.
+        /// </summary>
+        public static bool MayOverlap(ElementIndex? a, ElementIndex? b, bool sameItem)
+        {
+            if (a == null || b == null)
+            {
+                return true;
+            }
+
+            if (a.Kind == IndexKind.Constant && b.Kind == IndexKind.Constant)
+            {
+                return Equals(a.Value, b.Value);
+            }
+
+            if (a.Kind == IndexKind.Unknown || b.Kind == IndexKind.Unknown)
+            {
+                return false;
+            }
+
+            if (sameItem)
+            {
+                // Runs with their own index: a[i] against a[i] in another run is another element; a[i] against a[i - 1] is a neighbour.
+                return !(a.AllOwn && b.AllOwn && a.Text == b.Text);
+            }
+
+            if (a.Kind == IndexKind.Whole || b.Kind == IndexKind.Whole)
+            {
+                // Two loops from a constant overlap at their start; a loop against a variable bound (the other half of
+                // a split) is not known to.
+                return (a.Kind == IndexKind.Whole || a.Kind == IndexKind.Constant) && (b.Kind == IndexKind.Whole || b.Kind == IndexKind.Constant);
+            }
+
+            return a.AllShared && b.AllShared && a.Text == b.Text;
+        }
+
+        /// <summary>
+        /// A variable that differs between the runs of one item: a parameter of the work's lambda (the Parallel.For index,
+        /// the partition of a range), a copy of the loop variable made inside the loop that spawns (or a foreach variable),
+        /// or a for variable of the work that starts from one of those (a chunk's own range).
+        /// </summary>
+        private static bool IsOwn(ISymbol variable, IMethodSymbol? function, SyntaxNode? spawn, SemanticModel? model, int depth)
+        {
+            if (function == null || spawn == null || depth < 0)
+            {
+                return false;
+            }
+
+            if (variable is IParameterSymbol parameter)
+            {
+                return SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, function);
+            }
+
+            if (!(variable is ILocalSymbol local) || local.DeclaringSyntaxReferences.Length != 1)
+            {
+                return false;
+            }
+
+            var declaration = local.DeclaringSyntaxReferences[0].GetSyntax();
+            if (DelegateCaptures.IsDeclaredIn(local, function))
+            {
+                return ForStart(local, model) is { } start && VariablesRead(start).Any(v => IsOwn(v, function, spawn, model, depth - 1));
+            }
+
+            if (ForLoops.IsLoopVariableAround(local, spawn))
+            {
+                // The for variable itself: SCOPE012 reports the capture, and its fix (a per-iteration copy) makes it the run's own.
+                return true;
+            }
+
+            if (declaration is ForEachStatementSyntax loop)
+            {
+                return loop.Statement.Span.Contains(spawn.Span);
+            }
+
+            // var chunk = i; inside the for loop over i that spawns.
+            return declaration is VariableDeclaratorSyntax { Initializer: { } initializer } &&
+                   model?.GetOperation(initializer.Value) is { } value &&
+                   VariablesRead(value).Any(v => ForLoops.IsLoopVariableAround(v, spawn));
+        }
+
+        /// <summary>The value a variable declared by a for statement starts from.</summary>
+        private static IOperation? ForStart(ILocalSymbol local, SemanticModel? model)
+        {
+            if (local.DeclaringSyntaxReferences.Length != 1 ||
+                !(local.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer: { } initializer, Parent: VariableDeclarationSyntax { Parent: ForStatementSyntax } }) ||
+                model == null || model.SyntaxTree != initializer.SyntaxTree)
+            {
+                return null;
+            }
+
+            return model.GetOperation(initializer.Value);
+        }
+
+        private static IEnumerable<ISymbol> VariablesRead(IOperation operation) =>
+            operation.DescendantsAndSelf().Select(Places.VariableOf).Where(v => v != null).Select(v => v!);
+
+        private static IOperation Unwrap(IOperation operation) => operation is IConversionOperation conversion ? Unwrap(conversion.Operand) : operation;
+    }
+}

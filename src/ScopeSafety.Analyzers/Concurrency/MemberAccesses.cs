@@ -1,0 +1,367 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
+
+namespace ScopeSafety.Analyzers.Concurrency
+{
+    /// <summary>
+    /// The accesses a piece of code makes to <see cref="Place"/>s — statics, fields of this, fields reached through a
+    /// variable, array elements — also inside the source methods it calls (a summary read from the callee's body, with
+    /// its this and parameters mapped to the caller's places, <see cref="SourceCallees.MaxDepth"/> calls deep). Objects
+    /// the code creates itself are its own: what is reached through its own locals is never shared.
+    /// </summary>
+    internal sealed class MemberAccesses
+    {
+        private readonly KnownSymbols _symbols;
+
+        public MemberAccesses(KnownSymbols symbols)
+        {
+            _symbols = symbols;
+        }
+
+        /// <summary>
+        /// Every place access in <paramref name="body"/>. <paramref name="function"/> is the work's own function (its
+        /// locals are its own), or null for the host (whose locals are what it shares). <paramref name="spawn"/> is the
+        /// work's start, to tell its own array indices. <paramref name="receiver"/> is the object a method run by
+        /// method group is called on (account in <c>new Thread(account.Run)</c>); null for this.
+        /// </summary>
+        public List<(Place Place, Access Access)> Collect(IOperation body, IMethodSymbol? function, SyntaxNode? spawn, System.Func<IOperation, bool>? skip = null, IOperation? receiver = null)
+        {
+            var result = new List<(Place, Access)>();
+            var host = new Frame(null, HostThis, null, null, null, new List<object>(), spawn);
+            var self = receiver == null || SpawnClassifier.Unwrap(receiver) is IInstanceReferenceOperation ? HostThis : ValueOf(receiver, host);
+            var frame = new Frame(function, self, null, null, null, new List<object>(), spawn);
+            Walk(body, frame, result, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), SourceCallees.MaxDepth, skip);
+            return result;
+        }
+
+        /// <summary>Stands for the host's own this: its fields are their own roots.</summary>
+        private static readonly object HostThis = new object();
+
+        /// <summary>
+        /// How the code being read sees the caller's world: whose this it runs on (<see cref="HostThis"/>, a caller's
+        /// <see cref="Place"/>, or null when the object is the work's own), what its parameters stand for, and the
+        /// call in the work every access is reported at.
+        /// </summary>
+        private sealed class Frame
+        {
+            public Frame(IMethodSymbol? function, object? @this, Dictionary<IParameterSymbol, Place?>? parameters, IOperation? at, string? via, List<object> locks, SyntaxNode? spawn)
+            {
+                Function = function;
+                This = @this;
+                Parameters = parameters;
+                At = at;
+                Via = via;
+                Locks = locks;
+                Spawn = spawn;
+            }
+
+            public IMethodSymbol? Function { get; }
+
+            public object? This { get; }
+
+            public Dictionary<IParameterSymbol, Place?>? Parameters { get; }
+
+            public IOperation? At { get; }
+
+            public string? Via { get; }
+
+            public List<object> Locks { get; }
+
+            public SyntaxNode? Spawn { get; }
+        }
+
+        private void Walk(IOperation body, Frame frame, List<(Place, Access)> result, HashSet<IMethodSymbol> visited, int depth, System.Func<IOperation, bool>? skip)
+        {
+            foreach (var operation in body.DescendantsAndSelf())
+            {
+                if ((skip != null && skip(operation)) || (frame.At != null && InsideLambda(operation, body)))
+                {
+                    // A lambda in a callee may run anywhere, or never: what it touches is not the caller's access.
+                    continue;
+                }
+
+                if (IsPlaceReference(operation) && PlaceOf(operation, frame) is { } place)
+                {
+                    result.Add((place, AccessOf(place, operation, frame)));
+                    if (frame.At != null && ObjectUseIn(operation, frame) is { } objectUse)
+                    {
+                        ObjectUses.Add(objectUse);
+                    }
+
+                    continue;
+                }
+
+                if (depth > 0 && operation is IInvocationOperation call)
+                {
+                    Enter(call, call.TargetMethod, call.Instance, call.Arguments, frame, result, visited, depth, skip);
+                }
+                else if (depth > 0 && operation is IPropertyReferenceOperation { Property: { } property } propertyReference && !IsAutoProperty(property))
+                {
+                    // account.Balance += 5 with a Balance property over a field: the accessors run as calls.
+                    var (read, write) = AccessCollector.Kind(propertyReference);
+                    if (read && property.GetMethod != null)
+                    {
+                        Enter(propertyReference, property.GetMethod, propertyReference.Instance, propertyReference.Arguments, frame, result, visited, depth, skip);
+                    }
+
+                    if (write && property.SetMethod != null)
+                    {
+                        Enter(propertyReference, property.SetMethod, propertyReference.Instance, propertyReference.Arguments, frame, result, visited, depth, skip);
+                    }
+                }
+                else if (frame.At != null && ObjectUseIn(operation, frame) is { } use)
+                {
+                    ObjectUses.Add(use);
+                }
+            }
+        }
+
+        private static bool InsideLambda(IOperation operation, IOperation body)
+        {
+            for (var parent = operation.Parent; parent != null && parent != body; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsPlaceReference(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IFieldReferenceOperation field:
+                    // A member of a struct field is recorded as a use of the struct field itself (AccessCollector.Kind
+                    // walks up to the write), and a const is a value.
+                    return !field.Field.IsConst && !IsStructMemberOfPlace(field.Instance);
+                case IPropertyReferenceOperation property:
+                    return property.Arguments.Length == 0 && IsAutoProperty(property.Property) && !IsStructMemberOfPlace(property.Instance);
+                case IArrayElementReferenceOperation element:
+                    return element.Indices.Length == 1;
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsStructMemberOfPlace(IOperation? instance) =>
+            instance is { Type: { IsValueType: true } } &&
+            (instance is IFieldReferenceOperation || instance is IArrayElementReferenceOperation || instance is IPropertyReferenceOperation);
+
+        /// <summary>A property with an automatically generated backing field: reading and writing it is a field access.</summary>
+        public static bool IsAutoProperty(IPropertySymbol property)
+        {
+            if (property.DeclaringSyntaxReferences.Length != 1 ||
+                !(property.DeclaringSyntaxReferences[0].GetSyntax() is PropertyDeclarationSyntax { ExpressionBody: null, AccessorList: { } accessors }))
+            {
+                return false;
+            }
+
+            foreach (var accessor in accessors.Accessors)
+            {
+                if (accessor.Body != null || accessor.ExpressionBody != null)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private Access AccessOf(Place place, IOperation reference, Frame frame)
+        {
+            var (read, write) = AccessCollector.Kind(reference);
+            var atomic = Locks.IsAtomic(reference, _symbols) ||
+                         (reference is IFieldReferenceOperation { Field: { IsVolatile: true } } && !(read && write));
+            var locks = new List<object>(frame.Locks);
+            foreach (var key in Locks.LocksHeld(reference, _symbols.Synchronisation))
+            {
+                locks.Add(InCaller(key, frame));
+            }
+
+            ElementIndex? index = null;
+            if (reference is IArrayElementReferenceOperation element)
+            {
+                index = frame.At == null ? ElementIndex.Of(element.Indices[0], frame.Function, frame.Spawn) : ElementIndex.Unknown;
+            }
+
+            return new Access(place.Root, frame.At ?? reference, read, write, atomic, locks, reference) { Index = index, Via = frame.Via };
+        }
+
+        /// <summary>The place <paramref name="operation"/> names as the frame sees it; null when it is the work's own or unknown.</summary>
+        private Place? PlaceOf(IOperation operation, Frame frame)
+        {
+            switch (SpawnClassifier.Unwrap(operation))
+            {
+                case IFieldReferenceOperation field:
+                    return MemberOf(field.Field, field.Instance, frame);
+                case IPropertyReferenceOperation property when property.Arguments.Length == 0 && IsAutoProperty(property.Property):
+                    return MemberOf(property.Property, property.Instance, frame);
+                case IArrayElementReferenceOperation element when element.Indices.Length == 1:
+                    return ValueOf(element.ArrayReference, frame)?.Element();
+                default:
+                    return null;
+            }
+        }
+
+        private Place? MemberOf(ISymbol member, IOperation? instance, Frame frame)
+        {
+            if (member.IsStatic || instance == null)
+            {
+                return new Place(member, "", member.ContainingType.Name + "." + member.Name);
+            }
+
+            if (instance is IInstanceReferenceOperation)
+            {
+                return frame.This == HostThis ? new Place(member, "", member.Name) : (frame.This as Place)?.Member(member.Name);
+            }
+
+            return ValueOf(instance, frame)?.Member(member.Name);
+        }
+
+        /// <summary>The place whose value <paramref name="value"/> is: a variable shared with the caller, or a member or element.</summary>
+        private Place? ValueOf(IOperation value, Frame frame)
+        {
+            switch (SpawnClassifier.Unwrap(value))
+            {
+                case ILocalReferenceOperation local:
+                    // A local of the work (or of a callee) holds the work's own objects.
+                    return frame.At != null || (frame.Function != null && DelegateCaptures.IsDeclaredIn(local.Local, frame.Function))
+                        ? null
+                        : new Place(local.Local, "", local.Local.Name);
+                case IParameterReferenceOperation parameter:
+                    if (frame.Parameters != null)
+                    {
+                        return frame.Parameters.TryGetValue(parameter.Parameter.OriginalDefinition, out var argument) ? argument : null;
+                    }
+
+                    return frame.Function != null && DelegateCaptures.IsDeclaredIn(parameter.Parameter, frame.Function)
+                        ? null
+                        : new Place(parameter.Parameter, "", parameter.Parameter.Name);
+                case IInstanceReferenceOperation:
+                    return frame.This as Place;
+                case var other:
+                    return PlaceOf(other, frame);
+            }
+        }
+
+        /// <summary>
+        /// Uses of shared objects (a field of this, a static, a captured variable) made inside the source methods the
+        /// code calls, for SCOPE011: <c>_rng.Next()</c> in a method the work calls. The code's own uses are read by
+        /// <see cref="SharedPlaces"/> directly.
+        /// </summary>
+        public List<(ISymbol Object, IOperation Reference, ObjectUse Use, Access Access)> ObjectUses { get; } = new List<(ISymbol, IOperation, ObjectUse, Access)>();
+
+        private (ISymbol, IOperation, ObjectUse, Access)? ObjectUseIn(IOperation operation, Frame frame)
+        {
+            var shared = operation switch
+            {
+                IFieldReferenceOperation field => MemberOf(field.Field, field.Instance, frame),
+                IParameterReferenceOperation parameter => ValueOf(parameter, frame),
+                _ => null,
+            };
+
+            if (shared == null || shared.Path.Length != 0)
+            {
+                return null;
+            }
+
+            var use = Concurrency.ObjectUses.Classify(operation, _symbols);
+            if (use == ObjectUse.None)
+            {
+                return null;
+            }
+
+            var locks = new List<object>(frame.Locks);
+            foreach (var key in Locks.LocksHeld(operation, _symbols.Synchronisation))
+            {
+                locks.Add(InCaller(key, frame));
+            }
+
+            return (shared.Root, operation, use, new Access(shared.Root, frame.At!, use == ObjectUse.Read, use == ObjectUse.Mutate, false, locks, operation) { Via = frame.Via });
+        }
+
+        /// <summary>Reads a source method (or accessor) the code calls, with its this and parameters standing for the caller's places.</summary>
+        private void Enter(IOperation call, IMethodSymbol target, IOperation? instance, ImmutableArray<IArgumentOperation> arguments, Frame frame, List<(Place, Access)> result, HashSet<IMethodSymbol> visited, int depth, System.Func<IOperation, bool>? skip)
+        {
+            var method = target.OriginalDefinition;
+            if (method.MethodKind == MethodKind.LocalFunction || !visited.Add(method))
+            {
+                // Local functions are read where they are declared (inside the work) or by the variable rules.
+                return;
+            }
+
+            try
+            {
+                if (!(SourceCallees.BodyOf(method, call) is { } body))
+                {
+                    return;
+                }
+
+                object? receiver = method.IsStatic ? null
+                    : instance == null || SpawnClassifier.Unwrap(instance) is IInstanceReferenceOperation ? frame.This
+                    : ValueOf(instance, frame);
+                var parameters = new Dictionary<IParameterSymbol, Place?>(SymbolEqualityComparer.Default);
+                foreach (var argument in arguments)
+                {
+                    if (argument.Parameter != null && argument.Value.Type is { IsReferenceType: true })
+                    {
+                        parameters[argument.Parameter.OriginalDefinition] = ValueOf(argument.Value, frame);
+                    }
+                }
+
+                var locks = new List<object>(frame.Locks);
+                foreach (var key in Locks.LocksHeld(call, _symbols.Synchronisation))
+                {
+                    locks.Add(InCaller(key, frame));
+                }
+
+                if ((method.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) != 0)
+                {
+                    // [MethodImpl(Synchronized)] locks this (or the type, for a static method) around the whole body.
+                    locks.Add(method.IsStatic || receiver == HostThis ? method.ContainingType : receiver is Place owner ? KeyOf(owner) : new object());
+                }
+
+                var via = frame.Via ?? method.ContainingType.Name + "." + (method.AssociatedSymbol?.Name ?? method.Name);
+                var inner = new Frame(method, receiver, parameters, frame.At ?? call, via, locks, frame.Spawn);
+                Walk(body, inner, result, visited, depth - 1, skip);
+            }
+            finally
+            {
+                visited.Remove(method);
+            }
+        }
+
+        /// <summary>A place as a lock key: a plain variable or this-field is named by its symbol, as <see cref="Locks"/> names it.</summary>
+        private static object KeyOf(Place place) => place.Path.Length == 0 ? place.Root : place;
+
+        /// <summary>A lock the code being read takes, named as the caller sees it.</summary>
+        private static object InCaller(object key, Frame frame)
+        {
+            if (frame.At == null)
+            {
+                return key;
+            }
+
+            switch (key)
+            {
+                case IFieldSymbol { IsStatic: false } field when frame.This is Place owner:
+                    return KeyOf(owner.Member(field.Name));
+                case IParameterSymbol parameter when frame.Parameters != null:
+                    return frame.Parameters.TryGetValue(parameter.OriginalDefinition, out var argument) && argument != null ? KeyOf(argument) : new object();
+                case INamedTypeSymbol when frame.This is Place owner:
+                    // lock (this) in a method called on account: a lock on account.
+                    return KeyOf(owner);
+                default:
+                    return key;
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System;
+using Microsoft.CodeAnalysis;
+
+namespace ScopeSafety.Analyzers.Concurrency
+{
+    /// <summary>
+    /// A place beyond a plain variable that two sides can share: a static field or auto-property, a field of this, a
+    /// field reached through a local or parameter (<c>account.Balance</c>), or an element of an array (<c>a[i]</c>).
+    /// It is named by its root (the variable, or the static or this-field the path starts from) and the path below it;
+    /// two places are one when both match. Objects are told apart only by the variable that reaches them: a.f and b.f
+    /// are different places (we do not guess that a and b alias, which keeps the reports precise).
+    /// </summary>
+    internal sealed class Place : IEquatable<Place>
+    {
+        public Place(ISymbol root, string path, string name)
+        {
+            Root = root;
+            Path = path;
+            Name = name;
+        }
+
+        /// <summary>The local, parameter, static member or member of this the place is reached from.</summary>
+        public ISymbol Root { get; }
+
+        /// <summary>The members and element steps below the root: "", ".Balance", "[]", ".items[]".</summary>
+        public string Path { get; }
+
+        /// <summary>How messages name it: "account.Balance", "Counter.total", "count", "results[]".</summary>
+        public string Name { get; }
+
+        public bool IsElement => Path.EndsWith("[]", StringComparison.Ordinal);
+
+        /// <summary>The place one member further: <c>account</c> → <c>account.Balance</c>.</summary>
+        public Place Member(string member) => new Place(Root, Path + "." + member, Name + "." + member);
+
+        /// <summary>The elements of the array this place holds.</summary>
+        public Place Element() => new Place(Root, Path + "[]", Name + "[]");
+
+        public bool Equals(Place? other) =>
+            other != null && SymbolEqualityComparer.Default.Equals(Root, other.Root) && Path == other.Path;
+
+        public override bool Equals(object? obj) => Equals(obj as Place);
+
+        public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(Root) * 31 + Path.GetHashCode();
+
+        public override string ToString() => Name;
+    }
+}

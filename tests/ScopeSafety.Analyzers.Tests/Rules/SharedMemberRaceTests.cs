@@ -1,0 +1,656 @@
+using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
+using VerifyObjects = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>
+/// SCOPE010 beyond captured locals (issue 17): statics, fields of this, fields reached through a variable, array
+/// elements, work started as a method, and accesses made in the source methods the work calls. Each hazard beside the
+/// twin that must stay silent. The class starts at line 7.
+/// </summary>
+public class SharedMemberRaceTests
+{
+    private const string Usings = ConcurrentAccessAnalyzerTests.Usings;
+
+    // ---- fields of this and statics ------------------------------------------------------------------------
+
+    [Fact]
+    public Task Two_spawns_incrementing_a_field_of_this_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Counter
+        {
+            private long _count;
+
+            public long Count()
+            {
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) {|#0:_count|}++; });
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) _count++; });
+                });
+                return _count;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_count", "work started with Scope.Spawn at line 15", "work started with Scope.Spawn at line 16", "also write"));
+
+    [Fact]
+    public Task Two_spawns_incrementing_a_field_through_Interlocked_or_under_one_lock_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Counter
+        {
+            private long _count;
+            private long _locked;
+            private readonly object _gate = new object();
+
+            public long Count()
+            {
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { Interlocked.Increment(ref _count); lock (_gate) _locked++; });
+                    scope.Spawn(() => { Interlocked.Increment(ref _count); lock (_gate) { _locked++; } });
+                });
+                return _count + _locked;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Two_tasks_adding_to_a_static_field_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        static class Stats
+        {
+            public static long Total;
+        }
+
+        class C
+        {
+            void M()
+            {
+                var a = Task.Run(() => {|#0:Stats.Total|} += 1);
+                var b = Task.Run(() => Stats.Total += 2);
+                Task.WaitAll(a, b);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("Stats.Total", "work started with Task.Run at line 16", "work started with Task.Run at line 17", "also write"));
+
+    [Fact]
+    public Task Tasks_only_reading_a_static_field_set_before_they_start_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            static int Limit;
+
+            void M()
+            {
+                Limit = 10;
+                var a = Task.Run(() => Console.WriteLine(Limit));
+                var b = Task.Run(() => Console.WriteLine(Limit + 1));
+                Task.WaitAll(a, b);
+                Limit = 20;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_static_auto_property_incremented_by_a_parallel_loop_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            static int Hits { get; set; }
+
+            void M(int[] items)
+            {
+                Parallel.For(0, items.Length, i => {|#0:Hits|}++);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("C.Hits", "work started with Parallel.For at line 13", "another run of the same work", "also write"));
+
+    // ---- locks over places ------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task A_reader_writer_lock_and_a_one_slot_semaphore_exclude_like_a_lock() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Cache
+        {
+            private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+            private readonly SemaphoreSlim _mutex = new SemaphoreSlim(1, 1);
+            private int _version;
+            private int _hits;
+
+            public async Task RunAsync()
+            {
+                var writer = Task.Run(() =>
+                {
+                    _rw.EnterWriteLock();
+                    try { _version++; } finally { _rw.ExitWriteLock(); }
+                });
+                var reader = Task.Run(() =>
+                {
+                    _rw.EnterReadLock();
+                    try { Console.WriteLine(_version); } finally { _rw.ExitReadLock(); }
+                });
+                var counter = Task.Run(async () =>
+                {
+                    await _mutex.WaitAsync();
+                    try { _hits++; } finally { _mutex.Release(); }
+                });
+                var other = Task.Run(() =>
+                {
+                    _mutex.Wait();
+                    try { _hits++; } finally { _mutex.Release(); }
+                });
+                await Task.WhenAll(writer, reader, counter, other);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_write_under_a_read_lock_races_with_another_reader() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Cache
+        {
+            private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+            private int _version;
+
+            public void Run()
+            {
+                var a = Task.Run(() =>
+                {
+                    _rw.EnterReadLock();
+                    try { {|#0:_version|}++; } finally { _rw.ExitReadLock(); }
+                });
+                var b = Task.Run(() =>
+                {
+                    _rw.EnterReadLock();
+                    try { Console.WriteLine(_version); } finally { _rw.ExitReadLock(); }
+                });
+                Task.WaitAll(a, b);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
+    [Fact]
+    public Task A_semaphore_with_more_than_one_slot_excludes_nothing() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            private readonly SemaphoreSlim _slots = new SemaphoreSlim(4);
+            private int _busy;
+
+            public void Run()
+            {
+                var a = Task.Run(() => { _slots.Wait(); try { {|#0:_busy|}++; } finally { _slots.Release(); } });
+                var b = Task.Run(() => { _slots.Wait(); try { _busy++; } finally { _slots.Release(); } });
+                Task.WaitAll(a, b);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
+    // ---- the method against its own work -------------------------------------------------------------------
+
+    [Fact]
+    public Task A_plain_flag_set_by_the_method_while_a_thread_polls_it_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Poller
+        {
+            private bool _stop;
+
+            public void Run()
+            {
+                var worker = new Thread(() => { while (!{|#0:_stop|}) Thread.Sleep(1); });
+                worker.Start();
+                Thread.Sleep(100);
+                _stop = true;
+                worker.Join();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_stop", "the method at line 16", "work started with new Thread at line 13", "read"));
+
+    [Fact]
+    public Task A_volatile_flag_set_by_the_method_while_a_thread_polls_it_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Poller
+        {
+            private volatile bool _stop;
+
+            public void Run()
+            {
+                var worker = new Thread(() => { while (!_stop) Thread.Sleep(1); });
+                worker.Start();
+                Thread.Sleep(100);
+                _stop = true;
+                worker.Join();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_field_the_method_writes_after_joining_its_task_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            private int _count;
+
+            void M()
+            {
+                _count = 1;
+                var task = Task.Run(() => _count++);
+                task.Wait();
+                _count++;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_field_the_method_writes_before_joining_its_task_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            private int _count;
+
+            void M()
+            {
+                var task = Task.Run(() => {|#0:_count|}++);
+                _count++;
+                task.Wait();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
+    // ---- fields of objects reached through a variable, and objects the work owns -----------------------------
+
+    [Fact]
+    public Task Two_threads_updating_a_field_of_one_shared_object_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Account
+        {
+            public decimal Balance;
+        }
+
+        class C
+        {
+            void M(Account account)
+            {
+                var a = new Thread(() => {|#0:account.Balance|} += 10);
+                var b = new Thread(() => account.Balance -= 5);
+                a.Start(); b.Start();
+                a.Join(); b.Join();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("account.Balance", "work started with new Thread at line 16", "work started with new Thread at line 17", "also write"));
+
+    [Fact]
+    public Task Work_updating_objects_it_creates_itself_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Account
+        {
+            public decimal Balance;
+        }
+
+        class C
+        {
+            void M()
+            {
+                var a = Task.Run(() => { var mine = new Account(); mine.Balance += 10; return mine; });
+                var b = Task.Run(() => { var mine = new Account(); mine.Balance -= 5; return mine; });
+                Task.WaitAll(a, b);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Two_threads_updating_fields_of_two_different_objects_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Account
+        {
+            public decimal Balance;
+        }
+
+        class C
+        {
+            void M()
+            {
+                var first = new Account();
+                var second = new Account();
+                var a = new Thread(() => first.Balance += 10);
+                var b = new Thread(() => second.Balance -= 5);
+                a.Start(); b.Start();
+                a.Join(); b.Join();
+            }
+        }
+        """);
+
+    // ---- array elements ------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task A_parallel_loop_writing_its_own_index_or_a_chunk_copy_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(int[] items)
+            {
+                var squares = new int[items.Length];
+                Parallel.For(0, items.Length, i => squares[i] = items[i] * items[i]);
+
+                var sums = new long[4];
+                Scope.Run(scope =>
+                {
+                    for (var chunk = 0; chunk < 4; chunk++)
+                    {
+                        var c = chunk;
+                        scope.Spawn(() =>
+                        {
+                            for (var k = c * 100; k < (c + 1) * 100; k++) sums[c] += k;
+                        });
+                    }
+                });
+
+                var output = new int[items.Length];
+                Parallel.For(0, items.Length, i => output[i] = i == 0 ? items[0] : items[i] + items[i - 1]);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_parallel_loop_writing_its_neighbour_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(int[] items)
+            {
+                Parallel.For(1, items.Length, i => {|#0:items[i]|} += items[i - 1]);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("items[]", "work started with Parallel.For at line 11", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task A_parallel_loop_writing_one_constant_slot_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(int[] items)
+            {
+                var total = new long[1];
+                Parallel.For(0, items.Length, i => {|#0:total[0]|} += items[i]);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
+    [Fact]
+    public Task Both_sides_of_a_join_walking_the_whole_array_race_while_two_halves_do_not() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(int[] items)
+            {
+                Scope.Join(
+                    () => { for (var k = 0; k < items.Length; k++) {|#0:items[k]|}++; },
+                    () => { for (var k = 0; k < items.Length; k++) items[k] *= 2; });
+
+                var mid = items.Length / 2;
+                Scope.Join(
+                    () => { for (var k = 0; k < mid; k++) items[k]++; },
+                    () => { for (var k = mid; k < items.Length; k++) items[k]++; });
+
+                Scope.Join(() => items[0] = 1, () => items[1] = 2);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
+    // ---- work started as a method, and calls into source methods -------------------------------------------
+
+    [Fact]
+    public Task Two_threads_started_on_one_method_group_race_on_its_field() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private int _processed;
+
+            public void Run()
+            {
+                var a = new Thread(Work);
+                var b = new Thread(Work);
+                a.Start(); b.Start();
+                a.Join(); b.Join();
+            }
+
+            private void Work()
+            {
+                for (var i = 0; i < 1000; i++) {|#0:_processed|}++;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_processed", "work started with new Thread at line 13", "work started with new Thread at line 14", "also write"));
+
+    [Fact]
+    public Task Two_threads_started_on_one_method_group_with_Interlocked_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private int _processed;
+
+            public void Run()
+            {
+                var a = new Thread(Work);
+                var b = new Thread(Work);
+                a.Start(); b.Start();
+                a.Join(); b.Join();
+            }
+
+            private void Work()
+            {
+                for (var i = 0; i < 1000; i++) Interlocked.Increment(ref _processed);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Two_threads_calling_an_unsynchronised_method_of_one_account_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Account
+        {
+            private decimal _balance;
+
+            public void Deposit(decimal amount) => _balance += amount;
+        }
+
+        class C
+        {
+            void M(Account account)
+            {
+                var a = new Thread(() => {|#0:account.Deposit(10)|});
+                var b = new Thread(() => account.Deposit(5));
+                a.Start(); b.Start();
+                a.Join(); b.Join();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("account._balance", "work started with new Thread at line 18 (in Account.Deposit)", "work started with new Thread at line 19 (in Account.Deposit)", "also write"));
+
+    [Fact]
+    public Task Two_threads_calling_a_locked_or_synchronized_method_of_one_account_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        using System.Runtime.CompilerServices;
+
+        class Account
+        {
+            private readonly object _gate = new object();
+            private decimal _balance;
+            private decimal _fees;
+
+            public void Deposit(decimal amount)
+            {
+                lock (_gate)
+                {
+                    _balance += amount;
+                }
+            }
+
+            [MethodImpl(MethodImplOptions.Synchronized)]
+            public void Charge(decimal fee) => _fees += fee;
+        }
+
+        class C
+        {
+            void M(Account account)
+            {
+                var a = new Thread(() => { account.Deposit(10); account.Charge(1); });
+                var b = new Thread(() => { account.Deposit(5); account.Charge(2); });
+                a.Start(); b.Start();
+                a.Join(); b.Join();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_recursive_fork_join_sort_over_disjoint_halves_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Sorter
+        {
+            public static void Sort(int[] a, int lo, int hi)
+            {
+                if (hi - lo < 2) return;
+                var mid = Partition(a, lo, hi);
+                Scope.Join(() => Sort(a, lo, mid), () => Sort(a, mid + 1, hi));
+            }
+
+            private static int Partition(int[] a, int lo, int hi)
+            {
+                var pivot = a[hi - 1];
+                var store = lo;
+                for (var i = lo; i < hi - 1; i++)
+                {
+                    if (a[i] < pivot) { (a[i], a[store]) = (a[store], a[i]); store++; }
+                }
+
+                (a[store], a[hi - 1]) = (a[hi - 1], a[store]);
+                return store;
+            }
+        }
+        """);
+
+    // ---- smaller misses: continuations of many tasks, spawns in a local function called again -----------------
+
+    [Fact]
+    public Task A_continuation_of_all_tasks_reading_their_result_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M()
+            {
+                var result = 0;
+                var a = Task.Run(() => result = 1);
+                var done = Task.Factory.ContinueWhenAll(new[] { a }, _ => Console.WriteLine(result));
+                done.Wait();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_continuation_of_any_task_may_run_beside_the_others() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M()
+            {
+                var result = 0;
+                var a = Task.Run(() => {|#0:result|} = 1);
+                var b = Task.Run(() => Thread.Sleep(1));
+                var done = Task.Factory.ContinueWhenAny(new[] { a, b }, _ => Console.WriteLine(result));
+                done.Wait();
+                a.Wait();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("result", "work started with Task.Run at line 12", "work started with Task.Factory.ContinueWhenAny at line 14", "read"));
+
+    [Fact]
+    public Task A_spawn_in_a_local_function_called_twice_races_with_itself() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            long M()
+            {
+                long count = 0;
+                Scope.Run(scope =>
+                {
+                    void StartOne() => scope.Spawn(() => {|#0:count|}++);
+                    StartOne();
+                    StartOne();
+                });
+                return count;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("count", "work started with Scope.Spawn at line 14", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task A_spawn_in_a_local_function_called_once_does_not_race_with_itself() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            long M()
+            {
+                long count = 0;
+                Scope.Run(scope =>
+                {
+                    void StartOne() => scope.Spawn(() => count++);
+                    StartOne();
+                });
+                return count;
+            }
+        }
+        """);
+
+    // ---- properties over fields, and objects used in called methods (SCOPE011) -----------------------------
+
+    [Fact]
+    public Task Two_threads_updating_a_property_over_a_field_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Account
+        {
+            private decimal _balance;
+
+            public decimal Balance
+            {
+                get => _balance;
+                set => _balance = value;
+            }
+        }
+
+        class C
+        {
+            void M(Account account)
+            {
+                var a = new Thread(() => {|#0:account.Balance|} += 10);
+                var b = new Thread(() => account.Balance -= 5);
+                a.Start(); b.Start();
+                a.Join(); b.Join();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("account._balance", "work started with new Thread at line 22 (in Account.Balance)", "work started with new Thread at line 23 (in Account.Balance)", "read"));
+
+    [Fact]
+    public Task A_Random_field_used_through_a_method_by_a_parallel_loop_is_reported() => VerifyObjects.VerifyAnalyzerAsync(Usings + """
+        class Dice
+        {
+            private readonly Random _rng = new Random(42);
+
+            private int Roll() => _rng.Next(6);
+
+            public int[] RollMany(int n)
+            {
+                var results = new int[n];
+                Parallel.For(0, n, i => results[i] = {|#0:Roll()|});
+                return results;
+            }
+        }
+        """,
+        VerifyObjects.Diagnostic("SCOPE011").WithLocation(0));
+
+    [Fact]
+    public Task A_Random_field_used_through_a_locked_method_by_a_parallel_loop_is_not_reported() => VerifyObjects.VerifyAnalyzerAsync(Usings + """
+        class Dice
+        {
+            private readonly Random _rng = new Random(42);
+
+            private int Roll()
+            {
+                lock (_rng)
+                {
+                    return _rng.Next(6);
+                }
+            }
+
+            public int[] RollMany(int n)
+            {
+                var results = new int[n];
+                Parallel.For(0, n, i => results[i] = Roll());
+                return results;
+            }
+        }
+        """);
+}
