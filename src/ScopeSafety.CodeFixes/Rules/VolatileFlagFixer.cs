@@ -25,8 +25,11 @@ namespace ScopeSafety.CodeFixes
         /// <summary>The equivalence key of the action.</summary>
         public const string EquivalenceKey = "SCOPE010_Volatile";
 
-        /// <inheritdoc />
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.DataRaceOnCapturedVariable);
+        /// <summary>Creates the fixer.</summary>
+        public VolatileFlagFixer()
+            : base(RuleIds.DataRaceOnCapturedVariable)
+        {
+        }
 
         private protected override string Key => EquivalenceKey;
 
