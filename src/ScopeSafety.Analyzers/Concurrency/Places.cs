@@ -4,9 +4,9 @@ using Microsoft.CodeAnalysis.Operations;
 namespace ScopeSafety.Analyzers.Concurrency
 {
     /// <summary>
-    /// The places two sides can share, named by the operation that references them: today a local or parameter (a
-    /// variable) and the object a local, parameter, static field or field of this holds. The one spot where fields of
-    /// other objects, statics and array elements are added.
+    /// The variables two sides can share, named by the operation that references them: a local or parameter, and the
+    /// object a local, parameter, static field or field of this holds. Statics, fields and array elements as places of
+    /// their own are <see cref="Place"/>s, collected by <see cref="MemberAccesses"/>.
     /// </summary>
     internal static class Places
     {
@@ -26,5 +26,19 @@ namespace ScopeSafety.Analyzers.Concurrency
             IFieldReferenceOperation field when field.Instance == null || field.Instance is IInstanceReferenceOperation => field.Field,
             _ => null,
         };
+    
+        /// <summary>The type of a variable or field as messages show it ("List<int>").</summary>
+        public static string TypeNameOf(ISymbol symbol)
+        {
+            var type = symbol switch
+            {
+                ILocalSymbol local => local.Type,
+                IParameterSymbol parameter => parameter.Type,
+                IFieldSymbol field => field.Type,
+                _ => null,
+            };
+
+            return type?.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) ?? symbol.Name;
+        }
     }
 }

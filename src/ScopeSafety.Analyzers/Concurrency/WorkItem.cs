@@ -44,5 +44,8 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>"work started with Scope.Spawn at line 12".</summary>
         public string Description => "work started with " + Site.Api + " at line " + Line;
+
+        /// <summary>The description, and the method an access is made in when the work reaches it through a call.</summary>
+        public string DescriptionOf(Access access) => access.Via == null ? Description : Description + " (in " + access.Via + ")";
     }
 }

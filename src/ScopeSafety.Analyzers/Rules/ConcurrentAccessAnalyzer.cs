@@ -245,7 +245,7 @@ namespace ScopeSafety.Analyzers
                     return false;
                 }
 
-                Report(shared, name, isObject, first, Writer(item, first), "another run of the same work", isObject ? "also mutate" : "also write", item, null, DiagnosticProperties.OtherSideItem);
+                Report(shared, name, isObject, first, item.DescriptionOf(first), "another run of the same work", isObject ? "also mutate" : "also write", item, null, DiagnosticProperties.OtherSideItem);
                 return true;
             }
 
@@ -266,7 +266,7 @@ namespace ScopeSafety.Analyzers
                     var (mine, theirs) = pair;
 
                     covered.Add((item, other));
-                    Report(shared, name, isObject, mine, Writer(item, mine), Writer(other, theirs), theirs.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, theirs.Operation, DiagnosticProperties.OtherSideItem);
+                    Report(shared, name, isObject, mine, item.DescriptionOf(mine), other.DescriptionOf(theirs), theirs.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, theirs.Operation, DiagnosticProperties.OtherSideItem);
                     return true;
                 }
 
@@ -296,11 +296,11 @@ namespace ScopeSafety.Analyzers
                         var hostSide = body + " at line " + Line(host.Operation) + (host.Via == null ? "" : " (in " + host.Via + ")");
                         if (mine.IsWrite)
                         {
-                            Report(shared, name, isObject, mine, Writer(item, mine), hostSide, host.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, host.Operation, DiagnosticProperties.OtherSideBody);
+                            Report(shared, name, isObject, mine, item.DescriptionOf(mine), hostSide, host.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, host.Operation, DiagnosticProperties.OtherSideBody);
                         }
                         else
                         {
-                            Report(shared, name, isObject, mine, hostSide, Writer(item, mine), "read", item, host.Operation, DiagnosticProperties.OtherSideBody);
+                            Report(shared, name, isObject, mine, hostSide, item.DescriptionOf(mine), "read", item, host.Operation, DiagnosticProperties.OtherSideBody);
                         }
 
                         return;
@@ -323,10 +323,6 @@ namespace ScopeSafety.Analyzers
                 return items;
             }
 
-            /// <summary>"work started with new Thread at line 12", and the method the access is made in when the work calls it.</summary>
-            private static string Writer(WorkItem item, Access access) =>
-                access.Via == null ? item.Description : item.Description + " (in " + access.Via + ")";
-
             private void Report(ISymbol shared, string name, bool isObject, Access primary, string writer, string other, string verb, WorkItem item, IOperation? otherUse, string otherSide)
             {
                 var additional = otherUse == null
@@ -335,23 +331,10 @@ namespace ScopeSafety.Analyzers
                 var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Variable, name).Add(DiagnosticProperties.OtherSide, otherSide);
                 var diagnostic = isObject
                     ? Diagnostic.Create(Descriptors.NonThreadSafeObjectSharedByConcurrentWork, primary.Operation.Syntax.GetLocation(), additional, properties,
-                        name, TypeOf(shared), writer, other, verb)
+                        name, Places.TypeNameOf(shared), writer, other, verb)
                     : Diagnostic.Create(Descriptors.DataRaceOnCapturedVariable, primary.Operation.Syntax.GetLocation(), additional, properties,
                         name, writer, other, verb);
                 _context.ReportDiagnostic(diagnostic);
-            }
-
-            private static string TypeOf(ISymbol symbol)
-            {
-                var type = symbol switch
-                {
-                    ILocalSymbol local => local.Type,
-                    IParameterSymbol parameter => parameter.Type,
-                    IFieldSymbol field => field.Type,
-                    _ => null,
-                };
-
-                return type?.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) ?? symbol.Name;
             }
         }
     }
