@@ -24,7 +24,14 @@ namespace ScopeSafety.CodeFixes.Concurrency
         private protected abstract string Title(string variable);
 
         /// <summary>The document with the diagnostics' races rewritten and checked, or null where the rewrite declines.</summary>
-        private protected abstract Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken);
+        private protected abstract Task<Document?> FixAsync(Document document, SyntaxNode root, SemanticModel model, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken);
+
+        private async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            return root == null || model == null ? null : await FixAsync(document, root, model, diagnostics, cancellationToken).ConfigureAwait(false);
+        }
 
         private protected sealed override Task<Document?> FixAllAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken) =>
             FixAsync(document, diagnostics, cancellationToken);

@@ -55,15 +55,8 @@ namespace ScopeSafety.CodeFixes
             public List<IdentifierNameSyntax> Uses { get; }
         }
 
-        private protected override async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        private protected override async Task<Document?> FixAsync(Document document, SyntaxNode root, SemanticModel model, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root == null || model == null)
-            {
-                return null;
-            }
-
             var plans = new List<Plan>();
             foreach (var diagnostic in diagnostics)
             {

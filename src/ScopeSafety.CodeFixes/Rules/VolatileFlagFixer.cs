@@ -35,15 +35,8 @@ namespace ScopeSafety.CodeFixes
 
         private protected override string Title(string variable) => "Make '" + variable + "' volatile (a flag only set and polled)";
 
-        private protected override async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        private protected override async Task<Document?> FixAsync(Document document, SyntaxNode root, SemanticModel model, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root == null || model == null)
-            {
-                return null;
-            }
-
             var declarations = diagnostics
                 .Select(diagnostic => FlagDeclaration(root, model, diagnostic, cancellationToken))
                 .Where(declaration => declaration != null)
