@@ -39,6 +39,18 @@ namespace ScopeSafety.Analyzers.Concurrency
             return result;
         }
 
+        /// <summary>
+        /// The accesses of a source method run as the work by method group when its body is not in the spawning file
+        /// (<c>new Thread(worker.Run)</c> with Worker elsewhere): read as a call made at <paramref name="group"/>.
+        /// </summary>
+        public List<(Place Place, Access Access)> CollectMethodGroup(IMethodReferenceOperation group, SyntaxNode spawn)
+        {
+            var result = new List<(Place, Access)>();
+            var host = new Frame(null, HostThis, null, null, null, new List<object>(), spawn);
+            Enter(group, group.Method, group.Instance, ImmutableArray<IArgumentOperation>.Empty, host, result, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), SourceCallees.MaxDepth, null);
+            return result;
+        }
+
         /// <summary>Stands for the host's own this: its fields are their own roots.</summary>
         private static readonly object HostThis = new object();
 
@@ -300,7 +312,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             try
             {
-                if (!(SourceCallees.BodyOf(method, call) is { } body))
+                if (!(SourceCallees.BodyOf(method, call, anyFile: true) is { } body))
                 {
                     return;
                 }

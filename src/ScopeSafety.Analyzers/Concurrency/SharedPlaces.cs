@@ -108,12 +108,18 @@ namespace ScopeSafety.Analyzers.Concurrency
 
     private void CollectMembers(WorkItem item)
     {
+        var target = item.Site.Delegate is IDelegateCreationOperation creation ? creation.Target : item.Site.Delegate;
         if (item.Body == null)
         {
+            if (target is IMethodReferenceOperation { Method: { MethodKind: MethodKind.Ordinary } } elsewhere)
+            {
+                _memberAccesses.ObjectUses.Clear();
+                AddMembers(item, _memberAccesses.CollectMethodGroup(elsewhere, item.Site.Operation.Syntax));
+            }
+
             return;
         }
 
-        var target = item.Site.Delegate is IDelegateCreationOperation creation ? creation.Target : item.Site.Delegate;
         var (function, receiver) = target switch
         {
             IAnonymousFunctionOperation lambda => (lambda.Symbol, null),
@@ -127,7 +133,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         _memberAccesses.ObjectUses.Clear();
-        foreach (var (place, access) in _memberAccesses.Collect(item.Body, function, item.Site.Operation.Syntax, null, receiver))
+        AddMembers(item, _memberAccesses.Collect(item.Body, function, item.Site.Operation.Syntax, null, receiver));
+    }
+
+    private void AddMembers(WorkItem item, List<(Place Place, Access Access)> found)
+    {
+        foreach (var (place, access) in found)
         {
             if (!Members.TryGetValue(place, out var byItem))
             {

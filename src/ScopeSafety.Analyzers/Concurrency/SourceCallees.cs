@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -7,17 +9,20 @@ using Microsoft.CodeAnalysis.Operations;
 namespace ScopeSafety.Analyzers.Concurrency
 {
     /// <summary>
-    /// What a method of the same file does with the arguments it is given, read from its body: which delegate
-    /// parameters it invokes. Only methods declared in the caller's syntax tree are read (their semantic model is the
-    /// caller's); any other callee is unknown and orders nothing.
+    /// What a method of the source does with the arguments it is given, read from its body: which delegate parameters
+    /// it invokes. The orderings read only methods declared in the caller's syntax tree (their semantic model is the
+    /// caller's); the place accesses of <see cref="MemberAccesses"/> read any file of the compilation.
     /// </summary>
     internal static class SourceCallees
     {
         /// <summary>Callees of callees are followed this deep.</summary>
         public const int MaxDepth = 3;
 
-        /// <summary>The body of <paramref name="method"/> (a method, local function or property accessor) when it is declared in <paramref name="caller"/>'s tree; null otherwise.</summary>
-        public static IOperation? BodyOf(IMethodSymbol method, IOperation caller)
+        /// <summary>
+        /// The body of <paramref name="method"/> (a method, local function or property accessor) when it is declared in
+        /// <paramref name="caller"/>'s tree, or with <paramref name="anyFile"/> in any file of the compilation; null otherwise.
+        /// </summary>
+        public static IOperation? BodyOf(IMethodSymbol method, IOperation caller, bool anyFile = false)
         {
             var model = caller.SemanticModel;
             if (model == null || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction or MethodKind.PropertyGet or MethodKind.PropertySet))
@@ -28,15 +33,33 @@ namespace ScopeSafety.Analyzers.Concurrency
             foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax();
-                if (syntax.SyntaxTree == model.SyntaxTree &&
-                    (syntax is BaseMethodDeclarationSyntax || syntax is LocalFunctionStatementSyntax || syntax is AccessorDeclarationSyntax || syntax is ArrowExpressionClauseSyntax))
+                if (!(syntax is BaseMethodDeclarationSyntax || syntax is LocalFunctionStatementSyntax || syntax is AccessorDeclarationSyntax || syntax is ArrowExpressionClauseSyntax))
+                {
+                    continue;
+                }
+
+                if (syntax.SyntaxTree == model.SyntaxTree)
                 {
                     return model.GetOperation(syntax);
+                }
+
+                if (anyFile && model.Compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+                {
+                    return ModelOf(model.Compilation, syntax.SyntaxTree).GetOperation(syntax);
                 }
             }
 
             return null;
         }
+
+        private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxTree, SemanticModel>> Models =
+            new ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxTree, SemanticModel>>();
+
+        /// <summary>One semantic model per file of the compilation, shared by every caller that reads a callee there.</summary>
+        private static SemanticModel ModelOf(Compilation compilation, SyntaxTree tree) =>
+#pragma warning disable RS1030 // A callee in another file is read through that file's model; it is made once per file and compilation.
+            Models.GetValue(compilation, _ => new ConcurrentDictionary<SyntaxTree, SemanticModel>()).GetOrAdd(tree, t => compilation.GetSemanticModel(t));
+#pragma warning restore RS1030
 
         /// <summary>The invocations of parameter <paramref name="parameter"/> (a delegate) in <paramref name="body"/>'s own code.</summary>
         public static List<IInvocationOperation> InvocationsOf(IOperation body, IParameterSymbol parameter) =>

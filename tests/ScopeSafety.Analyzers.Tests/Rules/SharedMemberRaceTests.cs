@@ -653,4 +653,88 @@ public class SharedMemberRaceTests
             }
         }
         """);
+
+    // ---- methods in other files ----------------------------------------------------------------------------
+
+    private const string AccountFile = """
+        public class Account
+        {
+            private decimal _balance;
+            private readonly object _gate = new object();
+
+            public void Deposit(decimal amount) => _balance += amount;
+
+            public void SafeDeposit(decimal amount)
+            {
+                lock (_gate)
+                {
+                    _balance += amount;
+                }
+            }
+
+            public void Run() => _balance += 1;
+        }
+        """;
+
+    [Fact]
+    public Task Two_threads_calling_a_method_declared_in_another_file_race() => new Verify.Test
+    {
+        TestCode = Usings + """
+            class C
+            {
+                void M(Account account)
+                {
+                    var a = new Thread(() => {|#0:account.Deposit(10)|});
+                    var b = new Thread(() => {|#1:account.Deposit(5)|});
+                    var c = new Thread({|#2:account.Run|});
+                    a.Start(); b.Start(); c.Start();
+                    a.Join(); b.Join(); c.Join();
+                }
+            }
+            """,
+        TestSources = { AccountFile },
+        ExpectedDiagnostics =
+        {
+            Verify.Diagnostic("SCOPE010").WithLocation(0),
+            Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("account._balance", "work started with new Thread at line 12 (in Account.Deposit)", "work started with new Thread at line 13 (in Account.Run)", "also write"),
+            Verify.Diagnostic("SCOPE010").WithLocation(2),
+        },
+    }.RunAsync();
+
+    [Fact]
+    public Task Two_threads_calling_a_locked_method_declared_in_another_file_do_not_race() => new Verify.Test
+    {
+        TestCode = Usings + """
+            class C
+            {
+                void M(Account account)
+                {
+                    var a = new Thread(() => account.SafeDeposit(10));
+                    var b = new Thread(() => account.SafeDeposit(5));
+                    a.Start(); b.Start();
+                    a.Join(); b.Join();
+                }
+            }
+            """,
+        TestSources = { AccountFile },
+    }.RunAsync();
+
+    [Fact]
+    public Task Two_threads_running_a_method_group_declared_in_another_file_race() => new Verify.Test
+    {
+        TestCode = Usings + """
+            class C
+            {
+                void M(Account account)
+                {
+                    var a = new Thread({|#0:account.Run|});
+                    var b = new Thread(account.Run);
+                    a.Start(); b.Start();
+                    a.Join(); b.Join();
+                }
+            }
+            """,
+        TestSources = { AccountFile },
+        ExpectedDiagnostics = { Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("account._balance", "work started with new Thread at line 11 (in Account.Run)", "work started with new Thread at line 12 (in Account.Run)", "also write") },
+    }.RunAsync();
 }
