@@ -18,6 +18,8 @@
 # (the Csc task). With SCOPE_PEER_VSTHRD=<version> the build also references Microsoft.VisualStudio.Threading.Analyzers
 # of that version, a threading analyzer to compare with (its reports are not collected); a repository that already
 # references it is compared with its own version (leave SCOPE_PEER_VSTHRD unset there: a second reference fails).
+# SCOPE_REMOVE_PACKAGES="A;B" drops package references the compile does not need (a test logger or an analyzer
+# package that the reachable package source does not serve), so that the project restores.
 set -euo pipefail
 
 if [[ $# -lt 5 ]]; then
@@ -41,6 +43,11 @@ case "$out/" in
   "$repo"/*) echo "real-code.sh: out-dir must lie outside the repository ($repo)" >&2; exit 2 ;;
 esac
 
+remove=""
+if [[ -n ${SCOPE_REMOVE_PACKAGES:-} ]]; then
+  remove="<PackageReference Remove=\"$SCOPE_REMOVE_PACKAGES\" />"
+fi
+
 peer=""
 if [[ -n ${SCOPE_PEER_VSTHRD:-} ]]; then
   # Under central package management a reference may only carry VersionOverride.
@@ -61,6 +68,7 @@ cat > "$out/scope-inject.targets" <<EOF
     <!-- A GlobalAnalyzerConfigFiles item is ignored here; an EditorConfigFiles item with is_global is read. -->
     <EditorConfigFiles Include="$out/scope-measure.globalconfig" />
     $peer
+    $remove
   </ItemGroup>
 </Project>
 EOF
