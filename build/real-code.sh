@@ -30,8 +30,7 @@ repo=$(cd "$1" && pwd)
 project=$2
 tfm=$3
 dll=$(cd "$(dirname "$4")" && pwd)/$(basename "$4")
-mkdir -p "$5"
-out=$(cd "$5" && pwd)
+out=$(realpath -m "$5")
 shift 5
 
 [[ $project = /* ]] || project=$repo/$project
@@ -42,6 +41,7 @@ fi
 case "$out/" in
   "$repo"/*) echo "real-code.sh: out-dir must lie outside the repository ($repo)" >&2; exit 2 ;;
 esac
+mkdir -p "$out"
 
 remove=""
 if [[ -n ${SCOPE_REMOVE_PACKAGES:-} ]]; then
