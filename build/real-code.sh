@@ -23,7 +23,7 @@
 set -euo pipefail
 
 if [[ $# -lt 5 ]]; then
-  sed -n '2,13p' "$0" >&2
+  sed -n '2,22p' "$0" >&2
   exit 2
 fi
 repo=$(cd "$1" && pwd)
