@@ -158,6 +158,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return property.Arguments.Length == 0 && IsAutoProperty(property.Property) && !IsStructMemberOfPlace(property.Instance);
                 case IArrayElementReferenceOperation element:
                     return element.Indices.Length == 1;
+                case IParameterReferenceOperation parameter:
+                    return Places.IsPrimaryConstructorParameter(parameter.Parameter);
                 default:
                     return false;
             }
@@ -218,6 +220,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return MemberOf(property.Property, property.Instance, frame);
                 case IArrayElementReferenceOperation element when element.Indices.Length == 1:
                     return ValueOf(element.ArrayReference, frame)?.Element();
+                case IParameterReferenceOperation parameter when Places.IsPrimaryConstructorParameter(parameter.Parameter):
+                    // class Client(int port): port is a field of this the compiler writes for us.
+                    return frame.This == HostThis ? new Place(parameter.Parameter, "", parameter.Parameter.Name) : (frame.This as Place)?.Member(parameter.Parameter.Name);
                 default:
                     return null;
             }
@@ -225,6 +230,12 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private Place? MemberOf(ISymbol member, IOperation? instance, Frame frame)
         {
+            if (IsThreadStatic(member))
+            {
+                // [ThreadStatic]: every thread has its own.
+                return null;
+            }
+
             if (member.IsStatic || instance == null)
             {
                 return new Place(member, "", member.ContainingType.Name + "." + member.Name);
@@ -238,6 +249,19 @@ namespace ScopeSafety.Analyzers.Concurrency
             return ValueOf(instance, frame)?.Member(member.Name);
         }
 
+        private static bool IsThreadStatic(ISymbol member)
+        {
+            foreach (var attribute in member.GetAttributes())
+            {
+                if (attribute.AttributeClass is { Name: "ThreadStaticAttribute", ContainingNamespace: { Name: "System", ContainingNamespace: { IsGlobalNamespace: true } } })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The place whose value <paramref name="value"/> is: a variable shared with the caller, or a member or element.</summary>
         private Place? ValueOf(IOperation value, Frame frame)
         {
@@ -248,6 +272,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return frame.At != null || (frame.Function != null && DelegateCaptures.IsDeclaredIn(local.Local, frame.Function))
                         ? null
                         : new Place(local.Local, "", local.Local.Name);
+                case IParameterReferenceOperation parameter when Places.IsPrimaryConstructorParameter(parameter.Parameter):
+                    return PlaceOf(parameter, frame);
                 case IParameterReferenceOperation parameter:
                     if (frame.Parameters != null)
                     {

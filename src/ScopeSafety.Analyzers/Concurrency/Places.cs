@@ -14,9 +14,18 @@ namespace ScopeSafety.Analyzers.Concurrency
         public static ISymbol? VariableOf(IOperation operation) => operation switch
         {
             ILocalReferenceOperation local => local.Local,
-            IParameterReferenceOperation parameter => parameter.Parameter,
+            IParameterReferenceOperation parameter when !IsPrimaryConstructorParameter(parameter.Parameter) => parameter.Parameter,
             _ => null,
         };
+
+        /// <summary>
+        /// A parameter of a primary constructor (<c>class Client(int port)</c>): used in a member it is a field of this,
+        /// not stack state (see <see cref="MemberAccesses"/>).
+        /// </summary>
+        public static bool IsPrimaryConstructorParameter(IParameterSymbol parameter) =>
+            parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor &&
+            constructor.DeclaringSyntaxReferences.Length == 1 &&
+            constructor.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax;
 
         /// <summary>The shared object a reference names: a local, parameter, static field or field of this; null otherwise.</summary>
         public static ISymbol? SharedObjectOf(IOperation operation) => operation switch

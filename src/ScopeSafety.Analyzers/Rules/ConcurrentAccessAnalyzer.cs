@@ -245,7 +245,9 @@ namespace ScopeSafety.Analyzers
                     return false;
                 }
 
-                Report(shared, name, isObject, first, item.DescriptionOf(first), "another run of the same work", isObject ? "also mutate" : "also write", item, null, DiagnosticProperties.OtherSideItem);
+                // The other run makes the same write unless that write is excluded there (a lock, its own element): then it races with a read.
+                var verb = Access.Conflict(first, first, sameItem: true) ? (isObject ? "also mutate" : "also write") : "read";
+                Report(shared, name, isObject, first, item.DescriptionOf(first), "another run of the same work", verb, item, null, DiagnosticProperties.OtherSideItem);
                 return true;
             }
 

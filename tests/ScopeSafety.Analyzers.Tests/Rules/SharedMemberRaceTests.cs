@@ -353,7 +353,7 @@ public class SharedMemberRaceTests
             }
         }
         """,
-        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("items[]", "work started with Parallel.For at line 11", "another run of the same work", "also write"));
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("items[]", "work started with Parallel.For at line 11", "another run of the same work", "read"));
 
     [Fact]
     public Task A_parallel_loop_writing_one_constant_slot_races() => Verify.VerifyAnalyzerAsync(Usings + """
@@ -737,4 +737,66 @@ public class SharedMemberRaceTests
         TestSources = { AccountFile },
         ExpectedDiagnostics = { Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("account._balance", "work started with new Thread at line 11 (in Account.Run)", "work started with new Thread at line 12 (in Account.Run)", "also write") },
     }.RunAsync();
+
+    // ---- per-thread statics and primary-constructor parameters -------------------------------------------------
+
+    [Fact]
+    public Task A_thread_static_field_written_by_two_tasks_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            [ThreadStatic]
+            private static int t_depth;
+
+            void M()
+            {
+                var a = Task.Run(() => t_depth++);
+                var b = Task.Run(() => t_depth++);
+                Task.WaitAll(a, b);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_primary_constructor_parameter_written_by_two_tasks_races_as_a_field() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Client(int retries)
+        {
+            public void Run()
+            {
+                var a = Task.Run(() => {|#0:retries|}--);
+                var b = Task.Run(() => retries--);
+                Task.WaitAll(a, b);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("retries", "work started with Task.Run at line 11", "work started with Task.Run at line 12", "also write"));
+
+    [Fact]
+    public Task A_primary_constructor_parameter_only_read_by_two_tasks_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Client(Action<string> received, int port)
+        {
+            public void Run()
+            {
+                var a = Task.Run(() => received(port.ToString()));
+                var b = Task.Run(() => received((port + 1).ToString()));
+                Task.WaitAll(a, b);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Runs_that_mutate_under_a_lock_and_read_without_it_name_the_read() => VerifyObjects.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(int[] items)
+            {
+                var seen = new List<int>();
+                Parallel.For(0, items.Length, i =>
+                {
+                    lock (seen) { {|#0:seen|}.Add(i); }
+                    Console.WriteLine(seen.Count);
+                });
+            }
+        }
+        """,
+        VerifyObjects.Diagnostic("SCOPE011").WithLocation(0).WithArguments("seen", "List<int>", "work started with Parallel.For at line 12", "another run of the same work", "read"));
 }

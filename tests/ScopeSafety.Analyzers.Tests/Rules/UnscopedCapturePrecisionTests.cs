@@ -506,6 +506,24 @@ public class UnscopedCapturePrecisionTests
             """));
     }
 
+    // log4net's SimpleTelnetClient: a primary-constructor parameter used in a member is a field of this, not stack
+    // state; the same values as parameters of the method itself are captured locals.
+    [Fact]
+    public async Task A_primary_constructor_parameter_is_not_stack_state_and_a_method_parameter_is()
+    {
+        await Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            sealed class Client(Action<string> received, int port)
+            {
+                public void Run() => Task.Run(() => received(port.ToString()));
+
+                public void Run(Action<string> callback, int number) => Task.Run(() => {|SCOPE004:callback|}({|SCOPE004:number|}.ToString()));
+            }
+            """);
+    }
+
     [Fact]
     public async Task An_explicitly_discarded_fire_and_forget_is_not_reported_and_its_twin_writing_a_local_is()
     {
