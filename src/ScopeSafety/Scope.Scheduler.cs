@@ -25,6 +25,12 @@ public sealed partial class Scope
     private int _itemWaiters;
     private object? _gate;
 
+    // Items that an awaiter waits for unfinished, with the completion source it waits on, under the gate; and how
+    // many there are, so that completers look here only when some item is awaited. Few items ever are, so the
+    // source lives here rather than in a field of every item, which keeps each spawn smaller.
+    private Dictionary<ScopedTask, TaskCompletionSource>? _completions;
+    private int _awaitedItems;
+
     private object Gate => LazyInitializer.EnsureInitialized(ref _gate, static () => new object());
 
     private ScopedTask Schedule(ScopedTask task)
@@ -119,13 +125,56 @@ public sealed partial class Scope
     }
 
     // Called by every item exactly once, after its outcome is published (with a full fence in between):
-    // wakes the threads blocked joining some item, if any.
-    internal void ItemCompleted()
+    // wakes the threads blocked joining some item, and completes the item's awaiters, if any.
+    internal void ItemCompleted(ScopedTask item)
     {
         if (Volatile.Read(ref _itemWaiters) != 0)
         {
             PulseGate();
         }
+
+        if (Volatile.Read(ref _awaitedItems) != 0)
+        {
+            CompleteAwaiters(item);
+        }
+    }
+
+    // The completion source that awaiters of item wait on, made by the first of them. Announced with a full fence
+    // (the increment) before the caller re-checks the item's state: see ItemCompleted for the other side.
+    internal TaskCompletionSource CompletionOf(ScopedTask item)
+    {
+        lock (Gate)
+        {
+            _completions ??= new Dictionary<ScopedTask, TaskCompletionSource>();
+            if (!_completions.TryGetValue(item, out var completion))
+            {
+                // Continuations run on the pool, never inline inside the thread that finishes the work, which may
+                // be a waiter helping a scope or joining another item.
+                completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _completions.Add(item, completion);
+                Interlocked.Increment(ref _awaitedItems);
+            }
+
+            return completion;
+        }
+    }
+
+    // Completes the awaiters of item, which has finished, if any wait; called by its completer and by an awaiter
+    // that found it finished after announcing itself, so whichever comes second finds nothing left to do.
+    internal void CompleteAwaiters(ScopedTask item)
+    {
+        TaskCompletionSource? completion;
+        lock (Gate)
+        {
+            if (_completions is null || !_completions.Remove(item, out completion))
+            {
+                return;
+            }
+
+            Interlocked.Decrement(ref _awaitedItems);
+        }
+
+        completion.TrySetResult();
     }
 
     // Takes count finished items off the scope's count, after their outcomes are published.
