@@ -20,18 +20,18 @@ public sealed partial class Scope
     // that wait clears it and wakes the thread, the others pay nothing.
     private int _scopeWaiterSleeping;
 
-    // Threads blocked joining an item that runs elsewhere; completers take the gate lock only when this is
-    // non-zero. The gate is allocated only when some waiter actually blocks.
+    // Threads blocked joining an item that runs elsewhere, plus items that an awaiter waits for unfinished;
+    // completers take the gate lock only when this is non-zero. The gate is allocated only when some waiter
+    // actually blocks or awaits.
     private int _itemWaiters;
-    private object? _gate;
 
-    // Items that an awaiter waits for unfinished, with the completion source it waits on, under the gate; and how
-    // many there are, so that completers look here only when some item is awaited. Few items ever are, so the
-    // source lives here rather than in a field of every item, which keeps each spawn smaller.
-    private Dictionary<ScopedTask, TaskCompletionSource>? _completions;
-    private int _awaitedItems;
+    // The gate is also the table of the awaited items' completion sources (few items are ever awaited
+    // unfinished, so the source lives here, not in a field of every item): one object, made on first use, for
+    // the lock, the waits and the table keeps both the scope and each spawn small.
+    private Dictionary<ScopedTask, TaskCompletionSource>? _gate;
 
-    private object Gate => LazyInitializer.EnsureInitialized(ref _gate, static () => new object());
+    private Dictionary<ScopedTask, TaskCompletionSource> Gate =>
+        LazyInitializer.EnsureInitialized(ref _gate, static () => new Dictionary<ScopedTask, TaskCompletionSource>());
 
     private ScopedTask Schedule(ScopedTask task)
     {
@@ -125,56 +125,50 @@ public sealed partial class Scope
     }
 
     // Called by every item exactly once, after its outcome is published (with a full fence in between):
-    // wakes the threads blocked joining some item, and completes the item's awaiters, if any.
+    // wakes the threads blocked joining some item and completes the item's awaiters, if there are any. Also
+    // called by an awaiter that finds the item finished after announcing itself (see CompletionTask): whichever
+    // of the two comes second finds the source gone, and a spurious pulse only makes the waiters re-check.
     internal void ItemCompleted(ScopedTask item)
     {
-        if (Volatile.Read(ref _itemWaiters) != 0)
+        if (Volatile.Read(ref _itemWaiters) == 0)
         {
-            PulseGate();
+            return;
         }
 
-        if (Volatile.Read(ref _awaitedItems) != 0)
+        TaskCompletionSource? completion;
+        var gate = Gate;
+        lock (gate)
         {
-            CompleteAwaiters(item);
+            Monitor.PulseAll(gate);
+            if (!gate.Remove(item, out completion))
+            {
+                return;
+            }
+
+            Interlocked.Decrement(ref _itemWaiters);
         }
+
+        completion.TrySetResult();
     }
 
     // The completion source that awaiters of item wait on, made by the first of them. Announced with a full fence
     // (the increment) before the caller re-checks the item's state: see ItemCompleted for the other side.
     internal TaskCompletionSource CompletionOf(ScopedTask item)
     {
-        lock (Gate)
+        var gate = Gate;
+        lock (gate)
         {
-            _completions ??= new Dictionary<ScopedTask, TaskCompletionSource>();
-            if (!_completions.TryGetValue(item, out var completion))
+            if (!gate.TryGetValue(item, out var completion))
             {
                 // Continuations run on the pool, never inline inside the thread that finishes the work, which may
                 // be a waiter helping a scope or joining another item.
                 completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _completions.Add(item, completion);
-                Interlocked.Increment(ref _awaitedItems);
+                gate.Add(item, completion);
+                Interlocked.Increment(ref _itemWaiters);
             }
 
             return completion;
         }
-    }
-
-    // Completes the awaiters of item, which has finished, if any wait; called by its completer and by an awaiter
-    // that found it finished after announcing itself, so whichever comes second finds nothing left to do.
-    internal void CompleteAwaiters(ScopedTask item)
-    {
-        TaskCompletionSource? completion;
-        lock (Gate)
-        {
-            if (_completions is null || !_completions.Remove(item, out completion))
-            {
-                return;
-            }
-
-            Interlocked.Decrement(ref _awaitedItems);
-        }
-
-        completion.TrySetResult();
     }
 
     // Takes count finished items off the scope's count, after their outcomes are published.

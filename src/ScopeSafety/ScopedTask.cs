@@ -181,10 +181,11 @@ public class ScopedTask
             var completion = _scope.CompletionOf(this);
 
             // CompletionOf announces the awaiter with a full fence, and Complete publishes the state with one
-            // before it looks for awaiters: either it finds this source, or we see the state here.
+            // before it looks for awaiters: either it finds this source, or we see the state here and complete
+            // the source ourselves, which also takes it out of the scope's table.
             if (IsCompleted)
             {
-                _scope.CompleteAwaiters(this);
+                _scope.ItemCompleted(this);
             }
 
             return completion.Task;
