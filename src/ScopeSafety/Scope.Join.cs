@@ -113,32 +113,6 @@ public sealed partial class Scope
         }
     }
 
-    // An inline right side must see what an offered one sees: the context captured on entry, not values
-    // the left side set. Contexts are immutable, so comparing references is enough, and nothing happens
-    // in the usual case where the left side changed nothing.
-    // Returns the context to go back to after the right side.
-    private static ExecutionContext? EnterRightContext(ExecutionContext? entry)
-    {
-        var afterLeft = ExecutionContext.Capture();
-        if (entry is not null && afterLeft is not null && !ReferenceEquals(entry, afterLeft))
-        {
-            ExecutionContext.Restore(entry);
-        }
-
-        return afterLeft;
-    }
-
-    // Undoes the right side's context changes, as ExecutionContext.Run would.
-    private static void LeaveRightContext(ExecutionContext? entry, ExecutionContext? afterLeft)
-    {
-        // Without a captured context (flow suppressed) the right side ran in the current one, as offered work
-        // does, and there is nothing to undo.
-        if (entry is not null && afterLeft is not null && !ReferenceEquals(ExecutionContext.Capture(), afterLeft))
-        {
-            ExecutionContext.Restore(afterLeft);
-        }
-    }
-
     private static void ThrowJoinErrors(Exception? left, Exception? right)
     {
         if (left is not null && right is not null)

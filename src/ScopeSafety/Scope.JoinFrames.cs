@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace ScopeSafety;
 
@@ -41,13 +42,28 @@ public sealed partial class Scope
         // back-to-back short joins then cost about a call each. Zero when not quiet; running a stolen right
         // side ends it (a thread was idle enough to steal).
         private long _quietUntil;
+
+        // Joins left before the clock is read again, and how many joins apart the reads are. Reading the clock
+        // costs more than a short join, so the stride doubles (up to MaxQuietStride) while the joins between two
+        // reads took under a microsecond, and drops back to one when they took over four: the reads stay one to
+        // a few microseconds apart, and when the joins suddenly get long, at most one stride of them passes
+        // before the clock is read again.
         private int _quietChecks;
+        private int _quietStride = 1;
+        private long _quietReadAt;
 
         // The stolen frame whose right side this thread is running (the innermost one), or null: frames this
         // thread publishes meanwhile are pieces of that right side, which its owner may run while it waits.
         private JoinFrame? _root;
 
-        public static JoinStack Current => t_current ??= new JoinStack();
+        public static JoinStack Current
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => t_current ?? CreateCurrent();
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static JoinStack CreateCurrent() => t_current = new JoinStack();
 
         // Takes this depth's reusable frame for Join(Action, Action); give it back with ReturnActionFrame.
         public ActionFrame RentActionFrame() => RentFrame(ref _actionFrames, ref _actionDepth);
@@ -111,7 +127,8 @@ public sealed partial class Scope
                     if (now - frame.PublishedAt < QuietTicks)
                     {
                         _quietUntil = now + QuietTicks;
-                        _quietChecks = 0;
+                        _quietReadAt = now;
+                        _quietChecks = _quietStride;
                     }
                 }
 
@@ -133,22 +150,29 @@ public sealed partial class Scope
         }
 
         private static readonly long QuietTicks = Stopwatch.Frequency / 40_000; // 25 µs
+        private static readonly long MicrosecondTicks = Math.Max(1, Stopwatch.Frequency / 1_000_000);
+        private const int MaxQuietStride = 64;
 
-        // Whether this thread is in a quiet period; the clock is read only on every eighth join.
-        private bool IsQuiet()
+        // Whether this thread is in a quiet period; the clock is read only every _quietStride joins.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private bool IsQuiet() => _quietUntil != 0 && (--_quietChecks > 0 || IsQuietByClock());
+
+        private bool IsQuietByClock()
         {
-            if (_quietUntil == 0)
+            var now = Stopwatch.GetTimestamp();
+            var elapsed = now - _quietReadAt;
+            if (elapsed < MicrosecondTicks)
             {
-                return false;
+                _quietStride = Math.Min(_quietStride * 2, MaxQuietStride);
+            }
+            else if (elapsed > 4 * MicrosecondTicks)
+            {
+                _quietStride = 1;
             }
 
-            if (--_quietChecks > 0)
-            {
-                return true;
-            }
-
-            _quietChecks = 8;
-            if (Stopwatch.GetTimestamp() < _quietUntil)
+            _quietReadAt = now;
+            _quietChecks = _quietStride;
+            if (now < _quietUntil)
             {
                 return true;
             }
@@ -290,12 +314,12 @@ public sealed partial class Scope
             if ((_state & PhaseMask) == Local)
             {
                 _state = publication | Idle;
-                RunInline();
+                RunRight();
             }
             else if (Interlocked.CompareExchange(ref _state, publication | Idle, publication | Published) == (publication | Published))
             {
                 untaken = true;
-                RunInline();
+                RunRight();
             }
             else
             {
@@ -345,19 +369,7 @@ public sealed partial class Scope
             var saved = stack.EnterStolen(this);
             try
             {
-                var context = _context;
-                if (context is null)
-                {
-                    InvokeRight();
-                }
-                else
-                {
-                    ExecutionContext.Run(context, s_runRight, this);
-                }
-            }
-            catch (Exception e)
-            {
-                _error = e;
+                RunRight();
             }
             finally
             {
@@ -374,22 +386,28 @@ public sealed partial class Scope
             }
         }
 
-        // The owner runs the right side in the context captured on entry, as a thief would, without the cost
-        // of ExecutionContext.Run in the usual case where the left side changed nothing.
-        private void RunInline()
+        // Runs the right side in the context captured on entry, on the owner's thread or a thief's alike, and keeps
+        // its exception. ExecutionContext.Run reads the thread once and puts the runner's own context back
+        // afterwards; comparing captures before and after instead would read it twice.
+        private void RunRight()
         {
-            var entry = _context;
-            var afterLeft = EnterRightContext(entry);
             try
             {
-                InvokeRight();
+                var context = _context;
+                if (context is null)
+                {
+                    // Flow was suppressed on entry: the right side runs in the runner's context, as offered work does.
+                    InvokeRight();
+                }
+                else
+                {
+                    ExecutionContext.Run(context, s_runRight, this);
+                }
             }
             catch (Exception e)
             {
                 _error = e;
             }
-
-            LeaveRightContext(entry, afterLeft);
         }
 
         private void WaitForThief()

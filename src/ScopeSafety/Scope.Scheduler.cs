@@ -20,12 +20,18 @@ public sealed partial class Scope
     // that wait clears it and wakes the thread, the others pay nothing.
     private int _scopeWaiterSleeping;
 
-    // Threads blocked joining an item that runs elsewhere; completers take the gate lock only when this is
-    // non-zero. The gate is allocated only when some waiter actually blocks.
+    // Threads blocked joining an item that runs elsewhere, plus items that an awaiter waits for unfinished;
+    // completers take the gate lock only when this is non-zero. The gate is allocated only when some waiter
+    // actually blocks or awaits.
     private int _itemWaiters;
-    private object? _gate;
 
-    private object Gate => LazyInitializer.EnsureInitialized(ref _gate, static () => new object());
+    // The gate is also the table of the awaited items' completion sources (few items are ever awaited
+    // unfinished, so the source lives here, not in a field of every item): one object, made on first use, for
+    // the lock, the waits and the table keeps both the scope and each spawn small.
+    private Dictionary<ScopedTask, TaskCompletionSource>? _gate;
+
+    private Dictionary<ScopedTask, TaskCompletionSource> Gate =>
+        LazyInitializer.EnsureInitialized(ref _gate, static () => new Dictionary<ScopedTask, TaskCompletionSource>());
 
     private ScopedTask Schedule(ScopedTask task)
     {
@@ -119,12 +125,49 @@ public sealed partial class Scope
     }
 
     // Called by every item exactly once, after its outcome is published (with a full fence in between):
-    // wakes the threads blocked joining some item, if any.
-    internal void ItemCompleted()
+    // wakes the threads blocked joining some item and completes the item's awaiters, if there are any. Also
+    // called by an awaiter that finds the item finished after announcing itself (see CompletionTask): whichever
+    // of the two comes second finds the source gone, and a spurious pulse only makes the waiters re-check.
+    internal void ItemCompleted(ScopedTask item)
     {
-        if (Volatile.Read(ref _itemWaiters) != 0)
+        if (Volatile.Read(ref _itemWaiters) == 0)
         {
-            PulseGate();
+            return;
+        }
+
+        TaskCompletionSource? completion;
+        var gate = Gate;
+        lock (gate)
+        {
+            Monitor.PulseAll(gate);
+            if (!gate.Remove(item, out completion))
+            {
+                return;
+            }
+
+            Interlocked.Decrement(ref _itemWaiters);
+        }
+
+        completion.TrySetResult();
+    }
+
+    // The completion source that awaiters of item wait on, made by the first of them. Announced with a full fence
+    // (the increment) before the caller re-checks the item's state: see ItemCompleted for the other side.
+    internal TaskCompletionSource CompletionOf(ScopedTask item)
+    {
+        var gate = Gate;
+        lock (gate)
+        {
+            if (!gate.TryGetValue(item, out var completion))
+            {
+                // Continuations run on the pool, never inline inside the thread that finishes the work, which may
+                // be a waiter helping a scope or joining another item.
+                completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                gate.Add(item, completion);
+                Interlocked.Increment(ref _itemWaiters);
+            }
+
+            return completion;
         }
     }
 

@@ -46,9 +46,6 @@ public class ScopedTask
     private protected object? _work;
 
 
-    // A TaskCompletionSource made by the first awaiter that had to wait, if any.
-    private TaskCompletionSource? _completion;
-
     // Link in the scope's stack of items that waiters may help with.
     internal ScopedTask? NextQueued;
 
@@ -170,7 +167,8 @@ public class ScopedTask
     // The work, until it is done (only to name the item in a join-cycle message).
     internal Delegate? Work => _work as Delegate;
 
-    // A task that completes when the work has finished; made only for an awaiter that must wait.
+    // A task that completes when the work has finished; made only for an awaiter that must wait. Its source lives
+    // in the scope (Scope.CompletionOf), not in a field of every item: few items are ever awaited unfinished.
     internal Task CompletionTask
     {
         get
@@ -180,20 +178,14 @@ public class ScopedTask
                 return Task.CompletedTask;
             }
 
-            var completion = Volatile.Read(ref _completion);
-            if (completion is null)
-            {
-                // Continuations run on the pool, never inline inside the thread that finishes the work,
-                // which may be a waiter helping a scope or joining another item.
-                var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                completion = Interlocked.CompareExchange(ref _completion, created, null) ?? created;
-            }
+            var completion = _scope.CompletionOf(this);
 
-            // Complete reads _completion only after publishing the state (with a full fence in between), and
-            // the compare-exchange above is a full fence too: either it saw our source or we see the state.
+            // CompletionOf announces the awaiter with a full fence, and Complete publishes the state with one
+            // before it looks for awaiters: either it finds this source, or we see the state here and complete
+            // the source ourselves, which also takes it out of the scope's table.
             if (IsCompleted)
             {
-                completion.TrySetResult();
+                _scope.ItemCompleted(this);
             }
 
             return completion.Task;
@@ -302,8 +294,8 @@ public class ScopedTask
             _scope.RecordFault(this);
         }
 
-        // A full fence between publishing the state and reading the waiters (in the scope) and _completion
-        // below (see CompletionTask for the other side): the exchange, or the interlocked decrement that
+        // A full fence between publishing the state and looking for waiters and awaiters (in the scope; see
+        // CompletionTask and Scope.BlockItem for the other side): the exchange, or the interlocked decrement that
         // ItemsFinished begins with.
         if (countLater)
         {
@@ -315,9 +307,7 @@ public class ScopedTask
             _scope.ItemsFinished(1);
         }
 
-        _scope.ItemCompleted();
-
-        Volatile.Read(ref _completion)?.TrySetResult();
+        _scope.ItemCompleted(this);
         return countLater;
     }
 

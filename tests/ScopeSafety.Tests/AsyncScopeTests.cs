@@ -180,6 +180,32 @@ public class AsyncScopeTests
     });
 
     [Fact]
+    public Task Every_awaiter_of_an_unfinished_item_resumes_with_its_result() => BoundedAsync.Run(async () =>
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var results = await Scope.RunAsync(async scope =>
+        {
+            var item = scope.SpawnAsync(async () =>
+            {
+                await gate.Task;
+                return 42;
+            });
+
+            // Both start waiting while the item cannot finish, so they share one completion source.
+            var byLocalFunction = AwaitItem(item);
+            var bySibling = scope.SpawnAsync(async () => await item + 1);
+            Assert.False(item.IsCompleted);
+
+            gate.SetResult();
+            return (await item, await byLocalFunction, await bySibling);
+        });
+
+        Assert.Equal((42, 42, 43), results);
+
+        static async Task<int> AwaitItem(ScopedTask<int> item) => await item;
+    });
+
+    [Fact]
     public Task An_item_failure_awaited_by_the_body_is_the_body_s_and_not_reported_again() => BoundedAsync.Run(async () =>
     {
         var thrown = new InvalidOperationException("handled");
