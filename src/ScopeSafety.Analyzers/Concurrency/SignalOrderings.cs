@@ -51,8 +51,13 @@ namespace ScopeSafety.Analyzers.Concurrency
             Dictionary<ISymbol, List<(FlowPoint Point, IOperation Wait)>>? acquires = null;
             foreach (var (release, released) in ReleasesOf(item.Body))
             {
-                if (PermitsOf(released) != 0 || !accesses.All(a => SignalObjects.ReleaseFollows(release, a.Syntax)) ||
-                    (_synchronization.OpensOnce(released) && (item.Replicated || InLoop(item))))
+                if (PermitsOf(released) != 0 || !accesses.All(a => SignalObjects.ReleaseFollows(release, a.Syntax)))
+                {
+                    continue;
+                }
+
+                var countedDown = _synchronization.OpensOnce(released) && CountedDown(item, release, released, accesses);
+                if (_synchronization.OpensOnce(released) && (item.Replicated || InLoop(item)) && !countedDown)
                 {
                     continue;
                 }
@@ -61,7 +66,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 if (acquires.TryGetValue(released, out var points))
                 {
                     // A one-shot object another item may open first tells nothing at a wait that item can reach.
-                    result.AddRange(_synchronization.OpensOnce(released) ? points.FindAll(p => !OtherReleaserMayPrecede(item, released, p.Point, flow)) : points);
+                    result.AddRange(_synchronization.OpensOnce(released) && !countedDown ? points.FindAll(p => !OtherReleaserMayPrecede(item, released, p.Point, flow)) : points);
                 }
             }
 
@@ -193,6 +198,88 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// A latch counted down by every run: <c>if (Interlocked.Decrement(ref pending) == 0) done.Set();</c> opens the
+        /// object only in the run that counts the last one down, after every run's decrement. When every release of the
+        /// object in the host's work is guarded by the same counter, and the accesses come before this run's decrement,
+        /// the wait follows them whichever run opens it.
+        /// </summary>
+        private bool CountedDown(WorkItem item, IOperation release, ISymbol released, List<IOperation> accesses)
+        {
+            // The release itself (done.Set() uses done) is the last thing the run does with the object.
+            if (!(CountdownOf(release) is { } guard) ||
+                !accesses.All(a => release.Syntax.Span.Contains(a.Syntax.Span) || SignalObjects.ReleaseFollows(guard.Decrement, a.Syntax)))
+            {
+                return false;
+            }
+
+            foreach (var other in _items.All)
+            {
+                if (other.Body == null || other.Host != item.Host)
+                {
+                    continue;
+                }
+
+                foreach (var (otherRelease, otherObject) in ReleasesOf(other.Body))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(otherObject, released) &&
+                        !(CountdownOf(otherRelease) is { } otherGuard && SymbolEqualityComparer.Default.Equals(otherGuard.Counter, guard.Counter)))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The Interlocked.Decrement(ref counter) == 0 test that guards <paramref name="release"/>, if any.</summary>
+        private static (IOperation Decrement, ISymbol Counter)? CountdownOf(IOperation release)
+        {
+            for (IOperation? child = release, parent = release.Parent; parent != null; child = parent, parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation || parent is IMethodBodyOperation)
+                {
+                    return null;
+                }
+
+                if (parent is IConditionalOperation { Condition: IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } test } conditional &&
+                    conditional.WhenTrue == child &&
+                    (Decrement(test.LeftOperand, test.RightOperand) ?? Decrement(test.RightOperand, test.LeftOperand)) is { } found)
+                {
+                    return found;
+                }
+            }
+
+            return null;
+        }
+
+        private static (IOperation Decrement, ISymbol Counter)? Decrement(IOperation call, IOperation zero)
+        {
+            while (call is IConversionOperation conversion)
+            {
+                call = conversion.Operand;
+            }
+
+            if (zero.ConstantValue is { HasValue: true, Value: 0 } &&
+                call is IInvocationOperation { TargetMethod: { Name: "Decrement", ContainingType: { Name: "Interlocked" } } } decrement &&
+                decrement.Arguments.Length == 1 &&
+                Places.VariableOf(decrement.Arguments[0].Value) is { } counter)
+            {
+                return (decrement, counter);
+            }
+
+            if (zero.ConstantValue is { HasValue: true, Value: 0 } &&
+                call is IInvocationOperation { TargetMethod: { Name: "Decrement", ContainingType: { Name: "Interlocked" } } } onField &&
+                onField.Arguments.Length == 1 &&
+                onField.Arguments[0].Value is IFieldReferenceOperation field)
+            {
+                return (onField, field.Field);
+            }
+
+            return null;
         }
 
         private static bool InLoop(WorkItem item)

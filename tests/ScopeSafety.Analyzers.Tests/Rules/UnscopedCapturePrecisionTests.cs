@@ -506,6 +506,46 @@ public class UnscopedCapturePrecisionTests
             """));
     }
 
+    // StackExchange.Redis TestBase: a latch counted down by every run opens only after the last run's decrement, so
+    // the wait follows every run's work; counting down to 1 lets the wait go while one run still works.
+    [Fact]
+    public async Task A_countdown_latch_opened_by_the_last_run_orders_every_run_and_one_opened_early_does_not()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int pending = 2, total = 0;
+                object gate = new();
+                using var done = new ManualResetEventSlim();
+                void Work()
+                {
+                    lock (gate) total++;
+                    if (Interlocked.Decrement(ref pending) == 0) done.Set();
+                }
+                var a = new Thread(Work);
+                var b = new Thread(Work);
+                a.Start(); b.Start();
+                done.Wait();
+                Console.WriteLine(total);
+            """));
+
+        var early = await AnalyzerRun.DiagnosticsAsync(Program("""
+                int pending = 2, total = 0;
+                object gate = new();
+                using var done = new ManualResetEventSlim();
+                void Work()
+                {
+                    lock (gate) total++;
+                    if (Interlocked.Decrement(ref pending) == 1) done.Set();
+                }
+                var a = new Thread(Work);
+                var b = new Thread(Work);
+                a.Start(); b.Start();
+                done.Wait();
+                Console.WriteLine(total);
+            """));
+        Assert.Contains(early, d => d.Id == "SCOPE002" && d.GetMessage().StartsWith("'total'", StringComparison.Ordinal));
+        Assert.Contains(early, d => d.Id == "SCOPE003" && d.GetMessage().StartsWith("'done'", StringComparison.Ordinal));
+    }
+
     // log4net's SimpleTelnetClient: a primary-constructor parameter used in a member is a field of this, not stack
     // state; the same values as parameters of the method itself are captured locals.
     [Fact]
