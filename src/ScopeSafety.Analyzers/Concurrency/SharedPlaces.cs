@@ -109,14 +109,18 @@ namespace ScopeSafety.Analyzers.Concurrency
     private void CollectMembers(WorkItem item)
     {
         var target = item.Site.Delegate is IDelegateCreationOperation creation ? creation.Target : item.Site.Delegate;
+        if (target is IMethodReferenceOperation { Method: { MethodKind: MethodKind.Ordinary } } method)
+        {
+            // new Thread(Work): Work runs as a call made at the method group, where its accesses are reported (one
+            // report per spawn, also when several methods start the same Work).
+            _memberAccesses.ObjectUses.Clear();
+            AddMembers(item, _memberAccesses.CollectMethodGroup(method, item.Site.Operation.Syntax));
+            AddObjectUses(item);
+            return;
+        }
+
         if (item.Body == null)
         {
-            if (target is IMethodReferenceOperation { Method: { MethodKind: MethodKind.Ordinary } } elsewhere)
-            {
-                _memberAccesses.ObjectUses.Clear();
-                AddMembers(item, _memberAccesses.CollectMethodGroup(elsewhere, item.Site.Operation.Syntax));
-            }
-
             return;
         }
 
@@ -156,7 +160,12 @@ namespace ScopeSafety.Analyzers.Concurrency
             uses.Add(access);
         }
 
-        // Objects the work uses inside the methods it calls: _rng.Next() in a Roll() the work calls.
+        AddObjectUses(item);
+    }
+
+    /// <summary>Objects the work uses inside the methods it calls: _rng.Next() in a Roll() the work calls.</summary>
+    private void AddObjectUses(WorkItem item)
+    {
         foreach (var (shared, reference, _, access) in _memberAccesses.ObjectUses)
         {
             if (IsNotThreadSafe(shared, reference))
@@ -193,9 +202,14 @@ namespace ScopeSafety.Analyzers.Concurrency
     private void CollectObjects(WorkItem item)
     {
         var target = item.Site.Delegate is IDelegateCreationOperation creation ? creation.Target : item.Site.Delegate;
-        if (target is IMethodReferenceOperation { Method: { MethodKind: not MethodKind.LocalFunction } } group && group.Instance != null &&
-            !(SpawnClassifier.Unwrap(group.Instance) is IInstanceReferenceOperation))
+        if (target is IMethodReferenceOperation { Method: { MethodKind: not MethodKind.LocalFunction } } group)
         {
+            // A method run by method group is read as a call (CollectMembers); here only its receiver counts.
+            if (group.Instance == null)
+            {
+                return;
+            }
+
             // ForAll(list.Add): the method group's receiver is used by every run.
             var receiver = Places.SharedObjectOf(SpawnClassifier.Unwrap(group.Instance));
             if (receiver != null && IsNotThreadSafe(receiver, group.Instance))

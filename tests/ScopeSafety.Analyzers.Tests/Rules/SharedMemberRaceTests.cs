@@ -399,7 +399,7 @@ public class SharedMemberRaceTests
 
             public void Run()
             {
-                var a = new Thread(Work);
+                var a = new Thread({|#0:Work|});
                 var b = new Thread(Work);
                 a.Start(); b.Start();
                 a.Join(); b.Join();
@@ -407,11 +407,11 @@ public class SharedMemberRaceTests
 
             private void Work()
             {
-                for (var i = 0; i < 1000; i++) {|#0:_processed|}++;
+                for (var i = 0; i < 1000; i++) _processed++;
             }
         }
         """,
-        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_processed", "work started with new Thread at line 13", "work started with new Thread at line 14", "also write"));
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_processed", "work started with new Thread at line 13 (in Worker.Work)", "work started with new Thread at line 14 (in Worker.Work)", "also write"));
 
     [Fact]
     public Task Two_threads_started_on_one_method_group_with_Interlocked_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
