@@ -208,9 +208,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private bool CountedDown(WorkItem item, IOperation release, ISymbol released, List<IOperation> accesses)
         {
-            // The release itself (done.Set() uses done) is the last thing the run does with the object.
+            // Accesses before the decrement, or inside the guarded block before the release (only the last run gets
+            // there), precede the release; so does the release itself (done.Set() uses done).
             if (!(CountdownOf(release) is { } guard) ||
-                !accesses.All(a => release.Syntax.Span.Contains(a.Syntax.Span) || SignalObjects.ReleaseFollows(guard.Decrement, a.Syntax)))
+                !accesses.All(a => release.Syntax.Span.Contains(a.Syntax.Span) || SignalObjects.ReleaseFollows(guard.Decrement, a.Syntax) ||
+                                   (guard.Guarded.Syntax.Span.Contains(a.Syntax.Span) && SignalObjects.ReleaseFollows(release, a.Syntax))))
             {
                 return false;
             }
@@ -236,7 +238,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>The Interlocked.Decrement(ref counter) == 0 test that guards <paramref name="release"/>, if any.</summary>
-        private static (IOperation Decrement, ISymbol Counter)? CountdownOf(IOperation release)
+        private static (IOperation Decrement, ISymbol Counter, IOperation Guarded)? CountdownOf(IOperation release)
         {
             for (IOperation? child = release, parent = release.Parent; parent != null; child = parent, parent = parent.Parent)
             {
@@ -249,7 +251,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     conditional.WhenTrue == child &&
                     (Decrement(test.LeftOperand, test.RightOperand) ?? Decrement(test.RightOperand, test.LeftOperand)) is { } found)
                 {
-                    return found;
+                    return (found.Decrement, found.Counter, conditional.WhenTrue);
                 }
             }
 

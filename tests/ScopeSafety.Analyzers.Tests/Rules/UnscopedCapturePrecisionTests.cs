@@ -518,7 +518,11 @@ public class UnscopedCapturePrecisionTests
                 void Work()
                 {
                     lock (gate) total++;
-                    if (Interlocked.Decrement(ref pending) == 0) done.Set();
+                    if (Interlocked.Decrement(ref pending) == 0)
+                    {
+                        total *= 2;
+                        done.Set();
+                    }
                 }
                 var a = new Thread(Work);
                 var b = new Thread(Work);
