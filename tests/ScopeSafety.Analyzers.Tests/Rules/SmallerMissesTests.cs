@@ -120,4 +120,81 @@ public class SmallerMissesTests
             }
         }
         """);
+
+    // ---- ordering through a volatile flag handshake --------------------------------------------------------
+
+    [Fact]
+    public Task Data_written_before_a_volatile_flag_is_raised_and_read_after_spinning_on_it_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            private int _data;
+            private volatile bool _ready;
+
+            void M()
+            {
+                var producer = Task.Run(() => { _data = 42; _ready = true; });
+                var consumer = Task.Run(() => { while (!_ready) { } Console.WriteLine(_data); });
+                Task.WaitAll(producer, consumer);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Data_written_after_the_volatile_flag_is_raised_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            private int _data;
+            private volatile bool _ready;
+
+            void M()
+            {
+                var producer = Task.Run(() => { _ready = true; {|#0:_data|} = 42; });
+                var consumer = Task.Run(() => { while (!_ready) { } Console.WriteLine(_data); });
+                Task.WaitAll(producer, consumer);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_data", "work started with Task.Run at line 14", "work started with Task.Run at line 15", "read"));
+
+    [Fact]
+    public Task Volatile_Write_and_SpinUntil_on_a_plain_flag_order_the_data() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            private int _data;
+            private bool _ready;
+
+            void M()
+            {
+                var producer = Task.Run(() => { _data = 42; Volatile.Write(ref _ready, true); });
+                var consumer = Task.Run(() => { SpinWait.SpinUntil(() => Volatile.Read(ref _ready)); Console.WriteLine(_data); });
+                Task.WaitAll(producer, consumer);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Spinning_on_a_flag_with_a_way_out_or_a_plain_write_of_the_flag_orders_nothing() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            private int _data;
+            private int _other;
+            private volatile bool _ready;
+            private volatile bool _set;
+
+            void M(bool giveUp)
+            {
+                var producer = Task.Run(() => { {|#0:_data|} = 42; _ready = true; {|#1:_other|} = 1; _set = false; });
+                var consumer = Task.Run(() =>
+                {
+                    while (!_ready) { if (giveUp) break; }
+                    Console.WriteLine(_data);
+                    while (!_set) { }
+                    Console.WriteLine(_other);
+                });
+                Task.WaitAll(producer, consumer);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_data", "work started with Task.Run at line 16", "work started with Task.Run at line 17", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_other", "work started with Task.Run at line 16", "work started with Task.Run at line 17", "read"));
 }
