@@ -67,18 +67,21 @@ namespace ScopeSafety.Analyzers.Spawns
 
                 if (called is { MethodKind: MethodKind.LocalFunction })
                 {
-                    CollectCalled(called, FindLocalFunction(called)?.Body, function, accesses, attributeTo ?? operation, visited);
+                    CollectCalled(called, FindLocalFunction(called)?.Body, function, accesses, operation, attributeTo ?? operation, visited);
                 }
                 else if (called is { MethodKind: MethodKind.DelegateInvoke } && InvokedFunction((IInvocationOperation)operation, function) is var (held, heldBody))
                 {
                     // bump() of an Action bump = () => counter++ made outside: its body runs here.
-                    CollectCalled(held, heldBody, function, accesses, attributeTo ?? operation, visited);
+                    CollectCalled(held, heldBody, function, accesses, operation, attributeTo ?? operation, visited);
                 }
             }
         }
 
-        /// <summary>Records the accesses of a called function's body to variables declared outside <paramref name="function"/>, at <paramref name="attributeTo"/>.</summary>
-        private void CollectCalled(IMethodSymbol called, IOperation? body, IMethodSymbol function, ImmutableArray<Access>.Builder accesses, IOperation attributeTo, HashSet<IMethodSymbol> visited)
+        /// <summary>
+        /// Records the accesses of a called function's body to variables declared outside <paramref name="function"/>,
+        /// at <paramref name="attributeTo"/>; they run under the locks held at <paramref name="call"/> as well as their own.
+        /// </summary>
+        private void CollectCalled(IMethodSymbol called, IOperation? body, IMethodSymbol function, ImmutableArray<Access>.Builder accesses, IOperation call, IOperation attributeTo, HashSet<IMethodSymbol> visited)
         {
             if (body == null || !visited.Add(called.OriginalDefinition))
             {
@@ -87,10 +90,12 @@ namespace ScopeSafety.Analyzers.Spawns
 
             var nested = ImmutableArray.CreateBuilder<Access>();
             Collect(body, called, nested, attributeTo, visited);
+            var held = Locks.LocksHeld(call, _symbols.Synchronisation);
             foreach (var access in nested)
             {
                 if (!DelegateCaptures.IsDeclaredIn(access.Place, function))
                 {
+                    access.Locks.AddRange(held);
                     accesses.Add(access);
                 }
             }

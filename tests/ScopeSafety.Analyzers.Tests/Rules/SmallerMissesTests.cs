@@ -103,6 +103,26 @@ public class SmallerMissesTests
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("counter", "work started with Scope.Spawn at line 16", "work started with Scope.Spawn at line 17", "also write"));
 
     [Fact]
+    public Task Two_spawns_calling_the_delegate_or_a_local_function_under_one_lock_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            int M()
+            {
+                var counter = 0;
+                var gate = new object();
+                void Bump() => counter++;
+                Action bump = () => counter++;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { lock (gate) { bump(); Bump(); } });
+                    scope.Spawn(() => { lock (gate) { bump(); Bump(); } });
+                });
+                return counter;
+            }
+        }
+        """);
+
+    [Fact]
     public Task A_delegate_local_given_two_values_is_not_followed() => Verify.VerifyAnalyzerAsync(Usings + """
         class C
         {
