@@ -1,8 +1,5 @@
-using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using ScopeSafety.Analyzers.Tests.Infrastructure;
 using ScopeSafety.Analyzers.Tests.Rules;
@@ -23,35 +20,12 @@ namespace ScopeSafety.Analyzers.Tests;
 /// </remarks>
 public partial class OneHazardOneReportTests
 {
-    private static readonly ImmutableArray<DiagnosticAnalyzer> s_analyzers = [.. typeof(UnscopedCaptureAnalyzer).Assembly.GetTypes()
-        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), false).Length > 0)
-        .OrderBy(t => t.Name, StringComparer.Ordinal)
-        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)];
-
     /// <summary>The sources of the hazard tests of the race, capture and nested-task rules.</summary>
-    public static TheoryData<string> HazardSources()
-    {
-        var sources = new TheoryData<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var type in new[]
-                 {
-                     typeof(ConcurrentAccessAnalyzerTests), typeof(ConcurrentAccessSynchronizationTests), typeof(SharedMemberRaceTests),
-                     typeof(CalleeLockTests), typeof(CalleeOrderingTests), typeof(ThreadSafeOriginTests), typeof(RunInScopeThenRaceTests),
-                     typeof(SameConditionJoinTests), typeof(UnscopedCaptureAnalyzerSharingTests), typeof(UnscopedCaptureAnalyzerLifetimeTests),
-                     typeof(UnscopedCapturePrecisionTests), typeof(NestedTaskTests), typeof(SmallerMissesTests),
-                 })
-        {
-            foreach (var row in (IEnumerable<object[]>)TestSourceCorpus.Of(type))
-            {
-                if (seen.Add((string)row[0]))
-                {
-                    sources.Add((string)row[0]);
-                }
-            }
-        }
-
-        return sources;
-    }
+    public static TheoryData<string> HazardSources() => TestSourceCorpus.Of(
+        typeof(ConcurrentAccessAnalyzerTests), typeof(ConcurrentAccessSynchronizationTests), typeof(SharedMemberRaceTests),
+        typeof(CalleeLockTests), typeof(CalleeOrderingTests), typeof(ThreadSafeOriginTests), typeof(RunInScopeThenRaceTests),
+        typeof(SameConditionJoinTests), typeof(UnscopedCaptureAnalyzerSharingTests), typeof(UnscopedCaptureAnalyzerLifetimeTests),
+        typeof(UnscopedCapturePrecisionTests), typeof(NestedTaskTests), typeof(SmallerMissesTests));
 
     [Fact]
     public void The_corpus_holds_the_hazard_programs()
@@ -65,9 +39,7 @@ public partial class OneHazardOneReportTests
     public async Task No_two_diagnostics_name_the_same_place_at_the_same_location(string source)
     {
         using var workspace = new AdhocWorkspace();
-        var settings = new CompilationSettings(OutputKind.DynamicallyLinkedLibrary, LanguageVersion.Latest, AllowUnsafe: true, ReferenceScopeSafety: true, EditorConfig: null);
-        var project = TestSolution.Create(workspace, settings, TestSolution.Parse([[source]])).Projects.Single();
-        var diagnostics = (await AnalyzerRunner.AnalyzeAsync(project, s_analyzers)).Analyzer;
+        var diagnostics = (await AnalyzerRunner.AnalyzeAsync(PackageAnalyzers.Document(workspace, source).Project, PackageAnalyzers.All)).Analyzer;
 
         var twice = diagnostics
             .Where(d => d.Id.StartsWith("SCOPE", StringComparison.Ordinal) && d.Location.IsInSource)
