@@ -134,42 +134,19 @@ public class FixProvidersNeverThrowTests
         .OrderBy(t => t.Name, StringComparer.Ordinal)
         .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)];
 
-    private static readonly ImmutableArray<DiagnosticAnalyzer> s_analyzers = [.. typeof(UnscopedCaptureAnalyzer).Assembly.GetTypes()
-        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), false).Length > 0)
-        .OrderBy(t => t.Name, StringComparer.Ordinal)
-        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)];
-
-    public static TheoryData<string> FixTestSources()
-    {
-        var sources = new TheoryData<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var type in new[]
-                 {
-                     typeof(BorrowThroughScopeFixerTests), typeof(ConcurrentAccessFixerTests), typeof(RunInScopeFixerTests),
-                     typeof(RunInScopeAsyncFixerTests), typeof(BlockingScopeInAsyncCodeTests), typeof(AsyncWorkInSynchronousScopeTests),
-                 })
-        {
-            foreach (var row in (IEnumerable<object[]>)TestSourceCorpus.Of(type))
-            {
-                if (seen.Add((string)row[0]))
-                {
-                    sources.Add((string)row[0]);
-                }
-            }
-        }
-
-        return sources;
-    }
+    public static TheoryData<string> FixTestSources() => TestSourceCorpus.Of(
+        typeof(BorrowThroughScopeFixerTests), typeof(ConcurrentAccessFixerTests), typeof(RunInScopeFixerTests),
+        typeof(RunInScopeAsyncFixerTests), typeof(BlockingScopeInAsyncCodeTests), typeof(AsyncWorkInSynchronousScopeTests));
 
     [Fact]
     public void The_package_has_providers_and_analyzers_to_call() =>
-        Assert.True(s_providers.Length >= 7 && s_analyzers.Length >= 5, $"{s_providers.Length} providers, {s_analyzers.Length} analyzers");
+        Assert.True(s_providers.Length >= 7 && PackageAnalyzers.All.Length >= 5, $"{s_providers.Length} providers, {PackageAnalyzers.All.Length} analyzers");
 
     [Fact]
     public async Task Every_provider_on_every_diagnostic_of_a_mixed_file_and_again_after_each_fix_never_throws()
     {
         using var workspace = new AdhocWorkspace();
-        var document = Document(workspace, Mixed);
+        var document = PackageAnalyzers.Document(workspace, Mixed);
         var offered = await CallEveryProviderAsync(document, depth: 2);
         Assert.True(offered > 10, $"only {offered} actions were offered: the mixed file should draw fixes of most rules");
 
@@ -184,14 +161,7 @@ public class FixProvidersNeverThrowTests
     public async Task Every_provider_on_every_diagnostic_of_a_fix_test_source_never_throws(string source)
     {
         using var workspace = new AdhocWorkspace();
-        await CallEveryProviderAsync(Document(workspace, source), depth: 1);
-    }
-
-    private static Document Document(AdhocWorkspace workspace, string source)
-    {
-        var settings = new CompilationSettings(OutputKind.DynamicallyLinkedLibrary, LanguageVersion.Latest, AllowUnsafe: true, ReferenceScopeSafety: true, EditorConfig: null);
-        var solution = TestSolution.Create(workspace, settings, TestSolution.Parse([[source]]));
-        return solution.Projects.Single().Documents.Single();
+        await CallEveryProviderAsync(PackageAnalyzers.Document(workspace, source), depth: 1);
     }
 
     /// <summary>Calls every provider on every diagnostic it claims, applies each action; returns how many were offered.</summary>
@@ -259,7 +229,7 @@ public class FixProvidersNeverThrowTests
 
     private static async Task<List<(CodeFixProvider Provider, Diagnostic Diagnostic)>> ClaimedAsync(Document document)
     {
-        var diagnostics = await AnalyzerRunner.AnalyzeAsync(document.Project, s_analyzers);
+        var diagnostics = await AnalyzerRunner.AnalyzeAsync(document.Project, PackageAnalyzers.All);
         var all = diagnostics.Analyzer.Concat(diagnostics.Compiler).Where(d => d.Location.IsInSource).ToList();
         return [.. s_providers.SelectMany(p => all.Where(d => p.FixableDiagnosticIds.Contains(d.Id)).Select(d => (p, d)))];
     }

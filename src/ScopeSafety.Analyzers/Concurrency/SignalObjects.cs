@@ -16,7 +16,8 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// Events (<c>ManualResetEvent(Slim)</c>, <c>AutoResetEvent</c>, <c>EventWaitHandle</c>: Set / Wait, WaitOne),
     /// <c>CountdownEvent</c> (Signal / Wait), semaphores (Release / Wait, awaited WaitAsync), <c>Barrier</c>
     /// (SignalAndWait is both) and <c>TaskCompletionSource</c> (SetResult, TrySetResult, SetException, SetCanceled… /
-    /// waiting for or awaiting its Task). Shared by every rule that asks "is this access ordered after that work?".
+    /// waiting for or awaiting its Task), and bool flags (a volatile write of true / a loop spinning until it reads
+    /// true, see <see cref="FlagHandshake"/>). Shared by every rule that asks "is this access ordered after that work?".
     /// </summary>
     internal sealed class SignalObjects
     {
@@ -35,10 +36,15 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// The object that <paramref name="operation"/> releases (Set, Signal, Release, SignalAndWait, completing a
-        /// TaskCompletionSource), or null when it releases nothing.
+        /// TaskCompletionSource, raising a flag: <see cref="FlagHandshake"/>), or null when it releases nothing.
         /// </summary>
         public ISymbol? Released(IOperation operation)
         {
+            if (FlagHandshake.Raised(operation, _symbols) is { } flag)
+            {
+                return flag;
+            }
+
             if (!(operation is IInvocationOperation { Instance: { } instance } call))
             {
                 return null;
@@ -67,6 +73,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         public IEnumerable<ISymbol> Acquired(IOperation operation)
         {
+            if (FlagHandshake.AwaitedRaised(operation, _symbols) is { } flag)
+            {
+                // Spinning until a flag is raised (see FlagHandshake).
+                yield return flag;
+                yield break;
+            }
+
             switch (operation)
             {
                 case IAwaitOperation awaitOperation:
@@ -209,18 +222,18 @@ namespace ScopeSafety.Analyzers.Concurrency
             var result = new List<(IOperation, ISymbol)>();
             foreach (var operation in function.Descendants())
             {
-                if (!(operation is IInvocationOperation call) || !RunsAsPartOf(operation, function))
+                if (!(operation is IInvocationOperation || operation is ISimpleAssignmentOperation) || !RunsAsPartOf(operation, function))
                 {
                     continue;
                 }
 
-                if (Released(call) is { } released)
+                if (Released(operation) is { } released)
                 {
-                    result.Add((call, released));
+                    result.Add((operation, released));
                     continue;
                 }
 
-                if (depth == 0)
+                if (depth == 0 || !(operation is IInvocationOperation call))
                 {
                     continue;
                 }
@@ -298,7 +311,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             var result = new List<(IOperation, ISymbol)>();
             foreach (var operation in function.Descendants())
             {
-                if (!(operation is IInvocationOperation || operation is IAwaitOperation || operation is IPropertyReferenceOperation) || IsInNestedFunction(operation, function))
+                if (!(operation is IInvocationOperation || operation is IAwaitOperation || operation is IPropertyReferenceOperation || operation is IWhileLoopOperation) ||
+                    IsInNestedFunction(operation, function))
                 {
                     continue;
                 }
@@ -438,6 +452,18 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return 0;
             }
 
+            if (type?.SpecialType == SpecialType.System_Boolean)
+            {
+                // A flag (FlagHandshake) starts lowered when its declaration leaves it false.
+                return synchronizationObject.DeclaringSyntaxReferences.Length == 1 &&
+                       synchronizationObject.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax declarator &&
+                       (declarator.Initializer == null
+                           ? synchronizationObject is IFieldSymbol
+                           : declarator.Initializer.Value is LiteralExpressionSyntax { Token: { Value: false } })
+                    ? 0
+                    : (int?)null;
+            }
+
             if (synchronizationObject.DeclaringSyntaxReferences.Length != 1 ||
                 !(synchronizationObject.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer: { Value: { } value } }))
             {
@@ -490,7 +516,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                 _ => null,
             };
 
-            return KnownSymbols.DerivesFrom(type, _symbols.EventWaitHandle) || KnownSymbols.Is(type, _symbols.ManualResetEventSlim) || KnownSymbols.Is(type, _symbols.TaskCompletionSource) || KnownSymbols.Is(type, _symbols.TaskCompletionSourceOfT);
+            // A raised flag stays raised, like a set event.
+            return KnownSymbols.DerivesFrom(type, _symbols.EventWaitHandle) || KnownSymbols.Is(type, _symbols.ManualResetEventSlim) || KnownSymbols.Is(type, _symbols.TaskCompletionSource) || KnownSymbols.Is(type, _symbols.TaskCompletionSourceOfT) ||
+                   type?.SpecialType == SpecialType.System_Boolean;
         }
 
         private static bool IsInNestedFunction(IOperation operation, IOperation function)

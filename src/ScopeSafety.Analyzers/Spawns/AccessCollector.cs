@@ -65,22 +65,62 @@ namespace ScopeSafety.Analyzers.Spawns
                     _ => null,
                 };
 
-                if (called is { MethodKind: MethodKind.LocalFunction } && visited.Add(called.OriginalDefinition))
+                if (called is { MethodKind: MethodKind.LocalFunction })
                 {
-                    var local = FindLocalFunction(called);
-                    if (local?.Body != null)
-                    {
-                        var nested = ImmutableArray.CreateBuilder<Access>();
-                        Collect(local.Body, local.Symbol, nested, attributeTo ?? operation, visited);
-                        foreach (var access in nested)
-                        {
-                            if (!DelegateCaptures.IsDeclaredIn(access.Place, function))
-                            {
-                                accesses.Add(access);
-                            }
-                        }
-                    }
+                    CollectCalled(called, FindLocalFunction(called)?.Body, function, accesses, operation, attributeTo ?? operation, visited);
                 }
+                else if (called is { MethodKind: MethodKind.DelegateInvoke } && InvokedFunction((IInvocationOperation)operation, function) is var (held, heldBody))
+                {
+                    // bump() of an Action bump = () => counter++ made outside: its body runs here.
+                    CollectCalled(held, heldBody, function, accesses, operation, attributeTo ?? operation, visited);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Records the accesses of a called function's body to variables declared outside <paramref name="function"/>,
+        /// at <paramref name="attributeTo"/>; they run under the locks held at <paramref name="call"/> as well as their own.
+        /// </summary>
+        private void CollectCalled(IMethodSymbol called, IOperation? body, IMethodSymbol function, ImmutableArray<Access>.Builder accesses, IOperation call, IOperation attributeTo, HashSet<IMethodSymbol> visited)
+        {
+            if (body == null || !visited.Add(called.OriginalDefinition))
+            {
+                return;
+            }
+
+            var nested = ImmutableArray.CreateBuilder<Access>();
+            Collect(body, called, nested, attributeTo, visited);
+            var held = Locks.LocksHeld(call, _symbols.Synchronisation);
+            foreach (var access in nested)
+            {
+                if (!DelegateCaptures.IsDeclaredIn(access.Place, function))
+                {
+                    access.Locks.AddRange(held);
+                    accesses.Add(access);
+                }
+            }
+        }
+
+        /// <summary>
+        /// The lambda or local function a delegate local declared outside <paramref name="function"/> certainly holds
+        /// where it is invoked (<see cref="SpawnClassifier.DelegateInvokedAt"/>), with its body.
+        /// </summary>
+        private (IMethodSymbol Function, IOperation? Body)? InvokedFunction(IInvocationOperation invocation, IMethodSymbol function)
+        {
+            if (!(invocation.Instance is { } instance && SpawnClassifier.Unwrap(instance) is ILocalReferenceOperation { Local: var local }) ||
+                DelegateCaptures.IsDeclaredIn(local, function))
+            {
+                return null;
+            }
+
+            switch (SpawnClassifier.DelegateInvokedAt(local, invocation)?.Target)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    return (lambda.Symbol, lambda.Body);
+                case IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } method }:
+                    return (method, FindLocalFunction(method)?.Body);
+                default:
+                    return null;
             }
         }
 

@@ -285,20 +285,34 @@ namespace ScopeSafety.Analyzers.Spawns
         /// certain: the local is declared and given its one value (initialiser or one simple assignment) in the function
         /// that spawns, and nothing else writes it (no second assignment, ref/out, ref alias or address). Null otherwise.
         /// </summary>
-        private static IDelegateCreationOperation? DelegateAssignedTo(ILocalSymbol local, IOperation spawn)
+        private static IDelegateCreationOperation? DelegateAssignedTo(ILocalSymbol local, IOperation spawn) =>
+            DelegateHeldBy(local, spawn, Functions.EnclosingFunction(spawn), anyFunction: false);
+
+        /// <summary>
+        /// The lambda, anonymous method or method group a delegate local invoked at <paramref name="use"/> holds: as
+        /// for a spawn, but the local may be declared in a function around the one that uses it (work calling a
+        /// delegate its host made). Null when that is not certain.
+        /// </summary>
+        public static IDelegateCreationOperation? DelegateInvokedAt(ILocalSymbol local, IOperation use) =>
+            DelegateHeldBy(local, use, null, anyFunction: true);
+
+        /// <summary>
+        /// The one delegate creation given to <paramref name="local"/>, every write of it in <paramref name="function"/>
+        /// (with <paramref name="anyFunction"/>: in the function that declares it).
+        /// </summary>
+        private static IDelegateCreationOperation? DelegateHeldBy(ILocalSymbol local, IOperation use, IOperation? function, bool anyFunction)
         {
             if (local.IsRef || local.Type.TypeKind != TypeKind.Delegate)
             {
                 return null;
             }
 
-            var root = spawn;
+            var root = use;
             while (root.Parent != null)
             {
                 root = root.Parent;
             }
 
-            var function = Functions.EnclosingFunction(spawn);
             var declared = false;
             IOperation? value = null;
             var values = 0;
@@ -307,7 +321,11 @@ namespace ScopeSafety.Analyzers.Spawns
                 switch (operation)
                 {
                     case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                        if (Functions.EnclosingFunction(declarator) != function)
+                        if (anyFunction)
+                        {
+                            function = Functions.EnclosingFunction(declarator);
+                        }
+                        else if (Functions.EnclosingFunction(declarator) != function)
                         {
                             return null;
                         }

@@ -10,6 +10,7 @@ namespace ScopeSafety.Analyzers.Symbols
             Monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
             Interlocked = compilation.GetTypeByMetadataName("System.Threading.Interlocked");
             Volatile = compilation.GetTypeByMetadataName("System.Threading.Volatile");
+            SpinWait = compilation.GetTypeByMetadataName("System.Threading.SpinWait");
             WaitHandle = compilation.GetTypeByMetadataName("System.Threading.WaitHandle");
             EventWaitHandle = compilation.GetTypeByMetadataName("System.Threading.EventWaitHandle");
             ManualResetEventSlim = compilation.GetTypeByMetadataName("System.Threading.ManualResetEventSlim");
@@ -27,6 +28,9 @@ namespace ScopeSafety.Analyzers.Symbols
         public INamedTypeSymbol? Monitor { get; }
         public INamedTypeSymbol? Interlocked { get; }
         public INamedTypeSymbol? Volatile { get; }
+
+        /// <summary>System.Threading.SpinWait: SpinUntil(condition) returns once the condition holds.</summary>
+        public INamedTypeSymbol? SpinWait { get; }
         public INamedTypeSymbol? WaitHandle { get; }
         public INamedTypeSymbol? EventWaitHandle { get; }
         public INamedTypeSymbol? ManualResetEventSlim { get; }

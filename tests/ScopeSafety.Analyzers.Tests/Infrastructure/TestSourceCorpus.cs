@@ -38,6 +38,25 @@ public static class TestSourceCorpus
         return sources;
     }
 
+    /// <summary>The distinct C# sources of all of <paramref name="testClasses"/>, class by class.</summary>
+    public static TheoryData<string> Of(params Type[] testClasses)
+    {
+        var sources = new TheoryData<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var type in testClasses)
+        {
+            foreach (var row in (IEnumerable<object[]>)Of(type))
+            {
+                if (seen.Add((string)row[0]))
+                {
+                    sources.Add((string)row[0]);
+                }
+            }
+        }
+
+        return sources;
+    }
+
     internal static IEnumerable<string> StringLiterals(Type type)
     {
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
