@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
 
@@ -49,6 +50,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>For an array element: which element (see <see cref="ElementIndex"/>); null for any other place.</summary>
         public ElementIndex? Index { get; set; }
 
+        /// <summary>
+        /// A lazy initialisation of a reference (<c>_provider ??= Create()</c>): .NET publishes an object reference
+        /// safely, so two of them, or one and a read, can only build the object twice, never see it half made.
+        /// </summary>
+        public bool IsLazyInit => IsWrite && Reference.Parent is ICoalesceAssignmentOperation coalesce && coalesce.Target == Reference &&
+                                  Reference.Type?.IsReferenceType == true;
+
         /// <summary>The source method the access is made in, when the work reaches it through a call ("Account.Deposit").</summary>
         public string? Via { get; set; }
 
@@ -80,6 +88,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </remarks>
         public static bool Conflict(Access a, Access b, bool sameItem = false) =>
             (a.IsWrite || b.IsWrite) && !(a.IsAtomic && b.IsAtomic) && !Concurrency.Locks.CommonLock(a.Locks, b.Locks) &&
+            !((a.IsLazyInit || !a.IsWrite) && (b.IsLazyInit || !b.IsWrite)) &&
             ElementIndex.MayOverlap(a.Index, b.Index, sameItem);
     }
 }

@@ -799,4 +799,33 @@ public class SharedMemberRaceTests
         }
         """,
         VerifyObjects.Diagnostic("SCOPE011").WithLocation(0).WithArguments("seen", "List<int>", "work started with Parallel.For at line 12", "another run of the same work", "read"));
+
+    // ---- lazy initialisation of a reference (StackExchange.Redis ConfigurationOptions.Defaults) ----------------
+
+    [Fact]
+    public Task A_reference_lazily_initialised_with_coalesce_assignment_by_parallel_runs_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Options
+        {
+            private object _defaults;
+
+            public object Defaults => _defaults ??= new object();
+
+            public void Warm(int[] items) => Parallel.For(0, items.Length, i => Console.WriteLine(Defaults));
+        }
+        """);
+
+    [Fact]
+    public Task A_reference_reset_by_one_run_while_others_initialise_it_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Options
+        {
+            private object _defaults;
+
+            public void Warm(int[] items) => Parallel.For(0, items.Length, i =>
+            {
+                {|#0:_defaults|} ??= new object();
+                if (i == 0) _defaults = null;
+            });
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
 }
