@@ -21,8 +21,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// The lock objects held at <paramref name="operation"/>: lock statements, and pairs of enter and exit calls — the
         /// operation sits in a try block whose finally exits, entered just before the try or at the top of its block (the
         /// expansion of <c>lock</c> written by hand). Pairs: Monitor.Enter/Exit, ReaderWriterLockSlim's write, read and
-        /// upgradeable locks, ReaderWriterLock's writer and reader locks, and Wait/WaitAsync/Release of a SemaphoreSlim
-        /// created with one slot (a mutex). A read lock excludes only writers (<see cref="ReadLock"/>). TryEnter may fail
+        /// upgradeable locks, ReaderWriterLock's writer and reader locks, Wait/WaitAsync/Release of a SemaphoreSlim
+        /// created with one slot, and WaitOne/ReleaseMutex of a Mutex (WaitOne/Release of a one-slot Semaphore). A read lock excludes only writers (<see cref="ReadLock"/>). TryEnter may fail
         /// and is not trusted.
         /// </summary>
         public static List<object> LocksHeld(IOperation operation, SynchronisationSymbols? sync) => LocksHeld(operation, sync, SourceCallees.MaxDepth);
@@ -173,10 +173,25 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return semaphore;
             }
 
+            // A Mutex (WaitOne, then ReleaseMutex), and a kernel Semaphore created with one slot (WaitOne, then Release).
+            var instanceType = call.Instance.Type;
+            if (entering && method.Name == "WaitOne" && call.Arguments.Length == 0 &&
+                (KnownSymbols.Is(instanceType, sync.Mutex) || (KnownSymbols.Is(instanceType, sync.Semaphore) && KeyOf(call.Instance) is ISymbol kernel && IsMutex(kernel))))
+            {
+                return KeyOf(call.Instance);
+            }
+
+            if (!entering && call.Arguments.Length == 0 &&
+                ((KnownSymbols.Is(type, sync.Mutex) && method.Name == "ReleaseMutex") ||
+                 (KnownSymbols.Is(type, sync.Semaphore) && method.Name == "Release" && KeyOf(call.Instance) is ISymbol released && IsMutex(released))))
+            {
+                return KeyOf(call.Instance);
+            }
+
             return null;
         }
 
-        /// <summary>A SemaphoreSlim created with one slot (new SemaphoreSlim(1) or (1, 1)) where it is declared: it excludes like a lock.</summary>
+        /// <summary>A SemaphoreSlim or Semaphore created with one slot (new SemaphoreSlim(1) or (1, 1)) where it is declared: it excludes like a lock.</summary>
         private static bool IsMutex(ISymbol semaphore)
         {
             foreach (var reference in semaphore.DeclaringSyntaxReferences)

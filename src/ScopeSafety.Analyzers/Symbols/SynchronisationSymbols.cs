@@ -18,6 +18,7 @@ namespace ScopeSafety.Analyzers.Symbols
             SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
             ReaderWriterLockSlim = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLockSlim");
             ReaderWriterLock = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLock");
+            Mutex = compilation.GetTypeByMetadataName("System.Threading.Mutex");
             Semaphore = compilation.GetTypeByMetadataName("System.Threading.Semaphore");
             Barrier = compilation.GetTypeByMetadataName("System.Threading.Barrier");
             TaskCompletionSource = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskCompletionSource");
@@ -38,6 +39,7 @@ namespace ScopeSafety.Analyzers.Symbols
         public INamedTypeSymbol? SemaphoreSlim { get; }
         public INamedTypeSymbol? ReaderWriterLockSlim { get; }
         public INamedTypeSymbol? ReaderWriterLock { get; }
+        public INamedTypeSymbol? Mutex { get; }
         public INamedTypeSymbol? Semaphore { get; }
         public INamedTypeSymbol? Barrier { get; }
         public INamedTypeSymbol? TaskCompletionSource { get; }

@@ -142,6 +142,53 @@ public class SharedMemberRaceTests
         """);
 
     [Fact]
+    public Task A_mutex_and_a_one_slot_kernel_semaphore_exclude_like_a_lock() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            private static readonly Mutex s_mutex = new Mutex();
+            private static readonly Semaphore s_gate = new Semaphore(1, 1);
+            private static int s_value;
+            private static int s_other;
+
+            public void Run()
+            {
+                var a = Task.Run(() =>
+                {
+                    s_mutex.WaitOne();
+                    try { s_value++; } finally { s_mutex.ReleaseMutex(); }
+                    s_gate.WaitOne();
+                    try { s_other++; } finally { s_gate.Release(); }
+                });
+                var b = Task.Run(() =>
+                {
+                    s_mutex.WaitOne();
+                    try { s_value++; } finally { s_mutex.ReleaseMutex(); }
+                    s_gate.WaitOne();
+                    try { s_other++; } finally { s_gate.Release(); }
+                });
+                Task.WaitAll(a, b);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_kernel_semaphore_with_two_slots_excludes_nothing() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            private static readonly Semaphore s_slots = new Semaphore(2, 2);
+            private static int s_busy;
+
+            public void Run()
+            {
+                var a = Task.Run(() => { s_slots.WaitOne(); try { {|#0:s_busy|}++; } finally { s_slots.Release(); } });
+                var b = Task.Run(() => { s_slots.WaitOne(); try { s_busy++; } finally { s_slots.Release(); } });
+                Task.WaitAll(a, b);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
+    [Fact]
     public Task A_write_under_a_read_lock_races_with_another_reader() => Verify.VerifyAnalyzerAsync(Usings + """
         class Cache
         {
