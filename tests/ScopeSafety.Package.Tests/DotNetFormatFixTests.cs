@@ -53,6 +53,19 @@ public sealed class DotNetFormatFixTests(PackedPackage package)
                 return Scope.Run(scope => scope.Spawn(() => 7).Join());
             }
         }
+
+        public sealed class Poller
+        {
+            private int _ticks;
+
+            public int Run()
+            {
+                var a = Task.Run(() => { for (var i = 0; i < 1000; i++) _ticks++; });
+                var b = Task.Run(() => { for (var i = 0; i < 1000; i++) _ticks++; });
+                Task.WaitAll(a, b);
+                return _ticks;
+            }
+        }
         """;
 
     private const string Program = """
@@ -68,10 +81,11 @@ public sealed class DotNetFormatFixTests(PackedPackage package)
         Spans.Add(ref total, 32);
         Console.WriteLine($"total {total}");
         Console.WriteLine($"seven {await Spans.SevenAsync()}");
+        Console.WriteLine($"ticks {new Poller().Run()}");
         """;
 
     /// <summary>What the program prints when every piece of work has finished before its result is read.</summary>
-    private static readonly string[] CorrectOutput = ["count 2", "twice 20", "written 2080", "sum 6", "total 42", "seven 7"];
+    private static readonly string[] CorrectOutput = ["count 2", "twice 20", "written 2080", "sum 6", "total 42", "seven 7", "ticks 2000"];
 
     [Fact]
     public void Dotnet_format_fixes_compiler_span_errors_and_rule_diagnostics_and_the_program_prints_the_correct_answers()
@@ -93,6 +107,7 @@ public sealed class DotNetFormatFixTests(PackedPackage package)
         var fixedSpans = consumer.Read("Spans.cs");
         var fixedProgram = consumer.Read("Program.cs");
         Assert.DoesNotContain("default(", fixedSpans, StringComparison.Ordinal);
+        Assert.Contains("Interlocked.Increment(ref _ticks)", fixedSpans, StringComparison.Ordinal);
 
         var rebuilt = consumer.Build();
         Assert.True(rebuilt.Succeeded, $"The fixed code should build clean.{Environment.NewLine}{fixedSpans}{Environment.NewLine}{fixedProgram}{Environment.NewLine}{rebuilt}");
