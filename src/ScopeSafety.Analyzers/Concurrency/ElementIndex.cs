@@ -54,7 +54,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             var variables = VariablesRead(index).ToList();
             var allOwn = variables.Count > 0 && variables.All(v => IsOwn(v, function, spawn, index.SemanticModel, 2));
             var allShared = variables.All(v => function == null || !DelegateCaptures.IsDeclaredIn(v, function));
-            if (variables.Count == 1 && Unwrap(index) is ILocalReferenceOperation local && function != null &&
+            if (variables.Count == 1 && SpawnClassifier.Unwrap(index) is ILocalReferenceOperation local && function != null &&
                 DelegateCaptures.IsDeclaredIn(local.Local, function) && ForStart(local.Local, index.SemanticModel) is { } start && start.ConstantValue.HasValue)
             {
                 // for (var k = 0; k < a.Length; k++) a[k] … : every run walks the whole array.
@@ -161,7 +161,5 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private static IEnumerable<ISymbol> VariablesRead(IOperation operation) =>
             operation.DescendantsAndSelf().Select(Places.VariableOf).Where(v => v != null).Select(v => v!);
-
-        private static IOperation Unwrap(IOperation operation) => operation is IConversionOperation conversion ? Unwrap(conversion.Operand) : operation;
     }
 }

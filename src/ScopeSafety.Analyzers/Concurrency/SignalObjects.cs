@@ -34,6 +34,10 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         public static SignalObjects Create(KnownSymbols symbols) => new SignalObjects(symbols);
 
+        /// <summary>Interlocked.Decrement: a latch counted down by every run (see <see cref="SignalOrderings"/>).</summary>
+        public bool IsInterlockedDecrement(IMethodSymbol method) =>
+            method.Name == "Decrement" && KnownSymbols.Is(method.ContainingType, _symbols.Interlocked);
+
         /// <summary>
         /// The object that <paramref name="operation"/> releases (Set, Signal, Release, SignalAndWait, completing a
         /// TaskCompletionSource, raising a flag: <see cref="FlagHandshake"/>), or null when it releases nothing.

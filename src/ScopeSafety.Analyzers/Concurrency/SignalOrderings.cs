@@ -238,7 +238,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>The Interlocked.Decrement(ref counter) == 0 test that guards <paramref name="release"/>, if any.</summary>
-        private static (IOperation Decrement, ISymbol Counter, IOperation Guarded)? CountdownOf(IOperation release)
+        private (IOperation Decrement, ISymbol Counter, IOperation Guarded)? CountdownOf(IOperation release)
         {
             for (IOperation? child = release, parent = release.Parent; parent != null; child = parent, parent = parent.Parent)
             {
@@ -258,27 +258,16 @@ namespace ScopeSafety.Analyzers.Concurrency
             return null;
         }
 
-        private static (IOperation Decrement, ISymbol Counter)? Decrement(IOperation call, IOperation zero)
+        private (IOperation Decrement, ISymbol Counter)? Decrement(IOperation call, IOperation zero)
         {
-            while (call is IConversionOperation conversion)
-            {
-                call = conversion.Operand;
-            }
+            call = Spawns.SpawnClassifier.Unwrap(call);
 
             if (zero.ConstantValue is { HasValue: true, Value: 0 } &&
-                call is IInvocationOperation { TargetMethod: { Name: "Decrement", ContainingType: { Name: "Interlocked" } } } decrement &&
+                call is IInvocationOperation decrement && _synchronization.IsInterlockedDecrement(decrement.TargetMethod) &&
                 decrement.Arguments.Length == 1 &&
-                Places.VariableOf(decrement.Arguments[0].Value) is { } counter)
+                (Places.VariableOf(decrement.Arguments[0].Value) ?? (decrement.Arguments[0].Value as IFieldReferenceOperation)?.Field) is { } counter)
             {
                 return (decrement, counter);
-            }
-
-            if (zero.ConstantValue is { HasValue: true, Value: 0 } &&
-                call is IInvocationOperation { TargetMethod: { Name: "Decrement", ContainingType: { Name: "Interlocked" } } } onField &&
-                onField.Arguments.Length == 1 &&
-                onField.Arguments[0].Value is IFieldReferenceOperation field)
-            {
-                return (onField, field.Field);
             }
 
             return null;
