@@ -97,48 +97,8 @@ namespace ScopeSafety.CodeFixes
             }
 
             var endOfLine = FixPipeline.EndOfLine(root);
-            var newRoot = root.ReplaceNodes(outer, (original, _) => Wrap(original, wraps[original], endOfLine));
+            var newRoot = root.ReplaceNodes(outer, (original, _) => LockWrapping.Wrap(original, wraps[original], endOfLine));
             return await FixPipeline.FinishAsync(document, newRoot, cancellationToken).ConfigureAwait(false);
-        }
-
-        private static SyntaxNode Wrap(SyntaxNode original, string lockName, string endOfLine)
-        {
-            var lockObject = SyntaxFactory.ParseExpression(lockName);
-            if (original is LambdaExpressionSyntax { ExpressionBody: { } body } lambda)
-            {
-                // x => list.Add(x)  becomes  x => { lock (list) { list.Add(x); } }, laid out on lines like a person would
-                // (the formatter leaves a lambda block where it starts, so the indentation is written here).
-                var indent = IndentationOf(lambda);
-                var unit = indent.Contains("\t") ? "\t" : "    ";
-                var text = endOfLine + indent + "{" + endOfLine +
-                           indent + unit + "lock (" + lockName + ")" + endOfLine +
-                           indent + unit + "{" + endOfLine +
-                           indent + unit + unit + body.WithoutTrivia().ToFullString() + ";" + endOfLine +
-                           indent + unit + "}" + endOfLine +
-                           indent + "}";
-                var block = ((BlockSyntax)SyntaxFactory.ParseStatement(text)).WithTrailingTrivia(body.GetTrailingTrivia());
-                return lambda.WithArrowToken(lambda.ArrowToken.WithTrailingTrivia()).WithExpressionBody(null).WithBlock(block);
-            }
-
-            var inner = (StatementSyntax)original;
-            return SyntaxFactory.LockStatement(lockObject, SyntaxFactory.Block(inner.WithoutLeadingTrivia().WithoutTrailingTrivia()))
-                .WithLeadingTrivia(inner.GetLeadingTrivia())
-                .WithTrailingTrivia(inner.GetTrailingTrivia())
-                .WithAdditionalAnnotations(Formatter.Annotation);
-        }
-
-        /// <summary>The whitespace that starts the line holding <paramref name="node"/>.</summary>
-        private static string IndentationOf(SyntaxNode node)
-        {
-            var text = node.SyntaxTree.GetText();
-            var line = text.Lines.GetLineFromPosition(node.SpanStart);
-            var indentation = new System.Text.StringBuilder();
-            for (var i = line.Start; i < line.End && (text[i] == ' ' || text[i] == '\t'); i++)
-            {
-                indentation.Append(text[i]);
-            }
-
-            return indentation.ToString();
         }
 
         private static (List<SyntaxNode> Nodes, string LockName)? Plan(SyntaxNode root, SemanticModel model, SpawnOptions options, Diagnostic diagnostic, CancellationToken cancellationToken)
@@ -182,8 +142,8 @@ namespace ScopeSafety.CodeFixes
                     continue;
                 }
 
-                var wrap = WrapTarget(use);
-                if (wrap == null || wrap.DescendantNodesAndSelf().OfType<AwaitExpressionSyntax>().Any() || InsideAnyLock(use, wrap))
+                var wrap = LockWrapping.WrapTarget(use);
+                if (wrap == null || wrap.DescendantNodesAndSelf().OfType<AwaitExpressionSyntax>().Any() || LockWrapping.InsideAnyLock(wrap))
                 {
                     return null;
                 }
@@ -200,31 +160,6 @@ namespace ScopeSafety.CodeFixes
         private static IEnumerable<IdentifierNameSyntax> References(SyntaxNode body, ISymbol symbol, SemanticModel model, CancellationToken cancellationToken) =>
             body.DescendantNodes().OfType<IdentifierNameSyntax>()
                 .Where(n => n.Identifier.ValueText == symbol.Name && RaceFixes.Refers(model, n, symbol, cancellationToken));
-
-        /// <summary>The whole statement holding the use, or a void lambda's expression body; null when neither.</summary>
-        private static SyntaxNode? WrapTarget(IdentifierNameSyntax use)
-        {
-            foreach (var ancestor in use.Ancestors())
-            {
-                switch (ancestor)
-                {
-                    case ExpressionStatementSyntax statement:
-                        return statement.Parent is BlockSyntax || statement.Parent is StatementSyntax ? statement : null;
-                    case ExpressionSyntax expression when expression.Parent is LambdaExpressionSyntax lambda && lambda.ExpressionBody == expression:
-                        return expression is InvocationExpressionSyntax || expression is AssignmentExpressionSyntax ? lambda : null;
-                    case StatementSyntax _:
-                    case AnonymousFunctionExpressionSyntax _:
-                        return null;
-                }
-            }
-
-            return null;
-        }
-
-        private static bool InsideAnyLock(SyntaxNode use, SyntaxNode wrap) =>
-            (!(wrap is AnonymousFunctionExpressionSyntax) &&
-             wrap.Ancestors().TakeWhile(a => !(a is AnonymousFunctionExpressionSyntax || a is MemberDeclarationSyntax)).OfType<LockStatementSyntax>().Any()) ||
-            wrap.DescendantNodes().OfType<LockStatementSyntax>().Any();
 
         private static bool IsLockedOn(SyntaxNode use, ISymbol symbol, SemanticModel model, CancellationToken cancellationToken)
         {

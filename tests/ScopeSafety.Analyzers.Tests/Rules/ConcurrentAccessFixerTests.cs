@@ -4,6 +4,9 @@ using InterlockedFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifi
 using LockFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
     ScopeSafety.CodeFixes.LockSharedObjectFixer>;
+using LockFieldFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
+    ScopeSafety.CodeFixes.LockFieldFixer>;
 using VolatileFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
     ScopeSafety.CodeFixes.VolatileFlagFixer>;
@@ -20,6 +23,83 @@ namespace ScopeSafety.Analyzers.Tests.Rules;
 public class ConcurrentAccessFixerTests
 {
     // ---- SCOPE010: Interlocked ----------------------------------------------------------------------------
+
+    // ---- SCOPE010: lock a new private object around a field ------------------------------------------------
+
+    [Fact]
+    public Task Two_spawns_updating_a_field_get_a_private_lock_object() => LockFieldFix.VerifyCodeFixAsync("""
+        using System;
+        using ScopeSafety;
+
+        class Totals
+        {
+            private decimal _sum;
+
+            public decimal Add(decimal[] values)
+            {
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { foreach (var v in values) {|SCOPE010:_sum|} += v; });
+                    scope.Spawn(() =>
+                    {
+                        foreach (var v in values)
+                        {
+                            _sum -= v / 2;
+                        }
+                    });
+                });
+                return _sum;
+            }
+        }
+        """, """
+        using System;
+        using ScopeSafety;
+
+        class Totals
+        {
+            private decimal _sum;
+            private readonly object _sumLock = new object();
+
+            public decimal Add(decimal[] values)
+            {
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { foreach (var v in values) lock (_sumLock) { _sum += v; } });
+                    scope.Spawn(() =>
+                    {
+                        foreach (var v in values)
+                        {
+                            lock (_sumLock)
+                            {
+                                _sum -= v / 2;
+                            }
+                        }
+                    });
+                });
+                return _sum;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_field_of_another_object_gets_no_private_lock() => LockFieldFix.VerifyNoCodeFixAsync("""
+        using System;
+        using ScopeSafety;
+
+        class Totals
+        {
+            private decimal _sum;
+
+            public void Add(Totals other)
+            {
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => {|SCOPE010:_sum|} += 1);
+                    scope.Spawn(() => { _sum += 2; other._sum += 3; });
+                });
+            }
+        }
+        """);
 
     // ---- SCOPE010: volatile flag ----------------------------------------------------------------------------
 
