@@ -50,6 +50,29 @@ namespace ScopeSafety.CodeFixes.Concurrency
             return result;
         }
 
+        /// <summary>
+        /// The work bodies of the member that hold the two sides of a SCOPE010 diagnostic: the reported access's, and
+        /// the conflicting access's (AdditionalLocations) when another body holds it; one body for another run of the same work.
+        /// </summary>
+        public static List<SyntaxNode> RacingBodies(SemanticModel model, SyntaxNode member, SpawnOptions options, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var bodies = WorkBodies(model, member, options, cancellationToken);
+            var racing = new List<SyntaxNode>();
+            if (InnermostBody(bodies, diagnostic.Location.SourceSpan) is { } mine)
+            {
+                racing.Add(mine);
+            }
+
+            if (diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation &&
+                InnermostBody(bodies, diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceSpan) is { } theirs &&
+                !racing.Any(r => r.Span.Contains(theirs.Span)))
+            {
+                racing.Add(theirs);
+            }
+
+            return racing;
+        }
+
         /// <summary>The innermost work body that contains <paramref name="span"/>.</summary>
         public static SyntaxNode? InnermostBody(List<SyntaxNode> bodies, Microsoft.CodeAnalysis.Text.TextSpan span)
         {

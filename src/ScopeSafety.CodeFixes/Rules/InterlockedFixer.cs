@@ -100,23 +100,7 @@ namespace ScopeSafety.CodeFixes
                 return null;
             }
 
-            var bodies = RaceFixes.WorkBodies(model, member, options, cancellationToken);
-            var racing = new List<SyntaxNode>();
-            var mine = RaceFixes.InnermostBody(bodies, diagnostic.Location.SourceSpan);
-            if (mine != null)
-            {
-                racing.Add(mine);
-            }
-
-            if (diagnostic.AdditionalLocations.Count > 1)
-            {
-                var theirs = RaceFixes.InnermostBody(bodies, diagnostic.AdditionalLocations[1].SourceSpan);
-                if (theirs != null && !racing.Any(r => r.Span.Contains(theirs.Span)))
-                {
-                    racing.Add(theirs);
-                }
-            }
-
+            var racing = RaceFixes.RacingBodies(model, member, options, diagnostic, cancellationToken);
             if (racing.Count == 0)
             {
                 return null;

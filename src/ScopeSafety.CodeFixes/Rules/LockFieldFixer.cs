@@ -121,20 +121,7 @@ namespace ScopeSafety.CodeFixes
                 return null;
             }
 
-            var bodies = RaceFixes.WorkBodies(model, member, options, cancellationToken);
-            var racing = new List<SyntaxNode>();
-            if (RaceFixes.InnermostBody(bodies, diagnostic.Location.SourceSpan) is { } mine)
-            {
-                racing.Add(mine);
-            }
-
-            if (diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation &&
-                RaceFixes.InnermostBody(bodies, diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceSpan) is { } theirs &&
-                !racing.Any(r => r.Span.Contains(theirs.Span)))
-            {
-                racing.Add(theirs);
-            }
-
+            var racing = RaceFixes.RacingBodies(model, member, options, diagnostic, cancellationToken);
             if (racing.Count == 0)
             {
                 return null;
