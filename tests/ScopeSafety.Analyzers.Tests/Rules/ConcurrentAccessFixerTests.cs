@@ -82,6 +82,52 @@ public class ConcurrentAccessFixerTests
         """);
 
     [Fact]
+    public Task The_locked_program_still_counts_every_update() => new LockFieldFix.Test
+    {
+        OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication,
+        TestCode = """
+            using System;
+            using System.Threading.Tasks;
+
+            Console.WriteLine(new Tally().Run());
+
+            class Tally
+            {
+                private long _count;
+
+                public long Run()
+                {
+                    var a = Task.Run(() => { for (var i = 0; i < 100000; i++) {|SCOPE010:_count|} += 2; });
+                    var b = Task.Run(() => { for (var i = 0; i < 100000; i++) _count += 3; });
+                    Task.WaitAll(a, b);
+                    return _count;
+                }
+            }
+            """,
+        FixedCode = """
+            using System;
+            using System.Threading.Tasks;
+
+            Console.WriteLine(new Tally().Run());
+
+            class Tally
+            {
+                private long _count;
+                private readonly object _countLock = new object();
+
+                public long Run()
+                {
+                    var a = Task.Run(() => { for (var i = 0; i < 100000; i++) lock (_countLock) { _count += 2; } });
+                    var b = Task.Run(() => { for (var i = 0; i < 100000; i++) lock (_countLock) { _count += 3; } });
+                    Task.WaitAll(a, b);
+                    return _count;
+                }
+            }
+            """,
+        ExpectedOutput = "500000\n",
+    }.RunAsync();
+
+    [Fact]
     public Task A_field_of_another_object_gets_no_private_lock() => LockFieldFix.VerifyNoCodeFixAsync("""
         using System;
         using ScopeSafety;
