@@ -29,9 +29,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// work's start, to tell its own array indices. <paramref name="receiver"/> is the object a method run by
         /// method group is called on (account in <c>new Thread(account.Run)</c>); null for this.
         /// </summary>
-        public List<(Place Place, Access Access)> Collect(IOperation body, IMethodSymbol? function, SyntaxNode? spawn, System.Func<IOperation, bool>? skip = null, IOperation? receiver = null)
+        public Found Collect(IOperation body, IMethodSymbol? function, SyntaxNode? spawn, System.Func<IOperation, bool>? skip = null, IOperation? receiver = null)
         {
-            var result = new List<(Place, Access)>();
+            var result = new Found();
             var host = new Frame(null, HostThis, null, null, null, new List<object>(), spawn);
             var self = receiver == null || SpawnClassifier.Unwrap(receiver) is IInstanceReferenceOperation ? HostThis : ValueOf(receiver, host);
             var frame = new Frame(function, self, null, null, null, new List<object>(), spawn);
@@ -43,9 +43,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// The accesses of a source method run as the work by method group when its body is not in the spawning file
         /// (<c>new Thread(worker.Run)</c> with Worker elsewhere): read as a call made at <paramref name="group"/>.
         /// </summary>
-        public List<(Place Place, Access Access)> CollectMethodGroup(IMethodReferenceOperation group, SyntaxNode spawn)
+        public Found CollectMethodGroup(IMethodReferenceOperation group, SyntaxNode spawn)
         {
-            var result = new List<(Place, Access)>();
+            var result = new Found();
             var host = new Frame(null, HostThis, null, null, null, new List<object>(), spawn);
             Enter(group, group.Method, group.Instance, ImmutableArray<IArgumentOperation>.Empty, host, result, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), SourceCallees.MaxDepth, null);
             return result;
@@ -87,7 +87,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             public SyntaxNode? Spawn { get; }
         }
 
-        private void Walk(IOperation body, Frame frame, List<(Place, Access)> result, HashSet<IMethodSymbol> visited, int depth, System.Func<IOperation, bool>? skip)
+        private void Walk(IOperation body, Frame frame, Found result, HashSet<IMethodSymbol> visited, int depth, System.Func<IOperation, bool>? skip)
         {
             foreach (var operation in body.DescendantsAndSelf())
             {
@@ -99,10 +99,10 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 if (IsPlaceReference(operation) && PlaceOf(operation, frame) is { } place)
                 {
-                    result.Add((place, AccessOf(place, operation, frame)));
+                    result.Places.Add((place, AccessOf(place, operation, frame)));
                     if (frame.At != null && ObjectUseIn(operation, frame) is { } objectUse)
                     {
-                        ObjectUses.Add(objectUse);
+                        result.Objects.Add(objectUse);
                     }
 
                     continue;
@@ -128,7 +128,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
                 else if (frame.At != null && ObjectUseIn(operation, frame) is { } use)
                 {
-                    ObjectUses.Add(use);
+                    result.Objects.Add(use);
                 }
             }
         }
@@ -290,14 +290,20 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
         }
 
-        /// <summary>
-        /// Uses of shared objects (a field of this, a static, a captured variable) made inside the source methods the
-        /// code calls, for SCOPE011: <c>_rng.Next()</c> in a method the work calls. The code's own uses are read by
-        /// <see cref="SharedPlaces"/> directly.
-        /// </summary>
-        public List<(ISymbol Object, IOperation Reference, ObjectUse Use, Access Access)> ObjectUses { get; } = new List<(ISymbol, IOperation, ObjectUse, Access)>();
+        /// <summary>What a piece of code touches: its place accesses, and its uses of shared objects in the methods it calls.</summary>
+        public sealed class Found
+        {
+            public List<(Place Place, Access Access)> Places { get; } = new List<(Place, Access)>();
 
-        private (ISymbol, IOperation, ObjectUse, Access)? ObjectUseIn(IOperation operation, Frame frame)
+            /// <summary>
+            /// Uses of shared objects (a field of this, a static, a captured variable) made inside the source methods the
+            /// code calls, for SCOPE011: <c>_rng.Next()</c> in a method the work calls. The code's own uses are read by
+            /// <see cref="SharedPlaces"/> directly.
+            /// </summary>
+            public List<(ISymbol Object, IOperation Reference, Access Access)> Objects { get; } = new List<(ISymbol, IOperation, Access)>();
+        }
+
+        private (ISymbol, IOperation, Access)? ObjectUseIn(IOperation operation, Frame frame)
         {
             var shared = operation switch
             {
@@ -323,11 +329,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                 locks.Add(InCaller(key, frame));
             }
 
-            return (shared.Root, operation, use, new Access(shared.Root, frame.At!, use == ObjectUse.Read, use == ObjectUse.Mutate, false, locks, operation) { Via = frame.Via });
+            return (shared.Root, operation, new Access(shared.Root, frame.At!, use == ObjectUse.Read, use == ObjectUse.Mutate, false, locks, operation) { Via = frame.Via });
         }
 
         /// <summary>Reads a source method (or accessor) the code calls, with its this and parameters standing for the caller's places.</summary>
-        private void Enter(IOperation call, IMethodSymbol target, IOperation? instance, ImmutableArray<IArgumentOperation> arguments, Frame frame, List<(Place, Access)> result, HashSet<IMethodSymbol> visited, int depth, System.Func<IOperation, bool>? skip)
+        private void Enter(IOperation call, IMethodSymbol target, IOperation? instance, ImmutableArray<IArgumentOperation> arguments, Frame frame, Found result, HashSet<IMethodSymbol> visited, int depth, System.Func<IOperation, bool>? skip)
         {
             var method = target.OriginalDefinition;
             if (method.MethodKind == MethodKind.LocalFunction || !visited.Add(method))

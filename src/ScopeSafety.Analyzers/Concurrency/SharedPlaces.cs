@@ -113,9 +113,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             // new Thread(Work): Work runs as a call made at the method group, where its accesses are reported (one
             // report per spawn, also when several methods start the same Work).
-            _memberAccesses.ObjectUses.Clear();
-            AddMembers(item, _memberAccesses.CollectMethodGroup(method, item.Site.Operation.Syntax));
-            AddObjectUses(item);
+            AddFound(item, _memberAccesses.CollectMethodGroup(method, item.Site.Operation.Syntax));
             return;
         }
 
@@ -136,37 +134,21 @@ namespace ScopeSafety.Analyzers.Concurrency
             return;
         }
 
-        _memberAccesses.ObjectUses.Clear();
-        AddMembers(item, _memberAccesses.Collect(item.Body, function, item.Site.Operation.Syntax, null, receiver));
+        AddFound(item, _memberAccesses.Collect(item.Body, function, item.Site.Operation.Syntax, null, receiver));
     }
 
-    private void AddMembers(WorkItem item, List<(Place Place, Access Access)> found)
+    private void AddFound(WorkItem item, MemberAccesses.Found found)
     {
-        foreach (var (place, access) in found)
+        foreach (var (place, access) in found.Places)
         {
-            if (!Members.TryGetValue(place, out var byItem))
+            if (AddUse(Members, place, item, access))
             {
-                byItem = new Dictionary<WorkItem, List<Access>>();
-                Members.Add(place, byItem);
                 MemberOrder.Add(place);
             }
-
-            if (!byItem.TryGetValue(item, out var uses))
-            {
-                uses = new List<Access>();
-                byItem.Add(item, uses);
-            }
-
-            uses.Add(access);
         }
 
-        AddObjectUses(item);
-    }
-
-    /// <summary>Objects the work uses inside the methods it calls: _rng.Next() in a Roll() the work calls.</summary>
-    private void AddObjectUses(WorkItem item)
-    {
-        foreach (var (shared, reference, _, access) in _memberAccesses.ObjectUses)
+        // Objects the work uses inside the methods it calls: _rng.Next() in a Roll() the work calls.
+        foreach (var (shared, reference, access) in found.Objects)
         {
             if (IsNotThreadSafe(shared, reference))
             {
@@ -182,7 +164,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         if (!_hostMembers.TryGetValue(host, out var byPlace))
         {
             byPlace = new Dictionary<Place, List<Access>>();
-            foreach (var (found, access) in _memberAccesses.Collect(host, null, null, operation => _items.IsInsideAnyItem(operation) || InsideLocalFunction(operation, host)))
+            foreach (var (found, access) in _memberAccesses.Collect(host, null, null, operation => _items.IsInsideAnyItem(operation) || InsideLocalFunction(operation, host)).Places)
             {
                 if (!byPlace.TryGetValue(found, out var list))
                 {
@@ -270,11 +252,21 @@ namespace ScopeSafety.Analyzers.Concurrency
 
     private void Add(Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>> map, ISymbol symbol, WorkItem item, Access use, bool isObject)
     {
-        if (!map.TryGetValue(symbol, out var byItem))
+        if (AddUse(map, symbol, item, use))
+        {
+            Order.Add((symbol, isObject));
+        }
+    }
+
+    /// <summary>Records <paramref name="use"/> of <paramref name="key"/> by <paramref name="item"/>; true when the key is new.</summary>
+    private static bool AddUse<TKey>(Dictionary<TKey, Dictionary<WorkItem, List<Access>>> map, TKey key, WorkItem item, Access use)
+        where TKey : notnull
+    {
+        var isNew = !map.TryGetValue(key, out var byItem);
+        if (byItem == null)
         {
             byItem = new Dictionary<WorkItem, List<Access>>();
-            map.Add(symbol, byItem);
-            Order.Add((symbol, isObject));
+            map.Add(key, byItem);
         }
 
         if (!byItem.TryGetValue(item, out var uses))
@@ -284,6 +276,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         uses.Add(use);
+        return isNew;
     }
 
     /// <summary>References to <paramref name="symbol"/> in <paramref name="host"/> outside every work item and local function.</summary>
