@@ -193,6 +193,31 @@ public sealed partial class Scope
     }
 
     /// <summary>
+    /// Starts <paramref name="work"/> in the scope without a handle, like rayon's <c>scope.spawn</c> or Go's
+    /// <c>errgroup.Go</c>: nobody can join it, so it costs less than <see cref="Spawn(Action)"/>. The scope
+    /// still waits for it, and <see cref="Run(Action{Scope})"/> reports its failure.
+    /// </summary>
+    /// <param name="work">The work; it may use the caller's locals, because the scope waits for it.</param>
+    /// <exception cref="InvalidOperationException">The scope has already finished.</exception>
+    public void Go([StructuredWork] Action work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        Schedule(ScopedTask.Create(this, work));
+    }
+
+    /// <summary>
+    /// Starts <paramref name="work"/> in the scope without a handle; the work gets the scope and may spawn more
+    /// into it. See <see cref="Go(Action)"/>.
+    /// </summary>
+    /// <param name="work">The work.</param>
+    /// <exception cref="InvalidOperationException">The scope has already finished.</exception>
+    public void Go([StructuredWork] Action<Scope> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        Schedule(ScopedTask.Create(this, work));
+    }
+
+    /// <summary>
     /// Starts <paramref name="work"/> in the scope; join the returned task to get its result.
     /// </summary>
     /// <typeparam name="T">The type of the result.</typeparam>
