@@ -18,6 +18,12 @@ internal sealed class JoinWaiter
 
     public static JoinWaiter Current => t_current ??= new JoinWaiter();
 
+    // This thread's record if it has one; a thread without one owns no scope.
+    public static JoinWaiter? CurrentOrNull => t_current;
+
+    // The deque of the items this thread spawns into the scopes it runs; made on the first such spawn.
+    public WorkDeque? Deque;
+
     public ScopedTask? WaitingFor => Volatile.Read(ref _waitingFor);
 
     // Records that this thread is about to block on target and checks whether that

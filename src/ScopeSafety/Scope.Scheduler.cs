@@ -33,7 +33,70 @@ public sealed partial class Scope
     private Dictionary<ScopedTask, TaskCompletionSource> Gate =>
         LazyInitializer.EnsureInitialized(ref _gate, static () => new Dictionary<ScopedTask, TaskCompletionSource>());
 
+    // The thread running a synchronous Run's body (null for an asynchronous scope, whose body may move between
+    // threads): its spawns go to its own deque. Only that thread pushes there.
+    private JoinWaiter? _owner;
+
+    // Whether the body of a synchronous Run is running; written and read only by the owner.
+    private bool _bodyRunning;
+
+    // Counts the body's thread has added to _pending ahead of its spawns and not used yet, so that a spawn from
+    // the body needs no interlocked operation of its own: while the body runs, its own count keeps _pending above
+    // zero, and these keep it above the true number of unfinished items until the body ends and returns them.
+    private int _credits;
+
+    private const int CreditBlock = 64;
+
+    private void BeginBody()
+    {
+        _owner = JoinWaiter.Current;
+        _bodyRunning = true;
+    }
+
+    // Returns the body's count and its unused credits; returns what is left (the unfinished items).
+    private int EndBody()
+    {
+        _bodyRunning = false;
+        var returned = 1 + _credits;
+        _credits = 0;
+        return Interlocked.Add(ref _pending, -returned);
+    }
+
     private ScopedTask Schedule(ScopedTask task)
+    {
+        var owner = _owner;
+        if (owner is not null && JoinWaiter.CurrentOrNull == owner)
+        {
+            // The thread in Run itself (in the body, or helping after it): the item goes to its own deque, and
+            // nobody needs waking, because the only thread that sleeps waiting for the scope is this one.
+            if (_bodyRunning)
+            {
+                if (_credits == 0)
+                {
+                    Interlocked.Add(ref _pending, CreditBlock);
+                    _credits = CreditBlock;
+                }
+
+                _credits--;
+            }
+            else
+            {
+                CountSpawn();
+            }
+
+            (owner.Deque ??= new WorkDeque()).Push(task);
+            EnsureWorker(task);
+            return task;
+        }
+
+        CountSpawn();
+        Push(task);
+        WakeScopeWaiter();
+        EnsureWorker(task);
+        return task;
+    }
+
+    private void CountSpawn()
     {
         // Count the item before anyone can see it; refuse once the count has reached zero, because
         // then Run has returned (or is returning) and would not wait for it.
@@ -49,16 +112,11 @@ public sealed partial class Scope
             var seen = Interlocked.CompareExchange(ref _pending, pending + 1, pending);
             if (seen == pending)
             {
-                break;
+                return;
             }
 
             pending = seen;
         }
-
-        Push(task);
-        WakeScopeWaiter();
-        EnsureWorker(task);
-        return task;
     }
 
     // Makes sure that a worker will come for the item just pushed: queues one unless one is already queued
@@ -83,45 +141,64 @@ public sealed partial class Scope
     internal void RunWorker(IThreadPoolWorkItem carrier)
     {
         Interlocked.Exchange(ref _workerQueued, 0);
-        if (Volatile.Read(ref _head) is not null)
+        if (Volatile.Read(ref _head) is not null || _owner?.Deque is { HasItems: true })
         {
             EnsureWorker(carrier);
         }
 
-        RunQueuedItems();
+        RunQueuedItems(isOwner: false);
     }
 
-    // Runs the scope's queued items on this thread until none is left; returns whether there were any. The
-    // items that finish here go back to the scope's count in one batch at the end, not one contended
-    // decrement each: until then the scope counts them as unfinished, which only delays its end, and this
-    // thread was still running, so the scope could not have ended before anyway.
-    private bool RunQueuedItems()
+    // Runs the scope's queued items on this thread until none is left; returns whether there were any. The owner
+    // (the thread in Run, helping after the body) takes the newest item of this scope from its own deque; a
+    // pool worker takes the oldest of the owner's deque, which may belong to an outer scope of the owner's: a
+    // pool thread has nothing on its stack that such an item could wait for. The items of this scope that finish
+    // here go back to its count in one batch at the end, not one contended decrement each: until then the scope
+    // counts them as unfinished, which only delays its end, and this thread was still running, so the scope
+    // could not have ended before anyway.
+    private bool RunQueuedItems(bool isOwner)
     {
-        var item = TryPop();
-        if (item is null)
-        {
-            return false;
-        }
-
+        var deque = _owner?.Deque;
+        JoinWaiter? runner = null;
         var finished = 0;
-        var runner = JoinWaiter.Current;
-        do
+        var ran = false;
+        while (true)
         {
-            if (item.TryClaim() && item.RunClaimed(runner, countLater: true))
+            var item = isOwner ? deque?.PopOwn(this) ?? TryPop() : TryPop() ?? deque?.Steal();
+            if (item is null)
             {
-                finished++;
+                break;
             }
 
-            item = TryPop();
+            runner ??= JoinWaiter.Current;
+            ran = true;
+            finished += RunTaken(item, runner);
         }
-        while (item is not null);
 
         if (finished != 0)
         {
             ItemsFinished(finished);
         }
 
-        return true;
+        return ran;
+    }
+
+    // Runs an item this thread took off a queue unless a Join claimed it first; returns 1 when it is an item of
+    // this scope whose count the caller returns, else 0 (another scope's item counts itself).
+    private int RunTaken(ScopedTask item, JoinWaiter runner)
+    {
+        if (!item.TryTake())
+        {
+            return 0;
+        }
+
+        if (item.Scope != this)
+        {
+            item.RunClaimed(runner);
+            return 0;
+        }
+
+        return item.RunClaimed(runner, countLater: true) ? 1 : 0;
     }
 
     // Called by every item exactly once, after its outcome is published (with a full fence in between):
@@ -274,7 +351,7 @@ public sealed partial class Scope
         var spinner = default(SpinWait);
         while (true)
         {
-            if (RunQueuedItems())
+            if (RunQueuedItems(isOwner: true))
             {
                 spinner = default;
             }

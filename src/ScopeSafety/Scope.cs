@@ -98,6 +98,7 @@ public sealed partial class Scope
         cancellationToken.ThrowIfCancellationRequested();
         var scope = new Scope(cancellationToken);
         ExceptionDispatchInfo? bodyError = null;
+        scope.BeginBody();
         try
         {
             body(scope);
@@ -143,6 +144,7 @@ public sealed partial class Scope
         var scope = new Scope(cancellationToken);
         ExceptionDispatchInfo? bodyError = null;
         TResult result = default!;
+        scope.BeginBody();
         try
         {
             result = body(scope);
@@ -202,7 +204,7 @@ public sealed partial class Scope
     public void Go([StructuredWork] Action work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        Schedule(ScopedTask.Create(this, work));
+        Schedule(ScopedTask.CreateHandleFree(this, work));
     }
 
     /// <summary>
@@ -214,7 +216,7 @@ public sealed partial class Scope
     public void Go([StructuredWork] Action<Scope> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        Schedule(ScopedTask.Create(this, work));
+        Schedule(ScopedTask.CreateHandleFree(this, work));
     }
 
     /// <summary>
@@ -303,11 +305,14 @@ public sealed partial class Scope
 
     private void Finish(ExceptionDispatchInfo? bodyError)
     {
-        // The body's own count goes away only now, so no item can see the scope finished before this.
-        if (Interlocked.Decrement(ref _pending) != 0)
+        // The body's own count (and the counts it reserved for its spawns) goes away only now, so no item can see
+        // the scope finished before this.
+        if (EndBody() != 0)
         {
             HelpUntilAllCompleted();
         }
+
+        _owner?.Deque?.ClearTaken();
 
         var failures = TakeOutcome(bodyError, null, out var cancellation);
         if (failures is not null)

@@ -27,6 +27,7 @@ public class ScopedTask
 
     private const int ObservedFlag = 1;
     private const int AsyncFlag = 2;
+    private const int HandleFreeFlag = 4;
 
     private static readonly ContextCallback s_invokeInContext = static state => ((ScopedTask)state!).Invoke();
 
@@ -37,7 +38,8 @@ public class ScopedTask
     // field for both keeps the per-spawn allocation small.
     private object? _contextOrRunner;
     private int _state;
-    // Bit 0: the failure was observed (Join/await); bit 1: the work is asynchronous (set once, at construction).
+    // Bit 0: the failure was observed (Join/await); bit 1: the work is asynchronous; bit 2: nobody holds a handle
+    // to the item (Scope.Go). Bits 1 and 2 are set once, at construction.
     private int _flags;
 
     // The work; while asynchronous work is suspended, the task it returned; once the item has finished, the
@@ -49,17 +51,20 @@ public class ScopedTask
     // Link in the scope's stack of items that waiters may help with.
     internal ScopedTask? NextQueued;
 
-    private protected ScopedTask(Scope scope, Delegate work, bool isAsync)
+    private protected ScopedTask(Scope scope, Delegate work, bool isAsync, bool handleFree = false)
     {
         _scope = scope;
         _work = work;
-        _flags = isAsync ? AsyncFlag : 0;
+        _flags = (isAsync ? AsyncFlag : 0) | (handleFree ? HandleFreeFlag : 0);
         _contextOrRunner = ExecutionContext.Capture();
     }
 
     internal static ScopedTask Create(Scope scope, Action work) => new ScopedWorkItem(scope, work, isAsync: false);
 
     internal static ScopedTask Create(Scope scope, Action<Scope> work) => new ScopedWorkItem(scope, work, isAsync: false);
+
+    // An item for Scope.Go: no handle leaves the library, so nobody can join or await it.
+    internal static ScopedTask CreateHandleFree(Scope scope, Delegate work) => new ScopedWorkItem(scope, work, isAsync: false, handleFree: true);
 
     internal static ScopedTask CreateAsync(Scope scope, Func<Task> work) => new ScopedWorkItem(scope, work, isAsync: true);
 
@@ -196,6 +201,22 @@ public class ScopedTask
         Volatile.Read(ref _state) == Pending &&
         Interlocked.CompareExchange(ref _state, Running, Pending) == Pending;
 
+    // Claims an item just taken off a queue, which only one thread can take. An item without a handle cannot be
+    // claimed by a Join meanwhile, so it needs no compare-exchange.
+    internal bool TryTake()
+    {
+        if (IsHandleFree)
+        {
+            _state = Running;
+            return true;
+        }
+
+        return TryClaim();
+    }
+
+    // Whether nobody can join or await the item (Scope.Go): then no thread ever waits for this item alone.
+    private bool IsHandleFree => (_flags & HandleFreeFlag) != 0;
+
     // Runs claimed work in the context captured at Spawn and publishes its outcome. With countLater, an item
     // that finishes before this returns leaves its count in the scope to the caller, which returns a batch of
     // them at once (Scope.ItemsFinished) instead of one contended decrement per item; returns whether it did.
@@ -297,6 +318,14 @@ public class ScopedTask
         // A full fence between publishing the state and looking for waiters and awaiters (in the scope; see
         // CompletionTask and Scope.BlockItem for the other side): the exchange, or the interlocked decrement that
         // ItemsFinished begins with.
+        if (countLater && IsHandleFree)
+        {
+            // Nobody waits for this item alone, so there is no waiter to look for and no fence to pay: the scope
+            // learns of it from the batch count, whose interlocked decrement publishes the state.
+            Volatile.Write(ref _state, state);
+            return true;
+        }
+
         if (countLater)
         {
             Interlocked.Exchange(ref _state, state);

@@ -7,8 +7,8 @@ namespace ScopeSafety;
 // The runnable form of a ScopedTask.
 internal sealed class ScopedWorkItem : ScopedTask, IThreadPoolWorkItem
 {
-    public ScopedWorkItem(Scope scope, Delegate work, bool isAsync)
-        : base(scope, work, isAsync)
+    public ScopedWorkItem(Scope scope, Delegate work, bool isAsync, bool handleFree = false)
+        : base(scope, work, isAsync, handleFree)
     {
     }
 

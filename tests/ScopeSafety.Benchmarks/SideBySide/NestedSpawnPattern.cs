@@ -31,6 +31,25 @@ internal static class NestedSpawnPattern
                 });
                 return results[^1];
             }),
+            new("Scope nested Go", Kind.Scope, () =>
+            {
+                Scope.Run(scope =>
+                {
+                    for (int i = 0; i < outer; i++)
+                    {
+                        int row = i;
+                        scope.Go(() => Scope.Run(innerScope =>
+                        {
+                            for (int j = 0; j < inner; j++)
+                            {
+                                int column = j;
+                                innerScope.Go(() => Leaf(results, row * inner + column));
+                            }
+                        }));
+                    }
+                });
+                return results[^1];
+            }),
             new("Parallel.For nested", Kind.Peer, () =>
             {
                 Parallel.For(0, outer, row => Parallel.For(0, inner, column => Leaf(results, row * inner + column)));

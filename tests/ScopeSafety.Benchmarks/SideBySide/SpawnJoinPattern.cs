@@ -25,6 +25,18 @@ internal static class SpawnJoinPattern
                 });
                 return results[items - 1];
             }),
+            new("Scope.Run+Go", Kind.Scope, () =>
+            {
+                Scope.Run(scope =>
+                {
+                    for (int i = 0; i < items; i++)
+                    {
+                        int item = i;
+                        scope.Go(() => SpawnJoinBenchmarks.Work(data, results, item));
+                    }
+                });
+                return results[items - 1];
+            }),
             new("Task.Run+WaitAll", Kind.Peer, () =>
             {
                 var tasks = new Task[items];

@@ -1,0 +1,228 @@
+using System.Runtime.InteropServices;
+
+namespace ScopeSafety;
+
+// A thread's own work-stealing deque (Chase and Lev), where a thread puts the items it spawns into the scopes
+// it runs (Scope.Run on this thread). The owner pushes and pops at the bottom with plain writes and one fence;
+// thieves (pool workers of those scopes) take the oldest item at the top with a compare-exchange, on another
+// cache line. So the spawning thread and a worker do not hand every item over through one contended word.
+// Items of several scopes share the deque when scopes nest on the thread: the owner pops only the scope it
+// waits for; a thief, which has nothing of its own on its stack, takes whatever is oldest.
+internal sealed class WorkDeque
+{
+    private const int InitialCapacity = 32;
+
+    // Above this, an emptied deque goes back to the initial size, so that one burst does not pin a large array
+    // to the thread for good.
+    private const int KeptCapacity = 1 << 16;
+
+    private Indices _indices;
+
+    // Power-of-two ring of items; index i lives at i & (Length - 1). Replaced (never changed in place for
+    // live indices) when it grows, so that a thief reading an old array still reads the right item.
+    private ScopedTask?[] _items = new ScopedTask?[InitialCapacity];
+
+    // The owner's last reading of Top, for the capacity check, so that a push does not read the thieves'
+    // cache line every time.
+    private long _topSeen;
+
+    // Slots below this index have been cleared after thieves took their items (see ClearTaken).
+    private long _clearedTo;
+
+    // Top (thieves) and Bottom (owner) on separate cache lines.
+    [StructLayout(LayoutKind.Explicit, Size = 3 * CacheLine)]
+    private struct Indices
+    {
+        private const int CacheLine = 64;
+
+        [FieldOffset(CacheLine)]
+        public long Top;
+
+        [FieldOffset(2 * CacheLine)]
+        public long Bottom;
+    }
+
+    // The owner's push. The bottom is published with a full fence, so that what the owner reads next (whether a
+    // worker is queued) cannot be read before the item is visible: the other half of that handshake is in
+    // Scope.RunWorker.
+    public void Push(ScopedTask item)
+    {
+        var bottom = _indices.Bottom;
+        var items = _items;
+        if (items[(bottom - 1) & (items.Length - 1)] is { IsPending: false })
+        {
+            bottom = DropStale(bottom, items);
+        }
+
+        if (bottom - _topSeen >= items.Length)
+        {
+            // Reads the top again: thieves may have made room.
+            ClearTaken(bottom, items);
+            if (bottom - _topSeen >= items.Length)
+            {
+                items = Grow(bottom, items);
+            }
+        }
+
+        items[bottom & (items.Length - 1)] = item;
+        Interlocked.Exchange(ref _indices.Bottom, bottom + 1);
+    }
+
+    // Drops the items at the bottom that no longer wait to run (a Join ran them inline), so that spawning and
+    // joining in a loop does not grow the deque: the owner's pop, without running anything. Returns the bottom.
+    private long DropStale(long bottom, ScopedTask?[] items)
+    {
+        var mask = items.Length - 1;
+        while (items[(bottom - 1) & mask] is { IsPending: false })
+        {
+            var newBottom = bottom - 1;
+            Interlocked.Exchange(ref _indices.Bottom, newBottom);
+            var top = Volatile.Read(ref _indices.Top);
+            if (top > newBottom)
+            {
+                // Empty already (the slot held an item thieves took): put the bottom back.
+                Volatile.Write(ref _indices.Bottom, bottom);
+                return bottom;
+            }
+
+            if (top == newBottom)
+            {
+                // The last item: a thief may take it too; either way it is gone, and the deque is empty.
+                Interlocked.CompareExchange(ref _indices.Top, top + 1, top);
+                items[newBottom & mask] = null;
+                Volatile.Write(ref _indices.Bottom, top + 1);
+                return top + 1;
+            }
+
+            // No thief can reach it: clearing the slot is safe.
+            items[newBottom & mask] = null;
+            bottom = newBottom;
+        }
+
+        return bottom;
+    }
+
+    // How many items fit before the deque grows (for tests of its size).
+    internal int Capacity => _items.Length;
+
+    // Whether a thief would find something now (a hint: it may change at once).
+    public bool HasItems => Volatile.Read(ref _indices.Top) < Volatile.Read(ref _indices.Bottom);
+
+    // The owner takes the newest item if it belongs to scope (or is stale: a Join elsewhere ran it), else null.
+    // One at a time, never a private batch: an item that blocks until another item runs must not hold that
+    // item back where no other thread can take it. Stops at an item of another scope, which belongs to a
+    // scope further down this thread's stack.
+    public ScopedTask? PopOwn(Scope scope)
+    {
+        var bottom = _indices.Bottom;
+        var items = _items;
+        var mask = items.Length - 1;
+        if (bottom <= _topSeen ||
+            items[(bottom - 1) & mask] is not { } newest ||
+            (newest.Scope != scope && newest.IsPending))
+        {
+            if (bottom <= Volatile.Read(ref _indices.Top))
+            {
+                ClearTaken(bottom, items);
+            }
+
+            return null;
+        }
+
+        var newBottom = bottom - 1;
+        Interlocked.Exchange(ref _indices.Bottom, newBottom);
+        var top = Volatile.Read(ref _indices.Top);
+        _topSeen = top;
+        if (top < newBottom)
+        {
+            // Thieves can only take the item at top, below this one.
+            items[newBottom & mask] = null;
+            return newest;
+        }
+
+        ScopedTask? taken = null;
+        if (top == newBottom)
+        {
+            // The last item: a thief may be taking it too, and the compare-exchange on top decides.
+            if (Interlocked.CompareExchange(ref _indices.Top, top + 1, top) == top)
+            {
+                taken = newest;
+                items[newBottom & mask] = null;
+            }
+
+            top++;
+        }
+
+        // Empty now: bottom meets top again.
+        Volatile.Write(ref _indices.Bottom, top);
+        return taken;
+    }
+
+    // A thief takes the oldest item; null when the deque is empty. Retries only while other thieves win.
+    public ScopedTask? Steal()
+    {
+        var failures = 0;
+        while (true)
+        {
+            var top = Volatile.Read(ref _indices.Top);
+            var bottom = Volatile.Read(ref _indices.Bottom);
+            if (top >= bottom)
+            {
+                return null;
+            }
+
+            var items = Volatile.Read(ref _items);
+            var item = items[top & (items.Length - 1)];
+            if (Interlocked.CompareExchange(ref _indices.Top, top + 1, top) == top)
+            {
+                return item;
+            }
+
+            // Another thief won (or the owner took the last item): back off a little, longer each time.
+            Thread.SpinWait(1 << Math.Min(++failures, 6));
+        }
+    }
+
+    // Owner only: forgets the items that thieves have taken, so that the deque, which lives as long as its
+    // thread, does not keep finished items (and their results) alive.
+    public void ClearTaken() => ClearTaken(_indices.Bottom, _items);
+
+    private void ClearTaken(long bottom, ScopedTask?[] items)
+    {
+        var top = Volatile.Read(ref _indices.Top);
+        _topSeen = top;
+
+        // Slots of indices below top are taken; one at or above bottom - Length may not be reused yet by a later
+        // index, so clearing it cannot erase a live item. A thief that still reads a cleared slot loses its
+        // compare-exchange, because top has passed that index.
+        var from = Math.Max(_clearedTo, bottom - items.Length);
+        var to = Math.Min(top, bottom);
+        for (var i = from; i < to; i++)
+        {
+            items[i & (items.Length - 1)] = null;
+        }
+
+        if (to > _clearedTo)
+        {
+            _clearedTo = to;
+        }
+
+        if (top == bottom && items.Length > KeptCapacity)
+        {
+            // Empty: no thief can take anything until the next push, which publishes the new array first.
+            Volatile.Write(ref _items, new ScopedTask?[InitialCapacity]);
+        }
+    }
+
+    private ScopedTask?[] Grow(long bottom, ScopedTask?[] items)
+    {
+        var grown = new ScopedTask?[items.Length * 2];
+        for (var i = _topSeen; i < bottom; i++)
+        {
+            grown[i & (grown.Length - 1)] = items[i & (items.Length - 1)];
+        }
+
+        Volatile.Write(ref _items, grown);
+        return grown;
+    }
+}

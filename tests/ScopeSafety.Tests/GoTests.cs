@@ -1,0 +1,180 @@
+namespace ScopeSafety.Tests;
+
+/// <summary>
+/// <see cref="Scope.Go(Action)"/>, the spawn without a handle, and the spawning thread's own deque that both spawns
+/// use: every item runs once, the scope waits for it, failures are reported, and no item is stranded.
+/// </summary>
+public class GoTests
+{
+    private static readonly TimeSpan MeetingLimit = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void Run_waits_for_every_item_started_with_Go() => Bounded.Run(() =>
+    {
+        const int Items = 200_000;
+        var ran = new int[Items];
+        Scope.Run(scope =>
+        {
+            for (var i = 0; i < Items; i++)
+            {
+                var index = i;
+                scope.Go(() => Interlocked.Increment(ref ran[index]));
+            }
+        });
+
+        Assert.All(ran, count => Assert.Equal(1, count));
+    });
+
+    [Fact]
+    public void Go_items_may_start_more_work_in_the_scope() => Bounded.Run(() =>
+    {
+        var count = 0;
+        Scope.Run(scope =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                scope.Go(s =>
+                {
+                    for (var j = 0; j < 1_000; j++)
+                    {
+                        s.Go(() => Interlocked.Increment(ref count));
+                    }
+                });
+            }
+        });
+
+        Assert.Equal(100_000, count);
+    });
+
+    [Fact]
+    public void A_failed_Go_item_is_reported_by_Run_and_cancels_the_scope() => Bounded.Run(() =>
+    {
+        var canceled = false;
+        var failure = Assert.Throws<AggregateException>(() => Scope.Run(scope =>
+        {
+            scope.Go(() => throw new FormatException("bad input"));
+            scope.Go(() =>
+            {
+                // Waits until the failure has cancelled the scope: the token tells every item.
+                canceled = scope.CancellationToken.WaitHandle.WaitOne(MeetingLimit);
+            });
+        }));
+
+        Assert.IsType<FormatException>(Assert.Single(failure.InnerExceptions));
+        Assert.True(canceled);
+    });
+
+    [Fact]
+    public void Go_items_that_wait_for_each_other_all_run_at_once() => Bounded.Run(() =>
+    {
+        // Every item waits at a barrier for all the others: none may sit where only a blocked thread could take it.
+        var items = Environment.ProcessorCount + 3;
+        using var allMeet = new Barrier(items);
+        var met = 0;
+        Scope.Run(scope =>
+        {
+            for (var i = 0; i < items; i++)
+            {
+                scope.Go(() =>
+                {
+                    Assert.True(allMeet.SignalAndWait(MeetingLimit), "not every item ran at the same time");
+                    Interlocked.Increment(ref met);
+                });
+            }
+        });
+
+        Assert.Equal(items, met);
+    });
+
+    [Fact]
+    public void The_body_may_block_on_an_item_it_just_started() => Bounded.Run(() =>
+    {
+        // The item sits in the spawning thread's own deque while that thread blocks outside the library: a pool
+        // worker must take it from there.
+        for (var round = 0; round < 200; round++)
+        {
+            using var done = new ManualResetEventSlim();
+            Scope.Run(scope =>
+            {
+                scope.Go(done.Set);
+                Bounded.Wait(done);
+            });
+        }
+    });
+
+    [Fact]
+    public void An_inner_body_may_start_work_in_the_outer_scope() => Bounded.Run(() =>
+    {
+        // The inner scope's items and the outer scope's item share the thread's deque: the inner Run waits only
+        // for its own, and the outer Run for the item the inner body started.
+        var inner = 0;
+        var outer = 0;
+        Scope.Run(outerScope =>
+        {
+            Scope.Run(innerScope =>
+            {
+                for (var i = 0; i < 1_000; i++)
+                {
+                    innerScope.Go(() => Interlocked.Increment(ref inner));
+                }
+
+                outerScope.Go(() => Interlocked.Increment(ref outer));
+                for (var i = 0; i < 1_000; i++)
+                {
+                    innerScope.Spawn(() => Interlocked.Increment(ref inner));
+                }
+            });
+
+            Assert.Equal(2_000, Volatile.Read(ref inner));
+        });
+
+        Assert.Equal(1, outer);
+    });
+
+    [Fact]
+    public void Spawning_and_joining_in_a_loop_keeps_the_deque_small() => Bounded.Run(() =>
+    {
+        // Each item is joined inline right after its spawn, so it stays behind in the deque as a stale entry;
+        // the next spawn drops it instead of letting the deque grow with the loop.
+        var sum = 0L;
+        Scope.Run(scope =>
+        {
+            for (var i = 0; i < 100_000; i++)
+            {
+                var value = i;
+                sum += scope.Spawn(() => value).Join();
+            }
+
+            Assert.True(JoinWaiter.Current.Deque!.Capacity <= 64, $"the deque grew to {JoinWaiter.Current.Deque.Capacity} slots");
+        });
+
+        Assert.Equal(100_000L * 99_999 / 2, sum);
+    });
+
+    [Fact]
+    public void Go_in_an_asynchronous_scope_is_waited_for() => Bounded.Run(() =>
+    {
+        var count = 0;
+        Scope.RunAsync(async scope =>
+        {
+            for (var i = 0; i < 1_000; i++)
+            {
+                scope.Go(() => Interlocked.Increment(ref count));
+                if (i % 100 == 0)
+                {
+                    await Task.Yield();
+                }
+            }
+        }).GetAwaiter().GetResult();
+
+        Assert.Equal(1_000, count);
+    });
+
+    [Fact]
+    public void Go_after_the_scope_has_finished_throws() => Bounded.Run(() =>
+    {
+        Scope? escaped = null;
+        Scope.Run(scope => escaped = scope);
+        Assert.Throws<InvalidOperationException>(() => escaped!.Go(() => { }));
+    });
+}
