@@ -24,6 +24,39 @@ internal sealed class JoinWaiter
     // The deque of the items this thread spawns into the scopes it runs; made on the first such spawn.
     public WorkDeque? Deque;
 
+    // Items of Scope.Go that ran on this thread and may be used again, linked through NextQueued: a Go from the
+    // thread that runs the scope takes one instead of allocating. Only this thread touches the list.
+    private ScopedTask? _freeItems;
+    private int _freeCount;
+
+    // Enough for a burst of small items; more would only keep memory that a later burst may not need.
+    private const int FreeLimit = 256;
+
+    public ScopedTask RentItem(Scope scope, Delegate work)
+    {
+        var item = _freeItems;
+        if (item is null)
+        {
+            return ScopedTask.CreatePooled(scope, work);
+        }
+
+        _freeItems = item.NextQueued;
+        item.NextQueued = null;
+        _freeCount--;
+        item.Reuse(scope, work);
+        return item;
+    }
+
+    public void Return(ScopedTask item)
+    {
+        if (_freeCount < FreeLimit)
+        {
+            item.NextQueued = _freeItems;
+            _freeItems = item;
+            _freeCount++;
+        }
+    }
+
     public ScopedTask? WaitingFor => Volatile.Read(ref _waitingFor);
 
     // Records that this thread is about to block on target and checks whether that

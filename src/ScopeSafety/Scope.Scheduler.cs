@@ -67,33 +67,60 @@ public sealed partial class Scope
         var owner = _owner;
         if (owner is not null && JoinWaiter.CurrentOrNull == owner)
         {
-            // The thread in Run itself (in the body, or helping after it): the item goes to its own deque, and
-            // nobody needs waking, because the only thread that sleeps waiting for the scope is this one.
-            if (_bodyRunning)
-            {
-                if (_credits == 0)
-                {
-                    Interlocked.Add(ref _pending, CreditBlock);
-                    _credits = CreditBlock;
-                }
-
-                _credits--;
-            }
-            else
-            {
-                CountSpawn();
-            }
-
-            (owner.Deque ??= new WorkDeque()).Push(task);
-            EnsureWorker(task);
-            return task;
+            ScheduleOnOwner(owner, task);
+        }
+        else
+        {
+            ScheduleShared(task);
         }
 
+        return task;
+    }
+
+    // Scope.Go: on the thread in Run, the item comes from that thread's pool.
+    private void ScheduleHandleFree(Delegate work)
+    {
+        var owner = _owner;
+        if (owner is not null && JoinWaiter.CurrentOrNull == owner)
+        {
+            ScheduleOnOwner(owner, owner.RentItem(this, work));
+        }
+        else
+        {
+            ScheduleShared(ScopedTask.CreateHandleFree(this, work));
+        }
+    }
+
+    // A spawn from the thread in Run itself (in the body, or helping after it): the item goes to its own deque,
+    // and nobody needs waking, because the only thread that sleeps waiting for the scope is this one.
+    private void ScheduleOnOwner(JoinWaiter owner, ScopedTask task)
+    {
+        if (_bodyRunning)
+        {
+            if (_credits == 0)
+            {
+                Interlocked.Add(ref _pending, CreditBlock);
+                _credits = CreditBlock;
+            }
+
+            _credits--;
+        }
+        else
+        {
+            CountSpawn();
+        }
+
+        (owner.Deque ??= new WorkDeque()).Push(task);
+        EnsureWorker(task);
+    }
+
+    // A spawn from any other thread, or into an asynchronous scope: the scope's shared stack.
+    private void ScheduleShared(ScopedTask task)
+    {
         CountSpawn();
         Push(task);
         WakeScopeWaiter();
         EnsureWorker(task);
-        return task;
     }
 
     private void CountSpawn()
@@ -122,15 +149,37 @@ public sealed partial class Scope
     // Makes sure that a worker will come for the item just pushed: queues one unless one is already queued
     // and has not started yet (that one will find the item). So the pool gets one entry per burst of spawns,
     // not one per spawn, and any item of the scope serves as the entry, which allocates nothing.
-    private void EnsureWorker(object carrier)
+    private void EnsureWorker(ScopedTask item)
     {
         // Read after the push, which is a full fence; RunWorker clears the flag with one before it looks at
         // the stack, so either the worker sees the item or we see the flag cleared.
-        if (Volatile.Read(ref _workerQueued) == 0 && Interlocked.CompareExchange(ref _workerQueued, 1, 0) == 0)
+        if (Volatile.Read(ref _workerQueued) == 0)
         {
             // Every item is a ScopedWorkItem; cast here, on the rare path, so that a spawn pays no interface check.
-            ThreadPool.UnsafeQueueUserWorkItem((IThreadPoolWorkItem)carrier, preferLocal: true);
+            // A pooled item may be reused before the pool gets to it, so it cannot be the entry: the scope's own
+            // carrier is, made once.
+            QueueWorker(item.IsPooled ? Carrier : (IThreadPoolWorkItem)item);
         }
+    }
+
+    // Queues a worker with carrier as its pool entry, unless one is queued and has not started yet.
+    private void QueueWorker(IThreadPoolWorkItem carrier)
+    {
+        if (Interlocked.CompareExchange(ref _workerQueued, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(carrier, preferLocal: true);
+        }
+    }
+
+    // The pool entry of the scope's workers when the item at hand cannot serve (see EnsureWorker); at most one
+    // worker is queued at a time, so one object serves them all.
+    private WorkerCarrier? _carrier;
+
+    private WorkerCarrier Carrier => _carrier ??= new WorkerCarrier(this);
+
+    private sealed class WorkerCarrier(Scope scope) : IThreadPoolWorkItem
+    {
+        public void Execute() => scope.RunWorker(this);
     }
 
     // A pool thread working for the scope: it runs queued items until none is left. As it starts it queues
@@ -143,7 +192,7 @@ public sealed partial class Scope
         Interlocked.Exchange(ref _workerQueued, 0);
         if (Volatile.Read(ref _head) is not null || _owner?.Deque is { HasItems: true })
         {
-            EnsureWorker(carrier);
+            QueueWorker(carrier);
         }
 
         RunQueuedItems(isOwner: false);
@@ -192,13 +241,23 @@ public sealed partial class Scope
             return 0;
         }
 
+        int counted;
         if (item.Scope != this)
         {
             item.RunClaimed(runner);
-            return 0;
+            counted = 0;
+        }
+        else
+        {
+            counted = item.RunClaimed(runner, countLater: true) ? 1 : 0;
         }
 
-        return item.RunClaimed(runner, countLater: true) ? 1 : 0;
+        if (item.IsReusable)
+        {
+            runner.Return(item);
+        }
+
+        return counted;
     }
 
     // Called by every item exactly once, after its outcome is published (with a full fence in between):

@@ -204,7 +204,7 @@ public sealed partial class Scope
     public void Go([StructuredWork] Action work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        Schedule(ScopedTask.CreateHandleFree(this, work));
+        ScheduleHandleFree(work);
     }
 
     /// <summary>
@@ -216,7 +216,7 @@ public sealed partial class Scope
     public void Go([StructuredWork] Action<Scope> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        Schedule(ScopedTask.CreateHandleFree(this, work));
+        ScheduleHandleFree(work);
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ internal sealed class WorkDeque
 
     // Power-of-two ring of items; index i lives at i & (Length - 1). Replaced (never changed in place for
     // live indices) when it grows, so that a thief reading an old array still reads the right item.
-    private ScopedTask?[] _items = new ScopedTask?[InitialCapacity];
+    private Slot[] _items = new Slot[InitialCapacity];
 
     // The owner's last reading of Top, for the capacity check, so that a push does not read the thieves'
     // cache line every time.
@@ -49,7 +49,7 @@ internal sealed class WorkDeque
     {
         var bottom = _indices.Bottom;
         var items = _items;
-        if (items[(bottom - 1) & (items.Length - 1)] is { IsPending: false })
+        if (items[(bottom - 1) & (items.Length - 1)].Item is { IsPending: false })
         {
             bottom = DropStale(bottom, items);
         }
@@ -64,16 +64,16 @@ internal sealed class WorkDeque
             }
         }
 
-        items[bottom & (items.Length - 1)] = item;
+        items[bottom & (items.Length - 1)].Item = item;
         Interlocked.Exchange(ref _indices.Bottom, bottom + 1);
     }
 
     // Drops the items at the bottom that no longer wait to run (a Join ran them inline), so that spawning and
     // joining in a loop does not grow the deque: the owner's pop, without running anything. Returns the bottom.
-    private long DropStale(long bottom, ScopedTask?[] items)
+    private long DropStale(long bottom, Slot[] items)
     {
         var mask = items.Length - 1;
-        while (items[(bottom - 1) & mask] is { IsPending: false })
+        while (items[(bottom - 1) & mask].Item is { IsPending: false })
         {
             var newBottom = bottom - 1;
             Interlocked.Exchange(ref _indices.Bottom, newBottom);
@@ -89,13 +89,13 @@ internal sealed class WorkDeque
             {
                 // The last item: a thief may take it too; either way it is gone, and the deque is empty.
                 Interlocked.CompareExchange(ref _indices.Top, top + 1, top);
-                items[newBottom & mask] = null;
+                items[newBottom & mask].Item = null;
                 Volatile.Write(ref _indices.Bottom, top + 1);
                 return top + 1;
             }
 
             // No thief can reach it: clearing the slot is safe.
-            items[newBottom & mask] = null;
+            items[newBottom & mask].Item = null;
             bottom = newBottom;
         }
 
@@ -118,7 +118,7 @@ internal sealed class WorkDeque
         var items = _items;
         var mask = items.Length - 1;
         if (bottom <= _topSeen ||
-            items[(bottom - 1) & mask] is not { } newest ||
+            items[(bottom - 1) & mask].Item is not { } newest ||
             (newest.Scope != scope && newest.IsPending))
         {
             if (bottom <= Volatile.Read(ref _indices.Top))
@@ -136,7 +136,7 @@ internal sealed class WorkDeque
         if (top < newBottom)
         {
             // Thieves can only take the item at top, below this one.
-            items[newBottom & mask] = null;
+            items[newBottom & mask].Item = null;
             return newest;
         }
 
@@ -147,7 +147,7 @@ internal sealed class WorkDeque
             if (Interlocked.CompareExchange(ref _indices.Top, top + 1, top) == top)
             {
                 taken = newest;
-                items[newBottom & mask] = null;
+                items[newBottom & mask].Item = null;
             }
 
             top++;
@@ -172,7 +172,7 @@ internal sealed class WorkDeque
             }
 
             var items = Volatile.Read(ref _items);
-            var item = items[top & (items.Length - 1)];
+            var item = items[top & (items.Length - 1)].Item;
             if (Interlocked.CompareExchange(ref _indices.Top, top + 1, top) == top)
             {
                 return item;
@@ -187,7 +187,7 @@ internal sealed class WorkDeque
     // thread, does not keep finished items (and their results) alive.
     public void ClearTaken() => ClearTaken(_indices.Bottom, _items);
 
-    private void ClearTaken(long bottom, ScopedTask?[] items)
+    private void ClearTaken(long bottom, Slot[] items)
     {
         var top = Volatile.Read(ref _indices.Top);
         _topSeen = top;
@@ -199,7 +199,7 @@ internal sealed class WorkDeque
         var to = Math.Min(top, bottom);
         for (var i = from; i < to; i++)
         {
-            items[i & (items.Length - 1)] = null;
+            items[i & (items.Length - 1)].Item = null;
         }
 
         if (to > _clearedTo)
@@ -210,19 +210,25 @@ internal sealed class WorkDeque
         if (top == bottom && items.Length > KeptCapacity)
         {
             // Empty: no thief can take anything until the next push, which publishes the new array first.
-            Volatile.Write(ref _items, new ScopedTask?[InitialCapacity]);
+            Volatile.Write(ref _items, new Slot[InitialCapacity]);
         }
     }
 
-    private ScopedTask?[] Grow(long bottom, ScopedTask?[] items)
+    private Slot[] Grow(long bottom, Slot[] items)
     {
-        var grown = new ScopedTask?[items.Length * 2];
+        var grown = new Slot[items.Length * 2];
         for (var i = _topSeen; i < bottom; i++)
         {
-            grown[i & (grown.Length - 1)] = items[i & (items.Length - 1)];
+            grown[i & (grown.Length - 1)].Item = items[i & (items.Length - 1)].Item;
         }
 
         Volatile.Write(ref _items, grown);
         return grown;
+    }
+
+    // An array element of a struct type: storing an item needs no covariance check, unlike a ScopedTask[] element.
+    private struct Slot
+    {
+        public ScopedTask? Item;
     }
 }
