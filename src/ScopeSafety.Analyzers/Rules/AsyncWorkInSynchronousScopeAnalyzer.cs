@@ -10,13 +10,13 @@ namespace ScopeSafety.Analyzers
 {
     /// <summary>
     /// SCOPE023: asynchronous work (an async lambda or async method, also through a cast or a delegate local, or a
-    /// delegate whose inferred result is a task) handed to the synchronous Scope.Spawn, Scope.Run or Scope.Join, which
-    /// would end the scope at the work's first await.
+    /// delegate whose inferred result is a task) handed to the synchronous Scope.Spawn, Scope.Go, Scope.Run or Scope.Join,
+    /// which would end the scope at the work's first await.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class AsyncWorkInSynchronousScopeAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>Rename Spawn to SpawnAsync (the work is a parameterless async lambda or method group).</summary>
+        /// <summary>Rename Spawn or Go to SpawnAsync (the work is a parameterless async lambda or method group).</summary>
         public const string SpawnAsyncFix = "SpawnAsync";
 
         /// <summary>Replace Run by await RunAsync (the body is an async lambda taking the scope).</summary>
@@ -48,9 +48,10 @@ namespace ScopeSafety.Analyzers
             var method = invocation.TargetMethod;
             string api;
             string replacement;
-            if (RuntimeSymbols.IsIn(apis.Runtime.Spawn, method))
+            var spawn = RuntimeSymbols.IsIn(apis.Runtime.Spawn, method);
+            if (spawn)
             {
-                api = "Scope.Spawn";
+                api = "Scope." + method.Name;
                 replacement = "SpawnAsync";
             }
             else if (RuntimeSymbols.IsIn(apis.Runtime.Run, method))
@@ -97,7 +98,7 @@ namespace ScopeSafety.Analyzers
                 }
 
                 var properties = ImmutableDictionary<string, string?>.Empty;
-                var fix = FixFor(apis, api, creation, throughLocal, invocation, context.ContainingSymbol);
+                var fix = FixFor(apis, spawn, api, creation, throughLocal, invocation, context.ContainingSymbol);
                 if (fix != null)
                 {
                     properties = properties.Add(DiagnosticProperties.Fix, fix);
@@ -194,7 +195,7 @@ namespace ScopeSafety.Analyzers
         }
 
         /// <summary>Which mechanical fix keeps the meaning; null when none does.</summary>
-        private static string? FixFor(KnownSymbols apis, string api, IDelegateCreationOperation? creation, bool throughLocal, IInvocationOperation invocation, ISymbol containingSymbol)
+        private static string? FixFor(KnownSymbols apis, bool spawn, string api, IDelegateCreationOperation? creation, bool throughLocal, IInvocationOperation invocation, ISymbol containingSymbol)
         {
             if (creation == null || throughLocal)
             {
@@ -216,10 +217,11 @@ namespace ScopeSafety.Analyzers
             }
 
             var resultUnused = invocation.Parent is IExpressionStatementOperation;
-            if (api == "Scope.Spawn" && work.Parameters.Length == 0)
+            if (spawn && work.Parameters.Length == 0)
             {
                 // SpawnAsync(Func<Task>) runs the same work and waits for it. Work with a result changes the returned
                 // type from ScopedTask<Task<T>> to ScopedTask<T>, so there the fix is offered only if the result is unused.
+                // Go returns nothing: its work is async void, and the ScopedTask SpawnAsync returns is left unused.
                 var noResult = work.ReturnsVoid || SymbolEqualityComparer.Default.Equals(work.ReturnType, apis.Tasks.Task);
                 return noResult || resultUnused ? SpawnAsyncFix : null;
             }
