@@ -87,7 +87,7 @@ namespace ScopeSafety.Analyzers
                 }
 
                 var what = Describe(creation, throughLocal, value);
-                if (what == null && !Functions.HasExplicitTypeArguments(invocation) && ReturnsInferredTask(apis, method, parameter))
+                if (what == null && ((!Functions.HasExplicitTypeArguments(invocation) && ReturnsInferredTask(apis, method, parameter)) || DropsTask(apis, creation)))
                 {
                     what = "Work returning a task";
                 }
@@ -192,6 +192,31 @@ namespace ScopeSafety.Analyzers
             }
 
             return apis.Tasks.IsTaskLike((parameter.Type as INamedTypeSymbol)?.DelegateInvokeMethod?.ReturnType);
+        }
+
+        /// <summary>
+        /// An expression lambda whose value is a task, given where the delegate returns nothing: scope.Go(() =&gt; SaveAsync())
+        /// drops the task as Spawn&lt;Task&gt;'s inferred result would be left unawaited. A block body that ignores a task
+        /// (() =&gt; { _ = SaveAsync(); }) says so on purpose, as an explicit Spawn&lt;Task&gt; does.
+        /// </summary>
+        private static bool DropsTask(KnownSymbols apis, IDelegateCreationOperation? creation)
+        {
+            // An expression body is an implicit statement (and an implicit return); a block's statements are explicit.
+            if (!(creation?.Target is IAnonymousFunctionOperation { Symbol: { IsAsync: false, ReturnsVoid: true } } lambda) ||
+                lambda.Body.Operations.IsEmpty || !(lambda.Body.Operations[0] is IExpressionStatementOperation { IsImplicit: true } statement))
+            {
+                return false;
+            }
+
+            for (var i = 1; i < lambda.Body.Operations.Length; i++)
+            {
+                if (!(lambda.Body.Operations[i] is IReturnOperation { IsImplicit: true, ReturnedValue: null }))
+                {
+                    return false;
+                }
+            }
+
+            return apis.Tasks.IsTaskLike(statement.Operation.Type);
         }
 
         /// <summary>Which mechanical fix keeps the meaning; null when none does.</summary>

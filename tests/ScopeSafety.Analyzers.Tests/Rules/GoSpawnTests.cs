@@ -248,6 +248,18 @@ public class GoSpawnTests
             """));
 
     [Fact]
+    public Task Go_work_whose_value_is_a_task_is_an_error_but_a_block_that_discards_the_task_is_not() => VerifyAsyncWork.VerifyAnalyzerAsync(AsyncCode("""
+                    Scope.Run(scope =>
+                    {
+                        scope.Go({|#0:() => Task.Delay(10)|});
+                        scope.Go({|#1:s => Task.Delay(10)|});
+                        scope.Go(() => { _ = Task.Delay(10); });
+                    });
+            """),
+        VerifyAsyncWork.Diagnostic("SCOPE023").WithLocation(0).WithArguments("Work returning a task", "Scope.Go", "SpawnAsync"),
+        VerifyAsyncWork.Diagnostic("SCOPE023").WithLocation(1).WithArguments("Work returning a task", "Scope.Go", "SpawnAsync"));
+
+    [Fact]
     public Task An_async_lambda_taking_the_scope_handed_to_Go_is_an_error_without_a_fix() => VerifyAsyncWork.VerifyCodeFixAsync(
         AsyncCode("""
                     Scope.Run(scope => scope.Go({|SCOPE023:async s => { await Task.Yield(); done = 1; }|}));
