@@ -1,3 +1,4 @@
+using static ScopeSafety.Analyzers.Tests.Rules.AsyncWorkInSynchronousScopeTests;
 using static ScopeSafety.Analyzers.Tests.Rules.ConcurrentAccessAnalyzerTests;
 using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
 using VerifyAsyncWork = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
@@ -197,33 +198,15 @@ public class GoSpawnTests
 
     // ---- SCOPE023: async work handed to Go --------------------------------------------------------------------
 
-    private static string AsyncCode(string body) => $$"""
-        using System;
-        using System.Threading.Tasks;
-        using ScopeSafety;
-
-        class C
-        {
-            int done;
-
-            void M()
-            {
-        {{body}}
-            }
-
-            static void Work() { }
-        }
-        """;
-
     [Fact]
     public Task An_async_lambda_handed_to_Go_is_an_error_and_becomes_a_SpawnAsync_statement() => VerifyAsyncWork.VerifyCodeFixAsync(
-        AsyncCode("""
+        Code("""
                     Scope.Run(scope =>
                     {
                         scope.Go({|SCOPE023:async () => { await Task.Yield(); done = 1; }|});
                     });
             """),
-        AsyncCode("""
+        Code("""
                     Scope.Run(scope =>
                     {
                         scope.SpawnAsync(async () => { await Task.Yield(); done = 1; });
@@ -232,13 +215,13 @@ public class GoSpawnTests
 
     [Fact]
     public Task The_message_names_Go() => VerifyAsyncWork.VerifyAnalyzerAsync(
-        AsyncCode("""
+        Code("""
                     Scope.Run(scope => scope.Go({|#0:(Action)(async () => { await Task.Yield(); done = 1; })|}));
             """),
         VerifyAsyncWork.Diagnostic("SCOPE023").WithLocation(0).WithArguments("An async lambda", "Scope.Go", "SpawnAsync"));
 
     [Fact]
-    public Task Synchronous_work_handed_to_Go_is_fine() => VerifyAsyncWork.VerifyAnalyzerAsync(AsyncCode("""
+    public Task Synchronous_work_handed_to_Go_is_fine() => VerifyAsyncWork.VerifyAnalyzerAsync(Code("""
                     Scope.Run(scope =>
                     {
                         scope.Go(() => done = 1);
@@ -248,7 +231,7 @@ public class GoSpawnTests
             """));
 
     [Fact]
-    public Task Go_work_whose_value_is_a_task_is_an_error_but_a_block_that_discards_the_task_is_not() => VerifyAsyncWork.VerifyAnalyzerAsync(AsyncCode("""
+    public Task Go_work_whose_value_is_a_task_is_an_error_but_a_block_that_discards_the_task_is_not() => VerifyAsyncWork.VerifyAnalyzerAsync(Code("""
                     Scope.Run(scope =>
                     {
                         scope.Go({|#0:() => Task.Delay(10)|});
@@ -261,10 +244,10 @@ public class GoSpawnTests
 
     [Fact]
     public Task An_async_lambda_taking_the_scope_handed_to_Go_is_an_error_without_a_fix() => VerifyAsyncWork.VerifyCodeFixAsync(
-        AsyncCode("""
+        Code("""
                     Scope.Run(scope => scope.Go({|SCOPE023:async s => { await Task.Yield(); done = 1; }|}));
             """),
-        AsyncCode("""
+        Code("""
                     Scope.Run(scope => scope.Go({|SCOPE023:async s => { await Task.Yield(); done = 1; }|}));
             """));
 
