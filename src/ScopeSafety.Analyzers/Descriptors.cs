@@ -100,7 +100,7 @@ namespace ScopeSafety.Analyzers
             "{0} is handed to {1}, which does not wait for it past its first await; use {2}",
             RuleIds.UsageCategory,
             DiagnosticSeverity.Error,
-            "Scope.Spawn, Scope.Run and Scope.Join run a synchronous delegate. An async lambda or async method handed to them (directly, through a cast to Action or through a delegate local) becomes 'async void' or returns a task nobody awaits: the scope ends at the work's first await while the rest of the work still runs and may use the caller's locals, and its exception is lost. Use SpawnAsync inside 'await Scope.RunAsync(async scope => ...)'.");
+            "Scope.Spawn, Scope.Go, Scope.Run and Scope.Join run a synchronous delegate. An async lambda or async method handed to them (directly, through a cast to Action or through a delegate local) becomes 'async void' or returns a task nobody awaits: the scope ends at the work's first await while the rest of the work still runs and may use the caller's locals, and its exception is lost. Use SpawnAsync inside 'await Scope.RunAsync(async scope => ...)'.");
 
         public static readonly DiagnosticDescriptor NestedTaskUsedAsWork = Create(
             RuleIds.NestedTaskUsedAsWork,

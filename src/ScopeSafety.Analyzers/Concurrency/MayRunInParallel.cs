@@ -93,7 +93,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             if (KnownSymbols.Is(call.TargetMethod.ContainingType, _symbols.Runtime.Scope))
             {
-                // Scope.Run/RunAsync run their body once; a Scope.Spawn/Join item runs once.
+                // Scope.Run/RunAsync run their body once; a Scope.Spawn/Go/Join item runs once.
                 return false;
             }
 

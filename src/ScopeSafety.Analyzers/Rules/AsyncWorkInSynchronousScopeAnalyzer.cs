@@ -10,13 +10,13 @@ namespace ScopeSafety.Analyzers
 {
     /// <summary>
     /// SCOPE023: asynchronous work (an async lambda or async method, also through a cast or a delegate local, or a
-    /// delegate whose inferred result is a task) handed to the synchronous Scope.Spawn, Scope.Run or Scope.Join, which
-    /// would end the scope at the work's first await.
+    /// delegate whose inferred result is a task) handed to the synchronous Scope.Spawn, Scope.Go, Scope.Run or Scope.Join,
+    /// which would end the scope at the work's first await.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class AsyncWorkInSynchronousScopeAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>Rename Spawn to SpawnAsync (the work is a parameterless async lambda or method group).</summary>
+        /// <summary>Rename Spawn or Go to SpawnAsync (the work is a parameterless async lambda or method group).</summary>
         public const string SpawnAsyncFix = "SpawnAsync";
 
         /// <summary>Replace Run by await RunAsync (the body is an async lambda taking the scope).</summary>
@@ -48,9 +48,10 @@ namespace ScopeSafety.Analyzers
             var method = invocation.TargetMethod;
             string api;
             string replacement;
-            if (RuntimeSymbols.IsIn(apis.Runtime.Spawn, method))
+            var spawn = RuntimeSymbols.IsIn(apis.Runtime.Spawn, method);
+            if (spawn)
             {
-                api = "Scope.Spawn";
+                api = "Scope." + method.Name;
                 replacement = "SpawnAsync";
             }
             else if (RuntimeSymbols.IsIn(apis.Runtime.Run, method))
@@ -86,7 +87,7 @@ namespace ScopeSafety.Analyzers
                 }
 
                 var what = Describe(creation, throughLocal, value);
-                if (what == null && !Functions.HasExplicitTypeArguments(invocation) && ReturnsInferredTask(apis, method, parameter))
+                if (what == null && ((!Functions.HasExplicitTypeArguments(invocation) && ReturnsInferredTask(apis, method, parameter)) || DropsTask(apis, creation)))
                 {
                     what = "Work returning a task";
                 }
@@ -97,7 +98,7 @@ namespace ScopeSafety.Analyzers
                 }
 
                 var properties = ImmutableDictionary<string, string?>.Empty;
-                var fix = FixFor(apis, api, creation, throughLocal, invocation, context.ContainingSymbol);
+                var fix = FixFor(apis, spawn, api, creation, throughLocal, invocation, context.ContainingSymbol);
                 if (fix != null)
                 {
                     properties = properties.Add(DiagnosticProperties.Fix, fix);
@@ -193,8 +194,33 @@ namespace ScopeSafety.Analyzers
             return apis.Tasks.IsTaskLike((parameter.Type as INamedTypeSymbol)?.DelegateInvokeMethod?.ReturnType);
         }
 
+        /// <summary>
+        /// An expression lambda whose value is a task, given where the delegate returns nothing: scope.Go(() =&gt; SaveAsync())
+        /// drops the task as Spawn&lt;Task&gt;'s inferred result would be left unawaited. A block body that ignores a task
+        /// (() =&gt; { _ = SaveAsync(); }) says so on purpose, as an explicit Spawn&lt;Task&gt; does.
+        /// </summary>
+        private static bool DropsTask(KnownSymbols apis, IDelegateCreationOperation? creation)
+        {
+            // An expression body is an implicit statement (and an implicit return); a block's statements are explicit.
+            if (!(creation?.Target is IAnonymousFunctionOperation { Symbol: { IsAsync: false, ReturnsVoid: true } } lambda) ||
+                lambda.Body.Operations.IsEmpty || !(lambda.Body.Operations[0] is IExpressionStatementOperation { IsImplicit: true } statement))
+            {
+                return false;
+            }
+
+            for (var i = 1; i < lambda.Body.Operations.Length; i++)
+            {
+                if (!(lambda.Body.Operations[i] is IReturnOperation { IsImplicit: true, ReturnedValue: null }))
+                {
+                    return false;
+                }
+            }
+
+            return apis.Tasks.IsTaskLike(statement.Operation.Type);
+        }
+
         /// <summary>Which mechanical fix keeps the meaning; null when none does.</summary>
-        private static string? FixFor(KnownSymbols apis, string api, IDelegateCreationOperation? creation, bool throughLocal, IInvocationOperation invocation, ISymbol containingSymbol)
+        private static string? FixFor(KnownSymbols apis, bool spawn, string api, IDelegateCreationOperation? creation, bool throughLocal, IInvocationOperation invocation, ISymbol containingSymbol)
         {
             if (creation == null || throughLocal)
             {
@@ -216,10 +242,11 @@ namespace ScopeSafety.Analyzers
             }
 
             var resultUnused = invocation.Parent is IExpressionStatementOperation;
-            if (api == "Scope.Spawn" && work.Parameters.Length == 0)
+            if (spawn && work.Parameters.Length == 0)
             {
                 // SpawnAsync(Func<Task>) runs the same work and waits for it. Work with a result changes the returned
                 // type from ScopedTask<Task<T>> to ScopedTask<T>, so there the fix is offered only if the result is unused.
+                // Go returns nothing: its work is async void, and the ScopedTask SpawnAsync returns is left unused.
                 var noResult = work.ReturnsVoid || SymbolEqualityComparer.Default.Equals(work.ReturnType, apis.Tasks.Task);
                 return noResult || resultUnused ? SpawnAsyncFix : null;
             }

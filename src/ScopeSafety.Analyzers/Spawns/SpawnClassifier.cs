@@ -109,7 +109,7 @@ namespace ScopeSafety.Analyzers.Spawns
             {
                 (kind, api) = (SpawnKind.Structured, "ForAll");
             }
-            else if (KnownSymbols.Is(type, _symbols.Runtime.Scope) && (name == "Spawn" || name == "SpawnAsync" || name == "Join"))
+            else if (_symbols.Runtime.IsSpawn(method) || RuntimeSymbols.IsIn(_symbols.Runtime.Join, method))
             {
                 (kind, api) = (SpawnKind.Structured, "Scope." + name);
             }

@@ -20,7 +20,7 @@ namespace ScopeSafety.Analyzers.Symbols
             RefBorrow = compilation.GetTypeByMetadataName("ScopeSafety.RefBorrow`1");
             UnscopedWorkAttribute = compilation.GetTypeByMetadataName("ScopeSafety.UnscopedWorkAttribute");
             StructuredWorkAttribute = compilation.GetTypeByMetadataName("ScopeSafety.StructuredWorkAttribute");
-            Spawn = Methods(Scope, "Spawn");
+            Spawn = Methods(Scope, "Spawn").Union(Methods(Scope, "Go"));
             Run = Methods(Scope, "Run");
             Join = Methods(Scope, "Join");
             SpawnAsync = Methods(Scope, "SpawnAsync");
@@ -37,7 +37,10 @@ namespace ScopeSafety.Analyzers.Symbols
         public INamedTypeSymbol? UnscopedWorkAttribute { get; }
         public INamedTypeSymbol? StructuredWorkAttribute { get; }
 
-        /// <summary>Scope.Spawn overloads.</summary>
+        /// <summary>
+        /// The synchronous spawns: the Scope.Spawn overloads and Scope.Go, a spawn without a handle. Work started by either
+        /// may run at once and is finished when its Scope.Run returns (a Spawn's work also where its handle is joined).
+        /// </summary>
         public ImmutableHashSet<ISymbol> Spawn { get; }
 
         /// <summary>Scope.Run overloads.</summary>
@@ -68,9 +71,8 @@ namespace ScopeSafety.Analyzers.Symbols
         public bool IsRun(IMethodSymbol method) =>
             method.IsStatic && (method.Name == "Run" || method.Name == "RunAsync") && SymbolEqualityComparer.Default.Equals(method.ContainingType, Scope);
 
-        /// <summary>scope.Spawn or scope.SpawnAsync.</summary>
-        public bool IsSpawn(IMethodSymbol method) =>
-            !method.IsStatic && (method.Name == "Spawn" || method.Name == "SpawnAsync") && SymbolEqualityComparer.Default.Equals(method.ContainingType, Scope);
+        /// <summary>scope.Spawn, scope.Go or scope.SpawnAsync: work started into the scope, which runs beside its caller.</summary>
+        public bool IsSpawn(IMethodSymbol method) => IsIn(Spawn, method) || IsIn(SpawnAsync, method);
 
         /// <summary>SpanBorrow, ReadOnlySpanBorrow or RefBorrow.</summary>
         public bool IsBorrow(ITypeSymbol? type) =>

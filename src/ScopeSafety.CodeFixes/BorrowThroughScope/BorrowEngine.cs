@@ -240,7 +240,7 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
             }
 
             var index = block.Statements.IndexOf(statement);
-            if (KnownSymbols.Is(method.ContainingType, symbols.Runtime.Scope) && method.Name == "Spawn" && !method.IsStatic)
+            if (RuntimeSymbols.IsIn(symbols.Runtime.Spawn, method))
             {
                 // Work spawned into a scope that may outlive the variable: a nested scope from here to the end of the
                 // block borrows it, and the work that uses it goes there (it is joined before the variable goes away).
@@ -256,10 +256,10 @@ namespace ScopeSafety.CodeFixes.BorrowThroughScope
                 var edits = new EditSet();
                 foreach (var spawn in region.SelectMany(s => s.DescendantNodesAndSelf()).OfType<InvocationExpressionSyntax>())
                 {
-                    if (spawn.Expression is MemberAccessExpressionSyntax { Name: { Identifier: { ValueText: "Spawn" } } } access &&
+                    if (spawn.Expression is MemberAccessExpressionSyntax access &&
                         spawn.ArgumentList.Arguments.Any(a => a.Expression.DescendantNodesAndSelf().Any(n => n.HasAnnotation(marks.Reference))) &&
-                        model.GetOperation(spawn, cancellationToken) is IInvocationOperation { TargetMethod: { IsStatic: false } spawnMethod } &&
-                        KnownSymbols.Is(spawnMethod.ContainingType, symbols.Runtime.Scope) &&
+                        model.GetOperation(spawn, cancellationToken) is IInvocationOperation { TargetMethod: var spawnMethod } &&
+                        RuntimeSymbols.IsIn(symbols.Runtime.Spawn, spawnMethod) &&
                         SyntaxHelpers.ContainingFunction(spawn) == target.Function)
                     {
                         edits.Replace(access.Expression, visited => SyntaxFactory.IdentifierName(scopeName).WithTriviaFrom(visited));

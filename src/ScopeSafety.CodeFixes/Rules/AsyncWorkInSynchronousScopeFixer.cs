@@ -12,7 +12,7 @@ using ScopeSafety.Analyzers;
 namespace ScopeSafety.CodeFixes
 {
     /// <summary>
-    /// SCOPE023: scope.Spawn(async () => …) becomes scope.SpawnAsync(async () => …), and a statement
+    /// SCOPE023: scope.Spawn(async () => …) and scope.Go(async () => …) become scope.SpawnAsync(async () => …), and a statement
     /// Scope.Run(async scope => …) in an async function becomes await Scope.RunAsync(async scope => …). A cast of the
     /// async lambda to a synchronous delegate goes away with it.
     /// </summary>

@@ -5,7 +5,8 @@ namespace ScopeSafety.Analyzers.Tests.Rules;
 /// <summary>SCOPE023: async work handed to the synchronous Spawn/Run/Join, which would end the scope at its first await.</summary>
 public class AsyncWorkInSynchronousScopeTests
 {
-    private static string Code(string body, string modifiers = "") => $$"""
+    /// <summary>A class C with a field 'done', a method M() (with <paramref name="modifiers"/>) whose body is <paramref name="body"/>, and WorkAsync, FireAsync and Work to hand over.</summary>
+    internal static string Code(string body, string modifiers = "") => $$"""
         using System;
         using System.Threading.Tasks;
         using ScopeSafety;

@@ -49,7 +49,7 @@ public class SpawnClassifierTests
                 S15: Parallel.ForEach(data, x => { });
                 S16: Parallel.Invoke(() => { }, () => { });
                 S17: data.AsParallel().ForAll(x => { });
-                S18: Scope.Run(scope => { scope.Spawn(() => { }); });
+                S18: Scope.Run(scope => { scope.Spawn(() => { }); scope.Go(() => { }); });
                 S19: Scope.Join(() => { }, () => { });
                 S20: Pool.Enqueue(() => { }, () => { });
                 S21: Pool.Fork(() => { });
@@ -107,16 +107,21 @@ public class SpawnClassifierTests
         Assert.Equal("", Describe("S22", SpawnOptions.Cache.ForTests("M:Pool.Post(System.Action)", null)));
     }
 
-    [Fact]
-    public void Scope_Spawn_inside_a_scope_body_is_structured()
+    [Theory]
+    [InlineData("scope.Spawn", "Scope.Spawn")]
+    [InlineData("scope.Go", "Scope.Go")]
+    public void A_scope_spawn_inside_a_scope_body_is_structured_and_has_no_handle_to_track(string call, string api)
     {
         var compilation = AnalyzerRun.Compile(Source);
-        var classifier = new SpawnClassifier(KnownSymbols.Get(compilation));
+        var symbols = KnownSymbols.Get(compilation);
+        var classifier = new SpawnClassifier(symbols);
         var tree = compilation.SyntaxTrees[0];
         var model = compilation.GetSemanticModel(tree);
-        var spawn = tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>().Single(i => i.ToString().StartsWith("scope.Spawn", StringComparison.Ordinal));
-        var site = Assert.Single(classifier.Classify(model.GetOperation(spawn)!, SpawnOptions.Empty));
-        Assert.Equal((SpawnKind.Structured, "Scope.Spawn"), (site.Kind, site.Api));
+        var spawn = tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>().Single(i => i.ToString().StartsWith(call + "(", StringComparison.Ordinal));
+        var operation = (Microsoft.CodeAnalysis.Operations.IInvocationOperation)model.GetOperation(spawn)!;
+        var site = Assert.Single(classifier.Classify(operation, SpawnOptions.Empty));
+        Assert.Equal((SpawnKind.Structured, api, HandleKind.None), (site.Kind, site.Api, site.Handle));
+        Assert.True(symbols.Runtime.IsSpawn(operation.TargetMethod));
     }
 
     [Theory]
