@@ -60,6 +60,22 @@ public class SpawnJoinBenchmarks
         return results[Items - 1];
     }
 
+    [Benchmark(Description = "Scope.Run + Go")]
+    public long ScopeGo()
+    {
+        int[] data = _data;
+        long[] results = _results;
+        Scope.Run(scope =>
+        {
+            for (int i = 0; i < Items; i++)
+            {
+                int item = i;
+                scope.Go(() => Work(data, results, item));
+            }
+        });
+        return results[Items - 1];
+    }
+
     [Benchmark(Description = "Parallel.Invoke(Action[])")]
     public long ParallelInvoke()
     {

@@ -38,6 +38,7 @@ internal static class Verification
         var benchmarks = new SpawnJoinBenchmarks();
         Check("spawn+join Task.Run", benchmarks.TaskRunWaitAll(), expected);
         Check("spawn+join Scope", benchmarks.ScopeSpawn(), expected);
+        Check("spawn+join Scope Go", benchmarks.ScopeGo(), expected);
         Check("spawn+join Parallel.Invoke", benchmarks.ParallelInvoke(), expected);
         Check("spawn+join ThreadPool", benchmarks.ThreadPoolCountdown(), expected);
     }

@@ -47,6 +47,34 @@ public class GoTests
     });
 
     [Fact]
+    public void Items_reused_across_many_small_scopes_each_run_exactly_once() => Bounded.Run(() =>
+    {
+        // Small scopes on many threads at once: items go back to the pool of whichever thread ran them and are
+        // reused by the next scope there, while workers still steal from the deques. A reused item that ran
+        // twice, or not at all, would show up as a cell counted other than once.
+        const int Rows = 2_000;
+        const int Columns = 64;
+        var cells = new int[Rows * Columns];
+        Scope.Run(scope =>
+        {
+            for (var i = 0; i < Rows; i++)
+            {
+                var row = i;
+                scope.Go(() => Scope.Run(inner =>
+                {
+                    for (var j = 0; j < Columns; j++)
+                    {
+                        var cell = row * Columns + j;
+                        inner.Go(() => Interlocked.Increment(ref cells[cell]));
+                    }
+                }));
+            }
+        });
+
+        Assert.All(cells, count => Assert.Equal(1, count));
+    });
+
+    [Fact]
     public void A_failed_Go_item_is_reported_by_Run_and_cancels_the_scope() => Bounded.Run(() =>
     {
         var canceled = false;
