@@ -11,10 +11,10 @@ internal sealed class JoinWaiter
 
     private ScopedTask? _waitingFor;
 
-    // The innermost item running synchronously on this thread's stack right now (a joiner runs items inline, so
-    // there may be more further down); null when none. Only this thread writes it; a joiner closing a cycle
-    // reads it to name the items.
-    public ScopedTask? Running;
+    // The innermost work running synchronously on this thread's stack right now (a joiner runs items inline, so
+    // there may be more further down): a ScopedTask, or the delegate of a Go, which has no item; null when none.
+    // Only this thread writes it; a joiner closing a cycle reads it to name the work.
+    public object? Running;
 
     public static JoinWaiter Current => t_current ??= new JoinWaiter();
 
@@ -24,38 +24,10 @@ internal sealed class JoinWaiter
     // The deque of the items this thread spawns into the scopes it runs; made on the first such spawn.
     public WorkDeque? Deque;
 
-    // Items of Scope.Go that ran on this thread and may be used again, linked through NextQueued: a Go from the
-    // thread that runs the scope takes one instead of allocating. Only this thread touches the list.
-    private ScopedTask? _freeItems;
-    private int _freeCount;
-
-    // Enough for a burst of small items; more would only keep memory that a later burst may not need.
-    private const int FreeLimit = 256;
-
-    public ScopedTask RentItem(Scope scope, Delegate work)
-    {
-        var item = _freeItems;
-        if (item is null)
-        {
-            return ScopedTask.CreatePooled(scope, work);
-        }
-
-        _freeItems = item.NextQueued;
-        item.NextQueued = null;
-        _freeCount--;
-        item.Reuse(scope, work);
-        return item;
-    }
-
-    public void Return(ScopedTask item)
-    {
-        if (_freeCount < FreeLimit)
-        {
-            item.NextQueued = _freeItems;
-            _freeItems = item;
-            _freeCount++;
-        }
-    }
+    // The work and scope of the Go that this thread is about to run in its captured context (see Scope.RunGo):
+    // carried here so that ExecutionContext.Run needs no state object per call.
+    public object? GoWork;
+    public Scope? GoScope;
 
     public ScopedTask? WaitingFor => Volatile.Read(ref _waitingFor);
 
@@ -88,7 +60,7 @@ internal sealed class JoinWaiter
 
         // The items this join waits for, one per hop. The chain ends with the joiner itself when it closes through
         // joins alone, or with an item further down this thread's stack that ran the joiner inline.
-        var cycle = new List<ScopedTask?> { joiner };
+        var cycle = new List<object?> { joiner };
         ClosesCycle(target, cycle);
         var closedByJoin = cycle.Count > 1 && cycle[^1] == joiner;
         if (closedByJoin)
@@ -110,12 +82,12 @@ internal sealed class JoinWaiter
     }
 
     // The work's method (a lambda's name contains the method that wrote it), to tell the user which items these are.
-    private static string Name(ScopedTask? item) =>
-        item?.Work is { } work ? $"{work.Method.DeclaringType?.Name}.{work.Method.Name}" : "unknown work";
+    private static string Name(object? work) =>
+        ((work as ScopedTask)?.Work ?? work as Delegate) is { } method ? $"{method.Method.DeclaringType?.Name}.{method.Method.Name}" : "unknown work";
 
     // Walks the chain of joins from target: the item, the thread running it, the item that thread waits for, and so
     // on. True when the chain comes back to this thread. chain, when given, receives the items walked.
-    private bool ClosesCycle(ScopedTask target, List<ScopedTask?>? chain = null)
+    private bool ClosesCycle(ScopedTask target, List<object?>? chain = null)
     {
         var item = target;
 

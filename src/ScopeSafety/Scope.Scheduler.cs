@@ -67,7 +67,7 @@ public sealed partial class Scope
         var owner = _owner;
         if (owner is not null && JoinWaiter.CurrentOrNull == owner)
         {
-            ScheduleOnOwner(owner, task);
+            ScheduleOnOwner(owner, new WorkEntry(task, this, null), task);
         }
         else
         {
@@ -77,13 +77,14 @@ public sealed partial class Scope
         return task;
     }
 
-    // Scope.Go: on the thread in Run, the item comes from that thread's pool.
+    // Scope.Go: on the thread in Run, the delegate goes into the deque as it is, with the context, and needs no
+    // item; elsewhere it gets an item without a handle.
     private void ScheduleHandleFree(Delegate work)
     {
         var owner = _owner;
         if (owner is not null && JoinWaiter.CurrentOrNull == owner)
         {
-            ScheduleOnOwner(owner, owner.RentItem(this, work));
+            ScheduleOnOwner(owner, new WorkEntry(work, this, ExecutionContext.Capture()), null);
         }
         else
         {
@@ -91,9 +92,10 @@ public sealed partial class Scope
         }
     }
 
-    // A spawn from the thread in Run itself (in the body, or helping after it): the item goes to its own deque,
-    // and nobody needs waking, because the only thread that sleeps waiting for the scope is this one.
-    private void ScheduleOnOwner(JoinWaiter owner, ScopedTask task)
+    // A spawn from the thread in Run itself (in the body, or helping after it): the entry goes to its own deque,
+    // and nobody needs waking, because the only thread that sleeps waiting for the scope is this one. item: the
+    // entry's item, if it has one.
+    private void ScheduleOnOwner(JoinWaiter owner, in WorkEntry entry, ScopedTask? item)
     {
         if (_bodyRunning)
         {
@@ -110,8 +112,8 @@ public sealed partial class Scope
             CountSpawn();
         }
 
-        (owner.Deque ??= new WorkDeque()).Push(task);
-        EnsureWorker(task);
+        (owner.Deque ??= new WorkDeque()).Push(entry);
+        EnsureWorker(item);
     }
 
     // A spawn from any other thread, or into an asynchronous scope: the scope's shared stack.
@@ -149,16 +151,15 @@ public sealed partial class Scope
     // Makes sure that a worker will come for the item just pushed: queues one unless one is already queued
     // and has not started yet (that one will find the item). So the pool gets one entry per burst of spawns,
     // not one per spawn, and any item of the scope serves as the entry, which allocates nothing.
-    private void EnsureWorker(ScopedTask item)
+    private void EnsureWorker(ScopedTask? item)
     {
         // Read after the push, which is a full fence; RunWorker clears the flag with one before it looks at
         // the stack, so either the worker sees the item or we see the flag cleared.
         if (Volatile.Read(ref _workerQueued) == 0)
         {
             // Every item is a ScopedWorkItem; cast here, on the rare path, so that a spawn pays no interface check.
-            // A pooled item may be reused before the pool gets to it, so it cannot be the entry: the scope's own
-            // carrier is, made once.
-            QueueWorker(item.IsPooled ? Carrier : (IThreadPoolWorkItem)item);
+            // A Go from the thread in Run has no item: then the scope's own carrier is the entry, made once.
+            QueueWorker(item is null ? Carrier : (IThreadPoolWorkItem)item);
         }
     }
 
@@ -171,8 +172,8 @@ public sealed partial class Scope
         }
     }
 
-    // The pool entry of the scope's workers when the item at hand cannot serve (see EnsureWorker); at most one
-    // worker is queued at a time, so one object serves them all.
+    // The pool entry of the scope's workers when there is no item at hand (see EnsureWorker); at most one worker is
+    // queued at a time, so one object serves them all.
     private WorkerCarrier? _carrier;
 
     private WorkerCarrier Carrier => _carrier ??= new WorkerCarrier(this);
@@ -198,12 +199,12 @@ public sealed partial class Scope
         RunQueuedItems(isOwner: false);
     }
 
-    // Runs the scope's queued items on this thread until none is left; returns whether there were any. The owner
-    // (the thread in Run, helping after the body) takes the newest item of this scope from its own deque; a
+    // Runs the scope's queued work on this thread until none is left; returns whether there was any. The owner
+    // (the thread in Run, helping after the body) takes the newest entry of this scope from its own deque; a
     // pool worker takes the oldest of the owner's deque, which may belong to an outer scope of the owner's: a
-    // pool thread has nothing on its stack that such an item could wait for. The items of this scope that finish
-    // here go back to its count in one batch at the end, not one contended decrement each: until then the scope
-    // counts them as unfinished, which only delays its end, and this thread was still running, so the scope
+    // pool thread has nothing on its stack that such work could wait for. The work of this scope that finishes
+    // here goes back to its count in one batch at the end, not one contended decrement each: until then the scope
+    // counts it as unfinished, which only delays its end, and this thread was still running, so the scope
     // could not have ended before anyway.
     private bool RunQueuedItems(bool isOwner)
     {
@@ -213,15 +214,27 @@ public sealed partial class Scope
         var ran = false;
         while (true)
         {
-            var item = isOwner ? deque?.PopOwn(this) ?? TryPop() : TryPop() ?? deque?.Steal();
-            if (item is null)
+            var entry = default(WorkEntry);
+            var found = isOwner && deque is not null && deque.PopOwn(this, out entry);
+            if (!found && TryPop() is { } item)
+            {
+                entry = new WorkEntry(item, this, null);
+                found = true;
+            }
+
+            if (!found && !(!isOwner && deque is not null && deque.Steal(out entry)))
             {
                 break;
             }
 
             runner ??= JoinWaiter.Current;
             ran = true;
-            finished += RunTaken(item, runner);
+            var own = entry.Scope == this;
+            var done = entry.Work is ScopedTask task ? RunTaken(task, runner, own) : RunGo(entry, runner, own);
+            if (own)
+            {
+                finished += done;
+            }
         }
 
         if (finished != 0)
@@ -232,32 +245,93 @@ public sealed partial class Scope
         return ran;
     }
 
-    // Runs an item this thread took off a queue unless a Join claimed it first; returns 1 when it is an item of
-    // this scope whose count the caller returns, else 0 (another scope's item counts itself).
-    private int RunTaken(ScopedTask item, JoinWaiter runner)
+    // Runs an item this thread took off a queue unless a Join claimed it first. With own, the item's count is left
+    // to the caller, and this returns 1 when it finished; another scope's item counts itself.
+    private static int RunTaken(ScopedTask item, JoinWaiter runner, bool own)
     {
         if (!item.TryTake())
         {
             return 0;
         }
 
-        int counted;
-        if (item.Scope != this)
+        if (!own)
         {
             item.RunClaimed(runner);
-            counted = 0;
+            return 0;
+        }
+
+        return item.RunClaimed(runner, countLater: true) ? 1 : 0;
+    }
+
+    // Runs the delegate of a Go from the thread in Run, as an item would run it: not once its scope is cancelled,
+    // in the context captured at the Go, a failure recorded for Run to report. With own, its count is left to the
+    // caller (this returns 1); else it is taken off its scope's count here.
+    private static int RunGo(in WorkEntry entry, JoinWaiter runner, bool own)
+    {
+        var scope = entry.Scope;
+        if (!scope.IsCancellationRequested)
+        {
+            // Marks the thread as running scoped work, as RunClaimed does, so that it does not help a stolen join
+            // (see JoinFrames.TryHelp); the delegate also names the work in a join-cycle message.
+            var outer = runner.Running;
+            runner.Running = entry.Work;
+            try
+            {
+                if (entry.Context is null)
+                {
+                    InvokeGo(entry.Work, scope);
+                }
+                else
+                {
+                    runner.GoWork = entry.Work;
+                    runner.GoScope = scope;
+                    ExecutionContext.Run(entry.Context, s_runGo, runner);
+                }
+            }
+            catch (Exception e) when (!scope.IsOwnCancellation(e))
+            {
+                scope.RecordFault(e);
+            }
+            catch (Exception)
+            {
+                // The scope's own cancellation: the work stopped as asked.
+            }
+            finally
+            {
+                runner.Running = outer;
+            }
+        }
+
+        if (own)
+        {
+            return 1;
+        }
+
+        scope.ItemsFinished(1);
+        return 0;
+    }
+
+    // ExecutionContext.Run's callback for a Go: the runner carries the work, so that nothing is allocated per call.
+    private static readonly ContextCallback s_runGo = static state =>
+    {
+        var runner = (JoinWaiter)state!;
+        var work = runner.GoWork!;
+        var scope = runner.GoScope!;
+        runner.GoWork = null;
+        runner.GoScope = null;
+        InvokeGo(work, scope);
+    };
+
+    private static void InvokeGo(object work, Scope scope)
+    {
+        if (work is Action action)
+        {
+            action();
         }
         else
         {
-            counted = item.RunClaimed(runner, countLater: true) ? 1 : 0;
+            ((Action<Scope>)work)(scope);
         }
-
-        if (item.IsReusable)
-        {
-            runner.Return(item);
-        }
-
-        return counted;
     }
 
     // Called by every item exactly once, after its outcome is published (with a full fence in between):

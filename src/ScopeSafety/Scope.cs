@@ -41,7 +41,8 @@ public sealed partial class Scope
     private CancellationTokenSource? _cts;
 
     // Cold path: faulted items in the order they failed, and failures of cancellation callbacks.
-    private List<ScopedTask>? _faulted;
+    // Each a ScopedTask, or the exception of a Go that had no item.
+    private List<object>? _faulted;
     private List<Exception>? _otherFailures;
 
     // The caller's token given to Run/RunAsync, if it can be cancelled; most scopes have none, so its state
@@ -293,11 +294,12 @@ public sealed partial class Scope
         return ExceptionDispatchInfo.Capture(e);
     }
 
-    internal void RecordFault(ScopedTask task)
+    // A failed item, or the exception of a Go that had no item; kept in the order they failed.
+    internal void RecordFault(object taskOrException)
     {
         lock (Gate)
         {
-            (_faulted ??= new List<ScopedTask>()).Add(task);
+            (_faulted ??= new List<object>()).Add(taskOrException);
         }
 
         CancelCore();
@@ -355,9 +357,13 @@ public sealed partial class Scope
         // All items are done, so nothing writes these lists any more.
         if (_faulted is not null)
         {
-            foreach (var task in _faulted)
+            foreach (var fault in _faulted)
             {
-                if (!task.IsObserved)
+                if (fault is Exception exception)
+                {
+                    (failures ??= new List<Exception>()).Add(exception);
+                }
+                else if (fault is ScopedTask { IsObserved: false } task)
                 {
                     (failures ??= new List<Exception>()).Add(task.Exception!);
                 }

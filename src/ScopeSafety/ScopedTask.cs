@@ -28,12 +28,10 @@ public class ScopedTask
     private const int ObservedFlag = 1;
     private const int AsyncFlag = 2;
     private const int HandleFreeFlag = 4;
-    private const int PooledFlag = 8;
 
     private static readonly ContextCallback s_invokeInContext = static state => ((ScopedTask)state!).Invoke();
 
-    // Set once, except for an item of a thread's pool (see Reuse).
-    private Scope _scope;
+    private readonly Scope _scope;
     // Before the claim, the ExecutionContext captured at Spawn (null when flow is suppressed); from
     // the claim on, the JoinWaiter of the thread running the synchronous part of the work, for the
     // join-cycle check (null while asynchronous work is suspended: then no thread holds it on its stack). One
@@ -41,8 +39,7 @@ public class ScopedTask
     private object? _contextOrRunner;
     private int _state;
     // Bit 0: the failure was observed (Join/await); bit 1: the work is asynchronous; bit 2: nobody holds a handle
-    // to the item (Scope.Go); bit 3: it belongs to a thread's pool of such items (JoinWaiter.RentItem). Bits 1–3
-    // are set when the item is made or reused.
+    // to the item (Scope.Go from a thread other than the one in Run). Bits 1 and 2 are set once, at construction.
     private int _flags;
 
     // The work; while asynchronous work is suspended, the task it returned; once the item has finished, the
@@ -66,32 +63,9 @@ public class ScopedTask
 
     internal static ScopedTask Create(Scope scope, Action<Scope> work) => new ScopedWorkItem(scope, work, isAsync: false);
 
-    // An item for Scope.Go: no handle leaves the library, so nobody can join or await it.
+    // An item for a Scope.Go from a thread other than the one in Run: no handle leaves the library, so nobody can
+    // join or await it.
     internal static ScopedTask CreateHandleFree(Scope scope, Delegate work) => new ScopedWorkItem(scope, work, isAsync: false, handleFree: true);
-
-    // An item for Scope.Go that goes back to a thread's pool once it has run (see IsReusable).
-    internal static ScopedTask CreatePooled(Scope scope, Delegate work)
-    {
-        var item = CreateHandleFree(scope, work);
-        item._flags |= PooledFlag;
-        return item;
-    }
-
-    // Makes a pooled item that has run into a new one. Only the renting thread holds it, and it publishes the item
-    // with a fence (the deque's push) before anyone else can take it.
-    internal void Reuse(Scope scope, Delegate work)
-    {
-        _scope = scope;
-        _work = work;
-        _state = Pending;
-        _contextOrRunner = ExecutionContext.Capture();
-    }
-
-    // A pooled item that has run and that nothing refers to any more: no handle exists, a failure would be kept
-    // by the scope (so a faulted item is not reused), and the thread that ran it has let go of it.
-    internal bool IsPooled => (_flags & PooledFlag) != 0;
-
-    internal bool IsReusable => (_flags & PooledFlag) != 0 && _state is RanToCompletion or Canceled;
 
     internal static ScopedTask CreateAsync(Scope scope, Func<Task> work) => new ScopedWorkItem(scope, work, isAsync: true);
 

@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace ScopeSafety;
 
-// A thread's own work-stealing deque (Chase and Lev), where a thread puts the items it spawns into the scopes
-// it runs (Scope.Run on this thread). The owner pushes and pops at the bottom with plain writes and one fence;
+// A thread's own work-stealing deque (Chase and Lev), where a thread puts the work it spawns into the scopes
+// it runs (Scope.Run on this thread): WorkEntry values, so that a Go needs no object of its own. The owner pushes and pops at the bottom with plain writes and one fence;
 // thieves (pool workers of those scopes) take the oldest item at the top with a compare-exchange, on another
 // cache line. So the spawning thread and a worker do not hand every item over through one contended word.
 // Items of several scopes share the deque when scopes nest on the thread: the owner pops only the scope it
@@ -20,7 +20,7 @@ internal sealed class WorkDeque
 
     // Power-of-two ring of items; index i lives at i & (Length - 1). Replaced (never changed in place for
     // live indices) when it grows, so that a thief reading an old array still reads the right item.
-    private Slot[] _items = new Slot[InitialCapacity];
+    private WorkEntry[] _items = new WorkEntry[InitialCapacity];
 
     // The owner's last reading of Top, for the capacity check, so that a push does not read the thieves'
     // cache line every time.
@@ -45,11 +45,11 @@ internal sealed class WorkDeque
     // The owner's push. The bottom is published with a full fence, so that what the owner reads next (whether a
     // worker is queued) cannot be read before the item is visible: the other half of that handshake is in
     // Scope.RunWorker.
-    public void Push(ScopedTask item)
+    public void Push(in WorkEntry entry)
     {
         var bottom = _indices.Bottom;
         var items = _items;
-        if (items[(bottom - 1) & (items.Length - 1)].Item is { IsPending: false })
+        if (items[(bottom - 1) & (items.Length - 1)].IsStale)
         {
             bottom = DropStale(bottom, items);
         }
@@ -64,16 +64,16 @@ internal sealed class WorkDeque
             }
         }
 
-        items[bottom & (items.Length - 1)].Item = item;
+        items[bottom & (items.Length - 1)] = entry;
         Interlocked.Exchange(ref _indices.Bottom, bottom + 1);
     }
 
     // Drops the items at the bottom that no longer wait to run (a Join ran them inline), so that spawning and
     // joining in a loop does not grow the deque: the owner's pop, without running anything. Returns the bottom.
-    private long DropStale(long bottom, Slot[] items)
+    private long DropStale(long bottom, WorkEntry[] items)
     {
         var mask = items.Length - 1;
-        while (items[(bottom - 1) & mask].Item is { IsPending: false })
+        while (items[(bottom - 1) & mask].IsStale)
         {
             var newBottom = bottom - 1;
             Interlocked.Exchange(ref _indices.Bottom, newBottom);
@@ -89,13 +89,13 @@ internal sealed class WorkDeque
             {
                 // The last item: a thief may take it too; either way it is gone, and the deque is empty.
                 Interlocked.CompareExchange(ref _indices.Top, top + 1, top);
-                items[newBottom & mask].Item = null;
+                items[newBottom & mask] = default;
                 Volatile.Write(ref _indices.Bottom, top + 1);
                 return top + 1;
             }
 
             // No thief can reach it: clearing the slot is safe.
-            items[newBottom & mask].Item = null;
+            items[newBottom & mask] = default;
             bottom = newBottom;
         }
 
@@ -108,25 +108,30 @@ internal sealed class WorkDeque
     // Whether a thief would find something now (a hint: it may change at once).
     public bool HasItems => Volatile.Read(ref _indices.Top) < Volatile.Read(ref _indices.Bottom);
 
-    // The owner takes the newest item if it belongs to scope (or is stale: a Join elsewhere ran it), else null.
-    // One at a time, never a private batch: an item that blocks until another item runs must not hold that
-    // item back where no other thread can take it. Stops at an item of another scope, which belongs to a
+    // The owner takes the newest entry if it belongs to scope (or is stale: a Join elsewhere ran it); false when
+    // there is none. One at a time, never a private batch: work that blocks until other work runs must not hold
+    // that work back where no other thread can take it. Stops at an entry of another scope, which belongs to a
     // scope further down this thread's stack.
-    public ScopedTask? PopOwn(Scope scope)
+    public bool PopOwn(Scope scope, out WorkEntry taken)
     {
+        taken = default;
         var bottom = _indices.Bottom;
         var items = _items;
         var mask = items.Length - 1;
-        if (bottom <= _topSeen ||
-            items[(bottom - 1) & mask].Item is not { } newest ||
-            (newest.Scope != scope && newest.IsPending))
+        if (bottom <= _topSeen)
+        {
+            return false;
+        }
+
+        var newest = items[(bottom - 1) & mask];
+        if (newest.Work is null || (newest.Scope != scope && !newest.IsStale))
         {
             if (bottom <= Volatile.Read(ref _indices.Top))
             {
                 ClearTaken(bottom, items);
             }
 
-            return null;
+            return false;
         }
 
         var newBottom = bottom - 1;
@@ -135,19 +140,21 @@ internal sealed class WorkDeque
         _topSeen = top;
         if (top < newBottom)
         {
-            // Thieves can only take the item at top, below this one.
-            items[newBottom & mask].Item = null;
-            return newest;
+            // Thieves can only take the entry at top, below this one.
+            items[newBottom & mask] = default;
+            taken = newest;
+            return true;
         }
 
-        ScopedTask? taken = null;
+        var won = false;
         if (top == newBottom)
         {
-            // The last item: a thief may be taking it too, and the compare-exchange on top decides.
+            // The last entry: a thief may be taking it too, and the compare-exchange on top decides.
             if (Interlocked.CompareExchange(ref _indices.Top, top + 1, top) == top)
             {
+                won = true;
                 taken = newest;
-                items[newBottom & mask].Item = null;
+                items[newBottom & mask] = default;
             }
 
             top++;
@@ -155,11 +162,13 @@ internal sealed class WorkDeque
 
         // Empty now: bottom meets top again.
         Volatile.Write(ref _indices.Bottom, top);
-        return taken;
+        return won;
     }
 
-    // A thief takes the oldest item; null when the deque is empty. Retries only while other thieves win.
-    public ScopedTask? Steal()
+    // A thief takes the oldest entry; false when the deque is empty. Retries only while other thieves win. The
+    // entry's fields are read before the compare-exchange and are whole when it succeeds: the owner writes that
+    // slot again only for an index that the thief's success has put below top.
+    public bool Steal(out WorkEntry taken)
     {
         var failures = 0;
         while (true)
@@ -168,17 +177,18 @@ internal sealed class WorkDeque
             var bottom = Volatile.Read(ref _indices.Bottom);
             if (top >= bottom)
             {
-                return null;
+                taken = default;
+                return false;
             }
 
             var items = Volatile.Read(ref _items);
-            var item = items[top & (items.Length - 1)].Item;
+            taken = items[top & (items.Length - 1)];
             if (Interlocked.CompareExchange(ref _indices.Top, top + 1, top) == top)
             {
-                return item;
+                return taken.Work is not null;
             }
 
-            // Another thief won (or the owner took the last item): back off a little, longer each time.
+            // Another thief won (or the owner took the last entry): back off a little, longer each time.
             Thread.SpinWait(1 << Math.Min(++failures, 6));
         }
     }
@@ -187,7 +197,7 @@ internal sealed class WorkDeque
     // thread, does not keep finished items (and their results) alive.
     public void ClearTaken() => ClearTaken(_indices.Bottom, _items);
 
-    private void ClearTaken(long bottom, Slot[] items)
+    private void ClearTaken(long bottom, WorkEntry[] items)
     {
         var top = Volatile.Read(ref _indices.Top);
         _topSeen = top;
@@ -199,7 +209,7 @@ internal sealed class WorkDeque
         var to = Math.Min(top, bottom);
         for (var i = from; i < to; i++)
         {
-            items[i & (items.Length - 1)].Item = null;
+            items[i & (items.Length - 1)] = default;
         }
 
         if (to > _clearedTo)
@@ -210,25 +220,19 @@ internal sealed class WorkDeque
         if (top == bottom && items.Length > KeptCapacity)
         {
             // Empty: no thief can take anything until the next push, which publishes the new array first.
-            Volatile.Write(ref _items, new Slot[InitialCapacity]);
+            Volatile.Write(ref _items, new WorkEntry[InitialCapacity]);
         }
     }
 
-    private Slot[] Grow(long bottom, Slot[] items)
+    private WorkEntry[] Grow(long bottom, WorkEntry[] items)
     {
-        var grown = new Slot[items.Length * 2];
+        var grown = new WorkEntry[items.Length * 2];
         for (var i = _topSeen; i < bottom; i++)
         {
-            grown[i & (grown.Length - 1)].Item = items[i & (items.Length - 1)].Item;
+            grown[i & (grown.Length - 1)] = items[i & (items.Length - 1)];
         }
 
         Volatile.Write(ref _items, grown);
         return grown;
-    }
-
-    // An array element of a struct type: storing an item needs no covariance check, unlike a ScopedTask[] element.
-    private struct Slot
-    {
-        public ScopedTask? Item;
     }
 }

@@ -34,11 +34,10 @@ public class AllocationTests
     });
 
     [Fact]
-    public void A_Go_from_the_thread_in_Run_reuses_items_that_have_run() => Bounded.Run(() =>
+    public void A_Go_from_the_thread_in_Run_allocates_no_item() => Bounded.Run(() =>
     {
-        // The items that ran on this thread went back to its pool, so the next scope's Go takes them instead of
-        // allocating: what is left per scope is the pool entry of its workers, made once. Items that a worker
-        // ran went to that worker's pool, so take the best of several rounds.
+        // The delegate goes into the thread's deque as it is: what is left per scope is the pool entry of its
+        // workers, made once (and the deque, made once per thread). Take the best of several rounds.
         const int Items = 100;
         var fewest = long.MaxValue;
         for (var round = 0; round < 20; round++)

@@ -47,11 +47,10 @@ public class GoTests
     });
 
     [Fact]
-    public void Items_reused_across_many_small_scopes_each_run_exactly_once() => Bounded.Run(() =>
+    public void Go_work_of_many_small_scopes_on_many_threads_runs_exactly_once() => Bounded.Run(() =>
     {
-        // Small scopes on many threads at once: items go back to the pool of whichever thread ran them and are
-        // reused by the next scope there, while workers still steal from the deques. A reused item that ran
-        // twice, or not at all, would show up as a cell counted other than once.
+        // Small scopes on many threads at once, their deques shared by nested scopes and robbed by workers that
+        // run whatever is oldest: work that ran twice, or not at all, shows up as a cell counted other than once.
         const int Rows = 2_000;
         const int Columns = 64;
         var cells = new int[Rows * Columns];
@@ -196,6 +195,48 @@ public class GoTests
         }).GetAwaiter().GetResult();
 
         Assert.Equal(1_000, count);
+    });
+
+    [Fact]
+    public void Go_work_sees_the_context_of_the_Go_and_leaves_the_runner_s_own() => Bounded.Run(() =>
+    {
+        var value = new AsyncLocal<string?>();
+        var seen = new System.Collections.Concurrent.ConcurrentBag<string?>();
+        Scope.Run(scope =>
+        {
+            value.Value = "at the Go";
+            for (var i = 0; i < 100; i++)
+            {
+                scope.Go(() =>
+                {
+                    seen.Add(value.Value);
+                    value.Value = "changed by the work";
+                });
+            }
+
+            value.Value = "after the Go";
+        });
+
+        // The thread in Run ran most of the work itself; the changes the work made stayed in the work.
+        Assert.Equal("after the Go", value.Value);
+        Assert.All(seen, text => Assert.Equal("at the Go", text));
+        Assert.Equal(100, seen.Count);
+    });
+
+    [Fact]
+    public void Go_work_that_has_not_started_when_the_scope_is_cancelled_does_not_run() => Bounded.Run(() =>
+    {
+        var ran = 0;
+        Scope.Run(scope =>
+        {
+            scope.Cancel();
+            for (var i = 0; i < 100; i++)
+            {
+                scope.Go(() => Interlocked.Increment(ref ran));
+            }
+        });
+
+        Assert.Equal(0, ran);
     });
 
     [Fact]
