@@ -281,6 +281,10 @@ public sealed partial class Scope
                 {
                     InvokeGo(entry.Work, scope);
                 }
+                else if (entry.Work is Action action)
+                {
+                    ExecutionContext.Run(entry.Context, s_runAction, action);
+                }
                 else
                 {
                     runner.GoWork = entry.Work;
@@ -311,7 +315,10 @@ public sealed partial class Scope
         return 0;
     }
 
-    // ExecutionContext.Run's callback for a Go: the runner carries the work, so that nothing is allocated per call.
+    private static readonly ContextCallback s_runAction = static action => ((Action)action!)();
+
+    // The callback for a Go of an Action<Scope>: the runner carries the work and its scope, so that nothing is
+    // allocated per call.
     private static readonly ContextCallback s_runGo = static state =>
     {
         var runner = (JoinWaiter)state!;
