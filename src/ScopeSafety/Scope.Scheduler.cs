@@ -62,67 +62,66 @@ public sealed partial class Scope
         return Interlocked.Add(ref _pending, -returned);
     }
 
+    // A spawned item goes on the scope's shared stack, which every taker works newest first: the body usually joins
+    // its items in the order it spawned them, so it finds the oldest still unclaimed and runs them inline while
+    // workers take the newest. (Thieves of a deque take the oldest first, exactly the items the body joins first:
+    // with the seed's chunked sum the body then mostly waited.) From the body itself the count needs no interlocked
+    // operation, and nobody needs waking, because the only thread that sleeps waiting for the scope is this one.
     private ScopedTask Schedule(ScopedTask task)
     {
-        var owner = _owner;
-        if (owner is not null && JoinWaiter.CurrentOrNull == owner)
+        if (IsOwnerThread)
         {
-            ScheduleOnOwner(owner, new WorkEntry(task, this, null), task);
-        }
-        else
-        {
-            ScheduleShared(task);
-        }
-
-        return task;
-    }
-
-    // Scope.Go: on the thread in Run, the delegate goes into the deque as it is, with the context, and needs no
-    // item; elsewhere it gets an item without a handle.
-    private void ScheduleHandleFree(Delegate work)
-    {
-        var owner = _owner;
-        if (owner is not null && JoinWaiter.CurrentOrNull == owner)
-        {
-            ScheduleOnOwner(owner, new WorkEntry(work, this, ExecutionContext.Capture()), null);
-        }
-        else
-        {
-            ScheduleShared(ScopedTask.CreateHandleFree(this, work));
-        }
-    }
-
-    // A spawn from the thread in Run itself (in the body, or helping after it): the entry goes to its own deque,
-    // and nobody needs waking, because the only thread that sleeps waiting for the scope is this one. item: the
-    // entry's item, if it has one.
-    private void ScheduleOnOwner(JoinWaiter owner, in WorkEntry entry, ScopedTask? item)
-    {
-        if (_bodyRunning)
-        {
-            if (_credits == 0)
-            {
-                Interlocked.Add(ref _pending, CreditBlock);
-                _credits = CreditBlock;
-            }
-
-            _credits--;
+            CountOwnSpawn();
+            Push(task);
         }
         else
         {
             CountSpawn();
+            Push(task);
+            WakeScopeWaiter();
         }
 
-        (owner.Deque ??= new WorkDeque()).Push(entry);
-        EnsureWorker(item);
+        EnsureWorker(task);
+        return task;
     }
 
-    // A spawn from any other thread, or into an asynchronous scope: the scope's shared stack.
-    private void ScheduleShared(ScopedTask task)
+    // Scope.Go: on the thread in Run, the delegate goes into that thread's deque as it is, with the context, and
+    // needs no item (nobody joins it, so the order thieves take it in does not matter); elsewhere it gets an item
+    // without a handle on the shared stack.
+    private void ScheduleHandleFree(Delegate work)
     {
-        CountSpawn();
-        Push(task);
-        WakeScopeWaiter();
-        EnsureWorker(task);
+        if (IsOwnerThread)
+        {
+            CountOwnSpawn();
+            (_owner!.Deque ??= new WorkDeque()).Push(new WorkEntry(work, this, ExecutionContext.Capture()));
+            EnsureWorker(null);
+        }
+        else
+        {
+            Schedule(ScopedTask.CreateHandleFree(this, work));
+        }
+    }
+
+    // Whether this is the thread in a synchronous Run (in the body, or helping after it).
+    private bool IsOwnerThread => _owner is { } owner && JoinWaiter.CurrentOrNull == owner;
+
+    // Counts a spawn from the thread in Run: from a running body out of the counts reserved ahead, else as any
+    // other spawn.
+    private void CountOwnSpawn()
+    {
+        if (!_bodyRunning)
+        {
+            CountSpawn();
+            return;
+        }
+
+        if (_credits == 0)
+        {
+            Interlocked.Add(ref _pending, CreditBlock);
+            _credits = CreditBlock;
+        }
+
+        _credits--;
     }
 
     private void CountSpawn()
@@ -199,10 +198,11 @@ public sealed partial class Scope
         RunQueuedItems(isOwner: false);
     }
 
-    // Runs the scope's queued work on this thread until none is left; returns whether there was any. The owner
-    // (the thread in Run, helping after the body) takes the newest entry of this scope from its own deque; a
-    // pool worker takes the oldest of the owner's deque, which may belong to an outer scope of the owner's: a
-    // pool thread has nothing on its stack that such work could wait for. The work of this scope that finishes
+    // Runs the scope's queued work on this thread until none is left; returns whether there was any: items from the
+    // scope's shared stack, and Go work from the deque of the thread in Run. The owner (that thread, helping after
+    // the body) takes the newest entry of this scope from its own deque; a pool worker takes the oldest of the
+    // owner's deque, which may belong to an outer scope of the owner's: a pool thread has nothing on its stack
+    // that such work could wait for. The work of this scope that finishes
     // here goes back to its count in one batch at the end, not one contended decrement each: until then the scope
     // counts it as unfinished, which only delays its end, and this thread was still running, so the scope
     // could not have ended before anyway.

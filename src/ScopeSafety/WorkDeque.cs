@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace ScopeSafety;
 
-// A thread's own work-stealing deque (Chase and Lev), where a thread puts the work it spawns into the scopes
-// it runs (Scope.Run on this thread): WorkEntry values, so that a Go needs no object of its own. The owner pushes and pops at the bottom with plain writes and one fence;
+// A thread's own work-stealing deque (Chase and Lev), where a thread puts the work it starts with Scope.Go in the
+// scopes it runs (Scope.Run on this thread): WorkEntry values, so that a Go needs no object of its own. The owner pushes and pops at the bottom with plain writes and one fence;
 // thieves (pool workers of those scopes) take the oldest item at the top with a compare-exchange, on another
 // cache line. So the spawning thread and a worker do not hand every item over through one contended word.
 // Items of several scopes share the deque when scopes nest on the thread: the owner pops only the scope it
@@ -49,11 +49,6 @@ internal sealed class WorkDeque
     {
         var bottom = _indices.Bottom;
         var items = _items;
-        if (items[(bottom - 1) & (items.Length - 1)].IsStale)
-        {
-            bottom = DropStale(bottom, items);
-        }
-
         if (bottom - _topSeen >= items.Length)
         {
             // Reads the top again: thieves may have made room.
@@ -68,48 +63,10 @@ internal sealed class WorkDeque
         Interlocked.Exchange(ref _indices.Bottom, bottom + 1);
     }
 
-    // Drops the items at the bottom that no longer wait to run (a Join ran them inline), so that spawning and
-    // joining in a loop does not grow the deque: the owner's pop, without running anything. Returns the bottom.
-    private long DropStale(long bottom, WorkEntry[] items)
-    {
-        var mask = items.Length - 1;
-        while (items[(bottom - 1) & mask].IsStale)
-        {
-            var newBottom = bottom - 1;
-            Interlocked.Exchange(ref _indices.Bottom, newBottom);
-            var top = Volatile.Read(ref _indices.Top);
-            if (top > newBottom)
-            {
-                // Empty already (the slot held an item thieves took): put the bottom back.
-                Volatile.Write(ref _indices.Bottom, bottom);
-                return bottom;
-            }
-
-            if (top == newBottom)
-            {
-                // The last item: a thief may take it too; either way it is gone, and the deque is empty.
-                Interlocked.CompareExchange(ref _indices.Top, top + 1, top);
-                items[newBottom & mask] = default;
-                Volatile.Write(ref _indices.Bottom, top + 1);
-                return top + 1;
-            }
-
-            // No thief can reach it: clearing the slot is safe.
-            items[newBottom & mask] = default;
-            bottom = newBottom;
-        }
-
-        return bottom;
-    }
-
-    // How many items fit before the deque grows (for tests of its size).
-    internal int Capacity => _items.Length;
-
     // Whether a thief would find something now (a hint: it may change at once).
     public bool HasItems => Volatile.Read(ref _indices.Top) < Volatile.Read(ref _indices.Bottom);
 
-    // The owner takes the newest entry if it belongs to scope (or is stale: a Join elsewhere ran it); false when
-    // there is none. One at a time, never a private batch: work that blocks until other work runs must not hold
+    // The owner takes the newest entry if it belongs to scope; false when there is none. One at a time, never a private batch: work that blocks until other work runs must not hold
     // that work back where no other thread can take it. Stops at an entry of another scope, which belongs to a
     // scope further down this thread's stack.
     public bool PopOwn(Scope scope, out WorkEntry taken)
@@ -124,7 +81,7 @@ internal sealed class WorkDeque
         }
 
         var newest = items[(bottom - 1) & mask];
-        if (newest.Work is null || (newest.Scope != scope && !newest.IsStale))
+        if (newest.Work is null || newest.Scope != scope)
         {
             if (bottom <= Volatile.Read(ref _indices.Top))
             {

@@ -1,8 +1,8 @@
 namespace ScopeSafety.Tests;
 
 /// <summary>
-/// <see cref="Scope.Go(Action)"/>, the spawn without a handle, and the spawning thread's own deque that both spawns
-/// use: every item runs once, the scope waits for it, failures are reported, and no item is stranded.
+/// <see cref="Scope.Go(Action)"/>, the spawn without a handle, and the spawning thread's own deque that holds its
+/// work: every piece runs once, the scope waits for it, failures are reported, and none is stranded.
 /// </summary>
 public class GoTests
 {
@@ -159,23 +159,29 @@ public class GoTests
     });
 
     [Fact]
-    public void Spawning_and_joining_in_a_loop_keeps_the_deque_small() => Bounded.Run(() =>
+    public void Go_and_Spawn_from_the_body_mix_with_joins_in_spawn_order() => Bounded.Run(() =>
     {
-        // Each item is joined inline right after its spawn, so it stays behind in the deque as a stale entry;
-        // the next spawn drops it instead of letting the deque grow with the loop.
-        var sum = 0L;
+        // The seed's shape: parts spawned in order and joined in order, with Go work beside them in the deque.
+        var parts = new List<ScopedTask<long>>();
+        var goRan = 0;
+        var total = 0L;
         Scope.Run(scope =>
         {
-            for (var i = 0; i < 100_000; i++)
+            for (var i = 0; i < 64; i++)
             {
-                var value = i;
-                sum += scope.Spawn(() => value).Join();
+                var part = i;
+                parts.Add(scope.Spawn(() => (long)part * part));
+                scope.Go(() => Interlocked.Increment(ref goRan));
             }
 
-            Assert.True(JoinWaiter.Current.Deque!.Capacity <= 64, $"the deque grew to {JoinWaiter.Current.Deque.Capacity} slots");
+            foreach (var part in parts)
+            {
+                total += part.Join();
+            }
         });
 
-        Assert.Equal(100_000L * 99_999 / 2, sum);
+        Assert.Equal(Enumerable.Range(0, 64).Sum(i => (long)i * i), total);
+        Assert.Equal(64, goRan);
     });
 
     [Fact]
