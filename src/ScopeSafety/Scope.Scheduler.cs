@@ -1,7 +1,8 @@
 namespace ScopeSafety;
 
-// The scheduler behind Spawn: the scope's count of unfinished items, its queue of unclaimed items, the pool
-// workers that drain it, and the waiting thread that helps and sleeps until the scope is done.
+// The scheduler behind Spawn and Go: the scope's count of unfinished work, its stack of unclaimed items (and the
+// deque of the thread in Run, for its Go work), the pool workers that drain them, and the waiting thread that helps
+// and sleeps until the scope is done.
 public sealed partial class Scope
 {
     // Unfinished items plus one for the body while it runs. Zero means the scope has finished for
@@ -34,7 +35,7 @@ public sealed partial class Scope
         LazyInitializer.EnsureInitialized(ref _gate, static () => new Dictionary<ScopedTask, TaskCompletionSource>());
 
     // The thread running a synchronous Run's body (null for an asynchronous scope, whose body may move between
-    // threads): its spawns go to its own deque. Only that thread pushes there.
+    // threads): its Go work goes to its own deque, and its spawns from the body are counted ahead.
     private JoinWaiter? _owner;
 
     // Whether the body of a synchronous Run is running; written and read only by the owner.
