@@ -70,15 +70,19 @@ public sealed partial class Scope
     // operation, and nobody needs waking, because the only thread that sleeps waiting for the scope is this one.
     private ScopedTask Schedule(ScopedTask task)
     {
-        if (IsOwnerThread)
+        var fromOwner = IsOwnerThread;
+        if (fromOwner)
         {
             CountOwnSpawn();
-            Push(task);
         }
         else
         {
             CountSpawn();
-            Push(task);
+        }
+
+        Push(task);
+        if (!fromOwner)
+        {
             WakeScopeWaiter();
         }
 
