@@ -77,14 +77,21 @@ public class GoTests
     public void A_failed_Go_item_is_reported_by_Run_and_cancels_the_scope() => Bounded.Run(() =>
     {
         var canceled = false;
+        using var running = new ManualResetEventSlim();
         var failure = Assert.Throws<AggregateException>(() => Scope.Run(scope =>
         {
-            scope.Go(() => throw new FormatException("bad input"));
             scope.Go(() =>
             {
+                running.Set();
+
                 // Waits until the failure has cancelled the scope: the token tells every item.
                 canceled = scope.CancellationToken.WaitHandle.WaitOne(MeetingLimit);
             });
+
+            // Only once that item runs (a worker takes it from this thread's deque), so that the failure cannot
+            // cancel it before it starts.
+            Bounded.Wait(running);
+            scope.Go(() => throw new FormatException("bad input"));
         }));
 
         Assert.IsType<FormatException>(Assert.Single(failure.InnerExceptions));
