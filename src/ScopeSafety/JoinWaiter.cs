@@ -21,7 +21,7 @@ internal sealed class JoinWaiter
     // This thread's record if it has one; a thread without one owns no scope.
     public static JoinWaiter? CurrentOrNull => t_current;
 
-    // The deque of the items this thread spawns into the scopes it runs; made on the first such spawn.
+    // The deque of the Go work this thread starts in the scopes it runs; made on the first such Go.
     public WorkDeque? Deque;
 
     // The work and scope of the Go that this thread is about to run in its captured context (see Scope.RunGo):

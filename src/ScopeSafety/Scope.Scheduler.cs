@@ -68,9 +68,10 @@ public sealed partial class Scope
     // workers take the newest. (Thieves of a deque take the oldest first, exactly the items the body joins first:
     // with the seed's chunked sum the body then mostly waited.) From the body itself the count needs no interlocked
     // operation, and nobody needs waking, because the only thread that sleeps waiting for the scope is this one.
-    private ScopedTask Schedule(ScopedTask task)
+    private ScopedTask Schedule(ScopedTask task) => Schedule(task, IsOwnerThread);
+
+    private ScopedTask Schedule(ScopedTask task, bool fromOwner)
     {
-        var fromOwner = IsOwnerThread;
         if (fromOwner)
         {
             CountOwnSpawn();
@@ -103,7 +104,7 @@ public sealed partial class Scope
         }
         else
         {
-            Schedule(ScopedTask.CreateHandleFree(this, work));
+            Schedule(ScopedTask.CreateHandleFree(this, work), fromOwner: false);
         }
     }
 
