@@ -1,8 +1,8 @@
 namespace ScopeSafety;
 
-// The scheduler behind Spawn and Go: the scope's count of unfinished work, its stack of unclaimed items (and the
-// deque of the thread in Run, for its Go work), the pool workers that drain them, and the waiting thread that helps
-// and sleeps until the scope is done.
+// The scheduler behind Spawn and Go: the scope's count of unfinished work, its stack of unclaimed items with the
+// drain list that pool workers move them to in batches (and the deque of the thread in Run, for its Go work), the
+// pool workers that run them, and the waiting thread that helps and sleeps until the scope is done.
 public sealed partial class Scope
 {
     // Unfinished items plus one for the body while it runs. Zero means the scope has finished for
@@ -13,6 +13,12 @@ public sealed partial class Scope
     // drained by its workers and by the waiting thread. Each item is pushed exactly once and never
     // re-pushed, so the classic ABA problem cannot occur.
     private ScopedTask? _head;
+
+    // Items that a pool worker moved off _head all at once, newest first: pool workers take them from here, one
+    // compare-exchange on this word each. So a worker touches _head once per batch instead of once per item, and the
+    // spawning thread, which pushes onto _head, no longer fights it for that word on every spawn. The batch is not
+    // held privately: every taker sees it here, so one item that blocks never strands the others behind it.
+    private ScopedTask? _drain;
 
     // 1 while a worker for this scope is queued to the thread pool and has not started yet (see RunWorker).
     private int _workerQueued;
@@ -196,7 +202,7 @@ public sealed partial class Scope
     internal void RunWorker(IThreadPoolWorkItem carrier)
     {
         Interlocked.Exchange(ref _workerQueued, 0);
-        if (Volatile.Read(ref _head) is not null || _owner?.Deque is { HasItems: true })
+        if (HasQueuedItems || _owner?.Deque is { HasItems: true })
         {
             QueueWorker(carrier);
         }
@@ -205,7 +211,8 @@ public sealed partial class Scope
     }
 
     // Runs the scope's queued work on this thread until none is left; returns whether there was any: items from the
-    // scope's shared stack, and Go work from the deque of the thread in Run. The owner (that thread, helping after
+    // scope's shared stack and its drain list (a pool worker takes its items from the drain list, refilled from the
+    // stack in one exchange), and Go work from the deque of the thread in Run. The owner (that thread, helping after
     // the body) takes the newest entry of this scope from its own deque; a pool worker takes the oldest of the
     // owner's deque, which may belong to an outer scope of the owner's: a pool thread has nothing on its stack
     // that such work could wait for. The work of this scope that finishes
@@ -222,7 +229,7 @@ public sealed partial class Scope
         {
             var entry = default(WorkEntry);
             var found = isOwner && deque is not null && deque.PopOwn(this, out entry);
-            if (!found && TryPop() is { } item)
+            if (!found && (isOwner ? TryPop() ?? TakeFromDrain() : TakeForWorker()) is { } item)
             {
                 entry = new WorkEntry(item, this, null);
                 found = true;
@@ -466,6 +473,79 @@ public sealed partial class Scope
         }
     }
 
+    // Whether the scope's shared queue holds items (a hint: some may already be claimed by a join).
+    private bool HasQueuedItems => Volatile.Read(ref _head) is not null || Volatile.Read(ref _drain) is not null;
+
+    // A pool worker's next item from the shared queue: from the drain list, and once that is empty, from everything
+    // spawned since, moved there in one exchange. Newest first within each batch, like the stack.
+    private ScopedTask? TakeForWorker()
+    {
+        if (TakeFromDrain() is { } item)
+        {
+            return item;
+        }
+
+        if (Volatile.Read(ref _head) is null)
+        {
+            return null;
+        }
+
+        MoveToDrain();
+        return TakeFromDrain();
+    }
+
+    // Takes the first item of the drain list. Each item is handed out exactly once: only the compare-exchange that
+    // moves the list past it hands it out, and the list never comes back to an item it has moved past.
+    private ScopedTask? TakeFromDrain()
+    {
+        var first = Volatile.Read(ref _drain);
+        while (first is not null)
+        {
+            // A taker that moved past first may have cleared its link already; then this exchange fails.
+            var seen = Interlocked.CompareExchange(ref _drain, first.NextQueued, first);
+            if (seen == first)
+            {
+                first.NextQueued = null;
+                return first;
+            }
+
+            first = seen;
+        }
+
+        return null;
+    }
+
+    // Moves every item on _head to the front of the drain list.
+    private void MoveToDrain()
+    {
+        var batch = Interlocked.Exchange(ref _head, null);
+        if (batch is null || Interlocked.CompareExchange(ref _drain, batch, null) is null)
+        {
+            return;
+        }
+
+        // Another worker filled the drain list meanwhile (rare, and then this batch is short): put this batch in
+        // front of it. No one else can reach the batch yet, so walking it is safe.
+        var last = batch;
+        while (last.NextQueued is { } below)
+        {
+            last = below;
+        }
+
+        var drain = Volatile.Read(ref _drain);
+        while (true)
+        {
+            last.NextQueued = drain;
+            var seen = Interlocked.CompareExchange(ref _drain, batch, drain);
+            if (seen == drain)
+            {
+                return;
+            }
+
+            drain = seen;
+        }
+    }
+
     private ScopedTask? TryPop()
     {
         var head = Volatile.Read(ref _head);
@@ -566,7 +646,7 @@ public sealed partial class Scope
                 // state before they read the flag, so one of the two always sees the other. Re-armed on every
                 // round because a waker clears it.
                 Interlocked.Exchange(ref _scopeWaiterSleeping, 1);
-                if (Volatile.Read(ref _pending) == 0 || Volatile.Read(ref _head) is not null)
+                if (Volatile.Read(ref _pending) == 0 || HasQueuedItems)
                 {
                     break;
                 }

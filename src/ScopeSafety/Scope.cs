@@ -334,6 +334,7 @@ public sealed partial class Scope
 
         // Drop stale help entries (items the pool ran) so the scope does not keep them alive.
         Volatile.Write(ref _head, null);
+        Volatile.Write(ref _drain, null);
 
         List<Exception>? failures = null;
         cancellation = null;

@@ -34,6 +34,33 @@ public class WorkerTests
     });
 
     [Fact]
+    public void Items_a_worker_took_off_the_queue_together_stay_open_to_other_workers() => Bounded.Run(() =>
+    {
+        // The body spawns every item at once, so the first worker usually finds them all queued and moves them to
+        // its drain list in one go, then blocks in the first one. The rest must still reach other workers: the body
+        // waits at the same barrier, so it helps with none of them.
+        var items = Environment.ProcessorCount + 3;
+        using var allMeet = new Barrier(items + 1);
+        var met = 0;
+
+        Scope.Run(scope =>
+        {
+            for (var i = 0; i < items; i++)
+            {
+                scope.Spawn(() =>
+                {
+                    Assert.True(allMeet.SignalAndWait(MeetingLimit), "an item was held back behind a blocked one");
+                    Interlocked.Increment(ref met);
+                });
+            }
+
+            Assert.True(allMeet.SignalAndWait(MeetingLimit), "not every item started while the body waited");
+        });
+
+        Assert.Equal(items, met);
+    });
+
+    [Fact]
     public void An_item_that_waits_for_a_later_item_does_not_strand_it() => Bounded.Run(() =>
     {
         // Items spawned one by one, each waiting for the one after it: a worker blocked in an item must
