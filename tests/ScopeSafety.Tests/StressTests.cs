@@ -42,6 +42,56 @@ public class StressTests
     });
 
     [Fact]
+    public void Items_many_workers_take_from_one_batch_while_the_body_joins_run_exactly_once() => Bounded.Run(() =>
+    {
+        // Up to sixteen pool workers take items from the same drain list at once, items spawn more items onto the
+        // scope's stack meanwhile, and the body claims every seventh item by joining it: each must run once.
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), completionPorts);
+        try
+        {
+            for (var round = 0; round < 5; round++)
+            {
+                const int Items = 50_000, Children = 10;
+                var runs = new int[Items];
+                var childRuns = new int[Items / 100 * Children];
+                Scope.Run(scope =>
+                {
+                    var handles = new ScopedTask[Items];
+                    for (var i = 0; i < Items; i++)
+                    {
+                        var index = i;
+                        handles[i] = scope.Spawn(s =>
+                        {
+                            Interlocked.Increment(ref runs[index]);
+                            if (index % 100 == 0)
+                            {
+                                for (var c = 0; c < Children; c++)
+                                {
+                                    var child = index / 100 * Children + c;
+                                    s.Spawn(() => Interlocked.Increment(ref childRuns[child]));
+                                }
+                            }
+                        });
+                    }
+
+                    for (var i = 0; i < Items; i += 7)
+                    {
+                        handles[i].Join();
+                    }
+                });
+
+                Assert.Equal(-1, Array.FindIndex(runs, count => count != 1));
+                Assert.Equal(-1, Array.FindIndex(childRuns, count => count != 1));
+            }
+        }
+        finally
+        {
+            ThreadPool.SetMinThreads(workers, completionPorts);
+        }
+    });
+
+    [Fact]
     public void Nested_Run_inside_work_eight_levels_deep() => Bounded.Run(() =>
     {
         var leaves = 0;
