@@ -71,9 +71,10 @@ public sealed partial class Scope
 
     // A spawned item goes on the scope's shared stack, which every taker works newest first (a worker within each
     // batch it moves to the drain list): the body usually joins its items in the order it spawned them, so it finds
-    // the oldest still unclaimed and runs them inline while workers take the newest. (Thieves of a deque take the oldest first, exactly the items the body joins first:
-    // with the seed's chunked sum the body then mostly waited.) From the body itself the count needs no interlocked
-    // operation, and nobody needs waking, because the only thread that sleeps waiting for the scope is this one.
+    // the oldest still unclaimed and runs them inline while workers take the newest. (Thieves of a deque take the
+    // oldest first, exactly the items the body joins first: with the seed's chunked sum the body then mostly
+    // waited.) From the body itself the count needs no interlocked operation, and nobody needs waking, because the
+    // only thread that sleeps waiting for the scope is this one.
     private ScopedTask Schedule(ScopedTask task) => Schedule(task, IsOwnerThread);
 
     private ScopedTask Schedule(ScopedTask task, bool fromOwner)
