@@ -45,7 +45,8 @@ public class StressTests
     public void Items_many_workers_take_from_one_batch_while_the_body_joins_run_exactly_once() => Bounded.Run(() =>
     {
         // Up to sixteen pool workers take items from the same drain list at once, items spawn more items onto the
-        // scope's stack meanwhile, and the body claims every seventh item by joining it: each must run once.
+        // scope's stack meanwhile (half of them with Go, whose items from a worker have no claim of their own and rely
+        // on being handed out once), and the body claims every seventh item by joining it: each must run once.
         ThreadPool.GetMinThreads(out var workers, out var completionPorts);
         ThreadPool.SetMinThreads(Math.Max(workers, 16), completionPorts);
         try
@@ -69,7 +70,14 @@ public class StressTests
                                 for (var c = 0; c < Children; c++)
                                 {
                                     var child = index / 100 * Children + c;
-                                    s.Spawn(() => Interlocked.Increment(ref childRuns[child]));
+                                    if (c % 2 == 0)
+                                    {
+                                        s.Spawn(() => Interlocked.Increment(ref childRuns[child]));
+                                    }
+                                    else
+                                    {
+                                        s.Go(() => Interlocked.Increment(ref childRuns[child]));
+                                    }
                                 }
                             }
                         });
