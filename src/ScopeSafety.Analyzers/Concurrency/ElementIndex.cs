@@ -17,13 +17,14 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// </summary>
     internal sealed class ElementIndex
     {
-        private ElementIndex(IndexKind kind, object? value, string text, bool allOwn, bool allShared)
+        private ElementIndex(IndexKind kind, object? value, string text, bool allOwn, bool allShared, IReadOnlyList<ISymbol>? variables = null)
         {
             Kind = kind;
             Value = value;
             Text = text;
             AllOwn = allOwn;
             AllShared = allShared;
+            Variables = variables ?? System.Array.Empty<ISymbol>();
         }
 
         public IndexKind Kind { get; }
@@ -38,6 +39,9 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>Every variable the index reads lives outside the work: the same text means the same element on both sides.</summary>
         public bool AllShared { get; }
+
+        /// <summary>The variables the index reads.</summary>
+        public IReadOnlyList<ISymbol> Variables { get; }
 
         /// <summary>An index read in a callee's body: its variables mean nothing to the caller.</summary>
         public static ElementIndex Unknown { get; } = new ElementIndex(IndexKind.Unknown, null, "?", false, false);
@@ -58,10 +62,10 @@ namespace ScopeSafety.Analyzers.Concurrency
                 DelegateCaptures.IsDeclaredIn(local.Local, function) && ForStart(local.Local, index.SemanticModel) is { } start && start.ConstantValue.HasValue)
             {
                 // for (var k = 0; k < a.Length; k++) a[k] … : every run walks the whole array.
-                return new ElementIndex(IndexKind.Whole, null, text, false, false);
+                return new ElementIndex(IndexKind.Whole, null, text, false, false, variables);
             }
 
-            return new ElementIndex(allOwn ? IndexKind.Own : IndexKind.Other, null, text, allOwn, allShared);
+            return new ElementIndex(allOwn ? IndexKind.Own : IndexKind.Other, null, text, allOwn, allShared, variables);
         }
 
         /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -320,6 +321,27 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             result.Sort();
             return result;
+        }
+
+        /// <summary>
+        /// The item's <paramref name="itemUse"/> and the host's <paramref name="hostUse"/> index one array by the same
+        /// expression of the run's own variables (a per-iteration copy of the loop variable that starts the item): the
+        /// host reaches that element only in the iteration that started the item, and there not while the item runs
+        /// (<c>queues[x] = new(); new Thread(() => Drain(queues[x])).Start();</c>). In every other iteration the index
+        /// is another element.
+        /// </summary>
+        public bool MeetsOnlyInOtherIterations(WorkItem item, Access itemUse, Access hostUse)
+        {
+            if (!(itemUse.Index is { AllOwn: true } mine) || !(hostUse.Index is { } theirs) || mine.Text != theirs.Text ||
+                mine.Variables.Count == 0 || !mine.Variables.SequenceEqual(theirs.Variables, SymbolEqualityComparer.Default))
+            {
+                return false;
+            }
+
+            // A variable declared in the loop body is a fresh one per iteration: bounded by its region, the search from
+            // the item's start does not come round to the host's use in a later iteration.
+            var hostOperation = new List<IOperation> { hostUse.Operation };
+            return mine.Variables.Any(variable => variable is ILocalSymbol && HostAccessesDuring(item, hostOperation, variable).Count == 0);
         }
 
         /// <summary>

@@ -152,15 +152,18 @@ namespace ScopeSafety.Analyzers
                 reported |= CheckPointer(work, variable, primary);
                 reported |= CheckDisposal(work, variable, primary);
                 // A for variable that the work only reads, started inside that loop, is SCOPE012's report (with its
-                // per-iteration copy fix): one hazard, one diagnostic.
+                // per-iteration copy fix), for the sharing and for the work outliving the method alike: one hazard, one
+                // diagnostic.
                 var loopVariableRead = ForLoops.IsLoopVariableAround(variable, work.Site.Operation.Syntax) && inDelegate.All(a => !a.IsWrite);
-                if (!loopVariableRead)
+                if (loopVariableRead)
                 {
-                    reported |= CheckSharing(work, variable, inDelegate, primary);
-                    if (!reported)
-                    {
-                        reported |= CheckOuterSharing(work, variable, inDelegate, primary);
-                    }
+                    return;
+                }
+
+                reported |= CheckSharing(work, variable, inDelegate, primary);
+                if (!reported)
+                {
+                    reported |= CheckOuterSharing(work, variable, inDelegate, primary);
                 }
 
                 if (!reported && !work.Escapes && !work.IsDiscarded(_symbols) && work.FirstReached(new[] { (work.Exit, 0) }, (0, work.Flow.ExitBlock)) != null)

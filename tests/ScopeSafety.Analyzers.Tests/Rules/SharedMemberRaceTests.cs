@@ -436,6 +436,74 @@ public class SharedMemberRaceTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0));
 
+    [Fact]
+    public Task A_loop_filling_each_threads_own_element_before_starting_it_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Pool
+        {
+            private readonly Queue<int>[] _queues = new Queue<int>[4];
+
+            void Start(string[] names)
+            {
+                for (var i = 0; i < 4; i++)
+                {
+                    var x = i;
+                    _queues[x] = new Queue<int>();
+                    new Thread(() => Drain(_queues[x])).Start();
+                }
+
+                var totals = new long[names.Length];
+                for (var i = 0; i < names.Length; i++)
+                {
+                    var slot = i;
+                    totals[slot] = names[slot].Length;
+                    Task.Run(() => totals[slot] *= 2);
+                }
+            }
+
+            static void Drain(Queue<int> queue) { }
+        }
+        """);
+
+    [Fact]
+    public Task A_loop_writing_the_element_after_starting_its_thread_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Pool
+        {
+            private readonly Queue<int>[] _queues = new Queue<int>[4];
+
+            void Start()
+            {
+                for (var i = 0; i < 4; i++)
+                {
+                    var x = i;
+                    new Thread(() => Drain({|#0:_queues[x]|})).Start();
+                    _queues[x] = new Queue<int>();
+                }
+            }
+
+            static void Drain(Queue<int> queue) { }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_queues[]", "the method at line 17", "work started with new Thread at line 16", "read"));
+
+    [Fact]
+    public Task A_loop_indexing_by_the_shared_for_variable_still_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Pool
+        {
+            private readonly int[] _slots = new int[4];
+
+            void Start()
+            {
+                for (var i = 0; i < 4; i++)
+                {
+                    _slots[i] = i;
+                    new Thread(() => Console.WriteLine({|#0:_slots[{|#1:i|}]|})).Start();
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_slots[]", "the method at line 15", "work started with new Thread at line 16", "read"),
+        Verify.Diagnostic("SCOPE012").WithLocation(1));
+
     // ---- work started as a method, and calls into source methods -------------------------------------------
 
     [Fact]

@@ -302,6 +302,32 @@ public class UnscopedCaptureAnalyzerLifetimeTests
     }
 
     [Fact]
+    public async Task A_for_variable_read_by_unjoined_work_is_left_to_SCOPE012_and_its_copy_is_reported()
+    {
+        // One hazard, one report: SCOPE012 (another analyzer) names the captured for variable and offers the copy;
+        // once the copy is made, the work still outlives the method with it.
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void M(int count)
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        new Thread(() => Console.WriteLine(i)).Start();
+                    }
+
+                    for (var i = 0; i < count; i++)
+                    {
+                        var copy = i;
+                        {|#1:new Thread(() => Console.WriteLine({|#0:copy|}))|}.Start();
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic("SCOPE004").WithLocation(0).WithLocation(1).WithArguments("copy", "new Thread"));
+    }
+
+    [Fact]
     public async Task Static_lambdas_lambdas_without_captures_and_captures_of_this_only_are_not_reported()
     {
         await Verify.VerifyAnalyzerAsync(Usings + """
