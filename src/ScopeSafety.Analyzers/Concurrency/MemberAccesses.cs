@@ -200,14 +200,15 @@ namespace ScopeSafety.Analyzers.Concurrency
                 locks.Add(InCaller(key, frame));
             }
 
-            ElementIndex? index = null;
-            if (reference is IArrayElementReferenceOperation element)
-            {
-                index = frame.At == null ? ElementIndex.Of(element.Indices[0], frame.Function, frame.Spawn) : ElementIndex.Unknown;
-            }
+            // An element's own index; for a member reached through an element, the index the work's code chose it by.
+            var index = reference is IArrayElementReferenceOperation element ? IndexOf(element, frame) ?? ElementIndex.Unknown : place.Index;
 
             return new Access(place.Root, frame.At ?? reference, read, write, atomic, locks, reference) { Index = index, Via = frame.Via };
         }
+
+        /// <summary>Which element <paramref name="element"/> is, read in the work's own code; null inside a callee, whose variables mean nothing to the caller.</summary>
+        private static ElementIndex? IndexOf(IArrayElementReferenceOperation element, Frame frame) =>
+            frame.At == null ? ElementIndex.Of(element.Indices[0], frame.Function, frame.Spawn) : null;
 
         /// <summary>The place <paramref name="operation"/> names as the frame sees it; null when it is the work's own or unknown.</summary>
         private Place? PlaceOf(IOperation operation, Frame frame)
@@ -219,7 +220,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 case IPropertyReferenceOperation property when property.Arguments.Length == 0 && IsAutoProperty(property.Property):
                     return MemberOf(property.Property, property.Instance, frame);
                 case IArrayElementReferenceOperation element when element.Indices.Length == 1:
-                    return ValueOf(element.ArrayReference, frame)?.Element();
+                    return ValueOf(element.ArrayReference, frame)?.Element(IndexOf(element, frame));
                 case IParameterReferenceOperation parameter when Places.IsPrimaryConstructorParameter(parameter.Parameter):
                     // class Client(int port): port is a field of this the compiler writes for us.
                     return frame.This == HostThis ? new Place(parameter.Parameter, "", parameter.Parameter.Name) : (frame.This as Place)?.Member(parameter.Parameter.Name);

@@ -12,11 +12,12 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// </summary>
     internal sealed class Place : IEquatable<Place>
     {
-        public Place(ISymbol root, string path, string name)
+        public Place(ISymbol root, string path, string name, ElementIndex? index = null)
         {
             Root = root;
             Path = path;
             Name = name;
+            Index = index;
         }
 
         /// <summary>The local, parameter, static member or member of this the place is reached from.</summary>
@@ -30,11 +31,18 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         public bool IsElement => Path.EndsWith("[]", StringComparison.Ordinal);
 
-        /// <summary>The place one member further: <c>account</c> → <c>account.Balance</c>.</summary>
-        public Place Member(string member) => new Place(Root, Path + "." + member, Name + "." + member);
+        /// <summary>
+        /// For a place reached through an element (<c>rings[]._state</c> from <c>rings[local]</c>), which element the
+        /// work's own code indexed, when it did; not part of the place's identity. Objects in different elements are
+        /// told apart like objects reached through different variables.
+        /// </summary>
+        public ElementIndex? Index { get; }
 
-        /// <summary>The elements of the array this place holds.</summary>
-        public Place Element() => new Place(Root, Path + "[]", Name + "[]");
+        /// <summary>The place one member further: <c>account</c> → <c>account.Balance</c>.</summary>
+        public Place Member(string member) => new Place(Root, Path + "." + member, Name + "." + member, Index);
+
+        /// <summary>The elements of the array this place holds, indexed by <paramref name="index"/> when known.</summary>
+        public Place Element(ElementIndex? index = null) => new Place(Root, Path + "[]", Name + "[]", index);
 
         public bool Equals(Place? other) =>
             other != null && SymbolEqualityComparer.Default.Equals(Root, other.Root) && Path == other.Path;

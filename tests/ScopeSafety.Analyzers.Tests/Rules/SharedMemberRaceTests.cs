@@ -504,6 +504,65 @@ public class SharedMemberRaceTests
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_slots[]", "the method at line 15", "work started with new Thread at line 16", "read"),
         Verify.Diagnostic("SCOPE012").WithLocation(1));
 
+    [Fact]
+    public Task Threads_each_working_on_their_own_elements_object_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Ring
+        {
+            private int _state;
+
+            public void Step() => _state++;
+        }
+
+        class Device
+        {
+            private readonly Ring[] _rings = new Ring[4];
+
+            void Start()
+            {
+                for (var i = 0; i < 4; i++)
+                {
+                    _rings[i] = new Ring();
+                    var local = i;
+                    new Thread(() => Loop(_rings[local])).Start();
+                }
+            }
+
+            static void Loop(Ring ring)
+            {
+                for (var n = 0; n < 1000; n++) ring.Step();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Threads_all_working_on_one_elements_object_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Ring
+        {
+            private int _state;
+
+            public void Step() => _state++;
+        }
+
+        class Device
+        {
+            private readonly Ring[] _rings = { new Ring() };
+
+            void Start()
+            {
+                for (var i = 0; i < 4; i++)
+                {
+                    new Thread(() => {|#0:Loop(_rings[0])|}).Start();
+                }
+            }
+
+            static void Loop(Ring ring)
+            {
+                for (var n = 0; n < 1000; n++) ring.Step();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_rings[]._state", "work started with new Thread at line 22 (in Device.Loop)", "another run of the same work", "also write"));
+
     // ---- work started as a method, and calls into source methods -------------------------------------------
 
     [Fact]
