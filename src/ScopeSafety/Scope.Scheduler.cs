@@ -230,7 +230,7 @@ public sealed partial class Scope
         {
             var entry = default(WorkEntry);
             var found = isOwner && deque is not null && deque.PopOwn(this, out entry);
-            if (!found && (isOwner ? TryPop() ?? TakeFromDrain() : TakeForWorker()) is { } item)
+            if (!found && (isOwner ? PopFirst(ref _head) ?? PopFirst(ref _drain) : TakeForWorker()) is { } item)
             {
                 entry = new WorkEntry(item, this, null);
                 found = true;
@@ -481,7 +481,7 @@ public sealed partial class Scope
     // spawned since, moved there in one exchange. Newest first within each batch, like the stack.
     private ScopedTask? TakeForWorker()
     {
-        if (TakeFromDrain() is { } item)
+        if (PopFirst(ref _drain) is { } item)
         {
             return item;
         }
@@ -492,28 +492,7 @@ public sealed partial class Scope
         }
 
         MoveToDrain();
-        return TakeFromDrain();
-    }
-
-    // Takes the first item of the drain list. Each item is handed out exactly once: only the compare-exchange that
-    // moves the list past it hands it out, and the list never comes back to an item it has moved past.
-    private ScopedTask? TakeFromDrain()
-    {
-        var first = Volatile.Read(ref _drain);
-        while (first is not null)
-        {
-            // A taker that moved past first may have cleared its link already; then this exchange fails.
-            var seen = Interlocked.CompareExchange(ref _drain, first.NextQueued, first);
-            if (seen == first)
-            {
-                first.NextQueued = null;
-                return first;
-            }
-
-            first = seen;
-        }
-
-        return null;
+        return PopFirst(ref _drain);
     }
 
     // Moves every item on _head to the front of the drain list.
@@ -547,23 +526,27 @@ public sealed partial class Scope
         }
     }
 
-    private ScopedTask? TryPop()
+    // Takes the first item of a list of queued items (the scope's stack, or its drain list). Each item is handed out
+    // exactly once: only the compare-exchange that moves the list past it hands it out, and a list never comes back to
+    // an item it has moved past (items are pushed once; a batch moves to the drain list once). A taker that moved past
+    // the first item may have cleared its link already; then this exchange fails.
+    private static ScopedTask? PopFirst(ref ScopedTask? top)
     {
-        var head = Volatile.Read(ref _head);
+        var first = Volatile.Read(ref top);
         var failures = 0;
-        while (head is not null)
+        while (first is not null)
         {
-            var seen = Interlocked.CompareExchange(ref _head, head.NextQueued, head);
-            if (seen == head)
+            var seen = Interlocked.CompareExchange(ref top, first.NextQueued, first);
+            if (seen == first)
             {
-                head.NextQueued = null;
-                return head;
+                first.NextQueued = null;
+                return first;
             }
 
-            // Another worker won: back off a little, longer each time, so that many workers on one stack do
-            // not all keep retrying on the same cache line (the spawner's pushes need it too).
+            // Another taker won: back off a little, longer each time, so that many takers of one list do not all keep
+            // retrying on the same cache line (on the stack, the spawner's pushes need it too).
             Thread.SpinWait(1 << Math.Min(++failures, 6));
-            head = Volatile.Read(ref _head);
+            first = Volatile.Read(ref top);
         }
 
         return null;
