@@ -267,9 +267,21 @@ namespace ScopeSafety.Analyzers.Concurrency
             return false;
         }
 
-        /// <summary>The reference is a ref argument of Interlocked.* or Volatile.*.</summary>
-        public static bool IsAtomic(IOperation reference, KnownSymbols symbols) =>
-            reference.Parent is IArgumentOperation { Parent: IInvocationOperation call } &&
-            (KnownSymbols.Is(call.TargetMethod.ContainingType, symbols.Synchronisation.Interlocked) || KnownSymbols.Is(call.TargetMethod.ContainingType, symbols.Synchronisation.Volatile));
+        /// <summary>
+        /// The reference is a ref argument of Interlocked.* or Volatile.*, or a struct whose member is
+        /// (<c>Interlocked.Increment(ref _stats.Sent)</c>): a struct is one place with its members (see
+        /// <see cref="Spawns.AccessCollector.Kind"/>), so an atomic use of a member is an atomic use of the place.
+        /// </summary>
+        public static bool IsAtomic(IOperation reference, KnownSymbols symbols)
+        {
+            var current = reference;
+            while (current.Parent is IFieldReferenceOperation member && member.Instance == current && current.Type?.IsValueType == true)
+            {
+                current = member;
+            }
+
+            return current.Parent is IArgumentOperation { Parent: IInvocationOperation call } &&
+                   (KnownSymbols.Is(call.TargetMethod.ContainingType, symbols.Synchronisation.Interlocked) || KnownSymbols.Is(call.TargetMethod.ContainingType, symbols.Synchronisation.Volatile));
+        }
     }
 }

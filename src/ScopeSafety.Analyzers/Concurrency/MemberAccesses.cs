@@ -172,7 +172,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>A property with an automatically generated backing field: reading and writing it is a field access.</summary>
         public static bool IsAutoProperty(IPropertySymbol property)
         {
-            if (property.DeclaringSyntaxReferences.Length != 1 ||
+            // An interface's or abstract property is declared as { get; set; } too, but has no field: what its
+            // implementation does is unknown.
+            if (property.IsAbstract || property.IsExtern || property.DeclaringSyntaxReferences.Length != 1 ||
                 !(property.DeclaringSyntaxReferences[0].GetSyntax() is PropertyDeclarationSyntax { ExpressionBody: null, AccessorList: { } accessors }))
             {
                 return false;

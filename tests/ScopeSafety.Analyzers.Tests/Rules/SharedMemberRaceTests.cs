@@ -1002,4 +1002,103 @@ public class SharedMemberRaceTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0));
+    // ---- members of struct places, and properties without a field ----------------------------------------
+
+    [Fact]
+    public Task Threads_updating_members_of_a_struct_field_through_Interlocked_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Statistics
+        {
+            private struct Counts
+            {
+                public long Sent;
+                public long Received;
+            }
+
+            private Counts _counts;
+
+            public void Run()
+            {
+                var a = new Thread(() => { for (var i = 0; i < 1000; i++) Interlocked.Increment(ref _counts.Sent); });
+                var b = new Thread(() => { for (var i = 0; i < 1000; i++) Interlocked.Increment(ref _counts.Received); });
+                a.Start(); b.Start();
+                a.Join(); b.Join();
+                Volatile.Write(ref _counts.Sent, 0);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_plain_update_of_a_struct_member_beside_an_Interlocked_one_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Statistics
+        {
+            private struct Counts
+            {
+                public long Sent;
+                public long Received;
+            }
+
+            private Counts _counts;
+
+            public void Run()
+            {
+                var a = new Thread(() => { for (var i = 0; i < 1000; i++) Interlocked.Increment(ref {|#0:_counts|}.Sent); });
+                var b = new Thread(() => { for (var i = 0; i < 1000; i++) _counts.Sent++; });
+                a.Start(); b.Start();
+                a.Join(); b.Join();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_counts", "work started with new Thread at line 19", "work started with new Thread at line 20", "also write"));
+
+    [Fact]
+    public Task Setting_a_property_of_an_interface_from_two_threads_is_not_a_field_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        interface IFrameHandler
+        {
+            TimeSpan ReadTimeout { set; }
+        }
+
+        abstract class Handler
+        {
+            public abstract int Retries { get; set; }
+        }
+
+        class Connection
+        {
+            private readonly IFrameHandler _frames;
+            private readonly Handler _handler;
+
+            public Connection(IFrameHandler frames, Handler handler) { _frames = frames; _handler = handler; }
+
+            public void Open()
+            {
+                var loop = new Thread(() => { _frames.ReadTimeout = default; _handler.Retries = 0; });
+                loop.Start();
+                _frames.ReadTimeout = TimeSpan.FromSeconds(10);
+                _handler.Retries = 3;
+                loop.Join();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Setting_an_auto_property_of_a_class_from_two_threads_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class FrameHandler
+        {
+            public TimeSpan ReadTimeout { get; set; }
+        }
+
+        class Connection
+        {
+            private readonly FrameHandler _frames = new FrameHandler();
+
+            public void Open()
+            {
+                var loop = new Thread(() => {|#0:_frames.ReadTimeout|} = default);
+                loop.Start();
+                _frames.ReadTimeout = TimeSpan.FromSeconds(10);
+                loop.Join();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
 }
