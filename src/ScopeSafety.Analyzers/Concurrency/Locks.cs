@@ -231,7 +231,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return local.Local;
                 case IParameterReferenceOperation parameter:
                     return parameter.Parameter;
-                case IFieldReferenceOperation field when field.Instance == null || field.Instance is IInstanceReferenceOperation:
+                case IFieldReferenceOperation field when field.Instance == null || Places.IsThis(field.Instance):
                     return field.Field;
                 case IInstanceReferenceOperation instance when instance.Type != null:
                     return instance.Type;

@@ -33,7 +33,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             var result = new Found();
             var host = new Frame(null, HostThis, null, null, null, new List<object>(), spawn);
-            var self = receiver == null || SpawnClassifier.Unwrap(receiver) is IInstanceReferenceOperation ? HostThis : ValueOf(receiver, host);
+            var self = receiver == null || Places.IsThis(SpawnClassifier.Unwrap(receiver)) ? HostThis : ValueOf(receiver, host);
             var frame = new Frame(function, self, null, null, null, new List<object>(), spawn);
             Walk(body, frame, result, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), SourceCallees.MaxDepth, skip);
             return result;
@@ -244,7 +244,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return new Place(member, "", member.ContainingType.Name + "." + member.Name);
             }
 
-            if (instance is IInstanceReferenceOperation)
+            if (Places.IsThis(instance))
             {
                 return frame.This == HostThis ? new Place(member, "", member.Name) : (frame.This as Place)?.Member(member.Name);
             }
@@ -286,8 +286,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return frame.Function != null && DelegateCaptures.IsDeclaredIn(parameter.Parameter, frame.Function)
                         ? null
                         : new Place(parameter.Parameter, "", parameter.Parameter.Name);
-                case IInstanceReferenceOperation:
+                case var self when Places.IsThis(self):
                     return frame.This as Place;
+                case IInstanceReferenceOperation:
+                    // The object an initialiser builds, or a pattern matches: not this.
+                    return null;
                 case var other:
                     return PlaceOf(other, frame);
             }
@@ -353,7 +356,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
 
                 object? receiver = method.IsStatic ? null
-                    : instance == null || SpawnClassifier.Unwrap(instance) is IInstanceReferenceOperation ? frame.This
+                    : instance == null || Places.IsThis(SpawnClassifier.Unwrap(instance)) ? frame.This
                     : ValueOf(instance, frame);
                 var parameters = new Dictionary<IParameterSymbol, Place?>(SymbolEqualityComparer.Default);
                 foreach (var argument in arguments)

@@ -19,6 +19,14 @@ namespace ScopeSafety.Analyzers.Concurrency
         };
 
         /// <summary>
+        /// <paramref name="operation"/> is <c>this</c>, said or implied (<c>_count</c>). The receiver of an object
+        /// initialiser's members (<c>new Result { Topic = t }</c>), of a <c>with</c> or of a property pattern is an
+        /// instance reference too, but names the object being built or matched, never this.
+        /// </summary>
+        public static bool IsThis(IOperation? operation) =>
+            operation is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+
+        /// <summary>
         /// A parameter of a primary constructor (<c>class Client(int port)</c>): used in a member it is a field of this,
         /// not stack state (see <see cref="MemberAccesses"/>).
         /// </summary>
@@ -32,7 +40,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             ILocalReferenceOperation local => local.Local,
             IParameterReferenceOperation parameter => parameter.Parameter,
-            IFieldReferenceOperation field when field.Instance == null || field.Instance is IInstanceReferenceOperation => field.Field,
+            IFieldReferenceOperation field when field.Instance == null || IsThis(field.Instance) => field.Field,
             _ => null,
         };
     

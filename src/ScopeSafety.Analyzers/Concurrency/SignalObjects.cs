@@ -207,7 +207,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return parameter.Parameter;
                 case IFieldReferenceOperation { Field: { IsStatic: true } field }:
                     return field;
-                case IFieldReferenceOperation { Instance: IInstanceReferenceOperation _ } field:
+                case IFieldReferenceOperation { Instance: var instance } field when Places.IsThis(instance):
                     return field.Field;
                 default:
                     return null;

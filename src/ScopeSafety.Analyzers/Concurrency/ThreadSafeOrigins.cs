@@ -123,7 +123,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return IsLibrary(shared) && KnownSymbols.DerivesFrom(shared.ContainingType, shared.Type.OriginalDefinition as INamedTypeSymbol);
                 case ILocalReferenceOperation local:
                     return HoldsOnlyThreadSafe(local.Local, local, options, symbols, depth - 1);
-                case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field:
+                case IFieldReferenceOperation { Instance: var instance } field when instance == null || Places.IsThis(instance):
                     return HoldsOnlyThreadSafe(field.Field, field, options, symbols, depth - 1);
                 default:
                     return false;

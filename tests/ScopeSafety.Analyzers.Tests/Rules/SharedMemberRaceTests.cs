@@ -1101,4 +1101,53 @@ public class SharedMemberRaceTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0));
+    [Fact]
+    public Task Work_filling_objects_it_creates_with_initialisers_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Result
+        {
+            public string Topic = "";
+            public int Partition;
+        }
+
+        record Entry(string Topic, int Partition);
+
+        class Poller
+        {
+            public string Topic = "";
+
+            public void Poll(Func<(string, int)> next, Action<object> deliver)
+            {
+                while (true)
+                {
+                    var (topic, partition) = next();
+                    Task.Run(() => deliver(new Result { Topic = topic, Partition = partition }));
+                    Task.Run(() => deliver(new Entry(topic, 0) with { Partition = partition }));
+                    Task.Run(() => deliver(new Result { Topic = topic } is { Partition: 0 }));
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Work_in_a_loop_writing_a_field_of_this_beside_an_initialiser_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Result
+        {
+            public string Topic = "";
+        }
+
+        class Poller
+        {
+            public string Topic = "";
+
+            public void Poll(Func<string> next, Action<object> deliver)
+            {
+                while (true)
+                {
+                    var topic = next();
+                    Task.Run(() => deliver(new Result { Topic = {|#0:Topic|} = topic }));
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
 }
