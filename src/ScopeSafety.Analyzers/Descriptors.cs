@@ -32,7 +32,7 @@ namespace ScopeSafety.Analyzers
         public static readonly DiagnosticDescriptor UnscopedWorkNotJoined = Create(
             RuleIds.UnscopedWorkNotJoined,
             "Work capturing stack state may outlive the method",
-            "'{0}' is captured by work started with {1} that may still run when the method returns",
+            "Work started with {1} captures {0} and may still run when the method returns",
             RuleIds.LifetimeCategory,
             DiagnosticSeverity.Hidden,
             "A delegate that captures locals or parameters is handed to an API that runs it on another thread, and it is not joined on every path before the method returns (Rust's 'static rule). Run it in Scope.Run with scope.Spawn, join it, or return the task so that the caller owns the join.");

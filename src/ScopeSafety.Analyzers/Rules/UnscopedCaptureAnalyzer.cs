@@ -136,13 +136,41 @@ namespace ScopeSafety.Analyzers
                 }
 
                 var work = new WorkInHost(item, captures, flow, lifetime);
+                var outliving = new List<(ISymbol Variable, Location Primary)>();
                 foreach (var variable in captures.Variables)
                 {
-                    AnalyzeVariable(work, variable);
+                    if (AnalyzeVariable(work, variable) is { } primary)
+                    {
+                        outliving.Add((variable, primary));
+                    }
+                }
+
+                if (outliving.Count > 0)
+                {
+                    // One work item outliving the method is one finding, however many variables it captures: one
+                    // diagnostic naming them all, at the first use in the text.
+                    outliving.Sort((a, b) => a.Primary.SourceSpan.Start.CompareTo(b.Primary.SourceSpan.Start));
+                    Report(Descriptors.UnscopedWorkNotJoined, work, outliving.Select(o => o.Variable).ToList(), outliving[0].Primary, null,
+                        NameList(outliving.Select(o => o.Variable.Name).ToList()), work.Site.Api);
                 }
             }
 
-            private void AnalyzeVariable(WorkInHost work, ISymbol variable)
+            // 'a', 'a' and 'b', 'a', 'b' and 'c', 'a', 'b', 'c' and 2 more.
+            private static string NameList(List<string> names)
+            {
+                const int Shown = 3;
+                var quoted = names.Take(Shown).Select(n => "'" + n + "'").ToList();
+                if (names.Count > Shown)
+                {
+                    return string.Join(", ", quoted) + " and " + (names.Count - Shown).ToString(System.Globalization.CultureInfo.InvariantCulture) + " more";
+                }
+
+                return quoted.Count == 1 ? quoted[0] : string.Join(", ", quoted.Take(quoted.Count - 1)) + " and " + quoted[quoted.Count - 1];
+            }
+
+            // Reports SCOPE001–SCOPE003 for the variable where they apply; returns where SCOPE004 would be reported for
+            // it (the work outlives the method and nothing else was reported), else null.
+            private Location? AnalyzeVariable(WorkInHost work, ISymbol variable)
             {
                 var inDelegate = work.Captures.Accesses.Where(a => SymbolEqualityComparer.Default.Equals(a.Place, variable)).ToList();
                 var primary = inDelegate[0].Operation.Syntax.GetLocation();
@@ -157,7 +185,7 @@ namespace ScopeSafety.Analyzers
                 var loopVariableRead = ForLoops.IsLoopVariableAround(variable, work.Site.Operation.Syntax) && inDelegate.All(a => !a.IsWrite);
                 if (loopVariableRead)
                 {
-                    return;
+                    return null;
                 }
 
                 reported |= CheckSharing(work, variable, inDelegate, primary);
@@ -166,10 +194,9 @@ namespace ScopeSafety.Analyzers
                     reported |= CheckOuterSharing(work, variable, inDelegate, primary);
                 }
 
-                if (!reported && !work.Escapes && !work.IsDiscarded(_symbols) && work.FirstReached(new[] { (work.Exit, 0) }, (0, work.Flow.ExitBlock)) != null)
-                {
-                    Report(Descriptors.UnscopedWorkNotJoined, work, variable, primary, null, variable.Name, work.Site.Api);
-                }
+                return !reported && !work.Escapes && !work.IsDiscarded(_symbols) && work.FirstReached(new[] { (work.Exit, 0) }, (0, work.Flow.ExitBlock)) != null
+                    ? primary
+                    : null;
             }
 
             private string SideOf(Access access, WorkInHost work)
@@ -404,10 +431,13 @@ namespace ScopeSafety.Analyzers
             /// Reports with the locations the fix reads (<see cref="DiagnosticProperties"/>): the spawn, the conflict (or
             /// none), and the host's waits on objects the work releases after its last use of the variable.
             /// </summary>
-            private void Report(DiagnosticDescriptor descriptor, WorkInHost work, ISymbol variable, Location primary, Location? conflict, params object[] arguments)
+            private void Report(DiagnosticDescriptor descriptor, WorkInHost work, ISymbol variable, Location primary, Location? conflict, params object[] arguments) =>
+                Report(descriptor, work, new List<ISymbol> { variable }, primary, conflict, arguments);
+
+            private void Report(DiagnosticDescriptor descriptor, WorkInHost work, List<ISymbol> variables, Location primary, Location? conflict, params object[] arguments)
             {
                 var additional = new List<Location> { work.Site.Operation.Syntax.GetLocation() };
-                var uses = work.Captures.Accesses.Where(a => SymbolEqualityComparer.Default.Equals(a.Place, variable)).Select(a => a.Reference).ToList();
+                var uses = work.Captures.Accesses.Where(a => variables.Contains(a.Place, SymbolEqualityComparer.Default)).Select(a => a.Reference).ToList();
                 var waits = _model.Signals.HostWaits(work.Item, uses, work.Flow);
                 if (conflict != null || waits.Count > 0)
                 {

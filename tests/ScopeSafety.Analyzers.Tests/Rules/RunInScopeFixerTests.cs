@@ -1439,7 +1439,7 @@ public class RunInScopeFixerTests
             {
                 var half = data.Length / 2;
                 var upper = 0;
-                var t = Task.Run(() => { for (var i = {|SCOPE004:half|}; i < {|SCOPE004:data|}.Length; i++) {|SCOPE002:upper|} += data[i]; });
+                var t = Task.Run(() => { for (var i = {|SCOPE004:half|}; i < data.Length; i++) {|SCOPE002:upper|} += data[i]; });
                 var lower = 0;
                 for (var i = 0; i < half; i++) lower += data[i];
                 if (data.Length > 0) t.Wait();
@@ -1579,7 +1579,7 @@ public class RunInScopeFixerTests
             void M(string name, bool wait)
             {
                 var done = new ManualResetEventSlim();
-                new Thread(() => { Console.WriteLine({|SCOPE004:name|}); {|SCOPE004:done|}.Set(); }).Start();
+                new Thread(() => { Console.WriteLine({|SCOPE004:name|}); done.Set(); }).Start();
                 if (wait)
                     done.Wait();
                 Console.WriteLine("after");

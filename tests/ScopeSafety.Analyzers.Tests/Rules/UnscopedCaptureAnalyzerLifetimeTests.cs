@@ -281,24 +281,29 @@ public class UnscopedCaptureAnalyzerLifetimeTests
                 }
                 """.Replace("SPAWN", spawn),
             EditorConfig = SpawnShapes.EditorConfig(option),
-            ExpectedDiagnostics = { Verify.Diagnostic("SCOPE004").WithLocation(0).WithLocation(1).WithArguments("name", api) },
+            ExpectedDiagnostics = { Verify.Diagnostic("SCOPE004").WithLocation(0).WithLocation(1).WithArguments("'name'", api) },
         }.RunAsync();
     }
 
     [Fact]
-    public async Task Capturing_work_never_joined_is_reported_for_each_captured_variable()
+    public async Task Capturing_work_never_joined_is_one_report_naming_every_captured_variable()
     {
         await Verify.VerifyAnalyzerAsync(Usings + """
             class C
             {
                 void M(string name, int times)
                 {
-                    {|#1:ThreadPool.QueueUserWorkItem(_ => Console.WriteLine({|#0:name|} + {|#2:times|}))|};
+                    {|#1:ThreadPool.QueueUserWorkItem(_ => Console.WriteLine({|#0:name|} + times))|};
+                }
+
+                void Many(int a, int b, int c, int d, int e)
+                {
+                    {|#3:Task.Run(() => Console.WriteLine({|#2:a|} + b + c + d + e))|};
                 }
             }
             """,
-            Verify.Diagnostic("SCOPE004").WithLocation(0).WithLocation(1).WithArguments("name", "ThreadPool.QueueUserWorkItem"),
-            Verify.Diagnostic("SCOPE004").WithLocation(2).WithLocation(1).WithArguments("times", "ThreadPool.QueueUserWorkItem"));
+            Verify.Diagnostic("SCOPE004").WithLocation(0).WithLocation(1).WithArguments("'name' and 'times'", "ThreadPool.QueueUserWorkItem"),
+            Verify.Diagnostic("SCOPE004").WithLocation(2).WithLocation(3).WithArguments("'a', 'b', 'c' and 2 more", "Task.Run"));
     }
 
     [Fact]
@@ -324,7 +329,7 @@ public class UnscopedCaptureAnalyzerLifetimeTests
                 }
             }
             """,
-            Verify.Diagnostic("SCOPE004").WithLocation(0).WithLocation(1).WithArguments("copy", "new Thread"));
+            Verify.Diagnostic("SCOPE004").WithLocation(0).WithLocation(1).WithArguments("'copy'", "new Thread"));
     }
 
     [Fact]
@@ -498,7 +503,7 @@ public class UnscopedCaptureAnalyzerLifetimeTests
         {
             TestCode = source,
             EditorConfig = "root = true\n[*.cs]\ndotnet_diagnostic.SCOPE004.severity = warning\n",
-            ExpectedDiagnostics = { Verify.Diagnostic("SCOPE004").WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).WithLocation(0).WithLocation(1).WithArguments("limit", "Task.Run") },
+            ExpectedDiagnostics = { Verify.Diagnostic("SCOPE004").WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).WithLocation(0).WithLocation(1).WithArguments("'limit'", "Task.Run") },
         }.RunAsync();
         await new Verify.Test
         {

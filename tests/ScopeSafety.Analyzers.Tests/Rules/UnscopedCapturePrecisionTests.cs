@@ -469,7 +469,7 @@ public class UnscopedCapturePrecisionTests
                 }
             }
             """,
-            Verify.Diagnostic("SCOPE004").WithLocation(0).WithLocation(1).WithArguments("name", "Task.Run"));
+            Verify.Diagnostic("SCOPE004").WithLocation(0).WithLocation(1).WithArguments("'name'", "Task.Run"));
     }
 
     [Fact]
@@ -563,7 +563,7 @@ public class UnscopedCapturePrecisionTests
             {
                 public void Run() => Task.Run(() => received(port.ToString()));
 
-                public void Run(Action<string> callback, int number) => Task.Run(() => {|SCOPE004:callback|}({|SCOPE004:number|}.ToString()));
+                public void Run(Action<string> callback, int number) => Task.Run(() => {|SCOPE004:callback|}(number.ToString()));
             }
             """);
     }
