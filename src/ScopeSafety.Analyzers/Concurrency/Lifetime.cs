@@ -86,7 +86,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             if (starts.Count == 0)
             {
-                starts.Add(spawn.Value);
+                starts.Add(StartOfStored(site, flow) ?? spawn.Value);
             }
 
             foreach (var join in joinOperations)
@@ -99,6 +99,33 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return new Lifetime(starts, joins, handle);
+        }
+
+        /// <summary>
+        /// Work that waits for a later start (a new Thread or Task whose Start this function does not make, a paused
+        /// Timer), created as the whole value of a variable's initialiser or of an assignment statement: nothing can
+        /// start it before that statement has stored it, so it starts after the statement at the earliest. Null otherwise.
+        /// </summary>
+        private static FlowPoint? StartOfStored(SpawnSite site, FlowIndex flow)
+        {
+            if (!site.StartsAtStart && !site.StartsPaused)
+            {
+                return null;
+            }
+
+            var value = site.Operation;
+            while (value.Parent is IConversionOperation conversion)
+            {
+                value = conversion;
+            }
+
+            IOperation? statement = value.Parent switch
+            {
+                ISimpleAssignmentOperation assignment when assignment.Value == value && assignment.Parent is IExpressionStatementOperation whole => whole,
+                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation group } } } => group,
+                _ => null,
+            };
+            return statement == null ? null : flow.PointOf(site.Operation.Syntax, statement.Syntax.Span.End);
         }
 
         /// <summary>

@@ -65,6 +65,7 @@ namespace ScopeSafety.Analyzers.Spawns
             string api;
             var handle = HandleKind.None;
             var overlaps = false;
+            var paused = false;
 
             if (KnownSymbols.Is(type, _symbols.Tasks.Task) && method.IsStatic && name == "Run")
             {
@@ -99,7 +100,7 @@ namespace ScopeSafety.Analyzers.Spawns
             }
             else if (KnownSymbols.Is(type, _symbols.Threading.Timer) && method.MethodKind == MethodKind.Constructor)
             {
-                (kind, api, overlaps) = (SpawnKind.Unscoped, "new Timer", IsPeriodic(arguments));
+                (kind, api, overlaps, paused) = (SpawnKind.Unscoped, "new Timer", IsPeriodic(arguments), IsPaused(arguments));
             }
             else if (KnownSymbols.Is(type, _symbols.Tasks.Parallel) && (name == "For" || name == "ForEach" || name == "Invoke"))
             {
@@ -122,7 +123,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 return ClassifyUserApi(operation, method, arguments, options);
             }
 
-            return Sites(operation, arguments, kind, api, handle, overlaps, onlyParameter: null);
+            return Sites(operation, arguments, kind, api, handle, overlaps, onlyParameter: null, paused);
         }
 
         /// <summary>A Timer whose period is not the constant Timeout.Infinite (-1) may run its callback again while it still runs.</summary>
@@ -135,22 +136,38 @@ namespace ScopeSafety.Analyzers.Spawns
                     continue;
                 }
 
-                var constant = argument.Value.ConstantValue;
-                if (constant.HasValue && constant.Value is IConvertible value && value.ToInt64(null) == -1)
-                {
-                    return false;
-                }
-
-                if (argument.Value is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", IsStatic: true } })
-                {
-                    return false;
-                }
-
-                return true;
+                return !IsInfinite(argument.Value);
             }
 
             // new Timer(callback): no period until Change sets one; Change with a period is not followed.
             return false;
+        }
+
+        /// <summary>A Timer whose due time is Timeout.Infinite (or that has none) does not run until Change starts it.</summary>
+        private static bool IsPaused(ImmutableArray<IArgumentOperation> arguments)
+        {
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter?.Name == "dueTime")
+                {
+                    return IsInfinite(argument.Value);
+                }
+            }
+
+            // new Timer(callback): an infinite due time and period.
+            return true;
+        }
+
+        /// <summary>The constant Timeout.Infinite (-1), or Timeout.InfiniteTimeSpan.</summary>
+        private static bool IsInfinite(IOperation value)
+        {
+            var constant = value.ConstantValue;
+            if (constant.HasValue && constant.Value is IConvertible number && number.ToInt64(null) == -1)
+            {
+                return true;
+            }
+
+            return Unwrap(value) is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", IsStatic: true } };
         }
 
         private ImmutableArray<SpawnSite> ClassifyUserApi(IOperation operation, IMethodSymbol method, ImmutableArray<IArgumentOperation> arguments, SpawnOptions options)
@@ -232,7 +249,7 @@ namespace ScopeSafety.Analyzers.Spawns
             return null;
         }
 
-        private static ImmutableArray<SpawnSite> Sites(IOperation operation, ImmutableArray<IArgumentOperation> arguments, SpawnKind kind, string api, HandleKind handle, bool overlaps, IParameterSymbol? onlyParameter)
+        private static ImmutableArray<SpawnSite> Sites(IOperation operation, ImmutableArray<IArgumentOperation> arguments, SpawnKind kind, string api, HandleKind handle, bool overlaps, IParameterSymbol? onlyParameter, bool paused = false)
         {
             var builder = ImmutableArray.CreateBuilder<SpawnSite>();
             foreach (var argument in arguments)
@@ -248,7 +265,7 @@ namespace ScopeSafety.Analyzers.Spawns
                     var assigned = DelegateAssignedTo(reference.Local, operation);
                     if (assigned != null)
                     {
-                        builder.Add(new SpawnSite(kind, api, operation, assigned, handle, overlaps));
+                        builder.Add(new SpawnSite(kind, api, operation, assigned, handle, overlaps, paused));
                     }
 
                     continue;
@@ -256,7 +273,7 @@ namespace ScopeSafety.Analyzers.Spawns
 
                 if (argument.Parameter.Type.TypeKind == TypeKind.Delegate && value is IDelegateCreationOperation)
                 {
-                    builder.Add(new SpawnSite(kind, api, operation, value, handle, overlaps));
+                    builder.Add(new SpawnSite(kind, api, operation, value, handle, overlaps, paused));
                     continue;
                 }
 
@@ -272,7 +289,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 {
                     if (Unwrap(element) is IDelegateCreationOperation creation)
                     {
-                        builder.Add(new SpawnSite(kind, api, operation, creation, handle, overlaps));
+                        builder.Add(new SpawnSite(kind, api, operation, creation, handle, overlaps, paused));
                     }
                 }
             }

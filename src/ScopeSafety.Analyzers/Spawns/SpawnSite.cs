@@ -6,8 +6,9 @@ namespace ScopeSafety.Analyzers.Spawns
     /// <summary>One delegate handed to a spawn API.</summary>
     internal sealed class SpawnSite
     {
-        public SpawnSite(SpawnKind kind, string api, IOperation operation, IOperation delegateValue, HandleKind handle, bool mayOverlapItself)
+        public SpawnSite(SpawnKind kind, string api, IOperation operation, IOperation delegateValue, HandleKind handle, bool mayOverlapItself, bool startsPaused = false)
         {
+            StartsPaused = startsPaused;
             Kind = kind;
             Api = api;
             Operation = operation;
@@ -40,5 +41,11 @@ namespace ScopeSafety.Analyzers.Spawns
         /// <c>new Task(...)</c>.
         /// </summary>
         public bool StartsAtStart => Handle == HandleKind.Thread || (Operation is IObjectCreationOperation && Handle == HandleKind.Task);
+
+        /// <summary>
+        /// The work cannot run before a later call starts it (<c>new Timer(callback, state, Timeout.Infinite, …)</c>
+        /// waits for <c>Change</c>), though no call of the handle is followed to find where.
+        /// </summary>
+        public bool StartsPaused { get; }
     }
 }

@@ -1150,4 +1150,78 @@ public class SharedMemberRaceTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0));
+    // ---- work that waits for a later start, stored by the statement that creates it --------------------------
+
+    [Fact]
+    public Task A_paused_timer_stored_in_a_field_does_not_race_with_that_store() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Pump
+        {
+            private readonly Timer _timer;
+            private readonly Timer _other;
+            private int _interval = 100;
+
+            public Pump()
+            {
+                _timer = new Timer(Tick, null, Timeout.Infinite, Timeout.Infinite);
+                _other = new Timer(_ => _other!.Change(_interval, Timeout.Infinite), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+
+            public void Start() => _timer.Change(0, Timeout.Infinite);
+
+            private void Tick(object? state) => _timer.Change(_interval, Timeout.Infinite);
+        }
+        """);
+
+    [Fact]
+    public Task A_timer_due_at_once_races_with_the_store_of_its_handle_and_with_later_writes() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Pump
+        {
+            private Timer? _timer;
+            private int _interval;
+
+            public Pump()
+            {
+                _timer = new Timer(_ => {|#0:_timer|}!.Change({|#1:_interval|}, Timeout.Infinite), null, 0, Timeout.Infinite);
+                _interval = 100;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0),
+        Verify.Diagnostic("SCOPE010").WithLocation(1));
+
+    [Fact]
+    public Task A_paused_timer_still_races_with_writes_after_the_statement_that_stores_it() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Pump
+        {
+            private readonly Timer _timer;
+            private int _interval;
+
+            public Pump()
+            {
+                _timer = new Timer(_ => _timer.Change({|#0:_interval|}, Timeout.Infinite), null, Timeout.Infinite, Timeout.Infinite);
+                Arm();
+                _interval = 100;
+            }
+
+            private void Arm() => _timer.Change(0, Timeout.Infinite);
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
+    [Fact]
+    public Task A_thread_stored_in_a_field_and_started_elsewhere_does_not_race_with_that_store() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private Thread? _thread;
+
+            public void Create() => _thread = new Thread(Loop);
+
+            public void Start() => _thread!.Start();
+
+            private void Loop()
+            {
+                Console.WriteLine(_thread!.ManagedThreadId);
+            }
+        }
+        """);
 }
