@@ -44,8 +44,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             var starts = new List<FlowPoint>();
             var joins = new List<FlowPoint>();
             var spawn = flow.PointOf(syntax, syntax.SpanStart);
-            if (spawn == null)
+            if (spawn == null || !flow.Graph.Blocks[spawn.Value.Block].IsReachable)
             {
+                // No point, or code the compiler proves is never reached (after a throw, under if (false)).
                 return Never();
             }
 

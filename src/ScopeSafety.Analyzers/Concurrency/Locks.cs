@@ -20,7 +20,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>
         /// The lock objects held at <paramref name="operation"/>: lock statements, and pairs of enter and exit calls — the
         /// operation sits in a try block whose finally exits, entered just before the try or at the top of its block (the
-        /// expansion of <c>lock</c> written by hand). Pairs: Monitor.Enter/Exit, ReaderWriterLockSlim's write, read and
+        /// expansion of <c>lock</c> written by hand), or follows an enter in the same block with no exit in between. Pairs: Monitor.Enter/Exit, ReaderWriterLockSlim's write, read and
         /// upgradeable locks, ReaderWriterLock's writer and reader locks, Wait/WaitAsync/Release of a SemaphoreSlim
         /// created with one slot, and WaitOne/ReleaseMutex of a Mutex (WaitOne/Release of a one-slot Semaphore). A read lock excludes only writers (<see cref="ReadLock"/>). TryEnter may fail
         /// and is not trusted.
@@ -41,6 +41,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                 if (sync != null && parent is ITryOperation { Finally: { } finallyBlock } tryOperation && tryOperation.Body == child)
                 {
                     AddMonitorLocks(tryOperation, finallyBlock, child, sync, result);
+                }
+
+                if (sync != null && parent is IBlockOperation block)
+                {
+                    AddStraightLineLocks(block, child, sync, result);
                 }
 
                 if (parent is ILocalFunctionOperation)
@@ -126,7 +131,38 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
         }
 
-        private static bool Entered(IOperation statement, SynchronisationSymbols sync, object key)
+        /// <summary>
+        /// Enter and exit written one after the other without try/finally (<c>rw.EnterWriteLock(); x = 1;
+        /// rw.ExitWriteLock();</c>): a statement that an enter call precedes in the same block, with no exit of that lock
+        /// anywhere in between, runs holding it. (An exception in between leaves the lock held: a hang, never a race.)
+        /// </summary>
+        private static void AddStraightLineLocks(IBlockOperation block, IOperation statement, SynchronisationSymbols sync, List<object> result)
+        {
+            var released = new List<object>();
+            for (var i = block.Operations.IndexOf(statement) - 1; i >= 0; i--)
+            {
+                var before = block.Operations[i];
+                foreach (var operation in before.DescendantsAndSelf())
+                {
+                    if (Pair(operation, sync, entering: false) is { } exit)
+                    {
+                        released.Add(exit);
+                    }
+                }
+
+                if (EnterOf(before, sync) is { } entered && entered != Unknown &&
+                    !released.Exists(key => SameKey(key, entered)) && !result.Exists(key => SameKey(key, entered)))
+                {
+                    result.Add(entered);
+                }
+            }
+        }
+
+        private static bool Entered(IOperation statement, SynchronisationSymbols sync, object key) =>
+            EnterOf(statement, sync) is { } entered && SameKey(entered, key);
+
+        /// <summary>The lock a statement that is one enter call takes (<c>Monitor.Enter(o);</c>, <c>await gate.WaitAsync();</c>).</summary>
+        private static object? EnterOf(IOperation statement, SynchronisationSymbols sync)
         {
             var call = statement is IExpressionStatementOperation { Operation: { } expression } ? expression : null;
             if (call is IAwaitOperation awaited)
@@ -135,7 +171,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 call = awaited.Operation;
             }
 
-            return call != null && Pair(call, sync, entering: true) is { } entered && SameKey(entered, key);
+            return call == null ? null : Pair(call, sync, entering: true);
         }
 
         /// <summary>The lock an enter (or exit) call takes (or leaves): Monitor, a reader-writer lock, a one-slot semaphore.</summary>

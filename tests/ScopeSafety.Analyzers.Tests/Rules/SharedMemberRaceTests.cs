@@ -1224,4 +1224,87 @@ public class SharedMemberRaceTests
             }
         }
         """);
+    // ---- locks entered and exited without try/finally, and spawns the compiler proves dead ------------------
+
+    [Fact]
+    public Task A_lock_entered_and_exited_without_try_finally_still_excludes() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Buffer
+        {
+            private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+            private readonly object _gate = new object();
+            private int? _content;
+            private int _version;
+
+            public void Put(int item)
+            {
+                Monitor.Enter(_gate);
+                while (_content != null) Monitor.Wait(_gate);
+                _content = item;
+                Monitor.PulseAll(_gate);
+                Monitor.Exit(_gate);
+            }
+
+            public void Run()
+            {
+                var a = new Thread(() => { for (var k = 0; k < 10; k++) Put(k); });
+                var b = new Thread(() => { for (var k = 0; k < 10; k++) Put(k); });
+                var c = new Thread(() =>
+                {
+                    _rw.EnterReadLock();
+                    Console.WriteLine(_version);
+                    _rw.ExitReadLock();
+                    _rw.EnterWriteLock();
+                    _version++;
+                    _rw.ExitWriteLock();
+                });
+                var d = new Thread(() => { _rw.EnterWriteLock(); _version = 0; _rw.ExitWriteLock(); });
+                a.Start(); b.Start(); c.Start(); d.Start();
+                a.Join(); b.Join(); c.Join(); d.Join();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task An_access_after_the_exit_of_a_straight_line_lock_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Counter
+        {
+            private readonly object _gate = new object();
+            private int _count;
+
+            public void Run()
+            {
+                var a = new Thread(() => { Monitor.Enter(_gate); _count++; Monitor.Exit(_gate); {|#0:_count|}++; });
+                var b = new Thread(() => { Monitor.Enter(_gate); _count++; Monitor.Exit(_gate); });
+                a.Start(); b.Start();
+                a.Join(); b.Join();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
+    [Fact]
+    public Task Work_started_where_the_compiler_proves_the_code_unreachable_is_not_compared() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            private int _count;
+
+            public void Run()
+            {
+                if (false && Flag())
+                {
+                    Task.Run(() => _count++);
+                    _count++;
+                }
+            }
+
+            public void Fail()
+            {
+                try { throw new InvalidOperationException(); } finally { Console.WriteLine("done"); }
+                {|CS0162:Task|}.Run(() => _count++);
+                _count++;
+            }
+
+            private static bool Flag() => true;
+        }
+        """);
 }
