@@ -82,7 +82,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             if (item.Host.Parent is ILocalFunctionOperation function)
             {
-                return !Spawns.DelegateCaptures.IsDeclaredIn(shared, function.Symbol) && CalledRepeatedly(function);
+                return !Spawns.DelegateCaptures.IsDeclaredIn(shared, function.Symbol) && CalledRepeatedly(function) && MayOutliveHost(item);
             }
 
             if (!(item.Host.Parent is IAnonymousFunctionOperation lambda) ||
@@ -107,7 +107,21 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             // A user API marked structured is not assumed to repeat; any other method may call the lambda many times.
-            return !HasWorkAttribute(call);
+            return !HasWorkAttribute(call) && MayOutliveHost(item);
+        }
+
+        /// <summary>
+        /// The item may still run when the function that starts it returns (some path passes no join): a second call of
+        /// that function then starts another instance beside it. One joined before every return overlaps another only
+        /// when the function itself runs twice at once — a Parallel body or other work item, which is replicated above
+        /// (list.ForEach(x => Task.Run(…).Wait()) runs one at a time).
+        /// </summary>
+        private bool MayOutliveHost(WorkItem item)
+        {
+            var flow = FlowOf(item.Host);
+            var lifetime = LifetimeOf(item);
+            return flow != null && lifetime != null &&
+                   Reached(flow, lifetime, new List<(FlowPoint, int)> { (new FlowPoint(flow.ExitBlock, 0, 0), 0) }, (0, flow.ExitBlock)).Count > 0;
         }
 
         /// <summary>

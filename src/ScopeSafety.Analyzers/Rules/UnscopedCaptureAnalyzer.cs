@@ -383,9 +383,9 @@ namespace ScopeSafety.Analyzers
                     }
                 }
 
-                // (a') two runs of the same work overlap: a periodic timer, or a spawn repeated by a loop.
-                if (writes.Count > 0 && writes.Any(w => inDelegate.Any(a => Access.Conflict(w, a))) &&
-                    (work.Site.MayOverlapItself || work.AllReached(work.Starts.Select(s => (s, 0)), region).Count > 0))
+                // (a') two runs of the same work overlap: a periodic timer, a spawn repeated by a loop, or a spawn in a
+                // local function called twice or a lambda that a method may call many times (the model's answer).
+                if (writes.Count > 0 && writes.Any(w => inDelegate.Any(a => Access.Conflict(w, a))) && _model.MayOverlapItself(work.Item, variable))
                 {
                     Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, variable, primary, null, variable.Name, api, "another run of the same work", "access");
                     return true;

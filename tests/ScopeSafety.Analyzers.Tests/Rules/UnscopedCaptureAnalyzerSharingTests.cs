@@ -740,6 +740,52 @@ public class UnscopedCaptureAnalyzerSharingTests
         """;
 
     /// <summary>A class whose method M has <paramref name="body"/>.</summary>
+    [Fact]
+    public async Task Work_left_running_by_a_local_function_called_twice_overlaps_itself()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int last = 0;
+                void Start(int value)
+                {
+                    {|#1:Task.Run(() => {|#0:last|} = {|SCOPE004:value|})|};
+                }
+
+                Start(1);
+                Start(2);
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1)
+                .WithArguments("last", "work started with Task.Run", "another run of the same work", "access"));
+    }
+
+    [Fact]
+    public async Task Work_left_running_by_a_lambda_that_a_method_calls_many_times_overlaps_itself()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int total = 0;
+                new List<int> { 1, 2 }.ForEach(x => {|#1:Task.Run(() => {|#0:total|} += {|SCOPE004:x|})|});
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1)
+                .WithArguments("total", "work started with Task.Run", "another run of the same work", "access"));
+    }
+
+    [Fact]
+    public async Task Work_joined_before_its_local_function_or_lambda_returns_does_not_overlap_itself()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int last = 0;
+                void Run(int value)
+                {
+                    Task.Run(() => last = value).Wait();
+                }
+
+                Run(1);
+                Run(2);
+                int total = 0;
+                new List<int> { 1, 2 }.ForEach(x => Task.Run(() => total += x).Wait());
+                Console.WriteLine(last + total);
+            """));
+    }
+
     internal static string Program(string body) => Usings + """
         class C
         {
