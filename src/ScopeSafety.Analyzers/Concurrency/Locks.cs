@@ -138,20 +138,21 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private static void AddStraightLineLocks(IBlockOperation block, IOperation statement, SynchronisationSymbols sync, List<object> result)
         {
-            var released = new List<object>();
-            for (var i = block.Operations.IndexOf(statement) - 1; i >= 0; i--)
+            var at = block.Operations.IndexOf(statement);
+            for (var i = at - 1; i >= 0; i--)
             {
-                var before = block.Operations[i];
-                foreach (var operation in before.DescendantsAndSelf())
+                if (!(EnterOf(block.Operations[i], sync) is { } entered) || entered == Unknown || result.Exists(key => SameKey(key, entered)))
                 {
-                    if (Pair(operation, sync, entering: false) is { } exit)
-                    {
-                        released.Add(exit);
-                    }
+                    continue;
                 }
 
-                if (EnterOf(before, sync) is { } entered && entered != Unknown &&
-                    !released.Exists(key => SameKey(key, entered)) && !result.Exists(key => SameKey(key, entered)))
+                var released = false;
+                for (var j = i + 1; j < at && !released; j++)
+                {
+                    released = block.Operations[j].DescendantsAndSelf().Any(o => Pair(o, sync, entering: false) is { } exit && SameKey(exit, entered));
+                }
+
+                if (!released)
                 {
                     result.Add(entered);
                 }
