@@ -134,7 +134,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>
         /// Enter and exit written one after the other without try/finally (<c>rw.EnterWriteLock(); x = 1;
         /// rw.ExitWriteLock();</c>): a statement that an enter call precedes in the same block, with no exit of that lock
-        /// anywhere in between, runs holding it. (An exception in between leaves the lock held: a hang, never a race.)
+        /// in between or inside it, runs holding it. (An exception in between leaves the lock held: a hang, never a race.)
         /// </summary>
         private static void AddStraightLineLocks(IBlockOperation block, IOperation statement, SynchronisationSymbols sync, List<object> result)
         {
@@ -146,8 +146,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
+                // An exit inside the statement that holds the access counts too (Monitor.Exit(o); x++; in an if, or on
+                // an earlier round of a loop); the try/finally form, whose exit sits in that statement, is
+                // AddMonitorLocks's.
                 var released = false;
-                for (var j = i + 1; j < at && !released; j++)
+                for (var j = i + 1; j <= at && !released; j++)
                 {
                     released = block.Operations[j].DescendantsAndSelf().Any(o => Pair(o, sync, entering: false) is { } exit && SameKey(exit, entered));
                 }

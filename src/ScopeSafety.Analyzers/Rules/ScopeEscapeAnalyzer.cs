@@ -198,8 +198,8 @@ namespace ScopeSafety.Analyzers
                 // A member of this object outlives the body, unless the object is a ref struct (it lives on the stack of
                 // the code that made it). A member of another object counts when that object outlives the body; object
                 // initializers (new Work { Task = … }) fill an object whose fate the collection/local rules see.
-                case IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol { Parameters: { IsEmpty: true } }, Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } member
-                    when !member.Member.ContainingType.IsRefLikeType:
+                case IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol { Parameters: { IsEmpty: true } }, Instance: var self } member
+                    when Places.IsThis(self) && !member.Member.ContainingType.IsRefLikeType:
                     holder = $"{(member.Member is IFieldSymbol ? "field" : "property")} '{member.Member.Name}'";
                     break;
                 case IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol { Parameters: { IsEmpty: true } }, Instance: { } instance } member

@@ -1264,8 +1264,12 @@ public class SharedMemberRaceTests
         }
         """);
 
-    [Fact]
-    public Task An_access_after_the_exit_of_a_straight_line_lock_races() => Verify.VerifyAnalyzerAsync(Usings + """
+    [Theory]
+    [InlineData("Monitor.Enter(_gate); _count++; Monitor.Exit(_gate); {|#0:_count|}++;")]
+    [InlineData("Monitor.Enter(_gate); if (_count > 0) { Monitor.Exit(_gate); {|#0:_count|}--; }")]
+    [InlineData("Monitor.Enter(_gate); for (var i = 0; i < 2; i++) { {|#0:_count|} += 2; Monitor.Exit(_gate); }")]
+    [InlineData("Monitor.Enter(_gate); try { _count++; } finally { Monitor.Exit(_gate); {|#0:_count|}++; }")]
+    public Task An_access_after_the_exit_of_a_straight_line_lock_races(string work) => Verify.VerifyAnalyzerAsync(Usings + """
         class Counter
         {
             private readonly object _gate = new object();
@@ -1273,13 +1277,13 @@ public class SharedMemberRaceTests
 
             public void Run()
             {
-                var a = new Thread(() => { Monitor.Enter(_gate); _count++; Monitor.Exit(_gate); {|#0:_count|}++; });
+                var a = new Thread(() => { WORK });
                 var b = new Thread(() => { Monitor.Enter(_gate); _count++; Monitor.Exit(_gate); });
                 a.Start(); b.Start();
                 a.Join(); b.Join();
             }
         }
-        """,
+        """.Replace("WORK", work),
         Verify.Diagnostic("SCOPE010").WithLocation(0));
 
     [Fact]
