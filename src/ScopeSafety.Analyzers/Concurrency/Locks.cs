@@ -312,16 +312,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// (<c>Interlocked.Increment(ref _stats.Sent)</c>): a struct is one place with its members (see
         /// <see cref="Spawns.AccessCollector.Kind"/>), so an atomic use of a member is an atomic use of the place.
         /// </summary>
-        public static bool IsAtomic(IOperation reference, KnownSymbols symbols)
-        {
-            var current = reference;
-            while (current.Parent is IFieldReferenceOperation member && member.Instance == current && current.Type?.IsValueType == true)
-            {
-                current = member;
-            }
-
-            return current.Parent is IArgumentOperation { Parent: IInvocationOperation call } &&
-                   (KnownSymbols.Is(call.TargetMethod.ContainingType, symbols.Synchronisation.Interlocked) || KnownSymbols.Is(call.TargetMethod.ContainingType, symbols.Synchronisation.Volatile));
-        }
+        public static bool IsAtomic(IOperation reference, KnownSymbols symbols) =>
+            AccessCollector.ThroughStructMembers(reference).Parent is IArgumentOperation { Parent: IInvocationOperation call } &&
+            (KnownSymbols.Is(call.TargetMethod.ContainingType, symbols.Synchronisation.Interlocked) || KnownSymbols.Is(call.TargetMethod.ContainingType, symbols.Synchronisation.Volatile));
     }
 }

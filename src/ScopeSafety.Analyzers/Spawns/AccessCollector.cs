@@ -124,18 +124,27 @@ namespace ScopeSafety.Analyzers.Spawns
             }
         }
 
+        /// <summary>
+        /// The outermost member access of a struct reached through <paramref name="reference"/> (<c>_stats.Counts.Sent</c>
+        /// for <c>_stats</c>): a struct is one place with its members, so what is done to the member is done to the place.
+        /// </summary>
+        public static IOperation ThroughStructMembers(IOperation reference)
+        {
+            var current = reference;
+            while (current.Parent is IFieldReferenceOperation member && member.Instance == current && current.Type?.IsValueType == true)
+            {
+                current = member;
+            }
+
+            return current;
+        }
+
         /// <summary>Whether a reference reads and/or writes its variable.</summary>
         public static (bool Read, bool Write) Kind(IOperation reference)
         {
-            var current = reference;
-            var parent = current.Parent;
-
             // A field of a struct local written through the local writes the local.
-            while (parent is IFieldReferenceOperation field && field.Instance == current && current.Type?.IsValueType == true)
-            {
-                current = parent;
-                parent = current.Parent;
-            }
+            var current = ThroughStructMembers(reference);
+            var parent = current.Parent;
 
             while (parent is ITupleOperation)
             {
