@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Flow;
@@ -87,7 +88,12 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             if (starts.Count == 0)
             {
-                starts.Add(StartOfStored(site, flow) ?? spawn.Value);
+                starts.AddRange(StartsOfStored(site, host, flow));
+            }
+
+            if (starts.Count == 0)
+            {
+                starts.Add(spawn.Value);
             }
 
             foreach (var join in joinOperations)
@@ -103,15 +109,18 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// Work that waits for a later start (a new Thread or Task whose Start this function does not make, a paused
-        /// Timer), created as the whole value of a variable's initialiser or of an assignment statement: nothing can
-        /// start it before that statement has stored it, so it starts after the statement at the earliest. Null otherwise.
+        /// Work that waits for a later start (a new Thread or Task whose Start the handle tracking did not find, a paused
+        /// Timer) created as the whole value of a variable's initialiser or of an assignment statement: it starts at the
+        /// Start (for a timer: a Change with a due time) that this function makes on that variable or field of this, or,
+        /// when it makes none, after the statement that stored it at the earliest (nothing can start it before). Empty
+        /// otherwise.
         /// </summary>
-        private static FlowPoint? StartOfStored(SpawnSite site, FlowIndex flow)
+        private static List<FlowPoint> StartsOfStored(SpawnSite site, IOperation host, FlowIndex flow)
         {
+            var starts = new List<FlowPoint>();
             if (!site.StartsAtStart && !site.StartsPaused)
             {
-                return null;
+                return starts;
             }
 
             var value = site.Operation;
@@ -120,14 +129,45 @@ namespace ScopeSafety.Analyzers.Concurrency
                 value = conversion;
             }
 
-            IOperation? statement = value.Parent switch
+            (IOperation Statement, ISymbol? Holder)? stored = value.Parent switch
             {
-                ISimpleAssignmentOperation assignment when assignment.Value == value && assignment.Parent is IExpressionStatementOperation whole => whole,
-                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation group } } } => group,
+                ISimpleAssignmentOperation assignment when assignment.Value == value && assignment.Parent is IExpressionStatementOperation whole =>
+                    (whole, Places.SharedObjectOf(assignment.Target)),
+                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation group } } declarator } =>
+                    (group, declarator.Symbol),
                 _ => null,
             };
-            return statement == null ? null : flow.PointOf(site.Operation.Syntax, statement.Syntax.Span.End);
+            if (stored == null)
+            {
+                return starts;
+            }
+
+            if (stored.Value.Holder is { } holder)
+            {
+                foreach (var call in host.Descendants().OfType<IInvocationOperation>())
+                {
+                    // A call inside the spawn itself (the timer's callback re-arming it) runs only once the work does.
+                    if (!site.Operation.Syntax.Span.Contains(call.Syntax.Span) &&
+                        call.Instance is { } instance && SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(instance), holder) &&
+                        StartsIt(call, site) && flow.PointOf(call.Syntax, call.Syntax.SpanStart) is { } point)
+                    {
+                        starts.Add(point);
+                    }
+                }
+            }
+
+            if (starts.Count == 0 && flow.PointOf(site.Operation.Syntax, stored.Value.Statement.Syntax.Span.End) is { } after)
+            {
+                starts.Add(after);
+            }
+
+            return starts;
         }
+
+        private static bool StartsIt(IInvocationOperation call, SpawnSite site) =>
+            site.StartsPaused
+                ? call.TargetMethod.Name == "Change" && call.Arguments.FirstOrDefault(a => a.Parameter?.Name == "dueTime") is { } due && !SpawnClassifier.IsInfinite(due.Value)
+                : call.TargetMethod.Name == "Start" || call.TargetMethod.Name == "UnsafeStart";
 
         /// <summary>
         /// A loop that waits for each handle it walks (foreach (var t in tasks) t.Wait()) stands for its join: each round

@@ -159,7 +159,7 @@ namespace ScopeSafety.Analyzers.Spawns
         }
 
         /// <summary>The constant Timeout.Infinite (-1), or Timeout.InfiniteTimeSpan.</summary>
-        private static bool IsInfinite(IOperation value)
+        public static bool IsInfinite(IOperation value)
         {
             var constant = value.ConstantValue;
             if (constant.HasValue && constant.Value is IConvertible number && number.ToInt64(null) == -1)

@@ -1311,4 +1311,41 @@ public class SharedMemberRaceTests
             private static bool Flag() => true;
         }
         """);
+    [Fact]
+    public Task A_thread_or_timer_stored_in_a_field_starts_where_the_method_starts_it_through_that_field() => Verify.VerifyAnalyzerAsync(Usings + """
+        class WorkItem
+        {
+            private Thread? _thread;
+            private Timer? _timer;
+            private int _state;
+            private int _ticks;
+
+            public void RunOnSeparateThread(bool supported)
+            {
+                _thread = new Thread({|#0:Start|}) { Name = "worker" };
+                if (!supported)
+                {
+                    _state = 3;
+                    return;
+                }
+
+                _thread.Start();
+                _state = 2;
+            }
+
+            public void Arm()
+            {
+                _timer = new Timer(_ => {|#1:_ticks|}++, null, Timeout.Infinite, Timeout.Infinite);
+                _ticks = 0;
+                _timer.Change(Timeout.Infinite, 0);
+                _ticks = 1;
+                _timer.Change(10, Timeout.Infinite);
+                _ticks = 2;
+            }
+
+            private void Start() => _state = 1;
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_state", "work started with new Thread at line 16 (in WorkItem.Start)", "the method at line 24", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_ticks", "work started with new Timer at line 29", "the method at line 34", "also write"));
 }
