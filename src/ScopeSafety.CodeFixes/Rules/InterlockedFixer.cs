@@ -12,6 +12,7 @@ using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 using ScopeSafety.Analyzers;
 using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
 using ScopeSafety.CodeFixes.Concurrency;
 using ScopeSafety.Analyzers.Configuration;
 
@@ -196,11 +197,10 @@ namespace ScopeSafety.CodeFixes
                     }
 
                 case ArgumentSyntax argument when !argument.RefKindKeyword.IsKind(SyntaxKind.None):
-                    // Already Interlocked/Volatile: atomic. Any other ref/out use cannot be converted.
-                    var invoked = argument.Parent?.Parent is InvocationExpressionSyntax invocation
-                        ? model.GetSymbolInfo(invocation, cancellationToken).Symbol as IMethodSymbol
-                        : null;
-                    var atomic = invoked?.ContainingType?.ToDisplayString() is "System.Threading.Interlocked" or "System.Threading.Volatile";
+                    // Already atomic, as the analyzer decides it (Interlocked/Volatile): nothing to do. Any other ref/out
+                    // use cannot be converted.
+                    var atomic = model.GetOperation(reference, cancellationToken) is { } operation &&
+                                 Analyzers.Concurrency.Locks.IsAtomic(operation, KnownSymbols.Get(model.Compilation));
                     return atomic ? (false, null) : (true, null);
 
                 default:

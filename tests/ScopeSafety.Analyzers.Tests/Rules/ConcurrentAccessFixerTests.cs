@@ -283,6 +283,43 @@ public class ConcurrentAccessFixerTests
         """);
 
     [Fact]
+    public Task A_write_beside_one_already_through_Interlocked_becomes_Interlocked_and_the_other_stays() => InterlockedFix.VerifyCodeFixAsync("""
+        using System.Threading;
+        using ScopeSafety;
+
+        class C
+        {
+            long Count()
+            {
+                long counter = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) Interlocked.Increment(ref {|SCOPE010:counter|}); });
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) counter++; });
+                });
+                return counter;
+            }
+        }
+        """, """
+        using System.Threading;
+        using ScopeSafety;
+
+        class C
+        {
+            long Count()
+            {
+                long counter = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) Interlocked.Increment(ref counter); });
+                    scope.Spawn(() => { for (var i = 0; i < 1000; i++) Interlocked.Increment(ref counter); });
+                });
+                return counter;
+            }
+        }
+        """);
+
+    [Fact]
     public Task Parallel_ForEach_compound_assignments_become_Interlocked_Add() => InterlockedFix.VerifyCodeFixAsync("""
         using System.Threading;
         using System.Threading.Tasks;
