@@ -88,7 +88,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             if (starts.Count == 0)
             {
-                starts.AddRange(StartsOfStored(site, host, flow));
+                starts.AddRange(StartsOfStored(site, host, flow, symbols));
             }
 
             if (starts.Count == 0)
@@ -115,7 +115,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// when it makes none, after the statement that stored it at the earliest (nothing can start it before). Empty
         /// otherwise.
         /// </summary>
-        private static List<FlowPoint> StartsOfStored(SpawnSite site, IOperation host, FlowIndex flow)
+        private static List<FlowPoint> StartsOfStored(SpawnSite site, IOperation host, FlowIndex flow, KnownSymbols symbols)
         {
             var starts = new List<FlowPoint>();
             if (!site.StartsAtStart && !site.StartsPaused)
@@ -149,7 +149,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     // A call inside the spawn itself (the timer's callback re-arming it) runs only once the work does.
                     if (!site.Operation.Syntax.Span.Contains(call.Syntax.Span) &&
                         call.Instance is { } instance && SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(instance), holder) &&
-                        StartsIt(call, site) && flow.PointOf(call.Syntax, call.Syntax.SpanStart) is { } point)
+                        StartsIt(call, site, symbols) && flow.PointOf(call.Syntax, call.Syntax.SpanStart) is { } point)
                     {
                         starts.Add(point);
                     }
@@ -164,10 +164,10 @@ namespace ScopeSafety.Analyzers.Concurrency
             return starts;
         }
 
-        private static bool StartsIt(IInvocationOperation call, SpawnSite site) =>
+        private static bool StartsIt(IInvocationOperation call, SpawnSite site, KnownSymbols symbols) =>
             site.StartsPaused
-                ? call.TargetMethod.Name == "Change" && call.Arguments.FirstOrDefault(a => a.Parameter?.Name == "dueTime") is { } due && !SpawnClassifier.IsInfinite(due.Value)
-                : call.TargetMethod.Name == "Start" || call.TargetMethod.Name == "UnsafeStart";
+                ? call.TargetMethod.Name == "Change" && !SpawnClassifier.IsPaused(call.Arguments)
+                : HandleTracker.IsStart(call.TargetMethod, symbols);
 
         /// <summary>
         /// A loop that waits for each handle it walks (foreach (var t in tasks) t.Wait()) stands for its join: each round

@@ -171,10 +171,21 @@ namespace ScopeSafety.Analyzers.Spawns
             }
         }
 
+        /// <summary>The call that starts a created thread or task: Thread.Start/UnsafeStart, Task.Start.</summary>
+        public static bool IsStart(IMethodSymbol method, KnownSymbols symbols) =>
+            (symbols.Tasks.IsTask(method.ContainingType) && method.Name == "Start") ||
+            (symbols.Threading.IsThread(method.ContainingType) && (method.Name == "Start" || method.Name == "UnsafeStart"));
+
         protected override void OnInstanceCall(IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod;
             var type = method.ContainingType;
+            if (IsStart(method, _symbols))
+            {
+                Starts.Add(invocation);
+                return;
+            }
+
             if (_symbols.Tasks.IsTask(type))
             {
                 switch (method.Name)
@@ -198,9 +209,6 @@ namespace ScopeSafety.Analyzers.Spawns
                         }
 
                         return;
-                    case "Start":
-                        Starts.Add(invocation);
-                        return;
                     case "RunSynchronously":
                         // Runs the work on the caller's thread: neither a start nor a join.
                         return;
@@ -214,10 +222,6 @@ namespace ScopeSafety.Analyzers.Spawns
                 if (method.Name == "Join")
                 {
                     Joins.Add(invocation);
-                }
-                else if (method.Name == "Start" || method.Name == "UnsafeStart")
-                {
-                    Starts.Add(invocation);
                 }
 
                 return;

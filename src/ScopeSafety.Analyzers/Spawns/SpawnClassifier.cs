@@ -143,8 +143,11 @@ namespace ScopeSafety.Analyzers.Spawns
             return false;
         }
 
-        /// <summary>A Timer whose due time is Timeout.Infinite (or that has none) does not run until Change starts it.</summary>
-        private static bool IsPaused(ImmutableArray<IArgumentOperation> arguments)
+        /// <summary>
+        /// A Timer created (or changed, by Change's arguments) with a due time of Timeout.Infinite, or with none, does not
+        /// run until a Change with a due time starts it.
+        /// </summary>
+        public static bool IsPaused(ImmutableArray<IArgumentOperation> arguments)
         {
             foreach (var argument in arguments)
             {
@@ -159,7 +162,7 @@ namespace ScopeSafety.Analyzers.Spawns
         }
 
         /// <summary>The constant Timeout.Infinite (-1), or Timeout.InfiniteTimeSpan.</summary>
-        public static bool IsInfinite(IOperation value)
+        private static bool IsInfinite(IOperation value)
         {
             var constant = value.ConstantValue;
             if (constant.HasValue && constant.Value is IConvertible number && number.ToInt64(null) == -1)
