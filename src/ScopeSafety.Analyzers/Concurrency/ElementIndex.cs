@@ -17,7 +17,7 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// </summary>
     internal sealed class ElementIndex
     {
-        private ElementIndex(IndexKind kind, object? value, string text, bool allOwn, bool allShared, IReadOnlyList<ISymbol>? variables = null)
+        private ElementIndex(IndexKind kind, object? value, string text, bool allOwn, bool allShared, IReadOnlyList<ISymbol>? variables = null, IReadOnlyList<ElementIndex>? dimensions = null)
         {
             Kind = kind;
             Value = value;
@@ -25,6 +25,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             AllOwn = allOwn;
             AllShared = allShared;
             Variables = variables ?? System.Array.Empty<ISymbol>();
+            Dimensions = dimensions;
         }
 
         public IndexKind Kind { get; }
@@ -43,8 +44,62 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>The variables the index reads.</summary>
         public IReadOnlyList<ISymbol> Variables { get; }
 
+        /// <summary>
+        /// For an element of a multi-dimensional array (<c>grid[row, column]</c>), the index of each dimension; null for one
+        /// dimension. Two such elements are the same only when every dimension may be.
+        /// </summary>
+        public IReadOnlyList<ElementIndex>? Dimensions { get; }
+
         /// <summary>An index read in a callee's body: its variables mean nothing to the caller.</summary>
         public static ElementIndex Unknown { get; } = new ElementIndex(IndexKind.Unknown, null, "?", false, false);
+
+        /// <summary>
+        /// Classifies the indices of one element access, read by work running <paramref name="function"/> (null for the
+        /// host), started at <paramref name="spawn"/>: each dimension is classified alone (see <see cref="Of(IOperation, IMethodSymbol, SyntaxNode)"/>).
+        /// </summary>
+        public static ElementIndex Of(IReadOnlyList<IOperation> indices, IMethodSymbol? function, SyntaxNode? spawn) =>
+            Combine(indices.Select(index => Of(index, function, spawn)).ToList());
+
+        /// <summary>One index per dimension as one element's index; the index itself when there is one dimension.</summary>
+        public static ElementIndex Combine(IReadOnlyList<ElementIndex> dimensions)
+        {
+            if (dimensions.Count == 1)
+            {
+                return dimensions[0];
+            }
+
+            var variables = dimensions.SelectMany(d => d.Variables).Distinct(SymbolEqualityComparer.Default).ToList();
+            return new ElementIndex(
+                IndexKind.Other,
+                null,
+                string.Join(",", dimensions.Select(d => d.Text)),
+                dimensions.All(d => d.AllOwn),
+                dimensions.All(d => d.AllShared),
+                variables,
+                dimensions);
+        }
+
+        /// <summary>A constant index, as read anywhere (also in a callee, where variables mean nothing to the caller).</summary>
+        public static ElementIndex? ConstantOf(IOperation index) =>
+            index.ConstantValue.HasValue
+                ? new ElementIndex(IndexKind.Constant, index.ConstantValue.Value, string.Concat(index.Syntax.ToString().Where(c => !char.IsWhiteSpace(c))), true, true)
+                : null;
+
+        /// <summary>
+        /// A for variable of <paramref name="function"/> (a callee the work calls) that starts from a constant: the
+        /// callee walks the whole array, whoever calls it; null for any other index.
+        /// </summary>
+        public static ElementIndex? WholeLoopOf(IOperation index, IMethodSymbol? function)
+        {
+            if (function == null || !(SpawnClassifier.Unwrap(index) is ILocalReferenceOperation local) ||
+                !DelegateCaptures.IsDeclaredIn(local.Local, function) ||
+                !(ForStart(local.Local, index.SemanticModel) is { } start && start.ConstantValue.HasValue))
+            {
+                return null;
+            }
+
+            return new ElementIndex(IndexKind.Whole, null, string.Concat(index.Syntax.ToString().Where(c => !char.IsWhiteSpace(c))), false, false, new ISymbol[] { local.Local });
+        }
 
         /// <summary>Classifies <paramref name="index"/>, read by work running <paramref name="function"/> (null for the host), started at <paramref name="spawn"/>.</summary>
         public static ElementIndex Of(IOperation index, IMethodSymbol? function, SyntaxNode? spawn)
@@ -65,6 +120,15 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return new ElementIndex(IndexKind.Whole, null, text, false, false, variables);
             }
 
+            if (variables.Count == 1 && function == null && SpawnClassifier.Unwrap(index) is ILocalReferenceOperation hostLocal &&
+                ForStart(hostLocal.Local, index.SemanticModel) is { } hostStart && hostStart.ConstantValue.HasValue &&
+                !StartsWork(hostLocal.Local))
+            {
+                // The host walks the whole array while the work runs (a loop that starts work gives each round's index
+                // to that round's work, and stays compared by its text).
+                return new ElementIndex(IndexKind.Whole, null, text, false, false, variables);
+            }
+
             return new ElementIndex(allOwn ? IndexKind.Own : IndexKind.Other, null, text, allOwn, allShared, variables);
         }
 
@@ -76,6 +140,20 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             if (a == null || b == null)
             {
+                return true;
+            }
+
+            if (a.Dimensions != null && b.Dimensions != null && a.Dimensions.Count == b.Dimensions.Count)
+            {
+                // The same element only when every dimension may be the same.
+                for (var d = 0; d < a.Dimensions.Count; d++)
+                {
+                    if (!MayOverlap(a.Dimensions[d], b.Dimensions[d], sameItem))
+                    {
+                        return false;
+                    }
+                }
+
                 return true;
             }
 
@@ -149,6 +227,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                    model?.GetOperation(initializer.Value) is { } value &&
                    VariablesRead(value).Any(v => ForLoops.IsLoopVariableAround(v, spawn));
         }
+
+        /// <summary>The for loop declaring <paramref name="local"/> holds a lambda or anonymous method: it may start work each round.</summary>
+        private static bool StartsWork(ILocalSymbol local) =>
+            local.DeclaringSyntaxReferences.Length != 1 ||
+            !(local.DeclaringSyntaxReferences[0].GetSyntax().FirstAncestorOrSelf<ForStatementSyntax>() is { } loop) ||
+            loop.Statement.DescendantNodesAndSelf().Any(n => n is AnonymousFunctionExpressionSyntax);
 
         /// <summary>The value a variable declared by a for statement starts from.</summary>
         private static IOperation? ForStart(ILocalSymbol local, SemanticModel? model)

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -47,9 +48,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             var result = new Found();
             var host = new Frame(null, HostThis, null, null, null, new List<object>(), spawn);
-            Enter(group, group.Method, group.Instance, ImmutableArray<IArgumentOperation>.Empty, host, result, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), SourceCallees.MaxDepth, null);
+            Enter(group, group.Method, group.Instance, NoArguments, host, result, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), SourceCallees.MaxDepth, null);
             return result;
         }
+
+        private static readonly (IParameterSymbol, IOperation)[] NoArguments = new (IParameterSymbol, IOperation)[0];
 
         /// <summary>Stands for the host's own this: its fields are their own roots.</summary>
         private static readonly object HostThis = new object();
@@ -61,11 +64,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private sealed class Frame
         {
-            public Frame(IMethodSymbol? function, object? @this, Dictionary<IParameterSymbol, Place?>? parameters, IOperation? at, string? via, List<object> locks, SyntaxNode? spawn)
+            public Frame(IMethodSymbol? function, object? @this, Dictionary<IParameterSymbol, Place?>? parameters, IOperation? at, string? via, List<object> locks, SyntaxNode? spawn, Dictionary<IParameterSymbol, ElementIndex>? indices = null)
             {
                 Function = function;
                 This = @this;
                 Parameters = parameters;
+                Indices = indices;
                 At = at;
                 Via = via;
                 Locks = locks;
@@ -77,6 +81,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             public object? This { get; }
 
             public Dictionary<IParameterSymbol, Place?>? Parameters { get; }
+
+            /// <summary>In a callee, which element each integer parameter names, as the caller's index said.</summary>
+            public Dictionary<IParameterSymbol, ElementIndex>? Indices { get; }
 
             public IOperation? At { get; }
 
@@ -110,7 +117,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 if (depth > 0 && operation is IInvocationOperation call)
                 {
-                    Enter(call, call.TargetMethod, call.Instance, call.Arguments, frame, result, visited, depth, skip);
+                    Enter(call, call.TargetMethod, call.Instance, Pairs(call.Arguments), frame, result, visited, depth, skip);
                 }
                 else if (depth > 0 && operation is IPropertyReferenceOperation { Property: { } property } propertyReference && !IsAutoProperty(property))
                 {
@@ -118,13 +125,18 @@ namespace ScopeSafety.Analyzers.Concurrency
                     var (read, write) = AccessCollector.Kind(propertyReference);
                     if (read && property.GetMethod != null)
                     {
-                        Enter(propertyReference, property.GetMethod, propertyReference.Instance, propertyReference.Arguments, frame, result, visited, depth, skip);
+                        Enter(propertyReference, property.GetMethod, propertyReference.Instance, Pairs(propertyReference.Arguments), frame, result, visited, depth, skip);
                     }
 
                     if (write && property.SetMethod != null)
                     {
-                        Enter(propertyReference, property.SetMethod, propertyReference.Instance, propertyReference.Arguments, frame, result, visited, depth, skip);
+                        Enter(propertyReference, property.SetMethod, propertyReference.Instance, Pairs(propertyReference.Arguments), frame, result, visited, depth, skip);
                     }
+                }
+                else if (depth > 0 && ImplicitCall(operation) is { } implicitCall)
+                {
+                    // An operator, a constructor, a Deconstruct or a Dispose the language calls for us runs as a call.
+                    Enter(operation, implicitCall.Method, implicitCall.Instance, implicitCall.Arguments, frame, result, visited, depth, skip, implicitCall.OwnReceiver);
                 }
                 else if (frame.At != null && ObjectUseIn(operation, frame) is { } use)
                 {
@@ -156,8 +168,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return !field.Field.IsConst && !IsStructMemberOfPlace(field.Instance);
                 case IPropertyReferenceOperation property:
                     return property.Arguments.Length == 0 && IsAutoProperty(property.Property) && !IsStructMemberOfPlace(property.Instance);
-                case IArrayElementReferenceOperation element:
-                    return element.Indices.Length == 1;
+                case IArrayElementReferenceOperation:
+                    return true;
                 case IParameterReferenceOperation parameter:
                     return Places.IsPrimaryConstructorParameter(parameter.Parameter);
                 default:
@@ -203,14 +215,45 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             // An element's own index; for a member reached through an element, the index the work's code chose it by.
-            var index = reference is IArrayElementReferenceOperation element ? IndexOf(element, frame) ?? ElementIndex.Unknown : place.Index;
+            var index = reference is IArrayElementReferenceOperation element ? IndexOf(element, frame) : place.Index;
 
             return new Access(place.Root, frame.At ?? reference, read, write, atomic, locks, reference) { Index = index, Via = frame.Via };
         }
 
-        /// <summary>Which element <paramref name="element"/> is, read in the work's own code; null inside a callee, whose variables mean nothing to the caller.</summary>
-        private static ElementIndex? IndexOf(IArrayElementReferenceOperation element, Frame frame) =>
-            frame.At == null ? ElementIndex.Of(element.Indices[0], frame.Function, frame.Spawn) : null;
+        /// <summary>Which element <paramref name="element"/> is, each dimension read by <see cref="IndexIn"/>.</summary>
+        private static ElementIndex IndexOf(IArrayElementReferenceOperation element, Frame frame) =>
+            ElementIndex.Combine(element.Indices.Select(index => IndexIn(index, frame)).ToList());
+
+        /// <summary>
+        /// What an index (or an integer argument) names, as the caller sees it. In the work's own code, everything
+        /// <see cref="ElementIndex"/> can tell. In a callee, whose variables mean nothing to the caller, only a constant,
+        /// a parameter the caller gave an index for (<c>_items[index]</c> in <c>Set(int index, …)</c>), or a loop of the
+        /// callee's own over the whole array; anything else is unknown.
+        /// </summary>
+        private static ElementIndex IndexIn(IOperation index, Frame frame)
+        {
+            if (frame.At == null)
+            {
+                return ElementIndex.Of(index, frame.Function, frame.Spawn);
+            }
+
+            if (ElementIndex.ConstantOf(index) is { } constant)
+            {
+                return constant;
+            }
+
+            if (SpawnClassifier.Unwrap(index) is IParameterReferenceOperation parameter && frame.Indices != null &&
+                frame.Indices.TryGetValue(parameter.Parameter.OriginalDefinition, out var given))
+            {
+                return given;
+            }
+
+            return ElementIndex.WholeLoopOf(index, frame.Function) ?? ElementIndex.Unknown;
+        }
+
+        private static bool IsInteger(ITypeSymbol? type) =>
+            type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64 or
+                SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Byte or SpecialType.System_SByte;
 
         /// <summary>The place <paramref name="operation"/> names as the frame sees it; null when it is the work's own or unknown.</summary>
         private Place? PlaceOf(IOperation operation, Frame frame)
@@ -221,7 +264,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return MemberOf(field.Field, field.Instance, frame);
                 case IPropertyReferenceOperation property when property.Arguments.Length == 0 && IsAutoProperty(property.Property):
                     return MemberOf(property.Property, property.Instance, frame);
-                case IArrayElementReferenceOperation element when element.Indices.Length == 1:
+                case IArrayElementReferenceOperation element:
                     return ValueOf(element.ArrayReference, frame)?.Element(IndexOf(element, frame));
                 case IParameterReferenceOperation parameter when Places.IsPrimaryConstructorParameter(parameter.Parameter):
                     // class Client(int port): port is a field of this the compiler writes for us.
@@ -296,6 +339,77 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
         }
 
+        private static IReadOnlyList<(IParameterSymbol, IOperation)> Pairs(ImmutableArray<IArgumentOperation> arguments) =>
+            arguments.Where(a => a.Parameter != null).Select(a => (a.Parameter!, a.Value)).ToList();
+
+        /// <summary>
+        /// A call the language makes for the code: a user-defined operator or conversion, a constructor (of an object
+        /// the code makes, so its fields are the code's own), the Deconstruct of a deconstruction, the Dispose of a using.
+        /// </summary>
+        private ImplicitCallSite? ImplicitCall(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IBinaryOperation { OperatorMethod: { IsStatic: true, Parameters: { Length: 2 } parameters } method } binary:
+                    return new ImplicitCallSite(method, null, new[] { (parameters[0], binary.LeftOperand), (parameters[1], binary.RightOperand) }, false);
+                case IUnaryOperation { OperatorMethod: { IsStatic: true, Parameters: { Length: 1 } parameters } method } unary:
+                    return new ImplicitCallSite(method, null, new[] { (parameters[0], unary.Operand) }, false);
+                case IIncrementOrDecrementOperation { OperatorMethod: { IsStatic: true, Parameters: { Length: 1 } parameters } method } step:
+                    return new ImplicitCallSite(method, null, new[] { (parameters[0], step.Target) }, false);
+                case ICompoundAssignmentOperation { OperatorMethod: { IsStatic: true, Parameters: { Length: 2 } parameters } method } compound:
+                    return new ImplicitCallSite(method, null, new[] { (parameters[0], compound.Target), (parameters[1], compound.Value) }, false);
+                case IConversionOperation { OperatorMethod: { IsStatic: true, Parameters: { Length: 1 } parameters } method } conversion:
+                    return new ImplicitCallSite(method, null, new[] { (parameters[0], conversion.Operand) }, false);
+                case IObjectCreationOperation { Constructor: { } constructor } creation:
+                    return new ImplicitCallSite(constructor, null, Pairs(creation.Arguments), true);
+                case IDeconstructionAssignmentOperation deconstruction when
+                    deconstruction.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax assignment &&
+                    deconstruction.SemanticModel is { } model &&
+                    Microsoft.CodeAnalysis.CSharp.CSharpExtensions.GetDeconstructionInfo(model, assignment).Method is { IsStatic: false } deconstruct:
+                    return new ImplicitCallSite(deconstruct, deconstruction.Value, NoArguments, false);
+                case IUsingOperation { Resources: { } resources }:
+                    return DisposeOf(resources);
+                case IUsingDeclarationOperation { DeclarationGroup: { } group }:
+                    return DisposeOf(group);
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>The Dispose a using calls on the resource it declares (an object the code made: its fields are its own).</summary>
+        private ImplicitCallSite? DisposeOf(IOperation resources)
+        {
+            var type = resources is IVariableDeclarationGroupOperation group
+                ? group.Declarations.SelectMany(d => d.Declarators).FirstOrDefault()?.Symbol.Type
+                : resources.Type;
+            var dispose = _symbols.Core.Disposable.GetMembers("Dispose").FirstOrDefault();
+            if (type == null || dispose == null || !(type.FindImplementationForInterfaceMember(dispose) is IMethodSymbol implementation))
+            {
+                return null;
+            }
+
+            return new ImplicitCallSite(implementation, null, NoArguments, resources is IVariableDeclarationGroupOperation);
+        }
+
+        private sealed class ImplicitCallSite
+        {
+            public ImplicitCallSite(IMethodSymbol method, IOperation? instance, IReadOnlyList<(IParameterSymbol, IOperation)> arguments, bool ownReceiver)
+            {
+                Method = method;
+                Instance = instance;
+                Arguments = arguments;
+                OwnReceiver = ownReceiver;
+            }
+
+            public IMethodSymbol Method { get; }
+
+            public IOperation? Instance { get; }
+
+            public IReadOnlyList<(IParameterSymbol, IOperation)> Arguments { get; }
+
+            public bool OwnReceiver { get; }
+        }
+
         /// <summary>What a piece of code touches: its place accesses, and its uses of shared objects in the methods it calls.</summary>
         public sealed class Found
         {
@@ -339,7 +453,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>Reads a source method (or accessor) the code calls, with its this and parameters standing for the caller's places.</summary>
-        private void Enter(IOperation call, IMethodSymbol target, IOperation? instance, ImmutableArray<IArgumentOperation> arguments, Frame frame, Found result, HashSet<IMethodSymbol> visited, int depth, System.Func<IOperation, bool>? skip)
+        private void Enter(IOperation call, IMethodSymbol target, IOperation? instance, IReadOnlyList<(IParameterSymbol Parameter, IOperation Value)> arguments, Frame frame, Found result, HashSet<IMethodSymbol> visited, int depth, System.Func<IOperation, bool>? skip, bool ownReceiver = false)
         {
             var method = target.OriginalDefinition;
             if (method.MethodKind == MethodKind.LocalFunction || !visited.Add(method))
@@ -355,15 +469,22 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return;
                 }
 
-                object? receiver = method.IsStatic ? null
+                object? receiver = method.IsStatic || ownReceiver ? null
                     : instance == null || Places.IsThis(SpawnClassifier.Unwrap(instance)) ? frame.This
                     : ValueOf(instance, frame);
                 var parameters = new Dictionary<IParameterSymbol, Place?>(SymbolEqualityComparer.Default);
-                foreach (var argument in arguments)
+                var indices = new Dictionary<IParameterSymbol, ElementIndex>(SymbolEqualityComparer.Default);
+                foreach (var (given, value) in arguments)
                 {
-                    if (argument.Parameter != null && argument.Value.Type is { IsReferenceType: true })
+                    // An indexer's arguments name the property's parameters; its accessors have their own, in the same places.
+                    var parameter = given.ContainingSymbol is IPropertySymbol && given.Ordinal < method.Parameters.Length ? method.Parameters[given.Ordinal] : given;
+                    if (value.Type is { IsReferenceType: true })
                     {
-                        parameters[argument.Parameter.OriginalDefinition] = ValueOf(argument.Value, frame);
+                        parameters[parameter.OriginalDefinition] = ValueOf(value, frame);
+                    }
+                    else if (IsInteger(parameter.Type))
+                    {
+                        indices[parameter.OriginalDefinition] = IndexIn(value, frame);
                     }
                 }
 
@@ -379,13 +500,30 @@ namespace ScopeSafety.Analyzers.Concurrency
                     locks.Add(method.IsStatic || receiver == HostThis ? method.ContainingType : receiver is Place owner ? KeyOf(owner) : new object());
                 }
 
-                var via = frame.Via ?? method.ContainingType.Name + "." + (method.AssociatedSymbol?.Name ?? method.Name);
-                var inner = new Frame(method, receiver, parameters, frame.At ?? call, via, locks, frame.Spawn);
+                var via = frame.Via ?? CalleeName(method);
+                var inner = new Frame(method, receiver, parameters, frame.At ?? call, via, locks, frame.Spawn, indices);
                 Walk(body, inner, result, visited, depth - 1, skip);
             }
             finally
             {
                 visited.Remove(method);
+            }
+        }
+
+        /// <summary>How a report names the callee an access is made in: <c>Account.Deposit</c>, <c>new Node</c>, <c>Matrix.operator +</c>.</summary>
+        private static string CalleeName(IMethodSymbol method)
+        {
+            switch (method.MethodKind)
+            {
+                case MethodKind.Constructor:
+                    return "new " + method.ContainingType.Name;
+                case MethodKind.UserDefinedOperator:
+                case MethodKind.Conversion:
+                    var shown = method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+                    var parameters = shown.IndexOf('(');
+                    return parameters > 0 ? shown.Substring(0, parameters) : shown;
+                default:
+                    return method.ContainingType.Name + "." + (method.AssociatedSymbol?.Name ?? method.Name);
             }
         }
 

@@ -19,13 +19,14 @@ namespace ScopeSafety.Analyzers.Concurrency
         public const int MaxDepth = 3;
 
         /// <summary>
-        /// The body of <paramref name="method"/> (a method, local function or property accessor) when it is declared in
+        /// The body of <paramref name="method"/> (a method, local function, property accessor, constructor or operator) when it is declared in
         /// <paramref name="caller"/>'s tree, or with <paramref name="anyFile"/> in any file of the compilation; null otherwise.
         /// </summary>
         public static IOperation? BodyOf(IMethodSymbol method, IOperation caller, bool anyFile = false)
         {
             var model = caller.SemanticModel;
-            if (model == null || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction or MethodKind.PropertyGet or MethodKind.PropertySet))
+            if (model == null || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction or MethodKind.PropertyGet or MethodKind.PropertySet or
+                    MethodKind.Constructor or MethodKind.UserDefinedOperator or MethodKind.Conversion))
             {
                 return null;
             }
