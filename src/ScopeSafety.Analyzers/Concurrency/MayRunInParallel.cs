@@ -82,7 +82,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             if (item.Host.Parent is ILocalFunctionOperation function)
             {
-                return !Spawns.DelegateCaptures.IsDeclaredIn(shared, function.Symbol) && CalledRepeatedly(function) && MayOutliveHost(item);
+                return !Spawns.DelegateCaptures.IsDeclaredIn(shared, function.Symbol) && CalledRepeatedly(function, shared, 0) && MayOutliveHost(item);
             }
 
             if (!(item.Host.Parent is IAnonymousFunctionOperation lambda) ||
@@ -126,9 +126,11 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// A local function that starts work is called twice, in a loop, or handed on as a delegate (which may call it
-        /// many times): each call starts another instance of its work.
+        /// many times): each call starts another instance of its work. So is one called once, as a statement (nothing
+        /// gets its result to wait for), from a local function that is itself called repeatedly, while
+        /// <paramref name="shared"/> lives outside that one too.
         /// </summary>
-        private static bool CalledRepeatedly(ILocalFunctionOperation function)
+        private static bool CalledRepeatedly(ILocalFunctionOperation function, ISymbol shared, int depth)
         {
             var root = (IOperation)function;
             while (root.Parent != null)
@@ -154,7 +156,32 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
-            return false;
+            return calls == 1 && depth < MaxCallerDepth && OnlyCall(function, root) is { Parent: IExpressionStatementOperation } only &&
+                   EnclosingLocalFunction(only) is { } caller && !Spawns.DelegateCaptures.IsDeclaredIn(shared, caller.Symbol) &&
+                   CalledRepeatedly(caller, shared, depth + 1);
+        }
+
+        private const int MaxCallerDepth = 4;
+
+        private static IInvocationOperation? OnlyCall(ILocalFunctionOperation function, IOperation root) =>
+            root.Descendants().OfType<IInvocationOperation>()
+                .FirstOrDefault(call => SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, function.Symbol));
+
+        /// <summary>The local function whose own code holds <paramref name="operation"/>; null inside a lambda or outside any.</summary>
+        private static ILocalFunctionOperation? EnclosingLocalFunction(IOperation operation)
+        {
+            for (var parent = operation.Parent; parent != null; parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case ILocalFunctionOperation function:
+                        return function;
+                    case IAnonymousFunctionOperation:
+                        return null;
+                }
+            }
+
+            return null;
         }
 
         private static bool InLoop(IOperation operation, IOperation root)

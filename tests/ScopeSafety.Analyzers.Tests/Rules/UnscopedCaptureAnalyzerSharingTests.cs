@@ -758,6 +758,70 @@ public class UnscopedCaptureAnalyzerSharingTests
     }
 
     [Fact]
+    public async Task Work_left_running_by_a_local_function_called_once_from_one_called_twice_overlaps_itself()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int last = 0;
+                void Outer(int value)
+                {
+                    void Start()
+                    {
+                        {|#1:Task.Run(() => {|#0:last|} = {|SCOPE004:value|})|};
+                    }
+
+                    Start();
+                }
+
+                Outer(1);
+                Outer(2);
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1)
+                .WithArguments("last", "work started with Task.Run", "another run of the same work", "access"));
+    }
+
+    [Fact]
+    public async Task Work_of_an_inner_local_function_on_a_variable_of_each_outer_call_does_not_overlap_itself()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                void Outer(int value)
+                {
+                    int last = 0;
+                    void Start()
+                    {
+                        Task.Run(() => {|#0:last|} = value);
+                    }
+
+                    Start();
+                }
+
+                Outer(1);
+                Outer(2);
+            """),
+            Verify.Diagnostic("SCOPE004").WithLocation(0).WithArguments("'last' and 'value'", "Task.Run"));
+    }
+
+    [Fact]
+    public async Task Work_whose_task_the_outer_local_function_waits_for_does_not_overlap_itself()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int last = 0;
+                Task Start(int value)
+                {
+                    return Task.Run(() => last = value);
+                }
+
+                void Outer(int value)
+                {
+                    Start(value).Wait();
+                }
+
+                Outer(1);
+                Outer(2);
+                Console.WriteLine(last);
+            """));
+    }
+
+    [Fact]
     public async Task Work_left_running_by_a_lambda_that_a_method_calls_many_times_overlaps_itself()
     {
         await Verify.VerifyAnalyzerAsync(Program("""
