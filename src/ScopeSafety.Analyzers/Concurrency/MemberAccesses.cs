@@ -111,6 +111,10 @@ namespace ScopeSafety.Analyzers.Concurrency
                     {
                         result.Objects.Add(objectUse);
                     }
+                    else if (place.Path.Length != 0 && MemberObjectUseIn(place, operation, frame) is { } memberUse)
+                    {
+                        result.MemberObjects.Add(memberUse);
+                    }
 
                     continue;
                 }
@@ -421,6 +425,12 @@ namespace ScopeSafety.Analyzers.Concurrency
             /// <see cref="SharedPlaces"/> directly.
             /// </summary>
             public List<(ISymbol Object, IOperation Reference, Access Access)> Objects { get; } = new List<(ISymbol, IOperation, Access)>();
+
+            /// <summary>
+            /// Uses of objects held in a member of a shared object (<c>buffer.elements.Enqueue(x)</c>, also inside a
+            /// <c>buffer.Put(x)</c> the code calls), for SCOPE011, with the field that holds the object.
+            /// </summary>
+            public List<(Place Object, IFieldSymbol Field, IOperation Reference, Access Access)> MemberObjects { get; } = new List<(Place, IFieldSymbol, IOperation, Access)>();
         }
 
         private (ISymbol, IOperation, Access)? ObjectUseIn(IOperation operation, Frame frame)
@@ -450,6 +460,29 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return (shared.Root, operation, new Access(shared.Root, frame.At!, use == ObjectUse.Read, use == ObjectUse.Mutate, false, locks, operation) { Via = frame.Via });
+        }
+
+        /// <summary>A use (a call that reads or mutates it) of the object held in the member <paramref name="place"/> of a shared object.</summary>
+        private (Place, IFieldSymbol, IOperation, Access)? MemberObjectUseIn(Place place, IOperation operation, Frame frame)
+        {
+            if (!(operation is IFieldReferenceOperation { Field: var field }) || field.Type.IsValueType)
+            {
+                return null;
+            }
+
+            var use = Concurrency.ObjectUses.Classify(operation, _symbols);
+            if (use == ObjectUse.None)
+            {
+                return null;
+            }
+
+            var locks = new List<object>(frame.Locks);
+            foreach (var key in Locks.LocksHeld(operation, _symbols.Synchronisation))
+            {
+                locks.Add(InCaller(key, frame));
+            }
+
+            return (place, field, operation, new Access(place.Root, frame.At ?? operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, locks, operation) { Via = frame.Via });
         }
 
         /// <summary>Reads a source method (or accessor) the code calls, with its this and parameters standing for the caller's places.</summary>

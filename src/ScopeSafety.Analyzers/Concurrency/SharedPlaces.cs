@@ -20,6 +20,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly Dictionary<ISymbol, bool> _threadSafeOrigin = new Dictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>> _hostReferences = new Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>>();
         private readonly Dictionary<IOperation, Dictionary<Place, List<Access>>> _hostMembers = new Dictionary<IOperation, Dictionary<Place, List<Access>>>();
+    private readonly Dictionary<IOperation, Dictionary<Place, List<Access>>> _hostMemberObjects = new Dictionary<IOperation, Dictionary<Place, List<Access>>>();
         private readonly MemberAccesses _memberAccesses;
 
         public SharedPlaces(KnownSymbols symbols, ThreadSafetyOptions options, WorkItems items)
@@ -47,6 +48,14 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>The members in the order the items first use them.</summary>
         public List<Place> MemberOrder { get; } = new List<Place>();
+
+        /// <summary>
+        /// Objects of types that are not thread-safe held in a member of a shared object (<c>buffer.elements</c>), with
+        /// each item's uses, in the order the items first use them, and the field that holds each.
+        /// </summary>
+        public Dictionary<Place, Dictionary<WorkItem, List<Access>>> MemberObjects { get; } = new Dictionary<Place, Dictionary<WorkItem, List<Access>>>();
+
+        public List<(Place Object, IFieldSymbol Field)> MemberObjectOrder { get; } = new List<(Place, IFieldSymbol)>();
 
         /// <summary>The places in the order the items first use them.</summary>
         public List<(ISymbol Place, bool IsObject)> Order { get; } = new List<(ISymbol, bool)>();
@@ -155,30 +164,63 @@ namespace ScopeSafety.Analyzers.Concurrency
                 Add(Objects, shared, item, access, isObject: true);
             }
         }
+
+        foreach (var (shared, field, reference, access) in found.MemberObjects)
+        {
+            if (IsNotThreadSafe(field, reference) && AddUse(MemberObjects, shared, item, access))
+            {
+                MemberObjectOrder.Add((shared, field));
+            }
+        }
     }
 
     /// <summary>The host's accesses of the member <paramref name="place"/> outside every work item and local function (also in the methods it calls).</summary>
     public List<Access> HostMemberAccesses(WorkItem item, Place place)
     {
-        var host = item.Host;
-        if (!_hostMembers.TryGetValue(host, out var byPlace))
+        CollectHost(item.Host);
+        return _hostMembers[item.Host].TryGetValue(place, out var accesses) ? accesses : new List<Access>();
+    }
+
+    /// <summary>The host's uses of the object held in the member <paramref name="place"/>, as <see cref="HostMemberAccesses"/>.</summary>
+    public List<Access> HostMemberObjectUses(WorkItem item, Place place)
+    {
+        CollectHost(item.Host);
+        return _hostMemberObjects[item.Host].TryGetValue(place, out var uses) ? uses : new List<Access>();
+    }
+
+    private void CollectHost(IOperation host)
+    {
+        if (_hostMembers.ContainsKey(host))
         {
-            byPlace = new Dictionary<Place, List<Access>>();
-            foreach (var (found, access) in _memberAccesses.Collect(host, null, null, operation => _items.IsInsideAnyItem(operation) || InsideLocalFunction(operation, host)).Places)
-            {
-                if (!byPlace.TryGetValue(found, out var list))
-                {
-                    list = new List<Access>();
-                    byPlace.Add(found, list);
-                }
-
-                list.Add(access);
-            }
-
-            _hostMembers.Add(host, byPlace);
+            return;
         }
 
-        return byPlace.TryGetValue(place, out var accesses) ? accesses : new List<Access>();
+        var found = _memberAccesses.Collect(host, null, null, operation => _items.IsInsideAnyItem(operation) || InsideLocalFunction(operation, host));
+        var members = new Dictionary<Place, List<Access>>();
+        foreach (var (place, access) in found.Places)
+        {
+            ListOf(members, place).Add(access);
+        }
+
+        var objects = new Dictionary<Place, List<Access>>();
+        foreach (var (place, _, _, access) in found.MemberObjects)
+        {
+            ListOf(objects, place).Add(access);
+        }
+
+        _hostMembers.Add(host, members);
+        _hostMemberObjects.Add(host, objects);
+    }
+
+    private static List<Access> ListOf(Dictionary<Place, List<Access>> map, Place place)
+    {
+        if (!map.TryGetValue(place, out var list))
+        {
+            list = new List<Access>();
+            map.Add(place, list);
+        }
+
+        return list;
     }
 
     private void CollectObjects(WorkItem item)

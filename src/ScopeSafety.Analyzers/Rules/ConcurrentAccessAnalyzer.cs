@@ -122,6 +122,11 @@ namespace ScopeSafety.Analyzers
                 {
                     CheckMember(place, _places.Members[place]);
                 }
+
+                foreach (var (place, field) in _places.MemberObjectOrder)
+                {
+                    CheckMemberObject(place, field, _places.MemberObjects[place]);
+                }
             }
 
             // ---- SCOPE010 and SCOPE012: captured variables ------------------------------------------------
@@ -230,9 +235,28 @@ namespace ScopeSafety.Analyzers
                 }
             }
 
+            /// <summary>An object held in a member of a shared object (<c>buffer.elements</c>) is checked like a shared object.</summary>
+            private void CheckMemberObject(Place place, IFieldSymbol field, Dictionary<WorkItem, List<Access>> byItem)
+            {
+                var items = Ordered(byItem);
+                var covered = new HashSet<(WorkItem, WorkItem)>();
+                var typeName = Places.TypeNameOf(field);
+                foreach (var item in items)
+                {
+                    var uses = byItem[item];
+                    if (SelfRace(place.Root, place.Name, item, uses, isObject: true, typeName: typeName) ||
+                        PairRace(place.Root, place.Name, item, uses, items, byItem, covered, isObject: true, typeName))
+                    {
+                        continue;
+                    }
+
+                    HostRace(place.Root, place.Name, item, uses, isObject: true, _places.HostMemberObjectUses(item, place), typeName);
+                }
+            }
+
             // ---- the three kinds of "other side" ----------------------------------------------------------
 
-            private bool SelfRace(ISymbol shared, string name, WorkItem item, List<Access> uses, bool isObject, bool member = false)
+            private bool SelfRace(ISymbol shared, string name, WorkItem item, List<Access> uses, bool isObject, bool member = false, string? typeName = null)
             {
                 if (!isObject && !member && item.IsUnscoped && !(item.Site.Operation is IEventAssignmentOperation))
                 {
@@ -247,11 +271,11 @@ namespace ScopeSafety.Analyzers
 
                 // The other run makes the same write unless that write is excluded there (a lock, its own element): then it races with a read.
                 var verb = Access.Conflict(first, first, sameItem: true) ? (isObject ? "also mutate" : "also write") : "read";
-                Report(shared, name, isObject, first, item.DescriptionOf(first), "another run of the same work", verb, item, null, DiagnosticProperties.OtherSideItem);
+                Report(shared, name, isObject, first, item.DescriptionOf(first), "another run of the same work", verb, item, null, DiagnosticProperties.OtherSideItem, typeName);
                 return true;
             }
 
-            private bool PairRace(ISymbol shared, string name, WorkItem item, List<Access> uses, List<WorkItem> items, Dictionary<WorkItem, List<Access>> byItem, HashSet<(WorkItem, WorkItem)> covered, bool isObject)
+            private bool PairRace(ISymbol shared, string name, WorkItem item, List<Access> uses, List<WorkItem> items, Dictionary<WorkItem, List<Access>> byItem, HashSet<(WorkItem, WorkItem)> covered, bool isObject, string? typeName = null)
             {
                 foreach (var other in items)
                 {
@@ -268,14 +292,14 @@ namespace ScopeSafety.Analyzers
                     var (mine, theirs) = pair;
 
                     covered.Add((item, other));
-                    Report(shared, name, isObject, mine, item.DescriptionOf(mine), other.DescriptionOf(theirs), theirs.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, theirs.Operation, DiagnosticProperties.OtherSideItem);
+                    Report(shared, name, isObject, mine, item.DescriptionOf(mine), other.DescriptionOf(theirs), theirs.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, theirs.Operation, DiagnosticProperties.OtherSideItem, typeName);
                     return true;
                 }
 
                 return false;
             }
 
-            private void HostRace(ISymbol shared, string name, WorkItem item, List<Access> uses, bool isObject, List<Access> hostUses)
+            private void HostRace(ISymbol shared, string name, WorkItem item, List<Access> uses, bool isObject, List<Access> hostUses, string? typeName = null)
             {
                 if (item.Shape == WorkShape.Blocking || hostUses.Count == 0)
                 {
@@ -299,11 +323,11 @@ namespace ScopeSafety.Analyzers
                         var hostSide = body + " at line " + Line(host.Operation) + (host.Via == null ? "" : " (in " + host.Via + ")");
                         if (mine.IsWrite)
                         {
-                            Report(shared, name, isObject, mine, item.DescriptionOf(mine), hostSide, host.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, host.Operation, DiagnosticProperties.OtherSideBody);
+                            Report(shared, name, isObject, mine, item.DescriptionOf(mine), hostSide, host.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, host.Operation, DiagnosticProperties.OtherSideBody, typeName);
                         }
                         else
                         {
-                            Report(shared, name, isObject, mine, hostSide, item.DescriptionOf(mine), "read", item, host.Operation, DiagnosticProperties.OtherSideBody);
+                            Report(shared, name, isObject, mine, hostSide, item.DescriptionOf(mine), "read", item, host.Operation, DiagnosticProperties.OtherSideBody, typeName);
                         }
 
                         return;
@@ -326,7 +350,7 @@ namespace ScopeSafety.Analyzers
                 return items;
             }
 
-            private void Report(ISymbol shared, string name, bool isObject, Access primary, string writer, string other, string verb, WorkItem item, IOperation? otherUse, string otherSide)
+            private void Report(ISymbol shared, string name, bool isObject, Access primary, string writer, string other, string verb, WorkItem item, IOperation? otherUse, string otherSide, string? typeName = null)
             {
                 var additional = otherUse == null
                     ? new[] { item.Site.Operation.Syntax.GetLocation() }
@@ -334,7 +358,7 @@ namespace ScopeSafety.Analyzers
                 var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Variable, name).Add(DiagnosticProperties.OtherSide, otherSide);
                 var diagnostic = isObject
                     ? Diagnostic.Create(Descriptors.NonThreadSafeObjectSharedByConcurrentWork, primary.Operation.Syntax.GetLocation(), additional, properties,
-                        name, Places.TypeNameOf(shared), writer, other, verb)
+                        name, typeName ?? Places.TypeNameOf(shared), writer, other, verb)
                     : Diagnostic.Create(Descriptors.DataRaceOnCapturedVariable, primary.Operation.Syntax.GetLocation(), additional, properties,
                         name, writer, other, verb);
                 _context.ReportDiagnostic(diagnostic);

@@ -812,6 +812,73 @@ public class ConcurrentAccessFixerTests
         """);
 
     [Fact]
+    public Task A_list_held_by_a_shared_object_is_locked_through_its_holder() => LockFix.VerifyCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Report
+        {
+            public List<string> Lines = new List<string>();
+        }
+
+        class C
+        {
+            void M(Report report, string[] names)
+            {
+                Parallel.ForEach(names, name => {|SCOPE011:report.Lines|}.Add(name));
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Report
+        {
+            public List<string> Lines = new List<string>();
+        }
+
+        class C
+        {
+            void M(Report report, string[] names)
+            {
+                Parallel.ForEach(names, name =>
+                {
+                    lock (report)
+                    {
+                        report.Lines.Add(name);
+                    }
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_queue_used_inside_the_methods_of_its_holder_gets_no_lock_at_the_call() => LockFix.VerifyNoCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Buffer
+        {
+            private readonly Queue<int> _elements = new Queue<int>();
+            public void Put(int item) => _elements.Enqueue(item);
+            public int Take() => _elements.Dequeue();
+        }
+
+        class C
+        {
+            void M(Buffer buffer)
+            {
+                var producer = new Thread(() => {|SCOPE011:buffer.Put(1)|});
+                var consumer = new Thread(() => buffer.Take());
+                producer.Start();
+                consumer.Start();
+                producer.Join();
+                consumer.Join();
+            }
+        }
+        """);
+
+    [Fact]
     public Task A_reassigned_list_gets_no_lock() => LockFix.VerifyNoCodeFixAsync("""
         using System.Collections.Generic;
         using System.Threading.Tasks;

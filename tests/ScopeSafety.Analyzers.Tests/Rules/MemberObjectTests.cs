@@ -1,0 +1,158 @@
+using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>
+/// SCOPE011 on an object that is not thread-safe held in a field of a shared object (<c>buffer.elements</c>): used by
+/// the work directly or inside the methods of the holder it calls. Each hazard beside the twin that must stay silent.
+/// The holder class starts at line 7.
+/// </summary>
+public class MemberObjectTests
+{
+    private const string Usings = ConcurrentAccessAnalyzerTests.Usings;
+
+    private const string Buffer = """
+        class Buffer
+        {
+            private readonly Queue<int> _elements = new Queue<int>();
+            private readonly object _gate = new object();
+
+            public void Put(int item) => _elements.Enqueue(item);
+
+            public int Take() => _elements.Dequeue();
+
+            public void PutLocked(int item)
+            {
+                lock (_gate)
+                {
+                    _elements.Enqueue(item);
+                }
+            }
+
+            public int TakeLocked()
+            {
+                lock (_gate)
+                {
+                    return _elements.Dequeue();
+                }
+            }
+        }
+
+        """;
+
+    [Fact]
+    public Task A_producer_and_a_consumer_thread_of_one_buffer_race() => Verify.VerifyAnalyzerAsync(Usings + Buffer + """
+        class C
+        {
+            void M(Buffer buffer)
+            {
+                var producer = new Thread(() => {|#0:buffer.Put(1)|});
+                var consumer = new Thread(() => buffer.Take());
+                producer.Start();
+                consumer.Start();
+                producer.Join();
+                consumer.Join();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("buffer._elements", "Queue<int>", "work started with new Thread at line 36 (in Buffer.Put)", "work started with new Thread at line 37 (in Buffer.Take)", "also mutate"));
+
+    [Fact]
+    public Task A_producer_and_a_consumer_that_lock_inside_the_buffer_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + Buffer + """
+        class C
+        {
+            void M(Buffer buffer)
+            {
+                var producer = new Thread(() => buffer.PutLocked(1));
+                var consumer = new Thread(() => buffer.TakeLocked());
+                producer.Start();
+                consumer.Start();
+                producer.Join();
+                consumer.Join();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Each_task_with_a_buffer_of_its_own_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + Buffer + """
+        class C
+        {
+            void M()
+            {
+                var a = Task.Run(() => { var own = new Buffer(); own.Put(1); return own.Take(); });
+                var b = Task.Run(() => { var own = new Buffer(); own.Put(2); return own.Take(); });
+                Task.WaitAll(a, b);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Parallel_runs_adding_to_a_list_held_by_a_shared_object_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Report
+        {
+            public List<string> Lines = new List<string>();
+        }
+
+        class C
+        {
+            void M(Report report, string[] names)
+            {
+                Parallel.ForEach(names, name => {|#0:report.Lines|}.Add(name));
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("report.Lines", "List<string>", "work started with Parallel.ForEach at line 16", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task Parallel_runs_adding_to_a_concurrent_bag_held_by_a_shared_object_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Report
+        {
+            public System.Collections.Concurrent.ConcurrentBag<string> Lines = new System.Collections.Concurrent.ConcurrentBag<string>();
+        }
+
+        class C
+        {
+            void M(Report report, string[] names)
+            {
+                Parallel.ForEach(names, name => report.Lines.Add(name));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_task_filling_a_dictionary_of_a_shared_object_races_with_the_method_reading_it() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Cache
+        {
+            public readonly Dictionary<string, int> Entries = new Dictionary<string, int>();
+        }
+
+        class C
+        {
+            int M(Cache cache)
+            {
+                var task = Task.Run(() => {|#0:cache.Entries|}["a"] = 1);
+                var seen = cache.Entries.Count;
+                task.Wait();
+                return seen;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("cache.Entries", "Dictionary<string, int>", "work started with Task.Run at line 16", "the method at line 17", "read"));
+
+    [Fact]
+    public Task A_task_filling_a_dictionary_of_a_shared_object_before_the_method_reads_it_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Cache
+        {
+            public readonly Dictionary<string, int> Entries = new Dictionary<string, int>();
+        }
+
+        class C
+        {
+            int M(Cache cache)
+            {
+                Task.Run(() => cache.Entries["a"] = 1).Wait();
+                return cache.Entries.Count;
+            }
+        }
+        """);
+}
