@@ -21,6 +21,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>> _hostReferences = new Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>>();
         private readonly Dictionary<IOperation, Dictionary<Place, List<Access>>> _hostMembers = new Dictionary<IOperation, Dictionary<Place, List<Access>>>();
     private readonly Dictionary<IOperation, Dictionary<Place, List<Access>>> _hostMemberObjects = new Dictionary<IOperation, Dictionary<Place, List<Access>>>();
+    private readonly Dictionary<IOperation, Dictionary<ISymbol, List<Access>>> _hostCalls = new Dictionary<IOperation, Dictionary<ISymbol, List<Access>>>();
         private readonly MemberAccesses _memberAccesses;
 
         public SharedPlaces(KnownSymbols symbols, ThreadSafetyOptions options, WorkItems items)
@@ -87,8 +88,59 @@ namespace ScopeSafety.Analyzers.Concurrency
                 operations.Add(reference);
             }
 
+            if (!isObject)
+            {
+                foreach (var use in HostCallAccesses(item.Host, shared))
+                {
+                    accesses.Add(use);
+                    operations.Add(use.Operation);
+                }
+            }
+
             return (accesses, operations);
         }
+
+    /// <summary>
+    /// The host's accesses of <paramref name="variable"/> made through the local functions and delegate locals it calls
+    /// outside every work item and local function (<c>Bump()</c>, <c>bump()</c>), each at its call.
+    /// </summary>
+    private List<Access> HostCallAccesses(IOperation host, ISymbol variable)
+    {
+        if (!_hostCalls.TryGetValue(host, out var byVariable))
+        {
+            byVariable = new Dictionary<ISymbol, List<Access>>(SymbolEqualityComparer.Default);
+            var root = host;
+            while (root.Parent != null)
+            {
+                root = root.Parent;
+            }
+
+            var collector = new AccessCollector(root, _symbols);
+            foreach (var operation in host.DescendantsAndSelf())
+            {
+                if (!(operation is IInvocationOperation || operation is IMethodReferenceOperation) ||
+                    _items.IsInsideAnyItem(operation) || InsideLocalFunction(operation, host))
+                {
+                    continue;
+                }
+
+                foreach (var access in collector.CollectCall(operation))
+                {
+                    if (!byVariable.TryGetValue(access.Place, out var list))
+                    {
+                        list = new List<Access>();
+                        byVariable.Add(access.Place, list);
+                    }
+
+                    list.Add(access);
+                }
+            }
+
+            _hostCalls.Add(host, byVariable);
+        }
+
+        return byVariable.TryGetValue(variable, out var accesses) ? accesses : new List<Access>();
+    }
 
     private void CollectVariables(WorkItem item)
     {

@@ -152,6 +152,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             var exclude = ExcludedSpan();
             var result = new List<Access>();
+            AccessCollector? collector = null;
             foreach (var operation in Scope.DescendantsAndSelf())
             {
                 if (operation.Syntax == null || exclude.Contains(operation.Syntax.Span) || InsideLocalFunction(operation, Scope))
@@ -170,23 +171,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
-                var called = operation switch
+                if (operation is IInvocationOperation || operation is IMethodReferenceOperation)
                 {
-                    IInvocationOperation invocation => invocation.TargetMethod,
-                    IMethodReferenceOperation reference => reference.Method,
-                    _ => null,
-                };
-
-                if (called is { MethodKind: MethodKind.LocalFunction })
-                {
-                    var collector = new AccessCollector(Root(Scope), symbols);
-                    var function = collector.FindLocalFunction(called);
-                    if (function?.Body != null)
-                    {
-                        var nested = ImmutableArray.CreateBuilder<Access>();
-                        collector.Collect(function.Body, function.Symbol, nested, operation, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { called.OriginalDefinition });
-                        result.AddRange(nested.Where(a => SymbolEqualityComparer.Default.Equals(a.Place, variable)));
-                    }
+                    // Bump() or bump(): what the local function or the lambda a delegate local holds touches, at the call.
+                    collector ??= new AccessCollector(Root(Scope), symbols);
+                    result.AddRange(collector.CollectCall(operation).Where(a => SymbolEqualityComparer.Default.Equals(a.Place, variable)));
                 }
             }
 

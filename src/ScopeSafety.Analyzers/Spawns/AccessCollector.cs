@@ -78,6 +78,30 @@ namespace ScopeSafety.Analyzers.Spawns
         }
 
         /// <summary>
+        /// The accesses that a call made by the spawning code itself makes to variables declared outside the called
+        /// function, recorded at the call: a local function (<c>Bump()</c>), or the one lambda or local function a delegate
+        /// local certainly holds there (<c>bump()</c> of an <c>Action bump = () =&gt; counter++</c>). Empty for any other operation.
+        /// </summary>
+        public ImmutableArray<Access> CollectCall(IOperation operation)
+        {
+            var accesses = ImmutableArray.CreateBuilder<Access>();
+            switch (operation)
+            {
+                case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction } called }:
+                    CollectCalled(called, FindLocalFunction(called)?.Body, called, accesses, operation, operation, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+                    break;
+                case IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } referenced }:
+                    CollectCalled(referenced, FindLocalFunction(referenced)?.Body, referenced, accesses, operation, operation, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+                    break;
+                case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.DelegateInvoke } } invocation when HeldFunction(invocation) is var (held, heldBody):
+                    CollectCalled(held, heldBody, held, accesses, operation, operation, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+                    break;
+            }
+
+            return accesses.ToImmutable();
+        }
+
+        /// <summary>
         /// Records the accesses of a called function's body to variables declared outside <paramref name="function"/>,
         /// at <paramref name="attributeTo"/>; they run under the locks held at <paramref name="call"/> as well as their own.
         /// </summary>
@@ -105,10 +129,16 @@ namespace ScopeSafety.Analyzers.Spawns
         /// The lambda or local function a delegate local declared outside <paramref name="function"/> certainly holds
         /// where it is invoked (<see cref="SpawnClassifier.DelegateInvokedAt"/>), with its body.
         /// </summary>
-        private (IMethodSymbol Function, IOperation? Body)? InvokedFunction(IInvocationOperation invocation, IMethodSymbol function)
+        private (IMethodSymbol Function, IOperation? Body)? InvokedFunction(IInvocationOperation invocation, IMethodSymbol function) =>
+            invocation.Instance is { } instance && SpawnClassifier.Unwrap(instance) is ILocalReferenceOperation { Local: var local } &&
+            !DelegateCaptures.IsDeclaredIn(local, function)
+                ? HeldFunction(invocation)
+                : null;
+
+        /// <summary>The lambda or local function the delegate local that <paramref name="invocation"/> calls certainly holds there, with its body.</summary>
+        private (IMethodSymbol Function, IOperation? Body)? HeldFunction(IInvocationOperation invocation)
         {
-            if (!(invocation.Instance is { } instance && SpawnClassifier.Unwrap(instance) is ILocalReferenceOperation { Local: var local }) ||
-                DelegateCaptures.IsDeclaredIn(local, function))
+            if (!(invocation.Instance is { } instance && SpawnClassifier.Unwrap(instance) is ILocalReferenceOperation { Local: var local }))
             {
                 return null;
             }

@@ -50,6 +50,67 @@ public class SmallerMissesTests
         """);
 
     [Fact]
+    public Task The_scope_body_calling_a_local_function_that_writes_what_a_spawn_writes_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            int M()
+            {
+                var counter = 0;
+                void Bump() => counter++;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => {|#0:counter|}++);
+                    Bump();
+                });
+                return counter;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("counter", "work started with Scope.Spawn at line 15", "the scope body at line 16", "also write"));
+
+    [Fact]
+    public Task The_scope_body_calling_a_delegate_local_that_writes_what_a_spawn_writes_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            int M()
+            {
+                var counter = 0;
+                Action bump = () => counter++;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => {|#0:counter|}++);
+                    bump();
+                });
+                return counter;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("counter", "work started with Scope.Spawn at line 15", "the scope body at line 16", "also write"));
+
+    [Fact]
+    public Task The_scope_body_calling_a_delegate_local_under_the_spawns_lock_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            readonly object _gate = new object();
+
+            int M()
+            {
+                var counter = 0;
+                Action bump = () => counter++;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { lock (_gate) { counter++; } });
+                    lock (_gate)
+                    {
+                        bump();
+                    }
+                });
+                return counter;
+            }
+        }
+        """);
+
+    [Fact]
     public Task Two_tasks_running_a_delegate_local_that_increments_a_local_race() => Verify.VerifyAnalyzerAsync(Usings + """
         class C
         {

@@ -822,6 +822,33 @@ public class UnscopedCaptureAnalyzerSharingTests
     }
 
     [Fact]
+    public async Task The_method_writing_through_a_delegate_local_while_the_work_runs_races()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                Func<int, int> bump = step => count += step;
+                var task = {|#1:Task.Run(() => {|#0:count|}++)|};
+                {|#2:bump(2)|};
+                task.Wait();
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "the method", "write"));
+    }
+
+    [Fact]
+    public async Task The_method_writing_through_a_delegate_local_after_the_work_is_joined_does_not_race()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                Func<int, int> bump = step => count += step;
+                var task = Task.Run(() => count++);
+                task.Wait();
+                bump(2);
+                Console.WriteLine(count);
+            """));
+    }
+
+    [Fact]
     public async Task Work_left_running_by_a_lambda_that_a_method_calls_many_times_overlaps_itself()
     {
         await Verify.VerifyAnalyzerAsync(Program("""
