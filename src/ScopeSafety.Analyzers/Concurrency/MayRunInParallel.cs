@@ -85,6 +85,13 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return !Spawns.DelegateCaptures.IsDeclaredIn(shared, function.Symbol) && CalledRepeatedly(function, shared, 0) && MayOutliveHost(item);
             }
 
+            if (item.Host.Parent == null && MemberOf(item.Host) is { } member)
+            {
+                // A method, constructor or setter its file certainly runs twice (new Node(1); new Node(2);), whose work may
+                // outlive each run: the runs' work overlaps on what the member does not own.
+                return !Spawns.DelegateCaptures.IsDeclaredIn(shared, member) && CalledRepeatedly(member, item.Host.SemanticModel, shared.IsStatic) && MayOutliveHost(item);
+            }
+
             if (!(item.Host.Parent is IAnonymousFunctionOperation lambda) ||
                 !(lambda.Parent is IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation call } } creation) ||
                 Spawns.DelegateCaptures.IsDeclaredIn(shared, lambda.Symbol))
@@ -162,6 +169,40 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         private const int MaxCallerDepth = 4;
+
+        private readonly Dictionary<(IMethodSymbol, bool), bool> _repeatedMembers = new Dictionary<(IMethodSymbol, bool), bool>();
+
+        private bool CalledRepeatedly(IMethodSymbol member, SemanticModel? model, bool sharedIsStatic)
+        {
+            if (!_repeatedMembers.TryGetValue((member, sharedIsStatic), out var repeated))
+            {
+                repeated = model != null && RepeatedCalls.IsCalledRepeatedly(member, model, sharedIsStatic);
+                _repeatedMembers.Add((member, sharedIsStatic), repeated);
+            }
+
+            return repeated;
+        }
+
+        /// <summary>The method, constructor or accessor whose body <paramref name="host"/> is.</summary>
+        private static IMethodSymbol? MemberOf(IOperation host)
+        {
+            var model = host.SemanticModel;
+            for (var node = host.Syntax; node != null && model != null; node = node.Parent)
+            {
+                if (node is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax || node is Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax)
+                {
+                    return model.GetDeclaredSymbol(node) as IMethodSymbol;
+                }
+
+                if (node is Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax { Parent: Microsoft.CodeAnalysis.CSharp.Syntax.IndexerDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax } ||
+                    node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax)
+                {
+                    return null;
+                }
+            }
+
+            return null;
+        }
 
         private static IInvocationOperation? OnlyCall(ILocalFunctionOperation function, IOperation root) =>
             root.Descendants().OfType<IInvocationOperation>()

@@ -447,4 +447,125 @@ public class CalleeIndexAndImplicitCallTests
             }
         }
         """);
+
+    // ---- work left running by a member its file runs twice --------------------------------------------------
+
+    [Fact]
+    public Task A_constructor_run_twice_whose_task_writes_a_static_races_with_itself() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Node
+        {
+            private static int s_last;
+
+            public Node(int value) => Task.Run(() => {|#0:s_last|} = value);
+
+            public static void Build()
+            {
+                new Node(1);
+                new Node(2);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("Node.s_last", "work started with Task.Run at line 11", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task A_constructor_run_twice_whose_task_writes_its_own_field_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Node
+        {
+            private int _last;
+
+            public Node(int value) => Task.Run(() => _last = value);
+
+            public static void Build()
+            {
+                new Node(1);
+                new Node(2);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_setter_run_twice_on_one_object_whose_task_writes_a_field_races_with_itself() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Gauge
+        {
+            private int _value;
+
+            public int Value
+            {
+                set => Task.Run(() => {|#0:_value|} = value);
+            }
+
+            public static void Update(Gauge gauge)
+            {
+                gauge.Value = 1;
+                gauge.Value = 2;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_value", "work started with Task.Run at line 13", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task A_setter_run_once_on_each_of_two_objects_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Gauge
+        {
+            private int _value;
+
+            public int Value
+            {
+                set => Task.Run(() => _value = value);
+            }
+
+            public static void Update(Gauge first, Gauge second)
+            {
+                first.Value = 1;
+                second.Value = 2;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_method_called_in_a_loop_whose_thread_writes_a_static_races_with_itself() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private static int s_done;
+
+            private static void StartOne() => new Thread(() => {|#0:s_done|}++).Start();
+
+            public static void StartAll(int count)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    StartOne();
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("Worker.s_done", "work started with new Thread at line 11", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task A_method_called_twice_whose_task_it_waits_for_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private static int s_done;
+
+            private static void RunOne() => Task.Run(() => s_done++).Wait();
+
+            public static void RunTwo()
+            {
+                RunOne();
+                RunOne();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_method_called_once_whose_task_writes_a_static_does_not_race_with_itself() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private static int s_done;
+
+            private static void StartOne() => Task.Run(() => s_done++);
+
+            public static void Main() => StartOne();
+        }
+        """);
 }

@@ -1,0 +1,124 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ScopeSafety.Analyzers.Concurrency
+{
+    /// <summary>
+    /// Whether a method, constructor or property setter of the source is certainly run more than once where its file
+    /// calls it: twice in one function, or once inside a loop. For an instance member the calls must name the same
+    /// receiver (<c>instance[1] = 1; instance[2] = 2;</c>), because only then do the two runs share its fields; a
+    /// constructor builds a new object each time, so its runs share only statics.
+    /// </summary>
+    internal static class RepeatedCalls
+    {
+        /// <param name="member">The method, constructor or setter.</param>
+        /// <param name="model">The model of the file to search (the member's own).</param>
+        /// <param name="sharedIsStatic">The runs are asked about a static: any two calls share it.</param>
+        public static bool IsCalledRepeatedly(IMethodSymbol member, SemanticModel model, bool sharedIsStatic)
+        {
+            if (member.MethodKind == MethodKind.Constructor && !sharedIsStatic)
+            {
+                return false;
+            }
+
+            var seen = new HashSet<(SyntaxNode Function, string Receiver)>();
+            foreach (var (call, receiver) in CallsOf(member, model))
+            {
+                var function = EnclosingFunction(call);
+                if (function == null)
+                {
+                    continue;
+                }
+
+                if (InLoop(call, function) || !seen.Add((function, sharedIsStatic ? "" : receiver)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The calls of <paramref name="member"/> in the file, each with the text of the receiver it is called on ("" for this or none).</summary>
+        private static IEnumerable<(SyntaxNode Call, string Receiver)> CallsOf(IMethodSymbol member, SemanticModel model)
+        {
+            var target = member.OriginalDefinition;
+            var property = member.MethodKind == MethodKind.PropertySet ? member.AssociatedSymbol as IPropertySymbol : null;
+            foreach (var node in model.SyntaxTree.GetRoot().DescendantNodes())
+            {
+                switch (node)
+                {
+                    case InvocationExpressionSyntax invocation when member.MethodKind == MethodKind.Ordinary && NameOf(invocation.Expression) == member.Name &&
+                                                                   Is(model.GetSymbolInfo(invocation).Symbol, target):
+                        yield return (node, ReceiverOf(invocation.Expression));
+                        break;
+                    case BaseObjectCreationExpressionSyntax creation when member.MethodKind == MethodKind.Constructor &&
+                                                                        (creation is ImplicitObjectCreationExpressionSyntax ||
+                                                                         (creation is ObjectCreationExpressionSyntax { Type: var type } && NameOf(type) == member.ContainingType.Name)) &&
+                                                                        Is(model.GetSymbolInfo(creation).Symbol, target):
+                        yield return (node, "");
+                        break;
+                    case ExpressionSyntax assigned when property != null && IsAssignedTo(assigned) &&
+                                                        (property.IsIndexer ? assigned is ElementAccessExpressionSyntax : NameOf(assigned) == property.Name) &&
+                                                        model.GetSymbolInfo(assigned).Symbol is IPropertySymbol used &&
+                                                        Is(used.SetMethod, target):
+                        yield return (node, assigned is ElementAccessExpressionSyntax element ? Text(element.Expression) : ReceiverOf(assigned));
+                        break;
+                }
+            }
+        }
+
+        private static bool Is(ISymbol? symbol, IMethodSymbol target) =>
+            symbol is IMethodSymbol method && SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, target);
+
+        private static bool IsAssignedTo(ExpressionSyntax expression) =>
+            expression.Parent is AssignmentExpressionSyntax assignment && assignment.Left == expression ||
+            expression.Parent is PostfixUnaryExpressionSyntax || expression.Parent is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression };
+
+        /// <summary>The rightmost simple name of a name or member access: Start in worker.Start, Node in new Lib.Node(…).</summary>
+        private static string? NameOf(ExpressionSyntax expression) => expression switch
+        {
+            SimpleNameSyntax simple => simple.Identifier.ValueText,
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+            _ => null,
+        };
+
+        private static string ReceiverOf(ExpressionSyntax expression) =>
+            expression is MemberAccessExpressionSyntax access && !(access.Expression is ThisExpressionSyntax) ? Text(access.Expression) : "";
+
+        private static string Text(SyntaxNode node) => string.Concat(node.ToString().Where(c => !char.IsWhiteSpace(c)));
+
+        /// <summary>The function whose own code holds <paramref name="node"/>: a method, accessor, local function, lambda or the top-level statements.</summary>
+        private static SyntaxNode? EnclosingFunction(SyntaxNode node)
+        {
+            for (var parent = node.Parent; parent != null; parent = parent.Parent)
+            {
+                if (parent is BaseMethodDeclarationSyntax || parent is AccessorDeclarationSyntax || parent is LocalFunctionStatementSyntax ||
+                    parent is AnonymousFunctionExpressionSyntax || parent is CompilationUnitSyntax)
+                {
+                    return parent;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool InLoop(SyntaxNode node, SyntaxNode function)
+        {
+            for (var parent = node.Parent; parent != null && parent != function; parent = parent.Parent)
+            {
+                if (parent is ForStatementSyntax || parent is CommonForEachStatementSyntax || parent is WhileStatementSyntax || parent is DoStatementSyntax)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}
