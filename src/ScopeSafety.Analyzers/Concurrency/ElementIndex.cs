@@ -98,7 +98,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return null;
             }
 
-            return new ElementIndex(IndexKind.Whole, null, string.Concat(index.Syntax.ToString().Where(c => !char.IsWhiteSpace(c))), false, false, new ISymbol[] { local.Local });
+            return new ElementIndex(IndexKind.Whole, start.ConstantValue.Value, string.Concat(index.Syntax.ToString().Where(c => !char.IsWhiteSpace(c))), false, false, new ISymbol[] { local.Local });
         }
 
         /// <summary>Classifies <paramref name="index"/>, read by work running <paramref name="function"/> (null for the host), started at <paramref name="spawn"/>.</summary>
@@ -117,7 +117,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 DelegateCaptures.IsDeclaredIn(local.Local, function) && ForStart(local.Local, index.SemanticModel) is { } start && start.ConstantValue.HasValue)
             {
                 // for (var k = 0; k < a.Length; k++) a[k] … : every run walks the whole array.
-                return new ElementIndex(IndexKind.Whole, null, text, false, false, variables);
+                return new ElementIndex(IndexKind.Whole, start.ConstantValue.Value, text, false, false, variables);
             }
 
             if (variables.Count == 1 && function == null && SpawnClassifier.Unwrap(index) is ILocalReferenceOperation hostLocal &&
@@ -126,7 +126,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 // The host walks the whole array while the work runs (a loop that starts work gives each round's index
                 // to that round's work, and stays compared by its text).
-                return new ElementIndex(IndexKind.Whole, null, text, false, false, variables);
+                return new ElementIndex(IndexKind.Whole, hostStart.ConstantValue.Value, text, false, false, variables);
             }
 
             return new ElementIndex(allOwn ? IndexKind.Own : IndexKind.Other, null, text, allOwn, allShared, variables);
@@ -176,11 +176,25 @@ namespace ScopeSafety.Analyzers.Concurrency
             if (a.Kind == IndexKind.Whole || b.Kind == IndexKind.Whole)
             {
                 // Two loops from a constant overlap at their start; a loop against a variable bound (the other half of
-                // a split) is not known to.
-                return (a.Kind == IndexKind.Whole || a.Kind == IndexKind.Constant) && (b.Kind == IndexKind.Whole || b.Kind == IndexKind.Constant);
+                // a split) is not known to, nor a constant below where the loop starts (for (i = 1; …) against a[0]).
+                return (a.Kind == IndexKind.Whole || a.Kind == IndexKind.Constant) && (b.Kind == IndexKind.Whole || b.Kind == IndexKind.Constant) &&
+                       !(a.Kind == IndexKind.Constant && Below(a.Value, b.Value)) && !(b.Kind == IndexKind.Constant && Below(b.Value, a.Value));
             }
 
             return a.AllShared && b.AllShared && a.Text == b.Text;
+        }
+
+        /// <summary>A constant index below the constant a loop starts from.</summary>
+        private static bool Below(object? constant, object? start)
+        {
+            try
+            {
+                return constant != null && start != null && System.Convert.ToInt64(constant, System.Globalization.CultureInfo.InvariantCulture) < System.Convert.ToInt64(start, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (System.Exception e) when (e is System.FormatException || e is System.InvalidCastException || e is System.OverflowException)
+            {
+                return false;
+            }
         }
 
         /// <summary>

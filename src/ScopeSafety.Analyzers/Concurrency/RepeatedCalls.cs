@@ -24,7 +24,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return false;
             }
 
-            var seen = new HashSet<(SyntaxNode Function, string Receiver)>();
+            var seen = new Dictionary<(SyntaxNode Function, string Receiver), List<SyntaxNode>>();
             foreach (var (call, receiver) in CallsOf(member, model))
             {
                 var function = EnclosingFunction(call);
@@ -33,10 +33,53 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
-                if (InLoop(call, function) || !seen.Add((function, sharedIsStatic ? "" : receiver)))
+                if (InLoop(call, function))
                 {
                     return true;
                 }
+
+                var key = (function, sharedIsStatic ? "" : receiver);
+                if (!seen.TryGetValue(key, out var earlier))
+                {
+                    earlier = new List<SyntaxNode>();
+                    seen.Add(key, earlier);
+                }
+
+                if (earlier.Exists(other => !Exclusive(other, call)))
+                {
+                    return true;
+                }
+
+                earlier.Add(call);
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The two calls sit on different branches of one choice (<c>if (x) Start(1); else Start(2);</c>, two sections of a
+        /// switch, the two arms of <c>?:</c>): at most one of them runs.
+        /// </summary>
+        private static bool Exclusive(SyntaxNode a, SyntaxNode b)
+        {
+            var ancestors = new HashSet<SyntaxNode>(a.Ancestors());
+            SyntaxNode below = b;
+            foreach (var common in b.Ancestors())
+            {
+                if (ancestors.Contains(common))
+                {
+                    var aBelow = a.Ancestors().TakeWhile(n => n != common).LastOrDefault() ?? a;
+                    return common switch
+                    {
+                        IfStatementSyntax _ => aBelow != below && !(aBelow is ExpressionSyntax) && !(below is ExpressionSyntax),
+                        SwitchStatementSyntax _ => aBelow is SwitchSectionSyntax && below is SwitchSectionSyntax && aBelow != below,
+                        SwitchExpressionSyntax _ => aBelow is SwitchExpressionArmSyntax && below is SwitchExpressionArmSyntax && aBelow != below,
+                        ConditionalExpressionSyntax conditional => aBelow != below && aBelow != conditional.Condition && below != conditional.Condition,
+                        _ => false,
+                    };
+                }
+
+                below = common;
             }
 
             return false;

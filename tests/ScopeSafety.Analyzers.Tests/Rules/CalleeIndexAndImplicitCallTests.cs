@@ -153,6 +153,25 @@ public class CalleeIndexAndImplicitCallTests
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("values[]", "work started with Task.Run at line 11", "the method at line 15", "read"));
 
     [Fact]
+    public Task A_task_writing_the_first_element_while_the_method_walks_the_rest_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            int M(int[] values)
+            {
+                var task = Task.Run(() => values[0] = -1);
+                var sum = 0;
+                for (var i = 1; i < values.Length; i++)
+                {
+                    sum += values[i];
+                }
+
+                task.Wait();
+                return sum;
+            }
+        }
+        """);
+
+    [Fact]
     public Task A_loop_that_starts_one_task_per_element_gives_each_its_own_element() => Verify.VerifyAnalyzerAsync(Usings + """
         class C
         {
@@ -466,6 +485,28 @@ public class CalleeIndexAndImplicitCallTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("Node.s_last", "work started with Task.Run at line 11", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task A_constructor_run_on_one_branch_or_the_other_does_not_race_with_itself() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Node
+        {
+            private static int s_last;
+
+            public Node(int value) => Task.Run(() => s_last = value);
+
+            public static void Build(bool small)
+            {
+                if (small)
+                {
+                    new Node(1);
+                }
+                else
+                {
+                    new Node(2);
+                }
+            }
+        }
+        """);
 
     [Fact]
     public Task A_constructor_run_twice_whose_task_writes_its_own_field_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
