@@ -212,11 +212,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             var (read, write) = AccessCollector.Kind(reference);
             var atomic = Locks.IsAtomic(reference, _symbols) ||
                          (reference is IFieldReferenceOperation { Field: { IsVolatile: true } } && !(read && write));
-            var locks = new List<object>(frame.Locks);
-            foreach (var key in Locks.LocksHeld(reference, _symbols.Synchronisation))
-            {
-                locks.Add(InCaller(key, frame));
-            }
+            var locks = LocksAt(reference, frame);
 
             // An element's own index; for a member reached through an element, the index the work's code chose it by.
             var index = reference is IArrayElementReferenceOperation element ? IndexOf(element, frame) : place.Index;
@@ -350,27 +346,27 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// A call the language makes for the code: a user-defined operator or conversion, a constructor (of an object
         /// the code makes, so its fields are the code's own), the Deconstruct of a deconstruction, the Dispose of a using.
         /// </summary>
-        private ImplicitCallSite? ImplicitCall(IOperation operation)
+        private (IMethodSymbol Method, IOperation? Instance, IReadOnlyList<(IParameterSymbol, IOperation)> Arguments, bool OwnReceiver)? ImplicitCall(IOperation operation)
         {
             switch (operation)
             {
                 case IBinaryOperation { OperatorMethod: { IsStatic: true, Parameters: { Length: 2 } parameters } method } binary:
-                    return new ImplicitCallSite(method, null, new[] { (parameters[0], binary.LeftOperand), (parameters[1], binary.RightOperand) }, false);
+                    return (method, null, new[] { (parameters[0], binary.LeftOperand), (parameters[1], binary.RightOperand) }, false);
                 case IUnaryOperation { OperatorMethod: { IsStatic: true, Parameters: { Length: 1 } parameters } method } unary:
-                    return new ImplicitCallSite(method, null, new[] { (parameters[0], unary.Operand) }, false);
+                    return (method, null, new[] { (parameters[0], unary.Operand) }, false);
                 case IIncrementOrDecrementOperation { OperatorMethod: { IsStatic: true, Parameters: { Length: 1 } parameters } method } step:
-                    return new ImplicitCallSite(method, null, new[] { (parameters[0], step.Target) }, false);
+                    return (method, null, new[] { (parameters[0], step.Target) }, false);
                 case ICompoundAssignmentOperation { OperatorMethod: { IsStatic: true, Parameters: { Length: 2 } parameters } method } compound:
-                    return new ImplicitCallSite(method, null, new[] { (parameters[0], compound.Target), (parameters[1], compound.Value) }, false);
+                    return (method, null, new[] { (parameters[0], compound.Target), (parameters[1], compound.Value) }, false);
                 case IConversionOperation { OperatorMethod: { IsStatic: true, Parameters: { Length: 1 } parameters } method } conversion:
-                    return new ImplicitCallSite(method, null, new[] { (parameters[0], conversion.Operand) }, false);
+                    return (method, null, new[] { (parameters[0], conversion.Operand) }, false);
                 case IObjectCreationOperation { Constructor: { } constructor } creation:
-                    return new ImplicitCallSite(constructor, null, Pairs(creation.Arguments), true);
+                    return (constructor, null, Pairs(creation.Arguments), true);
                 case IDeconstructionAssignmentOperation deconstruction when
                     deconstruction.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax assignment &&
                     deconstruction.SemanticModel is { } model &&
                     Microsoft.CodeAnalysis.CSharp.CSharpExtensions.GetDeconstructionInfo(model, assignment).Method is { IsStatic: false } deconstruct:
-                    return new ImplicitCallSite(deconstruct, deconstruction.Value, NoArguments, false);
+                    return (deconstruct, deconstruction.Value, NoArguments, false);
                 case IUsingOperation { Resources: { } resources }:
                     return DisposeOf(resources);
                 case IUsingDeclarationOperation { DeclarationGroup: { } group }:
@@ -381,7 +377,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>The Dispose a using calls on the resource it declares (an object the code made: its fields are its own).</summary>
-        private ImplicitCallSite? DisposeOf(IOperation resources)
+        private (IMethodSymbol Method, IOperation? Instance, IReadOnlyList<(IParameterSymbol, IOperation)> Arguments, bool OwnReceiver)? DisposeOf(IOperation resources)
         {
             var type = resources is IVariableDeclarationGroupOperation group
                 ? group.Declarations.SelectMany(d => d.Declarators).FirstOrDefault()?.Symbol.Type
@@ -392,26 +388,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return null;
             }
 
-            return new ImplicitCallSite(implementation, null, NoArguments, resources is IVariableDeclarationGroupOperation);
-        }
-
-        private sealed class ImplicitCallSite
-        {
-            public ImplicitCallSite(IMethodSymbol method, IOperation? instance, IReadOnlyList<(IParameterSymbol, IOperation)> arguments, bool ownReceiver)
-            {
-                Method = method;
-                Instance = instance;
-                Arguments = arguments;
-                OwnReceiver = ownReceiver;
-            }
-
-            public IMethodSymbol Method { get; }
-
-            public IOperation? Instance { get; }
-
-            public IReadOnlyList<(IParameterSymbol, IOperation)> Arguments { get; }
-
-            public bool OwnReceiver { get; }
+            return (implementation, null, NoArguments, resources is IVariableDeclarationGroupOperation);
         }
 
         /// <summary>What a piece of code touches: its place accesses, and its uses of shared objects in the methods it calls.</summary>
@@ -442,47 +419,45 @@ namespace ScopeSafety.Analyzers.Concurrency
                 _ => null,
             };
 
-            if (shared == null || shared.Path.Length != 0)
+            if (shared == null || shared.Path.Length != 0 || !(ObjectAccessOf(shared.Root, operation, frame) is { } access))
             {
                 return null;
             }
 
-            var use = Concurrency.ObjectUses.Classify(operation, _symbols);
-            if (use == ObjectUse.None)
-            {
-                return null;
-            }
-
-            var locks = new List<object>(frame.Locks);
-            foreach (var key in Locks.LocksHeld(operation, _symbols.Synchronisation))
-            {
-                locks.Add(InCaller(key, frame));
-            }
-
-            return (shared.Root, operation, new Access(shared.Root, frame.At!, use == ObjectUse.Read, use == ObjectUse.Mutate, false, locks, operation) { Via = frame.Via });
+            return (shared.Root, operation, access);
         }
 
         /// <summary>A use (a call that reads or mutates it) of the object held in the member <paramref name="place"/> of a shared object.</summary>
         private (Place, IFieldSymbol, IOperation, Access)? MemberObjectUseIn(Place place, IOperation operation, Frame frame)
         {
-            if (!(operation is IFieldReferenceOperation { Field: var field }) || field.Type.IsValueType)
+            if (!(operation is IFieldReferenceOperation { Field: var field }) || field.Type.IsValueType ||
+                !(ObjectAccessOf(place.Root, operation, frame) is { } access))
             {
                 return null;
             }
 
+            return (place, field, operation, access);
+        }
+
+        /// <summary>The use <paramref name="operation"/> makes of an object (a call that reads or mutates it), reported at the work's call; null when it is no such use.</summary>
+        private Access? ObjectAccessOf(ISymbol root, IOperation operation, Frame frame)
+        {
             var use = Concurrency.ObjectUses.Classify(operation, _symbols);
-            if (use == ObjectUse.None)
-            {
-                return null;
-            }
+            return use == ObjectUse.None
+                ? null
+                : new Access(root, frame.At ?? operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, LocksAt(operation, frame), operation) { Via = frame.Via };
+        }
 
+        /// <summary>The locks held at <paramref name="operation"/>: the caller's, and those the code being read takes, named as the caller sees them.</summary>
+        private List<object> LocksAt(IOperation operation, Frame frame)
+        {
             var locks = new List<object>(frame.Locks);
             foreach (var key in Locks.LocksHeld(operation, _symbols.Synchronisation))
             {
                 locks.Add(InCaller(key, frame));
             }
 
-            return (place, field, operation, new Access(place.Root, frame.At ?? operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, locks, operation) { Via = frame.Via });
+            return locks;
         }
 
         /// <summary>Reads a source method (or accessor) the code calls, with its this and parameters standing for the caller's places.</summary>
@@ -521,12 +496,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     }
                 }
 
-                var locks = new List<object>(frame.Locks);
-                foreach (var key in Locks.LocksHeld(call, _symbols.Synchronisation))
-                {
-                    locks.Add(InCaller(key, frame));
-                }
-
+                var locks = LocksAt(call, frame);
                 if ((method.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) != 0)
                 {
                     // [MethodImpl(Synchronized)] locks this (or the type, for a static method) around the whole body.
