@@ -53,13 +53,6 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>An index read in a callee's body: its variables mean nothing to the caller.</summary>
         public static ElementIndex Unknown { get; } = new ElementIndex(IndexKind.Unknown, null, "?", false, false);
 
-        /// <summary>
-        /// Classifies the indices of one element access, read by work running <paramref name="function"/> (null for the
-        /// host), started at <paramref name="spawn"/>: each dimension is classified alone (see <see cref="Of(IOperation, IMethodSymbol, SyntaxNode)"/>).
-        /// </summary>
-        public static ElementIndex Of(IReadOnlyList<IOperation> indices, IMethodSymbol? function, SyntaxNode? spawn) =>
-            Combine(indices.Select(index => Of(index, function, spawn)).ToList());
-
         /// <summary>One index per dimension as one element's index; the index itself when there is one dimension.</summary>
         public static ElementIndex Combine(IReadOnlyList<ElementIndex> dimensions)
         {
@@ -82,7 +75,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>A constant index, as read anywhere (also in a callee, where variables mean nothing to the caller).</summary>
         public static ElementIndex? ConstantOf(IOperation index) =>
             index.ConstantValue.HasValue
-                ? new ElementIndex(IndexKind.Constant, index.ConstantValue.Value, string.Concat(index.Syntax.ToString().Where(c => !char.IsWhiteSpace(c))), true, true)
+                ? new ElementIndex(IndexKind.Constant, index.ConstantValue.Value, TextOf(index), true, true)
                 : null;
 
         /// <summary>
@@ -98,38 +91,45 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return null;
             }
 
-            return new ElementIndex(IndexKind.Whole, start.ConstantValue.Value, string.Concat(index.Syntax.ToString().Where(c => !char.IsWhiteSpace(c))), false, false, new ISymbol[] { local.Local });
+            return new ElementIndex(IndexKind.Whole, start.ConstantValue.Value, TextOf(index), false, false, new ISymbol[] { local.Local });
         }
+
+        /// <summary>
+        /// A for variable of the host that starts from a constant, in a loop that starts no work: the host walks the whole
+        /// array while the work runs (a loop that starts work gives each round's index to that round's work, and stays
+        /// compared by its text).
+        /// </summary>
+        private static ElementIndex? HostWholeLoopOf(IOperation index)
+        {
+            if (!(SpawnClassifier.Unwrap(index) is ILocalReferenceOperation local) ||
+                !(ForStart(local.Local, index.SemanticModel) is { } start && start.ConstantValue.HasValue) || StartsWork(local.Local))
+            {
+                return null;
+            }
+
+            return new ElementIndex(IndexKind.Whole, start.ConstantValue.Value, TextOf(index), false, false, new ISymbol[] { local.Local });
+        }
+
+        private static string TextOf(IOperation index) => string.Concat(index.Syntax.ToString().Where(c => !char.IsWhiteSpace(c)));
 
         /// <summary>Classifies <paramref name="index"/>, read by work running <paramref name="function"/> (null for the host), started at <paramref name="spawn"/>.</summary>
         public static ElementIndex Of(IOperation index, IMethodSymbol? function, SyntaxNode? spawn)
         {
-            var text = string.Concat(index.Syntax.ToString().Where(c => !char.IsWhiteSpace(c)));
-            if (index.ConstantValue.HasValue)
+            if (ConstantOf(index) is { } constant)
             {
-                return new ElementIndex(IndexKind.Constant, index.ConstantValue.Value, text, true, true);
+                return constant;
+            }
+
+            // for (var k = 0; k < a.Length; k++) a[k] … : every run walks the whole array, or the host does while the work runs.
+            if ((function != null ? WholeLoopOf(index, function) : HostWholeLoopOf(index)) is { } whole)
+            {
+                return whole;
             }
 
             var variables = VariablesRead(index).ToList();
             var allOwn = variables.Count > 0 && variables.All(v => IsOwn(v, function, spawn, index.SemanticModel, 2));
             var allShared = variables.All(v => function == null || !DelegateCaptures.IsDeclaredIn(v, function));
-            if (variables.Count == 1 && SpawnClassifier.Unwrap(index) is ILocalReferenceOperation local && function != null &&
-                DelegateCaptures.IsDeclaredIn(local.Local, function) && ForStart(local.Local, index.SemanticModel) is { } start && start.ConstantValue.HasValue)
-            {
-                // for (var k = 0; k < a.Length; k++) a[k] … : every run walks the whole array.
-                return new ElementIndex(IndexKind.Whole, start.ConstantValue.Value, text, false, false, variables);
-            }
-
-            if (variables.Count == 1 && function == null && SpawnClassifier.Unwrap(index) is ILocalReferenceOperation hostLocal &&
-                ForStart(hostLocal.Local, index.SemanticModel) is { } hostStart && hostStart.ConstantValue.HasValue &&
-                !StartsWork(hostLocal.Local))
-            {
-                // The host walks the whole array while the work runs (a loop that starts work gives each round's index
-                // to that round's work, and stays compared by its text).
-                return new ElementIndex(IndexKind.Whole, hostStart.ConstantValue.Value, text, false, false, variables);
-            }
-
-            return new ElementIndex(allOwn ? IndexKind.Own : IndexKind.Other, null, text, allOwn, allShared, variables);
+            return new ElementIndex(allOwn ? IndexKind.Own : IndexKind.Other, null, TextOf(index), allOwn, allShared, variables);
         }
 
         /// <summary>
