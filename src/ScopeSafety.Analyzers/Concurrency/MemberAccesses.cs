@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
+using ImplicitCallSite = (Microsoft.CodeAnalysis.IMethodSymbol Method, Microsoft.CodeAnalysis.IOperation? Instance, System.Collections.Generic.IReadOnlyList<(Microsoft.CodeAnalysis.IParameterSymbol, Microsoft.CodeAnalysis.IOperation)> Arguments, bool OwnReceiver);
 
 namespace ScopeSafety.Analyzers.Concurrency
 {
@@ -346,7 +347,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// A call the language makes for the code: a user-defined operator or conversion, a constructor (of an object
         /// the code makes, so its fields are the code's own), the Deconstruct of a deconstruction, the Dispose of a using.
         /// </summary>
-        private (IMethodSymbol Method, IOperation? Instance, IReadOnlyList<(IParameterSymbol, IOperation)> Arguments, bool OwnReceiver)? ImplicitCall(IOperation operation)
+        private ImplicitCallSite? ImplicitCall(IOperation operation)
         {
             switch (operation)
             {
@@ -376,8 +377,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
         }
 
-        /// <summary>The Dispose a using calls on the resource it declares (an object the code made: its fields are its own).</summary>
-        private (IMethodSymbol Method, IOperation? Instance, IReadOnlyList<(IParameterSymbol, IOperation)> Arguments, bool OwnReceiver)? DisposeOf(IOperation resources)
+        /// <summary>The Dispose a using calls on its resource.</summary>
+        private ImplicitCallSite? DisposeOf(IOperation resources)
         {
             var type = resources is IVariableDeclarationGroupOperation group
                 ? group.Declarations.SelectMany(d => d.Declarators).FirstOrDefault()?.Symbol.Type
@@ -388,7 +389,10 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return null;
             }
 
-            return (implementation, null, NoArguments, resources is IVariableDeclarationGroupOperation);
+            // A declared resource is the code's own object; an expression (using (reader)) is the object it names.
+            return resources is IVariableDeclarationGroupOperation
+                ? (implementation, null, NoArguments, true)
+                : (implementation, resources, NoArguments, false);
         }
 
         /// <summary>What a piece of code touches: its place accesses, and its uses of shared objects in the methods it calls.</summary>

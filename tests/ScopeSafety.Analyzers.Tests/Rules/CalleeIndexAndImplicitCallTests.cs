@@ -449,6 +449,26 @@ public class CalleeIndexAndImplicitCallTests
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("Lease.Returned", "work started with Task.Run at line 17 (in Lease.Dispose)", "work started with Task.Run at line 18 (in Lease.Dispose)", "also write"));
 
     [Fact]
+    public Task Two_tasks_disposing_one_shared_object_race_on_its_fields() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Lease : IDisposable
+        {
+            private bool _disposed;
+            public void Dispose() => _disposed = true;
+        }
+
+        class C
+        {
+            void M(Lease lease)
+            {
+                var a = Task.Run(() => { {|#0:using (lease) { }|} });
+                var b = Task.Run(() => { using (lease) { } });
+                Task.WaitAll(a, b);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("lease._disposed", "work started with Task.Run at line 17 (in Lease.Dispose)", "work started with Task.Run at line 18 (in Lease.Dispose)", "also write"));
+
+    [Fact]
     public Task A_dispose_that_touches_only_its_own_object_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
         class Lease : IDisposable
         {
