@@ -126,13 +126,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 foreach (var access in collector.CollectCall(operation))
                 {
-                    if (!byVariable.TryGetValue(access.Place, out var list))
-                    {
-                        list = new List<Access>();
-                        byVariable.Add(access.Place, list);
-                    }
-
-                    list.Add(access);
+                    ListOf(byVariable, access.Place).Add(access);
                 }
             }
 
@@ -264,12 +258,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         _hostMemberObjects.Add(host, objects);
     }
 
-    private static List<Access> ListOf(Dictionary<Place, List<Access>> map, Place place)
+    private static List<Access> ListOf<TKey>(Dictionary<TKey, List<Access>> map, TKey key)
+        where TKey : notnull
     {
-        if (!map.TryGetValue(place, out var list))
+        if (!map.TryGetValue(key, out var list))
         {
             list = new List<Access>();
-            map.Add(place, list);
+            map.Add(key, list);
         }
 
         return list;
