@@ -177,6 +177,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return true;
                 case IParameterReferenceOperation parameter:
                     return Places.IsPrimaryConstructorParameter(parameter.Parameter);
+                case ILocalReferenceOperation local:
+                    return RefTarget(local) is { } target && IsPlaceReference(target);
                 default:
                     return false;
             }
@@ -184,7 +186,45 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private static bool IsStructMemberOfPlace(IOperation? instance) =>
             instance is { Type: { IsValueType: true } } &&
-            (instance is IFieldReferenceOperation || instance is IArrayElementReferenceOperation || instance is IPropertyReferenceOperation);
+            (instance is IFieldReferenceOperation || instance is IArrayElementReferenceOperation || instance is IPropertyReferenceOperation ||
+             (instance is ILocalReferenceOperation local && RefTarget(local) != null));
+
+        /// <summary>
+        /// The field or array element a ref local stands for (<c>ref var total = ref totals[0];</c>), when its declaration
+        /// gives it one and nothing points it elsewhere (<c>total = ref …</c>); null for any other local.
+        /// </summary>
+        private static IOperation? RefTarget(ILocalReferenceOperation local)
+        {
+            if (!local.Local.IsRef || local.Local.DeclaringSyntaxReferences.Length != 1 || local.SemanticModel is not { } model)
+            {
+                return null;
+            }
+
+            var declaration = local.Local.DeclaringSyntaxReferences[0].GetSyntax();
+            if (declaration.SyntaxTree != model.SyntaxTree ||
+                !(model.GetOperation(declaration) is IVariableDeclaratorOperation { Initializer: { Value: var target } }) ||
+                !(target is IFieldReferenceOperation || target is IArrayElementReferenceOperation))
+            {
+                return null;
+            }
+
+            var root = (IOperation)local;
+            while (root.Parent != null)
+            {
+                root = root.Parent;
+            }
+
+            foreach (var operation in root.Descendants())
+            {
+                if (operation is ISimpleAssignmentOperation { IsRef: true, Target: ILocalReferenceOperation repointed } &&
+                    SymbolEqualityComparer.Default.Equals(repointed.Local, local.Local))
+                {
+                    return null;
+                }
+            }
+
+            return target;
+        }
 
         /// <summary>A property with an automatically generated backing field: reading and writing it is a field access.</summary>
         public static bool IsAutoProperty(IPropertySymbol property)
@@ -267,6 +307,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return MemberOf(property.Property, property.Instance, frame);
                 case IArrayElementReferenceOperation element:
                     return ValueOf(element.ArrayReference, frame)?.Element(IndexOf(element, frame));
+                case ILocalReferenceOperation local when RefTarget(local) is { } target:
+                    return PlaceOf(target, frame);
                 case IParameterReferenceOperation parameter when Places.IsPrimaryConstructorParameter(parameter.Parameter):
                     // class Client(int port): port is a field of this the compiler writes for us.
                     return frame.This == HostThis ? new Place(parameter.Parameter, "", parameter.Parameter.Name) : (frame.This as Place)?.Member(parameter.Parameter.Name);
@@ -314,6 +356,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             switch (SpawnClassifier.Unwrap(value))
             {
+                case ILocalReferenceOperation local when RefTarget(local) is { } target:
+                    // ref var node = ref nodes[i]: node is that element.
+                    return PlaceOf(target, frame);
                 case ILocalReferenceOperation local:
                     // A local of the work (or of a callee) holds the work's own objects.
                     return frame.At != null || (frame.Function != null && DelegateCaptures.IsDeclaredIn(local.Local, frame.Function))
