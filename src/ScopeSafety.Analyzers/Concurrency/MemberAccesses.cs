@@ -208,11 +208,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return null;
             }
 
-            var root = (IOperation)local;
-            while (root.Parent != null)
-            {
-                root = root.Parent;
-            }
+            var root = Flow.Functions.Root((IOperation)local);
 
             foreach (var operation in root.Descendants())
             {

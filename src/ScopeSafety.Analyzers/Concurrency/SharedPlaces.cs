@@ -109,11 +109,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         if (!_hostCalls.TryGetValue(host, out var byVariable))
         {
             byVariable = new Dictionary<ISymbol, List<Access>>(SymbolEqualityComparer.Default);
-            var root = host;
-            while (root.Parent != null)
-            {
-                root = root.Parent;
-            }
+            var root = Flow.Functions.Root(host);
 
             var collector = new AccessCollector(root, _symbols);
             foreach (var operation in host.DescendantsAndSelf())
@@ -138,11 +134,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
     private void CollectVariables(WorkItem item)
     {
-        var root = item.Host;
-        while (root.Parent != null)
-        {
-            root = root.Parent;
-        }
+        var root = Flow.Functions.Root(item.Host);
 
         var captures = DelegateCaptures.Analyze(item.Site.Delegate, root, _symbols);
         if (captures.IsStatic)

@@ -40,11 +40,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private static bool LocalHoldsOnlyThreadSafe(ILocalSymbol local, IOperation reference, ThreadSafetyOptions options, KnownSymbols symbols, int depth)
         {
-            var root = reference;
-            while (root.Parent != null)
-            {
-                root = root.Parent;
-            }
+            var root = Flow.Functions.Root(reference);
 
             var given = false;
             foreach (var operation in root.DescendantsAndSelf())

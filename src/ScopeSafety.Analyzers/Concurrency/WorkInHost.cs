@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -174,7 +173,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 if (operation is IInvocationOperation || operation is IMethodReferenceOperation)
                 {
                     // Bump() or bump(): what the local function or the lambda a delegate local holds touches, at the call.
-                    collector ??= new AccessCollector(Root(Scope), symbols);
+                    collector ??= new AccessCollector(Functions.Root(Scope), symbols);
                     result.AddRange(collector.CollectCall(operation).Where(a => SymbolEqualityComparer.Default.Equals(a.Place, variable)));
                 }
             }
@@ -199,16 +198,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return false;
-        }
-
-        private static IOperation Root(IOperation operation)
-        {
-            while (operation.Parent != null)
-            {
-                operation = operation.Parent;
-            }
-
-            return operation;
         }
     }
 }

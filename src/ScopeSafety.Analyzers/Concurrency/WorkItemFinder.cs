@@ -229,11 +229,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 case IAnonymousFunctionOperation lambda:
                     return lambda.Body;
                 case IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } method }:
-                    var root = host;
-                    while (root.Parent != null)
-                    {
-                        root = root.Parent;
-                    }
+                    var root = Flow.Functions.Root(host);
 
                     foreach (var operation in root.DescendantsAndSelf())
                     {

@@ -21,6 +21,17 @@ namespace ScopeSafety.Analyzers.Flow
             return null;
         }
 
+        /// <summary>The outermost operation of the tree <paramref name="operation"/> belongs to: the member body it is in.</summary>
+        public static IOperation Root(IOperation operation)
+        {
+            while (operation.Parent != null)
+            {
+                operation = operation.Parent;
+            }
+
+            return operation;
+        }
+
         /// <summary>Whether the code at <paramref name="operation"/> runs in an async function (method, local function or lambda).</summary>
         public static bool IsInAsyncFunction(IOperation operation, ISymbol containingSymbol)
         {

@@ -120,11 +120,7 @@ namespace ScopeSafety.Analyzers
         /// </summary>
         private static IDelegateCreationOperation? AsyncValueOf(ILocalSymbol local, IOperation spawn)
         {
-            var root = spawn;
-            while (root.Parent != null)
-            {
-                root = root.Parent;
-            }
+            var root = Flow.Functions.Root(spawn);
 
             foreach (var operation in root.Descendants())
             {

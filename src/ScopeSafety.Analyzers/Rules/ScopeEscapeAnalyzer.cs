@@ -407,11 +407,7 @@ namespace ScopeSafety.Analyzers
                 case ILocalReferenceOperation local:
                 {
                     // A borrow held in a local: follow its one initializer, if it is never reassigned.
-                    var root = value;
-                    while (root.Parent != null)
-                    {
-                        root = root.Parent;
-                    }
+                    var root = Flow.Functions.Root(value);
 
                     IOperation? initializer = null;
                     var writes = 0;

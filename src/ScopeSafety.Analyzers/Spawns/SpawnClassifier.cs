@@ -327,11 +327,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 return null;
             }
 
-            var root = use;
-            while (root.Parent != null)
-            {
-                root = root.Parent;
-            }
+            var root = Flow.Functions.Root(use);
 
             var declared = false;
             IOperation? value = null;
