@@ -110,7 +110,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             return new ElementIndex(IndexKind.Whole, start.ConstantValue.Value, TextOf(index), false, false, new ISymbol[] { local.Local });
         }
 
-        private static string TextOf(IOperation index) => string.Concat(index.Syntax.ToString().Where(c => !char.IsWhiteSpace(c)));
+        private static string TextOf(IOperation index) => Places.TextOf(index.Syntax);
 
         /// <summary>Classifies <paramref name="index"/>, read by work running <paramref name="function"/> (null for the host), started at <paramref name="spawn"/>.</summary>
         public static ElementIndex Of(IOperation index, IMethodSymbol? function, SyntaxNode? spawn)

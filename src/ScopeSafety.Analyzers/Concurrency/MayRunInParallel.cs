@@ -85,7 +85,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return !Spawns.DelegateCaptures.IsDeclaredIn(shared, function.Symbol) && CalledRepeatedly(function, shared, 0) && MayOutliveHost(item);
             }
 
-            if (item.Host.Parent == null && MemberOf(item.Host) is { } member)
+            if (item.Host.Parent == null && _context.OwningSymbol is IMethodSymbol member)
             {
                 // A method, constructor or setter its file certainly runs twice (new Node(1); new Node(2);), whose work may
                 // outlive each run: the runs' work overlaps on what the member does not own.
@@ -139,11 +139,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private static bool CalledRepeatedly(ILocalFunctionOperation function, ISymbol shared, int depth)
         {
-            var root = (IOperation)function;
-            while (root.Parent != null)
-            {
-                root = root.Parent;
-            }
+            var root = Flow.Functions.Root((IOperation)function);
 
             var calls = 0;
             foreach (var operation in root.Descendants())
@@ -164,7 +160,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return calls == 1 && depth < MaxCallerDepth && OnlyCall(function, root) is { Parent: IExpressionStatementOperation } only &&
-                   EnclosingLocalFunction(only) is { } caller && !Spawns.DelegateCaptures.IsDeclaredIn(shared, caller.Symbol) &&
+                   Functions.EnclosingFunction(only) is ILocalFunctionOperation caller && !Spawns.DelegateCaptures.IsDeclaredIn(shared, caller.Symbol) &&
                    CalledRepeatedly(caller, shared, depth + 1);
         }
 
@@ -183,47 +179,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             return repeated;
         }
 
-        /// <summary>The method, constructor or accessor whose body <paramref name="host"/> is.</summary>
-        private static IMethodSymbol? MemberOf(IOperation host)
-        {
-            var model = host.SemanticModel;
-            for (var node = host.Syntax; node != null && model != null; node = node.Parent)
-            {
-                if (node is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax || node is Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax)
-                {
-                    return model.GetDeclaredSymbol(node) as IMethodSymbol;
-                }
-
-                if (node is Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax { Parent: Microsoft.CodeAnalysis.CSharp.Syntax.IndexerDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax } ||
-                    node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax)
-                {
-                    return null;
-                }
-            }
-
-            return null;
-        }
-
         private static IInvocationOperation? OnlyCall(ILocalFunctionOperation function, IOperation root) =>
             root.Descendants().OfType<IInvocationOperation>()
                 .FirstOrDefault(call => SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, function.Symbol));
-
-        /// <summary>The local function whose own code holds <paramref name="operation"/>; null inside a lambda or outside any.</summary>
-        private static ILocalFunctionOperation? EnclosingLocalFunction(IOperation operation)
-        {
-            for (var parent = operation.Parent; parent != null; parent = parent.Parent)
-            {
-                switch (parent)
-                {
-                    case ILocalFunctionOperation function:
-                        return function;
-                    case IAnonymousFunctionOperation:
-                        return null;
-                }
-            }
-
-            return null;
-        }
 
         private static bool InLoop(IOperation operation, IOperation root)
         {

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -44,6 +45,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             _ => null,
         };
     
+        /// <summary>The text of an expression without blanks: two expressions that say the same thing compare equal.</summary>
+        public static string TextOf(SyntaxNode node) => string.Concat(node.ToString().Where(c => !char.IsWhiteSpace(c)));
+
         /// <summary>The type of a variable or field as messages show it ("List<int>").</summary>
         public static string TypeNameOf(ISymbol symbol)
         {

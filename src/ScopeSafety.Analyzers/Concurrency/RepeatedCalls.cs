@@ -108,7 +108,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                                                         (property.IsIndexer ? assigned is ElementAccessExpressionSyntax : NameOf(assigned) == property.Name) &&
                                                         model.GetSymbolInfo(assigned).Symbol is IPropertySymbol used &&
                                                         Is(used.SetMethod, target):
-                        yield return (node, assigned is ElementAccessExpressionSyntax element ? Text(element.Expression) : ReceiverOf(assigned));
+                        yield return (node, assigned is ElementAccessExpressionSyntax element ? Places.TextOf(element.Expression) : ReceiverOf(assigned));
                         break;
                 }
             }
@@ -132,9 +132,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         };
 
         private static string ReceiverOf(ExpressionSyntax expression) =>
-            expression is MemberAccessExpressionSyntax access && !(access.Expression is ThisExpressionSyntax) ? Text(access.Expression) : "";
-
-        private static string Text(SyntaxNode node) => string.Concat(node.ToString().Where(c => !char.IsWhiteSpace(c)));
+            expression is MemberAccessExpressionSyntax access && !(access.Expression is ThisExpressionSyntax) ? Places.TextOf(access.Expression) : "";
 
         /// <summary>The function whose own code holds <paramref name="node"/>: a method, accessor, local function, lambda or the top-level statements.</summary>
         private static SyntaxNode? EnclosingFunction(SyntaxNode node)

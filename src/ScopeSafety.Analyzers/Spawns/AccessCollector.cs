@@ -84,18 +84,18 @@ namespace ScopeSafety.Analyzers.Spawns
         /// </summary>
         public ImmutableArray<Access> CollectCall(IOperation operation)
         {
-            var accesses = ImmutableArray.CreateBuilder<Access>();
-            switch (operation)
+            var (called, body) = operation switch
             {
-                case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction } called }:
-                    CollectCalled(called, FindLocalFunction(called)?.Body, called, accesses, operation, operation, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
-                    break;
-                case IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } referenced }:
-                    CollectCalled(referenced, FindLocalFunction(referenced)?.Body, referenced, accesses, operation, operation, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
-                    break;
-                case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.DelegateInvoke } } invocation when HeldFunction(invocation) is var (held, heldBody):
-                    CollectCalled(held, heldBody, held, accesses, operation, operation, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
-                    break;
+                IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction } local } => (local, FindLocalFunction(local)?.Body),
+                IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } local } => (local, FindLocalFunction(local)?.Body),
+                IInvocationOperation { TargetMethod: { MethodKind: MethodKind.DelegateInvoke } } invocation when HeldFunction(invocation) is var (held, heldBody) => (held, heldBody),
+                _ => ((IMethodSymbol?)null, (IOperation?)null),
+            };
+
+            var accesses = ImmutableArray.CreateBuilder<Access>();
+            if (called != null)
+            {
+                CollectCalled(called, body, called, accesses, operation, operation, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
             }
 
             return accesses.ToImmutable();
