@@ -65,8 +65,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private sealed class Frame
         {
-            public Frame(IMethodSymbol? function, object? @this, Dictionary<IParameterSymbol, Place?>? parameters, IOperation? at, string? via, List<object> locks, SyntaxNode? spawn, Dictionary<IParameterSymbol, ElementIndex>? indices = null)
+            public Frame(IMethodSymbol? function, object? @this, Dictionary<IParameterSymbol, Place?>? parameters, IOperation? at, string? via, List<object> locks, SyntaxNode? spawn, Dictionary<IParameterSymbol, ElementIndex>? indices = null, HashSet<IOperation>? deadCode = null)
             {
+                DeadCode = deadCode;
                 Function = function;
                 This = @this;
                 Parameters = parameters;
@@ -93,6 +94,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             public List<object> Locks { get; }
 
             public SyntaxNode? Spawn { get; }
+
+            /// <summary>In a callee, the code its constant bool arguments keep from running (see <see cref="Flow.ConstantArgumentBranches"/>).</summary>
+            public HashSet<IOperation>? DeadCode { get; }
         }
 
         private void Walk(IOperation body, Frame frame, Found result, HashSet<IMethodSymbol> visited, int depth, System.Func<IOperation, bool>? skip)
@@ -102,6 +106,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                 if ((skip != null && skip(operation)) || (frame.At != null && InsideLambda(operation, body)))
                 {
                     // A lambda in a callee may run anywhere, or never: what it touches is not the caller's access.
+                    continue;
+                }
+
+                if (frame.DeadCode != null && Flow.ConstantArgumentBranches.IsIn(operation, body, frame.DeadCode))
+                {
                     continue;
                 }
 
@@ -527,6 +536,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     : ValueOf(instance, frame);
                 var parameters = new Dictionary<IParameterSymbol, Place?>(SymbolEqualityComparer.Default);
                 var indices = new Dictionary<IParameterSymbol, ElementIndex>(SymbolEqualityComparer.Default);
+                var flags = new Dictionary<IParameterSymbol, bool>(SymbolEqualityComparer.Default);
                 foreach (var (given, value) in arguments)
                 {
                     // An indexer's arguments name the property's parameters; its accessors have their own, in the same places.
@@ -539,6 +549,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                     {
                         indices[parameter.OriginalDefinition] = IndexIn(value, frame);
                     }
+                    else if (value.ConstantValue is { HasValue: true, Value: bool flag })
+                    {
+                        // Dispose(false): the callee's branches on that parameter are decided.
+                        flags[parameter.OriginalDefinition] = flag;
+                    }
                 }
 
                 var locks = LocksAt(call, frame);
@@ -549,7 +564,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
 
                 var via = frame.Via ?? CalleeName(method);
-                var inner = new Frame(method, receiver, parameters, frame.At ?? call, via, locks, frame.Spawn, indices);
+                var inner = new Frame(method, receiver, parameters, frame.At ?? call, via, locks, frame.Spawn, indices, Flow.ConstantArgumentBranches.DeadIn(body, flags));
                 Walk(body, inner, result, visited, depth - 1, skip);
             }
             finally

@@ -629,4 +629,53 @@ public class CalleeIndexAndImplicitCallTests
             public static void Main() => StartOne();
         }
         """);
+
+    // ---- branches a constant bool argument decides ------------------------------------------------------
+
+    [Fact]
+    public Task A_callee_branch_taken_for_the_work_s_constant_argument_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            private int _hits;
+
+            void M()
+            {
+                var task = Task.Run(() => {|#0:Record(true)|});
+                _hits++;
+                task.Wait();
+            }
+
+            void Record(bool count)
+            {
+                if (count)
+                {
+                    _hits++;
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_hits", "work started with Task.Run at line 13 (in C.Record)", "the method at line 14", "also write"));
+
+    [Fact]
+    public Task A_callee_branch_the_work_s_constant_argument_skips_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            private int _hits;
+
+            void M()
+            {
+                var task = Task.Run(() => Record(false));
+                _hits++;
+                task.Wait();
+            }
+
+            void Record(bool count)
+            {
+                if (count)
+                {
+                    _hits++;
+                }
+            }
+        }
+        """);
 }
