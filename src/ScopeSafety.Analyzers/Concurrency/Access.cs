@@ -51,11 +51,28 @@ namespace ScopeSafety.Analyzers.Concurrency
         public ElementIndex? Index { get; set; }
 
         /// <summary>
-        /// A lazy initialisation of a reference (<c>_provider ??= Create()</c>): .NET publishes an object reference
-        /// safely, so two of them, or one and a read, can only build the object twice, never see it half made.
+        /// A lazy initialisation of a reference (<c>_provider ??= Create()</c>, <c>Interlocked.CompareExchange(ref _gate,
+        /// new object(), null)</c>, <c>LazyInitializer.EnsureInitialized(ref _cache, …)</c>): .NET publishes an object
+        /// reference safely and these only ever replace null, so two of them, or one and a read, can only build the
+        /// object twice, never see it half made or see it go back.
         /// </summary>
-        public bool IsLazyInit => IsWrite && Reference.Parent is ICoalesceAssignmentOperation coalesce && coalesce.Target == Reference &&
-                                  Reference.Type?.IsReferenceType == true;
+        public bool IsLazyInit => IsWrite && Reference.Type?.IsReferenceType == true &&
+                                  (Reference.Parent is ICoalesceAssignmentOperation coalesce && coalesce.Target == Reference ||
+                                   Reference.Parent is IArgumentOperation { Parent: IInvocationOperation call } argument && IsInitialisingCall(call, argument));
+
+        private static bool IsInitialisingCall(IInvocationOperation call, IArgumentOperation target)
+        {
+            var method = call.TargetMethod;
+            if (method.ContainingType is not { ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } type ||
+                call.Arguments.Length == 0 || call.Arguments[0] != target)
+            {
+                return false;
+            }
+
+            return type.Name == "LazyInitializer" && method.Name == "EnsureInitialized" ||
+                   type.Name == "Interlocked" && method.Name == "CompareExchange" && call.Arguments.Length == 3 &&
+                   call.Arguments[2].Value.ConstantValue is { HasValue: true, Value: null };
+        }
 
         /// <summary>The source method the access is made in, when the work reaches it through a call ("Account.Deposit").</summary>
         public string? Via { get; set; }

@@ -198,6 +198,9 @@ namespace ScopeSafety.Analyzers.Spawns
                     return (true, true);
                 case IArgumentOperation argument when argument.Parameter?.RefKind == RefKind.Out:
                     return (false, true);
+                case IArgumentOperation { Parent: IInvocationOperation call } argument when argument.Parameter?.RefKind == RefKind.Ref && RefArgumentWrites.IsAddressOnly(call.TargetMethod):
+                    // Unsafe.Add(ref x, i) only computes an address: x is written where the ref it returns is.
+                    return (true, call.TargetMethod.ReturnsByRef && Kind(call).Write);
                 case IArgumentOperation argument when argument.Parameter?.RefKind == RefKind.Ref:
                     return (true, RefArgumentWrites.Writes(argument.Parameter));
                 case IAddressOfOperation _:

@@ -24,6 +24,15 @@ namespace ScopeSafety.Analyzers.Spawns
             }
         }
 
+        /// <summary>
+        /// A method of <c>System.Runtime.CompilerServices.Unsafe</c> that only computes or compares addresses from the refs it
+        /// is given (<c>Add</c>, <c>As</c>, <c>AreSame</c>, …): it reads and writes nothing through them itself.
+        /// </summary>
+        public static bool IsAddressOnly(IMethodSymbol method) =>
+            method.ContainingType is { Name: "Unsafe", ContainingNamespace: { Name: "CompilerServices", ContainingNamespace: { Name: "Runtime", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } &&
+            method.Name is "Add" or "AddByteOffset" or "Subtract" or "SubtractByteOffset" or "As" or "AsRef" or "AreSame" or "ByteOffset" or
+                "IsAddressGreaterThan" or "IsAddressLessThan";
+
         private static bool OnlyReads(IParameterSymbol parameter)
         {
             if (!(parameter.ContainingSymbol is IMethodSymbol method) || method.IsAbstract || method.IsVirtual ||

@@ -1002,6 +1002,92 @@ public class SharedMemberRaceTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0));
+
+    [Fact]
+    public Task A_lock_object_created_once_with_CompareExchange_against_null_does_not_race_with_its_reads() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Pool
+        {
+            private static object _monitor;
+
+            public void Wait(int[] items) => Parallel.For(0, items.Length, i =>
+            {
+                Interlocked.CompareExchange(ref _monitor, new object(), null);
+                lock (_monitor)
+                {
+                    Monitor.Wait(_monitor, 1);
+                }
+            });
+        }
+        """);
+
+    [Fact]
+    public Task A_reference_swapped_with_Exchange_races_with_its_plain_reads() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Pool
+        {
+            private static object _monitor;
+
+            public void Wait(int[] items) => Parallel.For(0, items.Length, i =>
+            {
+                Interlocked.Exchange(ref {|#0:_monitor|}, new object());
+                Console.WriteLine(_monitor);
+            });
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
+    [Fact]
+    public Task A_cache_filled_with_LazyInitializer_by_parallel_runs_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Options
+        {
+            private List<int> _cache;
+
+            public void Warm(int[] items) => Parallel.For(0, items.Length, i =>
+            {
+                var cache = LazyInitializer.EnsureInitialized(ref _cache, () => new List<int> { 1 });
+                Console.WriteLine(_cache.Count + cache.Count);
+            });
+        }
+        """);
+
+    // ---- Unsafe address arithmetic -------------------------------------------------------------------------
+
+    [Fact]
+    public Task Unsafe_Add_only_reading_through_the_address_does_not_write_the_field() => Verify.VerifyAnalyzerAsync(Usings + """
+        using System.Runtime.CompilerServices;
+
+        class Buffer
+        {
+            private int _first;
+
+            public int Read()
+            {
+                var task = Task.Run(() => Console.WriteLine(Unsafe.Add(ref _first, 0)));
+                var seen = _first;
+                task.Wait();
+                return seen;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Unsafe_Add_written_through_races_with_a_read() => Verify.VerifyAnalyzerAsync(Usings + """
+        using System.Runtime.CompilerServices;
+
+        class Buffer
+        {
+            private int _first;
+
+            public int Read()
+            {
+                var task = Task.Run(() => Unsafe.Add(ref {|#0:_first|}, 0) = 1);
+                var seen = _first;
+                task.Wait();
+                return seen;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
     // ---- members of struct places, and properties without a field ----------------------------------------
 
     [Fact]
