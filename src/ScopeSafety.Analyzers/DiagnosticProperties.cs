@@ -21,6 +21,12 @@ namespace ScopeSafety.Analyzers
         /// <summary>The other side is the code that started the work.</summary>
         public const string OtherSideBody = "Body";
 
+        /// <summary>The reported access is a finalizer's, and the other side another member of its type (see <c>FinalizerRaces</c>).</summary>
+        public const string OtherSideMember = "Member";
+
+        /// <summary>The other side is a caller of the method that started the work, after the call (see <c>CallersAfterCall</c>).</summary>
+        public const string OtherSideCaller = "Caller";
+
         /// <summary>SCOPE021/023/024: which rewrite fits (values named by the analyzer).</summary>
         public const string Fix = "Fix";
 

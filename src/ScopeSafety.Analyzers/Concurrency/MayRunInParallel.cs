@@ -123,7 +123,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// when the function itself runs twice at once — a Parallel body or other work item, which is replicated above
         /// (list.ForEach(x => Task.Run(…).Wait()) runs one at a time).
         /// </summary>
-        private bool MayOutliveHost(WorkItem item)
+        public bool MayOutliveHost(WorkItem item)
         {
             var flow = FlowOf(item.Host);
             var lifetime = LifetimeOf(item);

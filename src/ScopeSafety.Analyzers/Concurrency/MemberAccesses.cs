@@ -31,13 +31,17 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// work's start, to tell its own array indices. <paramref name="receiver"/> is the object a method run by
         /// method group is called on (account in <c>new Thread(account.Run)</c>); null for this.
         /// </summary>
-        public Found Collect(IOperation body, IMethodSymbol? function, SyntaxNode? spawn, System.Func<IOperation, bool>? skip = null, IOperation? receiver = null)
+        public Found Collect(IOperation body, IMethodSymbol? function, SyntaxNode? spawn, System.Func<IOperation, bool>? skip = null, IOperation? receiver = null) =>
+            Collect(body, function, spawn, skip, receiver, SourceCallees.MaxDepth);
+
+        /// <summary>As above, following calls only <paramref name="depth"/> deep.</summary>
+        public Found Collect(IOperation body, IMethodSymbol? function, SyntaxNode? spawn, System.Func<IOperation, bool>? skip, IOperation? receiver, int depth)
         {
             var result = new Found();
             var host = new Frame(null, HostThis, null, null, null, new List<object>(), spawn);
             var self = receiver == null || Places.IsThis(SpawnClassifier.Unwrap(receiver)) ? HostThis : ValueOf(receiver, host);
             var frame = new Frame(function, self, null, null, null, new List<object>(), spawn);
-            Walk(body, frame, result, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), SourceCallees.MaxDepth, skip);
+            Walk(body, frame, result, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), depth, skip);
             return result;
         }
 

@@ -86,26 +86,35 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>The calls of <paramref name="member"/> in the file, each with the text of the receiver it is called on ("" for this or none).</summary>
-        private static IEnumerable<(SyntaxNode Call, string Receiver)> CallsOf(IMethodSymbol member, SemanticModel model)
+        public static IEnumerable<(SyntaxNode Call, string Receiver)> CallsOf(IMethodSymbol member, SemanticModel model)
         {
             var target = member.OriginalDefinition;
+            if (member.MethodKind == MethodKind.Ordinary)
+            {
+                foreach (var invocation in Flow.CallIndex.Named(model.SyntaxTree, member.Name))
+                {
+                    if (Is(model.GetSymbolInfo(invocation).Symbol, target))
+                    {
+                        yield return (invocation, ReceiverOf(invocation.Expression));
+                    }
+                }
+
+                yield break;
+            }
+
             var property = member.MethodKind == MethodKind.PropertySet ? member.AssociatedSymbol as IPropertySymbol : null;
             foreach (var node in model.SyntaxTree.GetRoot().DescendantNodes())
             {
                 switch (node)
                 {
-                    case InvocationExpressionSyntax invocation when member.MethodKind == MethodKind.Ordinary && NameOf(invocation.Expression) == member.Name &&
-                                                                   Is(model.GetSymbolInfo(invocation).Symbol, target):
-                        yield return (node, ReceiverOf(invocation.Expression));
-                        break;
                     case BaseObjectCreationExpressionSyntax creation when member.MethodKind == MethodKind.Constructor &&
                                                                         (creation is ImplicitObjectCreationExpressionSyntax ||
-                                                                         (creation is ObjectCreationExpressionSyntax { Type: var type } && NameOf(type) == member.ContainingType.Name)) &&
+                                                                         (creation is ObjectCreationExpressionSyntax { Type: var type } && Flow.CallIndex.NameOf(type) == member.ContainingType.Name)) &&
                                                                         Is(model.GetSymbolInfo(creation).Symbol, target):
                         yield return (node, "");
                         break;
                     case ExpressionSyntax assigned when property != null && IsAssignedTo(assigned) &&
-                                                        (property.IsIndexer ? assigned is ElementAccessExpressionSyntax : NameOf(assigned) == property.Name) &&
+                                                        (property.IsIndexer ? assigned is ElementAccessExpressionSyntax : Flow.CallIndex.NameOf(assigned) == property.Name) &&
                                                         model.GetSymbolInfo(assigned).Symbol is IPropertySymbol used &&
                                                         Is(used.SetMethod, target):
                         yield return (node, assigned is ElementAccessExpressionSyntax element ? Places.TextOf(element.Expression) : ReceiverOf(assigned));
@@ -120,16 +129,6 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static bool IsAssignedTo(ExpressionSyntax expression) =>
             expression.Parent is AssignmentExpressionSyntax assignment && assignment.Left == expression ||
             expression.Parent is PostfixUnaryExpressionSyntax || expression.Parent is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression };
-
-        /// <summary>The rightmost simple name of a name or member access: Start in worker.Start, Node in new Lib.Node(…).</summary>
-        private static string? NameOf(ExpressionSyntax expression) => expression switch
-        {
-            SimpleNameSyntax simple => simple.Identifier.ValueText,
-            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-            _ => null,
-        };
 
         private static string ReceiverOf(ExpressionSyntax expression) =>
             expression is MemberAccessExpressionSyntax access && !(access.Expression is ThisExpressionSyntax) ? Places.TextOf(access.Expression) : "";

@@ -250,7 +250,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         _hostMemberObjects.Add(host, objects);
     }
 
-    private static List<Access> ListOf<TKey>(Dictionary<TKey, List<Access>> map, TKey key)
+    /// <summary>The list of <paramref name="key"/> in <paramref name="map"/>, added empty on first use.</summary>
+    public static List<Access> ListOf<TKey>(Dictionary<TKey, List<Access>> map, TKey key)
         where TKey : notnull
     {
         if (!map.TryGetValue(key, out var list))
@@ -314,8 +315,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
     }
 
-    // The type says whether an object is thread-safe, unless the variable only ever holds thread-safe instances.
-    private bool IsNotThreadSafe(ISymbol place, IOperation reference)
+    /// <summary>The type says whether an object is thread-safe, unless the variable only ever holds thread-safe instances.</summary>
+    public bool IsNotThreadSafe(ISymbol place, IOperation reference)
     {
         if (!_options.IsNotThreadSafe(reference.Type, _symbols))
         {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -42,11 +43,23 @@ namespace ScopeSafety.Analyzers
             }
 
             var synchronization = SignalObjects.Create(symbols);
+            var uiContext = AsyncMethodContinuation.HasUiContext(start.Compilation);
+            var callers = new CallersAfterCall(symbols, synchronization);
             var finder = new WorkItemFinder(new SpawnClassifier(symbols));
             var spawnOptions = new SpawnOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
             var safetyOptions = new ThreadSafetyOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
             start.RegisterOperationBlockStartAction(block =>
             {
+                if (block.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Destructor } finalizer)
+                {
+                    block.RegisterOperationBlockEndAction(end => CheckFinalizer(end, finalizer, symbols, safetyOptions));
+                }
+
+                if (block.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary, IsAsync: true } asyncMethod)
+                {
+                    block.RegisterOperationBlockEndAction(end => CheckAsyncCallers(end, asyncMethod, symbols, callers, uiContext));
+                }
+
                 var items = new List<WorkItem>();
                 block.RegisterOperationAction(
                     operationContext =>
@@ -84,10 +97,119 @@ namespace ScopeSafety.Analyzers
                     var options = safetyOptions.Get(end.OwningSymbol.Locations.Length > 0 && end.OwningSymbol.Locations[0].SourceTree != null
                         ? end.OwningSymbol.Locations[0].SourceTree!
                         : all[0].Site.Operation.Syntax.SyntaxTree);
-                    new Analysis(end, symbols, options, model).Run();
+                    new Analysis(end, symbols, options, model, callers).Run();
                 });
             });
         }
+
+        /// <summary>SCOPE010/011 for a finalizer: its uses of statics against the other members of its type (<see cref="FinalizerRaces"/>).</summary>
+        private static void CheckFinalizer(OperationBlockAnalysisContext context, IMethodSymbol finalizer, KnownSymbols symbols, ThreadSafetyOptions.Cache safetyOptions)
+        {
+            var body = context.OperationBlocks.FirstOrDefault(b => b.Kind == OperationKind.Block || b.Kind == OperationKind.MethodBody);
+            if (body == null || finalizer.Locations.Length == 0 || !(finalizer.Locations[0].SourceTree is { } tree))
+            {
+                return;
+            }
+
+            var typeName = finalizer.ContainingType.Name;
+            var finalizerSide = "the finalizer of " + typeName + " (on the finalizer thread)";
+            foreach (var race in new FinalizerRaces(symbols, safetyOptions.Get(tree)).Find(finalizer, body))
+            {
+                var other = race.Other;
+                var memberSide = MemberName(race.Member) + " at line " + Analysis.Line(other.Operation) + (other.Via == null ? "" : " (in " + other.Via + ")");
+                var mine = race.Finalizer;
+                var (writer, reader, verb) = mine.IsWrite
+                    ? (finalizerSide, memberSide, other.IsWrite ? (race.IsObject ? "also mutate" : "also write") : "read")
+                    : (memberSide, finalizerSide, "read");
+                var properties = ImmutableDictionary<string, string?>.Empty
+                    .Add(DiagnosticProperties.Variable, race.Place.Name)
+                    .Add(DiagnosticProperties.OtherSide, DiagnosticProperties.OtherSideMember);
+                var additional = new[] { finalizer.Locations[0], other.Operation.Syntax.GetLocation() };
+                context.ReportDiagnostic(race.IsObject
+                    ? Diagnostic.Create(Descriptors.NonThreadSafeObjectSharedByConcurrentWork, mine.Operation.Syntax.GetLocation(), additional, properties,
+                        race.Place.Name, Places.TypeNameOf(race.Place.Root), writer, reader, verb)
+                    : Diagnostic.Create(Descriptors.DataRaceOnCapturedVariable, mine.Operation.Syntax.GetLocation(), additional, properties,
+                        race.Place.Name, writer, reader, verb));
+            }
+        }
+
+        /// <summary>
+        /// SCOPE010 for an async method: its code after an await against its callers' code after a call they do not await
+        /// at once (<see cref="AsyncMethodContinuation"/>, <see cref="CallersAfterCall"/>).
+        /// </summary>
+        private static void CheckAsyncCallers(OperationBlockAnalysisContext context, IMethodSymbol method, KnownSymbols symbols, CallersAfterCall callers, bool uiContext)
+        {
+            var block = context.OperationBlocks.FirstOrDefault(b => b.Kind == OperationKind.Block || b.Kind == OperationKind.MethodBody);
+            if (block == null || !(block.SemanticModel is { } model))
+            {
+                return;
+            }
+
+            // Most async calls are awaited where they are made: then nothing of the caller runs beside the continuation.
+            // The callers are read first because the method's own code is read further down its calls.
+            var shared = callers.PlacesOfCallers(method, model);
+            if (shared.Count == 0)
+            {
+                return;
+            }
+
+            var body = Functions.Root(block);
+            var graph = context.GetControlFlowGraph(block);
+            var continuation = AsyncMethodContinuation.AccessesAfterAwait(body, new FlowIndex(graph), method, new MemberAccesses(symbols), uiContext);
+            if (continuation.Count == 0)
+            {
+                return;
+            }
+
+            var byPlace = new Dictionary<Place, List<(Access Access, int AwaitLine)>>();
+            foreach (var (place, access, line) in continuation)
+            {
+                if (!shared.Contains(place))
+                {
+                    continue;
+                }
+
+                if (!byPlace.TryGetValue(place, out var list))
+                {
+                    list = new List<(Access, int)>();
+                    byPlace.Add(place, list);
+                }
+
+                list.Add((access, line));
+            }
+
+            foreach (var entry in byPlace)
+            {
+                var uses = entry.Value.ConvertAll(u => u.Access);
+                if (!(callers.FirstRace(method, model, null, entry.Key, uses) is { } race))
+                {
+                    continue;
+                }
+
+                var awaitLine = entry.Value.Find(u => u.Access == race.Mine).AwaitLine;
+                var mine = method.Name + " after its await at line " + awaitLine;
+                var theirs = CallerSide(race.Caller, race.Theirs, method, race.CallLine);
+                var (writer, reader, verb) = race.Mine.IsWrite
+                    ? (mine, theirs, race.Theirs.IsWrite ? "also write" : "read")
+                    : (theirs, mine, "read");
+                var properties = ImmutableDictionary<string, string?>.Empty
+                    .Add(DiagnosticProperties.Variable, entry.Key.Name)
+                    .Add(DiagnosticProperties.OtherSide, DiagnosticProperties.OtherSideCaller);
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.DataRaceOnCapturedVariable, race.Mine.Operation.Syntax.GetLocation(),
+                    new[] { method.Locations[0], race.Theirs.Operation.Syntax.GetLocation() }, properties, entry.Key.Name, writer, reader, verb));
+            }
+        }
+
+        /// <summary>How a report names a caller's access after its call: "Test.Do at line 19 (after it calls Init at line 18)".</summary>
+        private static string CallerSide(IMethodSymbol caller, Access access, IMethodSymbol called, int callLine) =>
+            MemberName(caller) + " at line " + Analysis.Line(access.Operation) + (access.Via == null ? "" : " (in " + access.Via + ")") +
+            " (after it calls " + called.Name + " at line " + callLine + ")";
+
+        /// <summary>How a report names a member: "the constructor of Block", "Block.Add", "Block.Count".</summary>
+        private static string MemberName(IMethodSymbol member) =>
+            member.MethodKind == MethodKind.Constructor
+                ? "the constructor of " + member.ContainingType.Name
+                : member.ContainingType.Name + "." + (member.AssociatedSymbol?.Name ?? member.Name);
 
         private sealed class Analysis
         {
@@ -95,12 +217,14 @@ namespace ScopeSafety.Analyzers
             private readonly KnownSymbols _symbols;
             private readonly MayRunInParallel _model;
             private readonly SharedPlaces _places;
+            private readonly CallersAfterCall _callers;
 
-            public Analysis(OperationBlockAnalysisContext context, KnownSymbols symbols, ThreadSafetyOptions options, MayRunInParallel model)
+            public Analysis(OperationBlockAnalysisContext context, KnownSymbols symbols, ThreadSafetyOptions options, MayRunInParallel model, CallersAfterCall callers)
             {
                 _context = context;
                 _symbols = symbols;
                 _model = model;
+                _callers = callers;
                 _places = new SharedPlaces(symbols, options, model.Items);
             }
 
@@ -179,7 +303,38 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    HostRace(place.Root, place.Name, item, uses, isObject: false, _places.HostMemberAccesses(item, place));
+                    if (!HostRace(place.Root, place.Name, item, uses, isObject: false, _places.HostMemberAccesses(item, place)))
+                    {
+                        CallerRace(place, item, uses);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Unscoped work the method leaves running against its callers' code after the call (<see cref="CallersAfterCall"/>):
+            /// <c>Start(); _running = true;</c> beside a loop that reads <c>_running</c>.
+            /// </summary>
+            private void CallerRace(Place place, WorkItem item, List<Access> uses)
+            {
+                if (!item.IsUnscoped || item.Shape != WorkShape.Spawned || item.Host.Parent != null ||
+                    !(_context.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method) || !_model.MayOutliveHost(item))
+                {
+                    return;
+                }
+
+                if (!(_callers.FirstRace(method, item, place, uses) is { } race))
+                {
+                    return;
+                }
+
+                var callerSide = CallerSide(race.Caller, race.Theirs, method, race.CallLine);
+                if (race.Mine.IsWrite)
+                {
+                    Report(place.Root, place.Name, false, race.Mine, item.DescriptionOf(race.Mine), callerSide, race.Theirs.IsWrite ? "also write" : "read", item, race.Theirs.Operation, DiagnosticProperties.OtherSideCaller);
+                }
+                else
+                {
+                    Report(place.Root, place.Name, false, race.Mine, callerSide, item.DescriptionOf(race.Mine), "read", item, race.Theirs.Operation, DiagnosticProperties.OtherSideCaller);
                 }
             }
 
@@ -299,11 +454,11 @@ namespace ScopeSafety.Analyzers
                 return false;
             }
 
-            private void HostRace(ISymbol shared, string name, WorkItem item, List<Access> uses, bool isObject, List<Access> hostUses, string? typeName = null)
+            private bool HostRace(ISymbol shared, string name, WorkItem item, List<Access> uses, bool isObject, List<Access> hostUses, string? typeName = null)
             {
                 if (item.Shape == WorkShape.Blocking || hostUses.Count == 0)
                 {
-                    return;
+                    return false;
                 }
 
                 var operations = hostUses.ConvertAll(u => u.Operation);
@@ -330,9 +485,11 @@ namespace ScopeSafety.Analyzers
                             Report(shared, name, isObject, mine, hostSide, item.DescriptionOf(mine), "read", item, host.Operation, DiagnosticProperties.OtherSideBody, typeName);
                         }
 
-                        return;
+                        return true;
                     }
                 }
+
+                return false;
             }
 
             private string HostName(WorkItem item) =>
@@ -341,7 +498,7 @@ namespace ScopeSafety.Analyzers
                     ? "the scope body"
                     : "the method";
 
-            private static int Line(IOperation operation) => operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+            public static int Line(IOperation operation) => operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
 
             private static List<WorkItem> Ordered(Dictionary<WorkItem, List<Access>> byItem)
             {

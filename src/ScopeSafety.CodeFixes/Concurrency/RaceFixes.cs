@@ -73,6 +73,25 @@ namespace ScopeSafety.CodeFixes.Concurrency
             return racing;
         }
 
+        /// <summary>
+        /// The two sides of a finalizer's SCOPE010 diagnostic: the finalizer (<paramref name="finalizer"/>, which holds the
+        /// reported access) and the member holding the conflicting access, when that is in the same file and the access
+        /// is the member's own (not made in a method it calls, which a rewrite of the member would leave racing); empty
+        /// otherwise.
+        /// </summary>
+        public static List<SyntaxNode> FinalizerAndMember(SyntaxNode root, SyntaxNode finalizer, Diagnostic diagnostic)
+        {
+            if (!(finalizer is DestructorDeclarationSyntax) || diagnostic.AdditionalLocations.Count <= DiagnosticProperties.ConflictLocation ||
+                diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceTree != root.SyntaxTree ||
+                !(root.FindNode(diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceSpan, getInnermostNodeForTie: true) is IdentifierNameSyntax conflict) ||
+                !(MemberOf(conflict) is { } member))
+            {
+                return new List<SyntaxNode>();
+            }
+
+            return new List<SyntaxNode> { finalizer, member };
+        }
+
         /// <summary>The innermost work body that contains <paramref name="span"/>.</summary>
         public static SyntaxNode? InnermostBody(List<SyntaxNode> bodies, Microsoft.CodeAnalysis.Text.TextSpan span)
         {

@@ -19,7 +19,8 @@ using ScopeSafety.Analyzers.Configuration;
 namespace ScopeSafety.CodeFixes
 {
     /// <summary>
-    /// SCOPE010 "Use Interlocked": every write of the int/long variable (or field of this type) in the racing work items becomes atomic —
+    /// SCOPE010 "Use Interlocked": every write of the int/long variable (or field of this type) in the racing work items (or in a
+    /// finalizer and the member it races with) becomes atomic —
     /// x++ → Interlocked.Increment(ref x), x-- → Decrement, x += e → Add(ref x, e), x -= e → Add(ref x, -(e)),
     /// x = e → Exchange(ref x, e). Offered only when both sides are work items (the scope body reading a value that is
     /// still changing stays a hazard) and every write there converts; x = f(x) is a read-modify-write that Exchange
@@ -70,7 +71,8 @@ namespace ScopeSafety.CodeFixes
         /// <summary>The writes to rewrite for one diagnostic, or null when some write cannot be made atomic.</summary>
         private static Dictionary<SyntaxNode, SyntaxNode>? Plan(SyntaxNode root, SemanticModel model, SpawnOptions options, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.OtherSide, out var side) || side != DiagnosticProperties.OtherSideItem)
+            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.OtherSide, out var side) ||
+                !(side == DiagnosticProperties.OtherSideItem || side == DiagnosticProperties.OtherSideMember))
             {
                 return null;
             }
@@ -101,7 +103,9 @@ namespace ScopeSafety.CodeFixes
                 return null;
             }
 
-            var racing = RaceFixes.RacingBodies(model, member, options, diagnostic, cancellationToken);
+            var racing = side == DiagnosticProperties.OtherSideMember
+                ? RaceFixes.FinalizerAndMember(root, member, diagnostic)
+                : RaceFixes.RacingBodies(model, member, options, diagnostic, cancellationToken);
             if (racing.Count == 0)
             {
                 return null;

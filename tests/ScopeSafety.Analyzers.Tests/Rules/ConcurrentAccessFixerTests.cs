@@ -1011,4 +1011,100 @@ public class ConcurrentAccessFixerTests
             """,
         CodeActionEquivalenceKey = ScopeSafety.CodeFixes.LockSharedObjectFixer.ConcurrentCollectionKey,
     }.RunAsync();
+
+    // ---- SCOPE010/011: a finalizer against another member of its type --------------------------------------
+
+    [Fact]
+    public Task A_finalizer_and_a_constructor_counting_instances_both_become_Interlocked() => InterlockedFix.VerifyCodeFixAsync("""
+        using System.Threading;
+
+        class Block
+        {
+            static int count;
+
+            public Block()
+            {
+                count++;
+            }
+
+            ~Block()
+            {
+                {|SCOPE010:count|}--;
+            }
+
+            public static int Live => Volatile.Read(ref count);
+        }
+        """, """
+        using System.Threading;
+
+        class Block
+        {
+            static int count;
+
+            public Block()
+            {
+                Interlocked.Increment(ref count);
+            }
+
+            ~Block()
+            {
+                Interlocked.Decrement(ref count);
+            }
+
+            public static int Live => Volatile.Read(ref count);
+        }
+        """);
+
+    [Fact]
+    public Task A_finalizer_whose_write_is_in_a_called_Dispose_gets_no_Interlocked_fix() => InterlockedFix.VerifyNoCodeFixAsync("""
+        using System;
+
+        class Resource
+        {
+            static int live;
+
+            public Resource() => live++;
+
+            ~Resource() => {|SCOPE010:Dispose(false)|};
+
+            void Dispose(bool disposing) => live--;
+        }
+        """);
+
+    [Fact]
+    public Task A_static_flag_read_by_a_finalizer_and_set_by_a_method_becomes_volatile() => VolatileFix.VerifyCodeFixAsync("""
+        using System;
+
+        class Handle
+        {
+            static bool tracing;
+
+            public static void Trace(bool on) => tracing = on;
+
+            ~Handle()
+            {
+                if ({|SCOPE010:tracing|})
+                {
+                    Console.WriteLine("finalized");
+                }
+            }
+        }
+        """, """
+        using System;
+
+        class Handle
+        {
+            static volatile bool tracing;
+
+            public static void Trace(bool on) => tracing = on;
+
+            ~Handle()
+            {
+                if (tracing)
+                {
+                    Console.WriteLine("finalized");
+                }
+            }
+        }
+        """);
 }

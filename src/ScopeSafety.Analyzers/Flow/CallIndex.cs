@@ -1,0 +1,54 @@
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ScopeSafety.Analyzers.Flow
+{
+    /// <summary>
+    /// The invocations of a file by the simple name they call (<c>Start</c> for <c>Start()</c>, <c>worker.Start()</c> and
+    /// <c>Start&lt;T&gt;()</c>), made once per file: finding the calls of a method then reads only the calls of its
+    /// name, not the whole file again for every method asked about.
+    /// </summary>
+    internal static class CallIndex
+    {
+        private static readonly ConditionalWeakTable<SyntaxTree, Dictionary<string, List<InvocationExpressionSyntax>>> Files =
+            new ConditionalWeakTable<SyntaxTree, Dictionary<string, List<InvocationExpressionSyntax>>>();
+
+        private static readonly List<InvocationExpressionSyntax> None = new List<InvocationExpressionSyntax>();
+
+        /// <summary>The invocations in <paramref name="tree"/> that call a member named <paramref name="name"/>.</summary>
+        public static List<InvocationExpressionSyntax> Named(SyntaxTree tree, string name) =>
+            Files.GetValue(tree, Build).TryGetValue(name, out var calls) ? calls : None;
+
+        /// <summary>The rightmost simple name an invocation calls: Start in worker.Start(), Run in Run&lt;T&gt;(); null for a delegate call.</summary>
+        public static string? NameOf(ExpressionSyntax expression) => expression switch
+        {
+            SimpleNameSyntax simple => simple.Identifier.ValueText,
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+            _ => null,
+        };
+
+        private static Dictionary<string, List<InvocationExpressionSyntax>> Build(SyntaxTree tree)
+        {
+            var byName = new Dictionary<string, List<InvocationExpressionSyntax>>();
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                if (node is InvocationExpressionSyntax invocation && NameOf(invocation.Expression) is { } name)
+                {
+                    if (!byName.TryGetValue(name, out var list))
+                    {
+                        list = new List<InvocationExpressionSyntax>();
+                        byName.Add(name, list);
+                    }
+
+                    list.Add(invocation);
+                }
+            }
+
+            return byName;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>
+/// SCOPE010 between an async method's code after an await (its continuation) and its caller's code after a call that
+/// is not awaited at once. Each hazard beside the twin that must stay silent. The class starts at line 7.
+/// </summary>
+public class AsyncCallerTests
+{
+    private const string Usings = ConcurrentAccessAnalyzerTests.Usings;
+
+    [Fact]
+    public Task A_continuation_writing_a_static_races_with_the_caller_that_goes_on() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Program
+        {
+            static int race;
+
+            public static void Main()
+            {
+                ComputeAsync();
+                race = 3;
+            }
+
+            static async void ComputeAsync()
+            {
+                race = 1;
+                await Task.Delay(10);
+                {|#0:race|} = 2;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("Program.race", "ComputeAsync after its await at line 20", "Program.Main at line 14 (after it calls ComputeAsync at line 13)", "also write"));
+
+    [Fact]
+    public Task An_async_call_awaited_at_once_does_not_race_with_what_follows() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Program
+        {
+            static int race;
+
+            public static async Task Main()
+            {
+                await ComputeAsync();
+                race = 3;
+            }
+
+            static async Task ComputeAsync()
+            {
+                await Task.Delay(10);
+                race = 2;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_field_read_by_the_continuation_races_with_the_caller_s_write_before_it_awaits() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Loader
+        {
+            private string _source = "a";
+
+            public async Task RunAsync()
+            {
+                var loading = LoadAsync();
+                _source = "b";
+                await loading;
+            }
+
+            private async Task LoadAsync()
+            {
+                await Task.Delay(10);
+                Console.WriteLine({|#0:_source|});
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_source", "Loader.RunAsync at line 14 (after it calls LoadAsync at line 13)", "LoadAsync after its await at line 20", "read"));
+
+    [Fact]
+    public Task A_caller_writing_after_it_awaits_the_task_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Loader
+        {
+            private string _source = "a";
+
+            public async Task RunAsync()
+            {
+                var loading = LoadAsync();
+                await loading;
+                _source = "b";
+            }
+
+            private async Task LoadAsync()
+            {
+                await Task.Delay(10);
+                Console.WriteLine(_source);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Code_before_the_first_await_runs_inside_the_call_and_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Loader
+        {
+            private string _source = "a";
+
+            public async Task RunAsync()
+            {
+                var loading = LoadAsync();
+                _source = "b";
+                await loading;
+            }
+
+            private async Task LoadAsync()
+            {
+                Console.WriteLine(_source);
+                await Task.Delay(10);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task With_a_UI_framework_a_continuation_comes_back_to_the_caller_s_thread() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Form
+        {
+            private string _status = "";
+
+            public void OnClick()
+            {
+                _ = RefreshAsync();
+                _status = "refreshing";
+            }
+
+            private async Task RefreshAsync()
+            {
+                await Task.Delay(10);
+                _status = "done";
+            }
+        }
+
+        namespace System.Windows.Forms
+        {
+            public class Control { }
+        }
+        """);
+
+    [Fact]
+    public Task With_a_UI_framework_ConfigureAwait_false_leaves_the_caller_s_thread() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Form
+        {
+            private string _status = "";
+
+            public void OnClick()
+            {
+                _ = RefreshAsync();
+                _status = "refreshing";
+            }
+
+            private async Task RefreshAsync()
+            {
+                await Task.Delay(10).ConfigureAwait(false);
+                {|#0:_status|} = "done";
+            }
+        }
+
+        namespace System.Windows.Forms
+        {
+            public class Control { }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_status", "RefreshAsync after its await at line 19", "Form.OnClick at line 14 (after it calls RefreshAsync at line 13)", "also write"));
+}
