@@ -96,6 +96,18 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
+        /// The use of the object <paramref name="shared"/> at <paramref name="reference"/> (a call that reads or mutates it,
+        /// see <see cref="ObjectUses"/>), under the locks held there; null when the reference is no such use.
+        /// </summary>
+        public static Access? OfObject(ISymbol shared, IOperation reference, KnownSymbols symbols)
+        {
+            var use = ObjectUses.Classify(reference, symbols);
+            return use == ObjectUse.None
+                ? null
+                : new Access(shared, reference, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Concurrency.Locks.LocksHeld(reference, symbols.Synchronisation));
+        }
+
+        /// <summary>
         /// Two accesses from sides that may run at the same time race when one of them writes, they are not both atomic,
         /// and they hold no lock on a common object. Locks on different objects do not exclude each other.
         /// </summary>

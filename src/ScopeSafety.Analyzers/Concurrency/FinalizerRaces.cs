@@ -127,13 +127,9 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             foreach (var operation in body.DescendantsAndSelf())
             {
-                if (operation is IFieldReferenceOperation { Field: { IsStatic: true } field })
+                if (operation is IFieldReferenceOperation { Field: { IsStatic: true } field } && Access.OfObject(field, operation, _symbols) is { } use)
                 {
-                    var use = ObjectUses.Classify(operation, _symbols);
-                    if (use != ObjectUse.None)
-                    {
-                        AddObjectUse(uses, field, operation, new Access(field, operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Locks.LocksHeld(operation, _symbols.Synchronisation)));
-                    }
+                    AddObjectUse(uses, field, operation, use);
                 }
             }
 

@@ -71,13 +71,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                 Access use;
                 if (isObject)
                 {
-                    var kind = ObjectUses.Classify(reference, _symbols);
-                    if (kind == ObjectUse.None)
+                    if (!(Access.OfObject(shared, reference, _symbols) is { } objectUse))
                     {
                         continue;
                     }
 
-                    use = new Access(shared, reference, kind == ObjectUse.Read, kind == ObjectUse.Mutate, false, Locks.LocksHeld(reference, _symbols.Synchronisation));
+                    use = objectUse;
                 }
                 else
                 {
@@ -307,10 +306,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                 continue;
             }
 
-            var use = ObjectUses.Classify(operation, _symbols);
-            if (use != ObjectUse.None)
+            if (Access.OfObject(symbol, operation, _symbols) is { } use)
             {
-                Add(Objects, symbol, item, new Access(symbol, operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, Locks.LocksHeld(operation, _symbols.Synchronisation)), isObject: true);
+                Add(Objects, symbol, item, use, isObject: true);
             }
         }
     }
