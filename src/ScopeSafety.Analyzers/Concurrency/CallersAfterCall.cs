@@ -30,6 +30,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly ConcurrentDictionary<IOperation, Dictionary<Place, List<Access>>> _callers =
             new ConcurrentDictionary<IOperation, Dictionary<Place, List<Access>>>();
         private readonly ConcurrentDictionary<IOperation, FlowIndex?> _flows = new ConcurrentDictionary<IOperation, FlowIndex?>();
+        private readonly ConcurrentDictionary<(IOperation Body, ISymbol? Handle), List<FlowPoint>> _waits =
+            new ConcurrentDictionary<(IOperation, ISymbol?), List<FlowPoint>>();
 
         /// <summary>A caller's own code is read with the methods it calls, one call deep: a long caller reaches much code further down.</summary>
         public const int CallerDepth = 1;
@@ -72,7 +74,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                     }
                 }
 
-                var reached = new Reachability(flow, WaitsIn(flow, body, caller, handle), targets, 0, flow.ExitBlock).Reached(after);
+                var waits = _waits.GetOrAdd((body, handle), key => WaitsIn(flow, key.Body, caller, key.Handle));
+                var reached = new Reachability(flow, waits, targets, 0, flow.ExitBlock).Reached(after);
                 reached.Sort();
                 foreach (var index in reached)
                 {

@@ -86,7 +86,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>The calls of <paramref name="member"/> in the file, each with the text of the receiver it is called on ("" for this or none).</summary>
-        public static IEnumerable<(SyntaxNode Call, string Receiver)> CallsOf(IMethodSymbol member, SemanticModel model)
+        private static IEnumerable<(SyntaxNode Call, string Receiver)> CallsOf(IMethodSymbol member, SemanticModel model)
         {
             var target = member.OriginalDefinition;
             if (member.MethodKind == MethodKind.Ordinary)

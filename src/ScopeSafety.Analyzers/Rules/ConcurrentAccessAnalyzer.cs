@@ -105,31 +105,19 @@ namespace ScopeSafety.Analyzers
         /// <summary>SCOPE010/011 for a finalizer: its uses of statics against the other members of its type (<see cref="FinalizerRaces"/>).</summary>
         private static void CheckFinalizer(OperationBlockAnalysisContext context, IMethodSymbol finalizer, KnownSymbols symbols, ThreadSafetyOptions.Cache safetyOptions)
         {
-            var body = context.OperationBlocks.FirstOrDefault(b => b.Kind == OperationKind.Block || b.Kind == OperationKind.MethodBody);
+            var body = BodyOf(context);
             if (body == null || finalizer.Locations.Length == 0 || !(finalizer.Locations[0].SourceTree is { } tree))
             {
                 return;
             }
 
-            var typeName = finalizer.ContainingType.Name;
-            var finalizerSide = "the finalizer of " + typeName + " (on the finalizer thread)";
+            var finalizerSide = "the finalizer of " + finalizer.ContainingType.Name + " (on the finalizer thread)";
             foreach (var race in new FinalizerRaces(symbols, safetyOptions.Get(tree)).Find(finalizer, body))
             {
                 var other = race.Other;
                 var memberSide = MemberName(race.Member) + " at line " + Analysis.Line(other.Operation) + (other.Via == null ? "" : " (in " + other.Via + ")");
-                var mine = race.Finalizer;
-                var (writer, reader, verb) = mine.IsWrite
-                    ? (finalizerSide, memberSide, other.IsWrite ? (race.IsObject ? "also mutate" : "also write") : "read")
-                    : (memberSide, finalizerSide, "read");
-                var properties = ImmutableDictionary<string, string?>.Empty
-                    .Add(DiagnosticProperties.Variable, race.Place.Name)
-                    .Add(DiagnosticProperties.OtherSide, DiagnosticProperties.OtherSideMember);
-                var additional = new[] { finalizer.Locations[0], other.Operation.Syntax.GetLocation() };
-                context.ReportDiagnostic(race.IsObject
-                    ? Diagnostic.Create(Descriptors.NonThreadSafeObjectSharedByConcurrentWork, mine.Operation.Syntax.GetLocation(), additional, properties,
-                        race.Place.Name, Places.TypeNameOf(race.Place.Root), writer, reader, verb)
-                    : Diagnostic.Create(Descriptors.DataRaceOnCapturedVariable, mine.Operation.Syntax.GetLocation(), additional, properties,
-                        race.Place.Name, writer, reader, verb));
+                context.ReportDiagnostic(RaceDiagnostic(race.Place.Root, race.Place.Name, race.IsObject, null, race.Finalizer, Sides(race.Finalizer, finalizerSide, other, memberSide, race.IsObject),
+                    new[] { finalizer.Locations[0], other.Operation.Syntax.GetLocation() }, DiagnosticProperties.OtherSideMember));
             }
         }
 
@@ -139,7 +127,7 @@ namespace ScopeSafety.Analyzers
         /// </summary>
         private static void CheckAsyncCallers(OperationBlockAnalysisContext context, IMethodSymbol method, KnownSymbols symbols, CallersAfterCall callers, bool uiContext)
         {
-            var block = context.OperationBlocks.FirstOrDefault(b => b.Kind == OperationKind.Block || b.Kind == OperationKind.MethodBody);
+            var block = BodyOf(context);
             if (block == null || !(block.SemanticModel is { } model))
             {
                 return;
@@ -189,15 +177,33 @@ namespace ScopeSafety.Analyzers
                 var awaitLine = entry.Value.Find(u => u.Access == race.Mine).AwaitLine;
                 var mine = method.Name + " after its await at line " + awaitLine;
                 var theirs = CallerSide(race.Caller, race.Theirs, method, race.CallLine);
-                var (writer, reader, verb) = race.Mine.IsWrite
-                    ? (mine, theirs, race.Theirs.IsWrite ? "also write" : "read")
-                    : (theirs, mine, "read");
-                var properties = ImmutableDictionary<string, string?>.Empty
-                    .Add(DiagnosticProperties.Variable, entry.Key.Name)
-                    .Add(DiagnosticProperties.OtherSide, DiagnosticProperties.OtherSideCaller);
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.DataRaceOnCapturedVariable, race.Mine.Operation.Syntax.GetLocation(),
-                    new[] { method.Locations[0], race.Theirs.Operation.Syntax.GetLocation() }, properties, entry.Key.Name, writer, reader, verb));
+                context.ReportDiagnostic(RaceDiagnostic(entry.Key.Root, entry.Key.Name, false, null, race.Mine, Sides(race.Mine, mine, race.Theirs, theirs, false),
+                    new[] { method.Locations[0], race.Theirs.Operation.Syntax.GetLocation() }, DiagnosticProperties.OtherSideCaller));
             }
+        }
+
+        /// <summary>The body block of the member an operation block action analyses.</summary>
+        private static IOperation? BodyOf(OperationBlockAnalysisContext context) =>
+            context.OperationBlocks.FirstOrDefault(b => b.Kind == OperationKind.Block || b.Kind == OperationKind.MethodBody);
+
+        /// <summary>
+        /// How a report of two racing sides reads: the side that writes is named first ("… is written by …"), and the other
+        /// side "may also write", "may also mutate" or "may read" it.
+        /// </summary>
+        private static (string Writer, string Other, string Verb) Sides(Access mine, string mineSide, Access theirs, string theirSide, bool isObject) =>
+            mine.IsWrite
+                ? (mineSide, theirSide, theirs.IsWrite ? (isObject ? "also mutate" : "also write") : "read")
+                : (theirSide, mineSide, "read");
+
+        /// <summary>The SCOPE010 (or, for an object, SCOPE011) diagnostic at <paramref name="primary"/>, with what the fixes read.</summary>
+        private static Diagnostic RaceDiagnostic(ISymbol shared, string name, bool isObject, string? typeName, Access primary, (string Writer, string Other, string Verb) sides, Location[] additional, string otherSide)
+        {
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Variable, name).Add(DiagnosticProperties.OtherSide, otherSide);
+            return isObject
+                ? Diagnostic.Create(Descriptors.NonThreadSafeObjectSharedByConcurrentWork, primary.Operation.Syntax.GetLocation(), additional, properties,
+                    name, typeName ?? Places.TypeNameOf(shared), sides.Writer, sides.Other, sides.Verb)
+                : Diagnostic.Create(Descriptors.DataRaceOnCapturedVariable, primary.Operation.Syntax.GetLocation(), additional, properties,
+                    name, sides.Writer, sides.Other, sides.Verb);
         }
 
         /// <summary>How a report names a caller's access after its call: "Test.Do at line 19 (after it calls Init at line 18)".</summary>
@@ -327,15 +333,8 @@ namespace ScopeSafety.Analyzers
                     return;
                 }
 
-                var callerSide = CallerSide(race.Caller, race.Theirs, method, race.CallLine);
-                if (race.Mine.IsWrite)
-                {
-                    Report(place.Root, place.Name, false, race.Mine, item.DescriptionOf(race.Mine), callerSide, race.Theirs.IsWrite ? "also write" : "read", item, race.Theirs.Operation, DiagnosticProperties.OtherSideCaller);
-                }
-                else
-                {
-                    Report(place.Root, place.Name, false, race.Mine, callerSide, item.DescriptionOf(race.Mine), "read", item, race.Theirs.Operation, DiagnosticProperties.OtherSideCaller);
-                }
+                var sides = Sides(race.Mine, item.DescriptionOf(race.Mine), race.Theirs, CallerSide(race.Caller, race.Theirs, method, race.CallLine), isObject: false);
+                Report(place.Root, place.Name, false, race.Mine, sides.Writer, sides.Other, sides.Verb, item, race.Theirs.Operation, DiagnosticProperties.OtherSideCaller);
             }
 
             /// <summary>SCOPE012: a for variable read by the item while the loop may already have moved it on.</summary>
@@ -476,14 +475,8 @@ namespace ScopeSafety.Analyzers
                         }
 
                         var hostSide = body + " at line " + Line(host.Operation) + (host.Via == null ? "" : " (in " + host.Via + ")");
-                        if (mine.IsWrite)
-                        {
-                            Report(shared, name, isObject, mine, item.DescriptionOf(mine), hostSide, host.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, host.Operation, DiagnosticProperties.OtherSideBody, typeName);
-                        }
-                        else
-                        {
-                            Report(shared, name, isObject, mine, hostSide, item.DescriptionOf(mine), "read", item, host.Operation, DiagnosticProperties.OtherSideBody, typeName);
-                        }
+                        var sides = Sides(mine, item.DescriptionOf(mine), host, hostSide, isObject);
+                        Report(shared, name, isObject, mine, sides.Writer, sides.Other, sides.Verb, item, host.Operation, DiagnosticProperties.OtherSideBody, typeName);
 
                         return true;
                     }
@@ -512,13 +505,7 @@ namespace ScopeSafety.Analyzers
                 var additional = otherUse == null
                     ? new[] { item.Site.Operation.Syntax.GetLocation() }
                     : new[] { item.Site.Operation.Syntax.GetLocation(), otherUse.Syntax.GetLocation() };
-                var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Variable, name).Add(DiagnosticProperties.OtherSide, otherSide);
-                var diagnostic = isObject
-                    ? Diagnostic.Create(Descriptors.NonThreadSafeObjectSharedByConcurrentWork, primary.Operation.Syntax.GetLocation(), additional, properties,
-                        name, typeName ?? Places.TypeNameOf(shared), writer, other, verb)
-                    : Diagnostic.Create(Descriptors.DataRaceOnCapturedVariable, primary.Operation.Syntax.GetLocation(), additional, properties,
-                        name, writer, other, verb);
-                _context.ReportDiagnostic(diagnostic);
+                _context.ReportDiagnostic(RaceDiagnostic(shared, name, isObject, typeName, primary, (writer, other, verb), additional, otherSide));
             }
         }
     }
