@@ -31,8 +31,23 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>What became of the spawn's Task or Thread (escapes, continuations); null for work without one.</summary>
         public HandleTracker? Handle { get; }
 
-        public static Lifetime Of(WorkItem item, FlowIndex flow, KnownSymbols symbols, System.Func<IOperation, bool> isUnscopedSpawn) =>
-            Of(item.Site, item.Shape, item.Host, flow, symbols, isUnscopedSpawn);
+        public static Lifetime Of(WorkItem item, FlowIndex flow, KnownSymbols symbols, System.Func<IOperation, bool> isUnscopedSpawn)
+        {
+            var lifetime = Of(item.Site, item.Shape, item.Host, flow, symbols, isUnscopedSpawn);
+            if (item.RaisedBy != null && lifetime.Starts.Count > 0)
+            {
+                // An event's handlers have no handle; what waits for them is a call on the event's source (WaitForExit).
+                foreach (var join in item.RaisedBy.JoinsIn(item.Host))
+                {
+                    if (flow.PointOf(join.Syntax, JoinPosition(join, item.Site.Operation, item.Host)) is { } point)
+                    {
+                        lifetime.Joins.Add(point);
+                    }
+                }
+            }
+
+            return lifetime;
+        }
 
         /// <summary>
         /// The lifetime of the work <paramref name="site"/> starts in <paramref name="host"/>, the body of the function

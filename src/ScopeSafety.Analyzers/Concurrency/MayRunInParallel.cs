@@ -289,6 +289,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return a.SiblingsRunTogether;
             }
 
+            if (a.RaisedBy != null && b.RaisedBy != null && a.RaisedBy.RunsApartFrom(b.RaisedBy))
+            {
+                // One thread raises both events of one source (a file watcher's Changed and Created).
+                return false;
+            }
+
             if (Continuations.Follows(a, b) || Continuations.Follows(b, a))
             {
                 return false;

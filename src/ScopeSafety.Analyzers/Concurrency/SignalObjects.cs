@@ -75,7 +75,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// a TaskCompletionSource's Task (Wait, Result, GetAwaiter().GetResult(), await). A wait with a timeout counts
         /// only when its result is used (the code tells "signalled" from "timed out"); a discarded timed wait orders nothing.
         /// </summary>
-        public IEnumerable<ISymbol> Acquired(IOperation operation)
+        public IEnumerable<ISymbol> Acquired(IOperation operation) => Acquired(operation, null);
+
+        /// <summary>
+        /// As <see cref="Acquired(IOperation)"/>, for an operation of <paramref name="flow"/>'s graph (null: of an
+        /// operation tree), where the locals an await goes through are looked up.
+        /// </summary>
+        private IEnumerable<ISymbol> Acquired(IOperation operation, FlowIndex? flow)
         {
             if (FlagHandshake.AwaitedRaised(operation, _symbols) is { } flag)
             {
@@ -106,8 +112,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                         yield break;
                     }
 
-                    var source = CompletionSourceOf(awaited);
-                    if (source != null)
+                    foreach (var source in CompletionSourcesAwaitedIn(awaited, new FunctionOperations(awaited, flow), 0))
                     {
                         yield return source;
                     }
@@ -346,7 +351,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
-                foreach (var acquired in Acquired(operation))
+                foreach (var acquired in Acquired(operation, flow))
                 {
                     if (!acquires.TryGetValue(acquired, out var points))
                     {
@@ -536,6 +541,105 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// The completion sources an await of <paramref name="awaited"/> waits for: <c>tcs.Task</c>; every task of
+        /// <c>Task.WhenAll(a.Task, b.Task)</c>, or of a local list the function makes once and fills with
+        /// <c>tasks.Add(tcs.Task)</c>; <c>task.WaitAsync(timeout)</c>, which throws unless the task has finished; and a
+        /// local given one of these once.
+        /// </summary>
+        private IEnumerable<ISymbol> CompletionSourcesAwaitedIn(IOperation awaited, FunctionOperations function, int depth)
+        {
+            awaited = function.Resolve(awaited);
+            if (CompletionSourceOf(awaited) is { } source)
+            {
+                return new[] { source };
+            }
+
+            if (depth > 3)
+            {
+                return Enumerable.Empty<ISymbol>();
+            }
+
+            switch (awaited)
+            {
+                case IInvocationOperation { TargetMethod: { Name: "WaitAsync", IsStatic: false } method, Instance: { } task } when _known.Tasks.IsExactlyTask(method.ContainingType):
+                    return CompletionSourcesAwaitedIn(task, function, depth + 1);
+                case IInvocationOperation { TargetMethod: { Name: "WhenAll", IsStatic: true } method } whenAll when KnownSymbols.Is(method.ContainingType, _known.Tasks.Task):
+                    return whenAll.Arguments.SelectMany(argument => function.TasksIn(argument.Value)).SelectMany(task => CompletionSourcesAwaitedIn(task, function, depth + 1)).ToList();
+                case ILocalReferenceOperation { Local: { IsRef: false } local } when function.OnlyValueOf(local) is { } held:
+                    return CompletionSourcesAwaitedIn(held, function, depth + 1);
+                default:
+                    return Enumerable.Empty<ISymbol>();
+            }
+        }
+
+        /// <summary>
+        /// The operations of the function an await sits in, where the locals it goes through are looked up: the
+        /// control-flow graph's (where declarations are assignments and values may be flow captures), or the tree's.
+        /// </summary>
+        private sealed class FunctionOperations
+        {
+            private readonly FlowIndex? _flow;
+            private readonly IOperation _anchor;
+            private List<IOperation>? _all;
+
+            public FunctionOperations(IOperation anchor, FlowIndex? flow)
+            {
+                _anchor = anchor;
+                _flow = flow;
+            }
+
+            private List<IOperation> All => _all ??= _flow != null
+                ? _flow.Operations().Select(entry => entry.Operation).ToList()
+                : Functions.Root(_anchor).DescendantsAndSelf().ToList();
+
+            public IOperation Resolve(IOperation operation) => _flow != null ? _flow.Resolve(operation) : Strip(operation);
+
+            /// <summary>The one value <paramref name="local"/> is ever given (its initialiser, or in a graph its one assignment); null otherwise.</summary>
+            public IOperation? OnlyValueOf(ILocalSymbol local)
+            {
+                IOperation? value = null;
+                var writes = 0;
+                foreach (var operation in All)
+                {
+                    switch (operation)
+                    {
+                        case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) && declarator.Initializer != null:
+                            value = declarator.Initializer.Value;
+                            writes++;
+                            break;
+                        case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                            value = assignment.Value;
+                            writes++;
+                            break;
+                        case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local) && reference.Parent is IArgumentOperation { Parameter: { RefKind: not RefKind.None } }:
+                            return null;
+                    }
+                }
+
+                return writes == 1 ? value : null;
+            }
+
+            /// <summary>The tasks a WhenAll argument stands for: a params array's elements, or what the function adds to a local list it makes once.</summary>
+            public IEnumerable<IOperation> TasksIn(IOperation argument)
+            {
+                argument = Resolve(argument);
+                switch (argument)
+                {
+                    case IArrayCreationOperation { Initializer: { } initializer }:
+                        return initializer.ElementValues;
+                    case ILocalReferenceOperation { Local: var list } when OnlyValueOf(list) != null:
+                        return All.OfType<IInvocationOperation>()
+                            .Where(call => call.TargetMethod.Name == "Add" && call.Arguments.Length == 1 && call.Instance != null &&
+                                           Resolve(call.Instance) is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, list))
+                            .Select(call => call.Arguments[0].Value)
+                            .ToList();
+                    default:
+                        return new[] { argument };
+                }
+            }
         }
 
         /// <summary>tcs.Task → tcs; anything else → null.</summary>

@@ -51,13 +51,15 @@ namespace ScopeSafety.Analyzers.Concurrency
             Dictionary<ISymbol, List<(FlowPoint Point, IOperation Wait)>>? acquires = null;
             foreach (var (release, released) in ReleasesOf(item.Body))
             {
-                if (PermitsOf(released) != 0 || !accesses.All(a => SignalObjects.ReleaseFollows(release, a.Syntax)))
+                // A stream's handler releases in its last call, once the stream has ended: after every line's accesses.
+                var atEndOfStream = item.RaisedBy?.ReleasesAtEndOfStream(release, item.Site.Delegate) == true;
+                if (PermitsOf(released) != 0 || !(atEndOfStream || accesses.All(a => SignalObjects.ReleaseFollows(release, a.Syntax))))
                 {
                     continue;
                 }
 
                 var countedDown = _synchronization.OpensOnce(released) && CountedDown(item, release, released, accesses);
-                if (_synchronization.OpensOnce(released) && (item.Replicated || InLoop(item)) && !countedDown)
+                if (_synchronization.OpensOnce(released) && !atEndOfStream && RunsRepeatedly(item) && !countedDown)
                 {
                     continue;
                 }
@@ -162,7 +164,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private bool HasOtherReleasers(WorkItem item, ISymbol released)
         {
-            if (item.Replicated || InLoop(item))
+            if (RunsRepeatedly(item))
             {
                 return true;
             }
@@ -180,6 +182,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>Another item of the host that releases <paramref name="released"/> may start before the wait at <paramref name="wait"/>.</summary>
+        /// <summary>
+        /// The item's delegate runs more than once: the API runs many instances, a loop starts it again, or it handles an
+        /// event raised again and again (each line of a process's output, each tick).
+        /// </summary>
+        private bool RunsRepeatedly(WorkItem item) => item.Replicated || InLoop(item) || item.RaisedBy != null;
+
         private bool OtherReleaserMayPrecede(WorkItem item, ISymbol released, FlowPoint wait, FlowIndex flow)
         {
             foreach (var other in _items.All)

@@ -10,8 +10,9 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// </summary>
     internal sealed class WorkItem
     {
-        public WorkItem(SpawnSite site, WorkShape shape, bool replicated, bool siblingsRunTogether, IOperation host, IOperation? body)
+        public WorkItem(SpawnSite site, WorkShape shape, bool replicated, bool siblingsRunTogether, IOperation host, IOperation? body, OffThreadEvent? raisedBy = null)
         {
+            RaisedBy = raisedBy;
             Site = site;
             Shape = shape;
             Replicated = replicated;
@@ -36,6 +37,15 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>The code the work runs (lambda or local function body, or a method of the same file run by method group); null when it is elsewhere.</summary>
         public IOperation? Body { get; }
+
+        /// <summary>The event whose handler this is, when the work is a handler of an event raised on another thread.</summary>
+        public OffThreadEvent? RaisedBy { get; }
+
+        /// <summary>
+        /// SCOPE002 speaks of this item's captured variables (against its host and another run of it): unscoped work
+        /// that the spawn classifier knows. Event handlers it does not see, so the race rules speak of theirs.
+        /// </summary>
+        public bool CapturesAreScope002s => IsUnscoped && RaisedBy == null;
 
         /// <summary>The 1-based line of the spawn call, for messages.</summary>
         public int Line { get; }

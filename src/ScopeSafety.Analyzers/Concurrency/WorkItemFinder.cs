@@ -12,7 +12,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 {
     /// <summary>
     /// Finds the work items of an operation: the spawn classifier's sites (shared with SCOPE001–004) plus what only
-    /// the race rules need — Parallel.ForEachAsync, every PLINQ operator's delegates and System.Timers.Timer.Elapsed.
+    /// the race rules need — Parallel.ForEachAsync, every PLINQ operator's delegates and handlers of events raised on another thread (<see cref="OffThreadEvent"/>).
     /// </summary>
     internal sealed class WorkItemFinder
     {
@@ -50,7 +50,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             if (operation is IEventAssignmentOperation eventAssignment)
             {
-                return TimerElapsed(eventAssignment);
+                return EventHandler(eventAssignment);
             }
 
             var sites = _classifier.Classify(operation, options);
@@ -162,44 +162,17 @@ namespace ScopeSafety.Analyzers.Concurrency
             return builder.ToImmutable();
         }
 
-        /// <summary>
-        /// timer.Elapsed += handler: System.Timers.Timer raises Elapsed on the thread pool and, with AutoReset (the
-        /// default), again while the previous handler still runs.
-        /// </summary>
-        private ImmutableArray<WorkItem> TimerElapsed(IEventAssignmentOperation assignment)
+        /// <summary>x.Event += handler for an event .NET raises on a thread of its own (<see cref="OffThreadEvent"/>).</summary>
+        private ImmutableArray<WorkItem> EventHandler(IEventAssignmentOperation assignment)
         {
-            if (!assignment.Adds || _symbols.Threading.TimersTimer == null ||
-                !(assignment.EventReference is IEventReferenceOperation { Event: { Name: "Elapsed" } timerEvent }) ||
-                !KnownSymbols.Is(timerEvent.ContainingType, _symbols.Threading.TimersTimer) ||
-                !(SpawnClassifier.Unwrap(assignment.HandlerValue) is IDelegateCreationOperation handler))
+            if (!(SpawnClassifier.HandedDelegate(assignment.HandlerValue, assignment) is { } handler) || HostOf(assignment) is not { } host ||
+                !(OffThreadEvent.Of(assignment, _symbols, host) is { } raised))
             {
                 return ImmutableArray<WorkItem>.Empty;
             }
 
-            var host = HostOf(assignment);
-            if (host == null)
-            {
-                return ImmutableArray<WorkItem>.Empty;
-            }
-
-            var overlaps = !SetsAutoResetFalse(host);
-            var site = new SpawnSite(SpawnKind.Unscoped, "System.Timers.Timer.Elapsed", assignment, handler, HandleKind.None, overlaps);
-            return ImmutableArray.Create(new WorkItem(site, WorkShape.Spawned, overlaps, false, host, BodyOf(handler, host)));
-        }
-
-        private bool SetsAutoResetFalse(IOperation host)
-        {
-            foreach (var operation in host.DescendantsAndSelf())
-            {
-                if (operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { Name: "AutoReset" } property } } assignment &&
-                    KnownSymbols.Is(property.ContainingType, _symbols.Threading.TimersTimer) &&
-                    assignment.Value.ConstantValue is { HasValue: true, Value: false })
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            var site = new SpawnSite(SpawnKind.Unscoped, raised.Api, assignment, handler, HandleKind.None, raised.OverlapsItself);
+            return ImmutableArray.Create(new WorkItem(site, WorkShape.Spawned, raised.OverlapsItself, false, host, BodyOf(handler, host), raised));
         }
 
         /// <summary>The body of the innermost lambda or local function holding <paramref name="operation"/>, else the member's block.</summary>

@@ -224,6 +224,7 @@ namespace ScopeSafety.Analyzers
             private readonly MayRunInParallel _model;
             private readonly SharedPlaces _places;
             private readonly CallersAfterCall _callers;
+            private readonly HashSet<(ISymbol, IOperation, IOperation)> _reported = new HashSet<(ISymbol, IOperation, IOperation)>();
 
             public Analysis(OperationBlockAnalysisContext context, KnownSymbols symbols, ThreadSafetyOptions options, MayRunInParallel model, CallersAfterCall callers)
             {
@@ -283,7 +284,7 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    if (!item.IsUnscoped)
+                    if (!item.CapturesAreScope002s)
                     {
                         HostRace(variable, variable.Name, item, uses, isObject: false, _places.HostAccesses(item, variable, isObject: false).Accesses);
                     }
@@ -412,7 +413,7 @@ namespace ScopeSafety.Analyzers
 
             private bool SelfRace(ISymbol shared, string name, WorkItem item, List<Access> uses, bool isObject, bool member = false, string? typeName = null)
             {
-                if (!isObject && !member && item.IsUnscoped && !(item.Site.Operation is IEventAssignmentOperation))
+                if (!isObject && !member && item.CapturesAreScope002s)
                 {
                     return false;
                 }
@@ -502,6 +503,13 @@ namespace ScopeSafety.Analyzers
 
             private void Report(ISymbol shared, string name, bool isObject, Access primary, string writer, string other, string verb, WorkItem item, IOperation? otherUse, string otherSide, string? typeName = null)
             {
+                // One handler subscribed to several events (a watcher's Changed, Created and Deleted), or one method
+                // started at several sites, races the same other access for one cause: reported once.
+                if (otherUse != null && item.Body != null && !_reported.Add((shared, item.Body, otherUse)))
+                {
+                    return;
+                }
+
                 var additional = otherUse == null
                     ? new[] { item.Site.Operation.Syntax.GetLocation() }
                     : new[] { item.Site.Operation.Syntax.GetLocation(), otherUse.Syntax.GetLocation() };

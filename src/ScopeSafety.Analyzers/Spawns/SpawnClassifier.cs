@@ -263,20 +263,13 @@ namespace ScopeSafety.Analyzers.Spawns
                 }
 
                 var value = Unwrap(argument.Value);
-                if (argument.Parameter.Type.TypeKind == TypeKind.Delegate && value is ILocalReferenceOperation reference)
+                if (argument.Parameter.Type.TypeKind == TypeKind.Delegate && (value is ILocalReferenceOperation || value is IDelegateCreationOperation))
                 {
-                    var assigned = DelegateAssignedTo(reference.Local, operation);
-                    if (assigned != null)
+                    if (HandedDelegate(value, operation) is { } handed)
                     {
-                        builder.Add(new SpawnSite(kind, api, operation, assigned, handle, overlaps, paused));
+                        builder.Add(new SpawnSite(kind, api, operation, handed, handle, overlaps, paused));
                     }
 
-                    continue;
-                }
-
-                if (argument.Parameter.Type.TypeKind == TypeKind.Delegate && value is IDelegateCreationOperation)
-                {
-                    builder.Add(new SpawnSite(kind, api, operation, value, handle, overlaps, paused));
                     continue;
                 }
 
@@ -299,6 +292,17 @@ namespace ScopeSafety.Analyzers.Spawns
 
             return builder.ToImmutable();
         }
+
+        /// <summary>
+        /// The lambda, anonymous method or method group <paramref name="value"/> hands to <paramref name="spawn"/>: the
+        /// value itself, or what a delegate local certainly holds there (see <see cref="DelegateAssignedTo"/>); null otherwise.
+        /// </summary>
+        public static IDelegateCreationOperation? HandedDelegate(IOperation value, IOperation spawn) => Unwrap(value) switch
+        {
+            IDelegateCreationOperation creation => creation,
+            ILocalReferenceOperation reference => DelegateAssignedTo(reference.Local, spawn),
+            _ => null,
+        };
 
         /// <summary>
         /// The lambda, anonymous method or method group a delegate local holds at <paramref name="spawn"/>, when that is

@@ -20,6 +20,7 @@ namespace ScopeSafety.Analyzers.Symbols
             Synchronisation = new SynchronisationSymbols(compilation);
             Collections = new CollectionSymbols(compilation);
             Runtime = new RuntimeSymbols(compilation);
+            EventSources = new EventSourceSymbols(compilation);
         }
 
         /// <summary>System's own types: disposables, pointers' integer forms, delegates, spans, Unsafe.</summary>
@@ -39,6 +40,9 @@ namespace ScopeSafety.Analyzers.Symbols
 
         /// <summary>ScopeSafety's own types: Scope, ScopedTask, the borrows and the work attributes.</summary>
         public RuntimeSymbols Runtime { get; }
+
+        /// <summary>Processes, file watchers, serial ports and the console, whose events come on another thread.</summary>
+        public EventSourceSymbols EventSources { get; }
 
         /// <summary>True when the compilation has a thread API at all; without one no unscoped spawn can exist.</summary>
         public bool HasAnyThreadApi => Threading.Thread != null || Tasks.Task != null || Threading.ThreadPool != null || Threading.Timer != null;

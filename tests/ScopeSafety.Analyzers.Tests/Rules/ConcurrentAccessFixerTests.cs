@@ -24,6 +24,119 @@ public class ConcurrentAccessFixerTests
 {
     // ---- SCOPE010: Interlocked ----------------------------------------------------------------------------
 
+    // ---- events raised on another thread -------------------------------------------------------------------
+
+    [Fact]
+    public Task A_process_output_and_error_builder_gets_a_lock_on_both_sides() => LockFix.VerifyCodeFixAsync("""
+        using System.Diagnostics;
+        using System.Text;
+
+        class Runner
+        {
+            static string Run(ProcessStartInfo info)
+            {
+                var p = new Process { StartInfo = info };
+                var output = new StringBuilder();
+                p.OutputDataReceived += (s, e) => {|SCOPE011:output|}.AppendLine(e.Data);
+                p.ErrorDataReceived += (s, e) => output.AppendLine(e.Data);
+                p.Start();
+                p.BeginOutputReadLine();
+                p.BeginErrorReadLine();
+                p.WaitForExit();
+                return output.ToString();
+            }
+        }
+        """, """
+        using System.Diagnostics;
+        using System.Text;
+
+        class Runner
+        {
+            static string Run(ProcessStartInfo info)
+            {
+                var p = new Process { StartInfo = info };
+                var output = new StringBuilder();
+                p.OutputDataReceived += (s, e) =>
+                {
+                    lock (output)
+                    {
+                        output.AppendLine(e.Data);
+                    }
+                };
+                p.ErrorDataReceived += (s, e) =>
+                {
+                    lock (output)
+                    {
+                        output.AppendLine(e.Data);
+                    }
+                };
+                p.Start();
+                p.BeginOutputReadLine();
+                p.BeginErrorReadLine();
+                p.WaitForExit();
+                return output.ToString();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_Ctrl_C_flag_becomes_volatile() => VolatileFix.VerifyCodeFixAsync("""
+        using System;
+        using System.Threading;
+
+        class Loop
+        {
+            static bool stop;
+
+            static void WaitForCtrlC()
+            {
+                Console.CancelKeyPress += (s, e) => { {|SCOPE010:stop|} = true; e.Cancel = true; };
+                while (!stop)
+                {
+                    Thread.Sleep(100);
+                }
+            }
+        }
+        """, """
+        using System;
+        using System.Threading;
+
+        class Loop
+        {
+            static volatile bool stop;
+
+            static void WaitForCtrlC()
+            {
+                Console.CancelKeyPress += (s, e) => { stop = true; e.Cancel = true; };
+                while (!stop)
+                {
+                    Thread.Sleep(100);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Interlocked_is_not_offered_for_a_line_count_the_method_reads_while_the_handler_runs() => InterlockedFix.VerifyNoCodeFixAsync("""
+        using System;
+        using System.Diagnostics;
+
+        class Runner
+        {
+            static int Run(ProcessStartInfo info)
+            {
+                var p = new Process { StartInfo = info };
+                var count = 0;
+                p.OutputDataReceived += (s, e) => {|SCOPE010:count|}++;
+                p.Start();
+                p.BeginOutputReadLine();
+                Console.WriteLine(count);
+                p.WaitForExit();
+                return count;
+            }
+        }
+        """);
+
     // ---- SCOPE010: lock a new private object around a field ------------------------------------------------
 
     [Fact]

@@ -1,0 +1,314 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Symbols;
+
+namespace ScopeSafety.Analyzers.Concurrency
+{
+    /// <summary>
+    /// An event that .NET raises on a thread of its own, so that a handler subscribed with <c>+=</c> runs beside the code
+    /// that subscribed it: what each such event promises is decided here, once, for every rule and fix.
+    /// <list type="bullet">
+    /// <item><c>System.Timers.Timer.Elapsed</c>: on the pool, and with <c>AutoReset</c> (the default) again while the last
+    /// handler still runs.</item>
+    /// <item><c>Process.OutputDataReceived</c>, <c>ErrorDataReceived</c> and <c>Exited</c>: the two streams are read on two
+    /// threads, so their handlers run at the same time as each other; <c>WaitForExit()</c> without a timeout and an
+    /// awaited <c>WaitForExitAsync</c> return only once both streams have ended and <c>Exited</c> has run. A stream's
+    /// handler is called one line at a time, and last with <c>Data == null</c> at its end.</item>
+    /// <item><c>FileSystemWatcher</c>'s <c>Changed</c>, <c>Created</c>, <c>Deleted</c>, <c>Renamed</c>, <c>Error</c>, and
+    /// <c>SerialPort</c>'s <c>DataReceived</c>, <c>ErrorReceived</c>, <c>PinChanged</c>: one thread raises a watcher's (a
+    /// port's) events one after another.</item>
+    /// <item><c>Console.CancelKeyPress</c>: on a pool thread.</item>
+    /// </list>
+    /// With <c>SynchronizingObject</c> set (a form), a timer, process or watcher raises its events on that object's
+    /// thread instead, which is then not work beside the subscriber.
+    /// </summary>
+    internal sealed class OffThreadEvent
+    {
+        private static readonly string[] ProcessEvents = { "OutputDataReceived", "ErrorDataReceived", "Exited" };
+        private static readonly string[] WatcherEvents = { "Changed", "Created", "Deleted", "Renamed", "Error" };
+        private static readonly string[] PortEvents = { "DataReceived", "ErrorReceived", "PinChanged" };
+
+        private readonly INamedTypeSymbol _source;
+        private readonly bool _joinedByWaitForExit;
+        private readonly bool _endsWithNullData;
+        private bool _static;
+
+        private OffThreadEvent(string api, INamedTypeSymbol source, ISymbol? receiver, bool overlapsItself, bool serial, bool joinedByWaitForExit, bool endsWithNullData)
+        {
+            Api = api;
+            _source = source;
+            Receiver = receiver;
+            OverlapsItself = overlapsItself;
+            Serial = serial;
+            _joinedByWaitForExit = joinedByWaitForExit;
+            _endsWithNullData = endsWithNullData;
+        }
+
+        /// <summary>"Process.OutputDataReceived", as messages name the work; the timer keeps its full name.</summary>
+        public string Api { get; }
+
+        /// <summary>The local, parameter or field of this (or static field) holding the source; null for a static event or a source reached otherwise.</summary>
+        public ISymbol? Receiver { get; }
+
+        /// <summary>One raise of the event may overlap the next (a periodic timer).</summary>
+        public bool OverlapsItself { get; }
+
+        /// <summary>One thread raises all of the receiver's events of this kind, one after another.</summary>
+        private bool Serial { get; }
+
+        /// <summary>
+        /// The event when <paramref name="assignment"/> subscribes a handler to one that comes on another thread, seen from
+        /// <paramref name="host"/> (the function that subscribes); null otherwise.
+        /// </summary>
+        public static OffThreadEvent? Of(IEventAssignmentOperation assignment, KnownSymbols symbols, IOperation host)
+        {
+            if (!assignment.Adds || !(assignment.EventReference is IEventReferenceOperation reference))
+            {
+                return null;
+            }
+
+            var type = reference.Event.ContainingType;
+            var name = reference.Event.Name;
+            var receiver = reference.Instance == null ? null : Places.SharedObjectOf(SpawnsUnwrap(reference.Instance));
+            var events = symbols.EventSources;
+            if (KnownSymbols.Is(type, symbols.Threading.TimersTimer) && name == "Elapsed")
+            {
+                if (Sets(receiver, "SynchronizingObject", NotNull))
+                {
+                    return null;
+                }
+
+                var periodic = !Sets(receiver, "AutoReset", IsFalse) && !(receiver == null && SetsAutoResetFalseIn(host));
+                return new OffThreadEvent("System.Timers.Timer.Elapsed", type, receiver, periodic, serial: !periodic, false, false);
+            }
+
+            if (KnownSymbols.Is(type, events.Process) && ProcessEvents.Contains(name))
+            {
+                return Sets(receiver, "SynchronizingObject", NotNull)
+                    ? null
+                    : new OffThreadEvent("Process." + name, type, receiver, false, serial: false, joinedByWaitForExit: true, endsWithNullData: name != "Exited");
+            }
+
+            if (KnownSymbols.Is(type, events.FileSystemWatcher) && WatcherEvents.Contains(name))
+            {
+                return Sets(receiver, "SynchronizingObject", NotNull) ? null : new OffThreadEvent("FileSystemWatcher." + name, type, receiver, false, true, false, false);
+            }
+
+            if (KnownSymbols.Is(type, events.SerialPort) && PortEvents.Contains(name))
+            {
+                return new OffThreadEvent("SerialPort." + name, type, receiver, false, true, false, false);
+            }
+
+            if (KnownSymbols.Is(type, events.Console) && name == "CancelKeyPress")
+            {
+                return new OffThreadEvent("Console.CancelKeyPress", type, null, false, true, false, false) { _static = true };
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Handlers of this event and <paramref name="other"/> never run at the same time: one thread raises both, for
+        /// the same receiver (or the same static event).
+        /// </summary>
+        public bool RunsApartFrom(OffThreadEvent other)
+        {
+            if (!Serial || !other.Serial || !SymbolEqualityComparer.Default.Equals(_source, other._source))
+            {
+                return false;
+            }
+
+            return (_static && other._static) || (Receiver != null && SymbolEqualityComparer.Default.Equals(Receiver, other.Receiver));
+        }
+
+        /// <summary>
+        /// The operations of <paramref name="host"/> that return only once every handler of this event has run:
+        /// <c>p.WaitForExit()</c> without a timeout (or with an infinite one) and an awaited <c>p.WaitForExitAsync(…)</c>
+        /// on the same process.
+        /// </summary>
+        public List<IOperation> JoinsIn(IOperation host)
+        {
+            var joins = new List<IOperation>();
+            if (!_joinedByWaitForExit || Receiver == null)
+            {
+                return joins;
+            }
+
+            foreach (var operation in host.DescendantsAndSelf())
+            {
+                if (!(operation is IInvocationOperation { Instance: { } instance } call) ||
+                    !KnownSymbols.Is(call.TargetMethod.ContainingType, _source) ||
+                    !SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(SpawnsUnwrap(instance)), Receiver))
+                {
+                    continue;
+                }
+
+                if (call.TargetMethod.Name == "WaitForExit" &&
+                    (call.Arguments.Length == 0 || call.Arguments[0].Value.ConstantValue is { HasValue: true, Value: -1 }))
+                {
+                    joins.Add(call);
+                }
+                else if (call.TargetMethod.Name == "WaitForExitAsync" && AwaitOf(call) is { } awaited)
+                {
+                    joins.Add(awaited);
+                }
+            }
+
+            return joins;
+        }
+
+        /// <summary>
+        /// <paramref name="release"/>, in the handler <paramref name="handler"/> (a lambda, or the delegate made of one), runs only in the call that ends the
+        /// stream (under <c>if (e.Data == null)</c>): that call comes after every other call of the handler for this
+        /// stream, so the release follows all of their accesses.
+        /// </summary>
+        public bool ReleasesAtEndOfStream(IOperation release, IOperation handler)
+        {
+            if (handler is IDelegateCreationOperation creation)
+            {
+                handler = creation.Target;
+            }
+
+            if (!_endsWithNullData || !(handler is IAnonymousFunctionOperation { Symbol: { Parameters: { Length: 2 } parameters } }))
+            {
+                return false;
+            }
+
+            var args = parameters[1];
+            for (var node = release.Syntax; node != null && node != handler.Syntax; node = node.Parent)
+            {
+                if (node.Parent is IfStatementSyntax { Statement: var then } branch && then == node && TestsNullData(branch.Condition, args.Name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool TestsNullData(ExpressionSyntax condition, string args)
+        {
+            bool IsData(ExpressionSyntax e) =>
+                e is MemberAccessExpressionSyntax { Name: { Identifier: { Text: "Data" } }, Expression: IdentifierNameSyntax { Identifier: { Text: var name } } } && name == args;
+
+            bool IsNull(ExpressionSyntax e) => e.IsKind(SyntaxKind.NullLiteralExpression);
+
+            return condition switch
+            {
+                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } equals =>
+                    (IsData(equals.Left) && IsNull(equals.Right)) || (IsNull(equals.Left) && IsData(equals.Right)),
+                IsPatternExpressionSyntax { Pattern: ConstantPatternSyntax { Expression: var constant } } pattern => IsData(pattern.Expression) && IsNull(constant),
+                ParenthesizedExpressionSyntax parenthesized => TestsNullData(parenthesized.Expression, args),
+                _ => false,
+            };
+        }
+
+        /// <summary>The await of <paramref name="call"/>'s task, through a ConfigureAwait; null when it is not awaited where it is made.</summary>
+        private static IOperation? AwaitOf(IOperation call)
+        {
+            var current = call;
+            while (current.Parent is IConversionOperation or IParenthesizedOperation ||
+                   current.Parent is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" } } configure && configure.Instance == current)
+            {
+                current = current.Parent;
+            }
+
+            return current.Parent as IAwaitOperation;
+        }
+
+        private static IOperation SpawnsUnwrap(IOperation operation) => Spawns.SpawnClassifier.Unwrap(operation);
+
+        private static bool NotNull(ExpressionSyntax value) => !value.IsKind(SyntaxKind.NullLiteralExpression);
+
+        private static bool IsFalse(ExpressionSyntax value) => value.IsKind(SyntaxKind.FalseLiteralExpression);
+
+        /// <summary>
+        /// The receiver is given <paramref name="property"/> = a value that <paramref name="matches"/> where the file lets us
+        /// see it: <c>x.P = v</c>, <c>this.x.P = v</c>, or <c>P = v</c> in the object initialiser of what is stored in x, in
+        /// the member that declares a local or parameter, or in every part of the type that declares a field (the designer
+        /// part of a form too). Read from syntax by name, so that the other parts need no semantic model.
+        /// </summary>
+        private static bool Sets(ISymbol? receiver, string property, Func<ExpressionSyntax, bool> matches)
+        {
+            if (receiver == null)
+            {
+                return false;
+            }
+
+            foreach (var root in SearchRoots(receiver))
+            {
+                foreach (var node in root.DescendantNodes())
+                {
+                    if (node is AssignmentExpressionSyntax { Left: MemberAccessExpressionSyntax { Name: { Identifier: { Text: var set } }, Expression: var target } } assignment &&
+                        set == property && Names(target, receiver.Name) && matches(assignment.Right))
+                    {
+                        return true;
+                    }
+
+                    if (node is InitializerExpressionSyntax { RawKind: (int)SyntaxKind.ObjectInitializerExpression, Parent: BaseObjectCreationExpressionSyntax creation } initializer &&
+                        StoredIn(creation) == receiver.Name &&
+                        initializer.Expressions.Any(e => e is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier: { Text: var member } } } a && member == property && matches(a.Right)))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A timer reached some other way: any <c>AutoReset = false</c> in the subscribing function, as before receivers were followed.</summary>
+        private static bool SetsAutoResetFalseIn(IOperation host) =>
+            host.Syntax.DescendantNodes().Any(node =>
+                (node is AssignmentExpressionSyntax { Left: MemberAccessExpressionSyntax { Name: { Identifier: { Text: "AutoReset" } } } } a && IsFalse(a.Right)) ||
+                (node is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier: { Text: "AutoReset" } }, Parent: InitializerExpressionSyntax } b && IsFalse(b.Right)));
+
+        private static IEnumerable<SyntaxNode> SearchRoots(ISymbol receiver)
+        {
+            if (receiver is IFieldSymbol || receiver is IPropertySymbol)
+            {
+                return receiver.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax());
+            }
+
+            return receiver.DeclaringSyntaxReferences.Select(r => r.GetSyntax())
+                .Select(declaration => declaration.FirstAncestorOrSelf<MemberDeclarationSyntax>() is { } member && !(member is GlobalStatementSyntax)
+                    ? (SyntaxNode)member
+                    : declaration.SyntaxTree.GetRoot());
+        }
+
+        private static bool Names(ExpressionSyntax target, string name) => target switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.Text == name,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: { Identifier: { Text: var member } } } => member == name,
+            _ => false,
+        };
+
+        /// <summary>The name of the variable or field a new object goes into (<c>x = new T { … }</c>, <c>var x = new T { … }</c>); null otherwise.</summary>
+        private static string? StoredIn(ExpressionSyntax creation)
+        {
+            SyntaxNode node = creation;
+            while (node.Parent is ParenthesizedExpressionSyntax || node.Parent is CastExpressionSyntax)
+            {
+                node = node.Parent;
+            }
+
+            return node.Parent switch
+            {
+                EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator } => declarator.Identifier.Text,
+                EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax property } => property.Identifier.Text,
+                AssignmentExpressionSyntax assignment when assignment.Right == node => assignment.Left switch
+                {
+                    IdentifierNameSyntax identifier => identifier.Identifier.Text,
+                    MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: { Identifier: { Text: var member } } } => member,
+                    _ => null,
+                },
+                _ => null,
+            };
+        }
+    }
+}
