@@ -237,13 +237,29 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 if (MayWait(operation, handle) ||
                     (operation is IInvocationOperation call && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, caller.ContainingType) &&
-                     SourceCallees.BodyOf(call.TargetMethod, body) is { } callee && callee.Descendants().Any(inner => MayWait(inner, handle))))
+                     SourceCallees.BodyOf(call.TargetMethod, body) is { } callee && WaitsInCall(call.TargetMethod, callee, handle)))
                 {
                     points.Add(new FlowPoint(block, index, operation.Syntax.Span.End));
                 }
             }
 
             return points;
+        }
+
+        /// <summary>
+        /// A call of <paramref name="method"/> may wait: its code does. An async method returns to the caller at its first
+        /// await, so only what it does before that blocks the caller (a call awaited where it is made is itself a wait).
+        /// </summary>
+        private bool WaitsInCall(IMethodSymbol method, IOperation callee, ISymbol? handle)
+        {
+            if (!method.IsAsync)
+            {
+                return callee.Descendants().Any(inner => MayWait(inner, handle));
+            }
+
+            var own = callee.Descendants().Where(inner => Functions.EnclosingFunction(inner) == null).ToList();
+            var firstAwait = own.OfType<IAwaitOperation>().Select(a => a.Syntax.SpanStart).DefaultIfEmpty(int.MaxValue).Min();
+            return own.Any(inner => !(inner is IAwaitOperation) && inner.Syntax.SpanStart < firstAwait && MayWait(inner, handle));
         }
 
         private bool MayWait(IOperation operation, ISymbol? handle)

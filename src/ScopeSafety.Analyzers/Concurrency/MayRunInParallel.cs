@@ -132,6 +132,68 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
+        /// The item may still run when its async host first hands control back to its caller: an await of the host (the
+        /// caller goes on at the first one that has to wait, <c>await Task.Run(…)</c> included) is reached from the item's
+        /// start before its join. What the caller does after the call then runs beside the item.
+        /// </summary>
+        public bool MayRunPastAnAwait(WorkItem item)
+        {
+            if (!(_context.OwningSymbol is IMethodSymbol { IsAsync: true }) || item.Host.Parent != null || item.Shape != WorkShape.Spawned)
+            {
+                return false;
+            }
+
+            var flow = FlowOf(item.Host);
+            var lifetime = LifetimeOf(item);
+            if (flow == null || lifetime == null)
+            {
+                return false;
+            }
+
+            if (lifetime.Handle != null && lifetime.Handle.Joins.Any(IsAwaited))
+            {
+                // await Task.Run(…): the method suspends there while the work runs.
+                return true;
+            }
+
+            var targets = new List<(FlowPoint, int)>();
+            foreach (var operation in item.Host.Descendants())
+            {
+                if (operation is IAwaitOperation awaited && Functions.EnclosingFunction(awaited) == null &&
+                    flow.PointOf(awaited.Syntax, awaited.Syntax.SpanStart) is { } point)
+                {
+                    targets.Add((point, 0));
+                }
+            }
+
+            return Reached(flow, lifetime, targets, (0, flow.ExitBlock)).Count > 0;
+        }
+
+        /// <summary>The join is an await, or the value an await waits for (<c>await t.ConfigureAwait(false)</c>, <c>await Task.WhenAll(a, b)</c>).</summary>
+        private static bool IsAwaited(IOperation join)
+        {
+            for (var current = join; current != null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IAwaitOperation:
+                        return true;
+                    case IConversionOperation:
+                    case IParenthesizedOperation:
+                    case IArgumentOperation:
+                    case IArrayCreationOperation:
+                    case IArrayInitializerOperation:
+                    case IInvocationOperation when current == join || current is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" or "WhenAll" or "WhenAny" or "WaitAsync" } }:
+                        continue;
+                    default:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
         /// A local function that starts work is called twice, in a loop, or handed on as a delegate (which may call it
         /// many times): each call starts another instance of its work. So is one called once, as a statement (nothing
         /// gets its result to wait for), from a local function that is itself called repeatedly, while

@@ -324,7 +324,8 @@ namespace ScopeSafety.Analyzers
             private void CallerRace(Place place, WorkItem item, List<Access> uses)
             {
                 if (!item.IsUnscoped || item.Shape != WorkShape.Spawned || item.Host.Parent != null ||
-                    !(_context.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method) || !_model.MayOutliveHost(item))
+                    !(_context.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method) ||
+                    !(_model.MayOutliveHost(item) || _model.MayRunPastAnAwait(item)))
                 {
                     return;
                 }

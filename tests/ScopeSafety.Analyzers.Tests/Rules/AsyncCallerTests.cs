@@ -166,4 +166,98 @@ public class AsyncCallerTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_status", "RefreshAsync after its await at line 19", "Form.OnClick at line 14 (after it calls RefreshAsync at line 13)", "also write"));
+
+    [Fact]
+    public Task Two_async_calls_in_flight_at_once_race_on_what_their_continuations_write() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Loader
+        {
+            private int _loaded;
+
+            public async Task RunAsync()
+            {
+                var users = LoadUsersAsync();
+                var orders = LoadOrdersAsync();
+                await Task.WhenAll(users, orders);
+            }
+
+            private async Task LoadUsersAsync()
+            {
+                await Task.Delay(10);
+                {|#0:_loaded|}++;
+            }
+
+            private async Task LoadOrdersAsync()
+            {
+                await Task.Delay(10);
+                _loaded++;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_loaded", "LoadUsersAsync after its await at line 20", "Loader.RunAsync at line 14 (in Loader.LoadOrdersAsync) (after it calls LoadUsersAsync at line 13)", "also write"));
+
+    [Fact]
+    public Task Two_async_calls_awaited_one_after_the_other_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Loader
+        {
+            private int _loaded;
+
+            public async Task RunAsync()
+            {
+                await LoadUsersAsync();
+                await LoadOrdersAsync();
+            }
+
+            private async Task LoadUsersAsync()
+            {
+                await Task.Delay(10);
+                _loaded++;
+            }
+
+            private async Task LoadOrdersAsync()
+            {
+                await Task.Delay(10);
+                _loaded++;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Work_an_async_method_awaits_runs_beside_the_caller_that_does_not_await_it() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Counter
+        {
+            private static int count;
+
+            public static async Task Main()
+            {
+                var bumping = BumpAsync();
+                count = 0;
+                await bumping;
+            }
+
+            private static async Task BumpAsync()
+            {
+                await Task.Run(() => {|#0:count|}++);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("Counter.count", "work started with Task.Run at line 20", "Counter.Main at line 14 (after it calls BumpAsync at line 13)", "also write"));
+
+    [Fact]
+    public Task Work_an_async_method_awaits_does_not_race_with_a_caller_that_awaits_the_call() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Counter
+        {
+            private static int count;
+
+            public static async Task Main()
+            {
+                await BumpAsync();
+                count = 0;
+            }
+
+            private static async Task BumpAsync()
+            {
+                await Task.Run(() => count++);
+            }
+        }
+        """);
 }
