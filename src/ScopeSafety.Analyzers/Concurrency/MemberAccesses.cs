@@ -133,7 +133,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
-                if (depth > 0 && operation is IInvocationOperation call)
+                if (depth > 0 && operation is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.DelegateInvoke } } raise && EventOf(raise) is { } raised)
+                {
+                    Raise(raise, raised, frame, result, visited, depth, skip);
+                }
+                else if (depth > 0 && operation is IInvocationOperation call)
                 {
                     Enter(call, call.TargetMethod, call.Instance, Pairs(call.Arguments), frame, result, visited, depth, skip);
                 }
@@ -574,6 +578,59 @@ namespace ScopeSafety.Analyzers.Concurrency
             finally
             {
                 visited.Remove(method);
+            }
+        }
+
+        /// <summary>The event <paramref name="call"/> raises (<c>Changed(this, e)</c>, <c>Changed?.Invoke(this, e)</c>) with its receiver; null for any other delegate.</summary>
+        private static (IEventSymbol Event, IOperation? Instance)? EventOf(IInvocationOperation call)
+        {
+            var invoked = call.Instance == null ? null : SpawnClassifier.Unwrap(call.Instance);
+            if (invoked is IConditionalAccessInstanceOperation)
+            {
+                for (var parent = call.Parent; parent != null; parent = parent.Parent)
+                {
+                    if (parent is IConditionalAccessOperation access)
+                    {
+                        invoked = SpawnClassifier.Unwrap(access.Operation);
+                        break;
+                    }
+                }
+            }
+
+            return invoked is IEventReferenceOperation reference ? (reference.Event, reference.Instance) : null;
+        }
+
+        /// <summary>Raising an event of the file runs the handlers the file subscribes to it (<see cref="SourceCallees.HandlersOf"/>), on the event's object.</summary>
+        private void Raise(IInvocationOperation call, (IEventSymbol Event, IOperation? Instance) raised, Frame frame, Found result, HashSet<IMethodSymbol> visited, int depth, System.Func<IOperation, bool>? skip)
+        {
+            // Changed?.Invoke(this, e) is reported at the whole expression, not at its .Invoke(…) part.
+            IOperation at = call.Parent is IConditionalAccessOperation conditional && conditional.WhenNotNull == call ? conditional : call;
+            foreach (var (handler, body) in SourceCallees.HandlersOf(raised.Event, call))
+            {
+                if (handler.MethodKind != MethodKind.AnonymousFunction)
+                {
+                    Enter(at, handler, raised.Instance, NoArguments, frame, result, visited, depth, skip);
+                    continue;
+                }
+
+                if (!visited.Add(handler))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    // A lambda subscribed in the event's type runs on the object that raises the event.
+                    var receiver = raised.Event.IsStatic ? null
+                        : raised.Instance == null || Places.IsThis(SpawnClassifier.Unwrap(raised.Instance)) ? frame.This
+                        : ValueOf(raised.Instance, frame);
+                    var via = frame.Via ?? "a handler of " + raised.Event.ContainingType.Name + "." + raised.Event.Name;
+                    Walk(body, new Frame(handler, receiver, null, frame.At ?? at, via, LocksAt(call, frame), frame.Spawn), result, visited, depth - 1, skip);
+                }
+                finally
+                {
+                    visited.Remove(handler);
+                }
             }
         }
 

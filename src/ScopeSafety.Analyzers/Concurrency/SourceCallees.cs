@@ -53,6 +53,61 @@ namespace ScopeSafety.Analyzers.Concurrency
             return null;
         }
 
+        /// <summary>
+        /// The handlers that <paramref name="caller"/>'s file subscribes to <paramref name="raised"/> (<c>E += handler</c> in
+        /// the parts of its type in that file): lambdas, a delegate local holding one, or methods of the file, each with
+        /// its body. Raising the event runs them all.
+        /// </summary>
+        public static List<(IMethodSymbol Function, IOperation Body)> HandlersOf(IEventSymbol raised, IOperation caller)
+        {
+            var handlers = new List<(IMethodSymbol, IOperation)>();
+            var model = caller.SemanticModel;
+            if (model == null)
+            {
+                return handlers;
+            }
+
+            foreach (var reference in raised.ContainingType.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree != model.SyntaxTree)
+                {
+                    continue;
+                }
+
+                foreach (var node in reference.GetSyntax().DescendantNodes())
+                {
+                    if (!(node is AssignmentExpressionSyntax { RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.AddAssignmentExpression } add) ||
+                        SubscribedName(add.Left) != raised.Name ||
+                        !(model.GetOperation(add) is IEventAssignmentOperation { Adds: true, EventReference: IEventReferenceOperation subscribed } assignment) ||
+                        !SymbolEqualityComparer.Default.Equals(subscribed.Event.OriginalDefinition, raised.OriginalDefinition) ||
+                        !(Spawns.SpawnClassifier.HandedDelegate(assignment.HandlerValue, assignment) is { } handler))
+                    {
+                        continue;
+                    }
+
+                    switch (handler.Target)
+                    {
+                        case IAnonymousFunctionOperation lambda:
+                            handlers.Add((lambda.Symbol, lambda.Body));
+                            break;
+                        case IMethodReferenceOperation { Method: var method } when BodyOf(method, caller) is { } body:
+                            handlers.Add((method, body));
+                            break;
+                    }
+                }
+            }
+
+            return handlers;
+        }
+
+        /// <summary>The event name a <c>+=</c> names: <c>Changed</c>, <c>this.Changed</c>, <c>watcher.Changed</c>.</summary>
+        private static string? SubscribedName(ExpressionSyntax left) => left switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.Text,
+            MemberAccessExpressionSyntax member => member.Name.Identifier.Text,
+            _ => null,
+        };
+
         private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxTree, SemanticModel>> Models =
             new ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxTree, SemanticModel>>();
 
