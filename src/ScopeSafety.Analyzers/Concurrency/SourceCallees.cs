@@ -60,12 +60,20 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         public static List<(IMethodSymbol Function, IOperation Body)> HandlersOf(IEventSymbol raised, IOperation caller)
         {
-            var handlers = new List<(IMethodSymbol, IOperation)>();
             var model = caller.SemanticModel;
-            if (model == null)
-            {
-                return handlers;
-            }
+            return model == null
+                ? new List<(IMethodSymbol, IOperation)>()
+                : Handlers.GetValue(model, _ => new ConcurrentDictionary<IEventSymbol, List<(IMethodSymbol, IOperation)>>(SymbolEqualityComparer.Default))
+                    .GetOrAdd(raised.OriginalDefinition, e => FindHandlers(e, model, caller));
+        }
+
+        // The handlers of an event, found once per file: every raise inside work would otherwise read the type's text again.
+        private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<IEventSymbol, List<(IMethodSymbol, IOperation)>>> Handlers =
+            new ConditionalWeakTable<SemanticModel, ConcurrentDictionary<IEventSymbol, List<(IMethodSymbol, IOperation)>>>();
+
+        private static List<(IMethodSymbol Function, IOperation Body)> FindHandlers(IEventSymbol raised, SemanticModel model, IOperation caller)
+        {
+            var handlers = new List<(IMethodSymbol, IOperation)>();
 
             foreach (var reference in raised.ContainingType.DeclaringSyntaxReferences)
             {
