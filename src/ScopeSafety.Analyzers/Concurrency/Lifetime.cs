@@ -34,6 +34,19 @@ namespace ScopeSafety.Analyzers.Concurrency
         public static Lifetime Of(WorkItem item, FlowIndex flow, KnownSymbols symbols, System.Func<IOperation, bool> isUnscopedSpawn)
         {
             var lifetime = Of(item.Site, item.Shape, item.Host, flow, symbols, isUnscopedSpawn);
+            if (item.RaisedBy != null && lifetime.Starts.Count > 0 && item.RaisedBy.StartsIn(item.Host, item.Site.Operation) is { } starts)
+            {
+                // The source raises nothing before it is started (timer.Start(), watcher.EnableRaisingEvents = true).
+                lifetime.Starts.Clear();
+                foreach (var start in starts)
+                {
+                    if (flow.PointOf(start.Syntax, start.Syntax.SpanStart) is { } point)
+                    {
+                        lifetime.Starts.Add(point);
+                    }
+                }
+            }
+
             if (item.RaisedBy != null && lifetime.Starts.Count > 0)
             {
                 // An event's handlers have no handle; what waits for them is a call on the event's source (WaitForExit).

@@ -38,6 +38,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly bool _endsWithNullData;
         private bool _static;
 
+        // What makes the source raise the event: calls on it (Start, BeginOutputReadLine, Open) or a property set true
+        // (Enabled, EnableRaisingEvents); empty when it always does (Ctrl+C).
+        private string[] _startCalls = new string[0];
+        private string? _startProperty;
+
         private OffThreadEvent(string api, INamedTypeSymbol source, ISymbol? receiver, bool overlapsItself, bool serial, bool joinedByWaitForExit, bool endsWithNullData)
         {
             Api = api;
@@ -84,24 +89,29 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
 
                 var periodic = !Sets(receiver, "AutoReset", IsFalse) && !(receiver == null && SetsAutoResetFalseIn(host));
-                return new OffThreadEvent("System.Timers.Timer.Elapsed", type, receiver, periodic, serial: !periodic, false, false);
+                return new OffThreadEvent("System.Timers.Timer.Elapsed", type, receiver, periodic, serial: !periodic, false, false)
+                    { _startCalls = new[] { "Start" }, _startProperty = "Enabled" };
             }
 
             if (KnownSymbols.Is(type, events.Process) && ProcessEvents.Contains(name))
             {
+                var startCall = name == "OutputDataReceived" ? "BeginOutputReadLine" : name == "ErrorDataReceived" ? "BeginErrorReadLine" : "Start";
                 return Sets(receiver, "SynchronizingObject", NotNull)
                     ? null
-                    : new OffThreadEvent("Process." + name, type, receiver, false, serial: false, joinedByWaitForExit: true, endsWithNullData: name != "Exited");
+                    : new OffThreadEvent("Process." + name, type, receiver, false, serial: false, joinedByWaitForExit: true, endsWithNullData: name != "Exited")
+                        { _startCalls = new[] { startCall } };
             }
 
             if (KnownSymbols.Is(type, events.FileSystemWatcher) && WatcherEvents.Contains(name))
             {
-                return Sets(receiver, "SynchronizingObject", NotNull) ? null : new OffThreadEvent("FileSystemWatcher." + name, type, receiver, false, true, false, false);
+                return Sets(receiver, "SynchronizingObject", NotNull)
+                    ? null
+                    : new OffThreadEvent("FileSystemWatcher." + name, type, receiver, false, true, false, false) { _startProperty = "EnableRaisingEvents" };
             }
 
             if (KnownSymbols.Is(type, events.SerialPort) && PortEvents.Contains(name))
             {
-                return new OffThreadEvent("SerialPort." + name, type, receiver, false, true, false, false);
+                return new OffThreadEvent("SerialPort." + name, type, receiver, false, true, false, false) { _startCalls = new[] { "Open" } };
             }
 
             if (KnownSymbols.Is(type, events.Console) && name == "CancelKeyPress")
@@ -110,6 +120,81 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// Where in <paramref name="host"/> the handler subscribed at <paramref name="subscription"/> may start running:
+        /// null to start at the subscription itself (the source may already raise events there: it was started before,
+        /// or made elsewhere, or needs no start); empty when it never runs beside <paramref name="host"/> (the host makes
+        /// the source and never starts it: <c>_timer = new Timer(…); _timer.Elapsed += …;</c> with <c>Start()</c> in
+        /// another method); else the operations that start it after the subscription (<c>timer.Start()</c>,
+        /// <c>watcher.EnableRaisingEvents = true</c>, <c>p.BeginOutputReadLine()</c>, <c>port.Open()</c>).
+        /// </summary>
+        public List<IOperation>? StartsIn(IOperation host, IOperation subscription)
+        {
+            if (Receiver == null || (_startCalls.Length == 0 && _startProperty == null))
+            {
+                return null;
+            }
+
+            var function = Flow.Functions.EnclosingFunction(subscription);
+            var starts = new List<IOperation>();
+            var madeHere = false;
+            foreach (var operation in host.DescendantsAndSelf())
+            {
+                if (Flow.Functions.EnclosingFunction(operation) != function)
+                {
+                    continue;
+                }
+
+                var startsHere = operation switch
+                {
+                    IInvocationOperation { Instance: { } instance } call => _startCalls.Contains(call.TargetMethod.Name) && Holds(instance),
+                    ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { Name: var set }, Instance: { } instance } } assignment =>
+                        set == _startProperty && assignment.Value.ConstantValue is { HasValue: true, Value: true } &&
+                        (Holds(instance) || (instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } && MadeFor(assignment))),
+                    _ => false,
+                };
+
+                if (startsHere)
+                {
+                    if (operation.Syntax.SpanStart < subscription.Syntax.SpanStart)
+                    {
+                        // Started before it is subscribed: the handler may run from the subscription on.
+                        return null;
+                    }
+
+                    starts.Add(operation);
+                }
+
+                madeHere |= operation is ISimpleAssignmentOperation { Target: var target, Value: var value } && Holds(target) && Spawns.SpawnClassifier.Unwrap(value) is IObjectCreationOperation;
+                madeHere |= operation is IVariableDeclaratorOperation { Symbol: var local, Initializer: { Value: var initial } } &&
+                            SymbolEqualityComparer.Default.Equals(local, Receiver) && Spawns.SpawnClassifier.Unwrap(initial) is IObjectCreationOperation;
+            }
+
+            return starts.Count > 0 || madeHere ? starts : null;
+        }
+
+        /// <summary>The operation names the receiver (a local, parameter, field of this or static field).</summary>
+        private bool Holds(IOperation operation) =>
+            SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(Spawns.SpawnClassifier.Unwrap(operation)), Receiver);
+
+        /// <summary>An object initialiser's member assignment, in the creation of the object the receiver is given.</summary>
+        private bool MadeFor(IOperation initializerMember)
+        {
+            var creation = initializerMember.Parent is IObjectOrCollectionInitializerOperation { Parent: IObjectCreationOperation made } ? made : null;
+            IOperation? value = creation;
+            while (value?.Parent is IConversionOperation || value?.Parent is IParenthesizedOperation)
+            {
+                value = value.Parent;
+            }
+
+            return value?.Parent switch
+            {
+                ISimpleAssignmentOperation assignment => Holds(assignment.Target),
+                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => SymbolEqualityComparer.Default.Equals(declarator.Symbol, Receiver),
+                _ => false,
+            };
         }
 
         /// <summary>

@@ -36,12 +36,17 @@ namespace ScopeSafety.Analyzers.Concurrency
             constructor.DeclaringSyntaxReferences.Length == 1 &&
             constructor.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax;
 
-        /// <summary>The shared object a reference names: a local, parameter, static field or field of this; null otherwise.</summary>
+        /// <summary>
+        /// The shared object a reference names: a local, parameter, static field or field of this, or an auto-property of
+        /// either kind (<c>static List&lt;int&gt; Items { get; } = new();</c>: a field the compiler declares); null otherwise.
+        /// </summary>
         public static ISymbol? SharedObjectOf(IOperation operation) => operation switch
         {
             ILocalReferenceOperation local => local.Local,
             IParameterReferenceOperation parameter => parameter.Parameter,
             IFieldReferenceOperation field when field.Instance == null || IsThis(field.Instance) => field.Field,
+            IPropertyReferenceOperation { Arguments: { Length: 0 } } property when (property.Instance == null || IsThis(property.Instance)) &&
+                                                                                    MemberAccesses.IsAutoProperty(property.Property) => property.Property,
             _ => null,
         };
     
@@ -56,6 +61,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 ILocalSymbol local => local.Type,
                 IParameterSymbol parameter => parameter.Type,
                 IFieldSymbol field => field.Type,
+                IPropertySymbol property => property.Type,
                 _ => null,
             };
 

@@ -59,6 +59,8 @@ public class OffThreadEventTests
                 p.OutputDataReceived += collect;
                 p.ErrorDataReceived += collect;
                 p.Start();
+                p.BeginOutputReadLine();
+                p.BeginErrorReadLine();
                 p.WaitForExit();
                 return string.Join("\n", lines);
         """),
@@ -346,6 +348,59 @@ public class OffThreadEventTests
             }
         }
         """);
+
+    [Fact]
+    public Task A_timer_the_constructor_makes_and_another_method_starts_does_not_run_in_the_constructor() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Monitor
+        {
+            private readonly System.Timers.Timer _timer;
+            private object _client;
+
+            public Monitor()
+            {
+                _timer = new System.Timers.Timer(30000) { AutoReset = false };
+                _timer.Elapsed += (s, e) => Console.WriteLine(_client);
+                _client = new object();
+            }
+
+            public void Start() => _timer.Start();
+        }
+        """);
+
+    [Fact]
+    public Task A_timer_started_before_the_field_its_handler_reads_is_set_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Monitor
+        {
+            private readonly System.Timers.Timer _timer;
+            private object _client;
+
+            public Monitor()
+            {
+                _timer = new System.Timers.Timer(30000) { AutoReset = false };
+                _timer.Elapsed += (s, e) => Console.WriteLine({|#0:_client|});
+                _timer.Start();
+                _client = new object();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_client", "the method at line 20", "work started with System.Timers.Timer.Elapsed at line 18", "read"));
+
+    [Fact]
+    public Task A_registry_in_a_static_auto_property_races_with_the_exit_handler_that_empties_it() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Children
+        {
+            public static Dictionary<string, Process> Running { get; } = new Dictionary<string, Process>();
+
+            public static void Start(string alias, ProcessStartInfo info)
+            {
+                var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+                process.Exited += (s, e) => {|#0:Running|}.Remove(alias);
+                process.Start();
+                Running.Add(alias, process);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("Running", "Dictionary<string, Process>", "work started with Process.Exited at line 17", "the method at line 19", "also mutate"));
 
     [Fact]
     public Task A_Ctrl_C_flag_read_in_a_loop_races_unless_it_is_volatile() => Verify.VerifyAnalyzerAsync(Usings + """
