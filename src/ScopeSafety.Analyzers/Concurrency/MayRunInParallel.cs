@@ -150,7 +150,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return false;
             }
 
-            if (lifetime.Handle != null && lifetime.Handle.Joins.Any(IsAwaited))
+            if (lifetime.Handle != null && lifetime.Handle.Joins.Any(join => join is IAwaitOperation || AwaitedValues.AwaitOf(join, amongOthers: true) != null))
             {
                 // await Task.Run(…): the method suspends there while the work runs.
                 return true;
@@ -167,30 +167,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return Reached(flow, lifetime, targets, (0, flow.ExitBlock)).Count > 0;
-        }
-
-        /// <summary>The join is an await, or the value an await waits for (<c>await t.ConfigureAwait(false)</c>, <c>await Task.WhenAll(a, b)</c>).</summary>
-        private static bool IsAwaited(IOperation join)
-        {
-            for (var current = join; current != null; current = current.Parent)
-            {
-                switch (current)
-                {
-                    case IAwaitOperation:
-                        return true;
-                    case IConversionOperation:
-                    case IParenthesizedOperation:
-                    case IArgumentOperation:
-                    case IArrayCreationOperation:
-                    case IArrayInitializerOperation:
-                    case IInvocationOperation when current == join || current is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" or "WhenAll" or "WhenAny" or "WaitAsync" } }:
-                        continue;
-                    default:
-                        return false;
-                }
-            }
-
-            return false;
         }
 
         /// <summary>

@@ -5,6 +5,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Flow;
+using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Concurrency
@@ -36,14 +38,15 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly INamedTypeSymbol _source;
         private readonly bool _joinedByWaitForExit;
         private readonly bool _endsWithNullData;
-        private bool _static;
+        private readonly bool _static;
 
         // What makes the source raise the event: calls on it (Start, BeginOutputReadLine, Open) or a property set true
-        // (Enabled, EnableRaisingEvents); empty when it always does (Ctrl+C).
-        private string[] _startCalls = new string[0];
-        private string? _startProperty;
+        // (Enabled, EnableRaisingEvents); neither when it always does (Ctrl+C).
+        private readonly string[] _startCalls;
+        private readonly string? _startProperty;
 
-        private OffThreadEvent(string api, INamedTypeSymbol source, ISymbol? receiver, bool overlapsItself, bool serial, bool joinedByWaitForExit, bool endsWithNullData)
+        private OffThreadEvent(string api, INamedTypeSymbol source, ISymbol? receiver, bool overlapsItself = false, bool serial = false,
+            bool joinedByWaitForExit = false, bool endsWithNullData = false, bool isStatic = false, string[]? startCalls = null, string? startProperty = null)
         {
             Api = api;
             _source = source;
@@ -52,6 +55,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             Serial = serial;
             _joinedByWaitForExit = joinedByWaitForExit;
             _endsWithNullData = endsWithNullData;
+            _static = isStatic;
+            _startCalls = startCalls ?? new string[0];
+            _startProperty = startProperty;
         }
 
         /// <summary>"Process.OutputDataReceived", as messages name the work; the timer keeps its full name.</summary>
@@ -79,7 +85,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             var type = reference.Event.ContainingType;
             var name = reference.Event.Name;
-            var receiver = reference.Instance == null ? null : Places.SharedObjectOf(SpawnsUnwrap(reference.Instance));
+            var receiver = reference.Instance == null ? null : Places.SharedObjectOf(SpawnClassifier.Unwrap(reference.Instance));
             var events = symbols.EventSources;
             if (KnownSymbols.Is(type, symbols.Threading.TimersTimer) && name == "Elapsed")
             {
@@ -89,8 +95,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
 
                 var periodic = !Sets(receiver, "AutoReset", IsFalse) && !(receiver == null && SetsAutoResetFalseIn(host));
-                return new OffThreadEvent("System.Timers.Timer.Elapsed", type, receiver, periodic, serial: !periodic, false, false)
-                    { _startCalls = new[] { "Start" }, _startProperty = "Enabled" };
+                return new OffThreadEvent("System.Timers.Timer.Elapsed", type, receiver, overlapsItself: periodic, serial: !periodic,
+                    startCalls: new[] { "Start" }, startProperty: "Enabled");
             }
 
             if (KnownSymbols.Is(type, events.Process) && ProcessEvents.Contains(name))
@@ -98,25 +104,24 @@ namespace ScopeSafety.Analyzers.Concurrency
                 var startCall = name == "OutputDataReceived" ? "BeginOutputReadLine" : name == "ErrorDataReceived" ? "BeginErrorReadLine" : "Start";
                 return Sets(receiver, "SynchronizingObject", NotNull)
                     ? null
-                    : new OffThreadEvent("Process." + name, type, receiver, false, serial: false, joinedByWaitForExit: true, endsWithNullData: name != "Exited")
-                        { _startCalls = new[] { startCall } };
+                    : new OffThreadEvent("Process." + name, type, receiver, joinedByWaitForExit: true, endsWithNullData: name != "Exited", startCalls: new[] { startCall });
             }
 
             if (KnownSymbols.Is(type, events.FileSystemWatcher) && WatcherEvents.Contains(name))
             {
                 return Sets(receiver, "SynchronizingObject", NotNull)
                     ? null
-                    : new OffThreadEvent("FileSystemWatcher." + name, type, receiver, false, true, false, false) { _startProperty = "EnableRaisingEvents" };
+                    : new OffThreadEvent("FileSystemWatcher." + name, type, receiver, serial: true, startProperty: "EnableRaisingEvents");
             }
 
             if (KnownSymbols.Is(type, events.SerialPort) && PortEvents.Contains(name))
             {
-                return new OffThreadEvent("SerialPort." + name, type, receiver, false, true, false, false) { _startCalls = new[] { "Open" } };
+                return new OffThreadEvent("SerialPort." + name, type, receiver, serial: true, startCalls: new[] { "Open" });
             }
 
             if (KnownSymbols.Is(type, events.Console) && name == "CancelKeyPress")
             {
-                return new OffThreadEvent("Console.CancelKeyPress", type, null, false, true, false, false) { _static = true };
+                return new OffThreadEvent("Console.CancelKeyPress", type, null, serial: true, isStatic: true);
             }
 
             return null;
@@ -137,12 +142,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return null;
             }
 
-            var function = Flow.Functions.EnclosingFunction(subscription);
+            var function = Functions.EnclosingFunction(subscription);
             var starts = new List<IOperation>();
             var madeHere = false;
             foreach (var operation in host.DescendantsAndSelf())
             {
-                if (Flow.Functions.EnclosingFunction(operation) != function)
+                if (Functions.EnclosingFunction(operation) != function)
                 {
                     continue;
                 }
@@ -167,9 +172,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                     starts.Add(operation);
                 }
 
-                madeHere |= operation is ISimpleAssignmentOperation { Target: var target, Value: var value } && Holds(target) && Spawns.SpawnClassifier.Unwrap(value) is IObjectCreationOperation;
+                madeHere |= operation is ISimpleAssignmentOperation { Target: var target, Value: var value } && Holds(target) && SpawnClassifier.Unwrap(value) is IObjectCreationOperation;
                 madeHere |= operation is IVariableDeclaratorOperation { Symbol: var local, Initializer: { Value: var initial } } &&
-                            SymbolEqualityComparer.Default.Equals(local, Receiver) && Spawns.SpawnClassifier.Unwrap(initial) is IObjectCreationOperation;
+                            SymbolEqualityComparer.Default.Equals(local, Receiver) && SpawnClassifier.Unwrap(initial) is IObjectCreationOperation;
             }
 
             return starts.Count > 0 || madeHere ? starts : null;
@@ -177,7 +182,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>The operation names the receiver (a local, parameter, field of this or static field).</summary>
         private bool Holds(IOperation operation) =>
-            SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(Spawns.SpawnClassifier.Unwrap(operation)), Receiver);
+            SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(SpawnClassifier.Unwrap(operation)), Receiver);
 
         /// <summary>An object initialiser's member assignment, in the creation of the object the receiver is given.</summary>
         private bool MadeFor(IOperation initializerMember)
@@ -228,7 +233,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 if (!(operation is IInvocationOperation { Instance: { } instance } call) ||
                     !KnownSymbols.Is(call.TargetMethod.ContainingType, _source) ||
-                    !SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(SpawnsUnwrap(instance)), Receiver))
+                    !SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(SpawnClassifier.Unwrap(instance)), Receiver))
                 {
                     continue;
                 }
@@ -238,7 +243,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     joins.Add(call);
                 }
-                else if (call.TargetMethod.Name == "WaitForExitAsync" && AwaitOf(call) is { } awaited)
+                else if (call.TargetMethod.Name == "WaitForExitAsync" && AwaitedValues.AwaitOf(call) is { } awaited)
                 {
                     joins.Add(awaited);
                 }
@@ -292,21 +297,6 @@ namespace ScopeSafety.Analyzers.Concurrency
                 _ => false,
             };
         }
-
-        /// <summary>The await of <paramref name="call"/>'s task, through a ConfigureAwait; null when it is not awaited where it is made.</summary>
-        private static IOperation? AwaitOf(IOperation call)
-        {
-            var current = call;
-            while (current.Parent is IConversionOperation or IParenthesizedOperation ||
-                   current.Parent is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" } } configure && configure.Instance == current)
-            {
-                current = current.Parent;
-            }
-
-            return current.Parent as IAwaitOperation;
-        }
-
-        private static IOperation SpawnsUnwrap(IOperation operation) => Spawns.SpawnClassifier.Unwrap(operation);
 
         private static bool NotNull(ExpressionSyntax value) => !value.IsKind(SyntaxKind.NullLiteralExpression);
 
