@@ -25,6 +25,7 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// <c>SerialPort</c>'s <c>DataReceived</c>, <c>ErrorReceived</c>, <c>PinChanged</c>: one thread raises a watcher's (a
     /// port's) events one after another.</item>
     /// <item><c>Console.CancelKeyPress</c>: on a pool thread.</item>
+    /// <item><c>BackgroundWorker.DoWork</c>: on the pool, from <c>RunWorkerAsync()</c> on, one run at a time.</item>
     /// </list>
     /// With <c>SynchronizingObject</c> set (a form), a timer, process or watcher raises its events on that object's
     /// thread instead, which is then not work beside the subscriber.
@@ -117,6 +118,12 @@ namespace ScopeSafety.Analyzers.Concurrency
             if (KnownSymbols.Is(type, events.SerialPort) && PortEvents.Contains(name))
             {
                 return new OffThreadEvent("SerialPort." + name, type, receiver, serial: true, startCalls: new[] { "Open" });
+            }
+
+            if (KnownSymbols.Is(type, events.BackgroundWorker) && name == "DoWork")
+            {
+                // ProgressChanged and RunWorkerCompleted go to the context RunWorkerAsync captured (a UI thread): not here.
+                return new OffThreadEvent("BackgroundWorker.DoWork", type, receiver, serial: true, startCalls: new[] { "RunWorkerAsync" });
             }
 
             if (KnownSymbols.Is(type, events.Console) && name == "CancelKeyPress")

@@ -11,11 +11,13 @@ namespace ScopeSafety.Analyzers.Symbols
             FileSystemWatcher = compilation.GetTypeByMetadataName("System.IO.FileSystemWatcher");
             SerialPort = compilation.GetTypeByMetadataName("System.IO.Ports.SerialPort");
             Console = compilation.GetTypeByMetadataName("System.Console");
+            BackgroundWorker = compilation.GetTypeByMetadataName("System.ComponentModel.BackgroundWorker");
         }
 
         public INamedTypeSymbol? Process { get; }
         public INamedTypeSymbol? FileSystemWatcher { get; }
         public INamedTypeSymbol? SerialPort { get; }
         public INamedTypeSymbol? Console { get; }
+        public INamedTypeSymbol? BackgroundWorker { get; }
     }
 }

@@ -494,4 +494,28 @@ public class OffThreadEventTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_ticks", "work started with System.Timers.Timer.Elapsed at line 18 (in Poller.OnTick)", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task A_background_worker_races_with_the_method_that_runs_it_from_RunWorkerAsync_on() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Form
+        {
+            private readonly List<string> _rows = new List<string>();
+
+            public void Load(string[] files)
+            {
+                var worker = new System.ComponentModel.BackgroundWorker();
+                worker.DoWork += (s, e) =>
+                {
+                    foreach (var file in files)
+                    {
+                        {|#0:_rows|}.Add(file);
+                    }
+                };
+                _rows.Clear();
+                worker.RunWorkerAsync();
+                Console.WriteLine(_rows.Count);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_rows", "List<string>", "work started with BackgroundWorker.DoWork at line 17", "the method at line 26", "read"));
 }
