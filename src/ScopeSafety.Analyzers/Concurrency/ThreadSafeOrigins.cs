@@ -12,7 +12,8 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// Whether a local or field whose type is not thread-safe only ever holds a thread-safe instance:
     /// <c>static readonly Random random = Random.Shared;</c>, a <c>*.Synchronized(...)</c> wrapper, an instance of a
     /// thread-safe type behind an interface, or another such variable. Every value it is given must be one; a field
-    /// must be private or readonly so that its assignments are all in its own type.
+    /// must be private or readonly (an auto-property get-only or privately set) so that its assignments are all in its
+    /// own type.
     /// </summary>
     internal static class ThreadSafeOrigins
     {
@@ -33,7 +34,10 @@ namespace ScopeSafety.Analyzers.Concurrency
             return place switch
             {
                 ILocalSymbol local => LocalHoldsOnlyThreadSafe(local, reference, options, symbols, depth),
-                IFieldSymbol field => FieldHoldsOnlyThreadSafe(field, reference, options, symbols, depth),
+                IFieldSymbol field => MemberHoldsOnlyThreadSafe(field, field.IsReadOnly || field.DeclaredAccessibility == Accessibility.Private,
+                    field.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<VariableDeclaratorSyntax>().FirstOrDefault()?.Initializer, reference, options, symbols, depth),
+                IPropertySymbol property => MemberHoldsOnlyThreadSafe(property, property.SetMethod == null || property.SetMethod.DeclaredAccessibility == Accessibility.Private,
+                    property.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<PropertyDeclarationSyntax>().FirstOrDefault()?.Initializer, reference, options, symbols, depth),
                 _ => false,
             };
         }
@@ -67,27 +71,25 @@ namespace ScopeSafety.Analyzers.Concurrency
             return given;
         }
 
-        private static bool FieldHoldsOnlyThreadSafe(IFieldSymbol field, IOperation reference, ThreadSafetyOptions options, KnownSymbols symbols, int depth)
+        /// <summary>
+        /// A field or auto-property (<paramref name="ownAssignments"/>: only its own type can assign it) whose initialiser
+        /// is thread-safe and which nothing else in its type assigns.
+        /// </summary>
+        private static bool MemberHoldsOnlyThreadSafe(ISymbol member, bool ownAssignments, EqualsValueClauseSyntax? initializer, IOperation reference, ThreadSafetyOptions options, KnownSymbols symbols, int depth)
         {
-            if (!field.IsReadOnly && field.DeclaredAccessibility != Accessibility.Private)
-            {
-                return false;
-            }
-
             var model = reference.SemanticModel!;
-            var declarator = field.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<VariableDeclaratorSyntax>().FirstOrDefault();
-            if (declarator?.Initializer == null || declarator.SyntaxTree != model.SyntaxTree ||
-                !IsThreadSafeValue(model.GetOperation(declarator.Initializer.Value), options, symbols, depth))
+            if (!ownAssignments || initializer == null || initializer.SyntaxTree != model.SyntaxTree ||
+                !IsThreadSafeValue(model.GetOperation(initializer.Value), options, symbols, depth))
             {
                 return false;
             }
 
-            // Any other assignment of a name like the field's in its type counts as a value we cannot vouch for.
-            foreach (var type in field.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax()))
+            // Any other assignment of a name like the member's in its type counts as a value we cannot vouch for.
+            foreach (var type in member.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax()))
             {
                 foreach (var name in type.DescendantNodes().OfType<IdentifierNameSyntax>())
                 {
-                    if (name.Identifier.ValueText == field.Name && IsAssignedSyntactically(name))
+                    if (name.Identifier.ValueText == member.Name && IsAssignedSyntactically(name))
                     {
                         return false;
                     }
@@ -119,8 +121,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return IsLibrary(shared) && KnownSymbols.DerivesFrom(shared.ContainingType, shared.Type.OriginalDefinition as INamedTypeSymbol);
                 case ILocalReferenceOperation local:
                     return HoldsOnlyThreadSafe(local.Local, local, options, symbols, depth - 1);
-                case IFieldReferenceOperation { Instance: var instance } field when instance == null || Places.IsThis(instance):
-                    return HoldsOnlyThreadSafe(field.Field, field, options, symbols, depth - 1);
+                case IFieldReferenceOperation or IPropertyReferenceOperation when Places.SharedObjectOf(value) is { } member and not ILocalSymbol:
+                    return HoldsOnlyThreadSafe(member, value, options, symbols, depth - 1);
                 default:
                     return false;
             }

@@ -120,4 +120,51 @@ public class ThreadSafeOriginTests
         EditorConfig = "root = true\n[*.cs]\nscopesafety.not_thread_safe_types = System.Collections.Generic.IDictionary`2\n",
         ExpectedDiagnostics = { Verify.Diagnostic("SCOPE011").WithLocation(0) },
     }.RunAsync();
+
+    [Fact]
+    public Task A_get_only_auto_property_holding_Random_Shared_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            static Random Dice { get; } = Random.Shared;
+
+            void M()
+            {
+                var a = Task.Run(() => Dice.Next(6));
+                var b = Task.Run(() => Dice.Next(6));
+                Task.WaitAll(a, b);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_get_only_auto_property_holding_a_new_Random_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            static Random Dice { get; } = new Random();
+
+            void M()
+            {
+                var a = Task.Run(() => {|#0:Dice|}.Next(6));
+                var b = Task.Run(() => Dice.Next(6));
+                Task.WaitAll(a, b);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0));
+
+    [Fact]
+    public Task A_publicly_settable_auto_property_holding_Random_Shared_races_because_others_may_set_it() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            public static Random Dice { get; set; } = Random.Shared;
+
+            void M()
+            {
+                var a = Task.Run(() => {|#0:Dice|}.Next(6));
+                var b = Task.Run(() => Dice.Next(6));
+                Task.WaitAll(a, b);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0));
 }
