@@ -34,6 +34,52 @@ public class ConcurrentAccessAnalyzerIncompleteCodeTests
             Task.WaitAll(Task.Run(() => map.Clear()), Task.Run(() => sum--));
             t1.Join();
         """),
+        Program("""
+            var output = new System.Text.StringBuilder();
+            var p = new System.Diagnostics.Process { EnableRaisingEvents = true };
+            var ended = new TaskCompletionSource<bool>();
+            var pending = new List<Task> { };
+            p.OutputDataReceived += (s, e) => { if (e.Data == null) ended.TrySetResult(true); else output.AppendLine(e.Data); };
+            p.ErrorDataReceived += (s, e) => output.AppendLine(e.Data);
+            p.Exited += (s, e) => Console.WriteLine(p.ExitCode);
+            pending.Add(ended.Task);
+            p.Start();
+            p.BeginOutputReadLine();
+            Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(1)).Wait();
+            p.WaitForExit(Timeout.Infinite);
+            var w = new System.IO.FileSystemWatcher(".") { EnableRaisingEvents = false };
+            w.Changed += (s, e) => output.Append(e.Name);
+            w.EnableRaisingEvents = true;
+            Console.CancelKeyPress += (s, e) => output.Clear();
+            var bw = new System.ComponentModel.BackgroundWorker();
+            bw.DoWork += (s, e) => output.Append(1);
+            bw.RunWorkerAsync();
+        """),
+        Usings + """
+            class Meter
+            {
+                private event Action<int> Measured;
+                private static List<int> Seen { get; } = new List<int>();
+                private int _last;
+
+                public Meter() { Measured += v => _last = v; Measured += OnMeasured; }
+
+                private void OnMeasured(int v) => Seen.Add(v);
+
+                public async Task RunAsync()
+                {
+                    var a = LoadAsync();
+                    var b = Task.Run(() => Measured?.Invoke(1));
+                    await Task.WhenAll(a, b);
+                }
+
+                private async Task LoadAsync()
+                {
+                    await Task.Run(() => _last++);
+                    Seen.Clear();
+                }
+            }
+            """,
     ];
 
     [Theory]
