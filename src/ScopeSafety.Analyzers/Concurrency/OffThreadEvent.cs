@@ -279,7 +279,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             var args = parameters[1];
             for (var node = release.Syntax; node != null && node != handler.Syntax; node = node.Parent)
             {
-                if (node.Parent is IfStatementSyntax { Statement: var then } branch && then == node && TestsNullData(branch.Condition, args.Name))
+                // if (e.Data == null) { release } — or the else of if (e.Data != null).
+                if ((node.Parent is IfStatementSyntax { Statement: var then } branch && then == node && TestsNullData(branch.Condition, args.Name) == true) ||
+                    (node.Parent is ElseClauseSyntax { Parent: IfStatementSyntax otherwise } && TestsNullData(otherwise.Condition, args.Name) == false))
                 {
                     return true;
                 }
@@ -288,20 +290,26 @@ namespace ScopeSafety.Analyzers.Concurrency
             return false;
         }
 
-        private static bool TestsNullData(ExpressionSyntax condition, string args)
+        /// <summary>True for a test that <c>e.Data</c> is null, false for one that it is not, null for any other condition.</summary>
+        private static bool? TestsNullData(ExpressionSyntax condition, string args)
         {
             bool IsData(ExpressionSyntax e) =>
                 e is MemberAccessExpressionSyntax { Name: { Identifier: { Text: "Data" } }, Expression: IdentifierNameSyntax { Identifier: { Text: var name } } } && name == args;
 
             bool IsNull(ExpressionSyntax e) => e.IsKind(SyntaxKind.NullLiteralExpression);
 
+            bool ComparesDataToNull(BinaryExpressionSyntax binary) =>
+                (IsData(binary.Left) && IsNull(binary.Right)) || (IsNull(binary.Left) && IsData(binary.Right));
+
             return condition switch
             {
-                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } equals =>
-                    (IsData(equals.Left) && IsNull(equals.Right)) || (IsNull(equals.Left) && IsData(equals.Right)),
-                IsPatternExpressionSyntax { Pattern: ConstantPatternSyntax { Expression: var constant } } pattern => IsData(pattern.Expression) && IsNull(constant),
+                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } equals when ComparesDataToNull(equals) => true,
+                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.NotEqualsExpression } notEquals when ComparesDataToNull(notEquals) => false,
+                IsPatternExpressionSyntax { Pattern: ConstantPatternSyntax { Expression: var constant } } pattern when IsData(pattern.Expression) && IsNull(constant) => true,
+                IsPatternExpressionSyntax { Pattern: UnaryPatternSyntax { Pattern: ConstantPatternSyntax { Expression: var negated } } } pattern
+                    when IsData(pattern.Expression) && IsNull(negated) => false,
                 ParenthesizedExpressionSyntax parenthesized => TestsNullData(parenthesized.Expression, args),
-                _ => false,
+                _ => null,
             };
         }
 

@@ -226,6 +226,34 @@ public class OffThreadEventTests
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("output", "StringBuilder", "work started with Process.OutputDataReceived at line 19", "the method at line 33", "read"));
 
     [Fact]
+    public Task A_completion_set_in_the_else_of_a_not_null_test_orders_every_line_before_the_read() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Runner
+        {
+            static async Task<string> Run(ProcessStartInfo info)
+            {
+                using var p = new Process { StartInfo = info };
+                var ended = new TaskCompletionSource<bool>();
+                var output = new StringBuilder();
+                p.OutputDataReceived += (s, e) =>
+                {
+                    if (e.Data is not null)
+                    {
+                        output.AppendLine(e.Data);
+                    }
+                    else
+                    {
+                        ended.TrySetResult(true);
+                    }
+                };
+                p.Start();
+                p.BeginOutputReadLine();
+                await ended.Task;
+                return output.ToString();
+            }
+        }
+        """);
+
+    [Fact]
     public Task A_completion_set_on_every_line_does_not_order_the_later_lines() => Verify.VerifyAnalyzerAsync(Usings + """
         class Runner
         {
