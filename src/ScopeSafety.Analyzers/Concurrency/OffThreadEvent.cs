@@ -151,7 +151,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             var function = Functions.EnclosingFunction(subscription);
             var starts = new List<IOperation>();
-            var madeHere = false;
+            var madeHere = function == null && IsOwnedBy(host, subscription);
             foreach (var operation in host.DescendantsAndSelf())
             {
                 if (Functions.EnclosingFunction(operation) != function)
@@ -159,16 +159,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
-                var startsHere = operation switch
-                {
-                    IInvocationOperation { Instance: { } instance } call => _startCalls.Contains(call.TargetMethod.Name) && Holds(instance),
-                    ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { Name: var set }, Instance: { } instance } } assignment =>
-                        set == _startProperty && assignment.Value.ConstantValue is { HasValue: true, Value: true } &&
-                        (Holds(instance) || (instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } && MadeFor(assignment))),
-                    _ => false,
-                };
-
-                if (startsHere)
+                // A start in the method, or in a method of the type it calls (a constructor calling StartPolling()).
+                if (IsStart(operation) ||
+                    (operation is IInvocationOperation { TargetMethod: var called } call && (call.Instance == null || Places.IsThis(call.Instance)) &&
+                     SymbolEqualityComparer.Default.Equals(called.ContainingType, Receiver.ContainingType) &&
+                     SourceCallees.BodyOf(called, host) is { } callee && callee.Descendants().Any(IsStart)))
                 {
                     if (operation.Syntax.SpanStart < subscription.Syntax.SpanStart)
                     {
@@ -185,6 +180,38 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return starts.Count > 0 || madeHere ? starts : null;
+        }
+
+        /// <summary>The operation starts the source: a start call on the receiver, or its start property set true.</summary>
+        private bool IsStart(IOperation operation) => operation switch
+        {
+            IInvocationOperation { Instance: { } instance } call => _startCalls.Contains(call.TargetMethod.Name) && Holds(instance),
+            ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { Name: var set }, Instance: { } instance } } assignment =>
+                set == _startProperty && assignment.Value.ConstantValue is { HasValue: true, Value: true } &&
+                (Holds(instance) || (instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } && MadeFor(assignment))),
+            _ => false,
+        };
+
+        /// <summary>
+        /// The receiver is a field (or auto-property) of the object that <paramref name="host"/>, one of its type's
+        /// constructors, is building, given a new object in its declaration: nothing outside can have started it yet.
+        /// </summary>
+        private bool IsOwnedBy(IOperation host, IOperation subscription)
+        {
+            if (Receiver is not (IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false }) ||
+                !(host.SemanticModel?.GetEnclosingSymbol(subscription.Syntax.SpanStart) is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor) ||
+                !SymbolEqualityComparer.Default.Equals(constructor.ContainingType, Receiver.ContainingType))
+            {
+                return false;
+            }
+
+            var initializer = Receiver.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).Select(declaration => declaration switch
+            {
+                VariableDeclaratorSyntax variable => variable.Initializer?.Value,
+                PropertyDeclarationSyntax property => property.Initializer?.Value,
+                _ => null,
+            }).FirstOrDefault(value => value != null);
+            return initializer is BaseObjectCreationExpressionSyntax;
         }
 
         /// <summary>The operation names the receiver (a local, parameter, field of this or static field).</summary>

@@ -546,4 +546,40 @@ public class OffThreadEventTests
         }
         """,
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_rows", "List<string>", "work started with BackgroundWorker.DoWork at line 17", "the method at line 26", "read"));
+
+    [Fact]
+    public Task A_worker_the_object_owns_and_another_method_starts_does_not_run_in_the_constructor() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Game
+        {
+            private readonly System.ComponentModel.BackgroundWorker _worker = new System.ComponentModel.BackgroundWorker();
+            private object _socket;
+
+            public Game()
+            {
+                _worker.DoWork += (s, e) => Console.WriteLine(_socket);
+                _socket = new object();
+            }
+
+            public void OnTick() => _worker.RunWorkerAsync();
+        }
+        """);
+
+    [Fact]
+    public Task A_worker_the_constructor_starts_through_a_method_of_the_type_races_with_what_follows() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Game
+        {
+            private readonly System.ComponentModel.BackgroundWorker _worker = new System.ComponentModel.BackgroundWorker();
+            private object _socket;
+
+            public Game()
+            {
+                _worker.DoWork += (s, e) => Console.WriteLine({|#0:_socket|});
+                Begin();
+                _socket = new object();
+            }
+
+            private void Begin() => _worker.RunWorkerAsync();
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_socket", "the method at line 19", "work started with BackgroundWorker.DoWork at line 17", "read"));
 }
