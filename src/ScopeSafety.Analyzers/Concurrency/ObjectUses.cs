@@ -71,6 +71,15 @@ namespace ScopeSafety.Analyzers.Concurrency
                 case IForEachLoopOperation loop when loop.Collection == current:
                     return ObjectUse.Read;
 
+                case IInterpolationOperation interpolation when interpolation.Expression == current:
+                    // $"{builder}" calls ToString.
+                    return ObjectUse.Read;
+
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add, Type: { SpecialType: SpecialType.System_String } }
+                    when reference.Type?.SpecialType != SpecialType.System_String:
+                    // "Errors: " + builder calls ToString.
+                    return ObjectUse.Read;
+
                 default:
                     return ObjectUse.None;
             }

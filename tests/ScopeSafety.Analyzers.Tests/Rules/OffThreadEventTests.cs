@@ -582,4 +582,19 @@ public class OffThreadEventTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_socket", "the method at line 19", "work started with BackgroundWorker.DoWork at line 17", "read"));
+
+    [Fact]
+    public Task A_builder_read_through_interpolation_or_concatenation_after_a_timed_wait_races() => Verify.VerifyAnalyzerAsync(Runner("""
+                var errors = new StringBuilder();
+                var output = new StringBuilder();
+                p.ErrorDataReceived += (s, e) => {|#0:errors|}.AppendLine(e.Data);
+                p.OutputDataReceived += (s, e) => {|#1:output|}.AppendLine(e.Data);
+                p.Start();
+                p.BeginErrorReadLine();
+                p.BeginOutputReadLine();
+                p.WaitForExit(TimeSpan.FromSeconds(30));
+                return $"{errors}" + output;
+        """),
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("errors", "StringBuilder", "work started with Process.ErrorDataReceived at line 17", "the method at line 23", "read"),
+        Verify.Diagnostic("SCOPE011").WithLocation(1).WithArguments("output", "StringBuilder", "work started with Process.OutputDataReceived at line 18", "the method at line 23", "read"));
 }
