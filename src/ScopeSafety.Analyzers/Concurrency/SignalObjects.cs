@@ -78,10 +78,10 @@ namespace ScopeSafety.Analyzers.Concurrency
         public IEnumerable<ISymbol> Acquired(IOperation operation) => Acquired(operation, null);
 
         /// <summary>
-        /// As <see cref="Acquired(IOperation)"/>, for an operation of <paramref name="flow"/>'s graph (null: of an
-        /// operation tree), where the locals an await goes through are looked up.
+        /// As <see cref="Acquired(IOperation)"/>, with the operations of the function where the locals an await goes
+        /// through are looked up (null: the tree <paramref name="operation"/> belongs to).
         /// </summary>
-        private IEnumerable<ISymbol> Acquired(IOperation operation, FlowIndex? flow)
+        private IEnumerable<ISymbol> Acquired(IOperation operation, FunctionOperations? function)
         {
             if (FlagHandshake.AwaitedRaised(operation, _symbols) is { } flag)
             {
@@ -112,7 +112,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                         yield break;
                     }
 
-                    foreach (var source in CompletionSourcesAwaitedIn(awaited, new FunctionOperations(awaited, flow), 0))
+                    foreach (var source in CompletionSourcesAwaitedIn(awaited, function ?? new FunctionOperations(awaited, null), 0))
                     {
                         yield return source;
                     }
@@ -343,6 +343,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         public Dictionary<ISymbol, List<(FlowPoint Point, IOperation Wait)>> AcquirePoints(FlowIndex flow, TextSpan excluded)
         {
             var acquires = new Dictionary<ISymbol, List<(FlowPoint, IOperation)>>(SymbolEqualityComparer.Default);
+            var function = new FunctionOperations(null, flow);
             foreach (var (operation, block, index) in flow.Operations())
             {
                 if (operation.Syntax == null || excluded.Contains(operation.Syntax.Span) ||
@@ -351,7 +352,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
-                foreach (var acquired in Acquired(operation, flow))
+                foreach (var acquired in Acquired(operation, function))
                 {
                     if (!acquires.TryGetValue(acquired, out var points))
                     {
@@ -582,10 +583,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         private sealed class FunctionOperations
         {
             private readonly FlowIndex? _flow;
-            private readonly IOperation _anchor;
+            private readonly IOperation? _anchor;
             private List<IOperation>? _all;
 
-            public FunctionOperations(IOperation anchor, FlowIndex? flow)
+            /// <summary>The graph's operations when <paramref name="flow"/> is given, else those of <paramref name="anchor"/>'s tree; listed once, on first use.</summary>
+            public FunctionOperations(IOperation? anchor, FlowIndex? flow)
             {
                 _anchor = anchor;
                 _flow = flow;
@@ -593,7 +595,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             private List<IOperation> All => _all ??= _flow != null
                 ? _flow.Operations().Select(entry => entry.Operation).ToList()
-                : Functions.Root(_anchor).DescendantsAndSelf().ToList();
+                : Functions.Root(_anchor!).DescendantsAndSelf().ToList();
 
             public IOperation Resolve(IOperation operation) => _flow != null ? _flow.Resolve(operation) : Strip(operation);
 
