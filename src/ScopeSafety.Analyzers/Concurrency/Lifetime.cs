@@ -34,7 +34,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         public static Lifetime Of(WorkItem item, FlowIndex flow, KnownSymbols symbols, System.Func<IOperation, bool> isUnscopedSpawn)
         {
             var lifetime = Of(item.Site, item.Shape, item.Host, flow, symbols, isUnscopedSpawn);
-            if (item.RaisedBy != null && lifetime.Starts.Count > 0 && item.RaisedBy.StartsIn(item.Host, item.Site.Operation) is { } starts)
+            if (item.RaisedBy == null || lifetime.Starts.Count == 0)
+            {
+                return lifetime;
+            }
+
+            if (item.RaisedBy.StartsIn(item.Host, item.Site.Operation) is { } starts)
             {
                 // The source raises nothing before it is started (timer.Start(), watcher.EnableRaisingEvents = true).
                 lifetime.Starts.Clear();
@@ -47,15 +52,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
-            if (item.RaisedBy != null && lifetime.Starts.Count > 0)
+            // An event's handlers have no handle; what waits for them is a call on the event's source (WaitForExit).
+            foreach (var join in item.RaisedBy.JoinsIn(item.Host))
             {
-                // An event's handlers have no handle; what waits for them is a call on the event's source (WaitForExit).
-                foreach (var join in item.RaisedBy.JoinsIn(item.Host))
+                if (lifetime.Starts.Count > 0 && flow.PointOf(join.Syntax, JoinPosition(join, item.Site.Operation, item.Host)) is { } point)
                 {
-                    if (flow.PointOf(join.Syntax, JoinPosition(join, item.Site.Operation, item.Host)) is { } point)
-                    {
-                        lifetime.Joins.Add(point);
-                    }
+                    lifetime.Joins.Add(point);
                 }
             }
 
