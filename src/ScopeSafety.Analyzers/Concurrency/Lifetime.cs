@@ -118,7 +118,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             if (starts.Count == 0)
             {
-                starts.AddRange(StartsOfStored(site, host, flow, symbols));
+                starts.AddRange(StartsOfStored(site, host, flow, symbols, joinOperations));
             }
 
             if (starts.Count == 0)
@@ -143,9 +143,10 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// Timer) created as the whole value of a variable's initialiser or of an assignment statement: it starts at the
         /// Start (for a timer: a Change with a due time) that this function makes on that variable or field of this, or,
         /// when it makes none, after the statement that stored it at the earliest (nothing can start it before). Empty
-        /// otherwise.
+        /// otherwise. A thread or task started through that variable or field is waited for through it too
+        /// (<c>_thread.Start(); _thread.Join();</c>): those waits go to <paramref name="joins"/>.
         /// </summary>
-        private static List<FlowPoint> StartsOfStored(SpawnSite site, IOperation host, FlowIndex flow, KnownSymbols symbols)
+        private static List<FlowPoint> StartsOfStored(SpawnSite site, IOperation host, FlowIndex flow, KnownSymbols symbols, List<IOperation> joins)
         {
             var starts = new List<FlowPoint>();
             if (!site.StartsAtStart && !site.StartsPaused)
@@ -184,6 +185,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                         starts.Add(point);
                     }
                 }
+
+                if (site.StartsAtStart && starts.Count > 0)
+                {
+                    joins.AddRange(host.Descendants().Where(operation => !site.Operation.Syntax.Span.Contains(operation.Syntax.Span) && WaitsFor(operation, holder, symbols)));
+                }
             }
 
             if (starts.Count == 0 && flow.PointOf(site.Operation.Syntax, stored.Value.Statement.Syntax.Span.End) is { } after)
@@ -192,6 +198,25 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return starts;
+        }
+
+        /// <summary>A wait for the thread or task held in <paramref name="holder"/>: its Join(), Wait(), Result, or an await of it.</summary>
+        private static bool WaitsFor(IOperation operation, ISymbol holder, KnownSymbols symbols)
+        {
+            var (waited, isWait) = operation switch
+            {
+                IInvocationOperation { TargetMethod.Name: "Join" or "Wait" } call => (call.Instance, true),
+                IPropertyReferenceOperation { Property.Name: "Result" } result => (result.Instance, symbols.Tasks.IsTask(result.Property.ContainingType)),
+                IAwaitOperation await => (await.Operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured ? configured.Instance : await.Operation, true),
+                _ => ((IOperation?)null, false),
+            };
+
+            while (waited is IConversionOperation conversion)
+            {
+                waited = conversion.Operand;
+            }
+
+            return isWait && waited != null && SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(waited), holder);
         }
 
         private static bool StartsIt(IInvocationOperation call, SpawnSite site, KnownSymbols symbols) =>

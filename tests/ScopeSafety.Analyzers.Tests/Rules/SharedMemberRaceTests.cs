@@ -1434,4 +1434,22 @@ public class SharedMemberRaceTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_state", "work started with new Thread at line 16 (in WorkItem.Start)", "the method at line 24", "also write"),
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_ticks", "work started with new Timer at line 29", "the method at line 34", "also write"));
+
+    [Fact]
+    public Task The_method_writing_after_it_joins_a_thread_held_in_a_field_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Job
+        {
+            private Thread _thread;
+            private int _result;
+
+            public int Run()
+            {
+                _thread = new Thread(() => _result = 42);
+                _thread.Start();
+                _thread.Join();
+                _result++;
+                return _result;
+            }
+        }
+        """);
 }
