@@ -27,6 +27,12 @@ namespace ScopeSafety.Analyzers
         /// <summary>The other side is a caller of the method that started the work, after the call (see <c>CallersAfterCall</c>).</summary>
         public const string OtherSideCaller = "Caller";
 
+        /// <summary>
+        /// The other side is another member of the type whose member started the work, which the type's users may call while
+        /// the work runs (see <c>CallersAfterCall.FirstMemberRace</c>).
+        /// </summary>
+        public const string OtherSideTypeMember = "TypeMember";
+
         /// <summary>SCOPE021/023/024: which rewrite fits (values named by the analyzer).</summary>
         public const string Fix = "Fix";
 

@@ -16,7 +16,8 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// <c>_running</c>. Only callers in the method's own file that call it on this (or a static method) are read, and
     /// only their own code after the call, up to anything that may wait for the work: a wait or await of any kind, a
     /// use of the field the method stores the work's handle in, or a call of a method of the type that does either.
-    /// Places are fields of this and statics, so that both sides name the same object.
+    /// Places are fields of this and statics, so that both sides name the same object. The type's other members are read
+    /// the same way (<see cref="FirstMemberRace"/>): its users may call them, from any thread, while the work runs.
     /// </summary>
     internal sealed class CallersAfterCall
     {
@@ -27,8 +28,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         // methods it calls.
         private readonly ConcurrentDictionary<IMethodSymbol, List<(SyntaxNode, IMethodSymbol, IOperation)>> _calls =
             new ConcurrentDictionary<IMethodSymbol, List<(SyntaxNode, IMethodSymbol, IOperation)>>(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<IOperation, Dictionary<Place, List<Access>>> _callers =
-            new ConcurrentDictionary<IOperation, Dictionary<Place, List<Access>>>();
+        private readonly ConcurrentDictionary<IOperation, Uses> _callers = new ConcurrentDictionary<IOperation, Uses>();
+        private readonly ConcurrentDictionary<IMethodSymbol, IOperation?> _memberBodies = new ConcurrentDictionary<IMethodSymbol, IOperation?>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IOperation, HashSet<IMethodSymbol>> _reachedByWork = new ConcurrentDictionary<IOperation, HashSet<IMethodSymbol>>();
+        private readonly ConcurrentDictionary<(IOperation Member, IOperation Spawn), bool> _besideWork = new ConcurrentDictionary<(IOperation, IOperation), bool>();
+        private readonly ConcurrentDictionary<INamedTypeSymbol, List<(IMethodSymbol, HashSet<string>)>> _entryPoints =
+            new ConcurrentDictionary<INamedTypeSymbol, List<(IMethodSymbol, HashSet<string>)>>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IOperation, FlowIndex?> _flows = new ConcurrentDictionary<IOperation, FlowIndex?>();
         private readonly ConcurrentDictionary<(IOperation Body, ISymbol? Handle), List<FlowPoint>> _waits =
             new ConcurrentDictionary<(IOperation, ISymbol?), List<FlowPoint>>();
@@ -60,31 +65,43 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             foreach (var (call, caller, body) in CallsThatGoOn(method, model))
             {
-                if (!AccessesOf(body, caller).TryGetValue(place, out var theirs) || !(FlowOf(body) is { } flow) || !(flow.PointOf(call, call.Span.End) is { } after))
+                if (AccessesOf(body, caller).TryGetValue(place, out var theirs) && FlowOf(body) is { } flow && flow.PointOf(call, call.Span.End) is { } after &&
+                    FirstConflictReached(flow, body, caller, handle, after, call, theirs, uses, (a, b) => Access.Conflict(a, b)) is { } race)
                 {
-                    continue;
+                    return (race.Mine, race.Theirs, caller, call.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
                 }
+            }
 
-                var targets = new List<(FlowPoint, int)>();
-                for (var i = 0; i < theirs.Count; i++)
+            return null;
+        }
+
+        /// <summary>
+        /// The first of <paramref name="theirs"/> (outside <paramref name="call"/>) that the code reaches from
+        /// <paramref name="start"/> before anything that may wait for the work, and that conflicts with one of
+        /// <paramref name="uses"/>, with that use; null when there is none.
+        /// </summary>
+        private (Access Mine, Access Theirs)? FirstConflictReached(FlowIndex flow, IOperation body, IMethodSymbol caller, ISymbol? handle, FlowPoint start, SyntaxNode? call,
+            List<Access> theirs, List<Access> uses, System.Func<Access, Access, bool> conflict)
+        {
+            var targets = new List<(FlowPoint, int)>();
+            for (var i = 0; i < theirs.Count; i++)
+            {
+                if ((call == null || !call.Span.Contains(theirs[i].Operation.Syntax.Span)) && flow.PointOf(theirs[i].Operation.Syntax, theirs[i].Position) is { } point)
                 {
-                    if (!call.Span.Contains(theirs[i].Operation.Syntax.Span) && flow.PointOf(theirs[i].Operation.Syntax, theirs[i].Position) is { } point)
-                    {
-                        targets.Add((point, i));
-                    }
+                    targets.Add((point, i));
                 }
+            }
 
-                var waits = _waits.GetOrAdd((body, handle), key => WaitsIn(flow, key.Body, caller, key.Handle));
-                var reached = new Reachability(flow, waits, targets, 0, flow.ExitBlock).Reached(after);
-                reached.Sort();
-                foreach (var index in reached)
+            var waits = _waits.GetOrAdd((body, handle), key => WaitsIn(flow, key.Body, caller, key.Handle));
+            var reached = new Reachability(flow, waits, targets, 0, flow.ExitBlock).Reached(start);
+            reached.Sort();
+            foreach (var index in reached)
+            {
+                foreach (var mine in uses)
                 {
-                    foreach (var mine in uses)
+                    if (conflict(mine, theirs[index]))
                     {
-                        if (Access.Conflict(mine, theirs[index]))
-                        {
-                            return (mine, theirs[index], caller, call.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
-                        }
+                        return (mine, theirs[index]);
                     }
                 }
             }
@@ -92,6 +109,277 @@ namespace ScopeSafety.Analyzers.Concurrency
             return null;
         }
 
+        /// <summary>
+        /// The first access of <paramref name="place"/> (a field or static of <paramref name="method"/>'s type; with
+        /// <paramref name="isObject"/>, a use of the object it holds) in another member of the type that conflicts with one of
+        /// the work's <paramref name="uses"/>, with that use and the member; null when there is none. Work that a member
+        /// starts and leaves running runs beside whatever the type's users call next, from any thread: every entry point of
+        /// the type (see <see cref="EntryPoints"/>) but the one that started it, which the work itself does not call, read
+        /// from its start up to anything that may wait for the work, as a caller's code after the call is read.
+        /// </summary>
+        public (Access Mine, Access Theirs, IMethodSymbol Member)? FirstMemberRace(IMethodSymbol method, WorkItem item, Place place, bool isObject, List<Access> uses)
+        {
+            if (!IsSharedWithCallers(place, method) || !(item.Host.SemanticModel is { } model) ||
+                (ReturnsTheWork(item) && (method.DeclaredAccessibility != Accessibility.Private || CallsThatGoOn(method, model).Count == 0)))
+            {
+                // A member that returns the work's task hands it to callers that await it: the type's users (for a member
+                // they call), or, for a private one, its callers in the file when none of them goes on beside it.
+                return null;
+            }
+
+            var handle = HandleMemberOf(item.Site.Operation);
+            var onlyStatic = place.Root.IsStatic;
+            foreach (var (member, names) in EntryPoints(method.ContainingType))
+            {
+                if (SymbolEqualityComparer.Default.Equals(member, method.OriginalDefinition) || (member.IsStatic && !onlyStatic) ||
+                    !names.Contains(place.Root.Name) || !(_memberBodies.GetOrAdd(member, m => SourceCallees.BodyOf(m, item.Host, anyFile: true)) is { } body))
+                {
+                    continue;
+                }
+
+                var memberUses = UsesOf(body, member);
+                if (!(isObject ? memberUses.Objects : memberUses.Places).TryGetValue(place, out var theirs))
+                {
+                    continue;
+                }
+
+                if (!_besideWork.GetOrAdd((body, item.Site.Operation), _ => !MethodsReachedBy(item).Contains(member) && !Calls(body, method) && !StartsTheSameWork(body, item)))
+                {
+                    // The work's own code; a member that calls the one that starts the work (its code after that call is a
+                    // caller's); or another way to start the same work (Connect and ConnectAsync), which users call instead.
+                    continue;
+                }
+
+                var race = FlowOf(body) is { } flow
+                    ? FirstConflictReached(flow, body, member, handle, new FlowPoint(0, 0, 0), null, theirs, uses, MemberConflict)
+                    : body.Descendants().Any(operation => MayWait(operation, handle)) ? null : FirstConflict(theirs, uses);
+                if (race is { } found)
+                {
+                    return (found.Mine, found.Theirs, member);
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// A conflict between the work and a member, except a plain read of what the other side only writes with
+        /// Interlocked or Volatile (a counter a property shows, a flag a loop polls): it sees a whole value, if not the latest,
+        /// and the type's users cannot order their calls with the work anyway.
+        /// </summary>
+        private static bool MemberConflict(Access mine, Access theirs) =>
+            Access.Conflict(mine, theirs) && !(mine.IsWrite && mine.IsAtomic && !theirs.IsWrite) && !(theirs.IsWrite && theirs.IsAtomic && !mine.IsWrite) &&
+            !(theirs.IsWrite && !mine.IsWrite && StoresAParameter(theirs));
+
+        /// <summary>
+        /// The member stores what its caller passed (<c>SetListener(listener) =&gt; _listener = listener</c>, a property
+        /// setter's <c>value</c>): it configures the type, and its users call it while they set the type up, before the work
+        /// that reads the setting has anything to read it for. Against work that also writes the place it still counts.
+        /// </summary>
+        private static bool StoresAParameter(Access write)
+        {
+            if (!(write.Reference.Parent is ISimpleAssignmentOperation assignment) || assignment.Target != write.Reference)
+            {
+                return false;
+            }
+
+            var value = assignment.Value;
+            while (value is IConversionOperation || value is ICoalesceOperation)
+            {
+                value = value is IConversionOperation conversion ? conversion.Operand : ((ICoalesceOperation)value).Value;
+            }
+
+            return value is IParameterReferenceOperation;
+        }
+
+        private static (Access Mine, Access Theirs)? FirstConflict(List<Access> theirs, List<Access> uses)
+        {
+            foreach (var other in theirs)
+            {
+                foreach (var mine in uses)
+                {
+                    if (MemberConflict(mine, other))
+                    {
+                        return (mine, other);
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// The members of <paramref name="type"/> that its users call: its public and protected methods, property accessors
+        /// and indexers with a body, and its explicit interface implementations, that no code of the type calls on this by
+        /// name (a helper's code is read in the member that calls it). Internal members are left out: code of the same
+        /// assembly calls them, under locks and in an order this file does not show. Constructors build an object nobody else holds yet, and
+        /// <c>Main</c> is where the program starts. Found once per type, in declaration order.
+        /// </summary>
+        private List<(IMethodSymbol Member, HashSet<string> Names)> EntryPoints(INamedTypeSymbol type) =>
+            _entryPoints.GetOrAdd(type.OriginalDefinition, t =>
+            {
+                var found = new List<(IMethodSymbol, HashSet<string>)>();
+                foreach (var symbol in t.GetMembers())
+                {
+                    if (!(symbol is IMethodSymbol member) || member.IsImplicitlyDeclared || member.IsAbstract ||
+                        !(member.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.ExplicitInterfaceImplementation) ||
+                        !(member.MethodKind == MethodKind.ExplicitInterfaceImplementation || member.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal) ||
+                        (member.IsStatic && member.Name == "Main") || CalledOnThis(member))
+                    {
+                        continue;
+                    }
+
+                    found.Add((member, NamesIn(member, t)));
+                }
+
+                return found;
+            });
+
+        /// <summary>
+        /// The simple names a member's text mentions, and those of the type's methods it calls by name (one call deep, as far
+        /// as its uses are read): a member that names neither a place nor a method that does cannot use it, and is not bound.
+        /// </summary>
+        private static HashSet<string> NamesIn(IMethodSymbol member, INamedTypeSymbol type)
+        {
+            var names = new HashSet<string>();
+            foreach (var name in IdentifiersOf(member))
+            {
+                if (names.Add(name))
+                {
+                    foreach (var callee in type.GetMembers(name))
+                    {
+                        if (callee is IMethodSymbol method)
+                        {
+                            names.UnionWith(IdentifiersOf(method));
+                        }
+                        else if (callee is IPropertySymbol property)
+                        {
+                            names.UnionWith(property.GetMethod != null ? IdentifiersOf(property.GetMethod) : Enumerable.Empty<string>());
+                            names.UnionWith(property.SetMethod != null ? IdentifiersOf(property.SetMethod) : Enumerable.Empty<string>());
+                        }
+                    }
+                }
+            }
+
+            return names;
+        }
+
+        private static IEnumerable<string> IdentifiersOf(IMethodSymbol method) =>
+            method.DeclaringSyntaxReferences.SelectMany(reference => reference.GetSyntax().DescendantNodes().OfType<IdentifierNameSyntax>().Select(name => name.Identifier.ValueText));
+
+        /// <summary>Some code of the method's type calls it on this, or by its simple name (in any part of the type).</summary>
+        private static bool CalledOnThis(IMethodSymbol method)
+        {
+            if (method.MethodKind != MethodKind.Ordinary)
+            {
+                return false;
+            }
+
+            foreach (var reference in method.ContainingType.DeclaringSyntaxReferences)
+            {
+                var declaration = reference.GetSyntax();
+                foreach (var call in CallIndex.Named(reference.SyntaxTree, method.Name))
+                {
+                    if ((call.Expression is SimpleNameSyntax || call.Expression is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }) &&
+                        declaration.Span.Contains(call.Span))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The member hands the work's task to its caller (<c>return Task.Run(…)</c>, <c>=&gt; new(Task.Run(…))</c>, or a local
+        /// holding it returned): the work is the caller's operation.
+        /// </summary>
+        private static bool ReturnsTheWork(WorkItem item)
+        {
+            var value = item.Site.Operation;
+            while (value.Parent is IConversionOperation || value.Parent is IParenthesizedOperation ||
+                   value.Parent is IArgumentOperation { Parent: IObjectCreationOperation } || value.Parent is IObjectCreationOperation)
+            {
+                value = value.Parent;
+            }
+
+            switch (value.Parent)
+            {
+                case IReturnOperation:
+                    return true;
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: { } local } }:
+                    return item.Host.Descendants().OfType<IReturnOperation>().Any(returned =>
+                        returned.ReturnedValue?.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(reference => SymbolEqualityComparer.Default.Equals(reference.Local, local)) == true);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>Whether <paramref name="body"/> names the method that <paramref name="item"/> runs as a method group (<c>Task.Run(Loop)</c>).</summary>
+        private static bool StartsTheSameWork(IOperation body, WorkItem item) =>
+            (item.Site.Delegate is IDelegateCreationOperation creation ? creation.Target : item.Site.Delegate) is IMethodReferenceOperation group &&
+            body.Descendants().Any(operation => operation is IMethodReferenceOperation other &&
+                                                SymbolEqualityComparer.Default.Equals(other.Method.OriginalDefinition, group.Method.OriginalDefinition));
+
+        /// <summary>Whether <paramref name="body"/>'s own code calls <paramref name="method"/>.</summary>
+        private static bool Calls(IOperation body, IMethodSymbol method) =>
+            body.Descendants().Any(operation => operation is IInvocationOperation call &&
+                                                SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, method.OriginalDefinition));
+
+        /// <summary>
+        /// The source methods and accessors the work runs: the method it is (<c>new Thread(Loop)</c>) and those its code calls,
+        /// as deep as the place accesses are read (<see cref="SourceCallees.MaxDepth"/>).
+        /// </summary>
+        private HashSet<IMethodSymbol> MethodsReachedBy(WorkItem item) => _reachedByWork.GetOrAdd(item.Site.Operation, _ => ReadMethodsReachedBy(item));
+
+        private static HashSet<IMethodSymbol> ReadMethodsReachedBy(WorkItem item)
+        {
+            var reached = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var next = new List<IOperation>();
+            var target = item.Site.Delegate is IDelegateCreationOperation creation ? creation.Target : item.Site.Delegate;
+            if (target is IMethodReferenceOperation group)
+            {
+                reached.Add(group.Method.OriginalDefinition);
+                if (SourceCallees.BodyOf(group.Method, item.Host, anyFile: true) is { } body)
+                {
+                    next.Add(body);
+                }
+            }
+            else if (item.Body != null)
+            {
+                next.Add(item.Body);
+            }
+
+            for (var depth = 0; depth <= SourceCallees.MaxDepth && next.Count > 0; depth++)
+            {
+                var current = next;
+                next = new List<IOperation>();
+                foreach (var body in current)
+                {
+                    foreach (var operation in body.DescendantsAndSelf())
+                    {
+                        var called = operation switch
+                        {
+                            IInvocationOperation call => new[] { call.TargetMethod },
+                            IMethodReferenceOperation reference => new[] { reference.Method },
+                            IPropertyReferenceOperation property => new[] { property.Property.GetMethod, property.Property.SetMethod },
+                            _ => System.Array.Empty<IMethodSymbol?>(),
+                        };
+
+                        foreach (var method in called)
+                        {
+                            if (method != null && reached.Add(method.OriginalDefinition) && SourceCallees.BodyOf(method, item.Host, anyFile: true) is { } callee)
+                            {
+                                next.Add(callee);
+                            }
+                        }
+                    }
+                }
+            }
+
+            return reached;
+        }
         /// <summary>
         /// The places that the callers of <paramref name="method"/> whose calls go on (see <see cref="CallsThatGoOn"/>) use
         /// anywhere in their own code and the methods they call: no other place of the method's work can race with them.
@@ -186,20 +474,55 @@ namespace ScopeSafety.Analyzers.Concurrency
             };
 
         /// <summary>The caller's own accesses of places (also in the methods it calls), read once per caller.</summary>
-        private Dictionary<Place, List<Access>> AccessesOf(IOperation body, IMethodSymbol caller)
-        {
-            if (!_callers.TryGetValue(body, out var found))
-            {
-                found = new Dictionary<Place, List<Access>>();
-                foreach (var (place, access) in _accesses.Collect(body, caller, null, operation => Functions.EnclosingFunction(operation) != null, null, CallerDepth).Places)
-                {
-                    SharedPlaces.ListOf(found, place).Add(access);
-                }
+        private Dictionary<Place, List<Access>> AccessesOf(IOperation body, IMethodSymbol caller) => UsesOf(body, caller).Places;
 
-                found = _callers.GetOrAdd(body, found);
+        /// <summary>
+        /// What a caller (or a member of the type, see <see cref="FirstMemberRace"/>) does in its own code and the methods it
+        /// calls, read once: its accesses of places, and its uses of the objects held in fields or statics (keyed by a
+        /// place of that field or static), which a work item may share as non-thread-safe objects.
+        /// </summary>
+        private Uses UsesOf(IOperation body, IMethodSymbol caller)
+        {
+            if (_callers.TryGetValue(body, out var found))
+            {
+                return found;
             }
 
-            return found;
+            found = new Uses();
+            var collected = _accesses.Collect(body, caller, null, operation => Functions.EnclosingFunction(operation) != null, null, CallerDepth);
+            foreach (var (place, access) in collected.Places)
+            {
+                SharedPlaces.ListOf(found.Places, place).Add(access);
+            }
+
+            foreach (var (shared, _, access) in collected.Objects)
+            {
+                if (shared is IFieldSymbol || shared is IPropertySymbol)
+                {
+                    SharedPlaces.ListOf(found.Objects, ObjectPlace(shared)).Add(access);
+                }
+            }
+
+            foreach (var operation in body.Descendants())
+            {
+                if ((operation is IFieldReferenceOperation || operation is IPropertyReferenceOperation) && Places.SharedObjectOf(operation) is { } shared &&
+                    Functions.EnclosingFunction(operation) == null && Access.OfObject(shared, operation, _symbols) is { } use)
+                {
+                    SharedPlaces.ListOf(found.Objects, ObjectPlace(shared)).Add(use);
+                }
+            }
+
+            return _callers.GetOrAdd(body, found);
+        }
+
+        /// <summary>The place that stands for the object a field or static holds, where a caller's uses of it are kept.</summary>
+        public static Place ObjectPlace(ISymbol shared) => new Place(shared, "", shared.Name);
+
+        private sealed class Uses
+        {
+            public Dictionary<Place, List<Access>> Places { get; } = new Dictionary<Place, List<Access>>();
+
+            public Dictionary<Place, List<Access>> Objects { get; } = new Dictionary<Place, List<Access>>();
         }
 
         /// <summary>The caller's graph, made once per caller and only when some access of it may race.</summary>

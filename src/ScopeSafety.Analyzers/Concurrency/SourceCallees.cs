@@ -25,7 +25,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         public static IOperation? BodyOf(IMethodSymbol method, IOperation caller, bool anyFile = false)
         {
             var model = caller.SemanticModel;
-            if (model == null || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction or MethodKind.PropertyGet or MethodKind.PropertySet or
+            if (model == null || method.MethodKind is not (MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation or MethodKind.LocalFunction or MethodKind.PropertyGet or MethodKind.PropertySet or
                     MethodKind.Constructor or MethodKind.UserDefinedOperator or MethodKind.Conversion))
             {
                 return null;

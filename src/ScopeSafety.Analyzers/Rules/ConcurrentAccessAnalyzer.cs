@@ -225,6 +225,8 @@ namespace ScopeSafety.Analyzers
             private readonly SharedPlaces _places;
             private readonly CallersAfterCall _callers;
             private readonly HashSet<(ISymbol, IOperation, IOperation)> _reported = new HashSet<(ISymbol, IOperation, IOperation)>();
+            private readonly HashSet<(IOperation, IMethodSymbol)> _membersReported = new HashSet<(IOperation, IMethodSymbol)>();
+            private readonly Dictionary<WorkItem, bool> _leftRunning = new Dictionary<WorkItem, bool>();
 
             public Analysis(OperationBlockAnalysisContext context, KnownSymbols symbols, ThreadSafetyOptions options, MayRunInParallel model, CallersAfterCall callers)
             {
@@ -310,33 +312,72 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    if (!HostRace(place.Root, place.Name, item, uses, isObject: false, _places.HostMemberAccesses(item, place)))
+                    if (!HostRace(place.Root, place.Name, item, uses, isObject: false, _places.HostMemberAccesses(item, place)) && !CallerRace(place, item, uses))
                     {
-                        CallerRace(place, item, uses);
+                        MemberRace(place, item, uses, isObject: false);
                     }
                 }
+            }
+
+            /// <summary>
+            /// Unscoped work a member starts and leaves running against the type's other members, which its users may call
+            /// while it runs (<see cref="CallersAfterCall.FirstMemberRace"/>): a loop that reads <c>_running</c> beside a
+            /// <c>Stop()</c> that clears it, or that takes from <c>_items</c> beside an <c>Add</c> that adds to it.
+            /// </summary>
+            private void MemberRace(Place place, WorkItem item, List<Access> uses, bool isObject)
+            {
+                if (!LeftRunning(item) || !(_context.OwningSymbol is IMethodSymbol method) ||
+                    !(_callers.FirstMemberRace(method, item, place, isObject, uses) is { } race) ||
+                    !_membersReported.Add((item.Body ?? item.Site.Operation, race.Member)))
+                {
+                    // One member beside the work is one cause, however many fields they share (a Dispose that clears
+                    // them all): reported once, at the first.
+                    return;
+                }
+
+                var other = race.Theirs;
+                var file = other.Operation.Syntax.SyntaxTree == race.Mine.Operation.Syntax.SyntaxTree
+                    ? ""
+                    : " of " + System.IO.Path.GetFileName(other.Operation.Syntax.SyntaxTree.FilePath);
+                var memberSide = MemberName(race.Member) + " at line " + Line(other.Operation) + file + (other.Via == null ? "" : " (in " + other.Via + ")");
+                var sides = Sides(race.Mine, item.DescriptionOf(race.Mine), other, memberSide, isObject);
+                Report(place.Root, place.Name, isObject, race.Mine, sides.Writer, sides.Other, sides.Verb, item, other.Operation, DiagnosticProperties.OtherSideTypeMember,
+                    isObject ? Places.TypeNameOf(place.Root) : null);
+            }
+
+            /// <summary>Unscoped work started in the member's own code that may still run when the member returns.</summary>
+            private bool LeftRunning(WorkItem item)
+            {
+                if (!_leftRunning.TryGetValue(item, out var left))
+                {
+                    left = item.IsUnscoped && item.Shape == WorkShape.Spawned && item.Host.Parent == null && _model.MayOutliveHost(item);
+                    _leftRunning.Add(item, left);
+                }
+
+                return left;
             }
 
             /// <summary>
             /// Unscoped work the method leaves running against its callers' code after the call (<see cref="CallersAfterCall"/>):
             /// <c>Start(); _running = true;</c> beside a loop that reads <c>_running</c>.
             /// </summary>
-            private void CallerRace(Place place, WorkItem item, List<Access> uses)
+            private bool CallerRace(Place place, WorkItem item, List<Access> uses)
             {
                 if (!item.IsUnscoped || item.Shape != WorkShape.Spawned || item.Host.Parent != null ||
                     !(_context.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method) ||
                     !(_model.MayOutliveHost(item) || _model.MayRunPastAnAwait(item)))
                 {
-                    return;
+                    return false;
                 }
 
                 if (!(_callers.FirstRace(method, item, place, uses) is { } race))
                 {
-                    return;
+                    return false;
                 }
 
                 var sides = Sides(race.Mine, item.DescriptionOf(race.Mine), race.Theirs, CallerSide(race.Caller, race.Theirs, method, race.CallLine), isObject: false);
                 Report(place.Root, place.Name, false, race.Mine, sides.Writer, sides.Other, sides.Verb, item, race.Theirs.Operation, DiagnosticProperties.OtherSideCaller);
+                return true;
             }
 
             /// <summary>SCOPE012: a for variable read by the item while the loop may already have moved it on.</summary>
@@ -387,7 +428,11 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    HostRace(shared, shared.Name, item, uses, isObject: true, _places.HostAccesses(item, shared, isObject: true).Accesses);
+                    if (!HostRace(shared, shared.Name, item, uses, isObject: true, _places.HostAccesses(item, shared, isObject: true).Accesses) &&
+                        (shared is IFieldSymbol || shared is IPropertySymbol))
+                    {
+                        MemberRace(CallersAfterCall.ObjectPlace(shared), item, uses, isObject: true);
+                    }
                 }
             }
 

@@ -124,8 +124,15 @@ namespace ScopeSafety.CodeFixes
                 uses.AddRange(References(body, symbol, model, cancellationToken));
             }
 
-            if (diagnostic.Properties.TryGetValue(DiagnosticProperties.OtherSide, out var side) && side == DiagnosticProperties.OtherSideBody && diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation)
+            diagnostic.Properties.TryGetValue(DiagnosticProperties.OtherSide, out var side);
+            if ((side == DiagnosticProperties.OtherSideBody || side == DiagnosticProperties.OtherSideTypeMember) && diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation)
             {
+                if (diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceTree != root.SyntaxTree)
+                {
+                    // The other member is in another file: locking only this side would leave the race.
+                    return null;
+                }
+
                 var hostUse = root.FindNode(diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceSpan, getInnermostNodeForTie: true);
                 var hostName = hostUse as IdentifierNameSyntax ?? hostUse.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().FirstOrDefault();
                 if (hostName != null)

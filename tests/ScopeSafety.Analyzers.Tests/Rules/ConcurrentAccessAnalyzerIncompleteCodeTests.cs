@@ -80,6 +80,32 @@ public class ConcurrentAccessAnalyzerIncompleteCodeTests
                 }
             }
             """,
+        Usings + """
+            class Worker : IDisposable
+            {
+                private readonly List<int> _items = new List<int>();
+                private bool _running = true;
+                private Thread _thread;
+                private Timer _timer;
+
+                public Worker()
+                {
+                    _thread = new Thread(Loop);
+                    _thread.Start();
+                    _timer = new Timer(_ => _items.Clear(), null, 10, Timeout.Infinite);
+                }
+
+                public int Count => _items.Count;
+
+                public void Add(int item) { lock (_items) _items.Add(item); }
+
+                public void Stop() { _running = false; _thread.Join(); }
+
+                void IDisposable.Dispose() { _timer.Dispose(); _items.Clear(); }
+
+                private void Loop() { while (_running) _items.RemoveAll(x => x > 0); }
+            }
+            """,
     ];
 
     [Theory]

@@ -1125,6 +1125,108 @@ public class ConcurrentAccessFixerTests
         CodeActionEquivalenceKey = ScopeSafety.CodeFixes.LockSharedObjectFixer.ConcurrentCollectionKey,
     }.RunAsync();
 
+    // ---- SCOPE010/011: work left running against the type's other members -----------------------------------
+
+    [Fact]
+    public Task A_flag_a_stop_method_clears_while_the_thread_polls_it_becomes_volatile() => VolatileFix.VerifyCodeFixAsync("""
+        using System.Threading;
+
+        class Worker
+        {
+            private bool _running = true;
+            private Thread _thread;
+
+            public Worker()
+            {
+                _thread = new Thread(() => { while ({|SCOPE010:_running|}) Thread.Sleep(1); });
+                _thread.Start();
+            }
+
+            public void Stop()
+            {
+                _running = false;
+                _thread.Join();
+            }
+        }
+        """, """
+        using System.Threading;
+
+        class Worker
+        {
+            private volatile bool _running = true;
+            private Thread _thread;
+
+            public Worker()
+            {
+                _thread = new Thread(() => { while (_running) Thread.Sleep(1); });
+                _thread.Start();
+            }
+
+            public void Stop()
+            {
+                _running = false;
+                _thread.Join();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_list_an_add_method_fills_while_a_loop_drains_it_gets_a_lock_on_both_sides() => LockFix.VerifyCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Inbox
+        {
+            private readonly List<int> _items = new List<int>();
+
+            public void Start()
+            {
+                Task.Run(() =>
+                {
+                    while (true)
+                    {
+                        {|SCOPE011:_items|}.Clear();
+                    }
+                });
+            }
+
+            public void Add(int item)
+            {
+                _items.Add(item);
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Inbox
+        {
+            private readonly List<int> _items = new List<int>();
+
+            public void Start()
+            {
+                Task.Run(() =>
+                {
+                    while (true)
+                    {
+                        lock (_items)
+                        {
+                            _items.Clear();
+                        }
+                    }
+                });
+            }
+
+            public void Add(int item)
+            {
+                lock (_items)
+                {
+                    _items.Add(item);
+                }
+            }
+        }
+        """);
+
     // ---- SCOPE010/011: a finalizer against another member of its type --------------------------------------
 
     [Fact]

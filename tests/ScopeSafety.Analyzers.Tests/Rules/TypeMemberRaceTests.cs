@@ -1,0 +1,538 @@
+using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>
+/// SCOPE010/011 between work a member starts and leaves running and the type's other members, which its users may call
+/// while the work runs. Each hazard beside the twin that must stay silent. The class starts at line 7.
+/// </summary>
+public class TypeMemberRaceTests
+{
+    private const string Usings = ConcurrentAccessAnalyzerTests.Usings;
+
+    [Fact]
+    public Task A_stop_method_clearing_the_flag_a_thread_loop_polls_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private bool _running;
+            private Thread _thread;
+
+            public void Start()
+            {
+                _running = true;
+                _thread = new Thread({|#0:Loop|});
+                _thread.Start();
+            }
+
+            public void Stop()
+            {
+                _running = false;
+                _thread.Join();
+            }
+
+            private void Loop()
+            {
+                while (_running)
+                {
+                    Thread.Sleep(1);
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_running", "Worker.Stop at line 21", "work started with new Thread at line 15 (in Worker.Loop)", "read"));
+
+    [Fact]
+    public Task A_stop_method_that_joins_the_thread_before_it_writes_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private int _last;
+            private Thread _thread;
+
+            public void Start()
+            {
+                _thread = new Thread(Loop);
+                _thread.Start();
+            }
+
+            public int Stop()
+            {
+                _thread.Join();
+                _last = 0;
+                return _last;
+            }
+
+            private void Loop()
+            {
+                _last = 42;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_volatile_flag_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private volatile bool _running = true;
+
+            public Worker()
+            {
+                new Thread(Loop).Start();
+            }
+
+            public void Stop() => _running = false;
+
+            private void Loop()
+            {
+                while (_running)
+                {
+                    Thread.Sleep(1);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_property_reading_a_count_that_a_timer_started_in_the_constructor_increments_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Meter
+        {
+            private readonly Timer _timer;
+            private int _ticks;
+
+            public Meter()
+            {
+                _timer = new Timer(_ => {|#0:_ticks|}++, null, 100, Timeout.Infinite);
+            }
+
+            public int Ticks => _ticks;
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_ticks", "work started with new Timer at line 14", "Meter.Ticks at line 17", "read"));
+
+    [Fact]
+    public Task A_property_reading_the_count_under_the_lock_the_timer_takes_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Meter
+        {
+            private readonly object _gate = new object();
+            private readonly Timer _timer;
+            private int _ticks;
+
+            public Meter()
+            {
+                _timer = new Timer(_ => { lock (_gate) { _ticks++; } }, null, 0, 100);
+            }
+
+            public int Ticks
+            {
+                get
+                {
+                    lock (_gate)
+                    {
+                        return _ticks;
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task An_add_method_mutating_the_list_a_thread_loop_takes_from_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Queue
+        {
+            private readonly List<int> _items = new List<int>();
+
+            public void Start()
+            {
+                Task.Run(() =>
+                {
+                    while (true)
+                    {
+                        if ({|#0:_items|}.Count > 0)
+                        {
+                            _items.RemoveAt(0);
+                        }
+                    }
+                });
+            }
+
+            public void Add(int item) => _items.Add(item);
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_items", "List<int>", "Queue.Add at line 25", "work started with Task.Run at line 13", "read"));
+
+    [Fact]
+    public Task A_concurrent_queue_shared_with_an_add_method_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Queue
+        {
+            private readonly System.Collections.Concurrent.ConcurrentQueue<int> _items = new System.Collections.Concurrent.ConcurrentQueue<int>();
+
+            public void Start()
+            {
+                Task.Run(() =>
+                {
+                    while (true)
+                    {
+                        _items.TryDequeue(out _);
+                    }
+                });
+            }
+
+            public void Add(int item) => _items.Enqueue(item);
+        }
+        """);
+
+    [Fact]
+    public Task A_public_method_the_loop_itself_calls_is_the_work_s_own_code() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Pump
+        {
+            private int _pumped;
+
+            public Pump()
+            {
+                new Thread(() =>
+                {
+                    while (true)
+                    {
+                        PumpOnce();
+                    }
+                }).Start();
+            }
+
+            public void PumpOnce() => _pumped++;
+        }
+        """);
+
+    [Fact]
+    public Task A_member_that_starts_the_work_again_is_a_caller_not_a_user() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Poller
+        {
+            private int _interval;
+
+            public void Start()
+            {
+                new Thread(() => Thread.Sleep(_interval)).Start();
+            }
+
+            public void Restart(int interval)
+            {
+                _interval = interval;
+                Start();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Work_the_starting_member_waits_for_does_not_run_beside_the_other_members() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Batch
+        {
+            private int _total;
+
+            public void Run()
+            {
+                var worker = new Thread(() => _total = 42);
+                worker.Start();
+                worker.Join();
+            }
+
+            public int Total => _total;
+        }
+        """);
+
+    [Fact]
+    public Task A_helper_called_on_this_is_read_in_the_public_member_that_calls_it() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private string _status = "";
+
+            public Worker()
+            {
+                new Thread(() => {|#0:_status|} = "running").Start();
+            }
+
+            public string Describe() => Format();
+
+            private string Format() => "status: " + _status;
+
+            public string Peek() => Format();
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_status", "work started with new Thread at line 13", "Worker.Describe at line 16 (in Worker.Format)", "read"));
+
+    [Fact]
+    public Task An_explicit_dispose_clearing_the_buffer_a_timer_callback_writes_to_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Sampler : IDisposable
+        {
+            private readonly Timer _timer;
+            private int[] _buffer = new int[16];
+
+            public Sampler()
+            {
+                _timer = new Timer(_ => {|#0:_buffer|}[0] = 1, null, 10, Timeout.Infinite);
+            }
+
+            void IDisposable.Dispose()
+            {
+                _buffer = null;
+                _timer.Dispose();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_buffer", "Sampler.System.IDisposable.Dispose at line 19", "work started with new Timer at line 14", "read"));
+
+    [Fact]
+    public Task A_dispose_that_stops_the_timer_through_its_field_first_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Sampler : IDisposable
+        {
+            private readonly ManualResetEvent _stopped = new ManualResetEvent(false);
+            private readonly Timer _timer;
+            private int[] _buffer = new int[16];
+
+            public Sampler()
+            {
+                _timer = new Timer(_ => _buffer[0] = 1, null, 10, Timeout.Infinite);
+            }
+
+            public void Dispose()
+            {
+                _timer.Dispose(_stopped);
+                _stopped.WaitOne();
+                _buffer = null;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_static_method_does_not_race_on_an_instance_field() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private int _seen;
+
+            public Worker()
+            {
+                new Thread(() => _seen = 1).Start();
+            }
+
+            public static int Read(Worker other) => other._seen;
+        }
+        """);
+
+    [Fact]
+    public Task A_program_using_the_worker_from_main_races_on_its_list() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private readonly List<int> _done = new List<int>();
+
+            public void Start()
+            {
+                new Thread(() =>
+                {
+                    for (var i = 0; i < 100; i++)
+                    {
+                        {|#0:_done|}.Add(i);
+                    }
+                }).Start();
+            }
+
+            public int Done() => _done.Count;
+        }
+
+        static class Program
+        {
+            static void Main()
+            {
+                var worker = new Worker();
+                worker.Start();
+                Console.WriteLine(worker.Done());
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_done", "List<int>", "work started with new Thread at line 13", "Worker.Done at line 22", "read"));
+
+    [Fact]
+    public Task An_internal_member_is_not_taken_to_run_beside_the_work() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Queue
+        {
+            private readonly List<int> _items = new List<int>();
+
+            public Queue()
+            {
+                new Thread(() => _items.Clear()).Start();
+            }
+
+            internal void Add(int item) => _items.Add(item);
+        }
+        """);
+
+    [Fact]
+    public Task Another_member_that_starts_the_same_work_is_used_instead_not_beside_it() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Client
+        {
+            private Socket _socket;
+
+            public void Connect()
+            {
+                _socket = new Socket();
+                Task.Run(CheckTimeouts);
+            }
+
+            public async Task ConnectAsync()
+            {
+                await Task.Yield();
+                _socket = new Socket();
+                _ = Task.Run(CheckTimeouts);
+            }
+
+            private void CheckTimeouts()
+            {
+                Console.WriteLine(_socket);
+            }
+        }
+
+        class Socket
+        {
+        }
+        """);
+
+    [Fact]
+    public Task A_thread_held_in_a_field_and_joined_through_it_does_not_outlive_its_member() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Item
+        {
+            private Thread _thread;
+            private int _context;
+
+            public void InitializeContext(int context) => _context = context;
+
+            public void Run(bool skip)
+            {
+                _thread = new Thread(Work);
+                if (skip)
+                {
+                    return;
+                }
+
+                _thread.Start();
+                _thread.Join();
+            }
+
+            private void Work() => Console.WriteLine(_context);
+        }
+        """);
+
+    [Fact]
+    public Task Work_whose_task_the_member_returns_is_the_caller_s_operation() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Store
+        {
+            private int _saved;
+
+            public Task SaveAsync() => Task.Run(() => _saved++);
+
+            public Task<int> LoadAsync()
+            {
+                var loading = Task.Run(() => _saved);
+                return loading;
+            }
+
+            public int Saved => _saved;
+        }
+        """);
+
+    [Fact]
+    public Task A_property_reading_a_count_the_loop_only_changes_with_Interlocked_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Pump
+        {
+            private int _pumped;
+
+            public Pump()
+            {
+                new Thread(() =>
+                {
+                    while (true)
+                    {
+                        Interlocked.Increment(ref _pumped);
+                    }
+                }).Start();
+            }
+
+            public int Pumped => _pumped;
+        }
+        """);
+
+    [Fact]
+    public Task A_reset_method_writing_a_count_the_loop_changes_with_Interlocked_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Pump
+        {
+            private int _pumped;
+
+            public Pump()
+            {
+                new Thread(() =>
+                {
+                    while (true)
+                    {
+                        Interlocked.Increment(ref {|#0:_pumped|});
+                    }
+                }).Start();
+            }
+
+            public void Reset() => _pumped = 0;
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_pumped", "work started with new Thread at line 13", "Pump.Reset at line 22", "also write"));
+
+    [Fact]
+    public Task A_setter_storing_its_argument_in_a_setting_the_loop_reads_configures_the_type() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Sink
+        {
+            private Action<string> _onFailure;
+
+            public Sink()
+            {
+                Task.Run(() =>
+                {
+                    while (true)
+                    {
+                        _onFailure?.Invoke("lost");
+                    }
+                });
+            }
+
+            public void SetFailureListener(Action<string> listener) => _onFailure = listener ?? throw new ArgumentNullException(nameof(listener));
+
+            public int Interval { get; set; }
+        }
+        """);
+
+    [Fact]
+    public Task A_private_member_returning_the_work_to_a_constructor_that_keeps_it_running_still_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Producer
+        {
+            private readonly Task _polling;
+            private Exception _error;
+
+            public Producer()
+            {
+                _polling = StartPolling();
+            }
+
+            private Task StartPolling() => Task.Factory.StartNew(() =>
+            {
+                while (true)
+                {
+                    if (_error != null)
+                    {
+                        Console.WriteLine(_error);
+                        {|#0:_error|} = null;
+                    }
+                }
+            }, TaskCreationOptions.LongRunning);
+
+            public void Flush()
+            {
+                if (_error != null)
+                {
+                    _error = null;
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_error", "work started with Task.Factory.StartNew at line 17", "Producer.Flush at line 31", "read"));
+}
