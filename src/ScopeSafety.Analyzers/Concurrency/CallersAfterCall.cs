@@ -242,9 +242,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static HashSet<string> NamesIn(IMethodSymbol member, INamedTypeSymbol type)
         {
             var names = new HashSet<string>();
+            var own = new HashSet<string>();
             foreach (var name in IdentifiersOf(member))
             {
-                if (names.Add(name))
+                names.Add(name);
+                if (own.Add(name))
                 {
                     foreach (var callee in type.GetMembers(name))
                     {

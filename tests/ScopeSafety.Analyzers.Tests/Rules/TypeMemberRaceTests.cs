@@ -535,4 +535,69 @@ public class TypeMemberRaceTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_error", "work started with Task.Factory.StartNew at line 17", "Producer.Flush at line 31", "read"));
+
+    [Fact]
+    public Task A_watcher_handler_adding_to_a_list_that_a_public_method_drains_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class ChangeLog
+        {
+            private readonly List<string> _changes = new List<string>();
+            private readonly System.IO.FileSystemWatcher _watcher;
+
+            public ChangeLog(string path)
+            {
+                _watcher = new System.IO.FileSystemWatcher(path);
+                _watcher.Changed += (s, e) => {|#0:_changes|}.Add(e.Name);
+                _watcher.EnableRaisingEvents = true;
+            }
+
+            public List<string> Drain()
+            {
+                var copy = _changes.ToList();
+                _changes.Clear();
+                return copy;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_changes", "List<string>", "work started with FileSystemWatcher.Changed at line 15", "ChangeLog.Drain at line 21", "read"));
+
+    [Fact]
+    public Task A_watcher_the_constructor_never_starts_raises_nothing_beside_the_members() => Verify.VerifyAnalyzerAsync(Usings + """
+        class ChangeLog
+        {
+            private readonly List<string> _changes = new List<string>();
+            private readonly System.IO.FileSystemWatcher _watcher;
+
+            public ChangeLog(string path)
+            {
+                _watcher = new System.IO.FileSystemWatcher(path);
+                _watcher.Changed += (s, e) => _changes.Add(e.Name);
+            }
+
+            public int Count => _changes.Count;
+        }
+        """);
+
+    [Fact]
+    public Task A_member_reaching_the_field_through_a_helper_that_another_helper_also_names_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private int _state;
+
+            public Worker()
+            {
+                new Thread(() => {|#0:_state|} = 1).Start();
+            }
+
+            public void Close()
+            {
+                Flush();
+                StopLoop();
+            }
+
+            private void Flush() => Console.WriteLine(nameof(StopLoop));
+
+            private void StopLoop() => Console.WriteLine(_state);
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_state", "work started with new Thread at line 13", "Worker.Close at line 19 (in Worker.StopLoop)", "read"));
 }
