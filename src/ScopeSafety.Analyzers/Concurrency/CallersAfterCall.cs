@@ -117,7 +117,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// the type (see <see cref="EntryPoints"/>) but the one that started it, which the work itself does not call, read
         /// from its start up to anything that may wait for the work, as a caller's code after the call is read.
         /// </summary>
-        public (Access Mine, Access Theirs, IMethodSymbol Member)? FirstMemberRace(IMethodSymbol method, WorkItem item, Place place, bool isObject, List<Access> uses)
+        public (Access Mine, Access Theirs, IMethodSymbol Member)? FirstMemberRace(IMethodSymbol method, WorkItem item, Place place, bool isObject, List<Access> uses,
+            System.Func<IMethodSymbol, bool> skip)
         {
             if (!IsSharedWithCallers(place, method) || !(item.Host.SemanticModel is { } model) ||
                 (ReturnsTheWork(item) && (method.DeclaredAccessibility != Accessibility.Private || CallsThatGoOn(method, model).Count == 0)))
@@ -131,7 +132,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             var onlyStatic = place.Root.IsStatic;
             foreach (var (member, names) in EntryPoints(method.ContainingType))
             {
-                if (SymbolEqualityComparer.Default.Equals(member, method.OriginalDefinition) || (member.IsStatic && !onlyStatic) ||
+                if (SymbolEqualityComparer.Default.Equals(member, method.OriginalDefinition) || (member.IsStatic && !onlyStatic) || skip(member) ||
                     !names.Contains(place.Root.Name) || !(_memberBodies.GetOrAdd(member, m => SourceCallees.BodyOf(m, item.Host, anyFile: true)) is { } body))
                 {
                     continue;

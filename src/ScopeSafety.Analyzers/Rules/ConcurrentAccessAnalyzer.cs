@@ -326,14 +326,16 @@ namespace ScopeSafety.Analyzers
             /// </summary>
             private void MemberRace(Place place, WorkItem item, List<Access> uses, bool isObject)
             {
+                // One member beside the work is one cause, however many fields they share (a Dispose that clears them
+                // all): reported once, at the first; the search for another place goes on past it to the next member.
+                var work = item.Body ?? item.Site.Operation;
                 if (!LeftRunning(item) || !(_context.OwningSymbol is IMethodSymbol method) ||
-                    !(_callers.FirstMemberRace(method, item, place, isObject, uses) is { } race) ||
-                    !_membersReported.Add((item.Body ?? item.Site.Operation, race.Member)))
+                    !(_callers.FirstMemberRace(method, item, place, isObject, uses, member => _membersReported.Contains((work, member))) is { } race))
                 {
-                    // One member beside the work is one cause, however many fields they share (a Dispose that clears
-                    // them all): reported once, at the first.
                     return;
                 }
+
+                _membersReported.Add((work, race.Member));
 
                 var other = race.Theirs;
                 var file = other.Operation.Syntax.SyntaxTree == race.Mine.Operation.Syntax.SyntaxTree

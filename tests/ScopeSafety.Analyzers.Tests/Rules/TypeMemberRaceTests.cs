@@ -600,4 +600,35 @@ public class TypeMemberRaceTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_state", "work started with new Thread at line 13", "Worker.Close at line 19 (in Worker.StopLoop)", "read"));
+
+    [Fact]
+    public Task Each_member_beside_the_work_is_reported_once_at_its_first_shared_field() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Poller
+        {
+            private int _interval;
+            private string _target;
+
+            public Poller()
+            {
+                new Thread(() =>
+                {
+                    while (true)
+                    {
+                        Thread.Sleep({|#0:_interval|});
+                        Console.WriteLine({|#1:_target|});
+                    }
+                }).Start();
+            }
+
+            public void Reset()
+            {
+                _interval = 0;
+                _target = null;
+            }
+
+            public void Clear() => _target = null;
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_interval", "Poller.Reset at line 26", "work started with new Thread at line 14", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_target", "Poller.Clear at line 30", "work started with new Thread at line 14", "read"));
 }
