@@ -631,4 +631,39 @@ public class TypeMemberRaceTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_interval", "Poller.Reset at line 26", "work started with new Thread at line 14", "read"),
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_target", "Poller.Clear at line 30", "work started with new Thread at line 14", "read"));
+
+    [Fact]
+    public Task A_member_in_another_part_of_the_class_is_named_with_its_file() => new Verify.Test
+    {
+        TestCode = Usings + """
+            partial class Worker
+            {
+                private bool _running = true;
+
+                public Worker()
+                {
+                    new Thread(() =>
+                    {
+                        while ({|#0:_running|})
+                        {
+                            Thread.Sleep(1);
+                        }
+                    }).Start();
+                }
+            }
+            """,
+        TestSources =
+        {
+            """
+            partial class Worker
+            {
+                public void Stop() => _running = false;
+            }
+            """,
+        },
+        ExpectedDiagnostics =
+        {
+            Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_running", "Worker.Stop at line 3 of Test1.cs", "work started with new Thread at line 13", "read"),
+        },
+    }.RunAsync();
 }
