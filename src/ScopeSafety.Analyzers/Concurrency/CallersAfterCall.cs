@@ -212,20 +212,22 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>
         /// The members of <paramref name="type"/> that its users call: its public and protected methods, property accessors
         /// and indexers with a body, and its explicit interface implementations, that no code of the type calls on this by
-        /// name (a helper's code is read in the member that calls it). Internal members are left out: code of the same
-        /// assembly calls them, under locks and in an order this file does not show. Constructors build an object nobody else holds yet, and
+        /// name (a helper's code is read in the member that calls it) or subscribes to an event (see <see cref="HandlerNames"/>).
+        /// Internal members are left out: code of the same assembly calls them, under locks and in an order this file does
+        /// not show. Constructors build an object nobody else holds yet, and
         /// <c>Main</c> is where the program starts. Found once per type, in declaration order.
         /// </summary>
         private List<(IMethodSymbol Member, HashSet<string> Names)> EntryPoints(INamedTypeSymbol type) =>
             _entryPoints.GetOrAdd(type.OriginalDefinition, t =>
             {
                 var found = new List<(IMethodSymbol, HashSet<string>)>();
+                var handlers = HandlerNames(t);
                 foreach (var symbol in t.GetMembers())
                 {
                     if (!(symbol is IMethodSymbol member) || member.IsImplicitlyDeclared || member.IsAbstract ||
                         !(member.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.ExplicitInterfaceImplementation) ||
                         !(member.MethodKind == MethodKind.ExplicitInterfaceImplementation || member.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal) ||
-                        (member.IsStatic && member.Name == "Main") || CalledOnThis(member))
+                        (member.IsStatic && member.Name == "Main") || CalledOnThis(member) || (member.MethodKind == MethodKind.Ordinary && handlers.Contains(member.Name)))
                     {
                         continue;
                     }
@@ -235,6 +237,34 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 return found;
             });
+
+        /// <summary>
+        /// The methods the type subscribes to events by name (<c>watcher.Created += OnCreated</c>, the designer's
+        /// <c>new EventHandler(this.OnClick)</c>): whatever raises the event runs them, on a thread and in an order that event
+        /// decides (one watcher's events one after another, a worker's completion after its work), not its users.
+        /// </summary>
+        private static HashSet<string> HandlerNames(INamedTypeSymbol type)
+        {
+            var names = new HashSet<string>();
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                foreach (var subscription in reference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                {
+                    if (!subscription.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.AddAssignmentExpression))
+                    {
+                        continue;
+                    }
+
+                    var handler = subscription.Right is ObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: 1 } arguments } ? arguments[0].Expression : subscription.Right;
+                    if ((handler is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member ? member.Name : handler) is IdentifierNameSyntax name)
+                    {
+                        names.Add(name.Identifier.ValueText);
+                    }
+                }
+            }
+
+            return names;
+        }
 
         /// <summary>
         /// The simple names a member's text mentions, and those of the type's methods it calls by name (one call deep, as far

@@ -666,4 +666,24 @@ public class TypeMemberRaceTests
             Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_running", "Worker.Stop at line 3 of Test1.cs", "work started with new Thread at line 13", "read"),
         },
     }.RunAsync();
+
+    [Fact]
+    public Task A_public_handler_of_the_same_watcher_is_run_by_the_watcher_not_by_users() => Verify.VerifyAnalyzerAsync(Usings + """
+        class SaveWatcher
+        {
+            private bool _changed;
+            private readonly System.IO.FileSystemWatcher _watcher = new System.IO.FileSystemWatcher(".");
+
+            public void Start()
+            {
+                _watcher.Changed += OnChanged;
+                _watcher.Created += OnCreated;
+                _watcher.EnableRaisingEvents = true;
+            }
+
+            public void OnChanged(object sender, System.IO.FileSystemEventArgs e) => _changed = true;
+
+            public void OnCreated(object sender, System.IO.FileSystemEventArgs e) => _changed = true;
+        }
+        """);
 }
