@@ -188,7 +188,13 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 if (site.StartsAtStart && starts.Count > 0)
                 {
-                    joins.AddRange(host.Descendants().Where(operation => !site.Operation.Syntax.Span.Contains(operation.Syntax.Span) && WaitsFor(operation, holder, symbols)));
+                    foreach (var reference in host.Descendants())
+                    {
+                        if (!site.Operation.Syntax.Span.Contains(reference.Syntax.Span) && WaitThrough(reference, holder, symbols) is { } wait)
+                        {
+                            joins.Add(wait);
+                        }
+                    }
                 }
             }
 
@@ -200,24 +206,15 @@ namespace ScopeSafety.Analyzers.Concurrency
             return starts;
         }
 
-        /// <summary>A wait for the thread or task held in <paramref name="holder"/>: its Join(), Wait(), Result, or an await of it.</summary>
-        private static bool WaitsFor(IOperation operation, ISymbol holder, KnownSymbols symbols)
-        {
-            var (waited, isWait) = operation switch
-            {
-                IInvocationOperation { TargetMethod.Name: "Join" or "Wait" } call => (call.Instance, true),
-                IPropertyReferenceOperation { Property.Name: "Result" } result => (result.Instance, symbols.Tasks.IsTask(result.Property.ContainingType)),
-                IAwaitOperation await => (await.Operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured ? configured.Instance : await.Operation, true),
-                _ => ((IOperation?)null, false),
-            };
-
-            while (waited is IConversionOperation conversion)
-            {
-                waited = conversion.Operand;
-            }
-
-            return isWait && waited != null && SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(waited), holder);
-        }
+        /// <summary>
+        /// The wait for the thread or task held in <paramref name="holder"/> that <paramref name="reference"/> makes: its
+        /// Join(), Wait() or Result, or an await of it (<see cref="AwaitedValues.AwaitOf"/>); null otherwise.
+        /// </summary>
+        private static IOperation? WaitThrough(IOperation reference, ISymbol holder, KnownSymbols symbols) =>
+            !SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(reference), holder) ? null
+            : reference.Parent is IInvocationOperation { TargetMethod.Name: "Join" or "Wait" } call && call.Instance == reference ? call
+            : reference.Parent is IPropertyReferenceOperation { Property.Name: "Result" } result && symbols.Tasks.IsTask(result.Property.ContainingType) ? result
+            : AwaitedValues.AwaitOf(reference);
 
         private static bool StartsIt(IInvocationOperation call, SpawnSite site, KnownSymbols symbols) =>
             site.StartsPaused

@@ -1452,4 +1452,22 @@ public class SharedMemberRaceTests
             }
         }
         """);
+
+    [Fact]
+    public Task The_method_writing_after_it_awaits_a_task_held_in_a_field_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Job
+        {
+            private Task _task;
+            private int _result;
+
+            public async Task<int> RunAsync()
+            {
+                _task = new Task(() => _result = 42);
+                _task.Start();
+                await _task.ConfigureAwait(false);
+                _result++;
+                return _result;
+            }
+        }
+        """);
 }
