@@ -313,8 +313,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 var declaration = reference.GetSyntax();
                 foreach (var call in CallIndex.Named(reference.SyntaxTree, method.Name))
                 {
-                    if ((call.Expression is SimpleNameSyntax || call.Expression is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }) &&
-                        declaration.Span.Contains(call.Span))
+                    if (IsOnThis(call) && declaration.Span.Contains(call.Span))
                     {
                         return true;
                     }
@@ -351,7 +350,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>Whether <paramref name="body"/> names the method that <paramref name="item"/> runs as a method group (<c>Task.Run(Loop)</c>).</summary>
         private static bool StartsTheSameWork(IOperation body, WorkItem item) =>
-            (item.Site.Delegate is IDelegateCreationOperation creation ? creation.Target : item.Site.Delegate) is IMethodReferenceOperation group &&
+            item.Target is IMethodReferenceOperation group &&
             body.Descendants().Any(operation => operation is IMethodReferenceOperation other &&
                                                 SymbolEqualityComparer.Default.Equals(other.Method.OriginalDefinition, group.Method.OriginalDefinition));
 
@@ -370,8 +369,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             var reached = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             var next = new List<IOperation>();
-            var target = item.Site.Delegate is IDelegateCreationOperation creation ? creation.Target : item.Site.Delegate;
-            if (target is IMethodReferenceOperation group)
+            if (item.Target is IMethodReferenceOperation group)
             {
                 reached.Add(group.Method.OriginalDefinition);
                 if (SourceCallees.BodyOf(group.Method, item.Host, anyFile: true) is { } body)
@@ -450,8 +448,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             foreach (var call in CallIndex.Named(model.SyntaxTree, method.Name))
             {
                 // What the text tells first; the binding of the call, which costs most, last.
-                if (!(call.Expression is SimpleNameSyntax || call.Expression is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }) ||
-                    WaitedAtOnce(call) || !(call.FirstAncestorOrSelf<BaseMethodDeclarationSyntax>() is { } declaration) ||
+                if (!IsOnThis(call) || WaitedAtOnce(call) || !(call.FirstAncestorOrSelf<BaseMethodDeclarationSyntax>() is { } declaration) ||
                     call.Ancestors().TakeWhile(n => n != declaration).Any(n => n is AnonymousFunctionExpressionSyntax || n is LocalFunctionStatementSyntax) ||
                     !(model.GetSymbolInfo(call).Symbol is IMethodSymbol called) || !SymbolEqualityComparer.Default.Equals(called.OriginalDefinition, method.OriginalDefinition) ||
                     !(model.GetDeclaredSymbol(declaration) is IMethodSymbol caller) || SymbolEqualityComparer.Default.Equals(caller, method) ||
@@ -465,6 +462,10 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return _calls.GetOrAdd(method, found);
         }
+
+        /// <summary>A call made on this, said or implied (<c>Start()</c>, <c>this.Start()</c>), or of a static method by its simple name.</summary>
+        private static bool IsOnThis(InvocationExpressionSyntax call) =>
+            call.Expression is SimpleNameSyntax || call.Expression is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax };
 
         /// <summary>
         /// Nothing of the caller runs beside the call's work: its task is awaited or waited for where it is made

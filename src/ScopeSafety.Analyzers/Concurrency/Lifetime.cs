@@ -188,9 +188,9 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 if (site.StartsAtStart && starts.Count > 0)
                 {
-                    foreach (var reference in host.Descendants())
+                    foreach (var wait in host.Descendants())
                     {
-                        if (!site.Operation.Syntax.Span.Contains(reference.Syntax.Span) && WaitThrough(reference, holder, symbols) is { } wait)
+                        if (!site.Operation.Syntax.Span.Contains(wait.Syntax.Span) && WaitsFor(wait, holder, symbols))
                         {
                             joins.Add(wait);
                         }
@@ -207,14 +207,24 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// The wait for the thread or task held in <paramref name="holder"/> that <paramref name="reference"/> makes: its
-        /// Join(), Wait() or Result, or an await of it (<see cref="AwaitedValues.AwaitOf"/>); null otherwise.
+        /// <paramref name="wait"/> waits for the thread or task held in <paramref name="holder"/>, as
+        /// <see cref="HandleTracker.JoinedInstance(IOperation, KnownSymbols)"/> tells a wait (also <c>await _task.ConfigureAwait(false)</c>).
         /// </summary>
-        private static IOperation? WaitThrough(IOperation reference, ISymbol holder, KnownSymbols symbols) =>
-            !SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(reference), holder) ? null
-            : reference.Parent is IInvocationOperation { TargetMethod.Name: "Join" or "Wait" } call && call.Instance == reference ? call
-            : reference.Parent is IPropertyReferenceOperation { Property.Name: "Result" } result && symbols.Tasks.IsTask(result.Property.ContainingType) ? result
-            : AwaitedValues.AwaitOf(reference);
+        private static bool WaitsFor(IOperation wait, ISymbol holder, KnownSymbols symbols)
+        {
+            if (!(HandleTracker.JoinedInstance(wait, symbols) is { } waited))
+            {
+                return false;
+            }
+
+            waited = SpawnClassifier.Unwrap(waited);
+            if (waited is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            {
+                waited = SpawnClassifier.Unwrap(configured);
+            }
+
+            return SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(waited), holder);
+        }
 
         private static bool StartsIt(IInvocationOperation call, SpawnSite site, KnownSymbols symbols) =>
             site.StartsPaused

@@ -154,7 +154,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
     private void CollectMembers(WorkItem item)
     {
-        var target = item.Site.Delegate is IDelegateCreationOperation creation ? creation.Target : item.Site.Delegate;
+        var target = item.Target;
         if (target is IMethodReferenceOperation { Method: { MethodKind: MethodKind.Ordinary } } method)
         {
             // new Thread(Work): Work runs as a call made at the method group, where its accesses are reported (one
@@ -264,7 +264,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
     private void CollectObjects(WorkItem item)
     {
-        var target = item.Site.Delegate is IDelegateCreationOperation creation ? creation.Target : item.Site.Delegate;
+        var target = item.Target;
         if (target is IMethodReferenceOperation { Method: { MethodKind: not MethodKind.LocalFunction } } group)
         {
             // A method run by method group is read as a call (CollectMembers); here only its receiver counts.

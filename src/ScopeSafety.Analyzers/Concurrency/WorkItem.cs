@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Spawns;
 
 namespace ScopeSafety.Analyzers.Concurrency
@@ -37,6 +38,9 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>The code the work runs (lambda or local function body, or a method of the same file run by method group); null when it is elsewhere.</summary>
         public IOperation? Body { get; }
+
+        /// <summary>What the delegate is made from: the lambda, or the method group (<c>new Thread(Work)</c>); the delegate itself otherwise.</summary>
+        public IOperation Target => Site.Delegate is IDelegateCreationOperation creation ? creation.Target : Site.Delegate;
 
         /// <summary>The event whose handler this is, when the work is a handler of an event raised on another thread.</summary>
         public OffThreadEvent? RaisedBy { get; }

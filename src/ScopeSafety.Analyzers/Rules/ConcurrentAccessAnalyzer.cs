@@ -347,12 +347,15 @@ namespace ScopeSafety.Analyzers
                     isObject ? Places.TypeNameOf(place.Root) : null);
             }
 
+            /// <summary>Unscoped work started in the member's own code, not in a lambda of it.</summary>
+            private static bool StartedHere(WorkItem item) => item.IsUnscoped && item.Shape == WorkShape.Spawned && item.Host.Parent == null;
+
             /// <summary>Unscoped work started in the member's own code that may still run when the member returns.</summary>
             private bool LeftRunning(WorkItem item)
             {
                 if (!_leftRunning.TryGetValue(item, out var left))
                 {
-                    left = item.IsUnscoped && item.Shape == WorkShape.Spawned && item.Host.Parent == null && _model.MayOutliveHost(item);
+                    left = StartedHere(item) && _model.MayOutliveHost(item);
                     _leftRunning.Add(item, left);
                 }
 
@@ -365,9 +368,8 @@ namespace ScopeSafety.Analyzers
             /// </summary>
             private bool CallerRace(Place place, WorkItem item, List<Access> uses)
             {
-                if (!item.IsUnscoped || item.Shape != WorkShape.Spawned || item.Host.Parent != null ||
-                    !(_context.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method) ||
-                    !(_model.MayOutliveHost(item) || _model.MayRunPastAnAwait(item)))
+                if (!StartedHere(item) || !(_context.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method) ||
+                    !(LeftRunning(item) || _model.MayRunPastAnAwait(item)))
                 {
                     return false;
                 }

@@ -277,19 +277,22 @@ namespace ScopeSafety.Analyzers.Spawns
         }
 
         /// <summary>The task or thread an operation waits for: x.Wait(), x.Join(), await x, x.Result, x.GetAwaiter().GetResult().</summary>
-        private IOperation? JoinedInstance(IOperation operation)
+        private IOperation? JoinedInstance(IOperation operation) => JoinedInstance(operation, _symbols);
+
+        /// <summary>As above, for code that tracks no handle of its own (a thread or task held in a field).</summary>
+        internal static IOperation? JoinedInstance(IOperation operation, KnownSymbols symbols)
         {
             switch (operation)
             {
-                case IInvocationOperation { TargetMethod: { Name: "Wait" } wait, Instance: { } waited } when _symbols.Tasks.IsTask(wait.ContainingType):
+                case IInvocationOperation { TargetMethod: { Name: "Wait" } wait, Instance: { } waited } when symbols.Tasks.IsTask(wait.ContainingType):
                     return waited;
-                case IInvocationOperation { TargetMethod: { Name: "Join" } join, Instance: { } joined } when _symbols.Threading.IsThread(join.ContainingType):
+                case IInvocationOperation { TargetMethod: { Name: "Join" } join, Instance: { } joined } when symbols.Threading.IsThread(join.ContainingType):
                     return joined;
                 case IInvocationOperation { TargetMethod: { Name: "GetResult" }, Instance: IInvocationOperation { TargetMethod: { Name: "GetAwaiter" }, Instance: { } awaited } }:
                     return awaited;
                 case IAwaitOperation await:
                     return await.Operation;
-                case IPropertyReferenceOperation { Property: { Name: "Result" } result, Instance: { } resulted } when _symbols.Tasks.IsTask(result.ContainingType):
+                case IPropertyReferenceOperation { Property: { Name: "Result" } result, Instance: { } resulted } when symbols.Tasks.IsTask(result.ContainingType):
                     return resulted;
                 default:
                     return null;
