@@ -33,6 +33,12 @@ namespace ScopeSafety.Analyzers
         /// </summary>
         public const string OtherSideTypeMember = "TypeMember";
 
+        /// <summary>
+        /// The reported write is a member's of a type declared thread-safe, and the other side another call of it or of
+        /// another member, which users may make at the same time (see <c>ThreadSafeTypes</c>).
+        /// </summary>
+        public const string OtherSideConcurrentMember = "ConcurrentMember";
+
         /// <summary>SCOPE021/023/024: which rewrite fits (values named by the analyzer).</summary>
         public const string Fix = "Fix";
 

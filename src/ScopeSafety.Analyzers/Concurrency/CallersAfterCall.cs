@@ -164,11 +164,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// A conflict between the work and a member, except a plain read of what the other side only writes with
+        /// A conflict between the work and a member (or two members of a type declared thread-safe, see <see cref="ThreadSafeTypes"/>), except a plain read of what the other side only writes with
         /// Interlocked or Volatile (a counter a property shows, a flag a loop polls): it sees a whole value, if not the latest,
         /// and the type's users cannot order their calls with the work anyway.
         /// </summary>
-        private static bool MemberConflict(Access mine, Access theirs) =>
+        public static bool MemberConflict(Access mine, Access theirs) =>
             Access.Conflict(mine, theirs) && !(mine.IsWrite && mine.IsAtomic && !theirs.IsWrite) && !(theirs.IsWrite && theirs.IsAtomic && !mine.IsWrite) &&
             !(theirs.IsWrite && !mine.IsWrite && StoresAParameter(theirs));
 
@@ -499,7 +499,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>A static, or a field of this (or an object reached through one) of the method's type: what its callers on this see too.</summary>
-        private static bool IsSharedWithCallers(Place place, IMethodSymbol method) =>
+        public static bool IsSharedWithCallers(Place place, IMethodSymbol method) =>
             place.Root switch
             {
                 IFieldSymbol field => field.IsStatic || (!method.IsStatic && SymbolEqualityComparer.Default.Equals(field.ContainingType, method.ContainingType)),
@@ -515,7 +515,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// calls, read once: its accesses of places, and its uses of the objects held in fields or statics (keyed by a
         /// place of that field or static), which a work item may share as non-thread-safe objects.
         /// </summary>
-        private Uses UsesOf(IOperation body, IMethodSymbol caller)
+        public Uses UsesOf(IOperation body, IMethodSymbol caller)
         {
             if (_callers.TryGetValue(body, out var found))
             {
@@ -552,7 +552,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>The place that stands for the object a field or static holds, where a caller's uses of it are kept.</summary>
         public static Place ObjectPlace(ISymbol shared) => new Place(shared, "", shared.Name);
 
-        private sealed class Uses
+        internal sealed class Uses
         {
             public Dictionary<Place, List<Access>> Places { get; } = new Dictionary<Place, List<Access>>();
 

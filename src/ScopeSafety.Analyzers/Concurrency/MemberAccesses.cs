@@ -40,7 +40,13 @@ namespace ScopeSafety.Analyzers.Concurrency
             var result = new Found();
             var host = new Frame(null, HostThis, null, null, null, new List<object>(), spawn);
             var self = receiver == null || Places.IsThis(SpawnClassifier.Unwrap(receiver)) ? HostThis : ValueOf(receiver, host);
-            var frame = new Frame(function, self, null, null, null, new List<object>(), spawn);
+            var locks = new List<object>();
+            if (function != null && SynchronizedLock(function, self) is { } held)
+            {
+                locks.Add(held);
+            }
+
+            var frame = new Frame(function, self, null, null, null, locks, spawn);
             Walk(body, frame, result, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), depth, skip);
             return result;
         }
@@ -565,10 +571,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
 
                 var locks = LocksAt(call, frame);
-                if ((method.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) != 0)
+                if (SynchronizedLock(method, receiver) is { } held)
                 {
-                    // [MethodImpl(Synchronized)] locks this (or the type, for a static method) around the whole body.
-                    locks.Add(method.IsStatic || receiver == HostThis ? method.ContainingType : receiver is Place owner ? KeyOf(owner) : new object());
+                    locks.Add(held);
                 }
 
                 var via = frame.Via ?? CalleeName(method);
@@ -580,6 +585,15 @@ namespace ScopeSafety.Analyzers.Concurrency
                 visited.Remove(method);
             }
         }
+
+        /// <summary>
+        /// The lock [MethodImpl(Synchronized)] takes around the whole body of <paramref name="method"/> run on
+        /// <paramref name="receiver"/>: this (or the type, for a static method); null when the method is not synchronized.
+        /// </summary>
+        private static object? SynchronizedLock(IMethodSymbol method, object? receiver) =>
+            (method.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) == 0
+                ? null
+                : method.IsStatic || receiver == HostThis ? method.ContainingType : receiver is Place owner ? KeyOf(owner) : new object();
 
         /// <summary>The event <paramref name="call"/> raises (<c>Changed(this, e)</c>, <c>Changed?.Invoke(this, e)</c>) with its receiver; null for any other delegate.</summary>
         private static (IEventSymbol Event, IOperation? Instance)? EventOf(IInvocationOperation call)

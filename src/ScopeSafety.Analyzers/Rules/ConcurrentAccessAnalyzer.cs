@@ -48,6 +48,7 @@ namespace ScopeSafety.Analyzers
             var finder = new WorkItemFinder(new SpawnClassifier(symbols));
             var spawnOptions = new SpawnOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
             var safetyOptions = new ThreadSafetyOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
+            start.RegisterSymbolStartAction(typeStart => CollectThreadSafeType(typeStart, symbols, safetyOptions, callers), SymbolKind.NamedType);
             start.RegisterOperationBlockStartAction(block =>
             {
                 if (block.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Destructor } finalizer)
@@ -119,6 +120,62 @@ namespace ScopeSafety.Analyzers
                 context.ReportDiagnostic(RaceDiagnostic(race.Place.Root, race.Place.Name, race.IsObject, null, race.Finalizer, Sides(race.Finalizer, finalizerSide, other, memberSide, race.IsObject),
                     new[] { finalizer.Locations[0], other.Operation.Syntax.GetLocation() }, DiagnosticProperties.OtherSideMember));
             }
+        }
+
+        /// <summary>
+        /// SCOPE010/011 for a type declared thread-safe: the bodies of the members its users call are gathered as the type is
+        /// analysed, and compared with each other at its end (<see cref="ThreadSafeTypes"/>).
+        /// </summary>
+        private static void CollectThreadSafeType(SymbolStartAnalysisContext context, KnownSymbols symbols, ThreadSafetyOptions.Cache safetyOptions, CallersAfterCall callers)
+        {
+            var type = (INamedTypeSymbol)context.Symbol;
+            var tree = type.Locations.FirstOrDefault(location => location.IsInSource)?.SourceTree;
+            if (tree == null || type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || !ThreadSafeTypes.IsDeclared(type, symbols, safetyOptions.Get(tree)))
+            {
+                return;
+            }
+
+            var members = new List<(IMethodSymbol Member, IOperation Body)>();
+            context.RegisterOperationBlockAction(block =>
+            {
+                if (block.OwningSymbol is IMethodSymbol member && SymbolEqualityComparer.Default.Equals(member.ContainingType, type) &&
+                    ThreadSafeTypes.IsCalledByUsers(member) && BodyOf(block) is { } body)
+                {
+                    lock (members)
+                    {
+                        members.Add((member, body));
+                    }
+                }
+            });
+            context.RegisterSymbolEndAction(end =>
+            {
+                List<(IMethodSymbol Member, IOperation Body)> all;
+                lock (members)
+                {
+                    all = new List<(IMethodSymbol, IOperation)>(members);
+                }
+
+                // Declaration order, whatever order the blocks were analysed in: the first write reported is the first in the text.
+                all.Sort((a, b) => CompareLocations(a.Body.Syntax, b.Body.Syntax));
+                foreach (var race in new ThreadSafeTypes(symbols, safetyOptions.Get(tree), callers).Find(all))
+                {
+                    var write = race.Write;
+                    var other = race.Other;
+                    var writer = MemberName(race.Writer) + " at line " + Analysis.Line(write.Operation) + (write.Via == null ? "" : " (in " + write.Via + ")");
+                    var file = other.Operation.Syntax.SyntaxTree == write.Operation.Syntax.SyntaxTree ? "" : " of " + System.IO.Path.GetFileName(other.Operation.Syntax.SyntaxTree.FilePath);
+                    var otherSide = (race.SameMember ? "another call of " + MemberName(race.OtherMember) : "a call of " + MemberName(race.OtherMember) + " at line " + Analysis.Line(other.Operation) + file) +
+                                    (other.Via == null || race.SameMember ? "" : " (in " + other.Via + ")") + " at the same time (" + type.Name + " is declared thread-safe)";
+                    var verb = other.IsWrite ? (race.IsObject ? "also mutate" : "also write") : "read";
+                    end.ReportDiagnostic(RaceDiagnostic(race.Place.Root, race.Place.Name, race.IsObject, null, write, (writer, otherSide, verb),
+                        new[] { race.Writer.Locations[0], other.Operation.Syntax.GetLocation() }, DiagnosticProperties.OtherSideConcurrentMember));
+                }
+            });
+        }
+
+        private static int CompareLocations(SyntaxNode a, SyntaxNode b)
+        {
+            var byFile = string.CompareOrdinal(a.SyntaxTree.FilePath, b.SyntaxTree.FilePath);
+            return byFile != 0 ? byFile : a.SpanStart.CompareTo(b.SpanStart);
         }
 
         /// <summary>
@@ -211,11 +268,17 @@ namespace ScopeSafety.Analyzers
             MemberName(caller) + " at line " + Analysis.Line(access.Operation) + (access.Via == null ? "" : " (in " + access.Via + ")") +
             " (after it calls " + called.Name + " at line " + callLine + ")";
 
-        /// <summary>How a report names a member: "the constructor of Block", "Block.Add", "Block.Count".</summary>
+        /// <summary>
+        /// How a report names a member: "the constructor of Block", "Block.Add", "Block.Count", and an explicit interface
+        /// implementation as it is written ("Block.IDisposable.Dispose", "Block.IEnumerable&lt;int&gt;.GetEnumerator").
+        /// </summary>
         private static string MemberName(IMethodSymbol member) =>
             member.MethodKind == MethodKind.Constructor
                 ? "the constructor of " + member.ContainingType.Name
-                : member.ContainingType.Name + "." + (member.AssociatedSymbol?.Name ?? member.Name);
+                : member.MethodKind == MethodKind.ExplicitInterfaceImplementation && member.ExplicitInterfaceImplementations.Length > 0
+                    ? member.ContainingType.Name + "." + member.ExplicitInterfaceImplementations[0].ContainingType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "." +
+                      member.ExplicitInterfaceImplementations[0].Name
+                    : member.ContainingType.Name + "." + (member.AssociatedSymbol?.Name ?? member.Name);
 
         private sealed class Analysis
         {

@@ -9,7 +9,7 @@ namespace ScopeSafety.Analyzers
 {
     /// <summary>
     /// SCOPE090: an item of scopesafety.unscoped_methods, scopesafety.structured_methods,
-    /// scopesafety.not_thread_safe_types or scopesafety.thread_safe_types that configures nothing (malformed, cut at a
+    /// scopesafety.not_thread_safe_types, scopesafety.thread_safe_types or scopesafety.checked_thread_safe_types that configures nothing (malformed, cut at a
     /// '#' or ';' comment, or naming a method or type the compilation lacks). Reported once
     /// per compilation and item, at its end, because the option belongs to no source location.
     /// </summary>

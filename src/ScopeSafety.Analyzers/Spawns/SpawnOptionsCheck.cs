@@ -22,7 +22,7 @@ namespace ScopeSafety.Analyzers.Spawns
 
         /// <summary>The keys whose items are types (the thread-safety lists); the others list methods.</summary>
         public static bool ListsTypes(string key) =>
-            key == ThreadSafetyOptions.NotThreadSafeTypesKey || key == ThreadSafetyOptions.ThreadSafeTypesKey;
+            key == ThreadSafetyOptions.NotThreadSafeTypesKey || key == ThreadSafetyOptions.ThreadSafeTypesKey || key == ThreadSafetyOptions.CheckedThreadSafeTypesKey;
 
         /// <summary>The items of a value of <paramref name="key"/>, as written.</summary>
         public static IEnumerable<string> Items(string key, string value) =>
@@ -208,11 +208,12 @@ namespace ScopeSafety.Analyzers.Spawns
             return true;
         }
 
-        /// <summary>Every distinct value of the four list keys that some file of the compilation (or the global config) sees.</summary>
+        /// <summary>Every distinct value of the five list keys that some file of the compilation (or the global config) sees.</summary>
         public static IEnumerable<(string Key, string Value)> Values(Compilation compilation, Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider provider)
         {
             var seen = new HashSet<(string, string)>();
-            foreach (var key in new[] { SpawnOptions.UnscopedMethodsKey, SpawnOptions.StructuredMethodsKey, ThreadSafetyOptions.NotThreadSafeTypesKey, ThreadSafetyOptions.ThreadSafeTypesKey })
+            foreach (var key in new[] { SpawnOptions.UnscopedMethodsKey, SpawnOptions.StructuredMethodsKey, ThreadSafetyOptions.NotThreadSafeTypesKey, ThreadSafetyOptions.ThreadSafeTypesKey,
+                         ThreadSafetyOptions.CheckedThreadSafeTypesKey })
             {
                 if (provider.GlobalOptions.TryGetValue(key, out var global) && !string.IsNullOrWhiteSpace(global) && seen.Add((key, global)))
                 {

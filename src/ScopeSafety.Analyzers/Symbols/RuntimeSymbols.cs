@@ -20,6 +20,7 @@ namespace ScopeSafety.Analyzers.Symbols
             RefBorrow = compilation.GetTypeByMetadataName("ScopeSafety.RefBorrow`1");
             UnscopedWorkAttribute = compilation.GetTypeByMetadataName("ScopeSafety.UnscopedWorkAttribute");
             StructuredWorkAttribute = compilation.GetTypeByMetadataName("ScopeSafety.StructuredWorkAttribute");
+            ThreadSafeAttribute = compilation.GetTypeByMetadataName("ScopeSafety.ThreadSafeAttribute");
             Spawn = Methods(Scope, "Spawn").Union(Methods(Scope, "Go"));
             Run = Methods(Scope, "Run");
             Join = Methods(Scope, "Join");
@@ -36,6 +37,9 @@ namespace ScopeSafety.Analyzers.Symbols
         public INamedTypeSymbol? RefBorrow { get; }
         public INamedTypeSymbol? UnscopedWorkAttribute { get; }
         public INamedTypeSymbol? StructuredWorkAttribute { get; }
+
+        /// <summary>Marks a type whose members are checked as if called from several threads at once (see <c>ThreadSafeTypes</c>).</summary>
+        public INamedTypeSymbol? ThreadSafeAttribute { get; }
 
         /// <summary>
         /// The synchronous spawns: the Scope.Spawn overloads and Scope.Go, a spawn without a handle. Work started by either

@@ -106,6 +106,28 @@ public class ConcurrentAccessAnalyzerIncompleteCodeTests
                 private void Loop() { while (_running) _items.RemoveAll(x => x > 0); }
             }
             """,
+        Usings + """
+            [ThreadSafe]
+            partial class Registry : IEnumerable<string>
+            {
+                private readonly object _gate = new object();
+                private readonly List<string> _names = new List<string>();
+                private static int s_made;
+                private int _version;
+
+                public Registry() => s_made++;
+
+                public void Add(string name) { lock (_gate) { _names.Add(name); _version++; } }
+
+                public int Version => _version;
+
+                public bool Remove(string name) => _names.Remove(name) && ++_version > 0;
+
+                IEnumerator<string> IEnumerable<string>.GetEnumerator() => _names.GetEnumerator();
+
+                System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => ((IEnumerable<string>)this).GetEnumerator();
+            }
+            """,
     ];
 
     [Theory]

@@ -1322,4 +1322,87 @@ public class ConcurrentAccessFixerTests
             }
         }
         """);
+
+    // ---- types declared thread-safe -------------------------------------------------------------------------
+
+    [Fact]
+    public Task A_closed_flag_of_a_thread_safe_type_becomes_volatile() => VolatileFix.VerifyCodeFixAsync("""
+        using System;
+        using ScopeSafety;
+
+        [ThreadSafe]
+        public class Channel
+        {
+            private bool _closed;
+
+            public void Close() => {|SCOPE010:_closed|} = true;
+
+            public void Send(int value)
+            {
+                if (_closed)
+                {
+                    throw new InvalidOperationException("closed");
+                }
+            }
+        }
+        """, """
+        using System;
+        using ScopeSafety;
+
+        [ThreadSafe]
+        public class Channel
+        {
+            private volatile bool _closed;
+
+            public void Close() => _closed = true;
+
+            public void Send(int value)
+            {
+                if (_closed)
+                {
+                    throw new InvalidOperationException("closed");
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_check_then_update_of_a_thread_safe_type_gets_no_Interlocked_fix() => InterlockedFix.VerifyNoCodeFixAsync("""
+        using ScopeSafety;
+
+        [ThreadSafe]
+        public class Account
+        {
+            private int _balance;
+
+            public void Deposit(int amount) => {|SCOPE010:_balance|} += amount;
+
+            public bool Withdraw(int amount)
+            {
+                if (_balance < amount)
+                {
+                    return false;
+                }
+
+                _balance -= amount;
+                return true;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_list_of_a_thread_safe_type_gets_no_lock_on_one_side_only() => LockFix.VerifyNoCodeFixAsync("""
+        using System.Collections.Generic;
+        using ScopeSafety;
+
+        [ThreadSafe]
+        public class Registry
+        {
+            private readonly List<string> _names = new List<string>();
+
+            public void Add(string name) => {|SCOPE011:_names|}.Add(name);
+
+            public int Count => _names.Count;
+        }
+        """);
 }

@@ -86,6 +86,20 @@ public class InvalidOptionAnalyzerTests
     }
 
     [Fact]
+    public Task A_misspelt_type_in_checked_thread_safe_types_is_reported_and_its_correct_twin_is_not()
+    {
+        return new Options.Test
+        {
+            TestCode = CounterLibrary,
+            EditorConfig = Config("scopesafety.checked_thread_safe_types = MyLib.Countr, T:MyLib.Counter"),
+            ExpectedDiagnostics =
+            {
+                Options.Diagnostic("SCOPE090").WithArguments("MyLib.Countr", "scopesafety.checked_thread_safe_types", "no type 'MyLib.Countr' is visible to this project"),
+            },
+        }.RunAsync();
+    }
+
+    [Fact]
     public Task A_generic_type_without_its_arity_and_a_method_id_in_thread_safe_types_are_reported()
     {
         return new Options.Test

@@ -276,7 +276,7 @@ public class TypeMemberRaceTests
             }
         }
         """,
-        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_buffer", "Sampler.System.IDisposable.Dispose at line 19", "work started with new Timer at line 14", "read"));
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_buffer", "Sampler.IDisposable.Dispose at line 19", "work started with new Timer at line 14", "read"));
 
     [Fact]
     public Task A_dispose_that_stops_the_timer_through_its_field_first_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
