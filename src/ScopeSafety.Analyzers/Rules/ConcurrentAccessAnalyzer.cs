@@ -130,7 +130,12 @@ namespace ScopeSafety.Analyzers
         {
             var type = (INamedTypeSymbol)context.Symbol;
             var tree = type.Locations.FirstOrDefault(location => location.IsInSource)?.SourceTree;
-            if (tree == null || type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || !ThreadSafeTypes.IsDeclared(type, symbols, safetyOptions.Get(tree)))
+            if (tree == null || type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+            {
+                return;
+            }
+
+            if (!ThreadSafeTypes.IsDeclared(type, symbols, safetyOptions.Get(tree)))
             {
                 return;
             }

@@ -7,7 +7,8 @@ namespace ScopeSafety.Analyzers.Spawns
     /// <summary>
     /// Whether passing a variable by reference writes it: <c>out</c> always; <c>in</c> and <c>ref readonly</c> never;
     /// <c>ref</c> unless the callee is a method of this compilation that cannot be overridden and whose body does not
-    /// write through the parameter (<c>static bool TryAdd(ref Rec r) =&gt; r.Word != 0;</c> only reads).
+    /// write through the parameter (<c>static bool TryAdd(ref Rec r) =&gt; r.Word != 0;</c> only reads), and
+    /// <c>Volatile.Read</c> and <c>Interlocked.Read</c>, which take a <c>ref</c> only to read it atomically.
     /// </summary>
     internal static class RefArgumentWrites
     {
@@ -35,6 +36,11 @@ namespace ScopeSafety.Analyzers.Spawns
 
         private static bool OnlyReads(IParameterSymbol parameter)
         {
+            if (parameter.ContainingSymbol is IMethodSymbol { Name: "Read", ContainingType: { Name: "Volatile" or "Interlocked", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } })
+            {
+                return true;
+            }
+
             if (!(parameter.ContainingSymbol is IMethodSymbol method) || method.IsAbstract || method.IsVirtual ||
                 (method.IsOverride && !method.IsSealed && !method.ContainingType.IsSealed) || method.IsExtern)
             {

@@ -460,4 +460,55 @@ public class ConcurrentAccessSynchronizationTests
         """),
         Verify.Diagnostic("SCOPE010").WithLocation(0),
         Verify.Diagnostic("SCOPE010").WithLocation(1));
+
+    // ---- reads through Volatile and Interlocked; a synchronized method run as the work ------------------------
+
+    [Fact]
+    public Task A_Volatile_Read_beside_a_locked_write_does_not_race() => Verify.VerifyAnalyzerAsync(Program("""
+                string combined = "";
+                var gate = new object();
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { lock (gate) combined += "a"; });
+                    scope.Spawn(() => Console.WriteLine(Volatile.Read(ref combined)));
+                });
+        """));
+
+    [Fact]
+    public Task A_plain_read_beside_a_locked_write_races() => Verify.VerifyAnalyzerAsync(Program("""
+                string combined = "";
+                var gate = new object();
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { lock (gate) {|#0:combined|} += "a"; });
+                    scope.Spawn(() => Console.WriteLine(combined));
+                });
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("combined", "work started with Scope.Spawn at line 15", "work started with Scope.Spawn at line 16", "read"));
+
+    [Fact]
+    public Task An_Interlocked_Read_beside_a_locked_update_does_not_race() => Verify.VerifyAnalyzerAsync(Program("""
+                long total = 0;
+                var gate = new object();
+                Parallel.Invoke(
+                    () => { lock (gate) total += 5; },
+                    () => Console.WriteLine(Interlocked.Read(ref total)));
+        """));
+
+    [Fact]
+    public Task Two_threads_running_a_synchronized_method_do_not_race() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Counter
+        {
+            private int _count;
+
+            public void Start()
+            {
+                new Thread(Count).Start();
+                new Thread(Count).Start();
+            }
+
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.Synchronized)]
+            private void Count() => _count++;
+        }
+        """);
 }

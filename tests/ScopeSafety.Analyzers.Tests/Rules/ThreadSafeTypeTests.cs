@@ -357,4 +357,186 @@ public class ThreadSafeTypeTests
                 "another call of Stats.Add at the same time (Stats is declared thread-safe)", "also write"),
         },
     }.RunAsync();
+
+    // ---- what is left out -----------------------------------------------------------------------------------
+
+    [Fact]
+    public Task A_class_that_locks_but_is_not_declared_thread_safe_is_not_checked() => Verify.VerifyAnalyzerAsync(Usings + """
+        public class ThreadSafety
+        {
+            int mBalance = 0;
+            private readonly object balanceLock = new object();
+
+            public void deposit(int amount)
+            {
+                if (amount > 0)
+                {
+                    lock (balanceLock)
+                    {
+                        mBalance += amount;
+                    }
+                }
+            }
+
+            public int withdraw(int amount)
+            {
+                if (amount >= 0 && mBalance - amount >= 0)
+                {
+                    mBalance -= amount;
+                    return mBalance;
+                }
+
+                return 0;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Double_checked_locking_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        [ThreadSafe]
+        public class Settings
+        {
+            private readonly object _gate = new object();
+            private Dictionary<string, string> _values;
+            private static Settings s_default;
+
+            public IReadOnlyDictionary<string, string> Values
+            {
+                get
+                {
+                    if (_values == null)
+                    {
+                        lock (_gate)
+                        {
+                            if (_values == null)
+                            {
+                                _values = new Dictionary<string, string> { ["mode"] = "fast" };
+                            }
+                        }
+                    }
+
+                    return _values;
+                }
+            }
+
+            public static Settings Default
+            {
+                get
+                {
+                    if (s_default is null)
+                    {
+                        lock (typeof(Settings))
+                        {
+                            if (s_default is null)
+                            {
+                                s_default = new Settings();
+                            }
+                        }
+                    }
+
+                    return s_default;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_store_under_a_lock_without_the_second_check_races_with_the_unlocked_check() => Verify.VerifyAnalyzerAsync(Usings + """
+        [ThreadSafe]
+        public class Settings
+        {
+            private readonly object _gate = new object();
+            private Dictionary<string, string> _values;
+
+            public IReadOnlyDictionary<string, string> Values
+            {
+                get
+                {
+                    if (_values == null)
+                    {
+                        lock (_gate)
+                        {
+                            {|#0:_values|} = new Dictionary<string, string>();
+                        }
+                    }
+
+                    return _values;
+                }
+            }
+
+            public void Reload() { lock (_gate) { _values = null; } }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_values", "Settings.Values at line 21",
+            "another call of Settings.Values at the same time (Settings is declared thread-safe)", "read"));
+
+    [Fact]
+    public Task The_constructor_dispose_and_a_private_setup_helper_are_not_compared() => Verify.VerifyAnalyzerAsync(Usings + """
+        [ThreadSafe]
+        public class Pool : IDisposable
+        {
+            private readonly object _gate = new object();
+            private readonly Queue<int> _free = new Queue<int>();
+            private int _size;
+
+            public Pool(int size)
+            {
+                Fill(size);
+            }
+
+            public int Rent()
+            {
+                lock (_gate)
+                {
+                    _size--;
+                    return _free.Dequeue();
+                }
+            }
+
+            public void Dispose()
+            {
+                _free.Clear();
+                _size = 0;
+            }
+
+            private void Fill(int size)
+            {
+                for (var i = 0; i < size; i++)
+                {
+                    _free.Enqueue(i);
+                }
+
+                _size = size;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task An_unlocked_insert_beside_locked_uses_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        [ThreadSafe]
+        public class Subscribers
+        {
+            private readonly List<Action> _handlers = new List<Action>();
+
+            public void Add(Action handler)
+            {
+                lock (_handlers)
+                {
+                    _handlers.Add(handler);
+                }
+            }
+
+            public void AddFirst(Action handler) => {|#0:_handlers|}.Insert(0, handler);
+
+            public void Raise()
+            {
+                lock (_handlers)
+                {
+                    foreach (var handler in _handlers) handler();
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_handlers", "List<Action>", "Subscribers.AddFirst at line 20",
+            "a call of Subscribers.Add at line 16 at the same time (Subscribers is declared thread-safe)", "also mutate"));
 }
