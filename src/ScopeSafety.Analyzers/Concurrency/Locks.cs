@@ -22,8 +22,10 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// operation sits in a try block whose finally exits, entered just before the try or at the top of its block (the
         /// expansion of <c>lock</c> written by hand), or follows an enter in the same block with no exit in between. Pairs: Monitor.Enter/Exit, ReaderWriterLockSlim's write, read and
         /// upgradeable locks, ReaderWriterLock's writer and reader locks, Wait/WaitAsync/Release of a SemaphoreSlim
-        /// created with one slot, and WaitOne/ReleaseMutex of a Mutex (WaitOne/Release of a one-slot Semaphore). A read lock excludes only writers (<see cref="ReadLock"/>). TryEnter may fail
-        /// and is not trusted.
+        /// created with one slot, and WaitOne/ReleaseMutex of a Mutex (WaitOne/Release of a one-slot Semaphore). A read lock excludes only writers (<see cref="ReadLock"/>). A try-enter
+        /// (Monitor.TryEnter, TryEnterWriteLock, a timed Wait or WaitOne) may fail: it holds the lock only where the code
+        /// knows it succeeded, in the branch its result (or the flag it set) makes true, or below an <c>if</c> that leaves
+        /// when it did not (<see cref="TakenIf"/>).
         /// </summary>
         public static List<object> LocksHeld(IOperation operation, SynchronisationSymbols? sync) => LocksHeld(operation, sync, SourceCallees.MaxDepth);
 
@@ -46,6 +48,13 @@ namespace ScopeSafety.Analyzers.Concurrency
                 if (sync != null && parent is IBlockOperation block)
                 {
                     AddStraightLineLocks(block, child, sync, result);
+                    AddLocksTakenAbove(block, child, sync, result);
+                }
+
+                if (sync != null && parent is IConditionalOperation conditional && conditional.WhenTrue == child)
+                {
+                    // if (Monitor.TryEnter(o, 100)) { … } and if (taken) { … } after Monitor.TryEnter(o, 100, ref taken).
+                    result.AddRange(TakenIf(conditional.Condition, conditional, sync));
                 }
 
                 if (parent is ILocalFunctionOperation)
@@ -160,6 +169,172 @@ namespace ScopeSafety.Analyzers.Concurrency
                     result.Add(entered);
                 }
             }
+        }
+
+        /// <summary>
+        /// A lock a statement above <paramref name="statement"/> in its block made sure of by leaving when it was not
+        /// taken (<c>if (!Monitor.TryEnter(o, 100)) return;</c>, <c>if (!taken) throw …;</c>), with no exit of it in between.
+        /// </summary>
+        private static void AddLocksTakenAbove(IBlockOperation block, IOperation statement, SynchronisationSymbols sync, List<object> result)
+        {
+            var at = block.Operations.IndexOf(statement);
+            for (var i = at - 1; i >= 0; i--)
+            {
+                if (!(block.Operations[i] is IConditionalOperation { WhenFalse: null, Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not } leave) || !Leaves(leave.WhenTrue))
+                {
+                    continue;
+                }
+
+                foreach (var taken in TakenIf(not.Operand, leave, sync))
+                {
+                    // An exit in the finally of the statement that holds the access runs after it.
+                    var released = false;
+                    for (var j = i + 1; j <= at && !released; j++)
+                    {
+                        released = block.Operations[j].DescendantsAndSelf().Any(o => Pair(o, sync, entering: false) is { } exit && SameKey(exit, taken) &&
+                                                                                    !(j == at && InFinally(o, block.Operations[j])));
+                    }
+
+                    if (!released && !result.Exists(key => SameKey(key, taken)))
+                    {
+                        result.Add(taken);
+                    }
+                }
+            }
+        }
+
+        private static bool InFinally(IOperation operation, IOperation statement)
+        {
+            IOperation child = operation;
+            for (var parent = operation.Parent; parent != null && child != statement; child = parent, parent = parent.Parent)
+            {
+                if (parent is ITryOperation tryOperation && tryOperation.Finally == child)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The branch always leaves the block: a return, a throw, a break, a continue or a goto, alone or last in a block.</summary>
+        private static bool Leaves(IOperation branch)
+        {
+            var last = branch is IBlockOperation block ? (block.Operations.Length == 0 ? null : block.Operations[block.Operations.Length - 1]) : branch;
+            return last is IReturnOperation || last is IBranchOperation || last is IThrowOperation || last is IExpressionStatementOperation { Operation: IThrowOperation };
+        }
+
+        /// <summary>
+        /// The locks held where <paramref name="condition"/> is true: a try-enter that returned true (<c>Monitor.TryEnter(o,
+        /// 100)</c>, <c>rw.TryEnterWriteLock(100)</c>, <c>await gate.WaitAsync(100)</c> on a one-slot semaphore,
+        /// <c>mutex.WaitOne(100)</c>), either side of an <c>&amp;&amp;</c>, or a flag a statement above set by
+        /// <c>Monitor.TryEnter(o, 100, ref taken)</c> or <c>Monitor.Enter(o, ref taken)</c>.
+        /// </summary>
+        private static List<object> TakenIf(IOperation condition, IOperation at, SynchronisationSymbols sync)
+        {
+            var found = new List<object>();
+            while (condition is IConversionOperation conversion)
+            {
+                condition = conversion.Operand;
+            }
+
+            switch (condition)
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both:
+                    found.AddRange(TakenIf(both.LeftOperand, at, sync));
+                    found.AddRange(TakenIf(both.RightOperand, at, sync));
+                    break;
+                case ILocalReferenceOperation flag when FlagSetBy(flag.Local, at, sync) is { } key:
+                    found.Add(key);
+                    break;
+                default:
+                    if (TryEnterOf(condition is IAwaitOperation awaited ? awaited.Operation : condition, sync) is { } entered && entered != Unknown)
+                    {
+                        found.Add(entered);
+                    }
+
+                    break;
+            }
+
+            return found;
+        }
+
+        /// <summary>The lock a try-enter call takes when it returns true; null for any other operation.</summary>
+        private static object? TryEnterOf(IOperation operation, SynchronisationSymbols sync)
+        {
+            if (!(operation is IInvocationOperation { TargetMethod: { } method } call) ||
+                call.Arguments.Any(argument => argument.Parameter?.RefKind == RefKind.Ref))
+            {
+                return null;
+            }
+
+            var type = method.ContainingType;
+            if (KnownSymbols.Is(type, sync.Monitor))
+            {
+                return method.Name == "TryEnter" && call.Arguments.Length > 0 ? KeyOf(call.Arguments[0].Value) : null;
+            }
+
+            if (call.Instance == null)
+            {
+                return null;
+            }
+
+            if (KnownSymbols.Is(type, sync.ReaderWriterLockSlim))
+            {
+                return method.Name == "TryEnterWriteLock" ? KeyOf(call.Instance)
+                    : method.Name is "TryEnterReadLock" or "TryEnterUpgradeableReadLock" ? new ReadLock(KeyOf(call.Instance))
+                    : null;
+            }
+
+            if (KnownSymbols.Is(type, sync.SemaphoreSlim) && method.Name is "Wait" or "WaitAsync" && call.Arguments.Length > 0 && KeyOf(call.Instance) is ISymbol semaphore && IsMutex(semaphore))
+            {
+                return semaphore;
+            }
+
+            if (method.Name == "WaitOne" && KnownSymbols.Is(call.Instance.Type, sync.Mutex))
+            {
+                return KeyOf(call.Instance);
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// The lock whose taking sets <paramref name="flag"/>: a statement above <paramref name="at"/>, in its block or an
+        /// enclosing one, that is <c>Monitor.TryEnter(o, …, ref flag)</c>, <c>Monitor.Enter(o, ref flag)</c> or
+        /// <c>flag = &lt;try-enter&gt;</c> (<see cref="TryEnterOf"/>).
+        /// </summary>
+        private static object? FlagSetBy(ILocalSymbol flag, IOperation at, SynchronisationSymbols sync)
+        {
+            var child = at;
+            for (var parent = at.Parent; parent != null && !(parent is IAnonymousFunctionOperation) && !(parent is ILocalFunctionOperation); child = parent, parent = parent.Parent)
+            {
+                if (!(parent is IBlockOperation block))
+                {
+                    continue;
+                }
+
+                for (var i = block.Operations.IndexOf(child) - 1; i >= 0; i--)
+                {
+                    if (!(block.Operations[i] is IExpressionStatementOperation { Operation: { } expression }))
+                    {
+                        continue;
+                    }
+
+                    if (expression is IInvocationOperation { TargetMethod: { Name: "TryEnter" or "Enter" } method } call && KnownSymbols.Is(method.ContainingType, sync.Monitor) &&
+                        call.Arguments.Length > 1 && call.Arguments.Any(a => a.Parameter?.RefKind == RefKind.Ref && a.Value is ILocalReferenceOperation set && SymbolEqualityComparer.Default.Equals(set.Local, flag)))
+                    {
+                        return KeyOf(call.Arguments[0].Value);
+                    }
+
+                    if (expression is ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } assignment && SymbolEqualityComparer.Default.Equals(assigned.Local, flag))
+                    {
+                        return TryEnterOf(assignment.Value is IAwaitOperation awaited ? awaited.Operation : assignment.Value, sync);
+                    }
+                }
+            }
+
+            return null;
         }
 
         private static bool Entered(IOperation statement, SynchronisationSymbols sync, object key) =>

@@ -123,6 +123,18 @@ public class ConcurrentAccessAnalyzerIncompleteCodeTests
 
                 public bool Remove(string name) => _names.Remove(name) && ++_version > 0;
 
+                public void Trim()
+                {
+                    var taken = false;
+                    try
+                    {
+                        Monitor.TryEnter(_gate, 10, ref taken);
+                        if (!taken) return;
+                        if (Monitor.TryEnter(_names) && taken) { try { _names.Clear(); } finally { Monitor.Exit(_names); } }
+                    }
+                    finally { if (taken) Monitor.Exit(_gate); }
+                }
+
                 IEnumerator<string> IEnumerable<string>.GetEnumerator() => _names.GetEnumerator();
 
                 System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => ((IEnumerable<string>)this).GetEnumerator();

@@ -511,4 +511,133 @@ public class ConcurrentAccessSynchronizationTests
             private void Count() => _count++;
         }
         """);
+
+    // ---- a try-enter holds the lock where the code knows it succeeded ------------------------------------------
+
+    [Fact]
+    public Task Monitor_TryEnter_in_the_condition_holds_the_lock_in_its_branch() => Verify.VerifyAnalyzerAsync(Program("""
+                var total = 0;
+                var gate = new object();
+                Parallel.For(0, 100, i =>
+                {
+                    if (Monitor.TryEnter(gate, 50))
+                    {
+                        try
+                        {
+                            total += i;
+                        }
+                        finally
+                        {
+                            Monitor.Exit(gate);
+                        }
+                    }
+                });
+        """));
+
+    [Fact]
+    public Task An_update_in_the_branch_where_TryEnter_failed_races() => Verify.VerifyAnalyzerAsync(Program("""
+                var total = 0;
+                var gate = new object();
+                Parallel.For(0, 100, i =>
+                {
+                    if (Monitor.TryEnter(gate, 50))
+                    {
+                        Monitor.Exit(gate);
+                    }
+                    else
+                    {
+                        {|#0:total|} += i;
+                    }
+                });
+        """),
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("total", "work started with Parallel.For at line 13", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task A_TryEnter_flag_checked_by_an_early_return_holds_the_lock_below() => Verify.VerifyAnalyzerAsync(Program("""
+                var seen = new List<int>();
+                var gate = new object();
+                Parallel.For(0, 100, i =>
+                {
+                    var taken = false;
+                    try
+                    {
+                        Monitor.TryEnter(gate, 50, ref taken);
+                        if (!taken)
+                        {
+                            return;
+                        }
+
+                        seen.Add(i);
+                    }
+                    finally
+                    {
+                        if (taken) Monitor.Exit(gate);
+                    }
+                });
+        """));
+
+    [Fact]
+    public Task An_add_above_the_early_return_races() => Verify.VerifyAnalyzerAsync(Program("""
+                var seen = new List<int>();
+                var gate = new object();
+                Parallel.For(0, 100, i =>
+                {
+                    var taken = false;
+                    try
+                    {
+                        {|#0:seen|}.Add(i);
+                        Monitor.TryEnter(gate, 50, ref taken);
+                        if (!taken)
+                        {
+                            return;
+                        }
+                    }
+                    finally
+                    {
+                        if (taken) Monitor.Exit(gate);
+                    }
+                });
+        """),
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("seen", "List<int>", "work started with Parallel.For at line 13", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task A_timed_semaphore_wait_and_TryEnterWriteLock_hold_their_locks_where_they_succeeded() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Cache
+        {
+            private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+            private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+            private int _hits;
+            private int _misses;
+
+            public async Task RunAsync()
+            {
+                await Task.WhenAll(Task.Run(HitAsync), Task.Run(HitAsync), Task.Run(Miss), Task.Run(Miss));
+            }
+
+            private async Task HitAsync()
+            {
+                if (!await _gate.WaitAsync(100))
+                {
+                    throw new TimeoutException();
+                }
+
+                try
+                {
+                    _hits++;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+
+            private void Miss()
+            {
+                if (_rw.TryEnterWriteLock(100))
+                {
+                    try { _misses++; } finally { _rw.ExitWriteLock(); }
+                }
+            }
+        }
+        """);
 }
