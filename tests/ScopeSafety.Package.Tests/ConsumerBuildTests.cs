@@ -228,6 +228,78 @@ public sealed class ConsumerBuildTests(PackedPackage package)
         Assert.DoesNotContain("SCOPE090: 'M:Consumer.WorkQueue", build.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_type_marked_ThreadSafe_or_listed_has_its_claim_checked_and_dotnet_format_makes_its_flag_volatile()
+    {
+        var consumer = ConsumerProject.Create(package, "threadsafe", new Dictionary<string, string>
+        {
+            ["Counters.cs"] = """
+                using ScopeSafety;
+
+                namespace Consumer;
+
+                [ThreadSafe]
+                public sealed class Counter
+                {
+                    private readonly object _gate = new object();
+                    private int _count;
+                    private bool _closed;
+
+                    public void Add() { lock (_gate) { _count++; } }
+
+                    public int Count { get { lock (_gate) { return _count; } } }
+
+                    public void Reset() => _count = 0; // SCOPE010
+
+                    public void Close() => _closed = true; // SCOPE010
+
+                    public bool IsClosed => _closed;
+                }
+
+                public sealed class Tally
+                {
+                    private int _hits;
+
+                    public void Hit() => _hits++; // SCOPE010
+
+                    public int Hits => _hits;
+                }
+                """,
+            ["Program.cs"] = """
+                var counter = new Consumer.Counter();
+                Parallel.For(0, 1000, _ => counter.Add());
+                counter.Close();
+                Console.WriteLine($"{counter.Count} {counter.IsClosed}");
+                """,
+            [".editorconfig"] = """
+                root = true
+
+                [*.cs]
+                scopesafety.checked_thread_safe_types = T:Consumer.Tally
+                """,
+        });
+
+        var build = consumer.Build();
+        Assert.False(build.Succeeded, "The races should fail a warnings-as-errors build. " + build);
+        consumer.AssertScopeDiagnostics(consumer.ExpectedDiagnostics("Counters.cs"), build);
+        Assert.Contains("'_count' is written by Counter.Reset at line 16 while a call of Counter.Add at line 12 at the same time (Counter is declared thread-safe) may also write it",
+            build.Output, StringComparison.Ordinal);
+
+        var format = consumer.FixWithDotNetFormat("SCOPE010");
+        Assert.True(format.Succeeded, format.ToString());
+        var fixedCode = consumer.Read("Counters.cs");
+        Assert.Contains("private volatile bool _closed;", fixedCode, StringComparison.Ordinal);
+
+        // The flag is fixed; the reset and the listed type's counter have no mechanical fix and stay reported.
+        var rebuilt = consumer.Build();
+        consumer.AssertScopeDiagnostics(
+            consumer.ExpectedDiagnostics("Counters.cs").Where(d => d.Line != LineOf(fixedCode, "_closed = true")),
+            rebuilt);
+    }
+
+    private static int LineOf(string code, string text) =>
+        Array.FindIndex(code.Split('\n'), line => line.Contains(text, StringComparison.Ordinal)) + 1;
+
     private static int LineOf(string text) =>
         Array.FindIndex(Hazards.Split('\n'), line => line.Contains(text, StringComparison.Ordinal)) + 1;
 

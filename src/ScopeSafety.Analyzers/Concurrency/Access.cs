@@ -52,49 +52,13 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// A lazy initialisation of a reference (<c>_provider ??= Create()</c>, <c>Interlocked.CompareExchange(ref _gate,
-        /// new object(), null)</c>, <c>LazyInitializer.EnsureInitialized(ref _cache, …)</c>, and the store of double-checked
-        /// locking, <c>lock (_gate) { if (_cache == null) _cache = Create(); }</c>): .NET publishes an object reference
-        /// safely and these only ever replace null, so two of them, or one and a read, can only build the object twice,
-        /// never see it half made or see it go back.
+        /// new object(), null)</c>, <c>LazyInitializer.EnsureInitialized(ref _cache, …)</c>): .NET publishes an object
+        /// reference safely and these only ever replace null, so two of them, or one and a read, can only build the
+        /// object twice, never see it half made or see it go back.
         /// </summary>
         public bool IsLazyInit => IsWrite && Reference.Type?.IsReferenceType == true &&
                                   (Reference.Parent is ICoalesceAssignmentOperation coalesce && coalesce.Target == Reference ||
-                                   Reference.Parent is IArgumentOperation { Parent: IInvocationOperation call } argument && IsInitialisingCall(call, argument) ||
-                                   Locks.Count > 0 && Reference.Parent is ISimpleAssignmentOperation { IsRef: false } store && store.Target == Reference && RecheckedUnderLock(store));
-
-        /// <summary>The store sits in an <c>if</c> that tests its target for null inside the lock it is made under.</summary>
-        private bool RecheckedUnderLock(ISimpleAssignmentOperation store)
-        {
-            var target = Places.SharedObjectOf(Reference);
-            IOperation child = store;
-            for (var parent = store.Parent; parent != null && !(parent is ILockOperation); child = parent, parent = parent.Parent)
-            {
-                if (parent is IConditionalOperation conditional && conditional.WhenTrue == child && target != null && TestsForNull(conditional.Condition, target))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool TestsForNull(IOperation condition, ISymbol target)
-        {
-            var tested = condition switch
-            {
-                IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals when equals.RightOperand.ConstantValue is { HasValue: true, Value: null } => equals.LeftOperand,
-                IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals when equals.LeftOperand.ConstantValue is { HasValue: true, Value: null } => equals.RightOperand,
-                IIsPatternOperation { Pattern: IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } } } pattern => pattern.Value,
-                _ => null,
-            };
-
-            while (tested is IConversionOperation conversion)
-            {
-                tested = conversion.Operand;
-            }
-
-            return tested != null && SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(tested), target);
-        }
+                                   Reference.Parent is IArgumentOperation { Parent: IInvocationOperation call } argument && IsInitialisingCall(call, argument));
 
         private static bool IsInitialisingCall(IInvocationOperation call, IArgumentOperation target)
         {
@@ -145,17 +109,14 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// Two accesses from sides that may run at the same time race when one of them writes, they are not both atomic,
-        /// neither is a read through Volatile or Interlocked (it asks for a whole value, the latest or the one before,
-        /// whoever writes: <c>Volatile.Read(ref _name)</c> beside <c>lock (_gate) _name = n;</c>), and they hold no lock
-        /// on a common object. Locks on different objects do not exclude each other.
+        /// and they hold no lock on a common object. Locks on different objects do not exclude each other.
         /// </summary>
         /// <remarks>
         /// Elements of one array conflict only when they may be the same element; <paramref name="sameItem"/> says the two
         /// accesses are made by two runs of one item, whose own indices differ.
         /// </remarks>
         public static bool Conflict(Access a, Access b, bool sameItem = false) =>
-            (a.IsWrite || b.IsWrite) && !(a.IsAtomic && b.IsAtomic) && !(a.IsAtomic && !a.IsWrite) && !(b.IsAtomic && !b.IsWrite) &&
-            !Concurrency.Locks.CommonLock(a.Locks, b.Locks) &&
+            (a.IsWrite || b.IsWrite) && !(a.IsAtomic && b.IsAtomic) && !Concurrency.Locks.CommonLock(a.Locks, b.Locks) &&
             !((a.IsLazyInit || !a.IsWrite) && (b.IsLazyInit || !b.IsWrite)) &&
             ElementIndex.MayOverlap(a.Index, b.Index, sameItem);
     }

@@ -224,9 +224,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 var handlers = HandlerNames(t);
                 foreach (var symbol in t.GetMembers())
                 {
-                    if (!(symbol is IMethodSymbol member) || member.IsImplicitlyDeclared || member.IsAbstract ||
-                        !(member.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.ExplicitInterfaceImplementation) ||
-                        !(member.MethodKind == MethodKind.ExplicitInterfaceImplementation || member.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal) ||
+                    if (!(symbol is IMethodSymbol member) || !IsCalledByUsers(member) ||
                         (member.IsStatic && member.Name == "Main") || CalledOnThis(member) || (member.MethodKind == MethodKind.Ordinary && handlers.Contains(member.Name)))
                     {
                         continue;
@@ -237,6 +235,16 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 return found;
             });
+
+        /// <summary>
+        /// A member the type's users call: a public or protected method, property or indexer accessor with a body, or an
+        /// explicit interface implementation. Constructors are not: they build an object nobody else holds yet.
+        /// </summary>
+        public static bool IsCalledByUsers(IMethodSymbol member) =>
+            !member.IsImplicitlyDeclared && !member.IsAbstract &&
+            member.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.ExplicitInterfaceImplementation &&
+            (member.MethodKind == MethodKind.ExplicitInterfaceImplementation ||
+             member.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal);
 
         /// <summary>
         /// The methods the type subscribes to events by name (<c>watcher.Created += OnCreated</c>, the designer's

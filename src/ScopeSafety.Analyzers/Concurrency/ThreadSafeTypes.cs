@@ -10,7 +10,7 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// A type declared thread-safe (<c>[ThreadSafe]</c> on it or a base type, or listed in
     /// <c>scopesafety.checked_thread_safe_types</c>) promises that its users may call its members from several threads at
     /// once. No code in sight starts that concurrency, so it is taken from the declaration: every two of its members that
-    /// users call (see <see cref="IsCalledByUsers"/>), a member and a second call of itself included, are compared as two
+    /// users call (see <see cref="IsComparedWithOthers"/>), a member and a second call of itself included, are compared as two
     /// work items that run at the same time. Each member is read with the methods it calls one call deep, as a caller is
     /// (<see cref="CallersAfterCall.UsesOf"/>), and two accesses race as <see cref="CallersAfterCall.MemberConflict"/>
     /// says for any two members a type's users call. Places are the type's fields and statics; a non-thread-safe object
@@ -80,17 +80,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// A member the type's users call, and so may call at once from several threads: a public or protected method,
-        /// property or indexer accessor with a body, or an explicit interface implementation. Constructors build an object
-        /// nobody else holds yet; <c>Dispose</c> (and <c>DisposeAsync</c>, <c>Dispose(bool)</c>) is called once nothing else
-        /// uses the object, for thread-safe .NET types too; finalizers are checked on their own (<see cref="FinalizerRaces"/>).
+        /// A member the type's users call (<see cref="CallersAfterCall.IsCalledByUsers"/>), and so may call at once from
+        /// several threads, but <c>Dispose</c> (and <c>DisposeAsync</c>, <c>Dispose(bool)</c>): it is called once nothing else
+        /// uses the object, for thread-safe .NET types too. Finalizers are checked on their own (<see cref="FinalizerRaces"/>).
         /// </summary>
-        public static bool IsCalledByUsers(IMethodSymbol member) =>
-            !member.IsImplicitlyDeclared && !member.IsAbstract &&
-            member.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.ExplicitInterfaceImplementation &&
-            (member.MethodKind == MethodKind.ExplicitInterfaceImplementation ||
-             member.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal) &&
-            !IsDispose(member);
+        public static bool IsComparedWithOthers(IMethodSymbol member) => CallersAfterCall.IsCalledByUsers(member) && !IsDispose(member);
 
         private static bool IsDispose(IMethodSymbol member)
         {

@@ -144,7 +144,7 @@ namespace ScopeSafety.Analyzers
             context.RegisterOperationBlockAction(block =>
             {
                 if (block.OwningSymbol is IMethodSymbol member && SymbolEqualityComparer.Default.Equals(member.ContainingType, type) &&
-                    ThreadSafeTypes.IsCalledByUsers(member) && BodyOf(block) is { } body)
+                    ThreadSafeTypes.IsComparedWithOthers(member) && BodyOf(block) is { } body)
                 {
                     lock (members)
                     {

@@ -392,13 +392,12 @@ public class ThreadSafeTypeTests
         """);
 
     [Fact]
-    public Task Double_checked_locking_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+    public Task Double_checked_locking_on_a_volatile_field_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
         [ThreadSafe]
         public class Settings
         {
             private readonly object _gate = new object();
-            private Dictionary<string, string> _values;
-            private static Settings s_default;
+            private volatile Dictionary<string, string> _values;
 
             public IReadOnlyDictionary<string, string> Values
             {
@@ -418,27 +417,39 @@ public class ThreadSafeTypeTests
                     return _values;
                 }
             }
+        }
+        """);
 
-            public static Settings Default
+    [Fact]
+    public Task Double_checked_locking_on_a_plain_field_races_as_ECMA_335_allows() => Verify.VerifyAnalyzerAsync(Usings + """
+        [ThreadSafe]
+        public class Settings
+        {
+            private readonly object _gate = new object();
+            private Dictionary<string, string> _values;
+
+            public IReadOnlyDictionary<string, string> Values
             {
                 get
                 {
-                    if (s_default is null)
+                    if (_values == null)
                     {
-                        lock (typeof(Settings))
+                        lock (_gate)
                         {
-                            if (s_default is null)
+                            if (_values == null)
                             {
-                                s_default = new Settings();
+                                {|#0:_values|} = new Dictionary<string, string> { ["mode"] = "fast" };
                             }
                         }
                     }
 
-                    return s_default;
+                    return _values;
                 }
             }
         }
-        """);
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_values", "Settings.Values at line 23",
+            "another call of Settings.Values at the same time (Settings is declared thread-safe)", "read"));
 
     [Fact]
     public Task A_store_under_a_lock_without_the_second_check_races_with_the_unlocked_check() => Verify.VerifyAnalyzerAsync(Usings + """
