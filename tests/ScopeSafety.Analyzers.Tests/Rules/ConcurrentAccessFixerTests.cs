@@ -10,6 +10,9 @@ using LockFieldFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier
 using VolatileFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
     ScopeSafety.CodeFixes.VolatileFlagFixer>;
+using TypeLockFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
+    ScopeSafety.CodeFixes.TakeTheTypesLockFixer>;
 using CopyFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
     ScopeSafety.CodeFixes.LoopVariableCopyFixer>;
@@ -1403,6 +1406,194 @@ public class ConcurrentAccessFixerTests
             public void Add(string name) => {|SCOPE011:_names|}.Add(name);
 
             public int Count => _names.Count;
+        }
+        """);
+
+    [Fact]
+    public Task An_unlocked_reset_of_a_thread_safe_type_takes_the_lock_its_other_uses_take() => TypeLockFix.VerifyCodeFixAsync("""
+        using ScopeSafety;
+
+        [ThreadSafe]
+        public class Counter
+        {
+            private readonly object _gate = new object();
+            private int _count;
+
+            public void Add()
+            {
+                lock (_gate)
+                {
+                    _count++;
+                }
+            }
+
+            public int Count
+            {
+                get
+                {
+                    lock (_gate)
+                    {
+                        return _count;
+                    }
+                }
+            }
+
+            public void Reset() => {|SCOPE010:_count|} = 0;
+        }
+        """, """
+        using ScopeSafety;
+
+        [ThreadSafe]
+        public class Counter
+        {
+            private readonly object _gate = new object();
+            private int _count;
+
+            public void Add()
+            {
+                lock (_gate)
+                {
+                    _count++;
+                }
+            }
+
+            public int Count
+            {
+                get
+                {
+                    lock (_gate)
+                    {
+                        return _count;
+                    }
+                }
+            }
+
+            public void Reset()
+            {
+                lock (_gate)
+                {
+                    _count = 0;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task An_unlocked_insert_and_a_property_of_a_thread_safe_type_take_its_lock() => TypeLockFix.VerifyCodeFixAsync("""
+        using System;
+        using System.Collections.Generic;
+        using ScopeSafety;
+
+        [ThreadSafe]
+        public class Subscribers
+        {
+            private readonly List<Action> _handlers = new List<Action>();
+
+            public void Add(Action handler)
+            {
+                lock (this)
+                {
+                    _handlers.Add(handler);
+                }
+            }
+
+            public void AddFirst(Action handler)
+            {
+                Console.WriteLine("first");
+                {|SCOPE011:_handlers|}.Insert(0, handler);
+                Console.WriteLine(_handlers.Count);
+            }
+
+            public int Count => _handlers.Count;
+        }
+        """, """
+        using System;
+        using System.Collections.Generic;
+        using ScopeSafety;
+
+        [ThreadSafe]
+        public class Subscribers
+        {
+            private readonly List<Action> _handlers = new List<Action>();
+
+            public void Add(Action handler)
+            {
+                lock (this)
+                {
+                    _handlers.Add(handler);
+                }
+            }
+
+            public void AddFirst(Action handler)
+            {
+                Console.WriteLine("first");
+                lock (this)
+                {
+                    _handlers.Insert(0, handler);
+                    Console.WriteLine(_handlers.Count);
+                }
+            }
+
+            public int Count
+            {
+                get
+                {
+                    lock (this)
+                    {
+                        return _handlers.Count;
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_check_then_act_of_a_thread_safe_type_gets_no_lock_on_its_pieces() => TypeLockFix.VerifyNoCodeFixAsync("""
+        using ScopeSafety;
+
+        [ThreadSafe]
+        public class Account
+        {
+            private readonly object _gate = new object();
+            private int _balance;
+
+            public void Deposit(int amount)
+            {
+                lock (_gate)
+                {
+                    _balance += amount;
+                }
+            }
+
+            public bool Withdraw(int amount)
+            {
+                if (_balance < amount)
+                {
+                    return false;
+                }
+
+                {|SCOPE010:_balance|} -= amount;
+                return true;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Uses_under_two_different_locks_get_no_fix() => TypeLockFix.VerifyNoCodeFixAsync("""
+        using ScopeSafety;
+
+        [ThreadSafe]
+        public class Tally
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            private int _n;
+
+            public void One() { lock (_a) { _n++; } }
+
+            public void Two() { lock (_b) { _n++; } }
+
+            public void Reset() => {|SCOPE010:_n|} = 0;
         }
         """);
 }

@@ -1,0 +1,302 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using ScopeSafety.Analyzers;
+using ScopeSafety.CodeFixes.Concurrency;
+
+namespace ScopeSafety.CodeFixes
+{
+    /// <summary>
+    /// SCOPE010/011 in a type declared thread-safe, "Take the lock its other uses take": where every locked use of the
+    /// field in the type holds one lock (<c>lock (_gate)</c>), the uses that hold none are put under it too, so that all
+    /// of them exclude each other. Offered only when the field's uses are all in this file, that lock is a readonly field,
+    /// <c>this</c> or <c>typeof</c>, and each member's unlocked uses are one statement (an expression statement or a
+    /// <c>return</c>), a run of adjacent ones, or an expression body; a use in a condition, a declaration or any other
+    /// statement gets no fix, because locking a piece of a check-then-act would silence the race without removing it.
+    /// Constructors, <c>Dispose</c> and lambdas, which the rule does not compare, are left as they are.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TakeTheTypesLockFixer)), Shared]
+    public sealed class TakeTheTypesLockFixer : ScopeCodeFixProvider
+    {
+        /// <summary>The equivalence key of the action.</summary>
+        public const string EquivalenceKey = "SCOPE010_TakeTheTypesLock";
+
+        /// <summary>Creates the fixer.</summary>
+        public TakeTheTypesLockFixer()
+            : base(RuleIds.DataRaceOnCapturedVariable, RuleIds.NonThreadSafeObjectSharedByConcurrentWork)
+        {
+        }
+
+        private protected override bool FixesAllTogether => true;
+
+        private protected override Task<Document?> FixAllAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken) =>
+            FixAsync(document, diagnostics, cancellationToken);
+
+        private protected override async Task RegisterAsync(FixRequest request)
+        {
+            foreach (var diagnostic in request.Diagnostics)
+            {
+                var fixedDocument = await FixAsync(request.Document, ImmutableArray.Create(diagnostic), request.CancellationToken).ConfigureAwait(false);
+                if (fixedDocument != null && PlanFor(request.Root, request.Model, diagnostic, request.CancellationToken) is { } plan)
+                {
+                    request.Offer("Take 'lock (" + plan.LockText + ")' around the other uses of '" + RaceFixes.VariableOf(diagnostic, "the field") + "'", fixedDocument, EquivalenceKey, diagnostic);
+                }
+            }
+        }
+
+        private static async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root == null || model == null)
+            {
+                return null;
+            }
+
+            var edits = new Dictionary<SyntaxNode, (List<StatementSyntax>? Run, string LockText)>();
+            foreach (var diagnostic in diagnostics)
+            {
+                if (!(PlanFor(root, model, diagnostic, cancellationToken) is { } plan))
+                {
+                    continue;
+                }
+
+                foreach (var target in plan.Targets)
+                {
+                    edits[target.Node] = (target.Run, plan.LockText);
+                }
+            }
+
+            // A node inside another one being rewritten is locked by the outer rewrite already.
+            var outer = edits.Keys.Where(n => !edits.Keys.Any(o => o != n && o.Span.Contains(n.Span))).ToList();
+            if (outer.Count == 0)
+            {
+                return null;
+            }
+
+            var newRoot = root.ReplaceNodes(outer, (original, _) => Rewrite(original, edits[original].Run, edits[original].LockText, model, cancellationToken));
+            return await FixPipeline.FinishAsync(document, newRoot, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>What to put under the lock: a block whose run of statements is wrapped, or a member whose expression body becomes one.</summary>
+        private sealed class Plan
+        {
+            public Plan(string lockText, List<(SyntaxNode Node, List<StatementSyntax>? Run)> targets)
+            {
+                LockText = lockText;
+                Targets = targets;
+            }
+
+            public string LockText { get; }
+
+            public List<(SyntaxNode Node, List<StatementSyntax>? Run)> Targets { get; }
+        }
+
+        private static Plan? PlanFor(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.OtherSide, out var side) || side != DiagnosticProperties.OtherSideConcurrentMember ||
+                !(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is { } node) ||
+                !((node as IdentifierNameSyntax ?? node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().FirstOrDefault()) is { } name) ||
+                !(model.GetSymbolInfo(name, cancellationToken).Symbol is IFieldSymbol field) ||
+                field.ContainingType.DeclaringSyntaxReferences.Any(reference => reference.SyntaxTree != root.SyntaxTree))
+            {
+                return null;
+            }
+
+            var uses = new List<IdentifierNameSyntax>();
+            foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+            {
+                foreach (var use in reference.GetSyntax(cancellationToken).DescendantNodes().OfType<IdentifierNameSyntax>())
+                {
+                    if (use.Identifier.ValueText == field.Name && RaceFixes.Refers(model, use, field, cancellationToken) && IsCompared(use, model, cancellationToken))
+                    {
+                        uses.Add(use);
+                    }
+                }
+            }
+
+            // The lock every locked use holds; the uses that hold none.
+            ISymbol? common = null;
+            string? lockText = null;
+            var unlocked = new List<IdentifierNameSyntax>();
+            foreach (var use in uses)
+            {
+                var locks = LocksAround(use).ToList();
+                if (locks.Count == 0)
+                {
+                    unlocked.Add(use);
+                    continue;
+                }
+
+                var key = locks.Select(l => (Lock: l, Key: KeyOf(l.Expression, model, cancellationToken))).FirstOrDefault(l => l.Key != null && (common == null || SymbolEqualityComparer.Default.Equals(l.Key, common)));
+                if (key.Key == null)
+                {
+                    return null;
+                }
+
+                common = key.Key;
+                lockText ??= key.Lock.Expression.WithoutTrivia().ToString();
+            }
+
+            if (common == null || lockText == null || unlocked.Count == 0)
+            {
+                return null;
+            }
+
+            var targets = new List<(SyntaxNode, List<StatementSyntax>?)>();
+            foreach (var member in unlocked.GroupBy(use => use.Ancestors().First(a => a is MemberDeclarationSyntax || a is AccessorDeclarationSyntax)))
+            {
+                if (!(Target(member.ToList()) is { } target))
+                {
+                    return null;
+                }
+
+                targets.Add(target);
+            }
+
+            return new Plan(lockText, targets);
+        }
+
+        /// <summary>A use the rule compares: in a member users call at once, not in a lambda, a constructor or Dispose.</summary>
+        private static bool IsCompared(SyntaxNode use, SemanticModel model, CancellationToken cancellationToken)
+        {
+            foreach (var ancestor in use.Ancestors())
+            {
+                switch (ancestor)
+                {
+                    case AnonymousFunctionExpressionSyntax _:
+                    case LocalFunctionStatementSyntax _:
+                    case ConstructorDeclarationSyntax _:
+                    case DestructorDeclarationSyntax _:
+                    case FieldDeclarationSyntax _:
+                        return false;
+                    case MethodDeclarationSyntax method:
+                        return method.Identifier.ValueText is not ("Dispose" or "DisposeAsync");
+                    case BaseTypeDeclarationSyntax _:
+                        return true;
+                }
+            }
+
+            return true;
+        }
+
+        private static IEnumerable<LockStatementSyntax> LocksAround(SyntaxNode use) =>
+            use.Ancestors().TakeWhile(a => !(a is MemberDeclarationSyntax || a is AnonymousFunctionExpressionSyntax)).OfType<LockStatementSyntax>();
+
+        /// <summary>The object a lock takes when it is always the same one: a readonly field, this, or a type.</summary>
+        private static ISymbol? KeyOf(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken) =>
+            expression switch
+            {
+                ThisExpressionSyntax _ => model.GetEnclosingSymbol(expression.SpanStart, cancellationToken)?.ContainingType,
+                TypeOfExpressionSyntax typeOf => model.GetTypeInfo(typeOf.Type, cancellationToken).Type,
+                _ => model.GetSymbolInfo(expression, cancellationToken).Symbol is IFieldSymbol { IsReadOnly: true } lockField && !lockField.Type.IsValueType ? lockField : null,
+            };
+
+        /// <summary>
+        /// What to lock in one member: its expression body, or its one statement holding unlocked uses, or a run of adjacent
+        /// such statements of one block (none of them declaring a local the rest of the block uses); null when neither.
+        /// </summary>
+        private static (SyntaxNode, List<StatementSyntax>?)? Target(List<IdentifierNameSyntax> uses)
+        {
+            var arrows = uses.Select(use => use.Ancestors().OfType<ArrowExpressionClauseSyntax>().FirstOrDefault()).Distinct().ToList();
+            if (arrows.Count == 1 && arrows[0] is { } arrow && arrow.Parent is MethodDeclarationSyntax or PropertyDeclarationSyntax or IndexerDeclarationSyntax or AccessorDeclarationSyntax &&
+                !arrow.DescendantNodes().Any(n => n is AwaitExpressionSyntax || n is AnonymousFunctionExpressionSyntax) &&
+                !(arrow.Parent is MethodDeclarationSyntax { Modifiers: var modifiers } && modifiers.Any(SyntaxKind.AsyncKeyword)))
+            {
+                return (arrow.Parent, null);
+            }
+
+            if (arrows.Any(a => a != null))
+            {
+                return null;
+            }
+
+            var statements = new List<StatementSyntax>();
+            foreach (var use in uses)
+            {
+                var statement = use.Ancestors().OfType<StatementSyntax>().FirstOrDefault();
+                if (!(statement is ExpressionStatementSyntax || statement is ReturnStatementSyntax) || !(statement.Parent is BlockSyntax) ||
+                    statement.DescendantNodes().Any(n => n is AwaitExpressionSyntax || n is LockStatementSyntax || n is AnonymousFunctionExpressionSyntax))
+                {
+                    return null;
+                }
+
+                if (!statements.Contains(statement))
+                {
+                    statements.Add(statement);
+                }
+            }
+
+            var block = (BlockSyntax)statements[0].Parent!;
+            if (statements.Any(s => s.Parent != block))
+            {
+                return null;
+            }
+
+            var indices = statements.Select(s => block.Statements.IndexOf(s)).OrderBy(i => i).ToList();
+            if (indices[indices.Count - 1] - indices[0] != indices.Count - 1)
+            {
+                return null;
+            }
+
+            return (block, indices.Select(i => block.Statements[i]).ToList());
+        }
+
+        private static SyntaxNode Rewrite(SyntaxNode original, List<StatementSyntax>? run, string lockText, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var lockObject = SyntaxFactory.ParseExpression(lockText);
+            if (run != null)
+            {
+                var block = (BlockSyntax)original;
+                var first = block.Statements.IndexOf(run[0]);
+                var locked = SyntaxFactory.LockStatement(lockObject, SyntaxFactory.Block(run.Select((s, i) => i == run.Count - 1 ? s.WithoutLeadingTrivia().WithoutTrailingTrivia() : s.WithoutLeadingTrivia())))
+                    .WithLeadingTrivia(run[0].GetLeadingTrivia())
+                    .WithTrailingTrivia(run[run.Count - 1].GetTrailingTrivia())
+                    .WithAdditionalAnnotations(Formatter.Annotation);
+                var statements = new List<StatementSyntax>(block.Statements);
+                statements.RemoveRange(first, run.Count);
+                statements.Insert(first, locked);
+                return block.WithStatements(SyntaxFactory.List(statements));
+            }
+
+            // An expression body becomes a block: { lock (o) { return e; } }, or { lock (o) { e; } } where nothing is returned.
+            var arrow = original switch
+            {
+                MethodDeclarationSyntax method => method.ExpressionBody!,
+                PropertyDeclarationSyntax property => property.ExpressionBody!,
+                IndexerDeclarationSyntax indexer => indexer.ExpressionBody!,
+                _ => ((AccessorDeclarationSyntax)original).ExpressionBody!,
+            };
+            var returnsValue = original switch
+            {
+                MethodDeclarationSyntax method => !(model.GetDeclaredSymbol(method, cancellationToken) is { ReturnsVoid: true }),
+                AccessorDeclarationSyntax accessor => accessor.IsKind(SyntaxKind.GetAccessorDeclaration),
+                _ => true,
+            };
+            var expression = arrow.Expression.WithoutTrivia();
+            StatementSyntax inner = returnsValue ? SyntaxFactory.ReturnStatement(expression) : SyntaxFactory.ExpressionStatement(expression);
+            var body = SyntaxFactory.Block(SyntaxFactory.LockStatement(lockObject, SyntaxFactory.Block(inner))).WithAdditionalAnnotations(Formatter.Annotation);
+            var trailing = original.GetTrailingTrivia();
+            SyntaxNode rewritten = original switch
+            {
+                MethodDeclarationSyntax method => (SyntaxNode)method.WithExpressionBody(null).WithSemicolonToken(default).WithBody(body).WithAdditionalAnnotations(Formatter.Annotation),
+                PropertyDeclarationSyntax property => property.WithExpressionBody(null).WithSemicolonToken(default)
+                    .WithAccessorList(SyntaxFactory.AccessorList(SyntaxFactory.SingletonList(SyntaxFactory.AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, body))))
+                    .WithAdditionalAnnotations(Formatter.Annotation),
+                IndexerDeclarationSyntax indexer => indexer.WithExpressionBody(null).WithSemicolonToken(default)
+                    .WithAccessorList(SyntaxFactory.AccessorList(SyntaxFactory.SingletonList(SyntaxFactory.AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, body))))
+                    .WithAdditionalAnnotations(Formatter.Annotation),
+                _ => ((AccessorDeclarationSyntax)original).WithExpressionBody(null).WithSemicolonToken(default).WithBody(body).WithAdditionalAnnotations(Formatter.Annotation),
+            };
+            return rewritten.WithTrailingTrivia(trailing);
+        }
+    }
+}
