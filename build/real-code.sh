@@ -19,11 +19,13 @@
 # of that version, a threading analyzer to compare with (its reports are not collected); a repository that already
 # references it is compared with its own version (leave SCOPE_PEER_VSTHRD unset there: a second reference fails).
 # SCOPE_REMOVE_PACKAGES="A;B" drops package references the compile does not need (a test logger or an analyzer
-# package that the reachable package source does not serve), so that the project restores.
+# package that the reachable package source does not serve), so that the project restores. SCOPE_GLOBALCONFIG_EXTRA
+# adds lines to the injected global config (e.g. "scopesafety.checked_thread_safe_types = T:Lib.Cache", to check the
+# types a library documents as thread-safe).
 set -euo pipefail
 
 if [[ $# -lt 5 ]]; then
-  sed -n '2,22p' "$0" >&2
+  sed -n '2,24p' "$0" >&2
   exit 2
 fi
 repo=$(cd "$1" && pwd)
@@ -79,6 +81,7 @@ dotnet_diagnostic.SCOPE001.severity = warning
 dotnet_diagnostic.SCOPE002.severity = warning
 dotnet_diagnostic.SCOPE003.severity = warning
 dotnet_diagnostic.SCOPE004.severity = warning
+${SCOPE_GLOBALCONFIG_EXTRA:-}
 EOF
 
 framework=()

@@ -12,8 +12,8 @@ namespace ScopeSafety.CodeFixes.Concurrency
     /// </summary>
     public abstract class SingleActionRaceFixer : ScopeCodeFixProvider
     {
-        private protected SingleActionRaceFixer(string fixableDiagnosticId)
-            : base(fixableDiagnosticId)
+        private protected SingleActionRaceFixer(params string[] fixableDiagnosticIds)
+            : base(fixableDiagnosticIds)
         {
         }
 

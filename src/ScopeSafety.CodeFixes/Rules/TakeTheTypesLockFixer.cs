@@ -15,7 +15,7 @@ using ScopeSafety.CodeFixes.Concurrency;
 namespace ScopeSafety.CodeFixes
 {
     /// <summary>
-    /// SCOPE010/011 in a type declared thread-safe, "Take the lock its other uses take": where every locked use of the
+    /// SCOPE010/011 in a type declared thread-safe, "Take the lock the other uses of '_count' take": where every locked use of the
     /// field in the type holds one lock (<c>lock (_gate)</c>), the uses that hold none are put under it too, so that all
     /// of them exclude each other. Offered only when the field's uses are all in this file, that lock is a readonly field,
     /// <c>this</c> or <c>typeof</c>, and each member's unlocked uses are one statement (an expression statement or a
@@ -24,7 +24,7 @@ namespace ScopeSafety.CodeFixes
     /// Constructors, <c>Dispose</c> and lambdas, which the rule does not compare, are left as they are.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TakeTheTypesLockFixer)), Shared]
-    public sealed class TakeTheTypesLockFixer : ScopeCodeFixProvider
+    public sealed class TakeTheTypesLockFixer : SingleActionRaceFixer
     {
         /// <summary>The equivalence key of the action.</summary>
         public const string EquivalenceKey = "SCOPE010_TakeTheTypesLock";
@@ -35,32 +35,12 @@ namespace ScopeSafety.CodeFixes
         {
         }
 
-        private protected override bool FixesAllTogether => true;
+        private protected override string Key => EquivalenceKey;
 
-        private protected override Task<Document?> FixAllAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken) =>
-            FixAsync(document, diagnostics, cancellationToken);
+        private protected override string Title(string variable) => "Take the lock the other uses of '" + variable + "' take";
 
-        private protected override async Task RegisterAsync(FixRequest request)
+        private protected override async Task<Document?> FixAsync(Document document, SyntaxNode root, SemanticModel model, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
-            foreach (var diagnostic in request.Diagnostics)
-            {
-                var fixedDocument = await FixAsync(request.Document, ImmutableArray.Create(diagnostic), request.CancellationToken).ConfigureAwait(false);
-                if (fixedDocument != null && PlanFor(request.Root, request.Model, diagnostic, request.CancellationToken) is { } plan)
-                {
-                    request.Offer("Take 'lock (" + plan.LockText + ")' around the other uses of '" + RaceFixes.VariableOf(diagnostic, "the field") + "'", fixedDocument, EquivalenceKey, diagnostic);
-                }
-            }
-        }
-
-        private static async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
-        {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root == null || model == null)
-            {
-                return null;
-            }
-
             var edits = new Dictionary<SyntaxNode, (List<StatementSyntax>? Run, string LockText)>();
             foreach (var diagnostic in diagnostics)
             {
