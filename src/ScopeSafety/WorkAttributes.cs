@@ -22,9 +22,9 @@ public sealed class StructuredWorkAttribute : Attribute
 }
 
 /// <summary>
-/// Declares that the type's public and protected members may be called from several threads at once, as a lock or a
-/// concurrent collection may. ScopeSafety's analyzers check the claim: every two such members (a member and another
-/// call of itself included) are compared as two work items that run at the same time, and a field, static or
+/// Declares that the type's public members may be called from several threads at once, as a lock's or a concurrent
+/// collection's may. ScopeSafety's analyzers check the claim: every two such members (a member and another call of
+/// itself included) are compared as two work items that run at the same time, and a field, static or
 /// non-thread-safe object that one writes without a lock both hold is reported (SCOPE010, SCOPE011). Constructors and
 /// <c>Dispose</c> are left out: .NET types, thread-safe ones included, are disposed once nothing else uses them.
 /// Types derived from a marked type are checked too. The same can be said in <c>.editorconfig</c> with

@@ -81,10 +81,15 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// A member the type's users call (<see cref="CallersAfterCall.IsCalledByUsers"/>), and so may call at once from
-        /// several threads, but <c>Dispose</c> (and <c>DisposeAsync</c>, <c>Dispose(bool)</c>): it is called once nothing else
-        /// uses the object, for thread-safe .NET types too. Finalizers are checked on their own (<see cref="FinalizerRaces"/>).
+        /// several threads, when it is public (or an explicit interface implementation): a protected member is called by the
+        /// type's own code, often under the lock of a public member of the base type that calls it (a generator's
+        /// <c>DoSample</c> behind <c>Sample()</c>'s lock). Not <c>Dispose</c> (and <c>DisposeAsync</c>, <c>Dispose(bool)</c>):
+        /// it is called once nothing else uses the object, for thread-safe .NET types too. Finalizers are checked on their own
+        /// (<see cref="FinalizerRaces"/>).
         /// </summary>
-        public static bool IsComparedWithOthers(IMethodSymbol member) => CallersAfterCall.IsCalledByUsers(member) && !IsDispose(member);
+        public static bool IsComparedWithOthers(IMethodSymbol member) =>
+            CallersAfterCall.IsCalledByUsers(member) && (member.DeclaredAccessibility == Accessibility.Public || member.MethodKind == MethodKind.ExplicitInterfaceImplementation) &&
+            !IsDispose(member);
 
         private static bool IsDispose(IMethodSymbol member)
         {
@@ -110,12 +115,17 @@ namespace ScopeSafety.Analyzers.Concurrency
                 places.AddRange(shared.Keys.Where(key => !places.Contains(key)));
             }
 
+            // Two members (or two calls of one) that race are one cause, however many fields they share: reported once, at
+            // the first; the search for another field's race goes on past that pair.
             var races = new List<Race>();
+            var pairs = new HashSet<(IMethodSymbol, IMethodSymbol)>(new PairComparer());
             foreach (var key in places)
             {
-                var race = FirstRace(key, uses, unlockedOnly: true) ?? FirstRace(key, uses, unlockedOnly: false);
+                var race = FirstRace(key, uses, pairs, unlockedOnly: true) ?? FirstRace(key, uses, pairs, unlockedOnly: false);
                 if (race != null)
                 {
+                    pairs.Add((race.Writer, race.OtherMember));
+                    pairs.Add((race.OtherMember, race.Writer));
                     races.Add(race);
                 }
             }
@@ -124,11 +134,21 @@ namespace ScopeSafety.Analyzers.Concurrency
             return races;
         }
 
-        private static Race? FirstRace((Place Place, bool IsObject) key, List<(IMethodSymbol Member, Dictionary<(Place, bool), List<Access>> Uses)> uses, bool unlockedOnly)
+        private sealed class PairComparer : IEqualityComparer<(IMethodSymbol, IMethodSymbol)>
+        {
+            public bool Equals((IMethodSymbol, IMethodSymbol) x, (IMethodSymbol, IMethodSymbol) y) =>
+                SymbolEqualityComparer.Default.Equals(x.Item1, y.Item1) && SymbolEqualityComparer.Default.Equals(x.Item2, y.Item2);
+
+            public int GetHashCode((IMethodSymbol, IMethodSymbol) pair) =>
+                SymbolEqualityComparer.Default.GetHashCode(pair.Item1) * 31 + SymbolEqualityComparer.Default.GetHashCode(pair.Item2);
+        }
+
+        private static Race? FirstRace((Place Place, bool IsObject) key, List<(IMethodSymbol Member, Dictionary<(Place, bool), List<Access>> Uses)> uses,
+            HashSet<(IMethodSymbol, IMethodSymbol)> reported, bool unlockedOnly)
         {
             foreach (var (writer, mine) in uses)
             {
-                if (mine.TryGetValue(key, out var accesses) && FirstRace(writer, accesses, key, uses, unlockedOnly) is { } race)
+                if (mine.TryGetValue(key, out var accesses) && FirstRace(writer, accesses, key, uses.FindAll(use => !reported.Contains((writer, use.Member))), unlockedOnly) is { } race)
                 {
                     return race;
                 }

@@ -550,4 +550,54 @@ public class ThreadSafeTypeTests
         """,
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_handlers", "List<Action>", "Subscribers.AddFirst at line 20",
             "a call of Subscribers.Add at line 16 at the same time (Subscribers is declared thread-safe)", "also mutate"));
+
+    [Fact]
+    public Task A_protected_step_the_base_type_runs_under_its_lock_is_not_compared() => Verify.VerifyAnalyzerAsync(Usings + """
+        [ThreadSafe]
+        public abstract class RandomSource
+        {
+            private readonly object _lock = new object();
+
+            public double Sample()
+            {
+                lock (_lock)
+                {
+                    return DoSample();
+                }
+            }
+
+            protected abstract double DoSample();
+        }
+
+        public sealed class Lcg : RandomSource
+        {
+            private ulong _state = 1;
+
+            protected override double DoSample()
+            {
+                _state = _state * 6364136223846793005UL + 1442695040888963407UL;
+                return (_state >> 11) * (1.0 / (1UL << 53));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task One_member_racing_with_itself_on_several_fields_is_reported_once() => Verify.VerifyAnalyzerAsync(Usings + """
+        [ThreadSafe]
+        public sealed class Xorshift
+        {
+            private uint _x = 1, _y = 2, _z = 3;
+
+            public uint Next()
+            {
+                var t = _x ^ (_x << 11);
+                {|#0:_x|} = _y;
+                _y = _z;
+                _z = _z ^ (_z >> 19) ^ t ^ (t >> 8);
+                return _z;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_x", "Xorshift.Next at line 15",
+            "another call of Xorshift.Next at the same time (Xorshift is declared thread-safe)", "read"));
 }
