@@ -177,8 +177,10 @@ namespace ScopeSafety.Analyzers.Concurrency
                     foreach (var access in list)
                     {
                         // Two plain stores of a variable: whichever comes last wins, each whole; what races is a store
-                        // against a read, or an update (x++, x = x + 1) against any store.
-                        if ((key.IsObject || write.IsRead || access.IsRead) && CallersAfterCall.MemberConflict(write, access))
+                        // against a read, or an update (x++, x = x + 1) against any store. Neither side is the work here,
+                        // so the conflict is asked both ways (a setter storing its value beside a read is configuration
+                        // whichever member comes first).
+                        if ((key.IsObject || write.IsRead || access.IsRead) && CallersAfterCall.MemberConflict(write, access) && CallersAfterCall.MemberConflict(access, write))
                         {
                             return new Race(key.Place, key.IsObject, write, writer, access, other);
                         }

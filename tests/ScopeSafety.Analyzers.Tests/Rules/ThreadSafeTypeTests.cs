@@ -600,4 +600,32 @@ public class ThreadSafeTypeTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_x", "Xorshift.Next at line 15",
             "another call of Xorshift.Next at the same time (Xorshift is declared thread-safe)", "read"));
+
+    [Fact]
+    public Task A_setter_storing_its_value_beside_a_read_is_configuration_but_beside_an_update_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        [ThreadSafe]
+        public sealed class Gauge
+        {
+            private string _name = "";
+            private long _value;
+
+            public string Name
+            {
+                get => _name;
+                set => _name = value;
+            }
+
+            public long Value
+            {
+                get => Interlocked.Read(ref _value);
+                set => {|#0:_value|} = value;
+            }
+
+            public void Add(long delta) => Interlocked.Add(ref _value, delta);
+
+            public override string ToString() => _name + "=" + Value;
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_value", "Gauge.Value at line 22",
+            "a call of Gauge.Add at line 25 at the same time (Gauge is declared thread-safe)", "also write"));
 }
