@@ -298,6 +298,15 @@ public sealed class ConsumerBuildTests(PackedPackage package)
         // counter, which no lock guards anywhere, has no mechanical fix and stays reported.
         var rebuilt = consumer.Build();
         consumer.AssertScopeDiagnostics([new BuildDiagnostic("Counters.cs", LineOf(fixedCode, "_hits++"), "error", "SCOPE010")], rebuilt);
+
+        // The fixed program computes what the original did: a thousand adds, then closed.
+        // (The listed type's race stays: its report is turned off to build the program.)
+        consumer.Write(".editorconfig", "root = true\n\n[*.cs]\ndotnet_diagnostic.SCOPE010.severity = none\n");
+        var built = consumer.Build();
+        Assert.True(built.Succeeded, built.ToString());
+        var run = consumer.RunProgram();
+        Assert.True(run.Succeeded, run.ToString());
+        Assert.Equal(["1000 True"], OutputLines(run));
     }
 
     private static int LineOf(string code, string text) =>

@@ -438,7 +438,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             public override int GetHashCode() => Key is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : Key.GetHashCode();
         }
 
-        private static object KeyOf(IOperation value)
+        /// <summary>What names the object a lock takes: the local, parameter or field, the type for this and typeof, else an unknown object.</summary>
+        public static object KeyOf(IOperation value)
         {
             switch (SpawnClassifier.Unwrap(value))
             {

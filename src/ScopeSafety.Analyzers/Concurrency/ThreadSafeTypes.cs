@@ -91,7 +91,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             CallersAfterCall.IsCalledByUsers(member) && (member.DeclaredAccessibility == Accessibility.Public || member.MethodKind == MethodKind.ExplicitInterfaceImplementation) &&
             !IsDispose(member);
 
-        private static bool IsDispose(IMethodSymbol member)
+        /// <summary><c>Dispose</c>, <c>DisposeAsync</c> or <c>Dispose(bool)</c>, also as an explicit interface implementation.</summary>
+        public static bool IsDispose(IMethodSymbol member)
         {
             var name = member.MethodKind == MethodKind.ExplicitInterfaceImplementation && member.ExplicitInterfaceImplementations.Length > 0
                 ? member.ExplicitInterfaceImplementations[0].Name

@@ -10,14 +10,18 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using ScopeSafety.Analyzers;
+using ScopeSafety.Analyzers.Concurrency;
+using ScopeSafety.Analyzers.Symbols;
+using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.CodeFixes.Concurrency;
 
 namespace ScopeSafety.CodeFixes
 {
     /// <summary>
     /// SCOPE010/011 in a type declared thread-safe, "Take the lock the other uses of '_count' take": where every locked use of the
-    /// field in the type holds one lock (<c>lock (_gate)</c>), the uses that hold none are put under it too, so that all
-    /// of them exclude each other. Offered only when the field's uses are all in this file, that lock is a readonly field,
+    /// field in the type holds one lock (<c>lock (_gate)</c>; which locks a use holds is the analyzer's answer,
+    /// <see cref="Locks.LocksHeld"/>, so a <c>Monitor.Enter</c> pair counts), the uses that hold none are put under it too,
+    /// so that all of them exclude each other. Offered only when the field's uses are all in this file, that lock is a readonly field,
     /// <c>this</c> or <c>typeof</c>, and each member's unlocked uses are one statement (an expression statement or a
     /// <c>return</c>), a run of adjacent ones, or an expression body; a use in a condition, a declaration or any other
     /// statement gets no fix, because locking a piece of a check-then-act would silence the race without removing it.
@@ -96,37 +100,35 @@ namespace ScopeSafety.CodeFixes
             {
                 foreach (var use in reference.GetSyntax(cancellationToken).DescendantNodes().OfType<IdentifierNameSyntax>())
                 {
-                    if (use.Identifier.ValueText == field.Name && RaceFixes.Refers(model, use, field, cancellationToken) && IsCompared(use, model, cancellationToken))
+                    if (use.Identifier.ValueText == field.Name && RaceFixes.Refers(model, use, field, cancellationToken) && RunsAtOnce(use, model, cancellationToken))
                     {
                         uses.Add(use);
                     }
                 }
             }
 
-            // The lock every locked use holds; the uses that hold none.
-            ISymbol? common = null;
-            string? lockText = null;
+            // The locks each use holds, as the analyzer's lock model sees them; the one lock every locked use holds, and
+            // the lock statement that names it; the uses that hold none.
+            var sync = KnownSymbols.Get(model.Compilation).Synchronisation;
+            List<ISymbol>? common = null;
             var unlocked = new List<IdentifierNameSyntax>();
+            var locked = new List<IdentifierNameSyntax>();
             foreach (var use in uses)
             {
-                var locks = LocksAround(use).ToList();
-                if (locks.Count == 0)
+                var held = model.GetOperation(use, cancellationToken) is { } operation ? Locks.LocksHeld(operation, sync) : new List<object>();
+                if (held.Count == 0)
                 {
                     unlocked.Add(use);
                     continue;
                 }
 
-                var key = locks.Select(l => (Lock: l, Key: KeyOf(l.Expression, model, cancellationToken))).FirstOrDefault(l => l.Key != null && (common == null || SymbolEqualityComparer.Default.Equals(l.Key, common)));
-                if (key.Key == null)
-                {
-                    return null;
-                }
-
-                common = key.Key;
-                lockText ??= key.Lock.Expression.WithoutTrivia().ToString();
+                var keys = held.OfType<ISymbol>().ToList();
+                common = common == null ? keys : common.FindAll(key => keys.Contains(key, SymbolEqualityComparer.Default));
+                locked.Add(use);
             }
 
-            if (common == null || lockText == null || unlocked.Count == 0)
+            var lockText = common == null || common.Count == 0 ? null : LockTextOf(locked, common, model, cancellationToken);
+            if (lockText == null || unlocked.Count == 0)
             {
                 return null;
             }
@@ -145,40 +147,43 @@ namespace ScopeSafety.CodeFixes
             return new Plan(lockText, targets);
         }
 
-        /// <summary>A use the rule compares: in a member users call at once, not in a lambda, a constructor or Dispose.</summary>
-        private static bool IsCompared(SyntaxNode use, SemanticModel model, CancellationToken cancellationToken)
-        {
-            foreach (var ancestor in use.Ancestors())
+        /// <summary>
+        /// A use in a method or accessor that may run while other code uses the object: not in a constructor, a finalizer,
+        /// <c>Dispose</c> (<see cref="ThreadSafeTypes.IsDispose"/>), a field initialiser, or a lambda or local function
+        /// (which run where they are handed, and which the rule does not compare either).
+        /// </summary>
+        private static bool RunsAtOnce(SyntaxNode use, SemanticModel model, CancellationToken cancellationToken) =>
+            model.GetEnclosingSymbol(use.SpanStart, cancellationToken) is IMethodSymbol
             {
-                switch (ancestor)
+                MethodKind: MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.ExplicitInterfaceImplementation,
+            } member && !ThreadSafeTypes.IsDispose(member);
+
+        /// <summary>
+        /// The text of a lock statement around one of the locked uses whose object is one of <paramref name="keys"/> and is
+        /// always the same object (a readonly field, this, or a type); null when there is none.
+        /// </summary>
+        private static string? LockTextOf(List<IdentifierNameSyntax> locked, List<ISymbol> keys, SemanticModel model, CancellationToken cancellationToken)
+        {
+            foreach (var use in locked)
+            {
+                foreach (var statement in use.Ancestors().TakeWhile(a => !(a is MemberDeclarationSyntax || a is AnonymousFunctionExpressionSyntax)).OfType<LockStatementSyntax>())
                 {
-                    case AnonymousFunctionExpressionSyntax _:
-                    case LocalFunctionStatementSyntax _:
-                    case ConstructorDeclarationSyntax _:
-                    case DestructorDeclarationSyntax _:
-                    case FieldDeclarationSyntax _:
-                        return false;
-                    case MethodDeclarationSyntax method:
-                        return method.Identifier.ValueText is not ("Dispose" or "DisposeAsync");
-                    case BaseTypeDeclarationSyntax _:
-                        return true;
+                    var stable = statement.Expression switch
+                    {
+                        ThisExpressionSyntax _ => true,
+                        TypeOfExpressionSyntax _ => true,
+                        _ => model.GetSymbolInfo(statement.Expression, cancellationToken).Symbol is IFieldSymbol { IsReadOnly: true } lockField && !lockField.Type.IsValueType,
+                    };
+                    if (stable && model.GetOperation(statement, cancellationToken) is ILockOperation { LockedValue: { } value } &&
+                        Locks.KeyOf(value) is ISymbol key && keys.Contains(key, SymbolEqualityComparer.Default))
+                    {
+                        return statement.Expression.WithoutTrivia().ToString();
+                    }
                 }
             }
 
-            return true;
+            return null;
         }
-
-        private static IEnumerable<LockStatementSyntax> LocksAround(SyntaxNode use) =>
-            use.Ancestors().TakeWhile(a => !(a is MemberDeclarationSyntax || a is AnonymousFunctionExpressionSyntax)).OfType<LockStatementSyntax>();
-
-        /// <summary>The object a lock takes when it is always the same one: a readonly field, this, or a type.</summary>
-        private static ISymbol? KeyOf(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken) =>
-            expression switch
-            {
-                ThisExpressionSyntax _ => model.GetEnclosingSymbol(expression.SpanStart, cancellationToken)?.ContainingType,
-                TypeOfExpressionSyntax typeOf => model.GetTypeInfo(typeOf.Type, cancellationToken).Type,
-                _ => model.GetSymbolInfo(expression, cancellationToken).Symbol is IFieldSymbol { IsReadOnly: true } lockField && !lockField.Type.IsValueType ? lockField : null,
-            };
 
         /// <summary>
         /// What to lock in one member: its expression body, or its one statement holding unlocked uses, or a run of adjacent

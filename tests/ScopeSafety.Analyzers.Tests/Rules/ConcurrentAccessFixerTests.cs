@@ -1596,4 +1596,76 @@ public class ConcurrentAccessFixerTests
             public void Reset() => {|SCOPE010:_n|} = 0;
         }
         """);
+
+    [Fact]
+    public Task A_use_under_Monitor_Enter_counts_as_locked_and_only_the_unlocked_one_takes_the_lock() => TypeLockFix.VerifyCodeFixAsync("""
+        using System.Threading;
+        using ScopeSafety;
+
+        [ThreadSafe]
+        public class Counter
+        {
+            private readonly object _gate = new object();
+            private long _count;
+
+            public void Add()
+            {
+                Monitor.Enter(_gate);
+                try
+                {
+                    _count++;
+                }
+                finally
+                {
+                    Monitor.Exit(_gate);
+                }
+            }
+
+            public long Count
+            {
+                get { lock (_gate) { return _count; } }
+            }
+
+            public void Reset()
+            {
+                {|SCOPE010:_count|} = 0;
+            }
+        }
+        """, """
+        using System.Threading;
+        using ScopeSafety;
+
+        [ThreadSafe]
+        public class Counter
+        {
+            private readonly object _gate = new object();
+            private long _count;
+
+            public void Add()
+            {
+                Monitor.Enter(_gate);
+                try
+                {
+                    _count++;
+                }
+                finally
+                {
+                    Monitor.Exit(_gate);
+                }
+            }
+
+            public long Count
+            {
+                get { lock (_gate) { return _count; } }
+            }
+
+            public void Reset()
+            {
+                lock (_gate)
+                {
+                    _count = 0;
+                }
+            }
+        }
+        """);
 }
