@@ -158,13 +158,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 // An exit inside the statement that holds the access counts too (Monitor.Exit(o); x++; in an if, or on
                 // an earlier round of a loop); the try/finally form, whose exit sits in that statement, is
                 // AddMonitorLocks's.
-                var released = false;
-                for (var j = i + 1; j <= at && !released; j++)
-                {
-                    released = block.Operations[j].DescendantsAndSelf().Any(o => Pair(o, sync, entering: false) is { } exit && SameKey(exit, entered));
-                }
-
-                if (!released)
+                if (!ReleasedBetween(block, i, at, entered, sync, finallyOfLastRunsAfter: false))
                 {
                     result.Add(entered);
                 }
@@ -188,19 +182,32 @@ namespace ScopeSafety.Analyzers.Concurrency
                 foreach (var taken in TakenIf(not.Operand, leave, sync))
                 {
                     // An exit in the finally of the statement that holds the access runs after it.
-                    var released = false;
-                    for (var j = i + 1; j <= at && !released; j++)
-                    {
-                        released = block.Operations[j].DescendantsAndSelf().Any(o => Pair(o, sync, entering: false) is { } exit && SameKey(exit, taken) &&
-                                                                                    !(j == at && InFinally(o, block.Operations[j])));
-                    }
-
-                    if (!released && !result.Exists(key => SameKey(key, taken)))
+                    if (!ReleasedBetween(block, i, at, taken, sync, finallyOfLastRunsAfter: true) && !result.Exists(key => SameKey(key, taken)))
                     {
                         result.Add(taken);
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// An exit of <paramref name="key"/> in the statements of <paramref name="block"/> after <paramref name="from"/> up to
+        /// <paramref name="at"/>, the statement holding the access; with <paramref name="finallyOfLastRunsAfter"/>, one in a
+        /// finally of that last statement does not count (it runs after the access).
+        /// </summary>
+        private static bool ReleasedBetween(IBlockOperation block, int from, int at, object key, SynchronisationSymbols sync, bool finallyOfLastRunsAfter)
+        {
+            for (var j = from + 1; j <= at; j++)
+            {
+                var statement = block.Operations[j];
+                if (statement.DescendantsAndSelf().Any(o => Pair(o, sync, entering: false) is { } exit && SameKey(exit, key) &&
+                                                            !(finallyOfLastRunsAfter && j == at && InFinally(o, statement))))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool InFinally(IOperation operation, IOperation statement)
@@ -248,7 +255,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     found.Add(key);
                     break;
                 default:
-                    if (TryEnterOf(condition is IAwaitOperation awaited ? awaited.Operation : condition, sync) is { } entered && entered != Unknown)
+                    if (TryEnterOf(condition, sync) is { } entered && entered != Unknown)
                     {
                         found.Add(entered);
                     }
@@ -259,9 +266,14 @@ namespace ScopeSafety.Analyzers.Concurrency
             return found;
         }
 
-        /// <summary>The lock a try-enter call takes when it returns true; null for any other operation.</summary>
+        /// <summary>The lock a try-enter call (awaited, for WaitAsync) takes when it returns true; null for any other operation.</summary>
         private static object? TryEnterOf(IOperation operation, SynchronisationSymbols sync)
         {
+            if (operation is IAwaitOperation awaited)
+            {
+                operation = awaited.Operation;
+            }
+
             if (!(operation is IInvocationOperation { TargetMethod: { } method } call) ||
                 call.Arguments.Any(argument => argument.Parameter?.RefKind == RefKind.Ref))
             {
@@ -329,7 +341,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                     if (expression is ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } assignment && SymbolEqualityComparer.Default.Equals(assigned.Local, flag))
                     {
-                        return TryEnterOf(assignment.Value is IAwaitOperation awaited ? awaited.Operation : assignment.Value, sync);
+                        return TryEnterOf(assignment.Value, sync);
                     }
                 }
             }

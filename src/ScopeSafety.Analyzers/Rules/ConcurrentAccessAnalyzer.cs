@@ -167,15 +167,17 @@ namespace ScopeSafety.Analyzers
                     var write = race.Write;
                     var other = race.Other;
                     var writer = MemberName(race.Writer) + " at line " + Analysis.Line(write.Operation) + (write.Via == null ? "" : " (in " + write.Via + ")");
-                    var file = other.Operation.Syntax.SyntaxTree == write.Operation.Syntax.SyntaxTree ? "" : " of " + System.IO.Path.GetFileName(other.Operation.Syntax.SyntaxTree.FilePath);
-                    var otherSide = (race.SameMember ? "another call of " + MemberName(race.OtherMember) : "a call of " + MemberName(race.OtherMember) + " at line " + Analysis.Line(other.Operation) + file) +
+                    var otherSide = (race.SameMember ? "another call of " + MemberName(race.OtherMember) : "a call of " + MemberName(race.OtherMember) + " at line " + Analysis.Line(other.Operation) + FileOf(other, write)) +
                                     (other.Via == null || race.SameMember ? "" : " (in " + other.Via + ")") + " at the same time (" + type.Name + " is declared thread-safe)";
-                    var verb = other.IsWrite ? (race.IsObject ? "also mutate" : "also write") : "read";
-                    end.ReportDiagnostic(RaceDiagnostic(race.Place.Root, race.Place.Name, race.IsObject, null, write, (writer, otherSide, verb),
+                    end.ReportDiagnostic(RaceDiagnostic(race.Place.Root, race.Place.Name, race.IsObject, null, write, Sides(write, writer, other, otherSide, race.IsObject),
                         new[] { race.Writer.Locations[0], other.Operation.Syntax.GetLocation() }, DiagnosticProperties.OtherSideConcurrentMember));
                 }
             });
         }
+
+        /// <summary>" of Client.Dispose.cs" when <paramref name="other"/> is in another file than <paramref name="mine"/> (a part of a partial class); else nothing.</summary>
+        private static string FileOf(Access other, Access mine) =>
+            other.Operation.Syntax.SyntaxTree == mine.Operation.Syntax.SyntaxTree ? "" : " of " + System.IO.Path.GetFileName(other.Operation.Syntax.SyntaxTree.FilePath);
 
         private static int CompareLocations(SyntaxNode a, SyntaxNode b)
         {
@@ -406,10 +408,7 @@ namespace ScopeSafety.Analyzers
                 _membersReported.Add((work, race.Member));
 
                 var other = race.Theirs;
-                var file = other.Operation.Syntax.SyntaxTree == race.Mine.Operation.Syntax.SyntaxTree
-                    ? ""
-                    : " of " + System.IO.Path.GetFileName(other.Operation.Syntax.SyntaxTree.FilePath);
-                var memberSide = MemberName(race.Member) + " at line " + Line(other.Operation) + file + (other.Via == null ? "" : " (in " + other.Via + ")");
+                var memberSide = MemberName(race.Member) + " at line " + Line(other.Operation) + FileOf(other, race.Mine) + (other.Via == null ? "" : " (in " + other.Via + ")");
                 var sides = Sides(race.Mine, item.DescriptionOf(race.Mine), other, memberSide, isObject);
                 Report(place.Root, place.Name, isObject, race.Mine, sides.Writer, sides.Other, sides.Verb, item, other.Operation, DiagnosticProperties.OtherSideTypeMember,
                     isObject ? Places.TypeNameOf(place.Root) : null);

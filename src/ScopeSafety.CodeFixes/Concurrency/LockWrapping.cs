@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -12,7 +13,6 @@ namespace ScopeSafety.CodeFixes.Concurrency
         /// <summary>Wraps a statement (or a void lambda's expression body) in <c>lock (lockName) { … }</c>.</summary>
         public static SyntaxNode Wrap(SyntaxNode original, string lockName, string endOfLine)
         {
-            var lockObject = SyntaxFactory.ParseExpression(lockName);
             if (original is LambdaExpressionSyntax { ExpressionBody: { } body } lambda)
             {
                 // x => list.Add(x)  becomes  x => { lock (list) { list.Add(x); } }, laid out on lines like a person would
@@ -29,12 +29,23 @@ namespace ScopeSafety.CodeFixes.Concurrency
                 return lambda.WithArrowToken(lambda.ArrowToken.WithTrailingTrivia()).WithExpressionBody(null).WithBlock(block);
             }
 
-            var inner = (StatementSyntax)original;
-            return SyntaxFactory.LockStatement(lockObject, SyntaxFactory.Block(inner.WithoutLeadingTrivia().WithoutTrailingTrivia()))
-                .WithLeadingTrivia(inner.GetLeadingTrivia())
-                .WithTrailingTrivia(inner.GetTrailingTrivia())
-                .WithAdditionalAnnotations(Formatter.Annotation);
+            return LockAround(new[] { (StatementSyntax)original }, lockName);
         }
+
+        /// <summary>
+        /// <c>lock (lockName) { … }</c> around a run of adjacent statements, keeping the line breaks between them and the
+        /// trivia around the run.
+        /// </summary>
+        public static LockStatementSyntax LockAround(IReadOnlyList<StatementSyntax> run, string lockName) =>
+            SyntaxFactory.LockStatement(
+                    SyntaxFactory.ParseExpression(lockName),
+                    SyntaxFactory.Block(run.Select((s, i) => i == run.Count - 1 ? s.WithoutLeadingTrivia().WithoutTrailingTrivia() : s.WithoutLeadingTrivia())))
+                .WithLeadingTrivia(run[0].GetLeadingTrivia())
+                .WithTrailingTrivia(run[run.Count - 1].GetTrailingTrivia())
+                .WithAdditionalAnnotations(Formatter.Annotation);
+
+        /// <summary>A field that locks always the same object: readonly, and of a reference type.</summary>
+        public static bool IsStableLockField(IFieldSymbol field) => field.IsReadOnly && !field.Type.IsValueType;
 
         /// <summary>The whitespace that starts the line holding <paramref name="node"/>.</summary>
         private static string IndentationOf(SyntaxNode node)

@@ -193,7 +193,7 @@ namespace ScopeSafety.CodeFixes
             switch (symbol)
             {
                 case IFieldSymbol field:
-                    return field.IsReadOnly && !field.Type.IsValueType;
+                    return LockWrapping.IsStableLockField(field);
                 case ILocalSymbol local when !local.IsRef && !local.Type.IsValueType:
                 case IParameterSymbol { RefKind: RefKind.None } parameter when !parameter.Type.IsValueType:
                     foreach (var reference in member.DescendantNodes().OfType<IdentifierNameSyntax>())

@@ -172,7 +172,7 @@ namespace ScopeSafety.CodeFixes
                     {
                         ThisExpressionSyntax _ => true,
                         TypeOfExpressionSyntax _ => true,
-                        _ => model.GetSymbolInfo(statement.Expression, cancellationToken).Symbol is IFieldSymbol { IsReadOnly: true } lockField && !lockField.Type.IsValueType,
+                        _ => model.GetSymbolInfo(statement.Expression, cancellationToken).Symbol is IFieldSymbol lockField && LockWrapping.IsStableLockField(lockField),
                     };
                     if (stable && model.GetOperation(statement, cancellationToken) is ILockOperation { LockedValue: { } value } &&
                         Locks.KeyOf(value) is ISymbol key && keys.Contains(key, SymbolEqualityComparer.Default))
@@ -187,7 +187,8 @@ namespace ScopeSafety.CodeFixes
 
         /// <summary>
         /// What to lock in one member: its expression body, or its one statement holding unlocked uses, or a run of adjacent
-        /// such statements of one block (none of them declaring a local the rest of the block uses); null when neither.
+        /// such statements of one block (each an expression statement or a return, so no local it declares is cut off from
+        /// the rest of the block); null when neither.
         /// </summary>
         private static (SyntaxNode, List<StatementSyntax>?)? Target(List<IdentifierNameSyntax> uses)
         {
@@ -237,20 +238,17 @@ namespace ScopeSafety.CodeFixes
 
         private static SyntaxNode Rewrite(SyntaxNode original, List<StatementSyntax>? run, string lockText, SemanticModel model, CancellationToken cancellationToken)
         {
-            var lockObject = SyntaxFactory.ParseExpression(lockText);
             if (run != null)
             {
                 var block = (BlockSyntax)original;
                 var first = block.Statements.IndexOf(run[0]);
-                var locked = SyntaxFactory.LockStatement(lockObject, SyntaxFactory.Block(run.Select((s, i) => i == run.Count - 1 ? s.WithoutLeadingTrivia().WithoutTrailingTrivia() : s.WithoutLeadingTrivia())))
-                    .WithLeadingTrivia(run[0].GetLeadingTrivia())
-                    .WithTrailingTrivia(run[run.Count - 1].GetTrailingTrivia())
-                    .WithAdditionalAnnotations(Formatter.Annotation);
                 var statements = new List<StatementSyntax>(block.Statements);
                 statements.RemoveRange(first, run.Count);
-                statements.Insert(first, locked);
+                statements.Insert(first, LockWrapping.LockAround(run, lockText));
                 return block.WithStatements(SyntaxFactory.List(statements));
             }
+
+            var lockObject = SyntaxFactory.ParseExpression(lockText);
 
             // An expression body becomes a block: { lock (o) { return e; } }, or { lock (o) { e; } } where nothing is returned.
             var arrow = original switch
