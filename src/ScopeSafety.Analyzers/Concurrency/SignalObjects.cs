@@ -38,6 +38,10 @@ namespace ScopeSafety.Analyzers.Concurrency
         public bool IsInterlockedDecrement(IMethodSymbol method) =>
             method.Name == "Decrement" && KnownSymbols.Is(method.ContainingType, _symbols.Interlocked);
 
+        /// <summary>Interlocked.Increment: a count that every run adds to, the last seeing the total (see <see cref="SignalOrderings"/>).</summary>
+        public bool IsInterlockedIncrement(IMethodSymbol method) =>
+            method.Name == "Increment" && KnownSymbols.Is(method.ContainingType, _symbols.Interlocked);
+
         /// <summary>
         /// The object that <paramref name="operation"/> releases (Set, Signal, Release, SignalAndWait, completing a
         /// TaskCompletionSource, raising a flag: <see cref="FlagHandshake"/>), or null when it releases nothing.

@@ -1,7 +1,9 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 using ScopeSafety.Analyzers.Flow;
 
 namespace ScopeSafety.Analyzers.Concurrency
@@ -85,6 +87,11 @@ namespace ScopeSafety.Analyzers.Concurrency
             if (a.Body == null || b.Body == null)
             {
                 return false;
+            }
+
+            if (a == b && LastRunOrders(a.Body, aUse, bUse))
+            {
+                return true;
             }
 
             var aReleases = ReleasesOf(a.Body);
@@ -279,6 +286,220 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// Two runs of one work item that count themselves on one counter (<c>if (Interlocked.Decrement(ref pending) == 0)</c>,
+        /// or a flag set under a lock from a count: <c>lock (g) { done++; last = done == total; } if (last) …</c>): a use
+        /// only the last run reaches follows every other run's uses made before that run counted itself, and two such
+        /// uses never meet, since one run gets there.
+        /// </summary>
+        private bool LastRunOrders(IOperation body, IOperation aUse, IOperation bUse)
+        {
+            var aGuard = LastRunGuard(body, aUse);
+            var bGuard = LastRunGuard(body, bUse);
+            if (aGuard is { } both && bGuard is { } other && SymbolEqualityComparer.Default.Equals(both.Counter, other.Counter))
+            {
+                return true;
+            }
+
+            return (aGuard is { } ga && CountedBefore(body, ga, bUse)) || (bGuard is { } gb && CountedBefore(body, gb, aUse));
+        }
+
+        /// <summary><paramref name="use"/>, outside the last run's part, comes before its run counts itself.</summary>
+        private static bool CountedBefore(IOperation body, (IOperation Step, ISymbol Counter, TextSpan Guarded) guard, IOperation use) =>
+            InOwnCode(body, use) && !guard.Guarded.Contains(use.Syntax.Span) && SignalObjects.ReleaseFollows(guard.Step, use.Syntax);
+
+        /// <summary>
+        /// The count that lets only the last run of the work reach <paramref name="use"/>: the step that counts (the
+        /// interlocked call, or the lock statement that counts and sets the flag), the counter and the part of the code
+        /// only the last run reaches; null when <paramref name="use"/> is not behind such a test.
+        /// </summary>
+        private (IOperation Step, ISymbol Counter, TextSpan Guarded)? LastRunGuard(IOperation body, IOperation use)
+        {
+            if (!InOwnCode(body, use))
+            {
+                return null;
+            }
+
+            for (IOperation? child = use, parent = use.Parent; parent != null && child != body; child = parent, parent = parent.Parent)
+            {
+                // if (last) { use }, if (last && …) { use }, last && use: only the last run evaluates the use.
+                var test = parent switch
+                {
+                    IConditionalOperation conditional when conditional.WhenTrue == child => conditional.Condition,
+                    IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both when both.RightOperand == child => both.LeftOperand,
+                    _ => null,
+                };
+                if (test != null && LastTest(body, test) is { } found)
+                {
+                    return (found.Step, found.Counter, child.Syntax.Span);
+                }
+
+                if (parent is IBlockOperation block)
+                {
+                    // if (Interlocked.Decrement(ref pending) != 0) return; … : what follows is the last run's.
+                    var index = block.Operations.IndexOf(child);
+                    for (var i = 0; i < index; i++)
+                    {
+                        if (block.Operations[i] is IConditionalOperation { WhenFalse: null } exit && Exits(exit.WhenTrue) &&
+                            LastCount(exit.Condition, lastWhen: false) is { } early)
+                        {
+                            return (early.Step, early.Counter, TextSpan.FromBounds(exit.Syntax.Span.End, block.Syntax.Span.End));
+                        }
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>A test that only the last run passes, alone or as one side of an <c>&amp;&amp;</c>.</summary>
+        private (IOperation Step, ISymbol Counter)? LastTest(IOperation body, IOperation test) =>
+            test is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both
+                ? LastTest(body, both.LeftOperand) ?? LastTest(body, both.RightOperand)
+                : LastCount(test, lastWhen: true) ?? LastFlag(body, test);
+
+        /// <summary>
+        /// A test that an interlocked count reached its end: <c>Interlocked.Decrement(ref c) == 0</c> or
+        /// <c>Interlocked.Increment(ref c) == total</c> (with <paramref name="lastWhen"/> false, the negation: <c>!= 0</c>, <c>&gt; 0</c>).
+        /// </summary>
+        private (IOperation Step, ISymbol Counter)? LastCount(IOperation condition, bool lastWhen)
+        {
+            if (!(condition is IBinaryOperation test))
+            {
+                return null;
+            }
+
+            var kinds = lastWhen ? new[] { BinaryOperatorKind.Equals } : new[] { BinaryOperatorKind.NotEquals, BinaryOperatorKind.GreaterThan };
+            if (Array.IndexOf(kinds, test.OperatorKind) < 0)
+            {
+                return null;
+            }
+
+            if (Decrement(test.LeftOperand, test.RightOperand) is { } down)
+            {
+                return down;
+            }
+
+            if (lastWhen && Decrement(test.RightOperand, test.LeftOperand) is { } downRight)
+            {
+                return downRight;
+            }
+
+            foreach (var (call, total) in new[] { (test.LeftOperand, test.RightOperand), (test.RightOperand, test.LeftOperand) })
+            {
+                if (lastWhen && Spawns.SpawnClassifier.Unwrap(call) is IInvocationOperation increment && _synchronization.IsInterlockedIncrement(increment.TargetMethod) &&
+                    increment.Arguments.Length == 1 && CounterOf(increment.Arguments[0].Value) is { } counter && !(Spawns.SpawnClassifier.Unwrap(total) is IInvocationOperation))
+                {
+                    return (increment, counter);
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// A flag the run set under a lock from a count it keeps there: the flag is assigned once, inside a lock statement,
+        /// an equality of a counter that the same lock statement steps (<c>count++</c>, <c>remaining -= 1</c>).
+        /// </summary>
+        private static (IOperation Step, ISymbol Counter)? LastFlag(IOperation body, IOperation condition)
+        {
+            if (!(condition is ILocalReferenceOperation { Local: { Type: { SpecialType: SpecialType.System_Boolean } } flag }))
+            {
+                return null;
+            }
+
+            ISimpleAssignmentOperation? set = null;
+            foreach (var operation in body.Descendants())
+            {
+                switch (operation)
+                {
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, flag):
+                        if (set != null)
+                        {
+                            return null;
+                        }
+
+                        set = assignment;
+                        break;
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, flag) &&
+                                                                       declarator.Initializer is { Value: var initial } &&
+                                                                       !(initial.ConstantValue is { HasValue: true, Value: false }):
+                        return null;
+                }
+            }
+
+            if (!(set?.Value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equality) ||
+                !(EnclosingLock(set) is { } region) || !body.Syntax.Span.Contains(region.Syntax.Span))
+            {
+                return null;
+            }
+
+            var counted = equality.Descendants().Select(CounterOf).Where(s => s != null).ToList();
+            foreach (var step in region.Body.Descendants())
+            {
+                var stepped = step switch
+                {
+                    IIncrementOrDecrementOperation change => CounterOf(change.Target),
+                    ICompoundAssignmentOperation change => CounterOf(change.Target),
+                    _ => null,
+                };
+                if (stepped != null && step.Syntax.SpanStart < set.Syntax.SpanStart && counted.Contains(stepped, SymbolEqualityComparer.Default))
+                {
+                    return (region, stepped);
+                }
+            }
+
+            return null;
+        }
+
+        private static ILockOperation? EnclosingLock(IOperation operation)
+        {
+            for (var parent = operation.Parent; parent != null && !(parent is IAnonymousFunctionOperation) && !(parent is ILocalFunctionOperation); parent = parent.Parent)
+            {
+                if (parent is ILockOperation region)
+                {
+                    return region;
+                }
+            }
+
+            return null;
+        }
+
+        private static ISymbol? CounterOf(IOperation operation) => operation switch
+        {
+            IFieldReferenceOperation field => field.Field,
+            ILocalReferenceOperation local => local.Local,
+            _ => null,
+        };
+
+        private static bool Exits(IOperation operation) => operation switch
+        {
+            IReturnOperation => true,
+            IThrowOperation => true,
+            IExpressionStatementOperation { Operation: IThrowOperation } => true,
+            IBlockOperation { Operations: { Length: 1 } only } => Exits(only[0]),
+            _ => false,
+        };
+
+        /// <summary><paramref name="use"/> is the work's own code, not a function nested in it.</summary>
+        private static bool InOwnCode(IOperation body, IOperation use)
+        {
+            for (var parent = use.Parent; parent != null; parent = parent.Parent)
+            {
+                if (parent == body)
+                {
+                    return true;
+                }
+
+                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return false;
         }
 
         private static bool InLoop(WorkItem item)

@@ -384,8 +384,9 @@ namespace ScopeSafety.Analyzers
                 }
 
                 // (a') two runs of the same work overlap: a periodic timer, a spawn repeated by a loop, or a spawn in a
-                // local function called twice or a lambda that a method may call many times (the model's answer).
-                if (writes.Count > 0 && writes.Any(w => inDelegate.Any(a => Access.Conflict(w, a))) && _model.MayOverlapItself(work.Item, variable))
+                // local function called twice or a lambda that a method may call many times, and nothing orders the two
+                // runs' uses (the model's answer, as for SCOPE010).
+                if (writes.Count > 0 && _model.SelfRace(work.Item, inDelegate, variable) != null)
                 {
                     Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, variable, primary, null, variable.Name, api, "another run of the same work", "access");
                     return true;

@@ -638,4 +638,162 @@ public class ConcurrentAccessSynchronizationTests
             }
         }
         """);
+
+    // ---- the last run of a counted work item ---------------------------------------------------------------------
+
+    // DotNetty's DefaultChannelGroupCompletionSource: every continuation counts itself under the lock, and only the one
+    // that sees the total reads the counts, after the lock: every other run counted (and wrote) before it.
+    [Fact]
+    public Task A_count_under_a_lock_lets_the_last_run_read_what_every_run_wrote_before_counting() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Group
+        {
+            private readonly object _gate = new object();
+            private int _succeeded, _failed;
+
+            public Group(Task[] futures)
+            {
+                foreach (var future in futures)
+                {
+                    future.ContinueWith(t =>
+                    {
+                        bool last;
+                        lock (_gate)
+                        {
+                            if (t.IsFaulted) _failed++; else _succeeded++;
+                            last = _succeeded + _failed == futures.Length;
+                        }
+
+                        if (last && _failed > 0)
+                        {
+                            Console.WriteLine(_failed);
+                        }
+                    });
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_flag_computed_after_the_lock_or_a_write_after_the_count_still_races() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Group
+        {
+            private readonly object _gate = new object();
+            private int _succeeded, _failed, _seen;
+
+            public Group(Task[] futures)
+            {
+                foreach (var future in futures)
+                {
+                    future.ContinueWith(t =>
+                    {
+                        lock (_gate)
+                        {
+                            if (t.IsFaulted) {|#0:_failed|}++; else {|#2:_succeeded|}++;
+                        }
+
+                        var last = _succeeded + _failed == futures.Length;
+                        if (last)
+                        {
+                            Console.WriteLine(_failed);
+                        }
+                    });
+                }
+            }
+
+            public void Watch(Task[] futures)
+            {
+                foreach (var future in futures)
+                {
+                    future.ContinueWith(t =>
+                    {
+                        bool last;
+                        lock (_gate)
+                        {
+                            _succeeded++;
+                            last = _succeeded == futures.Length;
+                        }
+
+                        {|#1:_seen|}++;
+                        if (last)
+                        {
+                            Console.WriteLine(_seen);
+                        }
+                    });
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_failed", "work started with Task.ContinueWith at line 16", "another run of the same work", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("_succeeded", "work started with Task.ContinueWith at line 16", "another run of the same work", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_seen", "work started with Task.ContinueWith at line 36", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task The_run_that_counts_down_to_zero_or_up_to_the_total_reads_after_every_run() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Totals
+        {
+            private readonly object _gate = new object();
+            private int _pending, _done, _sum, _count;
+
+            public void Down(int[] parts)
+            {
+                _pending = parts.Length;
+                foreach (var part in parts)
+                {
+                    Task.Run(() =>
+                    {
+                        lock (_gate) _sum += part;
+                        if (Interlocked.Decrement(ref _pending) != 0)
+                        {
+                            return;
+                        }
+
+                        Console.WriteLine(_sum);
+                        _sum = 0;
+                    });
+                }
+            }
+
+            public void Up(int[] parts)
+            {
+                foreach (var part in parts)
+                {
+                    Task.Run(() =>
+                    {
+                        lock (_gate) _count += part;
+                        if (Interlocked.Increment(ref _done) == parts.Length)
+                        {
+                            Console.WriteLine(_count);
+                        }
+                    });
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_read_after_the_last_runs_block_or_before_a_count_that_stops_early_still_races() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Totals
+        {
+            private readonly object _gate = new object();
+            private int _pending, _sum;
+
+            public void Down(int[] parts)
+            {
+                _pending = parts.Length;
+                foreach (var part in parts)
+                {
+                    Task.Run(() =>
+                    {
+                        lock (_gate) {|#0:_sum|} += part;
+                        if (Interlocked.Decrement(ref _pending) == 1)
+                        {
+                            Console.WriteLine(_sum);
+                        }
+                    });
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_sum", "work started with Task.Run at line 17", "another run of the same work", "read"));
+
 }

@@ -550,6 +550,45 @@ public class UnscopedCapturePrecisionTests
         Assert.Contains(early, d => d.Id == "SCOPE003" && d.GetMessage().StartsWith("'done'", StringComparison.Ordinal));
     }
 
+    // The same model as SCOPE010 decides whether two runs of the work overlap at a captured local: the run that counts
+    // the others down reads what each wrote before counting, and a read above the count still races.
+    [Fact]
+    public async Task The_last_run_of_repeated_work_reads_a_captured_total_after_every_run_and_an_early_read_races()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int remaining = 4, total = 0;
+                object gate = new();
+                for (var i = 0; i < 4; i++)
+                {
+                    var k = i;
+                    Task.Run(() =>
+                    {
+                        lock ({|SCOPE004:gate|}) total += k;
+                        if (Interlocked.Decrement(ref remaining) == 0)
+                        {
+                            Console.WriteLine(total);
+                        }
+                    });
+                }
+            """));
+
+        var early = await AnalyzerRun.DiagnosticsAsync(Program("""
+                int remaining = 4, total = 0;
+                object gate = new();
+                for (var i = 0; i < 4; i++)
+                {
+                    var k = i;
+                    Task.Run(() =>
+                    {
+                        lock (gate) total += k;
+                        Console.WriteLine(total);
+                        Interlocked.Decrement(ref remaining);
+                    });
+                }
+            """));
+        Assert.Contains(early, d => d.Id == "SCOPE002" && d.GetMessage().StartsWith("'total'", StringComparison.Ordinal));
+    }
+
     // log4net's SimpleTelnetClient: a primary-constructor parameter used in a member is a field of this, not stack
     // state; the same values as parameters of the method itself are captured locals.
     [Fact]
