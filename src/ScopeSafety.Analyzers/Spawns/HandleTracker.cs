@@ -34,6 +34,9 @@ namespace ScopeSafety.Analyzers.Spawns
         /// <summary>Operations that wait for the work; the join happens when the operation's syntax ends.</summary>
         public List<IOperation> Joins { get; } = new List<IOperation>();
 
+        /// <summary>Code that runs only once the work has ended, from its start (a branch that Task.WhenAny's answer lets through).</summary>
+        public List<SyntaxNode> FinishedIn { get; } = new List<SyntaxNode>();
+
         /// <summary>ContinueWith calls on the handle (or on a continuation of it): their work runs after this work ends.</summary>
         public List<IInvocationOperation> Continuations { get; } = new List<IInvocationOperation>();
 
@@ -463,6 +466,17 @@ namespace ScopeSafety.Analyzers.Spawns
                     case "WhenAll":
                         // The combined task is the join when it is awaited or waited.
                         Follow(invocation);
+                        return;
+                    case "WhenAny" or "WaitAny" when !_wrapped && FirstFinished.TasksOf(invocation) is { } tasks:
+                        // The branch that the first task's name lets through runs after this handle's work.
+                        for (var i = 0; i < tasks.Count; i++)
+                        {
+                            if (FirstFinished.LocalOf(tasks[i]) is { } local && IsHolder(local))
+                            {
+                                FinishedIn.AddRange(FirstFinished.Regions(invocation, tasks, i));
+                            }
+                        }
+
                         return;
                 }
 

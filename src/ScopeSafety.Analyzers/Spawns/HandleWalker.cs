@@ -152,6 +152,9 @@ namespace ScopeSafety.Analyzers.Spawns
             return true;
         }
 
+        /// <summary>Whether <paramref name="local"/> has come to hold the handle.</summary>
+        protected bool IsHolder(ILocalSymbol local) => _holders.Contains(local);
+
         /// <summary>Called before each reference of <paramref name="holder"/> is followed.</summary>
         protected virtual void OnHolderRead(ILocalSymbol holder)
         {

@@ -796,4 +796,36 @@ public class ConcurrentAccessSynchronizationTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_sum", "work started with Task.Run at line 17", "another run of the same work", "read"));
 
+    // ---- Task.WhenAny naming the work ------------------------------------------------------------------------------
+
+    [Fact]
+    public Task A_field_read_where_WhenAny_names_the_work_does_not_race_and_one_read_after_a_timeout_does() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Probe
+        {
+            private int _result;
+
+            public async Task<int> ReadAsync()
+            {
+                var work = Task.Run(() => { _result = 42; });
+                if (await Task.WhenAny(work, Task.Delay(1000)).ConfigureAwait(false) == work)
+                {
+                    return _result;
+                }
+
+                return -1;
+            }
+
+            public async Task<int> ReadLateAsync()
+            {
+                var work = Task.Run(() => { {|#0:_result|} = 42; });
+                if (await Task.WhenAny(work, Task.Delay(1000)) == work)
+                {
+                    return 0;
+                }
+
+                return _result;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_result", "work started with Task.Run at line 24", "the method at line 30", "read"));
 }

@@ -589,6 +589,65 @@ public class UnscopedCapturePrecisionTests
         Assert.Contains(early, d => d.Id == "SCOPE002" && d.GetMessage().StartsWith("'total'", StringComparison.Ordinal));
     }
 
+    // Task.WhenAny and Task.WaitAny name the task that finished: the branch that the answer lets through runs after it
+    // (ParallelChecker's TaskWhenAny and TaskWaitAny), while the timeout's branch still runs beside the work.
+    [Fact]
+    public async Task The_branch_where_WhenAny_or_WaitAny_names_the_work_runs_after_it_and_the_timeouts_branch_does_not()
+    {
+        var quiet = await AnalyzerRun.DiagnosticsAsync(Program("""
+                int first = 0, second = 0;
+                var a = Task.Run(() => { first = 1; });
+                var b = Task.Run(() => { second = 2; });
+                if (Task.WaitAny(a, b) == 0)
+                {
+                    first++;
+                }
+                else
+                {
+                    second++;
+                }
+
+                int result = 0;
+                var work = Task.Run(() => { result = 42; });
+                if (Task.WhenAny(work, Task.Delay(1000)).Result == work)
+                {
+                    Console.WriteLine(result);
+                }
+
+                int other = 0;
+                var more = Task.Run(() => { other = 42; });
+                var winner = Task.WhenAny(more, Task.Delay(1000)).GetAwaiter().GetResult();
+                if (winner != more)
+                {
+                    throw new TimeoutException();
+                }
+
+                Console.WriteLine(other);
+            """));
+        Assert.DoesNotContain(quiet, d => d.Id == "SCOPE002");
+
+        var racing = await AnalyzerRun.DiagnosticsAsync(Program("""
+                int result = 0;
+                var work = Task.Run(() => { result = 42; });
+                var delay = Task.Delay(1000);
+                if (Task.WhenAny(work, delay).Result == delay)
+                {
+                    Console.WriteLine(result);
+                }
+
+                int other = 0;
+                var more = Task.Run(() => { other = 42; });
+                if (Task.WhenAny(more, Task.Delay(1000)).Result != more)
+                {
+                    Console.WriteLine("late");
+                }
+
+                Console.WriteLine(other);
+            """));
+        Assert.Contains(racing, d => d.Id == "SCOPE002" && d.GetMessage().StartsWith("'result'", StringComparison.Ordinal));
+        Assert.Contains(racing, d => d.Id == "SCOPE002" && d.GetMessage().StartsWith("'other'", StringComparison.Ordinal));
+    }
+
     // log4net's SimpleTelnetClient: a primary-constructor parameter used in a member is a field of this, not stack
     // state; the same values as parameters of the method itself are captured locals.
     [Fact]
