@@ -268,7 +268,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             // Only now, with a race in hand: runs that hand over through a synchronisation object do not overlap there.
-            return uses.Find(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u, sameItem: true) && !Signals.Ordered(item, w.Operation, item, u.Operation)));
+            return uses.Find(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u, sameItem: true) && !Ordered(item, w, item, u)));
         }
 
         /// <summary>
@@ -293,7 +293,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return null;
             }
 
-            if (!Signals.Ordered(item, first.Value.Item1.Operation, other, first.Value.Item2.Operation))
+            if (!Ordered(item, first.Value.Item1, other, first.Value.Item2))
             {
                 return first;
             }
@@ -303,7 +303,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 foreach (var b in otherUses)
                 {
-                    if (a.IsWrite && Access.Conflict(a, b) && !Signals.Ordered(item, a.Operation, other, b.Operation))
+                    if (a.IsWrite && Access.Conflict(a, b) && !Ordered(item, a, other, b))
                     {
                         return (a, b);
                     }
@@ -312,6 +312,13 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return null;
         }
+
+        /// <summary>
+        /// An access of one item and one of another (or of another run of the same) cannot overlap: a synchronisation
+        /// object orders them, or only the last of runs counted on one counter makes one of them, after the other.
+        /// </summary>
+        private bool Ordered(WorkItem item, Access mine, WorkItem other, Access theirs) =>
+            Signals.Ordered(item, mine.Operation, other, theirs.Operation) || Signals.LastRunOrders(item, mine.Reference, other, theirs.Reference);
 
         /// <summary>Items <paramref name="a"/> and <paramref name="b"/> (different delegates) may run at the same time while <paramref name="shared"/> is the same variable for both.</summary>
         public bool Together(WorkItem a, WorkItem b, ISymbol shared)

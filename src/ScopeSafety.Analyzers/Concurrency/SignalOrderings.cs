@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 using ScopeSafety.Analyzers.Flow;
@@ -87,11 +88,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             if (a.Body == null || b.Body == null)
             {
                 return false;
-            }
-
-            if (a == b && LastRunOrders(a.Body, aUse, bUse))
-            {
-                return true;
             }
 
             var aReleases = ReleasesOf(a.Body);
@@ -289,21 +285,26 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// Two runs of one work item that count themselves on one counter (<c>if (Interlocked.Decrement(ref pending) == 0)</c>,
+        /// Two runs of one work item, or two items that run the same code (<c>new Thread(Work)</c> twice), that count
+        /// themselves on one counter (<c>if (Interlocked.Decrement(ref pending) == 0)</c>,
         /// or a flag set under a lock from a count: <c>lock (g) { done++; last = done == total; } if (last) …</c>): a use
         /// only the last run reaches follows every other run's uses made before that run counted itself, and two such
         /// uses never meet, since one run gets there.
         /// </summary>
-        private bool LastRunOrders(IOperation body, IOperation aUse, IOperation bUse)
+        public bool LastRunOrders(WorkItem a, IOperation aUse, WorkItem b, IOperation bUse) =>
+            a.Body != null && b.Body != null && (a == b || a.Body.Syntax == b.Body.Syntax) && LastRunOrders(a.Body, aUse, b.Body, bUse);
+
+        private bool LastRunOrders(IOperation aBody, IOperation aUse, IOperation bBody, IOperation bUse)
         {
-            var aGuard = LastRunGuard(body, aUse);
-            var bGuard = LastRunGuard(body, bUse);
+            var aGuard = LastRunGuard(aBody, aUse);
+            var bGuard = LastRunGuard(bBody, bUse);
             if (aGuard is { } both && bGuard is { } other && SymbolEqualityComparer.Default.Equals(both.Counter, other.Counter))
             {
                 return true;
             }
 
-            return (aGuard is { } ga && CountedBefore(body, ga, bUse)) || (bGuard is { } gb && CountedBefore(body, gb, aUse));
+            // The guard's step and the other use are compared by position: the same code, possibly two trees of it.
+            return (aGuard is { } ga && CountedBefore(bBody, ga, bUse)) || (bGuard is { } gb && CountedBefore(aBody, gb, aUse));
         }
 
         /// <summary><paramref name="use"/>, outside the last run's part, comes before its run counts itself.</summary>
@@ -483,23 +484,27 @@ namespace ScopeSafety.Analyzers.Concurrency
             _ => false,
         };
 
-        /// <summary><paramref name="use"/> is the work's own code, not a function nested in it.</summary>
+        /// <summary>
+        /// <paramref name="use"/> is the work's own code, not a function nested in it. Read by syntax: the accesses of a
+        /// method run as work may come from another operation tree of the same method than its body.
+        /// </summary>
         private static bool InOwnCode(IOperation body, IOperation use)
         {
-            for (var parent = use.Parent; parent != null; parent = parent.Parent)
+            var root = body.Syntax;
+            if (use.Syntax == null || !root.Span.Contains(use.Syntax.Span))
             {
-                if (parent == body)
-                {
-                    return true;
-                }
+                return false;
+            }
 
-                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
+            for (var node = use.Syntax.Parent; node != null && node != root; node = node.Parent)
+            {
+                if (node is AnonymousFunctionExpressionSyntax || node is LocalFunctionStatementSyntax)
                 {
-                    return false;
+                    return !root.Span.Contains(node.Span) || node.Span == root.Span || node == root.Parent;
                 }
             }
 
-            return false;
+            return true;
         }
 
         private static bool InLoop(WorkItem item)

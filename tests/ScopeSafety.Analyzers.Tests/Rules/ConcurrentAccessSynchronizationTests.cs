@@ -796,6 +796,42 @@ public class ConcurrentAccessSynchronizationTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_sum", "work started with Task.Run at line 17", "another run of the same work", "read"));
 
+    [Fact]
+    public Task Two_threads_running_one_method_count_on_one_counter_and_only_the_one_counting_to_zero_reads() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Pair
+        {
+            private readonly object _gate = new object();
+            private int _pending = 2, _sum, _early = 2, _total;
+
+            public void Start()
+            {
+                new Thread(Work).Start();
+                new Thread(Work).Start();
+                new Thread({|#0:Early|}).Start();
+                new Thread(Early).Start();
+            }
+
+            private void Work()
+            {
+                lock (_gate) _sum++;
+                if (Interlocked.Decrement(ref _pending) == 0)
+                {
+                    Console.WriteLine(_sum);
+                }
+            }
+
+            private void Early()
+            {
+                lock (_gate) _total++;
+                if (Interlocked.Decrement(ref _early) == 1)
+                {
+                    Console.WriteLine(_total);
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_total", "work started with new Thread at line 16 (in Pair.Early)", "work started with new Thread at line 17 (in Pair.Early)", "read"));
+
     // ---- Task.WhenAny naming the work ------------------------------------------------------------------------------
 
     [Fact]
