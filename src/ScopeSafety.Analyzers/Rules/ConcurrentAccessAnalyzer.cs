@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Concurrency;
@@ -56,7 +57,8 @@ namespace ScopeSafety.Analyzers
                     block.RegisterOperationBlockEndAction(end => CheckFinalizer(end, finalizer, symbols, safetyOptions));
                 }
 
-                if (block.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary, IsAsync: true } asyncMethod)
+                // An async iterator runs nothing when called: its code runs step by step as the caller enumerates it.
+                if (block.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary, IsAsync: true } asyncMethod && !IsIterator(asyncMethod))
                 {
                     block.RegisterOperationBlockEndAction(end => CheckAsyncCallers(end, asyncMethod, symbols, callers, uiContext));
                 }
@@ -245,6 +247,11 @@ namespace ScopeSafety.Analyzers
                     new[] { method.Locations[0], race.Theirs.Operation.Syntax.GetLocation() }, DiagnosticProperties.OtherSideCaller));
             }
         }
+
+        /// <summary>A method whose body yields (an async iterator): calling it runs none of its code.</summary>
+        private static bool IsIterator(IMethodSymbol method) =>
+            method.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes(node => !(node is AnonymousFunctionExpressionSyntax) && !(node is LocalFunctionStatementSyntax))
+                .OfType<YieldStatementSyntax>().Any());
 
         /// <summary>The body block of the member an operation block action analyses.</summary>
         private static IOperation? BodyOf(OperationBlockAnalysisContext context) =>

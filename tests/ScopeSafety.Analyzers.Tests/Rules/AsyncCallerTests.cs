@@ -260,4 +260,48 @@ public class AsyncCallerTests
             }
         }
         """);
+
+    // Npgsql's ReplicationConnection: calling an async iterator runs none of its code; its body runs step by step as the
+    // caller enumerates it, so the caller's code after the call is not beside it. An async method called the same way is.
+    [Fact]
+    public Task An_async_iterator_runs_nothing_when_called_and_an_async_method_runs_to_its_first_await() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Replication
+        {
+            private IAsyncEnumerator<int> _current;
+            private int _state;
+
+            public IAsyncEnumerator<int> Start()
+            {
+                _current = Run();
+                return _current;
+            }
+
+            private async IAsyncEnumerator<int> Run()
+            {
+                try
+                {
+                    await Task.Delay(10);
+                    yield return 1;
+                }
+                finally
+                {
+                    _current = null;
+                }
+            }
+
+            public Task Go()
+            {
+                var t = Work();
+                _state = 2;
+                return t;
+            }
+
+            private async Task Work()
+            {
+                await Task.Delay(10);
+                {|#0:_state|} = 1;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_state", "Work after its await at line 40", "Replication.Go at line 34 (after it calls Work at line 33)", "also write"));
 }
