@@ -213,17 +213,17 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// A latch counted down by every run: <c>if (Interlocked.Decrement(ref pending) == 0) done.Set();</c> opens the
-        /// object only in the run that counts the last one down, after every run's decrement. When every release of the
-        /// object in the host's work is guarded by the same counter, and the accesses come before this run's decrement,
-        /// the wait follows them whichever run opens it.
+        /// object only in the run that counts the last one down, after every run's decrement (any test only the last run
+        /// passes, see <see cref="LastRunGuard"/>). When every release of the object in the host's work is guarded by the
+        /// same counter, and the accesses come before this run's count, the wait follows them whichever run opens it.
         /// </summary>
         private bool CountedDown(WorkItem item, IOperation release, ISymbol released, List<IOperation> accesses)
         {
-            // Accesses before the decrement, or inside the guarded block before the release (only the last run gets
-            // there), precede the release; so does the release itself (done.Set() uses done).
-            if (!(CountdownOf(release) is { } guard) ||
-                !accesses.All(a => release.Syntax.Span.Contains(a.Syntax.Span) || SignalObjects.ReleaseFollows(guard.Decrement, a.Syntax) ||
-                                   (guard.Guarded.Syntax.Span.Contains(a.Syntax.Span) && SignalObjects.ReleaseFollows(release, a.Syntax))))
+            // Accesses before the count, or inside the guarded part before the release (only the last run gets there),
+            // precede the release; so does the release itself (done.Set() uses done).
+            if (!(LastRunGuard(item.Body!, release) is { } guard) ||
+                !accesses.All(a => release.Syntax.Span.Contains(a.Syntax.Span) || SignalObjects.ReleaseFollows(guard.Step, a.Syntax) ||
+                                   (guard.Guarded.Contains(a.Syntax.Span) && SignalObjects.ReleaseFollows(release, a.Syntax))))
             {
                 return false;
             }
@@ -238,7 +238,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 foreach (var (otherRelease, otherObject) in ReleasesOf(other.Body))
                 {
                     if (SymbolEqualityComparer.Default.Equals(otherObject, released) &&
-                        !(CountdownOf(otherRelease) is { } otherGuard && SymbolEqualityComparer.Default.Equals(otherGuard.Counter, guard.Counter)))
+                        !(LastRunGuard(other.Body, otherRelease) is { } otherGuard && SymbolEqualityComparer.Default.Equals(otherGuard.Counter, guard.Counter)))
                     {
                         return false;
                     }
@@ -246,27 +246,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return true;
-        }
-
-        /// <summary>The Interlocked.Decrement(ref counter) == 0 test that guards <paramref name="release"/>, if any.</summary>
-        private (IOperation Decrement, ISymbol Counter, IOperation Guarded)? CountdownOf(IOperation release)
-        {
-            for (IOperation? child = release, parent = release.Parent; parent != null; child = parent, parent = parent.Parent)
-            {
-                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation || parent is IMethodBodyOperation)
-                {
-                    return null;
-                }
-
-                if (parent is IConditionalOperation { Condition: IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } test } conditional &&
-                    conditional.WhenTrue == child &&
-                    (Decrement(test.LeftOperand, test.RightOperand) ?? Decrement(test.RightOperand, test.LeftOperand)) is { } found)
-                {
-                    return (found.Decrement, found.Counter, conditional.WhenTrue);
-                }
-            }
-
-            return null;
         }
 
         private (IOperation Decrement, ISymbol Counter)? Decrement(IOperation call, IOperation zero)
@@ -343,7 +322,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     var index = block.Operations.IndexOf(child);
                     for (var i = 0; i < index; i++)
                     {
-                        if (block.Operations[i] is IConditionalOperation { WhenFalse: null } exit && Exits(exit.WhenTrue) &&
+                        if (block.Operations[i] is IConditionalOperation { WhenFalse: null } exit && Functions.Exits(exit.WhenTrue) &&
                             LastCount(exit.Condition, lastWhen: false) is { } early)
                         {
                             return (early.Step, early.Counter, TextSpan.FromBounds(exit.Syntax.Span.End, block.Syntax.Span.End));
@@ -473,15 +452,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             IFieldReferenceOperation field => field.Field,
             ILocalReferenceOperation local => local.Local,
             _ => null,
-        };
-
-        private static bool Exits(IOperation operation) => operation switch
-        {
-            IReturnOperation => true,
-            IThrowOperation => true,
-            IExpressionStatementOperation { Operation: IThrowOperation } => true,
-            IBlockOperation { Operations: { Length: 1 } only } => Exits(only[0]),
-            _ => false,
         };
 
         /// <summary>

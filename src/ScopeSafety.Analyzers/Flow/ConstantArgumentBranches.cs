@@ -35,7 +35,7 @@ namespace ScopeSafety.Analyzers.Flow
                     dead.Add(skipped);
                 }
 
-                if (taken && conditional.WhenFalse == null && Exits(conditional.WhenTrue) && conditional.Parent is IBlockOperation block)
+                if (taken && conditional.WhenFalse == null && Functions.Exits(conditional.WhenTrue) && conditional.Parent is IBlockOperation block)
                 {
                     // if (!disposing) return; — the rest of the block does not run either.
                     var after = false;
@@ -105,15 +105,5 @@ namespace ScopeSafety.Analyzers.Flow
                     return null;
             }
         }
-
-        /// <summary>A statement that never falls through: return, throw, or a block that ends in one.</summary>
-        private static bool Exits(IOperation statement) => statement switch
-        {
-            IReturnOperation => true,
-            IThrowOperation => true,
-            IExpressionStatementOperation { Operation: IThrowOperation } => true,
-            IBlockOperation { Operations: { Length: > 0 } operations } => Exits(operations[operations.Length - 1]),
-            _ => false,
-        };
     }
 }

@@ -21,6 +21,16 @@ namespace ScopeSafety.Analyzers.Flow
             return null;
         }
 
+        /// <summary>A statement that never falls through: return, throw, or a block that ends in one.</summary>
+        public static bool Exits(IOperation statement) => statement switch
+        {
+            IReturnOperation => true,
+            IThrowOperation => true,
+            IExpressionStatementOperation { Operation: IThrowOperation } => true,
+            IBlockOperation { Operations: { Length: > 0 } operations } => Exits(operations[operations.Length - 1]),
+            _ => false,
+        };
+
         /// <summary>The outermost operation of the tree <paramref name="operation"/> belongs to: the member body it is in.</summary>
         public static IOperation Root(IOperation operation)
         {

@@ -57,7 +57,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 {
                     regions.Add(branch.WhenFalse.Syntax);
                 }
-                else if (Exits(branch.WhenTrue) && NextStatement(branch) is { } next)
+                else if (Flow.Functions.Exits(branch.WhenTrue) && NextStatement(branch) is { } next)
                 {
                     regions.Add(next);
                 }
@@ -247,16 +247,6 @@ namespace ScopeSafety.Analyzers.Spawns
 
             return tasks.Count > 0 ? tasks : null;
         }
-
-        private static bool Exits(IOperation operation) => operation switch
-        {
-            IReturnOperation => true,
-            IThrowOperation => true,
-            IExpressionStatementOperation { Operation: IThrowOperation } => true,
-            IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.Break } => false,
-            IBlockOperation { Operations: { Length: > 0 } operations } => Exits(operations[operations.Length - 1]),
-            _ => false,
-        };
 
         private static SyntaxNode? NextStatement(IOperation statement)
         {

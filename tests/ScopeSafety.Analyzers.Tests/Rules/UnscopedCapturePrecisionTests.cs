@@ -648,6 +648,30 @@ public class UnscopedCapturePrecisionTests
         Assert.Contains(racing, d => d.Id == "SCOPE002" && d.GetMessage().StartsWith("'other'", StringComparison.Ordinal));
     }
 
+    // The latch is any test only the last run passes: counting up to the total opens it after every run too.
+    [Fact]
+    public async Task A_latch_opened_by_the_run_that_counts_up_to_the_total_orders_every_run()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int finished = 0, total = 0;
+                object gate = new();
+                using var done = new ManualResetEventSlim();
+                void Work()
+                {
+                    lock (gate) total++;
+                    if (Interlocked.Increment(ref finished) == 2)
+                    {
+                        done.Set();
+                    }
+                }
+                var a = new Thread(Work);
+                var b = new Thread(Work);
+                a.Start(); b.Start();
+                done.Wait();
+                Console.WriteLine(total);
+            """));
+    }
+
     // log4net's SimpleTelnetClient: a primary-constructor parameter used in a member is a field of this, not stack
     // state; the same values as parameters of the method itself are captured locals.
     [Fact]
