@@ -255,7 +255,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             if (zero.ConstantValue is { HasValue: true, Value: 0 } &&
                 call is IInvocationOperation decrement && _synchronization.IsInterlockedDecrement(decrement.TargetMethod) &&
                 decrement.Arguments.Length == 1 &&
-                (Places.VariableOf(decrement.Arguments[0].Value) ?? (decrement.Arguments[0].Value as IFieldReferenceOperation)?.Field) is { } counter)
+                CounterOf(decrement.Arguments[0].Value) is { } counter)
             {
                 return (decrement, counter);
             }
@@ -447,12 +447,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             return null;
         }
 
-        private static ISymbol? CounterOf(IOperation operation) => operation switch
-        {
-            IFieldReferenceOperation field => field.Field,
-            ILocalReferenceOperation local => local.Local,
-            _ => null,
-        };
+        /// <summary>The local, parameter or field a count is kept in.</summary>
+        private static ISymbol? CounterOf(IOperation operation) =>
+            Places.VariableOf(operation) ?? (operation as IFieldReferenceOperation)?.Field;
 
         /// <summary>
         /// <paramref name="use"/> is the work's own code, not a function nested in it. Read by syntax: the accesses of a
@@ -470,7 +467,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 if (node is AnonymousFunctionExpressionSyntax || node is LocalFunctionStatementSyntax)
                 {
-                    return !root.Span.Contains(node.Span) || node.Span == root.Span || node == root.Parent;
+                    return false;
                 }
             }
 

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Spawns
 {
@@ -17,10 +18,10 @@ namespace ScopeSafety.Analyzers.Spawns
         /// The statements that run only once the task at <paramref name="index"/> of <paramref name="tasks"/> (the tasks
         /// handed to <paramref name="call"/>, a Task.WhenAny or Task.WaitAny) has finished: the join holds from their start.
         /// </summary>
-        public static List<SyntaxNode> Regions(IInvocationOperation call, IReadOnlyList<IOperation> tasks, int index)
+        public static List<SyntaxNode> Regions(IInvocationOperation call, IReadOnlyList<IOperation> tasks, int index, KnownSymbols symbols)
         {
             var regions = new List<SyntaxNode>();
-            foreach (var use in AnswersOf(call).SelectMany(UsesOf))
+            foreach (var use in AnswersOf(call, symbols).SelectMany(UsesOf))
             {
                 var test = use.Parent;
                 while (test is IConversionOperation || test is IParenthesizedOperation)
@@ -70,7 +71,7 @@ namespace ScopeSafety.Analyzers.Spawns
         /// The values that name the first task: WaitAny's index, or the WhenAny awaited or waited, where it is made or
         /// through the local that holds it (<c>var first = Task.WhenAny(a, b); … first.Result == a</c>).
         /// </summary>
-        private static IEnumerable<IOperation> AnswersOf(IInvocationOperation call)
+        private static IEnumerable<IOperation> AnswersOf(IInvocationOperation call, KnownSymbols symbols)
         {
             if (call.TargetMethod.Name == "WaitAny")
             {
@@ -78,7 +79,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 yield break;
             }
 
-            if (Awaited(call) is { } answer)
+            if (Awaited(call, symbols) is { } answer)
             {
                 yield return answer;
                 yield break;
@@ -86,15 +87,15 @@ namespace ScopeSafety.Analyzers.Spawns
 
             foreach (var held in UsesOf(call))
             {
-                if (held != call && Awaited(held) is { } later)
+                if (held != call && Awaited(held, symbols) is { } later)
                 {
                     yield return later;
                 }
             }
         }
 
-        /// <summary>The await, Result or GetResult() that takes the value of the task <paramref name="task"/>.</summary>
-        private static IOperation? Awaited(IOperation task)
+        /// <summary>The wait that takes the value of the task <paramref name="task"/> (await, Result, GetAwaiter().GetResult()).</summary>
+        private static IOperation? Awaited(IOperation task, KnownSymbols symbols)
         {
             var value = task;
             while (value.Parent is IConversionOperation || value.Parent is IParenthesizedOperation ||
@@ -103,13 +104,11 @@ namespace ScopeSafety.Analyzers.Spawns
                 value = value.Parent;
             }
 
-            return value.Parent switch
-            {
-                IAwaitOperation awaited => awaited,
-                IPropertyReferenceOperation { Property: { Name: "Result" } } result => result,
-                IInvocationOperation { TargetMethod: { Name: "GetAwaiter" } } awaiter when awaiter.Parent is IInvocationOperation { TargetMethod: { Name: "GetResult" } } getResult => getResult,
-                _ => null,
-            };
+            var wait = value.Parent is IInvocationOperation { TargetMethod: { Name: "GetAwaiter" } } awaiter ? awaiter.Parent : value.Parent;
+            return wait != null && wait.Type?.SpecialType != SpecialType.System_Void && wait.Type?.SpecialType != SpecialType.System_Boolean &&
+                   HandleTracker.JoinedInstance(wait, symbols) != null
+                ? wait
+                : null;
         }
 
         /// <summary>The answer itself, or every read of the local it initialises when nothing assigns that local again.</summary>
@@ -127,8 +126,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 yield break;
             }
 
-            var root = declarator;
-            IOperation? scope = declarator;
+            IOperation scope = declarator;
             while (scope.Parent != null && !(scope.Parent is IAnonymousFunctionOperation) && !(scope.Parent is ILocalFunctionOperation))
             {
                 scope = scope.Parent;
@@ -137,7 +135,7 @@ namespace ScopeSafety.Analyzers.Spawns
             var reads = new List<IOperation>();
             foreach (var operation in scope.Descendants())
             {
-                if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, root.Symbol))
+                if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol))
                 {
                     if (reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference ||
                         reference.Parent is ICompoundAssignmentOperation || reference.Parent is IArgumentOperation { Parameter: { RefKind: not RefKind.None } })

@@ -473,7 +473,7 @@ namespace ScopeSafety.Analyzers.Spawns
                         {
                             if (FirstFinished.LocalOf(tasks[i]) is { } local && IsHolder(local))
                             {
-                                FinishedIn.AddRange(FirstFinished.Regions(invocation, tasks, i));
+                                FinishedIn.AddRange(FirstFinished.Regions(invocation, tasks, i, _symbols));
                             }
                         }
 
