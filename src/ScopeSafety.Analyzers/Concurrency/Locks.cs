@@ -25,13 +25,19 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// created with one slot, and WaitOne/ReleaseMutex of a Mutex (WaitOne/Release of a one-slot Semaphore). A read lock excludes only writers (<see cref="ReadLock"/>). A try-enter
         /// (Monitor.TryEnter, TryEnterWriteLock, a timed Wait or WaitOne) may fail: it holds the lock only where the code
         /// knows it succeeded, in the branch its result (or the flag it set) makes true, or below an <c>if</c> that leaves
-        /// when it did not (<see cref="TakenIf"/>).
+        /// when it did not (<see cref="TakenIf"/>). A flag taken atomically is a try-lock too (<see cref="FlagTaken"/>), and
+        /// the unlocked first test of a double-checked lock reads as under the lock that tests it again (<see cref="DoubleChecked"/>).
         /// </summary>
         public static List<object> LocksHeld(IOperation operation, SynchronisationSymbols? sync) => LocksHeld(operation, sync, SourceCallees.MaxDepth);
 
         private static List<object> LocksHeld(IOperation operation, SynchronisationSymbols? sync, int depth)
         {
             var result = new List<object>();
+            if (DoubleChecked(operation) is { } checkedAgainUnder)
+            {
+                result.Add(checkedAgainUnder);
+            }
+
             var child = operation;
             for (var parent = operation.Parent; parent != null; child = parent, parent = parent.Parent)
             {
@@ -167,19 +173,20 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// A lock a statement above <paramref name="statement"/> in its block made sure of by leaving when it was not
-        /// taken (<c>if (!Monitor.TryEnter(o, 100)) return;</c>, <c>if (!taken) throw …;</c>), with no exit of it in between.
+        /// taken (<c>if (!Monitor.TryEnter(o, 100)) return;</c>, <c>if (!taken) throw …;</c>,
+        /// <c>if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return;</c>), with no exit of it in between.
         /// </summary>
         private static void AddLocksTakenAbove(IBlockOperation block, IOperation statement, SynchronisationSymbols sync, List<object> result)
         {
             var at = block.Operations.IndexOf(statement);
             for (var i = at - 1; i >= 0; i--)
             {
-                if (!(block.Operations[i] is IConditionalOperation { WhenFalse: null, Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not } leave) || !Leaves(leave.WhenTrue))
+                if (!(block.Operations[i] is IConditionalOperation { WhenFalse: null } leave) || !Leaves(leave.WhenTrue))
                 {
                     continue;
                 }
 
-                foreach (var taken in TakenIf(not.Operand, leave, sync))
+                foreach (var taken in TakenIfFalse(leave.Condition, leave, sync))
                 {
                     // An exit in the finally of the statement that holds the access runs after it.
                     if (!ReleasedBetween(block, i, at, taken, sync, finallyOfLastRunsAfter: true) && !result.Exists(key => SameKey(key, taken)))
@@ -200,7 +207,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             for (var j = from + 1; j <= at; j++)
             {
                 var statement = block.Operations[j];
-                if (statement.DescendantsAndSelf().Any(o => Pair(o, sync, entering: false) is { } exit && SameKey(exit, key) &&
+                if (statement.DescendantsAndSelf().Any(o => ((Pair(o, sync, entering: false) is { } exit && SameKey(exit, key)) || WritesFlag(o, key, sync)) &&
                                                             !(finallyOfLastRunsAfter && j == at && InFinally(o, statement))))
                 {
                     return true;
@@ -255,7 +262,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     found.Add(key);
                     break;
                 default:
-                    if (TryEnterOf(condition, sync) is { } entered && entered != Unknown)
+                    if ((TryEnterOf(condition, sync) ?? FlagTaken(condition, whenTrue: true, sync)) is { } entered && entered != Unknown)
                     {
                         found.Add(entered);
                     }
@@ -264,6 +271,190 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return found;
+        }
+
+        /// <summary>
+        /// The locks held where <paramref name="condition"/> is false, below an <c>if</c> that leaves when it is true: the
+        /// operand of a <c>!</c> (<see cref="TakenIf"/>), either side of an <c>||</c>, or a flag test (<see cref="FlagTaken"/>).
+        /// </summary>
+        private static List<object> TakenIfFalse(IOperation condition, IOperation at, SynchronisationSymbols sync)
+        {
+            while (condition is IConversionOperation conversion)
+            {
+                condition = conversion.Operand;
+            }
+
+            switch (condition)
+            {
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                    return TakenIf(not.Operand, at, sync);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } either:
+                    var found = TakenIfFalse(either.LeftOperand, at, sync);
+                    found.AddRange(TakenIfFalse(either.RightOperand, at, sync));
+                    return found;
+                default:
+                    return FlagTaken(condition, whenTrue: false, sync) is { } flag ? new List<object> { flag } : new List<object>();
+            }
+        }
+
+        /// <summary>
+        /// The flag a test takes as a try-lock when the test comes out <paramref name="whenTrue"/>: an atomic swap that
+        /// found the flag free (<c>Interlocked.CompareExchange(ref _busy, 1, 0) == 0</c>, <c>Interlocked.Exchange(ref _busy,
+        /// 1) == 0</c> or <c>!= 1</c>, <c>Interlocked.Increment(ref _busy) == 1</c>, <c>!Interlocked.Exchange(ref _busy,
+        /// true)</c>) or the negation of one. Until the flag is written back (<see cref="WritesFlag"/>) no other thread gets
+        /// past the same test, so the code behind it excludes itself as under a lock on the flag: a timer callback that
+        /// returns when its last tick still runs. Null for any other test, or a flag the rules cannot name.
+        /// </summary>
+        private static object? FlagTaken(IOperation condition, bool whenTrue, SynchronisationSymbols sync)
+        {
+            while (condition is IConversionOperation conversion)
+            {
+                condition = conversion.Operand;
+            }
+
+            if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+            {
+                return FlagTaken(not.Operand, !whenTrue, sync);
+            }
+
+            bool? takenIfEqual;
+            IInvocationOperation? swap;
+            var equal = true;
+            if (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison)
+            {
+                var left = SpawnClassifier.Unwrap(comparison.LeftOperand);
+                var right = SpawnClassifier.Unwrap(comparison.RightOperand);
+                swap = left as IInvocationOperation ?? right as IInvocationOperation;
+                var constant = swap == left ? comparison.RightOperand.ConstantValue : comparison.LeftOperand.ConstantValue;
+                if (swap == null || !constant.HasValue || constant.Value == null)
+                {
+                    return null;
+                }
+
+                equal = comparison.OperatorKind == BinaryOperatorKind.Equals;
+                takenIfEqual = TakenIfResultIs(swap, constant.Value, sync);
+            }
+            else
+            {
+                // if (Interlocked.Exchange(ref _busy, true)) return;
+                swap = condition as IInvocationOperation;
+                takenIfEqual = swap != null && swap.Type?.SpecialType == SpecialType.System_Boolean ? TakenIfResultIs(swap, true, sync) : null;
+            }
+
+            return takenIfEqual is { } taken && taken == (equal == whenTrue) && KeyOf(swap!.Arguments[0].Value) is ISymbol flag ? flag : null;
+        }
+
+        /// <summary>
+        /// Whether an atomic swap of a flag took it when its result equals <paramref name="value"/> (true) or when it differs
+        /// (false); null when the call is no such swap or the value tells nothing. A flag holds two values, free and taken.
+        /// </summary>
+        private static bool? TakenIfResultIs(IInvocationOperation call, object value, SynchronisationSymbols sync)
+        {
+            if (!KnownSymbols.Is(call.TargetMethod.ContainingType, sync.Interlocked) || call.Arguments.Length == 0 ||
+                call.Arguments[0].Parameter?.RefKind != RefKind.Ref)
+            {
+                return null;
+            }
+
+            var arguments = call.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).ToList();
+            switch (call.TargetMethod.Name)
+            {
+                case "CompareExchange" when arguments.Count == 3 && arguments[1].Value.ConstantValue is { HasValue: true } set &&
+                                            arguments[2].Value.ConstantValue is { HasValue: true } free && !SameConstant(set.Value, free.Value):
+                    // It returns what it found: the free value when it took the flag.
+                    return SameConstant(value, free.Value) ? true : SameConstant(value, set.Value) ? false : (bool?)null;
+                case "Exchange" when arguments.Count == 2 && arguments[1].Value.ConstantValue is { HasValue: true } set:
+                    // It found the value it stores when another thread held the flag.
+                    return !SameConstant(value, set.Value);
+                case "Increment" when arguments.Count == 1:
+                    return SameConstant(value, 1) ? true : (bool?)null;
+                default:
+                    return null;
+            }
+        }
+
+        private static bool SameConstant(object? a, object? b)
+        {
+            if (a is bool || b is bool)
+            {
+                return Equals(a, b);
+            }
+
+            try
+            {
+                return a != null && b != null && System.Convert.ToDecimal(a, System.Globalization.CultureInfo.InvariantCulture) ==
+                       System.Convert.ToDecimal(b, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (System.Exception e) when (e is System.FormatException || e is System.InvalidCastException || e is System.OverflowException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>
+        /// <paramref name="operation"/> writes the flag <paramref name="key"/> back, which lets the next thread past its test
+        /// (<see cref="FlagTaken"/>): an assignment (<c>_busy = 0</c>), or a ref argument of Interlocked or
+        /// <c>Volatile.Write</c>.
+        /// </summary>
+        private static bool WritesFlag(IOperation operation, object key, SynchronisationSymbols sync)
+        {
+            if (!(operation is IFieldReferenceOperation || operation is ILocalReferenceOperation) || !(key is IFieldSymbol || key is ILocalSymbol) ||
+                !SameKey(KeyOf(operation), key))
+            {
+                return false;
+            }
+
+            return operation.Parent is ISimpleAssignmentOperation assignment && assignment.Target == operation ||
+                   operation.Parent is IArgumentOperation { Parameter: { RefKind: RefKind.Ref }, Parent: IInvocationOperation { TargetMethod: { } method } } &&
+                   (KnownSymbols.Is(method.ContainingType, sync.Interlocked) || (KnownSymbols.Is(method.ContainingType, sync.Volatile) && method.Name == "Write"));
+        }
+
+        /// <summary>
+        /// The lock of a double-checked test that <paramref name="operation"/> sits in: a part of an <c>if</c>'s condition
+        /// (or of an <c>&amp;&amp;</c> in it) whose branch starts with a <c>lock</c> that tests the same again first
+        /// (<c>if (_pool.Count &lt; max) lock (_gate) if (_pool.Count &lt; max) _pool.Add(…);</c>). The first test only spares
+        /// taking the lock; what it reads late the test under the lock reads again, so it races only with writes made
+        /// without that lock.
+        /// </summary>
+        private static object? DoubleChecked(IOperation operation)
+        {
+            IOperation child = operation;
+            var parent = operation.Parent;
+            while (parent != null && !(parent is IConditionalOperation) && !(parent is IBlockOperation) && !(parent is IAnonymousFunctionOperation) &&
+                   !(parent is ILocalFunctionOperation))
+            {
+                child = parent;
+                parent = parent.Parent;
+            }
+
+            if (!(parent is IConditionalOperation { IsRef: false } test) || test.Condition != child ||
+                !(FirstOf(test.WhenTrue) is ILockOperation guard) || !(FirstOf(guard.Body) is IConditionalOperation again))
+            {
+                return null;
+            }
+
+            var part = Conjuncts(test.Condition).FirstOrDefault(c => c.Syntax.Span.Contains(operation.Syntax.Span));
+            return part != null && Conjuncts(again.Condition).Any(c => Microsoft.CodeAnalysis.CSharp.SyntaxFactory.AreEquivalent(c.Syntax, part.Syntax))
+                ? KeyOf(guard.LockedValue)
+                : null;
+        }
+
+        private static IOperation? FirstOf(IOperation? statement) =>
+            statement is IBlockOperation block ? (block.Operations.Length > 0 ? FirstOf(block.Operations[0]) : null) : statement;
+
+        private static IEnumerable<IOperation> Conjuncts(IOperation condition)
+        {
+            while (condition is IConversionOperation conversion)
+            {
+                condition = conversion.Operand;
+            }
+
+            if (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both)
+            {
+                return Conjuncts(both.LeftOperand).Concat(Conjuncts(both.RightOperand));
+            }
+
+            return new[] { condition };
         }
 
         /// <summary>The lock a try-enter call (awaited, for WaitAsync) takes when it returns true; null for any other operation.</summary>

@@ -639,6 +639,216 @@ public class ConcurrentAccessSynchronizationTests
         }
         """);
 
+    // ---- a flag taken atomically is a try-lock -----------------------------------------------------------------------
+
+    // The reentrancy guard of a timer callback: a tick that finds the last one still running returns, so the ticks that
+    // get past the test run one at a time.
+    [Fact]
+    public Task A_timer_callback_that_returns_while_its_last_tick_runs_does_not_race_with_itself() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Flusher
+        {
+            private int _busy;
+            private int _flushed;
+            private Timer _timer;
+
+            public void Start() => _timer = new Timer(OnTick, null, 1000, 1000);
+
+            private void OnTick(object state)
+            {
+                if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return;
+                try { _flushed++; }
+                finally { Volatile.Write(ref _busy, 0); }
+            }
+        }
+
+        class Sender
+        {
+            private int _busy;
+            private int _sent;
+            private Timer _timer;
+
+            public void Start() => _timer = new Timer(OnTick, null, 1000, 1000);
+
+            private void OnTick(object state)
+            {
+                if (Interlocked.Exchange(ref _busy, 1) == 0)
+                {
+                    try { _sent++; }
+                    finally { Interlocked.Exchange(ref _busy, 0); }
+                }
+            }
+        }
+
+        class Resetter
+        {
+            private int _resetting;
+            private readonly LinkedList<string> _hosts = new LinkedList<string>();
+
+            public void Start()
+            {
+                new Thread(Reset).Start();
+                new Thread(Reset).Start();
+            }
+
+            private void Reset()
+            {
+                if (Interlocked.Increment(ref _resetting) != 1)
+                {
+                    Interlocked.Decrement(ref _resetting);
+                    return;
+                }
+
+                _hosts.AddLast(_hosts.First.Value);
+                _hosts.RemoveFirst();
+                Interlocked.Decrement(ref _resetting);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task An_update_after_the_flag_is_written_back_or_behind_the_wrong_test_races() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Early
+        {
+            private int _busy;
+            private int _count;
+            private Timer _timer;
+
+            public void Start() => _timer = new Timer({|#0:OnTick|}, null, 1000, 1000);
+
+            private void OnTick(object state)
+            {
+                if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return;
+                Volatile.Write(ref _busy, 0);
+                _count++;
+            }
+        }
+
+        class Inverted
+        {
+            private int _busy;
+            private int _count;
+            private Timer _timer;
+
+            public void Start() => _timer = new Timer({|#1:OnTick|}, null, 1000, 1000);
+
+            private void OnTick(object state)
+            {
+                if (Interlocked.CompareExchange(ref _busy, 1, 0) == 0) return;
+                _count++;
+                Volatile.Write(ref _busy, 0);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_count", "work started with new Timer at line 13 (in Early.OnTick)", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_count", "work started with new Timer at line 29 (in Inverted.OnTick)", "another run of the same work", "also write"));
+
+    // A plain store gives the flag back without ordering the guarded writes before it (on Arm they may land after it),
+    // so the flag is the race reported, once, and not the count it guards.
+    [Fact]
+    public Task A_flag_given_back_by_a_plain_store_is_the_race_reported() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Sender
+        {
+            private int _busy;
+            private int _sent;
+            private Timer _timer;
+
+            public void Start() => _timer = new Timer({|#0:OnTick|}, null, 1000, 1000);
+
+            private void OnTick(object state)
+            {
+                if (Interlocked.Exchange(ref _busy, 1) == 0)
+                {
+                    try { _sent++; }
+                    finally { _busy = 0; }
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_busy", "work started with new Timer at line 13 (in Sender.OnTick)", "another run of the same work", "read"));
+
+    // ---- the first test of a double-checked lock ---------------------------------------------------------------------
+
+    [Fact]
+    public Task The_unlocked_first_test_of_a_double_checked_lock_does_not_race_with_the_writes_under_that_lock() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Pool
+        {
+            private readonly object _gate = new object();
+            private readonly List<object> _all = new List<object>();
+            private bool _started;
+
+            public void Start()
+            {
+                new Thread(Grow).Start();
+                new Thread(Grow).Start();
+            }
+
+            private void Grow()
+            {
+                if (_started == false)
+                    lock (_gate)
+                        if (_started == false)
+                            _started = true;
+
+                var limit = Environment.ProcessorCount;
+                if (limit > 1 && _all.Count < limit)
+                {
+                    lock (_gate)
+                    {
+                        if (_all.Count < limit)
+                        {
+                            _all.Add(new object());
+                        }
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_first_test_not_repeated_under_the_lock_or_a_write_outside_it_races() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Pool
+        {
+            private readonly object _gate = new object();
+            private readonly List<object> _all = new List<object>();
+
+            public void Start()
+            {
+                new Thread({|#0:Grow|}).Start();
+                new Thread(Grow).Start();
+            }
+
+            private void Grow()
+            {
+                if (_all.Count < 10)
+                    lock (_gate)
+                        _all.Add(new object());
+            }
+        }
+
+        class Switch
+        {
+            private readonly object _gate = new object();
+            private bool _on;
+
+            public void Start()
+            {
+                new Thread({|#1:Flip|}).Start();
+                new Thread(Flip).Start();
+            }
+
+            private void Flip()
+            {
+                if (_on == false)
+                    lock (_gate)
+                        if (_on == false)
+                            _on = true;
+                _on = false;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_all", "List<object>", "work started with new Thread at line 14 (in Pool.Grow)", "work started with new Thread at line 15 (in Pool.Grow)", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_on", "work started with new Thread at line 33 (in Switch.Flip)", "work started with new Thread at line 34 (in Switch.Flip)", "also write"));
+
     // ---- the last run of a counted work item ---------------------------------------------------------------------
 
     // DotNetty's DefaultChannelGroupCompletionSource: every continuation counts itself under the lock, and only the one
