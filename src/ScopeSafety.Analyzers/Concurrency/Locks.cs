@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
 
@@ -258,7 +259,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     found.AddRange(TakenIf(both.LeftOperand, at, sync));
                     found.AddRange(TakenIf(both.RightOperand, at, sync));
                     break;
-                case ILocalReferenceOperation flag when FlagSetBy(flag.Local, at, sync) is { } key:
+                case ILocalReferenceOperation flag when (FlagSetBy(flag.Local, at, sync) ?? FlagClaimedInto(flag.Local)) is { } key:
                     found.Add(key);
                     break;
                 default:
@@ -410,6 +411,109 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
+        /// The flags that a one-shot work item holds from its start until it writes them back as its last step: the code
+        /// that started it took the flag (<see cref="FlagTaken"/>) and does not write it back itself after the start
+        /// (<c>if (Interlocked.CompareExchange(ref _flushing, 1, 0) == 0) Task.Run(() =&gt; { try { Flush(); } finally {
+        /// _flushing = 0; } });</c>). No other run of the work starts until this one gives the flag back, so its runs follow
+        /// each other as under a lock. Empty for work that may run again by itself (a periodic timer).
+        /// </summary>
+        public static List<object> HandedOver(SpawnSite site, IOperation body, SynchronisationSymbols sync)
+        {
+            var flags = new List<object>();
+            if (site.Kind != SpawnKind.Unscoped || site.MayOverlapItself || !(body is IBlockOperation block) ||
+                !(Functions.Root(site.Operation) is { } starter))
+            {
+                return flags;
+            }
+
+            var statements = Statements(block);
+            if (statements.Count == 0 || !StartsLast(site.Operation))
+            {
+                return flags;
+            }
+
+            var last = statements[statements.Count - 1];
+            foreach (var key in LocksHeld(site.Operation, sync, 0))
+            {
+                if (!(key is IFieldSymbol { Type: { IsValueType: true } } || key is ILocalSymbol { Type: { IsValueType: true } }))
+                {
+                    // A lock statement's object stays with the thread that took it; only a flag can be handed on.
+                    continue;
+                }
+
+                var writes = body.Descendants().Where(o => WritesFlag(o, key, sync)).ToList();
+                var givenBackLast = writes.Count > 0 && writes.All(write =>
+                    (last is ITryOperation { Finally: { } finallyBlock } && finallyBlock.Syntax.Span.Contains(write.Syntax.Span)) || NothingRunsAfter(write, block));
+                var starterGivesBack = starter.Descendants().Any(o => o.Syntax.SpanStart > site.Operation.Syntax.Span.End &&
+                                                                     !body.Syntax.Span.Contains(o.Syntax.Span) && WritesFlag(o, key, sync));
+                if (givenBackLast && !starterGivesBack)
+                {
+                    flags.Add(key);
+                }
+            }
+
+            return flags;
+        }
+
+        /// <summary>
+        /// Once <paramref name="write"/> is done the work ends: it is followed by a <c>return</c>, or it is the last
+        /// statement of <paramref name="body"/> (also inside an <c>if</c> or a <c>lock</c> there), never inside a loop that
+        /// goes round again.
+        /// </summary>
+        private static bool NothingRunsAfter(IOperation write, IBlockOperation body)
+        {
+            IOperation node = write;
+            for (var parent = write.Parent; parent != null; node = parent, parent = parent.Parent)
+            {
+                if (parent is ILoopOperation || parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
+                {
+                    return false;
+                }
+
+                if (!(parent is IBlockOperation block))
+                {
+                    continue;
+                }
+
+                var statements = Statements(block);
+                var at = statements.IndexOf(node);
+                if (at >= 0 && at + 1 < statements.Count)
+                {
+                    return statements[at + 1] is IReturnOperation;
+                }
+
+                if (block == body)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static List<IOperation> Statements(IBlockOperation block) =>
+            block.Operations.Where(statement => !(statement is IReturnOperation { ReturnedValue: null, IsImplicit: true })).ToList();
+
+        /// <summary>
+        /// The start is the last statement of its block: the starter does nothing more while it holds a flag it handed on
+        /// (code after the start, still behind the flag's test, would run beside the work).
+        /// </summary>
+        private static bool StartsLast(IOperation start)
+        {
+            IOperation child = start;
+            for (var parent = start.Parent; parent != null; child = parent, parent = parent.Parent)
+            {
+                if (parent is IBlockOperation block)
+                {
+                    var statements = Statements(block);
+                    return statements.Count > 0 && statements[statements.Count - 1] == child;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
         /// The lock of a double-checked test that <paramref name="operation"/> sits in: a part of an <c>if</c>'s condition
         /// (or of an <c>&amp;&amp;</c> in it) whose branch starts with a <c>lock</c> that tests the same again first
         /// (<c>if (_pool.Count &lt; max) lock (_gate) if (_pool.Count &lt; max) _pool.Add(…);</c>). The first test only spares
@@ -538,6 +642,62 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// The flag a local says this thread claimed: its only store of <c>true</c> sets the flag with it, under a lock and
+        /// a test that the flag was clear (<c>lock (_gate) if (!_running) _running = start = true;</c>), so at most one
+        /// thread finds the local true until the flag is cleared again (<see cref="FlagTaken"/>, <see cref="HandedOver"/>).
+        /// </summary>
+        private static object? FlagClaimedInto(ILocalSymbol local)
+        {
+            if (local.Type.SpecialType != SpecialType.System_Boolean || !(local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax declarator) ||
+                !(declarator.Parent?.Parent is { } statement) || !(statement.Parent is { } scope))
+            {
+                return null;
+            }
+
+            object? claimed = null;
+            foreach (var assignment in scope.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            {
+                if (!(assignment.Left is IdentifierNameSyntax { Identifier: { ValueText: var name } }) || name != local.Name)
+                {
+                    continue;
+                }
+
+                // _running = start = true, or start = _running = true: the flag and the local set by one store.
+                var outer = assignment.Parent is AssignmentExpressionSyntax parent && parent.Right == assignment ? parent : null;
+                var chained = outer ?? assignment.Right as AssignmentExpressionSyntax;
+                if (claimed != null || chained == null || !IsTrueLiteral(outer != null ? assignment.Right : chained.Right) ||
+                    !(assignment.Ancestors().OfType<IfStatementSyntax>().FirstOrDefault() is { } test) || !TestsClear(test.Condition, chained.Left) ||
+                    !test.Ancestors().OfType<LockStatementSyntax>().Any())
+                {
+                    return null;
+                }
+
+                claimed = chained.Left;
+            }
+
+            return claimed is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } ? FlagSymbol(claimed, local) : null;
+        }
+
+        private static bool IsTrueLiteral(ExpressionSyntax expression) => expression.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.TrueLiteralExpression);
+
+        // !_running, or _running == false.
+        private static bool TestsClear(ExpressionSyntax condition, object flag) =>
+            condition is PrefixUnaryExpressionSyntax { OperatorToken: { ValueText: "!" } } not ? Same(not.Operand, flag)
+            : condition is BinaryExpressionSyntax { OperatorToken: { ValueText: "==" } } equal &&
+              ((Same(equal.Left, flag) && equal.Right.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.FalseLiteralExpression)) ||
+               (Same(equal.Right, flag) && equal.Left.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.FalseLiteralExpression)));
+
+        private static bool Same(ExpressionSyntax expression, object flag) =>
+            flag is ExpressionSyntax other && Microsoft.CodeAnalysis.CSharp.SyntaxFactory.AreEquivalent(expression, other);
+
+        // The field a claimed flag names, found as a member of the local's containing type.
+        private static object? FlagSymbol(object claimed, ILocalSymbol local)
+        {
+            var name = claimed is MemberAccessExpressionSyntax access ? access.Name.Identifier.ValueText : ((IdentifierNameSyntax)claimed).Identifier.ValueText;
+            return local.ContainingType?.GetMembers(name).OfType<IFieldSymbol>().FirstOrDefault(field => field.Type.SpecialType == SpecialType.System_Boolean);
         }
 
         private static bool Entered(IOperation statement, SynchronisationSymbols sync, object key) =>

@@ -35,12 +35,16 @@ namespace ScopeSafety.Analyzers.Concurrency
             Collect(body, function, spawn, skip, receiver, SourceCallees.MaxDepth);
 
         /// <summary>As above, following calls only <paramref name="depth"/> deep.</summary>
-        public Found Collect(IOperation body, IMethodSymbol? function, SyntaxNode? spawn, System.Func<IOperation, bool>? skip, IOperation? receiver, int depth)
+        public Found Collect(IOperation body, IMethodSymbol? function, SyntaxNode? spawn, System.Func<IOperation, bool>? skip, IOperation? receiver, int depth) =>
+            Collect(body, function, spawn, skip, receiver, depth, new List<object>());
+
+        /// <summary>As above, with the locks the whole body holds (flags its starter handed on, <see cref="Locks.HandedOver"/>).</summary>
+        public Found Collect(IOperation body, IMethodSymbol? function, SyntaxNode? spawn, System.Func<IOperation, bool>? skip, IOperation? receiver, int depth, List<object> heldThroughout)
         {
             var result = new Found();
             var host = new Frame(null, HostThis, null, null, null, new List<object>(), spawn);
             var self = receiver == null || Places.IsThis(SpawnClassifier.Unwrap(receiver)) ? HostThis : ValueOf(receiver, host);
-            var locks = new List<object>();
+            var locks = new List<object>(heldThroughout);
             if (function != null && SynchronizedLock(function, self) is { } held)
             {
                 locks.Add(held);

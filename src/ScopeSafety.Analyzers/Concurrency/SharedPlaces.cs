@@ -180,7 +180,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             return;
         }
 
-        AddFound(item, _memberAccesses.Collect(item.Body, function, item.Site.Operation.Syntax, null, receiver));
+        AddFound(item, _memberAccesses.Collect(item.Body, function, item.Site.Operation.Syntax, null, receiver, SourceCallees.MaxDepth,
+            Locks.HandedOver(item.Site, item.Body, _symbols.Synchronisation)));
     }
 
     private void AddFound(WorkItem item, MemberAccesses.Found found)

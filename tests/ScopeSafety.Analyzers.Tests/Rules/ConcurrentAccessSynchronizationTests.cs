@@ -766,6 +766,124 @@ public class ConcurrentAccessSynchronizationTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_busy", "work started with new Timer at line 13 (in Sender.OnTick)", "another run of the same work", "read"));
 
+    // A sink starts one flush at a time: the call that takes the flag starts the work and the work gives the flag back
+    // as its last step, so no other run starts before this one is done.
+    [Fact]
+    public Task Work_started_by_the_thread_that_took_a_flag_and_giving_it_back_last_does_not_race_with_its_next_run() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Sink
+        {
+            private int _flushing;
+            private int _batches;
+
+            public void Emit()
+            {
+                if (Interlocked.CompareExchange(ref _flushing, 1, 0) == 0)
+                {
+                    Task.Run(() =>
+                    {
+                        try { _batches++; }
+                        finally { Volatile.Write(ref _flushing, 0); }
+                    });
+                }
+            }
+
+            public void EmitMany()
+            {
+                for (var i = 0; i < 10; i++) Emit();
+            }
+        }
+
+        class Scanner
+        {
+            private readonly object _gate = new object();
+            private bool _scanning;
+            private int _scans;
+
+            public void Touch()
+            {
+                var start = false;
+                lock (_gate)
+                {
+                    if (_scanning == false) _scanning = start = true;
+                }
+
+                if (start)
+                {
+                    new Thread(() =>
+                    {
+                        _scans++;
+                        lock (_gate) _scanning = false;
+                    }).Start();
+                }
+            }
+
+            public void TouchMany()
+            {
+                for (var i = 0; i < 10; i++) Touch();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Work_whose_flag_is_given_back_early_by_it_or_its_starter_or_that_repeats_races_with_its_next_run() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Starter
+        {
+            private int _flushing;
+            private int _batches;
+
+            public void Emit()
+            {
+                if (Interlocked.CompareExchange(ref _flushing, 1, 0) == 0)
+                {
+                    try { Task.Run(() => { {|#0:_batches|}++; }); }
+                    finally { Volatile.Write(ref _flushing, 0); }
+                }
+            }
+
+            public void EmitMany()
+            {
+                for (var i = 0; i < 10; i++) Emit();
+            }
+        }
+
+        class Early
+        {
+            private int _flushing;
+            private int _batches;
+
+            public void Emit()
+            {
+                if (Interlocked.CompareExchange(ref _flushing, 1, 0) != 0) return;
+                Task.Run(() =>
+                {
+                    Volatile.Write(ref _flushing, 0);
+                    {|#1:_batches|}++;
+                });
+            }
+
+            public void EmitMany()
+            {
+                for (var i = 0; i < 10; i++) Emit();
+            }
+        }
+
+        class Periodic
+        {
+            private int _flushing;
+            private int _batches;
+            private Timer _timer;
+
+            public void Emit()
+            {
+                if (Interlocked.CompareExchange(ref _flushing, 1, 0) != 0) return;
+                _timer = new Timer(_ => { {|#2:_batches|}++; Volatile.Write(ref _flushing, 0); }, null, 100, 100);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_batches", "work started with Task.Run at line 16", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_batches", "work started with Task.Run at line 35", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("_batches", "work started with new Timer at line 57", "another run of the same work", "also write"));
+
     // ---- the first test of a double-checked lock ---------------------------------------------------------------------
 
     [Fact]
