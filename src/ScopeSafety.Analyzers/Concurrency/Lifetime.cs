@@ -186,11 +186,19 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     // A call inside the spawn itself (the timer's callback re-arming it) runs only once the work does.
                     if (!site.Operation.Syntax.Span.Contains(call.Syntax.Span) &&
-                        call.Instance is { } instance && SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(instance), holder) &&
-                        StartsIt(call, site, symbols) && flow.PointOf(call.Syntax, call.Syntax.SpanStart) is { } point)
+                        (StartsThrough(call, holder, site, symbols) || StartsInCallee(call, holder, site, symbols)) &&
+                        flow.PointOf(call.Syntax, call.Syntax.SpanStart) is { } point)
                     {
                         starts.Add(point);
                     }
+                }
+
+                if (starts.Count == 0 && site.StartsPaused && host is IConstructorBodyOperation && holder is IFieldSymbol { IsStatic: false })
+                {
+                    // A paused timer in a field of the object being built: only a member called once the constructor has
+                    // returned can arm it, so it starts after all of the constructor's code.
+                    starts.Add(new FlowPoint(flow.ExitBlock, 0, int.MaxValue));
+                    return starts;
                 }
 
                 if (site.StartsAtStart && starts.Count > 0)
@@ -232,6 +240,15 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(waited), holder);
         }
+
+        private static bool StartsThrough(IInvocationOperation call, ISymbol holder, SpawnSite site, KnownSymbols symbols) =>
+            call.Instance is { } instance && SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(instance), holder) && StartsIt(call, site, symbols);
+
+        /// <summary>A method of the same object, called by the host, that starts the work through its holder (<c>Arm()</c> calling <c>_timer.Change(…)</c>).</summary>
+        private static bool StartsInCallee(IInvocationOperation call, ISymbol holder, SpawnSite site, KnownSymbols symbols) =>
+            holder is IFieldSymbol && (call.Instance == null || Places.IsThis(SpawnClassifier.Unwrap(call.Instance))) &&
+            SourceCallees.BodyOf(call.TargetMethod, call) is { } body &&
+            body.Descendants().OfType<IInvocationOperation>().Any(inner => StartsThrough(inner, holder, site, symbols));
 
         private static bool StartsIt(IInvocationOperation call, SpawnSite site, KnownSymbols symbols) =>
             site.StartsPaused

@@ -1294,6 +1294,70 @@ public class SharedMemberRaceTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0));
 
+    // MySqlConnector's TimerQueue: the constructor creates the timer paused and fills the list after it; only Add,
+    // called once the object exists, arms the timer.
+    [Fact]
+    public Task A_paused_timer_that_the_constructor_never_arms_does_not_race_with_the_rest_of_the_constructor() => Verify.VerifyAnalyzerAsync(Usings + """
+        class TimerQueue
+        {
+            private readonly object _lock = new object();
+            private readonly Timer _timer;
+            private List<Action> _actions;
+
+            public TimerQueue()
+            {
+                _timer = new Timer(Callback, null, -1, -1);
+                _actions = new List<Action>();
+            }
+
+            public void Add(Action action)
+            {
+                lock (_lock)
+                {
+                    _actions.Add(action);
+                    _timer.Change(100, -1);
+                }
+            }
+
+            private void Callback(object? state)
+            {
+                lock (_lock) _actions.Clear();
+            }
+        }
+        """);
+
+    // Outside a constructor another thread may arm the timer through the object as soon as it is stored.
+    [Fact]
+    public Task A_paused_timer_stored_by_a_method_still_races_with_writes_after_the_store() => Verify.VerifyAnalyzerAsync(Usings + """
+        class TimerQueue
+        {
+            private readonly object _lock = new object();
+            private Timer? _timer;
+            private List<Action>? _actions;
+
+            public void Init()
+            {
+                _timer = new Timer({|#0:Callback|}, null, -1, -1);
+                _actions = new List<Action>();
+            }
+
+            public void Add(Action action)
+            {
+                lock (_lock)
+                {
+                    _actions!.Add(action);
+                    _timer!.Change(100, -1);
+                }
+            }
+
+            private void Callback(object? state)
+            {
+                lock (_lock) _actions!.Clear();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0));
+
     [Fact]
     public Task A_thread_stored_in_a_field_and_started_elsewhere_does_not_race_with_that_store() => Verify.VerifyAnalyzerAsync(Usings + """
         class Worker
