@@ -151,6 +151,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
+                if (StateGuards.ExcludesWork(body, theirs, item))
+                {
+                    // The member refuses to run once the work has started (Start throwing "already started").
+                    continue;
+                }
+
                 var race = FlowOf(body) is { } flow
                     ? FirstConflictReached(flow, body, member, handle, new FlowPoint(0, 0, 0), null, theirs, uses, MemberConflict)
                     : body.Descendants().Any(operation => MayWait(operation, handle)) ? null : FirstConflict(theirs, uses);

@@ -1358,6 +1358,112 @@ public class SharedMemberRaceTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0));
 
+    // ---- members that refuse to run once the work exists --------------------------------------------------------
+
+    // grpc's PollingResolver: Refresh starts the work only once Start has stored the listener, and Start throws when
+    // it is stored. MySqlConnector's data source: the password setter throws when a provider (whose work writes the
+    // password) is configured; the getter still races.
+    [Fact]
+    public Task A_member_that_throws_once_the_field_the_work_needs_is_set_does_not_race_with_the_work() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Resolver
+        {
+            private readonly object _lock = new object();
+            private Action<int>? _listener;
+            private Task _resolveTask = Task.CompletedTask;
+
+            public void Start(Action<int> listener)
+            {
+                if (_listener != null)
+                {
+                    throw new InvalidOperationException("Resolver has already been started.");
+                }
+
+                _listener = result => listener(result);
+            }
+
+            public void Refresh()
+            {
+                if (_listener == null)
+                {
+                    throw new InvalidOperationException("Resolver hasn't been started.");
+                }
+
+                lock (_lock)
+                {
+                    _resolveTask = Task.Run(() => _listener(1));
+                }
+            }
+        }
+
+        class DataSource
+        {
+            private readonly Func<string>? _provider;
+            private string? _password;
+            private readonly Task? _initial;
+
+            public DataSource(Func<string>? provider)
+            {
+                if (provider is not null)
+                {
+                    _provider = provider;
+                    _initial = Task.Run(() => { {|#0:_password|} = _provider(); });
+                }
+            }
+
+            public string Password
+            {
+                set
+                {
+                    if (_provider is not null)
+                        throw new InvalidOperationException("Cannot set Password when a provider is configured.");
+                    _password = value;
+                }
+            }
+
+            public string? Current => _password;
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_password", "work started with Task.Run at line 48", "DataSource.Current at line 62", "read"));
+
+    [Fact]
+    public Task A_member_whose_guard_field_is_cleared_elsewhere_or_whose_work_starts_unguarded_still_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Cleared
+        {
+            private Action<int>? _listener;
+            private Task _resolveTask = Task.CompletedTask;
+
+            public void Start(Action<int> listener)
+            {
+                if (_listener != null) throw new InvalidOperationException();
+                _listener = result => listener(result);
+            }
+
+            public void Stop() => _listener = null;
+
+            public void Refresh()
+            {
+                if (_listener == null) throw new InvalidOperationException();
+                _resolveTask = Task.Run(() => {|#0:_listener|}(1));
+            }
+        }
+
+        class Unguarded
+        {
+            private Action<int>? _listener;
+            private Task _resolveTask = Task.CompletedTask;
+
+            public void Start(Action<int> listener)
+            {
+                if (_listener != null) throw new InvalidOperationException();
+                _listener = result => listener(result);
+            }
+
+            public void Refresh() => _resolveTask = Task.Run(() => {|#1:_listener|}?.Invoke(1));
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_listener", "Cleared.Start at line 15", "work started with Task.Run at line 23", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_listener", "Unguarded.Start at line 35", "work started with Task.Run at line 38", "read"));
+
     [Fact]
     public Task A_thread_stored_in_a_field_and_started_elsewhere_does_not_race_with_that_store() => Verify.VerifyAnalyzerAsync(Usings + """
         class Worker
