@@ -140,6 +140,47 @@ public class ConcurrentAccessFixerTests
         }
         """);
 
+    // A reentrancy guard given back by a plain store: the race reported is on the flag, and making that store atomic
+    // removes it (the guarded count was never reported).
+    [Fact]
+    public Task A_guard_flag_given_back_by_a_plain_store_is_given_back_with_Interlocked() => InterlockedFix.VerifyCodeFixAsync("""
+        using System.Threading;
+
+        class Sender
+        {
+            private int _busy;
+            private int _sent;
+            private Timer _timer;
+
+            public void Start() => _timer = new Timer(_ =>
+            {
+                if (Interlocked.Exchange(ref {|SCOPE010:_busy|}, 1) == 0)
+                {
+                    try { _sent++; }
+                    finally { _busy = 0; }
+                }
+            }, null, 1000, 1000);
+        }
+        """, """
+        using System.Threading;
+
+        class Sender
+        {
+            private int _busy;
+            private int _sent;
+            private Timer _timer;
+
+            public void Start() => _timer = new Timer(_ =>
+            {
+                if (Interlocked.Exchange(ref _busy, 1) == 0)
+                {
+                    try { _sent++; }
+                    finally { Interlocked.Exchange(ref _busy, 0); }
+                }
+            }, null, 1000, 1000);
+        }
+        """);
+
     // ---- SCOPE010: lock a new private object around a field ------------------------------------------------
 
     [Fact]
