@@ -182,6 +182,16 @@ namespace ScopeSafety.Analyzers.Concurrency
             var at = block.Operations.IndexOf(statement);
             for (var i = at - 1; i >= 0; i--)
             {
+                if (block.Operations[i] is ILockOperation guarded && ClaimedUnder(guarded) is { } claimed)
+                {
+                    if (!ReleasedBetween(block, i, at, claimed, sync, finallyOfLastRunsAfter: true) && !result.Exists(key => SameKey(key, claimed)))
+                    {
+                        result.Add(claimed);
+                    }
+
+                    continue;
+                }
+
                 if (!(block.Operations[i] is IConditionalOperation { WhenFalse: null } leave) || !Leaves(leave.WhenTrue))
                 {
                     continue;
@@ -679,6 +689,58 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return claimed is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } ? FlagSymbol(claimed, local) : null;
+        }
+
+        /// <summary>
+        /// The flag a lock statement claims: its block leaves when the flag is set (<c>if (_running) return;</c>, also
+        /// <c>!= 0</c> or <c>== 1</c>) and then sets it (<c>_running = true;</c>), so only one thread at a time gets past
+        /// the lock until the flag is cleared (<see cref="FlagTaken"/>, <see cref="HandedOver"/>).
+        /// </summary>
+        private static object? ClaimedUnder(ILockOperation guarded)
+        {
+            if (!(guarded.Body is IBlockOperation body))
+            {
+                return null;
+            }
+
+            ISymbol? tested = null;
+            foreach (var statement in body.Operations)
+            {
+                if (tested == null && statement is IConditionalOperation { WhenFalse: null } leave && Leaves(leave.WhenTrue))
+                {
+                    tested = SetFlagTested(leave.Condition);
+                    continue;
+                }
+
+                if (tested != null && statement is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: var target, Value: var value } } &&
+                    KeyOf(target) is ISymbol set && SymbolEqualityComparer.Default.Equals(set, tested) &&
+                    value.ConstantValue is { HasValue: true } constant && (Equals(constant.Value, true) || SameConstant(constant.Value, 1)))
+                {
+                    return set;
+                }
+            }
+
+            return null;
+        }
+
+        // _running, _running == true, _state != 0 or _state == 1: a test that the flag is set.
+        private static ISymbol? SetFlagTested(IOperation condition)
+        {
+            condition = SpawnClassifier.Unwrap(condition);
+            if (condition is IFieldReferenceOperation or ILocalReferenceOperation && condition.Type?.SpecialType == SpecialType.System_Boolean)
+            {
+                return KeyOf(condition) as ISymbol;
+            }
+
+            if (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison &&
+                comparison.RightOperand.ConstantValue is { HasValue: true } constant && constant.Value != null &&
+                (comparison.OperatorKind == BinaryOperatorKind.Equals ? Equals(constant.Value, true) || SameConstant(constant.Value, 1) : SameConstant(constant.Value, 0) || Equals(constant.Value, false)))
+            {
+                var flag = SpawnClassifier.Unwrap(comparison.LeftOperand);
+                return flag is IFieldReferenceOperation or ILocalReferenceOperation ? KeyOf(flag) as ISymbol : null;
+            }
+
+            return null;
         }
 
         private static bool IsTrueLiteral(ExpressionSyntax expression) => expression.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.TrueLiteralExpression);

@@ -822,6 +822,32 @@ public class ConcurrentAccessSynchronizationTests
                 for (var i = 0; i < 10; i++) Touch();
             }
         }
+                class Pump
+        {
+            private readonly object _gate = new object();
+            private bool _running;
+            private int _pumped;
+
+            public void Kick()
+            {
+                lock (_gate)
+                {
+                    if (_running) return;
+                    _running = true;
+                }
+
+                ThreadPool.QueueUserWorkItem(_ =>
+                {
+                    try { _pumped++; }
+                    finally { lock (_gate) _running = false; }
+                });
+            }
+
+            public void KickMany()
+            {
+                for (var i = 0; i < 3; i++) Kick();
+            }
+        }
         """);
 
     [Fact]
@@ -879,10 +905,36 @@ public class ConcurrentAccessSynchronizationTests
                 _timer = new Timer(_ => { {|#2:_batches|}++; Volatile.Write(ref _flushing, 0); }, null, 100, 100);
             }
         }
+                class Unclaimed
+        {
+            private readonly object _gate = new object();
+            private bool _running;
+            private int _pumped;
+
+            public void Kick()
+            {
+                lock (_gate)
+                {
+                    if (_running) return;
+                }
+
+                ThreadPool.QueueUserWorkItem(_ =>
+                {
+                    try { {|#3:_pumped|}++; }
+                    finally { lock (_gate) _running = false; }
+                });
+            }
+
+            public void KickMany()
+            {
+                for (var i = 0; i < 3; i++) Kick();
+            }
+        }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_batches", "work started with Task.Run at line 16", "another run of the same work", "also write"),
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_batches", "work started with Task.Run at line 35", "another run of the same work", "also write"),
-        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("_batches", "work started with new Timer at line 57", "another run of the same work", "also write"));
+        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("_batches", "work started with new Timer at line 57", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(3).WithArguments("_pumped", "work started with ThreadPool.QueueUserWorkItem at line 73", "another run of the same work", "also write"));
 
     // ---- the first test of a double-checked lock ---------------------------------------------------------------------
 
