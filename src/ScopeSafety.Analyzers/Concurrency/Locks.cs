@@ -547,29 +547,14 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return null;
             }
 
-            var part = Conjuncts(test.Condition).FirstOrDefault(c => c.Syntax.Span.Contains(operation.Syntax.Span));
-            return part != null && Conjuncts(again.Condition).Any(c => Microsoft.CodeAnalysis.CSharp.SyntaxFactory.AreEquivalent(c.Syntax, part.Syntax))
+            var part = Conditions.Conjuncts(test.Condition).FirstOrDefault(c => c.Syntax.Span.Contains(operation.Syntax.Span));
+            return part != null && Conditions.Conjuncts(again.Condition).Any(c => Microsoft.CodeAnalysis.CSharp.SyntaxFactory.AreEquivalent(c.Syntax, part.Syntax))
                 ? KeyOf(guard.LockedValue)
                 : null;
         }
 
         private static IOperation? FirstOf(IOperation? statement) =>
             statement is IBlockOperation block ? (block.Operations.Length > 0 ? FirstOf(block.Operations[0]) : null) : statement;
-
-        private static IEnumerable<IOperation> Conjuncts(IOperation condition)
-        {
-            while (condition is IConversionOperation conversion)
-            {
-                condition = conversion.Operand;
-            }
-
-            if (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both)
-            {
-                return Conjuncts(both.LeftOperand).Concat(Conjuncts(both.RightOperand));
-            }
-
-            return new[] { condition };
-        }
 
         /// <summary>The lock a try-enter call (awaited, for WaitAsync) takes when it returns true; null for any other operation.</summary>
         private static object? TryEnterOf(IOperation operation, SynchronisationSymbols sync)

@@ -120,6 +120,12 @@ namespace ScopeSafety.Analyzers.Concurrency
             new ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxTree, SemanticModel>>();
 
         /// <summary>One semantic model per file of the compilation, shared by every caller that reads a callee there.</summary>
+        /// <summary>The operation of <paramref name="syntax"/>, from any file of <paramref name="caller"/>'s compilation; null when it has none.</summary>
+        public static IOperation? OperationOf(SyntaxNode syntax, IOperation caller) =>
+            caller.SemanticModel is { } model && model.Compilation.ContainsSyntaxTree(syntax.SyntaxTree)
+                ? (syntax.SyntaxTree == model.SyntaxTree ? model : ModelOf(model.Compilation, syntax.SyntaxTree)).GetOperation(syntax)
+                : null;
+
         private static SemanticModel ModelOf(Compilation compilation, SyntaxTree tree) =>
 #pragma warning disable RS1030 // A callee in another file is read through that file's model; it is made once per file and compilation.
             Models.GetValue(compilation, _ => new ConcurrentDictionary<SyntaxTree, SemanticModel>()).GetOrAdd(tree, t => compilation.GetSemanticModel(t));

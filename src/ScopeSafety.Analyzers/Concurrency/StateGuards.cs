@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Spawns;
@@ -39,7 +38,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             foreach (var statement in block.Operations)
             {
                 if (statement is IConditionalOperation { WhenFalse: null } leave && Flow.Functions.Exits(leave.WhenTrue) &&
-                    Disjuncts(leave.Condition).Any(test => FieldTested(test, nonNull: true) is { } field && set.Contains(field) && NeverCleared(field)))
+                    Flow.Conditions.Disjuncts(leave.Condition).Any(test => FieldTested(test, nonNull: true) is { } field && set.Contains(field) && NeverCleared(field, body)))
                 {
                     return true;
                 }
@@ -76,7 +75,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     switch (block.Operations[i])
                     {
                         case IConditionalOperation { WhenFalse: null } leave when Flow.Functions.Exits(leave.WhenTrue):
-                            foreach (var test in Disjuncts(leave.Condition))
+                            foreach (var test in Flow.Conditions.Disjuncts(leave.Condition))
                             {
                                 if (FieldTested(test, nonNull: false) is { } field)
                                 {
@@ -94,14 +93,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return set;
-        }
-
-        private static IEnumerable<IOperation> Disjuncts(IOperation condition)
-        {
-            condition = Unwrap(condition);
-            return condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } either
-                ? Disjuncts(either.LeftOperand).Concat(Disjuncts(either.RightOperand))
-                : new[] { condition };
         }
 
         /// <summary>
@@ -134,15 +125,24 @@ namespace ScopeSafety.Analyzers.Concurrency
             return null;
         }
 
-        /// <summary>Nothing in the field's type stores null or default in it (its initialiser, the state before any start, aside).</summary>
-        private static bool NeverCleared(IFieldSymbol field)
+        /// <summary>
+        /// Every store in the field's type (its initialiser, the state before any start, aside) holds something never null
+        /// (<see cref="NeverNull"/>), each read in its own file's model.
+        /// </summary>
+        private static bool NeverCleared(IFieldSymbol field, IOperation at)
         {
             foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
             {
                 foreach (var assignment in reference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
                 {
                     var target = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member ? member.Name : assignment.Left;
-                    if (target is IdentifierNameSyntax { Identifier: { ValueText: var name } } && name == field.Name && !NeverNullSyntax(assignment.Right))
+                    if (!(target is IdentifierNameSyntax { Identifier: { ValueText: var name } }) || name != field.Name)
+                    {
+                        continue;
+                    }
+
+                    if (!(SourceCallees.OperationOf(assignment, at) is ISimpleAssignmentOperation store) ||
+                        (store.Target is IFieldReferenceOperation { Field: var stored } && SymbolEqualityComparer.Default.Equals(stored, field) && !NeverNull(store.Value, store)))
                     {
                         return false;
                     }
@@ -150,51 +150,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return true;
-        }
-
-        // What a store may hold: anything but null, default, or a value that may be either (the check above is textual,
-        // so only clearly non-null forms pass).
-        private static bool NeverNullSyntax(ExpressionSyntax value)
-        {
-            while (value is ParenthesizedExpressionSyntax parenthesized)
-            {
-                value = parenthesized.Expression;
-            }
-
-            return value is BaseObjectCreationExpressionSyntax || value is AnonymousFunctionExpressionSyntax || value is ThisExpressionSyntax ||
-                   value is ArrayCreationExpressionSyntax || value is ImplicitArrayCreationExpressionSyntax || value is CollectionExpressionSyntax ||
-                   value.IsKind(SyntaxKind.StringLiteralExpression) ||
-                   (value is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceExpression } coalesce && (coalesce.Right is ThrowExpressionSyntax || NeverNullSyntax(coalesce.Right))) ||
-                   (value is IdentifierNameSyntax variable && TestedNonNullAbove(variable));
-        }
-
-        // p inside if (p != null) or if (p is not null) (also one side of an && there).
-        private static bool TestedNonNullAbove(IdentifierNameSyntax variable)
-        {
-            foreach (var test in variable.Ancestors().OfType<IfStatementSyntax>())
-            {
-                if (!test.Statement.Span.Contains(variable.Span))
-                {
-                    continue;
-                }
-
-                foreach (var part in test.Condition.DescendantNodesAndSelf())
-                {
-                    var tested = part switch
-                    {
-                        BinaryExpressionSyntax { RawKind: (int)SyntaxKind.NotEqualsExpression } comparison when comparison.Right.IsKind(SyntaxKind.NullLiteralExpression) => comparison.Left,
-                        IsPatternExpressionSyntax { Pattern: UnaryPatternSyntax { Pattern: ConstantPatternSyntax { Expression: var constant } } } pattern
-                            when constant.IsKind(SyntaxKind.NullLiteralExpression) => pattern.Expression,
-                        _ => null,
-                    };
-                    if (tested is IdentifierNameSyntax { Identifier: { ValueText: var name } } && name == variable.Identifier.ValueText)
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
         }
 
         private static bool NeverNull(IOperation value, IOperation at)
@@ -206,7 +161,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                 case IAnonymousFunctionOperation _:
                 case IDelegateCreationOperation _:
                 case IInstanceReferenceOperation _:
+                case IArrayCreationOperation _:
+                case ICollectionExpressionOperation _:
+                case ILiteralOperation { ConstantValue: { HasValue: true, Value: { } } }:
                     return true;
+                case ICoalesceOperation coalesce:
+                    return coalesce.WhenNull is IThrowOperation || NeverNull(coalesce.WhenNull, at);
                 case IParameterReferenceOperation parameter:
                     return TestedNonNullAbove(parameter.Parameter, at);
                 case ILocalReferenceOperation local:
@@ -222,7 +182,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             IOperation child = at;
             for (var parent = at.Parent; parent != null; child = parent, parent = parent.Parent)
             {
-                if (parent is IConditionalOperation conditional && conditional.WhenTrue == child && Conjuncts(conditional.Condition).Any(test => TestsNonNull(test, variable)))
+                if (parent is IConditionalOperation conditional && conditional.WhenTrue == child && Flow.Conditions.Conjuncts(conditional.Condition).Any(test => TestsNonNull(test, variable)))
                 {
                     return true;
                 }
@@ -248,14 +208,6 @@ namespace ScopeSafety.Analyzers.Concurrency
                 _ => null,
             };
             return SymbolEqualityComparer.Default.Equals(symbol, variable);
-        }
-
-        private static IEnumerable<IOperation> Conjuncts(IOperation condition)
-        {
-            condition = Unwrap(condition);
-            return condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both
-                ? Conjuncts(both.LeftOperand).Concat(Conjuncts(both.RightOperand))
-                : new[] { condition };
         }
 
         private static bool IsNull(IOperation operation) => Unwrap(operation).ConstantValue is { HasValue: true, Value: null };
