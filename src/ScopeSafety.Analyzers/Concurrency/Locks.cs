@@ -269,7 +269,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     found.AddRange(TakenIf(both.LeftOperand, at, sync));
                     found.AddRange(TakenIf(both.RightOperand, at, sync));
                     break;
-                case ILocalReferenceOperation flag when (FlagSetBy(flag.Local, at, sync) ?? FlagClaimedInto(flag.Local)) is { } key:
+                case ILocalReferenceOperation flag when (FlagSetBy(flag.Local, at, sync) ?? FlagClaimedInto(flag)) is { } key:
                     found.Add(key);
                     break;
                 default:
@@ -640,41 +640,88 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// The flag a local says this thread claimed: its only store of <c>true</c> sets the flag with it, under a lock and
+        /// The flag a local says this thread claimed: its only store of a set value also sets the flag, under a lock and
         /// a test that the flag was clear (<c>lock (_gate) if (!_running) _running = start = true;</c>), so at most one
-        /// thread finds the local true until the flag is cleared again (<see cref="FlagTaken"/>, <see cref="HandedOver"/>).
+        /// thread finds the local set until the flag is cleared again (<see cref="FlagTaken"/>, <see cref="HandedOver"/>).
         /// </summary>
-        private static object? FlagClaimedInto(ILocalSymbol local)
+        private static ISymbol? FlagClaimedInto(ILocalReferenceOperation reference)
         {
-            if (local.Type.SpecialType != SpecialType.System_Boolean || !(local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax declarator) ||
-                !(declarator.Parent?.Parent is { } statement) || !(statement.Parent is { } scope))
+            var local = reference.Local;
+            if (local.Type.SpecialType != SpecialType.System_Boolean ||
+                !(local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax declarator) ||
+                !(declarator.Parent?.Parent?.Parent is { } scope) || !(SourceCallees.OperationOf(scope, reference) is { } declared))
             {
                 return null;
             }
 
-            object? claimed = null;
-            foreach (var assignment in scope.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            if (declared.Descendants().OfType<IVariableDeclaratorOperation>().FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local)) is { Initializer: { } initial } &&
+                !Equals(initial.Value.ConstantValue.Value, false))
             {
-                if (!(assignment.Left is IdentifierNameSyntax { Identifier: { ValueText: var name } }) || name != local.Name)
+                return null;
+            }
+
+            ISymbol? claimed = null;
+            foreach (var use in declared.Descendants().OfType<ILocalReferenceOperation>())
+            {
+                if (!SymbolEqualityComparer.Default.Equals(use.Local, local))
                 {
                     continue;
                 }
 
+                if (!(use.Parent is ISimpleAssignmentOperation store && store.Target == use))
+                {
+                    // A ref or out argument, a compound store or ++: the local's meaning is unknown.
+                    if ((use.Parent is IAssignmentOperation other && other.Target == use) || use.Parent is IIncrementOrDecrementOperation ||
+                        use.Parent is IArgumentOperation { Parameter: { RefKind: RefKind.Ref or RefKind.Out } })
+                    {
+                        return null;
+                    }
+
+                    continue;
+                }
+
                 // _running = start = true, or start = _running = true: the flag and the local set by one store.
-                var outer = assignment.Parent is AssignmentExpressionSyntax parent && parent.Right == assignment ? parent : null;
-                var chained = outer ?? assignment.Right as AssignmentExpressionSyntax;
-                if (claimed != null || chained == null || !IsTrueLiteral(outer != null ? assignment.Right : chained.Right) ||
-                    !(assignment.Ancestors().OfType<IfStatementSyntax>().FirstOrDefault() is { } test) || !TestsClear(test.Condition, chained.Left) ||
-                    !test.Ancestors().OfType<LockStatementSyntax>().Any())
+                var outer = store.Parent as ISimpleAssignmentOperation;
+                var inner = store.Value as ISimpleAssignmentOperation;
+                var flag = outer != null && outer.Value == store ? outer.Target : inner?.Target;
+                if (IsClear((inner ?? store).Value.ConstantValue))
+                {
+                    continue;
+                }
+
+                if (claimed != null || !(flag is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field) || !IsSet((inner ?? store).Value.ConstantValue) ||
+                    !(ClaimTest(store, out var inTrueBranch) is { } test) || !SymbolEqualityComparer.Default.Equals(FlagTested(test.Condition, set: !inTrueBranch), field.Field) ||
+                    !test.Ancestors().Any(ancestor => ancestor is ILockOperation))
                 {
                     return null;
                 }
 
-                claimed = chained.Left;
+                claimed = field.Field;
             }
 
-            return claimed is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } ? FlagSymbol(claimed, local) : null;
+            return claimed;
         }
+
+        // The innermost if around a claiming store, and which of its branches holds the store.
+        private static IConditionalOperation? ClaimTest(IOperation store, out bool inTrueBranch)
+        {
+            inTrueBranch = false;
+            IOperation child = store;
+            for (var parent = store.Parent; parent != null; child = parent, parent = parent.Parent)
+            {
+                if (parent is IConditionalOperation test)
+                {
+                    inTrueBranch = test.WhenTrue == child;
+                    return inTrueBranch || test.WhenFalse == child ? test : null;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool IsSet(Optional<object?> constant) => constant.HasValue && (Equals(constant.Value, true) || SameConstant(constant.Value, 1));
+
+        private static bool IsClear(Optional<object?> constant) => constant.HasValue && (Equals(constant.Value, false) || SameConstant(constant.Value, 0));
 
         /// <summary>
         /// The flag a lock statement claims: its block leaves when the flag is set (<c>if (_running) return;</c>, also
@@ -693,13 +740,12 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 if (tested == null && statement is IConditionalOperation { WhenFalse: null } leave && Leaves(leave.WhenTrue))
                 {
-                    tested = SetFlagTested(leave.Condition);
+                    tested = FlagTested(leave.Condition, set: true);
                     continue;
                 }
 
                 if (tested != null && statement is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: var target, Value: var value } } &&
-                    KeyOf(target) is ISymbol set && SymbolEqualityComparer.Default.Equals(set, tested) &&
-                    value.ConstantValue is { HasValue: true } constant && (Equals(constant.Value, true) || SameConstant(constant.Value, 1)))
+                    KeyOf(target) is ISymbol set && SymbolEqualityComparer.Default.Equals(set, tested) && IsSet(value.ConstantValue))
                 {
                     return set;
                 }
@@ -708,43 +754,42 @@ namespace ScopeSafety.Analyzers.Concurrency
             return null;
         }
 
-        // _running, _running == true, _state != 0 or _state == 1: a test that the flag is set.
-        private static ISymbol? SetFlagTested(IOperation condition)
+        /// <summary>
+        /// The flag <paramref name="condition"/> tests, when it is true exactly where the flag is set (<paramref name="set"/>:
+        /// <c>_running</c>, <c>_running == true</c>, <c>_state != 0</c>, <c>_state == 1</c>) or clear (<c>!_running</c>,
+        /// <c>_running == false</c>, <c>_state == 0</c>); a <c>!</c> turns one into the other.
+        /// </summary>
+        private static ISymbol? FlagTested(IOperation condition, bool set)
         {
             condition = SpawnClassifier.Unwrap(condition);
+            if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+            {
+                return FlagTested(not.Operand, !set);
+            }
+
             if (condition is IFieldReferenceOperation or ILocalReferenceOperation && condition.Type?.SpecialType == SpecialType.System_Boolean)
             {
-                return KeyOf(condition) as ISymbol;
+                return set ? KeyOf(condition) as ISymbol : null;
             }
 
-            if (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison &&
-                comparison.RightOperand.ConstantValue is { HasValue: true } constant && constant.Value != null &&
-                (comparison.OperatorKind == BinaryOperatorKind.Equals ? Equals(constant.Value, true) || SameConstant(constant.Value, 1) : SameConstant(constant.Value, 0) || Equals(constant.Value, false)))
+            if (!(condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison))
             {
-                var flag = SpawnClassifier.Unwrap(comparison.LeftOperand);
-                return flag is IFieldReferenceOperation or ILocalReferenceOperation ? KeyOf(flag) as ISymbol : null;
+                return null;
             }
 
-            return null;
-        }
+            var (flag, constant) = comparison.RightOperand.ConstantValue.HasValue
+                ? (comparison.LeftOperand, comparison.RightOperand.ConstantValue)
+                : (comparison.RightOperand, comparison.LeftOperand.ConstantValue);
+            if (!constant.HasValue || constant.Value == null)
+            {
+                return null;
+            }
 
-        private static bool IsTrueLiteral(ExpressionSyntax expression) => expression.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.TrueLiteralExpression);
-
-        // !_running, or _running == false.
-        private static bool TestsClear(ExpressionSyntax condition, object flag) =>
-            condition is PrefixUnaryExpressionSyntax { OperatorToken: { ValueText: "!" } } not ? Same(not.Operand, flag)
-            : condition is BinaryExpressionSyntax { OperatorToken: { ValueText: "==" } } equal &&
-              ((Same(equal.Left, flag) && equal.Right.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.FalseLiteralExpression)) ||
-               (Same(equal.Right, flag) && equal.Left.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.FalseLiteralExpression)));
-
-        private static bool Same(ExpressionSyntax expression, object flag) =>
-            flag is ExpressionSyntax other && Microsoft.CodeAnalysis.CSharp.SyntaxFactory.AreEquivalent(expression, other);
-
-        // The field a claimed flag names, found as a member of the local's containing type.
-        private static object? FlagSymbol(object claimed, ILocalSymbol local)
-        {
-            var name = claimed is MemberAccessExpressionSyntax access ? access.Name.Identifier.ValueText : ((IdentifierNameSyntax)claimed).Identifier.ValueText;
-            return local.ContainingType?.GetMembers(name).OfType<IFieldSymbol>().FirstOrDefault(field => field.Type.SpecialType == SpecialType.System_Boolean);
+            // The comparison is true where the flag is set when it asks "== set value" or "!= clear value".
+            var asksSet = comparison.OperatorKind == BinaryOperatorKind.Equals ? IsSet(constant) : IsClear(constant);
+            var asksClear = comparison.OperatorKind == BinaryOperatorKind.Equals ? IsClear(constant) : Equals(constant.Value, true);
+            flag = SpawnClassifier.Unwrap(flag);
+            return (set ? asksSet : asksClear) && flag is IFieldReferenceOperation or ILocalReferenceOperation ? KeyOf(flag) as ISymbol : null;
         }
 
         private static bool Entered(IOperation statement, SynchronisationSymbols sync, object key) =>

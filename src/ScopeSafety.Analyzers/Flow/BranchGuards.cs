@@ -135,14 +135,6 @@ namespace ScopeSafety.Analyzers.Flow
             return writes <= (variable is ILocalSymbol ? 1 : 0);
         }
 
-        private static IEnumerable<IOperation> Ancestors(this IOperation operation)
-        {
-            for (var parent = operation.Parent; parent != null; parent = parent.Parent)
-            {
-                yield return parent;
-            }
-        }
-
         private static bool IsWriteOf(IOperation reference, ISymbol variable)
         {
             var named = reference switch

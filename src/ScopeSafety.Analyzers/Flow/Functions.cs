@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -19,6 +20,15 @@ namespace ScopeSafety.Analyzers.Flow
             }
 
             return null;
+        }
+
+        /// <summary>The operations holding <paramref name="operation"/>, innermost first.</summary>
+        public static IEnumerable<IOperation> Ancestors(this IOperation operation)
+        {
+            for (var parent = operation.Parent; parent != null; parent = parent.Parent)
+            {
+                yield return parent;
+            }
         }
 
         /// <summary>A statement that never falls through: return, throw, or a block that ends in one.</summary>

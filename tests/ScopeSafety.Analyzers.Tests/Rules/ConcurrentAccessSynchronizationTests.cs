@@ -822,7 +822,39 @@ public class ConcurrentAccessSynchronizationTests
                 for (var i = 0; i < 10; i++) Touch();
             }
         }
-                class Pump
+
+        class Loader
+        {
+            private readonly object _gate = new object();
+            private bool _loading;
+            private int _loads;
+
+            public void Load()
+            {
+                bool start;
+                lock (_gate)
+                {
+                    if (_loading) start = false;
+                    else start = _loading = true;
+                }
+
+                if (start)
+                {
+                    Task.Run(() =>
+                    {
+                        _loads++;
+                        lock (_gate) _loading = false;
+                    });
+                }
+            }
+
+            public void LoadMany()
+            {
+                for (var i = 0; i < 10; i++) Load();
+            }
+        }
+
+        class Pump
         {
             private readonly object _gate = new object();
             private bool _running;
@@ -930,11 +962,62 @@ public class ConcurrentAccessSynchronizationTests
                 for (var i = 0; i < 3; i++) Kick();
             }
         }
+
+        class UnlockedClaim
+        {
+            private bool _loading;
+            private int _loads;
+
+            public void Load()
+            {
+                var start = false;
+                if (!_loading) _loading = start = true;
+                if (start)
+                {
+                    Task.Run(() => { {|#4:_loads|}++; {|#6:_loading|} = false; });
+                }
+            }
+
+            public void LoadMany()
+            {
+                for (var i = 0; i < 10; i++) Load();
+            }
+        }
+
+        class ForcedStart
+        {
+            private readonly object _gate = new object();
+            private bool _loading;
+            private int _loads;
+
+            public void Load(bool force)
+            {
+                var start = false;
+                lock (_gate)
+                {
+                    if (!_loading) _loading = start = true;
+                }
+
+                if (force) start = true;
+                if (start)
+                {
+                    Task.Run(() => { {|#5:_loads|}++; lock (_gate) _loading = false; });
+                }
+            }
+
+            public void LoadMany()
+            {
+                for (var i = 0; i < 10; i++) Load(i == 5);
+            }
+        }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_batches", "work started with Task.Run at line 16", "another run of the same work", "also write"),
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_batches", "work started with Task.Run at line 35", "another run of the same work", "also write"),
         Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("_batches", "work started with new Timer at line 57", "another run of the same work", "also write"),
-        Verify.Diagnostic("SCOPE010").WithLocation(3).WithArguments("_pumped", "work started with ThreadPool.QueueUserWorkItem at line 73", "another run of the same work", "also write"));
+        Verify.Diagnostic("SCOPE010").WithLocation(3).WithArguments("_pumped", "work started with ThreadPool.QueueUserWorkItem at line 73", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(4).WithArguments("_loads", "work started with Task.Run at line 97", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(6).WithArguments("_loading", "work started with Task.Run at line 97", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(5).WithArguments("_loads", "work started with Task.Run at line 124", "another run of the same work", "also write"));
 
     // ---- the first test of a double-checked lock ---------------------------------------------------------------------
 
