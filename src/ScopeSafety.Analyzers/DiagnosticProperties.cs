@@ -39,7 +39,7 @@ namespace ScopeSafety.Analyzers
         /// </summary>
         public const string OtherSideConcurrentMember = "ConcurrentMember";
 
-        /// <summary>SCOPE021/023/024: which rewrite fits (values named by the analyzer).</summary>
+        /// <summary>SCOPE003 (an asynchronous call), SCOPE021/023/024: which rewrite fits (values named by the analyzer).</summary>
         public const string Fix = "Fix";
 
         /// <summary>AdditionalLocations[0]: the spawn (the invocation or object creation that starts the work).</summary>

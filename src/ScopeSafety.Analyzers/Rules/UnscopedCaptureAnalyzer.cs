@@ -52,6 +52,7 @@ namespace ScopeSafety.Analyzers
                 // Every work item of the block (the race rules' model): the unscoped ones are checked here, the others
                 // tell which accesses belong to other work (item against item is SCOPE010's).
                 var items = new List<WorkItem>();
+                var calls = new List<IInvocationOperation>();
                 block.RegisterOperationAction(
                     operationContext =>
                     {
@@ -64,6 +65,13 @@ namespace ScopeSafety.Analyzers
                                 items.AddRange(found);
                             }
                         }
+                        else if (operation is IInvocationOperation call && UnawaitedCalls.ResourcesHandedTo(call, symbols).Count > 0)
+                        {
+                            lock (items)
+                            {
+                                calls.Add(call);
+                            }
+                        }
                     },
                     OperationKind.Invocation,
                     OperationKind.ObjectCreation);
@@ -71,12 +79,14 @@ namespace ScopeSafety.Analyzers
                 block.RegisterOperationBlockEndAction(end =>
                 {
                     List<WorkItem> all;
+                    List<IInvocationOperation> unawaited;
                     lock (items)
                     {
                         all = new List<WorkItem>(items);
+                        unawaited = new List<IInvocationOperation>(calls);
                     }
 
-                    if (!all.Exists(item => item.IsUnscoped))
+                    if (!all.Exists(item => item.IsUnscoped) && unawaited.Count == 0)
                     {
                         return;
                     }
@@ -95,6 +105,12 @@ namespace ScopeSafety.Analyzers
                         {
                             analysis.Analyze(item, captures);
                         }
+                    }
+
+                    unawaited.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
+                    foreach (var call in unawaited)
+                    {
+                        analysis.AnalyzeCall(call);
                     }
                 });
             });
@@ -150,8 +166,36 @@ namespace ScopeSafety.Analyzers
                     // One work item outliving the method is one finding, however many variables it captures: one
                     // diagnostic naming them all, at the first use in the text.
                     outliving.Sort((a, b) => a.Primary.SourceSpan.Start.CompareTo(b.Primary.SourceSpan.Start));
-                    Report(Descriptors.UnscopedWorkNotJoined, work, outliving.Select(o => o.Variable).ToList(), outliving[0].Primary, null,
+                    Report(Descriptors.UnscopedWorkNotJoined, work, outliving.Select(o => o.Variable).ToList(), outliving[0].Primary, null, null,
                         NameList(outliving.Select(o => o.Variable.Name).ToList()), work.Site.Api);
+                }
+            }
+
+            /// <summary>
+            /// SCOPE003 for an asynchronous call that is not awaited where it is made: a disposable local it was handed is
+            /// disposed before anything waits for its task (<c>using (var s = …) return s.CopyToAsync(d);</c>). Its task is
+            /// its handle, followed as a spawn's is (<see cref="UnawaitedCalls"/>).
+            /// </summary>
+            public void AnalyzeCall(IInvocationOperation call)
+            {
+                if (!(WorkItemFinder.HostOf(call) is { } host))
+                {
+                    return;
+                }
+
+                var item = new WorkItem(UnawaitedCalls.SiteOf(call), WorkShape.Spawned, replicated: false, siblingsRunTogether: false, host, body: null);
+                var flow = _model.FlowOf(host);
+                var lifetime = flow == null ? null : _model.LifetimeOf(item);
+                if (flow == null || lifetime == null || lifetime.Handle?.InFirstFinished == true)
+                {
+                    return;
+                }
+
+                var work = new WorkInHost(item, DelegateCaptures.Analyze(call, Root(call), _symbols), flow, lifetime);
+                var fix = UnawaitedCalls.AwaitFixOf(call, _symbols);
+                foreach (var (resource, use) in UnawaitedCalls.ResourcesHandedTo(call, _symbols))
+                {
+                    CheckDisposal(work, resource, use.Syntax.GetLocation(), fix);
                 }
             }
 
@@ -306,9 +350,9 @@ namespace ScopeSafety.Analyzers
                 return true;
             }
 
-            private bool CheckDisposal(WorkInHost work, ISymbol variable, Location primary)
+            private bool CheckDisposal(WorkInHost work, ISymbol variable, Location primary, string? fix = null)
             {
-                if (!(variable is ILocalSymbol local) || !_symbols.Core.IsDisposable(local.Type))
+                if (!(variable is ILocalSymbol local) || !_symbols.Core.IsDisposable(local.Type) || _symbols.Core.DisposesNothing(local.Type))
                 {
                     return false;
                 }
@@ -333,7 +377,7 @@ namespace ScopeSafety.Analyzers
                     return false;
                 }
 
-                Report(Descriptors.DisposedWhileUnscopedWorkMayRun, work, variable, primary, DisposalLocation(disposals[reached.Value]), variable.Name, work.Site.Api);
+                Report(Descriptors.DisposedWhileUnscopedWorkMayRun, work, new List<ISymbol> { variable }, primary, DisposalLocation(disposals[reached.Value]), fix, variable.Name, work.Site.Api);
                 return true;
             }
 
@@ -433,9 +477,10 @@ namespace ScopeSafety.Analyzers
             /// none), and the host's waits on objects the work releases after its last use of the variable.
             /// </summary>
             private void Report(DiagnosticDescriptor descriptor, WorkInHost work, ISymbol variable, Location primary, Location? conflict, params object[] arguments) =>
-                Report(descriptor, work, new List<ISymbol> { variable }, primary, conflict, arguments);
+                Report(descriptor, work, new List<ISymbol> { variable }, primary, conflict, null, arguments);
 
-            private void Report(DiagnosticDescriptor descriptor, WorkInHost work, List<ISymbol> variables, Location primary, Location? conflict, params object[] arguments)
+            // fix: the Fix property's value, for a diagnostic that a fix other than Run in a scope rewrites.
+            private void Report(DiagnosticDescriptor descriptor, WorkInHost work, List<ISymbol> variables, Location primary, Location? conflict, string? fix, params object[] arguments)
             {
                 var additional = new List<Location> { work.Site.Operation.Syntax.GetLocation() };
                 var uses = work.Captures.Accesses.Where(a => variables.Contains(a.Place, SymbolEqualityComparer.Default)).Select(a => a.Reference).ToList();
@@ -447,6 +492,11 @@ namespace ScopeSafety.Analyzers
 
                 additional.AddRange(waits.Select(wait => wait.Wait.Syntax.GetLocation()));
                 var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Api, work.Site.Api);
+                if (fix != null)
+                {
+                    properties = properties.Add(DiagnosticProperties.Fix, fix);
+                }
+
                 _context.ReportDiagnostic(Diagnostic.Create(descriptor, primary, additional, properties, arguments));
             }
         }

@@ -43,6 +43,13 @@ namespace ScopeSafety.Analyzers.Spawns
         /// <summary>Thread.Start calls of a thread handle: the work starts there, not at "new Thread".</summary>
         public List<IOperation> Starts { get; } = new List<IOperation>();
 
+        /// <summary>
+        /// The handle is one of the tasks of a <c>Task.WhenAny</c> or <c>WaitAny</c> answered in this function: the code
+        /// expects the work may go on after the first one finishes and chose what happens then (a timeout that gives up,
+        /// or disposes to abort).
+        /// </summary>
+        public bool InFirstFinished { get; private set; }
+
         /// <summary>The handle is returned, stored outside the function's locals, or handed to code we cannot see.</summary>
         public bool Escapes { get; private set; }
 
@@ -189,7 +196,8 @@ namespace ScopeSafety.Analyzers.Spawns
                 return;
             }
 
-            if (_symbols.Tasks.IsTask(type))
+            // A ValueTask, or what ConfigureAwait made of a task, is waited for as the task is.
+            if (_symbols.Tasks.IsTaskLike(type) || TaskSymbols.IsConfiguredAwaitable(type))
             {
                 switch (method.Name)
                 {
@@ -199,7 +207,7 @@ namespace ScopeSafety.Analyzers.Spawns
                     case "GetAwaiter" when invocation.Parent is IInvocationOperation { TargetMethod: { Name: "GetResult" } } getResult:
                         OnWaited(getResult);
                         return;
-                    case "ConfigureAwait":
+                    case "ConfigureAwait" or "AsTask":
                         Follow(invocation);
                         return;
                     case "ContinueWith":
@@ -295,7 +303,7 @@ namespace ScopeSafety.Analyzers.Spawns
                     return awaited;
                 case IAwaitOperation await:
                     return await.Operation;
-                case IPropertyReferenceOperation { Property: { Name: "Result" } result, Instance: { } resulted } when symbols.Tasks.IsTask(result.ContainingType):
+                case IPropertyReferenceOperation { Property: { Name: "Result" } result, Instance: { } resulted } when symbols.Tasks.IsTaskLike(result.ContainingType):
                     return resulted;
                 default:
                     return null;
@@ -467,13 +475,18 @@ namespace ScopeSafety.Analyzers.Spawns
                         // The combined task is the join when it is awaited or waited.
                         Follow(invocation);
                         return;
-                    case "WhenAny" or "WaitAny" when !_wrapped && FirstFinished.TasksOf(invocation) is { } tasks:
-                        // The branch that the first task's name lets through runs after this handle's work.
-                        for (var i = 0; i < tasks.Count; i++)
+                    case "WhenAny" or "WaitAny":
+                        // Answered here (awaited where made, or WaitAny): the code goes on while the losers may run.
+                        InFirstFinished |= method.Name == "WaitAny" || UnawaitedCalls.AwaitedWhereMade(invocation, _symbols);
+                        if (!_wrapped && FirstFinished.TasksOf(invocation) is { } tasks)
                         {
-                            if (FirstFinished.LocalOf(tasks[i]) is { } local && IsHolder(local))
+                            // The branch that the first task's name lets through runs after this handle's work.
+                            for (var i = 0; i < tasks.Count; i++)
                             {
-                                FinishedIn.AddRange(FirstFinished.Regions(invocation, tasks, i, _symbols));
+                                if (FirstFinished.LocalOf(tasks[i]) is { } local && IsHolder(local))
+                                {
+                                    FinishedIn.AddRange(FirstFinished.Regions(invocation, tasks, i, _symbols));
+                                }
                             }
                         }
 

@@ -53,5 +53,28 @@ namespace ScopeSafety.Analyzers.Symbols
 
             return false;
         }
+
+        /// <summary>
+        /// Disposing an object of exactly <paramref name="type"/> does nothing: its Dispose (and DisposeAsync, if any) is
+        /// written in this compilation with an empty body, and no derived type can replace it (a sealed type, or a
+        /// method that is not virtual). A "no-op" disposable (a null scope, a handler kept for an interface's sake).
+        /// </summary>
+        public bool DisposesNothing(ITypeSymbol type)
+        {
+            var dispose = Implementation(type, Disposable);
+            var disposeAsync = Implementation(type, AsyncDisposable);
+            return (dispose != null || disposeAsync != null) &&
+                   (dispose == null || Empty(dispose, type)) && (disposeAsync == null || Empty(disposeAsync, type));
+        }
+
+        private static IMethodSymbol? Implementation(ITypeSymbol type, INamedTypeSymbol? contract) =>
+            contract?.GetMembers().Length == 1 && contract.GetMembers()[0] is IMethodSymbol member
+                ? type.FindImplementationForInterfaceMember(member) as IMethodSymbol
+                : null;
+
+        private static bool Empty(IMethodSymbol method, ITypeSymbol type) =>
+            (type.IsSealed || !(method.IsVirtual || method.IsOverride || method.IsAbstract)) &&
+            method.DeclaringSyntaxReferences.Length == 1 &&
+            method.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax { Body: { Statements: { Count: 0 } }, ExpressionBody: null };
     }
 }

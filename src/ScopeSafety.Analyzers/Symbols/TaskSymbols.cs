@@ -47,6 +47,14 @@ namespace ScopeSafety.Analyzers.Symbols
             return false;
         }
 
+        /// <summary>
+        /// What <c>ConfigureAwait</c> makes of a task (<c>ConfiguredTaskAwaitable</c>, <c>ConfiguredValueTaskAwaitable</c>,
+        /// with or without a result): awaiting it, or <c>GetAwaiter().GetResult()</c> on it, waits for the task.
+        /// </summary>
+        public static bool IsConfiguredAwaitable(ITypeSymbol? type) =>
+            type is INamedTypeSymbol { Name: "ConfiguredTaskAwaitable" or "ConfiguredValueTaskAwaitable" } named &&
+            named.ContainingNamespace?.ToDisplayString() == "System.Runtime.CompilerServices";
+
         /// <summary>Task, Task&lt;T&gt;, ValueTask, ValueTask&lt;T&gt; or a type derived from them.</summary>
         public bool IsTaskLike(ITypeSymbol? type)
         {
