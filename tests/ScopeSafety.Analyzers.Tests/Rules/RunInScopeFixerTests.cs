@@ -1309,6 +1309,22 @@ public class RunInScopeFixerTests
         }
         """);
 
+    // An asynchronous call is no spawn to move into a scope: its fix is to await it, which the author chooses.
+    [Fact]
+    public Task Not_offered_for_an_asynchronous_call_that_outlives_what_it_uses() => Verify.VerifyNoCodeFixAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(Stream destination)
+            {
+                using var source = File.OpenRead("a");
+                {|SCOPE003:source|}.CopyToAsync(destination);
+            }
+        }
+        """);
+
     [Fact]
     public Task Not_offered_when_the_task_is_stored_in_a_field() => Verify.VerifyNoCodeFixAsync("""
         using System.Threading.Tasks;
