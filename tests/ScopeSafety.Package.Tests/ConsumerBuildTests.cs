@@ -44,6 +44,12 @@ public sealed class ConsumerBuildTests(PackedPackage package)
                 var thread = new Thread(() => writer.WriteLine("report")); // SCOPE003
                 thread.Start();
             }
+
+            public static Task CopyReport(string path, Stream destination)
+            {
+                using var source = File.OpenRead(path);
+                return source.CopyToAsync(destination); // SCOPE003
+            }
         }
         """;
 
@@ -53,6 +59,9 @@ public sealed class ConsumerBuildTests(PackedPackage package)
         var path = Path.Combine(AppContext.BaseDirectory, "report.txt");
         Consumer.Hazards.WriteReport(path);
         Console.WriteLine($"file: {File.ReadAllText(path).Trim()}");
+        var copy = new MemoryStream();
+        Consumer.Hazards.CopyReport(path, copy).Wait();
+        Console.WriteLine($"copied: {System.Text.Encoding.UTF8.GetString(copy.ToArray()).Trim()}");
         Consumer.ReadmeTour.Run();
         """;
 
@@ -75,6 +84,10 @@ public sealed class ConsumerBuildTests(PackedPackage package)
 
         var format = consumer.FixWithDotNetFormat("SCOPE001", "SCOPE002", "SCOPE003");
         Assert.True(format.Succeeded, format.ToString());
+        // dotnet format applies one fix provider's Fix All per rule and run: Run in a scope first, Await the call
+        // (SCOPE003 on the returned copy) on the next run.
+        var again = consumer.FixWithDotNetFormat("SCOPE003");
+        Assert.True(again.Succeeded, again.ToString());
         var fixedCode = consumer.Read("Hazards.cs");
         var rebuilt = consumer.Build();
         Assert.True(rebuilt.Succeeded, $"The fixed code should build clean.{Environment.NewLine}{fixedCode}{Environment.NewLine}{rebuilt}");
@@ -85,6 +98,8 @@ public sealed class ConsumerBuildTests(PackedPackage package)
         Assert.DoesNotContain("Task.Run(", fixedCode, StringComparison.Ordinal);
         Assert.DoesNotContain("ThreadPool.QueueUserWorkItem(", fixedCode, StringComparison.Ordinal);
         Assert.DoesNotContain("new Thread(", fixedCode, StringComparison.Ordinal);
+        Assert.Contains("public static async Task CopyReport(", fixedCode, StringComparison.Ordinal);
+        Assert.Contains("await source.CopyToAsync(destination).ConfigureAwait(false);", fixedCode, StringComparison.Ordinal);
         // ... and the very code the fix writes.
         var fixedTour = consumer.Read("ReadmeTour.cs");
         Assert.True(fixedTour.Contains(readme.FixedMethod, StringComparison.Ordinal), $"The README's fixed code:{Environment.NewLine}{readme.FixedMethod}{Environment.NewLine}is not what the fix wrote:{Environment.NewLine}{fixedTour}");
@@ -94,7 +109,7 @@ public sealed class ConsumerBuildTests(PackedPackage package)
         // Scoped, every piece of work has finished before the code after its scope runs: the output is certain.
         var run = consumer.RunProgram();
         Assert.True(run.Succeeded, run.ToString());
-        Assert.Equal(["squares: 49", "evens: 2500", "file: report", "49"], OutputLines(run));
+        Assert.Equal(["squares: 49", "evens: 2500", "file: report", "copied: report", "49"], OutputLines(run));
     }
 
     [Fact]
