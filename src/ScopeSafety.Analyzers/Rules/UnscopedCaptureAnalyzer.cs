@@ -361,8 +361,10 @@ namespace ScopeSafety.Analyzers
                 var targets = new List<(FlowPoint, int)>();
                 foreach (var (operation, block, index) in work.Flow.Operations())
                 {
+                    // A disposal in a catch clause is the failing method's clean-up on its way out: work still running
+                    // then fails with it, which is what disposing there is for (aborting a pending call).
                     if (operation is IInvocationOperation { TargetMethod: { Name: "Dispose" or "DisposeAsync", Parameters: { Length: 0 } } } call &&
-                        call.Instance != null &&
+                        call.Instance != null && !call.Syntax.Ancestors().Any(node => node is CatchClauseSyntax && work.Scope.Syntax.Span.Contains(node.Span)) &&
                         work.Flow.Resolve(call.Instance) is ILocalReferenceOperation reference &&
                         SymbolEqualityComparer.Default.Equals(reference.Local, local))
                     {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Symbols;
@@ -149,6 +150,46 @@ namespace ScopeSafety.Analyzers.Spawns
             {
                 OnWaited(property);
             }
+
+            if (property.Property.Name == "IsCompleted" && _symbols.Tasks.IsTaskLike(property.Property.ContainingType) && PolledUntilDone(property) is { } after)
+            {
+                FinishedIn.Add(after);
+            }
+        }
+
+        /// <summary>
+        /// <c>while (!t.IsCompleted) { … }</c>, also one part of an <c>||</c> or a do-while: a loop left only when the task
+        /// has completed (no break leaves it), so the statement after it runs once the work has ended. That statement,
+        /// or null.
+        /// </summary>
+        private static SyntaxNode? PolledUntilDone(IPropertyReferenceOperation isCompleted)
+        {
+            IOperation test = isCompleted;
+            while (test.Parent is IConversionOperation || test.Parent is IParenthesizedOperation)
+            {
+                test = test.Parent;
+            }
+
+            if (!(test.Parent is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not))
+            {
+                return null;
+            }
+
+            test = not;
+            while (test.Parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } || test.Parent is IParenthesizedOperation)
+            {
+                test = test.Parent;
+            }
+
+            if (!(test.Parent is IWhileLoopOperation { ConditionIsUntil: false } loop) || loop.Condition != test ||
+                loop.Body.Descendants().OfType<IBranchOperation>().Any(branch => SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel) || branch.BranchKind == BranchKind.GoTo) ||
+                !(loop.Syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax block))
+            {
+                return null;
+            }
+
+            var at = block.Statements.IndexOf((Microsoft.CodeAnalysis.CSharp.Syntax.StatementSyntax)loop.Syntax);
+            return at >= 0 && at + 1 < block.Statements.Count ? block.Statements[at + 1] : null;
         }
 
         protected override void OnOtherUse(IOperation parent, IOperation child)

@@ -173,6 +173,49 @@ public class UnawaitedCallDisposalTests
         """,
         Verify.Diagnostic("SCOPE003").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("stream", "MemoryStream.WriteAsync"));
 
+    // A loop left only once the tasks have completed waits for them; one a break can leave does not. A disposal in a
+    // catch clause is the failing method's clean-up: it aborts what still runs, on purpose.
+    [Fact]
+    public Task A_loop_polling_IsCompleted_waits_and_a_clean_up_in_a_catch_is_not_reported() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            async Task Polled(Stream source, Stream target, CancellationToken token)
+            {
+                var session = new MemoryStream();
+                try
+                {
+                    var read = session.CopyToAsync(source);
+                    var write = session.CopyToAsync(target);
+                    while (!read.IsCompleted || !write.IsCompleted)
+                    {
+                        await Task.Delay(100, token);
+                    }
+
+                    session.Dispose();
+                }
+                catch
+                {
+                    session.Dispose();
+                    throw;
+                }
+            }
+
+            async Task PolledWithABreak(Stream target, CancellationToken token)
+            {
+                var session = new MemoryStream();
+                var write = {|#1:{|#0:session|}.CopyToAsync(target)|};
+                while (!write.IsCompleted)
+                {
+                    if (token.IsCancellationRequested) break;
+                    await Task.Delay(100);
+                }
+
+                {|#2:session.Dispose()|};
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE003").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("session", "Stream.CopyToAsync"));
+
     // Disposing an object whose Dispose does nothing cannot pull anything from under the call (or the work).
     [Fact]
     public Task An_object_whose_Dispose_does_nothing_is_not_reported() => Verify.VerifyAnalyzerAsync(Usings + """

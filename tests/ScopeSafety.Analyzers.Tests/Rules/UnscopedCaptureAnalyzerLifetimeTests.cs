@@ -176,6 +176,29 @@ public class UnscopedCaptureAnalyzerLifetimeTests
     }
 
     [Fact]
+    public async Task A_loop_left_only_when_the_task_completed_joins_it_and_a_catch_clause_disposal_is_clean_up()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var stream = new MemoryStream();
+                try
+                {
+                    var task = Task.Run(() => stream.WriteByte(1));
+                    while (!task.IsCompleted)
+                    {
+                        Thread.Sleep(10);
+                    }
+
+                    stream.Dispose();
+                }
+                catch
+                {
+                    stream.Dispose();
+                    throw;
+                }
+            """));
+    }
+
+    [Fact]
     public async Task An_explicit_Dispose_after_the_join_is_not_reported()
     {
         await Verify.VerifyAnalyzerAsync(Program("""
