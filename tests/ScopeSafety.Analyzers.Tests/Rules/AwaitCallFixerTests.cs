@@ -190,7 +190,8 @@ public class AwaitCallFixerTests
             }
         """;
 
-    private const string DisposedSource = Usings + """
+    // 1 when the copy read its source after the source was disposed.
+    private const string Runner = """
         public static class Program
         {
             public static int Run()
@@ -206,6 +207,9 @@ public class AwaitCallFixerTests
                 }
             }
 
+        """;
+
+    private const string DisposedSource = Usings + Runner + """
             static Task Copy(Stream destination)
             {
                 using var source = new SlowSource();
@@ -215,22 +219,7 @@ public class AwaitCallFixerTests
 
         """ + SlowSource;
 
-    private const string DisposedSourceFixed = Usings + """
-        public static class Program
-        {
-            public static int Run()
-            {
-                try
-                {
-                    Copy(new MemoryStream()).Wait();
-                    return 0;
-                }
-                catch (AggregateException e) when (e.InnerException is ObjectDisposedException)
-                {
-                    return 1;
-                }
-            }
-
+    private const string DisposedSourceFixed = Usings + Runner + """
             static async Task Copy(Stream destination)
             {
                 using var source = new SlowSource();
