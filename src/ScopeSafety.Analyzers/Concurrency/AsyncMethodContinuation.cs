@@ -83,7 +83,7 @@ namespace ScopeSafety.Analyzers.Concurrency
              compilation.GetTypeByMetadataName("UnityEngine.MonoBehaviour") != null;
 
         /// <summary><c>await x.ConfigureAwait(false)</c>: the continuation does not go back to the context.</summary>
-        private static bool LeavesContext(IAwaitOperation awaited) =>
+        public static bool LeavesContext(IAwaitOperation awaited) =>
             awaited.Operation is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" } } configure &&
             configure.Arguments.Length == 1 && configure.Arguments[0].Value.ConstantValue is { HasValue: true, Value: false };
     }

@@ -52,7 +52,7 @@ namespace ScopeSafety.Analyzers
                 // Every work item of the block (the race rules' model): the unscoped ones are checked here, the others
                 // tell which accesses belong to other work (item against item is SCOPE010's).
                 var items = new List<WorkItem>();
-                var calls = new List<IInvocationOperation>();
+                var calls = new List<(IInvocationOperation Call, List<(ILocalSymbol Resource, IOperation Use)> Resources)>();
                 block.RegisterOperationAction(
                     operationContext =>
                     {
@@ -65,11 +65,11 @@ namespace ScopeSafety.Analyzers
                                 items.AddRange(found);
                             }
                         }
-                        else if (operation is IInvocationOperation call && UnawaitedCalls.ResourcesHandedTo(call, symbols).Count > 0)
+                        else if (operation is IInvocationOperation call && UnawaitedCalls.ResourcesHandedTo(call, symbols) is { Count: > 0 } resources)
                         {
                             lock (items)
                             {
-                                calls.Add(call);
+                                calls.Add((call, resources));
                             }
                         }
                     },
@@ -79,11 +79,11 @@ namespace ScopeSafety.Analyzers
                 block.RegisterOperationBlockEndAction(end =>
                 {
                     List<WorkItem> all;
-                    List<IInvocationOperation> unawaited;
+                    List<(IInvocationOperation Call, List<(ILocalSymbol Resource, IOperation Use)> Resources)> unawaited;
                     lock (items)
                     {
                         all = new List<WorkItem>(items);
-                        unawaited = new List<IInvocationOperation>(calls);
+                        unawaited = new List<(IInvocationOperation, List<(ILocalSymbol, IOperation)>)>(calls);
                     }
 
                     if (!all.Exists(item => item.IsUnscoped) && unawaited.Count == 0)
@@ -107,10 +107,10 @@ namespace ScopeSafety.Analyzers
                         }
                     }
 
-                    unawaited.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
-                    foreach (var call in unawaited)
+                    unawaited.Sort((a, b) => a.Call.Syntax.SpanStart.CompareTo(b.Call.Syntax.SpanStart));
+                    foreach (var (call, resources) in unawaited)
                     {
-                        analysis.AnalyzeCall(call);
+                        analysis.AnalyzeCall(call, resources);
                     }
                 });
             });
@@ -176,7 +176,7 @@ namespace ScopeSafety.Analyzers
             /// disposed before anything waits for its task (<c>using (var s = …) return s.CopyToAsync(d);</c>). Its task is
             /// its handle, followed as a spawn's is (<see cref="UnawaitedCalls"/>).
             /// </summary>
-            public void AnalyzeCall(IInvocationOperation call)
+            public void AnalyzeCall(IInvocationOperation call, List<(ILocalSymbol Resource, IOperation Use)> resources)
             {
                 if (!(WorkItemFinder.HostOf(call) is { } host))
                 {
@@ -193,7 +193,7 @@ namespace ScopeSafety.Analyzers
 
                 var work = new WorkInHost(item, DelegateCaptures.Analyze(call, Root(call), _symbols), flow, lifetime);
                 var fix = UnawaitedCalls.AwaitFixOf(call, _symbols);
-                foreach (var (resource, use) in UnawaitedCalls.ResourcesHandedTo(call, _symbols))
+                foreach (var (resource, use) in resources)
                 {
                     CheckDisposal(work, resource, use.Syntax.GetLocation(), fix);
                 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Spawns
@@ -518,7 +519,7 @@ namespace ScopeSafety.Analyzers.Spawns
                         return;
                     case "WhenAny" or "WaitAny":
                         // Answered here (awaited where made, or WaitAny): the code goes on while the losers may run.
-                        InFirstFinished |= method.Name == "WaitAny" || UnawaitedCalls.AwaitedWhereMade(invocation, _symbols);
+                        InFirstFinished |= method.Name == "WaitAny" || AwaitedValues.AwaitOf(invocation) != null;
                         if (!_wrapped && FirstFinished.TasksOf(invocation) is { } tasks)
                         {
                             // The branch that the first task's name lets through runs after this handle's work.

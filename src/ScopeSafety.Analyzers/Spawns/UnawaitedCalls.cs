@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Concurrency;
 using ScopeSafety.Analyzers.Flow;
 using ScopeSafety.Analyzers.Symbols;
 
@@ -24,7 +25,7 @@ namespace ScopeSafety.Analyzers.Spawns
         public static List<(ILocalSymbol Resource, IOperation Use)> ResourcesHandedTo(IInvocationOperation call, KnownSymbols symbols)
         {
             var result = new List<(ILocalSymbol, IOperation)>();
-            if (!symbols.Tasks.IsTaskLike(call.Type) || AwaitedWhereMade(call, symbols))
+            if (!symbols.Tasks.IsTaskLike(call.Type) || AwaitedValues.AwaitOf(call) != null)
             {
                 return result;
             }
@@ -44,14 +45,13 @@ namespace ScopeSafety.Analyzers.Spawns
         }
 
         /// <summary>
-        /// <see cref="AwaitFix"/> when awaiting the call where it is made removes the hazard and keeps what the code
-        /// computes, else null: the call is the last statement of its block in an async function (<c>call;</c> or
+        /// <see cref="AwaitFix"/> or <see cref="AwaitFixLeavingContext"/> when awaiting the call where it is made removes
+        /// the hazard and keeps what the code computes, else null: the call is the last statement of its block in an async function (<c>call;</c> or
         /// <c>_ = call;</c>: nothing of the function runs between it and the disposal), or the only return of a method or
         /// local function that returns a task and is not async (<c>return call;</c>: it becomes async and awaits).
         /// </summary>
         public static string? AwaitFixOf(IInvocationOperation call, KnownSymbols symbols)
         {
-            var value = SpawnClassifier.Unwrap(call);
             IOperation statement = call;
             while (statement.Parent is IConversionOperation || statement.Parent is IParenthesizedOperation)
             {
@@ -77,7 +77,15 @@ namespace ScopeSafety.Analyzers.Spawns
 
             if (statement.Parent is IExpressionStatementOperation { Syntax: StatementSyntax whole })
             {
-                return symbol.IsAsync && whole.Parent is BlockSyntax block && block.Statements.Last() == whole ? AwaitFix : null;
+                if (!symbol.IsAsync || !(whole.Parent is BlockSyntax block) || block.Statements.Last() != whole)
+                {
+                    return null;
+                }
+
+                // The await follows the function's own: without the context when they leave it.
+                var leaves = (function ?? Functions.Root(call)).Descendants().OfType<IAwaitOperation>()
+                    .Any(other => Functions.EnclosingFunction(other) == function && AsyncMethodContinuation.LeavesContext(other));
+                return leaves ? AwaitFixLeavingContext : AwaitFix;
             }
 
             if (statement.Parent is IReturnOperation { ReturnedValue: { } } returned && !symbol.IsAsync && !(function is IAnonymousFunctionOperation) &&
@@ -85,15 +93,21 @@ namespace ScopeSafety.Analyzers.Spawns
             {
                 var returns = symbol.ReturnType;
                 var fits = KnownSymbols.Is(returns, symbols.Tasks.Task) || KnownSymbols.Is(returns, symbols.Tasks.ValueTask) ||
-                           (SymbolEqualityComparer.Default.Equals(returns, value.Type) && symbols.Tasks.IsTaskLike(returns));
-                return fits ? AwaitFix : null;
+                           (SymbolEqualityComparer.Default.Equals(returns, call.Type) && symbols.Tasks.IsTaskLike(returns));
+
+                // Only the disposals run after this await: without the caller's context, a caller blocking on the task
+                // cannot deadlock on it.
+                return fits ? AwaitFixLeavingContext : null;
             }
 
             return null;
         }
 
-        /// <summary>The value of the Fix property that asks for <see cref="AwaitFixOf"/>'s rewrite.</summary>
+        /// <summary>The value of the Fix property that asks for <see cref="AwaitFixOf"/>'s rewrite: <c>await call</c>.</summary>
         public const string AwaitFix = "Await";
+
+        /// <summary>As <see cref="AwaitFix"/>, with <c>ConfigureAwait(false)</c>: <c>await call.ConfigureAwait(false)</c>.</summary>
+        public const string AwaitFixLeavingContext = "AwaitLeavingContext";
 
         // The return is the function's only one (none in its nested functions counts): the rewrite changes it alone.
         private static bool OnlyReturn(IReturnOperation returned, IOperation function) =>
@@ -107,15 +121,10 @@ namespace ScopeSafety.Analyzers.Spawns
         {
             value = SpawnClassifier.Unwrap(value);
             var handed = value;
-            if (value is IPropertyReferenceOperation { Instance: { } owner, Property: { Type: var propertyType } } &&
-                (symbols.Core.IsDisposable(propertyType) || KnownSymbols.Is(propertyType, symbols.Threading.CancellationToken)))
+            if (value is IPropertyReferenceOperation or IFieldReferenceOperation && value is IMemberReferenceOperation { Instance: { } owner } &&
+                (symbols.Core.IsDisposable(value.Type) || KnownSymbols.Is(value.Type, symbols.Threading.CancellationToken)))
             {
                 value = SpawnClassifier.Unwrap(owner);
-            }
-            else if (value is IFieldReferenceOperation { Instance: { } holder, Field: { Type: var fieldType } } &&
-                     (symbols.Core.IsDisposable(fieldType) || KnownSymbols.Is(fieldType, symbols.Threading.CancellationToken)))
-            {
-                value = SpawnClassifier.Unwrap(holder);
             }
 
             if (value is ILocalReferenceOperation { Local: { } local } && symbols.Core.IsDisposable(local.Type) &&
@@ -123,20 +132,6 @@ namespace ScopeSafety.Analyzers.Spawns
             {
                 result.Add((local, handed));
             }
-        }
-
-        /// <summary><c>await call</c>, <c>await call.ConfigureAwait(false)</c>, <c>await (call)</c>: nothing runs between the call and its wait.</summary>
-        public static bool AwaitedWhereMade(IOperation call, KnownSymbols symbols)
-        {
-            var value = call;
-            while (value.Parent is IConversionOperation || value.Parent is IParenthesizedOperation ||
-                   (value.Parent is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" } configure } chained && chained.Instance == value &&
-                    symbols.Tasks.IsTaskLike(configure.ContainingType)))
-            {
-                value = value.Parent;
-            }
-
-            return value.Parent is IAwaitOperation;
         }
     }
 }

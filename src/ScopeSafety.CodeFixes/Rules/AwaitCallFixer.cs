@@ -13,13 +13,12 @@ using ScopeSafety.Analyzers.Spawns;
 namespace ScopeSafety.CodeFixes
 {
     /// <summary>
-    /// SCOPE003 on an asynchronous call that the analyzer marked (Fix = <see cref="UnawaitedCalls.AwaitFix"/>): the call
-    /// is awaited where it is made, so what it was handed is disposed only once it has finished. <c>call;</c> or
-    /// <c>_ = call;</c> at the end of a block of an async function becomes <c>await call;</c> (with
-    /// <c>ConfigureAwait(false)</c> when the function's other awaits use it); <c>return call;</c>, the only return of a
-    /// method or local function that returns a task, becomes <c>return await call.ConfigureAwait(false);</c> (for Task
-    /// and ValueTask <c>await …;</c>, then <c>return;</c> unless it ends the body) in a function made async: only the
-    /// disposals run after that await, and without the caller's context a caller that blocks on the task cannot deadlock.
+    /// SCOPE003 on an asynchronous call that the analyzer marked (Fix = <see cref="UnawaitedCalls.AwaitFix"/>, or
+    /// <see cref="UnawaitedCalls.AwaitFixLeavingContext"/> for <c>ConfigureAwait(false)</c>): the call is awaited where it
+    /// is made, so what it was handed is disposed only once it has finished. <c>call;</c> or <c>_ = call;</c> at the end
+    /// of a block of an async function becomes <c>await call;</c>; <c>return call;</c>, the only return of a method or
+    /// local function that returns a task, becomes <c>return await call…;</c> (for Task and ValueTask <c>await …;</c>,
+    /// then <c>return;</c> unless it ends the body) in a function made async.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AwaitCallFixer)), Shared]
     public sealed class AwaitCallFixer : ScopeCodeFixProvider
@@ -36,11 +35,12 @@ namespace ScopeSafety.CodeFixes
         private protected override async Task RegisterAsync(FixRequest request)
         {
             // Several diagnostics on one call (it was handed two disposed objects) get one action for all of them.
-            var marked = request.Diagnostics.Where(d => d.AdditionalLocations.Count > 0 &&
-                                                        d.Properties.TryGetValue(DiagnosticProperties.Fix, out var fix) && fix == UnawaitedCalls.AwaitFix);
+            var marked = request.Diagnostics.Where(d => d.AdditionalLocations.Count > 0 && FixOf(d) is UnawaitedCalls.AwaitFix or UnawaitedCalls.AwaitFixLeavingContext);
             foreach (var group in marked.GroupBy(d => d.AdditionalLocations[DiagnosticProperties.SpawnLocation].SourceSpan))
             {
-                if (!(request.NodeAt(group.Key) is InvocationExpressionSyntax call) || call.Span != group.Key || !(Rewrite(request.Root, call, request.Model) is { } rewritten))
+                var leavesContext = FixOf(group.First()) == UnawaitedCalls.AwaitFixLeavingContext;
+                if (!(request.NodeAt(group.Key) is InvocationExpressionSyntax call) || call.Span != group.Key ||
+                    !(Rewrite(request.Root, call, request.Model, leavesContext) is { } rewritten))
                 {
                     continue;
                 }
@@ -53,7 +53,10 @@ namespace ScopeSafety.CodeFixes
             }
         }
 
-        private static SyntaxNode? Rewrite(SyntaxNode root, InvocationExpressionSyntax call, SemanticModel model)
+        private static string? FixOf(Diagnostic diagnostic) =>
+            diagnostic.Properties.TryGetValue(DiagnosticProperties.Fix, out var fix) ? fix : null;
+
+        private static SyntaxNode? Rewrite(SyntaxNode root, InvocationExpressionSyntax call, SemanticModel model, bool leavesContext)
         {
             ExpressionSyntax value = call;
             while (value.Parent is ParenthesizedExpressionSyntax parenthesized)
@@ -67,8 +70,6 @@ namespace ScopeSafety.CodeFixes
             {
                 case ExpressionStatementSyntax forgotten:
                 {
-                    var function = forgotten.Ancestors().FirstOrDefault(IsFunction);
-                    var leavesContext = function != null && function.DescendantNodes().OfType<AwaitExpressionSyntax>().Any(LeavesContext);
                     var awaited = SyntaxFactory.ExpressionStatement(Await(call, leavesContext)).WithTriviaFrom(forgotten).WithAdditionalAnnotations(Formatter.Annotation);
                     return root.ReplaceNode(forgotten, awaited);
                 }
@@ -81,7 +82,7 @@ namespace ScopeSafety.CodeFixes
                         return null;
                     }
 
-                    var awaited = Await(call, leavesContext: true);
+                    var awaited = Await(call, leavesContext);
                     StatementSyntax[] replacement = method.ReturnType is INamedTypeSymbol { IsGenericType: true }
                         ? new StatementSyntax[] { SyntaxFactory.ReturnStatement(awaited) }
                         : EndsBody(returned, function)
@@ -124,11 +125,6 @@ namespace ScopeSafety.CodeFixes
 
             return SyntaxFactory.AwaitExpression(awaited);
         }
-
-        // await x.ConfigureAwait(false)
-        private static bool LeavesContext(AwaitExpressionSyntax awaited) =>
-            awaited.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: { Identifier: { ValueText: "ConfigureAwait" } } }, ArgumentList: { Arguments: { Count: 1 } arguments } } &&
-            arguments[0].Expression.IsKind(SyntaxKind.FalseLiteralExpression);
 
         // The return ends the function's body: it is the last statement of each block (or using) around it, so falling
         // off the end after the await returns as well.

@@ -84,6 +84,13 @@ public class AwaitCallFixerTests
                 _ = destination.FlushAsync({|SCOPE003:cts.Token|});
             }
 
+            async Task FlushOffContext(Stream destination, CancellationToken token)
+            {
+                await destination.FlushAsync(token).ConfigureAwait(false);
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
+                destination.FlushAsync({|SCOPE003:cts.Token|});
+            }
+
             Task Outer(Stream destination)
             {
                 return Copy();
@@ -103,6 +110,13 @@ public class AwaitCallFixerTests
                 await destination.FlushAsync(token);
                 using var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
                 await destination.FlushAsync(cts.Token);
+            }
+
+            async Task FlushOffContext(Stream destination, CancellationToken token)
+            {
+                await destination.FlushAsync(token).ConfigureAwait(false);
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
+                await destination.FlushAsync(cts.Token).ConfigureAwait(false);
             }
 
             Task Outer(Stream destination)
