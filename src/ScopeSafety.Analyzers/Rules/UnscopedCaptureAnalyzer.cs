@@ -100,7 +100,7 @@ namespace ScopeSafety.Analyzers
                             continue;
                         }
 
-                        var captures = DelegateCaptures.Analyze(item.Site.Delegate, Root(item.Site.Operation), symbols);
+                        var captures = DelegateCaptures.Analyze(item.Site.Delegate, Functions.Root(item.Site.Operation), symbols);
                         if (!captures.IsStatic && !captures.Accesses.IsEmpty)
                         {
                             analysis.Analyze(item, captures);
@@ -114,16 +114,6 @@ namespace ScopeSafety.Analyzers
                     }
                 });
             });
-        }
-
-        private static IOperation Root(IOperation operation)
-        {
-            while (operation.Parent != null)
-            {
-                operation = operation.Parent;
-            }
-
-            return operation;
         }
 
         /// <summary>The control-flow work for the spawns of one operation block; graphs are shared between its spawns.</summary>
@@ -191,7 +181,7 @@ namespace ScopeSafety.Analyzers
                     return;
                 }
 
-                var work = new WorkInHost(item, DelegateCaptures.Analyze(call, Root(call), _symbols), flow, lifetime);
+                var work = new WorkInHost(item, DelegateCaptures.Analyze(call, Functions.Root(call), _symbols), flow, lifetime);
                 var fix = UnawaitedCalls.AwaitFixOf(call, _symbols);
                 foreach (var (resource, use) in resources)
                 {
@@ -273,7 +263,7 @@ namespace ScopeSafety.Analyzers
                 }
 
                 var writes = inDelegate.Where(a => a.IsWrite).ToList();
-                var root = Root(work.Scope);
+                var root = Functions.Root(work.Scope);
                 foreach (var operation in root.Descendants())
                 {
                     if (operation.Syntax == null || inner.Syntax.Span.Contains(operation.Syntax.Span) || operation.Syntax.SpanStart < inner.Syntax.SpanStart)
