@@ -22,6 +22,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly Dictionary<IOperation, Dictionary<Place, List<Access>>> _hostMembers = new Dictionary<IOperation, Dictionary<Place, List<Access>>>();
     private readonly Dictionary<IOperation, Dictionary<Place, List<Access>>> _hostMemberObjects = new Dictionary<IOperation, Dictionary<Place, List<Access>>>();
     private readonly Dictionary<IOperation, Dictionary<ISymbol, List<Access>>> _hostCalls = new Dictionary<IOperation, Dictionary<ISymbol, List<Access>>>();
+    private readonly Dictionary<IOperation, Dictionary<ISymbol, List<Access>>> _hostCalleeObjects = new Dictionary<IOperation, Dictionary<ISymbol, List<Access>>>();
         private readonly MemberAccesses _memberAccesses;
 
         public SharedPlaces(KnownSymbols symbols, ThreadSafetyOptions options, WorkItems items)
@@ -87,13 +88,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                 operations.Add(reference);
             }
 
-            if (!isObject)
+            var called = isObject ? HostCalleeObjectUses(item.Host, shared) : HostCallAccesses(item.Host, shared);
+            foreach (var use in called)
             {
-                foreach (var use in HostCallAccesses(item.Host, shared))
-                {
-                    accesses.Add(use);
-                    operations.Add(use.Operation);
-                }
+                accesses.Add(use);
+                operations.Add(use.Operation);
             }
 
             return (accesses, operations);
@@ -219,6 +218,16 @@ namespace ScopeSafety.Analyzers.Concurrency
         return _hostMembers[item.Host].TryGetValue(place, out var accesses) ? accesses : new List<Access>();
     }
 
+    /// <summary>
+    /// The host's uses of the object <paramref name="shared"/> inside the methods it calls outside every work item
+    /// (<c>Fill()</c> adding to <c>_items</c>), each at its call.
+    /// </summary>
+    private List<Access> HostCalleeObjectUses(IOperation host, ISymbol shared)
+    {
+        CollectHost(host);
+        return _hostCalleeObjects[host].TryGetValue(shared, out var uses) ? uses : new List<Access>();
+    }
+
     /// <summary>The host's uses of the object held in the member <paramref name="place"/>, as <see cref="HostMemberAccesses"/>.</summary>
     public List<Access> HostMemberObjectUses(WorkItem item, Place place)
     {
@@ -233,7 +242,10 @@ namespace ScopeSafety.Analyzers.Concurrency
             return;
         }
 
-        var found = _memberAccesses.Collect(host, null, null, operation => _items.IsInsideAnyItem(operation) || InsideLocalFunction(operation, host));
+        // Only the host's own code is left to the items: a method the host calls is host code even where an item
+        // runs it too (new Thread(Add).Start(); Add();).
+        var found = _memberAccesses.Collect(host, null, null, operation =>
+            WorkItems.Holds(host.Syntax, operation.Syntax) && (_items.IsInsideAnyItem(operation) || InsideLocalFunction(operation, host)));
         var members = new Dictionary<Place, List<Access>>();
         foreach (var (place, access) in found.Places)
         {
@@ -246,8 +258,15 @@ namespace ScopeSafety.Analyzers.Concurrency
             ListOf(objects, place).Add(access);
         }
 
+        var calleeObjects = new Dictionary<ISymbol, List<Access>>(SymbolEqualityComparer.Default);
+        foreach (var (shared, _, access) in found.Objects)
+        {
+            ListOf(calleeObjects, shared).Add(access);
+        }
+
         _hostMembers.Add(host, members);
         _hostMemberObjects.Add(host, objects);
+        _hostCalleeObjects.Add(host, calleeObjects);
     }
 
     /// <summary>The list of <paramref name="key"/> in <paramref name="map"/>, added empty on first use.</summary>

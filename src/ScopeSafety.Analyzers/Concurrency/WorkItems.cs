@@ -32,13 +32,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>The innermost work item whose code holds <paramref name="operation"/>; null when it runs in no item.</summary>
         public WorkItem? Holding(IOperation operation)
         {
-            var span = operation.Syntax.Span;
+            var syntax = operation.Syntax;
             WorkItem? found = null;
             var size = int.MaxValue;
             foreach (var item in All)
             {
-                var code = item.Site.Delegate.Syntax.Span.Contains(span) ? item.Site.Delegate.Syntax.Span
-                    : item.Body != null && item.Body.Syntax.Span.Contains(span) && !ReferenceEquals(item.Body.Syntax, operation.Syntax) ? item.Body.Syntax.Span
+                var code = Holds(item.Site.Delegate.Syntax, syntax) ? item.Site.Delegate.Syntax.Span
+                    : item.Body != null && Holds(item.Body.Syntax, syntax) && !ReferenceEquals(item.Body.Syntax, syntax) ? item.Body.Syntax.Span
                     : (TextSpan?)null;
                 if (code != null && code.Value.Length < size)
                 {
@@ -53,15 +53,15 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>True when the syntax of <paramref name="operation"/> lies inside the code of some work item.</summary>
         public bool IsInsideAnyItem(IOperation operation)
         {
-            var span = operation.Syntax.Span;
+            var syntax = operation.Syntax;
             foreach (var item in All)
             {
-                if (item.Body != null && item.Body.Syntax.Span.Contains(span) && !ReferenceEquals(item.Body.Syntax, operation.Syntax))
+                if (item.Body != null && Holds(item.Body.Syntax, syntax) && !ReferenceEquals(item.Body.Syntax, syntax))
                 {
                     return true;
                 }
 
-                if (item.Site.Delegate.Syntax.Span.Contains(span))
+                if (Holds(item.Site.Delegate.Syntax, syntax))
                 {
                     return true;
                 }
@@ -69,5 +69,12 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return false;
         }
+
+        /// <summary>
+        /// <paramref name="inner"/> lies inside <paramref name="outer"/>. A method run by method group has its body in
+        /// its own declaration, maybe in another file, where spans of this file mean nothing.
+        /// </summary>
+        public static bool Holds(SyntaxNode outer, SyntaxNode inner) =>
+            outer.SyntaxTree == inner.SyntaxTree && outer.Span.Contains(inner.Span);
     }
 }
