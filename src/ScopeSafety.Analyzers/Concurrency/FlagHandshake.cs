@@ -41,7 +41,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             switch (operation)
             {
                 case IWhileLoopOperation { ConditionIsUntil: false, Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not } loop
-                    when !LeavesEarly(loop.Body):
+                    when Flow.Functions.LeftOnlyByCondition(loop):
                     return VolatileRead(not.Operand, symbols);
                 case IInvocationOperation { TargetMethod: { Name: "SpinUntil", IsStatic: true, Parameters: { Length: 1 } } method } call
                     when KnownSymbols.Is(method.ContainingType, symbols.SpinWait) &&
@@ -84,9 +84,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             SpawnClassifier.Unwrap(reference).Type?.SpecialType == SpecialType.System_Boolean ? SignalObjects.ObjectOf(reference) : null;
 
         /// <summary>The loop body may leave the loop without the flag raised: a break, goto, return or yield break.</summary>
-        private static bool LeavesEarly(IOperation body) =>
-            body.Syntax.DescendantNodesAndSelf().Any(n => n is BreakStatementSyntax || n is GotoStatementSyntax || n is ReturnStatementSyntax || n is YieldStatementSyntax);
-
         private static bool IsTrue(IOperation value) => value.ConstantValue is { HasValue: true, Value: true };
     }
 }

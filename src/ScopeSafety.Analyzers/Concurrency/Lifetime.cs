@@ -101,7 +101,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 joinOperations.AddRange(handle.Joins);
                 foreach (var region in handle.FinishedIn)
                 {
-                    if (FirstPointIn(flow, region) is { } entry)
+                    if (flow.FirstPointIn(region) is { } entry)
                     {
                         joins.Add(entry);
                     }
@@ -286,24 +286,6 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// (for (…) { var t = Task.Run(…); t.Wait(); }) finishes this round's work where it stands.
         /// </summary>
         /// <summary>The point where control enters <paramref name="region"/>: before its first operation in the graph.</summary>
-        private static FlowPoint? FirstPointIn(FlowIndex flow, SyntaxNode region)
-        {
-            FlowPoint? first = null;
-            foreach (var (operation, block, index) in flow.Operations())
-            {
-                if (operation.Syntax != null && region.Span.Contains(operation.Syntax.Span))
-                {
-                    var point = new FlowPoint(block, index, region.SpanStart);
-                    if (first == null || point.CompareTo(first.Value) < 0)
-                    {
-                        first = point;
-                    }
-                }
-            }
-
-            return first;
-        }
-
         private static int JoinPosition(IOperation join, IOperation spawn, IOperation host)
         {
             var end = join.Syntax.Span.End;

@@ -368,6 +368,26 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
+            // A loop spinning on a flag is no operation of the graph: it has waited once the statement after it runs.
+            var root = flow.Graph.OriginalOperation;
+            foreach (var loop in root.Descendants().OfType<IWhileLoopOperation>())
+            {
+                if (excluded.Contains(loop.Syntax.Span) || IsInNestedFunction(loop, root) ||
+                    !(FlagHandshake.AwaitedRaised(loop, _symbols) is { } flag) || !(Flow.Functions.NextStatement(loop) is { } next) ||
+                    !(flow.FirstPointIn(next) is { } after))
+                {
+                    continue;
+                }
+
+                if (!acquires.TryGetValue(flag, out var points))
+                {
+                    points = new List<(FlowPoint, IOperation)>();
+                    acquires.Add(flag, points);
+                }
+
+                points.Add((after, loop));
+            }
+
             return acquires;
         }
 

@@ -50,6 +50,25 @@ namespace ScopeSafety.Analyzers.Flow
             return null;
         }
 
+        /// <summary>The earliest point of the graph inside <paramref name="region"/> (a statement the code enters there), or null.</summary>
+        public FlowPoint? FirstPointIn(SyntaxNode region)
+        {
+            FlowPoint? first = null;
+            foreach (var (operation, block, index) in Operations())
+            {
+                if (operation.Syntax != null && operation.Syntax.SyntaxTree == region.SyntaxTree && region.Span.Contains(operation.Syntax.Span))
+                {
+                    var point = new FlowPoint(block, index, region.SpanStart);
+                    if (first == null || point.CompareTo(first.Value) < 0)
+                    {
+                        first = point;
+                    }
+                }
+            }
+
+            return first;
+        }
+
         /// <summary>All operations of the graph with their points, descendants included.</summary>
         public IEnumerable<(IOperation Operation, int Block, int Index)> Operations()
         {

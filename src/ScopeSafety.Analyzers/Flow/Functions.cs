@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -42,6 +43,26 @@ namespace ScopeSafety.Analyzers.Flow
         };
 
         /// <summary>The outermost operation of the tree <paramref name="operation"/> belongs to: the member body it is in.</summary>
+        /// <summary>
+        /// The loop is left only when its condition says so: no <c>break</c> of this loop and no <c>goto</c> in its body
+        /// (a return or a throw leaves the function, not to the statement after the loop).
+        /// </summary>
+        public static bool LeftOnlyByCondition(IWhileLoopOperation loop) =>
+            !loop.Body.Descendants().OfType<IBranchOperation>().Any(branch =>
+                SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel) || branch.BranchKind == BranchKind.GoTo);
+
+        /// <summary>The statement after <paramref name="statement"/> in its block, or null (the last one, or not in a block).</summary>
+        public static SyntaxNode? NextStatement(IOperation statement)
+        {
+            if (!(statement.Parent is IBlockOperation block))
+            {
+                return null;
+            }
+
+            var index = block.Operations.IndexOf(statement);
+            return index >= 0 && index + 1 < block.Operations.Length ? block.Operations[index + 1].Syntax : null;
+        }
+
         public static IOperation Root(IOperation operation)
         {
             while (operation.Parent != null)

@@ -58,7 +58,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 {
                     regions.Add(branch.WhenFalse.Syntax);
                 }
-                else if (Flow.Functions.Exits(branch.WhenTrue) && NextStatement(branch) is { } next)
+                else if (Flow.Functions.Exits(branch.WhenTrue) && Flow.Functions.NextStatement(branch) is { } next)
                 {
                     regions.Add(next);
                 }
@@ -244,17 +244,6 @@ namespace ScopeSafety.Analyzers.Spawns
             }
 
             return tasks.Count > 0 ? tasks : null;
-        }
-
-        private static SyntaxNode? NextStatement(IOperation statement)
-        {
-            if (!(statement.Parent is IBlockOperation block))
-            {
-                return null;
-            }
-
-            var index = block.Operations.IndexOf(statement);
-            return index >= 0 && index + 1 < block.Operations.Length ? block.Operations[index + 1].Syntax : null;
         }
     }
 }

@@ -182,15 +182,9 @@ namespace ScopeSafety.Analyzers.Spawns
                 test = test.Parent;
             }
 
-            if (!(test.Parent is IWhileLoopOperation { ConditionIsUntil: false } loop) || loop.Condition != test ||
-                loop.Body.Descendants().OfType<IBranchOperation>().Any(branch => SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel) || branch.BranchKind == BranchKind.GoTo) ||
-                !(loop.Syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax block))
-            {
-                return null;
-            }
-
-            var at = block.Statements.IndexOf((Microsoft.CodeAnalysis.CSharp.Syntax.StatementSyntax)loop.Syntax);
-            return at >= 0 && at + 1 < block.Statements.Count ? block.Statements[at + 1] : null;
+            return test.Parent is IWhileLoopOperation { ConditionIsUntil: false } loop && loop.Condition == test && Flow.Functions.LeftOnlyByCondition(loop)
+                ? Flow.Functions.NextStatement(loop)
+                : null;
         }
 
         protected override void OnOtherUse(IOperation parent, IOperation child)
