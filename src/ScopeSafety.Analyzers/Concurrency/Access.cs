@@ -77,12 +77,21 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>The source method the access is made in, when the work reaches it through a call ("Account.Deposit").</summary>
         public string? Via { get; set; }
 
-        /// <summary>Where the access takes effect in the text: a write when its assignment ends ("x = x + 1" reads first), a read where it is.</summary>
+        /// <summary>
+        /// Where the access takes effect in the text: a write when its assignment ends ("x = x + 1" reads first), a read
+        /// where it is; one made inside a call (<see cref="Operation"/> stands for <see cref="Reference"/>) by the time
+        /// the call returns, not where its enclosing argument list or statement ends (<c>WhenAll(LoadAsync(), SaveAsync())</c>).
+        /// </summary>
         public int Position
         {
             get
             {
                 var syntax = Operation.Syntax;
+                if (!ReferenceEquals(Operation, Reference))
+                {
+                    return syntax.Span.End;
+                }
+
                 return IsWrite && Operation.Parent?.Syntax is { } parent && parent.Span.Contains(syntax.Span) ? parent.Span.End : syntax.SpanStart;
             }
         }
