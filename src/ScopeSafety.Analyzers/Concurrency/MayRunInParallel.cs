@@ -318,6 +318,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// object orders them, or only the last of runs counted on one counter makes one of them, after the other.
         /// </summary>
         private bool Ordered(WorkItem item, Access mine, WorkItem other, Access theirs) =>
+            (item == other && item.Site.InTurnUntilAwait && item.Body != null && AsyncSelect.InTurn(item.Body, mine, theirs, _symbols)) ||
             Signals.Ordered(item, mine.Operation, other, theirs.Operation) || Signals.LastRunOrders(item, mine.Reference, other, theirs.Reference);
 
         /// <summary>Items <paramref name="a"/> and <paramref name="b"/> (different delegates) may run at the same time while <paramref name="shared"/> is the same variable for both.</summary>

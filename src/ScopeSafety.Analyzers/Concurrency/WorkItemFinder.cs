@@ -12,7 +12,8 @@ namespace ScopeSafety.Analyzers.Concurrency
 {
     /// <summary>
     /// Finds the work items of an operation: the spawn classifier's sites (shared with SCOPE001–004) plus what only
-    /// the race rules need — Parallel.ForEachAsync, every PLINQ operator's delegates and handlers of events raised on another thread (<see cref="OffThreadEvent"/>).
+    /// the race rules need — Parallel.ForEachAsync, every PLINQ operator's delegates, an async Select whose tasks start at
+    /// once (<see cref="AsyncSelect"/>) and handlers of events raised on another thread (<see cref="OffThreadEvent"/>).
     /// </summary>
     internal sealed class WorkItemFinder
     {
@@ -113,7 +114,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
-            if (KnownSymbols.Is(type, _symbols.Tasks.ParallelEnumerable))
+            if (KnownSymbols.Is(type, _symbols.Tasks.ParallelEnumerable) || site.InTurnUntilAwait)
             {
                 // A query runs when it is enumerated; its delegates are treated as done by then (the usual
                 // ToList/ForAll/Sum right away), so only the instances of the query race with each other.
@@ -144,6 +145,11 @@ namespace ScopeSafety.Analyzers.Concurrency
             else if (KnownSymbols.Is(method.ContainingType, _symbols.Tasks.ParallelEnumerable))
             {
                 api = "PLINQ " + method.Name;
+            }
+            else if (invocation.Arguments.Length == 2 && SpawnClassifier.Unwrap(invocation.Arguments[1].Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation selector } asyncSelector &&
+                     AsyncSelect.StartsAllAtOnce(invocation, selector, _symbols))
+            {
+                return ImmutableArray.Create(new SpawnSite(SpawnKind.Structured, "Select(async …)", invocation, asyncSelector, HandleKind.None, mayOverlapItself: true, inTurnUntilAwait: true));
             }
             else
             {

@@ -6,8 +6,10 @@ namespace ScopeSafety.Analyzers.Spawns
     /// <summary>One delegate handed to a spawn API.</summary>
     internal sealed class SpawnSite
     {
-        public SpawnSite(SpawnKind kind, string api, IOperation operation, IOperation delegateValue, HandleKind handle, bool mayOverlapItself, bool startsPaused = false)
+        public SpawnSite(SpawnKind kind, string api, IOperation operation, IOperation delegateValue, HandleKind handle, bool mayOverlapItself, bool startsPaused = false,
+            bool inTurnUntilAwait = false)
         {
+            InTurnUntilAwait = inTurnUntilAwait;
             StartsPaused = startsPaused;
             Kind = kind;
             Api = api;
@@ -47,5 +49,11 @@ namespace ScopeSafety.Analyzers.Spawns
         /// waits for <c>Change</c>), though no call of the handle is followed to find where.
         /// </summary>
         public bool StartsPaused { get; }
+
+        /// <summary>
+        /// The runs go one after another up to their first await, and on from there at the same time: an async lambda of
+        /// a <c>Select</c> whose tasks are started at once (<see cref="Concurrency.AsyncSelect"/>).
+        /// </summary>
+        public bool InTurnUntilAwait { get; }
     }
 }

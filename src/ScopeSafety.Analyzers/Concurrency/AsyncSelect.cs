@@ -1,0 +1,111 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Flow;
+using ScopeSafety.Analyzers.Spawns;
+using ScopeSafety.Analyzers.Symbols;
+
+namespace ScopeSafety.Analyzers.Concurrency
+{
+    /// <summary>
+    /// <c>items.Select(async x =&gt; …)</c> whose tasks are all started before any is awaited (<c>Task.WhenAll</c>,
+    /// <c>ToList()</c>): each run goes as far as its first await in turn, on the enumerating thread, and the rest of every
+    /// run continues on the thread pool, at the same time as the others. So one run's code after an await races with
+    /// another run's code, but two runs' code before their first awaits does not (<see cref="InTurn"/>).
+    /// </summary>
+    internal static class AsyncSelect
+    {
+        /// <summary>
+        /// <paramref name="select"/> is <c>Enumerable.Select</c> of an async lambda whose tasks are started at once, in a
+        /// program whose awaits leave the caller's thread (in one with a UI framework, only with <c>ConfigureAwait(false)</c>).
+        /// </summary>
+        public static bool StartsAllAtOnce(IInvocationOperation select, IAnonymousFunctionOperation selector, KnownSymbols symbols)
+        {
+            if (select.TargetMethod.Name != "Select" || !KnownSymbols.Is(select.TargetMethod.ContainingType, symbols.Collections.Enumerable) ||
+                !selector.Symbol.IsAsync)
+            {
+                return false;
+            }
+
+            if (select.SemanticModel is { } model && AsyncMethodContinuation.HasUiContext(model.Compilation) &&
+                !OwnAwaits(selector.Body).OfType<IAwaitOperation>().Any(AsyncMethodContinuation.LeavesContext))
+            {
+                return false;
+            }
+
+            return Materialised(select, symbols, 0);
+        }
+
+        /// <summary>
+        /// The sequence is enumerated whole before its tasks are awaited one by one: handed to <c>Task.WhenAll</c>,
+        /// <c>WhenAny</c>, <c>WaitAll</c> or <c>WaitAny</c>, or copied into a list, array or set (directly, or through a
+        /// local that holds it). A <c>foreach</c> that awaits each task in turn starts them one at a time.
+        /// </summary>
+        private static bool Materialised(IOperation sequence, KnownSymbols symbols, int depth)
+        {
+            var value = sequence;
+            while (value.Parent is IConversionOperation || value.Parent is IParenthesizedOperation)
+            {
+                value = value.Parent;
+            }
+
+            switch (value.Parent)
+            {
+                case IArgumentOperation { Parent: IInvocationOperation call }:
+                    var method = call.TargetMethod;
+                    return (KnownSymbols.Is(method.ContainingType, symbols.Tasks.Task) && method.Name is "WhenAll" or "WhenAny" or "WaitAll" or "WaitAny") ||
+                           (KnownSymbols.Is(method.ContainingType, symbols.Collections.Enumerable) &&
+                            method.Name is "ToList" or "ToArray" or "ToHashSet" or "ToDictionary" or "ToLookup");
+                case IArgumentOperation { Parent: IObjectCreationOperation }:
+                    // new List<Task>(tasks)
+                    return true;
+                case IInvocationOperation { Instance: { } receiver, TargetMethod: { Name: "AddRange" } } when receiver != value:
+                    return true;
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } } when depth == 0:
+                    return Functions.Root(value).Descendants().OfType<ILocalReferenceOperation>()
+                        .Any(reference => SymbolEqualityComparer.Default.Equals(reference.Local, local) && Materialised(reference, symbols, depth + 1));
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>
+        /// Two accesses of runs of an async <c>Select</c> (<see cref="SpawnSite.InTurnUntilAwait"/>) that both come before
+        /// every await of the lambda: the runs make them one after another, on the enumerating thread.
+        /// </summary>
+        public static bool InTurn(IOperation body, Access a, Access b, KnownSymbols symbols) => BeforeEveryAwait(body, a, symbols) && BeforeEveryAwait(body, b, symbols);
+
+        private static bool BeforeEveryAwait(IOperation body, Access made, KnownSymbols symbols)
+        {
+            // One made inside a call that returns a task may come from the callee's own code after an await.
+            var access = made.Operation;
+            if (!WorkItems.Holds(body.Syntax, access.Syntax) || (!ReferenceEquals(access, made.Reference) && symbols.Tasks.IsTaskLike(access.Type)))
+            {
+                return false;
+            }
+
+            foreach (var suspension in OwnAwaits(body))
+            {
+                if (suspension.Syntax.SpanStart <= access.Syntax.SpanStart)
+                {
+                    return false;
+                }
+
+                // An await in a loop around the access comes before it from the second iteration on.
+                if (access.Ancestors().TakeWhile(parent => parent != body).Any(parent => parent is ILoopOperation loop && WorkItems.Holds(loop.Syntax, suspension.Syntax)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Where the function may give up its thread: its own awaits, <c>await foreach</c> and <c>await using</c>.</summary>
+        private static System.Collections.Generic.IEnumerable<IOperation> OwnAwaits(IOperation body) =>
+            body.Descendants().Where(operation =>
+                (operation is IAwaitOperation || operation is IForEachLoopOperation { IsAsynchronous: true } || operation is IUsingOperation { IsAsynchronous: true } ||
+                 operation is IUsingDeclarationOperation { IsAsynchronous: true }) &&
+                !operation.Ancestors().TakeWhile(parent => parent != body).Any(parent => parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation));
+    }
+}

@@ -1,0 +1,321 @@
+using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>
+/// SCOPE010 and SCOPE011 on common shapes of C# concurrency that the rules had missed or misread: a method that a
+/// thread runs by method group and the starter also calls, a collection mutated in a method both sides call, a flag
+/// the starter spins on, async calls made inside one <c>Task.WhenAll(…)</c>, and <c>Select(async …)</c> whose tasks
+/// start at once. Each hazard beside the twin that must stay silent. The class starts at line 7.
+/// </summary>
+public class CommonShapeTests
+{
+    private const string Usings = ConcurrentAccessAnalyzerTests.Usings;
+
+    // ---- the host calls the method an item runs -------------------------------------------------------------
+
+    [Fact]
+    public Task A_thread_running_a_method_group_races_with_the_starter_calling_it_too() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Counter
+        {
+            private long _total;
+
+            public long Run()
+            {
+                var t = new Thread({|#0:Add|});
+                t.Start();
+                Add();
+                t.Join();
+                return _total;
+            }
+
+            private void Add()
+            {
+                for (var i = 0; i < 1000; i++) _total += i;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_total", "work started with new Thread at line 13 (in Counter.Add)", "the method at line 15 (in Counter.Add)", "also write"));
+
+    [Fact]
+    public Task A_thread_running_a_method_group_joined_before_the_starter_calls_it_is_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Counter
+        {
+            private long _total;
+
+            public long Run()
+            {
+                var t = new Thread(Add);
+                t.Start();
+                t.Join();
+                Add();
+                return _total;
+            }
+
+            private void Add()
+            {
+                for (var i = 0; i < 1000; i++) _total += i;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_list_filled_in_a_method_both_the_task_and_the_starter_call_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Store
+        {
+            private readonly List<int> _items = new();
+
+            public void Load()
+            {
+                var t = Task.Run(() => {|#0:Fill()|});
+                Fill();
+                t.Wait();
+            }
+
+            private void Fill()
+            {
+                for (var i = 0; i < 10; i++) _items.Add(i);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_items", "List<int>", "work started with Task.Run at line 13 (in Store.Fill)", "the method at line 14 (in Store.Fill)", "also mutate"));
+
+    [Fact]
+    public Task A_list_filled_by_the_starter_after_the_task_is_awaited_is_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Store
+        {
+            private readonly List<int> _items = new();
+
+            public async Task Load()
+            {
+                await Task.Run(() => Fill());
+                Fill();
+            }
+
+            private void Fill()
+            {
+                for (var i = 0; i < 10; i++) _items.Add(i);
+            }
+        }
+        """);
+
+    // ---- the starter spins on a volatile flag -------------------------------------------------------------
+
+    [Fact]
+    public Task Data_the_work_publishes_before_raising_a_volatile_flag_the_starter_spins_on_is_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private volatile bool _done;
+            private int _result;
+
+            public int Go()
+            {
+                ThreadPool.QueueUserWorkItem(_ => { _result = 42; _done = true; });
+                while (!_done) Thread.Yield();
+                return _result;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Data_read_inside_the_spin_loop_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private volatile bool _done;
+            private int _result;
+
+            public void Go()
+            {
+                ThreadPool.QueueUserWorkItem(_ => { {|#0:_result|} = 42; _done = true; });
+                while (!_done) { Console.WriteLine(_result); }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_result", "work started with ThreadPool.QueueUserWorkItem at line 14", "the method at line 15", "read"));
+
+    [Fact]
+    public Task A_spin_loop_that_may_break_out_orders_nothing() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private volatile bool _done;
+            private int _result;
+
+            public int Go(bool quit)
+            {
+                ThreadPool.QueueUserWorkItem(_ => { {|#0:_result|} = 42; _done = true; });
+                while (!_done) { if (quit) break; }
+                return _result;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_result", "work started with ThreadPool.QueueUserWorkItem at line 14", "the method at line 16", "read"));
+
+    [Fact]
+    public Task A_plain_flag_spun_on_still_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            private bool _done;
+            private int _result;
+
+            public int Go()
+            {
+                ThreadPool.QueueUserWorkItem(_ => { {|#0:_result|} = 42; {|#1:_done|} = true; });
+                while (!_done) { }
+                return _result;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_done", "work started with ThreadPool.QueueUserWorkItem at line 14", "the method at line 15", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_result", "work started with ThreadPool.QueueUserWorkItem at line 14", "the method at line 16", "read"));
+
+    // ---- async calls made inside one Task.WhenAll(…) ---------------------------------------------------------
+
+    [Fact]
+    public Task Two_async_calls_made_inside_one_WhenAll_race_where_their_continuations_write_a_field() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Cache
+        {
+            private int _hits;
+
+            async Task LoadAsync() { await Task.Delay(1); {|#0:_hits|}++; }
+
+            async Task SaveAsync() { await Task.Delay(1); _hits--; }
+
+            public async Task<int> RunAsync()
+            {
+                await Task.WhenAll(LoadAsync(), SaveAsync());
+                return _hits;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_hits", "LoadAsync after its await at line 11", "Cache.RunAsync at line 17 (in Cache.SaveAsync) (after it calls LoadAsync at line 17)", "also write"));
+
+    [Fact]
+    public Task Two_async_calls_awaited_one_after_the_other_are_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Cache
+        {
+            private int _hits;
+
+            async Task LoadAsync() { await Task.Delay(1); _hits++; }
+
+            async Task SaveAsync() { await Task.Delay(1); _hits--; }
+
+            public async Task<int> RunAsync()
+            {
+                await LoadAsync();
+                await SaveAsync();
+                return _hits;
+            }
+        }
+        """);
+
+    // ---- Select(async …) whose tasks start at once --------------------------------------------------------
+
+    [Fact]
+    public Task An_async_Select_handed_to_WhenAll_races_on_a_list_its_runs_fill_after_an_await() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Program
+        {
+            static async Task<int> Main()
+            {
+                var results = new List<string>();
+                var tasks = Enumerable.Range(0, 5).Select(async i =>
+                {
+                    await Task.Delay(1);
+                    {|#0:results|}.Add(i.ToString());
+                });
+                await Task.WhenAll(tasks);
+                return results.Count;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("results", "List<string>", "work started with Select(async …) at line 12", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task An_async_Select_copied_with_ToList_races_on_a_dictionary() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Warmer
+        {
+            private readonly Dictionary<int, string> _cache = new();
+
+            async Task<string> Fetch(int id) { await Task.Delay(1); return id.ToString(); }
+
+            public async Task Warm(int[] ids)
+            {
+                var pending = ids.Select(async id => { var value = await Fetch(id); {|#0:_cache|}[id] = value; }).ToList();
+                foreach (var task in pending) await task;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_cache", "Dictionary<int, string>", "work started with Select(async …) at line 15", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task A_counter_changed_before_and_after_the_await_of_an_async_Select_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Program
+        {
+            static async Task<int> Main()
+            {
+                var inFlight = 0;
+                await Task.WhenAll(Enumerable.Range(0, 5).Select(async i => { {|#0:inFlight|}++; await Task.Delay(1); inFlight--; }));
+                return inFlight;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("inFlight", "work started with Select(async …) at line 12", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task What_an_async_Select_does_before_its_first_await_runs_in_turn_and_is_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Program
+        {
+            static async Task<int> Main()
+            {
+                var started = 0;
+                var results = new List<int>();
+                var tasks = Enumerable.Range(0, 5).Select(async i => { started++; results.Add(i); await Task.Delay(1); return i; });
+                var all = await Task.WhenAll(tasks);
+                return started + all.Length + results.Count;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task An_async_Select_whose_tasks_are_awaited_one_by_one_as_they_are_made_is_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Program
+        {
+            static async Task<int> Main()
+            {
+                var results = new List<int>();
+                foreach (var task in Enumerable.Range(0, 5).Select(async i => { await Task.Delay(1); results.Add(i); }))
+                {
+                    await task;
+                }
+
+                return results.Count;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task An_async_Select_filling_a_ConcurrentDictionary_is_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Warmer
+        {
+            private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> _cache = new();
+
+            async Task<string> Fetch(int id) { await Task.Delay(1); return id.ToString(); }
+
+            public Task Warm(int[] ids) => Task.WhenAll(ids.Select(async id => { _cache[id] = await Fetch(id); }));
+        }
+        """);
+
+    [Fact]
+    public Task An_async_Select_in_a_UI_program_whose_awaits_come_back_to_the_UI_thread_is_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        namespace System.Windows.Forms { public class Control { } }
+
+        class Form
+        {
+            private readonly List<int> _shown = new();
+
+            public async Task Show(int[] ids)
+            {
+                await Task.WhenAll(ids.Select(async id => { await Task.Delay(1); _shown.Add(id); }));
+            }
+        }
+        """);
+}
