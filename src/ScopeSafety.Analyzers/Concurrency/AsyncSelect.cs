@@ -16,19 +16,28 @@ namespace ScopeSafety.Analyzers.Concurrency
     internal static class AsyncSelect
     {
         /// <summary>
-        /// <paramref name="select"/> is <c>Enumerable.Select</c> of an async lambda whose tasks are started at once, in a
-        /// program whose awaits leave the caller's thread (in one with a UI framework, only with <c>ConfigureAwait(false)</c>).
+        /// <paramref name="select"/> is <c>Enumerable.Select</c> of a function that returns a task (an async lambda,
+        /// <c>id =&gt; LoadAsync(id)</c>, <c>LoadAsync</c>) whose tasks are started at once, in a program whose awaits leave
+        /// the caller's thread (in one with a UI framework, only those with <c>ConfigureAwait(false)</c>).
         /// </summary>
-        public static bool StartsAllAtOnce(IInvocationOperation select, IAnonymousFunctionOperation selector, KnownSymbols symbols)
+        public static bool StartsAllAtOnce(IInvocationOperation select, IOperation selector, IOperation? body, KnownSymbols symbols)
         {
-            if (select.TargetMethod.Name != "Select" || !KnownSymbols.Is(select.TargetMethod.ContainingType, symbols.Collections.Enumerable) ||
-                !selector.Symbol.IsAsync)
+            var function = selector switch
+            {
+                IAnonymousFunctionOperation lambda => lambda.Symbol,
+                IMethodReferenceOperation group => group.Method,
+                _ => null,
+            };
+
+            if (function == null || body == null || select.TargetMethod.Name != "Select" ||
+                !KnownSymbols.Is(select.TargetMethod.ContainingType, symbols.Collections.Enumerable) ||
+                !(function.IsAsync || symbols.Tasks.IsTaskLike(function.ReturnType)))
             {
                 return false;
             }
 
             if (select.SemanticModel is { } model && AsyncMethodContinuation.HasUiContext(model.Compilation) &&
-                !OwnAwaits(selector.Body).OfType<IAwaitOperation>().Any(AsyncMethodContinuation.LeavesContext))
+                !OwnAwaits(body).OfType<IAwaitOperation>().Any(AsyncMethodContinuation.LeavesContext))
             {
                 return false;
             }
@@ -71,19 +80,38 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// Two accesses of runs of an async <c>Select</c> (<see cref="SpawnSite.InTurnUntilAwait"/>) that both come before
-        /// every await of the lambda: the runs make them one after another, on the enumerating thread.
+        /// every await of the function: the runs make them one after another, on the enumerating thread.
         /// </summary>
         public static bool InTurn(IOperation body, Access a, Access b, KnownSymbols symbols) => BeforeEveryAwait(body, a, symbols) && BeforeEveryAwait(body, b, symbols);
 
         private static bool BeforeEveryAwait(IOperation body, Access made, KnownSymbols symbols)
         {
-            // One made inside a call that returns a task may come from the callee's own code after an await.
-            var access = made.Operation;
-            if (!WorkItems.Holds(body.Syntax, access.Syntax) || (!ReferenceEquals(access, made.Reference) && symbols.Tasks.IsTaskLike(access.Type)))
+            if (WorkItems.Holds(body.Syntax, made.Reference.Syntax))
+            {
+                // In the function's own code (a lambda's, or the method a method group names).
+                return Before(body, made.Reference);
+            }
+
+            // Made inside a call of the function's: the call must come first, and a call that returns a task goes on
+            // beside the others after its own first await.
+            var call = made.Operation;
+            if (!WorkItems.Holds(body.Syntax, call.Syntax) || !Before(body, call))
             {
                 return false;
             }
 
+            if (!symbols.Tasks.IsTaskLike(call.Type))
+            {
+                return true;
+            }
+
+            return call is IInvocationOperation { TargetMethod: { IsAsync: true } callee } invocation &&
+                   SourceCallees.BodyOf(callee, invocation, anyFile: true) is { } calleeBody &&
+                   WorkItems.Holds(calleeBody.Syntax, made.Reference.Syntax) && Before(calleeBody, made.Reference);
+        }
+
+        private static bool Before(IOperation body, IOperation access)
+        {
             foreach (var suspension in OwnAwaits(body))
             {
                 if (suspension.Syntax.SpanStart <= access.Syntax.SpanStart)

@@ -146,10 +146,10 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 api = "PLINQ " + method.Name;
             }
-            else if (invocation.Arguments.Length == 2 && SpawnClassifier.Unwrap(invocation.Arguments[1].Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation selector } asyncSelector &&
-                     AsyncSelect.StartsAllAtOnce(invocation, selector, _symbols))
+            else if (invocation.Arguments.Length == 2 && SpawnClassifier.Unwrap(invocation.Arguments[1].Value) is IDelegateCreationOperation selector &&
+                     HostOf(invocation) is { } host && AsyncSelect.StartsAllAtOnce(invocation, selector.Target, BodyOf(selector, host), _symbols))
             {
-                return ImmutableArray.Create(new SpawnSite(SpawnKind.Structured, "Select(async …)", invocation, asyncSelector, HandleKind.None, mayOverlapItself: true, inTurnUntilAwait: true));
+                return ImmutableArray.Create(new SpawnSite(SpawnKind.Structured, "Select(async …)", invocation, selector, HandleKind.None, mayOverlapItself: true, inTurnUntilAwait: true));
             }
             else
             {

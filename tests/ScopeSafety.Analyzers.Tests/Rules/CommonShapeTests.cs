@@ -318,4 +318,37 @@ public class CommonShapeTests
             }
         }
         """);
+
+    [Fact]
+    public Task Async_calls_selected_by_a_plain_lambda_or_a_method_group_race_after_their_awaits() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Log
+        {
+            private readonly List<int> _seen = new();
+            private readonly List<int> _done = new();
+
+            async Task LoadAsync(int i) { _seen.Add(i); await Task.Delay(1); _done.Add(i); }
+
+            async Task SaveAsync(int i) { await Task.Delay(1); _done.Add(-i); }
+
+            public async Task RunAsync(int[] ids)
+            {
+                await Task.WhenAll(ids.Select(i => {|#0:LoadAsync(i)|}));
+                await Task.WhenAll(ids.Select({|#1:SaveAsync|}));
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_done", "List<int>", "work started with Select(async …) at line 18 (in Log.LoadAsync)", "another run of the same work", "also mutate"),
+        Verify.Diagnostic("SCOPE011").WithLocation(1).WithArguments("_done", "List<int>", "work started with Select(async …) at line 19 (in Log.SaveAsync)", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task What_a_selected_async_call_does_before_its_first_await_runs_in_turn_and_is_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Log
+        {
+            private readonly List<int> _seen = new();
+
+            async Task<int> LoadAsync(int i) { _seen.Add(i); await Task.Delay(1); return i; }
+
+            public Task<int[]> RunAsync(int[] ids) => Task.WhenAll(ids.Select(i => LoadAsync(i)));
+        }
+        """);
 }
