@@ -112,9 +112,10 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private static bool Before(IOperation body, IOperation access)
         {
+            var effect = EffectEnd(access);
             foreach (var suspension in OwnAwaits(body))
             {
-                if (suspension.Syntax.SpanStart <= access.Syntax.SpanStart)
+                if (suspension.Syntax.SpanStart < effect)
                 {
                     return false;
                 }
@@ -127,6 +128,35 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// Where the use of the reference has happened: after the arguments of the call or indexer it is the receiver
+        /// of, and the value of the assignment it is the target of (<c>_cache[id] = await Fetch(id)</c> stores after the await).
+        /// </summary>
+        private static int EffectEnd(IOperation reference)
+        {
+            var used = reference;
+            for (var parent = reference.Parent; parent != null; used = parent, parent = parent.Parent)
+            {
+                var takesPart = parent switch
+                {
+                    IConversionOperation or IParenthesizedOperation => true,
+                    IInvocationOperation call => call.Instance == used,
+                    IPropertyReferenceOperation property => property.Instance == used,
+                    IArrayElementReferenceOperation element => element.ArrayReference == used,
+                    IAssignmentOperation assignment => assignment.Target == used,
+                    IIncrementOrDecrementOperation => true,
+                    _ => false,
+                };
+
+                if (!takesPart)
+                {
+                    break;
+                }
+            }
+
+            return used.Syntax.Span.End;
         }
 
         /// <summary>Where the function may give up its thread: its own awaits, <c>await foreach</c> and <c>await using</c>.</summary>

@@ -1,0 +1,103 @@
+using InterlockedFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
+    ScopeSafety.CodeFixes.InterlockedFixer>;
+using LockFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
+    ScopeSafety.CodeFixes.LockSharedObjectFixer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>
+/// The race fixes on the runs of a <c>Select</c> of tasks started at once: what each writes, and that the harness
+/// finds the fixed code building with no race of the fixed id left.
+/// </summary>
+public class AsyncSelectFixerTests
+{
+    [Fact]
+    public Task A_list_filled_after_an_await_gets_a_lock() => LockFix.VerifyCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class Program
+        {
+            static async Task<int> Collect(int[] ids)
+            {
+                var results = new List<int>();
+                await Task.WhenAll(ids.Select(async id =>
+                {
+                    await Task.Delay(1);
+                    {|SCOPE011:results|}.Add(id);
+                }));
+                return results.Count;
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class Program
+        {
+            static async Task<int> Collect(int[] ids)
+            {
+                var results = new List<int>();
+                await Task.WhenAll(ids.Select(async id =>
+                {
+                    await Task.Delay(1);
+                    lock (results)
+                    {
+                        results.Add(id);
+                    }
+                }));
+                return results.Count;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_count_of_runs_in_flight_is_counted_with_Interlocked() => InterlockedFix.VerifyCodeFixAsync("""
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class Program
+        {
+            static async Task<int> Run(int[] ids)
+            {
+                var inFlight = 0;
+                await Task.WhenAll(ids.Select(async id => { {|SCOPE010:inFlight|}++; await Task.Delay(id); inFlight--; }));
+                return inFlight;
+            }
+        }
+        """, """
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Program
+        {
+            static async Task<int> Run(int[] ids)
+            {
+                var inFlight = 0;
+                await Task.WhenAll(ids.Select(async id => { Interlocked.Increment(ref inFlight); await Task.Delay(id); Interlocked.Decrement(ref inFlight); }));
+                return inFlight;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_dictionary_set_from_an_await_gets_no_lock_around_the_await() => LockFix.VerifyNoCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class Warmer
+        {
+            private readonly Dictionary<int, string> _cache = new();
+
+            static async Task<string> Fetch(int id) { await Task.Delay(1); return id.ToString(); }
+
+            public Task Warm(int[] ids) => Task.WhenAll(ids.Select(async id => { {|SCOPE011:_cache|}[id] = await Fetch(id); }));
+        }
+        """);
+}
