@@ -23,7 +23,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// operation sits in a try block whose finally exits, entered just before the try or at the top of its block (the
         /// expansion of <c>lock</c> written by hand), or follows an enter in the same block with no exit in between. Pairs: Monitor.Enter/Exit, ReaderWriterLockSlim's write, read and
         /// upgradeable locks, ReaderWriterLock's writer and reader locks, Wait/WaitAsync/Release of a SemaphoreSlim
-        /// created with one slot, and WaitOne/ReleaseMutex of a Mutex (WaitOne/Release of a one-slot Semaphore). A read lock excludes only writers (<see cref="ReadLock"/>). A try-enter
+        /// created with one slot, WaitOne/ReleaseMutex of a Mutex (WaitOne/Release of a one-slot Semaphore), and a SpinLock's Enter(ref taken)/Exit. A read lock excludes only writers (<see cref="ReadLock"/>). A try-enter
         /// (Monitor.TryEnter, TryEnterWriteLock, a timed Wait or WaitOne) may fail: it holds the lock only where the code
         /// knows it succeeded, in the branch its result (or the flag it set) makes true, or below an <c>if</c> that leaves
         /// when it did not (<see cref="TakenIf"/>). A flag taken atomically is a try-lock too (<see cref="FlagTaken"/>), and
@@ -834,6 +834,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return System.Array.IndexOf(exclusive, method.Name) >= 0 ? KeyOf(call.Instance)
                     : System.Array.IndexOf(shared, method.Name) >= 0 ? new ReadLock(KeyOf(call.Instance))
                     : null;
+            }
+
+            if (KnownSymbols.Is(type, sync.SpinLock) && (entering ? method.Name == "Enter" && call.Arguments.Length == 1 : method.Name == "Exit"))
+            {
+                // bool taken = false; try { _spin.Enter(ref taken); … } finally { if (taken) _spin.Exit(); }
+                return KeyOf(call.Instance);
             }
 
             if (KnownSymbols.Is(type, sync.SemaphoreSlim) &&

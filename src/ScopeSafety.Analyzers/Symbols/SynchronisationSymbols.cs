@@ -19,6 +19,7 @@ namespace ScopeSafety.Analyzers.Symbols
             ReaderWriterLockSlim = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLockSlim");
             ReaderWriterLock = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLock");
             Mutex = compilation.GetTypeByMetadataName("System.Threading.Mutex");
+            SpinLock = compilation.GetTypeByMetadataName("System.Threading.SpinLock");
             Semaphore = compilation.GetTypeByMetadataName("System.Threading.Semaphore");
             Barrier = compilation.GetTypeByMetadataName("System.Threading.Barrier");
             TaskCompletionSource = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskCompletionSource");
@@ -40,6 +41,9 @@ namespace ScopeSafety.Analyzers.Symbols
         public INamedTypeSymbol? ReaderWriterLockSlim { get; }
         public INamedTypeSymbol? ReaderWriterLock { get; }
         public INamedTypeSymbol? Mutex { get; }
+
+        /// <summary>System.Threading.SpinLock: Enter(ref taken) in a try whose finally calls Exit() excludes like a lock.</summary>
+        public INamedTypeSymbol? SpinLock { get; }
         public INamedTypeSymbol? Semaphore { get; }
         public INamedTypeSymbol? Barrier { get; }
         public INamedTypeSymbol? TaskCompletionSource { get; }

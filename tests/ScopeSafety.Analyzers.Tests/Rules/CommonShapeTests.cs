@@ -351,4 +351,62 @@ public class CommonShapeTests
             public Task<int[]> RunAsync(int[] ids) => Task.WhenAll(ids.Select(i => LoadAsync(i)));
         }
         """);
+
+    // ---- SpinLock ------------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task A_count_under_a_SpinLock_is_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Counter
+        {
+            private SpinLock _spin = new(false);
+            private long _count;
+
+            public long Run()
+            {
+                Parallel.For(0, 100, i =>
+                {
+                    var taken = false;
+                    try
+                    {
+                        _spin.Enter(ref taken);
+                        _count++;
+                    }
+                    finally
+                    {
+                        if (taken) _spin.Exit();
+                    }
+                });
+                return _count;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_count_beside_a_SpinLock_but_outside_it_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Counter
+        {
+            private SpinLock _spin = new(false);
+            private long _count;
+
+            public long Run()
+            {
+                Parallel.For(0, 100, i =>
+                {
+                    var taken = false;
+                    try
+                    {
+                        _spin.Enter(ref taken);
+                    }
+                    finally
+                    {
+                        if (taken) _spin.Exit();
+                    }
+
+                    {|#0:_count|}++;
+                });
+                return _count;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_count", "work started with Parallel.For at line 14", "another run of the same work", "also write"));
 }
