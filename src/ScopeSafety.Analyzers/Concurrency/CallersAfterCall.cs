@@ -66,7 +66,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             foreach (var (call, caller, body) in CallsThatGoOn(method, model))
             {
                 if (AccessesOf(body, caller).TryGetValue(place, out var theirs) && FlowOf(body) is { } flow && flow.PointOf(call, call.Span.End) is { } after &&
-                    FirstConflictReached(flow, body, caller, handle, after, call, theirs, uses, (a, b) => Access.Conflict(a, b)) is { } race)
+                    FirstConflictReached(flow, body, caller, handle, after, theirs, uses, (a, b) => Access.Conflict(a, b)) is { } race)
                 {
                     return (race.Mine, race.Theirs, caller, call.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
                 }
@@ -76,17 +76,18 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// The first of <paramref name="theirs"/> (outside <paramref name="call"/>) that the code reaches from
-        /// <paramref name="start"/> before anything that may wait for the work, and that conflicts with one of
-        /// <paramref name="uses"/>, with that use; null when there is none.
+        /// The first of <paramref name="theirs"/> that the code reaches from <paramref name="start"/> before anything that
+        /// may wait for the work, and that conflicts with one of <paramref name="uses"/>, with that use; null when there is
+        /// none. The call that starts the work is itself after the start only on a later round of a loop around it (an
+        /// access made inside a call takes effect by the call's end, <see cref="Access.Position"/>).
         /// </summary>
-        private (Access Mine, Access Theirs)? FirstConflictReached(FlowIndex flow, IOperation body, IMethodSymbol caller, ISymbol? handle, FlowPoint start, SyntaxNode? call,
+        private (Access Mine, Access Theirs)? FirstConflictReached(FlowIndex flow, IOperation body, IMethodSymbol caller, ISymbol? handle, FlowPoint start,
             List<Access> theirs, List<Access> uses, System.Func<Access, Access, bool> conflict)
         {
             var targets = new List<(FlowPoint, int)>();
             for (var i = 0; i < theirs.Count; i++)
             {
-                if ((call == null || !call.Span.Contains(theirs[i].Operation.Syntax.Span)) && flow.PointOf(theirs[i].Operation.Syntax, theirs[i].Position) is { } point)
+                if (flow.PointOf(theirs[i].Operation.Syntax, theirs[i].Position) is { } point)
                 {
                     targets.Add((point, i));
                 }
@@ -158,7 +159,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
 
                 var race = FlowOf(body) is { } flow
-                    ? FirstConflictReached(flow, body, member, handle, new FlowPoint(0, 0, 0), null, theirs, uses, MemberConflict)
+                    ? FirstConflictReached(flow, body, member, handle, new FlowPoint(0, 0, 0), theirs, uses, MemberConflict)
                     : body.Descendants().Any(operation => MayWait(operation, handle)) ? null : FirstConflict(theirs, uses);
                 if (race is { } found)
                 {

@@ -208,6 +208,41 @@ public class CommonShapeTests
         }
         """);
 
+    [Fact]
+    public Task An_async_method_called_in_a_loop_races_with_its_next_call_where_its_continuation_writes_a_field() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Crawler
+        {
+            private int _done;
+
+            async Task Work(int i) { await Task.Delay(i); {|#0:_done|}++; }
+
+            public async Task<int> Run()
+            {
+                var tasks = new List<Task>();
+                for (var i = 0; i < 4; i++) tasks.Add(Work(i));
+                await Task.WhenAll(tasks);
+                return _done;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_done", "Work after its await at line 11", "Crawler.Run at line 16 (in Crawler.Work) (after it calls Work at line 16)", "also write"));
+
+    [Fact]
+    public Task An_async_method_awaited_in_each_round_of_a_loop_is_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Crawler
+        {
+            private int _done;
+
+            async Task Work(int i) { await Task.Delay(i); _done++; }
+
+            public async Task<int> Run()
+            {
+                for (var i = 0; i < 4; i++) await Work(i);
+                return _done;
+            }
+        }
+        """);
+
     // ---- Select(async …) whose tasks start at once --------------------------------------------------------
 
     [Fact]
