@@ -313,23 +313,47 @@ namespace ScopeSafety.Analyzers.Concurrency
             return;
         }
 
-        foreach (var operation in item.Body.DescendantsAndSelf())
+        CollectObjectsIn(item, item.Body, function.OriginalDefinition, null, new AccessCollector(Flow.Functions.Root(item.Host), _symbols),
+            new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+    }
+
+    /// <summary>
+    /// The uses of shared objects in <paramref name="body"/> (of <paramref name="function"/>), and in the local functions
+    /// it calls, reported at <paramref name="call"/> when the body is such a local function's: the variable rules read a
+    /// captured variable the same way (<see cref="AccessCollector"/>).
+    /// </summary>
+    private void CollectObjectsIn(WorkItem item, IOperation body, IMethodSymbol function, IOperation? call, AccessCollector collector, HashSet<IMethodSymbol> visited)
+    {
+        foreach (var operation in body.DescendantsAndSelf())
         {
+            if (operation is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction } local } localCall &&
+                !DelegateCaptures.IsDeclaredIn(local, function) && visited.Add(local.OriginalDefinition) &&
+                collector.FindLocalFunction(local) is { Body: { } localBody })
+            {
+                CollectObjectsIn(item, localBody, local.OriginalDefinition, call ?? localCall, collector, visited);
+                continue;
+            }
+
             var symbol = Places.SharedObjectOf(operation);
-            if (symbol == null || (!(symbol is IFieldSymbol) && DelegateCaptures.IsDeclaredIn(symbol, function.OriginalDefinition)))
+            if (symbol == null || (!(symbol is IFieldSymbol) && DelegateCaptures.IsDeclaredIn(symbol, function)))
             {
                 continue;
             }
 
-            if (!IsNotThreadSafe(symbol, operation))
+            if (!IsNotThreadSafe(symbol, operation) || !(Access.OfObject(symbol, operation, _symbols) is { } use))
             {
                 continue;
             }
 
-            if (Access.OfObject(symbol, operation, _symbols) is { } use)
+            if (call != null)
             {
-                Add(Objects, symbol, item, use, isObject: true);
+                // Reported at the work's call, under the locks held there as well as its own.
+                var locks = new List<object>(use.Locks);
+                locks.AddRange(Locks.LocksHeld(call, _symbols.Synchronisation));
+                use = new Access(symbol, call, use.IsRead, use.IsWrite, false, locks, operation);
             }
+
+            Add(Objects, symbol, item, use, isObject: true);
         }
     }
 

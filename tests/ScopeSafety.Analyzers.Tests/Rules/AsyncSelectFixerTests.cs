@@ -100,4 +100,23 @@ public class AsyncSelectFixerTests
             public Task Warm(int[] ids) => Task.WhenAll(ids.Select(async id => { {|SCOPE011:_cache|}[id] = await Fetch(id); }));
         }
         """);
+
+    // Reported at the call of the local function that uses it: the lock fix names the object where it is used, and a lock
+    // around the call is not what it writes; it offers nothing rather than lock the wrong thing.
+    [Fact]
+    public Task A_list_filled_in_a_local_function_gets_no_lock_fix() => LockFix.VerifyNoCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Program
+        {
+            static int Squares()
+            {
+                var results = new List<int>();
+                void Add(int i) { results.Add(i * i); }
+                Parallel.For(0, 10, i => {|SCOPE011:Add(i)|});
+                return results.Count;
+            }
+        }
+        """);
 }

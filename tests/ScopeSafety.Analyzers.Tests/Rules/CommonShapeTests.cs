@@ -444,4 +444,53 @@ public class CommonShapeTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_count", "work started with Parallel.For at line 14", "another run of the same work", "also write"));
+
+    // ---- objects used in a local function the work calls ---------------------------------------------------
+
+    [Fact]
+    public Task A_list_filled_in_a_local_function_each_run_calls_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Program
+        {
+            static int Squares()
+            {
+                var results = new List<int>();
+                void Add(int i) { results.Add(i * i); }
+                Parallel.For(0, 10, i => {|#0:Add(i)|});
+                return results.Count;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("results", "List<int>", "work started with Parallel.For at line 13", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task A_list_filled_in_a_local_function_under_a_lock_is_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Program
+        {
+            static int Squares()
+            {
+                var results = new List<int>();
+                var gate = new object();
+                void Add(int i) { lock (gate) results.Add(i * i); }
+                Parallel.For(0, 10, i => Add(i));
+                Parallel.For(0, 10, i => { lock (gate) results.Add(i); });
+                return results.Count;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_local_async_function_selected_at_once_races_after_its_await_and_not_before() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Program
+        {
+            static async Task<int> Run(int[] ids)
+            {
+                var seen = new List<int>();
+                var done = new List<int>();
+                async Task Process(int i) { seen.Add(i); await Task.Delay(1); done.Add(i); }
+                await Task.WhenAll(ids.Select(i => {|#0:Process(i)|}));
+                return seen.Count + done.Count;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("done", "List<int>", "work started with Select(async …) at line 14", "another run of the same work", "also mutate"));
 }
