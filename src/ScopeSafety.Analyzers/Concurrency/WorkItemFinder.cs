@@ -146,7 +146,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 api = "PLINQ " + method.Name;
             }
-            else if (invocation.Arguments.Length == 2 && SpawnClassifier.Unwrap(invocation.Arguments[1].Value) is IDelegateCreationOperation selector &&
+            else if (method.Name == "Select" && invocation.Arguments.Length == 2 && SpawnClassifier.Unwrap(invocation.Arguments[1].Value) is IDelegateCreationOperation selector &&
                      HostOf(invocation) is { } host && AsyncSelect.StartsAllAtOnce(invocation, selector.Target, BodyOf(selector, host), _symbols))
             {
                 return ImmutableArray.Create(new SpawnSite(SpawnKind.Structured, "Select(async …)", invocation, selector, HandleKind.None, mayOverlapItself: true, inTurnUntilAwait: true));
