@@ -164,6 +164,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             body.Descendants().Where(operation =>
                 (operation is IAwaitOperation || operation is IForEachLoopOperation { IsAsynchronous: true } || operation is IUsingOperation { IsAsynchronous: true } ||
                  operation is IUsingDeclarationOperation { IsAsynchronous: true }) &&
-                !operation.Ancestors().TakeWhile(parent => parent != body).Any(parent => parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation));
+                !Functions.IsInNestedFunction(operation, body));
     }
 }

@@ -325,7 +325,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             foreach (var operation in function.Descendants())
             {
                 if (!(operation is IInvocationOperation || operation is IAwaitOperation || operation is IPropertyReferenceOperation || operation is IWhileLoopOperation) ||
-                    IsInNestedFunction(operation, function))
+                    Flow.Functions.IsInNestedFunction(operation, function))
                 {
                     continue;
                 }
@@ -372,7 +372,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             var root = flow.Graph.OriginalOperation;
             foreach (var loop in root.Descendants().OfType<IWhileLoopOperation>())
             {
-                if (excluded.Contains(loop.Syntax.Span) || IsInNestedFunction(loop, root) ||
+                if (excluded.Contains(loop.Syntax.Span) || Flow.Functions.IsInNestedFunction(loop, root) ||
                     !(FlagHandshake.AwaitedRaised(loop, _symbols) is { } flag) || !(Flow.Functions.NextStatement(loop) is { } next) ||
                     !(flow.FirstPointIn(next) is { } after))
                 {
@@ -553,19 +553,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             // A raised flag stays raised, like a set event.
             return KnownSymbols.DerivesFrom(type, _symbols.EventWaitHandle) || KnownSymbols.Is(type, _symbols.ManualResetEventSlim) || KnownSymbols.Is(type, _symbols.TaskCompletionSource) || KnownSymbols.Is(type, _symbols.TaskCompletionSourceOfT) ||
                    type?.SpecialType == SpecialType.System_Boolean;
-        }
-
-        private static bool IsInNestedFunction(IOperation operation, IOperation function)
-        {
-            for (var parent = operation.Parent; parent != null && parent != function; parent = parent.Parent)
-            {
-                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         /// <summary>

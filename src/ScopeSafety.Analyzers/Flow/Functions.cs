@@ -51,6 +51,20 @@ namespace ScopeSafety.Analyzers.Flow
             !loop.Body.Descendants().OfType<IBranchOperation>().Any(branch =>
                 SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel) || branch.BranchKind == BranchKind.GoTo);
 
+        /// <summary>A lambda or local function lies between <paramref name="operation"/> and <paramref name="function"/> (code that runs when that is called, not here).</summary>
+        public static bool IsInNestedFunction(IOperation operation, IOperation function)
+        {
+            for (var parent = operation.Parent; parent != null && parent != function; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The statement after <paramref name="statement"/> in its block, or null (the last one, or not in a block).</summary>
         public static SyntaxNode? NextStatement(IOperation statement)
         {
