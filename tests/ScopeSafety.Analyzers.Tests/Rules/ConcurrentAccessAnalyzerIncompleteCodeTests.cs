@@ -140,6 +140,36 @@ public class ConcurrentAccessAnalyzerIncompleteCodeTests
                 System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => ((IEnumerable<string>)this).GetEnumerator();
             }
             """,
+        Usings + """
+            class Shapes
+            {
+                private volatile bool _done;
+                private int _result;
+                private SpinLock _spin = new(false);
+                private readonly Dictionary<int, string> _cache = new();
+
+                async Task<string> Fetch(int id) { await Task.Delay(id); _result++; return id.ToString(); }
+
+                public async Task Run(int[] ids)
+                {
+                    var results = new List<int>();
+                    void Add(int i) { results.Add(i); }
+                    ThreadPool.QueueUserWorkItem(_ => { _result = 42; _done = true; });
+                    while (!_done) Thread.Yield();
+                    var t = new Thread(Bump);
+                    t.Start();
+                    Bump();
+                    await Task.WhenAll(Fetch(1), Fetch(2));
+                    var pending = ids.Select(async id => { var taken = false; try { _spin.Enter(ref taken); } finally { if (taken) _spin.Exit(); } _cache[id] = await Fetch(id); }).ToList();
+                    await Task.WhenAll(ids.Select(i => Fetch(i)));
+                    for (var i = 0; i < 3; i++) pending.Add(Fetch(i));
+                    Parallel.For(0, 10, i => Add(i));
+                    t.Join();
+                }
+
+                void Bump() => _result++;
+            }
+            """,
     ];
 
     [Theory]
