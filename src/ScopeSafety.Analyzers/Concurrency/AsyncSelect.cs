@@ -8,10 +8,12 @@ using ScopeSafety.Analyzers.Symbols;
 namespace ScopeSafety.Analyzers.Concurrency
 {
     /// <summary>
+    /// Async work that runs in turn up to its first await and on from there beside the code that started it:
     /// <c>items.Select(async x =&gt; …)</c> whose tasks are all started before any is awaited (<c>Task.WhenAll</c>,
-    /// <c>ToList()</c>): each run goes as far as its first await in turn, on the enumerating thread, and the rest of every
-    /// run continues on the thread pool, at the same time as the others. So one run's code after an await races with
-    /// another run's code, but two runs' code before their first awaits does not (<see cref="InTurn"/>).
+    /// <c>ToList()</c>), and a call of an async local function that is not awaited where it is made. Each run goes as far
+    /// as its first await on the thread that starts it, and the rest continues on the thread pool, at the same time as the
+    /// others. So one run's code after an await races with other code, but what every run does before its first await
+    /// does not (<see cref="BeforeEveryAwait"/>).
     /// </summary>
     internal static class AsyncSelect
     {
@@ -36,13 +38,45 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return false;
             }
 
-            if (select.SemanticModel is { } model && AsyncMethodContinuation.HasUiContext(model.Compilation) &&
-                !OwnAwaits(body).OfType<IAwaitOperation>().Any(AsyncMethodContinuation.LeavesContext))
+            return select.SemanticModel is { } model && LeavesTheCallersThread(body, model.Compilation) && Materialised(select, symbols, 0);
+        }
+
+        /// <summary>
+        /// <paramref name="call"/> calls an async local function and leaves it running: its task is not awaited where it
+        /// is made (<c>var a = Fetch(1); var b = Fetch(2); await Task.WhenAll(a, b);</c>, <c>Task.WhenAll(Fetch(1),
+        /// Fetch(2))</c>) nor handed on by a return (<c>i =&gt; Fetch(i)</c> is the selector's, see above). Like a run of an
+        /// async <c>Select</c>, the call goes as far as the function's first await inside the caller and the rest runs
+        /// beside the caller's code, until something waits for its task.
+        /// </summary>
+        public static bool IsCallLeftRunning(IInvocationOperation call)
+        {
+            if (!(call.TargetMethod is { MethodKind: MethodKind.LocalFunction, IsAsync: true }) || AwaitedValues.AwaitOf(call) != null ||
+                ReturnedFrom(call))
             {
                 return false;
             }
 
-            return Materialised(select, symbols, 0);
+            return call.SemanticModel is { } model &&
+                   call.TargetMethod.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is { } declaration && declaration.SyntaxTree == model.SyntaxTree &&
+                   model.GetOperation(declaration) is ILocalFunctionOperation { Body: { } body } &&
+                   LeavesTheCallersThread(body, model.Compilation);
+        }
+
+        /// <summary>
+        /// The function's code after an await runs on the thread pool: always, but in a program with a UI framework, whose
+        /// context brings continuations back to the caller's thread, only after an await with <c>ConfigureAwait(false)</c>.
+        /// </summary>
+        private static bool LeavesTheCallersThread(IOperation body, Compilation compilation) =>
+            !AsyncMethodContinuation.HasUiContext(compilation) || OwnAwaits(body).OfType<IAwaitOperation>().Any(AsyncMethodContinuation.LeavesContext);
+
+        private static bool ReturnedFrom(IOperation value)
+        {
+            while (value.Parent is IConversionOperation || value.Parent is IParenthesizedOperation)
+            {
+                value = value.Parent;
+            }
+
+            return value.Parent is IReturnOperation;
         }
 
         /// <summary>
@@ -78,13 +112,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
         }
 
-        /// <summary>
-        /// Two accesses of runs of an async <c>Select</c> (<see cref="SpawnSite.InTurnUntilAwait"/>) that both come before
-        /// every await of the function: the runs make them one after another, on the enumerating thread.
-        /// </summary>
-        public static bool InTurn(IOperation body, Access a, Access b, KnownSymbols symbols) => BeforeEveryAwait(body, a, symbols) && BeforeEveryAwait(body, b, symbols);
-
-        private static bool BeforeEveryAwait(IOperation body, Access made, KnownSymbols symbols)
+        /// <summary>The access is made before the function's first await: inside the call (or the enumeration) that runs it.</summary>
+        public static bool BeforeEveryAwait(IOperation body, Access made, KnownSymbols symbols)
         {
             if (WorkItems.Holds(body.Syntax, made.Reference.Syntax))
             {

@@ -272,6 +272,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
+        /// The access of work that runs in turn up to its first await (<see cref="SpawnSite.InTurnUntilAwait"/>) is made
+        /// before that await: on the thread that starts the work, inside the call or the enumeration, not beside it.
+        /// </summary>
+        public bool MadeBeforeItYields(WorkItem item, Access access) =>
+            item.Site.InTurnUntilAwait && item.Body != null && AsyncSelect.BeforeEveryAwait(item.Body, access, _symbols);
+
+        /// <summary>
         /// A write of <paramref name="item"/> and a conflicting access of <paramref name="other"/>, when the two may run
         /// together while <paramref name="shared"/> is one place for both, and no synchronisation object orders that pair.
         /// </summary>
@@ -318,7 +325,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// object orders them, or only the last of runs counted on one counter makes one of them, after the other.
         /// </summary>
         private bool Ordered(WorkItem item, Access mine, WorkItem other, Access theirs) =>
-            (item == other && item.Site.InTurnUntilAwait && item.Body != null && AsyncSelect.InTurn(item.Body, mine, theirs, _symbols)) ||
+            (MadeBeforeItYields(item, mine) && MadeBeforeItYields(other, theirs)) ||
             Signals.Ordered(item, mine.Operation, other, theirs.Operation) || Signals.LastRunOrders(item, mine.Reference, other, theirs.Reference);
 
         /// <summary>Items <paramref name="a"/> and <paramref name="b"/> (different delegates) may run at the same time while <paramref name="shared"/> is the same variable for both.</summary>

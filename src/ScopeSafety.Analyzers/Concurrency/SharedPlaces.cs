@@ -171,6 +171,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             IAnonymousFunctionOperation lambda => (lambda.Symbol, null),
             IMethodReferenceOperation group => (group.Method, group.Method.MethodKind == MethodKind.LocalFunction ? null : group.Instance),
+            IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction } call } => (call, (IOperation?)null),
             _ => ((IMethodSymbol?)null, (IOperation?)null),
         };
 
@@ -307,7 +308,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             return;
         }
 
-        var function = (target as IAnonymousFunctionOperation)?.Symbol ?? (target as IMethodReferenceOperation)?.Method;
+        var function = (target as IAnonymousFunctionOperation)?.Symbol ?? (target as IMethodReferenceOperation)?.Method ?? (target as IInvocationOperation)?.TargetMethod;
         if (item.Body == null || function == null || function.IsStatic)
         {
             return;

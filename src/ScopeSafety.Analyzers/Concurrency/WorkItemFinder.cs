@@ -114,6 +114,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
+            if (site.InTurnUntilAwait && site.Handle == HandleKind.Task)
+            {
+                // An async local function's call: its code after an await runs until its task is awaited.
+                return (WorkShape.Spawned, false, false);
+            }
+
             if (KnownSymbols.Is(type, _symbols.Tasks.ParallelEnumerable) || site.InTurnUntilAwait)
             {
                 // A query runs when it is enumerated; its delegates are treated as done by then (the usual
@@ -145,6 +151,10 @@ namespace ScopeSafety.Analyzers.Concurrency
             else if (KnownSymbols.Is(method.ContainingType, _symbols.Tasks.ParallelEnumerable))
             {
                 api = "PLINQ " + method.Name;
+            }
+            else if (AsyncSelect.IsCallLeftRunning(invocation))
+            {
+                return ImmutableArray.Create(new SpawnSite(SpawnKind.Structured, method.Name, invocation, invocation, HandleKind.Task, mayOverlapItself: false, inTurnUntilAwait: true));
             }
             else if (method.Name == "Select" && invocation.Arguments.Length == 2 && SpawnClassifier.Unwrap(invocation.Arguments[1].Value) is IDelegateCreationOperation selector &&
                      HostOf(invocation) is { } host && AsyncSelect.StartsAllAtOnce(invocation, selector.Target, BodyOf(selector, host), _symbols))
@@ -203,16 +213,24 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static IOperation? BodyOf(IOperation delegateValue, IOperation host)
         {
             var target = delegateValue is IDelegateCreationOperation creation ? creation.Target : delegateValue;
+            var local = target switch
+            {
+                IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } group } => group,
+                IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction } called } => called,
+                _ => null,
+            };
+
             switch (target)
             {
                 case IAnonymousFunctionOperation lambda:
                     return lambda.Body;
-                case IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } method }:
+                case IMethodReferenceOperation or IInvocationOperation when local != null:
+                    // A local function named by method group, or called (an async one left running).
                     var root = Flow.Functions.Root(host);
 
                     foreach (var operation in root.DescendantsAndSelf())
                     {
-                        if (operation is ILocalFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, method.OriginalDefinition))
+                        if (operation is ILocalFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, local.OriginalDefinition))
                         {
                             return function.Body;
                         }

@@ -65,7 +65,10 @@ namespace ScopeSafety.Analyzers
                                 items.AddRange(found);
                             }
                         }
-                        else if (operation is IInvocationOperation call && UnawaitedCalls.ResourcesHandedTo(call, symbols) is { Count: > 0 } resources)
+
+                        // An async local function's call is race work and, for what it was handed, an asynchronous call too.
+                        if (operation is IInvocationOperation call && (found.IsEmpty || AsyncSelect.IsCallLeftRunning(call)) &&
+                            UnawaitedCalls.ResourcesHandedTo(call, symbols) is { Count: > 0 } resources)
                         {
                             lock (items)
                             {

@@ -62,18 +62,11 @@ namespace ScopeSafety.Analyzers.Spawns
                 }
 
                 case IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } method }:
-                {
-                    var accesses = ImmutableArray.CreateBuilder<Access>();
-                    var collector = new AccessCollector(root, symbols);
-                    var function = collector.FindLocalFunction(method);
-                    if (function?.Body != null)
-                    {
-                        // The whole delegate argument stands for every access: there is no reference inside it.
-                        collector.Collect(function.Body, method, accesses, delegateCreation, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { method.OriginalDefinition });
-                    }
+                    return OfLocalFunction(delegateCreation, method, root, symbols);
 
-                    return new DelegateCaptures(delegateCreation, method, method.IsStatic, accesses.ToImmutable(), function?.Syntax);
-                }
+                case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction } called }:
+                    // An async local function called and left running (see AsyncSelect.IsCallLeftRunning).
+                    return OfLocalFunction(delegateCreation, called, root, symbols);
 
                 case IMethodReferenceOperation reference:
                     // An instance method captures 'this' only, a static one nothing: no stack state either way.
@@ -82,6 +75,21 @@ namespace ScopeSafety.Analyzers.Spawns
                 default:
                     return new DelegateCaptures(delegateCreation, null, false, ImmutableArray<Access>.Empty, null);
             }
+        }
+
+        /// <summary>A local function's captures, named by method group or called: every access is reported at <paramref name="delegateCreation"/>.</summary>
+        private static DelegateCaptures OfLocalFunction(IOperation delegateCreation, IMethodSymbol method, IOperation root, KnownSymbols symbols)
+        {
+            var accesses = ImmutableArray.CreateBuilder<Access>();
+            var collector = new AccessCollector(root, symbols);
+            var function = collector.FindLocalFunction(method);
+            if (function?.Body != null)
+            {
+                // The whole delegate argument (or call) stands for every access: there is no reference inside it.
+                collector.Collect(function.Body, method, accesses, delegateCreation, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { method.OriginalDefinition });
+            }
+
+            return new DelegateCaptures(delegateCreation, method, method.IsStatic, accesses.ToImmutable(), function?.Syntax);
         }
 
         /// <summary>True when <paramref name="variable"/> is declared inside <paramref name="function"/> (or a function nested in it).</summary>

@@ -119,4 +119,35 @@ public class AsyncSelectFixerTests
             }
         }
         """);
+
+    [Fact]
+    public Task A_list_filled_by_async_local_functions_in_flight_gets_a_lock() => LockFix.VerifyCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Program
+        {
+            static async Task<int> Run()
+            {
+                var results = new List<int>();
+                async Task Fetch(int i) { await Task.Delay(i); {|SCOPE011:results|}.Add(i); }
+                await Task.WhenAll(Fetch(1), Fetch(2));
+                return results.Count;
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Program
+        {
+            static async Task<int> Run()
+            {
+                var results = new List<int>();
+                async Task Fetch(int i) { await Task.Delay(i); lock (results) { results.Add(i); } }
+                await Task.WhenAll(Fetch(1), Fetch(2));
+                return results.Count;
+            }
+        }
+        """);
 }

@@ -493,4 +493,80 @@ public class CommonShapeTests
         }
         """,
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("done", "List<int>", "work started with Select(async …) at line 14", "another run of the same work", "also mutate"));
+
+    // ---- async local functions left running ---------------------------------------------------------------
+
+    [Fact]
+    public Task Two_calls_of_an_async_local_function_in_flight_race_where_their_continuations_fill_a_list() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Program
+        {
+            static async Task<int> Run()
+            {
+                var results = new List<int>();
+                async Task Fetch(int i) { await Task.Delay(i); {|#0:results|}.Add(i); }
+                await Task.WhenAll(Fetch(1), Fetch(2));
+                return results.Count;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("results", "List<int>", "work started with Fetch at line 13", "work started with Fetch at line 13", "also mutate"));
+
+    [Fact]
+    public Task An_async_local_function_called_in_a_loop_races_with_its_next_call() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Program
+        {
+            static async Task<int> Run()
+            {
+                var total = 0;
+                async Task Work(int i) { await Task.Delay(i); total += i; }
+                var tasks = new List<Task>();
+                for (var i = 0; i < 4; i++) tasks.Add({|#0:Work(i)|});
+                await Task.WhenAll(tasks);
+                return total;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("total", "work started with Work at line 14", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task The_caller_filling_the_list_before_it_awaits_an_async_local_function_races_with_its_continuation() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Program
+        {
+            static async Task<int> Run()
+            {
+                var results = new List<int>();
+                async Task Fetch(int i) { await Task.Delay(i); {|#0:results|}.Add(i); }
+                var pending = Fetch(1);
+                results.Add(0);
+                await pending;
+                return results.Count;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("results", "List<int>", "work started with Fetch at line 13", "the method at line 14", "also mutate"));
+
+    [Fact]
+    public Task Async_local_functions_awaited_as_they_are_called_locked_or_used_only_before_their_awaits_are_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Program
+        {
+            static async Task<int> Run()
+            {
+                var results = new List<int>();
+                var seen = new List<int>();
+                var gate = new object();
+                async Task Fetch(int i) { await Task.Delay(i); results.Add(i); }
+                async Task Locked(int i) { await Task.Delay(i); lock (gate) results.Add(i); }
+                async Task<int> Count(int i) { seen.Add(i); await Task.Delay(i); return i; }
+                await Fetch(1);
+                await Fetch(2);
+                await Task.WhenAll(Locked(1), Locked(2));
+                var a = Count(1);
+                var b = Count(2);
+                seen.Add(0);
+                var counted = await Task.WhenAll(a, b);
+                results.Add(0);
+                return results.Count + seen.Count + counted.Length;
+            }
+        }
+        """);
 }
