@@ -154,6 +154,9 @@ public class ConcurrentAccessAnalyzerIncompleteCodeTests
                 {
                     var results = new List<int>();
                     void Add(int i) { results.Add(i); }
+                    async Task Load(int i) { results.Add(-i); await Task.Delay(i); results.Add(i); }
+                    var loading = Load(1);
+                    await Task.WhenAll(Load(2), loading);
                     ThreadPool.QueueUserWorkItem(_ => { _result = 42; _done = true; });
                     while (!_done) Thread.Yield();
                     var t = new Thread(Bump);
