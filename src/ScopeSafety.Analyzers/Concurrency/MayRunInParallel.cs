@@ -276,7 +276,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// before that await: on the thread that starts the work, inside the call or the enumeration, not beside it.
         /// </summary>
         public bool MadeBeforeItYields(WorkItem item, Access access) =>
-            item.Site.InTurnUntilAwait && item.Body != null && AsyncSelect.BeforeEveryAwait(item.Body, access, _symbols);
+            item.Site.InTurnUntilAwait && item.Body != null && AsyncRuns.BeforeEveryAwait(item.Body, access, _symbols);
 
         /// <summary>
         /// A write of <paramref name="item"/> and a conflicting access of <paramref name="other"/>, when the two may run

@@ -13,7 +13,7 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// <summary>
     /// Finds the work items of an operation: the spawn classifier's sites (shared with SCOPE001–004) plus what only
     /// the race rules need — Parallel.ForEachAsync, every PLINQ operator's delegates, an async Select whose tasks start at
-    /// once (<see cref="AsyncSelect"/>) and handlers of events raised on another thread (<see cref="OffThreadEvent"/>).
+    /// once (<see cref="AsyncRuns"/>) and handlers of events raised on another thread (<see cref="OffThreadEvent"/>).
     /// </summary>
     internal sealed class WorkItemFinder
     {
@@ -152,12 +152,12 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 api = "PLINQ " + method.Name;
             }
-            else if (AsyncSelect.IsCallLeftRunning(invocation))
+            else if (AsyncRuns.IsCallLeftRunning(invocation))
             {
                 return ImmutableArray.Create(new SpawnSite(SpawnKind.Structured, method.Name, invocation, invocation, HandleKind.Task, mayOverlapItself: false, inTurnUntilAwait: true));
             }
             else if (method.Name == "Select" && invocation.Arguments.Length == 2 && SpawnClassifier.Unwrap(invocation.Arguments[1].Value) is IDelegateCreationOperation selector &&
-                     HostOf(invocation) is { } host && AsyncSelect.StartsAllAtOnce(invocation, selector.Target, BodyOf(selector, host), _symbols))
+                     HostOf(invocation) is { } host && AsyncRuns.StartsAllAtOnce(invocation, selector.Target, BodyOf(selector, host), _symbols))
             {
                 return ImmutableArray.Create(new SpawnSite(SpawnKind.Structured, "Select(async …)", invocation, selector, HandleKind.None, mayOverlapItself: true, inTurnUntilAwait: true));
             }

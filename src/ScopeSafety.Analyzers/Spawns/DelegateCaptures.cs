@@ -65,7 +65,7 @@ namespace ScopeSafety.Analyzers.Spawns
                     return OfLocalFunction(delegateCreation, method, root, symbols);
 
                 case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction } called }:
-                    // An async local function called and left running (see AsyncSelect.IsCallLeftRunning).
+                    // An async local function called and left running (see AsyncRuns.IsCallLeftRunning).
                     return OfLocalFunction(delegateCreation, called, root, symbols);
 
                 case IMethodReferenceOperation reference:

@@ -52,7 +52,7 @@ namespace ScopeSafety.Analyzers.Spawns
 
         /// <summary>
         /// The runs go one after another up to their first await, and on from there at the same time: an async lambda of
-        /// a <c>Select</c> whose tasks are started at once (<see cref="Concurrency.AsyncSelect"/>).
+        /// a <c>Select</c> whose tasks are started at once (<see cref="Concurrency.AsyncRuns"/>).
         /// </summary>
         public bool InTurnUntilAwait { get; }
     }

@@ -15,7 +15,7 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// others. So one run's code after an await races with other code, but what every run does before its first await
     /// does not (<see cref="BeforeEveryAwait"/>).
     /// </summary>
-    internal static class AsyncSelect
+    internal static class AsyncRuns
     {
         /// <summary>
         /// <paramref name="select"/> is <c>Enumerable.Select</c> of a function that returns a task (an async lambda,
