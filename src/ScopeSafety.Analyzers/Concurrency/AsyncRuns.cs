@@ -56,9 +56,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return false;
             }
 
-            return call.SemanticModel is { } model &&
-                   call.TargetMethod.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is { } declaration && declaration.SyntaxTree == model.SyntaxTree &&
-                   model.GetOperation(declaration) is ILocalFunctionOperation { Body: { } body } &&
+            return call.SemanticModel is { } model && AccessCollector.FindLocalFunction(Functions.Root(call), call.TargetMethod) is { Body: { } body } &&
                    LeavesTheCallersThread(body, model.Compilation);
         }
 

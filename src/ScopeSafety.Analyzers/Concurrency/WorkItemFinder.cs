@@ -114,7 +114,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
-            if (site.InTurnUntilAwait && site.Handle == HandleKind.Task)
+            if (site.IsAsyncCallLeftRunning)
             {
                 // An async local function's call: its code after an await runs until its task is awaited.
                 return (WorkShape.Spawned, false, false);
@@ -226,17 +226,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return lambda.Body;
                 case IMethodReferenceOperation or IInvocationOperation when local != null:
                     // A local function named by method group, or called (an async one left running).
-                    var root = Flow.Functions.Root(host);
-
-                    foreach (var operation in root.DescendantsAndSelf())
-                    {
-                        if (operation is ILocalFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, local.OriginalDefinition))
-                        {
-                            return function.Body;
-                        }
-                    }
-
-                    return null;
+                    return AccessCollector.FindLocalFunction(Flow.Functions.Root(host), local)?.Body;
                 case IMethodReferenceOperation { Method: { MethodKind: MethodKind.Ordinary } method }:
                     // new Thread(Worker), Task.Run(Process): a method of the same file runs as the work.
                     return SourceCallees.BodyOf(method, delegateValue);

@@ -67,7 +67,7 @@ namespace ScopeSafety.Analyzers
                         }
 
                         // An async local function's call is race work and, for what it was handed, an asynchronous call too.
-                        if (operation is IInvocationOperation call && (found.IsEmpty || AsyncRuns.IsCallLeftRunning(call)) &&
+                        if (operation is IInvocationOperation call && (found.IsEmpty || found.All(item => item.Site.IsAsyncCallLeftRunning)) &&
                             UnawaitedCalls.ResourcesHandedTo(call, symbols) is { Count: > 0 } resources)
                         {
                             lock (items)

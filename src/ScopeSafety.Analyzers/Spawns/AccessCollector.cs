@@ -19,9 +19,12 @@ namespace ScopeSafety.Analyzers.Spawns
             _symbols = symbols;
         }
 
-        public ILocalFunctionOperation? FindLocalFunction(IMethodSymbol method)
+        public ILocalFunctionOperation? FindLocalFunction(IMethodSymbol method) => FindLocalFunction(_root, method);
+
+        /// <summary>The declaration of the local function <paramref name="method"/> inside <paramref name="root"/>, or null.</summary>
+        public static ILocalFunctionOperation? FindLocalFunction(IOperation root, IMethodSymbol method)
         {
-            foreach (var operation in _root.DescendantsAndSelf())
+            foreach (var operation in root.DescendantsAndSelf())
             {
                 if (operation is ILocalFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, method.OriginalDefinition))
                 {

@@ -55,5 +55,8 @@ namespace ScopeSafety.Analyzers.Spawns
         /// a <c>Select</c> whose tasks are started at once (<see cref="Concurrency.AsyncRuns"/>).
         /// </summary>
         public bool InTurnUntilAwait { get; }
+
+        /// <summary>A call of an async local function left running (<see cref="Concurrency.AsyncRuns.IsCallLeftRunning"/>): work until its task is awaited.</summary>
+        public bool IsAsyncCallLeftRunning => InTurnUntilAwait && Handle == HandleKind.Task;
     }
 }
