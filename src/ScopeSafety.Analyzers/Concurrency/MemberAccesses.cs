@@ -342,7 +342,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private Place? MemberOf(ISymbol member, IOperation? instance, Frame frame)
         {
-            if (IsThreadStatic(member))
+            if (Places.IsThreadStatic(member))
             {
                 // [ThreadStatic]: every thread has its own.
                 return null;
@@ -359,19 +359,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return ValueOf(instance, frame)?.Member(member.Name);
-        }
-
-        private static bool IsThreadStatic(ISymbol member)
-        {
-            foreach (var attribute in member.GetAttributes())
-            {
-                if (attribute.AttributeClass is { Name: "ThreadStaticAttribute", ContainingNamespace: { Name: "System", ContainingNamespace: { IsGlobalNamespace: true } } })
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         /// <summary>The place whose value <paramref name="value"/> is: a variable shared with the caller, or a member or element.</summary>

@@ -50,6 +50,25 @@ namespace ScopeSafety.Analyzers.Concurrency
             _ => null,
         };
     
+        /// <summary>A <c>[ThreadStatic]</c> static field: every thread has its own, so no two threads share what it holds.</summary>
+        public static bool IsThreadStatic(ISymbol member)
+        {
+            if (!(member is IFieldSymbol { IsStatic: true }))
+            {
+                return false;
+            }
+
+            foreach (var attribute in member.GetAttributes())
+            {
+                if (attribute.AttributeClass is { Name: "ThreadStaticAttribute", ContainingNamespace: { Name: "System", ContainingNamespace: { IsGlobalNamespace: true } } })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The text of an expression without blanks: two expressions that say the same thing compare equal.</summary>
         public static string TextOf(SyntaxNode node) => string.Concat(node.ToString().Where(c => !char.IsWhiteSpace(c)));
 

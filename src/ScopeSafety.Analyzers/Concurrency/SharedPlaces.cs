@@ -358,10 +358,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
     }
 
-    /// <summary>The type says whether an object is thread-safe, unless the variable only ever holds thread-safe instances.</summary>
+    /// <summary>
+    /// The type says whether an object is thread-safe, unless the variable only ever holds thread-safe instances or is
+    /// <c>[ThreadStatic]</c> (each thread has its own object).
+    /// </summary>
     public bool IsNotThreadSafe(ISymbol place, IOperation reference)
     {
-        if (!_options.IsNotThreadSafe(reference.Type, _symbols))
+        if (Places.IsThreadStatic(place) || !_options.IsNotThreadSafe(reference.Type, _symbols))
         {
             return false;
         }

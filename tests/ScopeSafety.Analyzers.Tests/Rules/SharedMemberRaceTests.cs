@@ -931,6 +931,28 @@ public class SharedMemberRaceTests
         """);
 
     [Fact]
+    public Task A_list_in_a_thread_static_field_is_each_thread_s_own_but_a_plain_static_list_is_shared() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Buffers
+        {
+            [ThreadStatic]
+            private static List<int> t_scratch;
+
+            private static List<int> s_all = new List<int>();
+
+            public static void Fill()
+            {
+                Parallel.For(0, 100, i =>
+                {
+                    (t_scratch ??= new List<int>()).Add(i);
+                    t_scratch.Clear();
+                });
+                Parallel.For(0, 100, i => {|#0:s_all|}.Add(i));
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("s_all", "List<int>", "work started with Parallel.For at line 21", "another run of the same work", "also mutate"));
+
+    [Fact]
     public Task A_primary_constructor_parameter_written_by_two_tasks_races_as_a_field() => Verify.VerifyAnalyzerAsync(Usings + """
         class Client(int retries)
         {
