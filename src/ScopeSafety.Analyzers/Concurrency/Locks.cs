@@ -12,11 +12,13 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// <summary>
     /// Orderings inside the code: an access under a lock (and on which object), and an access through Interlocked or
     /// Volatile. Two accesses are ordered when both are atomic, or both hold a lock on the same object. A lock whose
-    /// object is not a plain variable, field, 'this' or typeof counts as common to all (we cannot tell, so we trust it).
+    /// object is not a plain variable, field, 'this' or typeof counts as common to all (we cannot tell, so we trust it),
+    /// except a lock on an object created right there (<c>lock (new object())</c>), which no other lock can share.
     /// </summary>
     internal static class Locks
     {
         private static readonly object Unknown = new object();
+        private static readonly object Fresh = new object();
 
         /// <summary>
         /// The lock objects held at <paramref name="operation"/>: lock statements, and pairs of enter and exit calls — the
@@ -899,11 +901,16 @@ namespace ScopeSafety.Analyzers.Concurrency
             public override int GetHashCode() => Key is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : Key.GetHashCode();
         }
 
-        /// <summary>What names the object a lock takes: the local, parameter or field, the type for this and typeof, else an unknown object.</summary>
+        /// <summary>
+        /// What names the object a lock takes: the local, parameter or field, the type for this and typeof, a fresh object
+        /// for one created by the lock itself, else an unknown object.
+        /// </summary>
         public static object KeyOf(IOperation value)
         {
             switch (SpawnClassifier.Unwrap(value))
             {
+                case IObjectCreationOperation:
+                    return Fresh;
                 case ILocalReferenceOperation local:
                     return local.Local;
                 case IParameterReferenceOperation parameter:
@@ -934,6 +941,12 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                     var kx = x is ReadLock rx ? rx.Key : x;
                     var ky = y is ReadLock ry ? ry.Key : y;
+                    if (kx == Fresh || ky == Fresh)
+                    {
+                        // Each run creates its own: it excludes nothing, not even another run of the same code.
+                        continue;
+                    }
+
                     if (kx == Unknown || ky == Unknown || Equals(kx, ky) || (kx is ISymbol sx && ky is ISymbol sy && SymbolEqualityComparer.Default.Equals(sx, sy)))
                     {
                         return true;
