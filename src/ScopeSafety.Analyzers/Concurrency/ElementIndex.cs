@@ -35,7 +35,10 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>The index expression without blanks: two runs of one item computing the same text of their own variables touch different elements.</summary>
         public string Text { get; }
 
-        /// <summary>Every variable the index reads is the run's own (see <see cref="IsOwn"/>).</summary>
+        /// <summary>
+        /// The index names another element in every run: it is made of the run's own variables (see <see cref="IsOwn"/>)
+        /// in a way that keeps them apart, and of terms the same in every run (see <see cref="IsOneToOne"/>).
+        /// </summary>
         public bool AllOwn { get; }
 
         /// <summary>Every variable the index reads lives outside the work: the same text means the same element on both sides.</summary>
@@ -127,7 +130,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             var variables = VariablesRead(index).ToList();
-            var allOwn = variables.Count > 0 && variables.All(v => IsOwn(v, function, spawn, index.SemanticModel, 2));
+            bool Own(ISymbol variable) => IsOwn(variable, function, spawn, index.SemanticModel, 2);
+            bool SameInEveryRun(IOperation term) => VariablesRead(term).All(v => !Own(v) && (function == null || !DelegateCaptures.IsDeclaredIn(v, function)));
+            var allOwn = variables.Count > 0 && variables.Any(Own) && IsOneToOne(index, Own, SameInEveryRun);
             var allShared = variables.All(v => function == null || !DelegateCaptures.IsDeclaredIn(v, function));
             return new ElementIndex(allOwn ? IndexKind.Own : IndexKind.Other, null, TextOf(index), allOwn, allShared, variables);
         }
@@ -240,6 +245,99 @@ namespace ScopeSafety.Analyzers.Concurrency
             return declaration is VariableDeclaratorSyntax { Initializer: { } initializer } &&
                    model?.GetOperation(initializer.Value) is { } value &&
                    VariablesRead(value).Any(v => ForLoops.IsLoopVariableAround(v, spawn));
+        }
+
+        /// <summary>
+        /// An index that gives each run another element: the run's own variables are only added to each other or to terms
+        /// the same in every run (constants, fields, variables from outside the work: <c>offset + i</c>,
+        /// <c>a.Length - 1 - i</c>), negated, converted, multiplied by such a term that is not the constant zero (a
+        /// stride), or taken modulo a constant they never reach; <c>row * width + column</c> with a loop of the work's own
+        /// over <c>column</c> from 0 to <c>width</c>. <c>i % 2</c>, <c>i / 2</c>, <c>i &amp; 7</c> or
+        /// <c>Hash(i)</c> give two runs the same element.
+        /// </summary>
+        private static bool IsOneToOne(IOperation index, System.Func<ISymbol, bool> own, System.Func<IOperation, bool> sameInEveryRun)
+        {
+            bool OneToOne(IOperation operation) => IsOneToOne(operation, own, sameInEveryRun);
+            bool Term(IOperation operation) => OneToOne(operation) || sameInEveryRun(operation);
+
+            // row * width + column, with the work's own loop for (var column = 0; column < width; column++): rows apart.
+            bool IsRowAndColumn(IOperation row, IOperation column) =>
+                row is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product &&
+                SpawnClassifier.Unwrap(column) is ILocalReferenceOperation { Local: var local } && column.SemanticModel is { } model &&
+                ForLoops.CountingUp(local) is { Inclusive: false } loop && loop.Start.SyntaxTree == model.SyntaxTree &&
+                model.GetConstantValue(loop.Start) is { HasValue: true, Value: int start } && start >= 0 &&
+                (OneToOne(product.LeftOperand) && IsStride(product.RightOperand, sameInEveryRun) && Places.TextOf(product.RightOperand.Syntax) == Places.TextOf(loop.Limit) ||
+                 OneToOne(product.RightOperand) && IsStride(product.LeftOperand, sameInEveryRun) && Places.TextOf(product.LeftOperand.Syntax) == Places.TextOf(loop.Limit));
+
+            switch (index)
+            {
+                case ILocalReferenceOperation local:
+                    return own(local.Local);
+                case IParameterReferenceOperation parameter:
+                    return own(parameter.Parameter);
+                case IConversionOperation conversion:
+                    return OneToOne(conversion.Operand);
+                case IParenthesizedOperation parenthesized:
+                    return OneToOne(parenthesized.Operand);
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus or UnaryOperatorKind.Plus } unary:
+                    return OneToOne(unary.Operand);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } cell when IsRowAndColumn(cell.LeftOperand, cell.RightOperand) || IsRowAndColumn(cell.RightOperand, cell.LeftOperand):
+                    return true;
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } sum:
+                    return Term(sum.LeftOperand) && Term(sum.RightOperand) && !(sameInEveryRun(sum.LeftOperand) && sameInEveryRun(sum.RightOperand));
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Remainder } remainder:
+                    // i % 4 where i only takes the values 0 to 3: the value itself.
+                    return OneToOne(remainder.LeftOperand) && remainder.RightOperand.ConstantValue is { HasValue: true, Value: int or long } divisor &&
+                           RangeOf(remainder.LeftOperand) is { } range && range.From >= 0 &&
+                           range.To <= System.Convert.ToInt64(divisor.Value, System.Globalization.CultureInfo.InvariantCulture);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product:
+                    return (OneToOne(product.LeftOperand) && IsStride(product.RightOperand, sameInEveryRun)) ||
+                           (OneToOne(product.RightOperand) && IsStride(product.LeftOperand, sameInEveryRun));
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsStride(IOperation operation, System.Func<IOperation, bool> sameInEveryRun) =>
+            sameInEveryRun(operation) &&
+            !(operation.ConstantValue is { HasValue: true, Value: { } value } && !(value is string) &&
+              System.Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) == 0);
+
+        /// <summary>
+        /// The values a variable takes when they lie between two constants: a <c>for</c> variable counting up by one
+        /// (or a copy of it made in its loop), or the index of a <c>Parallel.For</c> between two constants.
+        /// </summary>
+        private static (long From, long To)? RangeOf(IOperation operation)
+        {
+            var model = operation.SemanticModel;
+            switch (SpawnClassifier.Unwrap(operation))
+            {
+                case ILocalReferenceOperation { Local: var local } when model != null:
+                    if (ForLoops.ConstantRange(local, model) is { } range)
+                    {
+                        return range;
+                    }
+
+                    // var copy = i; in the loop over i.
+                    return local.DeclaringSyntaxReferences.Length == 1 &&
+                           local.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer: { Value: IdentifierNameSyntax source } } declarator &&
+                           declarator.SyntaxTree == model.SyntaxTree && model.GetSymbolInfo(source).Symbol is ILocalSymbol loopVariable &&
+                           ForLoops.IsLoopVariableAround(loopVariable, declarator)
+                        ? ForLoops.ConstantRange(loopVariable, model)
+                        : null;
+                case IParameterReferenceOperation { Parameter: { Ordinal: 0, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } } } parameter
+                    when model != null && parameter.Parameter.ContainingSymbol.DeclaringSyntaxReferences.Length == 1 &&
+                         parameter.Parameter.ContainingSymbol.DeclaringSyntaxReferences[0].GetSyntax() is { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } } lambda &&
+                         lambda.SyntaxTree == model.SyntaxTree &&
+                         model.GetOperation(call) is IInvocationOperation { TargetMethod: { Name: "For", ContainingType: { Name: "Parallel" } } } parallelFor &&
+                         parallelFor.Arguments.Length > 2 &&
+                         parallelFor.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int or long } from &&
+                         parallelFor.Arguments[1].Value.ConstantValue is { HasValue: true, Value: int or long } to:
+                    return (System.Convert.ToInt64(from.Value, System.Globalization.CultureInfo.InvariantCulture),
+                            System.Convert.ToInt64(to.Value, System.Globalization.CultureInfo.InvariantCulture));
+                default:
+                    return null;
+            }
         }
 
         /// <summary>The for loop declaring <paramref name="local"/> holds a lambda or anonymous method: it may start work each round.</summary>

@@ -6,7 +6,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>A constant: the same element everywhere.</summary>
         Constant,
 
-        /// <summary>Made only of the run's own variables: another element in every run.</summary>
+        /// <summary>Made of the run's own variables, kept apart, and terms the same in every run: another element in every run.</summary>
         Own,
 
         /// <summary>A for variable of the work starting from a constant: the work walks the whole array.</summary>

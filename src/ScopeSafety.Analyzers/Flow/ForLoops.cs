@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace ScopeSafety.Analyzers.Flow
@@ -18,5 +19,49 @@ namespace ScopeSafety.Analyzers.Flow
         /// <summary>True when <paramref name="variable"/> is declared by a <c>for</c> statement whose body contains <paramref name="node"/>.</summary>
         public static bool IsLoopVariableAround(ISymbol variable, SyntaxNode node) =>
             DeclaringLoop(variable)?.Statement.Span.Contains(node.Span) == true;
+    
+
+        /// <summary>
+        /// The bounds of a <c>for</c> variable that counts up by one: <c>for (var i = Start; i &lt; Limit; i++)</c>
+        /// (Inclusive for <c>&lt;=</c>); null for any other loop.
+        /// </summary>
+        public static (ExpressionSyntax Start, ExpressionSyntax Limit, bool Inclusive)? CountingUp(ISymbol variable)
+        {
+            if (!(DeclaringLoop(variable) is { } loop) || loop.Declaration?.Variables.Count != 1 ||
+                !(loop.Declaration.Variables[0].Initializer?.Value is { } start) ||
+                loop.Incrementors.Count != 1 || !CountsUpByOne(loop.Incrementors[0], variable.Name) ||
+                !(loop.Condition is BinaryExpressionSyntax { Left: IdentifierNameSyntax name } test) || name.Identifier.ValueText != variable.Name ||
+                !(test.IsKind(SyntaxKind.LessThanExpression) || test.IsKind(SyntaxKind.LessThanOrEqualExpression)))
+            {
+                return null;
+            }
+
+            return (start, test.Right, test.IsKind(SyntaxKind.LessThanOrEqualExpression));
+        }
+
+        /// <summary>The values a <c>for</c> variable counting up by one between two constants takes, as [From, To); null otherwise.</summary>
+        public static (long From, long To)? ConstantRange(ISymbol variable, SemanticModel model)
+        {
+            if (!(CountingUp(variable) is { } loop) || loop.Start.SyntaxTree != model.SyntaxTree ||
+                !(Constant(loop.Start, model) is { } from) || !(Constant(loop.Limit, model) is { } limit))
+            {
+                return null;
+            }
+
+            return (from, loop.Inclusive ? limit + 1 : limit);
+        }
+
+        /// <summary>A constant integer the expression always has.</summary>
+        private static long? Constant(ExpressionSyntax expression, SemanticModel model) =>
+            model.GetConstantValue(expression) is { HasValue: true, Value: int or long or short or byte } constant
+                ? System.Convert.ToInt64(constant.Value, System.Globalization.CultureInfo.InvariantCulture)
+                : null;
+
+        private static bool CountsUpByOne(ExpressionSyntax step, string name) => step switch
+        {
+            PostfixUnaryExpressionSyntax { Operand: IdentifierNameSyntax operand } post => post.IsKind(SyntaxKind.PostIncrementExpression) && operand.Identifier.ValueText == name,
+            PrefixUnaryExpressionSyntax { Operand: IdentifierNameSyntax operand } pre => pre.IsKind(SyntaxKind.PreIncrementExpression) && operand.Identifier.ValueText == name,
+            _ => false,
+        };
     }
 }

@@ -569,4 +569,88 @@ public class CommonShapeTests
             }
         }
         """);
+
+    // ---- element indices that two runs can share, and a lock nobody shares ------------------------------------
+
+    [Fact]
+    public Task Indices_that_fold_several_runs_onto_one_element_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Buckets
+        {
+            public static int[] Count(int n)
+            {
+                var parity = new int[2];
+                var pairs = new int[n / 2 + 1];
+                Parallel.For(0, n, i => {|#0:parity[i % 2]|} += i);
+                Parallel.For(0, n, i => {|#1:pairs[i / 2]|} = i);
+                Parallel.For(0, n, i => {|#2:parity[i & 1]|}++);
+                var grid = new int[n * n];
+                Parallel.For(0, n, row =>
+                {
+                    for (var column = 0; column <= n; column++) {|#3:grid[row * n + column]|} = row;
+                });
+                return parity;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("parity[]", "work started with Parallel.For at line 13", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("pairs[]", "work started with Parallel.For at line 14", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("parity[]", "work started with Parallel.For at line 15", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(3).WithArguments("grid[]", "work started with Parallel.For at line 17", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task Indices_that_give_each_run_its_own_element_are_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Grid
+        {
+            private readonly int _offset = 1;
+
+            public static void Fill(int[] a, int[] b, int width)
+            {
+                Parallel.For(0, 4, i => a[i % 4] = i);
+                Parallel.For(0, a.Length / 2, i => a[2 * i + 1] = i);
+                Parallel.For(1, a.Length, i => b[-i + a.Length] = i);
+                var seen = new int[8];
+                for (var i = 0; i < 8; i++)
+                {
+                    var k = i;
+                    Task.Run(() => seen[k % 8] = k).Wait();
+                }
+            }
+
+            public void Shift(int[] a) => Parallel.For(0, a.Length - _offset, i => a[i + _offset] = i);
+
+            public static void Copy(int[] src, int[] dst, int offset, int width)
+            {
+                Parallel.For(0, src.Length, i => dst[offset + i] = src[i]);
+                Parallel.For(0, src.Length, i => dst[dst.Length - 1 - i] = src[i]);
+                Parallel.For(0, src.Length / width, row =>
+                {
+                    for (var column = 0; column < width; column++) dst[row * width + column] = src[row];
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_lock_on_an_object_created_by_the_lock_excludes_nothing() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Tally
+        {
+            private readonly object _gate = new object();
+
+            public static int Broken(int n)
+            {
+                var count = 0;
+                Parallel.For(0, n, i => { lock (new object()) { {|#0:count|}++; } });
+                return count;
+            }
+
+            public int Fixed(int n)
+            {
+                var count = 0;
+                Parallel.For(0, n, i => { lock (_gate) { count++; } });
+                return count;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("count", "work started with Parallel.For at line 14", "another run of the same work", "also write"));
 }
+
