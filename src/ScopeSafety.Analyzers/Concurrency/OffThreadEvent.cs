@@ -40,6 +40,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly bool _joinedByWaitForExit;
         private readonly bool _endsWithNullData;
         private readonly bool _static;
+        private readonly bool _oncePerStart;
 
         // What makes the source raise the event: calls on it (Start, BeginOutputReadLine, Open) or a property set true
         // (Enabled, EnableRaisingEvents); neither when it always does (Ctrl+C).
@@ -47,8 +48,10 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly string? _startProperty;
 
         private OffThreadEvent(string api, INamedTypeSymbol source, ISymbol? receiver, bool overlapsItself = false, bool serial = false,
-            bool joinedByWaitForExit = false, bool endsWithNullData = false, bool isStatic = false, string[]? startCalls = null, string? startProperty = null)
+            bool joinedByWaitForExit = false, bool endsWithNullData = false, bool isStatic = false, string[]? startCalls = null, string? startProperty = null,
+            bool oncePerStart = false)
         {
+            _oncePerStart = oncePerStart;
             Api = api;
             _source = source;
             Receiver = receiver;
@@ -97,7 +100,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 var periodic = !Sets(receiver, "AutoReset", IsFalse) && !(receiver == null && SetsAutoResetFalseIn(host));
                 return new OffThreadEvent("System.Timers.Timer.Elapsed", type, receiver, overlapsItself: periodic, serial: !periodic,
-                    startCalls: new[] { "Start" }, startProperty: "Enabled");
+                    startCalls: new[] { "Start" }, startProperty: "Enabled", oncePerStart: !periodic);
             }
 
             if (KnownSymbols.Is(type, events.Process) && ProcessEvents.Contains(name))
@@ -105,7 +108,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                 var startCall = name == "OutputDataReceived" ? "BeginOutputReadLine" : name == "ErrorDataReceived" ? "BeginErrorReadLine" : "Start";
                 return Sets(receiver, "SynchronizingObject", NotNull)
                     ? null
-                    : new OffThreadEvent("Process." + name, type, receiver, joinedByWaitForExit: true, endsWithNullData: name != "Exited", startCalls: new[] { startCall });
+                    : new OffThreadEvent("Process." + name, type, receiver, joinedByWaitForExit: true, endsWithNullData: name != "Exited", startCalls: new[] { startCall },
+                        oncePerStart: name == "Exited");
             }
 
             if (KnownSymbols.Is(type, events.FileSystemWatcher) && WatcherEvents.Contains(name))
@@ -123,7 +127,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             if (KnownSymbols.Is(type, events.BackgroundWorker) && name == "DoWork")
             {
                 // ProgressChanged and RunWorkerCompleted go to the context RunWorkerAsync captured (a UI thread): not here.
-                return new OffThreadEvent("BackgroundWorker.DoWork", type, receiver, serial: true, startCalls: new[] { "RunWorkerAsync" });
+                return new OffThreadEvent("BackgroundWorker.DoWork", type, receiver, serial: true, startCalls: new[] { "RunWorkerAsync" }, oncePerStart: true);
             }
 
             if (KnownSymbols.Is(type, events.Console) && name == "CancelKeyPress")
@@ -181,6 +185,19 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return starts.Count > 0 || madeHere ? starts : null;
         }
+
+        /// <summary>
+        /// The event comes once per start of its source (a timer with <c>AutoReset = false</c>, <c>Process.Exited</c>,
+        /// <c>BackgroundWorker.DoWork</c>) and <paramref name="handler"/> does not start a source of this kind again (a
+        /// one-shot timer restarted at the end of its own handler runs again): the handler then runs once per start.
+        /// </summary>
+        public bool RaisesOnceFor(IOperation handler) =>
+            _oncePerStart && !handler.DescendantsAndSelf().Any(operation => operation switch
+            {
+                IInvocationOperation call => _startCalls.Contains(call.TargetMethod.Name) && KnownSymbols.Is(call.TargetMethod.ContainingType, _source),
+                ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: var property } } => property.Name == _startProperty && KnownSymbols.Is(property.ContainingType, _source),
+                _ => false,
+            });
 
         /// <summary>The operation starts the source: a start call on the receiver, or its start property set true.</summary>
         private bool IsStart(IOperation operation) => operation switch

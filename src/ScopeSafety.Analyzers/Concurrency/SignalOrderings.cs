@@ -189,7 +189,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// The item's delegate runs more than once: the API runs many instances, a loop starts it again, or it handles an
         /// event raised again and again (each line of a process's output, each tick).
         /// </summary>
-        private bool RunsRepeatedly(WorkItem item) => item.Replicated || InLoop(item) || item.RaisedBy != null;
+        private bool RunsRepeatedly(WorkItem item) =>
+            item.Replicated || InLoop(item) || (item.RaisedBy != null && !(item.Body != null && item.RaisedBy.RaisesOnceFor(item.Body)));
 
         private bool OtherReleaserMayPrecede(WorkItem item, ISymbol released, FlowPoint wait, FlowIndex flow)
         {

@@ -597,4 +597,64 @@ public class OffThreadEventTests
         """),
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("errors", "StringBuilder", "work started with Process.ErrorDataReceived at line 17", "the method at line 23", "read"),
         Verify.Diagnostic("SCOPE011").WithLocation(1).WithArguments("output", "StringBuilder", "work started with Process.OutputDataReceived at line 18", "the method at line 23", "read"));
+
+    [Fact]
+    public Task A_one_shot_timer_that_sets_an_event_the_method_waits_for_is_ordered() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Probe
+        {
+            private int _result;
+
+            public int Run()
+            {
+                var done = new ManualResetEventSlim();
+                var timer = new System.Timers.Timer(10) { AutoReset = false };
+                timer.Elapsed += (s, e) => { _result = 42; done.Set(); };
+                timer.Start();
+                done.Wait();
+                return _result;
+            }
+
+            public int Exit(System.Diagnostics.Process p)
+            {
+                var exited = new ManualResetEventSlim();
+                p.EnableRaisingEvents = true;
+                p.Exited += (s, e) => { _result = p.ExitCode; exited.Set(); };
+                p.Start();
+                exited.Wait();
+                return _result;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_timer_that_fires_again_after_setting_the_event_races_with_the_method_after_its_wait() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Probe
+        {
+            private int _result;
+            private int _ticks;
+
+            public int Restarted()
+            {
+                var done = new ManualResetEventSlim();
+                var timer = new System.Timers.Timer(10) { AutoReset = false };
+                timer.Elapsed += (s, e) => { {|#0:_result|} = 42; done.Set(); timer.Start(); };
+                timer.Start();
+                done.Wait();
+                return _result;
+            }
+
+            public int Periodic()
+            {
+                var done = new ManualResetEventSlim();
+                var timer = new System.Timers.Timer(10);
+                timer.Elapsed += (s, e) => { {|#1:_ticks|} = 1; done.Set(); };
+                timer.Start();
+                done.Wait();
+                return _ticks;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_result", "work started with System.Timers.Timer.Elapsed at line 19", "the method at line 22", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_ticks", "work started with System.Timers.Timer.Elapsed at line 29", "another run of the same work", "also write"));
 }
+
