@@ -74,6 +74,14 @@ namespace ScopeSafety.Analyzers.Concurrency
                    call.Arguments[2].Value.ConstantValue is { HasValue: true, Value: null };
         }
 
+        /// <summary>
+        /// Where <paramref name="body"/> (a work item's) makes the access: the reference itself when it lies in the body,
+        /// else the body's call that reaches it (<see cref="Operation"/>): a use inside a method the body calls is made by
+        /// that call.
+        /// </summary>
+        public IOperation MadeIn(IOperation? body) =>
+            body != null && body.Syntax.SyntaxTree == Reference.Syntax.SyntaxTree && body.Syntax.Span.Contains(Reference.Syntax.Span) ? Reference : Operation;
+
         /// <summary>The source method the access is made in, when the work reaches it through a call ("Account.Deposit").</summary>
         public string? Via { get; set; }
 

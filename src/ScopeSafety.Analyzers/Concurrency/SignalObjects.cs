@@ -26,6 +26,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<int, List<IParameterSymbol>>> _releasedParameters =
             new ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<int, List<IParameterSymbol>>>(SymbolEqualityComparer.Default);
 
+        private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<int, List<ISymbol>>> _releasedAtEnd =
+            new ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<int, List<ISymbol>>>(SymbolEqualityComparer.Default);
+
+        private readonly ConcurrentDictionary<IMethodSymbol, List<ISymbol>> _waitedInCallee =
+            new ConcurrentDictionary<IMethodSymbol, List<ISymbol>>(SymbolEqualityComparer.Default);
+
         private SignalObjects(KnownSymbols symbols)
         {
             _known = symbols;
@@ -259,6 +265,16 @@ namespace ScopeSafety.Analyzers.Concurrency
                         result.Add((call, passed));
                     }
                 }
+
+                // Complete(v) with Complete's last statement _done.Set(): by the time the call returns, everything Complete
+                // did comes before that release of this object's field (or a static).
+                if (call.Instance == null || Places.IsThis(call.Instance))
+                {
+                    foreach (var field in ReleasedAtEnd(call, depth - 1))
+                    {
+                        result.Add((call, field));
+                    }
+                }
             }
 
             return result;
@@ -291,6 +307,140 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return byDepth.GetOrAdd(depth, result);
+        }
+
+        /// <summary>
+        /// The fields and statics the called method of the file releases in its last statement (a plain return after it
+        /// aside), read once per method and depth; empty for a method that may be overridden.
+        /// </summary>
+        private List<ISymbol> ReleasedAtEnd(IInvocationOperation call, int depth)
+        {
+            var method = call.TargetMethod.OriginalDefinition;
+            var byDepth = _releasedAtEnd.GetOrAdd(method, _ => new ConcurrentDictionary<int, List<ISymbol>>());
+            if (byDepth.TryGetValue(depth, out var known))
+            {
+                return known;
+            }
+
+            var result = new List<ISymbol>();
+            if (!method.IsVirtual && !method.IsAbstract && !method.IsOverride && SourceCallees.BodyOf(method, call, anyFile: true) is { } body &&
+                LastStatement(body) is IExpressionStatementOperation { Operation: var last })
+            {
+                foreach (var (_, released) in ReleasesIn(last, depth))
+                {
+                    if (released is IFieldSymbol or IPropertySymbol && !result.Contains(released, SymbolEqualityComparer.Default))
+                    {
+                        result.Add(released);
+                    }
+                }
+
+                if (Released(last) is { } direct and (IFieldSymbol or IPropertySymbol) && !result.Contains(direct, SymbolEqualityComparer.Default))
+                {
+                    result.Add(direct);
+                }
+            }
+
+            return byDepth.GetOrAdd(depth, result);
+        }
+
+        /// <summary>
+        /// The fields and statics a call of a method of the file on this object (or a static one) has always waited for
+        /// when it returns, or when the await of it ends: <c>WaitDone()</c> with <c>void WaitDone() => _done.Wait();</c>.
+        /// <paramref name="inTree"/> is an operation of the caller's tree (one of a flow graph has no semantic model).
+        /// </summary>
+        private IEnumerable<ISymbol> WaitedInCallee(IOperation operation, IOperation inTree)
+        {
+            var call = operation as IInvocationOperation;
+            if (operation is IAwaitOperation awaited)
+            {
+                var value = Strip(awaited.Operation);
+                if (value is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" }, Instance: { } configured })
+                {
+                    value = Strip(configured);
+                }
+
+                call = value as IInvocationOperation is { TargetMethod: { IsAsync: true } } asyncCall ? asyncCall : null;
+            }
+            else if (call is { TargetMethod: { IsAsync: true } })
+            {
+                // Called without an await, an async method returns at its first await, before its wait has ended.
+                return Enumerable.Empty<ISymbol>();
+            }
+
+            if (call == null || !(call.Instance == null || Places.IsThis(call.Instance)))
+            {
+                return Enumerable.Empty<ISymbol>();
+            }
+
+            return _waitedInCallee.GetOrAdd(call.TargetMethod.OriginalDefinition, method => WaitedAtTopLevel(method, inTree));
+        }
+
+        /// <summary>
+        /// The fields and statics a statement of <paramref name="method"/>'s body waits for (through <see cref="Acquired(IOperation)"/>),
+        /// where no statement before it can return or throw; empty for a method that may be overridden.
+        /// </summary>
+        private List<ISymbol> WaitedAtTopLevel(IMethodSymbol method, IOperation caller)
+        {
+            var result = new List<ISymbol>();
+            if (method.IsVirtual || method.IsAbstract || method.IsOverride || !(SourceCallees.BodyOf(method, caller, anyFile: true) is { } body) ||
+                !(BlockOf(body) is { } block))
+            {
+                return result;
+            }
+
+            foreach (var statement in block.Operations)
+            {
+                var waited = statement switch
+                {
+                    IExpressionStatementOperation { Operation: var expression } => expression,
+                    IReturnOperation { ReturnedValue: { } returned } => returned,
+                    _ => null,
+                };
+
+                if (waited != null)
+                {
+                    foreach (var acquired in Acquired(Strip(waited)))
+                    {
+                        if (acquired is IFieldSymbol or IPropertySymbol && !result.Contains(acquired, SymbolEqualityComparer.Default))
+                        {
+                            result.Add(acquired);
+                        }
+                    }
+                }
+
+                if (statement.DescendantsAndSelf().Any(o => o is IReturnOperation or IThrowOperation or IBranchOperation { BranchKind: BranchKind.GoTo }))
+                {
+                    break;
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>The block of statements of a method body, also of one written as <c>=&gt; expression</c>.</summary>
+        private static IBlockOperation? BlockOf(IOperation body) => body switch
+        {
+            IMethodBodyOperation method => method.BlockBody ?? method.ExpressionBody,
+            IBlockOperation plain => plain,
+            _ => null,
+        };
+
+        /// <summary>The last statement of a method body, past a plain <c>return;</c>; null when there is none.</summary>
+        private static IOperation? LastStatement(IOperation body)
+        {
+            var block = BlockOf(body);
+            if (block == null || block.Operations.Length == 0)
+            {
+                return null;
+            }
+
+            var last = block.Operations[block.Operations.Length - 1];
+            if (last is IReturnOperation { ReturnedValue: null } && block.Operations.Length > 1)
+            {
+                last = block.Operations[block.Operations.Length - 2];
+            }
+
+            return last;
         }
 
         /// <summary>
@@ -356,7 +506,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
-                foreach (var acquired in Acquired(operation, function))
+                foreach (var acquired in Acquired(operation, function).Concat(WaitedInCallee(operation, flow.Graph.OriginalOperation)))
                 {
                     if (!acquires.TryGetValue(acquired, out var points))
                     {

@@ -32,7 +32,8 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// The points of the item's host just after a wait for an object the item releases after all of
-        /// <paramref name="accesses"/> (its references to one variable or object): past them the host no longer runs beside
+        /// <paramref name="accesses"/> (its uses of one variable or object, each where the item's body makes it: a use inside
+        /// a method or local function the body calls is made by that call): past them the host no longer runs beside
         /// those uses.
         /// </summary>
         public List<FlowPoint> HostWaitsAfter(WorkItem item, List<IOperation> accesses, FlowIndex flow) =>
@@ -47,7 +48,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             var result = new List<(FlowPoint, IOperation)>();
             if (item.Body == null || accesses.Count == 0 || !accesses.TrueForAll(a => item.Body.Syntax.Span.Contains(a.Syntax.Span)))
             {
-                // Where an access lies outside the body (in a local function it calls) its order to a release is not known.
+                // An access outside the body (the host's own code) is not ordered by the item's releases.
                 return result;
             }
 

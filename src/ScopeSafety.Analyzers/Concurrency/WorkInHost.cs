@@ -37,7 +37,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         public void UseJoinsFor(List<Access> accesses, SignalOrderings signals)
         {
-            var waits = signals.HostWaitsAfter(Item, accesses.ConvertAll(a => a.Reference), Flow);
+            var waits = signals.HostWaitsAfter(Item, accesses.ConvertAll(a => a.MadeIn(Item.Body)), Flow);
             _active = waits.Count == 0 ? Joins : Joins.Concat(waits).ToList();
         }
 

@@ -588,7 +588,7 @@ namespace ScopeSafety.Analyzers
                 var operations = hostUses.ConvertAll(u => u.Operation);
 
                 var body = HostName(item);
-                foreach (var index in _model.HostAccessesDuring(item, operations, shared, uses.ConvertAll(u => u.Reference)))
+                foreach (var index in _model.HostAccessesDuring(item, operations, shared, uses.ConvertAll(u => u.MadeIn(item.Body))))
                 {
                     var host = hostUses[index];
                     foreach (var mine in uses)

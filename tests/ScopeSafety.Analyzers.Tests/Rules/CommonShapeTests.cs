@@ -652,5 +652,101 @@ public class CommonShapeTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("count", "work started with Parallel.For at line 14", "another run of the same work", "also write"));
+
+    // ---- a signal set or waited for one call away --------------------------------------------------------------
+
+    [Fact]
+    public Task A_signal_set_at_the_end_of_a_method_the_work_calls_or_waited_for_in_a_method_the_host_calls_orders_the_work() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Loader
+        {
+            private readonly ManualResetEventSlim _done = new ManualResetEventSlim();
+            private readonly TaskCompletionSource<bool> _loaded = new TaskCompletionSource<bool>();
+            private int _result;
+            private string _text = "";
+
+            public int Run()
+            {
+                ThreadPool.QueueUserWorkItem(_ => Complete(42));
+                _done.Wait();
+                return _result;
+            }
+
+            public int RunWaitingInHelper()
+            {
+                ThreadPool.QueueUserWorkItem(_ => { _result = 42; _done.Set(); });
+                WaitDone();
+                return _result;
+            }
+
+            public async Task<string> LoadAsync()
+            {
+                ThreadPool.QueueUserWorkItem(_ => { _text = "loaded"; _loaded.SetResult(true); });
+                await WhenLoadedAsync();
+                return _text;
+            }
+
+            private void Complete(int value)
+            {
+                _result = value;
+                _done.Set();
+            }
+
+            private void WaitDone() => _done.Wait();
+
+            private async Task WhenLoadedAsync()
+            {
+                await _loaded.Task;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_signal_one_call_away_that_may_come_before_the_write_or_be_skipped_orders_nothing() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Loader
+        {
+            private readonly ManualResetEventSlim _done = new ManualResetEventSlim();
+            private int _result;
+            private int _late;
+            private int _maybe;
+
+            public int SetTooEarly()
+            {
+                ThreadPool.QueueUserWorkItem(_ => {|#0:Complete(42)|});
+                _done.Wait();
+                return _late;
+            }
+
+            public int WaitsOnlySometimes(bool fast)
+            {
+                ThreadPool.QueueUserWorkItem(_ => { {|#1:_maybe|} = 42; _done.Set(); });
+                WaitUnlessFast(fast);
+                return _maybe;
+            }
+
+            public int Overridable()
+            {
+                ThreadPool.QueueUserWorkItem(_ => { {|#2:_result|} = 42; _done.Set(); });
+                WaitDone();
+                return _result;
+            }
+
+            private void Complete(int value)
+            {
+                _done.Set();
+                _late = value;
+            }
+
+            private void WaitUnlessFast(bool fast)
+            {
+                if (fast) return;
+                _done.Wait();
+            }
+
+            protected virtual void WaitDone() => _done.Wait();
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_late", "work started with ThreadPool.QueueUserWorkItem at line 16 (in Loader.Complete)", "the method at line 18", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_maybe", "work started with ThreadPool.QueueUserWorkItem at line 23", "the method at line 25", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("_result", "work started with ThreadPool.QueueUserWorkItem at line 30", "the method at line 32", "read"));
 }
 
