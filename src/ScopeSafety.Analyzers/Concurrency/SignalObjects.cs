@@ -425,10 +425,19 @@ namespace ScopeSafety.Analyzers.Concurrency
             _ => null,
         };
 
-        /// <summary>The last statement of a method body, past a plain <c>return;</c>; null when there is none.</summary>
+        /// <summary>
+        /// The last statement of a method body, past a plain <c>return;</c>, and the last of a <c>finally</c> that ends the
+        /// body (it runs after the rest of the <c>try</c> too); null when there is none.
+        /// </summary>
         private static IOperation? LastStatement(IOperation body)
         {
             var block = BlockOf(body);
+            var last = LastOf(block);
+            return last is ITryOperation { Finally: { } finallyBlock } ? LastOf(finallyBlock) : last;
+        }
+
+        private static IOperation? LastOf(IBlockOperation? block)
+        {
             if (block == null || block.Operations.Length == 0)
             {
                 return null;

@@ -685,10 +685,29 @@ public class CommonShapeTests
                 return _text;
             }
 
+            public string RunCompletingInFinally()
+            {
+                ThreadPool.QueueUserWorkItem(_ => CompleteText());
+                _done.Wait();
+                return _text;
+            }
+
             private void Complete(int value)
             {
                 _result = value;
                 _done.Set();
+            }
+
+            private void CompleteText()
+            {
+                try
+                {
+                    _text = "computed";
+                }
+                finally
+                {
+                    _done.Set();
+                }
             }
 
             private void WaitDone() => _done.Wait();
