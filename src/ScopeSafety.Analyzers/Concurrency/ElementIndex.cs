@@ -53,6 +53,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         public IReadOnlyList<ElementIndex>? Dimensions { get; }
 
+        /// <summary>Every element, from the first (a library call given the whole array: <c>Array.Sort(a)</c>, see <see cref="WholeArrayUses"/>).</summary>
+        public static ElementIndex Every { get; } = new ElementIndex(IndexKind.Whole, 0, "*", false, true);
+
         /// <summary>An index read in a callee's body: its variables mean nothing to the caller.</summary>
         public static ElementIndex Unknown { get; } = new ElementIndex(IndexKind.Unknown, null, "?", false, false);
 

@@ -143,6 +143,21 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
+                if (operation is IInvocationOperation library && WholeArrayUses.Of(library) is { Count: > 0 } uses)
+                {
+                    // Array.Sort(a), rng.NextBytes(buffer), a.Sum(): the call reads or writes every element.
+                    foreach (var (array, write) in uses)
+                    {
+                        if (ValueOf(array, frame)?.Element(ElementIndex.Every) is { } elements)
+                        {
+                            result.Places.Add((elements, new Access(elements.Root, frame.At ?? library, !write, write, false, LocksAt(library, frame), array)
+                            {
+                                Index = ElementIndex.Every, Via = frame.Via,
+                            }));
+                        }
+                    }
+                }
+
                 if (depth > 0 && operation is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.DelegateInvoke } } raise && EventOf(raise) is { } raised)
                 {
                     Raise(raise, raised, frame, result, visited, depth, skip);

@@ -767,5 +767,54 @@ public class CommonShapeTests
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_late", "work started with ThreadPool.QueueUserWorkItem at line 16 (in Loader.Complete)", "the method at line 18", "read"),
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_maybe", "work started with ThreadPool.QueueUserWorkItem at line 23", "the method at line 25", "read"),
         Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("_result", "work started with ThreadPool.QueueUserWorkItem at line 30", "the method at line 32", "read"));
+
+    // ---- library calls that use a whole array -------------------------------------------------------------------
+
+    [Fact]
+    public Task A_library_call_that_writes_every_element_races_with_other_uses_of_the_array() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Buffers
+        {
+            public static int Sorted(int[] a)
+            {
+                var first = 0;
+                Parallel.Invoke(() => {|#0:Array.Sort(a)|}, () => first = a[0]);
+                return first;
+            }
+
+            public static void Scratch(int n)
+            {
+                var scratch = new byte[64];
+                Parallel.For(0, n, i =>
+                {
+                    {|#1:new Random(i).NextBytes(scratch)|};
+                    Array.Clear(scratch);
+                });
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("a[]", "work started with Parallel.Invoke at line 12", "work started with Parallel.Invoke at line 12", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("scratch[]", "work started with Parallel.For at line 19", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task Library_calls_on_a_run_s_own_array_on_a_part_of_one_or_that_only_read_are_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Buffers
+        {
+            public static int Run(int[] a, int n)
+            {
+                Parallel.For(0, n, i =>
+                {
+                    var own = new byte[64];
+                    new Random(i).NextBytes(own);
+                });
+                var half = a.Length / 2;
+                Parallel.Invoke(() => Array.Clear(a, 0, half), () => Array.Clear(a, half, a.Length - half));
+                var sum = 0;
+                var max = 0;
+                Parallel.Invoke(() => sum = a.Sum(), () => max = a.Max());
+                Array.Sort(a);
+                return sum + max + a[0];
+            }
+        }
+        """);
 }
 
