@@ -23,6 +23,7 @@ namespace ScopeSafety.Analyzers.Symbols
             "System.Collections.Queue",
             "System.Collections.Stack",
             "System.Collections.SortedList",
+            "System.Collections.ObjectModel.Collection`1",
             "System.Text.StringBuilder",
             "System.Random");
 

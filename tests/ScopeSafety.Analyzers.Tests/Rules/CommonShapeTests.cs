@@ -816,5 +816,23 @@ public class CommonShapeTests
             }
         }
         """);
+
+    [Fact]
+    public Task An_observable_collection_is_a_collection_that_is_not_thread_safe() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Feed
+        {
+            private readonly System.Collections.ObjectModel.ObservableCollection<int> _items = new System.Collections.ObjectModel.ObservableCollection<int>();
+
+            public void Fill(int n) => Parallel.For(0, n, i => {|#0:_items|}.Add(i));
+
+            public int Peek(int n)
+            {
+                var seen = 0;
+                Parallel.For(0, n, i => { if (_items.Count > i && _items.Contains(i)) Interlocked.Increment(ref seen); });
+                return seen;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_items", "ObservableCollection<int>", "work started with Parallel.For at line 11", "another run of the same work", "also mutate"));
 }
 
