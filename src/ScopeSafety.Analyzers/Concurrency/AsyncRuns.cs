@@ -50,15 +50,28 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         public static bool IsCallLeftRunning(IInvocationOperation call)
         {
-            if (!(call.TargetMethod is { MethodKind: MethodKind.LocalFunction, IsAsync: true }) || AwaitedValues.AwaitOf(call) != null ||
-                ReturnedFrom(call))
+            if (!(call.TargetMethod is { IsAsync: true } method) || AwaitedValues.AwaitOf(call) != null || ReturnedFrom(call) || !(call.SemanticModel is { } model))
             {
                 return false;
             }
 
-            return call.SemanticModel is { } model && AccessCollector.FindLocalFunction(Functions.Root(call), call.TargetMethod) is { Body: { } body } &&
-                   LeavesTheCallersThread(body, model.Compilation);
+            if (method.MethodKind == MethodKind.LocalFunction)
+            {
+                return AccessCollector.FindLocalFunction(Functions.Root(call), method) is { Body: { } body } && LeavesTheCallersThread(body, model.Compilation);
+            }
+
+            // An async method of the project handed one of the caller's objects (FetchAsync(id, results)): what it does
+            // to that object after its first await runs beside the caller and the other calls. Its fields and statics
+            // are the callers' question (CallersAfterCall), not this work's.
+            return method.MethodKind == MethodKind.Ordinary && !method.IsVirtual && !method.IsAbstract && !method.IsOverride &&
+                   HandsOverCallersObject(call) && SourceCallees.BodyOf(method, call, anyFile: true) is { } methodBody &&
+                   LeavesTheCallersThread(methodBody, model.Compilation);
         }
+
+        /// <summary>An argument is a local or parameter of the caller that holds an object (a list, an array, a builder).</summary>
+        public static bool HandsOverCallersObject(IInvocationOperation call) =>
+            call.Arguments.Any(argument => SpawnClassifier.Unwrap(argument.Value) is ILocalReferenceOperation or IParameterReferenceOperation &&
+                                           argument.Value.Type is { IsReferenceType: true } && argument.Parameter?.RefKind == RefKind.None);
 
         /// <summary>
         /// The function's code after an await runs on the thread pool: always, but in a program with a UI framework, whose

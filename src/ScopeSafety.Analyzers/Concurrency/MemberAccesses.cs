@@ -67,6 +67,18 @@ namespace ScopeSafety.Analyzers.Concurrency
             return result;
         }
 
+        /// <summary>
+        /// The places and objects a call of a method of the project uses, its parameters standing for the caller's
+        /// arguments: read as a call made at <paramref name="call"/> (an async method left running, see AsyncRuns).
+        /// </summary>
+        public Found CollectCall(IInvocationOperation call, SyntaxNode spawn)
+        {
+            var result = new Found();
+            var host = new Frame(null, HostThis, null, null, null, new List<object>(), spawn);
+            Enter(call, call.TargetMethod, call.Instance, Pairs(call.Arguments), host, result, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), SourceCallees.MaxDepth, null);
+            return result;
+        }
+
         private static readonly (IParameterSymbol, IOperation)[] NoArguments = new (IParameterSymbol, IOperation)[0];
 
         /// <summary>Stands for the host's own this: its fields are their own roots.</summary>
@@ -482,6 +494,18 @@ namespace ScopeSafety.Analyzers.Concurrency
             /// <c>buffer.Put(x)</c> the code calls), for SCOPE011, with the field that holds the object.
             /// </summary>
             public List<(Place Object, IFieldSymbol Field, IOperation Reference, Access Access)> MemberObjects { get; } = new List<(Place, IFieldSymbol, IOperation, Access)>();
+
+            /// <summary>What is reached from the caller's locals and parameters only, not from fields or statics.</summary>
+            public Found OnlyCallersVariables()
+            {
+                var result = new Found();
+                result.Places.AddRange(Places.Where(found => IsVariable(found.Place.Root)));
+                result.Objects.AddRange(Objects.Where(found => IsVariable(found.Object)));
+                result.MemberObjects.AddRange(MemberObjects.Where(found => IsVariable(found.Object.Root)));
+                return result;
+            }
+
+            private static bool IsVariable(ISymbol root) => root is ILocalSymbol || (root is IParameterSymbol parameter && !Concurrency.Places.IsPrimaryConstructorParameter(parameter));
         }
 
         private (ISymbol, IOperation, Access)? ObjectUseIn(IOperation operation, Frame frame)

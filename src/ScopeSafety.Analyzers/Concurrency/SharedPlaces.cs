@@ -162,6 +162,14 @@ namespace ScopeSafety.Analyzers.Concurrency
             return;
         }
 
+        if (target is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Ordinary } } leftRunning)
+        {
+            // FetchAsync(id, results) left running: only what it does to the objects the caller hands it. Its fields and
+            // statics race with its callers' code as CallersAfterCall reads them.
+            AddFound(item, _memberAccesses.CollectCall(leftRunning, item.Site.Operation.Syntax).OnlyCallersVariables());
+            return;
+        }
+
         if (item.Body == null)
         {
             return;

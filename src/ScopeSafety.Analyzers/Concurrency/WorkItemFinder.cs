@@ -230,6 +230,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                 case IMethodReferenceOperation { Method: { MethodKind: MethodKind.Ordinary } method }:
                     // new Thread(Worker), Task.Run(Process): a method of the same file runs as the work.
                     return SourceCallees.BodyOf(method, delegateValue);
+                case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Ordinary } called }:
+                    // An async method left running with one of the caller's objects (see AsyncRuns.IsCallLeftRunning).
+                    return SourceCallees.BodyOf(called, delegateValue, anyFile: true);
                 default:
                     return null;
             }

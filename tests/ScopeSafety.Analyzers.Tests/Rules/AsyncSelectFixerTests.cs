@@ -120,6 +120,26 @@ public class AsyncSelectFixerTests
         }
         """);
 
+    // An async method handed the list: the list is used in that method under another name, so the fix offers nothing
+    // rather than lock the call.
+    [Fact]
+    public Task A_list_handed_to_async_methods_in_flight_gets_no_lock_fix() => LockFix.VerifyNoCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Program
+        {
+            static async Task Fetch(int id, List<int> into) { await Task.Delay(id); into.Add(id); }
+
+            static async Task<int> Run()
+            {
+                var results = new List<int>();
+                await Task.WhenAll({|SCOPE011:Fetch(1, results)|}, Fetch(2, results));
+                return results.Count;
+            }
+        }
+        """);
+
     [Fact]
     public Task A_list_filled_by_async_local_functions_in_flight_gets_a_lock() => LockFix.VerifyCodeFixAsync("""
         using System.Collections.Generic;

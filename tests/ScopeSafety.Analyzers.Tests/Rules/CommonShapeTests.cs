@@ -834,5 +834,65 @@ public class CommonShapeTests
         }
         """,
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_items", "ObservableCollection<int>", "work started with Parallel.For at line 11", "another run of the same work", "also mutate"));
+
+    // ---- an async method of the project handed the caller's object and left running --------------------------------
+
+    [Fact]
+    public Task Async_calls_left_running_with_one_shared_list_race_on_it() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Fetcher
+        {
+            private static async Task FetchAsync(int id, List<int> into)
+            {
+                await Task.Delay(10);
+                into.Add(id);
+            }
+
+            public static async Task<List<int>> BothAsync()
+            {
+                var results = new List<int>();
+                await Task.WhenAll({|#0:FetchAsync(1, results)|}, FetchAsync(2, results));
+                return results;
+            }
+
+            public static async Task<List<int>> LoopAsync(int[] ids)
+            {
+                var results = new List<int>();
+                var tasks = new List<Task>();
+                foreach (var id in ids) tasks.Add({|#1:FetchAsync(id, results)|});
+                await Task.WhenAll(tasks);
+                return results;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("results", "List<int>", "work started with FetchAsync at line 18 (in Fetcher.FetchAsync)", "work started with FetchAsync at line 18 (in Fetcher.FetchAsync)", "also mutate"),
+        Verify.Diagnostic("SCOPE011").WithLocation(1).WithArguments("results", "List<int>", "work started with FetchAsync at line 26 (in Fetcher.FetchAsync)", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task Async_calls_awaited_one_at_a_time_or_given_their_own_lists_are_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Fetcher
+        {
+            private static async Task FetchAsync(int id, List<int> into)
+            {
+                into.Add(-id);
+                await Task.Delay(10);
+                into.Add(id);
+            }
+
+            public static async Task<List<int>> InTurnAsync(int[] ids)
+            {
+                var results = new List<int>();
+                foreach (var id in ids) await FetchAsync(id, results);
+                return results;
+            }
+
+            public static async Task<int> OwnListsAsync()
+            {
+                var first = new List<int>();
+                var second = new List<int>();
+                await Task.WhenAll(FetchAsync(1, first), FetchAsync(2, second));
+                return first.Count + second.Count;
+            }
+        }
+        """);
 }
 
