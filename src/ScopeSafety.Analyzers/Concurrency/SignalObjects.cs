@@ -284,29 +284,26 @@ namespace ScopeSafety.Analyzers.Concurrency
         private List<IParameterSymbol> ReleasedParameters(IInvocationOperation call, int depth)
         {
             var method = call.TargetMethod.OriginalDefinition;
-            var byDepth = _releasedParameters.GetOrAdd(method, _ => new ConcurrentDictionary<int, List<IParameterSymbol>>());
-            if (byDepth.TryGetValue(depth, out var known))
+            return PerMethodAndDepth(_releasedParameters, method, depth, () =>
             {
-                return known;
-            }
-
-            var result = new List<IParameterSymbol>();
-            if (SourceCallees.BodyOf(method, call) is not { } body)
-            {
-                // Not in the caller's file: unknown here, perhaps known from a caller in its own file.
-                return result;
-            }
-
-            foreach (var (_, inCallee) in ReleasesIn(body, depth))
-            {
-                if (inCallee is IParameterSymbol { ContainingSymbol: IMethodSymbol owner } parameter &&
-                    SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, method) && !result.Contains(parameter))
+                if (SourceCallees.BodyOf(method, call) is not { } body)
                 {
-                    result.Add(parameter);
+                    // Not in the caller's file: unknown here, perhaps known from a caller in its own file.
+                    return null;
                 }
-            }
 
-            return byDepth.GetOrAdd(depth, result);
+                var result = new List<IParameterSymbol>();
+                foreach (var (_, inCallee) in ReleasesIn(body, depth))
+                {
+                    if (inCallee is IParameterSymbol { ContainingSymbol: IMethodSymbol owner } parameter &&
+                        SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, method) && !result.Contains(parameter))
+                    {
+                        result.Add(parameter);
+                    }
+                }
+
+                return result;
+            });
         }
 
         /// <summary>
@@ -316,16 +313,15 @@ namespace ScopeSafety.Analyzers.Concurrency
         private List<ISymbol> ReleasedAtEnd(IInvocationOperation call, int depth)
         {
             var method = call.TargetMethod.OriginalDefinition;
-            var byDepth = _releasedAtEnd.GetOrAdd(method, _ => new ConcurrentDictionary<int, List<ISymbol>>());
-            if (byDepth.TryGetValue(depth, out var known))
+            return PerMethodAndDepth(_releasedAtEnd, method, depth, () =>
             {
-                return known;
-            }
+                var result = new List<ISymbol>();
+                if (method.IsVirtual || method.IsAbstract || method.IsOverride || !(SourceCallees.BodyOf(method, call, anyFile: true) is { } body) ||
+                    !(LastStatement(body) is IExpressionStatementOperation { Operation: var last }))
+                {
+                    return result;
+                }
 
-            var result = new List<ISymbol>();
-            if (!method.IsVirtual && !method.IsAbstract && !method.IsOverride && SourceCallees.BodyOf(method, call, anyFile: true) is { } body &&
-                LastStatement(body) is IExpressionStatementOperation { Operation: var last })
-            {
                 foreach (var (_, released) in ReleasesIn(last, depth))
                 {
                     if (released is IFieldSymbol or IPropertySymbol && !result.Contains(released, SymbolEqualityComparer.Default))
@@ -338,9 +334,21 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     result.Add(direct);
                 }
+
+                return result;
+            });
+        }
+
+        /// <summary>What <paramref name="read"/> finds for a method at a depth, read once; a null answer (unknown from here) is not kept.</summary>
+        private static List<T> PerMethodAndDepth<T>(ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<int, List<T>>> cache, IMethodSymbol method, int depth, System.Func<List<T>?> read)
+        {
+            var byDepth = cache.GetOrAdd(method, _ => new ConcurrentDictionary<int, List<T>>());
+            if (byDepth.TryGetValue(depth, out var known))
+            {
+                return known;
             }
 
-            return byDepth.GetOrAdd(depth, result);
+            return read() is { } found ? byDepth.GetOrAdd(depth, found) : new List<T>();
         }
 
         /// <summary>
