@@ -42,9 +42,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// <paramref name="call"/> calls an async local function and leaves it running: its task is not awaited where it
-        /// is made (<c>var a = Fetch(1); var b = Fetch(2); await Task.WhenAll(a, b);</c>, <c>Task.WhenAll(Fetch(1),
-        /// Fetch(2))</c>) nor handed on by a return (<c>i =&gt; Fetch(i)</c> is the selector's, see above). Like a run of an
+        /// <paramref name="call"/> calls an async local function, or an async method of the project handed one of the
+        /// caller's objects, and leaves it running: its task is not awaited where it is made (<c>var a = Fetch(1);
+        /// var b = Fetch(2); await Task.WhenAll(a, b);</c>, <c>Task.WhenAll(Fetch(1), Fetch(2))</c>) nor handed on by a return (<c>i =&gt; Fetch(i)</c> is the selector's, see above). Like a run of an
         /// async <c>Select</c>, the call goes as far as the function's first await inside the caller and the rest runs
         /// beside the caller's code, until something waits for its task.
         /// </summary>
@@ -69,7 +69,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>An argument is a local or parameter of the caller that holds an object (a list, an array, a builder).</summary>
-        public static bool HandsOverCallersObject(IInvocationOperation call) =>
+        private static bool HandsOverCallersObject(IInvocationOperation call) =>
             call.Arguments.Any(argument => SpawnClassifier.Unwrap(argument.Value) is ILocalReferenceOperation or IParameterReferenceOperation &&
                                            argument.Value.Type is { IsReferenceType: true } && argument.Parameter?.RefKind == RefKind.None);
 

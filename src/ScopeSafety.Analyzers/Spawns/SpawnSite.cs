@@ -56,7 +56,7 @@ namespace ScopeSafety.Analyzers.Spawns
         /// </summary>
         public bool InTurnUntilAwait { get; }
 
-        /// <summary>A call of an async local function left running (<see cref="Concurrency.AsyncRuns.IsCallLeftRunning"/>): work until its task is awaited.</summary>
+        /// <summary>A call of an async local function or method left running (<see cref="Concurrency.AsyncRuns.IsCallLeftRunning"/>): work until its task is awaited.</summary>
         public bool IsAsyncCallLeftRunning => InTurnUntilAwait && Handle == HandleKind.Task;
     }
 }
