@@ -263,14 +263,20 @@ namespace ScopeSafety.Analyzers.Concurrency
             bool OneToOne(IOperation operation) => IsOneToOne(operation, own, sameInEveryRun);
             bool Term(IOperation operation) => OneToOne(operation) || sameInEveryRun(operation);
 
+            // i * stride (or stride * i): the stride, when the other side is one to one; null otherwise.
+            IOperation? StrideOf(IOperation operation) =>
+                operation is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product
+                    ? OneToOne(product.LeftOperand) && IsStride(product.RightOperand, sameInEveryRun) ? product.RightOperand
+                    : OneToOne(product.RightOperand) && IsStride(product.LeftOperand, sameInEveryRun) ? product.LeftOperand
+                    : null
+                    : null;
+
             // row * width + column, with the work's own loop for (var column = 0; column < width; column++): rows apart.
             bool IsRowAndColumn(IOperation row, IOperation column) =>
-                row is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product &&
+                StrideOf(row) is { } stride &&
                 SpawnClassifier.Unwrap(column) is ILocalReferenceOperation { Local: var local } && column.SemanticModel is { } model &&
                 ForLoops.CountingUp(local) is { Inclusive: false } loop && loop.Start.SyntaxTree == model.SyntaxTree &&
-                model.GetConstantValue(loop.Start) is { HasValue: true, Value: int start } && start >= 0 &&
-                (OneToOne(product.LeftOperand) && IsStride(product.RightOperand, sameInEveryRun) && Places.TextOf(product.RightOperand.Syntax) == Places.TextOf(loop.Limit) ||
-                 OneToOne(product.RightOperand) && IsStride(product.LeftOperand, sameInEveryRun) && Places.TextOf(product.LeftOperand.Syntax) == Places.TextOf(loop.Limit));
+                ForLoops.Constant(loop.Start, model) >= 0 && Places.TextOf(stride.Syntax) == Places.TextOf(loop.Limit);
 
             switch (index)
             {
@@ -294,8 +300,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                            RangeOf(remainder.LeftOperand) is { } range && range.From >= 0 &&
                            range.To <= System.Convert.ToInt64(divisor.Value, System.Globalization.CultureInfo.InvariantCulture);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product:
-                    return (OneToOne(product.LeftOperand) && IsStride(product.RightOperand, sameInEveryRun)) ||
-                           (OneToOne(product.RightOperand) && IsStride(product.LeftOperand, sameInEveryRun));
+                    return StrideOf(product) != null;
                 default:
                     return false;
             }

@@ -59,23 +59,20 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// The accesses of a source method run as the work by method group when its body is not in the spawning file
         /// (<c>new Thread(worker.Run)</c> with Worker elsewhere): read as a call made at <paramref name="group"/>.
         /// </summary>
-        public Found CollectMethodGroup(IMethodReferenceOperation group, SyntaxNode spawn)
-        {
-            var result = new Found();
-            var host = new Frame(null, HostThis, null, null, null, new List<object>(), spawn);
-            Enter(group, group.Method, group.Instance, NoArguments, host, result, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), SourceCallees.MaxDepth, null);
-            return result;
-        }
+        public Found CollectMethodGroup(IMethodReferenceOperation group, SyntaxNode spawn) => CollectAt(group, group.Method, group.Instance, NoArguments, spawn);
 
         /// <summary>
         /// The places and objects a call of a method of the project uses, its parameters standing for the caller's
         /// arguments: read as a call made at <paramref name="call"/> (an async method left running, see AsyncRuns).
         /// </summary>
-        public Found CollectCall(IInvocationOperation call, SyntaxNode spawn)
+        public Found CollectCall(IInvocationOperation call, SyntaxNode spawn) => CollectAt(call, call.TargetMethod, call.Instance, Pairs(call.Arguments), spawn);
+
+        /// <summary><paramref name="method"/> entered from the host at <paramref name="at"/>, every access reported there.</summary>
+        private Found CollectAt(IOperation at, IMethodSymbol method, IOperation? instance, IReadOnlyList<(IParameterSymbol, IOperation)> arguments, SyntaxNode spawn)
         {
             var result = new Found();
             var host = new Frame(null, HostThis, null, null, null, new List<object>(), spawn);
-            Enter(call, call.TargetMethod, call.Instance, Pairs(call.Arguments), host, result, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), SourceCallees.MaxDepth, null);
+            Enter(at, method, instance, arguments, host, result, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), SourceCallees.MaxDepth, null);
             return result;
         }
 

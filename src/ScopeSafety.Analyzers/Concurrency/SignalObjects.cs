@@ -104,11 +104,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 case IAwaitOperation awaitOperation:
                 {
-                    var awaited = Strip(awaitOperation.Operation);
-                    if (awaited is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" }, Instance: { } configured })
-                    {
-                        awaited = Strip(configured);
-                    }
+                    var awaited = AwaitedValue(awaitOperation);
 
                     if (awaited is IInvocationOperation { TargetMethod: { Name: "WaitAsync" } waitAsync, Instance: { } semaphore } waitCall &&
                         KnownSymbols.Is(waitAsync.ContainingType, _symbols.SemaphoreSlim) && !HasTimeout(waitCall))
@@ -361,13 +357,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             var call = operation as IInvocationOperation;
             if (operation is IAwaitOperation awaited)
             {
-                var value = Strip(awaited.Operation);
-                if (value is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" }, Instance: { } configured })
-                {
-                    value = Strip(configured);
-                }
-
-                call = value as IInvocationOperation is { TargetMethod: { IsAsync: true } } asyncCall ? asyncCall : null;
+                call = AwaitedValue(awaited) as IInvocationOperation is { TargetMethod: { IsAsync: true } } asyncCall ? asyncCall : null;
             }
             else if (call is { TargetMethod: { IsAsync: true } })
             {
@@ -423,6 +413,13 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return result;
+        }
+
+        /// <summary>What an await waits for, past a <c>ConfigureAwait(…)</c> and conversions.</summary>
+        private static IOperation AwaitedValue(IAwaitOperation awaitOperation)
+        {
+            var awaited = Strip(awaitOperation.Operation);
+            return awaited is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" }, Instance: { } configured } ? Strip(configured) : awaited;
         }
 
         /// <summary>The block of statements of a method body, also of one written as <c>=&gt; expression</c>.</summary>

@@ -52,7 +52,7 @@ namespace ScopeSafety.Analyzers.Flow
         }
 
         /// <summary>A constant integer the expression always has.</summary>
-        private static long? Constant(ExpressionSyntax expression, SemanticModel model) =>
+        public static long? Constant(ExpressionSyntax expression, SemanticModel model) =>
             model.GetConstantValue(expression) is { HasValue: true, Value: int or long or short or byte } constant
                 ? System.Convert.ToInt64(constant.Value, System.Globalization.CultureInfo.InvariantCulture)
                 : null;
