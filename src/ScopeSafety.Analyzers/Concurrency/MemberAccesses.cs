@@ -152,6 +152,13 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
+                if (CollectionElements.Of(operation, _symbols) is { } element && ValueOf(element.Collection, frame) is { } collection &&
+                    ElementObjectUseIn(collection.Element(IndexIn(element.Key, frame)), operation, frame) is { } elementUse)
+                {
+                    // groups.GetOrAdd(key, …).Add(x), lists[k].Add(x): the object held under the key.
+                    result.MemberObjects.Add(elementUse);
+                }
+
                 if (operation is IInvocationOperation library && WholeArrayUses.Of(library) is { Count: > 0 } uses)
                 {
                     // Array.Sort(a), rng.NextBytes(buffer), a.Sum(): the call reads or writes every element.
@@ -487,10 +494,11 @@ namespace ScopeSafety.Analyzers.Concurrency
             public List<(ISymbol Object, IOperation Reference, Access Access)> Objects { get; } = new List<(ISymbol, IOperation, Access)>();
 
             /// <summary>
-            /// Uses of objects held in a member of a shared object (<c>buffer.elements.Enqueue(x)</c>, also inside a
-            /// <c>buffer.Put(x)</c> the code calls), for SCOPE011, with the field that holds the object.
+            /// Uses of objects held in a member or an element of a shared object (<c>buffer.elements.Enqueue(x)</c>, also
+            /// inside a <c>buffer.Put(x)</c> the code calls; <c>buckets[k].Add(x)</c>), for SCOPE011, with the field that
+            /// holds the object (null for an element).
             /// </summary>
-            public List<(Place Object, IFieldSymbol Field, IOperation Reference, Access Access)> MemberObjects { get; } = new List<(Place, IFieldSymbol, IOperation, Access)>();
+            public List<(Place Object, IFieldSymbol? Field, IOperation Reference, Access Access)> MemberObjects { get; } = new List<(Place, IFieldSymbol?, IOperation, Access)>();
 
             /// <summary>What is reached from the caller's locals and parameters only, not from fields or statics.</summary>
             public Found OnlyCallersVariables()
@@ -522,16 +530,29 @@ namespace ScopeSafety.Analyzers.Concurrency
             return (shared.Root, operation, access);
         }
 
-        /// <summary>A use (a call that reads or mutates it) of the object held in the member <paramref name="place"/> of a shared object.</summary>
-        private (Place, IFieldSymbol, IOperation, Access)? MemberObjectUseIn(Place place, IOperation operation, Frame frame)
+        /// <summary>
+        /// A use (a call that reads or mutates it) of the object held in the member or element <paramref name="place"/> of
+        /// a shared object: <c>buffer.elements.Enqueue(x)</c>, <c>buckets[k].Add(x)</c>.
+        /// </summary>
+        private (Place, IFieldSymbol?, IOperation, Access)? MemberObjectUseIn(Place place, IOperation operation, Frame frame) =>
+            operation switch
+            {
+                IFieldReferenceOperation { Field: var field } when !field.Type.IsValueType && ObjectAccessOf(place.Root, operation, frame) is { } access =>
+                    (place, field, operation, access),
+                IArrayElementReferenceOperation => ElementObjectUseIn(place, operation, frame),
+                _ => null,
+            };
+
+        /// <summary>A use of the object held in the element <paramref name="place"/> of an array or collection, with the element's index.</summary>
+        private (Place, IFieldSymbol?, IOperation, Access)? ElementObjectUseIn(Place place, IOperation operation, Frame frame)
         {
-            if (!(operation is IFieldReferenceOperation { Field: var field }) || field.Type.IsValueType ||
-                !(ObjectAccessOf(place.Root, operation, frame) is { } access))
+            if (operation.Type is not { IsReferenceType: true } || !(ObjectAccessOf(place.Root, operation, frame) is { } access))
             {
                 return null;
             }
 
-            return (place, field, operation, access);
+            access.Index = place.Index;
+            return (place, null, operation, access);
         }
 
         /// <summary>The use <paramref name="operation"/> makes of an object (a call that reads or mutates it), reported at the work's call; null when it is no such use.</summary>

@@ -84,7 +84,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                 _ => null,
             };
 
-            return type?.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) ?? symbol.Name;
+            return type != null ? TypeNameOf(type) : symbol.Name;
         }
+
+        /// <summary>A type as messages show it ("List<int>").</summary>
+        public static string TypeNameOf(ITypeSymbol type) =>
+            type.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
     }
 }

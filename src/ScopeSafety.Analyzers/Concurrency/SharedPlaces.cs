@@ -52,12 +52,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         public List<Place> MemberOrder { get; } = new List<Place>();
 
         /// <summary>
-        /// Objects of types that are not thread-safe held in a member of a shared object (<c>buffer.elements</c>), with
-        /// each item's uses, in the order the items first use them, and the field that holds each.
+        /// Objects of types that are not thread-safe held in a member or an element of a shared object (<c>buffer.elements</c>,
+        /// <c>buckets[]</c>), with each item's uses, in the order the items first use them, and the type each is used as.
         /// </summary>
         public Dictionary<Place, Dictionary<WorkItem, List<Access>>> MemberObjects { get; } = new Dictionary<Place, Dictionary<WorkItem, List<Access>>>();
 
-        public List<(Place Object, IFieldSymbol Field)> MemberObjectOrder { get; } = new List<(Place, IFieldSymbol)>();
+        public List<(Place Object, string TypeName)> MemberObjectOrder { get; } = new List<(Place, string)>();
 
         /// <summary>The places in the order the items first use them.</summary>
         public List<(ISymbol Place, bool IsObject)> Order { get; } = new List<(ISymbol, bool)>();
@@ -213,9 +213,10 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         foreach (var (shared, field, reference, access) in found.MemberObjects)
         {
-            if (IsNotThreadSafe(field, reference) && AddUse(MemberObjects, shared, item, access))
+            var notThreadSafe = field != null ? IsNotThreadSafe(field, reference) : _options.IsNotThreadSafe(reference.Type, _symbols);
+            if (notThreadSafe && AddUse(MemberObjects, shared, item, access))
             {
-                MemberObjectOrder.Add((shared, field));
+                MemberObjectOrder.Add((shared, field != null ? Places.TypeNameOf(field) : Places.TypeNameOf(reference.Type!)));
             }
         }
     }

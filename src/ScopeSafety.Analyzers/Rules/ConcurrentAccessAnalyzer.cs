@@ -333,9 +333,9 @@ namespace ScopeSafety.Analyzers
                     CheckMember(place, _places.Members[place]);
                 }
 
-                foreach (var (place, field) in _places.MemberObjectOrder)
+                foreach (var (place, typeName) in _places.MemberObjectOrder)
                 {
-                    CheckMemberObject(place, field, _places.MemberObjects[place]);
+                    CheckMemberObject(place, typeName, _places.MemberObjects[place]);
                 }
             }
 
@@ -514,12 +514,11 @@ namespace ScopeSafety.Analyzers
                 }
             }
 
-            /// <summary>An object held in a member of a shared object (<c>buffer.elements</c>) is checked like a shared object.</summary>
-            private void CheckMemberObject(Place place, IFieldSymbol field, Dictionary<WorkItem, List<Access>> byItem)
+            /// <summary>An object held in a member or an element of a shared object (<c>buffer.elements</c>, <c>buckets[]</c>) is checked like a shared object.</summary>
+            private void CheckMemberObject(Place place, string typeName, Dictionary<WorkItem, List<Access>> byItem)
             {
                 var items = Ordered(byItem);
                 var covered = new HashSet<(WorkItem, WorkItem)>();
-                var typeName = Places.TypeNameOf(field);
                 foreach (var item in items)
                 {
                     var uses = byItem[item];

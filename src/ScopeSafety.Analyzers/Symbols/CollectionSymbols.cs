@@ -32,6 +32,7 @@ namespace ScopeSafety.Analyzers.Symbols
             List = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
             Dictionary = compilation.GetTypeByMetadataName("System.Collections.Generic.Dictionary`2");
             Queue = compilation.GetTypeByMetadataName("System.Collections.Generic.Queue`1");
+            ConcurrentDictionary = compilation.GetTypeByMetadataName("System.Collections.Concurrent.ConcurrentDictionary`2");
             Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
             CollectionExtensions = compilation.GetTypeByMetadataName("System.Collections.Generic.CollectionExtensions");
             NonGenericEnumerable = compilation.GetTypeByMetadataName("System.Collections.IEnumerable");
@@ -51,6 +52,7 @@ namespace ScopeSafety.Analyzers.Symbols
         public INamedTypeSymbol? List { get; }
         public INamedTypeSymbol? Dictionary { get; }
         public INamedTypeSymbol? Queue { get; }
+        public INamedTypeSymbol? ConcurrentDictionary { get; }
 
         /// <summary>System.Linq.Enumerable: its extension methods only read their source.</summary>
         public INamedTypeSymbol? Enumerable { get; }

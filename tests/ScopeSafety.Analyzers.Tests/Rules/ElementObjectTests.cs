@@ -1,0 +1,233 @@
+using LockFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
+    ScopeSafety.CodeFixes.LockSharedObjectFixer>;
+using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>
+/// SCOPE011 on an object that is not thread-safe held in an element of an array or a collection (<c>buckets[k]</c>,
+/// <c>groups.GetOrAdd(k, …)</c>): two runs share it when the keys they choose it by may be equal. Each hazard beside the
+/// twin that must stay silent. The class starts at line 8.
+/// </summary>
+public class ElementObjectTests
+{
+    private const string Usings = ConcurrentAccessAnalyzerTests.Usings + """
+        using System.Collections.Concurrent;
+
+        """;
+
+    [Fact]
+    public Task Runs_adding_to_the_list_in_the_bucket_of_their_index_modulo_four_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(List<int>[] buckets)
+            {
+                Parallel.For(0, 1000, i => {|#0:buckets[i % 4]|}.Add(i));
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("buckets[]", "List<int>", "work started with Parallel.For at line 12", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task Runs_adding_to_the_list_at_their_own_index_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(List<int>[] buckets)
+            {
+                Parallel.For(0, buckets.Length, i => buckets[i].Add(i));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Runs_adding_to_a_list_of_a_list_of_lists_by_a_folded_index_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(List<List<int>> buckets)
+            {
+                Parallel.For(0, 1000, i => {|#0:buckets[i / 250]|}.Add(i));
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("buckets[]", "List<int>", "work started with Parallel.For at line 12", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task Runs_grouping_into_lists_got_or_added_to_a_concurrent_dictionary_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        record Item(string Kind, int Value);
+
+        class C
+        {
+            void M(Item[] items)
+            {
+                var byKind = new ConcurrentDictionary<string, List<Item>>();
+                Parallel.ForEach(items, item => {|#0:byKind.GetOrAdd(item.Kind, _ => new List<Item>())|}.Add(item));
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("byKind[]", "List<Item>", "work started with Parallel.ForEach at line 15", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task Runs_grouping_into_concurrent_bags_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        record Item(string Kind, int Value);
+
+        class C
+        {
+            void M(Item[] items)
+            {
+                var byKind = new ConcurrentDictionary<string, ConcurrentBag<Item>>();
+                Parallel.ForEach(items, item => byKind.GetOrAdd(item.Kind, _ => new ConcurrentBag<Item>()).Add(item));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Runs_locking_the_list_they_got_from_the_dictionary_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M()
+            {
+                var groups = new ConcurrentDictionary<int, List<int>>();
+                Parallel.For(0, 1000, i =>
+                {
+                    var list = groups.GetOrAdd(i % 10, _ => new List<int>());
+                    lock (list)
+                    {
+                        list.Add(i);
+                    }
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Runs_locking_the_element_they_add_to_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(List<int>[] buckets)
+            {
+                Parallel.For(0, 1000, i =>
+                {
+                    lock (buckets[i % 4])
+                    {
+                        buckets[i % 4].Add(i);
+                    }
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Runs_that_only_read_the_lists_in_a_dictionary_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(Dictionary<int, List<int>> lists, int[] counts)
+            {
+                Parallel.For(0, counts.Length, i => counts[i] = lists[i % 2].Count + (lists[i % 2].Contains(3) ? 1 : 0));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Two_tasks_adding_to_the_same_element_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(List<List<int>> lists)
+            {
+                var a = Task.Run(() => {|#0:lists[0]|}.Add(1));
+                var b = Task.Run(() => lists[0].Add(2));
+                Task.WaitAll(a, b);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("lists[]", "List<int>", "work started with Task.Run at line 12", "work started with Task.Run at line 13", "also mutate"));
+
+    [Fact]
+    public Task Two_tasks_adding_to_different_elements_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(List<List<int>> lists)
+            {
+                var a = Task.Run(() => lists[0].Add(1));
+                var b = Task.Run(() => lists[1].Add(2));
+                Task.WaitAll(a, b);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Tasks_started_in_a_loop_each_filling_the_list_of_their_own_copy_of_the_index_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(List<int>[] perTask)
+            {
+                var tasks = new Task[perTask.Length];
+                for (int t = 0; t < tasks.Length; t++)
+                {
+                    int id = t;
+                    tasks[t] = Task.Run(() =>
+                    {
+                        for (int k = 0; k < 100; k++)
+                        {
+                            perTask[id].Add(k);
+                        }
+                    });
+                }
+
+                Task.WaitAll(tasks);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task The_method_reading_an_element_while_a_task_fills_it_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            async Task<int> M(Dictionary<string, List<int>> map)
+            {
+                var task = Task.Run(() => {|#0:map["a"]|}.Add(1));
+                var count = map["a"].Count;
+                await task;
+                return count;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("map[]", "List<int>", "work started with Task.Run at line 12", "the method at line 13", "read"));
+
+    [Fact]
+    public Task The_method_reading_an_element_after_the_task_that_fills_it_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            async Task<int> M(Dictionary<string, List<int>> map)
+            {
+                await Task.Run(() => map["a"].Add(1));
+                return map["a"].Count;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_string_indexed_by_the_runs_is_no_collection_of_objects() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(string text, char[] result)
+            {
+                Parallel.For(0, result.Length, i => result[i] = text[i % text.Length]);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task An_element_gets_no_lock_fix() => LockFix.VerifyNoCodeFixAsync(Usings + """
+        class C
+        {
+            void M()
+            {
+                var groups = new ConcurrentDictionary<int, List<int>>();
+                Parallel.For(0, 1000, i => {|SCOPE011:groups.GetOrAdd(i % 10, _ => new List<int>())|}.Add(i));
+                var buckets = new List<int>[4];
+                Parallel.For(0, 1000, i => {|SCOPE011:buckets[i % 4]|}.Add(i));
+            }
+        }
+        """);
+}
