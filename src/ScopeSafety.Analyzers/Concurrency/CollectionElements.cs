@@ -33,6 +33,55 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
         }
 
+        /// <summary>
+        /// The element a local of reference type stands for when its one definition takes it from a collection and nothing
+        /// assigns it again: <c>var list = groups.GetOrAdd(k, …);</c>, <c>var list = lists[k];</c>,
+        /// <c>groups.TryGetValue(k, out var list)</c>. Null for any other local.
+        /// </summary>
+        public static (IOperation Collection, IOperation Key)? HeldBy(ILocalReferenceOperation reference, KnownSymbols symbols)
+        {
+            var local = reference.Local;
+            if (local.IsRef || !local.Type.IsReferenceType || local.DeclaringSyntaxReferences.Length != 1 || reference.SemanticModel is not { } model ||
+                local.DeclaringSyntaxReferences[0].SyntaxTree != model.SyntaxTree)
+            {
+                return null;
+            }
+
+            (IOperation, IOperation)? element = null;
+            var definitions = 0;
+            foreach (var operation in Flow.Functions.Root(reference).Descendants())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        if (declarator.Initializer is { Value: var value })
+                        {
+                            definitions++;
+                            element = Of(Spawns.SpawnClassifier.Unwrap(value), symbols);
+                        }
+
+                        break;
+
+                    case ILocalReferenceOperation other when SymbolEqualityComparer.Default.Equals(other.Local, local) &&
+                                                             (other.IsDeclaration || Spawns.AccessCollector.Kind(other).Write):
+                        // out var list declares the local inside the argument.
+                        var argument = other.Parent as IArgumentOperation ?? (other.Parent as IDeclarationExpressionOperation)?.Parent as IArgumentOperation;
+                        definitions++;
+                        element = argument is { Parameter: { RefKind: RefKind.Out } } ? OutOfTryGetValue(argument, symbols) : null;
+                        break;
+                }
+            }
+
+            return definitions == 1 ? element : null;
+        }
+
+        // dict.TryGetValue(key, out var value) on a library dictionary: value is the element under key.
+        private static (IOperation, IOperation)? OutOfTryGetValue(IArgumentOperation argument, KnownSymbols symbols) =>
+            argument.Parent is IInvocationOperation { TargetMethod: { Name: "TryGetValue" } method, Instance: { } collection, Arguments: { Length: 2 } arguments } &&
+            method.Locations.Length > 0 && !method.Locations[0].IsInSource && arguments[1] == argument && symbols.Collections.IsCollection(collection.Type)
+                ? (collection, arguments[0].Value)
+                : ((IOperation, IOperation)?)null;
+
         private static bool IsWritten(IOperation reference) =>
             reference.Parent is IAssignmentOperation assignment && assignment.Target == reference ||
             reference.Parent is IIncrementOrDecrementOperation;

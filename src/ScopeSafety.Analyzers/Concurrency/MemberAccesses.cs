@@ -20,6 +20,10 @@ namespace ScopeSafety.Analyzers.Concurrency
     {
         private readonly KnownSymbols _symbols;
 
+        // Shared by the blocks CallersAfterCall reads at once.
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, (IOperation Collection, IOperation Key)?> _heldElements =
+            new System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, (IOperation, IOperation)?>(SymbolEqualityComparer.Default);
+
         public MemberAccesses(KnownSymbols symbols)
         {
             _symbols = symbols;
@@ -152,10 +156,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
-                if (CollectionElements.Of(operation, _symbols) is { } element && ValueOf(element.Collection, frame) is { } collection &&
-                    ElementObjectUseIn(collection.Element(IndexIn(element.Key, frame)), operation, frame) is { } elementUse)
+                var element = operation is ILocalReferenceOperation local ? HeldElement(local, frame) : CollectionElements.Of(operation, _symbols);
+                if (element is { } held && ValueOf(held.Collection, frame) is { } collection &&
+                    ElementObjectUseIn(collection.Element(IndexIn(held.Key, frame)), operation, frame) is { } elementUse)
                 {
-                    // groups.GetOrAdd(key, …).Add(x), lists[k].Add(x): the object held under the key.
+                    // groups.GetOrAdd(key, …).Add(x), lists[k].Add(x), and a local taken from there: the object held under the key.
                     result.MemberObjects.Add(elementUse);
                 }
 
@@ -542,6 +547,22 @@ namespace ScopeSafety.Analyzers.Concurrency
                 IArrayElementReferenceOperation => ElementObjectUseIn(place, operation, frame),
                 _ => null,
             };
+
+        /// <summary>
+        /// The element a local of the code being read stands for where it is used as an object
+        /// (<see cref="CollectionElements.HeldBy"/>), read once per local. A local shared with the work is an object of its
+        /// own (<see cref="SharedPlaces.Objects"/>), not seen twice.
+        /// </summary>
+        private (IOperation Collection, IOperation Key)? HeldElement(ILocalReferenceOperation local, Frame frame)
+        {
+            if (!(frame.At != null || (frame.Function != null && DelegateCaptures.IsDeclaredIn(local.Local, frame.Function))) ||
+                Concurrency.ObjectUses.Classify(local, _symbols) == ObjectUse.None)
+            {
+                return null;
+            }
+
+            return _heldElements.GetOrAdd(local.Local, _ => CollectionElements.HeldBy(local, _symbols));
+        }
 
         /// <summary>A use of the object held in the element <paramref name="place"/> of an array or collection, with the element's index.</summary>
         private (Place, IFieldSymbol?, IOperation, Access)? ElementObjectUseIn(Place place, IOperation operation, Frame frame)

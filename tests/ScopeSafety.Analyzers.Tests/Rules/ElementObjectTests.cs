@@ -230,4 +230,84 @@ public class ElementObjectTests
             }
         }
         """);
+
+    [Fact]
+    public Task Runs_adding_to_the_list_a_local_took_from_the_dictionary_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(ConcurrentDictionary<int, List<int>> groups)
+            {
+                Parallel.For(0, 1000, i =>
+                {
+                    var list = groups.GetOrAdd(i % 10, _ => new List<int>());
+                    {|#0:list|}.Add(i);
+                });
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("groups[]", "List<int>", "work started with Parallel.For at line 12", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task Runs_adding_to_the_list_TryGetValue_gave_them_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(ConcurrentDictionary<int, List<int>> groups)
+            {
+                Parallel.For(0, 1000, i =>
+                {
+                    if (groups.TryGetValue(i % 10, out var list))
+                    {
+                        {|#0:list|}.Add(i);
+                    }
+                });
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("groups[]", "List<int>", "work started with Parallel.For at line 12", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task Runs_adding_to_the_list_TryGetValue_gave_them_under_their_own_key_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(ConcurrentDictionary<int, List<int>> groups)
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    if (groups.TryGetValue(i, out var list))
+                    {
+                        list.Add(i);
+                    }
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Runs_adding_to_a_fresh_list_in_a_local_that_first_held_an_element_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(ConcurrentDictionary<int, List<int>> groups)
+            {
+                Parallel.For(0, 1000, i =>
+                {
+                    var list = groups.GetOrAdd(i % 10, _ => new List<int>());
+                    list = new List<int>();
+                    list.Add(i);
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_captured_local_taken_from_a_list_of_lists_is_reported_once_as_itself() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(List<List<int>> lists)
+            {
+                var list = lists[0];
+                Parallel.For(0, 1000, i => {|#0:list|}.Add(i));
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("list", "List<int>", "work started with Parallel.For at line 13", "another run of the same work", "also mutate"));
 }
