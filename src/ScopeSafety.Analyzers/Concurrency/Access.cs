@@ -47,6 +47,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>The objects locked around the access (lock statements and Monitor.Enter/Exit pairs).</summary>
         public List<object> Locks { get; }
 
+        /// <summary>
+        /// The write of an update split into two atomic calls, a read and then a write of one entry of a concurrent
+        /// dictionary (<see cref="CollectionElements.ConcurrentWriteOf"/>): atomic, yet any write between the two is lost.
+        /// </summary>
+        public bool IsSplitUpdate { get; set; }
+
         /// <summary>For an array element: which element (see <see cref="ElementIndex"/>); null for any other place.</summary>
         public ElementIndex? Index { get; set; }
 
@@ -125,15 +131,17 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// Two accesses from sides that may run at the same time race when one of them writes, they are not both atomic,
-        /// and they hold no lock on a common object. Locks on different objects do not exclude each other.
+        /// Two accesses from sides that may run at the same time race when one of them writes, they are not both atomic
+        /// (or one is a split update and the other writes: its write would be lost), and they hold no lock on a common
+        /// object. Locks on different objects do not exclude each other.
         /// </summary>
         /// <remarks>
         /// Elements of one array conflict only when they may be the same element; <paramref name="sameItem"/> says the two
         /// accesses are made by two runs of one item, whose own indices differ.
         /// </remarks>
         public static bool Conflict(Access a, Access b, bool sameItem = false) =>
-            (a.IsWrite || b.IsWrite) && !(a.IsAtomic && b.IsAtomic) && !Concurrency.Locks.CommonLock(a.Locks, b.Locks) &&
+            (a.IsWrite || b.IsWrite) && (!(a.IsAtomic && b.IsAtomic) || (a.IsSplitUpdate && b.IsWrite) || (b.IsSplitUpdate && a.IsWrite)) &&
+            !Concurrency.Locks.CommonLock(a.Locks, b.Locks) &&
             !((a.IsLazyInit || !a.IsWrite) && (b.IsLazyInit || !b.IsWrite)) &&
             ElementIndex.MayOverlap(a.Index, b.Index, sameItem);
     }

@@ -34,14 +34,14 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// The element a local of reference type stands for when its one definition takes it from a collection and nothing
-        /// assigns it again: <c>var list = groups.GetOrAdd(k, …);</c>, <c>var list = lists[k];</c>,
+        /// The element a local stands for (its object, or the value it copied) when its one definition takes it from a
+        /// collection and nothing assigns it again: <c>var list = groups.GetOrAdd(k, …);</c>, <c>var list = lists[k];</c>,
         /// <c>groups.TryGetValue(k, out var list)</c>. Null for any other local.
         /// </summary>
         public static (IOperation Collection, IOperation Key)? HeldBy(ILocalReferenceOperation reference, KnownSymbols symbols)
         {
             var local = reference.Local;
-            if (local.IsRef || !local.Type.IsReferenceType || local.DeclaringSyntaxReferences.Length != 1 || reference.SemanticModel is not { } model ||
+            if (local.IsRef || local.DeclaringSyntaxReferences.Length != 1 || reference.SemanticModel is not { } model ||
                 local.DeclaringSyntaxReferences[0].SyntaxTree != model.SyntaxTree)
             {
                 return null;
@@ -73,6 +73,65 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return definitions == 1 ? element : null;
+        }
+
+        /// <summary>
+        /// A write of one entry of a <c>ConcurrentDictionary</c>, with <c>IsSplitUpdate</c> when the value written is computed
+        /// from the entry's value read by an earlier call (<c>counts[k] = counts[k] + 1</c>, <c>counts[k]++</c>,
+        /// <c>TryGetValue(k, out var n)</c> then <c>counts[k] = n + 1</c>): each call is atomic, but a write another thread
+        /// makes between the read and the write is lost. <c>AddOrUpdate</c>, <c>TryUpdate</c> and the other single calls
+        /// are atomic writes. Null for anything else.
+        /// </summary>
+        public static (IOperation Collection, IOperation Key, bool IsSplitUpdate)? ConcurrentWriteOf(IOperation operation, KnownSymbols symbols)
+        {
+            switch (operation)
+            {
+                case IPropertyReferenceOperation { Property: { IsIndexer: true }, Instance: { } collection, Arguments: { Length: 1 } arguments }
+                    when KnownSymbols.Is(collection.Type, symbols.Collections.ConcurrentDictionary):
+                    var key = arguments[0].Value;
+                    switch (operation.Parent)
+                    {
+                        case ISimpleAssignmentOperation assignment when assignment.Target == operation:
+                            return (collection, key, ReadsEntry(assignment.Value, collection, key, symbols));
+                        case ICompoundAssignmentOperation compound when compound.Target == operation:
+                        case ICoalesceAssignmentOperation coalesce when coalesce.Target == operation:
+                        case IIncrementOrDecrementOperation _:
+                            return (collection, key, true);
+                        default:
+                            return null;
+                    }
+
+                case IInvocationOperation { TargetMethod: { Name: "TryAdd" or "TryRemove" or "TryUpdate" or "AddOrUpdate" or "GetOrAdd" } method, Instance: { } collection, Arguments: { Length: >= 1 } arguments }
+                    when KnownSymbols.Is(method.ContainingType, symbols.Collections.ConcurrentDictionary) &&
+                         arguments[0].Parameter?.OriginalDefinition.Type is ITypeParameterSymbol:
+                    return (collection, arguments[0].Value, false);
+
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>Whether <paramref name="value"/> reads the entry of <paramref name="collection"/> under <paramref name="key"/>, or a local copied from it.</summary>
+        private static bool ReadsEntry(IOperation value, IOperation collection, IOperation key, KnownSymbols symbols)
+        {
+            foreach (var operation in value.DescendantsAndSelf())
+            {
+                var read = operation switch
+                {
+                    IPropertyReferenceOperation { Property: { IsIndexer: true }, Instance: { } instance, Arguments: { Length: 1 } arguments } => ((IOperation, IOperation)?)(instance, arguments[0].Value),
+                    IInvocationOperation { TargetMethod: { Name: "GetValueOrDefault" }, Instance: { } instance, Arguments: { Length: >= 1 } arguments } => (instance, arguments[0].Value),
+                    IInvocationOperation { TargetMethod: { Name: "GetValueOrDefault", IsExtensionMethod: true }, Instance: null, Arguments: { Length: >= 2 } arguments } => (arguments[0].Value, arguments[1].Value),
+                    ILocalReferenceOperation local => HeldBy(local, symbols),
+                    _ => null,
+                };
+
+                if (read is { } entry && Places.TextOf(entry.Item1.Syntax) == Places.TextOf(collection.Syntax) && Places.TextOf(entry.Item2.Syntax) == Places.TextOf(key.Syntax))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         // dict.TryGetValue(key, out var value) on a library dictionary: value is the element under key.

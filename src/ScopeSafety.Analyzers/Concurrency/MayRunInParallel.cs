@@ -268,7 +268,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             // Only now, with a race in hand: runs that hand over through a synchronisation object do not overlap there.
-            return uses.Find(w => w.IsWrite && uses.Exists(u => Access.Conflict(w, u, sameItem: true) && !Ordered(item, w, item, u)));
+            // An update split over two calls is the cause where it is (counts[k] = counts[k] + 1 beside counts[k] = 0).
+            bool Races(Access w) => w.IsWrite && uses.Exists(u => Access.Conflict(w, u, sameItem: true) && !Ordered(item, w, item, u));
+            return uses.Find(w => w.IsSplitUpdate && Races(w)) ?? uses.Find(Races);
         }
 
         /// <summary>

@@ -164,6 +164,16 @@ namespace ScopeSafety.Analyzers.Concurrency
                     result.MemberObjects.Add(elementUse);
                 }
 
+                if (CollectionElements.ConcurrentWriteOf(operation, _symbols) is { } entryWrite && ValueOf(entryWrite.Collection, frame) is { } dictionary)
+                {
+                    // counts[k] = counts[k] + 1 on a ConcurrentDictionary: atomic calls, but the update as a whole is not.
+                    var entry = dictionary.Element(IndexIn(entryWrite.Key, frame));
+                    result.Places.Add((entry, new Access(entry.Root, frame.At ?? operation, entryWrite.IsSplitUpdate, true, true, LocksAt(operation, frame), operation)
+                    {
+                        Index = entry.Index, Via = frame.Via, IsSplitUpdate = entryWrite.IsSplitUpdate,
+                    }));
+                }
+
                 if (operation is IInvocationOperation library && WholeArrayUses.Of(library) is { Count: > 0 } uses)
                 {
                     // Array.Sort(a), rng.NextBytes(buffer), a.Sum(): the call reads or writes every element.
@@ -555,7 +565,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private (IOperation Collection, IOperation Key)? HeldElement(ILocalReferenceOperation local, Frame frame)
         {
-            if (!(frame.At != null || (frame.Function != null && DelegateCaptures.IsDeclaredIn(local.Local, frame.Function))) ||
+            if (!local.Local.Type.IsReferenceType || !(frame.At != null || (frame.Function != null && DelegateCaptures.IsDeclaredIn(local.Local, frame.Function))) ||
                 Concurrency.ObjectUses.Classify(local, _symbols) == ObjectUse.None)
             {
                 return null;
@@ -628,8 +638,10 @@ namespace ScopeSafety.Analyzers.Concurrency
                     {
                         parameters[parameter.OriginalDefinition] = ValueOf(value, frame);
                     }
-                    else if (IsInteger(parameter.Type))
+
+                    if (IsInteger(parameter.Type) || parameter.Type.SpecialType == SpecialType.System_String)
                     {
+                        // An index, or a key (_hits[key] in Hit(string key)).
                         indices[parameter.OriginalDefinition] = IndexIn(value, frame);
                     }
                     else if (value.ConstantValue is { HasValue: true, Value: bool flag })
