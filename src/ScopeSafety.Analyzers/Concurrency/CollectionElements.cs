@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Symbols;
 
@@ -140,6 +142,109 @@ namespace ScopeSafety.Analyzers.Concurrency
             method.Locations.Length > 0 && !method.Locations[0].IsInSource && arguments[1] == argument && symbols.Collections.IsCollection(collection.Type)
                 ? (collection, arguments[0].Value)
                 : ((IOperation, IOperation)?)null;
+
+        /// <summary>
+        /// A variable that is the element of a loop over a collection whose values may repeat: a string or a value
+        /// (<c>words</c>, <c>data</c>) of a <c>foreach</c>, <c>Parallel.ForEach</c> or PLINQ source not known to be
+        /// distinct. Runs with their own element are told apart as array indices are, but two runs that count the same
+        /// word share its entry. A set, a dictionary's <c>Keys</c>, <c>Distinct()</c> or <c>Range</c> (and what
+        /// <c>Where</c>, <c>OrderBy</c>, <c>ToList</c> keep of them) never repeat, and neither are objects of a class
+        /// taken to repeat (a list of objects holds different ones).
+        /// </summary>
+        public static bool MayRepeat(ISymbol variable, SemanticModel? model)
+        {
+            var type = variable switch
+            {
+                IParameterSymbol parameter => parameter.Type,
+                ILocalSymbol local => local.Type,
+                _ => null,
+            };
+
+            if (model == null || type == null || !(type.IsValueType || type.SpecialType == SpecialType.System_String) ||
+                variable.DeclaringSyntaxReferences.Length != 1 || variable.DeclaringSyntaxReferences[0].SyntaxTree != model.SyntaxTree)
+            {
+                return false;
+            }
+
+            var declaration = variable.DeclaringSyntaxReferences[0].GetSyntax();
+            IOperation? source = null;
+            if (variable is ILocalSymbol && declaration is ForEachStatementSyntax loop)
+            {
+                source = (model.GetOperation(loop) as IForEachLoopOperation)?.Collection;
+            }
+            else if (variable is IParameterSymbol { Ordinal: 0, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } function } &&
+                     function.DeclaringSyntaxReferences.Length == 1 &&
+                     function.DeclaringSyntaxReferences[0].GetSyntax() is { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } } &&
+                     model.GetOperation(call) is IInvocationOperation { Arguments: { Length: > 1 } arguments } invocation && IsElementLoop(invocation.TargetMethod))
+            {
+                source = arguments[0].Value;
+            }
+
+            return source != null && !IsDistinct(source, 4);
+        }
+
+        // Parallel.ForEach(source, item => …), Parallel.ForEachAsync, and PLINQ operators given the query first.
+        private static bool IsElementLoop(IMethodSymbol method) =>
+            method.ContainingType is { Name: "Parallel" or "ParallelEnumerable", ContainingNamespace: { Name: "Tasks" or "Linq" } } &&
+            method.Name is "ForEach" or "ForEachAsync" or "ForAll" or "Select" or "SelectMany" or "Where";
+
+        private static readonly ImmutableHashSet<string> DistinctResults = ImmutableHashSet.Create(
+            "Distinct", "DistinctBy", "ToHashSet", "Range", "Union", "UnionBy", "Intersect", "IntersectBy", "Except", "ExceptBy");
+
+        // Operators whose result holds some of their source's elements, each once at most when the source had it once.
+        private static readonly ImmutableHashSet<string> KeepDistinct = ImmutableHashSet.Create(
+            "Where", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "Take", "Skip", "TakeWhile", "SkipWhile", "Reverse",
+            "ToList", "ToArray", "AsEnumerable", "AsParallel", "AsOrdered", "AsUnordered", "WithDegreeOfParallelism", "WithCancellation",
+            "WithExecutionMode", "WithMergeOptions", "AsReadOnly", "ToImmutableArray", "ToImmutableList");
+
+        private static bool IsDistinct(IOperation source, int depth)
+        {
+            source = Spawns.SpawnClassifier.Unwrap(source);
+            if (depth < 0)
+            {
+                return false;
+            }
+
+            if (source.Type is INamedTypeSymbol type && IsSet(type))
+            {
+                return true;
+            }
+
+            switch (source)
+            {
+                case IPropertyReferenceOperation { Property: { Name: "Keys" } }:
+                    return true;
+                case IInvocationOperation { TargetMethod: var method } invocation when DistinctResults.Contains(method.Name):
+                    return true;
+                case IInvocationOperation { TargetMethod: var method } invocation when KeepDistinct.Contains(method.Name):
+                    var inner = invocation.Instance ?? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+                    return inner != null && IsDistinct(inner, depth - 1);
+                case ILocalReferenceOperation local when local.Local.DeclaringSyntaxReferences.Length == 1 && local.SemanticModel is { } model &&
+                                                          local.Local.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer: { Value: var value } } declarator &&
+                                                          declarator.SyntaxTree == model.SyntaxTree && model.GetOperation(value) is { } initial:
+                    return IsDistinct(initial, depth - 1);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>A dictionary's entries are chosen by key (values that may repeat), a list's or an array's by index.</summary>
+        public static bool IsKeyed(IOperation collection) =>
+            collection.Type is INamedTypeSymbol type &&
+            System.Linq.Enumerable.Any(type.AllInterfaces.Add(type), i => i.Name is "IDictionary" or "IReadOnlyDictionary" && i.ContainingNamespace is { Name: "Generic" or "Collections" });
+
+        private static bool IsSet(INamedTypeSymbol type)
+        {
+            foreach (var candidate in type.AllInterfaces.Add(type))
+            {
+                if (candidate.Name is "ISet" or "IReadOnlySet" && candidate.ContainingNamespace is { Name: "Generic" })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         private static bool IsWritten(IOperation reference) =>
             reference.Parent is IAssignmentOperation assignment && assignment.Target == reference ||

@@ -118,6 +118,13 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private static string TextOf(IOperation index) => Places.TextOf(index.Syntax);
 
+        /// <summary>
+        /// This index as a key that two runs may share although it is made of their own variables: a value counted from a
+        /// list (<see cref="CollectionElements.MayRepeat"/>) names one entry in every run that meets it.
+        /// </summary>
+        public ElementIndex Repeating() =>
+            AllOwn && Kind != IndexKind.Constant ? new ElementIndex(IndexKind.Other, Value, Text, false, AllShared, Variables, Dimensions) : this;
+
         /// <summary>Classifies <paramref name="index"/>, read by work running <paramref name="function"/> (null for the host), started at <paramref name="spawn"/>.</summary>
         public static ElementIndex Of(IOperation index, IMethodSymbol? function, SyntaxNode? spawn)
         {

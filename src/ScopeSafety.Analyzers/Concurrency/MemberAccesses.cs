@@ -158,7 +158,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 var element = operation is ILocalReferenceOperation local ? HeldElement(local, frame) : CollectionElements.Of(operation, _symbols);
                 if (element is { } held && ValueOf(held.Collection, frame) is { } collection &&
-                    ElementObjectUseIn(collection.Element(IndexIn(held.Key, frame)), operation, frame) is { } elementUse)
+                    ElementObjectUseIn(collection.Element(CollectionElements.IsKeyed(held.Collection) ? KeyIn(held.Key, frame) : IndexIn(held.Key, frame)), operation, frame) is { } elementUse)
                 {
                     // groups.GetOrAdd(key, …).Add(x), lists[k].Add(x), and a local taken from there: the object held under the key.
                     result.MemberObjects.Add(elementUse);
@@ -167,7 +167,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 if (CollectionElements.ConcurrentWriteOf(operation, _symbols) is { } entryWrite && ValueOf(entryWrite.Collection, frame) is { } dictionary)
                 {
                     // counts[k] = counts[k] + 1 on a ConcurrentDictionary: atomic calls, but the update as a whole is not.
-                    var entry = dictionary.Element(IndexIn(entryWrite.Key, frame));
+                    var entry = dictionary.Element(KeyIn(entryWrite.Key, frame));
                     result.Places.Add((entry, new Access(entry.Root, frame.At ?? operation, entryWrite.IsSplitUpdate, true, true, LocksAt(operation, frame), operation)
                     {
                         Index = entry.Index, Via = frame.Via, IsSplitUpdate = entryWrite.IsSplitUpdate,
@@ -359,6 +359,13 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return ElementIndex.WholeLoopOf(index, frame.Function) ?? ElementIndex.Unknown;
+        }
+
+        /// <summary>What the key of a collection's element names, read as an index (<see cref="IndexIn"/>) whose own variables may repeat between runs.</summary>
+        private static ElementIndex KeyIn(IOperation key, Frame frame)
+        {
+            var index = IndexIn(key, frame);
+            return index.AllOwn && index.Variables.Any(variable => CollectionElements.MayRepeat(variable, key.SemanticModel)) ? index.Repeating() : index;
         }
 
         private static bool IsInteger(ITypeSymbol? type) =>

@@ -694,6 +694,12 @@ public class ConcurrentAccessAnalyzerTests
 
         """;
 
+    /// <summary><see cref="Usings"/> and System.Collections.Concurrent: the class starts at line 8.</summary>
+    internal const string ConcurrentUsings = Usings + """
+        using System.Collections.Concurrent;
+
+        """;
+
     /// <summary>A class whose method M(int[] items) has <paramref name="body"/>; the body's first line is line 11.</summary>
     internal static string Program(string body) => Usings + """
         class C

@@ -12,10 +12,7 @@ namespace ScopeSafety.Analyzers.Tests.Rules;
 /// </summary>
 public class ElementObjectTests
 {
-    private const string Usings = ConcurrentAccessAnalyzerTests.Usings + """
-        using System.Collections.Concurrent;
-
-        """;
+    private const string Usings = ConcurrentAccessAnalyzerTests.ConcurrentUsings;
 
     [Fact]
     public Task Runs_adding_to_the_list_in_the_bucket_of_their_index_modulo_four_race() => Verify.VerifyAnalyzerAsync(Usings + """
@@ -66,6 +63,52 @@ public class ElementObjectTests
         }
         """,
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("byKind[]", "List<Item>", "work started with Parallel.ForEach at line 15", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task Tasks_started_per_word_adding_to_the_list_of_their_word_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            async Task M(List<string> words)
+            {
+                var byWord = new ConcurrentDictionary<string, List<int>>();
+                var tasks = new List<Task>();
+                foreach (var word in words)
+                {
+                    tasks.Add(Task.Run(() => {|#0:byWord.GetOrAdd(word, _ => new List<int>())|}.Add(word.Length)));
+                }
+
+                await Task.WhenAll(tasks);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("byWord[]", "List<int>", "work started with Task.Run at line 16", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task Runs_adding_to_the_list_of_their_own_object_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class User
+        {
+            public string Name = "";
+        }
+
+        class C
+        {
+            void M(List<User> users, ConcurrentDictionary<User, List<string>> log)
+            {
+                Parallel.ForEach(users, user => log.GetOrAdd(user, _ => new List<string>()).Add(user.Name));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Runs_adding_to_the_list_at_an_index_they_were_given_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(List<List<int>> lists, int[] indices)
+            {
+                Parallel.ForEach(indices, index => lists[index].Add(index));
+            }
+        }
+        """);
 
     [Fact]
     public Task Runs_grouping_into_concurrent_bags_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """

@@ -19,10 +19,7 @@ namespace ScopeSafety.Analyzers.Tests.Rules;
 /// </summary>
 public class SplitUpdateTests
 {
-    private const string Usings = ConcurrentAccessAnalyzerTests.Usings + """
-        using System.Collections.Concurrent;
-
-        """;
+    private const string Usings = ConcurrentAccessAnalyzerTests.ConcurrentUsings;
 
     [Fact]
     public Task Runs_incrementing_the_entry_of_their_index_modulo_ten_race() => Verify.VerifyAnalyzerAsync(Usings + """
@@ -86,6 +83,61 @@ public class SplitUpdateTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("counts[]", "work started with Parallel.For at line 12", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task Runs_counting_the_words_of_a_list_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(string text, ConcurrentDictionary<string, int> counts)
+            {
+                var words = text.Split(' ');
+                Parallel.ForEach(words, word =>
+                {
+                    counts.TryGetValue(word, out var n);
+                    {|#0:counts[word]|} = n + 1;
+                });
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("counts[]", "work started with Parallel.ForEach at line 13", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task Runs_counting_distinct_words_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(string text, ConcurrentDictionary<string, int> counts)
+            {
+                var words = text.Split(' ').Distinct();
+                Parallel.ForEach(words, word =>
+                {
+                    counts.TryGetValue(word, out var n);
+                    counts[word] = n + 1;
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Runs_doubling_the_entries_of_the_dictionarys_own_keys_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(ConcurrentDictionary<string, int> counts)
+            {
+                Parallel.ForEach(counts.Keys.ToList(), key => counts[key] = counts[key] * 2);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Runs_counting_the_words_of_a_set_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(HashSet<string> words, ConcurrentDictionary<string, int> counts)
+            {
+                Parallel.ForEach(words, word => counts[word] = counts[word] + word.Length);
+            }
+        }
+        """);
 
     [Fact]
     public Task Runs_counting_with_AddOrUpdate_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
