@@ -116,9 +116,14 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         // A lock on the callee's parameter is a lock on what the caller passes.
         private static object InCaller(object key, IInvocationOperation call) =>
-            key is ReadLock read ? new ReadLock(InCaller(read.Key, call))
-            : key is IParameterSymbol parameter && SourceCallees.ArgumentFor(call, parameter) is { } argument ? KeyOf(argument.Value)
-            : key;
+            Renamed(key, held => held is IParameterSymbol parameter && SourceCallees.ArgumentFor(call, parameter) is { } argument ? KeyOf(argument.Value) : held);
+
+        /// <summary>
+        /// A lock key named as another frame sees its object (a callee's field or parameter as its caller's place), held
+        /// the same way: a reader-writer lock held for reading stays held for reading.
+        /// </summary>
+        public static object Renamed(object key, System.Func<object, object> rename) =>
+            key is ReadLock read ? new ReadLock(rename(read.Key)) : rename(key);
 
         private static void AddMonitorLocks(ITryOperation tryOperation, IBlockOperation finallyBlock, IOperation body, SynchronisationSymbols sync, List<object> result)
         {
@@ -958,12 +963,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// The reference is a ref argument of Interlocked.* or Volatile.*, or a struct whose member is
-        /// (<c>Interlocked.Increment(ref _stats.Sent)</c>): a struct is one place with its members (see
-        /// <see cref="Spawns.AccessCollector.Kind"/>), so an atomic use of a member is an atomic use of the place.
+        /// The reference is a ref argument of Interlocked.*, Volatile.* or ImmutableInterlocked.*, or a struct whose member
+        /// is (<c>Interlocked.Increment(ref _stats.Sent)</c>): a struct is one place with its members (see
+        /// <see cref="Spawns.AccessCollector.Kind"/>), so an atomic use of a member is an atomic use of the place. The value
+        /// handed to such a call (<c>Interlocked.Exchange(ref _current, _next)</c>) is a plain read.
         /// </summary>
         public static bool IsAtomic(IOperation reference, KnownSymbols symbols) =>
-            AccessCollector.ThroughStructMembers(reference).Parent is IArgumentOperation { Parent: IInvocationOperation call } &&
-            (KnownSymbols.Is(call.TargetMethod.ContainingType, symbols.Synchronisation.Interlocked) || KnownSymbols.Is(call.TargetMethod.ContainingType, symbols.Synchronisation.Volatile));
+            AccessCollector.ThroughStructMembers(reference).Parent is IArgumentOperation { Parameter: { RefKind: not RefKind.None }, Parent: IInvocationOperation call } &&
+            symbols.Synchronisation.IsAtomicApi(call.TargetMethod.ContainingType);
     }
 }

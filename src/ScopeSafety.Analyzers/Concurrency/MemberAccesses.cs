@@ -757,13 +757,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static object KeyOf(Place place) => place.Path.Length == 0 ? place.Root : place;
 
         /// <summary>A lock the code being read takes, named as the caller sees it.</summary>
-        private static object InCaller(object key, Frame frame)
-        {
-            if (frame.At == null)
-            {
-                return key;
-            }
+        private static object InCaller(object key, Frame frame) =>
+            frame.At == null ? key : Locks.Renamed(key, held => ObjectInCaller(held, frame));
 
+        private static object ObjectInCaller(object key, Frame frame)
+        {
             switch (key)
             {
                 case IFieldSymbol { IsStatic: false } field when frame.This is Place owner:

@@ -10,6 +10,7 @@ namespace ScopeSafety.Analyzers.Symbols
             Monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
             Interlocked = compilation.GetTypeByMetadataName("System.Threading.Interlocked");
             Volatile = compilation.GetTypeByMetadataName("System.Threading.Volatile");
+            ImmutableInterlocked = compilation.GetTypeByMetadataName("System.Collections.Immutable.ImmutableInterlocked");
             SpinWait = compilation.GetTypeByMetadataName("System.Threading.SpinWait");
             WaitHandle = compilation.GetTypeByMetadataName("System.Threading.WaitHandle");
             EventWaitHandle = compilation.GetTypeByMetadataName("System.Threading.EventWaitHandle");
@@ -31,6 +32,9 @@ namespace ScopeSafety.Analyzers.Symbols
         public INamedTypeSymbol? Interlocked { get; }
         public INamedTypeSymbol? Volatile { get; }
 
+        /// <summary>System.Collections.Immutable.ImmutableInterlocked: swaps an immutable collection held in a ref location by compare-exchange.</summary>
+        public INamedTypeSymbol? ImmutableInterlocked { get; }
+
         /// <summary>System.Threading.SpinWait: SpinUntil(condition) returns once the condition holds.</summary>
         public INamedTypeSymbol? SpinWait { get; }
         public INamedTypeSymbol? WaitHandle { get; }
@@ -49,7 +53,7 @@ namespace ScopeSafety.Analyzers.Symbols
         public INamedTypeSymbol? TaskCompletionSource { get; }
         public INamedTypeSymbol? TaskCompletionSourceOfT { get; }
 
-        /// <summary>Interlocked or Volatile: a call of theirs reads or writes atomically.</summary>
-        public bool IsAtomicApi(ITypeSymbol? type) => KnownSymbols.Is(type, Interlocked) || KnownSymbols.Is(type, Volatile);
+        /// <summary>Interlocked, Volatile or ImmutableInterlocked: a call of theirs reads or writes the location it is given atomically.</summary>
+        public bool IsAtomicApi(ITypeSymbol? type) => KnownSymbols.Is(type, Interlocked) || KnownSymbols.Is(type, Volatile) || KnownSymbols.Is(type, ImmutableInterlocked);
     }
 }
