@@ -64,9 +64,9 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         public FlowPoint Exit { get; }
 
-        public int? FirstReached(IEnumerable<(FlowPoint, int)> targets, (int First, int Last) region)
+        public int? FirstReached(IEnumerable<(FlowPoint, int)> targets, (int First, int Last) region, IEnumerable<FlowPoint>? alsoStops = null)
         {
-            var reachability = new Reachability(Flow, _active, targets, region.First, region.Last);
+            var reachability = new Reachability(Flow, alsoStops == null ? _active : _active.Concat(alsoStops), targets, region.First, region.Last);
             foreach (var start in Starts)
             {
                 var reached = reachability.FirstReached(start);

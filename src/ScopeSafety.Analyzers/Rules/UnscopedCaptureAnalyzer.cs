@@ -188,7 +188,7 @@ namespace ScopeSafety.Analyzers
                 var fix = UnawaitedCalls.AwaitFixOf(call, _symbols);
                 foreach (var (resource, use) in resources)
                 {
-                    CheckDisposal(work, resource, use.Syntax.GetLocation(), fix);
+                    CheckDisposal(work, resource, use.Syntax.GetLocation(), fix, handedOver: true);
                 }
             }
 
@@ -343,7 +343,12 @@ namespace ScopeSafety.Analyzers
                 return true;
             }
 
-            private bool CheckDisposal(WorkInHost work, ISymbol variable, Location primary, string? fix = null)
+            /// <param name="handedOver">
+            /// The work was handed the variable's object at its start (a call's receiver or argument), not the variable: once
+            /// the method assigns the variable again, disposing it disposes another object (<c>cmd = null;</c> after
+            /// queueing <c>cmd.ExecuteNonQueryAsync()</c>, then <c>using (cmd) { }</c>).
+            /// </param>
+            private bool CheckDisposal(WorkInHost work, ISymbol variable, Location primary, string? fix = null, bool handedOver = false)
             {
                 if (!(variable is ILocalSymbol local) || !_symbols.Core.IsDisposable(local.Type) || _symbols.Core.DisposesNothing(local.Type))
                 {
@@ -366,7 +371,11 @@ namespace ScopeSafety.Analyzers
                     }
                 }
 
-                var reached = work.FirstReached(targets, (0, work.Flow.ExitBlock));
+                var reassigned = handedOver
+                    ? work.HostAccesses(variable, _symbols).Where(access => access.IsWrite).Select(access => work.Flow.PointOf(access.Operation.Syntax, access.Position))
+                        .Where(point => point != null).Select(point => point!.Value).ToList()
+                    : null;
+                var reached = work.FirstReached(targets, (0, work.Flow.ExitBlock), reassigned);
                 if (reached == null)
                 {
                     return false;

@@ -260,4 +260,59 @@ public class UnawaitedCallDisposalTests
             }
         }
         """);
+
+    [Fact]
+    public Task A_variable_set_to_null_after_its_call_was_queued_disposes_nothing_the_call_uses() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            async Task<int> Pipelined(IEnumerable<int> sizes)
+            {
+                var pending = new Queue<(Stream Stream, Task Write)>();
+                Stream? stream = null;
+                var total = 0;
+                try
+                {
+                    foreach (var size in sizes)
+                    {
+                        stream = new MemoryStream();
+                        var write = stream.WriteAsync(new byte[size]).AsTask();
+                        pending.Enqueue((stream, write));
+                        stream = null;
+                    }
+
+                    while (pending.Count != 0)
+                    {
+                        var (queued, write) = pending.Dequeue();
+                        await write;
+                        queued.Dispose();
+                        total++;
+                    }
+                }
+                finally
+                {
+                    using (stream)
+                    {
+                    }
+                }
+
+                return total;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_variable_set_to_null_only_after_its_disposal_still_disposes_what_the_call_uses() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            async Task Write()
+            {
+                var stream = new MemoryStream();
+                var write = {|#0:stream|}.WriteAsync(new byte[1]).AsTask();
+                stream.Dispose();
+                stream = null;
+                await write;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE003").WithLocation(0).WithArguments("stream", "MemoryStream.WriteAsync"));
 }
