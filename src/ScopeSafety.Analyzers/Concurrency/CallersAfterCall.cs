@@ -369,10 +369,35 @@ namespace ScopeSafety.Analyzers.Concurrency
             body.Descendants().Any(operation => operation is IMethodReferenceOperation other &&
                                                 SymbolEqualityComparer.Default.Equals(other.Method.OriginalDefinition, group.Method.OriginalDefinition));
 
-        /// <summary>Whether <paramref name="body"/>'s own code calls <paramref name="method"/>.</summary>
-        private static bool Calls(IOperation body, IMethodSymbol method) =>
-            body.Descendants().Any(operation => operation is IInvocationOperation call &&
-                                                SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, method.OriginalDefinition));
+        /// <summary>
+        /// Whether <paramref name="body"/>'s code calls <paramref name="method"/>, also through methods of the same type it
+        /// calls, a few calls deep (<c>InitializeAsync</c> calling a private <c>ExecuteAsync</c> that calls the method
+        /// that starts the work): such a member starts the work itself.
+        /// </summary>
+        private static bool Calls(IOperation body, IMethodSymbol method, int depth = SourceCallees.MaxDepth)
+        {
+            foreach (var operation in body.Descendants())
+            {
+                if (!(operation is IInvocationOperation call))
+                {
+                    continue;
+                }
+
+                var target = call.TargetMethod.OriginalDefinition;
+                if (SymbolEqualityComparer.Default.Equals(target, method.OriginalDefinition))
+                {
+                    return true;
+                }
+
+                if (depth > 0 && SymbolEqualityComparer.Default.Equals(target.ContainingType, method.ContainingType.OriginalDefinition) &&
+                    SourceCallees.BodyOf(target, call, anyFile: true) is { } callee && Calls(callee, method, depth - 1))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>
         /// The source methods and accessors the work runs: the method it is (<c>new Thread(Loop)</c>) and those its code calls,
