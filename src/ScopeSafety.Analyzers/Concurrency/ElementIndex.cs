@@ -118,6 +118,13 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private static string TextOf(IOperation index) => Places.TextOf(index.Syntax);
 
+        /// <summary>The running thread, or its id: <c>Environment.CurrentManagedThreadId</c>, <c>Thread.CurrentThread.ManagedThreadId</c>, <c>Thread.CurrentThread</c>.</summary>
+        private static bool IsCurrentThread(IOperation index) =>
+            SpawnClassifier.Unwrap(index) is IPropertyReferenceOperation { Property: var property } reference &&
+            (property is { Name: "CurrentManagedThreadId", IsStatic: true, ContainingType: { Name: "Environment", ContainingNamespace: { Name: "System" } } } ||
+             property is { Name: "CurrentThread", IsStatic: true, ContainingType: { Name: "Thread", ContainingNamespace: { Name: "Threading" } } } ||
+             property is { Name: "ManagedThreadId" } && reference.Instance != null && IsCurrentThread(reference.Instance));
+
         /// <summary>
         /// This index as a key that two runs may share although it is made of their own variables: a value counted from a
         /// list (<see cref="CollectionElements.MayRepeat"/>) names one entry in every run that meets it.
@@ -131,6 +138,12 @@ namespace ScopeSafety.Analyzers.Concurrency
             if (ConstantOf(index) is { } constant)
             {
                 return constant;
+            }
+
+            if (IsCurrentThread(index))
+            {
+                // perThread[Environment.CurrentManagedThreadId]: pieces of code that run at once run on different threads.
+                return new ElementIndex(IndexKind.Own, null, TextOf(index), true, false);
             }
 
             // for (var k = 0; k < a.Length; k++) a[k] … : every run walks the whole array, or the host does while the work runs.

@@ -111,6 +111,30 @@ public class ElementObjectTests
         """);
 
     [Fact]
+    public Task Runs_adding_to_the_list_of_their_thread_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(ConcurrentDictionary<int, List<int>> perThread)
+            {
+                Parallel.For(0, 1000, i => perThread.GetOrAdd(Environment.CurrentManagedThreadId, _ => new List<int>()).Add(i));
+                Parallel.For(0, 1000, i => perThread.GetOrAdd(Thread.CurrentThread.ManagedThreadId, _ => new List<int>()).Add(i));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Runs_adding_to_a_list_chosen_by_their_thread_id_modulo_four_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(List<int>[] stripes)
+            {
+                Parallel.For(0, 1000, i => {|#0:stripes[Environment.CurrentManagedThreadId % 4]|}.Add(i));
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("stripes[]", "List<int>", "work started with Parallel.For at line 12", "another run of the same work", "also mutate"));
+
+    [Fact]
     public Task Runs_grouping_into_concurrent_bags_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
         record Item(string Kind, int Value);
 
