@@ -145,7 +145,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
-                if (!_besideWork.GetOrAdd((body, item.Site.Operation), _ => !MethodsReachedBy(item).Contains(member) && !Calls(body, method) && !StartsTheSameWork(body, item)))
+                if (!_besideWork.GetOrAdd((body, item.Site.Operation), _ => !MethodsReachedBy(item).Contains(member) &&
+                                                                           !Calls(body, method, AlwaysStarts(item) ? SourceCallees.MaxDepth : 0) &&
+                                                                           !StartsTheSameWork(body, item)))
                 {
                     // The work's own code; a member that calls the one that starts the work (its code after that call is a
                     // caller's); or another way to start the same work (Connect and ConnectAsync), which users call instead.
@@ -364,6 +366,16 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>Whether <paramref name="body"/> names the method that <paramref name="item"/> runs as a method group (<c>Task.Run(Loop)</c>).</summary>
+        /// <summary>
+        /// The method that starts the work starts it whenever it is called: no <c>return</c> before the start. One that may
+        /// leave first (<c>if (_watcherRunning) return;</c> in an <c>EnsureWatcher()</c>) is called while the work already
+        /// runs, so only its direct callers count as starting the work (their code after the call is case 5's).
+        /// </summary>
+        private static bool AlwaysStarts(WorkItem item) =>
+            !item.Host.Descendants().Any(operation => operation is IReturnOperation { IsImplicit: false, Kind: OperationKind.Return } exit &&
+                                                      exit.Syntax.SpanStart < item.Site.Operation.Syntax.SpanStart &&
+                                                      Functions.EnclosingFunction(exit) == Functions.EnclosingFunction(item.Site.Operation));
+
         private static bool StartsTheSameWork(IOperation body, WorkItem item) =>
             item.Target is IMethodReferenceOperation group &&
             body.Descendants().Any(operation => operation is IMethodReferenceOperation other &&
@@ -371,10 +383,10 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// Whether <paramref name="body"/>'s code calls <paramref name="method"/>, also through methods of the same type it
-        /// calls, a few calls deep (<c>InitializeAsync</c> calling a private <c>ExecuteAsync</c> that calls the method
-        /// that starts the work): such a member starts the work itself.
+        /// calls, up to <paramref name="depth"/> calls deeper (<c>InitializeAsync</c> calling a private <c>ExecuteAsync</c>
+        /// that calls the method that starts the work): such a member starts the work itself.
         /// </summary>
-        private static bool Calls(IOperation body, IMethodSymbol method, int depth = SourceCallees.MaxDepth)
+        private static bool Calls(IOperation body, IMethodSymbol method, int depth)
         {
             foreach (var operation in body.Descendants())
             {

@@ -293,6 +293,50 @@ public class TypeMemberRaceTests
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_active", "Execution.Reset at line 29", "work started with Task.Run at line 38 (in Execution.Context)", "read"));
 
     [Fact]
+    public Task A_member_that_reaches_an_ensure_method_that_may_leave_first_runs_beside_the_work() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Pool
+        {
+            private readonly object _gate = new object();
+            private bool _watching;
+            private Exception? _failure;
+
+            public bool Check()
+            {
+                _failure = null;
+                Take();
+                return true;
+            }
+
+            private void Take() => EnsureWatcher();
+
+            private void EnsureWatcher()
+            {
+                lock (_gate)
+                {
+                    if (_watching)
+                    {
+                        return;
+                    }
+
+                    _watching = true;
+                }
+
+                new Thread({|#0:Watch|}).Start();
+            }
+
+            private void Watch()
+            {
+                while (true)
+                {
+                    Console.WriteLine(_failure);
+                    Thread.Sleep(1000);
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_failure", "Pool.Check at line 15", "work started with new Thread at line 34 (in Pool.Watch)", "read"));
+
+    [Fact]
     public Task Work_the_starting_member_waits_for_does_not_run_beside_the_other_members() => Verify.VerifyAnalyzerAsync(Usings + """
         class Batch
         {
