@@ -160,27 +160,39 @@ namespace ScopeSafety.Analyzers.Concurrency
                 _ => null,
             };
 
-            if (model == null || type == null || !(type.IsValueType || type.SpecialType == SpecialType.System_String) ||
-                variable.DeclaringSyntaxReferences.Length != 1 || variable.DeclaringSyntaxReferences[0].SyntaxTree != model.SyntaxTree)
+            return type != null && (type.IsValueType || type.SpecialType == SpecialType.System_String) &&
+                   LoopSourceOf(variable, model) is { } source && !IsDistinct(source, 4);
+        }
+
+        /// <summary>
+        /// The <c>Key</c> of a pair a loop takes from a dictionary (<c>Parallel.ForEach(groups, pair => groups[pair.Key]…)</c>):
+        /// a dictionary holds each key once, so every run has its own.
+        /// </summary>
+        public static bool IsKeyOfOwnPair(IOperation key) =>
+            Spawns.SpawnClassifier.Unwrap(key) is IPropertyReferenceOperation { Property: { Name: "Key" }, Instance: { } pair } &&
+            Places.VariableOf(Spawns.SpawnClassifier.Unwrap(pair)) is { } variable &&
+            LoopSourceOf(variable, key.SemanticModel) is { } source && IsKeyed(Spawns.SpawnClassifier.Unwrap(source));
+
+        /// <summary>The collection a <c>foreach</c>, <c>Parallel.ForEach</c> or PLINQ operator takes <paramref name="variable"/> from, one element per run.</summary>
+        private static IOperation? LoopSourceOf(ISymbol variable, SemanticModel? model)
+        {
+            if (model == null || variable.DeclaringSyntaxReferences.Length != 1 || variable.DeclaringSyntaxReferences[0].SyntaxTree != model.SyntaxTree)
             {
-                return false;
+                return null;
             }
 
             var declaration = variable.DeclaringSyntaxReferences[0].GetSyntax();
-            IOperation? source = null;
             if (variable is ILocalSymbol && declaration is ForEachStatementSyntax loop)
             {
-                source = (model.GetOperation(loop) as IForEachLoopOperation)?.Collection;
-            }
-            else if (variable is IParameterSymbol { Ordinal: 0, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } function } &&
-                     function.DeclaringSyntaxReferences.Length == 1 &&
-                     function.DeclaringSyntaxReferences[0].GetSyntax() is { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } } &&
-                     model.GetOperation(call) is IInvocationOperation { Arguments: { Length: > 1 } arguments } invocation && IsElementLoop(invocation.TargetMethod))
-            {
-                source = arguments[0].Value;
+                return (model.GetOperation(loop) as IForEachLoopOperation)?.Collection;
             }
 
-            return source != null && !IsDistinct(source, 4);
+            return variable is IParameterSymbol { Ordinal: 0, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } function } &&
+                   function.DeclaringSyntaxReferences.Length == 1 &&
+                   function.DeclaringSyntaxReferences[0].GetSyntax() is { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } } &&
+                   model.GetOperation(call) is IInvocationOperation { Arguments: { Length: > 1 } arguments } invocation && IsElementLoop(invocation.TargetMethod)
+                ? arguments[0].Value
+                : null;
         }
 
         // Parallel.ForEach(source, item => …), Parallel.ForEachAsync, and PLINQ operators given the query first.

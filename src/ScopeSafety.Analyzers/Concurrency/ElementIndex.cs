@@ -125,6 +125,10 @@ namespace ScopeSafety.Analyzers.Concurrency
              property is { Name: "CurrentThread", IsStatic: true, ContainingType: { Name: "Thread", ContainingNamespace: { Name: "Threading" } } } ||
              property is { Name: "ManagedThreadId" } && reference.Instance != null && IsCurrentThread(reference.Instance));
 
+        /// <summary>This index as one that names another element in every run (<see cref="CollectionElements.IsKeyOfOwnPair"/>).</summary>
+        public ElementIndex Own() =>
+            AllOwn ? this : new ElementIndex(IndexKind.Own, Value, Text, true, false, Variables, Dimensions);
+
         /// <summary>
         /// This index as a key that two runs may share although it is made of their own variables: a value counted from a
         /// list (<see cref="CollectionElements.MayRepeat"/>) names one entry in every run that meets it.

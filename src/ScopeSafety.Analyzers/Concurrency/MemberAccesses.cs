@@ -365,6 +365,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static ElementIndex KeyIn(IOperation key, Frame frame)
         {
             var index = IndexIn(key, frame);
+            if (frame.At == null && CollectionElements.IsKeyOfOwnPair(key))
+            {
+                return index.Own();
+            }
+
             return index.AllOwn && index.Variables.Any(variable => CollectionElements.MayRepeat(variable, key.SemanticModel)) ? index.Repeating() : index;
         }
 

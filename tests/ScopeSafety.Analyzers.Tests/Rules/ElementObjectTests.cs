@@ -135,6 +135,30 @@ public class ElementObjectTests
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("stripes[]", "List<int>", "work started with Parallel.For at line 12", "another run of the same work", "also mutate"));
 
     [Fact]
+    public Task Runs_sorting_the_list_under_the_key_of_their_own_pair_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(Dictionary<string, List<int>> groups)
+            {
+                Parallel.ForEach(groups, pair => groups[pair.Key].Sort());
+                Parallel.ForEach(groups.Keys, key => groups[key].Sort());
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Runs_sorting_the_list_under_the_value_of_their_pair_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(Dictionary<string, List<int>> groups, Dictionary<int, string> owners)
+            {
+                Parallel.ForEach(owners, pair => {|#0:groups[pair.Value]|}.Sort());
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("groups[]", "List<int>", "work started with Parallel.ForEach at line 12", "another run of the same work", "also mutate"));
+
+    [Fact]
     public Task Runs_grouping_into_concurrent_bags_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
         record Item(string Kind, int Value);
 
