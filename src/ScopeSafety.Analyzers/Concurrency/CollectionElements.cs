@@ -20,7 +20,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             switch (operation)
             {
                 case IPropertyReferenceOperation { Property: { IsIndexer: true } indexer, Instance: { } collection, Arguments: { Length: 1 } arguments }
-                    when indexer.Locations.Length > 0 && !indexer.Locations[0].IsInSource && !IsWritten(operation) &&
+                    when indexer.Locations.Length > 0 && !indexer.Locations[0].IsInSource && !Spawns.AccessCollector.Kind(operation).Write &&
                          symbols.Collections.IsCollection(collection.Type):
                     // A library collection's indexer: the value stored under the key (a string's or a span's index is no
                     // collection of objects, and their elements are values).
@@ -242,14 +242,17 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>A dictionary's entries are chosen by key (values that may repeat), a list's or an array's by index.</summary>
         public static bool IsKeyed(IOperation collection) =>
-            collection.Type is INamedTypeSymbol type &&
-            System.Linq.Enumerable.Any(type.AllInterfaces.Add(type), i => i.Name is "IDictionary" or "IReadOnlyDictionary" && i.ContainingNamespace is { Name: "Generic" or "Collections" });
+            collection.Type is INamedTypeSymbol type && Implements(type, "IDictionary", "IReadOnlyDictionary");
 
-        private static bool IsSet(INamedTypeSymbol type)
+        private static bool IsSet(INamedTypeSymbol type) => Implements(type, "ISet", "IReadOnlySet");
+
+        // The type is, or implements, a System.Collections(.Generic) interface of one of these names (Hashtable's IDictionary too).
+        private static bool Implements(INamedTypeSymbol type, string name, string readOnlyName)
         {
             foreach (var candidate in type.AllInterfaces.Add(type))
             {
-                if (candidate.Name is "ISet" or "IReadOnlySet" && candidate.ContainingNamespace is { Name: "Generic" })
+                if ((candidate.Name == name || candidate.Name == readOnlyName) &&
+                    candidate.ContainingNamespace is { Name: "Generic" or "Collections" })
                 {
                     return true;
                 }
@@ -258,8 +261,5 @@ namespace ScopeSafety.Analyzers.Concurrency
             return false;
         }
 
-        private static bool IsWritten(IOperation reference) =>
-            reference.Parent is IAssignmentOperation assignment && assignment.Target == reference ||
-            reference.Parent is IIncrementOrDecrementOperation;
     }
 }
