@@ -189,6 +189,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                     }
                 }
 
+                if (frame.At != null && operation is IPropertyReferenceOperation && ObjectUseIn(operation, frame) is { } exposed)
+                {
+                    // Names.Add(n) with Names => s_names ??= Load(): a use of the field's object (its getter is read below).
+                    result.Objects.Add(exposed);
+                }
+
                 if (depth > 0 && operation is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.DelegateInvoke } } raise && EventOf(raise) is { } raised)
                 {
                     Raise(raise, raised, frame, result, visited, depth, skip);
@@ -546,6 +552,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 IFieldReferenceOperation field => MemberOf(field.Field, field.Instance, frame),
                 IParameterReferenceOperation parameter => ValueOf(parameter, frame),
+                IPropertyReferenceOperation { Arguments: { Length: 0 } } property when Concurrency.Places.FieldReturnedBy(property.Property) is { } returned =>
+                    MemberOf(returned, property.Instance, frame),
                 _ => null,
             };
 

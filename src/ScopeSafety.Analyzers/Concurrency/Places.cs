@@ -47,8 +47,47 @@ namespace ScopeSafety.Analyzers.Concurrency
             IFieldReferenceOperation field when field.Instance == null || IsThis(field.Instance) => field.Field,
             IPropertyReferenceOperation { Arguments: { Length: 0 } } property when (property.Instance == null || IsThis(property.Instance)) &&
                                                                                     MemberAccesses.IsAutoProperty(property.Property) => property.Property,
+            IPropertyReferenceOperation { Arguments: { Length: 0 } } property when (property.Instance == null || IsThis(property.Instance)) &&
+                                                                                    FieldReturnedBy(property.Property) is { } field => field,
             _ => null,
         };
+
+        /// <summary>
+        /// The field a property's getter only hands out (<c>Items =&gt; _items;</c>, <c>get { return _items; }</c>, a lazy
+        /// <c>Names =&gt; s_names ??= Load();</c>): the object a use of the property reaches is that field's. Null for any
+        /// other property.
+        /// </summary>
+        public static IFieldSymbol? FieldReturnedBy(IPropertySymbol property)
+        {
+            if (property.IsAbstract || property.IsExtern || property.DeclaringSyntaxReferences.Length != 1 ||
+                !(property.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax declaration))
+            {
+                return null;
+            }
+
+            var returned = declaration.ExpressionBody?.Expression;
+            if (returned == null && declaration.AccessorList is { Accessors: { Count: 1 } accessors } && accessors[0].Keyword.Text == "get")
+            {
+                returned = accessors[0].ExpressionBody?.Expression ??
+                           (accessors[0].Body is { Statements: { Count: 1 } statements } && statements[0] is Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax ret ? ret.Expression : null);
+            }
+
+            if (returned is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax { RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.CoalesceAssignmentExpression } lazy)
+            {
+                returned = lazy.Left;
+            }
+
+            var name = returned switch
+            {
+                Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+                Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText,
+                _ => null,
+            };
+
+            return name == null
+                ? null
+                : property.ContainingType.GetMembers(name).OfType<IFieldSymbol>().FirstOrDefault(field => field.IsStatic == property.IsStatic && !field.IsConst);
+        }
     
         /// <summary>A <c>[ThreadStatic]</c> static field: every thread has its own, so no two threads share what it holds.</summary>
         public static bool IsThreadStatic(ISymbol member)

@@ -155,4 +155,66 @@ public class MemberObjectTests
             }
         }
         """);
+
+    [Fact]
+    public Task Runs_adding_through_a_property_that_hands_out_the_list_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Report
+        {
+            private readonly List<string> _lines = new List<string>();
+
+            public List<string> Lines => _lines;
+
+            public void Fill(string[] names) => Parallel.ForEach(names, name => {|#0:Lines|}.Add(name));
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_lines", "List<string>", "work started with Parallel.ForEach at line 13", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task Runs_adding_through_a_lazily_built_static_property_in_a_method_they_call_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Registry
+        {
+            private static List<string>? s_names;
+
+            public static List<string> Names => s_names ??= new List<string>();
+
+            public static void Add(string name) => Names.Add(name);
+        }
+
+        class C
+        {
+            void M() => Parallel.For(0, 10, i => {|#0:Registry.Add(i.ToString())|});
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("s_names", "List<string>", "work started with Parallel.For at line 18 (in Registry.Add)", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task Runs_adding_through_the_property_under_the_lists_lock_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Report
+        {
+            private readonly List<string> _lines = new List<string>();
+
+            public List<string> Lines
+            {
+                get { return _lines; }
+            }
+
+            public void Fill(string[] names) => Parallel.ForEach(names, name =>
+            {
+                lock (_lines)
+                {
+                    Lines.Add(name);
+                }
+            });
+        }
+        """);
+
+    [Fact]
+    public Task Runs_adding_to_a_list_the_property_makes_anew_each_time_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Report
+        {
+            public List<string> Lines => new List<string>();
+
+            public void Fill(string[] names) => Parallel.ForEach(names, name => Lines.Add(name));
+        }
+        """);
 }
