@@ -365,7 +365,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
         }
 
-        /// <summary>Whether <paramref name="body"/> names the method that <paramref name="item"/> runs as a method group (<c>Task.Run(Loop)</c>).</summary>
         /// <summary>
         /// The method that starts the work starts it whenever it is called: no <c>return</c> before the start. One that may
         /// leave first (<c>if (_watcherRunning) return;</c> in an <c>EnsureWatcher()</c>) is called while the work already
@@ -376,6 +375,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                                                       exit.Syntax.SpanStart < item.Site.Operation.Syntax.SpanStart &&
                                                       Functions.EnclosingFunction(exit) == Functions.EnclosingFunction(item.Site.Operation));
 
+        /// <summary>Whether <paramref name="body"/> names the method that <paramref name="item"/> runs as a method group (<c>Task.Run(Loop)</c>).</summary>
         private static bool StartsTheSameWork(IOperation body, WorkItem item) =>
             item.Target is IMethodReferenceOperation group &&
             body.Descendants().Any(operation => operation is IMethodReferenceOperation other &&
