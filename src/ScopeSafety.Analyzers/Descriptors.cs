@@ -77,7 +77,7 @@ namespace ScopeSafety.Analyzers
             "'{0}' ({1}) is mutated by {2} while {3} may {4} it",
             RuleIds.ConcurrencyCategory,
             DiagnosticSeverity.Warning,
-            "List, Dictionary, HashSet, Queue, Stack, the Sorted collections, LinkedList, StringBuilder, a Random instance and the types listed in scopesafety.not_thread_safe_types must not be mutated by one thread while another uses them: items are lost, the internal state is corrupted, or an exception is thrown far from the cause. Lock a common object around every use, use a concurrent collection, or let each item build its own part and merge after the join.");
+            "List, Dictionary, HashSet, Queue, Stack, the Sorted collections, LinkedList, BitArray, StringBuilder, a Random instance, streams and their readers and writers, hash algorithms, DataTable and the types listed in scopesafety.not_thread_safe_types must not be mutated by one thread while another uses them: items are lost, the internal state is corrupted, or an exception is thrown far from the cause. Lock a common object around every use, use a concurrent collection, or let each item build its own part and merge after the join.");
 
         public static readonly DiagnosticDescriptor LoopVariableCapturedByConcurrentWork = Create(
             RuleIds.LoopVariableCapturedByConcurrentWork,

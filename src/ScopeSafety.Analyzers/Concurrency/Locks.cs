@@ -49,6 +49,16 @@ namespace ScopeSafety.Analyzers.Concurrency
                     result.Add(KeyOf(lockOperation.LockedValue));
                 }
 
+                if (parent is IUsingOperation usingOperation && usingOperation.Body == child && ScopedLockOf(usingOperation.Resources) is { } scoped)
+                {
+                    result.Add(scoped);
+                }
+
+                if (parent is IBlockOperation usingBlock)
+                {
+                    AddUsingDeclarationLocks(usingBlock, child, result);
+                }
+
                 if (sync != null && parent is ITryOperation { Finally: { } finallyBlock } tryOperation && tryOperation.Body == child)
                 {
                     AddMonitorLocks(tryOperation, finallyBlock, child, sync, result);
@@ -178,6 +188,76 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
         }
+
+        // using var scope = _gate.EnterScope(); above the statement in its block: held to the block's end.
+        private static void AddUsingDeclarationLocks(IBlockOperation block, IOperation statement, List<object> result)
+        {
+            var at = block.Operations.IndexOf(statement);
+            for (var i = at - 1; i >= 0; i--)
+            {
+                if (block.Operations[i] is IUsingDeclarationOperation declaration && ScopedLockOf(declaration.DeclarationGroup) is { } key)
+                {
+                    result.Add(key);
+                }
+            }
+        }
+
+        /// <summary>
+        /// The lock a <c>using</c> holds for its scope: <c>using (_gate.EnterScope())</c> on a <c>System.Threading.Lock</c>, and
+        /// the disposable-lock idiom of async locks (<c>using (await _mutex.LockAsync())</c>, <c>using (_mutex.Lock())</c>,
+        /// an async reader-writer lock's <c>WriterLockAsync</c>; its <c>ReaderLockAsync</c> is a read lock), keyed by the
+        /// object whose method takes it. Null for any other resource.
+        /// </summary>
+        private static object? ScopedLockOf(IOperation resource)
+        {
+            if (resource is IVariableDeclarationGroupOperation group)
+            {
+                foreach (var declaration in group.Declarations)
+                {
+                    foreach (var declarator in declaration.Declarators)
+                    {
+                        if (declarator.Initializer?.Value is { } value && ScopedLockOf(value) is { } key)
+                        {
+                            return key;
+                        }
+                    }
+                }
+
+                return null;
+            }
+
+            var taken = SpawnClassifier.Unwrap(resource);
+            if (taken is IAwaitOperation awaited)
+            {
+                taken = SpawnClassifier.Unwrap(awaited.Operation);
+            }
+
+            if (taken is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            {
+                taken = SpawnClassifier.Unwrap(configured);
+            }
+
+            if (!(taken is IInvocationOperation { Instance: { } instance, TargetMethod: { } method }))
+            {
+                return null;
+            }
+
+            var name = method.Name.EndsWith("Async", System.StringComparison.Ordinal) ? method.Name.Substring(0, method.Name.Length - "Async".Length) : method.Name;
+            switch (name)
+            {
+                case "EnterScope" when IsThreadingLock(method.ContainingType):
+                case "Lock" or "AcquireLock" or "WriterLock":
+                    return KeyOf(instance);
+                case "ReaderLock":
+                    return new ReadLock(KeyOf(instance));
+                default:
+                    return null;
+            }
+        }
+
+        // System.Threading.Lock (.NET 9): lock statements, EnterScope, and Enter/Exit pairs take it.
+        private static bool IsThreadingLock(INamedTypeSymbol? type) =>
+            type is { Name: "Lock", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
         /// <summary>
         /// A lock a statement above <paramref name="statement"/> in its block made sure of by leaving when it was not
@@ -843,10 +923,17 @@ namespace ScopeSafety.Analyzers.Concurrency
                     : null;
             }
 
+            if (IsThreadingLock(type) && call.Arguments.Length == 0 && method.Name == (entering ? "Enter" : "Exit"))
+            {
+                // _gate.Enter(); try { … } finally { _gate.Exit(); } on a System.Threading.Lock.
+                return KeyOf(call.Instance);
+            }
+
             if (KnownSymbols.Is(type, sync.SpinLock) && (entering ? method.Name == "Enter" && call.Arguments.Length == 1 : method.Name == "Exit"))
             {
                 // bool taken = false; try { _spin.Enter(ref taken); … } finally { if (taken) _spin.Exit(); }
-                return KeyOf(call.Instance);
+                // A SpinLock is a struct: through a readonly field or a property each call enters a copy, which excludes nobody.
+                return call.Instance is IFieldReferenceOperation { Field.IsReadOnly: true } or IPropertyReferenceOperation ? null : KeyOf(call.Instance);
             }
 
             if (KnownSymbols.Is(type, sync.SemaphoreSlim) &&
@@ -874,21 +961,51 @@ namespace ScopeSafety.Analyzers.Concurrency
             return null;
         }
 
-        /// <summary>A SemaphoreSlim or Semaphore created with one slot (new SemaphoreSlim(1) or (1, 1)) where it is declared: it excludes like a lock.</summary>
+        /// <summary>
+        /// A SemaphoreSlim or Semaphore created with one slot (new SemaphoreSlim(1) or (1, 1)): it excludes like a lock. Where
+        /// it is declared, or, for a field declared without a value, in every assignment its type makes (the constructor's
+        /// <c>_gate = new SemaphoreSlim(1, 1);</c>).
+        /// </summary>
         private static bool IsMutex(ISymbol semaphore)
         {
             foreach (var reference in semaphore.DeclaringSyntaxReferences)
             {
-                if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer: { Value: BaseObjectCreationExpressionSyntax { ArgumentList: { } arguments } } } &&
-                    arguments.Arguments.Count >= 1 && arguments.Arguments.Count <= 2 &&
-                    arguments.Arguments.All(a => a.Expression is LiteralExpressionSyntax { Token: { ValueText: "1" } }))
+                if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer: { Value: var value } })
                 {
-                    return true;
+                    return IsOneSlotCreation(value);
                 }
             }
 
-            return false;
+            if (!(semaphore is IFieldSymbol field))
+            {
+                return false;
+            }
+
+            var assigned = false;
+            foreach (var type in field.ContainingType.DeclaringSyntaxReferences)
+            {
+                foreach (var assignment in type.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                {
+                    var target = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } ? member : assignment.Left as SimpleNameSyntax;
+                    if (target?.Identifier.ValueText == field.Name)
+                    {
+                        if (!IsOneSlotCreation(assignment.Right))
+                        {
+                            return false;
+                        }
+
+                        assigned = true;
+                    }
+                }
+            }
+
+            return assigned;
         }
+
+        private static bool IsOneSlotCreation(ExpressionSyntax value) =>
+            value is BaseObjectCreationExpressionSyntax { ArgumentList: { } arguments } &&
+            arguments.Arguments.Count >= 1 && arguments.Arguments.Count <= 2 &&
+            arguments.Arguments.All(a => a.Expression is LiteralExpressionSyntax { Token: { ValueText: "1" } });
 
         private static bool SameKey(object x, object y) =>
             x is ReadLock rx && y is ReadLock ry ? SameKey(rx.Key, ry.Key)

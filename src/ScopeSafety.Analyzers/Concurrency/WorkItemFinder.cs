@@ -102,6 +102,12 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             if (KnownSymbols.Is(type, _symbols.Tasks.Parallel))
             {
+                if (OneAtATime.Holds((IInvocationOperation)site.Operation))
+                {
+                    // The delegates follow each other on one thread; only ForEachAsync's still run beside its caller.
+                    return (method!.Name == "ForEachAsync" ? WorkShape.Spawned : WorkShape.Blocking, false, false);
+                }
+
                 switch (method!.Name)
                 {
                     case "Invoke":

@@ -24,8 +24,20 @@ namespace ScopeSafety.Analyzers.Symbols
             "System.Collections.Stack",
             "System.Collections.SortedList",
             "System.Collections.ObjectModel.Collection`1",
+            "System.Collections.BitArray",
             "System.Text.StringBuilder",
-            "System.Random");
+            "System.Random",
+            "System.IO.StreamWriter",
+            "System.IO.StreamReader",
+            "System.IO.StringWriter",
+            "System.IO.BinaryWriter",
+            "System.IO.BinaryReader",
+            "System.IO.FileStream",
+            "System.IO.MemoryStream",
+            "System.IO.BufferedStream",
+            "System.Security.Cryptography.HashAlgorithm",
+            "System.Data.DataTable",
+            "System.Data.DataSet");
 
         internal CollectionSymbols(Compilation compilation)
         {
