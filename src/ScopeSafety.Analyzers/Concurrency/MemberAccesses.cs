@@ -251,7 +251,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     // walks up to the write), and a const is a value.
                     return !field.Field.IsConst && !IsStructMemberOfPlace(field.Instance);
                 case IPropertyReferenceOperation property:
-                    return property.Arguments.Length == 0 && IsAutoProperty(property.Property) && !IsStructMemberOfPlace(property.Instance);
+                    return property.Arguments.Length == 0 && (IsAutoProperty(property.Property) || FieldOfAnotherObject(property) != null) && !IsStructMemberOfPlace(property.Instance);
                 case IArrayElementReferenceOperation:
                     return true;
                 case IParameterReferenceOperation parameter:
@@ -383,6 +383,14 @@ namespace ScopeSafety.Analyzers.Concurrency
             type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64 or
                 SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Byte or SpecialType.System_SByte;
 
+        /// <summary>
+        /// The field that <c>report.Lines</c> hands out (<see cref="Places.FieldReturnedBy"/>) when the property is read on
+        /// another object than this: the use is one of that object's field. On this and statics the object uses are read
+        /// where the property is (<see cref="Places.SharedObjectOf"/>, <see cref="ObjectUseIn"/>).
+        /// </summary>
+        private static IFieldSymbol? FieldOfAnotherObject(IPropertyReferenceOperation property) =>
+            property.Arguments.Length == 0 && property.Instance != null && !Places.IsThis(property.Instance) ? Places.FieldReturnedBy(property.Property) : null;
+
         /// <summary>The place <paramref name="operation"/> names as the frame sees it; null when it is the work's own or unknown.</summary>
         private Place? PlaceOf(IOperation operation, Frame frame)
         {
@@ -392,6 +400,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return MemberOf(field.Field, field.Instance, frame);
                 case IPropertyReferenceOperation property when property.Arguments.Length == 0 && IsAutoProperty(property.Property):
                     return MemberOf(property.Property, property.Instance, frame);
+                case IPropertyReferenceOperation property when FieldOfAnotherObject(property) is { } field:
+                    return MemberOf(field, property.Instance, frame);
                 case IArrayElementReferenceOperation element:
                     return ValueOf(element.ArrayReference, frame)?.Element(IndexOf(element, frame));
                 case ILocalReferenceOperation local when RefTarget(local) is { } target:
@@ -572,11 +582,25 @@ namespace ScopeSafety.Analyzers.Concurrency
         private (Place, IFieldSymbol?, IOperation, Access)? MemberObjectUseIn(Place place, IOperation operation, Frame frame) =>
             operation switch
             {
-                IFieldReferenceOperation { Field: var field } when !field.Type.IsValueType && ObjectAccessOf(place.Root, operation, frame) is { } access =>
-                    (place, field, operation, access),
+                IFieldReferenceOperation { Field: var field } when !field.Type.IsValueType => MemberObjectUse(place, field, operation, frame),
+                IPropertyReferenceOperation property when FieldOfAnotherObject(property) is { Type.IsValueType: false } field => MemberObjectUse(place, field, operation, frame),
+                IPropertyReferenceOperation { Property: { Type.IsValueType: false } property } when IsAutoProperty(property) => MemberObjectUse(place, null, operation, frame),
                 IArrayElementReferenceOperation => ElementObjectUseIn(place, operation, frame),
                 _ => null,
             };
+
+        // The member of an element (reports[i].Lines) carries the element's index, as the element's own object does: the
+        // object in another element is another object.
+        private (Place, IFieldSymbol?, IOperation, Access)? MemberObjectUse(Place place, IFieldSymbol? field, IOperation operation, Frame frame)
+        {
+            if (!(ObjectAccessOf(place.Root, operation, frame) is { } access))
+            {
+                return null;
+            }
+
+            access.Index ??= place.Index;
+            return (place, field, operation, access);
+        }
 
         /// <summary>
         /// The element a local of the code being read stands for where it is used as an object

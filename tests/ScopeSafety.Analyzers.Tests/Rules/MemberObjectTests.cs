@@ -217,4 +217,60 @@ public class MemberObjectTests
             public void Fill(string[] names) => Parallel.ForEach(names, name => Lines.Add(name));
         }
         """);
+
+    // ---- through a property of another object, and members of elements ------------------------------------------
+
+    private const string Report = """
+        class Report
+        {
+            private readonly List<string> _lines = new List<string>();
+
+            public List<string> Lines => _lines;
+
+            public List<string> Notes { get; } = new List<string>();
+
+            public readonly List<string> Tags = new List<string>();
+        }
+
+        """;
+
+    [Fact]
+    public Task Runs_adding_through_the_property_of_a_shared_report_race() => Verify.VerifyAnalyzerAsync(Usings + Report + """
+        class C
+        {
+            void M(Report report) => Parallel.For(0, 10, i => {|#0:report.Lines|}.Add(i.ToString()));
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("report._lines", "List<string>", "work started with Parallel.For at line 19", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task Runs_adding_through_the_auto_property_of_a_shared_report_race() => Verify.VerifyAnalyzerAsync(Usings + Report + """
+        class C
+        {
+            void M(Report report) => Parallel.For(0, 10, i => {|#0:report.Notes|}.Add(i.ToString()));
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("report.Notes", "List<string>", "work started with Parallel.For at line 19", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task Runs_adding_through_members_of_their_own_report_do_not_race() => Verify.VerifyAnalyzerAsync(Usings + Report + """
+        class C
+        {
+            void M(Report[] reports) => Parallel.For(0, reports.Length, i =>
+            {
+                reports[i].Lines.Add("line");
+                reports[i].Notes.Add("note");
+                reports[i].Tags.Add("tag");
+            });
+        }
+        """);
+
+    [Fact]
+    public Task Runs_adding_through_the_property_of_a_report_another_run_also_picks_race() => Verify.VerifyAnalyzerAsync(Usings + Report + """
+        class C
+        {
+            void M(Report[] reports) => Parallel.For(0, 10, i => {|#0:reports[i % 2].Lines|}.Add(i.ToString()));
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("reports[]._lines", "List<string>", "work started with Parallel.For at line 19", "another run of the same work", "also mutate"));
 }
