@@ -641,10 +641,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private List<FlowPoint> WaitsIn(FlowIndex flow, IOperation body, IMethodSymbol caller, ISymbol? handle)
         {
+            // A loop spinning until a flag is raised waits too; the graph keeps only its condition, so it is found by syntax.
+            var spins = body.Descendants().OfType<IWhileLoopOperation>().Where(loop => _signals.Acquired(loop).Any()).Select(loop => loop.Condition!.Syntax.Span).ToList();
             var points = new List<FlowPoint>();
             foreach (var (operation, block, index) in flow.Operations())
             {
-                if (MayWait(operation, handle) ||
+                if (MayWait(operation, handle) || spins.Exists(span => span.Contains(operation.Syntax.Span)) ||
                     (operation is IInvocationOperation call && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, caller.ContainingType) &&
                      SourceCallees.BodyOf(call.TargetMethod, body) is { } callee && WaitsInCall(call.TargetMethod, callee, handle)))
                 {

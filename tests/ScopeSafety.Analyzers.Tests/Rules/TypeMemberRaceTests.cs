@@ -777,4 +777,50 @@ public class TypeMemberRaceTests
             public void OnCreated(object sender, System.IO.FileSystemEventArgs e) => _changed = true;
         }
         """);
+
+    // ---- a volatile flag spun on before the read ----------------------------------------------------------------
+
+    [Fact]
+    public Task A_member_spinning_until_the_volatile_flag_the_thread_raises_reads_after_it_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Loader
+        {
+            private List<int> _data;
+            private volatile bool _ready;
+
+            public void Start() => new Thread(() => { _data = new List<int> { 1, 2 }; _ready = true; }).Start();
+
+            public int Count()
+            {
+                while (!_ready)
+                {
+                    Thread.SpinWait(10);
+                }
+
+                return _data.Count;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_member_reading_before_it_spins_on_the_flag_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Loader
+        {
+            private List<int> _data;
+            private volatile bool _ready;
+
+            public void Start() => new Thread(() => { {|#0:_data|} = new List<int> { 1, 2 }; _ready = true; }).Start();
+
+            public int Count()
+            {
+                var early = _data;
+                while (!_ready)
+                {
+                    Thread.SpinWait(10);
+                }
+
+                return early.Count;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_data", "work started with new Thread at line 12", "Loader.Count at line 16", "read"));
 }
