@@ -97,7 +97,13 @@ namespace ScopeSafety.Analyzers.Concurrency
             var type = method?.ContainingType;
             if (KnownSymbols.Is(type, _symbols.Runtime.Scope))
             {
-                return method!.Name == "Join" ? (WorkShape.Blocking, false, true) : (WorkShape.Spawned, false, false);
+                return method!.Name switch
+                {
+                    "Join" => (WorkShape.Blocking, false, true),
+                    // The chunk loops return when every chunk is done, and run the body for many chunks at once.
+                    "ForEachChunk" or "MapChunks" => (WorkShape.Blocking, true, true),
+                    _ => (WorkShape.Spawned, false, false),
+                };
             }
 
             if (KnownSymbols.Is(type, _symbols.Tasks.Parallel))
