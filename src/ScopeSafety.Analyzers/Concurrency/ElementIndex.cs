@@ -337,7 +337,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// The values a variable takes when they lie between two constants: a <c>for</c> variable counting up by one
-        /// (or a copy of it made in its loop), or the index of a <c>Parallel.For</c> between two constants.
+        /// (or a copy of it made in its loop), or the index of a <c>Parallel.For</c> or <c>Scope.For</c> between two constants.
         /// </summary>
         private static (long From, long To)? RangeOf(IOperation operation)
         {
@@ -361,7 +361,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     when model != null && parameter.Parameter.ContainingSymbol.DeclaringSyntaxReferences.Length == 1 &&
                          parameter.Parameter.ContainingSymbol.DeclaringSyntaxReferences[0].GetSyntax() is { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } } lambda &&
                          lambda.SyntaxTree == model.SyntaxTree &&
-                         model.GetOperation(call) is IInvocationOperation { TargetMethod: { Name: "For", ContainingType: { Name: "Parallel" } } } parallelFor &&
+                         model.GetOperation(call) is IInvocationOperation { TargetMethod: { Name: "For", ContainingType: { Name: "Parallel" or "Scope" } } } parallelFor &&
                          parallelFor.Arguments.Length > 2 &&
                          parallelFor.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int or long } from &&
                          parallelFor.Arguments[1].Value.ConstantValue is { HasValue: true, Value: int or long } to:

@@ -100,8 +100,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return method!.Name switch
                 {
                     "Join" => (WorkShape.Blocking, false, true),
-                    // The chunk loops return when every chunk is done, and run the body for many chunks at once.
-                    "ForEachChunk" or "MapChunks" => (WorkShape.Blocking, true, true),
+                    // The loops return when every index or chunk is done, and run the body for many of them at once.
+                    "For" or "ForEachChunk" or "MapChunks" => (WorkShape.Blocking, true, true),
                     _ => (WorkShape.Spawned, false, false),
                 };
             }

@@ -50,6 +50,12 @@ internal static class NestedSpawnPattern
                 });
                 return results[^1];
             }),
+            new("Scope.For nested", Kind.Scope, () =>
+            {
+                // The loop primitive: one delegate per loop, not one per cell (what nested Parallel.For does).
+                Scope.For(0, outer, row => Scope.For(0, inner, column => Leaf(results, row * inner + column)));
+                return results[^1];
+            }),
             new("Parallel.For nested", Kind.Peer, () =>
             {
                 Parallel.For(0, outer, row => Parallel.For(0, inner, column => Leaf(results, row * inner + column)));

@@ -37,6 +37,11 @@ internal static class SpawnJoinPattern
                 });
                 return results[items - 1];
             }),
+            new("Scope.For", Kind.Scope, () =>
+            {
+                Scope.For(0, items, item => SpawnJoinBenchmarks.Work(data, results, item));
+                return results[items - 1];
+            }),
             new("Task.Run+WaitAll", Kind.Peer, () =>
             {
                 var tasks = new Task[items];

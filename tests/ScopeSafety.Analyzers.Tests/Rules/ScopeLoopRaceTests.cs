@@ -3,11 +3,11 @@ using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<Scop
 namespace ScopeSafety.Analyzers.Tests.Rules;
 
 /// <summary>
-/// SCOPE010/011 on <c>Scope.ForEachChunk</c> and <c>Scope.MapChunks</c>: like <c>Parallel.For</c>, they run the body for
-/// many chunks at once and return when every chunk is done. So the runs race with each other, and the code after the
+/// SCOPE010/011 on <c>Scope.For</c>, <c>Scope.ForEachChunk</c> and <c>Scope.MapChunks</c>: like <c>Parallel.For</c>, they
+/// run the body for many indices or chunks at once and return when every one is done. So the runs race with each other, and the code after the
 /// call does not race with them. Each hazard beside the twin that must stay silent. The class starts at line 7.
 /// </summary>
-public class ChunkLoopRaceTests
+public class ScopeLoopRaceTests
 {
     private const string Usings = ConcurrentAccessAnalyzerTests.Usings;
 
@@ -52,6 +52,35 @@ public class ChunkLoopRaceTests
                 long total = 0;
                 foreach (var s in sums) total += s;
                 return total + seen.Count;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Indices_adding_to_one_total_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            long M(int[] data)
+            {
+                long total = 0;
+                Scope.For(0, data.Length, i => {|#0:total|} += data[i]);
+                return total;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("total", "work started with Scope.For at line 12", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task Indices_writing_their_own_element_and_the_code_after_the_loop_are_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            long M(int[] data)
+            {
+                var squares = new long[data.Length];
+                Scope.For(0, data.Length, i => squares[i] = (long)data[i] * data[i]);
+                var grid = new long[8, 8];
+                Scope.For(0, 8, row => Scope.For(0, 8, column => grid[row, column] = squares[row] + column));
+                return squares.Sum() + grid[7, 7];
             }
         }
         """);
