@@ -2,9 +2,9 @@ namespace ScopeSafety;
 
 // A parallel loop over a range of indices, after rayon's (a..b).into_par_iter().for_each and Parallel.For. Like the
 // chunk loops, it spawns no item per index: one loop object is shared by a worker per core (the caller is one of them),
-// and each worker claims a run of indices with one Interlocked.Add, a run that doubles while the worker keeps finding
-// indices left. So an index costs a delegate call, and the claims stay few for tiny bodies and fine-grained near the
-// end, where the last indices are shared out.
+// and each worker claims a run of indices with one Interlocked.Add, a run that doubles while many indices are left and
+// shrinks as they run out. So an index costs a delegate call, and the claims stay few for tiny bodies and fine-grained
+// near the end, where the last indices are shared out.
 public sealed partial class Scope
 {
     /// <summary>
@@ -71,9 +71,10 @@ internal sealed class IndexLoop(int fromInclusive, int toExclusive, Action<int> 
 
     private void Work()
     {
-        // A worker's runs double from one index, up to a share that leaves the other workers something to take.
+        // A worker's runs double from one index, but never past a share of what was left when it last claimed (guided
+        // self-scheduling): the runs shrink towards the end, so no worker is left with a long run while the others idle.
         var run = 1L;
-        var limit = Math.Clamp(((long)toExclusive - fromInclusive) / (4L * Environment.ProcessorCount), 1, MaxRun);
+        var share = 2L * Environment.ProcessorCount;
         while (!_stop)
         {
             var end = Interlocked.Add(ref _next, run);
@@ -98,7 +99,7 @@ internal sealed class IndexLoop(int fromInclusive, int toExclusive, Action<int> 
                 throw;
             }
 
-            run = Math.Min(run * 2, limit);
+            run = Math.Clamp(Math.Min(run * 2, (toExclusive - end) / share), 1, MaxRun);
         }
     }
 }
