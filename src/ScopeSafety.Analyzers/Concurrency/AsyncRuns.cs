@@ -60,13 +60,20 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return AccessCollector.FindLocalFunction(Functions.Root(call), method) is { Body: { } body } && LeavesTheCallersThread(body, model.Compilation);
             }
 
-            // An async method of the project handed one of the caller's objects (FetchAsync(id, results)): what it does
-            // to that object after its first await runs beside the caller and the other calls. Its fields and statics
-            // are the callers' question (CallersAfterCall), not this work's.
+            // An async method of the project handed one of the caller's objects (FetchAsync(id, results)), or one of the
+            // caller's own type, which shares its fields (LoadUsersAsync() beside LoadOrdersAsync(), both adding to
+            // _errors): what it does to those objects after its first await runs beside the caller and the other calls.
+            // Its fields and statics themselves are the callers' question (CallersAfterCall), not this work's.
             return method.MethodKind == MethodKind.Ordinary && !method.IsVirtual && !method.IsAbstract && !method.IsOverride &&
-                   HandsOverCallersObject(call) && SourceCallees.BodyOf(method, call, anyFile: true) is { } methodBody &&
+                   (HandsOverCallersObject(call) || IsOnOwnType(call)) && SourceCallees.BodyOf(method, call, anyFile: true) is { } methodBody &&
                    LeavesTheCallersThread(methodBody, model.Compilation);
         }
+
+        /// <summary>A call of the caller's own type: on this, or of a static method of that type.</summary>
+        private static bool IsOnOwnType(IInvocationOperation call) =>
+            (call.Instance == null ? call.TargetMethod.IsStatic : Places.IsThis(SpawnClassifier.Unwrap(call.Instance))) &&
+            call.SemanticModel?.GetEnclosingSymbol(call.Syntax.SpanStart) is { } caller &&
+            SymbolEqualityComparer.Default.Equals(caller.ContainingType, call.TargetMethod.ContainingType);
 
         /// <summary>An argument is a local or parameter of the caller that holds an object (a list, an array, a builder).</summary>
         private static bool HandsOverCallersObject(IInvocationOperation call) =>

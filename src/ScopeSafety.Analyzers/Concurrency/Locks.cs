@@ -675,7 +675,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     : null;
             }
 
-            if (KnownSymbols.Is(type, sync.SemaphoreSlim) && method.Name is "Wait" or "WaitAsync" && call.Arguments.Length > 0 && KeyOf(call.Instance) is ISymbol semaphore && IsMutex(semaphore))
+            if (KnownSymbols.Is(type, sync.SemaphoreSlim) && method.Name is "Wait" or "WaitAsync" && call.Arguments.Length > 0 && !call.Arguments.All(OnlyCancels) && KeyOf(call.Instance) is ISymbol semaphore && IsMutex(semaphore))
             {
                 return semaphore;
             }
@@ -888,8 +888,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             var call = statement is IExpressionStatementOperation { Operation: { } expression } ? expression : null;
             if (call is IAwaitOperation awaited)
             {
-                // await gate.WaitAsync();
-                call = awaited.Operation;
+                // await gate.WaitAsync(); also with .ConfigureAwait(false).
+                call = awaited.Operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } ? configured : awaited.Operation;
             }
 
             return call == null ? null : Pair(call, sync, entering: true);
@@ -937,7 +937,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             if (KnownSymbols.Is(type, sync.SemaphoreSlim) &&
-                (entering ? (method.Name == "Wait" || method.Name == "WaitAsync") && call.Arguments.Length == 0 : method.Name == "Release" && call.Arguments.Length == 0) &&
+                (entering ? (method.Name == "Wait" || method.Name == "WaitAsync") && call.Arguments.All(OnlyCancels) : method.Name == "Release" && call.Arguments.Length == 0) &&
                 KeyOf(call.Instance) is ISymbol semaphore && IsMutex(semaphore))
             {
                 return semaphore;
@@ -960,6 +960,9 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return null;
         }
+
+        // Wait(token) and WaitAsync(token) either take the semaphore or throw: a token is not a timeout.
+        private static bool OnlyCancels(IArgumentOperation argument) => argument.Parameter?.Type is { Name: "CancellationToken" };
 
         /// <summary>
         /// A SemaphoreSlim or Semaphore created with one slot (new SemaphoreSlim(1) or (1, 1)): it excludes like a lock. Where

@@ -543,12 +543,15 @@ namespace ScopeSafety.Analyzers.Concurrency
             /// </summary>
             public List<(Place Object, IFieldSymbol? Field, IOperation Reference, Access Access)> MemberObjects { get; } = new List<(Place, IFieldSymbol?, IOperation, Access)>();
 
-            /// <summary>What is reached from the caller's locals and parameters only, not from fields or statics.</summary>
-            public Found OnlyCallersVariables()
+            /// <summary>
+            /// What is reached from the caller's locals and parameters only, not from fields or statics; with
+            /// <paramref name="andFieldObjects"/> also the objects held in fields and statics (their uses, not the fields).
+            /// </summary>
+            public Found OnlyCallersVariables(bool andFieldObjects = false)
             {
                 var result = new Found();
                 result.Places.AddRange(Places.Where(found => IsVariable(found.Place.Root)));
-                result.Objects.AddRange(Objects.Where(found => IsVariable(found.Object)));
+                result.Objects.AddRange(Objects.Where(found => andFieldObjects || IsVariable(found.Object)));
                 result.MemberObjects.AddRange(MemberObjects.Where(found => IsVariable(found.Object.Root)));
                 return result;
             }

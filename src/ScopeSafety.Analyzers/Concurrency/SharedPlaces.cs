@@ -164,9 +164,11 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         if (target is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Ordinary } } leftRunning)
         {
-            // FetchAsync(id, results) left running: only what it does to the objects the caller hands it. Its fields and
-            // statics race with its callers' code as CallersAfterCall reads them.
-            AddFound(item, _memberAccesses.CollectCall(leftRunning, item.Site.Operation.Syntax).OnlyCallersVariables());
+            // FetchAsync(id, results) left running: what it does to the objects the caller hands it, and to the objects its
+            // fields and statics hold, which another call left running beside it may use too (Task.WhenAll(LoadA(), LoadB())
+            // both adding to _errors). Its fields and statics themselves race with its callers' code as CallersAfterCall
+            // reads them.
+            AddFound(item, _memberAccesses.CollectCall(leftRunning, item.Site.Operation.Syntax).OnlyCallersVariables(andFieldObjects: true));
             return;
         }
 

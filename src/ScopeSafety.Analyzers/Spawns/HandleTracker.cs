@@ -292,7 +292,10 @@ namespace ScopeSafety.Analyzers.Spawns
         {
             foreach (var argument in invocation.Arguments)
             {
-                if (argument.Parameter?.Type is { Name: "CancellationToken" } && !argument.IsImplicit)
+                // CancellationToken.None, default and new CancellationToken() can never be cancelled: no token.
+                if (argument.Parameter?.Type is { Name: "CancellationToken" } && !argument.IsImplicit &&
+                    !(SpawnClassifier.Unwrap(argument.Value) is IDefaultValueOperation or IObjectCreationOperation { Arguments.Length: 0 } or
+                        IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } }))
                 {
                     return true;
                 }

@@ -212,4 +212,26 @@ public class ScopedLockTests
         }
         """,
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_items", "List<string>", "work started with Select(async …) at line 14 (in Store.AddAsync)", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task A_one_slot_semaphore_waited_with_a_token_is_a_lock() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Store
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            private readonly List<string> _items = new();
+
+            public void Fill(CancellationToken token) => Parallel.For(0, 100, i =>
+            {
+                _gate.Wait(token);
+                try
+                {
+                    _items.Add(i.ToString());
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            });
+        }
+        """);
 }

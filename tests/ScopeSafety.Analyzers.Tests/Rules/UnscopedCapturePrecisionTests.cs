@@ -813,4 +813,43 @@ public class UnscopedCapturePrecisionTests
             Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
                 .WithArguments("count", "work started with Task.Run", "work started with Task.Run at line 24", "write"));
     }
+
+    // ---- a continuation that cannot be cancelled ends after its task ----
+
+    [Fact]
+    public Task Awaiting_a_continuation_with_CancellationToken_None_waits_for_its_task() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Host
+        {
+            async Task WaitForStart(CancellationToken stopping, CancellationToken started)
+            {
+                using var combined = CancellationTokenSource.CreateLinkedTokenSource(stopping, started);
+                await Task.Delay(Timeout.InfiniteTimeSpan, combined.Token)
+                    .ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.OnlyOnCanceled, TaskScheduler.Default)
+                    .ConfigureAwait(false);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Awaiting_a_continuation_its_own_token_may_cancel_first_does_not() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Host
+        {
+            async Task WaitForStart(CancellationToken stopping, CancellationToken started)
+            {
+                using var combined = CancellationTokenSource.CreateLinkedTokenSource(stopping, started);
+                await Task.Delay(Timeout.InfiniteTimeSpan, {|#0:combined.Token|})
+                    .ContinueWith(_ => { }, stopping, TaskContinuationOptions.OnlyOnCanceled, TaskScheduler.Default)
+                    .ConfigureAwait(false);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE003").WithLocation(0).WithArguments("combined", "Task.Delay"));
 }

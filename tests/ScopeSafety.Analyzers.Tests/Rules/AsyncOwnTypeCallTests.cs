@@ -1,0 +1,86 @@
+using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>
+/// SCOPE011 on async methods of the caller's own type left running side by side (<c>Task.WhenAll(LoadUsers(),
+/// LoadOrders())</c>): what each does after its first await to an object held in a field runs beside the other. Each
+/// hazard beside the twin that must stay silent. The class starts at line 7.
+/// </summary>
+public class AsyncOwnTypeCallTests
+{
+    private const string Usings = ConcurrentAccessAnalyzerTests.Usings;
+
+    [Fact]
+    public Task Two_methods_adding_to_the_log_after_their_awaits_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Loader
+        {
+            private readonly List<string> _log = new();
+
+            private async Task LoadUsers() { await Task.Delay(1); {|#0:_log|}.Add("users"); }
+
+            private async Task LoadOrders() { await Task.Delay(1); _log.Add("orders"); }
+
+            public async Task LoadAll() => await Task.WhenAll(LoadUsers(), LoadOrders());
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_log", "List<string>", "work started with LoadUsers at line 15", "work started with LoadOrders at line 15", "also mutate"));
+
+    [Fact]
+    public Task Two_calls_adding_before_their_first_await_run_in_turn() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Loader
+        {
+            private readonly List<string> _log = new();
+
+            private async Task Load(string what) { _log.Add(what); await Task.Delay(1); }
+
+            public async Task LoadAll()
+            {
+                await Task.WhenAll(Load("users"), Load("orders"));
+                _log.Add("done");
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Two_calls_adding_under_a_lock_after_their_awaits_are_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Loader
+        {
+            private readonly List<string> _log = new();
+            private readonly SemaphoreSlim _gate = new(1, 1);
+
+            private async Task Load(string what, CancellationToken token)
+            {
+                await Task.Delay(1, token);
+                await _gate.WaitAsync(token).ConfigureAwait(false);
+                try
+                {
+                    _log.Add(what);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+
+            public Task LoadAll(CancellationToken token) => Task.WhenAll(Load("users", token), Load("orders", token));
+        }
+        """);
+
+    [Fact]
+    public Task Calls_awaited_one_after_the_other_are_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Loader
+        {
+            private readonly List<string> _log = new();
+
+            private async Task Load(string what) { await Task.Delay(1); _log.Add(what); }
+
+            public async Task LoadAll()
+            {
+                await Load("users");
+                await Load("orders");
+                _log.Add("done");
+            }
+        }
+        """);
+}
