@@ -86,37 +86,7 @@ internal abstract unsafe class ChunkLoop<T>
 
     protected int ChunkCount { get; }
 
-    internal void Run()
-    {
-        // A worker per core, at most one per chunk; the caller is one of them. Spawned workers that
-        // start after the others took every chunk find nothing to do and return at once.
-        var workers = Math.Min(ChunkCount, Environment.ProcessorCount);
-        if (workers == 1)
-        {
-            try
-            {
-                Work();
-            }
-            catch (Exception e)
-            {
-                // The same shape as the parallel case (and Parallel.For): failures come wrapped.
-                throw new AggregateException(e);
-            }
-
-            return;
-        }
-
-        Scope.Run(scope =>
-        {
-            Action work = Work;
-            for (var i = 1; i < workers; i++)
-            {
-                scope.Spawn(work);
-            }
-
-            Work();
-        });
-    }
+    internal void Run() => LoopWorkers.Run(ChunkCount, Work);
 
     private void Work()
     {
@@ -172,4 +142,40 @@ internal sealed unsafe class MapChunksLoop<T, TResult> : ChunkLoop<T>
     internal TResult[] Results { get; }
 
     protected override void Process(int chunk, T* start, int length) => Results[chunk] = _body(new ReadOnlySpan<T>(start, length));
+}
+
+// The workers of a loop (the chunk loops, Scope.For): one per core, at most one per unit of work, the caller one of them.
+// The others are Go items of a scope, so the loop has the scope's guarantees (it returns after every worker, a failure
+// is reported, a worker nobody started yet never strands anything); one that starts after the others took every unit
+// finds nothing to do and returns at once. With one worker the loop runs on the calling thread alone.
+internal static class LoopWorkers
+{
+    public static void Run(long units, Action work)
+    {
+        var workers = (int)Math.Min(units, Environment.ProcessorCount);
+        if (workers == 1)
+        {
+            try
+            {
+                work();
+            }
+            catch (Exception e)
+            {
+                // The same shape as the parallel case (and Parallel.For): failures come wrapped.
+                throw new AggregateException(e);
+            }
+
+            return;
+        }
+
+        Scope.Run(scope =>
+        {
+            for (var i = 1; i < workers; i++)
+            {
+                scope.Go(work);
+            }
+
+            work();
+        });
+    }
 }

@@ -38,36 +38,7 @@ internal sealed class IndexLoop(int fromInclusive, int toExclusive, Action<int> 
     private long _next = fromInclusive;
     private volatile bool _stop;
 
-    internal void Run()
-    {
-        var count = (long)toExclusive - fromInclusive;
-        var workers = (int)Math.Min(count, Environment.ProcessorCount);
-        if (workers == 1)
-        {
-            try
-            {
-                Work();
-            }
-            catch (Exception e)
-            {
-                // The same shape as the parallel case (and Parallel.For): failures come wrapped.
-                throw new AggregateException(e);
-            }
-
-            return;
-        }
-
-        Scope.Run(scope =>
-        {
-            Action work = Work;
-            for (var i = 1; i < workers; i++)
-            {
-                scope.Go(work);
-            }
-
-            Work();
-        });
-    }
+    internal void Run() => LoopWorkers.Run((long)toExclusive - fromInclusive, Work);
 
     private void Work()
     {
