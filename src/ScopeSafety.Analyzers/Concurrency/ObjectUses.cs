@@ -66,7 +66,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                             : ObjectUse.Mutate;
                     }
 
-                    return ObjectUse.Read;
+                    // table.Rows.Add(row), writer.BaseStream.Write(…): a part a library object hands out is that object's state.
+                    return !property.Property.IsIndexer && property.Type is { IsReferenceType: true, SpecialType: not SpecialType.System_String } &&
+                           property.Property.Locations.Length > 0 && !property.Property.Locations[0].IsInSource &&
+                           Classify(property, symbols) == ObjectUse.Mutate
+                        ? ObjectUse.Mutate
+                        : ObjectUse.Read;
 
                 case IForEachLoopOperation loop when loop.Collection == current:
                     return ObjectUse.Read;

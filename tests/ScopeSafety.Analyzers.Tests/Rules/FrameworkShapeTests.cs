@@ -114,6 +114,31 @@ public class FrameworkShapeTests
         """,
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("target", "DataTable", "work started with Parallel.ForEach at line 11", "another run of the same work", "also mutate"));
 
+    [Fact]
+    public Task Runs_adding_rows_through_the_tables_Rows_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(System.Data.DataTable table)
+            {
+                Parallel.For(0, 100, i => {|#0:table|}.Rows.Add(i));
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("table", "DataTable", "work started with Parallel.For at line 11", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task Runs_reading_the_tables_rows_are_silent() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            int[] M(System.Data.DataTable table, Dictionary<string, int> counts)
+            {
+                var seen = new int[100];
+                Parallel.For(0, 100, i => seen[i] = table.Rows.Count + table.Columns.IndexOf("n") + counts.Keys.Count + counts.Values.Sum());
+                return seen;
+            }
+        }
+        """);
+
     // ---- SpinLock in a readonly field ----------------------------------------------------------------------
 
     [Fact]
