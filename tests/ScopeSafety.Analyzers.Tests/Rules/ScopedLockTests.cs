@@ -97,31 +97,12 @@ public class ScopedLockTests
         }
         """);
 
-    [Fact]
-    public Task A_list_under_an_async_lock_is_silent() => Verify.VerifyAnalyzerAsync(Usings + AsyncLocks + """
+    // A Store whose AddAsync adds to its list under LOCK, a field of type LOCKTYPE taken by TAKE; the runs of AddAsync
+    // are the Select's (AddAsync, marked #0, is at line 27).
+    private static string AsyncStore(string lockType, string take) => Usings + AsyncLocks + """
         class Store
         {
-            private readonly AsyncLock _mutex = new();
-            private readonly List<string> _items = new();
-
-            public Task AddAll(string[] names) => Task.WhenAll(names.Select(AddAsync));
-
-            private async Task AddAsync(string name)
-            {
-                await Task.Delay(1);
-                using (await _mutex.LockAsync())
-                {
-                    _items.Add(name);
-                }
-            }
-        }
-        """);
-
-    [Fact]
-    public Task A_list_added_to_under_an_async_reader_lock_races() => Verify.VerifyAnalyzerAsync(Usings + AsyncLocks + """
-        class Store
-        {
-            private readonly AsyncReaderWriterLock _rw = new();
+            private readonly LOCKTYPE _lock = new();
             private readonly List<string> _items = new();
 
             public Task AddAll(string[] names) => Task.WhenAll(names.Select({|#0:AddAsync|}));
@@ -129,70 +110,32 @@ public class ScopedLockTests
             private async Task AddAsync(string name)
             {
                 await Task.Delay(1);
-                using (await _rw.ReaderLockAsync())
+                using (await _lock.TAKE)
                 {
                     _items.Add(name);
                 }
             }
         }
-        """,
+        """.Replace("LOCKTYPE", lockType).Replace("TAKE", take);
+
+    [Theory]
+    [InlineData("AsyncLock", "LockAsync()")]
+    [InlineData("AsyncReaderWriterLock", "WriterLockAsync().ConfigureAwait(false)")]
+    public Task A_list_under_an_async_lock_or_writer_lock_is_silent(string lockType, string take) =>
+        Verify.VerifyAnalyzerAsync(AsyncStore(lockType, take));
+
+    [Fact]
+    public Task A_list_added_to_under_an_async_reader_lock_races() => Verify.VerifyAnalyzerAsync(AsyncStore("AsyncReaderWriterLock", "ReaderLockAsync()"),
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_items", "List<string>", "work started with Select(async …) at line 27 (in Store.AddAsync)", "another run of the same work", "also mutate"));
 
-    [Fact]
-    public Task A_list_added_to_under_an_async_writer_lock_is_silent() => Verify.VerifyAnalyzerAsync(Usings + AsyncLocks + """
-        class Store
-        {
-            private readonly AsyncReaderWriterLock _rw = new();
-            private readonly List<string> _items = new();
-
-            public Task AddAll(string[] names) => Task.WhenAll(names.Select(AddAsync));
-
-            private async Task AddAsync(string name)
-            {
-                await Task.Delay(1);
-                using (await _rw.WriterLockAsync().ConfigureAwait(false))
-                {
-                    _items.Add(name);
-                }
-            }
-        }
-        """);
-
-    [Fact]
-    public Task A_one_slot_semaphore_made_in_the_constructor_is_a_lock() => Verify.VerifyAnalyzerAsync(Usings + """
+    // A Store whose constructor makes its semaphore with ARGUMENTS; AddAsync (#0, line 14) adds under it.
+    private static string StoreWithSemaphore(string arguments) => Usings + """
         class Store
         {
             private readonly SemaphoreSlim _gate;
             private readonly List<string> _items = new();
 
-            public Store() { _gate = new SemaphoreSlim(1, 1); }
-
-            public Task AddAll(string[] names) => Task.WhenAll(names.Select(AddAsync));
-
-            private async Task AddAsync(string name)
-            {
-                await Task.Delay(1);
-                await _gate.WaitAsync();
-                try
-                {
-                    _items.Add(name);
-                }
-                finally
-                {
-                    _gate.Release();
-                }
-            }
-        }
-        """);
-
-    [Fact]
-    public Task A_three_slot_semaphore_made_in_the_constructor_lets_three_in() => Verify.VerifyAnalyzerAsync(Usings + """
-        class Store
-        {
-            private readonly SemaphoreSlim _gate;
-            private readonly List<string> _items = new();
-
-            public Store() { _gate = new SemaphoreSlim(3); }
+            public Store() { _gate = new SemaphoreSlim(ARGUMENTS); }
 
             public Task AddAll(string[] names) => Task.WhenAll(names.Select({|#0:AddAsync|}));
 
@@ -210,7 +153,13 @@ public class ScopedLockTests
                 }
             }
         }
-        """,
+        """.Replace("ARGUMENTS", arguments);
+
+    [Fact]
+    public Task A_one_slot_semaphore_made_in_the_constructor_is_a_lock() => Verify.VerifyAnalyzerAsync(StoreWithSemaphore("1, 1"));
+
+    [Fact]
+    public Task A_three_slot_semaphore_made_in_the_constructor_lets_three_in() => Verify.VerifyAnalyzerAsync(StoreWithSemaphore("3"),
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_items", "List<string>", "work started with Select(async …) at line 14 (in Store.AddAsync)", "another run of the same work", "also mutate"));
 
     [Fact]

@@ -816,26 +816,9 @@ public class UnscopedCapturePrecisionTests
 
     // ---- a continuation that cannot be cancelled ends after its task ----
 
-    [Fact]
-    public Task Awaiting_a_continuation_with_CancellationToken_None_waits_for_its_task() => Verify.VerifyAnalyzerAsync("""
-        using System;
-        using System.Threading;
-        using System.Threading.Tasks;
-
-        class Host
-        {
-            async Task WaitForStart(CancellationToken stopping, CancellationToken started)
-            {
-                using var combined = CancellationTokenSource.CreateLinkedTokenSource(stopping, started);
-                await Task.Delay(Timeout.InfiniteTimeSpan, combined.Token)
-                    .ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.OnlyOnCanceled, TaskScheduler.Default)
-                    .ConfigureAwait(false);
-            }
-        }
-        """);
-
-    [Fact]
-    public Task Awaiting_a_continuation_its_own_token_may_cancel_first_does_not() => Verify.VerifyAnalyzerAsync("""
+    // Waits for a delay on a linked source through a continuation whose own token is TOKEN; the delay's use of the
+    // source (#0) is at line 12.
+    private static string WaitForStart(string token) => """
         using System;
         using System.Threading;
         using System.Threading.Tasks;
@@ -846,10 +829,18 @@ public class UnscopedCapturePrecisionTests
             {
                 using var combined = CancellationTokenSource.CreateLinkedTokenSource(stopping, started);
                 await Task.Delay(Timeout.InfiniteTimeSpan, {|#0:combined.Token|})
-                    .ContinueWith(_ => { }, stopping, TaskContinuationOptions.OnlyOnCanceled, TaskScheduler.Default)
+                    .ContinueWith(_ => { }, TOKEN, TaskContinuationOptions.OnlyOnCanceled, TaskScheduler.Default)
                     .ConfigureAwait(false);
             }
         }
-        """,
+        """.Replace("TOKEN", token);
+
+    [Theory]
+    [InlineData("CancellationToken.None")]
+    [InlineData("default")]
+    public Task Awaiting_a_continuation_no_token_can_cancel_waits_for_its_task(string token) => Verify.VerifyAnalyzerAsync(WaitForStart(token));
+
+    [Fact]
+    public Task Awaiting_a_continuation_its_own_token_may_cancel_first_does_not() => Verify.VerifyAnalyzerAsync(WaitForStart("stopping"),
         Verify.Diagnostic("SCOPE003").WithLocation(0).WithArguments("combined", "Task.Delay"));
 }
