@@ -229,12 +229,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             var taken = SpawnClassifier.Unwrap(resource);
             if (taken is IAwaitOperation awaited)
             {
-                taken = SpawnClassifier.Unwrap(awaited.Operation);
-            }
-
-            if (taken is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
-            {
-                taken = SpawnClassifier.Unwrap(configured);
+                taken = Flow.AwaitedValues.WaitedFor(awaited);
             }
 
             if (!(taken is IInvocationOperation { Instance: { } instance, TargetMethod: { } method }))
@@ -889,7 +884,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             if (call is IAwaitOperation awaited)
             {
                 // await gate.WaitAsync(); also with .ConfigureAwait(false).
-                call = awaited.Operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } ? configured : awaited.Operation;
+                call = Flow.AwaitedValues.WaitedFor(awaited);
             }
 
             return call == null ? null : Pair(call, sync, entering: true);

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 using ScopeSafety.Analyzers.Flow;
+using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Concurrency
@@ -104,7 +105,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 case IAwaitOperation awaitOperation:
                 {
-                    var awaited = AwaitedValue(awaitOperation);
+                    var awaited = Flow.AwaitedValues.WaitedFor(awaitOperation);
 
                     if (awaited is IInvocationOperation { TargetMethod: { Name: "WaitAsync" } waitAsync, Instance: { } semaphore } waitCall &&
                         KnownSymbols.Is(waitAsync.ContainingType, _symbols.SemaphoreSlim) && !HasTimeout(waitCall))
@@ -128,7 +129,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 case IPropertyReferenceOperation { Property: { Name: "Result" }, Instance: { } resultOf }:
                 {
-                    var source = CompletionSourceOf(Strip(resultOf));
+                    var source = CompletionSourceOf(SpawnClassifier.Unwrap(resultOf));
                     if (source != null)
                     {
                         yield return source;
@@ -145,7 +146,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                         (!HasTimeout(call) || ResultIsUsed(call)))
                     {
                         // WaitHandle.WaitAll(new[] { a, b }) waits for every handle.
-                        if (Strip(call.Arguments[0].Value) is IArrayCreationOperation { Initializer: { } initializer })
+                        if (SpawnClassifier.Unwrap(call.Arguments[0].Value) is IArrayCreationOperation { Initializer: { } initializer })
                         {
                             foreach (var element in initializer.ElementValues)
                             {
@@ -187,15 +188,15 @@ namespace ScopeSafety.Analyzers.Concurrency
                     // tcs.Task.Wait(), tcs.Task.GetAwaiter().GetResult()
                     if (method.Name == "Wait" && IsTask(type) && (!HasTimeout(call) || ResultIsUsed(call)))
                     {
-                        var source = CompletionSourceOf(Strip(call.Instance));
+                        var source = CompletionSourceOf(SpawnClassifier.Unwrap(call.Instance));
                         if (source != null)
                         {
                             yield return source;
                         }
                     }
-                    else if (method.Name == "GetResult" && Strip(call.Instance) is IInvocationOperation { TargetMethod: { Name: "GetAwaiter" }, Instance: { } awaiterOf })
+                    else if (method.Name == "GetResult" && SpawnClassifier.Unwrap(call.Instance) is IInvocationOperation { TargetMethod: { Name: "GetAwaiter" }, Instance: { } awaiterOf })
                     {
-                        var source = CompletionSourceOf(Strip(awaiterOf));
+                        var source = CompletionSourceOf(SpawnClassifier.Unwrap(awaiterOf));
                         if (source != null)
                         {
                             yield return source;
@@ -210,7 +211,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>The variable or field a synchronisation object is reached through: a local, a parameter, or a field of this or a static one.</summary>
         public static ISymbol? ObjectOf(IOperation operation)
         {
-            switch (Strip(operation))
+            switch (SpawnClassifier.Unwrap(operation))
             {
                 case ILocalReferenceOperation local:
                     return local.Local;
@@ -357,7 +358,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             var call = operation as IInvocationOperation;
             if (operation is IAwaitOperation awaited)
             {
-                call = AwaitedValue(awaited) as IInvocationOperation is { TargetMethod: { IsAsync: true } } asyncCall ? asyncCall : null;
+                call = Flow.AwaitedValues.WaitedFor(awaited) as IInvocationOperation is { TargetMethod: { IsAsync: true } } asyncCall ? asyncCall : null;
             }
             else if (call is { TargetMethod: { IsAsync: true } })
             {
@@ -397,7 +398,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 if (waited != null)
                 {
-                    foreach (var acquired in Acquired(Strip(waited)))
+                    foreach (var acquired in Acquired(SpawnClassifier.Unwrap(waited)))
                     {
                         if (acquired is IFieldSymbol or IPropertySymbol && !result.Contains(acquired, SymbolEqualityComparer.Default))
                         {
@@ -413,13 +414,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return result;
-        }
-
-        /// <summary>What an await waits for, past a <c>ConfigureAwait(…)</c> and conversions.</summary>
-        private static IOperation AwaitedValue(IAwaitOperation awaitOperation)
-        {
-            var awaited = Strip(awaitOperation.Operation);
-            return awaited is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" }, Instance: { } configured } ? Strip(configured) : awaited;
         }
 
         /// <summary>The block of statements of a method body, also of one written as <c>=&gt; expression</c>.</summary>
@@ -772,7 +766,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 ? _flow.Operations().Select(entry => entry.Operation).ToList()
                 : Functions.Root(_anchor!).DescendantsAndSelf().ToList();
 
-            public IOperation Resolve(IOperation operation) => _flow != null ? _flow.Resolve(operation) : Strip(operation);
+            public IOperation Resolve(IOperation operation) => _flow != null ? _flow.Resolve(operation) : SpawnClassifier.Unwrap(operation);
 
             /// <summary>The one value <paramref name="local"/> is ever given (its initialiser, or in a graph its one assignment); null otherwise.</summary>
             public IOperation? OnlyValueOf(ILocalSymbol local)
@@ -850,7 +844,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                         continue;
                     }
 
-                    if (Strip(argument.Value) is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", IsStatic: true } })
+                    if (SpawnClassifier.Unwrap(argument.Value) is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", IsStatic: true } })
                     {
                         continue;
                     }
@@ -876,15 +870,5 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         private bool IsTask(ITypeSymbol? type) => _known.Tasks.IsExactlyTask(type);
-
-        private static IOperation Strip(IOperation operation)
-        {
-            while (operation is IConversionOperation || operation is IParenthesizedOperation)
-            {
-                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
-            }
-
-            return operation;
-        }
     }
 }

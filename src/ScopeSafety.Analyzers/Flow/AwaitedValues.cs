@@ -6,6 +6,13 @@ namespace ScopeSafety.Analyzers.Flow
     /// <summary>Whether, and where, the value of an operation (a task) is awaited where it is made.</summary>
     internal static class AwaitedValues
     {
+        /// <summary>What an await waits for, past a <c>ConfigureAwait(…)</c> and conversions.</summary>
+        public static IOperation WaitedFor(IAwaitOperation awaitOperation)
+        {
+            var awaited = Spawns.SpawnClassifier.Unwrap(awaitOperation.Operation);
+            return awaited is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } ? Spawns.SpawnClassifier.Unwrap(configured) : awaited;
+        }
+
         /// <summary>
         /// The await of <paramref name="value"/>: directly, through conversions, parentheses and <c>ConfigureAwait</c>, and
         /// with <paramref name="amongOthers"/> also as one of the tasks of an awaited <c>Task.WhenAll</c>/<c>WhenAny</c>
