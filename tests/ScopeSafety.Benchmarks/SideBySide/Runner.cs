@@ -232,6 +232,15 @@ internal static class Runner
         Console.WriteLine($"- OS: {RuntimeInformation.OSDescription} ({RuntimeInformation.RuntimeIdentifier})");
         Console.WriteLine($"- runtime: {RuntimeInformation.FrameworkDescription}, server GC {System.Runtime.GCSettings.IsServerGC}");
         Console.WriteLine($"- rounds: {rounds} (median; variants interleaved in rotated order){(quick ? ", quick sizes" : "")}");
+        var delay = Environment.GetEnvironmentVariable("DOTNET_TC_CallCountingDelayMs");
+        Console.WriteLine($"- tiering: DOTNET_TC_CallCountingDelayMs={delay ?? "unset"}");
+        if (Environment.ProcessorCount == 1 && delay != "0")
+        {
+            // With one processor the runtime waits ten times longer (TC_DelaySingleProcMultiplier) for a pause in
+            // tier-0 compilation before it counts calls; in a run this short hot methods then often stayed at tier 0
+            // (an unstolen join 63 ns instead of 17). build/bench-cores.sh sets the delay to 0.
+            Console.Error.WriteLine("warning: one processor and a tiering delay: hot code may stay at tier 0; set DOTNET_TC_CallCountingDelayMs=0 (build/bench-cores.sh does)");
+        }
     }
 
     private static string Affinity()
