@@ -295,12 +295,17 @@ namespace ScopeSafety.Analyzers.Concurrency
                     : null
                     : null;
 
-            // row * width + column, with the work's own loop for (var column = 0; column < width; column++): rows apart.
+            // row * width + column, where row is the run's own and column stays in [0, width) (a loop of the work's own,
+            // for (var column = 0; column < width; column++), or a nested Parallel.For(0, width, …)): rows apart.
             bool IsRowAndColumn(IOperation row, IOperation column) =>
-                StrideOf(row) is { } stride &&
-                SpawnClassifier.Unwrap(column) is ILocalReferenceOperation { Local: var local } && column.SemanticModel is { } model &&
-                ForLoops.CountingUp(local) is { Inclusive: false } loop && loop.Start.SyntaxTree == model.SyntaxTree &&
-                ForLoops.Constant(loop.Start, model) >= 0 && Places.TextOf(stride.Syntax) == Places.TextOf(loop.Limit);
+                StrideOf(row) is { } stride && BelowStride(column, stride);
+
+            // offset * width + column, where column is the run's own and stays in [0, width): whatever the offset (a
+            // loop of the work's, a shared value), two runs' elements differ modulo width (column-major order).
+            bool IsColumnOfRow(IOperation row, IOperation column) =>
+                OneToOne(column) && SpawnClassifier.Unwrap(row) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product &&
+                (IsStride(product.RightOperand, sameInEveryRun) && BelowStride(column, product.RightOperand) ||
+                 IsStride(product.LeftOperand, sameInEveryRun) && BelowStride(column, product.LeftOperand));
 
             switch (index)
             {
@@ -314,7 +319,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return OneToOne(parenthesized.Operand);
                 case IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus or UnaryOperatorKind.Plus } unary:
                     return OneToOne(unary.Operand);
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } cell when IsRowAndColumn(cell.LeftOperand, cell.RightOperand) || IsRowAndColumn(cell.RightOperand, cell.LeftOperand):
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } cell when IsRowAndColumn(cell.LeftOperand, cell.RightOperand) || IsRowAndColumn(cell.RightOperand, cell.LeftOperand) ||
+                                                                                       IsColumnOfRow(cell.LeftOperand, cell.RightOperand) || IsColumnOfRow(cell.RightOperand, cell.LeftOperand):
                     return true;
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } sum:
                     return Term(sum.LeftOperand) && Term(sum.RightOperand) && !(sameInEveryRun(sum.LeftOperand) && sameInEveryRun(sum.RightOperand));
@@ -329,6 +335,15 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return false;
             }
         }
+
+        /// <summary>
+        /// A loop index (see <see cref="ForLoops.IndexBounds"/>) that stays in [0, <paramref name="stride"/>): it starts
+        /// from a constant of at least 0 and stops before a limit written as the stride is.
+        /// </summary>
+        private static bool BelowStride(IOperation column, IOperation stride) =>
+            SpawnClassifier.Unwrap(column) is { } variable && Places.VariableOf(variable) is { } symbol && column.SemanticModel is { } model &&
+            ForLoops.IndexBounds(symbol, model) is { Inclusive: false } loop && loop.Start.SyntaxTree == model.SyntaxTree &&
+            ForLoops.Constant(loop.Start, model) >= 0 && Places.TextOf(stride.Syntax) == Places.TextOf(loop.Limit);
 
         private static bool IsStride(IOperation operation, System.Func<IOperation, bool> sameInEveryRun) =>
             sameInEveryRun(operation) &&
@@ -357,16 +372,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                            ForLoops.IsLoopVariableAround(loopVariable, declarator)
                         ? ForLoops.ConstantRange(loopVariable, model)
                         : null;
-                case IParameterReferenceOperation { Parameter: { Ordinal: 0, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } } } parameter
-                    when model != null && parameter.Parameter.ContainingSymbol.DeclaringSyntaxReferences.Length == 1 &&
-                         parameter.Parameter.ContainingSymbol.DeclaringSyntaxReferences[0].GetSyntax() is { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } } lambda &&
-                         lambda.SyntaxTree == model.SyntaxTree &&
-                         model.GetOperation(call) is IInvocationOperation { TargetMethod: { Name: "For", ContainingType: { Name: "Parallel" or "Scope" } } } parallelFor &&
-                         parallelFor.Arguments.Length > 2 &&
-                         parallelFor.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int or long } from &&
-                         parallelFor.Arguments[1].Value.ConstantValue is { HasValue: true, Value: int or long } to:
-                    return (System.Convert.ToInt64(from.Value, System.Globalization.CultureInfo.InvariantCulture),
-                            System.Convert.ToInt64(to.Value, System.Globalization.CultureInfo.InvariantCulture));
+                case IParameterReferenceOperation { Parameter: var parameter } when model != null:
+                    return ForLoops.ConstantRange(parameter, model);
                 default:
                     return null;
             }

@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace ScopeSafety.Analyzers.Flow
 {
@@ -39,10 +40,53 @@ namespace ScopeSafety.Analyzers.Flow
             return (start, test.Right, test.IsKind(SyntaxKind.LessThanOrEqualExpression));
         }
 
-        /// <summary>The values a <c>for</c> variable counting up by one between two constants takes, as [From, To); null otherwise.</summary>
+        /// <summary>
+        /// The bounds of a loop index: a <c>for</c> variable that counts up by one (see <see cref="CountingUp"/>), or the
+        /// index of a <c>Parallel.For</c> or <c>Scope.For</c> body, which takes every value from its first argument up to
+        /// (not including) its second. Null for anything else.
+        /// </summary>
+        public static (ExpressionSyntax Start, ExpressionSyntax Limit, bool Inclusive)? IndexBounds(ISymbol variable, SemanticModel model)
+        {
+            if (CountingUp(variable) is { } loop)
+            {
+                return loop;
+            }
+
+            if (!(variable is IParameterSymbol { Ordinal: 0, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } body }) ||
+                body.DeclaringSyntaxReferences.Length != 1 ||
+                !(body.DeclaringSyntaxReferences[0].GetSyntax() is { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } lambdaArgument }) ||
+                call.SyntaxTree != model.SyntaxTree ||
+                !(model.GetOperation(call) is IInvocationOperation { TargetMethod: { Name: "For", ContainingType: { Name: "Parallel" or "Scope" } } } loopCall))
+            {
+                return null;
+            }
+
+            // The lambda must be the body (not localFinally, whose parameter is the thread's local value).
+            ExpressionSyntax? from = null, to = null;
+            var isBody = false;
+            foreach (var argument in loopCall.Arguments)
+            {
+                switch (argument.Parameter?.Name)
+                {
+                    case "fromInclusive":
+                        from = argument.Value.Syntax as ExpressionSyntax;
+                        break;
+                    case "toExclusive":
+                        to = argument.Value.Syntax as ExpressionSyntax;
+                        break;
+                    case "body":
+                        isBody = argument.Syntax == lambdaArgument;
+                        break;
+                }
+            }
+
+            return isBody && from != null && to != null ? (from, to, false) : null;
+        }
+
+        /// <summary>The values a loop index (see <see cref="IndexBounds"/>) between two constants takes, as [From, To); null otherwise.</summary>
         public static (long From, long To)? ConstantRange(ISymbol variable, SemanticModel model)
         {
-            if (!(CountingUp(variable) is { } loop) || loop.Start.SyntaxTree != model.SyntaxTree ||
+            if (!(IndexBounds(variable, model) is { } loop) || loop.Start.SyntaxTree != model.SyntaxTree ||
                 !(Constant(loop.Start, model) is { } from) || !(Constant(loop.Limit, model) is { } limit))
             {
                 return null;

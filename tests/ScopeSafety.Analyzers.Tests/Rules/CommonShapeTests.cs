@@ -631,6 +631,30 @@ public class CommonShapeTests
         """);
 
     [Fact]
+    public Task Cells_of_nested_parallel_loops_in_row_or_column_order_are_each_runs_own() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Matrix
+        {
+            public static void Fill(double[] c, int n)
+            {
+                Parallel.For(0, n, i => Parallel.For(0, n, j => c[i * n + j] = i + j));
+                Parallel.For(0, n, i => Parallel.For(0, n, j => c[j * n + i] = i - j));
+                Parallel.For(0, 8, row => Scope.For(0, 8, column => c[row * 8 + column] += row));
+                Parallel.For(0, n, column => { for (var row = 0; row < n; row++) c[row * n + column] = row; });
+            }
+
+            public static void Overlapping(double[] c, int n, int m)
+            {
+                Parallel.For(0, n, i => Parallel.For(0, n + 1, j => {|#0:c[i * n + j]|} = i + j));
+                Parallel.For(0, n, i => Parallel.For(0, n, j => {|#1:c[(i / 2) * n + j]|} += 1));
+                Parallel.For(0, m, i => { for (var j = 0; j < m; j++) {|#2:c[j * n + i]|} = i; });
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("c[]", "work started with Parallel.For at line 19", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("c[]", "work started with Parallel.For at line 20", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("c[]", "work started with Parallel.For at line 21", "another run of the same work", "also write"));
+
+    [Fact]
     public Task A_lock_on_an_object_created_by_the_lock_excludes_nothing() => Verify.VerifyAnalyzerAsync(Usings + """
         class Tally
         {
