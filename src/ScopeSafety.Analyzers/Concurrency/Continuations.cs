@@ -20,7 +20,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             for (var depth = 0; depth < 8 && operation is IInvocationOperation { TargetMethod: { Name: "ContinueWith" } } continuation && continuation.Instance != null; depth++)
             {
                 var antecedent = SpawnClassifier.Unwrap(continuation.Instance);
-                if (antecedent is ILocalReferenceOperation local && InitialValue(local.Local, earlier.Host) is { } value)
+                if (antecedent is ILocalReferenceOperation local && Flow.LocalValues.OnlyValue(local.Local, earlier.Host) is { } value)
                 {
                     antecedent = SpawnClassifier.Unwrap(value);
                 }
@@ -40,7 +40,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             var result = new System.Collections.Generic.List<IOperation>();
             var value = SpawnClassifier.Unwrap(tasks);
-            if (value is ILocalReferenceOperation array && InitialValue(array.Local, host) is { } initial)
+            if (value is ILocalReferenceOperation array && Flow.LocalValues.OnlyValue(array.Local, host) is { } initial)
             {
                 value = SpawnClassifier.Unwrap(initial);
             }
@@ -55,7 +55,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             foreach (var element in elements)
             {
                 var task = SpawnClassifier.Unwrap(element);
-                if (task is ILocalReferenceOperation local && InitialValue(local.Local, host) is { } start)
+                if (task is ILocalReferenceOperation local && Flow.LocalValues.OnlyValue(local.Local, host) is { } start)
                 {
                     task = SpawnClassifier.Unwrap(start);
                 }
@@ -64,25 +64,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return result;
-        }
-
-        private static IOperation? InitialValue(ILocalSymbol local, IOperation host)
-        {
-            IOperation? value = null;
-            foreach (var operation in host.DescendantsAndSelf())
-            {
-                switch (operation)
-                {
-                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                        value = declarator.Initializer?.Value;
-                        break;
-                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, local):
-                        // Assigned again: which task it holds is not certain.
-                        return null;
-                }
-            }
-
-            return value;
         }
     }
 }

@@ -36,23 +36,23 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return false;
             }
 
-            // The local's one definition is such a creation, and no statement sets the limit again.
+            // The local's one value is such a creation, and no statement sets the limit again.
             var local = reference.Local;
-            var setsOne = false;
+            if (!(Flow.LocalValues.OnlyValue(local, reference) is { } value && Spawns.SpawnClassifier.Unwrap(value) is IObjectCreationOperation made && InitializerSetsOne(made)))
+            {
+                return false;
+            }
+
             foreach (var operation in Flow.Functions.Root(reference).Descendants())
             {
-                switch (operation)
+                if (operation is ILocalReferenceOperation { Parent: IPropertyReferenceOperation { Parent: IAssignmentOperation } } other &&
+                    SymbolEqualityComparer.Default.Equals(other.Local, local))
                 {
-                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                        setsOne = declarator.Initializer?.Value is { } value && Spawns.SpawnClassifier.Unwrap(value) is IObjectCreationOperation made && InitializerSetsOne(made);
-                        break;
-                    case ILocalReferenceOperation other when SymbolEqualityComparer.Default.Equals(other.Local, local) &&
-                                                             !other.IsDeclaration && (Spawns.AccessCollector.Kind(other).Write || other.Parent is IPropertyReferenceOperation { Parent: IAssignmentOperation }):
-                        return false;
+                    return false;
                 }
             }
 
-            return setsOne;
+            return true;
         }
 
         private static bool InitializerSetsOne(IObjectCreationOperation creation)

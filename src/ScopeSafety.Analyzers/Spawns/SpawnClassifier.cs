@@ -321,72 +321,14 @@ namespace ScopeSafety.Analyzers.Spawns
             DelegateHeldBy(local, use, null, anyFunction: true);
 
         /// <summary>
-        /// The one delegate creation given to <paramref name="local"/>, every write of it in <paramref name="function"/>
-        /// (with <paramref name="anyFunction"/>: in the function that declares it).
+        /// The one delegate creation given to <paramref name="local"/> (see <see cref="Flow.LocalValues.OnlyValue"/>), in
+        /// <paramref name="function"/> (with <paramref name="anyFunction"/>: in the function that declares it).
         /// </summary>
-        private static IDelegateCreationOperation? DelegateHeldBy(ILocalSymbol local, IOperation use, IOperation? function, bool anyFunction)
-        {
-            if (local.IsRef || local.Type.TypeKind != TypeKind.Delegate)
-            {
-                return null;
-            }
-
-            var root = Flow.Functions.Root(use);
-
-            var declared = false;
-            IOperation? value = null;
-            var values = 0;
-            foreach (var operation in root.DescendantsAndSelf())
-            {
-                switch (operation)
-                {
-                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                        if (anyFunction)
-                        {
-                            function = Functions.EnclosingFunction(declarator);
-                        }
-                        else if (Functions.EnclosingFunction(declarator) != function)
-                        {
-                            return null;
-                        }
-
-                        declared = true;
-                        if (declarator.Initializer != null)
-                        {
-                            value = declarator.Initializer.Value;
-                            values++;
-                        }
-
-                        break;
-
-                    case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local):
-                        if (reference.IsDeclaration)
-                        {
-                            // Declared by out var or deconstruction: its value comes from elsewhere.
-                            return null;
-                        }
-
-                        if (reference.Parent is ISimpleAssignmentOperation { IsRef: false } assignment && assignment.Target == reference)
-                        {
-                            if (Functions.EnclosingFunction(assignment) != function)
-                            {
-                                return null;
-                            }
-
-                            value = assignment.Value;
-                            values++;
-                        }
-                        else if (AccessCollector.Kind(reference).Write)
-                        {
-                            return null;
-                        }
-
-                        break;
-                }
-            }
-
-            return declared && values == 1 && value != null ? Unwrap(value) as IDelegateCreationOperation : null;
-        }
+        private static IDelegateCreationOperation? DelegateHeldBy(ILocalSymbol local, IOperation use, IOperation? function, bool anyFunction) =>
+            local.Type.TypeKind == TypeKind.Delegate &&
+            Flow.LocalValues.OnlyValue(local, use, anyFunction ? null : function) is { } value
+                ? Unwrap(value) as IDelegateCreationOperation
+                : null;
 
         private HandleKind HandleOf(IMethodSymbol method)
         {

@@ -1,0 +1,82 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ScopeSafety.Analyzers.Flow
+{
+    /// <summary>The one value a local is ever given, when that is certain.</summary>
+    internal static class LocalValues
+    {
+        /// <summary>
+        /// The value <paramref name="local"/> certainly holds wherever it is read: its initialiser, or the one simple
+        /// assignment of a local declared without one, when nothing else writes it (no second assignment, ref/out,
+        /// compound assignment or increment, ref alias or address, no <c>out var</c> or deconstruction declaring it).
+        /// The declaration and that assignment are in <paramref name="function"/> (a lambda or local function, as
+        /// <see cref="Functions.EnclosingFunction"/> gives it), else in the function that declares the local; null stands
+        /// for the member itself, where a local in scope of a use made there is declared anyway. The whole member around
+        /// <paramref name="use"/> is searched. Null when the value is not certain.
+        /// </summary>
+        public static IOperation? OnlyValue(ILocalSymbol local, IOperation use, IOperation? function = null)
+        {
+            if (local.IsRef)
+            {
+                return null;
+            }
+
+            var declared = false;
+            IOperation? value = null;
+            var values = 0;
+            foreach (var operation in Functions.Root(use).DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        var declaringFunction = Functions.EnclosingFunction(declarator);
+                        if (function == null)
+                        {
+                            function = declaringFunction;
+                        }
+                        else if (declaringFunction != function)
+                        {
+                            return null;
+                        }
+
+                        declared = true;
+                        if (declarator.Initializer != null)
+                        {
+                            value = declarator.Initializer.Value;
+                            values++;
+                        }
+
+                        break;
+
+                    case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local):
+                        if (reference.IsDeclaration)
+                        {
+                            // Declared by out var or deconstruction: its value comes from elsewhere.
+                            return null;
+                        }
+
+                        if (reference.Parent is ISimpleAssignmentOperation { IsRef: false } assignment && assignment.Target == reference)
+                        {
+                            // The declarator comes first in the tree, so the function is known here.
+                            if (Functions.EnclosingFunction(assignment) != function)
+                            {
+                                return null;
+                            }
+
+                            value = assignment.Value;
+                            values++;
+                        }
+                        else if (Spawns.AccessCollector.Kind(reference).Write)
+                        {
+                            return null;
+                        }
+
+                        break;
+                }
+            }
+
+            return declared && values == 1 ? value : null;
+        }
+    }
+}
