@@ -299,42 +299,60 @@ namespace ScopeSafety.Analyzers.Concurrency
         var target = item.Target;
         if (target is IMethodReferenceOperation { Method: { MethodKind: not MethodKind.LocalFunction } } group)
         {
-            // A method run by method group is read as a call (CollectMembers); here only its receiver counts.
-            if (group.Instance == null)
+            // A method run by method group is read as a call (CollectMembers); here only its receiver counts, and the
+            // state the API hands it (QueueUserWorkItem(Work, list)).
+            if (group.Instance != null)
             {
-                return;
-            }
-
-            // ForAll(list.Add): the method group's receiver is used by every run.
-            var receiver = Places.SharedObjectOf(SpawnClassifier.Unwrap(group.Instance));
-            if (receiver != null && IsNotThreadSafe(receiver, group.Instance))
-            {
-                var use = ObjectUses.Classify(group.Instance, _symbols);
-                if (use != ObjectUse.None)
+                // ForAll(list.Add): the method group's receiver is used by every run.
+                var receiver = Places.SharedObjectOf(SpawnClassifier.Unwrap(group.Instance));
+                if (receiver != null && IsNotThreadSafe(receiver, group.Instance))
                 {
-                    Add(Objects, receiver, item, new Access(receiver, group, use == ObjectUse.Read, use == ObjectUse.Mutate, false, new List<object>()), isObject: true);
+                    var use = ObjectUses.Classify(group.Instance, _symbols);
+                    if (use != ObjectUse.None)
+                    {
+                        Add(Objects, receiver, item, new Access(receiver, group, use == ObjectUse.Read, use == ObjectUse.Mutate, false, new List<object>()), isObject: true);
+                    }
                 }
             }
 
+            CollectStateUses(item, group.Method, stateOnly: true);
             return;
         }
 
         var function = (target as IAnonymousFunctionOperation)?.Symbol ?? (target as IMethodReferenceOperation)?.Method ?? (target as IInvocationOperation)?.TargetMethod;
-        if (item.Body == null || function == null || function.IsStatic)
+        if (function != null)
+        {
+            // A static lambda captures nothing, but may be handed state.
+            CollectStateUses(item, function, stateOnly: function.IsStatic);
+        }
+    }
+
+    private void CollectStateUses(WorkItem item, IMethodSymbol function, bool stateOnly)
+    {
+        if (item.Body == null)
+        {
+            return;
+        }
+
+        var aliases = StateArguments.AliasesIn(item, function, item.Body, _symbols);
+        if (stateOnly && aliases.Count == 0)
         {
             return;
         }
 
         CollectObjectsIn(item, item.Body, function.OriginalDefinition, null, new AccessCollector(Flow.Functions.Root(item.Host), _symbols),
-            new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+            new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), aliases, stateOnly);
     }
 
     /// <summary>
     /// The uses of shared objects in <paramref name="body"/> (of <paramref name="function"/>), and in the local functions
     /// it calls, reported at <paramref name="call"/> when the body is such a local function's: the variable rules read a
-    /// captured variable the same way (<see cref="AccessCollector"/>).
+    /// captured variable the same way (<see cref="AccessCollector"/>). A use through a name of the state the work is
+    /// handed (<paramref name="stateNames"/>, see <see cref="StateArguments"/>) is a use of the host's variable; with
+    /// <paramref name="stateOnly"/> only those count.
     /// </summary>
-    private void CollectObjectsIn(WorkItem item, IOperation body, IMethodSymbol function, IOperation? call, AccessCollector collector, HashSet<IMethodSymbol> visited)
+    private void CollectObjectsIn(WorkItem item, IOperation body, IMethodSymbol function, IOperation? call, AccessCollector collector, HashSet<IMethodSymbol> visited,
+        IReadOnlyDictionary<ISymbol, ISymbol> stateNames, bool stateOnly)
     {
         foreach (var operation in body.DescendantsAndSelf())
         {
@@ -342,17 +360,27 @@ namespace ScopeSafety.Analyzers.Concurrency
                 !DelegateCaptures.IsDeclaredIn(local, function) && visited.Add(local.OriginalDefinition) &&
                 collector.FindLocalFunction(local) is { Body: { } localBody })
             {
-                CollectObjectsIn(item, localBody, local.OriginalDefinition, call ?? localCall, collector, visited);
+                CollectObjectsIn(item, localBody, local.OriginalDefinition, call ?? localCall, collector, visited, stateNames, stateOnly);
                 continue;
             }
 
             var symbol = Places.SharedObjectOf(operation);
-            if (symbol == null || (!(symbol is IFieldSymbol) && DelegateCaptures.IsDeclaredIn(symbol, function)))
+            var typed = operation;
+            if (symbol != null && stateNames.TryGetValue(symbol, out var hostVariable))
+            {
+                // ((List<int>)state).Add(x): the object is used as the type it is cast to.
+                symbol = hostVariable;
+                while (typed.Parent is IConversionOperation || typed.Parent is IParenthesizedOperation)
+                {
+                    typed = typed.Parent;
+                }
+            }
+            else if (stateOnly || symbol == null || (!(symbol is IFieldSymbol) && DelegateCaptures.IsDeclaredIn(symbol, function)))
             {
                 continue;
             }
 
-            if (!IsNotThreadSafe(symbol, operation) || !(Access.OfObject(symbol, operation, _symbols) is { } use))
+            if (!IsNotThreadSafe(symbol, typed) || !(Access.OfObject(symbol, operation, _symbols) is { } use))
             {
                 continue;
             }
