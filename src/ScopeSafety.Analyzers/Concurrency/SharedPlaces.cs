@@ -17,6 +17,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly KnownSymbols _symbols;
         private readonly ThreadSafetyOptions _options;
         private readonly WorkItems _items;
+        // Whether each variable holds objects that are not thread-safe, as its type and its values say (see IsNotThreadSafe).
         private readonly Dictionary<ISymbol, bool> _threadSafeOrigin = new Dictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>> _hostReferences = new Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>>();
         private readonly Dictionary<IOperation, Dictionary<Place, List<Access>>> _hostMembers = new Dictionary<IOperation, Dictionary<Place, List<Access>>>();
@@ -398,23 +399,27 @@ namespace ScopeSafety.Analyzers.Concurrency
     }
 
     /// <summary>
-    /// The type says whether an object is thread-safe, unless the variable only ever holds thread-safe instances or is
-    /// <c>[ThreadStatic]</c> (each thread has its own object).
+    /// The type says whether an object is thread-safe, unless the variable only ever holds thread-safe instances, or is
+    /// typed as an interface or base that says nothing and only ever holds instances that are not
+    /// (<c>IList&lt;int&gt; items = new List&lt;int&gt;();</c>), or is <c>[ThreadStatic]</c> (each thread has its own object).
     /// </summary>
     public bool IsNotThreadSafe(ISymbol place, IOperation reference)
     {
-        if (Places.IsThreadStatic(place) || !_options.IsNotThreadSafe(reference.Type, _symbols))
+        if (Places.IsThreadStatic(place))
         {
             return false;
         }
 
-        if (!_threadSafeOrigin.TryGetValue(place, out var safe))
+        var byType = _options.IsNotThreadSafe(reference.Type, _symbols);
+        if (!_threadSafeOrigin.TryGetValue(place, out var held))
         {
-            safe = ThreadSafeOrigins.HoldsOnlyThreadSafe(place, reference, _options, _symbols);
-            _threadSafeOrigin.Add(place, safe);
+            held = byType
+                ? !ThreadSafeOrigins.HoldsOnlyThreadSafe(place, reference, _options, _symbols)
+                : ThreadSafeOrigins.HoldsOnlyNotThreadSafe(place, reference, _options, _symbols);
+            _threadSafeOrigin.Add(place, held);
         }
 
-        return !safe;
+        return held;
     }
 
     private void Add(Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>> map, ISymbol symbol, WorkItem item, Access use, bool isObject)

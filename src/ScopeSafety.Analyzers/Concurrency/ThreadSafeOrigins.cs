@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -9,11 +10,13 @@ using ScopeSafety.Analyzers.Symbols;
 namespace ScopeSafety.Analyzers.Concurrency
 {
     /// <summary>
-    /// Whether a local or field whose type is not thread-safe only ever holds a thread-safe instance:
-    /// <c>static readonly Random random = Random.Shared;</c>, a <c>*.Synchronized(...)</c> wrapper, an instance of a
-    /// thread-safe type behind an interface, or another such variable. Every value it is given must be one; a field
-    /// must be private or readonly (an auto-property get-only or privately set) so that its assignments are all in its
-    /// own type.
+    /// What instances a local, field or auto-property holds, when its type does not say: every value it is given is a
+    /// thread-safe instance (<c>static readonly Random random = Random.Shared;</c>, a <c>*.Synchronized(...)</c> wrapper,
+    /// an instance of a thread-safe type behind an interface), or every one is of a type that is not
+    /// (<c>IList&lt;int&gt; items = new List&lt;int&gt;();</c>, <c>_map = new Dictionary&lt;K, V&gt;();</c> in a constructor,
+    /// <c>ToList()</c>), also through another such variable. A field must be private or readonly (an auto-property get-only
+    /// or privately set) so that its assignments are all in its own type, and each of them must be a plain assignment in
+    /// the file at hand.
     /// </summary>
     internal static class ThreadSafeOrigins
     {
@@ -22,90 +25,109 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>True when every value <paramref name="place"/> (referenced by <paramref name="reference"/>) holds is thread-safe.</summary>
         public static bool HoldsOnlyThreadSafe(ISymbol place, IOperation reference, ThreadSafetyOptions options, KnownSymbols symbols) =>
-            HoldsOnlyThreadSafe(place, reference, options, symbols, MaxDepth);
+            HoldsOnly(place, reference, options, symbols, MaxDepth, threadSafe: true);
 
-        private static bool HoldsOnlyThreadSafe(ISymbol place, IOperation reference, ThreadSafetyOptions options, KnownSymbols symbols, int depth)
+        /// <summary>True when every value <paramref name="place"/> holds is of a type that is not thread-safe.</summary>
+        public static bool HoldsOnlyNotThreadSafe(ISymbol place, IOperation reference, ThreadSafetyOptions options, KnownSymbols symbols) =>
+            HoldsOnly(place, reference, options, symbols, MaxDepth, threadSafe: false);
+
+        private static bool HoldsOnly(ISymbol place, IOperation reference, ThreadSafetyOptions options, KnownSymbols symbols, int depth, bool threadSafe) =>
+            depth > 0 && ValuesOf(place, reference) is { Count: > 0 } values &&
+            values.All(value => threadSafe ? IsThreadSafeValue(value, options, symbols, depth) : IsNotThreadSafeValue(value, options, symbols, depth));
+
+        /// <summary>Every value <paramref name="place"/> is given; null when some write is not a plain assignment we can read.</summary>
+        private static List<IOperation?>? ValuesOf(ISymbol place, IOperation reference)
         {
-            if (depth == 0 || reference.SemanticModel == null)
+            if (reference.SemanticModel == null)
             {
-                return false;
+                return null;
             }
 
             return place switch
             {
-                ILocalSymbol local => LocalHoldsOnlyThreadSafe(local, reference, options, symbols, depth),
-                IFieldSymbol field => MemberHoldsOnlyThreadSafe(field, field.IsReadOnly || field.DeclaredAccessibility == Accessibility.Private,
-                    field.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<VariableDeclaratorSyntax>().FirstOrDefault()?.Initializer, reference, options, symbols, depth),
-                IPropertySymbol property => MemberHoldsOnlyThreadSafe(property, property.SetMethod == null || property.SetMethod.DeclaredAccessibility == Accessibility.Private,
-                    property.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<PropertyDeclarationSyntax>().FirstOrDefault()?.Initializer, reference, options, symbols, depth),
-                _ => false,
+                ILocalSymbol local => LocalValues(local, reference),
+                IFieldSymbol field => MemberValues(field, field.IsReadOnly || field.DeclaredAccessibility == Accessibility.Private,
+                    field.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<VariableDeclaratorSyntax>().FirstOrDefault()?.Initializer, reference),
+                IPropertySymbol property => MemberValues(property, property.SetMethod == null || property.SetMethod.DeclaredAccessibility == Accessibility.Private,
+                    property.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<PropertyDeclarationSyntax>().FirstOrDefault()?.Initializer, reference),
+                _ => null,
             };
         }
 
-        private static bool LocalHoldsOnlyThreadSafe(ILocalSymbol local, IOperation reference, ThreadSafetyOptions options, KnownSymbols symbols, int depth)
+        private static List<IOperation?>? LocalValues(ILocalSymbol local, IOperation reference)
         {
-            var root = Flow.Functions.Root(reference);
-
-            var given = false;
-            foreach (var operation in root.DescendantsAndSelf())
+            var values = new List<IOperation?>();
+            foreach (var operation in Flow.Functions.Root(reference).DescendantsAndSelf())
             {
                 if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
                 {
                     var initializer = declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer;
-                    if (initializer == null || !IsThreadSafeValue(initializer.Value, options, symbols, depth))
+                    if (initializer == null)
                     {
-                        return false;
+                        // Declared without a value: only its assignments count.
+                        continue;
                     }
 
-                    given = true;
+                    values.Add(initializer.Value);
                 }
                 else if (operation is ILocalReferenceOperation use && SymbolEqualityComparer.Default.Equals(use.Local, local) && Flow.BranchGuards.IsWrite(use))
                 {
-                    if (!(use.Parent is ISimpleAssignmentOperation assignment && assignment.Target == use && IsThreadSafeValue(assignment.Value, options, symbols, depth)))
+                    if (!(use.Parent is ISimpleAssignmentOperation assignment && assignment.Target == use))
                     {
-                        return false;
+                        return null;
                     }
+
+                    values.Add(assignment.Value);
                 }
             }
 
-            return given;
+            return values;
         }
 
         /// <summary>
-        /// A field or auto-property (<paramref name="ownAssignments"/>: only its own type can assign it) whose initialiser
-        /// is thread-safe and which nothing else in its type assigns.
+        /// The initialiser of a field or auto-property that only its own type can assign (<paramref name="ownAssignments"/>),
+        /// and the value of every assignment of a name like the member's in its type, each a plain assignment in this file.
         /// </summary>
-        private static bool MemberHoldsOnlyThreadSafe(ISymbol member, bool ownAssignments, EqualsValueClauseSyntax? initializer, IOperation reference, ThreadSafetyOptions options, KnownSymbols symbols, int depth)
+        private static List<IOperation?>? MemberValues(ISymbol member, bool ownAssignments, EqualsValueClauseSyntax? initializer, IOperation reference)
         {
             var model = reference.SemanticModel!;
-            if (!ownAssignments || initializer == null || initializer.SyntaxTree != model.SyntaxTree ||
-                !IsThreadSafeValue(model.GetOperation(initializer.Value), options, symbols, depth))
+            if (!ownAssignments || (initializer != null && initializer.SyntaxTree != model.SyntaxTree))
             {
-                return false;
+                return null;
             }
 
-            // Any other assignment of a name like the member's in its type counts as a value we cannot vouch for.
+            var values = new List<IOperation?>();
+            if (initializer != null)
+            {
+                values.Add(model.GetOperation(initializer.Value));
+            }
+
             foreach (var type in member.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax()))
             {
                 foreach (var name in type.DescendantNodes().OfType<IdentifierNameSyntax>())
                 {
-                    if (name.Identifier.ValueText == member.Name && IsAssignedSyntactically(name))
+                    if (name.Identifier.ValueText != member.Name || !IsAssignedSyntactically(name))
                     {
-                        return false;
+                        continue;
                     }
+
+                    SyntaxNode target = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+                    if (!(target.Parent is AssignmentExpressionSyntax assignment) || !assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) ||
+                        assignment.SyntaxTree != model.SyntaxTree)
+                    {
+                        return null;
+                    }
+
+                    values.Add(model.GetOperation(assignment.Right));
                 }
             }
 
-            return true;
+            return values;
         }
 
         private static bool IsThreadSafeValue(IOperation? value, ThreadSafetyOptions options, KnownSymbols symbols, int depth)
         {
-            while (value is IConversionOperation { IsImplicit: true } conversion)
-            {
-                value = conversion.Operand;
-            }
-
+            value = WithoutImplicitConversions(value);
             switch (value)
             {
                 case IObjectCreationOperation creation:
@@ -119,14 +141,36 @@ namespace ScopeSafety.Analyzers.Concurrency
                     // A library's shared instance of its own type (Random.Shared, ArrayPool<T>.Shared) is documented
                     // thread-safe; a source property of that name may hand out anything.
                     return IsLibrary(shared) && KnownSymbols.DerivesFrom(shared.ContainingType, shared.Type.OriginalDefinition as INamedTypeSymbol);
-                case ILocalReferenceOperation local:
-                    return HoldsOnlyThreadSafe(local.Local, local, options, symbols, depth - 1);
-                case IFieldReferenceOperation or IPropertyReferenceOperation when Places.SharedObjectOf(value) is { } member and not ILocalSymbol:
-                    return HoldsOnlyThreadSafe(member, value, options, symbols, depth - 1);
                 default:
-                    return false;
+                    return VariableOf(value) is { } variable && HoldsOnly(variable, value!, options, symbols, depth - 1, threadSafe: true);
             }
         }
+
+        // A value whose own type is not thread-safe (new List<int>(), list.ToList()), or a variable that only holds such.
+        private static bool IsNotThreadSafeValue(IOperation? value, ThreadSafetyOptions options, KnownSymbols symbols, int depth)
+        {
+            value = WithoutImplicitConversions(value);
+            return value != null &&
+                   (options.IsNotThreadSafe(value.Type, symbols) ||
+                    VariableOf(value) is { } variable && HoldsOnly(variable, value, options, symbols, depth - 1, threadSafe: false));
+        }
+
+        private static IOperation? WithoutImplicitConversions(IOperation? value)
+        {
+            while (value is IConversionOperation { IsImplicit: true } conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            return value;
+        }
+
+        private static ISymbol? VariableOf(IOperation? value) => value switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IFieldReferenceOperation or IPropertyReferenceOperation when Places.SharedObjectOf(value) is { } member and not ILocalSymbol => member,
+            _ => null,
+        };
 
         private static bool IsLibrary(ISymbol symbol) => symbol.Locations.All(location => location.IsInMetadata);
 
