@@ -36,6 +36,40 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
+        /// The value a <c>ConcurrentDictionary.AddOrUpdate</c> hands its update factory (the factory's second parameter) is
+        /// the element under the call's key: a factory that changes it (<c>(_, list) =&gt; { list.Add(x); return list; }</c>)
+        /// changes an object that another run updating the same key holds too. Null for any other parameter.
+        /// </summary>
+        public static (IOperation Collection, IOperation Key)? UpdatedBy(IParameterReferenceOperation reference, KnownSymbols symbols)
+        {
+            if (!(reference.Parameter is { Ordinal: 1, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } factory }) ||
+                factory.DeclaringSyntaxReferences.Length != 1 || reference.SemanticModel is not { } model ||
+                !(factory.DeclaringSyntaxReferences[0].GetSyntax() is { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } factoryArgument }) ||
+                call.SyntaxTree != model.SyntaxTree ||
+                !(model.GetOperation(call) is IInvocationOperation { TargetMethod: { Name: "AddOrUpdate" } method, Instance: { } collection } update) ||
+                !KnownSymbols.Is(method.ContainingType, symbols.Collections.ConcurrentDictionary))
+            {
+                return null;
+            }
+
+            IOperation? key = null;
+            var isUpdateFactory = false;
+            foreach (var argument in update.Arguments)
+            {
+                if (argument.Parameter?.Name == "key")
+                {
+                    key = argument.Value;
+                }
+                else if (argument.Parameter?.Name == "updateValueFactory")
+                {
+                    isUpdateFactory = argument.Syntax == factoryArgument;
+                }
+            }
+
+            return key != null && isUpdateFactory ? (collection, key) : null;
+        }
+
+        /// <summary>
         /// The element a local stands for (its object, or the value it copied) when its one definition takes it from a
         /// collection and nothing assigns it again: <c>var list = groups.GetOrAdd(k, …);</c>, <c>var list = lists[k];</c>,
         /// <c>groups.TryGetValue(k, out var list)</c>. Null for any other local.

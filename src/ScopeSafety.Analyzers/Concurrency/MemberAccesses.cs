@@ -156,7 +156,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
-                var element = operation is ILocalReferenceOperation local ? HeldElement(local, frame) : CollectionElements.Of(operation, _symbols);
+                var element = operation switch
+                {
+                    ILocalReferenceOperation local => HeldElement(local, frame),
+                    IParameterReferenceOperation parameter when Concurrency.ObjectUses.Classify(parameter, _symbols) != ObjectUse.None => CollectionElements.UpdatedBy(parameter, _symbols),
+                    _ => CollectionElements.Of(operation, _symbols),
+                };
                 if (element is { } held && ValueOf(held.Collection, frame) is { } collection &&
                     ElementObjectUseIn(collection.Element(CollectionElements.IsKeyed(held.Collection) ? KeyIn(held.Key, frame) : IndexIn(held.Key, frame)), operation, frame) is { } elementUse)
                 {

@@ -65,6 +65,32 @@ public class ElementObjectTests
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("byKind[]", "List<Item>", "work started with Parallel.ForEach at line 15", "another run of the same work", "also mutate"));
 
     [Fact]
+    public Task An_update_factory_of_AddOrUpdate_changing_the_list_it_is_given_races_unless_it_copies_or_locks() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(string[] words)
+            {
+                var byLength = new ConcurrentDictionary<int, List<string>>();
+                Parallel.ForEach(words, w => byLength.AddOrUpdate(w.Length, _ => new List<string> { w }, (_, list) => { {|#0:list|}.Add(w); return list; }));
+
+                var byInitial = new ConcurrentDictionary<char, HashSet<string>>();
+                Parallel.ForEach(words, w => byInitial.AddOrUpdate(w[0], new HashSet<string> { w }, (_, set) => { {|#1:set|}.Add(w); return set; }));
+
+                var copied = new ConcurrentDictionary<int, List<string>>();
+                Parallel.ForEach(words, w => copied.AddOrUpdate(w.Length, _ => new List<string> { w }, (_, list) => new List<string>(list) { w }));
+
+                var locked = new ConcurrentDictionary<int, List<string>>();
+                Parallel.ForEach(words, w => locked.AddOrUpdate(w.Length, _ => new List<string> { w }, (_, list) => { lock (list) list.Add(w); return list; }));
+
+                var byWord = new ConcurrentDictionary<string, List<int>>();
+                Parallel.ForEach(new HashSet<string>(words), w => byWord.AddOrUpdate(w, _ => new List<int>(), (_, list) => { list.Add(w.Length); return list; }));
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("byLength[]", "List<string>", "work started with Parallel.ForEach at line 13", "another run of the same work", "also mutate"),
+        Verify.Diagnostic("SCOPE011").WithLocation(1).WithArguments("byInitial[]", "HashSet<string>", "work started with Parallel.ForEach at line 16", "another run of the same work", "also mutate"));
+
+    [Fact]
     public Task Tasks_started_per_word_adding_to_the_list_of_their_word_race() => Verify.VerifyAnalyzerAsync(Usings + """
         class C
         {
