@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Symbols;
@@ -76,6 +77,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                 case IForEachLoopOperation loop when loop.Collection == current:
                     return ObjectUse.Read;
 
+                case IArgumentOperation { Parameter: { } parameter, Parent: var call } when IsEnumerated(parameter, call):
+                    // string.Join(",", list), new List<string>(seen), mine.AddRange(source): a library method that takes a
+                    // sequence only walks it.
+                    return ObjectUse.Read;
+
                 case IInterpolationOperation interpolation when interpolation.Expression == current:
                     // $"{builder}" calls ToString.
                     return ObjectUse.Read;
@@ -89,6 +95,16 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return ObjectUse.None;
             }
         }
+
+        // A parameter of a library method or constructor typed as a sequence it can only read (IEnumerable, IEnumerable<T>,
+        // IReadOnlyCollection<T>, IReadOnlyList<T>); the user's own methods are read as source, where they are followed.
+        private static bool IsEnumerated(IParameterSymbol parameter, IOperation? call) =>
+            (call is IInvocationOperation { TargetMethod: var method } ? method : (call as IObjectCreationOperation)?.Constructor) is { } callee &&
+            callee.Locations.Length > 0 && callee.Locations.All(location => location.IsInMetadata) &&
+            parameter.RefKind == RefKind.None &&
+            (parameter.Type.SpecialType == SpecialType.System_Collections_IEnumerable ||
+             parameter.Type.OriginalDefinition.SpecialType is SpecialType.System_Collections_Generic_IEnumerable_T
+                 or SpecialType.System_Collections_Generic_IReadOnlyCollection_T or SpecialType.System_Collections_Generic_IReadOnlyList_T);
 
         private static bool IsWritten(IOperation target)
         {

@@ -233,4 +233,36 @@ public class FrameworkShapeTests
         }
         """,
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("list", "List<int>", "work started with Parallel.ForEachAsync at line 12", "the method at line 13", "read"));
+
+    // ---- a library method handed the object reads it --------------------------------------------------------
+
+    [Fact]
+    public Task A_library_method_walking_a_list_reads_it_while_the_method_adds() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M()
+            {
+                var list = new List<int>();
+                var joined = Task.Run(() => Console.WriteLine(string.Join(",", {|#0:list|})));
+                list.Add(1);
+                joined.Wait();
+
+                var seen = new HashSet<string>();
+                var copy = Task.Run(() => new List<string>({|#1:seen|}));
+                seen.Add("x");
+                copy.Wait();
+
+                var after = new List<int>();
+                Task.Run(() => after.Add(1)).Wait();
+                Console.WriteLine(string.Join(",", after));
+
+                var both = new List<int> { 1, 2 };
+                var reading = Task.Run(() => Console.WriteLine(string.Join(",", both)));
+                Console.WriteLine(both.Count);
+                reading.Wait();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("list", "List<int>", "the method at line 13", "work started with Task.Run at line 12", "read"),
+        Verify.Diagnostic("SCOPE011").WithLocation(1).WithArguments("seen", "HashSet<string>", "the method at line 18", "work started with Task.Run at line 17", "read"));
 }
