@@ -394,6 +394,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                 use = new Access(symbol, call, use.IsRead, use.IsWrite, false, locks, operation);
             }
 
+            // lock (q) on the state the work was handed is a lock on the host's object.
+            for (var i = 0; i < use.Locks.Count && stateNames.Count > 0; i++)
+            {
+                use.Locks[i] = Locks.Renamed(use.Locks[i], key => key is ISymbol name && stateNames.TryGetValue(name, out var host) ? host : key);
+            }
+
             Add(Objects, symbol, item, use, isObject: true);
         }
     }

@@ -138,4 +138,36 @@ public class StateArgumentTests
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("names", "List<string>", "work started with Task.Factory.StartNew at line 13", "the method at line 14", "also mutate"),
         Verify.Diagnostic("SCOPE011").WithLocation(1).WithArguments("list", "List<int>", "work started with ThreadPool.QueueUserWorkItem at line 18", "the method at line 19", "also mutate"),
         Verify.Diagnostic("SCOPE011").WithLocation(2).WithArguments("results", "List<int>", "work started with Task.ContinueWith at line 22", "the method at line 23", "also mutate"));
+
+    [Fact]
+    public Task A_lock_on_the_state_in_the_work_is_a_lock_on_the_hosts_object() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            static void Add(object? state) { var q = (Queue<int>)state!; lock (q) {|#0:q|}.Enqueue(1); }
+
+            void BothLock()
+            {
+                var queue = new Queue<int>();
+                ThreadPool.QueueUserWorkItem(Add, queue);
+                lock (queue) queue.Enqueue(2);
+            }
+
+            void LambdaBothLock()
+            {
+                var list = new List<int>();
+                var t = new Thread(o => { var l = (List<int>)o!; lock (l) l.Add(1); });
+                t.Start(list);
+                lock (list) list.Add(2);
+                t.Join();
+            }
+
+            void OnlyTheWorkLocks()
+            {
+                var queue = new Queue<int>();
+                ThreadPool.QueueUserWorkItem(Add, queue);
+                queue.Enqueue(2);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("queue", "Queue<int>", "work started with ThreadPool.QueueUserWorkItem at line 31", "the method at line 32", "also mutate"));
 }
