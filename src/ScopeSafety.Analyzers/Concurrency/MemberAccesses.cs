@@ -24,6 +24,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, (IOperation Collection, IOperation Key)?> _heldElements =
             new System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, (IOperation, IOperation)?>(SymbolEqualityComparer.Default);
 
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, IParameterReferenceOperation?> _heldParameters =
+            new System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, IParameterReferenceOperation?>(SymbolEqualityComparer.Default);
+
         public MemberAccesses(KnownSymbols symbols)
         {
             _symbols = symbols;
@@ -43,10 +46,18 @@ namespace ScopeSafety.Analyzers.Concurrency
             Collect(body, function, spawn, skip, receiver, depth, new List<object>());
 
         /// <summary>As above, with the locks the whole body holds (flags its starter handed on, <see cref="Locks.HandedOver"/>).</summary>
-        public Found Collect(IOperation body, IMethodSymbol? function, SyntaxNode? spawn, System.Func<IOperation, bool>? skip, IOperation? receiver, int depth, List<object> heldThroughout)
+        public Found Collect(IOperation body, IMethodSymbol? function, SyntaxNode? spawn, System.Func<IOperation, bool>? skip, IOperation? receiver, int depth, List<object> heldThroughout,
+            (IParameterSymbol Parameter, IOperation Argument)? state = null)
         {
             var result = new Found();
             var host = new Frame(null, HostThis, null, null, null, new List<object>(), spawn);
+            Dictionary<IParameterSymbol, Place?>? parameters = null;
+            if (state is { } handed)
+            {
+                // The state the API hands the work is the host's object (see StateArguments); its other parameters stay its own.
+                parameters = new Dictionary<IParameterSymbol, Place?>(SymbolEqualityComparer.Default) { [handed.Parameter.OriginalDefinition] = ValueOf(handed.Argument, host) };
+            }
+
             var self = receiver == null || Places.IsThis(SpawnClassifier.Unwrap(receiver)) ? HostThis : ValueOf(receiver, host);
             var locks = new List<object>(heldThroughout);
             if (function != null && SynchronizedLock(function, self) is { } held)
@@ -54,7 +65,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 locks.Add(held);
             }
 
-            var frame = new Frame(function, self, null, null, null, locks, spawn);
+            var frame = new Frame(function, self, parameters, null, null, locks, spawn);
             Walk(body, frame, result, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), depth, skip);
             return result;
         }
@@ -63,7 +74,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// The accesses of a source method run as the work by method group when its body is not in the spawning file
         /// (<c>new Thread(worker.Run)</c> with Worker elsewhere): read as a call made at <paramref name="group"/>.
         /// </summary>
-        public Found CollectMethodGroup(IMethodReferenceOperation group, SyntaxNode spawn) => CollectAt(group, group.Method, group.Instance, NoArguments, spawn);
+        public Found CollectMethodGroup(IMethodReferenceOperation group, SyntaxNode spawn, (IParameterSymbol Parameter, IOperation Argument)? state = null) =>
+            CollectAt(group, group.Method, group.Instance, state is { } handed ? new[] { handed } : NoArguments, spawn);
 
         /// <summary>
         /// The places and objects a call of a method of the project uses, its parameters standing for the caller's
@@ -448,11 +460,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                 case ILocalReferenceOperation local when RefTarget(local) is { } target:
                     // ref var node = ref nodes[i]: node is that element.
                     return PlaceOf(target, frame);
+                case ILocalReferenceOperation local when frame.At != null || (frame.Function != null && DelegateCaptures.IsDeclaredIn(local.Local, frame.Function)):
+                    // A local of the work (or of a callee) holds the work's own objects, unless it only ever holds one of
+                    // its parameters (var counter = (Counter)state;): then it is that parameter's object.
+                    return ParameterHeldBy(local) is { } held ? ValueOf(held, frame) : null;
                 case ILocalReferenceOperation local:
-                    // A local of the work (or of a callee) holds the work's own objects.
-                    return frame.At != null || (frame.Function != null && DelegateCaptures.IsDeclaredIn(local.Local, frame.Function))
-                        ? null
-                        : new Place(local.Local, "", local.Local.Name);
+                    return new Place(local.Local, "", local.Local.Name);
                 case IParameterReferenceOperation parameter when Places.IsPrimaryConstructorParameter(parameter.Parameter):
                     return PlaceOf(parameter, frame);
                 case IParameterReferenceOperation parameter:
@@ -473,6 +486,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return PlaceOf(other, frame);
             }
         }
+
+        /// <summary>The parameter a local of reference type only ever holds (through casts), read once per local; null for any other local.</summary>
+        private IParameterReferenceOperation? ParameterHeldBy(ILocalReferenceOperation local) =>
+            !local.Local.Type.IsReferenceType ? null
+            : _heldParameters.GetOrAdd(local.Local, _ => Flow.LocalValues.OnlyValue(local.Local, local) is { } value ? SpawnClassifier.Unwrap(value) as IParameterReferenceOperation : null);
 
         private static IReadOnlyList<(IParameterSymbol, IOperation)> Pairs(ImmutableArray<IArgumentOperation> arguments) =>
             arguments.Where(a => a.Parameter != null).Select(a => (a.Parameter!, a.Value)).ToList();

@@ -159,7 +159,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             // new Thread(Work): Work runs as a call made at the method group, where its accesses are reported (one
             // report per spawn, also when several methods start the same Work).
-            AddFound(item, _memberAccesses.CollectMethodGroup(method, item.Site.Operation.Syntax));
+            AddFound(item, _memberAccesses.CollectMethodGroup(method, item.Site.Operation.Syntax, StateHandedTo(item, method.Method)));
             return;
         }
 
@@ -192,8 +192,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         AddFound(item, _memberAccesses.Collect(item.Body, function, item.Site.Operation.Syntax, null, receiver, SourceCallees.MaxDepth,
-            Locks.HandedOver(item.Site, item.Body, _symbols.Synchronisation)));
+            Locks.HandedOver(item.Site, item.Body, _symbols.Synchronisation), StateHandedTo(item, function)));
     }
+
+    private (IParameterSymbol, IOperation)? StateHandedTo(WorkItem item, IMethodSymbol function) =>
+        StateArguments.HandedTo(item, function, _symbols) is { } state ? (state.Parameter, state.Argument) : null;
 
     private void AddFound(WorkItem item, MemberAccesses.Found found)
     {

@@ -24,19 +24,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         public static IReadOnlyDictionary<ISymbol, ISymbol> AliasesIn(WorkItem item, IMethodSymbol function, IOperation body, KnownSymbols symbols)
         {
-            if (!(HostState(item, symbols) is { } state))
+            if (!(HandedTo(item, function, symbols) is { } state))
             {
                 return None;
             }
 
-            // The parameter that receives the state: the last one of the state's type (ContinueWith's action gets the
-            // antecedent first).
-            var parameter = function.OriginalDefinition.Parameters.LastOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, state.Type));
-            if (parameter == null)
-            {
-                return None;
-            }
-
+            var parameter = state.Parameter;
             var aliases = new Dictionary<ISymbol, ISymbol>(SymbolEqualityComparer.Default) { [parameter] = state.Variable };
             foreach (var operation in body.Descendants())
             {
@@ -58,10 +51,27 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
+        /// The parameter of <paramref name="function"/> (the work) that receives the host's state, the argument that hands
+        /// it over and the host's variable it names; null when the work is handed no state of the host's.
+        /// </summary>
+        public static (IParameterSymbol Parameter, IOperation Argument, ISymbol Variable)? HandedTo(WorkItem item, IMethodSymbol function, KnownSymbols symbols)
+        {
+            if (!(HostState(item, symbols) is { } state))
+            {
+                return null;
+            }
+
+            // The parameter that receives the state: the last one of the state's type (ContinueWith's action gets the
+            // antecedent first).
+            var parameter = function.OriginalDefinition.Parameters.LastOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, state.Type));
+            return parameter == null ? null : (parameter, state.Argument, state.Variable);
+        }
+
+        /// <summary>
         /// The host's variable handed to the work as state, and the type the API takes it as: a local that certainly holds
         /// one object, a parameter or a readonly field, so that every use of it in the host is a use of that object.
         /// </summary>
-        private static (ISymbol Variable, ITypeSymbol Type)? HostState(WorkItem item, KnownSymbols symbols)
+        private static (ISymbol Variable, ITypeSymbol Type, IOperation Argument)? HostState(WorkItem item, KnownSymbols symbols)
         {
             IArgumentOperation? state = null;
             var arguments = item.Site.Operation switch
@@ -91,7 +101,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return null;
             }
 
-            return (variable, state.Parameter.Type);
+            return (variable, state.Parameter.Type, state.Value);
         }
 
         private static bool HoldsOneObject(ISymbol variable, IOperation host) => variable switch

@@ -170,4 +170,47 @@ public class StateArgumentTests
         }
         """,
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("queue", "Queue<int>", "work started with ThreadPool.QueueUserWorkItem at line 31", "the method at line 32", "also mutate"));
+
+    [Fact]
+    public Task A_field_of_an_object_handed_as_state_is_the_hosts_objects_field() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Job { public int Done; }
+
+        class C
+        {
+            static void Work(object? state) { ((Job)state!).Done++; }
+
+            static void Count(object? state) { Interlocked.Increment(ref ((Job)state!).Done); }
+
+            void M()
+            {
+                var job = new Job();
+                var t = new Thread(o => { var j = (Job)o!; for (var i = 0; i < 100; i++) {|#0:j.Done|}++; });
+                t.Start(job);
+                job.Done++;
+                t.Join();
+
+                var shared = new Job();
+                ThreadPool.QueueUserWorkItem({|#1:Work|}, shared);
+                ThreadPool.QueueUserWorkItem(Work, shared);
+            }
+
+            void Safe()
+            {
+                var job = new Job();
+                var t = new Thread(o => { var j = (Job)o!; j.Done++; });
+                t.Start(job);
+                t.Join();
+                job.Done++;
+
+                var counted = new Job();
+                ThreadPool.QueueUserWorkItem(Count, counted);
+                ThreadPool.QueueUserWorkItem(Count, counted);
+
+                ThreadPool.QueueUserWorkItem(Work, new Job());
+                ThreadPool.QueueUserWorkItem(Work, new Job());
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("job.Done", "work started with new Thread at line 19", "the method at line 21", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("shared.Done", "work started with ThreadPool.QueueUserWorkItem at line 25 (in C.Work)", "work started with ThreadPool.QueueUserWorkItem at line 26 (in C.Work)", "also write"));
 }
