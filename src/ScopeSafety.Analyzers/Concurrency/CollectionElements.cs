@@ -42,31 +42,23 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         public static (IOperation Collection, IOperation Key)? UpdatedBy(IParameterReferenceOperation reference, KnownSymbols symbols)
         {
-            if (!(reference.Parameter is { Ordinal: 1, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } factory }) ||
-                factory.DeclaringSyntaxReferences.Length != 1 || reference.SemanticModel is not { } model ||
-                !(factory.DeclaringSyntaxReferences[0].GetSyntax() is { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } factoryArgument }) ||
-                call.SyntaxTree != model.SyntaxTree ||
-                !(model.GetOperation(call) is IInvocationOperation { TargetMethod: { Name: "AddOrUpdate" } method, Instance: { } collection } update) ||
-                !KnownSymbols.Is(method.ContainingType, symbols.Collections.ConcurrentDictionary))
+            if (!(reference.Parameter is { Ordinal: 1, ContainingSymbol: IMethodSymbol factory }) || reference.SemanticModel is not { } model ||
+                !(Flow.Functions.CallHandedTo(factory, model) is { Call: { TargetMethod: { Name: "AddOrUpdate" } method, Instance: { } collection } update, Argument: var handed }) ||
+                handed.Parameter?.Name != "updateValueFactory" || !KnownSymbols.Is(method.ContainingType, symbols.Collections.ConcurrentDictionary))
             {
                 return null;
             }
 
             IOperation? key = null;
-            var isUpdateFactory = false;
             foreach (var argument in update.Arguments)
             {
                 if (argument.Parameter?.Name == "key")
                 {
                     key = argument.Value;
                 }
-                else if (argument.Parameter?.Name == "updateValueFactory")
-                {
-                    isUpdateFactory = argument.Syntax == factoryArgument;
-                }
             }
 
-            return key != null && isUpdateFactory ? (collection, key) : null;
+            return key != null ? (collection, key) : null;
         }
 
         /// <summary>
@@ -225,10 +217,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return (model.GetOperation(loop) as IForEachLoopOperation)?.Collection;
             }
 
-            return variable is IParameterSymbol { Ordinal: 0, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } function } &&
-                   function.DeclaringSyntaxReferences.Length == 1 &&
-                   function.DeclaringSyntaxReferences[0].GetSyntax() is { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } } &&
-                   model.GetOperation(call) is IInvocationOperation { Arguments: { Length: > 1 } arguments } invocation && IsElementLoop(invocation.TargetMethod)
+            return variable is IParameterSymbol { Ordinal: 0, ContainingSymbol: IMethodSymbol function } &&
+                   Flow.Functions.CallHandedTo(function, model) is { Call: { Arguments: { Length: > 1 } arguments } invocation } && IsElementLoop(invocation.TargetMethod)
                 ? arguments[0].Value
                 : null;
         }

@@ -52,18 +52,15 @@ namespace ScopeSafety.Analyzers.Flow
                 return loop;
             }
 
-            if (!(variable is IParameterSymbol { Ordinal: 0, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } body }) ||
-                body.DeclaringSyntaxReferences.Length != 1 ||
-                !(body.DeclaringSyntaxReferences[0].GetSyntax() is { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } lambdaArgument }) ||
-                call.SyntaxTree != model.SyntaxTree ||
-                !(model.GetOperation(call) is IInvocationOperation { TargetMethod: { Name: "For", ContainingType: { Name: "Parallel" or "Scope" } } } loopCall))
+            if (!(variable is IParameterSymbol { Ordinal: 0, ContainingSymbol: IMethodSymbol body }) ||
+                !(Functions.CallHandedTo(body, model) is { Call: { TargetMethod: { Name: "For", ContainingType: { Name: "Parallel" or "Scope" } } } loopCall, Argument: var handed }) ||
+                handed.Parameter?.Name != "body")
             {
+                // The lambda must be the body (not localFinally, whose parameter is the thread's local value).
                 return null;
             }
 
-            // The lambda must be the body (not localFinally, whose parameter is the thread's local value).
             ExpressionSyntax? from = null, to = null;
-            var isBody = false;
             foreach (var argument in loopCall.Arguments)
             {
                 switch (argument.Parameter?.Name)
@@ -74,13 +71,10 @@ namespace ScopeSafety.Analyzers.Flow
                     case "toExclusive":
                         to = argument.Value.Syntax as ExpressionSyntax;
                         break;
-                    case "body":
-                        isBody = argument.Syntax == lambdaArgument;
-                        break;
                 }
             }
 
-            return isBody && from != null && to != null ? (from, to, false) : null;
+            return from != null && to != null ? (from, to, false) : null;
         }
 
         /// <summary>The values a loop index (see <see cref="IndexBounds"/>) between two constants takes, as [From, To); null otherwise.</summary>

@@ -77,6 +77,30 @@ namespace ScopeSafety.Analyzers.Flow
             return index >= 0 && index + 1 < block.Operations.Length ? block.Operations[index + 1].Syntax : null;
         }
 
+        /// <summary>
+        /// The call a lambda or anonymous method is handed to as an argument (<c>Parallel.For(0, n, i =&gt; …)</c>), with
+        /// that argument; null when it is written anywhere else or in another file than <paramref name="model"/>'s.
+        /// </summary>
+        public static (IInvocationOperation Call, IArgumentOperation Argument)? CallHandedTo(IMethodSymbol function, SemanticModel model)
+        {
+            if (function.MethodKind != MethodKind.AnonymousFunction || function.DeclaringSyntaxReferences.Length != 1 ||
+                !(function.DeclaringSyntaxReferences[0].GetSyntax() is { Parent: Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax { Parent: Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentListSyntax { Parent: Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax call } } argument }) ||
+                call.SyntaxTree != model.SyntaxTree || !(model.GetOperation(call) is IInvocationOperation invocation))
+            {
+                return null;
+            }
+
+            foreach (var given in invocation.Arguments)
+            {
+                if (given.Syntax == argument)
+                {
+                    return (invocation, given);
+                }
+            }
+
+            return null;
+        }
+
         public static IOperation Root(IOperation operation)
         {
             while (operation.Parent != null)
