@@ -58,6 +58,12 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                     return ObjectUse.None;
 
+                case IPropertyReferenceOperation { Property: { Name: "Value", ContainingType: { Name: "Lazy", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } lazy
+                    when lazy.Instance == current:
+                    // The first Value runs the factory and stores its result: on a Lazy<T> that is not thread-safe (the only
+                    // kind judged here, see ThreadSafeOrigins.IsUnsafeLazy) that is a write.
+                    return ObjectUse.Mutate;
+
                 case IPropertyReferenceOperation property when property.Instance == current:
                     if (IsWritten(property))
                     {

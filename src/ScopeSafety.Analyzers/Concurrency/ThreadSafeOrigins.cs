@@ -146,14 +146,25 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
         }
 
-        // A value whose own type is not thread-safe (new List<int>(), list.ToList()), or a variable that only holds such.
+        // A value whose own type is not thread-safe (new List<int>(), list.ToList()), a Lazy<T> made without thread safety,
+        // or a variable that only holds such.
         private static bool IsNotThreadSafeValue(IOperation? value, ThreadSafetyOptions options, KnownSymbols symbols, int depth)
         {
             value = WithoutImplicitConversions(value);
             return value != null &&
-                   (options.IsNotThreadSafe(value.Type, symbols) ||
+                   (options.IsNotThreadSafe(value.Type, symbols) || IsUnsafeLazy(value) ||
                     VariableOf(value) is { } variable && HoldsOnly(variable, value, options, symbols, depth - 1, threadSafe: false));
         }
+
+        /// <summary>
+        /// <c>new Lazy&lt;T&gt;(factory, isThreadSafe: false)</c> or <c>(…, LazyThreadSafetyMode.None)</c>: its first
+        /// <c>Value</c> runs the factory and stores the result with no synchronisation at all (see <see cref="ObjectUses"/>).
+        /// </summary>
+        public static bool IsUnsafeLazy(IOperation value) =>
+            value is IObjectCreationOperation { Type: INamedTypeSymbol { Name: "Lazy", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } creation &&
+            creation.Arguments.Any(argument =>
+                argument.Parameter?.Name == "isThreadSafe" && argument.Value.ConstantValue is { HasValue: true, Value: false } ||
+                argument.Parameter?.Name == "mode" && argument.Value.ConstantValue is { HasValue: true, Value: 0 });
 
         private static IOperation? WithoutImplicitConversions(IOperation? value)
         {

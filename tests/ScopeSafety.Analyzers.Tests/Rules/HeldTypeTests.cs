@@ -6,7 +6,8 @@ namespace ScopeSafety.Analyzers.Tests.Rules;
 /// SCOPE011 on a variable typed as an interface or base that says nothing about thread safety (<c>IList&lt;T&gt;</c>,
 /// <c>IDictionary&lt;K, V&gt;</c>, <c>Stream</c>): what it holds decides. Every value it is given is of a type that is not
 /// thread-safe (its initialiser, a constructor's assignment, <c>ToList()</c>): reported. A value of unknown origin, a
-/// thread-safe instance, or a public field anyone may set: silent. Each hazard beside the twin that must stay silent.
+/// thread-safe instance, or a public field anyone may set: silent. A <c>Lazy&lt;T&gt;</c> made without thread safety
+/// writes on its first <c>Value</c>. Each hazard beside the twin that must stay silent.
 /// The class starts at line 8.
 /// </summary>
 public class HeldTypeTests
@@ -87,4 +88,26 @@ public class HeldTypeTests
         }
         """,
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("stream", "Stream", "work started with Parallel.For at line 13", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task A_Lazy_made_without_thread_safety_races_on_its_first_Value() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            private readonly Lazy<string> _unsafe = new Lazy<string>(() => "x", LazyThreadSafetyMode.None);
+            private readonly Lazy<string> _published = new Lazy<string>(() => "x", LazyThreadSafetyMode.PublicationOnly);
+
+            void M()
+            {
+                var lazy = new Lazy<object>(() => new object(), isThreadSafe: false);
+                Parallel.For(0, 100, i => Console.WriteLine({|#0:lazy|}.Value));
+                Parallel.For(0, 100, i => Console.WriteLine({|#1:_unsafe|}.Value));
+
+                var safe = new Lazy<object>(() => new object());
+                Parallel.For(0, 100, i => Console.WriteLine(safe.Value));
+                Parallel.For(0, 100, i => Console.WriteLine(_published.Value));
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("lazy", "Lazy<object>", "work started with Parallel.For at line 16", "another run of the same work", "also mutate"),
+        Verify.Diagnostic("SCOPE011").WithLocation(1).WithArguments("_unsafe", "Lazy<string>", "work started with Parallel.For at line 17", "another run of the same work", "also mutate"));
 }
