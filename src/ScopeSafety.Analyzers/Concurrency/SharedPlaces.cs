@@ -25,6 +25,8 @@ namespace ScopeSafety.Analyzers.Concurrency
     private readonly Dictionary<IOperation, Dictionary<ISymbol, List<Access>>> _hostCalls = new Dictionary<IOperation, Dictionary<ISymbol, List<Access>>>();
     private readonly Dictionary<IOperation, Dictionary<ISymbol, List<Access>>> _hostCalleeObjects = new Dictionary<IOperation, Dictionary<ISymbol, List<Access>>>();
         private readonly MemberAccesses _memberAccesses;
+        private readonly Dictionary<WorkItem, (IParameterSymbol Parameter, IOperation Argument, ISymbol Variable)?> _stateHandedTo =
+            new Dictionary<WorkItem, (IParameterSymbol, IOperation, ISymbol)?>();
 
         public SharedPlaces(KnownSymbols symbols, ThreadSafetyOptions options, WorkItems items)
         {
@@ -196,7 +198,20 @@ namespace ScopeSafety.Analyzers.Concurrency
     }
 
     private (IParameterSymbol, IOperation)? StateHandedTo(WorkItem item, IMethodSymbol function) =>
-        StateArguments.HandedTo(item, function, _symbols) is { } state ? (state.Parameter, state.Argument) : null;
+        StateOf(item, function) is { } state ? (state.Parameter, state.Argument) : null;
+
+    // What StateArguments.HandedTo says of an item, asked once: the object rules and the members rule both need it, and
+    // for a thread it follows the handle to its Start calls.
+    private (IParameterSymbol Parameter, IOperation Argument, ISymbol Variable)? StateOf(WorkItem item, IMethodSymbol function)
+    {
+        if (!_stateHandedTo.TryGetValue(item, out var state))
+        {
+            state = StateArguments.HandedTo(item, function, _symbols);
+            _stateHandedTo.Add(item, state);
+        }
+
+        return state;
+    }
 
     private void AddFound(WorkItem item, MemberAccesses.Found found)
     {
@@ -338,7 +353,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             return;
         }
 
-        var aliases = StateArguments.AliasesIn(item, function, item.Body, _symbols);
+        var aliases = StateArguments.AliasesIn(StateOf(item, function), item.Body);
         if (stateOnly && aliases.Count == 0)
         {
             return;

@@ -19,12 +19,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static readonly IReadOnlyDictionary<ISymbol, ISymbol> None = new Dictionary<ISymbol, ISymbol>(SymbolEqualityComparer.Default);
 
         /// <summary>
-        /// The host variable each such name of <paramref name="function"/> (the work, whose code is <paramref name="body"/>)
-        /// stands for; empty when the work is handed no state of the host's.
+        /// The host variable each such name in the work's code <paramref name="body"/> stands for, given what
+        /// <see cref="HandedTo"/> found; empty when the work is handed no state of the host's.
         /// </summary>
-        public static IReadOnlyDictionary<ISymbol, ISymbol> AliasesIn(WorkItem item, IMethodSymbol function, IOperation body, KnownSymbols symbols)
+        public static IReadOnlyDictionary<ISymbol, ISymbol> AliasesIn((IParameterSymbol Parameter, IOperation Argument, ISymbol Variable)? handed, IOperation body)
         {
-            if (!(HandedTo(item, function, symbols) is { } state))
+            if (!(handed is { } state))
             {
                 return None;
             }
