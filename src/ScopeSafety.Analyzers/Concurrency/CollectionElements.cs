@@ -20,7 +20,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             switch (operation)
             {
                 case IPropertyReferenceOperation { Property: { IsIndexer: true } indexer, Instance: { } collection, Arguments: { Length: 1 } arguments }
-                    when IsLibrary(indexer) && !Spawns.AccessCollector.Kind(operation).Write &&
+                    when KnownSymbols.IsLibrary(indexer) && !Spawns.AccessCollector.Kind(operation).Write &&
                          symbols.Collections.IsCollection(collection.Type):
                     // A library collection's indexer: the value stored under the key (a string's or a span's index is no
                     // collection of objects, and their elements are values).
@@ -162,14 +162,10 @@ namespace ScopeSafety.Analyzers.Concurrency
             return false;
         }
 
-        // A member of a referenced library's collection: what it does is the collection's documented behaviour, not source
-        // code of this compilation that could do anything.
-        private static bool IsLibrary(ISymbol member) => member.Locations.Length > 0 && !member.Locations[0].IsInSource;
-
         // dict.TryGetValue(key, out var value) on a library dictionary: value is the element under key.
         private static (IOperation, IOperation)? OutOfTryGetValue(IArgumentOperation argument, KnownSymbols symbols) =>
             argument.Parent is IInvocationOperation { TargetMethod: { Name: "TryGetValue" } method, Instance: { } collection, Arguments: { Length: 2 } arguments } &&
-            IsLibrary(method) && arguments[1] == argument && symbols.Collections.IsCollection(collection.Type)
+            KnownSymbols.IsLibrary(method) && arguments[1] == argument && symbols.Collections.IsCollection(collection.Type)
                 ? (collection, arguments[0].Value)
                 : ((IOperation, IOperation)?)null;
 

@@ -487,10 +487,10 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
         }
 
-        /// <summary>The parameter a local of reference type only ever holds (through casts), read once per local; null for any other local.</summary>
+        /// <summary>The parameter a local only ever holds (<see cref="Flow.LocalValues.ParameterHeldBy"/>), read once per local.</summary>
         private IParameterReferenceOperation? ParameterHeldBy(ILocalReferenceOperation local) =>
             !local.Local.Type.IsReferenceType ? null
-            : _heldParameters.GetOrAdd(local.Local, _ => Flow.LocalValues.OnlyValue(local.Local, local) is { } value ? SpawnClassifier.Unwrap(value) as IParameterReferenceOperation : null);
+            : _heldParameters.GetOrAdd(local.Local, _ => Flow.LocalValues.ParameterHeldBy(local.Local, local));
 
         private static IReadOnlyList<(IParameterSymbol, IOperation)> Pairs(ImmutableArray<IArgumentOperation> arguments) =>
             arguments.Where(a => a.Parameter != null).Select(a => (a.Parameter!, a.Value)).ToList();

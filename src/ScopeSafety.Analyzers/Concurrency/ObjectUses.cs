@@ -58,8 +58,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                     return ObjectUse.None;
 
-                case IPropertyReferenceOperation { Property: { Name: "Value", ContainingType: { Name: "Lazy", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } lazy
-                    when lazy.Instance == current:
+                case IPropertyReferenceOperation { Property.Name: "Value" } lazy when lazy.Instance == current && KnownSymbols.IsLazy(lazy.Property.ContainingType):
                     // The first Value runs the factory and stores its result: on a Lazy<T> that is not thread-safe (the only
                     // kind judged here, see ThreadSafeOrigins.IsUnsafeLazy) that is a write.
                     return ObjectUse.Mutate;
@@ -75,7 +74,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                     // table.Rows.Add(row), writer.BaseStream.Write(…): a part a library object hands out is that object's state.
                     return !property.Property.IsIndexer && property.Type is { IsReferenceType: true, SpecialType: not SpecialType.System_String } &&
-                           property.Property.Locations.Length > 0 && !property.Property.Locations[0].IsInSource &&
+                           KnownSymbols.IsLibrary(property.Property) &&
                            Classify(property, symbols) == ObjectUse.Mutate
                         ? ObjectUse.Mutate
                         : ObjectUse.Read;
@@ -106,7 +105,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         // IReadOnlyCollection<T>, IReadOnlyList<T>); the user's own methods are read as source, where they are followed.
         private static bool IsEnumerated(IParameterSymbol parameter, IOperation? call) =>
             (call is IInvocationOperation { TargetMethod: var method } ? method : (call as IObjectCreationOperation)?.Constructor) is { } callee &&
-            callee.Locations.Length > 0 && callee.Locations.All(location => location.IsInMetadata) &&
+            KnownSymbols.IsLibrary(callee) &&
             parameter.RefKind == RefKind.None &&
             (parameter.Type.SpecialType == SpecialType.System_Collections_IEnumerable ||
              parameter.Type.OriginalDefinition.SpecialType is SpecialType.System_Collections_Generic_IEnumerable_T

@@ -35,8 +35,10 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 switch (operation)
                 {
+                    // An initialiser that is not the parameter settles it without reading the rest of the member.
                     case IVariableDeclaratorOperation { Symbol: var local } declarator
-                        when Flow.LocalValues.OnlyValue(local, declarator) is { } value && IsParameter(value, parameter):
+                        when (declarator.Initializer == null || IsParameter(declarator.Initializer.Value, parameter)) &&
+                             Flow.LocalValues.ParameterHeldBy(local, declarator) is { } held && IsParameter(held, parameter):
                         aliases[local] = state.Variable;
                         break;
 

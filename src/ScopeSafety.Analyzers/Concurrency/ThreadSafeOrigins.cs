@@ -135,12 +135,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                 case IInvocationOperation { TargetMethod: { IsStatic: true, Name: "Synchronized" } wrapper }:
                     // The library's wrappers (ArrayList, Hashtable, TextWriter, Stream, ...) hand back a locked view of
                     // their argument; a method of the user's own code with that name promises nothing.
-                    return IsLibrary(wrapper) && wrapper.Parameters.Length >= 1 &&
+                    return KnownSymbols.IsLibrary(wrapper) && wrapper.Parameters.Length >= 1 &&
                         KnownSymbols.DerivesFrom(wrapper.Parameters[0].Type, wrapper.ReturnType.OriginalDefinition as INamedTypeSymbol);
                 case IPropertyReferenceOperation { Property: { IsStatic: true, Name: "Shared" } shared }:
                     // A library's shared instance of its own type (Random.Shared, ArrayPool<T>.Shared) is documented
                     // thread-safe; a source property of that name may hand out anything.
-                    return IsLibrary(shared) && KnownSymbols.DerivesFrom(shared.ContainingType, shared.Type.OriginalDefinition as INamedTypeSymbol);
+                    return KnownSymbols.IsLibrary(shared) && KnownSymbols.DerivesFrom(shared.ContainingType, shared.Type.OriginalDefinition as INamedTypeSymbol);
                 default:
                     return VariableOf(value) is { } variable && HoldsOnly(variable, value!, options, symbols, depth - 1, threadSafe: true);
             }
@@ -161,7 +161,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <c>Value</c> runs the factory and stores the result with no synchronisation at all (see <see cref="ObjectUses"/>).
         /// </summary>
         public static bool IsUnsafeLazy(IOperation value) =>
-            value is IObjectCreationOperation { Type: INamedTypeSymbol { Name: "Lazy", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } creation &&
+            value is IObjectCreationOperation creation && KnownSymbols.IsLazy(creation.Type) &&
             creation.Arguments.Any(argument =>
                 argument.Parameter?.Name == "isThreadSafe" && argument.Value.ConstantValue is { HasValue: true, Value: false } ||
                 argument.Parameter?.Name == "mode" && argument.Value.ConstantValue is { HasValue: true, Value: 0 });
@@ -182,8 +182,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             IFieldReferenceOperation or IPropertyReferenceOperation when Places.SharedObjectOf(value) is { } member and not ILocalSymbol => member,
             _ => null,
         };
-
-        private static bool IsLibrary(ISymbol symbol) => symbol.Locations.All(location => location.IsInMetadata);
 
         private static bool IsAssignedSyntactically(IdentifierNameSyntax name)
         {

@@ -78,5 +78,12 @@ namespace ScopeSafety.Analyzers.Flow
 
             return declared && values == 1 ? value : null;
         }
+
+        /// <summary>
+        /// The parameter a local of reference type only ever holds, through casts (<c>var counter = (Counter)state;</c>):
+        /// the same object under another name. Null for any other local.
+        /// </summary>
+        public static IParameterReferenceOperation? ParameterHeldBy(ILocalSymbol local, IOperation use) =>
+            local.Type.IsReferenceType && OnlyValue(local, use) is { } value ? Spawns.SpawnClassifier.Unwrap(value) as IParameterReferenceOperation : null;
     }
 }

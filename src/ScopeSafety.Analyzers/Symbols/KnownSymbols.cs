@@ -51,6 +51,16 @@ namespace ScopeSafety.Analyzers.Symbols
         public static KnownSymbols Get(Compilation compilation) => ByCompilation.GetValue(compilation, c => new KnownSymbols(c));
 
         /// <summary>The type, or its generic definition, is <paramref name="known"/>.</summary>
+        /// <summary>
+        /// A member of a referenced library, not of this compilation: what it does is its documented behaviour, not source
+        /// code that could do anything.
+        /// </summary>
+        public static bool IsLibrary(ISymbol member) => member.Locations.Length > 0 && !member.Locations[0].IsInSource;
+
+        /// <summary><c>System.Lazy&lt;T&gt;</c>.</summary>
+        public static bool IsLazy(ITypeSymbol? type) =>
+            type is INamedTypeSymbol { Name: "Lazy", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
         public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) =>
             type != null && known != null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
 
