@@ -5,6 +5,9 @@ namespace ScopeSafety;
 
 public sealed partial class Scope
 {
+    // Whether this thread's joins read its contexts directly (ThreadContexts) rather than through the public API.
+    internal static bool ReadsContextsThroughThread() => JoinStack.Current.ReadsContexts;
+
     // The joins running on one thread, oldest first, and the one right side this thread has on offer.
     //
     // Lazy splitting with the oldest job first (after rayon's work stealing and heartbeat scheduling): a join
@@ -56,6 +59,12 @@ public sealed partial class Scope
         // thread publishes meanwhile are pieces of that right side, which its owner may run while it waits.
         private JoinFrame? _root;
 
+        // The thread this stack belongs to, for reading its contexts without a thread-static access; null where
+        // they are read through the public ExecutionContext API instead (see ThreadContexts).
+        private readonly Thread? _thread = ThreadContexts.ReadableThread();
+
+        public bool ReadsContexts => _thread is not null;
+
         public static JoinStack Current
         {
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -91,7 +100,7 @@ public sealed partial class Scope
                 Array.Resize(ref _frames, slot * 2);
             }
 
-            frame.BeginLocal();
+            frame.BeginLocal(_thread);
 
             // The same frame usually sits at the same depth join after join: skipping the store when it is
             // already there saves a GC write barrier per join.
@@ -116,7 +125,7 @@ public sealed partial class Scope
         {
             try
             {
-                var error = frame.Finish(out var untaken);
+                var error = frame.Finish(_thread, out var untaken);
                 if (untaken)
                 {
                     // Nobody took the offer before this thread got back to it. If that was soon after it was
@@ -191,7 +200,7 @@ public sealed partial class Scope
                 {
                     _scanFrom = i + 1;
                     Volatile.Write(ref _offered, candidate);
-                    candidate.Publish(_root);
+                    candidate.Publish(_root, _thread);
                     return;
                 }
             }
@@ -265,7 +274,16 @@ public sealed partial class Scope
         private static readonly ContextCallback s_runRight = static state => ((JoinFrame)state!).InvokeRight();
 
         private int _state;
+
+        // The context the right side runs in when a thief runs it: what ExecutionContext.Capture returned on
+        // entry. Set when the frame is published, or on entry where the owner's contexts are read through the
+        // public API (no owner thread is given then).
         private ExecutionContext? _context;
+
+        // The owner's execution context on entry, as the thread stores it (ThreadContexts): the owner runs an
+        // unstolen right side in it.
+        private ExecutionContext? _entry;
+
         private Exception? _error;
 
         // The stolen frame whose right side was running on the publishing thread when this was published.
@@ -284,9 +302,22 @@ public sealed partial class Scope
 
         protected abstract void InvokeRight();
 
-        public void BeginLocal()
+        public void BeginLocal(Thread? owner)
         {
-            _context = ExecutionContext.Capture();
+            if (owner is not null)
+            {
+                // Usually the default context, stored as null, and Finish left null here: skip the write barrier.
+                var entry = ThreadContexts.ExecutionContextOf(owner);
+                if (!ReferenceEquals(_entry, entry))
+                {
+                    _entry = entry;
+                }
+            }
+            else
+            {
+                _context = ExecutionContext.Capture();
+            }
+
             _error = null;
             _state = (_state & ~PhaseMask) | Local;
         }
@@ -294,10 +325,15 @@ public sealed partial class Scope
         // When the frame was last published; read by the owner only.
         public long PublishedAt { get; private set; }
 
-        public void Publish(JoinFrame? root)
+        public void Publish(JoinFrame? root, Thread? owner)
         {
             PublishedAt = Stopwatch.GetTimestamp();
             _root = root;
+            if (owner is not null)
+            {
+                _context = ThreadContexts.CaptureOf(_entry);
+            }
+
             Volatile.Write(ref _state, unchecked((_state & ~PhaseMask) + OnePublication) | Published);
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
         }
@@ -305,7 +341,7 @@ public sealed partial class Scope
         // Runs the right side inline unless it was stolen, else waits for the thief.
         // Returns the right side's exception, if any.
         // untaken: the right side was offered and nobody took it.
-        public Exception? Finish(out bool untaken)
+        public Exception? Finish(Thread? owner, out bool untaken)
         {
             untaken = false;
 
@@ -314,12 +350,12 @@ public sealed partial class Scope
             if ((_state & PhaseMask) == Local)
             {
                 _state = publication | Idle;
-                RunRight();
+                RunInline(owner);
             }
             else if (Interlocked.CompareExchange(ref _state, publication | Idle, publication | Published) == (publication | Published))
             {
                 untaken = true;
-                RunRight();
+                RunInline(owner);
             }
             else
             {
@@ -329,8 +365,14 @@ public sealed partial class Scope
             }
 
             _root = null;
-
             _context = null;
+
+            // Not kept for the next join at this depth: the context may hold large AsyncLocal values.
+            if (_entry is not null)
+            {
+                _entry = null;
+            }
+
             var error = _error;
             _error = null;
             return error;
@@ -407,6 +449,44 @@ public sealed partial class Scope
             catch (Exception e)
             {
                 _error = e;
+            }
+        }
+
+        // Runs the right side on its owner's thread in the context of the owner on entry, and puts back the
+        // owner's contexts afterwards, as ExecutionContext.Run would, but reading them from the owner's Thread.
+        private void RunInline(Thread? owner)
+        {
+            if (owner is null)
+            {
+                RunRight();
+                return;
+            }
+
+            var entry = _entry;
+            var before = ThreadContexts.ExecutionContextOf(owner);
+            var synchronization = ThreadContexts.SynchronizationContextOf(owner);
+            if (!ReferenceEquals(before, entry))
+            {
+                ThreadContexts.Restore(entry);
+            }
+
+            try
+            {
+                InvokeRight();
+            }
+            catch (Exception e)
+            {
+                _error = e;
+            }
+
+            if (!ReferenceEquals(ThreadContexts.SynchronizationContextOf(owner), synchronization))
+            {
+                SynchronizationContext.SetSynchronizationContext(synchronization);
+            }
+
+            if (!ReferenceEquals(ThreadContexts.ExecutionContextOf(owner), before))
+            {
+                ThreadContexts.Restore(before);
             }
         }
 

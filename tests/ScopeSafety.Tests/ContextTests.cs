@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace ScopeSafety.Tests;
 
 /// <summary>Guarantee 5: ExecutionContext (AsyncLocal) flows from Spawn to the work, wherever it runs.</summary>
@@ -100,4 +102,217 @@ public class InlineContextTests
 
         Assert.Equal("before", Ambient.Value);
     });
+}
+
+/// <summary>
+/// The right side of a join runs in the context of the join's entry whichever thread runs it, and its own
+/// changes to the contexts never reach the caller.
+/// </summary>
+public abstract class JoinContextTests
+{
+    private static readonly AsyncLocal<string?> Ambient = new();
+
+    // Runs a test's joins on a thread that reads its contexts the way the variant under test does.
+    protected abstract void OnJoiningThread(Action test);
+
+    // Whether the joins see a context saved under suppressed flow, which the public API cannot capture.
+    protected abstract bool RestoresUnderSuppressedFlow { get; }
+
+    [Fact]
+    public void A_stolen_right_side_sees_the_context_of_the_join_not_the_one_its_left_side_set() => Bounded.Run(() => OnJoiningThread(() =>
+    {
+        using var rightTaken = new ManualResetEventSlim();
+        string? seenByRight = null;
+
+        Ambient.Value = "entry";
+        Scope.Join(
+            () =>
+            {
+                Ambient.Value = "set by left";
+                Bounded.Wait(rightTaken);
+            },
+            () =>
+            {
+                seenByRight = Ambient.Value;
+                rightTaken.Set();
+            });
+
+        Assert.Equal("entry", seenByRight);
+        Assert.Equal("set by left", Ambient.Value);
+    }));
+
+    [Fact]
+    public void A_right_side_offered_after_its_left_side_changed_the_context_sees_the_context_of_its_join() => Bounded.Run(() => OnJoiningThread(() =>
+    {
+        // Three nested joins, the pool blocked until the outer right side is offered: the middle right side is
+        // offered only later, by the innermost join, after the middle left side changed the context.
+        var pool = new SaturatedPool();
+        try
+        {
+            using var outerTaken = new ManualResetEventSlim();
+            using var middleRan = new ManualResetEventSlim();
+            string? seenByMiddleRight = null;
+            var caller = Environment.CurrentManagedThreadId;
+            var middleThread = caller;
+
+            Ambient.Value = "entry";
+            Scope.Join(
+                () => Scope.Join(
+                    () =>
+                    {
+                        Ambient.Value = "set by the middle left side";
+                        pool.Dispose();
+                        Bounded.Wait(outerTaken);
+                        Scope.Join(() => Bounded.Wait(middleRan), static () => { });
+                    },
+                    () =>
+                    {
+                        seenByMiddleRight = Ambient.Value;
+                        middleThread = Environment.CurrentManagedThreadId;
+                        middleRan.Set();
+                    }),
+                () => outerTaken.Set());
+
+            Assert.NotEqual(caller, middleThread);
+            Assert.Equal("entry", seenByMiddleRight);
+        }
+        finally
+        {
+            pool.Dispose();
+        }
+    }));
+
+    [Fact]
+    public void Under_suppressed_flow_a_stolen_right_side_runs_in_the_thieves_context() => Bounded.Run(() => OnJoiningThread(() =>
+    {
+        using var rightTaken = new ManualResetEventSlim();
+        string? seenByRight = "not run";
+
+        Ambient.Value = "entry";
+        using (ExecutionContext.SuppressFlow())
+        {
+            Scope.Join(
+                () => Bounded.Wait(rightTaken),
+                () =>
+                {
+                    seenByRight = Ambient.Value;
+                    rightTaken.Set();
+                });
+        }
+
+        Assert.Null(seenByRight);
+    }));
+
+    [Fact]
+    public void Under_suppressed_flow_an_inline_right_side_sees_the_callers_context() => Bounded.Run(() => OnJoiningThread(() =>
+    {
+        using var pool = new SaturatedPool();
+        string? seenByRight = null;
+
+        Ambient.Value = "entry";
+        using (ExecutionContext.SuppressFlow())
+        {
+            Scope.Join(
+                static () => { },
+                () =>
+                {
+                    seenByRight = Ambient.Value;
+                    Ambient.Value = "set by right";
+                });
+
+            Assert.True(ExecutionContext.IsFlowSuppressed());
+            Assert.Equal(RestoresUnderSuppressedFlow ? "entry" : "set by right", Ambient.Value);
+        }
+
+        Assert.Equal("entry", seenByRight);
+    }));
+
+    [Fact]
+    public void An_inline_right_side_cannot_change_the_callers_synchronization_context() => Bounded.Run(() => OnJoiningThread(() =>
+    {
+        using var pool = new SaturatedPool();
+        var callers = new SynchronizationContext();
+        SynchronizationContext? seenByRight = null;
+        SynchronizationContext.SetSynchronizationContext(callers);
+        try
+        {
+            Scope.Join(
+                static () => { },
+                () =>
+                {
+                    seenByRight = SynchronizationContext.Current;
+                    SynchronizationContext.SetSynchronizationContext(new SynchronizationContext());
+                });
+
+            Assert.Same(callers, seenByRight);
+            Assert.Same(callers, SynchronizationContext.Current);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(null);
+        }
+    }));
+
+    [Fact]
+    public void An_inline_right_side_raises_the_change_notifications_of_the_values_it_changes() => Bounded.Run(() => OnJoiningThread(() =>
+    {
+        using var pool = new SaturatedPool();
+        var changes = new List<(string? Previous, string? Current, bool ByContext)>();
+        var watched = new AsyncLocal<string?>(change => changes.Add((change.PreviousValue, change.CurrentValue, change.ThreadContextChanged)));
+
+        watched.Value = "entry";
+        Scope.Join(static () => { }, () => watched.Value = "set by right");
+
+        Assert.Equal("entry", watched.Value);
+        Assert.Equal(
+            [("entry" as string, "set by right" as string, false), ("set by right", "entry", true)],
+            changes.Skip(1));
+    }));
+}
+
+/// <summary>Joins that read the thread's contexts directly, the default wherever the runtime allows it.</summary>
+[Collection(nameof(SerialCollection))]
+public class DirectJoinContextTests : JoinContextTests
+{
+    protected override bool RestoresUnderSuppressedFlow => true;
+
+    protected override void OnJoiningThread(Action test)
+    {
+        Assert.True(Scope.ReadsContextsThroughThread(), "this runtime's contexts are not read directly");
+        test();
+    }
+}
+
+/// <summary>Joins on a thread started while the AppContext switch kept them to the public API.</summary>
+[Collection(nameof(SerialCollection))]
+public class PublicApiJoinContextTests : JoinContextTests
+{
+    protected override bool RestoresUnderSuppressedFlow => false;
+
+    protected override void OnJoiningThread(Action test)
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                // The switch is read by a thread's first join, which this is.
+                AppContext.SetSwitch(ThreadContexts.PublicApiSwitch, true);
+                var direct = Scope.ReadsContextsThroughThread();
+                AppContext.SetSwitch(ThreadContexts.PublicApiSwitch, false);
+                Assert.False(direct, "the switch was not honoured");
+                test();
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+    }
 }
