@@ -18,6 +18,10 @@ internal sealed class JoinWaiter
 
     public static JoinWaiter Current => t_current ??= new JoinWaiter();
 
+    // This thread, for reading its contexts without a thread-static access (see ThreadContexts); null where they are
+    // read through the public ExecutionContext API.
+    public readonly Thread? ContextsThread = ThreadContexts.ReadableThread();
+
     // This thread's record if it has one; a thread without one owns no scope.
     public static JoinWaiter? CurrentOrNull => t_current;
 

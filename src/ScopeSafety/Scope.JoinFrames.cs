@@ -462,14 +462,7 @@ public sealed partial class Scope
                 return;
             }
 
-            var entry = _entry;
-            var before = ThreadContexts.ExecutionContextOf(owner);
-            var synchronization = ThreadContexts.SynchronizationContextOf(owner);
-            if (!ReferenceEquals(before, entry))
-            {
-                ThreadContexts.Restore(entry);
-            }
-
+            var saved = ThreadContexts.Enter(owner, _entry);
             try
             {
                 InvokeRight();
@@ -479,15 +472,7 @@ public sealed partial class Scope
                 _error = e;
             }
 
-            if (!ReferenceEquals(ThreadContexts.SynchronizationContextOf(owner), synchronization))
-            {
-                SynchronizationContext.SetSynchronizationContext(synchronization);
-            }
-
-            if (!ReferenceEquals(ThreadContexts.ExecutionContextOf(owner), before))
-            {
-                ThreadContexts.Restore(before);
-            }
+            ThreadContexts.Leave(owner, saved);
         }
 
         private void WaitForThief()

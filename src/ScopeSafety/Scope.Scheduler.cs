@@ -106,7 +106,8 @@ public sealed partial class Scope
         if (IsOwnerThread)
         {
             CountOwnSpawn();
-            (_owner!.Deque ??= new WorkDeque()).Push(new WorkEntry(work, this, ExecutionContext.Capture()));
+            var owner = _owner!;
+            (owner.Deque ??= new WorkDeque()).Push(new WorkEntry(work, this, ThreadContexts.Capture(owner.ContextsThread)));
             EnsureWorker(null);
         }
         else
@@ -294,6 +295,18 @@ public sealed partial class Scope
                 if (entry.Context is null)
                 {
                     InvokeGo(entry.Work, scope);
+                }
+                else if (runner.ContextsThread is { } thread)
+                {
+                    var saved = ThreadContexts.Enter(thread, entry.Context);
+                    try
+                    {
+                        InvokeGo(entry.Work, scope);
+                    }
+                    finally
+                    {
+                        ThreadContexts.Leave(thread, saved);
+                    }
                 }
                 else if (entry.Work is Action action)
                 {

@@ -239,6 +239,20 @@ public class ScopedTask
             {
                 Invoke();
             }
+            else if (runner.ContextsThread is { } thread)
+            {
+                // Also restores the running thread's own context afterwards, which matters when a
+                // waiter runs the work inline.
+                var saved = ThreadContexts.Enter(thread, context);
+                try
+                {
+                    Invoke();
+                }
+                finally
+                {
+                    ThreadContexts.Leave(thread, saved);
+                }
+            }
             else
             {
                 // Also restores the running thread's own context afterwards, which matters when a

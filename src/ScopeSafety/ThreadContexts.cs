@@ -40,8 +40,43 @@ internal static class ThreadContexts
     public static ExecutionContext? CaptureOf(ExecutionContext? stored) =>
         stored is null ? DefaultContext : FlowSuppressedField(stored) ? null : stored;
 
-    // Puts a stored context back on the current thread, with the notifications Run would raise.
-    public static void Restore(ExecutionContext? stored) => ExecutionContext.Restore(stored ?? DefaultContext!);
+    // ExecutionContext.Capture on the current thread, given as a readable thread (ReadableThread) or null.
+    public static ExecutionContext? Capture(Thread? current) =>
+        current is null ? ExecutionContext.Capture() : CaptureOf(ExecutionContextOf(current));
+
+    // Switches the current thread, given as a readable thread, to context (a captured one, or one as the thread
+    // stores it), as ExecutionContext.Run does before its callback; Leave puts back what this returns, as Run does
+    // after it.
+    public static Saved Enter(Thread current, ExecutionContext? context)
+    {
+        var saved = new Saved(ExecutionContextOf(current), SynchronizationContextOf(current));
+        var target = ReferenceEquals(context, DefaultContext) ? null : context;
+        if (!ReferenceEquals(saved.Execution, target))
+        {
+            Restore(target);
+        }
+
+        return saved;
+    }
+
+    public static void Leave(Thread current, in Saved saved)
+    {
+        if (!ReferenceEquals(SynchronizationContextOf(current), saved.Synchronization))
+        {
+            SynchronizationContext.SetSynchronizationContext(saved.Synchronization);
+        }
+
+        if (!ReferenceEquals(ExecutionContextOf(current), saved.Execution))
+        {
+            Restore(saved.Execution);
+        }
+    }
+
+    // A thread's contexts as Enter found them.
+    public readonly record struct Saved(ExecutionContext? Execution, SynchronizationContext? Synchronization);
+
+    // Puts a context as a thread stores it back on the current thread, with the notifications Run would raise.
+    private static void Restore(ExecutionContext? stored) => ExecutionContext.Restore(stored ?? DefaultContext!);
 
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_executionContext")]
     private static extern ref ExecutionContext? ExecutionContextField(Thread thread);

@@ -105,14 +105,15 @@ public class InlineContextTests
 }
 
 /// <summary>
-/// The right side of a join runs in the context of the join's entry whichever thread runs it, and its own
-/// changes to the contexts never reach the caller.
+/// The right side of a join runs in the context of the join's entry, and spawned work in the context of its spawn,
+/// whichever thread runs them, and their own changes to the contexts never reach the thread that ran them. Run once
+/// with the contexts read through the thread (the default) and once through the public API.
 /// </summary>
-public abstract class JoinContextTests
+public abstract class RunInContextTests
 {
     private static readonly AsyncLocal<string?> Ambient = new();
 
-    // Runs a test's joins on a thread that reads its contexts the way the variant under test does.
+    // Runs a test on a thread that reads its contexts the way the variant under test does.
     protected abstract void OnJoiningThread(Action test);
 
     // Whether the joins see a context saved under suppressed flow, which the public API cannot capture.
@@ -254,6 +255,53 @@ public abstract class JoinContextTests
     }));
 
     [Fact]
+    public void Work_run_by_the_thread_in_Run_sees_the_context_of_its_spawn_and_cannot_change_the_threads() => Bounded.Run(() => OnJoiningThread(() =>
+    {
+        using var pool = new SaturatedPool();
+        var seen = new List<string?>();
+        var callers = new SynchronizationContext();
+        SynchronizationContext? seenSynchronization = null;
+        SynchronizationContext.SetSynchronizationContext(callers);
+        try
+        {
+            Ambient.Value = "at the spawns";
+            Scope.Run(scope =>
+            {
+                scope.Go(() =>
+                {
+                    seen.Add(Ambient.Value);
+                    Ambient.Value = "set by the Go";
+                    SynchronizationContext.SetSynchronizationContext(new SynchronizationContext());
+                });
+                scope.Go(s =>
+                {
+                    seen.Add(Ambient.Value);
+                    Ambient.Value = "set by the Go of an Action<Scope>";
+                });
+                var spawned = scope.Spawn(() =>
+                {
+                    seen.Add(Ambient.Value);
+                    seenSynchronization = SynchronizationContext.Current;
+                    Ambient.Value = "set by the Spawn";
+                });
+                Ambient.Value = "changed after the spawns";
+                spawned.Join();
+                Assert.Equal("changed after the spawns", Ambient.Value);
+                Assert.Same(callers, SynchronizationContext.Current);
+            });
+
+            Assert.Equal(["at the spawns", "at the spawns", "at the spawns"], seen);
+            Assert.Same(callers, seenSynchronization);
+            Assert.Equal("changed after the spawns", Ambient.Value);
+            Assert.Same(callers, SynchronizationContext.Current);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(null);
+        }
+    }));
+
+    [Fact]
     public void An_inline_right_side_raises_the_change_notifications_of_the_values_it_changes() => Bounded.Run(() => OnJoiningThread(() =>
     {
         using var pool = new SaturatedPool();
@@ -270,9 +318,9 @@ public abstract class JoinContextTests
     }));
 }
 
-/// <summary>Joins that read the thread's contexts directly, the default wherever the runtime allows it.</summary>
+/// <summary>Contexts read directly from the thread, the default wherever the runtime allows it.</summary>
 [Collection(nameof(SerialCollection))]
-public class DirectJoinContextTests : JoinContextTests
+public class DirectRunInContextTests : RunInContextTests
 {
     protected override bool RestoresUnderSuppressedFlow => true;
 
@@ -283,9 +331,9 @@ public class DirectJoinContextTests : JoinContextTests
     }
 }
 
-/// <summary>Joins on a thread started while the AppContext switch kept them to the public API.</summary>
+/// <summary>A thread started while the AppContext switch kept it to the public API.</summary>
 [Collection(nameof(SerialCollection))]
-public class PublicApiJoinContextTests : JoinContextTests
+public class PublicApiRunInContextTests : RunInContextTests
 {
     protected override bool RestoresUnderSuppressedFlow => false;
 
@@ -296,9 +344,10 @@ public class PublicApiJoinContextTests : JoinContextTests
         {
             try
             {
-                // The switch is read by a thread's first join, which this is.
+                // The switch is read by a thread's first join or scope, which these are.
                 AppContext.SetSwitch(ThreadContexts.PublicApiSwitch, true);
                 var direct = Scope.ReadsContextsThroughThread();
+                Scope.Run(static _ => { });
                 AppContext.SetSwitch(ThreadContexts.PublicApiSwitch, false);
                 Assert.False(direct, "the switch was not honoured");
                 test();
