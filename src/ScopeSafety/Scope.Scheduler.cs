@@ -75,10 +75,16 @@ public sealed partial class Scope
     // oldest first, exactly the items the body joins first: with the seed's chunked sum the body then mostly
     // waited.) From the body itself the count needs no interlocked operation, and nobody needs waking, because the
     // only thread that sleeps waiting for the scope is this one.
-    private ScopedTask Schedule(ScopedTask task) => Schedule(task, IsOwnerThread);
-
-    private ScopedTask Schedule(ScopedTask task, bool fromOwner)
+    private ScopedTask Schedule(ScopedTask task)
     {
+        var spawner = JoinWaiter.CurrentOrNull;
+        return Schedule(task, spawner, fromOwner: IsOwner(spawner));
+    }
+
+    // spawner: the spawning thread's record, if it has one; it gives the thread whose context the work runs in.
+    private ScopedTask Schedule(ScopedTask task, JoinWaiter? spawner, bool fromOwner)
+    {
+        task.SetContext(ThreadContexts.Capture(spawner?.ContextsThread));
         if (fromOwner)
         {
             CountOwnSpawn();
@@ -103,21 +109,22 @@ public sealed partial class Scope
     // without a handle on the shared stack.
     private void ScheduleHandleFree(Delegate work)
     {
-        if (IsOwnerThread)
+        var spawner = JoinWaiter.CurrentOrNull;
+        if (IsOwner(spawner))
         {
             CountOwnSpawn();
-            var owner = _owner!;
-            (owner.Deque ??= new WorkDeque()).Push(new WorkEntry(work, this, ThreadContexts.Capture(owner.ContextsThread)));
+            (spawner!.Deque ??= new WorkDeque()).Push(new WorkEntry(work, this, ThreadContexts.Capture(spawner.ContextsThread)));
             EnsureWorker(null);
         }
         else
         {
-            Schedule(ScopedTask.CreateHandleFree(this, work), fromOwner: false);
+            Schedule(ScopedTask.CreateHandleFree(this, work), spawner, fromOwner: false);
         }
     }
 
-    // Whether this is the thread in a synchronous Run (in the body, or helping after it).
-    private bool IsOwnerThread => _owner is { } owner && JoinWaiter.CurrentOrNull == owner;
+    // Whether the thread whose record this is (JoinWaiter.CurrentOrNull) is the thread in a synchronous Run (in the
+    // body, or helping after it). One thread-static read serves this test and the context capture.
+    private bool IsOwner(JoinWaiter? spawner) => spawner is not null && spawner == _owner;
 
     // Counts a spawn from the thread in Run: from a running body out of the counts reserved ahead, else as any
     // other spawn.

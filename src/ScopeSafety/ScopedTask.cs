@@ -32,7 +32,8 @@ public class ScopedTask
     private static readonly ContextCallback s_invokeInContext = static state => ((ScopedTask)state!).Invoke();
 
     private readonly Scope _scope;
-    // Before the claim, the ExecutionContext captured at Spawn (null when flow is suppressed); from
+    // Before the claim, the ExecutionContext captured at Spawn (null when flow is suppressed; set by
+    // Scope.Schedule, which knows the spawning thread, before the item is queued); from
     // the claim on, the JoinWaiter of the thread running the synchronous part of the work, for the
     // join-cycle check (null while asynchronous work is suspended: then no thread holds it on its stack). One
     // field for both keeps the per-spawn allocation small.
@@ -56,8 +57,10 @@ public class ScopedTask
         _scope = scope;
         _work = work;
         _flags = (isAsync ? AsyncFlag : 0) | (handleFree ? HandleFreeFlag : 0);
-        _contextOrRunner = ExecutionContext.Capture();
     }
+
+    // Records the context the work runs in (ThreadContexts.Capture on the spawning thread); before it is queued.
+    internal void SetContext(ExecutionContext? context) => _contextOrRunner = context;
 
     internal static ScopedTask Create(Scope scope, Action work) => new ScopedWorkItem(scope, work, isAsync: false);
 
