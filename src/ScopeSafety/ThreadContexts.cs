@@ -100,9 +100,10 @@ internal static class ThreadContexts
                 {
                     agrees = Agree();
                 }
-                catch (MemberAccessException)
+                catch (Exception)
                 {
-                    // MissingFieldException and FieldAccessException: another runtime, other fields.
+                    // MissingFieldException or FieldAccessException on another runtime, with other fields; whatever
+                    // went wrong, the public API is the answer.
                 }
             })
             {
@@ -114,8 +115,9 @@ internal static class ThreadContexts
             probe.Join();
             return agrees;
         }
-        catch (PlatformNotSupportedException)
+        catch (Exception)
         {
+            // No thread to probe on (a platform without threads, or none left): the public API always works.
             return null;
         }
     }

@@ -17,8 +17,10 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly KnownSymbols _symbols;
         private readonly ThreadSafetyOptions _options;
         private readonly WorkItems _items;
-        // Whether each variable holds objects that are not thread-safe, as its type and its values say (see IsNotThreadSafe).
-        private readonly Dictionary<ISymbol, bool> _threadSafeOrigin = new Dictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+        // Whether each variable holds objects that are not thread-safe, as its values say given what the type of a reference
+        // says (see IsNotThreadSafe): keyed by both, as one variable may be used as more than one type (a state object,
+        // tested and cast in the work).
+        private readonly Dictionary<(ISymbol Place, bool ByType), bool> _threadSafeOrigin = new Dictionary<(ISymbol, bool), bool>(PlaceAndType.Comparer);
         private readonly Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>> _hostReferences = new Dictionary<IOperation, Dictionary<ISymbol, List<IOperation>>>();
         private readonly Dictionary<IOperation, Dictionary<Place, List<Access>>> _hostMembers = new Dictionary<IOperation, Dictionary<Place, List<Access>>>();
     private readonly Dictionary<IOperation, Dictionary<Place, List<Access>>> _hostMemberObjects = new Dictionary<IOperation, Dictionary<Place, List<Access>>>();
@@ -360,7 +362,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         CollectObjectsIn(item, item.Body, function.OriginalDefinition, null, new AccessCollector(Flow.Functions.Root(item.Host), _symbols),
-            new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), aliases, stateOnly);
+            new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), aliases, StateOf(item, function)?.Argument, stateOnly);
     }
 
     /// <summary>
@@ -371,7 +373,7 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// <paramref name="stateOnly"/> only those count.
     /// </summary>
     private void CollectObjectsIn(WorkItem item, IOperation body, IMethodSymbol function, IOperation? call, AccessCollector collector, HashSet<IMethodSymbol> visited,
-        IReadOnlyDictionary<ISymbol, ISymbol> stateNames, bool stateOnly)
+        IReadOnlyDictionary<ISymbol, ISymbol> stateNames, IOperation? stateArgument, bool stateOnly)
     {
         foreach (var operation in body.DescendantsAndSelf())
         {
@@ -379,14 +381,16 @@ namespace ScopeSafety.Analyzers.Concurrency
                 !DelegateCaptures.IsDeclaredIn(local, function) && visited.Add(local.OriginalDefinition) &&
                 collector.FindLocalFunction(local) is { Body: { } localBody })
             {
-                CollectObjectsIn(item, localBody, local.OriginalDefinition, call ?? localCall, collector, visited, stateNames, stateOnly);
+                CollectObjectsIn(item, localBody, local.OriginalDefinition, call ?? localCall, collector, visited, stateNames, stateArgument, stateOnly);
                 continue;
             }
 
             var symbol = Places.SharedObjectOf(operation);
             var typed = operation;
+            IOperation? hostReference = null;
             if (symbol != null && stateNames.TryGetValue(symbol, out var hostVariable))
             {
+                hostReference = stateArgument;
                 // ((List<int>)state).Add(x): the object is used as the type it is cast to.
                 symbol = hostVariable;
                 while (typed.Parent is IConversionOperation || typed.Parent is IParenthesizedOperation)
@@ -399,7 +403,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 continue;
             }
 
-            if (!IsNotThreadSafe(symbol, typed) || !(Access.OfObject(symbol, operation, _symbols) is { } use))
+            if (!IsNotThreadSafe(symbol, typed, hostReference) || !(Access.OfObject(symbol, operation, _symbols) is { } use))
             {
                 continue;
             }
@@ -426,8 +430,10 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// The type says whether an object is thread-safe, unless the variable only ever holds thread-safe instances, or is
     /// typed as an interface or base that says nothing and only ever holds instances that are not
     /// (<c>IList&lt;int&gt; items = new List&lt;int&gt;();</c>), or is <c>[ThreadStatic]</c> (each thread has its own object).
+    /// The values of a local are read in the member around <paramref name="hostReference"/>, a reference in the member
+    /// that declares it, when <paramref name="reference"/> is elsewhere (a name for the state the work is handed).
     /// </summary>
-    public bool IsNotThreadSafe(ISymbol place, IOperation reference)
+    public bool IsNotThreadSafe(ISymbol place, IOperation reference, IOperation? hostReference = null)
     {
         if (Places.IsThreadStatic(place))
         {
@@ -435,15 +441,27 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         var byType = _options.IsNotThreadSafe(reference.Type, _symbols);
-        if (!_threadSafeOrigin.TryGetValue(place, out var held))
+        if (!_threadSafeOrigin.TryGetValue((place, byType), out var held))
         {
+            var valuesAt = hostReference ?? reference;
             held = byType
-                ? !ThreadSafeOrigins.HoldsOnlyThreadSafe(place, reference, _options, _symbols)
-                : ThreadSafeOrigins.HoldsOnlyNotThreadSafe(place, reference, _options, _symbols);
-            _threadSafeOrigin.Add(place, held);
+                ? !ThreadSafeOrigins.HoldsOnlyThreadSafe(place, valuesAt, _options, _symbols)
+                : ThreadSafeOrigins.HoldsOnlyNotThreadSafe(place, valuesAt, _options, _symbols);
+            _threadSafeOrigin.Add((place, byType), held);
         }
 
         return held;
+    }
+
+    // Compares the keys of _threadSafeOrigin by symbol.
+    private sealed class PlaceAndType : IEqualityComparer<(ISymbol Place, bool ByType)>
+    {
+        public static readonly PlaceAndType Comparer = new PlaceAndType();
+
+        public bool Equals((ISymbol Place, bool ByType) x, (ISymbol Place, bool ByType) y) =>
+            x.ByType == y.ByType && SymbolEqualityComparer.Default.Equals(x.Place, y.Place);
+
+        public int GetHashCode((ISymbol Place, bool ByType) key) => SymbolEqualityComparer.Default.GetHashCode(key.Place) * 2 + (key.ByType ? 1 : 0);
     }
 
     private void Add(Dictionary<ISymbol, Dictionary<WorkItem, List<Access>>> map, ISymbol symbol, WorkItem item, Access use, bool isObject)

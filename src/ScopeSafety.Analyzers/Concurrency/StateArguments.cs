@@ -42,8 +42,13 @@ namespace ScopeSafety.Analyzers.Concurrency
                         aliases[local] = state.Variable;
                         break;
 
-                    case IIsPatternOperation { Pattern: IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol local } } test
-                        when IsParameter(test.Value, parameter) && !IsWritten(local, body):
+                    case IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol local } pattern
+                        when Flow.LocalValues.ParameterHeldBy(local, pattern) is { } held && IsParameter(held, parameter):
+                        aliases[local] = state.Variable;
+                        break;
+
+                    case IRecursivePatternOperation { DeclaredSymbol: ILocalSymbol local } pattern
+                        when Flow.LocalValues.ParameterHeldBy(local, pattern) is { } held && IsParameter(held, parameter):
                         aliases[local] = state.Variable;
                         break;
                 }

@@ -80,10 +80,63 @@ namespace ScopeSafety.Analyzers.Flow
         }
 
         /// <summary>
-        /// The parameter a local of reference type only ever holds, through casts (<c>var counter = (Counter)state;</c>):
-        /// the same object under another name. Null for any other local.
+        /// The parameter a local of reference type only ever holds, through casts (<c>var counter = (Counter)state;</c>)
+        /// or as the variable of a type pattern on it (<c>state is Counter counter</c>, also in <c>is not</c>, a switch
+        /// case or arm): the same object under another name. Null for any other local.
         /// </summary>
-        public static IParameterReferenceOperation? ParameterHeldBy(ILocalSymbol local, IOperation use) =>
-            local.Type.IsReferenceType && OnlyValue(local, use) is { } value ? Spawns.SpawnClassifier.Unwrap(value) as IParameterReferenceOperation : null;
+        public static IParameterReferenceOperation? ParameterHeldBy(ILocalSymbol local, IOperation use)
+        {
+            if (!local.Type.IsReferenceType)
+            {
+                return null;
+            }
+
+            var value = OnlyValue(local, use) ?? MatchedBy(local, use);
+            return value == null ? null : Spawns.SpawnClassifier.Unwrap(value) as IParameterReferenceOperation;
+        }
+
+        /// <summary>
+        /// The value a local declared by a pattern is the matched value of (the operand of <c>is</c>, of the switch), when
+        /// the pattern declaring it is the whole pattern, or a side of <c>not</c>, <c>and</c>, <c>or</c> (in a property
+        /// pattern it would hold a member instead) and nothing else writes the local.
+        /// </summary>
+        private static IOperation? MatchedBy(ILocalSymbol local, IOperation use)
+        {
+            IOperation? matched = null;
+            foreach (var operation in Functions.Root(use).Descendants())
+            {
+                switch (operation)
+                {
+                    case IDeclarationPatternOperation { DeclaredSymbol: var declared } pattern when SymbolEqualityComparer.Default.Equals(declared, local):
+                        matched = MatchedValue(pattern);
+                        break;
+                    case IRecursivePatternOperation { DeclaredSymbol: var declared } pattern when SymbolEqualityComparer.Default.Equals(declared, local):
+                        matched = MatchedValue(pattern);
+                        break;
+                    case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local) &&
+                                                                 Spawns.AccessCollector.Kind(reference).Write:
+                        return null;
+                }
+            }
+
+            return matched;
+        }
+
+        private static IOperation? MatchedValue(IPatternOperation pattern)
+        {
+            IOperation whole = pattern;
+            while (whole.Parent is INegatedPatternOperation || whole.Parent is IBinaryPatternOperation)
+            {
+                whole = whole.Parent;
+            }
+
+            return whole.Parent switch
+            {
+                IIsPatternOperation test => test.Value,
+                IPatternCaseClauseOperation { Parent: ISwitchCaseOperation { Parent: ISwitchOperation @switch } } => @switch.Value,
+                ISwitchExpressionArmOperation { Parent: ISwitchExpressionOperation @switch } => @switch.Value,
+                _ => null,
+            };
+        }
     }
 }

@@ -213,4 +213,35 @@ public class StateArgumentTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("job.Done", "work started with new Thread at line 19", "the method at line 21", "also write"),
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("shared.Done", "work started with ThreadPool.QueueUserWorkItem at line 25 (in C.Work)", "work started with ThreadPool.QueueUserWorkItem at line 26 (in C.Work)", "also write"));
+    [Fact]
+    public Task The_variable_of_a_type_pattern_on_the_state_is_the_hosts_object() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Job { public int Done; }
+
+        class C
+        {
+            static void Work(object? state) { if (state is Job j) j.Done++; }
+            static void Guarded(object? state) { if (state is not Job j) return; lock (j) j.Done++; }
+            static void Switched(object? state) { switch (state) { case List<int> l: {|#1:l|}.Add(1); break; } }
+
+            void M()
+            {
+                var job = new Job();
+                ThreadPool.QueueUserWorkItem({|#0:Work|}, job);
+                ThreadPool.QueueUserWorkItem(Work, job);
+
+                var locked = new Job();
+                ThreadPool.QueueUserWorkItem(Guarded, locked);
+                ThreadPool.QueueUserWorkItem(Guarded, locked);
+            }
+
+            void N()
+            {
+                var list = new List<int>();
+                ThreadPool.QueueUserWorkItem(Switched, list);
+                list.Add(2);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("job.Done", "work started with ThreadPool.QueueUserWorkItem at line 19 (in C.Work)", "work started with ThreadPool.QueueUserWorkItem at line 20 (in C.Work)", "also write"),
+        Verify.Diagnostic("SCOPE011").WithLocation(1).WithArguments("list", "List<int>", "work started with ThreadPool.QueueUserWorkItem at line 30", "the method at line 31", "also mutate"));
 }
