@@ -463,7 +463,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                 case ILocalReferenceOperation local when frame.At != null || (frame.Function != null && DelegateCaptures.IsDeclaredIn(local.Local, frame.Function)):
                     // A local of the work (or of a callee) holds the work's own objects, unless it only ever holds one of
                     // its parameters (var counter = (Counter)state;): then it is that parameter's object.
-                    return ParameterHeldBy(local) is { } held ? ValueOf(held, frame) : null;
+                    return ParameterHeldBy(local) is { } held && ValueOf(held, frame) is { } handed &&
+                           (handed.Path.Length > 0 || local.SemanticModel == null ||
+                            Flow.LocalValues.CanHold(local.Local, Places.TypeOf(handed.Root), local.SemanticModel.Compilation))
+                        ? handed
+                        : null;
                 case ILocalReferenceOperation local:
                     return new Place(local.Local, "", local.Local.Name);
                 case IParameterReferenceOperation parameter when Places.IsPrimaryConstructorParameter(parameter.Parameter):

@@ -112,19 +112,17 @@ namespace ScopeSafety.Analyzers.Concurrency
         public static string TextOf(SyntaxNode node) => string.Concat(node.ToString().Where(c => !char.IsWhiteSpace(c)));
 
         /// <summary>The type of a variable or field as messages show it ("List<int>").</summary>
-        public static string TypeNameOf(ISymbol symbol)
-        {
-            var type = symbol switch
-            {
-                ILocalSymbol local => local.Type,
-                IParameterSymbol parameter => parameter.Type,
-                IFieldSymbol field => field.Type,
-                IPropertySymbol property => property.Type,
-                _ => null,
-            };
+        public static string TypeNameOf(ISymbol symbol) => TypeOf(symbol) is { } type ? TypeNameOf(type) : symbol.Name;
 
-            return type != null ? TypeNameOf(type) : symbol.Name;
-        }
+        /// <summary>The declared type of a local, parameter, field or property; null for any other symbol.</summary>
+        public static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
+        {
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
+            _ => null,
+        };
 
         /// <summary>A type as messages show it ("List<int>").</summary>
         public static string TypeNameOf(ITypeSymbol type) =>

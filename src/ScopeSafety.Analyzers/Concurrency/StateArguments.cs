@@ -37,18 +37,15 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     // An initialiser that is not the parameter settles it without reading the rest of the member.
                     case IVariableDeclaratorOperation { Symbol: var local } declarator
-                        when (declarator.Initializer == null || IsParameter(declarator.Initializer.Value, parameter)) &&
-                             Flow.LocalValues.ParameterHeldBy(local, declarator) is { } held && IsParameter(held, parameter):
+                        when (declarator.Initializer == null || IsParameter(declarator.Initializer.Value, parameter)) && Holds(local, declarator, state):
                         aliases[local] = state.Variable;
                         break;
 
-                    case IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol local } pattern
-                        when Flow.LocalValues.ParameterHeldBy(local, pattern) is { } held && IsParameter(held, parameter):
+                    case IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol local } pattern when Holds(local, pattern, state):
                         aliases[local] = state.Variable;
                         break;
 
-                    case IRecursivePatternOperation { DeclaredSymbol: ILocalSymbol local } pattern
-                        when Flow.LocalValues.ParameterHeldBy(local, pattern) is { } held && IsParameter(held, parameter):
+                    case IRecursivePatternOperation { DeclaredSymbol: ILocalSymbol local } pattern when Holds(local, pattern, state):
                         aliases[local] = state.Variable;
                         break;
                 }
@@ -118,6 +115,12 @@ namespace ScopeSafety.Analyzers.Concurrency
             IFieldSymbol field => field.IsReadOnly,
             _ => false,
         };
+
+        // Whether local only holds the state's parameter, and may hold the host's object (o is Job j names nothing when the
+        // host hands over a list).
+        private static bool Holds(ILocalSymbol local, IOperation declaration, (IParameterSymbol Parameter, IOperation Argument, ISymbol Variable) state) =>
+            Flow.LocalValues.ParameterHeldBy(local, declaration) is { } held && IsParameter(held, state.Parameter) &&
+            declaration.SemanticModel is { } model && Flow.LocalValues.CanHold(local, Places.TypeOf(state.Variable), model.Compilation);
 
         private static bool IsParameter(IOperation value, IParameterSymbol parameter) =>
             SpawnClassifier.Unwrap(value) is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter);

@@ -96,6 +96,15 @@ namespace ScopeSafety.Analyzers.Flow
         }
 
         /// <summary>
+        /// Whether <paramref name="local"/>, which only holds a parameter (<see cref="ParameterHeldBy"/>), can hold an object
+        /// handed to that parameter as <paramref name="handed"/>: a cast to an unrelated type throws and a type pattern of
+        /// one fails, so a local of a type that no such object can have never names it. True when the type is not known.
+        /// </summary>
+        public static bool CanHold(ILocalSymbol local, ITypeSymbol? handed, Compilation compilation) =>
+            handed == null || handed.TypeKind == TypeKind.Error || local.Type.TypeKind == TypeKind.Error ||
+            compilation.ClassifyCommonConversion(handed, local.Type).Exists;
+
+        /// <summary>
         /// The value a local declared by a pattern is the matched value of (the operand of <c>is</c>, of the switch), when
         /// the pattern declaring it is the whole pattern, or a side of <c>not</c>, <c>and</c>, <c>or</c> (in a property
         /// pattern it would hold a member instead) and nothing else writes the local.

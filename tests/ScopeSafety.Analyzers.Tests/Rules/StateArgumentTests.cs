@@ -240,6 +240,17 @@ public class StateArgumentTests
                 ThreadPool.QueueUserWorkItem(Switched, list);
                 list.Add(2);
             }
+
+            void OtherTypes()
+            {
+                var map = new Dictionary<int, int>();
+                ThreadPool.QueueUserWorkItem(Switched, map);
+                map[1] = 2;
+
+                var names = new List<string>();
+                ThreadPool.QueueUserWorkItem(Work, names);
+                ThreadPool.QueueUserWorkItem(Work, names);
+            }
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("job.Done", "work started with ThreadPool.QueueUserWorkItem at line 19 (in C.Work)", "work started with ThreadPool.QueueUserWorkItem at line 20 (in C.Work)", "also write"),
