@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace ScopeSafety.Analyzers.Flow
@@ -91,7 +92,7 @@ namespace ScopeSafety.Analyzers.Flow
                 return null;
             }
 
-            var value = OnlyValue(local, use) ?? MatchedBy(local, use);
+            var value = IsDeclaredByPattern(local) ? MatchedBy(local, use) : OnlyValue(local, use);
             return value == null ? null : Spawns.SpawnClassifier.Unwrap(value) as IParameterReferenceOperation;
         }
 
@@ -130,6 +131,11 @@ namespace ScopeSafety.Analyzers.Flow
 
             return matched;
         }
+
+        // Read from the declaration's syntax, so that only pattern variables pay for a walk of the member.
+        private static bool IsDeclaredByPattern(ILocalSymbol local) =>
+            local.DeclaringSyntaxReferences.Length == 1 &&
+            local.DeclaringSyntaxReferences[0].GetSyntax() is SingleVariableDesignationSyntax { Parent: DeclarationPatternSyntax or RecursivePatternSyntax };
 
         private static IOperation? MatchedValue(IPatternOperation pattern)
         {
