@@ -41,11 +41,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                         aliases[local] = state.Variable;
                         break;
 
-                    case IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol local } pattern when Holds(local, pattern, state):
-                        aliases[local] = state.Variable;
-                        break;
-
-                    case IRecursivePatternOperation { DeclaredSymbol: ILocalSymbol local } pattern when Holds(local, pattern, state):
+                    case IPatternOperation pattern when Flow.LocalValues.PatternVariable(pattern) is { } local && Holds(local, pattern, state):
                         aliases[local] = state.Variable;
                         break;
                 }

@@ -117,10 +117,7 @@ namespace ScopeSafety.Analyzers.Flow
             {
                 switch (operation)
                 {
-                    case IDeclarationPatternOperation { DeclaredSymbol: var declared } pattern when SymbolEqualityComparer.Default.Equals(declared, local):
-                        matched = MatchedValue(pattern);
-                        break;
-                    case IRecursivePatternOperation { DeclaredSymbol: var declared } pattern when SymbolEqualityComparer.Default.Equals(declared, local):
+                    case IPatternOperation pattern when SymbolEqualityComparer.Default.Equals(PatternVariable(pattern), local):
                         matched = MatchedValue(pattern);
                         break;
                     case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local) &&
@@ -131,6 +128,14 @@ namespace ScopeSafety.Analyzers.Flow
 
             return matched;
         }
+
+        /// <summary>The local a type pattern declares (<c>Job j</c>, <c>Job { Done: 0 } j</c>); null for any other operation.</summary>
+        public static ILocalSymbol? PatternVariable(IOperation operation) => operation switch
+        {
+            IDeclarationPatternOperation declaration => declaration.DeclaredSymbol as ILocalSymbol,
+            IRecursivePatternOperation recursive => recursive.DeclaredSymbol as ILocalSymbol,
+            _ => null,
+        };
 
         // Read from the declaration's syntax, so that only pattern variables pay for a walk of the member.
         private static bool IsDeclaredByPattern(ILocalSymbol local) =>
