@@ -47,9 +47,10 @@ public sealed partial class Scope
     // Whether the body of a synchronous Run is running; written and read only by the owner.
     private bool _bodyRunning;
 
-    // Counts the body's thread has added to _pending ahead of its spawns and not used yet, so that a spawn from
-    // the body needs no interlocked operation of its own: while the body runs, its own count keeps _pending above
-    // zero, and these keep it above the true number of unfinished items until the body ends and returns them.
+    // Counts in _pending that the body's thread holds for no unfinished item: added ahead of its spawns and not used
+    // yet, or left by items it finished inline (ItemFinished). So a spawn or an inline join from the body needs no
+    // interlocked operation of its own: while the body runs, its own count keeps _pending above zero, and these
+    // keep it above the true number of unfinished items until the body ends and returns them.
     private int _credits;
 
     private const int CreditBlock = 64;
@@ -143,6 +144,20 @@ public sealed partial class Scope
         }
 
         _credits--;
+    }
+
+    // Takes an item that runner finished and counted later (ScopedTask.RunClaimed) off the scope's count: on the thread
+    // in Run while its body runs, as a count reserved ahead for the next spawn (the body's own count keeps the scope
+    // alive until it returns them all), so that an item the body joins inline needs no interlocked operation.
+    internal void ItemFinished(JoinWaiter runner)
+    {
+        if (IsOwner(runner) && _bodyRunning)
+        {
+            _credits++;
+            return;
+        }
+
+        ItemsFinished(1);
     }
 
     private void CountSpawn()
@@ -667,11 +682,12 @@ public sealed partial class Scope
     {
         var gate = Gate;
 
-        // Announce the waiter before re-checking; completers publish the state before reading _itemWaiters
-        // (both sides use full fences), so one of the two always sees the other.
+        // Announce the waiter before re-checking; completers publish the state before reading _itemWaiters, and
+        // FenceBeforeRecheck orders the two sides, so one of the two always sees the other.
         Interlocked.Increment(ref _itemWaiters);
         try
         {
+            target.FenceBeforeRecheck();
             lock (gate)
             {
                 while (!target.IsCompleted)

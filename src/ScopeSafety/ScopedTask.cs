@@ -126,7 +126,15 @@ public class ScopedTask
 
         if (TryClaim())
         {
-            RunClaimed(JoinWaiter.Current);
+            // The item's count goes back through the scope, which on the thread in Run keeps it without an
+            // interlocked operation while the body runs (Scope.ItemFinished).
+            var runner = JoinWaiter.Current;
+            if (RunClaimed(runner, countLater: true))
+            {
+                _scope.ItemFinished(runner);
+                return;
+            }
+
             if (IsCompleted)
             {
                 return;
@@ -189,15 +197,30 @@ public class ScopedTask
 
             var completion = _scope.CompletionOf(this);
 
-            // CompletionOf announces the awaiter with a full fence, and Complete publishes the state with one
-            // before it looks for awaiters: either it finds this source, or we see the state here and complete
-            // the source ourselves, which also takes it out of the scope's table.
+            // CompletionOf announces the awaiter, and Complete publishes the state before it looks for awaiters
+            // (FenceBeforeRecheck orders the two sides): either it finds this source, or we see the state here and
+            // complete the source ourselves, which also takes it out of the scope's table.
+            FenceBeforeRecheck();
             if (IsCompleted)
             {
                 _scope.ItemCompleted(this);
             }
 
             return completion.Task;
+        }
+    }
+
+    // Called by a thread that has announced that it waits for this item (Scope.BlockItem) or awaits it
+    // (CompletionTask), before it checks the state again. Complete publishes a synchronous item's state and then
+    // looks for waiters with no fence in between (a fence there would cost every item); so the waiter makes every
+    // thread of the process pass a full barrier instead: either the completer then sees the waiter, or the waiter
+    // sees the state. Only a waiter that found the item running elsewhere gets here. An asynchronous item completes
+    // through ItemsFinished, whose interlocked decrement is the completer's fence.
+    internal void FenceBeforeRecheck()
+    {
+        if (!IsAsync)
+        {
+            Interlocked.MemoryBarrierProcessWide();
         }
     }
 
@@ -333,24 +356,18 @@ public class ScopedTask
             _scope.RecordFault(this);
         }
 
-        // A full fence between publishing the state and looking for waiters and awaiters (in the scope; see
-        // CompletionTask and Scope.BlockItem for the other side): the exchange, or the interlocked decrement that
-        // ItemsFinished begins with.
+        // No fence between publishing the state and looking for waiters and awaiters: a waiter makes every thread
+        // pass one instead, after announcing itself (FenceBeforeRecheck), which is rare where a fence here was paid by
+        // every item. An asynchronous item's fence is the interlocked decrement that ItemsFinished begins with.
+        Volatile.Write(ref _state, state);
         if (countLater && IsHandleFree)
         {
-            // Nobody waits for this item alone, so there is no waiter to look for and no fence to pay: the scope
-            // learns of it from the batch count, whose interlocked decrement publishes the state.
-            Volatile.Write(ref _state, state);
+            // Nobody waits for this item alone: the scope learns of it from the batch count.
             return true;
         }
 
-        if (countLater)
+        if (!countLater)
         {
-            Interlocked.Exchange(ref _state, state);
-        }
-        else
-        {
-            Volatile.Write(ref _state, state);
             _scope.ItemsFinished(1);
         }
 

@@ -201,6 +201,59 @@ public class StressTests
     });
 
     [Fact]
+    public void A_join_that_blocks_on_an_item_running_elsewhere_always_wakes() => Bounded.Run(() =>
+    {
+        // The item finishes while its joiner announces itself and goes to sleep: a completer publishes the state
+        // without a fence, so a missed wake-up would hang here. The work lengths sweep across the joiner's spinning.
+        Scope.Run(scope =>
+        {
+            for (var round = 0; round < 3_000; round++)
+            {
+                var started = 0;
+                var length = 1 << (round % 14);
+                var item = scope.Spawn(() =>
+                {
+                    Volatile.Write(ref started, 1);
+                    Thread.SpinWait(length);
+                    return length;
+                });
+                while (Volatile.Read(ref started) == 0 && !item.IsCompleted)
+                {
+                    Thread.Yield();
+                }
+
+                Assert.Equal(length, item.Join());
+            }
+        });
+    });
+
+    [Fact]
+    public Task An_await_of_a_synchronous_item_running_elsewhere_always_resumes() => BoundedAsync.Run(async () =>
+    {
+        // As above, for an awaiter: its completion source is announced while the item may be finishing.
+        await Scope.RunAsync(async scope =>
+        {
+            for (var round = 0; round < 2_000; round++)
+            {
+                var started = 0;
+                var length = 1 << (round % 14);
+                var item = scope.Spawn(() =>
+                {
+                    Volatile.Write(ref started, 1);
+                    Thread.SpinWait(length);
+                    return length;
+                });
+                while (Volatile.Read(ref started) == 0 && !item.IsCompleted)
+                {
+                    Thread.Yield();
+                }
+
+                Assert.Equal(length, await item);
+            }
+        });
+    });
+
+    [Fact]
     public void Joins_of_many_items_from_many_threads_return_every_result() => Bounded.Run(() =>
     {
         var total = Scope.Run(scope =>
