@@ -48,10 +48,15 @@ namespace ScopeSafety.Analyzers.Concurrency
         public List<object> Locks { get; }
 
         /// <summary>
-        /// The write of an update split into two atomic calls, a read and then a write of one entry of a concurrent
-        /// dictionary (<see cref="CollectionElements.ConcurrentWriteOf"/>): atomic, yet any write between the two is lost.
+        /// An access split into two atomic steps that a write between them breaks: the write of an update made of a read
+        /// and then a write of one entry of a concurrent dictionary (<see cref="CollectionElements.ConcurrentWriteOf"/>),
+        /// whose write loses any write between the two; or an event tested for null and then raised (<see cref="EventRaces"/>),
+        /// which a removal between the two makes throw.
         /// </summary>
         public bool IsSplitUpdate { get; set; }
+
+        /// <summary>What a report says the side making this access may do: "read", or "test for null and then raise" (<see cref="EventRaces"/>).</summary>
+        public string ReadVerb => IsSplitUpdate && !IsWrite ? "test for null and then raise" : "read";
 
         /// <summary>For an array element: which element (see <see cref="ElementIndex"/>); null for any other place.</summary>
         public ElementIndex? Index { get; set; }

@@ -191,6 +191,19 @@ namespace ScopeSafety.Analyzers.Concurrency
                     }));
                 }
 
+                if (EventRaces.TestedThenRaised(operation) is { } tested && MemberOf(tested.Event, tested.Instance, frame) is { } raisedPlace)
+                {
+                    // if (Changed != null) Changed(this, e): two reads of the event's field, which a removal between them breaks.
+                    result.Places.Add((raisedPlace, new Access(raisedPlace.Root, frame.At ?? operation, true, false, true, LocksAt(operation, frame), operation)
+                    {
+                        Via = frame.Via, IsSplitUpdate = true,
+                    }));
+                }
+                else if (EventRaces.EmptiedBy(operation) is { } emptied && MemberOf(emptied.Event, emptied.Instance, frame) is { } emptiedPlace)
+                {
+                    result.Places.Add((emptiedPlace, new Access(emptiedPlace.Root, frame.At ?? operation, false, true, true, LocksAt(operation, frame), operation) { Via = frame.Via }));
+                }
+
                 if (operation is IInvocationOperation library && WholeArrayUses.Of(library) is { Count: > 0 } uses)
                 {
                     // Array.Sort(a), rng.NextBytes(buffer), a.Sum(): the call reads or writes every element.

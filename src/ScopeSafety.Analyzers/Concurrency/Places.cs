@@ -114,13 +114,14 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>The type of a variable or field as messages show it ("List<int>").</summary>
         public static string TypeNameOf(ISymbol symbol) => TypeOf(symbol) is { } type ? TypeNameOf(type) : symbol.Name;
 
-        /// <summary>The declared type of a local, parameter, field or property; null for any other symbol.</summary>
+        /// <summary>The declared type of a local, parameter, field, property or event; null for any other symbol.</summary>
         public static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
         {
             ILocalSymbol local => local.Type,
             IParameterSymbol parameter => parameter.Type,
             IFieldSymbol field => field.Type,
             IPropertySymbol property => property.Type,
+            IEventSymbol @event => @event.Type,
             _ => null,
         };
 

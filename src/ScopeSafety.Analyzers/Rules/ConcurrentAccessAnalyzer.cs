@@ -263,8 +263,8 @@ namespace ScopeSafety.Analyzers
         /// </summary>
         private static (string Writer, string Other, string Verb) Sides(Access mine, string mineSide, Access theirs, string theirSide, bool isObject) =>
             mine.IsWrite
-                ? (mineSide, theirSide, theirs.IsWrite ? (isObject ? "also mutate" : "also write") : "read")
-                : (theirSide, mineSide, "read");
+                ? (mineSide, theirSide, theirs.IsWrite ? (isObject ? "also mutate" : "also write") : theirs.ReadVerb)
+                : (theirSide, mineSide, mine.ReadVerb);
 
         /// <summary>The SCOPE010 (or, for an object, SCOPE011) diagnostic at <paramref name="primary"/>, with what the fixes read.</summary>
         private static Diagnostic RaceDiagnostic(ISymbol shared, string name, bool isObject, string? typeName, Access primary, (string Writer, string Other, string Verb) sides, Location[] additional, string otherSide)
@@ -548,7 +548,7 @@ namespace ScopeSafety.Analyzers
                 }
 
                 // The other run makes the same write unless that write is excluded there (a lock, its own element): then it races with a read.
-                var verb = Access.Conflict(first, first, sameItem: true) ? (isObject ? "also mutate" : "also write") : "read";
+                var verb = Access.Conflict(first, first, sameItem: true) ? (isObject ? "also mutate" : "also write") : first.ReadVerb;
                 Report(shared, name, isObject, first, item.DescriptionOf(first), "another run of the same work", verb, item, null, DiagnosticProperties.OtherSideItem, typeName);
                 return true;
             }
@@ -570,7 +570,7 @@ namespace ScopeSafety.Analyzers
                     var (mine, theirs) = pair;
 
                     covered.Add((item, other));
-                    Report(shared, name, isObject, mine, item.DescriptionOf(mine), other.DescriptionOf(theirs), theirs.IsWrite ? (isObject ? "also mutate" : "also write") : "read", item, theirs.Operation, DiagnosticProperties.OtherSideItem, typeName);
+                    Report(shared, name, isObject, mine, item.DescriptionOf(mine), other.DescriptionOf(theirs), theirs.IsWrite ? (isObject ? "also mutate" : "also write") : theirs.ReadVerb, item, theirs.Operation, DiagnosticProperties.OtherSideItem, typeName);
                     return true;
                 }
 
