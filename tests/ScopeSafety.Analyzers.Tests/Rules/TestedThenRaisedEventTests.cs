@@ -295,4 +295,42 @@ public class TestedThenRaisedEventTests
             public void Detach(EventHandler handler) => Changed -= handler;
         }
         """;
+
+    // The fixes for a field do not apply to an event: none may be offered for it.
+
+    [Fact]
+    public Task No_interlocked_fix_for_the_event() =>
+        Verifiers.CSharpCodeFixVerifier<ConcurrentAccessAnalyzer, CodeFixes.InterlockedFixer>.VerifyCodeFixAsync(TestedRaise, TestedRaise);
+
+    [Fact]
+    public Task No_lock_field_fix_for_the_event() =>
+        Verifiers.CSharpCodeFixVerifier<ConcurrentAccessAnalyzer, CodeFixes.LockFieldFixer>.VerifyCodeFixAsync(TestedRaise, TestedRaise);
+
+    [Fact]
+    public Task No_volatile_fix_for_the_event() =>
+        Verifiers.CSharpCodeFixVerifier<ConcurrentAccessAnalyzer, CodeFixes.VolatileFlagFixer>.VerifyCodeFixAsync(TestedRaise, TestedRaise);
+
+    [Fact]
+    public Task No_type_lock_fix_for_the_event() =>
+        Verifiers.CSharpCodeFixVerifier<ConcurrentAccessAnalyzer, CodeFixes.TakeTheTypesLockFixer>.VerifyCodeFixAsync(TestedRaise, TestedRaise);
+
+    private const string TestedRaise = Usings + """
+        class Source
+        {
+            public event EventHandler Changed;
+
+            public void Start()
+            {
+                new Thread(() =>
+                {
+                    while (true)
+                    {
+                        if (Changed != null) {|SCOPE010:Changed(this, EventArgs.Empty)|};
+                    }
+                }).Start();
+            }
+
+            public void Detach(EventHandler handler) => Changed -= handler;
+        }
+        """;
 }
