@@ -684,9 +684,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                 case IAwaitOperation:
                     return true;
                 case IFieldReferenceOperation field when handle != null && SymbolEqualityComparer.Default.Equals(field.Field, handle):
-                    return true;
+                    return !StopsTimerWithoutWaiting(field);
                 case IPropertyReferenceOperation property when handle != null && SymbolEqualityComparer.Default.Equals(property.Property, handle):
-                    return true;
+                    return !StopsTimerWithoutWaiting(property);
                 case IPropertyReferenceOperation { Property: { Name: "Result" } } result when _symbols.Tasks.IsTask(result.Property.ContainingType):
                     return true;
                 case IInvocationOperation { TargetMethod: { Name: "Wait" or "WaitAll" or "WaitAny" or "Join" or "GetResult" or "SpinUntil" } }:
@@ -701,6 +701,41 @@ namespace ScopeSafety.Analyzers.Concurrency
                 default:
                     return false;
             }
+        }
+
+        /// <summary>
+        /// A use of a timer's handle that stops its callbacks without waiting for one in flight: <c>_timer.Dispose()</c>,
+        /// <c>Change(…)</c>, <c>Stop()</c>, <c>Close()</c>, <c>Enabled = false</c> (also through <c>?.</c>). A callback that has
+        /// started goes on after them, so what follows still runs beside it; <c>Dispose(waitHandle)</c> and
+        /// <c>DisposeAsync()</c>, which signal or finish when the callbacks have, remain waits.
+        /// </summary>
+        private bool StopsTimerWithoutWaiting(IOperation handleUse)
+        {
+            var type = handleUse.Type?.OriginalDefinition;
+            if (type == null || !(SymbolEqualityComparer.Default.Equals(type, _symbols.Threading.Timer) || SymbolEqualityComparer.Default.Equals(type, _symbols.Threading.TimersTimer)))
+            {
+                return false;
+            }
+
+            if (handleUse.Syntax.Parent is ConditionalAccessExpressionSyntax { WhenNotNull: InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax binding } call } access &&
+                access.Expression == handleUse.Syntax)
+            {
+                // _timer?.Dispose(): in the flow graph the field is captured and the call made on the capture elsewhere.
+                return binding.Name.Identifier.ValueText switch
+                {
+                    "Dispose" or "Stop" or "Close" => call.ArgumentList.Arguments.Count == 0,
+                    "Change" => true,
+                    _ => false,
+                };
+            }
+
+            return handleUse.Parent switch
+            {
+                IInvocationOperation { TargetMethod: { Name: "Dispose" or "Stop" or "Close", Parameters: { Length: 0 } } } => true,
+                IInvocationOperation { TargetMethod: { Name: "Change" } } => true,
+                IPropertyReferenceOperation { Property: { Name: "Enabled" }, Parent: ISimpleAssignmentOperation { Value: { ConstantValue: { HasValue: true, Value: false } } } } => true,
+                _ => false,
+            };
         }
 
         /// <summary>The field or property the spawn's handle is stored in (<c>_loop = Task.Run(…)</c>, <c>_thread = new Thread(…)</c>); null otherwise.</summary>

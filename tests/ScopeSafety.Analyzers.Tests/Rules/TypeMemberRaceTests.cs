@@ -370,6 +370,68 @@ public class TypeMemberRaceTests
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_buffer", "Sampler.IDisposable.Dispose at line 19", "work started with new Timer at line 14", "read"));
 
     [Fact]
+    public Task A_dispose_that_disposes_the_timer_and_then_clears_the_buffer_races_with_a_callback_in_flight() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Sampler : IDisposable
+        {
+            private Timer _timer;
+            private int[] _buffer = new int[16];
+
+            public void Start()
+            {
+                _timer = new Timer(_ => {|#0:_buffer|}[0] = 1, null, 10, Timeout.Infinite);
+            }
+
+            public void Dispose()
+            {
+                _timer?.Dispose();
+                _buffer = null;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_buffer", "Sampler.Dispose at line 20", "work started with new Timer at line 14", "read"));
+
+    [Fact]
+    public Task A_timer_stopped_with_change_still_races_with_a_callback_in_flight() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Sampler
+        {
+            private Timer _timer;
+            private int[] _buffer = new int[16];
+
+            public void Start()
+            {
+                _timer = new Timer(_ => {|#0:_buffer|}[0] = 1, null, 10, Timeout.Infinite);
+            }
+
+            public void Pause()
+            {
+                _timer.Change(Timeout.Infinite, Timeout.Infinite);
+                _buffer = new int[16];
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_buffer", "Sampler.Pause at line 20", "work started with new Timer at line 14", "read"));
+
+    [Fact]
+    public Task A_dispose_that_awaits_the_timers_dispose_async_first_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Sampler : IAsyncDisposable
+        {
+            private Timer _timer;
+            private int[] _buffer = new int[16];
+
+            public void Start()
+            {
+                _timer = new Timer(_ => _buffer[0] = 1, null, 10, Timeout.Infinite);
+            }
+
+            public async ValueTask DisposeAsync()
+            {
+                await _timer.DisposeAsync();
+                _buffer = null;
+            }
+        }
+        """);
+
+    [Fact]
     public Task A_dispose_that_stops_the_timer_through_its_field_first_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
         class Sampler : IDisposable
         {
