@@ -24,6 +24,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, (IOperation Collection, IOperation Key)?> _heldElements =
             new System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, (IOperation, IOperation)?>(SymbolEqualityComparer.Default);
 
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, IOperation?> _heldMembers =
+            new System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, IOperation?>(SymbolEqualityComparer.Default);
+
         private readonly System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, IParameterReferenceOperation?> _heldParameters =
             new System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, IParameterReferenceOperation?>(SymbolEqualityComparer.Default);
 
@@ -179,6 +182,24 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     // groups.GetOrAdd(key, …).Add(x), lists[k].Add(x), and a local taken from there: the object held under the key.
                     result.MemberObjects.Add(elementUse);
+                }
+
+                if (operation is ILocalReferenceOperation copy && HeldMember(copy, frame) is { } member && PlaceOf(member, frame) is { } memberPlace)
+                {
+                    // var items = _items; items.Add(x): the object the member holds, under another name, counted as a use
+                    // through the member would be: a field of this or a static in a callee (the work's own code has
+                    // those counted by SharedPlaces), a member of another object anywhere.
+                    if (memberPlace.Path.Length == 0)
+                    {
+                        if (frame.At != null && ObjectAccessOf(memberPlace.Root, copy, frame) is { } access)
+                        {
+                            result.Objects.Add((memberPlace.Root, copy, access));
+                        }
+                    }
+                    else if (MemberObjectUse(memberPlace, (SpawnClassifier.Unwrap(member) as IFieldReferenceOperation)?.Field, copy, frame) is { } copyUse)
+                    {
+                        result.MemberObjects.Add(copyUse);
+                    }
                 }
 
                 if (CollectionElements.ConcurrentWriteOf(operation, _symbols) is { } entryWrite && ValueOf(entryWrite.Collection, frame) is { } dictionary)
@@ -660,6 +681,19 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return _heldElements.GetOrAdd(local.Local, _ => CollectionElements.HeldBy(local, _symbols));
         }
+
+        /// <summary>
+        /// The member a local of the code being read was set from, where the local is used as an object
+        /// (<see cref="MemberHeldBy"/>): <c>var items = _items; items.Add(x);</c>.
+        /// </summary>
+        private IOperation? HeldMember(ILocalReferenceOperation local, Frame frame) =>
+            !(frame.At != null || (frame.Function != null && DelegateCaptures.IsDeclaredIn(local.Local, frame.Function))) ||
+            Concurrency.ObjectUses.Classify(local, _symbols) == ObjectUse.None
+                ? null
+                : MemberHeldBy(local);
+
+        /// <summary><see cref="Places.MemberHeldBy"/>, read once per local.</summary>
+        public IOperation? MemberHeldBy(ILocalReferenceOperation local) => _heldMembers.GetOrAdd(local.Local, _ => Places.MemberHeldBy(local));
 
         /// <summary>A use of the object held in the element <paramref name="place"/> of an array or collection, with the element's index.</summary>
         private (Place, IFieldSymbol?, IOperation, Access)? ElementObjectUseIn(Place place, IOperation operation, Frame frame)

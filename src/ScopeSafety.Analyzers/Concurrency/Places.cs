@@ -11,6 +11,86 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// </summary>
     internal static class Places
     {
+        /// <summary>
+        /// Whether <paramref name="member"/> holds one object for as long as its object lives: a readonly field, a get-only
+        /// or init-only auto-property, or a private field that only constructors of its type assign (outside their
+        /// lambdas). A local set from such a member stands for the member's object wherever it is used.
+        /// </summary>
+        public static bool HoldsOneObject(ISymbol member, Compilation? compilation)
+        {
+            switch (member)
+            {
+                case IFieldSymbol { IsReadOnly: true }:
+                    return true;
+                case IPropertySymbol property:
+                    return property.SetMethod is null or { IsInitOnly: true };
+                case IFieldSymbol { DeclaredAccessibility: Accessibility.Private } field when compilation != null:
+                    foreach (var declaration in field.ContainingType.DeclaringSyntaxReferences)
+                    {
+                        var node = declaration.GetSyntax();
+                        if (!compilation.ContainsSyntaxTree(node.SyntaxTree))
+                        {
+                            return false;
+                        }
+
+                        var model = compilation.GetSemanticModel(node.SyntaxTree);
+                        foreach (var name in node.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax>())
+                        {
+                            if (name.Identifier.ValueText == field.Name && model.GetOperation(name) is IFieldReferenceOperation reference &&
+                                SymbolEqualityComparer.Default.Equals(reference.Field, field) && Spawns.AccessCollector.Kind(reference).Write &&
+                                !IsInConstructorOf(name, field))
+                            {
+                                return false;
+                            }
+                        }
+                    }
+
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>
+        /// The member a local of reference type was set from and always names (<c>var items = _items;</c>, nothing writes the
+        /// local again) when that member holds one object (<see cref="HoldsOneObject"/>): the same object under another
+        /// name. A member that is given another object later (a buffer swapped for a new one) is left out: the local then
+        /// holds an object that the member's other users may no longer reach. Null for any other local.
+        /// </summary>
+        public static IOperation? MemberHeldBy(ILocalReferenceOperation local)
+        {
+            if (!local.Local.Type.IsReferenceType || !(Flow.LocalValues.OnlyValue(local.Local, local) is { } value))
+            {
+                return null;
+            }
+
+            var member = Spawns.SpawnClassifier.Unwrap(value);
+            return member is IFieldReferenceOperation { Field: { IsConst: false } } or IPropertyReferenceOperation { Arguments: { Length: 0 } } &&
+                   HoldsOneObject(((IMemberReferenceOperation)member).Member, local.SemanticModel?.Compilation)
+                ? member
+                : null;
+        }
+
+        // In the own code of a constructor of the field's type (static for a static field), not in a lambda there.
+        private static bool IsInConstructorOf(SyntaxNode node, IFieldSymbol field)
+        {
+            for (var parent = node.Parent; parent != null; parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax:
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax:
+                        return false;
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.ConstructorDeclarationSyntax constructor:
+                        return constructor.Modifiers.Any(Microsoft.CodeAnalysis.CSharp.SyntaxKind.StaticKeyword) == field.IsStatic;
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The local or parameter <paramref name="operation"/> references; null for anything else.</summary>
         public static ISymbol? VariableOf(IOperation operation) => operation switch
         {

@@ -386,6 +386,13 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             var symbol = Places.SharedObjectOf(operation);
+            if (operation is ILocalReferenceOperation copy && DelegateCaptures.IsDeclaredIn(copy.Local, function) &&
+                _memberAccesses.MemberHeldBy(copy) is { } member && Places.SharedObjectOf(member) is IFieldSymbol or IPropertySymbol)
+            {
+                // var items = _items; items.Add(x): the object of the field, under another name.
+                symbol = Places.SharedObjectOf(member);
+            }
+
             var typed = operation;
             IOperation? hostReference = null;
             if (symbol != null && stateNames.TryGetValue(symbol, out var hostVariable))

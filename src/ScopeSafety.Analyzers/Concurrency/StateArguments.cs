@@ -108,7 +108,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             ILocalSymbol local => Flow.LocalValues.OnlyValue(local, host) != null,
             IParameterSymbol parameter => parameter.RefKind == RefKind.None && !IsWritten(parameter, Flow.Functions.Root(host)),
-            IFieldSymbol field => field.IsReadOnly,
+            IFieldSymbol field => Places.HoldsOneObject(field, host.SemanticModel?.Compilation),
             _ => false,
         };
 
