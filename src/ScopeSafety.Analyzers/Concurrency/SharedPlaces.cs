@@ -387,6 +387,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             var symbol = Places.SharedObjectOf(operation);
             if (operation is ILocalReferenceOperation copy && DelegateCaptures.IsDeclaredIn(copy.Local, function) &&
+                ObjectUses.Classify(copy, _symbols) != ObjectUse.None &&
                 _memberAccesses.MemberHeldBy(copy) is { } member && Places.SharedObjectOf(member) is IFieldSymbol or IPropertySymbol)
             {
                 // var items = _items; items.Add(x): the object of the field, under another name.
