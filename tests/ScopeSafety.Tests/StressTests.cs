@@ -200,6 +200,24 @@ public class StressTests
         Assert.True(tasks.Count(t => t.IsCanceled) >= observedCancellation);
     });
 
+    // An item that spins for length iterations and returns it, once a worker has started it (or it has finished).
+    private static ScopedTask<int> SpawnRunningElsewhere(Scope scope, int length)
+    {
+        var started = 0;
+        var item = scope.Spawn(() =>
+        {
+            Volatile.Write(ref started, 1);
+            Thread.SpinWait(length);
+            return length;
+        });
+        while (Volatile.Read(ref started) == 0 && !item.IsCompleted)
+        {
+            Thread.Yield();
+        }
+
+        return item;
+    }
+
     [Fact]
     public void A_join_that_blocks_on_an_item_running_elsewhere_always_wakes() => Bounded.Run(() =>
     {
@@ -209,19 +227,8 @@ public class StressTests
         {
             for (var round = 0; round < 3_000; round++)
             {
-                var started = 0;
                 var length = 1 << (round % 14);
-                var item = scope.Spawn(() =>
-                {
-                    Volatile.Write(ref started, 1);
-                    Thread.SpinWait(length);
-                    return length;
-                });
-                while (Volatile.Read(ref started) == 0 && !item.IsCompleted)
-                {
-                    Thread.Yield();
-                }
-
+                var item = SpawnRunningElsewhere(scope, length);
                 Assert.Equal(length, item.Join());
             }
         });
@@ -235,19 +242,8 @@ public class StressTests
         {
             for (var round = 0; round < 2_000; round++)
             {
-                var started = 0;
                 var length = 1 << (round % 14);
-                var item = scope.Spawn(() =>
-                {
-                    Volatile.Write(ref started, 1);
-                    Thread.SpinWait(length);
-                    return length;
-                });
-                while (Volatile.Read(ref started) == 0 && !item.IsCompleted)
-                {
-                    Thread.Yield();
-                }
-
+                var item = SpawnRunningElsewhere(scope, length);
                 Assert.Equal(length, await item);
             }
         });
