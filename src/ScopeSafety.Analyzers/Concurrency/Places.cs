@@ -36,7 +36,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                         var model = compilation.GetSemanticModel(node.SyntaxTree);
                         foreach (var name in node.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax>())
                         {
-                            if (name.Identifier.ValueText == field.Name && model.GetOperation(name) is IFieldReferenceOperation reference &&
+                            // this._items = … names the field in a member access, whose operation is the reference.
+                            var referencing = name.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access && access.Name == name ? access : (SyntaxNode)name;
+                            if (name.Identifier.ValueText == field.Name && model.GetOperation(referencing) is IFieldReferenceOperation reference &&
                                 SymbolEqualityComparer.Default.Equals(reference.Field, field) && Spawns.AccessCollector.Kind(reference).Write &&
                                 !IsInConstructorOf(name, field))
                             {

@@ -117,4 +117,16 @@ public class LocalCopyOfMemberTests
             public void Run() => Parallel.For(0, 10, i => { var counts = _counts; counts.TryAdd(i, 1); });
         }
         """);
+
+    [Fact]
+    public Task A_copy_of_a_field_set_again_through_this_is_left_out_like_a_swapped_buffer() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Collector
+        {
+            private List<int> _items = new List<int>();
+
+            public void Reset() => this._items = new List<int>();
+
+            public void Run() => Parallel.For(0, 10, i => { var items = _items; items.Add(i); });
+        }
+        """);
 }
