@@ -72,6 +72,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static bool Conditions(IOperation condition, IEventReferenceOperation raised, bool notNull) =>
             (notNull ? Flow.Conditions.Conjuncts(condition) : Flow.Conditions.Disjuncts(condition)).Any(part => TestsNull(part, raised) == !notNull);
 
+        /// <summary>Whether <paramref name="condition"/> as a whole tests the raised event for not null (<c>Changed != null</c>, <c>is not null</c>, <c>!(… == null)</c>).</summary>
+        public static bool TestsNotNull(IOperation condition, IEventReferenceOperation raised) => TestsNull(condition, raised) == false;
+
         /// <summary>True for <c>e == null</c>, false for <c>e != null</c> (and the pattern and negated forms), null when <paramref name="test"/> tests something else.</summary>
         private static bool? TestsNull(IOperation test, IEventReferenceOperation raised)
         {

@@ -62,7 +62,7 @@ namespace ScopeSafety.CodeFixes
                     continue;
                 }
 
-                if (!(RaiseOnce(invocation, raised) is var (test, once)))
+                if (!(RaiseOnce(invocation, raised, model, cancellationToken) is var (test, once)))
                 {
                     return null;
                 }
@@ -100,10 +100,10 @@ namespace ScopeSafety.CodeFixes
         }
 
         /// <summary>
-        /// <c>if (E != null) E(args);</c> (or <c>E.Invoke(args)</c>, <c>E is not null</c>, braces around the one statement) and
+        /// <c>if (E != null) E(args);</c> (or <c>E.Invoke(args)</c>, <c>E is not null</c>, <c>!(E == null)</c>, braces around the one statement) and
         /// what replaces it, <c>E?.Invoke(args);</c>; null for any other shape.
         /// </summary>
-        private static (IfStatementSyntax Test, StatementSyntax Once)? RaiseOnce(InvocationExpressionSyntax invocation, IEventReferenceOperation raised)
+        private static (IfStatementSyntax Test, StatementSyntax Once)? RaiseOnce(InvocationExpressionSyntax invocation, IEventReferenceOperation raised, SemanticModel model, CancellationToken cancellationToken)
         {
             if (!(invocation.Parent is ExpressionStatementSyntax statement))
             {
@@ -116,7 +116,9 @@ namespace ScopeSafety.CodeFixes
                 holder = block;
             }
 
-            if (!(holder.Parent is IfStatementSyntax { Else: null } test) || test.Statement != holder || !TestsNotNull(test.Condition, raised.Syntax))
+            // The test as EventRaces reads it (the if's operation: a parenthesised condition has none of its own).
+            if (!(holder.Parent is IfStatementSyntax { Else: null } test) || test.Statement != holder ||
+                !(model.GetOperation(test, cancellationToken) is IConditionalOperation { Condition: var condition }) || !EventRaces.TestsNotNull(condition, raised))
             {
                 return null;
             }
@@ -127,32 +129,6 @@ namespace ScopeSafety.CodeFixes
                     target.WithoutTrivia(),
                     SyntaxFactory.InvocationExpression(SyntaxFactory.MemberBindingExpression(SyntaxFactory.IdentifierName("Invoke")), invocation.ArgumentList)));
             return (test, once.WithTriviaFrom(test));
-        }
-
-        /// <summary>The whole condition is <c>E != null</c>, <c>null != E</c> or <c>E is not null</c>, E written as the raise writes it.</summary>
-        private static bool TestsNotNull(ExpressionSyntax condition, SyntaxNode raisedEvent)
-        {
-            condition = Unparenthesize(condition);
-            var tested = condition switch
-            {
-                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.NotEqualsExpression } comparison when IsNull(comparison.Right) => comparison.Left,
-                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.NotEqualsExpression } comparison when IsNull(comparison.Left) => comparison.Right,
-                IsPatternExpressionSyntax { Pattern: UnaryPatternSyntax { Pattern: ConstantPatternSyntax constant } } isNot when IsNull(constant.Expression) => isNot.Expression,
-                _ => null,
-            };
-            return tested != null && Places.TextOf(Unparenthesize(tested)) == Places.TextOf(raisedEvent);
-        }
-
-        private static bool IsNull(ExpressionSyntax expression) => Unparenthesize(expression).IsKind(SyntaxKind.NullLiteralExpression);
-
-        private static ExpressionSyntax Unparenthesize(ExpressionSyntax expression)
-        {
-            while (expression is ParenthesizedExpressionSyntax parenthesized)
-            {
-                expression = parenthesized.Expression;
-            }
-
-            return expression;
         }
     }
 }

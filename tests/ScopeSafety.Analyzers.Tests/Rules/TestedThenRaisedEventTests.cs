@@ -276,6 +276,39 @@ public class TestedThenRaisedEventTests
         """);
 
     [Fact]
+    public Task The_fix_reads_the_test_as_the_rule_does() => RaiseOnceFix.VerifyCodeFixAsync(Usings + """
+        class Source
+        {
+            public event EventHandler Changed;
+
+            public void Start()
+            {
+                new Thread(() =>
+                {
+                    if (!(this.Changed == null)) {|SCOPE010:Changed(this, EventArgs.Empty)|};
+                }).Start();
+            }
+
+            public void Detach(EventHandler handler) => Changed -= handler;
+        }
+        """, Usings + """
+        class Source
+        {
+            public event EventHandler Changed;
+
+            public void Start()
+            {
+                new Thread(() =>
+                {
+                    Changed?.Invoke(this, EventArgs.Empty);
+                }).Start();
+            }
+
+            public void Detach(EventHandler handler) => Changed -= handler;
+        }
+        """);
+
+    [Fact]
     public Task No_fix_when_one_tested_raise_has_another_shape() => RaiseOnceFix.VerifyCodeFixAsync(TwoShapes, TwoShapes);
 
     private const string TwoShapes = Usings + """
