@@ -9,16 +9,8 @@ public sealed partial class Scope
     // good: Spawn refuses to raise it again.
     private int _pending = 1;
 
-    // Top of a lock-free stack of spawned items that have not been claimed yet: the scope's own queue,
-    // drained by its workers and by the waiting thread. Each item is pushed exactly once and never
-    // re-pushed, so the classic ABA problem cannot occur.
-    private ScopedTask? _head;
-
-    // Items that a pool worker moved off _head all at once, newest first: pool workers take them from here, one
-    // compare-exchange on this word each. So a worker touches _head once per batch instead of once per item, and the
-    // spawning thread, which pushes onto _head, no longer fights it for that word on every spawn. The batch is not
-    // held privately: every taker sees it here, so one item that blocks never strands the others behind it.
-    private ScopedTask? _drain;
+    // The stack of unclaimed items, its drain list, and the body's credits, each on a cache line of its own.
+    private SchedulerWords _words;
 
     // 1 while a worker for this scope is queued to the thread pool and has not started yet (see RunWorker).
     private int _workerQueued;
@@ -47,12 +39,6 @@ public sealed partial class Scope
     // Whether the body of a synchronous Run is running; written and read only by the owner.
     private bool _bodyRunning;
 
-    // Counts in _pending that the body's thread holds for no unfinished item: added ahead of its spawns and not used
-    // yet, or left by items it finished inline (ItemFinished). So a spawn or an inline join from the body needs no
-    // interlocked operation of its own: while the body runs, its own count keeps _pending above zero, and these
-    // keep it above the true number of unfinished items until the body ends and returns them.
-    private int _credits;
-
     private const int CreditBlock = 64;
 
     private void BeginBody()
@@ -65,8 +51,8 @@ public sealed partial class Scope
     private int EndBody()
     {
         _bodyRunning = false;
-        var returned = 1 + _credits;
-        _credits = 0;
+        var returned = 1 + _words.Credits;
+        _words.Credits = 0;
         return Interlocked.Add(ref _pending, -returned);
     }
 
@@ -137,13 +123,13 @@ public sealed partial class Scope
             return;
         }
 
-        if (_credits == 0)
+        if (_words.Credits == 0)
         {
             Interlocked.Add(ref _pending, CreditBlock);
-            _credits = CreditBlock;
+            _words.Credits = CreditBlock;
         }
 
-        _credits--;
+        _words.Credits--;
     }
 
     // Takes an item that runner finished and counted later (ScopedTask.RunClaimed) off the scope's count: on the thread
@@ -153,7 +139,7 @@ public sealed partial class Scope
     {
         if (IsOwner(runner) && _bodyRunning)
         {
-            _credits++;
+            _words.Credits++;
             return;
         }
 
@@ -253,7 +239,7 @@ public sealed partial class Scope
         {
             var entry = default(WorkEntry);
             var found = isOwner && deque is not null && deque.PopOwn(this, out entry);
-            if (!found && (isOwner ? PopFirst(ref _head) ?? PopFirst(ref _drain) : TakeForWorker()) is { } item)
+            if (!found && (isOwner ? PopFirst(ref _words.Stack) ?? PopFirst(ref _words.Drain) : TakeForWorker()) is { } item)
             {
                 entry = new WorkEntry(item, this, null);
                 found = true;
@@ -476,7 +462,7 @@ public sealed partial class Scope
 
     private void Push(ScopedTask task)
     {
-        var head = Volatile.Read(ref _head);
+        var head = Volatile.Read(ref _words.Stack);
         while (true)
         {
             if (head is not null && !head.IsPending)
@@ -484,7 +470,7 @@ public sealed partial class Scope
                 // Stale: already claimed (a Join ran it inline). Dropping it here keeps the stack short, so that
                 // finished items are not kept alive (and promoted by the GC) until Run ends.
                 var below = head.NextQueued;
-                var popped = Interlocked.CompareExchange(ref _head, below, head);
+                var popped = Interlocked.CompareExchange(ref _words.Stack, below, head);
                 if (popped == head)
                 {
                     head.NextQueued = null;
@@ -499,7 +485,7 @@ public sealed partial class Scope
             }
 
             task.NextQueued = head;
-            var seen = Interlocked.CompareExchange(ref _head, task, head);
+            var seen = Interlocked.CompareExchange(ref _words.Stack, task, head);
             if (seen == head)
             {
                 return;
@@ -510,31 +496,31 @@ public sealed partial class Scope
     }
 
     // Whether the scope's shared queue holds items (a hint: some may already be claimed by a join).
-    private bool HasQueuedItems => Volatile.Read(ref _head) is not null || Volatile.Read(ref _drain) is not null;
+    private bool HasQueuedItems => Volatile.Read(ref _words.Stack) is not null || Volatile.Read(ref _words.Drain) is not null;
 
     // A pool worker's next item from the shared queue: from the drain list, and once that is empty, from everything
     // spawned since, moved there in one exchange. Newest first within each batch, like the stack.
     private ScopedTask? TakeForWorker()
     {
-        if (PopFirst(ref _drain) is { } item)
+        if (PopFirst(ref _words.Drain) is { } item)
         {
             return item;
         }
 
-        if (Volatile.Read(ref _head) is null)
+        if (Volatile.Read(ref _words.Stack) is null)
         {
             return null;
         }
 
         MoveToDrain();
-        return PopFirst(ref _drain);
+        return PopFirst(ref _words.Drain);
     }
 
-    // Moves every item on _head to the front of the drain list.
+    // Moves every item on _words.Stack to the front of the drain list.
     private void MoveToDrain()
     {
-        var batch = Interlocked.Exchange(ref _head, null);
-        if (batch is null || Interlocked.CompareExchange(ref _drain, batch, null) is null)
+        var batch = Interlocked.Exchange(ref _words.Stack, null);
+        if (batch is null || Interlocked.CompareExchange(ref _words.Drain, batch, null) is null)
         {
             return;
         }
@@ -547,11 +533,11 @@ public sealed partial class Scope
             last = below;
         }
 
-        var drain = Volatile.Read(ref _drain);
+        var drain = Volatile.Read(ref _words.Drain);
         while (true)
         {
             last.NextQueued = drain;
-            var seen = Interlocked.CompareExchange(ref _drain, batch, drain);
+            var seen = Interlocked.CompareExchange(ref _words.Drain, batch, drain);
             if (seen == drain)
             {
                 return;
