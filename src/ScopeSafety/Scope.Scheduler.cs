@@ -92,12 +92,14 @@ public sealed partial class Scope
     }
 
     // Scope.Go: on the thread in Run, the delegate goes into that thread's deque as it is, with the context, and
-    // needs no item (nobody joins it, so the order thieves take it in does not matter); elsewhere it gets an item
-    // without a handle on the shared stack.
+    // needs no item (nobody joins it, so the order thieves take it in does not matter); elsewhere, or once thieves
+    // have been seen taking from the deque while the thread kept pushing (see CountSteal), it gets an item without a
+    // handle on the shared stack.
     private void ScheduleHandleFree(Delegate work)
     {
         var spawner = JoinWaiter.CurrentOrNull;
-        if (IsOwner(spawner))
+        var fromOwner = IsOwner(spawner);
+        if (fromOwner && !_goViaStack)
         {
             CountOwnSpawn();
             (spawner!.Deque ??= new WorkDeque()).Push(new WorkEntry(work, this, ThreadContexts.Capture(spawner.ContextsThread)));
@@ -105,7 +107,31 @@ public sealed partial class Scope
         }
         else
         {
-            Schedule(ScopedTask.CreateHandleFree(this, work), spawner, fromOwner: false);
+            Schedule(ScopedTask.CreateHandleFree(this, work), spawner, fromOwner);
+        }
+    }
+
+    // Set once thieves have taken StealsBeforeStack entries of the deque that the thread in Run pushed while they were
+    // taking; from then on its Go work goes to the shared stack (ScheduleHandleFree).
+    private bool _goViaStack;
+
+    // Steals counted towards that, by the scope's workers; a lost update only delays the switch.
+    private int _stealsWhilePushing;
+
+    internal const int StealsBeforeStack = 16;
+
+    internal bool GoesViaStack => Volatile.Read(ref _goViaStack);
+
+    // A thief takes one entry per steal, and reads the deque's bottom each time: while the owner keeps pushing, every
+    // steal moves that word between the two cores and makes the owner's next push wait for it (flat Go at 2 cores:
+    // 1.2-1.7 x Parallel.Invoke, where the shared stack, which workers take in batches, gave 0.6-0.8). Where no
+    // thief keeps pace with the owner (one core; nested scopes, whose workers are busy with their own) the deque stays,
+    // because it costs a Go nothing beyond the caller's closure.
+    internal void CountSteal(bool pushedMeanwhile)
+    {
+        if (pushedMeanwhile && !_goViaStack && ++_stealsWhilePushing >= StealsBeforeStack)
+        {
+            Volatile.Write(ref _goViaStack, true);
         }
     }
 
@@ -239,13 +265,19 @@ public sealed partial class Scope
         {
             var entry = default(WorkEntry);
             var found = isOwner && deque is not null && deque.PopOwn(this, out entry);
+            if (!found && !isOwner && deque is not null && deque.Steal(out entry, out var pushedMeanwhile))
+            {
+                found = true;
+                CountSteal(pushedMeanwhile);
+            }
+
             if (!found && (isOwner ? PopFirst(ref _words.Stack) ?? PopFirst(ref _words.Drain) : TakeForWorker()) is { } item)
             {
                 entry = new WorkEntry(item, this, null);
                 found = true;
             }
 
-            if (!found && !(!isOwner && deque is not null && deque.Steal(out entry)))
+            if (!found)
             {
                 break;
             }

@@ -38,6 +38,10 @@ internal sealed class WorkDeque
         [FieldOffset(CacheLine)]
         public long Top;
 
+        // The bottom that the last successful thief read; thieves only (see Steal).
+        [FieldOffset(CacheLine + 8)]
+        public long BottomAtLastSteal;
+
         [FieldOffset(2 * CacheLine)]
         public long Bottom;
     }
@@ -124,9 +128,11 @@ internal sealed class WorkDeque
 
     // A thief takes the oldest entry; false when the deque is empty. Retries only while other thieves win. The
     // entry's fields are read before the compare-exchange and are whole when it succeeds: the owner writes that
-    // slot again only for an index that the thief's success has put below top.
-    public bool Steal(out WorkEntry taken)
+    // slot again only for an index that the thief's success has put below top. pushedMeanwhile: the owner pushed
+    // since the last successful steal, so the owner was pushing while thieves were taking.
+    public bool Steal(out WorkEntry taken, out bool pushedMeanwhile)
     {
+        pushedMeanwhile = false;
         var failures = 0;
         while (true)
         {
@@ -142,6 +148,8 @@ internal sealed class WorkDeque
             taken = items[top & (items.Length - 1)];
             if (Interlocked.CompareExchange(ref _indices.Top, top + 1, top) == top)
             {
+                pushedMeanwhile = bottom > _indices.BottomAtLastSteal;
+                _indices.BottomAtLastSteal = bottom;
                 return taken.Work is not null;
             }
 

@@ -237,6 +237,78 @@ public class GoTests
     });
 
     [Fact]
+    public void Go_work_of_the_body_still_runs_once_in_its_context_after_it_moves_to_the_shared_stack() => Bounded.Run(() =>
+    {
+        // Once thieves have kept pace with the body's pushes, its Go work goes to the scope's shared stack instead of
+        // the deque; the switch is forced here (steals counted as the workers count them), so that both halves are
+        // sure to take their own path, whatever the machine's cores do.
+        const int Items = 20_000;
+
+        // The count: only steals of entries pushed while thieves were taking, and only up to the threshold. No Go
+        // here, so no worker counts along.
+        Scope.Run(scope =>
+        {
+            scope.CountSteal(pushedMeanwhile: false);
+            for (var steal = 0; steal < Scope.StealsBeforeStack - 1; steal++)
+            {
+                scope.CountSteal(pushedMeanwhile: true);
+            }
+
+            Assert.False(scope.GoesViaStack);
+            scope.CountSteal(pushedMeanwhile: true);
+            Assert.True(scope.GoesViaStack);
+        });
+
+        var ran = new int[Items];
+        var value = new AsyncLocal<string?>();
+        var seen = new System.Collections.Concurrent.ConcurrentBag<string?>();
+        Scope.Run(scope =>
+        {
+            // The first half goes to the deque unless workers already kept pace with it.
+            for (var i = 0; i < Items / 2; i++)
+            {
+                var index = i;
+                scope.Go(() => Interlocked.Increment(ref ran[index]));
+            }
+
+            for (var steal = 0; steal < Scope.StealsBeforeStack; steal++)
+            {
+                scope.CountSteal(pushedMeanwhile: true);
+            }
+
+            Assert.True(scope.GoesViaStack);
+            value.Value = "at the Go";
+            for (var i = Items / 2; i < Items; i++)
+            {
+                var index = i;
+                scope.Go(() =>
+                {
+                    Interlocked.Increment(ref ran[index]);
+                    seen.Add(value.Value);
+                });
+            }
+
+            value.Value = "after the Go";
+        });
+
+        Assert.All(ran, count => Assert.Equal(1, count));
+        Assert.Equal(Items / 2, seen.Count);
+        Assert.All(seen, text => Assert.Equal("at the Go", text));
+
+        // A failure on that path is reported by Run like any other.
+        var failure = Assert.Throws<AggregateException>(() => Scope.Run(scope =>
+        {
+            for (var steal = 0; steal < Scope.StealsBeforeStack; steal++)
+            {
+                scope.CountSteal(pushedMeanwhile: true);
+            }
+
+            scope.Go(() => throw new FormatException("bad input"));
+        }));
+        Assert.IsType<FormatException>(Assert.Single(failure.InnerExceptions));
+    });
+
+    [Fact]
     public void Go_work_that_has_not_started_when_the_scope_is_cancelled_does_not_run() => Bounded.Run(() =>
     {
         var ran = 0;

@@ -16,7 +16,7 @@ public class WorkDequeTests
         {
             while (Volatile.Read(ref ownerDone) == 0 || deque.HasItems)
             {
-                if (deque.Steal(out var entry))
+                if (deque.Steal(out var entry, out var _))
                 {
                     ((Action)entry.Work)();
                 }
@@ -76,9 +76,32 @@ public class WorkDequeTests
         Assert.Same(inner, first.Scope);
         Assert.True(deque.PopOwn(inner, out _));
         Assert.False(deque.PopOwn(inner, out _));
-        Assert.True(deque.Steal(out var oldest));
+        Assert.True(deque.Steal(out var oldest, out _));
         Assert.Same(outer, oldest.Scope);
         Assert.False(deque.HasItems);
+    }
+
+    [Fact]
+    public void A_steal_tells_whether_the_owner_pushed_since_the_last_steal()
+    {
+        // What Scope counts to move a Go-heavy body off its deque: thieves keeping pace with an owner that is still
+        // pushing.
+        var scope = AScope();
+        var deque = new WorkDeque();
+        Action nothing = () => { };
+        deque.Push(new WorkEntry(nothing, scope, null));
+        deque.Push(new WorkEntry(nothing, scope, null));
+
+        Assert.True(deque.Steal(out _, out var pushedBeforeFirst));
+        Assert.True(pushedBeforeFirst);
+        Assert.True(deque.Steal(out _, out var pushedBetween));
+        Assert.False(pushedBetween);
+
+        deque.Push(new WorkEntry(nothing, scope, null));
+        Assert.True(deque.Steal(out _, out var pushedAgain));
+        Assert.True(pushedAgain);
+        Assert.False(deque.Steal(out _, out var fromEmpty));
+        Assert.False(fromEmpty);
     }
 
     private static Scope AScope()
