@@ -9,8 +9,16 @@ public sealed partial class Scope
     // good: Spawn refuses to raise it again.
     private int _pending = 1;
 
-    // The stack of unclaimed items, its drain list, and the body's credits, each on a cache line of its own.
-    private SchedulerWords _words;
+    // The stack of unclaimed items, its drain list, and the body's credits; made by the first spawn.
+    private SchedulerWords? _words;
+
+    private SchedulerWords Words => Volatile.Read(ref _words) ?? MakeWords();
+
+    private SchedulerWords MakeWords()
+    {
+        var made = new SchedulerWords();
+        return Interlocked.CompareExchange(ref _words, made, null) ?? made;
+    }
 
     // 1 while a worker for this scope is queued to the thread pool and has not started yet (see RunWorker).
     private int _workerQueued;
@@ -51,8 +59,13 @@ public sealed partial class Scope
     private int EndBody()
     {
         _bodyRunning = false;
-        var returned = 1 + _words.Credits;
-        _words.Credits = 0;
+        var returned = 1;
+        if (_words is { } words)
+        {
+            returned += words.Credits;
+            words.Credits = 0;
+        }
+
         return Interlocked.Add(ref _pending, -returned);
     }
 
@@ -149,13 +162,14 @@ public sealed partial class Scope
             return;
         }
 
-        if (_words.Credits == 0)
+        var words = Words;
+        if (words.Credits == 0)
         {
             Interlocked.Add(ref _pending, CreditBlock);
-            _words.Credits = CreditBlock;
+            words.Credits = CreditBlock;
         }
 
-        _words.Credits--;
+        words.Credits--;
     }
 
     // Takes an item that runner finished and counted later (ScopedTask.RunClaimed) off the scope's count: on the thread
@@ -165,7 +179,7 @@ public sealed partial class Scope
     {
         if (IsOwner(runner) && _bodyRunning)
         {
-            _words.Credits++;
+            Words.Credits++;
             return;
         }
 
@@ -271,7 +285,7 @@ public sealed partial class Scope
                 CountSteal(pushedMeanwhile);
             }
 
-            if (!found && (isOwner ? PopFirst(ref _words.Stack) ?? PopFirst(ref _words.Drain) : TakeForWorker()) is { } item)
+            if (!found && _words is { } words && (isOwner ? PopFirst(ref words.Stack) ?? PopFirst(ref words.Drain) : TakeForWorker(words)) is { } item)
             {
                 entry = new WorkEntry(item, this, null);
                 found = true;
@@ -494,7 +508,8 @@ public sealed partial class Scope
 
     private void Push(ScopedTask task)
     {
-        var head = Volatile.Read(ref _words.Stack);
+        var words = Words;
+        var head = Volatile.Read(ref words.Stack);
         while (true)
         {
             if (head is not null && !head.IsPending)
@@ -502,7 +517,7 @@ public sealed partial class Scope
                 // Stale: already claimed (a Join ran it inline). Dropping it here keeps the stack short, so that
                 // finished items are not kept alive (and promoted by the GC) until Run ends.
                 var below = head.NextQueued;
-                var popped = Interlocked.CompareExchange(ref _words.Stack, below, head);
+                var popped = Interlocked.CompareExchange(ref words.Stack, below, head);
                 if (popped == head)
                 {
                     head.NextQueued = null;
@@ -517,7 +532,7 @@ public sealed partial class Scope
             }
 
             task.NextQueued = head;
-            var seen = Interlocked.CompareExchange(ref _words.Stack, task, head);
+            var seen = Interlocked.CompareExchange(ref words.Stack, task, head);
             if (seen == head)
             {
                 return;
@@ -528,31 +543,32 @@ public sealed partial class Scope
     }
 
     // Whether the scope's shared queue holds items (a hint: some may already be claimed by a join).
-    private bool HasQueuedItems => Volatile.Read(ref _words.Stack) is not null || Volatile.Read(ref _words.Drain) is not null;
+    private bool HasQueuedItems =>
+        Volatile.Read(ref _words) is { } words && (Volatile.Read(ref words.Stack) is not null || Volatile.Read(ref words.Drain) is not null);
 
     // A pool worker's next item from the shared queue: from the drain list, and once that is empty, from everything
     // spawned since, moved there in one exchange. Newest first within each batch, like the stack.
-    private ScopedTask? TakeForWorker()
+    private static ScopedTask? TakeForWorker(SchedulerWords words)
     {
-        if (PopFirst(ref _words.Drain) is { } item)
+        if (PopFirst(ref words.Drain) is { } item)
         {
             return item;
         }
 
-        if (Volatile.Read(ref _words.Stack) is null)
+        if (Volatile.Read(ref words.Stack) is null)
         {
             return null;
         }
 
-        MoveToDrain();
-        return PopFirst(ref _words.Drain);
+        MoveToDrain(words);
+        return PopFirst(ref words.Drain);
     }
 
-    // Moves every item on _words.Stack to the front of the drain list.
-    private void MoveToDrain()
+    // Moves every item on the stack to the front of the drain list.
+    private static void MoveToDrain(SchedulerWords words)
     {
-        var batch = Interlocked.Exchange(ref _words.Stack, null);
-        if (batch is null || Interlocked.CompareExchange(ref _words.Drain, batch, null) is null)
+        var batch = Interlocked.Exchange(ref words.Stack, null);
+        if (batch is null || Interlocked.CompareExchange(ref words.Drain, batch, null) is null)
         {
             return;
         }
@@ -565,11 +581,11 @@ public sealed partial class Scope
             last = below;
         }
 
-        var drain = Volatile.Read(ref _words.Drain);
+        var drain = Volatile.Read(ref words.Drain);
         while (true)
         {
             last.NextQueued = drain;
-            var seen = Interlocked.CompareExchange(ref _words.Drain, batch, drain);
+            var seen = Interlocked.CompareExchange(ref words.Drain, batch, drain);
             if (seen == drain)
             {
                 return;

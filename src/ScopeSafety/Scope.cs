@@ -333,8 +333,7 @@ public sealed partial class Scope
         _caller?.Registration.Dispose();
 
         // Drop stale help entries (items the pool ran) so the scope does not keep them alive.
-        Volatile.Write(ref _words.Stack, null);
-        Volatile.Write(ref _words.Drain, null);
+        Volatile.Write(ref _words, null);
 
         List<Exception>? failures = null;
         cancellation = null;

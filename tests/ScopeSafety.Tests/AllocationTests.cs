@@ -37,7 +37,8 @@ public class AllocationTests
     public void A_Go_from_the_thread_in_Run_allocates_no_item() => Bounded.Run(() =>
     {
         // The delegate goes into the thread's deque as it is: what is left per scope is the pool entry of its
-        // workers, made once (and the deque, made once per thread). Take the best of several rounds.
+        // workers and the scheduler's words (the body's reserved counts), each made once (and the deque, made once per
+        // thread); an item per Go would be 5,600 bytes. Take the best of several rounds.
         const int Items = 100;
         var fewest = long.MaxValue;
         for (var round = 0; round < 20; round++)
@@ -54,7 +55,7 @@ public class AllocationTests
             });
         }
 
-        Assert.True(fewest <= 64, $"{Items} Go calls allocated {fewest} bytes");
+        Assert.True(fewest <= 160, $"{Items} Go calls allocated {fewest} bytes");
     });
 
     [Fact]
