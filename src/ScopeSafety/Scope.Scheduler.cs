@@ -260,12 +260,13 @@ public sealed partial class Scope
         RunQueuedItems(isOwner: false);
     }
 
-    // Runs the scope's queued work on this thread until none is left; returns whether there was any: items from the
-    // scope's shared stack and its drain list (a pool worker takes its items from the drain list, refilled from the
-    // stack in one exchange), and Go work from the deque of the thread in Run. The owner (that thread, helping after
-    // the body) takes the newest entry of this scope from its own deque; a pool worker takes the oldest of the
-    // owner's deque, which may belong to an outer scope of the owner's: a pool thread has nothing on its stack
-    // that such work could wait for. The work of this scope that finishes
+    // Runs the scope's queued work on this thread until none is left; returns whether there was any: Go work from the
+    // deque of the thread in Run, and items from the scope's shared stack and its drain list (a pool worker takes its
+    // items from the drain list, refilled from the stack in one exchange). The owner (that thread, helping after the
+    // body) takes the newest entry of this scope from its own deque; a pool worker takes the oldest of the owner's
+    // deque, which may belong to an outer scope of the owner's: a pool thread has nothing on its stack that such work
+    // could wait for. A worker tries the deque first, so that while the owner fills it the worker does not read the
+    // stack's cache line, where the owner's reserved counts change with every Go (SchedulerWords). The work of this scope that finishes
     // here goes back to its count in one batch at the end, not one contended decrement each: until then the scope
     // counts it as unfinished, which only delays its end, and this thread was still running, so the scope
     // could not have ended before anyway.
