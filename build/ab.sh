@@ -6,10 +6,10 @@
 #
 #   build/ab.sh [--base REV] [--cores "1 2"] [--samples N] PATTERN[:ITEMS] ...
 #
-# Patterns (build/ab/Ops/Ops.cs): spawn, go, spawn-join-each, spawn-all-join-all, for, parallel-invoke, parallel-for
-# (10,000 items of the harness's work by default), nested-go (64 x 64), empty-run, run-one-spawn, unstolen-join
-# (100,000), fib and fib-spawn (fib(30) with Scope.Join, or with a scope per fork). Cores as in build/bench-cores.sh:
-# taskset to the first n CPUs and DOTNET_PROCESSOR_COUNT=n.
+# Patterns (build/ab/Ops/Ops.cs): spawn, go, spawn-join-each, spawn-all-join-all, spawn-async (each item awaits
+# Task.Yield), for, parallel-invoke, parallel-for (10,000 items of the harness's work by default), nested-go
+# (64 x 64), empty-run, run-one-spawn, unstolen-join (100,000), fib and fib-spawn (fib(30) with Scope.Join, or with a
+# scope per fork). Cores as in build/bench-cores.sh: taskset to the first n CPUs and DOTNET_PROCESSOR_COUNT=n.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base=HEAD

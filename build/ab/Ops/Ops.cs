@@ -67,6 +67,20 @@ public static class Ops
                     task.Join();
                 }
             }),
+            "spawn-async" => () => Scope.RunAsync(scope =>
+            {
+                for (var i = 0; i < items; i++)
+                {
+                    var item = i;
+                    scope.SpawnAsync(async () =>
+                    {
+                        await Task.Yield();
+                        Work(item);
+                    });
+                }
+
+                return Task.CompletedTask;
+            }).GetAwaiter().GetResult(),
             "for" => () => Scope.For(0, items, Work),
             "parallel-invoke" => () =>
             {
