@@ -57,7 +57,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// The member a local of reference type was set from and always names (<c>var items = _items;</c>, nothing writes the
         /// local again) when that member holds one object (<see cref="HoldsOneObject"/>): the same object under another
         /// name. A member that is given another object later (a buffer swapped for a new one) is left out: the local then
-        /// holds an object that the member's other users may no longer reach. Null for any other local.
+        /// holds an object that the member's other users may no longer reach. Except where the local takes the member's
+        /// object out with <see cref="SwappedOut"/>. Null for any other local.
         /// </summary>
         public static IOperation? MemberHeldBy(ILocalReferenceOperation local)
         {
@@ -70,7 +71,28 @@ namespace ScopeSafety.Analyzers.Concurrency
             return member is IFieldReferenceOperation { Field: { IsConst: false } } or IPropertyReferenceOperation { Arguments: { Length: 0 } } &&
                    HoldsOneObject(((IMemberReferenceOperation)member).Member, local.SemanticModel?.Compilation)
                 ? member
-                : null;
+                : SwappedOut(member);
+        }
+
+        /// <summary>
+        /// The field whose object <paramref name="value"/> takes out, putting another one in its place, outside any lock:
+        /// <c>var batch = Interlocked.Exchange(ref _pending, new List&lt;T&gt;());</c>. Code that read the field just
+        /// before the exchange still holds that object and may use it after, while the local's user does, because
+        /// nothing orders the two: the object is the field's. Under a lock that its other users take too, they read
+        /// the field again after the exchange, as with a plain swap under a lock, so it is left out.
+        /// </summary>
+        private static IOperation? SwappedOut(IOperation value)
+        {
+            if (!(value is IInvocationOperation { TargetMethod: { Name: "Exchange" } method } exchange) || exchange.Arguments.Length != 2 ||
+                method.ContainingType is not { Name: "Interlocked", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } ||
+                !(exchange.Arguments[0].Value is IFieldReferenceOperation { Field: { Type.IsReferenceType: true } } field) ||
+                exchange.SemanticModel?.Compilation is not { } compilation ||
+                Locks.LocksHeld(exchange, Symbols.KnownSymbols.Get(compilation).Synchronisation).Count != 0)
+            {
+                return null;
+            }
+
+            return field;
         }
 
         // In the own code of a constructor of the field's type (static for a static field), not in a lambda there.

@@ -129,4 +129,130 @@ public class LocalCopyOfMemberTests
             public void Run() => Parallel.For(0, 10, i => { var items = _items; items.Add(i); });
         }
         """);
+
+    [Fact]
+    public Task A_buffer_taken_out_with_Interlocked_Exchange_races_with_a_member_that_adds_to_it() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Batcher
+        {
+            private List<int> _pending = new List<int>();
+
+            public void Add(int value) => _pending.Add(value);
+
+            public void Start() => Task.Run(() =>
+            {
+                while (true)
+                {
+                    var batch = Interlocked.Exchange(ref _pending, new List<int>());
+                    foreach (var value in {|#0:batch|})
+                    {
+                        Console.WriteLine(value);
+                    }
+                }
+            });
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_pending", "List<int>", "Batcher.Add at line 11", "work started with Task.Run at line 13", "read"));
+
+    [Fact]
+    public Task A_buffer_exchanged_outside_the_lock_its_producers_take_still_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Batcher
+        {
+            private readonly object _gate = new object();
+            private List<int> _pending = new List<int>();
+
+            public void Add(int value)
+            {
+                lock (_gate)
+                {
+                    _pending.Add(value);
+                }
+            }
+
+            public void Start() => Task.Run(() =>
+            {
+                while (true)
+                {
+                    var batch = Interlocked.Exchange(ref _pending, new List<int>());
+                    {|#0:batch|}.Sort();
+                }
+            });
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_pending", "List<int>", "work started with Task.Run at line 20", "Batcher.Add at line 16", "also mutate"));
+
+    [Fact]
+    public Task A_buffer_exchanged_under_the_lock_its_producers_take_is_not_the_members_object() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Batcher
+        {
+            private readonly object _gate = new object();
+            private List<int> _pending = new List<int>();
+
+            public void Add(int value)
+            {
+                lock (_gate)
+                {
+                    _pending.Add(value);
+                }
+            }
+
+            public void Start() => Task.Run(() =>
+            {
+                while (true)
+                {
+                    List<int> batch;
+                    lock (_gate)
+                    {
+                        batch = Interlocked.Exchange(ref _pending, new List<int>());
+                    }
+
+                    batch.Sort();
+                }
+            });
+        }
+        """);
+
+    [Fact]
+    public Task A_concurrent_queue_taken_out_with_Interlocked_Exchange_does_not_race() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.ConcurrentUsings + """
+        class Batcher
+        {
+            private ConcurrentQueue<int> _pending = new ConcurrentQueue<int>();
+
+            public void Add(int value) => _pending.Enqueue(value);
+
+            public void Start() => Task.Run(() =>
+            {
+                while (true)
+                {
+                    var batch = Interlocked.Exchange(ref _pending, new ConcurrentQueue<int>());
+                    while (batch.TryDequeue(out var value))
+                    {
+                        Console.WriteLine(value);
+                    }
+                }
+            });
+        }
+        """);
+
+    [Fact]
+    public Task No_lock_fix_for_a_buffer_that_is_swapped() =>
+        Verifiers.CSharpCodeFixVerifier<ConcurrentAccessAnalyzer, CodeFixes.LockSharedObjectFixer>.VerifyCodeFixAsync(Swapped, Swapped);
+
+    // Locking the field's object would lock a different object after every swap: the lock fix is for objects that stay.
+    private const string Swapped = Usings + """
+        class Batcher
+        {
+            private List<int> _pending = new List<int>();
+
+            public void Add(int value) => _pending.Add(value);
+
+            public void Start() => Task.Run(() =>
+            {
+                while (true)
+                {
+                    var batch = Interlocked.Exchange(ref _pending, new List<int>());
+                    {|SCOPE011:batch|}.Sort();
+                }
+            });
+        }
+        """;
 }
