@@ -84,15 +84,14 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static IOperation? SwappedOut(IOperation value)
         {
             if (!(value is IInvocationOperation { TargetMethod: { Name: "Exchange" } method } exchange) || exchange.Arguments.Length != 2 ||
-                method.ContainingType is not { Name: "Interlocked", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } ||
                 !(exchange.Arguments[0].Value is IFieldReferenceOperation { Field: { Type.IsReferenceType: true } } field) ||
-                exchange.SemanticModel?.Compilation is not { } compilation ||
-                Locks.LocksHeld(exchange, Symbols.KnownSymbols.Get(compilation).Synchronisation).Count != 0)
+                exchange.SemanticModel?.Compilation is not { } compilation)
             {
                 return null;
             }
 
-            return field;
+            var sync = Symbols.KnownSymbols.Get(compilation).Synchronisation;
+            return Symbols.KnownSymbols.Is(method.ContainingType, sync.Interlocked) && Locks.LocksHeld(exchange, sync).Count == 0 ? field : null;
         }
 
         // In the own code of a constructor of the field's type (static for a static field), not in a lambda there.
