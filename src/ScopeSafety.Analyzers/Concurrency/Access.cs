@@ -71,6 +71,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                                   (Reference.Parent is ICoalesceAssignmentOperation coalesce && coalesce.Target == Reference ||
                                    Reference.Parent is IArgumentOperation { Parent: IInvocationOperation call } argument && IsInitialisingCall(call, argument));
 
+        /// <summary>A read that asks only whether the running thread owns the place (see <see cref="ThreadOwnership"/>).</summary>
+        public bool IsOwnerTest => !IsWrite && ThreadOwnership.IsOwnerTest(Reference);
+
+        /// <summary>A write that stores the running thread, or a constant (see <see cref="ThreadOwnership"/>).</summary>
+        public bool StoresOwnerOrFree => IsWrite && ThreadOwnership.StoresOwnerOrFree(Reference);
+
         private static bool IsInitialisingCall(IInvocationOperation call, IArgumentOperation target)
         {
             var method = call.TargetMethod;
@@ -148,6 +154,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             (a.IsWrite || b.IsWrite) && (!(a.IsAtomic && b.IsAtomic) || (a.IsSplitUpdate && b.IsWrite) || (b.IsSplitUpdate && a.IsWrite)) &&
             !Concurrency.Locks.CommonLock(a.Locks, b.Locks) &&
             !((a.IsLazyInit || !a.IsWrite) && (b.IsLazyInit || !b.IsWrite)) &&
+            !(a.IsOwnerTest && b.StoresOwnerOrFree) && !(b.IsOwnerTest && a.StoresOwnerOrFree) &&
             ElementIndex.MayOverlap(a.Index, b.Index, sameItem);
     }
 }

@@ -118,13 +118,6 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private static string TextOf(IOperation index) => Places.TextOf(index.Syntax);
 
-        /// <summary>The running thread, or its id: <c>Environment.CurrentManagedThreadId</c>, <c>Thread.CurrentThread.ManagedThreadId</c>, <c>Thread.CurrentThread</c>.</summary>
-        private static bool IsCurrentThread(IOperation index) =>
-            SpawnClassifier.Unwrap(index) is IPropertyReferenceOperation { Property: var property } reference &&
-            (property is { Name: "CurrentManagedThreadId", IsStatic: true, ContainingType: { Name: "Environment", ContainingNamespace: { Name: "System" } } } ||
-             property is { Name: "CurrentThread", IsStatic: true, ContainingType: { Name: "Thread", ContainingNamespace: { Name: "Threading" } } } ||
-             property is { Name: "ManagedThreadId" } && reference.Instance != null && IsCurrentThread(reference.Instance));
-
         /// <summary>This index as one that names another element in every run (<see cref="CollectionElements.IsKeyOfOwnPair"/>).</summary>
         public ElementIndex Own() =>
             AllOwn ? this : new ElementIndex(IndexKind.Own, Value, Text, true, false, Variables, Dimensions);
@@ -144,7 +137,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return constant;
             }
 
-            if (IsCurrentThread(index))
+            if (ThreadOwnership.IsCurrentThread(index))
             {
                 // perThread[Environment.CurrentManagedThreadId]: pieces of code that run at once run on different threads.
                 return new ElementIndex(IndexKind.Own, null, TextOf(index), true, false);

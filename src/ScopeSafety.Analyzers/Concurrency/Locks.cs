@@ -1085,6 +1085,38 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         public static bool IsAtomic(IOperation reference, KnownSymbols symbols) =>
             AccessCollector.ThroughStructMembers(reference).Parent is IArgumentOperation { Parameter: { RefKind: not RefKind.None }, Parent: IInvocationOperation call } &&
-            symbols.Synchronisation.IsAtomicApi(call.TargetMethod.ContainingType);
+            symbols.Synchronisation.IsAtomicApi(call.TargetMethod.ContainingType) ||
+            TestsBeforeSwap(reference, symbols.Synchronisation);
+
+        /// <summary>
+        /// A plain test of a flag that only decides whether the swap of the same flag beside it runs (test and test-and-set:
+        /// <c>if (_busy != 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return;</c>, <c>_busy == 0 &amp;&amp;
+        /// Interlocked.Exchange(ref _busy, 1) == 0</c>): a late value sends the thread on to the swap, which reads the flag
+        /// again atomically, or away as if the swap had failed. So it counts as atomic, like the swap.
+        /// </summary>
+        private static bool TestsBeforeSwap(IOperation reference, SynchronisationSymbols sync)
+        {
+            var test = SpawnClassifier.Wrapped(reference);
+            if (test.Parent is IBinaryOperation { OperatorKind: not (BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr) } comparison &&
+                (comparison.LeftOperand == test ? comparison.RightOperand : comparison.LeftOperand).ConstantValue.HasValue)
+            {
+                test = SpawnClassifier.Wrapped(comparison);
+            }
+
+            while (test.Parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } logical)
+            {
+                if (logical.LeftOperand == test && logical.RightOperand.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
+                        KnownSymbols.Is(call.TargetMethod.ContainingType, sync.Interlocked) &&
+                        call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0) is { Parameter.RefKind: RefKind.Ref } flag &&
+                        Microsoft.CodeAnalysis.CSharp.SyntaxFactory.AreEquivalent(SpawnClassifier.Unwrap(flag.Value).Syntax, reference.Syntax)))
+                {
+                    return true;
+                }
+
+                test = SpawnClassifier.Wrapped(logical);
+            }
+
+            return false;
+        }
     }
 }

@@ -361,5 +361,16 @@ namespace ScopeSafety.Analyzers.Spawns
                 }
             }
         }
+
+        /// <summary>The value with the conversions and parentheses around it: the operand its parent operation sees (the other way from <see cref="Unwrap"/>).</summary>
+        public static IOperation Wrapped(IOperation operation)
+        {
+            while (operation.Parent is IConversionOperation or IParenthesizedOperation)
+            {
+                operation = operation.Parent;
+            }
+
+            return operation;
+        }
     }
 }

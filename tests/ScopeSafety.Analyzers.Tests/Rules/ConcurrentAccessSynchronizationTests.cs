@@ -1102,6 +1102,144 @@ public class ConcurrentAccessSynchronizationTests
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_all", "List<object>", "work started with new Thread at line 14 (in Pool.Grow)", "work started with new Thread at line 15 (in Pool.Grow)", "read"),
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_on", "work started with new Thread at line 33 (in Switch.Flip)", "work started with new Thread at line 34 (in Switch.Flip)", "also write"));
 
+    // ---- a plain test before the swap of the same flag; a test whether the running thread owns a field ----------------
+
+    // Test and test-and-set: the plain first test only spares the swap; a late value sends the thread to the swap, which
+    // reads the flag again atomically, or away as if the swap had failed.
+    [Fact]
+    public Task A_plain_test_that_only_decides_whether_to_swap_the_same_flag_does_not_race_with_the_swap() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Banner
+        {
+            private int _written;
+            private int _lines;
+
+            public void Start()
+            {
+                new Thread(WriteOnce).Start();
+                new Thread(WriteOnce).Start();
+            }
+
+            private void WriteOnce()
+            {
+                if (_written > 0 || Interlocked.CompareExchange(ref _written, 1, 0) != 0) return;
+                _lines++;
+            }
+        }
+
+        class Flusher
+        {
+            private int _busy;
+            private int _flushed;
+            private Timer _timer;
+
+            public void Start() => _timer = new Timer(OnTick, null, 1000, 1000);
+
+            private void OnTick(object state)
+            {
+                if (_busy == 0 && Interlocked.Exchange(ref _busy, 1) == 0)
+                {
+                    try { _flushed++; }
+                    finally { Volatile.Write(ref _busy, 0); }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_plain_test_of_a_flag_not_followed_by_its_swap_still_races_with_the_swap() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Banner
+        {
+            private int _written;
+            private int _other;
+
+            public void Start()
+            {
+                new Thread({|#0:WriteOnce|}).Start();
+                new Thread(WriteOnce).Start();
+            }
+
+            private void WriteOnce()
+            {
+                if (_written > 0 || Interlocked.CompareExchange(ref _other, 1, 0) != 0) return;
+                Interlocked.Exchange(ref _written, 1);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_written", "work started with new Thread at line 14 (in Banner.WriteOnce)", "work started with new Thread at line 15 (in Banner.WriteOnce)", "read"));
+
+    // A reentrancy guard: only the thread itself ever stores its own id, and a thread always sees its own writes, so the
+    // test is exact whatever the other threads store meanwhile (their own ids, or zero).
+    [Fact]
+    public Task A_test_whether_the_running_thread_owns_a_field_does_not_race_with_owners_storing_themselves() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        static class Log
+        {
+            private static readonly object Gate = new object();
+            private static int _initialising;
+            private static Thread _writer;
+
+            public static void Start()
+            {
+                new Thread(Write).Start();
+                new Thread(Write).Start();
+            }
+
+            private static void Write()
+            {
+                if (_initialising > 0 && _initialising == Thread.CurrentThread.ManagedThreadId) return;
+                if (_writer == Thread.CurrentThread) return;
+                lock (Gate)
+                {
+                    _initialising = Environment.CurrentManagedThreadId;
+                    _writer = Thread.CurrentThread;
+                    Console.WriteLine("configured");
+                    _writer = null;
+                    _initialising = 0;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_test_for_a_free_field_or_one_owned_by_a_thread_another_thread_named_still_races() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        static class Free
+        {
+            private static readonly object Gate = new object();
+            private static int _owner;
+
+            public static void Start()
+            {
+                new Thread({|#0:Enter|}).Start();
+                new Thread(Enter).Start();
+            }
+
+            private static void Enter()
+            {
+                if (_owner == 0 || _owner == Environment.CurrentManagedThreadId) Console.WriteLine("mine");
+                lock (Gate) _owner = Environment.CurrentManagedThreadId;
+            }
+        }
+
+        static class HandedOver
+        {
+            private static readonly object Gate = new object();
+            private static int _owner;
+
+            public static void Start(Thread next)
+            {
+                new Thread({|#1:Run|}).Start(next);
+                new Thread(Run).Start(next);
+            }
+
+            private static void Run(object next)
+            {
+                if (_owner == Environment.CurrentManagedThreadId) Console.WriteLine("mine");
+                lock (Gate) _owner = ((Thread)next).ManagedThreadId;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0),
+        Verify.Diagnostic("SCOPE010").WithLocation(1));
+
     // ---- the last run of a counted work item ---------------------------------------------------------------------
 
     // DotNetty's DefaultChannelGroupCompletionSource: every continuation counts itself under the lock, and only the one
