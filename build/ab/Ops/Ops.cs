@@ -108,6 +108,23 @@ public static class Ops
                     }));
                 }
             }),
+            "nested-spawn" => () => Scope.Run(outer =>
+            {
+                for (var r = 0; r < 64; r++)
+                {
+                    var row = r;
+                    outer.Spawn(() => Scope.Run(inner =>
+                    {
+                        for (var c = 0; c < 64; c++)
+                        {
+                            var cell = row * 64 + c;
+                            inner.Spawn(() => Work(cell));
+                        }
+                    }));
+                }
+            }),
+            "nested-for" => () => Scope.For(0, 64, row => Scope.For(0, 64, c => Work(row * 64 + c))),
+            "nested-parallel-for" => () => Parallel.For(0, 64, row => Parallel.For(0, 64, c => Work(row * 64 + c))),
             "empty-run" => () =>
             {
                 for (var i = 0; i < items; i++)
@@ -142,7 +159,7 @@ public static class Ops
     public static int ItemsPerOperation(string pattern, int items) => pattern switch
     {
         "fib" or "fib-spawn" => 1,
-        "nested-go" => 64 * 64,
+        "nested-go" or "nested-spawn" or "nested-for" or "nested-parallel-for" => 64 * 64,
         _ => items,
     };
 
