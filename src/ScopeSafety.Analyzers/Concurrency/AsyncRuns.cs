@@ -89,12 +89,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private static bool ReturnedFrom(IOperation value)
         {
-            while (value.Parent is IConversionOperation || value.Parent is IParenthesizedOperation)
-            {
-                value = value.Parent;
-            }
-
-            return value.Parent is IReturnOperation;
+            return SpawnClassifier.Wrapped(value).Parent is IReturnOperation;
         }
 
         /// <summary>
@@ -104,11 +99,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private static bool Materialised(IOperation sequence, KnownSymbols symbols, int depth)
         {
-            var value = sequence;
-            while (value.Parent is IConversionOperation || value.Parent is IParenthesizedOperation)
-            {
-                value = value.Parent;
-            }
+            var value = SpawnClassifier.Wrapped(sequence);
 
             switch (value.Parent)
             {

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Flow;
+using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Symbols;
 
 namespace ScopeSafety.Analyzers.Concurrency
@@ -741,11 +742,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>The field or property the spawn's handle is stored in (<c>_loop = Task.Run(…)</c>, <c>_thread = new Thread(…)</c>); null otherwise.</summary>
         private static ISymbol? HandleMemberOf(IOperation spawn)
         {
-            var value = spawn;
-            while (value.Parent is IConversionOperation || value.Parent is IParenthesizedOperation)
-            {
-                value = value.Parent;
-            }
+            var value = SpawnClassifier.Wrapped(spawn);
 
             return value.Parent is ISimpleAssignmentOperation assignment && assignment.Value == value
                 ? assignment.Target switch

@@ -239,11 +239,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         private bool MadeFor(IOperation initializerMember)
         {
             var creation = initializerMember.Parent is IObjectOrCollectionInitializerOperation { Parent: IObjectCreationOperation made } ? made : null;
-            IOperation? value = creation;
-            while (value?.Parent is IConversionOperation || value?.Parent is IParenthesizedOperation)
-            {
-                value = value.Parent;
-            }
+            var value = creation == null ? null : SpawnClassifier.Wrapped(creation);
 
             return value?.Parent switch
             {

@@ -401,10 +401,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 hostReference = stateArgument;
                 // ((List<int>)state).Add(x): the object is used as the type it is cast to.
                 symbol = hostVariable;
-                while (typed.Parent is IConversionOperation || typed.Parent is IParenthesizedOperation)
-                {
-                    typed = typed.Parent;
-                }
+                typed = SpawnClassifier.Wrapped(typed);
             }
             else if (stateOnly || symbol == null || (!(symbol is IFieldSymbol) && DelegateCaptures.IsDeclaredIn(symbol, function)))
             {

@@ -52,11 +52,7 @@ namespace ScopeSafety.Analyzers.Spawns
         /// </summary>
         public static string? AwaitFixOf(IInvocationOperation call, KnownSymbols symbols)
         {
-            IOperation statement = call;
-            while (statement.Parent is IConversionOperation || statement.Parent is IParenthesizedOperation)
-            {
-                statement = statement.Parent;
-            }
+            var statement = SpawnClassifier.Wrapped(call);
 
             if (statement.Parent is ISimpleAssignmentOperation { Target: IDiscardOperation } discard)
             {
