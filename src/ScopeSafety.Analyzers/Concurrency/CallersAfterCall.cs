@@ -42,12 +42,15 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>A caller's own code is read with the methods it calls, one call deep: a long caller reaches much code further down.</summary>
         public const int CallerDepth = 1;
 
-        public CallersAfterCall(KnownSymbols symbols, SignalObjects signals)
+        public CallersAfterCall(KnownSymbols symbols, SignalObjects signals, MemberAccesses accesses)
         {
             _symbols = symbols;
             _signals = signals;
-            _accesses = new MemberAccesses(symbols);
+            _accesses = accesses;
         }
+
+        /// <summary>The compilation's reader of member accesses, which every analysis of it shares.</summary>
+        public MemberAccesses Accesses => _accesses;
 
         /// <summary>
         /// The first access of <paramref name="place"/> in a caller of <paramref name="method"/> after the call that

@@ -77,7 +77,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             (IOperation, IOperation)? element = null;
             var definitions = 0;
-            foreach (var operation in Flow.Functions.Root(reference).Descendants())
+            foreach (var operation in Flow.LocalMentions.Of(local, reference))
             {
                 switch (operation)
                 {

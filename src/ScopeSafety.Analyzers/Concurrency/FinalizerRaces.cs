@@ -20,11 +20,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly MemberAccesses _accesses;
         private readonly SharedPlaces _threadSafety;
 
-        public FinalizerRaces(KnownSymbols symbols, ThreadSafetyOptions options)
+        public FinalizerRaces(KnownSymbols symbols, ThreadSafetyOptions options, MemberAccesses accesses)
         {
             _symbols = symbols;
-            _accesses = new MemberAccesses(symbols);
-            _threadSafety = new SharedPlaces(symbols, options, new WorkItems(new List<WorkItem>()));
+            _accesses = accesses;
+            _threadSafety = new SharedPlaces(symbols, options, new WorkItems(new List<WorkItem>()), accesses);
         }
 
         /// <summary>One race: the finalizer's access, the other member's, the member, and whether the place is an object (SCOPE011).</summary>

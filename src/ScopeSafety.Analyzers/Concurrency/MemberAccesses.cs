@@ -338,12 +338,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return null;
             }
 
-            var root = Flow.Functions.Root((IOperation)local);
-
-            foreach (var operation in root.Descendants())
+            foreach (var mention in Flow.LocalMentions.Of(local.Local, local))
             {
-                if (operation is ISimpleAssignmentOperation { IsRef: true, Target: ILocalReferenceOperation repointed } &&
-                    SymbolEqualityComparer.Default.Equals(repointed.Local, local.Local))
+                if (mention.Parent is ISimpleAssignmentOperation { IsRef: true } repointing && repointing.Target == mention)
                 {
                     return null;
                 }

@@ -43,7 +43,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return false;
             }
 
-            foreach (var operation in Flow.Functions.Root(reference).Descendants())
+            foreach (var operation in Flow.LocalMentions.Of(local, reference))
             {
                 if (operation is ILocalReferenceOperation { Parent: IPropertyReferenceOperation { Parent: IAssignmentOperation } } other &&
                     SymbolEqualityComparer.Default.Equals(other.Local, local))

@@ -30,12 +30,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly Dictionary<WorkItem, (IParameterSymbol Parameter, IOperation Argument, ISymbol Variable)?> _stateHandedTo =
             new Dictionary<WorkItem, (IParameterSymbol, IOperation, ISymbol)?>();
 
-        public SharedPlaces(KnownSymbols symbols, ThreadSafetyOptions options, WorkItems items)
+        public SharedPlaces(KnownSymbols symbols, ThreadSafetyOptions options, WorkItems items, MemberAccesses memberAccesses)
         {
             _symbols = symbols;
             _options = options;
             _items = items;
-            _memberAccesses = new MemberAccesses(symbols);
+            _memberAccesses = memberAccesses;
             foreach (var item in items.All)
             {
                 CollectVariables(item);

@@ -57,7 +57,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static List<IOperation?>? LocalValues(ILocalSymbol local, IOperation reference)
         {
             var values = new List<IOperation?>();
-            foreach (var operation in Flow.Functions.Root(reference).DescendantsAndSelf())
+            foreach (var operation in Flow.LocalMentions.Of(local, reference))
             {
                 if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
                 {

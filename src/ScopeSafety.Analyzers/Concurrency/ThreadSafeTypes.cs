@@ -24,7 +24,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         public ThreadSafeTypes(KnownSymbols symbols, ThreadSafetyOptions options, CallersAfterCall callers)
         {
             _callers = callers;
-            _threadSafety = new SharedPlaces(symbols, options, new WorkItems(new List<WorkItem>()));
+            _threadSafety = new SharedPlaces(symbols, options, new WorkItems(new List<WorkItem>()), callers.Accesses);
         }
 
         /// <summary>One race: the writing member's access, the other member's (the same member for two calls of it), and whether the place is an object (SCOPE011).</summary>

@@ -26,7 +26,7 @@ namespace ScopeSafety.Analyzers.Flow
             var declared = false;
             IOperation? value = null;
             var values = 0;
-            foreach (var operation in Functions.Root(use).DescendantsAndSelf())
+            foreach (var operation in LocalMentions.Of(local, use))
             {
                 switch (operation)
                 {
@@ -113,7 +113,7 @@ namespace ScopeSafety.Analyzers.Flow
         private static IOperation? MatchedBy(ILocalSymbol local, IOperation use)
         {
             IOperation? matched = null;
-            foreach (var operation in Functions.Root(use).Descendants())
+            foreach (var operation in LocalMentions.Of(local, use))
             {
                 switch (operation)
                 {

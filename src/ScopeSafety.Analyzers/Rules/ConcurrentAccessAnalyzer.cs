@@ -45,7 +45,10 @@ namespace ScopeSafety.Analyzers
 
             var synchronization = SignalObjects.Create(symbols);
             var uiContext = AsyncMethodContinuation.HasUiContext(start.Compilation);
-            var callers = new CallersAfterCall(symbols, synchronization);
+            // One reader of member accesses for the compilation: what it learns of a local (the member or element it holds)
+            // holds for every block that walks the same callee.
+            var accesses = new MemberAccesses(symbols);
+            var callers = new CallersAfterCall(symbols, synchronization, accesses);
             var finder = new WorkItemFinder(new SpawnClassifier(symbols));
             var spawnOptions = new SpawnOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
             var safetyOptions = new ThreadSafetyOptions.Cache(start.Options.AnalyzerConfigOptionsProvider);
@@ -54,13 +57,13 @@ namespace ScopeSafety.Analyzers
             {
                 if (block.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Destructor } finalizer)
                 {
-                    block.RegisterOperationBlockEndAction(end => CheckFinalizer(end, finalizer, symbols, safetyOptions));
+                    block.RegisterOperationBlockEndAction(end => CheckFinalizer(end, finalizer, symbols, safetyOptions, accesses));
                 }
 
                 // An async iterator runs nothing when called: its code runs step by step as the caller enumerates it.
                 if (block.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary, IsAsync: true } asyncMethod && !IsIterator(asyncMethod))
                 {
-                    block.RegisterOperationBlockEndAction(end => CheckAsyncCallers(end, asyncMethod, symbols, callers, uiContext));
+                    block.RegisterOperationBlockEndAction(end => CheckAsyncCallers(end, asyncMethod, callers, uiContext));
                 }
 
                 var items = new List<WorkItem>();
@@ -106,7 +109,7 @@ namespace ScopeSafety.Analyzers
         }
 
         /// <summary>SCOPE010/011 for a finalizer: its uses of statics against the other members of its type (<see cref="FinalizerRaces"/>).</summary>
-        private static void CheckFinalizer(OperationBlockAnalysisContext context, IMethodSymbol finalizer, KnownSymbols symbols, ThreadSafetyOptions.Cache safetyOptions)
+        private static void CheckFinalizer(OperationBlockAnalysisContext context, IMethodSymbol finalizer, KnownSymbols symbols, ThreadSafetyOptions.Cache safetyOptions, MemberAccesses accesses)
         {
             var body = BodyOf(context);
             if (body == null || finalizer.Locations.Length == 0 || !(finalizer.Locations[0].SourceTree is { } tree))
@@ -115,7 +118,7 @@ namespace ScopeSafety.Analyzers
             }
 
             var finalizerSide = "the finalizer of " + finalizer.ContainingType.Name + " (on the finalizer thread)";
-            foreach (var race in new FinalizerRaces(symbols, safetyOptions.Get(tree)).Find(finalizer, body))
+            foreach (var race in new FinalizerRaces(symbols, safetyOptions.Get(tree), accesses).Find(finalizer, body))
             {
                 var other = race.Other;
                 var memberSide = MemberName(race.Member) + " at line " + Analysis.Line(other.Operation) + (other.Via == null ? "" : " (in " + other.Via + ")");
@@ -191,7 +194,7 @@ namespace ScopeSafety.Analyzers
         /// SCOPE010 for an async method: its code after an await against its callers' code after a call they do not await
         /// at once (<see cref="AsyncMethodContinuation"/>, <see cref="CallersAfterCall"/>).
         /// </summary>
-        private static void CheckAsyncCallers(OperationBlockAnalysisContext context, IMethodSymbol method, KnownSymbols symbols, CallersAfterCall callers, bool uiContext)
+        private static void CheckAsyncCallers(OperationBlockAnalysisContext context, IMethodSymbol method, CallersAfterCall callers, bool uiContext)
         {
             var block = BodyOf(context);
             if (block == null || !(block.SemanticModel is { } model))
@@ -209,7 +212,7 @@ namespace ScopeSafety.Analyzers
 
             var body = Functions.Root(block);
             var graph = context.GetControlFlowGraph(block);
-            var continuation = AsyncMethodContinuation.AccessesAfterAwait(body, new FlowIndex(graph), method, new MemberAccesses(symbols), uiContext);
+            var continuation = AsyncMethodContinuation.AccessesAfterAwait(body, new FlowIndex(graph), method, callers.Accesses, uiContext);
             if (continuation.Count == 0)
             {
                 return;
@@ -311,7 +314,7 @@ namespace ScopeSafety.Analyzers
                 _symbols = symbols;
                 _model = model;
                 _callers = callers;
-                _places = new SharedPlaces(symbols, options, model.Items);
+                _places = new SharedPlaces(symbols, options, model.Items, callers.Accesses);
             }
 
             public void Run()
