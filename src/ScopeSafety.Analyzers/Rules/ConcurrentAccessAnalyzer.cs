@@ -251,8 +251,12 @@ namespace ScopeSafety.Analyzers
             }
         }
 
-        /// <summary>A method whose body yields (an async iterator): calling it runs none of its code.</summary>
+        /// <summary>
+        /// A method whose body yields (an async iterator): calling it runs none of its code. Only a method returning an
+        /// async enumerable or enumerator can be one, so no other method's text is searched.
+        /// </summary>
         private static bool IsIterator(IMethodSymbol method) =>
+            method.ReturnType.Name is "IAsyncEnumerable" or "IAsyncEnumerator" &&
             method.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes(node => !(node is AnonymousFunctionExpressionSyntax) && !(node is LocalFunctionStatementSyntax))
                 .OfType<YieldStatementSyntax>().Any());
 

@@ -61,8 +61,13 @@ namespace ScopeSafety.Analyzers.Symbols
         public static bool IsLazy(ITypeSymbol? type) =>
             type is INamedTypeSymbol { Name: "Lazy", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
+        /// <summary>
+        /// The type is <paramref name="known"/>, or a construction of it (<c>Task&lt;int&gt;</c> is <c>Task&lt;TResult&gt;</c>).
+        /// Every invocation of a compilation is tested against several known types; the name, which equal symbols share,
+        /// turns almost all of them away before the symbols are compared.
+        /// </summary>
         public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) =>
-            type != null && known != null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
+            type != null && known != null && type.Name == known.Name && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
 
         /// <summary>The type is <paramref name="known"/> or derives from it.</summary>
         public static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? known)
