@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -104,9 +105,9 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             foreach (var type in member.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax()))
             {
-                foreach (var name in type.DescendantNodes().OfType<IdentifierNameSyntax>())
+                foreach (var name in NamesIn(type, member.Name))
                 {
-                    if (name.Identifier.ValueText != member.Name || !IsAssignedSyntactically(name))
+                    if (!IsAssignedSyntactically(name))
                     {
                         continue;
                     }
@@ -124,6 +125,32 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return values;
         }
+
+        // The identifiers of a type's declaration by name, read once per declaration: each field and property asked about
+        // would otherwise read the whole type again.
+        private static readonly ConditionalWeakTable<SyntaxNode, Dictionary<string, List<IdentifierNameSyntax>>> Names =
+            new ConditionalWeakTable<SyntaxNode, Dictionary<string, List<IdentifierNameSyntax>>>();
+
+        private static readonly List<IdentifierNameSyntax> NoNames = new List<IdentifierNameSyntax>();
+
+        private static List<IdentifierNameSyntax> NamesIn(SyntaxNode type, string name) =>
+            Names.GetValue(type, declaration =>
+            {
+                var byName = new Dictionary<string, List<IdentifierNameSyntax>>();
+                foreach (var identifier in declaration.DescendantNodes().OfType<IdentifierNameSyntax>())
+                {
+                    var text = identifier.Identifier.ValueText;
+                    if (!byName.TryGetValue(text, out var named))
+                    {
+                        named = new List<IdentifierNameSyntax>();
+                        byName.Add(text, named);
+                    }
+
+                    named.Add(identifier);
+                }
+
+                return byName;
+            }).TryGetValue(name, out var names) ? names : NoNames;
 
         private static bool IsThreadSafeValue(IOperation? value, ThreadSafetyOptions options, KnownSymbols symbols, int depth)
         {
