@@ -35,6 +35,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly ConcurrentDictionary<(IOperation Member, IOperation Spawn), bool> _besideWork = new ConcurrentDictionary<(IOperation, IOperation), bool>();
         private readonly ConcurrentDictionary<INamedTypeSymbol, List<(IMethodSymbol, HashSet<string>)>> _entryPoints =
             new ConcurrentDictionary<INamedTypeSymbol, List<(IMethodSymbol, HashSet<string>)>>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _monitorWaits = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IOperation, FlowIndex?> _flows = new ConcurrentDictionary<IOperation, FlowIndex?>();
         private readonly ConcurrentDictionary<(IOperation Body, ISymbol? Handle), List<FlowPoint>> _waits =
             new ConcurrentDictionary<(IOperation, ISymbol?), List<FlowPoint>>();
@@ -644,7 +645,8 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// The points of the caller's graph after which the work may have been waited for: any wait or await, a use of
-        /// the member holding the work's handle, or a call of a method of the type whose own code does either. The graph's
+        /// the member holding the work's handle, a call of a method of the type whose own code does either, or a call of
+        /// another class's method that waits on a monitor until its state changes (<see cref="WaitsOnMonitor"/>). The graph's
         /// operations carry no semantic model: callees are read through <paramref name="body"/>'s.
         /// </summary>
         private List<FlowPoint> WaitsIn(FlowIndex flow, IOperation body, IMethodSymbol caller, ISymbol? handle)
@@ -655,8 +657,10 @@ namespace ScopeSafety.Analyzers.Concurrency
             foreach (var (operation, block, index) in flow.Operations())
             {
                 if (MayWait(operation, handle) || spins.Exists(span => span.Contains(operation.Syntax.Span)) ||
-                    (operation is IInvocationOperation call && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, caller.ContainingType) &&
-                     SourceCallees.BodyOf(call.TargetMethod, body) is { } callee && WaitsInCall(call.TargetMethod, callee, handle)))
+                    (operation is IInvocationOperation call &&
+                     (SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, caller.ContainingType)
+                         ? SourceCallees.BodyOf(call.TargetMethod, body) is { } callee && WaitsInCall(call.TargetMethod, callee, handle)
+                         : WaitsOnMonitor(call.TargetMethod, body))))
                 {
                     points.Add(new FlowPoint(block, index, operation.Syntax.Span.End));
                 }
@@ -664,6 +668,20 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return points;
         }
+
+        /// <summary>
+        /// A method of another class of the project that waits on a monitor until its state changes (<c>while (_on)
+        /// Monitor.Wait(_sync);</c>): a signal object of the project's own, like NetMQ's <c>Switch.WaitForOff</c>, which a
+        /// caller uses to wait for work that flips it, as it would wait on an event. Like any <c>Wait</c> call (see
+        /// <see cref="MayWait"/>), it counts whoever flips the state. A method of another class that only may wait
+        /// somewhere (a wait not in such a loop, a callee's) does not count: what it waits for is its own business.
+        /// </summary>
+        private bool WaitsOnMonitor(IMethodSymbol method, IOperation caller) =>
+            _monitorWaits.GetOrAdd(method.OriginalDefinition, m =>
+                _symbols.Synchronisation.Monitor is { } monitor && SourceCallees.BodyOf(m, caller, anyFile: true) is { } body &&
+                body.Descendants().OfType<IWhileLoopOperation>().Any(loop => loop.Body.Descendants().Any(inner =>
+                    inner is IInvocationOperation { TargetMethod: { Name: "Wait" } wait } && KnownSymbols.Is(wait.ContainingType, monitor) &&
+                    Functions.EnclosingFunction(inner) == Functions.EnclosingFunction(loop))));
 
         /// <summary>
         /// A call of <paramref name="method"/> may wait: its code does. An async method returns to the caller at its first

@@ -885,4 +885,84 @@ public class TypeMemberRaceTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_data", "work started with new Thread at line 12", "Loader.Count at line 16", "read"));
+
+    // ---- a wait inside a signal object of the project's own ---------------------------------------------------------
+
+    // NetMQ's Switch: a class of the project that waits on a monitor until a flag changes. A member that calls it waits
+    // for the work that flips it, as one that waits on an event does.
+    [Fact]
+    public Task A_member_that_waits_in_the_project_s_own_monitor_switch_before_it_writes_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Switch
+        {
+            private readonly object _sync = new object();
+            private bool _on = true;
+
+            public void WaitForOff()
+            {
+                lock (_sync)
+                {
+                    while (_on)
+                    {
+                        Monitor.Wait(_sync);
+                    }
+                }
+            }
+
+            public void SwitchOff()
+            {
+                lock (_sync)
+                {
+                    _on = false;
+                    Monitor.PulseAll(_sync);
+                }
+            }
+        }
+
+        class Poller
+        {
+            private readonly List<int> _sockets = new List<int>();
+            private readonly Switch _running = new Switch();
+
+            public void Start() => new Thread(() => { _sockets.Add(1); _running.SwitchOff(); }).Start();
+
+            public void Dispose()
+            {
+                _running.WaitForOff();
+                _sockets.Clear();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_member_that_calls_a_method_of_another_class_that_does_not_wait_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Switch
+        {
+            private readonly object _sync = new object();
+            private bool _on = true;
+
+            public void Off()
+            {
+                lock (_sync)
+                {
+                    _on = false;
+                    Monitor.PulseAll(_sync);
+                }
+            }
+        }
+
+        class Poller
+        {
+            private readonly List<int> _sockets = new List<int>();
+            private readonly Switch _running = new Switch();
+
+            public void Start() => new Thread(() => { {|#0:_sockets|}.Add(1); }).Start();
+
+            public void Dispose()
+            {
+                _running.Off();
+                _sockets.Clear();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_sockets", "List<int>", "work started with new Thread at line 27", "Poller.Dispose at line 32", "also mutate"));
 }
