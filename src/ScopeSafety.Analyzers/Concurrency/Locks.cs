@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -36,7 +37,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static List<object> LocksHeld(IOperation operation, SynchronisationSymbols? sync, int depth)
         {
             var result = new List<object>();
-            if (DoubleChecked(operation) is { } checkedAgainUnder)
+            if (DoubleChecked(operation, sync) is { } checkedAgainUnder)
             {
                 result.Add(checkedAgainUnder);
             }
@@ -607,12 +608,14 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// The lock of a double-checked test that <paramref name="operation"/> sits in: a part of an <c>if</c>'s condition
-        /// (or of an <c>&amp;&amp;</c> in it) whose branch starts with a <c>lock</c> that tests the same again first
-        /// (<c>if (_pool.Count &lt; max) lock (_gate) if (_pool.Count &lt; max) _pool.Add(…);</c>). The first test only spares
-        /// taking the lock; what it reads late the test under the lock reads again, so it races only with writes made
-        /// without that lock.
+        /// (or of an <c>&amp;&amp;</c> in it) whose branch starts with a lock that tests the same again first
+        /// (<c>if (_pool.Count &lt; max) lock (_gate) if (_pool.Count &lt; max) _pool.Add(…);</c>), or, written the other way
+        /// round, an <c>if</c> that leaves (<c>if (_size == 0) return false;</c>) followed by a lock that tests it again, in
+        /// either sense (<c>if (_x != null) return _x; lock (_gate) { if (_x == null) _x = …; }</c>). The first test only
+        /// spares taking the lock; what it reads late the test under the lock reads again, so it races only with writes
+        /// made without that lock. The lock is a <c>lock</c> statement or an enter call followed by a try.
         /// </summary>
-        private static object? DoubleChecked(IOperation operation)
+        private static object? DoubleChecked(IOperation operation, SynchronisationSymbols? sync)
         {
             IOperation child = operation;
             var parent = operation.Parent;
@@ -623,17 +626,118 @@ namespace ScopeSafety.Analyzers.Concurrency
                 parent = parent.Parent;
             }
 
-            if (!(parent is IConditionalOperation { IsRef: false } test) || test.Condition != child ||
-                !(FirstOf(test.WhenTrue) is ILockOperation guard) || !(FirstOf(guard.Body) is IConditionalOperation again))
+            if (!(parent is IConditionalOperation { IsRef: false } test) || test.Condition != child)
             {
                 return null;
             }
 
-            var part = Conditions.Conjuncts(test.Condition).FirstOrDefault(c => c.Syntax.Span.Contains(operation.Syntax.Span));
-            return part != null && Conditions.Conjuncts(again.Condition).Any(c => Microsoft.CodeAnalysis.CSharp.SyntaxFactory.AreEquivalent(c.Syntax, part.Syntax))
-                ? KeyOf(guard.LockedValue)
-                : null;
+            var parts = Conditions.Conjuncts(test.Condition).ToList();
+            var part = parts.FirstOrDefault(c => c.Syntax.Span.Contains(operation.Syntax.Span));
+            if (part == null)
+            {
+                return null;
+            }
+
+            // if (first) { lock (o) { if (first) … } }
+            var branch = test.WhenTrue is IBlockOperation block ? block.Operations : ImmutableArray.Create(test.WhenTrue);
+            if (LockedTest(branch, 0, sync) is { } nested)
+            {
+                return Conditions.Conjuncts(nested.Again.Condition).Any(c => Equivalent(c, part)) ? nested.Key : null;
+            }
+
+            // if (first) return; … lock (o) { if (first) return; … } (or if (!first) …)
+            if (test.WhenFalse != null || !Leaves(test.WhenTrue) || !(test.Parent is IBlockOperation statements))
+            {
+                return null;
+            }
+
+            var next = statements.Operations.IndexOf(test) + 1;
+            while (next < statements.Operations.Length && statements.Operations[next] is IConditionalOperation { WhenFalse: null } alsoLeaves && Leaves(alsoLeaves.WhenTrue))
+            {
+                // Other early exits between the first test and the lock (if (disposed) return;).
+                next++;
+            }
+
+            if (!(LockedTest(statements.Operations, next, sync) is { } after))
+            {
+                return null;
+            }
+
+            var again = Conditions.Conjuncts(after.Again.Condition).ToList();
+            return again.Any(c => Equivalent(c, part)) || (parts.Count == 1 && again.Any(c => Negates(c, part))) ? after.Key : null;
         }
+
+        /// <summary>
+        /// The lock taken by <paramref name="statements"/>[<paramref name="at"/>] when the first thing done under it is an
+        /// <c>if</c>: a <c>lock</c> statement, or an enter call followed by a try (<c>rw.EnterWriteLock(); try { if (…) … }
+        /// finally { rw.ExitWriteLock(); }</c>).
+        /// </summary>
+        private static (object Key, IConditionalOperation Again)? LockedTest(ImmutableArray<IOperation> statements, int at, SynchronisationSymbols? sync)
+        {
+            if (at >= statements.Length)
+            {
+                return null;
+            }
+
+            if (statements[at] is ILockOperation guard)
+            {
+                return FirstOf(guard.Body) is IConditionalOperation again ? (KeyOf(guard.LockedValue), again) : ((object, IConditionalOperation)?)null;
+            }
+
+            if (sync != null && at + 1 < statements.Length && statements[at + 1] is ITryOperation { Finally: { } } guarded &&
+                EnterOf(statements[at], sync) is { } entered && entered != Unknown && FirstOf(guarded.Body) is IConditionalOperation underEnter)
+            {
+                return (entered, underEnter);
+            }
+
+            return null;
+        }
+
+        private static bool Equivalent(IOperation a, IOperation b) => Microsoft.CodeAnalysis.CSharp.SyntaxFactory.AreEquivalent(a.Syntax, b.Syntax);
+
+        /// <summary>
+        /// <paramref name="a"/> is the opposite test of <paramref name="b"/>: <c>x == y</c> against <c>x != y</c>, <c>x &lt; y</c>
+        /// against <c>x &gt;= y</c> (and the same the other way), <c>!e</c> against <c>e</c>, <c>x is null</c> against
+        /// <c>x is not null</c>.
+        /// </summary>
+        private static bool Negates(IOperation a, IOperation b)
+        {
+            a = SpawnClassifier.Unwrap(a);
+            b = SpawnClassifier.Unwrap(b);
+            if (a is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } notA)
+            {
+                return Equivalent(notA.Operand, b);
+            }
+
+            if (b is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } notB)
+            {
+                return Equivalent(notB.Operand, a);
+            }
+
+            if (a is IBinaryOperation left && b is IBinaryOperation right)
+            {
+                return Opposite(left.OperatorKind) == right.OperatorKind && Equivalent(left.LeftOperand, right.LeftOperand) && Equivalent(left.RightOperand, right.RightOperand);
+            }
+
+            if (a is IIsPatternOperation isA && b is IIsPatternOperation isB && Equivalent(isA.Value, isB.Value))
+            {
+                return (isA.Pattern is INegatedPatternOperation negatedA && Equivalent(negatedA.Pattern, isB.Pattern)) ||
+                       (isB.Pattern is INegatedPatternOperation negatedB && Equivalent(negatedB.Pattern, isA.Pattern));
+            }
+
+            return false;
+        }
+
+        private static BinaryOperatorKind Opposite(BinaryOperatorKind kind) => kind switch
+        {
+            BinaryOperatorKind.Equals => BinaryOperatorKind.NotEquals,
+            BinaryOperatorKind.NotEquals => BinaryOperatorKind.Equals,
+            BinaryOperatorKind.LessThan => BinaryOperatorKind.GreaterThanOrEqual,
+            BinaryOperatorKind.GreaterThanOrEqual => BinaryOperatorKind.LessThan,
+            BinaryOperatorKind.GreaterThan => BinaryOperatorKind.LessThanOrEqual,
+            BinaryOperatorKind.LessThanOrEqual => BinaryOperatorKind.GreaterThan,
+            _ => BinaryOperatorKind.None,
+        };
 
         private static IOperation? FirstOf(IOperation? statement) =>
             statement is IBlockOperation block ? (block.Operations.Length > 0 ? FirstOf(block.Operations[0]) : null) : statement;

@@ -1102,6 +1102,144 @@ public class ConcurrentAccessSynchronizationTests
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_all", "List<object>", "work started with new Thread at line 14 (in Pool.Grow)", "work started with new Thread at line 15 (in Pool.Grow)", "read"),
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_on", "work started with new Thread at line 33 (in Switch.Flip)", "work started with new Thread at line 34 (in Switch.Flip)", "also write"));
 
+    // Written the other way round: a test that leaves early, then a lock that tests the same again (in either sense).
+    [Fact]
+    public Task An_early_exit_tested_again_under_the_lock_that_follows_does_not_race_with_the_writes_under_that_lock() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Inbox
+        {
+            private readonly ReaderWriterLockSlim _lock = new ReaderWriterLockSlim();
+            private readonly object[] _items = new object[64];
+            private int _size;
+
+            public void Start() => new Thread(Drain).Start();
+
+            public void Enqueue(object item)
+            {
+                _lock.EnterWriteLock();
+                try
+                {
+                    _items[_size++] = item;
+                }
+                finally
+                {
+                    _lock.ExitWriteLock();
+                }
+            }
+
+            private void Drain()
+            {
+                while (true)
+                {
+                    TryDequeue(out _);
+                }
+            }
+
+            private bool TryDequeue(out object item)
+            {
+                if (_size == 0)
+                {
+                    item = null;
+                    return false;
+                }
+
+                _lock.EnterWriteLock();
+                try
+                {
+                    if (_size == 0)
+                    {
+                        item = null;
+                        return false;
+                    }
+
+                    item = _items[--_size];
+                    return true;
+                }
+                finally
+                {
+                    _lock.ExitWriteLock();
+                }
+            }
+        }
+
+        class Registry
+        {
+            private readonly object _gate = new object();
+            private bool _disposed;
+            private bool _loaded;
+
+            public void Start()
+            {
+                new Thread(Load).Start();
+                new Thread(Load).Start();
+            }
+
+            private void Load()
+            {
+                if (_loaded) return;
+                if (Environment.ProcessorCount == 0) return;
+                lock (_gate)
+                {
+                    if (!_loaded)
+                    {
+                        _loaded = true;
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task An_early_exit_that_the_lock_does_not_test_again_still_races() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Registry
+        {
+            private readonly object _gate = new object();
+            private bool _loaded;
+            private int _count;
+
+            public void Start()
+            {
+                new Thread({|#0:Load|}).Start();
+                new Thread(Load).Start();
+            }
+
+            private void Load()
+            {
+                if (_loaded) return;
+                lock (_gate)
+                {
+                    _count++;
+                    _loaded = true;
+                }
+            }
+        }
+
+        class Flag
+        {
+            private readonly object _gate = new object();
+            private bool _set;
+
+            public void Start()
+            {
+                new Thread({|#1:Set|}).Start();
+                new Thread(Set).Start();
+            }
+
+            private void Set()
+            {
+                if (_set) return;
+                lock (_gate)
+                {
+                    if (_set) return;
+                    _set = true;
+                }
+
+                _set = false;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_loaded", "work started with new Thread at line 15 (in Registry.Load)", "work started with new Thread at line 16 (in Registry.Load)", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_set", "work started with new Thread at line 37 (in Flag.Set)", "work started with new Thread at line 38 (in Flag.Set)", "also write"));
+
     // ---- a plain test before the swap of the same flag; a test whether the running thread owns a field ----------------
 
     // Test and test-and-set: the plain first test only spares the swap; a late value sends the thread to the swap, which
