@@ -308,7 +308,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 case IParameterReferenceOperation parameter:
                     return Places.IsPrimaryConstructorParameter(parameter.Parameter);
                 case ILocalReferenceOperation local:
-                    return RefTarget(local) is { } target && IsPlaceReference(target);
+                    return Places.RefTarget(local) is { } target && IsPlaceReference(target);
                 default:
                     return false;
             }
@@ -317,37 +317,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static bool IsStructMemberOfPlace(IOperation? instance) =>
             instance is { Type: { IsValueType: true } } &&
             (instance is IFieldReferenceOperation || instance is IArrayElementReferenceOperation || instance is IPropertyReferenceOperation ||
-             (instance is ILocalReferenceOperation local && RefTarget(local) != null));
-
-        /// <summary>
-        /// The field or array element a ref local stands for (<c>ref var total = ref totals[0];</c>), when its declaration
-        /// gives it one and nothing points it elsewhere (<c>total = ref …</c>); null for any other local.
-        /// </summary>
-        private static IOperation? RefTarget(ILocalReferenceOperation local)
-        {
-            if (!local.Local.IsRef || local.Local.DeclaringSyntaxReferences.Length != 1 || local.SemanticModel is not { } model)
-            {
-                return null;
-            }
-
-            var declaration = local.Local.DeclaringSyntaxReferences[0].GetSyntax();
-            if (declaration.SyntaxTree != model.SyntaxTree ||
-                !(model.GetOperation(declaration) is IVariableDeclaratorOperation { Initializer: { Value: var target } }) ||
-                !(target is IFieldReferenceOperation || target is IArrayElementReferenceOperation))
-            {
-                return null;
-            }
-
-            foreach (var mention in Flow.LocalMentions.Of(local.Local, local))
-            {
-                if (mention.Parent is ISimpleAssignmentOperation { IsRef: true } repointing && repointing.Target == mention)
-                {
-                    return null;
-                }
-            }
-
-            return target;
-        }
+             (instance is ILocalReferenceOperation local && Places.RefTarget(local) != null));
 
         /// <summary>A property with an automatically generated backing field: reading and writing it is a field access.</summary>
         public static bool IsAutoProperty(IPropertySymbol property)
@@ -452,7 +422,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return MemberOf(field, property.Instance, frame);
                 case IArrayElementReferenceOperation element:
                     return ValueOf(element.ArrayReference, frame)?.Element(IndexOf(element, frame));
-                case ILocalReferenceOperation local when RefTarget(local) is { } target:
+                case ILocalReferenceOperation local when Places.RefTarget(local) is { } target:
                     return PlaceOf(target, frame);
                 case IParameterReferenceOperation parameter when Places.IsPrimaryConstructorParameter(parameter.Parameter):
                     // class Client(int port): port is a field of this the compiler writes for us.
@@ -488,7 +458,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             switch (SpawnClassifier.Unwrap(value))
             {
-                case ILocalReferenceOperation local when RefTarget(local) is { } target:
+                case ILocalReferenceOperation local when Places.RefTarget(local) is { } target:
                     // ref var node = ref nodes[i]: node is that element.
                     return PlaceOf(target, frame);
                 case ILocalReferenceOperation local when frame.At != null || (frame.Function != null && DelegateCaptures.IsDeclaredIn(local.Local, frame.Function)):

@@ -114,13 +114,45 @@ namespace ScopeSafety.Analyzers.Concurrency
             return false;
         }
 
-        /// <summary>The local or parameter <paramref name="operation"/> references; null for anything else.</summary>
+        /// <summary>The local or parameter <paramref name="operation"/> references (through a ref local, the one it stands for, see <see cref="RefTarget"/>); null for anything else.</summary>
         public static ISymbol? VariableOf(IOperation operation) => operation switch
         {
-            ILocalReferenceOperation local => local.Local,
+            ILocalReferenceOperation local => RefTarget(local) is { } target ? VariableOf(target) : local.Local,
             IParameterReferenceOperation parameter when !IsPrimaryConstructorParameter(parameter.Parameter) => parameter.Parameter,
             _ => null,
         };
+
+        /// <summary>
+        /// What a ref local stands for (<c>ref var total = ref totals[0];</c>, <c>ref int y = ref x;</c>): the field, array
+        /// element, local or parameter its declaration points it at, when nothing points it elsewhere (<c>total = ref
+        /// …</c>); null for any other local. Its reads and writes are those of that place.
+        /// </summary>
+        public static IOperation? RefTarget(ILocalReferenceOperation local)
+        {
+            if (!local.Local.IsRef || local.Local.DeclaringSyntaxReferences.Length != 1 || local.SemanticModel is not { } model)
+            {
+                return null;
+            }
+
+            var declaration = local.Local.DeclaringSyntaxReferences[0].GetSyntax();
+            if (declaration.SyntaxTree != model.SyntaxTree ||
+                !(model.GetOperation(declaration) is IVariableDeclaratorOperation { Initializer: { Value: var target } }) ||
+                !(target is IFieldReferenceOperation || target is IArrayElementReferenceOperation || target is ILocalReferenceOperation ||
+                  target is IParameterReferenceOperation))
+            {
+                return null;
+            }
+
+            foreach (var mention in Flow.LocalMentions.Of(local.Local, local))
+            {
+                if (mention.Parent is ISimpleAssignmentOperation { IsRef: true } repointing && repointing.Target == mention)
+                {
+                    return null;
+                }
+            }
+
+            return target;
+        }
 
         /// <summary>
         /// <paramref name="operation"/> is <c>this</c>, said or implied (<c>_count</c>). The receiver of an object

@@ -61,6 +61,35 @@ public class UnscopedCaptureAnalyzerSharingTests
                 .WithArguments("count", "work started with Task.Run", "the method", "read"));
     }
 
+    // A ref local is the variable it stands for: reading it reads the captured local.
+    [Fact]
+    public async Task A_read_through_a_ref_local_that_stands_for_the_captured_local_is_reported()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0;
+                ref int alias = ref count;
+                var task = {|#1:Task.Run(() => {|#0:count|}++)|};
+                Console.WriteLine({|#2:alias|});
+            """),
+            Verify.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("count", "work started with Task.Run", "the method", "read"));
+    }
+
+    [Fact]
+    public async Task A_ref_local_pointed_elsewhere_or_joined_first_is_not_the_captured_local()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                int count = 0, other = 0;
+                ref int alias = ref count;
+                alias = ref other;
+                ref int joined = ref count;
+                var task = Task.Run(() => count++);
+                Console.WriteLine(alias);
+                task.Wait();
+                Console.WriteLine(joined);
+            """));
+    }
+
     [Theory]
     [InlineData("task.Wait();")]
     [InlineData("_ = task.Result;")]
