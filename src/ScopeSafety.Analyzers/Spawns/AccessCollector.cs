@@ -179,7 +179,8 @@ namespace ScopeSafety.Analyzers.Spawns
             var current = ThroughStructMembers(reference);
             var parent = current.Parent;
 
-            while (parent is ITupleOperation)
+            // A branch of a ref conditional (ref a > b ? ref a : ref b) is used as the whole conditional is.
+            while (parent is ITupleOperation || (parent is IConditionalOperation { IsRef: true } conditional && conditional.Condition != current))
             {
                 current = parent;
                 parent = current.Parent;

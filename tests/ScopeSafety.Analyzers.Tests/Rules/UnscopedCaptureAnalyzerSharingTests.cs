@@ -392,6 +392,7 @@ public class UnscopedCaptureAnalyzerSharingTests
 
     [Theory]
     [InlineData("Ref(ref {|#0:count|})")]
+    [InlineData("Ref(ref DateTime.Now.Second > 30 ? ref {|#0:count|} : ref count)")]
     [InlineData("Out(out {|#0:count|})")]
     [InlineData("{|#0:count|} += 2")]
     [InlineData("({|#0:count|}, _) = (1, 2)")]
