@@ -233,7 +233,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             waited = SpawnClassifier.Unwrap(waited);
-            if (waited is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            if (Flow.AwaitedValues.ConfiguredTask(waited) is { } configured)
             {
                 waited = SpawnClassifier.Unwrap(configured);
             }

@@ -6,12 +6,47 @@ namespace ScopeSafety.Analyzers.Flow
     /// <summary>Whether, and where, the value of an operation (a task) is awaited where it is made.</summary>
     internal static class AwaitedValues
     {
-        /// <summary>What an await waits for, past a <c>ConfigureAwait(…)</c> and conversions.</summary>
+        /// <summary>What an await waits for, past a <c>ConfigureAwait(…)</c> (<see cref="ConfiguredTask"/>) and conversions.</summary>
         public static IOperation WaitedFor(IAwaitOperation awaitOperation)
         {
             var awaited = Spawns.SpawnClassifier.Unwrap(awaitOperation.Operation);
-            return awaited is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } ? Spawns.SpawnClassifier.Unwrap(configured) : awaited;
+            return ConfiguredTask(awaited) is { } configured ? Spawns.SpawnClassifier.Unwrap(configured) : awaited;
         }
+
+        /// <summary>
+        /// The task that <paramref name="operation"/> configures for an await: <c>task.ConfigureAwait(false)</c>, or a
+        /// project's own shorthand for it (<c>task.CfAwait()</c>, <c>task.AnyContext()</c>: an extension method of the
+        /// task alone that returns what <c>ConfigureAwait</c> makes of one); null for anything else. Awaiting either waits
+        /// for the task.
+        /// </summary>
+        public static IOperation? ConfiguredTask(IOperation? operation)
+        {
+            if (!(operation is IInvocationOperation { TargetMethod: var method } call))
+            {
+                return null;
+            }
+
+            if (method.Name == "ConfigureAwait")
+            {
+                return call.Instance;
+            }
+
+            // Only the task itself: an overload with more (Hazelcast's CfAwait(timeout)) may stop waiting before the task ends.
+            return method.IsExtensionMethod && call.Arguments.Length == 1 && Symbols.TaskSymbols.IsConfiguredAwaitable(method.ReturnType)
+                ? call.Arguments[0].Value
+                : null;
+        }
+
+        /// <summary>
+        /// The call that configures <paramref name="task"/> for an await (<see cref="ConfiguredTask"/>): <c>task.ConfigureAwait(…)</c>,
+        /// or a shorthand that takes it as its receiver; null when its parent is no such call.
+        /// </summary>
+        public static IInvocationOperation? ConfigurationOf(IOperation task) => task.Parent switch
+        {
+            IInvocationOperation call when call.Instance == task && ConfiguredTask(call) == task => call,
+            IArgumentOperation { Parent: IInvocationOperation call } argument when argument.Value == task && ConfiguredTask(call) == task => call,
+            _ => null,
+        };
 
         /// <summary>
         /// The await of <paramref name="value"/>: directly, through conversions, parentheses and <c>ConfigureAwait</c>, and
@@ -23,13 +58,18 @@ namespace ScopeSafety.Analyzers.Flow
             var current = value;
             while (current.Parent is { } parent)
             {
+                if (ConfigurationOf(current) is { } configure)
+                {
+                    current = configure;
+                    continue;
+                }
+
                 switch (parent)
                 {
                     case IAwaitOperation awaited:
                         return awaited;
                     case IConversionOperation:
                     case IParenthesizedOperation:
-                    case IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" } } configure when configure.Instance == current:
                     case IArgumentOperation or IArrayCreationOperation or IArrayInitializerOperation when amongOthers:
                     case IInvocationOperation { TargetMethod: { Name: "WhenAll" or "WhenAny" or "WaitAsync" } } when amongOthers:
                         current = parent;

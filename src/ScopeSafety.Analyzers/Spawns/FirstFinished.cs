@@ -98,10 +98,9 @@ namespace ScopeSafety.Analyzers.Spawns
         private static IOperation? Awaited(IOperation task, KnownSymbols symbols)
         {
             var value = task;
-            while (value.Parent is IConversionOperation || value.Parent is IParenthesizedOperation ||
-                   (value.Parent is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" } } configure && configure.Instance == value))
+            while (value.Parent is IConversionOperation || value.Parent is IParenthesizedOperation || Flow.AwaitedValues.ConfigurationOf(value) != null)
             {
-                value = value.Parent;
+                value = Flow.AwaitedValues.ConfigurationOf(value) ?? value.Parent!;
             }
 
             var wait = value.Parent is IInvocationOperation { TargetMethod: { Name: "GetAwaiter" } } awaiter ? awaiter.Parent : value.Parent;

@@ -338,6 +338,34 @@ public class ConcurrentAccessSynchronizationTests
                 await Task.WhenAll(a, b);
         """));
 
+    // A library's own shorthand for ConfigureAwait(false) (Hazelcast's CfAwait, Foundatio's AnyContext) is awaited as
+    // ConfigureAwait is.
+    [Fact]
+    public Task A_WaitAsync_mutex_awaited_through_a_shorthand_for_ConfigureAwait_does_not_race() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        static class TaskExtensions
+        {
+            public static System.Runtime.CompilerServices.ConfiguredTaskAwaitable CfAwait(this Task task) => task.ConfigureAwait(false);
+            public static System.Runtime.CompilerServices.ConfiguredTaskAwaitable<T> CfAwait<T>(this Task<T> task) => task.ConfigureAwait(false);
+        }
+
+        class Runner
+        {
+            public static async Task Run()
+            {
+                var gate = new SemaphoreSlim(1, 1);
+                var done = false;
+                async Task Consume()
+                {
+                    await gate.WaitAsync().CfAwait();
+                    try { done = true; }
+                    finally { gate.Release(); }
+                }
+
+                await Task.WhenAll(Task.Run(Consume), Task.Run(Consume)).CfAwait();
+            }
+        }
+        """);
+
     [Fact]
     public Task A_timed_WaitAsync_whose_result_is_ignored_is_no_mutex() => Verify.VerifyAnalyzerAsync(AsyncProgram("""
                 var gate = new SemaphoreSlim(1, 1);
