@@ -232,7 +232,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 return;
             }
 
-            // A ValueTask, or what ConfigureAwait made of a task, is waited for as the task is.
+            // A ValueTask, or what ConfigureAwait made of a task (followed as the task, see HandleWalker), is waited for as the task is.
             if (_symbols.Tasks.IsTaskLike(type) || TaskSymbols.IsConfiguredAwaitable(type))
             {
                 switch (method.Name)
@@ -243,7 +243,7 @@ namespace ScopeSafety.Analyzers.Spawns
                     case "GetAwaiter" when invocation.Parent is IInvocationOperation { TargetMethod: { Name: "GetResult" } } getResult:
                         OnWaited(getResult);
                         return;
-                    case "ConfigureAwait" or "AsTask":
+                    case "AsTask":
                         Follow(invocation);
                         return;
                     case "ContinueWith":

@@ -69,6 +69,13 @@ namespace ScopeSafety.Analyzers.Spawns
                 return;
             }
 
+            if (Flow.AwaitedValues.ConfigurationOf(child) is { } configured)
+            {
+                // task.ConfigureAwait(false), or a project's shorthand for it: awaited as the task is.
+                Follow(configured);
+                return;
+            }
+
             switch (parent)
             {
                 case null:
@@ -114,6 +121,13 @@ namespace ScopeSafety.Analyzers.Spawns
 
                 case ICollectionExpressionOperation collection:
                     Follow(collection);
+                    return;
+
+                case IConditionalOperation { IsRef: false } conditional when conditional.Condition != child:
+                case ICoalesceOperation coalesce when coalesce.Value == child:
+                    // first ? CopyAsync() : FlushAsync(), _task ?? Task.CompletedTask: the value is this handle when it was
+                    // the one made or kept.
+                    Follow(parent);
                     return;
 
                 case IInvocationOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } } add

@@ -212,9 +212,6 @@ namespace ScopeSafety.Analyzers.Spawns
                     case "Wait":
                         Uses.Add((invocation, ".Wait()"));
                         return;
-                    case "ConfigureAwait":
-                        Follow(invocation);
-                        return;
                     case "GetAwaiter" when invocation.Parent is IInvocationOperation { TargetMethod: { Name: "GetResult" } } getResult:
                         OnAwaitedValue(getResult);
                         return;

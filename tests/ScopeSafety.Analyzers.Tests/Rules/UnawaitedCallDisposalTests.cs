@@ -50,10 +50,33 @@ public class UnawaitedCallDisposalTests
                 Console.WriteLine("copying");
                 await copy;
             }
+
+            // A project's own shorthand for ConfigureAwait(false) awaits the task too.
+            async Task AwaitedThroughAShorthand(Stream destination, bool first)
+            {
+                using var source = File.OpenRead("a");
+                var copy = first ? source.CopyToAsync(destination) : source.FlushAsync();
+                Console.WriteLine("copying");
+                await copy.CfAwait();
+            }
+
+            Task ConditionalLeftRunning(Stream destination, bool first)
+            {
+                using var source = File.OpenRead("a");
+                var copy = first ? {|#7:{|#6:source|}.CopyToAsync(destination)|} : {|#9:{|#8:source|}.FlushAsync()|};
+                return copy;
+            {|#10:}|}
+        }
+
+        static class TaskExtensions
+        {
+            public static System.Runtime.CompilerServices.ConfiguredTaskAwaitable CfAwait(this Task task) => task.ConfigureAwait(false);
         }
         """,
         Verify.Diagnostic("SCOPE003").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("source", "Stream.CopyToAsync"),
-        Verify.Diagnostic("SCOPE003").WithLocation(3).WithLocation(4).WithLocation(5).WithArguments("source", "Stream.CopyToAsync"));
+        Verify.Diagnostic("SCOPE003").WithLocation(3).WithLocation(4).WithLocation(5).WithArguments("source", "Stream.CopyToAsync"),
+        Verify.Diagnostic("SCOPE003").WithLocation(6).WithLocation(7).WithLocation(10).WithArguments("source", "Stream.CopyToAsync"),
+        Verify.Diagnostic("SCOPE003").WithLocation(8).WithLocation(9).WithLocation(10).WithArguments("source", "Stream.FlushAsync"));
 
     [Fact]
     public Task A_call_left_running_is_reported_for_each_object_it_was_handed_that_the_method_disposes() => Verify.VerifyAnalyzerAsync(Usings + """
