@@ -1187,10 +1187,45 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <see cref="Spawns.AccessCollector.Kind"/>), so an atomic use of a member is an atomic use of the place. The value
         /// handed to such a call (<c>Interlocked.Exchange(ref _current, _next)</c>) is a plain read.
         /// </summary>
-        public static bool IsAtomic(IOperation reference, KnownSymbols symbols) =>
-            AccessCollector.ThroughStructMembers(reference).Parent is IArgumentOperation { Parameter: { RefKind: not RefKind.None }, Parent: IInvocationOperation call } &&
-            symbols.Synchronisation.IsAtomicApi(call.TargetMethod.ContainingType) ||
+        public static bool IsAtomic(IOperation reference, KnownSymbols symbols) => IsAtomic(reference, symbols, SourceCallees.MaxDepth);
+
+        private static bool IsAtomic(IOperation reference, KnownSymbols symbols, int depth) =>
+            AccessCollector.ThroughStructMembers(reference).Parent is IArgumentOperation { Parameter: { RefKind: not RefKind.None } parameter, Parent: IInvocationOperation call } &&
+            (symbols.Synchronisation.IsAtomicApi(call.TargetMethod.ContainingType) || OnlyAtomicThrough(parameter, call, symbols, depth)) ||
             TestsBeforeSwap(reference, symbols.Synchronisation);
+
+        /// <summary>
+        /// A ref parameter of a method of the project that only hands it on to atomic calls (<c>static bool
+        /// ZeroToOne(ref this int value) =&gt; Interlocked.CompareExchange(ref value, 1, 0) == 0;</c>): what the caller passes
+        /// to it is used atomically, as if the caller made the call itself. A method that may be overridden is not read.
+        /// </summary>
+        private static bool OnlyAtomicThrough(IParameterSymbol parameter, IInvocationOperation call, KnownSymbols symbols, int depth)
+        {
+            var method = call.TargetMethod;
+            if (depth <= 0 || method.IsAbstract || method.IsVirtual || method.IsOverride || method.IsExtern ||
+                !(SourceCallees.BodyOf(method, call, anyFile: true) is { } body))
+            {
+                return false;
+            }
+
+            var uses = 0;
+            foreach (var use in body.Descendants().OfType<IParameterReferenceOperation>())
+            {
+                if (!SymbolEqualityComparer.Default.Equals(use.Parameter.OriginalDefinition, parameter.OriginalDefinition))
+                {
+                    continue;
+                }
+
+                if (!IsAtomic(use, symbols, depth - 1))
+                {
+                    return false;
+                }
+
+                uses++;
+            }
+
+            return uses > 0;
+        }
 
         /// <summary>
         /// A plain test of a flag that only decides whether the swap of the same flag beside it runs (test and test-and-set:

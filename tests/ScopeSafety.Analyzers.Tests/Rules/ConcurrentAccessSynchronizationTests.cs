@@ -521,6 +521,46 @@ public class ConcurrentAccessSynchronizationTests
                     () => Console.WriteLine(total));
         """));
 
+    // A helper of the project's own that only hands its ref parameter to Interlocked or Volatile is atomic for its callers.
+    [Fact]
+    public Task A_place_passed_to_a_helper_that_only_uses_it_atomically_does_not_race() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        static class Flags
+        {
+            public static bool ZeroToOne(ref this int value) => Interlocked.CompareExchange(ref value, 1, 0) == 0;
+            public static void Clear(ref int value) => Volatile.Write(ref value, 0);
+            public static bool Claim(ref int value) => value.ZeroToOne();
+            public static bool Plain(ref int value)
+            {
+                if (Interlocked.CompareExchange(ref value, 1, 0) != 0) return false;
+                value = 2;
+                return true;
+            }
+        }
+
+        class Connection
+        {
+            private int _shut;
+            private int _marked;
+
+            public void Start()
+            {
+                new Thread(Shutdown).Start();
+                new Thread(Shutdown).Start();
+                new Thread({|#0:Mark|}).Start();
+                new Thread(Mark).Start();
+            }
+
+            private void Shutdown()
+            {
+                if (!_shut.ZeroToOne() && !Flags.Claim(ref _shut)) return;
+                Flags.Clear(ref _shut);
+            }
+
+            private void Mark() => Flags.Plain(ref _marked);
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_marked", "work started with new Thread at line 29 (in Connection.Mark)", "work started with new Thread at line 30 (in Connection.Mark)", "also write"));
+
     [Fact]
     public Task Two_threads_running_a_synchronized_method_do_not_race() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
         class Counter
