@@ -39,6 +39,12 @@ namespace ScopeSafety.Analyzers
         /// </summary>
         public const string OtherSideConcurrentMember = "ConcurrentMember";
 
+        /// <summary>
+        /// SCOPE010/011: "true" when both sides of the reported pair write (the message's "may also write it"): a fix that
+        /// only makes each access atomic does not keep one write from being lost to the other.
+        /// </summary>
+        public const string BothWrite = "BothWrite";
+
         /// <summary>SCOPE003 (an asynchronous call), SCOPE021/023/024: which rewrite fits (values named by the analyzer).</summary>
         public const string Fix = "Fix";
 

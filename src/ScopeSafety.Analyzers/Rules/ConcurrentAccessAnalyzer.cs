@@ -277,6 +277,11 @@ namespace ScopeSafety.Analyzers
         private static Diagnostic RaceDiagnostic(ISymbol shared, string name, bool isObject, string? typeName, Access primary, (string Writer, string Other, string Verb) sides, Location[] additional, string otherSide)
         {
             var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Variable, name).Add(DiagnosticProperties.OtherSide, otherSide);
+            if (sides.Verb is "also write" or "also mutate")
+            {
+                properties = properties.Add(DiagnosticProperties.BothWrite, "true");
+            }
+
             return isObject
                 ? Diagnostic.Create(Descriptors.NonThreadSafeObjectSharedByConcurrentWork, primary.Operation.Syntax.GetLocation(), additional, properties,
                     name, typeName ?? Places.TypeNameOf(shared), sides.Writer, sides.Other, sides.Verb)

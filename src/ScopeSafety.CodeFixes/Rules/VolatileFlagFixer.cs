@@ -13,11 +13,12 @@ using ScopeSafety.CodeFixes.Concurrency;
 namespace ScopeSafety.CodeFixes
 {
     /// <summary>
-    /// SCOPE010 "Make the flag volatile": a field that is only set and polled (every write a plain assignment that does
-    /// not read the field) becomes <c>volatile</c>, so each read sees the latest write and the compiler keeps the poll in
-    /// the loop. Not offered for a field updated with ++, +=, x = f(x) or passed by ref (volatile would not make those
-    /// atomic, and the race would stay), for types volatile does not take (long, double, structs), or for a
-    /// declaration of several fields at once.
+    /// SCOPE010 "Make the flag volatile": a private field that is only set and polled (every write a plain assignment
+    /// that does not read the field) becomes <c>volatile</c>, so each read sees the latest write and the compiler keeps the
+    /// poll in the loop. Not offered for a field updated with ++, +=, x = f(x) or passed by ref (volatile would not make
+    /// those atomic, and the race would stay), for a race of two writes unless every write stores one value (a set lost
+    /// to a clear stays lost), for types volatile does not take (long, double, structs), for a field other types may
+    /// use, or for a declaration of several fields at once.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(VolatileFlagFixer)), Shared]
     public sealed class VolatileFlagFixer : SingleActionRaceFixer
@@ -53,12 +54,20 @@ namespace ScopeSafety.CodeFixes
             return await FixPipeline.FinishAsync(document, newRoot, cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>The declaration of the racing field when it is a flag that volatile makes safe; null otherwise.</summary>
+        /// <summary>
+        /// The declaration of the racing field when it is a flag that volatile makes safe; null otherwise. The field is
+        /// the one the diagnostic points at, or, where the work is a method it names (<c>new Thread(Loop)</c>), the one
+        /// the other side's access in this file names. Only a private field: every use of it is in the parts of its type,
+        /// which are all read. Where both sides of the race write, only a flag every write sets to one value: volatile
+        /// makes each write whole, not a set and a clear ordered, so a set lost to a clear would stay lost.
+        /// </summary>
         private static FieldDeclarationSyntax? FlagDeclaration(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (!(model.GetSymbolInfo(node, cancellationToken).Symbol is IFieldSymbol { IsConst: false, IsReadOnly: false, IsVolatile: false } field) ||
-                !TakesVolatile(field.Type) ||
+            var field = FieldAt(root, model, diagnostic.Location, cancellationToken) ??
+                        (diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation
+                            ? FieldAt(root, model, diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation], cancellationToken)
+                            : null);
+            if (field == null || field.DeclaredAccessibility != Accessibility.Private || !TakesVolatile(field.Type) ||
                 field.DeclaringSyntaxReferences.Length != 1 ||
                 field.DeclaringSyntaxReferences[0].SyntaxTree != root.SyntaxTree ||
                 !(field.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables: { Count: 1 }, Parent: FieldDeclarationSyntax declaration } }))
@@ -66,17 +75,109 @@ namespace ScopeSafety.CodeFixes
                 return null;
             }
 
-            foreach (var reference in root.DescendantNodes().OfType<IdentifierNameSyntax>())
+            // What each side stores: the work (the function the diagnostic points into, or the method it names, with the
+            // methods of this file it calls) and the rest of the type (constructors aside: they run before the object is
+            // shared). A non-constant value is a value of its own.
+            var work = WorkFunctions(root, model, diagnostic, cancellationToken);
+            var workStores = new System.Collections.Generic.List<object?>();
+            var otherStores = new System.Collections.Generic.List<object?>();
+            foreach (var tree in field.ContainingType.DeclaringSyntaxReferences.Select(part => part.SyntaxTree).Distinct())
             {
-                if (reference.Identifier.ValueText == field.Name &&
-                    SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(reference, cancellationToken).Symbol, field) &&
-                    !IsPlainReadOrSet(reference, field, model, cancellationToken))
+                var partRoot = tree == root.SyntaxTree ? root : tree.GetRoot(cancellationToken);
+                var partModel = tree == root.SyntaxTree ? model : model.Compilation.GetSemanticModel(tree);
+                foreach (var reference in partRoot.DescendantNodes().OfType<IdentifierNameSyntax>())
                 {
-                    return null;
+                    if (reference.Identifier.ValueText != field.Name ||
+                        !SymbolEqualityComparer.Default.Equals(partModel.GetSymbolInfo(reference, cancellationToken).Symbol, field))
+                    {
+                        continue;
+                    }
+
+                    if (!IsPlainReadOrSet(reference, field, partModel, cancellationToken))
+                    {
+                        return null;
+                    }
+
+                    if (StoredValue(reference) is { } value)
+                    {
+                        var constant = partModel.GetConstantValue(value, cancellationToken);
+                        var stored = constant.HasValue ? constant.Value : new object();
+                        if (reference.Ancestors().Any(work.Contains))
+                        {
+                            workStores.Add(stored);
+                        }
+                        else if (!reference.Ancestors().Any(node => node is ConstructorDeclarationSyntax))
+                        {
+                            otherStores.Add(stored);
+                        }
+                    }
                 }
             }
 
-            return declaration;
+            // A set on one side and a clear on the other race even when each store is whole: volatile would only hide it.
+            var bothWrite = (diagnostic.Properties.TryGetValue(DiagnosticProperties.BothWrite, out var flag) && flag == "true") ||
+                            (workStores.Count > 0 && otherStores.Count > 0);
+            return bothWrite && workStores.Concat(otherStores).Distinct().Skip(1).Any() ? null : declaration;
+        }
+
+        /// <summary>
+        /// The functions of the work the diagnostic reports: the method it names (<c>new Thread(Loop)</c>) or the function
+        /// it points into, and the methods of this file that one calls.
+        /// </summary>
+        private static System.Collections.Generic.HashSet<SyntaxNode> WorkFunctions(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var functions = new System.Collections.Generic.HashSet<SyntaxNode>();
+            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            var start = model.GetSymbolInfo(node, cancellationToken).Symbol is IMethodSymbol named ? DeclarationIn(root, named, cancellationToken) : FunctionOf(node);
+            if (start == null)
+            {
+                return functions;
+            }
+
+            functions.Add(start);
+            foreach (var call in start.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                if (model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol callee && DeclarationIn(root, callee, cancellationToken) is { } declaration)
+                {
+                    functions.Add(declaration);
+                }
+            }
+
+            return functions;
+        }
+
+        private static SyntaxNode? DeclarationIn(SyntaxNode root, IMethodSymbol method, CancellationToken cancellationToken) =>
+            method.DeclaringSyntaxReferences.Length == 1 && method.DeclaringSyntaxReferences[0].SyntaxTree == root.SyntaxTree
+                ? method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken)
+                : null;
+
+        /// <summary>The function a reference is in: a lambda, a local function, or a member.</summary>
+        private static SyntaxNode? FunctionOf(SyntaxNode reference) =>
+            reference.Ancestors().FirstOrDefault(node => node is AnonymousFunctionExpressionSyntax || node is LocalFunctionStatementSyntax) ?? RaceFixes.MemberOf(reference);
+
+        private static IFieldSymbol? FieldAt(SyntaxNode root, SemanticModel model, Location location, CancellationToken cancellationToken) =>
+            location.IsInSource && location.SourceTree == root.SyntaxTree &&
+            model.GetSymbolInfo(root.FindNode(location.SourceSpan, getInnermostNodeForTie: true), cancellationToken).Symbol is IFieldSymbol { IsConst: false, IsReadOnly: false, IsVolatile: false } field
+                ? field
+                : null;
+
+        /// <summary>The value a plain assignment of the field at <paramref name="reference"/> stores; null for a read.</summary>
+        private static ExpressionSyntax? StoredValue(IdentifierNameSyntax reference)
+        {
+            SyntaxNode node = reference;
+            if (node.Parent is MemberAccessExpressionSyntax access && access.Name == node)
+            {
+                node = access;
+            }
+
+            while (node.Parent is ParenthesizedExpressionSyntax)
+            {
+                node = node.Parent;
+            }
+
+            return node.Parent is AssignmentExpressionSyntax { Left: var left, Right: var right } assignment && left == node && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                ? right
+                : null;
         }
 
         /// <summary>A read, or a plain assignment whose value does not read the field: what volatile makes atomic.</summary>

@@ -1171,6 +1171,113 @@ public class ConcurrentAccessFixerTests
 
     // ---- SCOPE010/011: work left running against the type's other members -----------------------------------
 
+    // Work started as a method (new Thread(Loop)) is reported at the method's name: the field is the one the other side's
+    // access names. The thread's callee sets the port; the property only reads it.
+    [Fact]
+    public Task A_flag_polled_by_a_thread_started_as_a_method_becomes_volatile() => VolatileFix.VerifyCodeFixAsync("""
+        using System.Threading;
+
+        class Peer
+        {
+            private volatile bool _running;
+            private int _port;
+            private Thread _thread;
+
+            public int Port => _port;
+
+            public void Start()
+            {
+                _running = true;
+                _thread = new Thread({|SCOPE010:Loop|});
+                _thread.Start();
+            }
+
+            public void Stop() => _running = false;
+
+            private void Loop()
+            {
+                while (_running) { Rebind(); Thread.Sleep(1); }
+            }
+
+            private void Rebind() => _port = 5;
+        }
+        """, """
+        using System.Threading;
+
+        class Peer
+        {
+            private volatile bool _running;
+            private volatile int _port;
+            private Thread _thread;
+
+            public int Port => _port;
+
+            public void Start()
+            {
+                _running = true;
+                _thread = new Thread(Loop);
+                _thread.Start();
+            }
+
+            public void Stop() => _running = false;
+
+            private void Loop()
+            {
+                while (_running) { Rebind(); Thread.Sleep(1); }
+            }
+
+            private void Rebind() => _port = 5;
+        }
+        """);
+
+    // The member sets the flag and the work clears it after acting on it: a set that lands between the work's test and its
+    // clear is lost whether or not the field is volatile, so volatile is not offered.
+    [Fact]
+    public Task A_flag_the_work_clears_after_a_member_set_it_is_not_made_volatile() => VolatileFix.VerifyNoCodeFixAsync("""
+        using System;
+        using System.Threading;
+
+        class Peer
+        {
+            private bool _flush;
+            private Thread _thread;
+
+            public void Flush() => _flush = true;
+
+            public void Start()
+            {
+                _thread = new Thread({|SCOPE010:Loop|});
+                _thread.Start();
+            }
+
+            private void Loop()
+            {
+                while (true)
+                {
+                    if (_flush) Console.WriteLine("flush");
+                    _flush = false;
+                    Thread.Sleep(1);
+                }
+            }
+        }
+
+        class LambdaPeer
+        {
+            private bool _flush;
+
+            public void Flush() => _flush = true;
+
+            public void Start() => new Thread(() =>
+            {
+                while (true)
+                {
+                    if ({|SCOPE010:_flush|}) Console.WriteLine("flush");
+                    _flush = false;
+                }
+            }).Start();
+        }
+        """);
+
     [Fact]
     public Task A_flag_a_stop_method_clears_while_the_thread_polls_it_becomes_volatile() => VolatileFix.VerifyCodeFixAsync("""
         using System.Threading;
