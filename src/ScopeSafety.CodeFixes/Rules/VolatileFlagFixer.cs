@@ -164,17 +164,7 @@ namespace ScopeSafety.CodeFixes
         /// <summary>The value a plain assignment of the field at <paramref name="reference"/> stores; null for a read.</summary>
         private static ExpressionSyntax? StoredValue(IdentifierNameSyntax reference)
         {
-            SyntaxNode node = reference;
-            if (node.Parent is MemberAccessExpressionSyntax access && access.Name == node)
-            {
-                node = access;
-            }
-
-            while (node.Parent is ParenthesizedExpressionSyntax)
-            {
-                node = node.Parent;
-            }
-
+            var node = UseOf(reference);
             return node.Parent is AssignmentExpressionSyntax { Left: var left, Right: var right } assignment && left == node && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
                 ? right
                 : null;
@@ -183,17 +173,7 @@ namespace ScopeSafety.CodeFixes
         /// <summary>A read, or a plain assignment whose value does not read the field: what volatile makes atomic.</summary>
         private static bool IsPlainReadOrSet(IdentifierNameSyntax reference, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
         {
-            SyntaxNode node = reference;
-            if (node.Parent is MemberAccessExpressionSyntax access && access.Name == node)
-            {
-                node = access;
-            }
-
-            while (node.Parent is ParenthesizedExpressionSyntax)
-            {
-                node = node.Parent;
-            }
-
+            var node = UseOf(reference);
             switch (node.Parent)
             {
                 case AssignmentExpressionSyntax assignment when assignment.Left == node:
@@ -211,6 +191,23 @@ namespace ScopeSafety.CodeFixes
                 default:
                     return true;
             }
+        }
+
+        /// <summary>The expression that uses the field at <paramref name="reference"/>: with its <c>this.</c> and parentheses.</summary>
+        private static SyntaxNode UseOf(IdentifierNameSyntax reference)
+        {
+            SyntaxNode node = reference;
+            if (node.Parent is MemberAccessExpressionSyntax access && access.Name == node)
+            {
+                node = access;
+            }
+
+            while (node.Parent is ParenthesizedExpressionSyntax)
+            {
+                node = node.Parent;
+            }
+
+            return node;
         }
 
         /// <summary>The types C# allows volatile on.</summary>
