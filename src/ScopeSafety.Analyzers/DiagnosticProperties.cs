@@ -45,6 +45,12 @@ namespace ScopeSafety.Analyzers
         /// </summary>
         public const string BothWrite = "BothWrite";
 
+        /// <summary>
+        /// SCOPE010/011 against the type's members: the declaration id of the field the race is on, when the place is the
+        /// field itself (the report names the method the work runs, and the other side may reach the field in a callee).
+        /// </summary>
+        public const string Field = "Field";
+
         /// <summary>SCOPE003 (an asynchronous call), SCOPE021/023/024: which rewrite fits (values named by the analyzer).</summary>
         public const string Fix = "Fix";
 

@@ -274,12 +274,18 @@ namespace ScopeSafety.Analyzers
                 : (theirSide, mineSide, mine.ReadVerb);
 
         /// <summary>The SCOPE010 (or, for an object, SCOPE011) diagnostic at <paramref name="primary"/>, with what the fixes read.</summary>
-        private static Diagnostic RaceDiagnostic(ISymbol shared, string name, bool isObject, string? typeName, Access primary, (string Writer, string Other, string Verb) sides, Location[] additional, string otherSide)
+        private static Diagnostic RaceDiagnostic(ISymbol shared, string name, bool isObject, string? typeName, Access primary, (string Writer, string Other, string Verb) sides, Location[] additional, string otherSide,
+            IFieldSymbol? field = null)
         {
             var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Variable, name).Add(DiagnosticProperties.OtherSide, otherSide);
             if (sides.Verb is "also write" or "also mutate")
             {
                 properties = properties.Add(DiagnosticProperties.BothWrite, "true");
+            }
+
+            if (field != null && DocumentationCommentId.CreateDeclarationId(field) is { } fieldId)
+            {
+                properties = properties.Add(DiagnosticProperties.Field, fieldId);
             }
 
             return isObject
@@ -430,7 +436,7 @@ namespace ScopeSafety.Analyzers
                 var memberSide = MemberName(race.Member) + " at line " + Line(other.Operation) + FileOf(other, race.Mine) + (other.Via == null ? "" : " (in " + other.Via + ")");
                 var sides = Sides(race.Mine, item.DescriptionOf(race.Mine), other, memberSide, isObject);
                 Report(place.Root, place.Name, isObject, race.Mine, sides.Writer, sides.Other, sides.Verb, item, other.Operation, DiagnosticProperties.OtherSideTypeMember,
-                    isObject ? Places.TypeNameOf(place.Root) : null);
+                    isObject ? Places.TypeNameOf(place.Root) : null, place.Path.Length == 0 ? place.Root as IFieldSymbol : null);
             }
 
             /// <summary>Unscoped work started in the member's own code, not in a lambda of it.</summary>
@@ -636,7 +642,8 @@ namespace ScopeSafety.Analyzers
                 return items;
             }
 
-            private void Report(ISymbol shared, string name, bool isObject, Access primary, string writer, string other, string verb, WorkItem item, IOperation? otherUse, string otherSide, string? typeName = null)
+            private void Report(ISymbol shared, string name, bool isObject, Access primary, string writer, string other, string verb, WorkItem item, IOperation? otherUse, string otherSide, string? typeName = null,
+                IFieldSymbol? field = null)
             {
                 // One handler subscribed to several events (a watcher's Changed, Created and Deleted), or one method
                 // started at several sites, races the same other access for one cause: reported once.
@@ -648,7 +655,7 @@ namespace ScopeSafety.Analyzers
                 var additional = otherUse == null
                     ? new[] { item.Site.Operation.Syntax.GetLocation() }
                     : new[] { item.Site.Operation.Syntax.GetLocation(), otherUse.Syntax.GetLocation() };
-                _context.ReportDiagnostic(RaceDiagnostic(shared, name, isObject, typeName, primary, (writer, other, verb), additional, otherSide));
+                _context.ReportDiagnostic(RaceDiagnostic(shared, name, isObject, typeName, primary, (writer, other, verb), additional, otherSide, field));
             }
         }
     }

@@ -30,6 +30,26 @@ namespace ScopeSafety.CodeFixes.Concurrency
             return member is GlobalStatementSyntax ? member.Parent : member;
         }
 
+        /// <summary>
+        /// The field a SCOPE010 diagnostic reports: the one its location names, the one the analyzer names for a race with
+        /// the type's members (its Field property: the report names the method the work runs, <c>new Thread(Loop)</c>),
+        /// or the one the other side's access names in this file; null otherwise.
+        /// </summary>
+        public static IFieldSymbol? RacingField(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+            FieldAt(root, model, diagnostic.Location, cancellationToken) ??
+            (diagnostic.Properties.TryGetValue(DiagnosticProperties.Field, out var id) && id != null
+                ? DocumentationCommentId.GetFirstSymbolForDeclarationId(id, model.Compilation) as IFieldSymbol
+                : null) ??
+            (diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation
+                ? FieldAt(root, model, diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation], cancellationToken)
+                : null);
+
+        private static IFieldSymbol? FieldAt(SyntaxNode root, SemanticModel model, Location location, CancellationToken cancellationToken) =>
+            location.IsInSource && location.SourceTree == root.SyntaxTree &&
+            model.GetSymbolInfo(root.FindNode(location.SourceSpan, getInnermostNodeForTie: true), cancellationToken).Symbol is IFieldSymbol { IsConst: false, IsReadOnly: false } field
+                ? field
+                : null;
+
         /// <summary>The name of the variable or object the diagnostic names (its Variable property), for the action's title.</summary>
         public static string VariableOf(Diagnostic diagnostic, string fallback) =>
             diagnostic.Properties.TryGetValue(DiagnosticProperties.Variable, out var variable) && variable != null ? variable : fallback;

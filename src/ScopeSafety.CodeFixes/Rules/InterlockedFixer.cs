@@ -22,9 +22,10 @@ namespace ScopeSafety.CodeFixes
     /// SCOPE010 "Use Interlocked": every write of the int/long variable (or field of this type) in the racing work items (or in a
     /// finalizer and the member it races with) becomes atomic —
     /// x++ → Interlocked.Increment(ref x), x-- → Decrement, x += e → Add(ref x, e), x -= e → Add(ref x, -(e)),
-    /// x = e → Exchange(ref x, e). Offered only when both sides are work items (the scope body reading a value that is
-    /// still changing stays a hazard) and every write there converts; x = f(x) is a read-modify-write that Exchange
-    /// would not make atomic, so it blocks the fix.
+    /// x = e → Exchange(ref x, e). Offered when both sides are work items (the scope body reading a value that is
+    /// still changing stays a hazard) and every write there converts; for work left running against the type's members,
+    /// when every write of the private int field in the type converts (<see cref="PlanForTypeMember"/>). x = f(x) is a
+    /// read-modify-write that Exchange would not make atomic, so it blocks the fix.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(InterlockedFixer)), Shared]
     public sealed class InterlockedFixer : SingleActionRaceFixer
@@ -71,8 +72,17 @@ namespace ScopeSafety.CodeFixes
         /// <summary>The writes to rewrite for one diagnostic, or null when some write cannot be made atomic.</summary>
         private static Dictionary<SyntaxNode, SyntaxNode>? Plan(SyntaxNode root, SemanticModel model, SpawnOptions options, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.OtherSide, out var side) ||
-                !(side == DiagnosticProperties.OtherSideItem || side == DiagnosticProperties.OtherSideMember))
+            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.OtherSide, out var side))
+            {
+                return null;
+            }
+
+            if (side == DiagnosticProperties.OtherSideTypeMember)
+            {
+                return PlanForTypeMember(root, model, diagnostic, cancellationToken);
+            }
+
+            if (!(side == DiagnosticProperties.OtherSideItem || side == DiagnosticProperties.OtherSideMember))
             {
                 return null;
             }
@@ -111,6 +121,31 @@ namespace ScopeSafety.CodeFixes
                 return null;
             }
 
+            return Edits(racing, symbol, model, cancellationToken);
+        }
+
+        /// <summary>
+        /// Work left running against the type's other members (a counter a thread method bumps and a property shows): every
+        /// write of the private <c>int</c> field in the type becomes atomic, the work's and the members' alike, and the
+        /// members' plain reads see a whole value. Only where every part of the type is in this file (no write is left
+        /// elsewhere); not for a <c>long</c>, whose plain reads may still tear on a 32-bit process.
+        /// </summary>
+        private static Dictionary<SyntaxNode, SyntaxNode>? PlanForTypeMember(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var field = RaceFixes.RacingField(root, model, diagnostic, cancellationToken);
+            if (field == null || field.IsVolatile || field.DeclaredAccessibility != Accessibility.Private || field.Type.SpecialType != SpecialType.System_Int32 ||
+                field.ContainingType.DeclaringSyntaxReferences.Any(part => part.SyntaxTree != root.SyntaxTree))
+            {
+                return null;
+            }
+
+            var parts = field.ContainingType.DeclaringSyntaxReferences.Select(part => part.GetSyntax(cancellationToken)).ToList();
+            return Edits(parts, field, model, cancellationToken);
+        }
+
+        /// <summary>The atomic rewrite of every write of <paramref name="symbol"/> in <paramref name="racing"/>; null when one cannot be made atomic.</summary>
+        private static Dictionary<SyntaxNode, SyntaxNode>? Edits(List<SyntaxNode> racing, ISymbol symbol, SemanticModel model, CancellationToken cancellationToken)
+        {
             var edits = new Dictionary<SyntaxNode, SyntaxNode>();
             foreach (var body in racing)
             {
@@ -226,8 +261,9 @@ namespace ScopeSafety.CodeFixes
         }
 
         /// <summary>
-        /// Whether the value of the expression is used: not for a statement, a for incrementor, or the body of a lambda
-        /// whose delegate returns void or whose spawn's result is thrown away (scope.Spawn(() => x++);).
+        /// Whether the value of the expression is used: not for a statement, a for incrementor, the expression body of a
+        /// member that returns nothing, or the body of a lambda whose delegate returns void or whose spawn's result is
+        /// thrown away (scope.Spawn(() => x++);).
         /// </summary>
         private static bool IsValueUsed(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken)
         {
@@ -243,6 +279,12 @@ namespace ScopeSafety.CodeFixes
                     return false;
                 case ForStatementSyntax forStatement when forStatement.Incrementors.Contains(node):
                     return false;
+                case ArrowExpressionClauseSyntax arrow:
+                    // void Reset() => _count = 0; a setter, a constructor or a void local function written the same way.
+                    return !(arrow.Parent is ConstructorDeclarationSyntax ||
+                             arrow.Parent is AccessorDeclarationSyntax { Keyword.ValueText: "set" or "init" or "add" or "remove" } ||
+                             arrow.Parent is MethodDeclarationSyntax { ReturnType: PredefinedTypeSyntax method } && method.Keyword.IsKind(SyntaxKind.VoidKeyword) ||
+                             arrow.Parent is LocalFunctionStatementSyntax { ReturnType: PredefinedTypeSyntax local } && local.Keyword.IsKind(SyntaxKind.VoidKeyword));
                 case LambdaExpressionSyntax lambda when lambda.ExpressionBody == node:
                     if (model.GetTypeInfo(lambda, cancellationToken).ConvertedType is INamedTypeSymbol { DelegateInvokeMethod: { ReturnsVoid: true } })
                     {

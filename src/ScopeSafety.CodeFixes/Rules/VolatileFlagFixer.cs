@@ -17,8 +17,9 @@ namespace ScopeSafety.CodeFixes
     /// that does not read the field) becomes <c>volatile</c>, so each read sees the latest write and the compiler keeps the
     /// poll in the loop. Not offered for a field updated with ++, +=, x = f(x) or passed by ref (volatile would not make
     /// those atomic, and the race would stay), for a race of two writes unless every write stores one value (a set lost
-    /// to a clear stays lost), for types volatile does not take (long, double, structs), for a field other types may
-    /// use, or for a declaration of several fields at once.
+    /// to a clear stays lost), for a field that stores the work's own handle (the work may read it before the store),
+    /// for types volatile does not take (long, double, structs), for a field other types may use, or for a declaration
+    /// of several fields at once.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(VolatileFlagFixer)), Shared]
     public sealed class VolatileFlagFixer : SingleActionRaceFixer
@@ -63,11 +64,8 @@ namespace ScopeSafety.CodeFixes
         /// </summary>
         private static FieldDeclarationSyntax? FlagDeclaration(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            var field = FieldAt(root, model, diagnostic.Location, cancellationToken) ??
-                        (diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation
-                            ? FieldAt(root, model, diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation], cancellationToken)
-                            : null);
-            if (field == null || field.DeclaredAccessibility != Accessibility.Private || !TakesVolatile(field.Type) ||
+            var field = RaceFixes.RacingField(root, model, diagnostic, cancellationToken);
+            if (field == null || field.IsVolatile || field.DeclaredAccessibility != Accessibility.Private || !TakesVolatile(field.Type) ||
                 field.DeclaringSyntaxReferences.Length != 1 ||
                 field.DeclaringSyntaxReferences[0].SyntaxTree != root.SyntaxTree ||
                 !(field.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables: { Count: 1 }, Parent: FieldDeclarationSyntax declaration } }))
@@ -100,6 +98,13 @@ namespace ScopeSafety.CodeFixes
 
                     if (StoredValue(reference) is { } value)
                     {
+                        if (StoresTheSpawn(value, diagnostic))
+                        {
+                            // _timer = new Timer(Tick, …) with Tick reading _timer: the work may run before the store,
+                            // however the field is declared; an ordering no modifier gives.
+                            return null;
+                        }
+
                         var constant = partModel.GetConstantValue(value, cancellationToken);
                         var stored = constant.HasValue ? constant.Value : new object();
                         if (reference.Ancestors().Any(work.Contains))
@@ -155,11 +160,11 @@ namespace ScopeSafety.CodeFixes
         private static SyntaxNode? FunctionOf(SyntaxNode reference) =>
             reference.Ancestors().FirstOrDefault(node => node is AnonymousFunctionExpressionSyntax || node is LocalFunctionStatementSyntax) ?? RaceFixes.MemberOf(reference);
 
-        private static IFieldSymbol? FieldAt(SyntaxNode root, SemanticModel model, Location location, CancellationToken cancellationToken) =>
-            location.IsInSource && location.SourceTree == root.SyntaxTree &&
-            model.GetSymbolInfo(root.FindNode(location.SourceSpan, getInnermostNodeForTie: true), cancellationToken).Symbol is IFieldSymbol { IsConst: false, IsReadOnly: false, IsVolatile: false } field
-                ? field
-                : null;
+        /// <summary><paramref name="value"/> holds the spawn of the reported work: the field stores the work's own handle.</summary>
+        private static bool StoresTheSpawn(ExpressionSyntax value, Diagnostic diagnostic) =>
+            diagnostic.AdditionalLocations.Count > DiagnosticProperties.SpawnLocation &&
+            diagnostic.AdditionalLocations[DiagnosticProperties.SpawnLocation] is { IsInSource: true } spawn &&
+            spawn.SourceTree == value.SyntaxTree && value.Span.Contains(spawn.SourceSpan);
 
         /// <summary>The value a plain assignment of the field at <paramref name="reference"/> stores; null for a read.</summary>
         private static ExpressionSyntax? StoredValue(IdentifierNameSyntax reference)

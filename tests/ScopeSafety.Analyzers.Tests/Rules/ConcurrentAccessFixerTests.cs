@@ -1171,6 +1171,93 @@ public class ConcurrentAccessFixerTests
 
     // ---- SCOPE010/011: work left running against the type's other members -----------------------------------
 
+    // A counter the work bumps and a property shows: every write in the type becomes Interlocked; the property's plain
+    // read sees a whole int.
+    [Fact]
+    public Task A_counter_a_thread_started_as_a_method_bumps_and_a_property_shows_becomes_Interlocked() => InterlockedFix.VerifyCodeFixAsync("""
+        using System.Threading;
+
+        class Pump
+        {
+            private volatile bool _running = true;
+            private int _processed;
+
+            public int Processed => _processed;
+
+            public void Start() => new Thread({|SCOPE010:Loop|}).Start();
+
+            public void Reset() => _processed = 0;
+
+            private void Loop()
+            {
+                while (_running)
+                {
+                    _processed++;
+                    Thread.Sleep(1);
+                }
+            }
+        }
+        """, """
+        using System.Threading;
+
+        class Pump
+        {
+            private volatile bool _running = true;
+            private int _processed;
+
+            public int Processed => _processed;
+
+            public void Start() => new Thread(Loop).Start();
+
+            public void Reset() => Interlocked.Exchange(ref _processed, 0);
+
+            private void Loop()
+            {
+                while (_running)
+                {
+                    Interlocked.Increment(ref _processed);
+                    Thread.Sleep(1);
+                }
+            }
+        }
+        """);
+
+    // A long's plain read may tear on a 32-bit process, and x = x * 2 would stay a lost update: no Interlocked fix.
+    [Fact]
+    public Task A_long_counter_or_a_doubling_of_the_counter_gets_no_Interlocked_fix() => InterlockedFix.VerifyNoCodeFixAsync("""
+        using System.Threading;
+
+        class Frames
+        {
+            private volatile bool _running = true;
+            private long _frames;
+
+            public long Count => _frames;
+
+            public void Start() => new Thread({|SCOPE010:Loop|}).Start();
+
+            private void Loop()
+            {
+                while (_running) _frames++;
+            }
+        }
+
+        class Doubler
+        {
+            private volatile bool _running = true;
+            private int _value = 1;
+
+            public int Value => _value;
+
+            public void Start() => new Thread({|SCOPE010:Loop|}).Start();
+
+            private void Loop()
+            {
+                while (_running) _value = _value * 2;
+            }
+        }
+        """);
+
     // Work started as a method (new Thread(Loop)) is reported at the method's name: the field is the one the other side's
     // access names. The thread's callee sets the port; the property only reads it.
     [Fact]
@@ -1227,6 +1314,63 @@ public class ConcurrentAccessFixerTests
             }
 
             private void Rebind() => _port = 5;
+        }
+        """);
+
+    // The member reaches the flag through a method it calls: the report names that call, and the field comes from the
+    // analyzer's Field property.
+    [Fact]
+    public Task A_flag_a_member_sets_through_a_helper_becomes_volatile() => VolatileFix.VerifyCodeFixAsync("""
+        using System.Threading;
+
+        class Client
+        {
+            private bool _stopping;
+
+            public void Start() => new Thread({|SCOPE010:Loop|}).Start();
+
+            public void Stop() => StopInternal();
+
+            private void StopInternal() => _stopping = true;
+
+            private void Loop()
+            {
+                while (!_stopping) Thread.Sleep(1);
+            }
+        }
+        """, """
+        using System.Threading;
+
+        class Client
+        {
+            private volatile bool _stopping;
+
+            public void Start() => new Thread(Loop).Start();
+
+            public void Stop() => StopInternal();
+
+            private void StopInternal() => _stopping = true;
+
+            private void Loop()
+            {
+                while (!_stopping) Thread.Sleep(1);
+            }
+        }
+        """);
+
+    // The callback reads the field that the creating line stores the timer in: it may run before the store, volatile or
+    // not, so volatile is not offered.
+    [Fact]
+    public Task A_field_that_stores_the_works_own_timer_is_not_made_volatile() => VolatileFix.VerifyNoCodeFixAsync("""
+        using System.Threading;
+
+        class Reconnector
+        {
+            private Timer _retry;
+
+            public void OnError() => _retry = new Timer({|SCOPE010:Retry|}, null, 1000, Timeout.Infinite);
+
+            private void Retry(object state) => _retry?.Dispose();
         }
         """);
 
