@@ -59,8 +59,9 @@ namespace ScopeSafety.CodeFixes
         /// The declaration of the racing field when it is a flag that volatile makes safe; null otherwise. The field is
         /// the one the diagnostic points at, or, where the work is a method it names (<c>new Thread(Loop)</c>), the one
         /// the other side's access in this file names. Only a private field: every use of it is in the parts of its type,
-        /// which are all read. Where both sides of the race write, only a flag every write sets to one value: volatile
-        /// makes each write whole, not a set and a clear ordered, so a set lost to a clear would stay lost.
+        /// which are all read. Where both sides of the race write, or two functions store different values, only a flag
+        /// every write sets to one value: volatile makes each write whole, not a set and a clear ordered, so a set lost
+        /// to a clear would stay lost.
         /// </summary>
         private static FieldDeclarationSyntax? FlagDeclaration(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
@@ -73,12 +74,13 @@ namespace ScopeSafety.CodeFixes
                 return null;
             }
 
-            // What each side stores: the work (the function the diagnostic points into, or the method it names, with the
-            // methods of this file it calls) and the rest of the type (constructors aside: they run before the object is
-            // shared). A non-constant value is a value of its own.
-            var work = WorkFunctions(root, model, diagnostic, cancellationToken);
-            var workStores = new System.Collections.Generic.List<object?>();
-            var otherStores = new System.Collections.Generic.List<object?>();
+            // Who stores what: constructors aside (they run before the object is shared), and stores made by the starting
+            // function before the spawn (Start's _running = true; before new Thread(Loop)). A non-constant value is a value
+            // of its own. The sides of the race are not known here, so two functions that store different values count
+            // as two sides.
+            var spawn = SpawnOf(diagnostic, root);
+            var stores = new System.Collections.Generic.List<object?>();
+            var writers = new System.Collections.Generic.HashSet<SyntaxNode>();
             foreach (var tree in field.ContainingType.DeclaringSyntaxReferences.Select(part => part.SyntaxTree).Distinct())
             {
                 var partRoot = tree == root.SyntaxTree ? root : tree.GetRoot(cancellationToken);
@@ -96,75 +98,46 @@ namespace ScopeSafety.CodeFixes
                         return null;
                     }
 
-                    if (StoredValue(reference) is { } value)
+                    if (!(StoredValue(reference) is { } value))
                     {
-                        if (StoresTheSpawn(value, diagnostic))
-                        {
-                            // _timer = new Timer(Tick, …) with Tick reading _timer: the work may run before the store,
-                            // however the field is declared; an ordering no modifier gives.
-                            return null;
-                        }
-
-                        var constant = partModel.GetConstantValue(value, cancellationToken);
-                        var stored = constant.HasValue ? constant.Value : new object();
-                        if (reference.Ancestors().Any(work.Contains))
-                        {
-                            workStores.Add(stored);
-                        }
-                        else if (!reference.Ancestors().Any(node => node is ConstructorDeclarationSyntax))
-                        {
-                            otherStores.Add(stored);
-                        }
+                        continue;
                     }
+
+                    if (spawn != null && value.Span.Contains(spawn.Span) && value.SyntaxTree == spawn.SyntaxTree)
+                    {
+                        // _timer = new Timer(Tick, …) with Tick reading _timer: the work may run before the store,
+                        // however the field is declared; an ordering no modifier gives.
+                        return null;
+                    }
+
+                    var writer = FunctionOf(reference);
+                    if (writer == null || writer is ConstructorDeclarationSyntax ||
+                        (spawn != null && FunctionOf(spawn) == writer && reference.SpanStart < spawn.SpanStart))
+                    {
+                        continue;
+                    }
+
+                    var constant = partModel.GetConstantValue(value, cancellationToken);
+                    stores.Add(constant.HasValue ? constant.Value : new object());
+                    writers.Add(writer);
                 }
             }
 
             // A set on one side and a clear on the other race even when each store is whole: volatile would only hide it.
-            var bothWrite = (diagnostic.Properties.TryGetValue(DiagnosticProperties.BothWrite, out var flag) && flag == "true") ||
-                            (workStores.Count > 0 && otherStores.Count > 0);
-            return bothWrite && workStores.Concat(otherStores).Distinct().Skip(1).Any() ? null : declaration;
+            var bothWrite = (diagnostic.Properties.TryGetValue(DiagnosticProperties.BothWrite, out var flag) && flag == "true") || writers.Count > 1;
+            return bothWrite && stores.Distinct().Skip(1).Any() ? null : declaration;
         }
 
-        /// <summary>
-        /// The functions of the work the diagnostic reports: the method it names (<c>new Thread(Loop)</c>) or the function
-        /// it points into, and the methods of this file that one calls.
-        /// </summary>
-        private static System.Collections.Generic.HashSet<SyntaxNode> WorkFunctions(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
-        {
-            var functions = new System.Collections.Generic.HashSet<SyntaxNode>();
-            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            var start = model.GetSymbolInfo(node, cancellationToken).Symbol is IMethodSymbol named ? DeclarationIn(root, named, cancellationToken) : FunctionOf(node);
-            if (start == null)
-            {
-                return functions;
-            }
-
-            functions.Add(start);
-            foreach (var call in start.DescendantNodes().OfType<InvocationExpressionSyntax>())
-            {
-                if (model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol callee && DeclarationIn(root, callee, cancellationToken) is { } declaration)
-                {
-                    functions.Add(declaration);
-                }
-            }
-
-            return functions;
-        }
-
-        private static SyntaxNode? DeclarationIn(SyntaxNode root, IMethodSymbol method, CancellationToken cancellationToken) =>
-            method.DeclaringSyntaxReferences.Length == 1 && method.DeclaringSyntaxReferences[0].SyntaxTree == root.SyntaxTree
-                ? method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken)
+        /// <summary>The spawn of the reported work, when it is in this file.</summary>
+        private static SyntaxNode? SpawnOf(Diagnostic diagnostic, SyntaxNode root) =>
+            diagnostic.AdditionalLocations.Count > DiagnosticProperties.SpawnLocation &&
+            diagnostic.AdditionalLocations[DiagnosticProperties.SpawnLocation] is { IsInSource: true } spawn && spawn.SourceTree == root.SyntaxTree
+                ? root.FindNode(spawn.SourceSpan, getInnermostNodeForTie: true)
                 : null;
 
         /// <summary>The function a reference is in: a lambda, a local function, or a member.</summary>
         private static SyntaxNode? FunctionOf(SyntaxNode reference) =>
             reference.Ancestors().FirstOrDefault(node => node is AnonymousFunctionExpressionSyntax || node is LocalFunctionStatementSyntax) ?? RaceFixes.MemberOf(reference);
-
-        /// <summary><paramref name="value"/> holds the spawn of the reported work: the field stores the work's own handle.</summary>
-        private static bool StoresTheSpawn(ExpressionSyntax value, Diagnostic diagnostic) =>
-            diagnostic.AdditionalLocations.Count > DiagnosticProperties.SpawnLocation &&
-            diagnostic.AdditionalLocations[DiagnosticProperties.SpawnLocation] is { IsInSource: true } spawn &&
-            spawn.SourceTree == value.SyntaxTree && value.Span.Contains(spawn.SourceSpan);
 
         /// <summary>The value a plain assignment of the field at <paramref name="reference"/> stores; null for a read.</summary>
         private static ExpressionSyntax? StoredValue(IdentifierNameSyntax reference)

@@ -1358,6 +1358,74 @@ public class ConcurrentAccessFixerTests
         }
         """);
 
+    // Start sets the flag before it starts the thread, so only Stop stores while the loop polls: volatile is offered. A
+    // Start that sets it after the start races with the loop's first test, which volatile would not order.
+    [Fact]
+    public Task A_flag_set_before_the_start_and_cleared_by_Stop_becomes_volatile() => VolatileFix.VerifyCodeFixAsync("""
+        using System.Threading;
+
+        class Worker
+        {
+            private bool _running;
+
+            public void Start()
+            {
+                _running = true;
+                new Thread({|SCOPE010:Loop|}).Start();
+            }
+
+            public void Stop() => _running = false;
+
+            private void Loop()
+            {
+                while (_running) Thread.Sleep(1);
+            }
+        }
+        """, """
+        using System.Threading;
+
+        class Worker
+        {
+            private volatile bool _running;
+
+            public void Start()
+            {
+                _running = true;
+                new Thread(Loop).Start();
+            }
+
+            public void Stop() => _running = false;
+
+            private void Loop()
+            {
+                while (_running) Thread.Sleep(1);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_flag_set_after_the_start_is_not_made_volatile() => VolatileFix.VerifyNoCodeFixAsync("""
+        using System.Threading;
+
+        class Worker
+        {
+            private bool _running;
+
+            public void Start()
+            {
+                new Thread({|SCOPE010:Loop|}).Start();
+                _running = true;
+            }
+
+            public void Stop() => _running = false;
+
+            private void Loop()
+            {
+                while (_running) Thread.Sleep(1);
+            }
+        }
+        """);
+
     // The callback reads the field that the creating line stores the timer in: it may run before the store, volatile or
     // not, so volatile is not offered.
     [Fact]
