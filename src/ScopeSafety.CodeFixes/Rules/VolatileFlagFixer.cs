@@ -16,8 +16,8 @@ namespace ScopeSafety.CodeFixes
     /// SCOPE010 "Make the flag volatile": a private field that is only set and polled (every write a plain assignment
     /// that does not read the field) becomes <c>volatile</c>, so each read sees the latest write and the compiler keeps the
     /// poll in the loop. Not offered for a field updated with ++, +=, x = f(x) or passed by ref (volatile would not make
-    /// those atomic, and the race would stay), for a race of two writes unless every write stores one value (a set lost
-    /// to a clear stays lost), for a field that stores the work's own handle (the work may read it before the store),
+    /// those atomic, and the race would stay), where both sides or two functions store different values (a set lost to
+    /// a clear stays lost), for a field that stores the work's own handle (the work may read it before the store),
     /// for types volatile does not take (long, double, structs), for a field other types may use, or for a declaration
     /// of several fields at once.
     /// </summary>
@@ -57,8 +57,8 @@ namespace ScopeSafety.CodeFixes
 
         /// <summary>
         /// The declaration of the racing field when it is a flag that volatile makes safe; null otherwise. The field is
-        /// the one the diagnostic points at, or, where the work is a method it names (<c>new Thread(Loop)</c>), the one
-        /// the other side's access in this file names. Only a private field: every use of it is in the parts of its type,
+        /// the one the diagnostic reports (<see cref="RaceFixes.RacingField"/>, also for work started as a method, <c>new
+        /// Thread(Loop)</c>). Only a private field: every use of it is in the parts of its type,
         /// which are all read. Where both sides of the race write, or two functions store different values, only a flag
         /// every write sets to one value: volatile makes each write whole, not a set and a clear ordered, so a set lost
         /// to a clear would stay lost.
