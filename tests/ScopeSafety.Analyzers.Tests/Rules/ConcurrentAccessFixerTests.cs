@@ -1222,6 +1222,73 @@ public class ConcurrentAccessFixerTests
         }
         """);
 
+    [Fact]
+    public Task The_Interlocked_counter_program_still_counts_every_bump() => new InterlockedFix.Test
+    {
+        OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication,
+        TestCode = """
+            using System;
+            using System.Threading;
+
+            var pump = new Pump();
+            pump.Start();
+            pump.Wait();
+            Console.WriteLine(pump.Processed);
+
+            class Pump
+            {
+                private int _processed;
+                private Thread _thread;
+
+                public int Processed => _processed;
+
+                public void Start()
+                {
+                    _thread = new Thread({|SCOPE010:Loop|});
+                    _thread.Start();
+                }
+
+                public void Wait() => _thread.Join();
+
+                private void Loop()
+                {
+                    for (var i = 0; i < 100000; i++) _processed++;
+                }
+            }
+            """,
+        FixedCode = """
+            using System;
+            using System.Threading;
+
+            var pump = new Pump();
+            pump.Start();
+            pump.Wait();
+            Console.WriteLine(pump.Processed);
+
+            class Pump
+            {
+                private int _processed;
+                private Thread _thread;
+
+                public int Processed => _processed;
+
+                public void Start()
+                {
+                    _thread = new Thread(Loop);
+                    _thread.Start();
+                }
+
+                public void Wait() => _thread.Join();
+
+                private void Loop()
+                {
+                    for (var i = 0; i < 100000; i++) Interlocked.Increment(ref _processed);
+                }
+            }
+            """,
+        ExpectedOutput = "100000\n",
+    }.RunAsync();
+
     // A long's plain read may tear on a 32-bit process, and x = x * 2 would stay a lost update: no Interlocked fix.
     [Fact]
     public Task A_long_counter_or_a_doubling_of_the_counter_gets_no_Interlocked_fix() => InterlockedFix.VerifyNoCodeFixAsync("""
