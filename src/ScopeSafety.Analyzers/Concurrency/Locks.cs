@@ -1247,7 +1247,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 if (logical.LeftOperand == test && logical.RightOperand.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
                         KnownSymbols.Is(call.TargetMethod.ContainingType, sync.Interlocked) &&
                         call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0) is { Parameter.RefKind: RefKind.Ref } flag &&
-                        Microsoft.CodeAnalysis.CSharp.SyntaxFactory.AreEquivalent(SpawnClassifier.Unwrap(flag.Value).Syntax, reference.Syntax)))
+                        Equivalent(SpawnClassifier.Unwrap(flag.Value), reference)))
                 {
                     return true;
                 }

@@ -270,15 +270,21 @@ namespace ScopeSafety.Analyzers
         /// </summary>
         private static (string Writer, string Other, string Verb) Sides(Access mine, string mineSide, Access theirs, string theirSide, bool isObject) =>
             mine.IsWrite
-                ? (mineSide, theirSide, theirs.IsWrite ? (isObject ? "also mutate" : "also write") : theirs.ReadVerb)
+                ? (mineSide, theirSide, theirs.IsWrite ? AlsoWriteVerb(isObject) : theirs.ReadVerb)
                 : (theirSide, mineSide, mine.ReadVerb);
+
+        /// <summary>
+        /// What a report says the other side does when both sides write: "also write", or for an object "also mutate". The
+        /// fixes learn the same from <see cref="DiagnosticProperties.BothWrite"/>, set where the report is made.
+        /// </summary>
+        private static string AlsoWriteVerb(bool isObject) => isObject ? "also mutate" : "also write";
 
         /// <summary>The SCOPE010 (or, for an object, SCOPE011) diagnostic at <paramref name="primary"/>, with what the fixes read.</summary>
         private static Diagnostic RaceDiagnostic(ISymbol shared, string name, bool isObject, string? typeName, Access primary, (string Writer, string Other, string Verb) sides, Location[] additional, string otherSide,
             IFieldSymbol? field = null)
         {
             var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Variable, name).Add(DiagnosticProperties.OtherSide, otherSide);
-            if (sides.Verb is "also write" or "also mutate")
+            if (sides.Verb == AlsoWriteVerb(isObject))
             {
                 properties = properties.Add(DiagnosticProperties.BothWrite, "true");
             }
@@ -566,7 +572,7 @@ namespace ScopeSafety.Analyzers
                 }
 
                 // The other run makes the same write unless that write is excluded there (a lock, its own element): then it races with a read.
-                var verb = Access.Conflict(first, first, sameItem: true) ? (isObject ? "also mutate" : "also write") : first.ReadVerb;
+                var verb = Access.Conflict(first, first, sameItem: true) ? AlsoWriteVerb(isObject) : first.ReadVerb;
                 Report(shared, name, isObject, first, item.DescriptionOf(first), "another run of the same work", verb, item, null, DiagnosticProperties.OtherSideItem, typeName);
                 return true;
             }
@@ -588,7 +594,7 @@ namespace ScopeSafety.Analyzers
                     var (mine, theirs) = pair;
 
                     covered.Add((item, other));
-                    Report(shared, name, isObject, mine, item.DescriptionOf(mine), other.DescriptionOf(theirs), theirs.IsWrite ? (isObject ? "also mutate" : "also write") : theirs.ReadVerb, item, theirs.Operation, DiagnosticProperties.OtherSideItem, typeName);
+                    Report(shared, name, isObject, mine, item.DescriptionOf(mine), other.DescriptionOf(theirs), theirs.IsWrite ? AlsoWriteVerb(isObject) : theirs.ReadVerb, item, theirs.Operation, DiagnosticProperties.OtherSideItem, typeName);
                     return true;
                 }
 
