@@ -745,9 +745,10 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>The lock a try-enter call (awaited, for WaitAsync) takes when it returns true; null for any other operation.</summary>
         private static object? TryEnterOf(IOperation operation, SynchronisationSymbols sync)
         {
-            if (operation is IAwaitOperation awaited)
+            if (SpawnClassifier.Unwrap(operation) is IAwaitOperation awaited)
             {
-                operation = awaited.Operation;
+                // await gate.WaitAsync(100); also with .ConfigureAwait(false) or a project's shorthand for it.
+                operation = Flow.AwaitedValues.WaitedFor(awaited);
             }
 
             if (!(operation is IInvocationOperation { TargetMethod: { } method } call) ||
@@ -789,8 +790,8 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// The lock whose taking sets <paramref name="flag"/>: a statement above <paramref name="at"/>, in its block or an
-        /// enclosing one, that is <c>Monitor.TryEnter(o, …, ref flag)</c>, <c>Monitor.Enter(o, ref flag)</c> or
-        /// <c>flag = &lt;try-enter&gt;</c> (<see cref="TryEnterOf"/>).
+        /// enclosing one, that is <c>Monitor.TryEnter(o, …, ref flag)</c>, <c>Monitor.Enter(o, ref flag)</c>,
+        /// <c>flag = &lt;try-enter&gt;</c> or the flag's declaration with a try-enter as its value (<see cref="TryEnterOf"/>).
         /// </summary>
         private static object? FlagSetBy(ILocalSymbol flag, IOperation at, SynchronisationSymbols sync)
         {
@@ -804,6 +805,13 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 for (var i = block.Operations.IndexOf(child) - 1; i >= 0; i--)
                 {
+                    if (block.Operations[i] is IVariableDeclarationGroupOperation group &&
+                        group.Declarations.SelectMany(d => d.Declarators).FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, flag)) is { } declarator)
+                    {
+                        // var taken = await gate.WaitAsync(timeout);
+                        return declarator.GetVariableInitializer()?.Value is { } initial ? TryEnterOf(initial, sync) : null;
+                    }
+
                     if (!(block.Operations[i] is IExpressionStatementOperation { Operation: { } expression }))
                     {
                         continue;
