@@ -58,10 +58,16 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// The two calls sit on different branches of one choice (<c>if (x) Start(1); else Start(2);</c>, two sections of a
-        /// switch, the two arms of <c>?:</c>): at most one of them runs.
+        /// switch, the two arms of <c>?:</c>), or the first is followed in its branch by a return or throw that the second
+        /// stands after (<c>if (x) { Start(1); return; } Start(2);</c>): at most one of them runs.
         /// </summary>
         private static bool Exclusive(SyntaxNode a, SyntaxNode b)
         {
+            if (LeavesBefore(a.SpanStart < b.SpanStart ? a : b, a.SpanStart < b.SpanStart ? b : a))
+            {
+                return true;
+            }
+
             var ancestors = new HashSet<SyntaxNode>(a.Ancestors());
             SyntaxNode below = b;
             foreach (var common in b.Ancestors())
@@ -80,6 +86,25 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
 
                 below = common;
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// After <paramref name="first"/>, a block that holds it but not <paramref name="second"/> (which comes later) ends its
+        /// run with a return or throw statement of its own: the run that makes the first call never gets to the second.
+        /// </summary>
+        private static bool LeavesBefore(SyntaxNode first, SyntaxNode second)
+        {
+            SyntaxNode child = first;
+            for (var parent = first.Parent; parent != null && !parent.Span.Contains(second.Span); child = parent, parent = parent.Parent)
+            {
+                if (parent is BlockSyntax block && block.Statements.SkipWhile(statement => statement != child).Skip(1)
+                        .Any(statement => statement is ReturnStatementSyntax || statement is ThrowStatementSyntax))
+                {
+                    return true;
+                }
             }
 
             return false;

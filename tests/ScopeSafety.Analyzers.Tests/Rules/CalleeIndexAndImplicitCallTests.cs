@@ -528,6 +528,49 @@ public class CalleeIndexAndImplicitCallTests
         }
         """);
 
+    // One call in a branch that returns, one after it: a run of Open makes one of the two calls (a socket's read loop
+    // started once per connection). The twin calls it twice on one path.
+    [Fact]
+    public Task A_method_called_in_a_branch_that_returns_and_again_after_it_runs_once_per_call() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Reader
+        {
+            private byte[] _buffer = new byte[16];
+
+            private void Receive() => Task.Delay(1).ContinueWith(_ => _buffer = null);
+
+            public bool Open(bool streamMode)
+            {
+                if (streamMode)
+                {
+                    Receive();
+                    return true;
+                }
+
+                Receive();
+                return true;
+            }
+        }
+
+        class Writer
+        {
+            private byte[] _buffer = new byte[16];
+
+            private void Send() => Task.Delay(1).ContinueWith(_ => {|#0:_buffer|} = null);
+
+            public bool Open(bool streamMode)
+            {
+                if (streamMode)
+                {
+                    Send();
+                }
+
+                Send();
+                return true;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_buffer", "work started with Task.ContinueWith at line 30", "another run of the same work", "also write"));
+
     [Fact]
     public Task A_constructor_run_twice_whose_task_writes_its_own_field_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
         class Node
