@@ -472,6 +472,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                 var releases = Signals.HostReleasePoints(item, waited, flow);
                 if (releases.Count == 0)
                 {
+                    if (HeldUntilConstructed(item, waited))
+                    {
+                        return true;
+                    }
+
                     continue;
                 }
 
@@ -483,6 +488,36 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// The item, started by a constructor, waits for an event of the object under construction that the constructor
+        /// never releases, and the constructor lets nothing else reach the object: it calls none of the object's members and
+        /// hands <c>this</c> to nothing but the item. Only a member called once the object exists can then let the item
+        /// through, so everything the constructor does comes first (worker threads that wait for their first job).
+        /// </summary>
+        private bool HeldUntilConstructed(WorkItem item, ISymbol waited)
+        {
+            if (!(_context.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false } constructor) ||
+                !(waited is IFieldSymbol { IsStatic: false } field) || !SymbolEqualityComparer.Default.Equals(field.ContainingType, constructor.ContainingType))
+            {
+                return false;
+            }
+
+            var delegateSpan = item.Site.Delegate.Syntax.Span;
+            foreach (var operation in item.Host.Descendants())
+            {
+                // The base constructor's call runs before the body, so before the start.
+                if (operation is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } self &&
+                    !(self.Parent is IFieldReferenceOperation) && !delegateSpan.Contains(self.Syntax.Span) &&
+                    !(self.Parent is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Constructor } baseConstructor } &&
+                      !SymbolEqualityComparer.Default.Equals(baseConstructor.ContainingType, constructor.ContainingType)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private bool Reaches(WorkItem from, WorkItem to, ISymbol shared)

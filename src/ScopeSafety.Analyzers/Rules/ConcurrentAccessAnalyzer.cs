@@ -616,7 +616,7 @@ namespace ScopeSafety.Analyzers
                     var host = hostUses[index];
                     foreach (var mine in uses)
                     {
-                        if (!Access.Conflict(mine, host) || _model.MadeBeforeItYields(item, mine) || _model.HostSignalsBefore(item, mine.Operation, host.Operation, shared) ||
+                        if (!Access.Conflict(mine, host) || _model.MadeBeforeItYields(item, mine) || _model.HostSignalsBefore(item, mine.MadeIn(item.Body), host.Operation, shared) ||
                             _model.MeetsOnlyInOtherIterations(item, mine, host))
                         {
                             continue;

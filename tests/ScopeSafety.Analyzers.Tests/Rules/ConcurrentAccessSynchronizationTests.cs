@@ -707,6 +707,161 @@ public class ConcurrentAccessSynchronizationTests
         }
         """);
 
+    // A timer callback that waits for a one-slot semaphore with a timeout, keeps the answer in a local and returns when it
+    // timed out (through ConfigureAwait, or a project's shorthand for it), then releases through a helper in each branch:
+    // the ticks that get past the test run one at a time, also in the method they call. The twin never waits.
+    [Fact]
+    public Task A_timed_semaphore_wait_kept_in_a_local_holds_the_semaphore_below_the_test_that_leaves() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        static class TaskExtensions
+        {
+            public static System.Runtime.CompilerServices.ConfiguredTaskAwaitable<T> CAF<T>(this Task<T> task) => task.ConfigureAwait(false);
+        }
+
+        class Cleaner
+        {
+            private readonly SemaphoreSlim _mutex = new SemaphoreSlim(1);
+            private readonly Queue<int> _queue = new Queue<int>();
+            private int _laps;
+            private Timer _timer;
+
+            public void Start() => _timer = new Timer(OnTick, null, 0, 1000);
+
+            private async void OnTick(object state)
+            {
+                var entered = await _mutex.WaitAsync(TimeSpan.FromSeconds(1)).CAF();
+                if (!entered)
+                {
+                    return;
+                }
+
+                try
+                {
+                    await Process().ConfigureAwait(false);
+                    ReleaseMutex();
+                }
+                catch (Exception)
+                {
+                    ReleaseMutex();
+                }
+            }
+
+            private async Task Process()
+            {
+                _laps++;
+                _queue.Enqueue(_laps);
+                await Task.Delay(10).ConfigureAwait(false);
+            }
+
+            private void ReleaseMutex() => _mutex.Release();
+        }
+
+        class Sweeper
+        {
+            private readonly SemaphoreSlim _mutex = new SemaphoreSlim(1);
+            private int _laps;
+            private Timer _timer;
+
+            public void Start() => _timer = new Timer({|#0:OnTick|}, null, 0, 1000);
+
+            private async void OnTick(object state)
+            {
+                bool entered = await _mutex.WaitAsync(1000).ConfigureAwait(false);
+                if (entered)
+                {
+                    _laps++;
+                }
+
+                _laps++;
+                if (entered) _mutex.Release();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_laps", "work started with new Timer at line 56 (in Sweeper.OnTick)", "another run of the same work", "read"));
+
+    // Worker threads started in a constructor that first wait for an event the constructor creates closed and never
+    // sets: only a member called once the object exists can let them through, so what the constructor stores after the
+    // start comes first. The twin's constructor sets the event itself after the start, before its store.
+    [Fact]
+    public Task Worker_threads_held_at_an_event_only_a_later_call_sets_see_what_the_constructor_stores_after_the_start() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Dispatcher
+        {
+            private readonly AutoResetEvent _go = new AutoResetEvent(false);
+            private readonly Thread _thread;
+            private AutoResetEvent _finished;
+            private Action _work;
+
+            public Dispatcher()
+            {
+                _thread = new Thread(Loop) { IsBackground = true };
+                _thread.Start();
+                _finished = new AutoResetEvent(false);
+            }
+
+            public void Dispatch(Action work)
+            {
+                _work = work;
+                _go.Set();
+                _finished.WaitOne();
+            }
+
+            private void Loop()
+            {
+                while (true)
+                {
+                    _go.WaitOne();
+                    _work();
+                    _finished.Set();
+                }
+            }
+        }
+
+        class EagerDispatcher
+        {
+            private readonly AutoResetEvent _go = new AutoResetEvent(false);
+            private readonly Thread _thread;
+            private AutoResetEvent _finished;
+
+            public EagerDispatcher()
+            {
+                _thread = new Thread({|#0:Loop|}) { IsBackground = true };
+                _thread.Start();
+                _go.Set();
+                _finished = new AutoResetEvent(false);
+            }
+
+            private void Loop()
+            {
+                _go.WaitOne();
+                _finished.Set();
+            }
+        }
+
+        class KickedDispatcher
+        {
+            private readonly AutoResetEvent _go = new AutoResetEvent(false);
+            private readonly Thread _thread;
+            private AutoResetEvent _finished;
+
+            public KickedDispatcher()
+            {
+                _thread = new Thread({|#1:Loop|}) { IsBackground = true };
+                _thread.Start();
+                Kick();
+                _finished = new AutoResetEvent(false);
+            }
+
+            private void Kick() => _go.Set();
+
+            private void Loop()
+            {
+                _go.WaitOne();
+                _finished.Set();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_finished", "the method at line 50", "work started with new Thread at line 47 (in EagerDispatcher.Loop)", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_finished", "the method at line 71", "work started with new Thread at line 68 (in KickedDispatcher.Loop)", "read"));
+
     // ---- a flag taken atomically is a try-lock -----------------------------------------------------------------------
 
     // The reentrancy guard of a timer callback: a tick that finds the last one still running returns, so the ticks that
