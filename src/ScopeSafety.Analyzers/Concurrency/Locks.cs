@@ -32,9 +32,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// when it did not (<see cref="TakenIf"/>). A flag taken atomically is a try-lock too (<see cref="FlagTaken"/>), and
         /// the unlocked first test of a double-checked lock reads as under the lock that tests it again (<see cref="DoubleChecked"/>).
         /// </summary>
-        public static List<object> LocksHeld(IOperation operation, SynchronisationSymbols? sync) => LocksHeld(operation, sync, SourceCallees.MaxDepth);
+        public static List<object> LocksHeld(IOperation operation, SynchronisationSymbols? sync) => LocksHeld(operation, sync, SourceCallees.MaxDepth, CallerLevels);
 
-        private static List<object> LocksHeld(IOperation operation, SynchronisationSymbols? sync, int depth)
+        // How many callers up a private method's callers are read for the locks they all hold (EveryCallerHolds).
+        private const int CallerLevels = 2;
+
+        private static List<object> LocksHeld(IOperation operation, SynchronisationSymbols? sync, int depth, int callerLevels = 0)
         {
             var result = new List<object>();
             if (DoubleChecked(operation, sync) is { } checkedAgainUnder)
@@ -79,7 +82,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 if (parent is ILocalFunctionOperation)
                 {
-                    break;
+                    return result;
                 }
 
                 if (parent is IAnonymousFunctionOperation lambda)
@@ -88,13 +91,92 @@ namespace ScopeSafety.Analyzers.Concurrency
                     // callee invokes it, under the locks it holds there, and inside the call.
                     if (depth == 0 || !AddCalleeLocks(lambda, sync, depth - 1, result))
                     {
-                        break;
+                        return result;
+                    }
+                }
+            }
+
+            if (callerLevels > 0 && sync != null)
+            {
+                foreach (var key in EveryCallerHolds(child, sync, callerLevels))
+                {
+                    if (!result.Exists(held => SameKey(held, key)))
+                    {
+                        result.Add(key);
                     }
                 }
             }
 
             return result;
         }
+
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IMethodSymbol, List<object>?[]> CallerLocks =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<IMethodSymbol, List<object>?[]>();
+
+        private static readonly List<object> NoLocks = new List<object>();
+
+        /// <summary>
+        /// The locks on the object's members (or its type) that every call of the private method whose body is
+        /// <paramref name="root"/> holds, read <paramref name="levels"/> callers up: the "caller must lock" helper. Only
+        /// where the file sees every use of the method: it is private, its type is declared in this file alone, and each
+        /// mention of it is a call on this object (or of a static); a method group, or a call on another object, may
+        /// run it under no lock of this one.
+        /// </summary>
+        private static List<object> EveryCallerHolds(IOperation root, SynchronisationSymbols sync, int levels)
+        {
+            var model = root.SemanticModel;
+            var declared = model == null ? null : model.GetDeclaredSymbol(root.Syntax) ?? (root.Syntax.Parent is { } declaration ? model.GetDeclaredSymbol(declaration) : null);
+            if (model == null || !(declared is IMethodSymbol { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private } method) ||
+                method.ContainingType.DeclaringSyntaxReferences.Any(reference => reference.SyntaxTree != model.SyntaxTree))
+            {
+                return NoLocks;
+            }
+
+            var cached = CallerLocks.GetValue(method.OriginalDefinition, _ => new List<object>?[CallerLevels + 1]);
+            return cached[levels] ??= CallersHold(method, model, sync, levels);
+        }
+
+        private static List<object> CallersHold(IMethodSymbol method, SemanticModel model, SynchronisationSymbols sync, int levels)
+        {
+            List<object>? common = null;
+            foreach (var mention in Flow.CallIndex.Mentions(model.SyntaxTree, method.Name))
+            {
+                var info = model.GetSymbolInfo(mention);
+                if (!IsMethod(info.Symbol, method))
+                {
+                    if (info.CandidateSymbols.Any(candidate => IsMethod(candidate, method)))
+                    {
+                        return NoLocks;
+                    }
+
+                    continue;
+                }
+
+                var invocation = mention.Parent is InvocationExpressionSyntax direct && direct.Expression == mention ? direct
+                    : mention.Parent is MemberAccessExpressionSyntax access && access.Name == mention && (access.Expression is ThisExpressionSyntax || method.IsStatic) &&
+                      access.Parent is InvocationExpressionSyntax called && called.Expression == access ? called
+                    : null;
+                if (invocation == null || !(model.GetOperation(invocation) is IInvocationOperation call))
+                {
+                    return NoLocks;
+                }
+
+                var held = LocksHeld(call, sync, SourceCallees.MaxDepth, levels - 1).FindAll(IsMemberKey);
+                common = common == null ? held : common.FindAll(key => held.Exists(other => SameKey(other, key)));
+                if (common.Count == 0)
+                {
+                    return NoLocks;
+                }
+            }
+
+            return common ?? NoLocks;
+        }
+
+        private static bool IsMethod(ISymbol? symbol, IMethodSymbol method) =>
+            symbol is IMethodSymbol found && SymbolEqualityComparer.Default.Equals(found.OriginalDefinition, method.OriginalDefinition);
+
+        // A lock a callee shares with its caller: on a field of the object or a static one, on the object or a type.
+        private static bool IsMemberKey(object key) => (key is ReadLock read ? read.Key : key) is IFieldSymbol or ITypeSymbol;
 
         /// <summary>
         /// Adds the locks a method of the file holds at every invocation of <paramref name="lambda"/>, handed to it as

@@ -31,6 +31,36 @@ namespace ScopeSafety.Analyzers.Flow
             _ => null,
         };
 
+        private static readonly ConditionalWeakTable<SyntaxTree, Dictionary<string, List<SimpleNameSyntax>>> Names =
+            new ConditionalWeakTable<SyntaxTree, Dictionary<string, List<SimpleNameSyntax>>>();
+
+        private static readonly List<SimpleNameSyntax> NoNames = new List<SimpleNameSyntax>();
+
+        /// <summary>Every simple name <paramref name="name"/> in <paramref name="tree"/>: calls, method groups, nameof and the rest.</summary>
+        public static List<SimpleNameSyntax> Mentions(SyntaxTree tree, string name) =>
+            Names.GetValue(tree, BuildNames).TryGetValue(name, out var mentions) ? mentions : NoNames;
+
+        private static Dictionary<string, List<SimpleNameSyntax>> BuildNames(SyntaxTree tree)
+        {
+            var byName = new Dictionary<string, List<SimpleNameSyntax>>();
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                if (node is SimpleNameSyntax simple)
+                {
+                    var name = simple.Identifier.ValueText;
+                    if (!byName.TryGetValue(name, out var list))
+                    {
+                        list = new List<SimpleNameSyntax>();
+                        byName.Add(name, list);
+                    }
+
+                    list.Add(simple);
+                }
+            }
+
+            return byName;
+        }
+
         private static Dictionary<string, List<InvocationExpressionSyntax>> Build(SyntaxTree tree)
         {
             var byName = new Dictionary<string, List<InvocationExpressionSyntax>>();

@@ -862,6 +862,84 @@ public class ConcurrentAccessSynchronizationTests
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_finished", "the method at line 50", "work started with new Thread at line 47 (in EagerDispatcher.Loop)", "read"),
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_finished", "the method at line 71", "work started with new Thread at line 68 (in KickedDispatcher.Loop)", "read"));
 
+    // "Caller must lock": a private helper whose every call in the file holds the lock (directly or through another
+    // such helper) runs under it, so its store of the timer is ordered with the callback that takes the lock. The twin
+    // has one caller that does not lock.
+    [Fact]
+    public Task A_private_helper_every_caller_of_which_holds_the_lock_runs_under_it() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Connection
+        {
+            private readonly object _mu = new object();
+            private Timer _ping;
+            private int _state;
+
+            public void Connect()
+            {
+                lock (_mu)
+                {
+                    Init();
+                }
+            }
+
+            public void Reconnect()
+            {
+                lock (_mu)
+                {
+                    _state = 2;
+                    Init();
+                }
+            }
+
+            // Caller must lock.
+            private void Init()
+            {
+                _state = 1;
+                StartPing();
+            }
+
+            // Caller must lock.
+            private void StartPing() => _ping = new Timer(OnPing, null, 100, Timeout.Infinite);
+
+            private void OnPing(object state)
+            {
+                lock (_mu)
+                {
+                    if (_state == 1 && _ping != null)
+                    {
+                        _ping.Change(100, Timeout.Infinite);
+                    }
+                }
+            }
+        }
+
+        class Session
+        {
+            private readonly object _mu = new object();
+            private Timer _ping;
+
+            public void Connect()
+            {
+                lock (_mu)
+                {
+                    StartPing();
+                }
+            }
+
+            public void Restart() => StartPing();
+
+            private void StartPing() => _ping = new Timer({|#0:OnPing|}, null, 100, Timeout.Infinite);
+
+            private void OnPing(object state)
+            {
+                lock (_mu)
+                {
+                    _ping?.Change(100, Timeout.Infinite);
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_ping", "the method at line 67", "work started with new Timer at line 67 (in Session.OnPing)", "read"));
+
     // ---- a flag taken atomically is a try-lock -----------------------------------------------------------------------
 
     // The reentrancy guard of a timer callback: a tick that finds the last one still running returns, so the ticks that
