@@ -161,7 +161,15 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return NoLocks;
                 }
 
-                var held = LocksHeld(call, sync, SourceCallees.MaxDepth, levels - 1).FindAll(IsMemberKey);
+                var held = new List<object>();
+                foreach (var key in LocksHeld(call, sync, SourceCallees.MaxDepth, levels - 1))
+                {
+                    if (IsMemberKey(key) && !held.Exists(other => SameKey(other, key)))
+                    {
+                        held.Add(key);
+                    }
+                }
+
                 common = common == null ? held : common.FindAll(key => held.Exists(other => SameKey(other, key)));
                 if (common.Count == 0)
                 {

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Immutable;
+using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Configuration;
@@ -57,7 +59,13 @@ namespace ScopeSafety.Analyzers.Spawns
             }
         }
 
-        private ImmutableArray<SpawnSite> Classify(IOperation operation, IMethodSymbol method, IOperation? instance, ImmutableArray<IArgumentOperation> arguments, SpawnOptions options)
+        private ImmutableArray<SpawnSite> Classify(IOperation operation, IMethodSymbol method, IOperation? instance, ImmutableArray<IArgumentOperation> arguments, SpawnOptions options) =>
+            BuiltIn(method, instance, arguments) is { } api
+                ? Sites(operation, arguments, api.Kind, api.Name, api.Handle, api.Overlaps, onlyParameter: null, api.Paused)
+                : ClassifyUserApi(operation, method, arguments, options);
+
+        /// <summary>The .NET or ScopeSafety API the call or creation hands work to, with what it does with it; null for any other method.</summary>
+        private (SpawnKind Kind, string Name, HandleKind Handle, bool Overlaps, bool Paused)? BuiltIn(IMethodSymbol method, IOperation? instance, ImmutableArray<IArgumentOperation> arguments)
         {
             var type = method.ContainingType;
             var name = method.Name;
@@ -120,10 +128,10 @@ namespace ScopeSafety.Analyzers.Spawns
             }
             else
             {
-                return ClassifyUserApi(operation, method, arguments, options);
+                return null;
             }
 
-            return Sites(operation, arguments, kind, api, handle, overlaps, onlyParameter: null, paused);
+            return (kind, api, handle, overlaps, paused);
         }
 
         /// <summary>A Timer whose period is not the constant Timeout.Infinite (-1) may run its callback again while it still runs.</summary>
@@ -189,6 +197,17 @@ namespace ScopeSafety.Analyzers.Spawns
                 return Sites(operation, arguments, listed.Value ? SpawnKind.Unscoped : SpawnKind.Structured, api, handle, overlaps: false, onlyParameter: null);
             }
 
+            if (WrappedParameter(method, operation) is { } wrapped)
+            {
+                foreach (var argument in arguments)
+                {
+                    if (argument.Parameter != null && SymbolEqualityComparer.Default.Equals(argument.Parameter.OriginalDefinition, wrapped))
+                    {
+                        return Sites(operation, ImmutableArray.Create(argument), SpawnKind.Unscoped, api, handle, overlaps: false, onlyParameter: argument.Parameter);
+                    }
+                }
+            }
+
             if (_symbols.Runtime.UnscopedWorkAttribute == null && _symbols.Runtime.StructuredWorkAttribute == null)
             {
                 return ImmutableArray<SpawnSite>.Empty;
@@ -212,6 +231,98 @@ namespace ScopeSafety.Analyzers.Spawns
 
             return builder.ToImmutable();
         }
+
+        private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<IParameterSymbol?>> Wrappers =
+            new ConditionalWeakTable<IMethodSymbol, StrongBox<IParameterSymbol?>>();
+
+        /// <summary>
+        /// The delegate parameter a project method only starts elsewhere: its body hands the parameter (or a lambda that
+        /// only calls it) to a .NET API that starts unscoped work, calls it nowhere else, and waits for nothing (no await,
+        /// Join, Wait or Result), as in <c>static void StartThread(ThreadStart start) =&gt; new Thread(start).Start();</c>.
+        /// A call of it then starts that work as the API would. Null for any other method, and for one whose body is not
+        /// in this compilation or may be replaced (abstract, virtual, an override, an extension's reduced form).
+        /// </summary>
+        private IParameterSymbol? WrappedParameter(IMethodSymbol method, IOperation caller)
+        {
+            var definition = method.OriginalDefinition;
+            if (definition.MethodKind != MethodKind.Ordinary || definition.IsAbstract || definition.IsVirtual || definition.IsOverride || definition.IsExtern ||
+                definition.DeclaringSyntaxReferences.Length != 1 || !definition.Parameters.Any(parameter => parameter.Type.TypeKind == TypeKind.Delegate))
+            {
+                return null;
+            }
+
+            return Wrappers.GetValue(definition, _ => new StrongBox<IParameterSymbol?>(FindWrappedParameter(definition, caller))).Value;
+        }
+
+        private IParameterSymbol? FindWrappedParameter(IMethodSymbol method, IOperation caller)
+        {
+            if (!(Concurrency.SourceCallees.BodyOf(method, caller, anyFile: true) is { } body))
+            {
+                return null;
+            }
+
+            IParameterSymbol? started = null;
+            var startedAt = default(IOperation);
+            foreach (var operation in body.Descendants())
+            {
+                if (operation is IAwaitOperation ||
+                    operation is IInvocationOperation { TargetMethod.Name: "Join" or "Wait" or "WaitAll" or "WaitAny" or "GetResult" or "RunSynchronously" } ||
+                    operation is IPropertyReferenceOperation { Property.Name: "Result" })
+                {
+                    return null;
+                }
+
+                var spawnArguments = operation switch
+                {
+                    IInvocationOperation { TargetMethod: { } target } call when BuiltIn(target, call.Instance, call.Arguments) is { Kind: SpawnKind.Unscoped } => call.Arguments,
+                    IObjectCreationOperation { Constructor: { } constructor } creation when BuiltIn(constructor, null, creation.Arguments) is { Kind: SpawnKind.Unscoped } => creation.Arguments,
+                    _ => ImmutableArray<IArgumentOperation>.Empty,
+                };
+                foreach (var argument in spawnArguments)
+                {
+                    if (StartedParameter(argument.Value, method) is { } parameter)
+                    {
+                        if (started != null)
+                        {
+                            return null;
+                        }
+
+                        (started, startedAt) = (parameter, argument);
+                    }
+                }
+            }
+
+            // Called or handed on anywhere else, the delegate also runs where the method does.
+            return started != null && !body.Descendants().Any(operation => operation is IParameterReferenceOperation reference &&
+                                                                              SymbolEqualityComparer.Default.Equals(reference.Parameter, started) &&
+                                                                              !startedAt!.Syntax.Span.Contains(reference.Syntax.Span))
+                ? started
+                : null;
+        }
+
+        /// <summary>The method's delegate parameter a spawn's argument starts: the parameter itself, <c>p.Invoke</c>, or a lambda that only calls it.</summary>
+        private static IParameterSymbol? StartedParameter(IOperation value, IMethodSymbol method)
+        {
+            var reference = Unwrap(value) switch
+            {
+                IParameterReferenceOperation parameter => parameter,
+                IDelegateCreationOperation { Target: IMethodReferenceOperation { Method.Name: "Invoke", Instance: { } invoked } } => Unwrap(invoked) as IParameterReferenceOperation,
+                IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Body.Operations: var statements } } when OnlyCall(statements) is { Instance: { } invoked } =>
+                    Unwrap(invoked) as IParameterReferenceOperation,
+                _ => null,
+            };
+            return reference != null && reference.Parameter.Type.TypeKind == TypeKind.Delegate && SymbolEqualityComparer.Default.Equals(reference.Parameter.ContainingSymbol, method)
+                ? reference.Parameter
+                : null;
+        }
+
+        // The delegate call a lambda's body makes and nothing else: () => start(), _ => start(), with or without a return.
+        private static IInvocationOperation? OnlyCall(ImmutableArray<IOperation> statements) =>
+            statements.Length is 1 or 2 && (statements.Length == 1 || statements[1] is IReturnOperation { ReturnedValue: null }) &&
+            (statements[0] is IExpressionStatementOperation { Operation: IInvocationOperation call } ? call
+                : statements[0] is IReturnOperation { ReturnedValue: IInvocationOperation returned } ? returned : null) is { TargetMethod.MethodKind: MethodKind.DelegateInvoke } only
+                ? only
+                : null;
 
         private static bool HasDelegateArgument(ImmutableArray<IArgumentOperation> arguments)
         {

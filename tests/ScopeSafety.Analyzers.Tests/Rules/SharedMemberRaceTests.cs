@@ -1662,4 +1662,61 @@ public class SharedMemberRaceTests
             }
         }
         """);
+
+    // ---- a project method that only starts its delegate ---------------------------------------------------------
+
+    // A helper that hands its delegate to new Thread and waits for nothing starts work as new Thread does, so the
+    // threads it starts race like any other. Twins: a helper that joins its thread, and one that also runs the delegate
+    // itself, start nothing that outlives the call.
+    [Fact]
+    public Task A_helper_that_only_starts_its_delegate_on_a_thread_starts_work() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        static class Fx
+        {
+            public static void StartThread(ThreadStart start) => new Thread(start).Start();
+
+            public static void RunOnThread(Action work)
+            {
+                var thread = new Thread(() => work());
+                thread.Start();
+                thread.Join();
+            }
+
+            public static void RunHere(Action work)
+            {
+                ThreadPool.QueueUserWorkItem(_ => work());
+                work();
+            }
+        }
+
+        class Client
+        {
+            private bool _running;
+            private int _received;
+
+            public void Connect()
+            {
+                _running = true;
+                Fx.StartThread({|#0:ReceiveLoop|});
+                _received = 0;
+            }
+
+            public void Poll()
+            {
+                Fx.RunOnThread(Receive);
+                Fx.RunHere(Receive);
+                _received = 0;
+            }
+
+            private void ReceiveLoop()
+            {
+                while (_running)
+                {
+                    _received++;
+                }
+            }
+
+            private void Receive() => _received++;
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_received", "work started with Fx.StartThread at line 33 (in Client.ReceiveLoop)", "the method at line 34", "also write"));
 }
