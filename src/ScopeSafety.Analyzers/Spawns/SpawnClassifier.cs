@@ -280,7 +280,8 @@ namespace ScopeSafety.Analyzers.Spawns
                 };
                 foreach (var argument in spawnArguments)
                 {
-                    if (StartedParameter(argument.Value, method) is { } parameter)
+                    // Only the API's own delegate: one handed on as state (QueueUserWorkItem(cb, work)) runs only if cb calls it.
+                    if (argument.Parameter?.Type.TypeKind == TypeKind.Delegate && StartedParameter(argument.Value, method) is { } parameter)
                     {
                         if (started != null)
                         {
