@@ -739,7 +739,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                     }
                 }
 
-                var locks = LocksAt(call, frame);
+                // A method group is the work's start, not a call: the locks held where it is written stay with the
+                // thread that starts the work (lock (_gate) new Thread(Run).Start(); runs Run under no lock).
+                var locks = call is IMethodReferenceOperation ? new List<object>(frame.Locks) : LocksAt(call, frame);
                 if (SynchronizedLock(method, receiver) is { } held)
                 {
                     locks.Add(held);

@@ -1719,4 +1719,58 @@ public class SharedMemberRaceTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_received", "work started with Fx.StartThread at line 33 (in Client.ReceiveLoop)", "the method at line 34", "also write"));
+
+    // The lock held where work started as a method is started stays with the starting thread: three starts under the
+    // lock still run three SpinUps at once. The twin's SpinUp takes the lock itself.
+    [Fact]
+    public Task A_lock_around_the_start_of_work_run_by_method_group_is_not_held_by_the_work() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Connection
+        {
+            private readonly object _mu = new object();
+            private readonly List<Thread> _watchers = new List<Thread>(2);
+
+            public void Connect()
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    lock (_mu)
+                    {
+                        Task.Factory.StartNew({|#0:SpinUp|}, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                    }
+                }
+            }
+
+            private void SpinUp()
+            {
+                var t = new Thread(() => { });
+                t.Start();
+                _watchers.Add(t);
+            }
+        }
+
+        class Session
+        {
+            private readonly object _mu = new object();
+            private readonly List<Thread> _watchers = new List<Thread>(2);
+
+            public void Connect()
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    Task.Factory.StartNew(SpinUp, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                }
+            }
+
+            private void SpinUp()
+            {
+                var t = new Thread(() => { });
+                t.Start();
+                lock (_mu)
+                {
+                    _watchers.Add(t);
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_watchers", "List<Thread>", "work started with Task.Factory.StartNew at line 18 (in Connection.SpinUp)", "another run of the same work", "also mutate"));
 }
