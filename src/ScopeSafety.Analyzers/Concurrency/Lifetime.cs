@@ -110,7 +110,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     foreach (var call in handle.Starts)
                     {
-                        var point = flow.PointOf(call.Syntax, call.Syntax.SpanStart);
+                        var point = flow.PointOf(call.Syntax, AfterArguments(call));
                         if (point != null)
                         {
                             starts.Add(point.Value);
@@ -187,7 +187,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     // A call inside the spawn itself (the timer's callback re-arming it) runs only once the work does.
                     if (!site.Operation.Syntax.Span.Contains(call.Syntax.Span) &&
                         (StartsThrough(call, holder, site, symbols) || StartsInCallee(call, holder, site, symbols)) &&
-                        flow.PointOf(call.Syntax, call.Syntax.SpanStart) is { } point)
+                        flow.PointOf(call.Syntax, AfterArguments(call)) is { } point)
                     {
                         starts.Add(point);
                     }
@@ -240,6 +240,10 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(waited), holder);
         }
+
+        // Where a start call (thread.Start(token), timer.Change(…)) starts the work: after its receiver and arguments,
+        // which the starting thread reads before the work runs.
+        private static int AfterArguments(IOperation call) => call.Syntax.Span.End;
 
         private static bool StartsThrough(IInvocationOperation call, ISymbol holder, SpawnSite site, KnownSymbols symbols) =>
             call.Instance is { } instance && SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(instance), holder) && StartsIt(call, site, symbols);

@@ -1773,4 +1773,54 @@ public class SharedMemberRaceTests
         }
         """,
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_watchers", "List<Thread>", "work started with Task.Factory.StartNew at line 18 (in Connection.SpinUp)", "another run of the same work", "also mutate"));
+
+    // The argument of a thread's Start call is read before the thread starts: the token the work clears at its end is
+    // read for Start, not beside the work. The twin reads it again after the start.
+    [Fact]
+    public Task The_argument_of_a_thread_s_Start_call_is_read_before_the_thread_runs() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Collector
+        {
+            private Thread _thread;
+            private CancellationTokenSource _cancellation;
+
+            public void Start()
+            {
+                _thread = new Thread(new ParameterizedThreadStart(Collect)) { IsBackground = true };
+                _cancellation = new CancellationTokenSource();
+                _thread.Start(_cancellation.Token);
+            }
+
+            private void Collect(object state)
+            {
+                var token = (CancellationToken)state;
+                while (!token.IsCancellationRequested)
+                {
+                    Thread.Sleep(10);
+                }
+
+                _cancellation = null;
+            }
+        }
+
+        class Sampler
+        {
+            private Thread _thread;
+            private CancellationTokenSource _cancellation;
+
+            public void Start()
+            {
+                _thread = new Thread(new ParameterizedThreadStart({|#0:Collect|})) { IsBackground = true };
+                _cancellation = new CancellationTokenSource();
+                _thread.Start(_cancellation.Token);
+                _cancellation.CancelAfter(1000);
+            }
+
+            private void Collect(object state)
+            {
+                Thread.Sleep(10);
+                _cancellation = null;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_cancellation", "work started with new Thread at line 38 (in Sampler.Collect)", "the method at line 41", "read"));
 }
