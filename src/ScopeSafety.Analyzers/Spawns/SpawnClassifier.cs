@@ -201,9 +201,9 @@ namespace ScopeSafety.Analyzers.Spawns
             {
                 foreach (var argument in arguments)
                 {
-                    if (argument.Parameter != null && SymbolEqualityComparer.Default.Equals(argument.Parameter.OriginalDefinition, wrapped))
+                    if (argument.Parameter != null && SymbolEqualityComparer.Default.Equals(argument.Parameter.OriginalDefinition, wrapped.Parameter))
                     {
-                        return Sites(operation, ImmutableArray.Create(argument), SpawnKind.Unscoped, api, handle, overlaps: false, onlyParameter: argument.Parameter);
+                        return Sites(operation, ImmutableArray.Create(argument), SpawnKind.Unscoped, api, handle, wrapped.Overlaps, onlyParameter: argument.Parameter);
                     }
                 }
             }
@@ -232,8 +232,8 @@ namespace ScopeSafety.Analyzers.Spawns
             return builder.ToImmutable();
         }
 
-        private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<IParameterSymbol?>> Wrappers =
-            new ConditionalWeakTable<IMethodSymbol, StrongBox<IParameterSymbol?>>();
+        private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<(IParameterSymbol Parameter, bool Overlaps)?>> Wrappers =
+            new ConditionalWeakTable<IMethodSymbol, StrongBox<(IParameterSymbol Parameter, bool Overlaps)?>>();
 
         /// <summary>
         /// The delegate parameter a project method only starts elsewhere: its body hands the parameter (or a lambda that
@@ -242,7 +242,7 @@ namespace ScopeSafety.Analyzers.Spawns
         /// A call of it then starts that work as the API would. Null for any other method, and for one whose body is not
         /// in this compilation or may be replaced (abstract, virtual, an override, an extension's reduced form).
         /// </summary>
-        private IParameterSymbol? WrappedParameter(IMethodSymbol method, IOperation caller)
+        private (IParameterSymbol Parameter, bool Overlaps)? WrappedParameter(IMethodSymbol method, IOperation caller)
         {
             var definition = method.OriginalDefinition;
             if (definition.MethodKind != MethodKind.Ordinary || definition.IsAbstract || definition.IsVirtual || definition.IsOverride || definition.IsExtern ||
@@ -251,10 +251,11 @@ namespace ScopeSafety.Analyzers.Spawns
                 return null;
             }
 
-            return Wrappers.GetValue(definition, _ => new StrongBox<IParameterSymbol?>(FindWrappedParameter(definition, caller))).Value;
+            return Wrappers.GetValue(definition, _ => new StrongBox<(IParameterSymbol Parameter, bool Overlaps)?>(FindWrappedParameter(definition, caller))).Value;
         }
 
-        private IParameterSymbol? FindWrappedParameter(IMethodSymbol method, IOperation caller)
+        // The parameter, and whether the API may run it again while it runs (a periodic timer).
+        private (IParameterSymbol Parameter, bool Overlaps)? FindWrappedParameter(IMethodSymbol method, IOperation caller)
         {
             if (!(Concurrency.SourceCallees.BodyOf(method, caller, anyFile: true) is { } body))
             {
@@ -263,6 +264,7 @@ namespace ScopeSafety.Analyzers.Spawns
 
             IParameterSymbol? started = null;
             var startedAt = default(IOperation);
+            var overlaps = false;
             foreach (var operation in body.Descendants())
             {
                 if (operation is IAwaitOperation ||
@@ -272,12 +274,17 @@ namespace ScopeSafety.Analyzers.Spawns
                     return null;
                 }
 
-                var spawnArguments = operation switch
+                var (api, spawnArguments) = operation switch
                 {
-                    IInvocationOperation { TargetMethod: { } target } call when BuiltIn(target, call.Instance, call.Arguments) is { Kind: SpawnKind.Unscoped } => call.Arguments,
-                    IObjectCreationOperation { Constructor: { } constructor } creation when BuiltIn(constructor, null, creation.Arguments) is { Kind: SpawnKind.Unscoped } => creation.Arguments,
-                    _ => ImmutableArray<IArgumentOperation>.Empty,
+                    IInvocationOperation { TargetMethod: { } target } call => (BuiltIn(target, call.Instance, call.Arguments), call.Arguments),
+                    IObjectCreationOperation { Constructor: { } constructor } creation => (BuiltIn(constructor, null, creation.Arguments), creation.Arguments),
+                    _ => (null, ImmutableArray<IArgumentOperation>.Empty),
                 };
+                if (api is not { Kind: SpawnKind.Unscoped })
+                {
+                    continue;
+                }
+
                 foreach (var argument in spawnArguments)
                 {
                     // Only the API's own delegate: one handed on as state (QueueUserWorkItem(cb, work)) runs only if cb calls it.
@@ -288,7 +295,7 @@ namespace ScopeSafety.Analyzers.Spawns
                             return null;
                         }
 
-                        (started, startedAt) = (parameter, argument);
+                        (started, startedAt, overlaps) = (parameter, argument, api.Value.Overlaps);
                     }
                 }
             }
@@ -297,7 +304,7 @@ namespace ScopeSafety.Analyzers.Spawns
             return started != null && !body.Descendants().Any(operation => operation is IParameterReferenceOperation reference &&
                                                                               SymbolEqualityComparer.Default.Equals(reference.Parameter, started) &&
                                                                               !startedAt!.Syntax.Span.Contains(reference.Syntax.Span))
-                ? started
+                ? (started, overlaps)
                 : null;
         }
 

@@ -1823,4 +1823,37 @@ public class SharedMemberRaceTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_cancellation", "work started with new Thread at line 38 (in Sampler.Collect)", "the method at line 41", "read"));
+
+    // A helper around a periodic timer starts work that may run again while it runs, as the timer does; one around a
+    // timer that fires once does not.
+    [Fact]
+    public Task A_helper_around_a_periodic_timer_starts_work_that_overlaps_itself() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        static class Timers
+        {
+            public static Timer Every(TimerCallback tick, int period) => new Timer(tick, null, period, period);
+
+            public static Timer Once(TimerCallback tick, int due) => new Timer(tick, null, due, Timeout.Infinite);
+        }
+
+        class Poller
+        {
+            private int _polls;
+            private Timer _timer;
+
+            public void Start() => _timer = Timers.Every({|#0:Poll|}, 100);
+
+            private void Poll(object state) => _polls++;
+        }
+
+        class Reminder
+        {
+            private int _reminded;
+            private Timer _timer;
+
+            public void Start() => _timer = Timers.Once(Remind, 100);
+
+            private void Remind(object state) => _reminded++;
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_polls", "work started with Timers.Every at line 19 (in Poller.Poll)", "another run of the same work", "also write"));
 }
