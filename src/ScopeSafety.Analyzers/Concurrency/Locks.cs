@@ -132,15 +132,43 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return NoLocks;
             }
 
+            if (!TakesLocks(method.ContainingType))
+            {
+                return NoLocks;
+            }
+
             var cached = CallerLocks.GetValue(method.OriginalDefinition, _ => new List<object>?[CallerLevels + 1]);
             return cached[levels] ??= CallersHold(method, model, sync, levels);
         }
 
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, object> LockingTypes =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, object>();
+
+        // Whether the type's code takes any lock at all (a lock statement, or a call named as the enter calls are): where
+        // it takes none, no caller holds one of its locks, and its calls need not be read.
+        private static bool TakesLocks(INamedTypeSymbol type) =>
+            LockingTypes.GetValue(type, t => t.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes().Any(node =>
+                node is LockStatementSyntax ||
+                node is InvocationExpressionSyntax invocation && Flow.CallIndex.NameOf(invocation.Expression) is
+                    "Enter" or "TryEnter" or "Wait" or "WaitAsync" or "WaitOne" or "EnterWriteLock" or "EnterReadLock" or "EnterUpgradeableReadLock" or
+                    "TryEnterWriteLock" or "TryEnterReadLock" or "TryEnterUpgradeableReadLock" or "AcquireWriterLock" or "AcquireReaderLock" or "EnterScope" or
+                    "Lock" or "LockAsync" or "AcquireLock" or "AcquireLockAsync" or "WriterLock" or "WriterLockAsync" or "ReaderLock" or "ReaderLockAsync" or
+                    "CompareExchange" or "Exchange" or "Increment"))
+                ? (object)true
+                : false) is true;
+
         private static List<object> CallersHold(IMethodSymbol method, SemanticModel model, SynchronisationSymbols sync, int levels)
         {
+            // A private method is named only inside its type (nested types included).
+            var spans = method.ContainingType.DeclaringSyntaxReferences.Select(reference => reference.Span).ToList();
             List<object>? common = null;
             foreach (var mention in Flow.CallIndex.Mentions(model.SyntaxTree, method.Name))
             {
+                if (!spans.Exists(span => span.Contains(mention.Span)))
+                {
+                    continue;
+                }
+
                 var info = model.GetSymbolInfo(mention);
                 if (!IsMethod(info.Symbol, method))
                 {
