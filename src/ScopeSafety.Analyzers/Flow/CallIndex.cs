@@ -40,41 +40,28 @@ namespace ScopeSafety.Analyzers.Flow
         public static List<SimpleNameSyntax> Mentions(SyntaxTree tree, string name) =>
             Names.GetValue(tree, BuildNames).TryGetValue(name, out var mentions) ? mentions : NoNames;
 
-        private static Dictionary<string, List<SimpleNameSyntax>> BuildNames(SyntaxTree tree)
+        private static Dictionary<string, List<SimpleNameSyntax>> BuildNames(SyntaxTree tree) =>
+            GroupByName<SimpleNameSyntax>(tree, simple => simple.Identifier.ValueText);
+
+        private static Dictionary<string, List<InvocationExpressionSyntax>> Build(SyntaxTree tree) =>
+            GroupByName<InvocationExpressionSyntax>(tree, invocation => NameOf(invocation.Expression));
+
+        // The nodes of type T in the file, by the name nameOf gives them (none when it gives null).
+        private static Dictionary<string, List<T>> GroupByName<T>(SyntaxTree tree, System.Func<T, string?> nameOf)
+            where T : SyntaxNode
         {
-            var byName = new Dictionary<string, List<SimpleNameSyntax>>();
+            var byName = new Dictionary<string, List<T>>();
             foreach (var node in tree.GetRoot().DescendantNodes())
             {
-                if (node is SimpleNameSyntax simple)
-                {
-                    var name = simple.Identifier.ValueText;
-                    if (!byName.TryGetValue(name, out var list))
-                    {
-                        list = new List<SimpleNameSyntax>();
-                        byName.Add(name, list);
-                    }
-
-                    list.Add(simple);
-                }
-            }
-
-            return byName;
-        }
-
-        private static Dictionary<string, List<InvocationExpressionSyntax>> Build(SyntaxTree tree)
-        {
-            var byName = new Dictionary<string, List<InvocationExpressionSyntax>>();
-            foreach (var node in tree.GetRoot().DescendantNodes())
-            {
-                if (node is InvocationExpressionSyntax invocation && NameOf(invocation.Expression) is { } name)
+                if (node is T found && nameOf(found) is { } name)
                 {
                     if (!byName.TryGetValue(name, out var list))
                     {
-                        list = new List<InvocationExpressionSyntax>();
+                        list = new List<T>();
                         byName.Add(name, list);
                     }
 
-                    list.Add(invocation);
+                    list.Add(found);
                 }
             }
 
