@@ -141,21 +141,22 @@ namespace ScopeSafety.Analyzers.Concurrency
             return cached[levels] ??= CallersHold(method, model, sync, levels);
         }
 
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, object> LockingTypes =
-            new System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, object>();
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, System.Runtime.CompilerServices.StrongBox<bool>> LockingTypes =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, System.Runtime.CompilerServices.StrongBox<bool>>();
 
         // Whether the type's code takes any lock at all (a lock statement, or a call named as the enter calls are): where
         // it takes none, no caller holds one of its locks, and its calls need not be read.
         private static bool TakesLocks(INamedTypeSymbol type) =>
-            LockingTypes.GetValue(type, t => t.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes().Any(node =>
-                node is LockStatementSyntax ||
-                node is InvocationExpressionSyntax invocation && Flow.CallIndex.NameOf(invocation.Expression) is
-                    "Enter" or "TryEnter" or "Wait" or "WaitAsync" or "WaitOne" or "EnterWriteLock" or "EnterReadLock" or "EnterUpgradeableReadLock" or
-                    "TryEnterWriteLock" or "TryEnterReadLock" or "TryEnterUpgradeableReadLock" or "AcquireWriterLock" or "AcquireReaderLock" or "EnterScope" or
-                    "Lock" or "LockAsync" or "AcquireLock" or "AcquireLockAsync" or "WriterLock" or "WriterLockAsync" or "ReaderLock" or "ReaderLockAsync" or
-                    "CompareExchange" or "Exchange" or "Increment"))
-                ? (object)true
-                : false) is true;
+            LockingTypes.GetValue(type, t => new System.Runtime.CompilerServices.StrongBox<bool>(
+                t.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes().Any(IsLockSyntax)))).Value;
+
+        private static bool IsLockSyntax(SyntaxNode node) =>
+            node is LockStatementSyntax ||
+            node is InvocationExpressionSyntax invocation && Flow.CallIndex.NameOf(invocation.Expression) is
+                "Enter" or "TryEnter" or "Wait" or "WaitAsync" or "WaitOne" or "EnterWriteLock" or "EnterReadLock" or "EnterUpgradeableReadLock" or
+                "TryEnterWriteLock" or "TryEnterReadLock" or "TryEnterUpgradeableReadLock" or "AcquireWriterLock" or "AcquireReaderLock" or "EnterScope" or
+                "Lock" or "LockAsync" or "AcquireLock" or "AcquireLockAsync" or "WriterLock" or "WriterLockAsync" or "ReaderLock" or "ReaderLockAsync" or
+                "CompareExchange" or "Exchange" or "Increment";
 
         private static List<object> CallersHold(IMethodSymbol method, SemanticModel model, SynchronisationSymbols sync, int levels)
         {

@@ -197,7 +197,20 @@ namespace ScopeSafety.Analyzers.Spawns
                 return Sites(operation, arguments, listed.Value ? SpawnKind.Unscoped : SpawnKind.Structured, api, handle, overlaps: false, onlyParameter: null);
             }
 
-            if (WrappedParameter(method, operation) is { } wrapped)
+            // Marks on the parameters say what the method does; failing those, a method that only starts its delegate.
+            var builder = ImmutableArray.CreateBuilder<SpawnSite>();
+            if (_symbols.Runtime.UnscopedWorkAttribute != null || _symbols.Runtime.StructuredWorkAttribute != null)
+            {
+                foreach (var argument in arguments)
+                {
+                    if (argument.Parameter is { } parameter && MarkedKind(parameter) is { } marked)
+                    {
+                        builder.AddRange(Sites(operation, ImmutableArray.Create(argument), marked, api, handle, overlaps: false, onlyParameter: parameter));
+                    }
+                }
+            }
+
+            if (builder.Count == 0 && WrappedParameter(method, operation) is { } wrapped)
             {
                 foreach (var argument in arguments)
                 {
@@ -205,27 +218,6 @@ namespace ScopeSafety.Analyzers.Spawns
                     {
                         return Sites(operation, ImmutableArray.Create(argument), SpawnKind.Unscoped, api, handle, wrapped.Overlaps, onlyParameter: argument.Parameter);
                     }
-                }
-            }
-
-            if (_symbols.Runtime.UnscopedWorkAttribute == null && _symbols.Runtime.StructuredWorkAttribute == null)
-            {
-                return ImmutableArray<SpawnSite>.Empty;
-            }
-
-            var builder = ImmutableArray.CreateBuilder<SpawnSite>();
-            foreach (var argument in arguments)
-            {
-                var parameter = argument.Parameter;
-                if (parameter == null)
-                {
-                    continue;
-                }
-
-                var marked = MarkedKind(parameter);
-                if (marked.HasValue)
-                {
-                    builder.AddRange(Sites(operation, ImmutableArray.Create(argument), marked.Value, api, handle, overlaps: false, onlyParameter: parameter));
                 }
             }
 

@@ -1686,6 +1686,9 @@ public class SharedMemberRaceTests
                 ThreadPool.QueueUserWorkItem(_ => work());
                 work();
             }
+
+            // Its mark says what it does, whatever its body looks like.
+            public static void Fork([StructuredWork] Action work) => new Thread(() => work()).Start();
         }
 
         class Client
@@ -1704,6 +1707,7 @@ public class SharedMemberRaceTests
             {
                 Fx.RunOnThread(Receive);
                 Fx.RunHere(Receive);
+                Fx.Fork(Receive);
                 _received = 0;
             }
 
@@ -1718,7 +1722,7 @@ public class SharedMemberRaceTests
             private void Receive() => _received++;
         }
         """,
-        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_received", "work started with Fx.StartThread at line 33 (in Client.ReceiveLoop)", "the method at line 34", "also write"));
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_received", "work started with Fx.StartThread at line 36 (in Client.ReceiveLoop)", "the method at line 37", "also write"));
 
     // The lock held where work started as a method is started stays with the starting thread: three starts under the
     // lock still run three SpinUps at once. The twin's SpinUp takes the lock itself.
