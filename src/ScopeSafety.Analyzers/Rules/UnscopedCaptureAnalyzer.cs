@@ -375,7 +375,8 @@ namespace ScopeSafety.Analyzers
                     ? work.HostAccesses(variable, _symbols).Where(access => access.IsWrite).Select(access => work.Flow.PointOf(access.Operation.Syntax, access.Position))
                         .Where(point => point != null).Select(point => point!.Value).ToList()
                     : null;
-                var reached = work.FirstReached(targets, (0, work.Flow.ExitBlock), reassigned);
+                // A local declared in a loop body is a fresh one per iteration: a later iteration disposes another object.
+                var reached = work.FirstReached(targets, work.Flow.RegionOf(variable), reassigned);
                 if (reached == null)
                 {
                     return false;

@@ -137,6 +137,52 @@ public class UnscopedCaptureAnalyzerLifetimeTests
             Verify.Diagnostic("SCOPE003").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("stream", "Task.Run"));
     }
 
+    // A local declared in the loop body is a new one each round: the source disposed on the path that skips the work
+    // (continue) is another round's, never the one the work of an earlier round holds. The twin's source is declared
+    // before the loop, so a later round disposes the one the earlier round's work still uses.
+    [Fact]
+    public async Task A_disposal_in_a_later_round_of_a_local_declared_in_the_loop_body_is_another_object()
+    {
+        await Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+            class Server
+            {
+                public void Accept(Func<CancellationToken> next, CancellationToken stop)
+                {
+                    while (!stop.IsCancellationRequested)
+                    {
+                        var client = next();
+                        var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, client);
+                        if (client.IsCancellationRequested)
+                        {
+                            linked.Dispose();
+                            continue;
+                        }
+
+                        {|#1:Task.Run(() => {|#0:linked|}.Token.WaitHandle.WaitOne())|};
+                    }
+                }
+
+                public void Serve(Func<CancellationToken> next, CancellationToken stop)
+                {
+                    var linked = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                    while (!stop.IsCancellationRequested)
+                    {
+                        var client = next();
+                        if (client.IsCancellationRequested)
+                        {
+                            {|#4:linked.Dispose()|};
+                            continue;
+                        }
+
+                        {|#3:Task.Run(() => {|#2:linked|}.Token.WaitHandle.WaitOne())|};
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic("SCOPE004").WithLocation(0).WithLocation(1).WithArguments("'linked'", "Task.Run"),
+            Verify.Diagnostic("SCOPE003").WithLocation(2).WithLocation(3).WithLocation(4).WithArguments("linked", "Task.Run"));
+    }
+
     [Fact]
     public async Task A_using_declaration_whose_work_is_joined_first_is_not_reported()
     {
