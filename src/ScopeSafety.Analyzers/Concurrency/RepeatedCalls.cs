@@ -63,7 +63,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private static bool Exclusive(SyntaxNode a, SyntaxNode b)
         {
-            if (LeavesBefore(a.SpanStart < b.SpanStart ? a : b, a.SpanStart < b.SpanStart ? b : a))
+            if (a.SpanStart < b.SpanStart ? LeavesBefore(a, b) : LeavesBefore(b, a))
             {
                 return true;
             }
