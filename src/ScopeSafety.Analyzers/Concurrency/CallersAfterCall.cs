@@ -35,6 +35,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly ConcurrentDictionary<(IOperation Member, IOperation Spawn), bool> _besideWork = new ConcurrentDictionary<(IOperation, IOperation), bool>();
         private readonly ConcurrentDictionary<INamedTypeSymbol, List<(IMethodSymbol, HashSet<string>)>> _entryPoints =
             new ConcurrentDictionary<INamedTypeSymbol, List<(IMethodSymbol, HashSet<string>)>>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _keptRunning = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, bool> _monitorWaits = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IOperation, FlowIndex?> _flows = new ConcurrentDictionary<IOperation, FlowIndex?>();
         private readonly ConcurrentDictionary<(IOperation Body, ISymbol? Handle), List<FlowPoint>> _waits =
@@ -127,10 +128,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             System.Func<IMethodSymbol, bool> skip)
         {
             if (!IsSharedWithCallers(place, method) || !(item.Host.SemanticModel is { } model) ||
-                (ReturnsTheWork(item) && (method.DeclaredAccessibility != Accessibility.Private || CallsThatGoOn(method, model).Count == 0)))
+                (ReturnsTheWork(item) && !CallersKeepItRunning(method, model)))
             {
-                // A member that returns the work's task hands it to callers that await it: the type's users (for a member
-                // they call), or, for a private one, its callers in the file when none of them goes on beside it.
+                // A member that returns the work's task hands it to callers that await it.
                 return null;
             }
 
@@ -254,14 +254,16 @@ namespace ScopeSafety.Analyzers.Concurrency
             });
 
         /// <summary>
-        /// A member the type's users call: a public or protected method, property or indexer accessor with a body, or an
-        /// explicit interface implementation. Constructors are not: they build an object nobody else holds yet.
+        /// A member the type's users call: a public or protected method, property or indexer accessor with a body, an
+        /// explicit interface implementation, or an internal one of a type code outside the assembly cannot name (where
+        /// internal and public say the same). Constructors are not: they build an object nobody else holds yet.
         /// </summary>
         public static bool IsCalledByUsers(IMethodSymbol member) =>
             !member.IsImplicitlyDeclared && !member.IsAbstract &&
             member.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.ExplicitInterfaceImplementation &&
             (member.MethodKind == MethodKind.ExplicitInterfaceImplementation ||
-             member.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal);
+             member.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal ||
+             (member.DeclaredAccessibility == Accessibility.Internal && IsAssemblyInternal(member.ContainingType)));
 
         /// <summary>
         /// The methods the type subscribes to events by name (<c>watcher.Created += OnCreated</c>, the designer's
@@ -342,6 +344,81 @@ namespace ScopeSafety.Analyzers.Concurrency
                     {
                         return true;
                     }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Whether a member that returns its work's task has callers that leave the task running. The type's users, for a
+        /// member code outside the assembly can call, are taken to await it. A private member's callers are its calls on
+        /// this in the file, any of which goes on beside the task (<see cref="CallsThatGoOn"/>). A member only the assembly
+        /// can call has all its callers in the compilation: one of them keeps the task running when it stores it in a
+        /// field or property, discards it, or drops it (<c>_monitor = _watchDog.StartMonitorAsync();</c>).
+        /// </summary>
+        private bool CallersKeepItRunning(IMethodSymbol method, SemanticModel model)
+        {
+            if (method.DeclaredAccessibility == Accessibility.Private)
+            {
+                return CallsThatGoOn(method, model).Count > 0;
+            }
+
+            return IsAssemblyInternal(method) &&
+                   _keptRunning.GetOrAdd(method.OriginalDefinition, m => AnyCallKeepsItsTask((IMethodSymbol)m, model.Compilation));
+        }
+
+        private static bool AnyCallKeepsItsTask(IMethodSymbol method, Compilation compilation)
+        {
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                foreach (var call in CallIndex.Named(tree, method.Name))
+                {
+                    // What the text tells first; the binding of the call, which costs most, last.
+                    if (KeptByStatement(call) is { } target &&
+                        SourceCallees.ModelOf(compilation, tree) is { } model &&
+                        model.GetSymbolInfo(call).Symbol is IMethodSymbol called &&
+                        SymbolEqualityComparer.Default.Equals(called.OriginalDefinition, method) &&
+                        (target is ExpressionStatementSyntax ||
+                         model.GetSymbolInfo(target).Symbol is IFieldSymbol or IPropertySymbol or IDiscardSymbol))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Where the call's value goes when it is kept or dropped: the statement itself for <c>Start();</c>, the assignment's
+        /// target for <c>x = Start()</c>; null for anything else (awaited, returned, passed on).
+        /// </summary>
+        private static SyntaxNode? KeptByStatement(InvocationExpressionSyntax call)
+        {
+            SyntaxNode node = call;
+            while (node.Parent is ParenthesizedExpressionSyntax || node.Parent is CastExpressionSyntax)
+            {
+                node = node.Parent;
+            }
+
+            return node.Parent switch
+            {
+                ExpressionStatementSyntax statement => statement,
+                AssignmentExpressionSyntax assignment when assignment.Right == node &&
+                    assignment.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.SimpleAssignmentExpression) => assignment.Left,
+                _ => null,
+            };
+        }
+
+        /// <summary>Code outside the assembly cannot name the symbol: it, or a type that contains it, is internal or private.</summary>
+        private static bool IsAssemblyInternal(ISymbol symbol)
+        {
+            for (var current = symbol; current != null && !(current is INamespaceSymbol); current = current.ContainingSymbol)
+            {
+                if (current.DeclaredAccessibility is Accessibility.Internal or Accessibility.Private or Accessibility.ProtectedAndInternal)
+                {
+                    return true;
                 }
             }
 
@@ -703,8 +780,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             switch (operation)
             {
-                case IAwaitOperation:
-                    return true;
+                case IAwaitOperation awaited:
+                    return !_symbols.Tasks.CompletesByItself(awaited.Operation);
                 case IFieldReferenceOperation field when handle != null && SymbolEqualityComparer.Default.Equals(field.Field, handle):
                     return !StopsTimerWithoutWaiting(field);
                 case IPropertyReferenceOperation property when handle != null && SymbolEqualityComparer.Default.Equals(property.Property, handle):

@@ -126,7 +126,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                 ? (syntax.SyntaxTree == model.SyntaxTree ? model : ModelOf(model.Compilation, syntax.SyntaxTree)).GetOperation(syntax)
                 : null;
 
-        private static SemanticModel ModelOf(Compilation compilation, SyntaxTree tree) =>
+        /// <summary>The model of another file of the compilation, made once per file and compilation.</summary>
+        public static SemanticModel ModelOf(Compilation compilation, SyntaxTree tree) =>
 #pragma warning disable RS1030 // A callee in another file is read through that file's model; it is made once per file and compilation.
             Models.GetValue(compilation, _ => new ConcurrentDictionary<SyntaxTree, SemanticModel>()).GetOrAdd(tree, t => compilation.GetSemanticModel(t));
 #pragma warning restore RS1030

@@ -501,8 +501,8 @@ public class TypeMemberRaceTests
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_done", "List<int>", "work started with new Thread at line 13", "Worker.Done at line 22", "read"));
 
     [Fact]
-    public Task An_internal_member_is_not_taken_to_run_beside_the_work() => Verify.VerifyAnalyzerAsync(Usings + """
-        class Queue
+    public Task An_internal_member_of_a_public_class_is_not_taken_to_run_beside_the_work() => Verify.VerifyAnalyzerAsync(Usings + """
+        public class Queue
         {
             private readonly List<int> _items = new List<int>();
 
@@ -965,4 +965,199 @@ public class TypeMemberRaceTests
         }
         """,
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_sockets", "List<int>", "work started with new Thread at line 27", "Poller.Dispose at line 32", "also mutate"));
+
+    // ---- members of a type the assembly alone can call ----------------------------------------------------------
+
+    [Fact]
+    public Task An_internal_stop_of_an_internal_class_clearing_the_flag_a_thread_loop_polls_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        internal class Worker
+        {
+            private bool _running;
+
+            internal void Start()
+            {
+                _running = true;
+                new Thread({|#0:Loop|}).Start();
+            }
+
+            internal void Stop() => _running = false;
+
+            private void Loop()
+            {
+                while (_running)
+                {
+                    Thread.Sleep(1);
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_running", "Worker.Stop at line 17", "work started with new Thread at line 14 (in Worker.Loop)", "read"));
+
+    [Fact]
+    public Task An_internal_member_whose_returned_task_a_caller_keeps_in_a_field_leaves_the_work_running() => Verify.VerifyAnalyzerAsync(Usings + """
+        internal class WatchDog
+        {
+            private CancellationTokenSource _cts;
+
+            internal Task StartAsync()
+            {
+                _cts = new CancellationTokenSource();
+                return Task.Run({|#0:MonitorAsync|});
+            }
+
+            internal async Task StopAsync()
+            {
+                _cts.Cancel();
+                await Task.Delay(400);
+                _cts = null;
+            }
+
+            private async Task MonitorAsync()
+            {
+                while (_cts != null && !_cts.IsCancellationRequested)
+                {
+                    await Task.Delay(200);
+                }
+            }
+        }
+
+        internal class Services
+        {
+            private readonly WatchDog _watchDog = new WatchDog();
+            private Task _monitor;
+
+            internal void Start() => _monitor = _watchDog.StartAsync();
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_cts", "WatchDog.StopAsync at line 21", "work started with Task.Run at line 14 (in WatchDog.MonitorAsync)", "read"));
+
+    [Fact]
+    public Task An_internal_member_whose_returned_task_every_caller_awaits_hands_the_work_to_them() => Verify.VerifyAnalyzerAsync(Usings + """
+        internal class WatchDog
+        {
+            private CancellationTokenSource _cts;
+
+            internal Task StartAsync()
+            {
+                _cts = new CancellationTokenSource();
+                return Task.Run(MonitorAsync);
+            }
+
+            internal async Task StopAsync()
+            {
+                _cts.Cancel();
+                await Task.Delay(400);
+                _cts = null;
+            }
+
+            private async Task MonitorAsync()
+            {
+                while (_cts != null && !_cts.IsCancellationRequested)
+                {
+                    await Task.Delay(200);
+                }
+            }
+        }
+
+        internal class Services
+        {
+            private readonly WatchDog _watchDog = new WatchDog();
+
+            internal async Task StartAsync() => await _watchDog.StartAsync();
+        }
+        """);
+
+    [Fact]
+    public Task A_public_member_whose_returned_task_a_caller_keeps_is_taken_to_be_awaited_by_the_type_s_users() => Verify.VerifyAnalyzerAsync(Usings + """
+        public class WatchDog
+        {
+            private CancellationTokenSource _cts;
+
+            public Task StartAsync()
+            {
+                _cts = new CancellationTokenSource();
+                return Task.Run(MonitorAsync);
+            }
+
+            public void Stop() => _cts = null;
+
+            private async Task MonitorAsync()
+            {
+                while (_cts != null && !_cts.IsCancellationRequested)
+                {
+                    await Task.Delay(200);
+                }
+            }
+        }
+
+        internal class Services
+        {
+            private readonly WatchDog _watchDog = new WatchDog();
+            private Task _monitor;
+
+            internal void Start() => _monitor = _watchDog.StartAsync();
+        }
+        """);
+
+    // ---- a delay is no wait ---------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task A_member_that_gives_the_loop_a_delay_before_it_clears_the_field_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class WatchDog
+        {
+            private CancellationTokenSource _cts;
+
+            public void Start()
+            {
+                _cts = new CancellationTokenSource();
+                Task.Run({|#0:MonitorAsync|});
+            }
+
+            public async Task StopAsync()
+            {
+                _cts.Cancel();
+                await Task.Delay(400).ConfigureAwait(false);
+                _cts = null;
+            }
+
+            private async Task MonitorAsync()
+            {
+                while (_cts != null && !_cts.IsCancellationRequested)
+                {
+                    await Task.Delay(200);
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_cts", "WatchDog.StopAsync at line 21", "work started with Task.Run at line 14 (in WatchDog.MonitorAsync)", "read"));
+
+    [Fact]
+    public Task A_member_that_awaits_the_loop_s_task_before_it_clears_the_field_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class WatchDog
+        {
+            private CancellationTokenSource _cts;
+            private Task _monitor;
+
+            public void Start()
+            {
+                _cts = new CancellationTokenSource();
+                _monitor = Task.Run(MonitorAsync);
+            }
+
+            public async Task StopAsync()
+            {
+                _cts.Cancel();
+                await _monitor.ConfigureAwait(false);
+                _cts = null;
+            }
+
+            private async Task MonitorAsync()
+            {
+                while (_cts != null && !_cts.IsCancellationRequested)
+                {
+                    await Task.Delay(200);
+                }
+            }
+        }
+        """);
 }
