@@ -327,7 +327,10 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static IEnumerable<string> IdentifiersOf(IMethodSymbol method) =>
             method.DeclaringSyntaxReferences.SelectMany(reference => reference.GetSyntax().DescendantNodes().OfType<IdentifierNameSyntax>().Select(name => name.Identifier.ValueText));
 
-        /// <summary>Some code of the method's type calls it on this, or by its simple name (in any part of the type).</summary>
+        /// <summary>
+        /// Some code of the method's type calls it on this, or by its simple name (in any part of the type), other than in a
+        /// catch clause: a <c>Stop()</c> that a loop calls when it fails is still one its users call.
+        /// </summary>
         private static bool CalledOnThis(IMethodSymbol method)
         {
             if (method.MethodKind != MethodKind.Ordinary)
@@ -340,7 +343,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 var declaration = reference.GetSyntax();
                 foreach (var call in CallIndex.Named(reference.SyntaxTree, method.Name))
                 {
-                    if (IsOnThis(call) && declaration.Span.Contains(call.Span))
+                    if (IsOnThis(call) && declaration.Span.Contains(call.Span) && !InCatchClause(call, declaration))
                     {
                         return true;
                     }
@@ -498,7 +501,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// The source methods and accessors the work runs: the method it is (<c>new Thread(Loop)</c>) and those its code calls,
-        /// as deep as the place accesses are read (<see cref="SourceCallees.MaxDepth"/>).
+        /// as deep as the place accesses are read (<see cref="SourceCallees.MaxDepth"/>), except in a catch clause.
         /// </summary>
         private HashSet<IMethodSymbol> MethodsReachedBy(WorkItem item) => _reachedByWork.GetOrAdd(item.Site.Operation, _ => ReadMethodsReachedBy(item));
 
@@ -527,6 +530,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     foreach (var operation in body.DescendantsAndSelf())
                     {
+                        if (InCatchClause(operation.Syntax, body.Syntax))
+                        {
+                            continue;
+                        }
+
                         var called = operation switch
                         {
                             IInvocationOperation call => new[] { call.TargetMethod },
@@ -548,6 +556,24 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return reached;
         }
+
+        /// <summary>
+        /// The code is in a catch clause inside <paramref name="within"/>: the work giving up, or the type handling a failure.
+        /// A <c>Stop()</c> called there is still the users' way to stop the work, not the work's own code.
+        /// </summary>
+        private static bool InCatchClause(SyntaxNode node, SyntaxNode within)
+        {
+            for (var current = node == within ? null : node.Parent; current != null && current != within; current = current.Parent)
+            {
+                if (current is CatchClauseSyntax)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>
         /// The places that the callers of <paramref name="method"/> whose calls go on (see <see cref="CallsThatGoOn"/>) use
         /// anywhere in their own code and the methods they call: no other place of the method's work can race with them.

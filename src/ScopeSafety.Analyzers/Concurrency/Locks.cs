@@ -37,7 +37,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         // How many callers up a private method's callers are read for the locks they all hold (EveryCallerHolds).
         private const int CallerLevels = 2;
 
-        private static List<object> LocksHeld(IOperation operation, SynchronisationSymbols? sync, int depth, int callerLevels = 0)
+        private static List<object> LocksHeld(IOperation operation, SynchronisationSymbols? sync, int depth, int callerLevels = 0, bool flags = true)
         {
             var result = new List<object>();
             if (DoubleChecked(operation, sync) is { } checkedAgainUnder)
@@ -80,6 +80,17 @@ namespace ScopeSafety.Analyzers.Concurrency
                     result.AddRange(TakenIf(conditional.Condition, conditional, sync));
                 }
 
+                if (flags && sync != null && parent is IConditionalOperation flagged && (flagged.WhenTrue == child || flagged.WhenFalse == child))
+                {
+                    foreach (var key in HeldByCallersFlag(operation, flagged, child, sync))
+                    {
+                        if (!result.Exists(held => SameKey(held, key)))
+                        {
+                            result.Add(key);
+                        }
+                    }
+                }
+
                 if (parent is ILocalFunctionOperation)
                 {
                     return result;
@@ -108,6 +119,61 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// The locks a caller vouches for with a flag: in <c>if (lockHeld) Record(x); else { await _gate.WaitAsync(); try {
+        /// Record(x); } finally { _gate.Release(); } }</c>, on a bool parameter of the method, the branch that makes the call
+        /// without the lock when the flag is true is the one the caller picks when it holds the lock already. So a call in
+        /// that branch holds what every call of the same method in the other branch holds there and not at the <c>if</c>.
+        /// </summary>
+        private static List<object> HeldByCallersFlag(IOperation operation, IConditionalOperation branch, IOperation taken, SynchronisationSymbols sync)
+        {
+            var condition = branch.Condition;
+            var whenTrue = taken == branch.WhenTrue;
+            while (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+            {
+                condition = not.Operand;
+                whenTrue = !whenTrue;
+            }
+
+            // The flag says the lock is held when true (lockHeld, alreadyLocked); one that says to take it when true
+            // (useLock: if (useLock) { lock (g) Run(); } else Run();) vouches for nothing.
+            if (!whenTrue || !(condition is IParameterReferenceOperation { Parameter.Type.SpecialType: SpecialType.System_Boolean }) || branch.WhenFalse is null)
+            {
+                return NoLocks;
+            }
+
+            // The outermost call of this branch that the operation is in (or is).
+            IInvocationOperation? call = null;
+            for (var current = operation; current != null && current != taken.Parent; current = current.Parent)
+            {
+                if (current is IInvocationOperation invocation)
+                {
+                    call = invocation;
+                }
+            }
+
+            if (call == null)
+            {
+                return NoLocks;
+            }
+
+            var other = taken == branch.WhenTrue ? branch.WhenFalse : branch.WhenTrue;
+            var atBranch = LocksHeld(branch, sync, depth: 0, flags: false);
+            List<object>? common = null;
+            foreach (var twin in other!.DescendantsAndSelf().OfType<IInvocationOperation>())
+            {
+                if (!SymbolEqualityComparer.Default.Equals(twin.TargetMethod.OriginalDefinition, call.TargetMethod.OriginalDefinition))
+                {
+                    continue;
+                }
+
+                var held = LocksHeld(twin, sync, depth: 0, flags: false).Where(key => !atBranch.Exists(outer => SameKey(outer, key))).ToList();
+                common = common == null ? held : common.Where(key => held.Exists(h => SameKey(h, key))).ToList();
+            }
+
+            return common ?? NoLocks;
         }
 
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IMethodSymbol, List<object>?[]> CallerLocks =

@@ -1099,7 +1099,149 @@ public class TypeMemberRaceTests
         }
         """);
 
-    // ---- a delay is no wait ---------------------------------------------------------------------------------------
+    [Fact]
+    public Task A_member_whose_caller_says_it_holds_the_lock_runs_under_it_on_that_branch() => Verify.VerifyAnalyzerAsync(Usings + """
+        internal class Recorder
+        {
+            private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+            private readonly Dictionary<string, int> _recorded = new Dictionary<string, int>();
+
+            internal void StartRecovery() => Task.Run(RecoverAsync);
+
+            internal async Task RecordAsync(string name, bool gateHeld)
+            {
+                if (gateHeld)
+                {
+                    DoRecord(name);
+                }
+                else
+                {
+                    await _gate.WaitAsync();
+                    try
+                    {
+                        DoRecord(name);
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+
+            private void DoRecord(string name) => _recorded[name] = 1;
+
+            private async Task RecoverAsync()
+            {
+                await _gate.WaitAsync();
+                try
+                {
+                    _recorded.Clear();
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_flag_whose_other_branch_makes_another_call_under_the_lock_vouches_for_nothing() => Verify.VerifyAnalyzerAsync(Usings + """
+        internal class Recorder
+        {
+            private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+            private readonly Dictionary<string, int> _recorded = new Dictionary<string, int>();
+
+            internal void StartRecovery() => Task.Run({|#0:RecoverAsync|});
+
+            internal async Task RecordAsync(string name, bool quick)
+            {
+                if (quick)
+                {
+                    DoRecord(name);
+                }
+                else
+                {
+                    await _gate.WaitAsync();
+                    try
+                    {
+                        DoRecordChecked(name);
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+
+            private void DoRecord(string name) => _recorded[name] = 1;
+
+            private void DoRecordChecked(string name) => _recorded[name] = 2;
+
+            private async Task RecoverAsync()
+            {
+                await _gate.WaitAsync();
+                try
+                {
+                    _recorded.Clear();
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_recorded", "Dictionary<string, int>", "work started with Task.Run at line 12 (in Recorder.RecoverAsync)", "Recorder.RecordAsync at line 18 (in Recorder.DoRecord)", "also mutate"));
+
+        [Fact]
+    public Task A_flag_that_says_to_take_the_lock_vouches_for_nothing_when_it_is_false() => Verify.VerifyAnalyzerAsync(Usings + """
+        internal class Recorder
+        {
+            private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+            private readonly Dictionary<string, int> _recorded = new Dictionary<string, int>();
+
+            internal void StartRecovery() => Task.Run({|#0:RecoverAsync|});
+
+            internal async Task RecordAsync(string name, bool useGate)
+            {
+                if (!useGate)
+                {
+                    DoRecord(name);
+                }
+                else
+                {
+                    await _gate.WaitAsync();
+                    try
+                    {
+                        DoRecord(name);
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+
+            private void DoRecord(string name) => _recorded[name] = 1;
+
+            private async Task RecoverAsync()
+            {
+                await _gate.WaitAsync();
+                try
+                {
+                    _recorded.Clear();
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_recorded", "Dictionary<string, int>", "work started with Task.Run at line 12 (in Recorder.RecoverAsync)", "Recorder.RecordAsync at line 18 (in Recorder.DoRecord)", "also mutate"));
+
+// ---- a delay is no wait ---------------------------------------------------------------------------------------
 
     [Fact]
     public Task A_member_that_gives_the_loop_a_delay_before_it_clears_the_field_races() => Verify.VerifyAnalyzerAsync(Usings + """
@@ -1155,6 +1297,65 @@ public class TypeMemberRaceTests
             {
                 while (_cts != null && !_cts.IsCancellationRequested)
                 {
+                    await Task.Delay(200);
+                }
+            }
+        }
+        """);
+
+    // ---- a member the work calls only when it fails -------------------------------------------------------------
+
+    [Fact]
+    public Task A_stop_the_loop_also_calls_when_it_fails_is_still_the_users_and_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class WatchDog
+        {
+            private CancellationTokenSource _cts;
+
+            public void Start()
+            {
+                _cts = new CancellationTokenSource();
+                Task.Run({|#0:MonitorAsync|});
+            }
+
+            public void Stop()
+            {
+                _cts?.Cancel();
+                _cts = null;
+            }
+
+            private async Task MonitorAsync()
+            {
+                try
+                {
+                    while (_cts != null && !_cts.IsCancellationRequested)
+                    {
+                        await Task.Delay(200);
+                    }
+                }
+                catch (Exception)
+                {
+                    Stop();
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_cts", "work started with Task.Run at line 14 (in WatchDog.MonitorAsync)", "WatchDog.Stop at line 19", "read"));
+
+    [Fact]
+    public Task A_pump_method_the_loop_calls_on_its_normal_path_is_the_work_s_own_code() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Pump
+        {
+            private int _pumped;
+
+            public void Start() => Task.Run(Loop);
+
+            public void PumpOnce() => _pumped++;
+
+            private async Task Loop()
+            {
+                while (true)
+                {
+                    PumpOnce();
                     await Task.Delay(200);
                 }
             }
