@@ -1,4 +1,5 @@
 using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
+using ScopeSafety.Analyzers.Tests.Verifiers;
 
 namespace ScopeSafety.Analyzers.Tests.Rules;
 
@@ -1099,54 +1100,10 @@ public class TypeMemberRaceTests
         }
         """);
 
-    [Fact]
-    public Task A_member_whose_caller_says_it_holds_the_lock_runs_under_it_on_that_branch() => Verify.VerifyAnalyzerAsync(Usings + """
-        internal class Recorder
-        {
-            private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
-            private readonly Dictionary<string, int> _recorded = new Dictionary<string, int>();
-
-            internal void StartRecovery() => Task.Run(RecoverAsync);
-
-            internal async Task RecordAsync(string name, bool gateHeld)
-            {
-                if (gateHeld)
-                {
-                    DoRecord(name);
-                }
-                else
-                {
-                    await _gate.WaitAsync();
-                    try
-                    {
-                        DoRecord(name);
-                    }
-                    finally
-                    {
-                        _gate.Release();
-                    }
-                }
-            }
-
-            private void DoRecord(string name) => _recorded[name] = 1;
-
-            private async Task RecoverAsync()
-            {
-                await _gate.WaitAsync();
-                try
-                {
-                    _recorded.Clear();
-                }
-                finally
-                {
-                    _gate.Release();
-                }
-            }
-        }
-        """);
-
-    [Fact]
-    public Task A_flag_whose_other_branch_makes_another_call_under_the_lock_vouches_for_nothing() => Verify.VerifyAnalyzerAsync(Usings + """
+    // A recorder whose background recovery clears the dictionary under the gate, beside a RecordAsync whose flag picks
+    // between calling without the gate and calling under it. The class starts at line 7; RecordAsync's first call is at
+    // line 18.
+    private static string Recorder(string flag, string condition, string lockedCall) => Usings + """
         internal class Recorder
         {
             private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
@@ -1154,9 +1111,9 @@ public class TypeMemberRaceTests
 
             internal void StartRecovery() => Task.Run({|#0:RecoverAsync|});
 
-            internal async Task RecordAsync(string name, bool quick)
+            internal async Task RecordAsync(string name, bool FLAG)
             {
-                if (quick)
+                if (CONDITION)
                 {
                     DoRecord(name);
                 }
@@ -1165,7 +1122,7 @@ public class TypeMemberRaceTests
                     await _gate.WaitAsync();
                     try
                     {
-                        DoRecordChecked(name);
+                        LOCKED(name);
                     }
                     finally
                     {
@@ -1191,55 +1148,22 @@ public class TypeMemberRaceTests
                 }
             }
         }
-        """,
-        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_recorded", "Dictionary<string, int>", "work started with Task.Run at line 12 (in Recorder.RecoverAsync)", "Recorder.RecordAsync at line 18 (in Recorder.DoRecord)", "also mutate"));
+        """.Replace("FLAG", flag).Replace("CONDITION", condition).Replace("LOCKED", lockedCall);
 
-        [Fact]
-    public Task A_flag_that_says_to_take_the_lock_vouches_for_nothing_when_it_is_false() => Verify.VerifyAnalyzerAsync(Usings + """
-        internal class Recorder
-        {
-            private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
-            private readonly Dictionary<string, int> _recorded = new Dictionary<string, int>();
+    private static DiagnosticResult RecorderRace() =>
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_recorded", "Dictionary<string, int>", "work started with Task.Run at line 12 (in Recorder.RecoverAsync)", "Recorder.RecordAsync at line 18 (in Recorder.DoRecord)", "also mutate");
 
-            internal void StartRecovery() => Task.Run({|#0:RecoverAsync|});
+    [Fact]
+    public Task A_member_whose_caller_says_it_holds_the_lock_runs_under_it_on_that_branch() =>
+        Verify.VerifyAnalyzerAsync(Recorder("gateHeld", "gateHeld", "DoRecord").Replace("{|#0:RecoverAsync|}", "RecoverAsync"));
 
-            internal async Task RecordAsync(string name, bool useGate)
-            {
-                if (!useGate)
-                {
-                    DoRecord(name);
-                }
-                else
-                {
-                    await _gate.WaitAsync();
-                    try
-                    {
-                        DoRecord(name);
-                    }
-                    finally
-                    {
-                        _gate.Release();
-                    }
-                }
-            }
+    [Fact]
+    public Task A_flag_whose_other_branch_makes_another_call_under_the_lock_vouches_for_nothing() =>
+        Verify.VerifyAnalyzerAsync(Recorder("quick", "quick", "DoRecordChecked"), RecorderRace());
 
-            private void DoRecord(string name) => _recorded[name] = 1;
-
-            private async Task RecoverAsync()
-            {
-                await _gate.WaitAsync();
-                try
-                {
-                    _recorded.Clear();
-                }
-                finally
-                {
-                    _gate.Release();
-                }
-            }
-        }
-        """,
-        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_recorded", "Dictionary<string, int>", "work started with Task.Run at line 12 (in Recorder.RecoverAsync)", "Recorder.RecordAsync at line 18 (in Recorder.DoRecord)", "also mutate"));
+    [Fact]
+    public Task A_flag_that_says_to_take_the_lock_vouches_for_nothing_when_it_is_false() =>
+        Verify.VerifyAnalyzerAsync(Recorder("useGate", "!useGate", "DoRecord"), RecorderRace());
 
 // ---- a delay is no wait ---------------------------------------------------------------------------------------
 
