@@ -994,19 +994,20 @@ public class TypeMemberRaceTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_running", "Worker.Stop at line 17", "work started with new Thread at line 14 (in Worker.Loop)", "read"));
 
-    [Fact]
-    public Task An_internal_member_whose_returned_task_a_caller_keeps_in_a_field_leaves_the_work_running() => Verify.VerifyAnalyzerAsync(Usings + """
-        internal class WatchDog
+    // A watchdog whose start member returns the loop's task, and a class of the same assembly that calls it. The
+    // class starts at line 7.
+    private static string WatchDog(string access, string caller) => Usings + """
+        ACCESS class WatchDog
         {
             private CancellationTokenSource _cts;
 
-            internal Task StartAsync()
+            ACCESS Task StartAsync()
             {
                 _cts = new CancellationTokenSource();
                 return Task.Run({|#0:MonitorAsync|});
             }
 
-            internal async Task StopAsync()
+            ACCESS async Task StopAsync()
             {
                 _cts.Cancel();
                 await Task.Delay(400);
@@ -1027,78 +1028,29 @@ public class TypeMemberRaceTests
             private readonly WatchDog _watchDog = new WatchDog();
             private Task _monitor;
 
-            internal void Start() => _monitor = _watchDog.StartAsync();
+            CALLER
         }
-        """,
+        """.Replace("ACCESS", access).Replace("CALLER", caller);
+
+    private static string Unmarked(string source) => source.Replace("{|#0:MonitorAsync|}", "MonitorAsync");
+
+    [Fact]
+    public Task An_internal_member_whose_returned_task_a_caller_keeps_in_a_field_leaves_the_work_running() => Verify.VerifyAnalyzerAsync(
+        WatchDog("internal", "internal void Start() => _monitor = _watchDog.StartAsync();"),
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_cts", "WatchDog.StopAsync at line 21", "work started with Task.Run at line 14 (in WatchDog.MonitorAsync)", "read"));
 
     [Fact]
-    public Task An_internal_member_whose_returned_task_every_caller_awaits_hands_the_work_to_them() => Verify.VerifyAnalyzerAsync(Usings + """
-        internal class WatchDog
-        {
-            private CancellationTokenSource _cts;
-
-            internal Task StartAsync()
-            {
-                _cts = new CancellationTokenSource();
-                return Task.Run(MonitorAsync);
-            }
-
-            internal async Task StopAsync()
-            {
-                _cts.Cancel();
-                await Task.Delay(400);
-                _cts = null;
-            }
-
-            private async Task MonitorAsync()
-            {
-                while (_cts != null && !_cts.IsCancellationRequested)
-                {
-                    await Task.Delay(200);
-                }
-            }
-        }
-
-        internal class Services
-        {
-            private readonly WatchDog _watchDog = new WatchDog();
-
-            internal async Task StartAsync() => await _watchDog.StartAsync();
-        }
-        """);
+    public Task An_internal_member_whose_returned_task_a_caller_discards_leaves_the_work_running() => Verify.VerifyAnalyzerAsync(
+        WatchDog("internal", "internal void Start() { _ = _watchDog.StartAsync(); }"),
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_cts", "WatchDog.StopAsync at line 21", "work started with Task.Run at line 14 (in WatchDog.MonitorAsync)", "read"));
 
     [Fact]
-    public Task A_public_member_whose_returned_task_a_caller_keeps_is_taken_to_be_awaited_by_the_type_s_users() => Verify.VerifyAnalyzerAsync(Usings + """
-        public class WatchDog
-        {
-            private CancellationTokenSource _cts;
+    public Task An_internal_member_whose_returned_task_every_caller_awaits_hands_the_work_to_them() => Verify.VerifyAnalyzerAsync(
+        Unmarked(WatchDog("internal", "internal async Task StartAsync() => await _watchDog.StartAsync();")));
 
-            public Task StartAsync()
-            {
-                _cts = new CancellationTokenSource();
-                return Task.Run(MonitorAsync);
-            }
-
-            public void Stop() => _cts = null;
-
-            private async Task MonitorAsync()
-            {
-                while (_cts != null && !_cts.IsCancellationRequested)
-                {
-                    await Task.Delay(200);
-                }
-            }
-        }
-
-        internal class Services
-        {
-            private readonly WatchDog _watchDog = new WatchDog();
-            private Task _monitor;
-
-            internal void Start() => _monitor = _watchDog.StartAsync();
-        }
-        """);
+    [Fact]
+    public Task A_public_member_whose_returned_task_a_caller_keeps_is_taken_to_be_awaited_by_the_type_s_users() => Verify.VerifyAnalyzerAsync(
+        Unmarked(WatchDog("public", "internal void Start() => _monitor = _watchDog.StartAsync();")));
 
     // A recorder whose background recovery clears the dictionary under the gate, beside a RecordAsync whose flag picks
     // between calling without the gate and calling under it. The class starts at line 7; RecordAsync's first call is at
@@ -1165,7 +1117,7 @@ public class TypeMemberRaceTests
     public Task A_flag_that_says_to_take_the_lock_vouches_for_nothing_when_it_is_false() =>
         Verify.VerifyAnalyzerAsync(Recorder("useGate", "!useGate", "DoRecord"), RecorderRace());
 
-// ---- a delay is no wait ---------------------------------------------------------------------------------------
+    // ---- a delay is no wait ---------------------------------------------------------------------------------------
 
     [Fact]
     public Task A_member_that_gives_the_loop_a_delay_before_it_clears_the_field_races() => Verify.VerifyAnalyzerAsync(Usings + """
