@@ -1424,7 +1424,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// A plain test of a flag that only decides whether the swap of the same flag beside it runs (test and test-and-set:
         /// <c>if (_busy != 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return;</c>, <c>_busy == 0 &amp;&amp;
         /// Interlocked.Exchange(ref _busy, 1) == 0</c>): a late value sends the thread on to the swap, which reads the flag
-        /// again atomically, or away as if the swap had failed. So it counts as atomic, like the swap.
+        /// again atomically, or away as if the swap had failed. So it counts as atomic, like the swap. Also as a guard that
+        /// leaves, right before the statement that swaps the flag.
         /// </summary>
         private static bool TestsBeforeSwap(IOperation reference, SynchronisationSymbols sync)
         {
@@ -1435,12 +1436,17 @@ namespace ScopeSafety.Analyzers.Concurrency
                 test = SpawnClassifier.Wrapped(comparison);
             }
 
+            // The same in two statements, the test alone: if (_busy != 0) return; if (Interlocked.CompareExchange(ref _busy, 1, 0) == 0) { … }
+            if (test.Parent is IConditionalOperation { WhenFalse: null } guard && guard.Condition == test && Leaves(guard.WhenTrue) &&
+                guard.Parent is IBlockOperation block && block.Operations.IndexOf(guard) is var at && at + 1 < block.Operations.Length &&
+                SwapsFlag(block.Operations[at + 1], reference, sync))
+            {
+                return true;
+            }
+
             while (test.Parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } logical)
             {
-                if (logical.LeftOperand == test && logical.RightOperand.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
-                        KnownSymbols.Is(call.TargetMethod.ContainingType, sync.Interlocked) &&
-                        call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0) is { Parameter.RefKind: RefKind.Ref } flag &&
-                        Equivalent(SpawnClassifier.Unwrap(flag.Value), reference)))
+                if (logical.LeftOperand == test && SwapsFlag(logical.RightOperand, reference, sync))
                 {
                     return true;
                 }
@@ -1450,5 +1456,12 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return false;
         }
+
+        /// <summary><paramref name="code"/> swaps the flag that <paramref name="reference"/> reads with an Interlocked call.</summary>
+        private static bool SwapsFlag(IOperation code, IOperation reference, SynchronisationSymbols sync) =>
+            code.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
+                KnownSymbols.Is(call.TargetMethod.ContainingType, sync.Interlocked) &&
+                call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0) is { Parameter.RefKind: RefKind.Ref } flag &&
+                Equivalent(SpawnClassifier.Unwrap(flag.Value), reference));
     }
 }

@@ -1606,6 +1606,60 @@ public class ConcurrentAccessSynchronizationTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_written", "work started with new Thread at line 14 (in Banner.WriteOnce)", "work started with new Thread at line 15 (in Banner.WriteOnce)", "read"));
 
+    [Fact]
+    public Task A_guard_that_leaves_right_before_the_statement_that_swaps_the_flag_does_not_race_with_the_swap() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Cache
+        {
+            private int _scanning;
+            private int _scans;
+            private Timer _timer;
+
+            public void Start() => _timer = new Timer(OnTick, null, 100, 100);
+
+            private void OnTick(object state)
+            {
+                if (_scanning > 0)
+                {
+                    return;
+                }
+
+                if (Interlocked.CompareExchange(ref _scanning, 1, 0) == 0)
+                {
+                    try { _scans++; }
+                    finally { Interlocked.Exchange(ref _scanning, 0); }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_guard_with_other_work_between_it_and_the_swap_still_races() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        class Cache
+        {
+            private int _scanning;
+            private int _scans;
+            private Timer _timer;
+
+            public void Start() => _timer = new Timer({|#0:OnTick|}, null, 100, 100);
+
+            private void OnTick(object state)
+            {
+                if (_scanning > 0)
+                {
+                    return;
+                }
+
+                Console.WriteLine(_scanning);
+                if (Interlocked.CompareExchange(ref _scanning, 1, 0) == 0)
+                {
+                    try { _scans++; }
+                    finally { Interlocked.Exchange(ref _scanning, 0); }
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_scanning", "work started with new Timer at line 13 (in Cache.OnTick)", "another run of the same work", "read"));
+
     // A reentrancy guard: only the thread itself ever stores its own id, and a thread always sees its own writes, so the
     // test is exact whatever the other threads store meanwhile (their own ids, or zero).
     [Fact]
