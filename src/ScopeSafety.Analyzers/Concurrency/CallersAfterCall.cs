@@ -807,7 +807,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             switch (operation)
             {
                 case IAwaitOperation awaited:
-                    return !_symbols.Tasks.CompletesByItself(awaited.Operation);
+                    return !AwaitedValues.IsSleep(awaited, _symbols.Tasks);
                 case IFieldReferenceOperation field when handle != null && SymbolEqualityComparer.Default.Equals(field.Field, handle):
                     return !StopsTimerWithoutWaiting(field);
                 case IPropertyReferenceOperation property when handle != null && SymbolEqualityComparer.Default.Equals(property.Property, handle):

@@ -14,6 +14,14 @@ namespace ScopeSafety.Analyzers.Flow
         }
 
         /// <summary>
+        /// An await of something that completes by itself and so waits for no other work: <c>Task.Delay(…)</c> (a timer)
+        /// or <c>Task.Yield()</c>, also configured (<see cref="WaitedFor"/>). It is a sleep, not a join.
+        /// </summary>
+        public static bool IsSleep(IAwaitOperation awaitOperation, Symbols.TaskSymbols tasks) =>
+            WaitedFor(awaitOperation) is IInvocationOperation { TargetMethod: { Name: "Delay" or "Yield", IsStatic: true } method } &&
+            Symbols.KnownSymbols.Is(method.ContainingType, tasks.Task);
+
+        /// <summary>
         /// The task that <paramref name="operation"/> configures for an await: <c>task.ConfigureAwait(false)</c>, or a
         /// project's own shorthand for it (<c>task.CfAwait()</c>, <c>task.AnyContext()</c>: an extension method of the
         /// task alone that returns what <c>ConfigureAwait</c> makes of one); null for anything else. Awaiting either waits

@@ -55,26 +55,6 @@ namespace ScopeSafety.Analyzers.Symbols
             type is INamedTypeSymbol { Name: "ConfiguredTaskAwaitable" or "ConfiguredValueTaskAwaitable" } named &&
             named.ContainingNamespace?.ToDisplayString() == "System.Runtime.CompilerServices";
 
-        /// <summary>
-        /// An awaited value that completes by itself and so waits for no other work: <c>Task.Delay(…)</c> (a timer) or
-        /// <c>Task.Yield()</c>, also through <c>ConfigureAwait</c>. Awaiting it is a sleep, not a join.
-        /// </summary>
-        public bool CompletesByItself(IOperation awaited)
-        {
-            while (awaited is Microsoft.CodeAnalysis.Operations.IConversionOperation conversion)
-            {
-                awaited = conversion.Operand;
-            }
-
-            if (awaited is Microsoft.CodeAnalysis.Operations.IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
-            {
-                return CompletesByItself(configured);
-            }
-
-            return awaited is Microsoft.CodeAnalysis.Operations.IInvocationOperation { TargetMethod: { Name: "Delay" or "Yield", IsStatic: true } method } &&
-                   KnownSymbols.Is(method.ContainingType, Task);
-        }
-
         /// <summary>Task, Task&lt;T&gt;, ValueTask, ValueTask&lt;T&gt; or a type derived from them.</summary>
         public bool IsTaskLike(ITypeSymbol? type)
         {
