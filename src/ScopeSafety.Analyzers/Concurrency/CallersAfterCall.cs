@@ -530,11 +530,6 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     foreach (var operation in body.DescendantsAndSelf())
                     {
-                        if (InCatchClause(operation.Syntax, body.Syntax))
-                        {
-                            continue;
-                        }
-
                         var called = operation switch
                         {
                             IInvocationOperation call => new[] { call.TargetMethod },
@@ -542,6 +537,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                             IPropertyReferenceOperation property => new[] { property.Property.GetMethod, property.Property.SetMethod },
                             _ => System.Array.Empty<IMethodSymbol?>(),
                         };
+
+                        // Only a call is looked up in its ancestors, not every operation of the body.
+                        if (called.Length == 0 || InCatchClause(operation.Syntax, body.Syntax))
+                        {
+                            continue;
+                        }
 
                         foreach (var method in called)
                         {
