@@ -127,6 +127,10 @@ namespace ScopeSafety.Analyzers
             private readonly MayRunInParallel _model;
             private readonly Dictionary<IOperation, PointerOrigins> _pointers = new Dictionary<IOperation, PointerOrigins>();
 
+            // Where the work being analyzed must have finished, by each SCOPE001–SCOPE003 report of it so far (the
+            // conflicting access, the end of the pinned region, the disposal).
+            private readonly List<Location> _conflictsOfWork = new List<Location>();
+
             public BlockAnalysis(OperationBlockAnalysisContext context, KnownSymbols symbols, MayRunInParallel model)
             {
                 _context = context;
@@ -145,6 +149,7 @@ namespace ScopeSafety.Analyzers
                 }
 
                 var work = new WorkInHost(item, captures, flow, lifetime);
+                _conflictsOfWork.Clear();
                 var outliving = new List<(ISymbol Variable, Location Primary)>();
                 foreach (var variable in captures.Variables)
                 {
@@ -158,8 +163,11 @@ namespace ScopeSafety.Analyzers
                 {
                     // One work item outliving the method is one finding, however many variables it captures: one
                     // diagnostic naming them all, at the first use in the text.
+                    // Its conflict is the first place another rule needs the same work finished by, so that the fix of this
+                    // report ends the scope before it rather than wrapping that hazard into the scope.
                     outliving.Sort((a, b) => a.Primary.SourceSpan.Start.CompareTo(b.Primary.SourceSpan.Start));
-                    Report(Descriptors.UnscopedWorkNotJoined, work, outliving.Select(o => o.Variable).ToList(), outliving[0].Primary, null, null,
+                    var firstConflict = _conflictsOfWork.OrderBy(c => c.SourceSpan.Start).FirstOrDefault();
+                    Report(Descriptors.UnscopedWorkNotJoined, work, outliving.Select(o => o.Variable).ToList(), outliving[0].Primary, firstConflict, null,
                         NameList(outliving.Select(o => o.Variable.Name).ToList()), work.Site.Api);
                 }
             }
@@ -487,6 +495,11 @@ namespace ScopeSafety.Analyzers
             // fix: the Fix property's value, for a diagnostic that a fix other than Run in a scope rewrites.
             private void Report(DiagnosticDescriptor descriptor, WorkInHost work, List<ISymbol> variables, Location primary, Location? conflict, string? fix, params object[] arguments)
             {
+                if (conflict != null && conflict.IsInSource && conflict.SourceTree == work.Site.Operation.Syntax.SyntaxTree)
+                {
+                    _conflictsOfWork.Add(conflict);
+                }
+
                 var additional = new List<Location> { work.Site.Operation.Syntax.GetLocation() };
                 var uses = work.Captures.Accesses.Where(a => variables.Contains(a.Place, SymbolEqualityComparer.Default)).Select(a => a.Reference).ToList();
                 var waits = _model.Signals.HostWaits(work.Item, uses, work.Flow);

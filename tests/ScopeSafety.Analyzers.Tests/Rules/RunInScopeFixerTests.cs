@@ -160,6 +160,41 @@ public class RunInScopeFixerTests
         """);
 
     [Fact]
+    public Task The_fix_of_SCOPE004_ends_the_scope_before_a_SCOPE002_conflict_of_the_same_work() => Verify.VerifyCodeFixAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(string name)
+            {
+                var count = 0;
+                Task.Run(() => { Console.WriteLine({|SCOPE004:name|}); {|SCOPE002:count|}++; });
+                Console.WriteLine(count);
+                Console.WriteLine("done");
+            }
+        }
+        """, """
+        using System;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        class C
+        {
+            void M(string name)
+            {
+                var count = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { Console.WriteLine(name); count++; });
+                });
+                Console.WriteLine(count);
+                Console.WriteLine("done");
+            }
+        }
+        """);
+
+    [Fact]
     public Task An_explicit_Task_type_becomes_ScopedTask() => Verify.VerifyCodeFixAsync("""
         using System.Threading.Tasks;
 
