@@ -21,6 +21,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
         private readonly SpawnRecognizer _recognizer;
         private readonly SemanticModel _model;
         private readonly HandleRewriter _handles;
+        private readonly SpawnOptions _options;
         private readonly CancellationToken _cancellationToken;
 
         // True while planning spawns of an async function: the scope is awaited (RunAsync) and every join becomes an await.
@@ -31,6 +32,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
             _recognizer = recognizer;
             _model = recognizer.Model;
             _handles = new HandleRewriter(recognizer, options, cancellationToken);
+            _options = options;
             _cancellationToken = cancellationToken;
         }
 
@@ -147,6 +149,11 @@ namespace ScopeSafety.CodeFixes.RunInScope
                     siteEnd = waited;
                     siteKind = RegionEnd.Join;
                 }
+                else if (RunsUntilStopped(site))
+                {
+                    // Nothing waited for this work before: a wait for a loop that something else ends would hang or serialize.
+                    return null;
+                }
 
                 if (siteEnd >= end)
                 {
@@ -193,6 +200,11 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
             return new ScopePlan(block, start, end, sites, edits, escaping, scopeName, Title(endKind, block, start, _async), touched, _async);
         }
+
+        /// <summary>Whether the work of the site runs until something outside it stops it (<see cref="WorkUntilStopped"/>).</summary>
+        private bool RunsUntilStopped(FixSite site) =>
+            _model.GetOperation(site.SpawnExpression, _cancellationToken) is { } spawn &&
+            new SpawnClassifier(_recognizer.Symbols).Classify(spawn, _options).Any(s => WorkUntilStopped.Is(s));
 
         /// <summary>
         /// The index of the first statement after the spawn that holds a wait the analyzer counts as finishing the work

@@ -1293,6 +1293,159 @@ public class RunInScopeFixerTests
 
     // ---- not offered: the meaning could not be kept ---------------------------------------------------------
 
+    // Work that runs until something else stops it: a wait where nothing waited before would hang, or serialize a
+    // server's connections (WorkUntilStopped). A loop that computes its own end, and work already joined, keep the fix.
+
+    [Fact]
+    public Task Not_offered_for_a_receive_loop_started_per_connection() => Verify.VerifyNoCodeFixAsync("""
+        using System;
+        using System.IO;
+        using System.Threading;
+
+        class Server
+        {
+            void Accept(Func<Stream> next)
+            {
+                while (true)
+                {
+                    var stream = next();
+                    var thread = new Thread(() => Receive({|SCOPE004:stream|}));
+                    thread.IsBackground = true;
+                    thread.Start();
+                }
+            }
+
+            static void Receive(Stream stream)
+            {
+                var buffer = new byte[256];
+                while (true)
+                {
+                    if (stream.Read(buffer, 0, buffer.Length) == 0) break;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Not_offered_for_a_loop_on_a_stop_flag() => Verify.VerifyNoCodeFixAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Poller
+        {
+            private volatile bool _stopping;
+
+            public void Start()
+            {
+                var polls = 0;
+                Task.Run(() => { while (!_stopping) {|SCOPE002:polls|}++; });
+                Console.WriteLine(polls);
+            }
+
+            public void Stop() => _stopping = true;
+        }
+        """);
+
+    [Fact]
+    public Task Not_offered_for_a_consumer_of_a_blocking_collection() => Verify.VerifyNoCodeFixAsync("""
+        using System;
+        using System.Collections.Concurrent;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(BlockingCollection<string> lines)
+            {
+                var written = 0;
+                Task.Run(() =>
+                {
+                    foreach (var line in {|SCOPE004:lines|}.GetConsumingEnumerable())
+                    {
+                        Console.WriteLine(line);
+                        {|SCOPE002:written|}++;
+                    }
+                });
+                Console.WriteLine(written);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_loop_that_computes_its_own_end_keeps_the_fix() => Verify.VerifyCodeFixAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(int[] data)
+            {
+                var total = 0;
+                Task.Run(() => { for (var i = 0; i < {|SCOPE004:data|}.Length; i++) {|SCOPE002:total|} += data[i]; });
+                Console.WriteLine(total);
+            }
+        }
+        """, """
+        using System;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        class C
+        {
+            void M(int[] data)
+            {
+                var total = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => { for (var i = 0; i < data.Length; i++) total += data[i]; });
+                });
+                Console.WriteLine(total);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_loop_on_a_stop_flag_already_joined_keeps_the_fix() => Verify.VerifyCodeFixAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Poller
+        {
+            private volatile bool _stopping;
+
+            public void Run()
+            {
+                var polls = 0;
+                var t = Task.Run(() => { while (!_stopping) {|SCOPE002:polls|}++; });
+                Console.WriteLine(polls);
+                t.Wait();
+            }
+
+            public void Stop() => _stopping = true;
+        }
+        """, """
+        using System;
+        using System.Threading.Tasks;
+        using ScopeSafety;
+
+        class Poller
+        {
+            private volatile bool _stopping;
+
+            public void Run()
+            {
+                var polls = 0;
+                Scope.Run(scope =>
+                {
+                    var t = scope.Spawn(() => { while (!_stopping) polls++; });
+                    Console.WriteLine(polls);
+                    t.Join();
+                });
+            }
+
+            public void Stop() => _stopping = true;
+        }
+        """);
+
     [Fact]
     public Task Not_offered_when_a_return_leaves_the_region() => Verify.VerifyNoCodeFixAsync("""
         using System.Threading.Tasks;

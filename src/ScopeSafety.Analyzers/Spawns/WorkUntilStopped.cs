@@ -1,0 +1,101 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Concurrency;
+
+namespace ScopeSafety.Analyzers.Spawns
+{
+    /// <summary>
+    /// Whether spawned work runs until something outside it stops it (a receive loop, a consumer, a poller) rather than
+    /// computing and ending. Code that never waited for such work must not start waiting for it: the wait would last as
+    /// long as the work's source of input (a server's accept loop would serve one client at a time), or for ever when the
+    /// code after the wait is what stops the work. The sign: the work, or a method of the source it calls
+    /// (<see cref="SourceCallees.MaxDepth"/> deep), loops with no condition or a constant <c>true</c> one, on a
+    /// <c>bool</c> field or property (a stop flag, <c>IsCancellationRequested</c>, <c>Connected</c>), on a <c>bool</c>
+    /// variable of the code that started it, or over <c>GetConsumingEnumerable()</c> or <c>ReadAllAsync()</c>.
+    /// A loop of those kinds that ends by its own computation (a retry loop that breaks on success, a read loop over
+    /// <c>EndOfStream</c> of a file) counts too: telling them apart would need the input, so the answer errs towards
+    /// "runs until stopped". <c>IsBackground = true</c> and <c>TaskCreationOptions.LongRunning</c> are no sign: they
+    /// are set on finite work too, where waiting is what removes a hazard.
+    /// </summary>
+    internal static class WorkUntilStopped
+    {
+        public static bool Is(SpawnSite site) =>
+            WorkOf(site.Delegate) is ({ } body, var function) && LoopsUntilStopped(body, function, depth: 0, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+
+        // The code the work runs, and the function that code belongs to.
+        private static (IOperation? Body, ISymbol? Function) WorkOf(IOperation work) => SpawnClassifier.Unwrap(work) switch
+        {
+            IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda } => (lambda.Body, lambda.Symbol),
+            IDelegateCreationOperation { Target: IMethodReferenceOperation reference } => (SourceCallees.BodyOf(reference.Method, reference, anyFile: true), reference.Method),
+            IAnonymousFunctionOperation lambda => (lambda.Body, lambda.Symbol),
+            _ => (null, null),
+        };
+
+        // The loops of body's own code (not of lambdas it makes, which run only if something calls them), and of the
+        // source methods it calls.
+        private static bool LoopsUntilStopped(IOperation body, ISymbol? work, int depth, HashSet<IMethodSymbol> visited)
+        {
+            foreach (var operation in OwnCode(body))
+            {
+                switch (operation)
+                {
+                    case ILoopOperation loop when RunsUntilStopped(loop, work):
+                        return true;
+                    case IInvocationOperation call when depth < SourceCallees.MaxDepth && visited.Add(call.TargetMethod.OriginalDefinition) &&
+                                                        SourceCallees.BodyOf(call.TargetMethod, call, anyFile: true) is { } callee &&
+                                                        LoopsUntilStopped(callee, call.TargetMethod, depth + 1, visited):
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static IEnumerable<IOperation> OwnCode(IOperation body)
+        {
+            var pending = new Stack<IOperation>();
+            pending.Push(body);
+            while (pending.Count > 0)
+            {
+                var operation = pending.Pop();
+                yield return operation;
+                foreach (var child in operation.ChildOperations)
+                {
+                    if (!(child is IAnonymousFunctionOperation or ILocalFunctionOperation))
+                    {
+                        pending.Push(child);
+                    }
+                }
+            }
+        }
+
+        private static bool RunsUntilStopped(ILoopOperation loop, ISymbol? work)
+        {
+            switch (loop)
+            {
+                case IWhileLoopOperation { Condition: var condition }:
+                    return condition == null || IsTrue(condition) || ReadsStopSignal(condition, work);
+                case IForLoopOperation { Condition: var condition }:
+                    return condition == null || IsTrue(condition) || ReadsStopSignal(condition, work);
+                case IForEachLoopOperation { Collection: var collection }:
+                    return SpawnClassifier.Unwrap(collection) is IInvocationOperation { TargetMethod: { Name: "GetConsumingEnumerable" or "ReadAllAsync" } };
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsTrue(IOperation condition) => condition.ConstantValue is { HasValue: true, Value: true };
+
+        // A bool the loop does not compute itself: a field or property (any object's), or a variable of the code around the work.
+        private static bool ReadsStopSignal(IOperation condition, ISymbol? work) =>
+            condition.DescendantsAndSelf().Any(o => o.Type?.SpecialType == SpecialType.System_Boolean && o switch
+            {
+                IFieldReferenceOperation or IPropertyReferenceOperation => true,
+                ILocalReferenceOperation local => !SymbolEqualityComparer.Default.Equals(local.Local.ContainingSymbol, work),
+                IParameterReferenceOperation parameter => !SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, work),
+                _ => false,
+            });
+    }
+}
