@@ -46,25 +46,28 @@ namespace ScopeSafety.CodeFixes.RunInScope
         {
             _plans.TryGetValue(node, out var plan);
             var statements = new List<StatementSyntax>();
+            var kept = new KeptComments();
             for (var i = 0; i < node.Statements.Count; i++)
             {
                 if (plan != null && i == plan.Start)
                 {
                     var region = new List<StatementSyntax>();
+                    var keptInRegion = new KeptComments();
                     for (; i <= plan.End; i++)
                     {
-                        region.AddRange(RewriteStatement(node.Statements[i]));
+                        region.AddRange(keptInRegion.Through(node.Statements[i], RewriteStatement(node.Statements[i])));
                     }
 
                     i--;
-                    statements.Add(BuildScopeRun(plan, region, node.Statements[plan.Start], node.Statements[plan.End]));
+                    statements.AddRange(kept.Through(node.Statements[plan.Start], new[] { BuildScopeRun(plan, region, node.Statements[plan.Start], node.Statements[plan.End]) }));
+                    kept.Adopt(keptInRegion);
                     continue;
                 }
 
-                statements.AddRange(RewriteStatement(node.Statements[i]));
+                statements.AddRange(kept.Through(node.Statements[i], RewriteStatement(node.Statements[i])));
             }
 
-            var block = node.WithStatements(SyntaxFactory.List(statements));
+            var block = kept.AboveClosingBrace(node.WithStatements(SyntaxFactory.List(statements)));
             if (plan != null && plan.Start < 0)
             {
                 // Spawning into the enclosing scope: its parameter is the scope to use.
@@ -191,6 +194,72 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 statementLine.Start + statementIndentation.Length == statement.SpanStart
                 ? statementIndentation.Substring(braceIndentation.Length)
                 : "    ";
+        }
+
+        /// <summary>
+        /// The comments above statements an edit removes (a thread's declaration, a setter of IsBackground), moved onto
+        /// the next statement written (or the block's closing brace), so that the user's words stay with the code.
+        /// </summary>
+        private sealed class KeptComments
+        {
+            private readonly List<SyntaxTrivia> _pending = new List<SyntaxTrivia>();
+
+            public IEnumerable<StatementSyntax> Through(StatementSyntax original, IEnumerable<StatementSyntax> rewritten)
+            {
+                var written = rewritten.ToList();
+                if (written.Count == 0)
+                {
+                    Keep(original.GetLeadingTrivia());
+                }
+                else if (_pending.Count > 0)
+                {
+                    written[0] = written[0].WithLeadingTrivia(TakePending().Concat(written[0].GetLeadingTrivia().SkipWhile(t => t.IsKind(SyntaxKind.EndOfLineTrivia))));
+                }
+
+                return written;
+            }
+
+            public BlockSyntax AboveClosingBrace(BlockSyntax block) =>
+                _pending.Count == 0
+                    ? block
+                    : block.WithCloseBraceToken(block.CloseBraceToken.WithLeadingTrivia(TakePending().Concat(block.CloseBraceToken.LeadingTrivia)));
+
+            // Comments left over at the end of a scope's region go below the scope.
+            public void Adopt(KeptComments region) => _pending.AddRange(region.TakePending());
+
+            // The trivia up to the end of the last comment's line; the indentation of the removed statement stays behind.
+            private void Keep(SyntaxTriviaList trivia)
+            {
+                var last = -1;
+                for (var i = 0; i < trivia.Count; i++)
+                {
+                    if (IsComment(trivia[i]))
+                    {
+                        last = i;
+                    }
+                }
+
+                if (last < 0)
+                {
+                    return;
+                }
+
+                var end = last + 1;
+                while (end < trivia.Count && !trivia[end].IsKind(SyntaxKind.EndOfLineTrivia))
+                {
+                    end++;
+                }
+
+                _pending.AddRange(trivia.Take(end));
+                _pending.Add(end < trivia.Count ? trivia[end] : SyntaxFactory.ElasticCarriageReturnLineFeed);
+            }
+
+            private List<SyntaxTrivia> TakePending()
+            {
+                var taken = new List<SyntaxTrivia>(_pending);
+                _pending.Clear();
+                return taken;
+            }
         }
 
         private static string LeadingWhitespace(string line) => line.Substring(0, line.Length - line.TrimStart(' ', '\t').Length);

@@ -1209,6 +1209,49 @@ public class RunInScopeFixerTests
         """);
 
     [Fact]
+    public Task Comments_above_the_removed_thread_declaration_and_setter_stay() => Verify.VerifyCodeFixAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            void M()
+            {
+                var count = 0;
+
+                // count on a thread of its own
+                var worker = new Thread(() => {|SCOPE002:count|}++);
+                // the process need not wait for it
+                worker.IsBackground = true;
+                worker.Start();
+                Console.WriteLine("started");
+                Console.WriteLine(count);
+            }
+        }
+        """, """
+        using System;
+        using System.Threading;
+        using ScopeSafety;
+
+        class C
+        {
+            void M()
+            {
+                var count = 0;
+
+                // count on a thread of its own
+                // the process need not wait for it
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() => count++);
+                    Console.WriteLine("started");
+                });
+                Console.WriteLine(count);
+            }
+        }
+        """);
+
+    [Fact]
     public Task A_joined_thread_keeps_its_name_and_its_declared_type() => Verify.VerifyCodeFixAsync("""
         using System;
         using System.Threading;
