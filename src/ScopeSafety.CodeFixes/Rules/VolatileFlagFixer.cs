@@ -7,7 +7,9 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers;
+using ScopeSafety.Analyzers.Concurrency;
 using ScopeSafety.CodeFixes.Concurrency;
 
 namespace ScopeSafety.CodeFixes
@@ -93,7 +95,8 @@ namespace ScopeSafety.CodeFixes
                         continue;
                     }
 
-                    if (!IsPlainReadOrSet(reference, field, partModel, cancellationToken))
+                    if (!IsPlainReadOrSet(reference, field, partModel, cancellationToken) ||
+                        field.Type.IsReferenceType && IsDisposed(reference, partModel, cancellationToken))
                     {
                         return null;
                     }
@@ -118,6 +121,13 @@ namespace ScopeSafety.CodeFixes
                     }
 
                     var constant = partModel.GetConstantValue(value, cancellationToken);
+                    if (field.Type.IsReferenceType && constant.HasValue && constant.Value == null)
+                    {
+                        // The other side may dereference the field the moment it is cleared: volatile orders the
+                        // store, not the use of the object.
+                        return null;
+                    }
+
                     stores.Add(constant.HasValue ? constant.Value : new object());
                     writers.Add(writer);
                 }
@@ -134,6 +144,26 @@ namespace ScopeSafety.CodeFixes
             diagnostic.AdditionalLocations[DiagnosticProperties.SpawnLocation] is { IsInSource: true } spawn && spawn.SourceTree == root.SyntaxTree
                 ? root.FindNode(spawn.SourceSpan, getInnermostNodeForTie: true)
                 : null;
+
+        /// <summary>
+        /// Whether the field's object is disposed at <paramref name="reference"/> (<c>_client.Dispose()</c>,
+        /// <c>_client?.Dispose()</c>): a race with work that uses the object is about its lifetime, which volatile does
+        /// not order.
+        /// </summary>
+        private static bool IsDisposed(IdentifierNameSyntax reference, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var use = model.GetOperation(UseOf(reference), cancellationToken);
+            var parent = use?.Parent;
+            if (parent is IConditionalAccessOperation conditional && conditional.Operation == use)
+            {
+                parent = conditional.WhenNotNull;
+                use = null;
+            }
+
+            return parent is IInvocationOperation { TargetMethod: var method, Instance: var instance } &&
+                   (instance == use || use == null && instance is IConditionalAccessInstanceOperation) &&
+                   method.Parameters.Length == 0 && ThreadSafeTypes.IsDispose(method);
+        }
 
         /// <summary>The function a reference is in: a lambda, a local function, or a member.</summary>
         private static SyntaxNode? FunctionOf(SyntaxNode reference) =>
