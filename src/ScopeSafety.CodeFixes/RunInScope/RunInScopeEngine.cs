@@ -24,6 +24,9 @@ namespace ScopeSafety.CodeFixes.RunInScope
         private const string SpawnAnnotationKind = "ScopeSafety.Spawn";
         private const string ConflictAnnotationKind = "ScopeSafety.Conflict";
         private const string WaitAnnotationKind = "ScopeSafety.Wait";
+
+        // On a spawn some diagnostic of which reports a hazard a wait removes (FixSeed.RemovesHazard).
+        private const string HazardAnnotationKind = "ScopeSafety.Hazard";
         private const string SeedSeparator = "#";
         private const int MaxRounds = 8;
 
@@ -81,6 +84,11 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
                     var seedKey = key + SeedSeparator + index++;
                     Mark(marks, seed.Value.Spawn, new SyntaxAnnotation(SpawnAnnotationKind, key));
+                    if (seed.Value.RemovesHazard)
+                    {
+                        Mark(marks, seed.Value.Spawn, new SyntaxAnnotation(HazardAnnotationKind, key));
+                    }
+
                     if (seed.Value.Conflict != null)
                     {
                         Mark(marks, seed.Value.Conflict, new SyntaxAnnotation(ConflictAnnotationKind, seedKey));
@@ -244,7 +252,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
             var conflict = diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation ? NodeAt(root, diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation]) : null;
             var waits = diagnostic.AdditionalLocations.Skip(DiagnosticProperties.FirstWaitLocation).Select(l => NodeAt(root, l)).ToList();
-            return waits.Contains(null) ? null : new FixSeed(spawn, conflict, waits!);
+            return waits.Contains(null) ? null : new FixSeed(spawn, conflict, waits!, removesHazard: diagnostic.Id != RuleIds.UnscopedWorkNotJoined);
         }
 
         /// <summary>The node a location of the diagnostic names in this tree, or null where it names none.</summary>
@@ -268,7 +276,8 @@ namespace ScopeSafety.CodeFixes.RunInScope
                     conflicts.FirstOrDefault(c => c.Key == seedKey).Node,
                     waits.Where(w => w.Key == seedKey).Select(w => w.Node).ToList()))
                 .ToList();
-            return seeds.Count == 0 ? new List<FixSeed> { FixSeed.Alone(spawn) } : seeds;
+            var removesHazard = spawn.GetAnnotations(HazardAnnotationKind).Any(a => a.Data == key);
+            return seeds.Count == 0 ? new List<FixSeed> { new FixSeed(spawn, null, System.Array.Empty<SyntaxNode>(), removesHazard) } : seeds;
         }
 
         private static List<(string Key, SyntaxNode Node)> Annotated(SyntaxNode root, string kind, string prefix) =>

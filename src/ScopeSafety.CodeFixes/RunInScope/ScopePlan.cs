@@ -67,11 +67,12 @@ namespace ScopeSafety.CodeFixes.RunInScope
     /// </summary>
     internal readonly struct FixSeed
     {
-        public FixSeed(ExpressionSyntax spawn, SyntaxNode? conflict, IReadOnlyList<SyntaxNode> waits)
+        public FixSeed(ExpressionSyntax spawn, SyntaxNode? conflict, IReadOnlyList<SyntaxNode> waits, bool removesHazard = true)
         {
             Spawn = spawn;
             Conflict = conflict;
             Waits = waits;
+            RemovesHazard = removesHazard || conflict != null || waits.Count > 0;
         }
 
         public ExpressionSyntax Spawn { get; }
@@ -79,6 +80,12 @@ namespace ScopeSafety.CodeFixes.RunInScope
         public SyntaxNode? Conflict { get; }
 
         public IReadOnlyList<SyntaxNode> Waits { get; }
+
+        /// <summary>
+        /// Whether waiting for the work removes a hazard (SCOPE001–003, a compiler error's work); false for SCOPE004 alone,
+        /// work nobody joins that harms nothing, where the only thing a wait changes is that the code now waits.
+        /// </summary>
+        public bool RemovesHazard { get; }
 
         /// <summary>A spawn with no diagnostic behind it (a compiler error's work, a spawn found again): no conflict, no waits.</summary>
         public static FixSeed Alone(ExpressionSyntax spawn) => new FixSeed(spawn, null, System.Array.Empty<SyntaxNode>());

@@ -167,6 +167,15 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 return null;
             }
 
+            // Work nobody joins that harms nothing (SCOPE004 alone), and a scope that would hold nothing but its spawns:
+            // the rewrite would only make the work synchronous (an accept loop serving one connection at a time, a
+            // completion handed off the I/O thread run on it), which is not structuring it.
+            if (sites.All(s => !joined.Contains(s) && seeds.Where(seed => seed.Spawn == s.SpawnExpression).All(seed => !seed.RemovesHazard)) &&
+                block.Statements.Skip(start).Take(end - start + 1).All(statement => sites.Any(s => IndexIn(block, s.Anchor) == block.Statements.IndexOf(statement))))
+            {
+                return null;
+            }
+
             // Already in a Scope.Run body that ends where the new scope would: spawn into that scope instead of nesting one.
             var existingScope = ExistingScopeName(block);
             if (existingScope != null && ReuseEnclosingScope && (endKind == RegionEnd.Join || end == block.Statements.Count - 1 && endKind == RegionEnd.BlockEnd))

@@ -1489,6 +1489,45 @@ public class RunInScopeFixerTests
         }
         """);
 
+    // SCOPE004 alone (nothing to remove but the missing join) where the scope would hold only the spawn: the rewrite
+    // would only make the work synchronous. With other code beside the work in the scope it keeps the fix (above).
+
+    [Fact]
+    public Task Not_offered_for_a_handoff_that_only_would_become_synchronous() => Verify.VerifyNoCodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class Client
+        {
+            void OnReceived(TaskCompletionSource<string> completed, string message)
+            {
+                Task.Run(() => {|SCOPE004:completed|}.TrySetResult(message));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Not_offered_for_a_handler_per_connection_of_an_accept_loop() => Verify.VerifyNoCodeFixAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Server
+        {
+            void Accept(Func<object> next, bool queued)
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    var connection = next();
+                    if (queued)
+                        Console.WriteLine("queued");
+                    else
+                        Task.Run(() => Handle({|SCOPE004:connection|}));
+                }
+            }
+
+            static void Handle(object connection) => Console.WriteLine(connection);
+        }
+        """);
+
     [Fact]
     public Task Not_offered_when_a_return_leaves_the_region() => Verify.VerifyNoCodeFixAsync("""
         using System.Threading.Tasks;
@@ -1794,7 +1833,7 @@ public class RunInScopeFixerTests
     [Theory]
     [InlineData("var t = Task.Run(() => count++); count = 1; t.Wait();", "Run in a scope (waits where it joined before)")]
     [InlineData("Task.Run(() => count++); Console.WriteLine(\"started\"); Console.WriteLine(count);", "Run in a scope (waits for the work before the statement that conflicts with it)")]
-    [InlineData("Task.Run(() => Console.WriteLine(count));", "Run in a scope (waits for the work at the end of the block)")]
+    [InlineData("Task.Run(() => Console.WriteLine(count)); Console.WriteLine(\"started\");", "Run in a scope (waits for the work at the end of the block)")]
     [InlineData("using (var s = new System.IO.MemoryStream()) { Task.Run(() => s.WriteByte(1)); }", "Run in a scope (waits for the work before 'using' disposes)")]
     public async Task The_title_says_where_the_code_now_waits(string body, string title)
     {
