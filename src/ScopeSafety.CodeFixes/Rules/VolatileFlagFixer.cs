@@ -20,7 +20,8 @@ namespace ScopeSafety.CodeFixes
     /// poll in the loop. Not offered for a field updated with ++, +=, x = f(x) or passed by ref (volatile would not make
     /// those atomic, and the race would stay), where both sides or two functions store different values (a set lost to
     /// a clear stays lost), for a field that stores the work's own handle (the work may read it before the store),
-    /// for types volatile does not take (long, double, structs), for a field other types may use, or for a declaration
+    /// for an object field that some code disposes, closes or sets to null (the work may use the object as it goes: a
+    /// race about its lifetime, which volatile does not order), for types volatile does not take (long, double, structs), for a field other types may use, or for a declaration
     /// of several fields at once.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(VolatileFlagFixer)), Shared]
@@ -147,8 +148,8 @@ namespace ScopeSafety.CodeFixes
 
         /// <summary>
         /// Whether the field's object is disposed at <paramref name="reference"/> (<c>_client.Dispose()</c>,
-        /// <c>_client?.Dispose()</c>): a race with work that uses the object is about its lifetime, which volatile does
-        /// not order.
+        /// <c>_client?.Dispose()</c>, or <c>Close()</c>, which disposes a stream, socket or client): a race with work
+        /// that uses the object is about its lifetime, which volatile does not order.
         /// </summary>
         private static bool IsDisposed(IdentifierNameSyntax reference, SemanticModel model, CancellationToken cancellationToken)
         {
@@ -162,7 +163,7 @@ namespace ScopeSafety.CodeFixes
 
             return parent is IInvocationOperation { TargetMethod: var method, Instance: var instance } &&
                    (instance == use || use == null && instance is IConditionalAccessInstanceOperation) &&
-                   method.Parameters.Length == 0 && ThreadSafeTypes.IsDispose(method);
+                   method.Parameters.Length == 0 && (ThreadSafeTypes.IsDispose(method) || method.Name == "Close");
         }
 
         /// <summary>The function a reference is in: a lambda, a local function, or a member.</summary>
