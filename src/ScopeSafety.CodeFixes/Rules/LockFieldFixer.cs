@@ -20,7 +20,8 @@ namespace ScopeSafety.CodeFixes
     /// every statement of the two items that uses the field in <c>lock (_countLock) { … }</c>. Offered only when the
     /// field and the racing code are in this file, the field is named without another object in front of it (its own
     /// or a static of its type), and every use in the two items is a whole statement without await, not already
-    /// under a lock; uses elsewhere (other items, called methods) keep their reports.
+    /// under a lock, and some use reads the field (where both items only store it, a lock would order the stores, and
+    /// which lands last would still race); uses elsewhere (other items, called methods) keep their reports.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LockFieldFixer)), Shared]
     public sealed class LockFieldFixer : SingleActionRaceFixer
@@ -128,6 +129,7 @@ namespace ScopeSafety.CodeFixes
             }
 
             var nodes = new List<SyntaxNode>();
+            var onlyStores = true;
             foreach (var body in racing)
             {
                 foreach (var use in body.DescendantNodes().OfType<IdentifierNameSyntax>())
@@ -149,11 +151,21 @@ namespace ScopeSafety.CodeFixes
                         return null;
                     }
 
+                    onlyStores &= IsPlainStore(use, field, model, cancellationToken);
                     nodes.Add(wrap);
                 }
             }
 
-            return nodes.Count > 0 ? new FieldPlan(field, declaration, nodes) : null;
+            // Whole stores and nothing else: a lock would only order them, and which one lands last stays a race.
+            return nodes.Count > 0 && !onlyStores ? new FieldPlan(field, declaration, nodes) : null;
+        }
+
+        /// <summary><c>_x = value;</c> (or <c>this._x = value;</c>) whose value does not read the field.</summary>
+        private static bool IsPlainStore(IdentifierNameSyntax use, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
+        {
+            SyntaxNode target = use.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access && access.Name == use ? access : use;
+            return target.Parent is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment && assignment.Left == target &&
+                   !assignment.Right.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == field.Name && RaceFixes.Refers(model, n, field, cancellationToken));
         }
 
         /// <summary>_count → _countLock (a number after it when the type already has that name).</summary>

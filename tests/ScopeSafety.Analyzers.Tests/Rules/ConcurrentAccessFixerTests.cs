@@ -183,6 +183,32 @@ public class ConcurrentAccessFixerTests
 
     // ---- SCOPE010: lock a new private object around a field ------------------------------------------------
 
+    // Two runs of one work item that only store the field: a lock would order the stores, and which lands last would
+    // still race, so no lock is offered.
+    [Fact]
+    public Task Runs_that_only_store_a_field_get_no_lock() => LockFieldFix.VerifyNoCodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class Register
+        {
+            private string _address;
+
+            public string Address => _address;
+
+            public void Start(string[] brokers)
+            {
+                foreach (var broker in brokers)
+                {
+                    Task.Run(() =>
+                    {
+                        System.Console.WriteLine(broker);
+                        {|SCOPE010:_address|} = broker;
+                    });
+                }
+            }
+        }
+        """);
+
     [Fact]
     public Task Two_spawns_updating_a_field_get_a_private_lock_object() => LockFieldFix.VerifyCodeFixAsync("""
         using System;
