@@ -29,7 +29,19 @@ namespace ScopeSafety.CodeFixes.Concurrency
                 return lambda.WithArrowToken(lambda.ArrowToken.WithTrailingTrivia()).WithExpressionBody(null).WithBlock(block);
             }
 
-            return LockAround(new[] { (StatementSyntax)original }, lockName);
+            var statement = (StatementSyntax)original;
+            if (statement.Parent is StatementSyntax parent && !(parent is BlockSyntax) && OnOneLine(parent.SpanStart, statement.SpanStart, statement))
+            {
+                // if (found) list.Add(x); — a lock written after the if on its line would open its braces below it:
+                // the lock gets braces of its own around it instead.
+                var locked = LockAround(new[] { statement.WithoutTrivia() }, lockName).WithoutTrivia();
+                return SyntaxFactory.Block(locked)
+                    .WithLeadingTrivia(statement.GetLeadingTrivia())
+                    .WithTrailingTrivia(statement.GetTrailingTrivia())
+                    .WithAdditionalAnnotations(Formatter.Annotation);
+            }
+
+            return LockAround(new[] { statement }, lockName);
         }
 
         /// <summary>
@@ -46,6 +58,12 @@ namespace ScopeSafety.CodeFixes.Concurrency
 
         /// <summary>A field that locks always the same object: readonly, and of a reference type.</summary>
         public static bool IsStableLockField(IFieldSymbol field) => field.IsReadOnly && !field.Type.IsValueType;
+
+        private static bool OnOneLine(int first, int second, SyntaxNode node)
+        {
+            var lines = node.SyntaxTree.GetText().Lines;
+            return lines.GetLineFromPosition(first).LineNumber == lines.GetLineFromPosition(second).LineNumber;
+        }
 
         /// <summary>The whitespace that starts the line holding <paramref name="node"/>.</summary>
         private static string IndentationOf(SyntaxNode node)

@@ -247,7 +247,7 @@ public class ConcurrentAccessFixerTests
             {
                 Scope.Run(scope =>
                 {
-                    scope.Spawn(() => { foreach (var v in values) lock (_sumLock) { _sum += v; } });
+                    scope.Spawn(() => { foreach (var v in values) { lock (_sumLock) { _sum += v; } } });
                     scope.Spawn(() =>
                     {
                         foreach (var v in values)
@@ -300,8 +300,8 @@ public class ConcurrentAccessFixerTests
 
                 public long Run()
                 {
-                    var a = Task.Run(() => { for (var i = 0; i < 100000; i++) lock (_countLock) { _count += 2; } });
-                    var b = Task.Run(() => { for (var i = 0; i < 100000; i++) lock (_countLock) { _count += 3; } });
+                    var a = Task.Run(() => { for (var i = 0; i < 100000; i++) { lock (_countLock) { _count += 2; } } });
+                    var b = Task.Run(() => { for (var i = 0; i < 100000; i++) { lock (_countLock) { _count += 3; } } });
                     Task.WaitAll(a, b);
                     return _count;
                 }
@@ -860,6 +860,51 @@ public class ConcurrentAccessFixerTests
         "using System;\r\nusing System.Threading.Tasks;\r\n\r\nclass C\r\n{\r\n    void M()\r\n    {\r\n        for (int i = 0; i < 4; i++)\r\n        {\r\n            var iCopy = i;\r\n            Task.Run(() => Console.WriteLine(iCopy));\r\n        }\r\n    }\r\n}\r\n");
 
     // ---- SCOPE011: lock ------------------------------------------------------------------------------------
+
+    // A use that is the body of an if on the if's own line: the lock gets braces of its own, so that it does not start
+    // on the if's line and open its block below it.
+    [Fact]
+    public Task A_use_on_the_line_of_its_if_is_locked_in_braces_of_its_own() => LockFix.VerifyCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            int M(int[] numbers)
+            {
+                var evens = new List<int>();
+                Parallel.ForEach(numbers, n =>
+                {
+                    var half = n / 2;
+                    if (half * 2 == n) {|SCOPE011:evens|}.Add(n);
+                });
+                return evens.Count;
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            int M(int[] numbers)
+            {
+                var evens = new List<int>();
+                Parallel.ForEach(numbers, n =>
+                {
+                    var half = n / 2;
+                    if (half * 2 == n)
+                    {
+                        lock (evens)
+                        {
+                            evens.Add(n);
+                        }
+                    }
+                });
+                return evens.Count;
+            }
+        }
+        """);
 
     [Fact]
     public Task List_Add_from_spawns_is_locked_on_the_list() => LockFix.VerifyCodeFixAsync("""
