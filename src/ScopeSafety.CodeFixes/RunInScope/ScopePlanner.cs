@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Spawns;
 using ScopeSafety.Analyzers.Configuration;
 using ScopeSafety.Analyzers.Symbols;
@@ -167,11 +168,14 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 return null;
             }
 
-            // Work nobody joins that harms nothing (SCOPE004 alone), and a scope that would hold nothing but its spawns:
-            // the rewrite would only make the work synchronous (an accept loop serving one connection at a time, a
-            // completion handed off the I/O thread run on it), which is not structuring it.
+            // Work nobody joins that harms nothing (SCOPE004 alone), and a scope that would hold nothing but its spawns
+            // (and the return of what the method already holds): the rewrite would only make the work synchronous (an
+            // accept loop serving one connection at a time, a completion handed off the I/O thread run on it, a task
+            // made for the caller finished before the caller gets it), which is not structuring it.
             if (sites.All(s => !joined.Contains(s) && seeds.Where(seed => seed.Spawn == s.SpawnExpression).All(seed => !seed.RemovesHazard)) &&
-                block.Statements.Skip(start).Take(end - start + 1).All(statement => sites.Any(s => IndexIn(block, s.Anchor) == block.Statements.IndexOf(statement))))
+                block.Statements.Skip(start).Take(end - start + 1).All(statement =>
+                    sites.Any(s => IndexIn(block, s.Anchor) == block.Statements.IndexOf(statement)) ||
+                    statement is ReturnStatementSyntax { Expression: var returned } && (returned == null || IsHeldValue(_model.GetOperation(returned, _cancellationToken)))))
             {
                 return null;
             }
@@ -209,6 +213,12 @@ namespace ScopeSafety.CodeFixes.RunInScope
 
             return new ScopePlan(block, start, end, sites, edits, escaping, scopeName, Title(endKind, block, start, _async), touched, _async);
         }
+
+        /// <summary>A value the method already holds: a local, a parameter, a constant, or a property of one (<c>tcs.Task</c>).</summary>
+        private static bool IsHeldValue(IOperation? value) =>
+            SyntaxHelpers.IsSideEffectFree(value) ||
+            value is IPropertyReferenceOperation { Arguments: { Length: 0 } } property && SyntaxHelpers.IsSideEffectFree(property.Instance) ||
+            value is IConversionOperation { OperatorMethod: null } conversion && IsHeldValue(conversion.Operand);
 
         /// <summary>Whether the work of the site runs until something outside it stops it (<see cref="WorkUntilStopped"/>).</summary>
         private bool RunsUntilStopped(FixSite site) =>

@@ -1506,6 +1506,27 @@ public class RunInScopeFixerTests
         """);
 
     [Fact]
+    public Task Not_offered_for_work_that_completes_the_task_the_method_returns() => Verify.VerifyNoCodeFixAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class Compat
+        {
+            public static Task<T> Run<T>(Func<T> function)
+            {
+                var tcs = new TaskCompletionSource<T>();
+                new Thread(() =>
+                {
+                    try { {|SCOPE004:tcs|}.SetResult(function()); }
+                    catch (Exception e) { tcs.SetException(e); }
+                }) { IsBackground = true }.Start();
+                return tcs.Task;
+            }
+        }
+        """);
+
+    [Fact]
     public Task Not_offered_for_a_handler_per_connection_of_an_accept_loop() => Verify.VerifyNoCodeFixAsync("""
         using System;
         using System.Threading.Tasks;
