@@ -92,8 +92,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// "_ = Task.Run(...)", also through a chain of continuations ("_ = Task.Run(...).ContinueWith(...)"): the
-        /// author says in code that nobody waits for this work.
+        /// "_ = Task.Run(...)", also through a chain of continuations ("_ = Task.Run(...).ContinueWith(...)"), or
+        /// "var _ = Task.Run(...)" with nothing reading that local (the discard of code older than C# 7's): the author
+        /// says in code that nobody waits for this work.
         /// </summary>
         public bool IsDiscarded(KnownSymbols symbols)
         {
@@ -109,7 +110,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return parent is ISimpleAssignmentOperation { Target: IDiscardOperation _ } ||
-                   parent is IDiscardOperation;
+                   parent is IDiscardOperation ||
+                   parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: { Name: "_" } underscore } } &&
+                   !Functions.Root(spawn).Descendants().Any(o => o is ILocalReferenceOperation read && SymbolEqualityComparer.Default.Equals(read.Local, underscore));
         }
 
         /// <summary>

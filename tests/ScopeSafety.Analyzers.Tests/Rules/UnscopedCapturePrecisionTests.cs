@@ -707,6 +707,22 @@ public class UnscopedCapturePrecisionTests
                 .WithArguments("count", "work started with Task.Run", "the method", "read"));
     }
 
+    // var _ = Task.Run(…): a local named _ that nothing reads is the discard of code written before C# 7's. Read, it is
+    // a handle like any other.
+    [Fact]
+    public async Task A_local_named_underscore_that_nothing_reads_discards_the_work_and_its_read_twin_does_not()
+    {
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var message = "started";
+                var _ = Task.Run(() => Console.WriteLine(message));
+            """));
+        await Verify.VerifyAnalyzerAsync(Program("""
+                var message = "started";
+                var _ = Task.Run(() => Console.WriteLine({|SCOPE004:message|}));
+                Console.WriteLine(_.Status);
+            """));
+    }
+
     [Fact]
     public async Task SCOPE004_is_hidden_by_default()
     {
