@@ -13,7 +13,8 @@ namespace ScopeSafety.Analyzers.Spawns
     /// code after the wait is what stops the work. The sign: the work, or a method of the source it calls
     /// (<see cref="SourceCallees.MaxDepth"/> deep), loops with no condition or a constant <c>true</c> one, on a
     /// <c>bool</c> field or property (a stop flag, <c>IsCancellationRequested</c>, <c>Connected</c>), on a <c>bool</c>
-    /// variable of the code that started it, or over <c>GetConsumingEnumerable()</c> or <c>ReadAllAsync()</c>.
+    /// variable of the code that started it, or over <c>GetConsumingEnumerable()</c> or <c>ReadAllAsync()</c>; or it
+    /// waits on <c>Task.Delay</c> with a cancellation token (a timeout watchdog, ended by the time or by a cancel).
     /// A loop of those kinds that ends by its own computation (a retry loop that breaks on success, a read loop over
     /// <c>EndOfStream</c> of a file) counts too: telling them apart would need the input, so the answer errs towards
     /// "runs until stopped". <c>IsBackground = true</c> and <c>TaskCreationOptions.LongRunning</c> are no sign: they
@@ -42,6 +43,9 @@ namespace ScopeSafety.Analyzers.Spawns
                 switch (operation)
                 {
                     case ILoopOperation loop when RunsUntilStopped(loop, work):
+                        return true;
+                    case IInvocationOperation { TargetMethod: { Name: "Delay", ContainingType: { Name: "Task" } } } delay when delay.Arguments.Any(IsLiveToken):
+                        // A timeout watchdog: it waits until the time is up or someone cancels it.
                         return true;
                     case IInvocationOperation call when depth < SourceCallees.MaxDepth && visited.Add(call.TargetMethod.OriginalDefinition) &&
                                                         SourceCallees.BodyOf(call.TargetMethod, call, anyFile: true) is { } callee &&
@@ -85,6 +89,12 @@ namespace ScopeSafety.Analyzers.Spawns
                     return false;
             }
         }
+
+        // A CancellationToken argument other than default or CancellationToken.None.
+        private static bool IsLiveToken(IArgumentOperation argument) =>
+            argument.Value.Type is { Name: "CancellationToken" } &&
+            !(SpawnClassifier.Unwrap(argument.Value) is IDefaultValueOperation or IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } }) &&
+            argument.ArgumentKind != ArgumentKind.DefaultValue;
 
         private static bool IsTrue(IOperation condition) => condition.ConstantValue is { HasValue: true, Value: true };
 

@@ -1457,106 +1457,40 @@ public class ConcurrentAccessFixerTests
 
     // An object field that a member disposes, or clears, while the work uses the object: the race is about the
     // object's lifetime, which volatile does not order. Replacing the object without disposing it keeps the fix.
-    [Fact]
-    public Task An_object_field_a_member_disposes_and_replaces_is_not_made_volatile() => VolatileFix.VerifyNoCodeFixAsync("""
-        using System.IO;
-        using System.Threading;
-
-        class Logger
-        {
-            private TextWriter _writer = new StringWriter();
-            private Thread _thread;
-
-            public void Start()
-            {
-                _thread = new Thread({|SCOPE010:Loop|});
-                _thread.Start();
-            }
-
-            public void Reopen()
-            {
-                _writer.Dispose();
-                _writer = new StringWriter();
-            }
-
-            private void Loop()
-            {
-                while (true) { _writer.WriteLine("tick"); Thread.Sleep(10); }
-            }
-        }
-        """);
+    [Theory]
+    [InlineData("public void Reopen() { _writer.Dispose(); _writer = new StringWriter(); }")]
+    [InlineData("public void Close() => _writer = null;")]
+    public Task An_object_field_a_member_disposes_or_clears_is_not_made_volatile(string member) =>
+        VolatileFix.VerifyNoCodeFixAsync(LoggerWith(member, "{|SCOPE010:Loop|}", ""));
 
     [Fact]
-    public Task An_object_field_a_member_clears_is_not_made_volatile() => VolatileFix.VerifyNoCodeFixAsync("""
+    public Task An_object_field_a_member_replaces_becomes_volatile() => VolatileFix.VerifyCodeFixAsync(
+        LoggerWith("public void Reopen() => _writer = new StringWriter();", "{|SCOPE010:Loop|}", ""),
+        LoggerWith("public void Reopen() => _writer = new StringWriter();", "Loop", "volatile "));
+
+    private static string LoggerWith(string member, string loop, string modifier) => $$"""
         using System.IO;
         using System.Threading;
 
         class Logger
         {
-            private TextWriter _writer = new StringWriter();
+            private {{modifier}}TextWriter _writer = new StringWriter();
             private Thread _thread;
 
             public void Start()
             {
-                _thread = new Thread({|SCOPE010:Loop|});
+                _thread = new Thread({{loop}});
                 _thread.Start();
             }
 
-            public void Close() => _writer = null;
+            {{member}}
 
             private void Loop()
             {
                 while (true) { _writer.WriteLine("tick"); Thread.Sleep(10); }
             }
         }
-        """);
-
-    [Fact]
-    public Task An_object_field_a_member_replaces_becomes_volatile() => VolatileFix.VerifyCodeFixAsync("""
-        using System.IO;
-        using System.Threading;
-
-        class Logger
-        {
-            private TextWriter _writer = new StringWriter();
-            private Thread _thread;
-
-            public void Start()
-            {
-                _thread = new Thread({|SCOPE010:Loop|});
-                _thread.Start();
-            }
-
-            public void Reopen() => _writer = new StringWriter();
-
-            private void Loop()
-            {
-                while (true) { _writer.WriteLine("tick"); Thread.Sleep(10); }
-            }
-        }
-        """, """
-        using System.IO;
-        using System.Threading;
-
-        class Logger
-        {
-            private volatile TextWriter _writer = new StringWriter();
-            private Thread _thread;
-
-            public void Start()
-            {
-                _thread = new Thread(Loop);
-                _thread.Start();
-            }
-
-            public void Reopen() => _writer = new StringWriter();
-
-            private void Loop()
-            {
-                while (true) { _writer.WriteLine("tick"); Thread.Sleep(10); }
-            }
-        }
-        """);
+        """;
 
     // The member reaches the flag through a method it calls: the report names that call, and the field comes from the
     // analyzer's Field property.

@@ -1414,6 +1414,27 @@ public class RunInScopeFixerTests
         """);
 
     [Fact]
+    public Task Not_offered_for_a_timeout_watchdog() => Verify.VerifyNoCodeFixAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Connection
+        {
+            async Task ConnectAsync(TaskCompletionSource<bool> ready, TimeSpan timeout, CancellationToken token)
+            {
+                Task.Run(async () =>
+                {
+                    await Task.Delay({|SCOPE004:timeout|}, token);
+                    ready.TrySetException(new TimeoutException());
+                });
+                await Task.Yield();
+                Console.WriteLine("connected");
+            }
+        }
+        """);
+
+    [Fact]
     public Task A_loop_that_computes_its_own_end_keeps_the_fix() => Verify.VerifyCodeFixAsync("""
         using System;
         using System.Threading.Tasks;
