@@ -7,14 +7,15 @@ using ScopeSafety.Analyzers.Concurrency;
 namespace ScopeSafety.Analyzers.Spawns
 {
     /// <summary>
-    /// Whether spawned work runs until something outside it stops it (a receive loop, a consumer, a poller) rather than
-    /// computing and ending. Code that never waited for such work must not start waiting for it: the wait would last as
-    /// long as the work's source of input (a server's accept loop would serve one client at a time), or for ever when the
-    /// code after the wait is what stops the work. The sign: the work, or a method of the source it calls
-    /// (<see cref="SourceCallees.MaxDepth"/> deep), loops with no condition or a constant <c>true</c> one, on a
-    /// <c>bool</c> field or property (a stop flag, <c>IsCancellationRequested</c>, <c>Connected</c>), on a <c>bool</c>
-    /// variable of the code that started it, or over <c>GetConsumingEnumerable()</c> or <c>ReadAllAsync()</c>; or it
-    /// waits on <c>Task.Delay</c> with a cancellation token (a timeout watchdog, ended by the time or by a cancel).
+    /// Whether spawned work runs until something outside it stops it (a receive loop, a consumer, a poller, a timeout
+    /// watchdog) rather than computing and ending. Code that never waited for such work must not start waiting for it:
+    /// the wait would last as long as the work's source of input (a server's accept loop would serve one client at a
+    /// time), or for ever when the code after the wait is what stops the work. The signs, in the work or a method of
+    /// the source it calls (<see cref="SourceCallees.MaxDepth"/> deep): a loop with no condition or a constant
+    /// <c>true</c> one, on a <c>bool</c> field or property (a stop flag, <c>IsCancellationRequested</c>,
+    /// <c>Connected</c>), on a <c>bool</c> variable of the code that started it, on an awaited <c>bool</c>
+    /// (<c>WaitForNextTickAsync</c>, <c>WaitToReadAsync</c>), or over <c>GetConsumingEnumerable()</c> or
+    /// <c>ReadAllAsync()</c>; or a <c>Task.Delay</c> with a cancellation token (ended by the time or by a cancel).
     /// A loop of those kinds that ends by its own computation (a retry loop that breaks on success, a read loop over
     /// <c>EndOfStream</c> of a file) counts too: telling them apart would need the input, so the answer errs towards
     /// "runs until stopped". <c>IsBackground = true</c> and <c>TaskCreationOptions.LongRunning</c> are no sign: they
@@ -98,10 +99,12 @@ namespace ScopeSafety.Analyzers.Spawns
 
         private static bool IsTrue(IOperation condition) => condition.ConstantValue is { HasValue: true, Value: true };
 
-        // A bool the loop does not compute itself: a field or property (any object's), or a variable of the code around the work.
+        // A bool the loop does not compute itself: a field or property (any object's), a variable of the code around the
+        // work, or an awaited answer (while (await timer.WaitForNextTickAsync(token)), while (await reader.WaitToReadAsync())).
         private static bool ReadsStopSignal(IOperation condition, ISymbol? work) =>
             condition.DescendantsAndSelf().Any(o => o.Type?.SpecialType == SpecialType.System_Boolean && o switch
             {
+                IAwaitOperation => true,
                 IFieldReferenceOperation or IPropertyReferenceOperation => true,
                 ILocalReferenceOperation local => !SymbolEqualityComparer.Default.Equals(local.Local.ContainingSymbol, work),
                 IParameterReferenceOperation parameter => !SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, work),

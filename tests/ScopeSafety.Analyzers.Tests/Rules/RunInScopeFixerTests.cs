@@ -1414,6 +1414,28 @@ public class RunInScopeFixerTests
         """);
 
     [Fact]
+    public Task Not_offered_for_a_loop_on_a_periodic_timer() => Verify.VerifyNoCodeFixAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Heartbeat
+        {
+            async Task StartAsync(CancellationToken token)
+            {
+                var beats = 0;
+                var t = Task.Run(async () =>
+                {
+                    using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+                    while (await timer.WaitForNextTickAsync({|SCOPE004:token|})) {|SCOPE002:beats|}++;
+                });
+                await Task.Yield();
+                Console.WriteLine(beats);
+            }
+        }
+        """);
+
+    [Fact]
     public Task Not_offered_for_a_timeout_watchdog() => Verify.VerifyNoCodeFixAsync("""
         using System;
         using System.Threading;
