@@ -172,10 +172,11 @@ namespace ScopeSafety.CodeFixes.RunInScope
             // (and the return of what the method already holds): the rewrite would only make the work synchronous (an
             // accept loop serving one connection at a time, a completion handed off the I/O thread run on it, a task
             // made for the caller finished before the caller gets it), which is not structuring it.
+            var anchors = new HashSet<int>(sites.Select(s => IndexIn(block, s.Anchor)));
             if (sites.All(s => !joined.Contains(s) && seeds.Where(seed => seed.Spawn == s.SpawnExpression).All(seed => !seed.RemovesHazard)) &&
-                block.Statements.Skip(start).Take(end - start + 1).All(statement =>
-                    sites.Any(s => IndexIn(block, s.Anchor) == block.Statements.IndexOf(statement)) ||
-                    statement is ReturnStatementSyntax { Expression: var returned } && (returned == null || IsHeldValue(_model.GetOperation(returned, _cancellationToken)))))
+                Enumerable.Range(start, end - start + 1).All(i =>
+                    anchors.Contains(i) ||
+                    block.Statements[i] is ReturnStatementSyntax { Expression: var returned } && (returned == null || IsHeldValue(_model.GetOperation(returned, _cancellationToken)))))
             {
                 return null;
             }
