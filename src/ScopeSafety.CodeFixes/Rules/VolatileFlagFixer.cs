@@ -21,8 +21,8 @@ namespace ScopeSafety.CodeFixes
     /// those atomic, and the race would stay), where both sides or two functions store different values (a set lost to
     /// a clear stays lost), for a field that stores the work's own handle (the work may read it before the store),
     /// for an object field that some code disposes, closes or sets to null (the work may use the object as it goes: a
-    /// race about its lifetime, which volatile does not order), for types volatile does not take (long, double, structs), for a field other types may use, or for a declaration
-    /// of several fields at once.
+    /// race about its lifetime, which volatile does not order), for types volatile does not take (long, double,
+    /// structs), for a field other types may use, or for a declaration of several fields at once.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(VolatileFlagFixer)), Shared]
     public sealed class VolatileFlagFixer : SingleActionRaceFixer
