@@ -102,13 +102,16 @@ namespace ScopeSafety.Analyzers.Concurrency
             var bAcquires = AcquiresOf(b.Body);
             foreach (var (_, candidate) in aReleases.Concat(bReleases))
             {
-                var forward = Releases(aReleases, candidate, aUse) && Acquires(bAcquires, candidate, bUse);
-                var backward = Releases(bReleases, candidate, bUse) && Acquires(aAcquires, candidate, aUse);
+                var aAtEnd = ReleasesAtEndOfStream(a, aReleases, candidate);
+                var bAtEnd = ReleasesAtEndOfStream(b, bReleases, candidate);
+                var forward = (aAtEnd || Releases(aReleases, candidate, aUse)) && Acquires(bAcquires, candidate, bUse);
+                var backward = (bAtEnd || Releases(bReleases, candidate, bUse)) && Acquires(aAcquires, candidate, aUse);
                 if (_synchronization.OpensOnce(candidate))
                 {
-                    // The waiter may have been let through by someone else's release.
-                    forward = forward && !HasOtherReleasers(a, candidate);
-                    backward = backward && !HasOtherReleasers(b, candidate);
+                    // The waiter may have been let through by someone else's release, or by an earlier run's, unless only
+                    // the run that ends a stream releases.
+                    forward = forward && !HasOtherReleasers(a, candidate, aAtEnd);
+                    backward = backward && !HasOtherReleasers(b, candidate, bAtEnd);
                 }
 
                 var permits = PermitsOf(candidate);
@@ -166,9 +169,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// Another item of the host, or another run of this one, may release the same one-shot object first: the
         /// host's wait then tells nothing about this run.
         /// </summary>
-        private bool HasOtherReleasers(WorkItem item, ISymbol released)
+        private bool HasOtherReleasers(WorkItem item, ISymbol released, bool onlyTheLastRun)
         {
-            if (RunsRepeatedly(item))
+            if (!onlyTheLastRun && RunsRepeatedly(item))
             {
                 return true;
             }
@@ -491,6 +494,16 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private static bool Releases(List<(IOperation Release, ISymbol Object)> releases, ISymbol candidate, IOperation use) =>
             releases.Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, candidate) && SignalObjects.ReleaseFollows(r.Release, use.Syntax));
+
+        /// <summary>
+        /// A stream's handler (a process's output lines) releases <paramref name="candidate"/> only in the call that ends the
+        /// stream, which comes after every line's call: after all of the handler's uses.
+        /// </summary>
+        private static bool ReleasesAtEndOfStream(WorkItem item, List<(IOperation Release, ISymbol Object)> releases, ISymbol candidate)
+        {
+            var mine = releases.FindAll(r => SymbolEqualityComparer.Default.Equals(r.Object, candidate));
+            return item.RaisedBy != null && mine.Count > 0 && mine.TrueForAll(r => item.RaisedBy.ReleasesAtEndOfStream(r.Release, item.Site.Delegate));
+        }
 
         private static bool Acquires(List<(IOperation Acquire, ISymbol Object)> acquires, ISymbol candidate, IOperation use) =>
             acquires.Exists(q => SymbolEqualityComparer.Default.Equals(q.Object, candidate) && SignalObjects.AcquirePrecedes(q.Acquire, use.Syntax));

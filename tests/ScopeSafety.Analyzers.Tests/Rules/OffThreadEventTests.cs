@@ -281,6 +281,67 @@ public class OffThreadEventTests
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("output", "StringBuilder", "work started with Process.OutputDataReceived at line 17", "the method at line 29", "read"));
 
     [Fact]
+    public Task An_exit_handler_that_awaits_the_completion_set_when_the_stream_ends_reads_after_every_line() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Runner
+        {
+            static void Run(ProcessStartInfo info, Action<string> report)
+            {
+                var errors = new List<string>();
+                var ended = new TaskCompletionSource<bool>();
+                var p = new Process { StartInfo = info, EnableRaisingEvents = true };
+                p.ErrorDataReceived += (s, e) =>
+                {
+                    if (e.Data != null)
+                    {
+                        lock (errors) errors.Add(e.Data);
+                    }
+                    else
+                    {
+                        ended.TrySetResult(true);
+                    }
+                };
+                p.Exited += async (s, e) =>
+                {
+                    await ended.Task;
+                    report(errors.Count == 0 ? "ok" : string.Join(",", errors));
+                };
+                p.Start();
+                p.BeginErrorReadLine();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task An_exit_handler_that_awaits_a_completion_set_on_every_line_races_with_the_later_lines() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Runner
+        {
+            static void Run(ProcessStartInfo info, Action<string> report)
+            {
+                var errors = new List<string>();
+                var first = new TaskCompletionSource<bool>();
+                var p = new Process { StartInfo = info, EnableRaisingEvents = true };
+                p.ErrorDataReceived += (s, e) =>
+                {
+                    if (e.Data != null)
+                    {
+                        lock (errors) {|#0:errors|}.Add(e.Data);
+                    }
+
+                    first.TrySetResult(true);
+                };
+                p.Exited += async (s, e) =>
+                {
+                    await first.Task;
+                    report(errors.Count == 0 ? "ok" : string.Join(",", errors));
+                };
+                p.Start();
+                p.BeginErrorReadLine();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("errors", "List<string>", "work started with Process.ErrorDataReceived at line 17", "work started with Process.Exited at line 26", "read"));
+
+    [Fact]
     public Task A_file_watcher_handler_races_with_the_loop_that_reads_its_list() => Verify.VerifyAnalyzerAsync(Usings + """
         class Watch
         {
