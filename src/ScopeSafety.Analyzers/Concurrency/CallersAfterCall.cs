@@ -58,11 +58,16 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// The first access of <paramref name="place"/> in a caller of <paramref name="method"/> after the call that
         /// conflicts with one of <paramref name="uses"/> (the work's), with that use; null when there is none.
         /// </summary>
-        public (Access Mine, Access Theirs, IMethodSymbol Caller, int CallLine)? FirstRace(IMethodSymbol method, WorkItem item, Place place, List<Access> uses) =>
-            item.Host.SemanticModel is { } model ? FirstRace(method, model, HandleMemberOf(item.Site.Operation), place, uses) : null;
+        public (Access Mine, Access Theirs, IMethodSymbol Caller, int CallLine)? FirstRace(IMethodSymbol method, WorkItem item, Place place, List<Access> uses,
+            System.Func<IMethodSymbol, bool> skip) =>
+            item.Host.SemanticModel is { } model ? FirstRace(method, model, HandleMemberOf(item.Site.Operation), place, uses, skip) : null;
 
-        /// <summary>As above, for work whose handle, if the method keeps one, is in <paramref name="handle"/>.</summary>
-        public (Access Mine, Access Theirs, IMethodSymbol Caller, int CallLine)? FirstRace(IMethodSymbol method, SemanticModel model, ISymbol? handle, Place place, List<Access> uses)
+        /// <summary>
+        /// As above, for work whose handle, if the method keeps one, is in <paramref name="handle"/>; callers for which
+        /// <paramref name="skip"/> holds are passed over.
+        /// </summary>
+        public (Access Mine, Access Theirs, IMethodSymbol Caller, int CallLine)? FirstRace(IMethodSymbol method, SemanticModel model, ISymbol? handle, Place place, List<Access> uses,
+            System.Func<IMethodSymbol, bool> skip)
         {
             if (!IsSharedWithCallers(place, method))
             {
@@ -71,7 +76,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             foreach (var (call, caller, body) in CallsThatGoOn(method, model))
             {
-                if (AccessesOf(body, caller).TryGetValue(place, out var theirs) && FlowOf(body) is { } flow && flow.PointOf(call, call.Span.End) is { } after &&
+                if (!skip(caller) && AccessesOf(body, caller).TryGetValue(place, out var theirs) && FlowOf(body) is { } flow && flow.PointOf(call, call.Span.End) is { } after &&
                     FirstConflictReached(flow, body, caller, handle, after, theirs, uses, (a, b) => Access.Conflict(a, b)) is { } race)
                 {
                     return (race.Mine, race.Theirs, caller, call.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
@@ -131,6 +136,14 @@ namespace ScopeSafety.Analyzers.Concurrency
                 (ReturnsTheWork(item) && !CallersKeepItRunning(method, model)))
             {
                 // A member that returns the work's task hands it to callers that await it.
+                return null;
+            }
+
+            if (ThreadSafeTypes.IsDispose(method))
+            {
+                // Work a Dispose leaves running (a disconnect handed to the pool and waited for with a timeout) runs beside
+                // no call of the users: a member called after Dispose, or during it, uses a disposed object. Work it races
+                // with that is already running is found in that work's own member.
                 return null;
             }
 

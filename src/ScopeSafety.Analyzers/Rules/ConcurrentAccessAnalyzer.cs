@@ -235,13 +235,17 @@ namespace ScopeSafety.Analyzers
                 list.Add((access, line));
             }
 
+            // One caller beside the continuation is one cause, however many fields they share: reported once, at the first.
+            var reported = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             foreach (var entry in byPlace)
             {
                 var uses = entry.Value.ConvertAll(u => u.Access);
-                if (!(callers.FirstRace(method, model, null, entry.Key, uses) is { } race))
+                if (!(callers.FirstRace(method, model, null, entry.Key, uses, reported.Contains) is { } race))
                 {
                     continue;
                 }
+
+                reported.Add(race.Caller);
 
                 var awaitLine = entry.Value.Find(u => u.Access == race.Mine).AwaitLine;
                 var mine = method.Name + " after its await at line " + awaitLine;
@@ -326,6 +330,7 @@ namespace ScopeSafety.Analyzers
             private readonly SharedPlaces _places;
             private readonly CallersAfterCall _callers;
             private readonly HashSet<(ISymbol, IOperation, IOperation)> _reported = new HashSet<(ISymbol, IOperation, IOperation)>();
+            // The work items and the other methods (members beside them, callers after the call) already reported against them.
             private readonly HashSet<(IOperation, IMethodSymbol)> _membersReported = new HashSet<(IOperation, IMethodSymbol)>();
             private readonly Dictionary<WorkItem, bool> _leftRunning = new Dictionary<WorkItem, bool>();
 
@@ -472,10 +477,15 @@ namespace ScopeSafety.Analyzers
                     return false;
                 }
 
-                if (!(_callers.FirstRace(method, item, place, uses) is { } race))
+                // One caller beside the work is one cause, however many fields they share (a health check that reads each
+                // task field the work clears): reported once, at the first.
+                var work = item.Body ?? item.Site.Operation;
+                if (!(_callers.FirstRace(method, item, place, uses, caller => _membersReported.Contains((work, caller))) is { } race))
                 {
                     return false;
                 }
+
+                _membersReported.Add((work, race.Caller));
 
                 var sides = Sides(race.Mine, item.DescriptionOf(race.Mine), race.Theirs, CallerSide(race.Caller, race.Theirs, method, race.CallLine), isObject: false);
                 Report(place.Root, place.Name, false, race.Mine, sides.Writer, sides.Other, sides.Verb, item, race.Theirs.Operation, DiagnosticProperties.OtherSideCaller);

@@ -33,6 +33,30 @@ public class AsyncCallerTests
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("Program.race", "ComputeAsync after its await at line 20", "Program.Main at line 14 (after it calls ComputeAsync at line 13)", "also write"));
 
     [Fact]
+    public Task A_caller_going_on_beside_a_continuation_that_writes_two_statics_is_one_report() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Program
+        {
+            static int first;
+            static int second;
+
+            public static void Main()
+            {
+                ComputeAsync();
+                first = 3;
+                second = 3;
+            }
+
+            static async void ComputeAsync()
+            {
+                await Task.Delay(10);
+                {|#0:first|} = 2;
+                second = 2;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("Program.first", "ComputeAsync after its await at line 21", "Program.Main at line 15 (after it calls ComputeAsync at line 14)", "also write"));
+
+    [Fact]
     public Task An_async_call_awaited_at_once_does_not_race_with_what_follows() => Verify.VerifyAnalyzerAsync(Usings + """
         class Program
         {

@@ -31,6 +31,70 @@ public class CallerAfterCallTests
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("race", "work started with new Thread at line 13", "Test.Do at line 19 (after it calls Init at line 18)", "read"));
 
     [Fact]
+    public Task A_caller_reading_every_field_the_work_clears_is_one_report() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Connection
+        {
+            private Task _reader;
+            private Task _writer;
+
+            private void CheckHealth(Task task)
+            {
+                if (task != null && task.IsFaulted)
+                {
+                    Task.Run(() =>
+                    {
+                        {|#0:_reader|} = null;
+                        _writer = null;
+                    });
+                }
+            }
+
+            public void Monitor()
+            {
+                CheckHealth(null);
+                Console.WriteLine(_reader);
+                Console.WriteLine(_writer);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_reader", "work started with Task.Run at line 16", "Connection.Monitor at line 27 (after it calls CheckHealth at line 26)", "read"));
+
+    [Fact]
+    public Task Two_callers_reading_the_fields_the_work_clears_are_two_reports() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Connection
+        {
+            private Task _reader;
+            private Task _writer;
+
+            private void CheckHealth(Task task)
+            {
+                if (task != null && task.IsFaulted)
+                {
+                    Task.Run(() =>
+                    {
+                        {|#0:_reader|} = null;
+                        {|#1:_writer|} = null;
+                    });
+                }
+            }
+
+            public void Monitor()
+            {
+                CheckHealth(null);
+                Console.WriteLine(_reader);
+            }
+
+            public void Report()
+            {
+                CheckHealth(null);
+                Console.WriteLine(_writer);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_reader", "work started with Task.Run at line 16", "Connection.Monitor at line 27 (after it calls CheckHealth at line 26)", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_writer", "work started with Task.Run at line 16", "Connection.Report at line 33 (after it calls CheckHealth at line 32)", "read"));
+
+    [Fact]
     public Task A_caller_reading_the_field_before_the_call_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
         class Test
         {

@@ -43,6 +43,45 @@ public class TypeMemberRaceTests
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_running", "Worker.Stop at line 21", "work started with new Thread at line 15 (in Worker.Loop)", "read"));
 
     [Fact]
+    public Task Work_a_dispose_leaves_running_does_not_race_the_members_called_after_it() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Client : IDisposable
+        {
+            private TaskCompletionSource<bool> _connected = new TaskCompletionSource<bool>();
+
+            public void Connect()
+            {
+                _connected.TrySetResult(true);
+            }
+
+            public void Dispose()
+            {
+                var disconnect = Task.Run(() => _connected = new TaskCompletionSource<bool>());
+                disconnect.WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Work_a_close_method_leaves_running_races_the_members_called_after_it() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Client
+        {
+            private TaskCompletionSource<bool> _connected = new TaskCompletionSource<bool>();
+
+            public void Connect()
+            {
+                _connected.TrySetResult(true);
+            }
+
+            public void Disconnect()
+            {
+                var disconnect = Task.Run(() => {|#0:_connected|} = new TaskCompletionSource<bool>());
+                disconnect.WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_connected", "work started with Task.Run at line 18", "Client.Connect at line 13", "read"));
+
+    [Fact]
     public Task A_stop_method_that_joins_the_thread_before_it_writes_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
         class Worker
         {
