@@ -178,9 +178,19 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
-                var race = FlowOf(body) is { } flow
-                    ? FirstConflictReached(flow, body, member, handle, new FlowPoint(0, 0, 0), theirs, uses, MemberConflict)
-                    : body.Descendants().Any(operation => MayWait(operation, handle)) ? null : FirstConflict(theirs, uses);
+                (Access Mine, Access Theirs)? race = null;
+                if (FlowOf(body) is { } flow)
+                {
+                    foreach (var start in StartsIn(member, body, flow, item, handle))
+                    {
+                        race ??= FirstConflictReached(flow, body, member, handle, start, theirs, uses, MemberConflict);
+                    }
+                }
+                else if (!body.Descendants().Any(operation => MayWait(operation, handle)))
+                {
+                    race = FirstConflict(theirs, uses);
+                }
+
                 if (race is { } found)
                 {
                     return (found.Mine, found.Theirs, member);
@@ -878,6 +888,33 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>The field or property the spawn's handle is stored in (<c>_loop = Task.Run(…)</c>, <c>_thread = new Thread(…)</c>); null otherwise.</summary>
+        /// <summary>
+        /// Where the member's code may run beside the work: from its start, or, for a member that starts work created
+        /// paused in <paramref name="handle"/> (<c>_thread.Start()</c>, <c>_timer.Change(…)</c> on a thread or timer the
+        /// constructor made), from each such start on: what it does before the start comes before the work.
+        /// </summary>
+        private List<FlowPoint> StartsIn(IMethodSymbol member, IOperation body, FlowIndex flow, WorkItem item, ISymbol? handle)
+        {
+            var points = new List<FlowPoint>();
+            if (handle is IFieldSymbol && member.MethodKind != MethodKind.Constructor)
+            {
+                foreach (var call in body.Descendants().OfType<IInvocationOperation>())
+                {
+                    if (Lifetime.StartsThrough(call, handle, item.Site, _symbols) && flow.PointOf(call.Syntax, call.Syntax.Span.End) is { } after)
+                    {
+                        points.Add(after);
+                    }
+                }
+            }
+
+            if (points.Count == 0)
+            {
+                points.Add(new FlowPoint(0, 0, 0));
+            }
+
+            return points;
+        }
+
         private static ISymbol? HandleMemberOf(IOperation spawn)
         {
             var value = SpawnClassifier.Wrapped(spawn);

@@ -186,7 +186,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     // A call inside the spawn itself (the timer's callback re-arming it) runs only once the work does.
                     if (!site.Operation.Syntax.Span.Contains(call.Syntax.Span) &&
-                        (StartsThrough(call, holder, site, symbols) || StartsInCallee(call, holder, site, symbols)) &&
+                        (StartsThroughHolder(call, holder, site, symbols) || StartsInCallee(call, holder, site, symbols)) &&
                         flow.PointOf(call.Syntax, AfterArguments(call)) is { } point)
                     {
                         starts.Add(point);
@@ -245,14 +245,21 @@ namespace ScopeSafety.Analyzers.Concurrency
         // which the starting thread reads before the work runs.
         private static int AfterArguments(IOperation call) => call.Syntax.Span.End;
 
-        private static bool StartsThrough(IInvocationOperation call, ISymbol holder, SpawnSite site, KnownSymbols symbols) =>
+        /// <summary>
+        /// <paramref name="call"/> starts the work of <paramref name="site"/>, created waiting for a later start, through the
+        /// variable or field that holds it: <c>_thread.Start()</c>, or a <c>Change</c> with a due time of a paused timer.
+        /// </summary>
+        public static bool StartsThrough(IInvocationOperation call, ISymbol holder, SpawnSite site, KnownSymbols symbols) =>
+            (site.StartsAtStart || site.StartsPaused) && StartsThroughHolder(call, holder, site, symbols);
+
+        private static bool StartsThroughHolder(IInvocationOperation call, ISymbol holder, SpawnSite site, KnownSymbols symbols) =>
             call.Instance is { } instance && SymbolEqualityComparer.Default.Equals(Places.SharedObjectOf(instance), holder) && StartsIt(call, site, symbols);
 
         /// <summary>A method of the same object, called by the host, that starts the work through its holder (<c>Arm()</c> calling <c>_timer.Change(…)</c>).</summary>
         private static bool StartsInCallee(IInvocationOperation call, ISymbol holder, SpawnSite site, KnownSymbols symbols) =>
             holder is IFieldSymbol && (call.Instance == null || Places.IsThis(SpawnClassifier.Unwrap(call.Instance))) &&
             SourceCallees.BodyOf(call.TargetMethod, call) is { } body &&
-            body.Descendants().OfType<IInvocationOperation>().Any(inner => StartsThrough(inner, holder, site, symbols));
+            body.Descendants().OfType<IInvocationOperation>().Any(inner => StartsThroughHolder(inner, holder, site, symbols));
 
         private static bool StartsIt(IInvocationOperation call, SpawnSite site, KnownSymbols symbols) =>
             site.StartsPaused

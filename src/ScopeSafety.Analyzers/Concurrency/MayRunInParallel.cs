@@ -127,8 +127,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             var flow = FlowOf(item.Host);
             var lifetime = LifetimeOf(item);
+            // Work that starts only once the host has returned (a paused timer in a field of the object a constructor
+            // builds) outlives it too.
             return flow != null && lifetime != null &&
-                   Reached(flow, lifetime, new List<(FlowPoint, int)> { (new FlowPoint(flow.ExitBlock, 0, 0), 0) }, (0, flow.ExitBlock)).Count > 0;
+                   (lifetime.Starts.Exists(start => start.Block == flow.ExitBlock) ||
+                    Reached(flow, lifetime, new List<(FlowPoint, int)> { (new FlowPoint(flow.ExitBlock, 0, 0), 0) }, (0, flow.ExitBlock)).Count > 0);
         }
 
         /// <summary>

@@ -82,6 +82,104 @@ public class TypeMemberRaceTests
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_connected", "work started with Task.Run at line 18", "Client.Connect at line 13", "read"));
 
     [Fact]
+    public Task What_a_start_method_writes_before_it_starts_the_constructor_s_thread_comes_before_the_thread() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Listener
+        {
+            private bool _active;
+            private int _count;
+            private readonly Thread _thread;
+
+            public Listener()
+            {
+                _thread = new Thread({|#0:Loop|});
+            }
+
+            public void Start()
+            {
+                _active = true;
+                _count = 0;
+                _thread.Start();
+            }
+
+            public void Stop()
+            {
+                _active = false;
+            }
+
+            private void Loop()
+            {
+                while (_active)
+                {
+                    _count++;
+                    Thread.Sleep(100);
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_active", "Listener.Stop at line 27", "work started with new Thread at line 15 (in Listener.Loop)", "read"));
+
+    [Fact]
+    public Task What_a_start_method_writes_after_it_starts_the_constructor_s_thread_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Listener
+        {
+            private int _count;
+            private readonly Thread _thread;
+
+            public Listener()
+            {
+                _thread = new Thread({|#0:Loop|});
+            }
+
+            public void Start()
+            {
+                _thread.Start();
+                _count = 0;
+            }
+
+            private void Loop()
+            {
+                while (true)
+                {
+                    _count++;
+                    Thread.Sleep(100);
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_count", "work started with new Thread at line 14 (in Listener.Loop)", "Listener.Start at line 20", "also write"));
+
+    [Fact]
+    public Task A_paused_timer_of_the_constructor_runs_beside_the_members_once_armed_but_not_beside_what_the_arming_member_did_first() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Poller
+        {
+            private bool _active;
+            private readonly Timer _timer;
+
+            public Poller()
+            {
+                _timer = new Timer({|#0:Tick|}, null, Timeout.Infinite, Timeout.Infinite);
+            }
+
+            public void Start()
+            {
+                _active = true;
+                _timer.Change(100, 100);
+            }
+
+            public void Stop()
+            {
+                _active = false;
+            }
+
+            private void Tick(object state)
+            {
+                if (_active) Console.WriteLine("tick");
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_active", "Poller.Stop at line 25", "work started with new Timer at line 14 (in Poller.Tick)", "read"));
+
+    [Fact]
     public Task A_stop_method_that_joins_the_thread_before_it_writes_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
         class Worker
         {
