@@ -131,29 +131,57 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             // Made inside a call of the function's: the call must come first, and a call that returns a task goes on
-            // beside the others after its own first await.
+            // beside the others after its own first await. Or made through the call that runs the function as the work
+            // (CheckAsync(rpc, "a") for an async method of the project): inside the calls its code makes.
             var call = made.Operation;
-            if (!WorkItems.Holds(body.Syntax, call.Syntax) || !Before(body, call))
+            return WorkItems.Holds(body.Syntax, call.Syntax)
+                ? Before(body, call) && MadeInsideCall(call, made.Reference, symbols, SourceCallees.MaxDepth)
+                : MadeBeforeFirstAwait(body, made.Reference, symbols, SourceCallees.MaxDepth);
+        }
+
+        /// <summary>
+        /// <paramref name="body"/> makes the access before its first await: itself, or in calls it makes before then (up to
+        /// <paramref name="depth"/> calls further down) that make it before they hand back (<see cref="MadeInsideCall"/>).
+        /// </summary>
+        private static bool MadeBeforeFirstAwait(IOperation body, IOperation reference, KnownSymbols symbols, int depth)
+        {
+            if (WorkItems.Holds(body.Syntax, reference.Syntax))
+            {
+                return Before(body, reference);
+            }
+
+            if (depth == 0)
             {
                 return false;
             }
 
-            if (!symbols.Tasks.IsTaskLike(call.Type))
-            {
-                return true;
-            }
-
-            return call is IInvocationOperation { TargetMethod: { IsAsync: true } callee } invocation &&
-                   SourceCallees.BodyOf(callee, invocation, anyFile: true) is { } calleeBody &&
-                   WorkItems.Holds(calleeBody.Syntax, made.Reference.Syntax) && Before(calleeBody, made.Reference);
+            var reaching = body.Descendants().OfType<IInvocationOperation>()
+                .Where(inner => !Functions.IsInNestedFunction(inner, body) && Reaches(inner, reference, depth - 1)).ToList();
+            return reaching.Count > 0 && reaching.TrueForAll(inner => Before(body, inner) && MadeInsideCall(inner, reference, symbols, depth - 1));
         }
+
+        /// <summary>
+        /// <paramref name="call"/> makes the access before it hands back: all of a call that returns no task; of an async
+        /// method, what it does before its own first await (<c>await rpc.SendAsync(…)</c> reading the batch before the
+        /// call's first await).
+        /// </summary>
+        private static bool MadeInsideCall(IOperation call, IOperation reference, KnownSymbols symbols, int depth) =>
+            !symbols.Tasks.IsTaskLike(call.Type) ||
+            (call is IInvocationOperation { TargetMethod: { IsAsync: true } callee } invocation && SourceCallees.BodyOf(callee, invocation, anyFile: true) is { } calleeBody &&
+             MadeBeforeFirstAwait(calleeBody, reference, symbols, depth));
+
+        /// <summary>The code of the method <paramref name="call"/> calls holds <paramref name="reference"/>, or that of one it calls, up to <paramref name="depth"/> calls further down.</summary>
+        private static bool Reaches(IInvocationOperation call, IOperation reference, int depth) =>
+            SourceCallees.BodyOf(call.TargetMethod, call, anyFile: true) is { } body &&
+            (WorkItems.Holds(body.Syntax, reference.Syntax) ||
+             (depth > 0 && body.Descendants().OfType<IInvocationOperation>().Any(inner => Reaches(inner, reference, depth - 1))));
 
         private static bool Before(IOperation body, IOperation access)
         {
             var effect = EffectEnd(access);
             foreach (var suspension in OwnAwaits(body))
             {
-                if (suspension.Syntax.SpanStart < effect)
+                if (MayComeAfter(suspension, access, effect))
                 {
                     return false;
                 }
@@ -195,6 +223,29 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return used.Syntax.Span.End;
+        }
+
+        /// <summary>
+        /// The access (in effect by <paramref name="effect"/>) may come after <paramref name="suspension"/> gives up the
+        /// thread: it is not part of what runs first, an await's operand (the call in <c>await rpc.SendAsync(…)</c> runs on
+        /// the caller's thread up to its own first await) or an <c>await foreach</c>'s collection, and the suspension
+        /// starts before it takes effect (<c>_cache[id] = await Fetch(id)</c> stores after the await).
+        /// </summary>
+        private static bool MayComeAfter(IOperation suspension, IOperation access, int effect)
+        {
+            var first = suspension switch
+            {
+                IAwaitOperation awaited => awaited.Operation.Syntax,
+                IForEachLoopOperation loop => loop.Collection.Syntax,
+                _ => null,
+            };
+
+            if (first != null && first.Span.Contains(access.Syntax.Span) && effect <= first.Span.End)
+            {
+                return false;
+            }
+
+            return suspension.Syntax.SpanStart < effect;
         }
 
         /// <summary>Where the function may give up its thread: its own awaits, <c>await foreach</c> and <c>await using</c>.</summary>

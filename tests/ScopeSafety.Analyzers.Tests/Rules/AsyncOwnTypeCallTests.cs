@@ -3,9 +3,10 @@ using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<Scop
 namespace ScopeSafety.Analyzers.Tests.Rules;
 
 /// <summary>
-/// SCOPE011 on async methods of the caller's own type left running side by side (<c>Task.WhenAll(LoadUsers(),
-/// LoadOrders())</c>): what each does after its first await to an object held in a field runs beside the other. Each
-/// hazard beside the twin that must stay silent. The class starts at line 7.
+/// SCOPE010/011 on async methods of the caller's own type left running side by side (<c>Task.WhenAll(LoadUsers(),
+/// LoadOrders())</c>): what each does after its first await to an object held in a field, or handed to it, runs beside
+/// the other and the caller; what it does before, also inside the call it awaits first, runs in turn. Each hazard beside
+/// the twin that must stay silent. The class starts at line 7.
 /// </summary>
 public class AsyncOwnTypeCallTests
 {
@@ -41,6 +42,72 @@ public class AsyncOwnTypeCallTests
             }
         }
         """);
+
+    [Fact]
+    public Task A_client_handed_to_calls_that_reach_its_batch_through_the_awaited_call_before_they_yield_is_read_in_turn() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Client
+        {
+            private List<string> _batch;
+
+            public async Task ScanAsync()
+            {
+                var rpc = new Client();
+                rpc._batch = new List<string>();
+                var waiting = Task.WhenAll(CheckAsync(rpc, "a"), CheckAsync(rpc, "b"));
+                rpc.SendBatch();
+                await waiting;
+            }
+
+            private void SendBatch() => _batch = null;
+
+            private async Task<string> SendAsync(string command)
+            {
+                _batch?.Add(command);
+                await Task.Delay(10);
+                return command;
+            }
+
+            private static async Task CheckAsync(Client rpc, string command)
+            {
+        var result = await rpc.SendAsync(command).ConfigureAwait(false);
+                Console.WriteLine(result);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_client_handed_to_calls_that_reach_its_batch_after_an_earlier_await_races_with_the_caller() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Client
+        {
+            private List<string> _batch;
+
+            public async Task ScanAsync()
+            {
+                var rpc = new Client();
+                rpc._batch = new List<string>();
+                var waiting = Task.WhenAll({|#0:CheckAsync(rpc, "a")|}, CheckAsync(rpc, "b"));
+                rpc.SendBatch();
+                await waiting;
+            }
+
+            private void SendBatch() => _batch = null;
+
+            private async Task<string> SendAsync(string command)
+            {
+                _batch?.Add(command);
+                await Task.Delay(10);
+                return command;
+            }
+
+            private static async Task CheckAsync(Client rpc, string command)
+            {
+        await Task.Yield();
+                var result = await rpc.SendAsync(command).ConfigureAwait(false);
+                Console.WriteLine(result);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("rpc._batch", "the method at line 16 (in Client.SendBatch)", "work started with CheckAsync at line 15 (in Client.CheckAsync)", "read"));
 
     [Fact]
     public Task Two_calls_adding_under_a_lock_after_their_awaits_are_silent() => Verify.VerifyAnalyzerAsync(Usings + """
