@@ -147,7 +147,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             if (WorkItems.Holds(body.Syntax, reference.Syntax))
             {
-                return Before(body, reference);
+                // A lambda the code makes runs when it is called, not here.
+                return !Functions.IsInNestedFunction(reference, body) && Before(body, reference);
             }
 
             if (depth == 0)
@@ -161,13 +162,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// <paramref name="call"/> makes the access before it hands back: all of a call that returns no task; of an async
-        /// method, what it does before its own first await (<c>await rpc.SendAsync(…)</c> reading the batch before the
-        /// call's first await).
+        /// <paramref name="call"/> makes the access before it hands back: all of a call that returns no task; of a method
+        /// that returns one, what it does before its own first await (<c>await rpc.SendAsync(…)</c> reading the batch
+        /// before the call's first await), also through an overload that hands back another call's task.
         /// </summary>
         private static bool MadeInsideCall(IOperation call, IOperation reference, KnownSymbols symbols, int depth) =>
             !symbols.Tasks.IsTaskLike(call.Type) ||
-            (call is IInvocationOperation { TargetMethod: { IsAsync: true } callee } invocation && SourceCallees.BodyOf(callee, invocation, anyFile: true) is { } calleeBody &&
+            (call is IInvocationOperation invocation && SourceCallees.BodyOf(invocation.TargetMethod, invocation, anyFile: true) is { } calleeBody &&
              MadeBeforeFirstAwait(calleeBody, reference, symbols, depth));
 
         /// <summary>The code of the method <paramref name="call"/> calls holds <paramref name="reference"/>, or that of one it calls, up to <paramref name="depth"/> calls further down.</summary>

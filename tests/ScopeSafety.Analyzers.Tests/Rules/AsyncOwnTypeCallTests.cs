@@ -110,6 +110,40 @@ public class AsyncOwnTypeCallTests
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("rpc._batch", "the method at line 16 (in Client.SendBatch)", "work started with CheckAsync at line 15 (in Client.CheckAsync)", "read"));
 
     [Fact]
+    public Task A_client_whose_batch_is_read_through_an_overload_that_hands_back_another_call_s_task_is_read_in_turn() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Client
+        {
+            private List<string> _batch;
+
+            public async Task ScanAsync()
+            {
+                var rpc = new Client();
+                rpc._batch = new List<string>();
+                var waiting = Task.WhenAll(CheckAsync(rpc, "a"), CheckAsync(rpc, "b"));
+                rpc.SendBatch();
+                await waiting;
+            }
+
+            private void SendBatch() => _batch = null;
+
+            private Task<string> SendAsync(string command) => SendAsync(command, 0);
+
+            private async Task<string> SendAsync(string command, int retries)
+            {
+                _batch?.Add(command);
+                await Task.Delay(10);
+                return command + retries;
+            }
+
+            private static async Task CheckAsync(Client rpc, string command)
+            {
+                var result = await rpc.SendAsync(command).ConfigureAwait(false);
+                Console.WriteLine(result);
+            }
+        }
+        """);
+
+    [Fact]
     public Task Two_calls_adding_under_a_lock_after_their_awaits_are_silent() => Verify.VerifyAnalyzerAsync(Usings + """
         class Loader
         {
