@@ -43,8 +43,9 @@ public class AsyncOwnTypeCallTests
         }
         """);
 
-    [Fact]
-    public Task A_client_handed_to_calls_that_reach_its_batch_through_the_awaited_call_before_they_yield_is_read_in_turn() => Verify.VerifyAnalyzerAsync(Usings + """
+    // A client handed to two capability checks in flight at once, whose batch the caller sends (and clears) before it
+    // awaits them: each check queues its request inside the call it awaits first, SEND the client's way of sending.
+    private static string BatchClient(string check, string send) => Usings + """
         class Client
         {
             private List<string> _batch;
@@ -53,79 +54,48 @@ public class AsyncOwnTypeCallTests
             {
                 var rpc = new Client();
                 rpc._batch = new List<string>();
-                var waiting = Task.WhenAll(CheckAsync(rpc, "a"), CheckAsync(rpc, "b"));
+                var waiting = Task.WhenAll(CHECK_A, CheckAsync(rpc, "b"));
                 rpc.SendBatch();
                 await waiting;
             }
 
             private void SendBatch() => _batch = null;
 
-            private async Task<string> SendAsync(string command)
-            {
-                _batch?.Add(command);
-                await Task.Delay(10);
-                return command;
-            }
+        SEND
 
             private static async Task CheckAsync(Client rpc, string command)
             {
-        var result = await rpc.SendAsync(command).ConfigureAwait(false);
+        CHECK
                 Console.WriteLine(result);
             }
         }
-        """);
+        """.Replace("SEND", send).Replace("CHECK_A", check.Contains("Yield") ? "{|#0:CheckAsync(rpc, \"a\")|}" : "CheckAsync(rpc, \"a\")").Replace("CHECK", check);
 
-    [Fact]
-    public Task A_client_handed_to_calls_that_reach_its_batch_after_an_earlier_await_races_with_the_caller() => Verify.VerifyAnalyzerAsync(Usings + """
-        class Client
-        {
-            private List<string> _batch;
-
-            public async Task ScanAsync()
-            {
-                var rpc = new Client();
-                rpc._batch = new List<string>();
-                var waiting = Task.WhenAll({|#0:CheckAsync(rpc, "a")|}, CheckAsync(rpc, "b"));
-                rpc.SendBatch();
-                await waiting;
-            }
-
-            private void SendBatch() => _batch = null;
-
+    private const string SendAsync = """
             private async Task<string> SendAsync(string command)
             {
                 _batch?.Add(command);
                 await Task.Delay(10);
                 return command;
             }
+    """;
 
-            private static async Task CheckAsync(Client rpc, string command)
-            {
-        await Task.Yield();
+    [Fact]
+    public Task A_client_handed_to_calls_that_reach_its_batch_through_the_awaited_call_before_they_yield_is_read_in_turn() => Verify.VerifyAnalyzerAsync(BatchClient("""
                 var result = await rpc.SendAsync(command).ConfigureAwait(false);
-                Console.WriteLine(result);
-            }
-        }
-        """,
+        """, SendAsync));
+
+    [Fact]
+    public Task A_client_handed_to_calls_that_reach_its_batch_after_an_earlier_await_races_with_the_caller() => Verify.VerifyAnalyzerAsync(BatchClient("""
+                await Task.Yield();
+                var result = await rpc.SendAsync(command).ConfigureAwait(false);
+        """, SendAsync),
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("rpc._batch", "the method at line 16 (in Client.SendBatch)", "work started with CheckAsync at line 15 (in Client.CheckAsync)", "read"));
 
     [Fact]
-    public Task A_client_whose_batch_is_read_through_an_overload_that_hands_back_another_call_s_task_is_read_in_turn() => Verify.VerifyAnalyzerAsync(Usings + """
-        class Client
-        {
-            private List<string> _batch;
-
-            public async Task ScanAsync()
-            {
-                var rpc = new Client();
-                rpc._batch = new List<string>();
-                var waiting = Task.WhenAll(CheckAsync(rpc, "a"), CheckAsync(rpc, "b"));
-                rpc.SendBatch();
-                await waiting;
-            }
-
-            private void SendBatch() => _batch = null;
-
+    public Task A_client_whose_batch_is_read_through_an_overload_that_hands_back_another_call_s_task_is_read_in_turn() => Verify.VerifyAnalyzerAsync(BatchClient("""
+                var result = await rpc.SendAsync(command).ConfigureAwait(false);
+        """, """
             private Task<string> SendAsync(string command) => SendAsync(command, 0);
 
             private async Task<string> SendAsync(string command, int retries)
@@ -134,14 +104,7 @@ public class AsyncOwnTypeCallTests
                 await Task.Delay(10);
                 return command + retries;
             }
-
-            private static async Task CheckAsync(Client rpc, string command)
-            {
-                var result = await rpc.SendAsync(command).ConfigureAwait(false);
-                Console.WriteLine(result);
-            }
-        }
-        """);
+    """));
 
     [Fact]
     public Task Two_calls_adding_under_a_lock_after_their_awaits_are_silent() => Verify.VerifyAnalyzerAsync(Usings + """
