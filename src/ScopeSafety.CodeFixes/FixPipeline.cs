@@ -22,17 +22,58 @@ namespace ScopeSafety.CodeFixes
             return await AddsErrorsAsync(document, changed, cancellationToken).ConfigureAwait(false) ? null : changed;
         }
 
-        /// <summary>Adds the imports, shortens the names and formats only what the fix wrote, with the file's own line ending.</summary>
+        /// <summary>
+        /// Adds the imports, shortens the names and formats only what the fix wrote, with the file's own line ending and
+        /// indentation (tabs where its lines are indented with tabs).
+        /// </summary>
         public static async Task<Document> CleanupAsync(Document document, CancellationToken cancellationToken)
         {
-            var endOfLine = EndOfLine(await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false));
+            var original = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var endOfLine = EndOfLine(original);
+            var useTabs = IndentsWithTabs(original);
             document = await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
             document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-#pragma warning disable CS0618 // the OptionSet overload is the one that lets us keep the file's line ending
-            var options = document.Project.Solution.Options.WithChangedOption(FormattingOptions.NewLine, LanguageNames.CSharp, endOfLine);
+#pragma warning disable CS0618 // the OptionSet overload is the one that lets us keep the file's line ending and indentation
+            var options = document.Project.Solution.Options
+                .WithChangedOption(FormattingOptions.NewLine, LanguageNames.CSharp, endOfLine)
+                .WithChangedOption(FormattingOptions.UseTabs, LanguageNames.CSharp, useTabs);
             document = await Formatter.FormatAsync(document, Formatter.Annotation, options, cancellationToken).ConfigureAwait(false);
+            // Trivia a fix made without a layout (SyntaxFactory's elastic spaces) outside the nodes marked for formatting,
+            // which the host would otherwise lay out with its own options.
+            document = await Formatter.FormatAsync(document, SyntaxAnnotation.ElasticAnnotation, options, cancellationToken).ConfigureAwait(false);
 #pragma warning restore CS0618
-            return await NormaliseLineEndingsAsync(document, endOfLine, cancellationToken).ConfigureAwait(false);
+            document = await NormaliseLineEndingsAsync(document, endOfLine, cancellationToken).ConfigureAwait(false);
+            return await WithoutCleanupMarksAsync(document, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// The document without the marks that asked for clean-up, now done: the host cleans up a code action's result
+        /// again where it finds them, with its own options (spaces and the machine's line ending, in a file of tabs and
+        /// CRLF).
+        /// </summary>
+        private static async Task<Document> WithoutCleanupMarksAsync(Document document, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (root == null)
+            {
+                return document;
+            }
+
+            var marks = new[] { Formatter.Annotation, Simplifier.Annotation, Simplifier.AddImportsAnnotation };
+            var nodes = marks.SelectMany(mark => root.GetAnnotatedNodes(mark)).Distinct().ToList();
+            var tokens = marks.SelectMany(mark => root.GetAnnotatedTokens(mark)).Distinct().ToList();
+            var elastic = root.DescendantTrivia(descendIntoTrivia: true).Where(trivia => trivia.HasAnnotation(SyntaxAnnotation.ElasticAnnotation)).ToList();
+            if (nodes.Count == 0 && tokens.Count == 0 && elastic.Count == 0)
+            {
+                return document;
+            }
+
+            // Elastic trivia left after the formatting keep the text they have now, as plain trivia.
+            var cleaned = root.ReplaceSyntax(
+                nodes, (_, rewritten) => rewritten.WithoutAnnotations(marks),
+                tokens, (_, rewritten) => rewritten.WithoutAnnotations(marks),
+                elastic, (original, _) => original.IsKind(SyntaxKind.EndOfLineTrivia) ? SyntaxFactory.EndOfLine(original.ToString()) : SyntaxFactory.Whitespace(original.ToString()));
+            return document.WithSyntaxRoot(cleaned);
         }
 
         /// <summary>The import adder writes Environment.NewLine; bring any such line back to the file's ending.</summary>
@@ -89,6 +130,32 @@ namespace ScopeSafety.CodeFixes
             }
 
             return crlf > lf ? "\r\n" : "\n";
+        }
+
+        /// <summary>Most of the document's indented lines start with a tab.</summary>
+        public static bool IndentsWithTabs(SyntaxNode? root)
+        {
+            var tabs = 0;
+            var spaces = 0;
+            foreach (var trivia in root?.DescendantTrivia() ?? Enumerable.Empty<SyntaxTrivia>())
+            {
+                if (!trivia.IsKind(SyntaxKind.WhitespaceTrivia) || trivia.Span.Length == 0 ||
+                    trivia.SyntaxTree?.GetText().Lines.GetLineFromPosition(trivia.SpanStart).Start != trivia.SpanStart)
+                {
+                    continue;
+                }
+
+                if (trivia.ToString()[0] == '\t')
+                {
+                    tabs++;
+                }
+                else
+                {
+                    spaces++;
+                }
+            }
+
+            return tabs > spaces;
         }
     }
 }

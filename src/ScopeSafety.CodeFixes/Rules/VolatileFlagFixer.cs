@@ -53,9 +53,28 @@ namespace ScopeSafety.CodeFixes
                 return null;
             }
 
-            var newRoot = root.ReplaceNodes(declarations, (original, _) =>
-                original.AddModifiers(SyntaxFactory.Token(SyntaxKind.VolatileKeyword)));
+            var newRoot = root.ReplaceNodes(declarations, (original, _) => WithVolatile(original));
             return await FixPipeline.FinishAsync(document, newRoot, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// The declaration with <c>volatile</c> after its modifiers, written in the file's own layout: a field with no
+        /// modifiers gives the keyword the indentation its type had, so that nothing is left for the formatter to redo
+        /// (which would indent with spaces in a file of tabs, and touch the line above).
+        /// </summary>
+        private static FieldDeclarationSyntax WithVolatile(FieldDeclarationSyntax field)
+        {
+            var space = SyntaxFactory.TriviaList(SyntaxFactory.Space);
+            if (field.Modifiers.Count > 0)
+            {
+                return field.AddModifiers(SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.VolatileKeyword, space));
+            }
+
+            var type = field.Declaration.Type;
+            var first = type.GetFirstToken();
+            return field
+                .WithDeclaration(field.Declaration.WithType(type.ReplaceToken(first, first.WithLeadingTrivia())))
+                .WithModifiers(SyntaxFactory.TokenList(SyntaxFactory.Token(first.LeadingTrivia, SyntaxKind.VolatileKeyword, space)));
         }
 
         /// <summary>

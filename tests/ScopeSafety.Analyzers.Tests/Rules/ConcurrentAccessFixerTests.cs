@@ -367,6 +367,13 @@ public class ConcurrentAccessFixerTests
         }
         """);
 
+    // A field with no modifiers, in a file indented with tabs and ending its lines with CRLF: the keyword takes the
+    // field's indentation, and no other line changes.
+    [Fact]
+    public Task A_flag_with_no_modifiers_becomes_volatile_in_the_file_s_own_layout() => VolatileFix.VerifyCodeFixAsync(
+        "using System.Threading;\r\n\r\nclass Poller\r\n{\r\n\tint _count;\r\n\tbool _stop;\r\n\r\n\tpublic void Run()\r\n\t{\r\n\t\tvar worker = new Thread(() => { while (!{|SCOPE010:_stop|}) Thread.Sleep(1); });\r\n\t\tworker.Start();\r\n\t\tThread.Sleep(10);\r\n\t\t_stop = true;\r\n\t\tworker.Join();\r\n\t}\r\n}\r\n",
+        "using System.Threading;\r\n\r\nclass Poller\r\n{\r\n\tint _count;\r\n\tvolatile bool _stop;\r\n\r\n\tpublic void Run()\r\n\t{\r\n\t\tvar worker = new Thread(() => { while (!_stop) Thread.Sleep(1); });\r\n\t\tworker.Start();\r\n\t\tThread.Sleep(10);\r\n\t\t_stop = true;\r\n\t\tworker.Join();\r\n\t}\r\n}\r\n");
+
     [Fact]
     public Task A_counter_field_is_not_made_volatile() => VolatileFix.VerifyNoCodeFixAsync("""
         using System.Threading;
@@ -2203,4 +2210,9 @@ public class ConcurrentAccessFixerTests
             }
         }
         """);
+
+    // The lock fix of the test above in a file indented with tabs and ending its lines with CRLF: what the fix writes
+    // takes the file's layout, not the machine's (the host lays out again whatever a fix leaves marked or elastic).
+    [Fact]
+    public Task A_private_lock_object_in_a_file_of_tabs_and_CRLF_keeps_the_file_s_layout() => LockFieldFix.VerifyCodeFixAsync("using System;\r\nusing ScopeSafety;\r\n\r\nclass Totals\r\n{\r\n\tprivate decimal _sum;\r\n\r\n\tpublic decimal Add(decimal[] values)\r\n\t{\r\n\t\tScope.Run(scope =>\r\n\t\t{\r\n\t\t\tscope.Spawn(() => { foreach (var v in values) {|SCOPE010:_sum|} += v; });\r\n\t\t\tscope.Spawn(() =>\r\n\t\t\t{\r\n\t\t\t\tforeach (var v in values)\r\n\t\t\t\t{\r\n\t\t\t\t\t_sum -= v / 2;\r\n\t\t\t\t}\r\n\t\t\t});\r\n\t\t});\r\n\t\treturn _sum;\r\n\t}\r\n}\r\n\r\n", "using System;\r\nusing ScopeSafety;\r\n\r\nclass Totals\r\n{\r\n\tprivate decimal _sum;\r\n\tprivate readonly object _sumLock = new object();\r\n\r\n\tpublic decimal Add(decimal[] values)\r\n\t{\r\n\t\tScope.Run(scope =>\r\n\t\t{\r\n\t\t\tscope.Spawn(() => { foreach (var v in values) { lock (_sumLock) { _sum += v; } } });\r\n\t\t\tscope.Spawn(() =>\r\n\t\t\t{\r\n\t\t\t\tforeach (var v in values)\r\n\t\t\t\t{\r\n\t\t\t\t\tlock (_sumLock)\r\n\t\t\t\t\t{\r\n\t\t\t\t\t\t_sum -= v / 2;\r\n\t\t\t\t\t}\r\n\t\t\t\t}\r\n\t\t\t});\r\n\t\t});\r\n\t\treturn _sum;\r\n\t}\r\n}\r\n\r\n");
 }

@@ -2152,4 +2152,11 @@ public class RunInScopeFixerTests
 
         return titles.Distinct().ToArray();
     }
+
+    // The first test's rewrite in a file indented with tabs and ending its lines with CRLF: the scope the fix writes
+    // takes the file's layout, not the machine's.
+    [Fact]
+    public Task A_scope_written_into_a_file_of_tabs_and_CRLF_keeps_the_file_s_layout() => Verify.VerifyCodeFixAsync(
+        "using System;\r\nusing System.Threading.Tasks;\r\n\r\nclass C\r\n{\r\n\tint Sum(int[] data)\r\n\t{\r\n\t\tvar total = 0;\r\n\t\t// sum in the background\r\n\t\tvar t = Task.Run(() => { foreach (var x in data) {|SCOPE002:total|} += x; });\r\n\t\tConsole.WriteLine(total);\r\n\t\tt.Wait();\r\n\t\treturn total;\r\n\t}\r\n}\r\n\r\n",
+        "using System;\r\nusing System.Threading.Tasks;\r\nusing ScopeSafety;\r\n\r\nclass C\r\n{\r\n\tint Sum(int[] data)\r\n\t{\r\n\t\tvar total = 0;\r\n\t\t// sum in the background\r\n\t\tScope.Run(scope =>\r\n\t\t{\r\n\t\t\tvar t = scope.Spawn(() => { foreach (var x in data) total += x; });\r\n\t\t\tConsole.WriteLine(total);\r\n\t\t\tt.Join();\r\n\t\t});\r\n\t\treturn total;\r\n\t}\r\n}\r\n\r\n");
 }
