@@ -18,16 +18,19 @@ namespace ScopeSafety.CodeFixes
         /// <summary><paramref name="newRoot"/> cleaned up, or null when it builds worse than <paramref name="document"/>.</summary>
         public static async Task<Document?> FinishAsync(Document document, SyntaxNode newRoot, CancellationToken cancellationToken)
         {
-            var changed = await CleanupAsync(document.WithSyntaxRoot(newRoot), cancellationToken).ConfigureAwait(false);
+            var changed = await CleanupAsync(document.WithSyntaxRoot(newRoot), cancellationToken, document).ConfigureAwait(false);
             return await AddsErrorsAsync(document, changed, cancellationToken).ConfigureAwait(false) ? null : changed;
         }
 
         /// <summary>
         /// Adds the imports, shortens the names and formats only what the fix wrote, with the file's own line ending and
-        /// indentation (tabs where its lines are indented with tabs).
+        /// indentation (tabs where its lines are indented with tabs). <paramref name="before"/> is the document before the
+        /// fix, when the caller has it: only the lines that differ from it get the file's line ending (a file that mixes
+        /// CRLF and LF keeps its other lines as they are).
         /// </summary>
-        public static async Task<Document> CleanupAsync(Document document, CancellationToken cancellationToken)
+        public static async Task<Document> CleanupAsync(Document document, CancellationToken cancellationToken, Document? before = null)
         {
+            before ??= document;
             var original = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var endOfLine = EndOfLine(original);
             var useTabs = IndentsWithTabs(original);
@@ -42,7 +45,7 @@ namespace ScopeSafety.CodeFixes
             // which the host would otherwise lay out with its own options.
             document = await Formatter.FormatAsync(document, SyntaxAnnotation.ElasticAnnotation, options, cancellationToken).ConfigureAwait(false);
 #pragma warning restore CS0618
-            document = await NormaliseLineEndingsAsync(document, endOfLine, cancellationToken).ConfigureAwait(false);
+            document = await NormaliseLineEndingsAsync(document, before, endOfLine, cancellationToken).ConfigureAwait(false);
             return await WithoutCleanupMarksAsync(document, cancellationToken).ConfigureAwait(false);
         }
 
@@ -76,16 +79,24 @@ namespace ScopeSafety.CodeFixes
             return document.WithSyntaxRoot(cleaned);
         }
 
-        /// <summary>The import adder writes Environment.NewLine; bring any such line back to the file's ending.</summary>
-        private static async Task<Document> NormaliseLineEndingsAsync(Document document, string endOfLine, CancellationToken cancellationToken)
+        /// <summary>
+        /// The import adder writes Environment.NewLine; bring any such line back to the file's ending — only in what
+        /// changed since <paramref name="before"/>, not in the lines of a file that mixes endings.
+        /// </summary>
+        private static async Task<Document> NormaliseLineEndingsAsync(Document document, Document before, string endOfLine, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            if (root == null)
+            var tree = await document.GetSyntaxTreeAsync(cancellationToken).ConfigureAwait(false);
+            var oldTree = await before.GetSyntaxTreeAsync(cancellationToken).ConfigureAwait(false);
+            if (root == null || tree == null || oldTree == null)
             {
                 return document;
             }
 
-            var wrong = root.DescendantTrivia(descendIntoTrivia: true).Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia) && t.ToString() != endOfLine).ToList();
+            var changed = tree.GetChangedSpans(oldTree);
+            var wrong = root.DescendantTrivia(descendIntoTrivia: true)
+                .Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia) && t.ToString() != endOfLine && changed.Any(span => span.IntersectsWith(t.Span)))
+                .ToList();
             if (wrong.Count == 0)
             {
                 return document;

@@ -60,7 +60,7 @@ namespace ScopeSafety.CodeFixes
             _context.RegisterCodeFix(
                 CodeAction.Create(
                     title,
-                    cancellationToken => ScopeCodeFixProvider.GuardedAsync(() => FixPipeline.CleanupAsync(checkedDocument, cancellationToken), checkedDocument),
+                    cancellationToken => ScopeCodeFixProvider.GuardedAsync(() => FixPipeline.CleanupAsync(checkedDocument, cancellationToken, Document), checkedDocument),
                     equivalenceKey),
                 diagnostics);
     }

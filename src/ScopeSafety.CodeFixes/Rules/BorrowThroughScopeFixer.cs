@@ -50,6 +50,7 @@ namespace ScopeSafety.CodeFixes
         /// </summary>
         private protected override async Task<Document?> FixAllAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
         {
+            var before = document;
             if (diagnostics.IsEmpty)
             {
                 return document;
@@ -93,7 +94,7 @@ namespace ScopeSafety.CodeFixes
                 changed = true;
             }
 
-            return changed ? await FixPipeline.CleanupAsync(document, cancellationToken).ConfigureAwait(false) : document;
+            return changed ? await FixPipeline.CleanupAsync(document, cancellationToken, before).ConfigureAwait(false) : document;
         }
     }
 }

@@ -61,6 +61,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
         /// <summary>Fix All for one document.</summary>
         public static async Task<Document> FixAllAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
+            var before = document;
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             if (root == null)
             {
@@ -202,7 +203,7 @@ namespace ScopeSafety.CodeFixes.RunInScope
                 changed = true;
             }
 
-            return changed ? await FixPipeline.CleanupAsync(document, cancellationToken).ConfigureAwait(false) : document;
+            return changed ? await FixPipeline.CleanupAsync(document, cancellationToken, before).ConfigureAwait(false) : document;
         }
 
         /// <summary>Applies the plans, or returns null if the result has more compiler errors than before: never offer code that does not build.</summary>

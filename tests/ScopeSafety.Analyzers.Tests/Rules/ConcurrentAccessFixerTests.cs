@@ -374,6 +374,12 @@ public class ConcurrentAccessFixerTests
         "using System.Threading;\r\n\r\nclass Poller\r\n{\r\n\tint _count;\r\n\tbool _stop;\r\n\r\n\tpublic void Run()\r\n\t{\r\n\t\tvar worker = new Thread(() => { while (!{|SCOPE010:_stop|}) Thread.Sleep(1); });\r\n\t\tworker.Start();\r\n\t\tThread.Sleep(10);\r\n\t\t_stop = true;\r\n\t\tworker.Join();\r\n\t}\r\n}\r\n",
         "using System.Threading;\r\n\r\nclass Poller\r\n{\r\n\tint _count;\r\n\tvolatile bool _stop;\r\n\r\n\tpublic void Run()\r\n\t{\r\n\t\tvar worker = new Thread(() => { while (!_stop) Thread.Sleep(1); });\r\n\t\tworker.Start();\r\n\t\tThread.Sleep(10);\r\n\t\t_stop = true;\r\n\t\tworker.Join();\r\n\t}\r\n}\r\n");
 
+    // A file that mixes LF and CRLF (mostly LF): the fix changes its one line, not the CRLF lines to LF.
+    [Fact]
+    public Task A_flag_in_a_file_of_mixed_line_endings_becomes_volatile_and_no_other_line_changes() => VolatileFix.VerifyCodeFixAsync(
+        "using System.Threading;\n\nclass Poller\n{\n    private bool _stop;\n\n    public void Run()\r\n    {\r\n        var worker = new Thread(() => { while (!{|SCOPE010:_stop|}) Thread.Sleep(1); });\n        worker.Start();\n        Thread.Sleep(10);\r\n        _stop = true;\n        worker.Join();\n    }\n}\n",
+        "using System.Threading;\n\nclass Poller\n{\n    private volatile bool _stop;\n\n    public void Run()\r\n    {\r\n        var worker = new Thread(() => { while (!_stop) Thread.Sleep(1); });\n        worker.Start();\n        Thread.Sleep(10);\r\n        _stop = true;\n        worker.Join();\n    }\n}\n");
+
     [Fact]
     public Task A_counter_field_is_not_made_volatile() => VolatileFix.VerifyNoCodeFixAsync("""
         using System.Threading;
