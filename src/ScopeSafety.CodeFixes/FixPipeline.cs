@@ -31,9 +31,9 @@ namespace ScopeSafety.CodeFixes
         public static async Task<Document> CleanupAsync(Document document, CancellationToken cancellationToken, Document? before = null)
         {
             before ??= document;
-            var original = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var endOfLine = EndOfLine(original);
-            var useTabs = IndentsWithTabs(original);
+            var root = await before.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var endOfLine = EndOfLine(root);
+            var useTabs = IndentsWithTabs(root);
             document = await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
             document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
 #pragma warning disable CS0618 // the OptionSet overload is the one that lets us keep the file's line ending and indentation

@@ -887,7 +887,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             };
         }
 
-        /// <summary>The field or property the spawn's handle is stored in (<c>_loop = Task.Run(…)</c>, <c>_thread = new Thread(…)</c>); null otherwise.</summary>
         /// <summary>
         /// Where the member's code may run beside the work: from its start, or, for a member that starts work created
         /// paused in <paramref name="handle"/> (<c>_thread.Start()</c>, <c>_timer.Change(…)</c> on a thread or timer the
@@ -915,6 +914,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             return points;
         }
 
+        /// <summary>The field or property the spawn's handle is stored in (<c>_loop = Task.Run(…)</c>, <c>_thread = new Thread(…)</c>); null otherwise.</summary>
         private static ISymbol? HandleMemberOf(IOperation spawn)
         {
             var value = SpawnClassifier.Wrapped(spawn);
