@@ -236,7 +236,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             if (variable is IParameterSymbol parameter)
             {
-                return SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, function);
+                return SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, function) || IsPerElementParameter(parameter, spawn, model);
             }
 
             if (!(variable is ILocalSymbol local) || local.DeclaringSyntaxReferences.Length != 1)
@@ -266,6 +266,19 @@ namespace ScopeSafety.Analyzers.Concurrency
                    model?.GetOperation(initializer.Value) is { } value &&
                    VariablesRead(value).Any(v => ForLoops.IsLoopVariableAround(v, spawn));
         }
+
+        /// <summary>
+        /// A parameter of the lambda around the spawn that a loop method calls once per element: the element or index of
+        /// <c>items.Select((item, i) =&gt; Task.Run(() =&gt; results[i] = …))</c>, of a List's or Array's ForEach, or of
+        /// Parallel.For and ForEach. Like a foreach variable, each round's work gets its own.
+        /// </summary>
+        private static bool IsPerElementParameter(IParameterSymbol parameter, SyntaxNode spawn, SemanticModel? model) =>
+            model != null && parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda &&
+            lambda.DeclaringSyntaxReferences.Length == 1 && lambda.DeclaringSyntaxReferences[0].GetSyntax() is AnonymousFunctionExpressionSyntax syntax &&
+            syntax.SyntaxTree == model.SyntaxTree && syntax.Span.Contains(spawn.Span) &&
+            syntax.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } &&
+            model.GetSymbolInfo(call).Symbol is IMethodSymbol { Name: "Select" or "SelectMany" or "ForEach" or "For" or "ConvertAll" } loop &&
+            loop.ContainingType?.ToDisplayString() is "System.Linq.Enumerable" or "System.Collections.Generic.List<T>" or "System.Array" or "System.Threading.Tasks.Parallel";
 
         /// <summary>
         /// An index that gives each run another element: the run's own variables are only added to each other or to terms

@@ -14,7 +14,7 @@ namespace ScopeSafety.Analyzers.Spawns
     /// Recognises delegates handed to APIs that run them on another thread, by symbol. The one place every rule
     /// asks "is this a spawn, and which kind?".
     /// </summary>
-    internal sealed class SpawnClassifier
+    internal sealed partial class SpawnClassifier
     {
         private readonly KnownSymbols _symbols;
 
@@ -197,7 +197,8 @@ namespace ScopeSafety.Analyzers.Spawns
                 return Sites(operation, arguments, listed.Value ? SpawnKind.Unscoped : SpawnKind.Structured, api, handle, overlaps: false, onlyParameter: null);
             }
 
-            // Marks on the parameters say what the method does; failing those, a method that only starts its delegate.
+            // Marks on the parameters say what the method does; failing those, a method that only starts its delegate, or
+            // one that starts every delegate of a collection.
             var builder = ImmutableArray.CreateBuilder<SpawnSite>();
             if (_symbols.Runtime.UnscopedWorkAttribute != null || _symbols.Runtime.StructuredWorkAttribute != null)
             {
@@ -217,6 +218,17 @@ namespace ScopeSafety.Analyzers.Spawns
                     if (argument.Parameter != null && SymbolEqualityComparer.Default.Equals(argument.Parameter.OriginalDefinition, wrapped.Parameter))
                     {
                         return Sites(operation, ImmutableArray.Create(argument), SpawnKind.Unscoped, api, handle, wrapped.Overlaps, onlyParameter: argument.Parameter);
+                    }
+                }
+            }
+
+            if (builder.Count == 0 && EachElementParameter(method, operation) is { } each)
+            {
+                foreach (var argument in arguments)
+                {
+                    if (argument.Parameter != null && SymbolEqualityComparer.Default.Equals(argument.Parameter.OriginalDefinition, each.Parameter))
+                    {
+                        return Sites(operation, ImmutableArray.Create(argument), each.Kind, api, handle, overlaps: false, onlyParameter: argument.Parameter);
                     }
                 }
             }

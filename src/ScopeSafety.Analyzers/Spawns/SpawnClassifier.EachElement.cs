@@ -1,0 +1,305 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Symbols;
+
+namespace ScopeSafety.Analyzers.Spawns
+{
+    /// <summary>
+    /// Project methods that run every delegate of a collection parameter as work of its own, the shape of a test's
+    /// <c>RunConcurrently(params Action[] actions)</c>: each element goes to a thread or task of its own, so the
+    /// arguments of one call run at the same time, as with <c>Parallel.Invoke</c>.
+    /// </summary>
+    internal sealed partial class SpawnClassifier
+    {
+        private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<(IParameterSymbol Parameter, SpawnKind Kind)?>> ElementRunners =
+            new ConditionalWeakTable<IMethodSymbol, StrongBox<(IParameterSymbol Parameter, SpawnKind Kind)?>>();
+
+        /// <summary>
+        /// The delegate-collection parameter (<c>params Action[]</c>, <c>IEnumerable&lt;Func&lt;T&gt;&gt;</c>, …) whose every
+        /// element <paramref name="method"/> starts as work of its own, with how: structured when the method waits for
+        /// the threads or tasks it started before it returns (or hands the elements to <c>Parallel</c>), unscoped when it
+        /// waits for nothing. An element counts as started when, inside a <c>foreach</c> over the parameter or the selector
+        /// of a <c>Select</c> on it, it is handed to an API that starts work (<c>Task.Run(action)</c>) or called only inside
+        /// the delegate handed to one (<c>new Thread(() =&gt; { …; action(); … })</c>). Null when an element is called or
+        /// handed on anywhere else, when the method awaits, when it waits for something we cannot tie to its work, and for
+        /// a method whose body is not in this compilation or may be replaced.
+        /// </summary>
+        private (IParameterSymbol Parameter, SpawnKind Kind)? EachElementParameter(IMethodSymbol method, IOperation caller)
+        {
+            var definition = method.OriginalDefinition;
+            if (definition.MethodKind != MethodKind.Ordinary || definition.IsAbstract || definition.IsVirtual || definition.IsOverride || definition.IsExtern ||
+                definition.DeclaringSyntaxReferences.Length != 1 || !definition.Parameters.Any(parameter => IsDelegateCollection(parameter.Type)))
+            {
+                return null;
+            }
+
+            return ElementRunners.GetValue(definition, _ => new StrongBox<(IParameterSymbol Parameter, SpawnKind Kind)?>(FindEachElementParameter(definition, caller))).Value;
+        }
+
+        private (IParameterSymbol Parameter, SpawnKind Kind)? FindEachElementParameter(IMethodSymbol method, IOperation caller)
+        {
+            if (!(Concurrency.SourceCallees.BodyOf(method, caller, anyFile: true) is { } body) || body.Descendants().Any(operation => operation is IAwaitOperation))
+            {
+                return null;
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (IsDelegateCollection(parameter.Type) && ElementsStarted(body, parameter) is { } parallel)
+                {
+                    return Joins(body) is { } joined
+                        ? (parameter, parallel || joined ? SpawnKind.Structured : SpawnKind.Unscoped)
+                        : parallel ? (parameter, SpawnKind.Structured) : null;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>An array or a generic collection of a delegate type.</summary>
+        private static bool IsDelegateCollection(ITypeSymbol type) =>
+            type is IArrayTypeSymbol { Rank: 1, ElementType.TypeKind: TypeKind.Delegate } ||
+            type is INamedTypeSymbol { IsGenericType: true, TypeArguments: { Length: 1 } arguments } named && arguments[0].TypeKind == TypeKind.Delegate &&
+            (named.ConstructedFrom.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T ||
+             named.AllInterfaces.Any(i => i.ConstructedFrom.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T));
+
+        /// <summary>
+        /// Whether every use of <paramref name="parameter"/> in <paramref name="body"/> starts each element as work of its
+        /// own: null when some use does not, or none does; true when <c>Parallel</c> runs them (and joins them); false
+        /// when threads or tasks do.
+        /// </summary>
+        private bool? ElementsStarted(IOperation body, IParameterSymbol parameter)
+        {
+            var started = false;
+            var parallel = false;
+            foreach (var reference in body.Descendants().OfType<IParameterReferenceOperation>())
+            {
+                if (!SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter))
+                {
+                    continue;
+                }
+
+                var use = Wrapped(reference);
+                switch (use.Parent)
+                {
+                    case IForEachLoopOperation loop when loop.Collection == use && ElementOf(loop) is { } element:
+                        if (!StartedInWork(element, loop.Body))
+                        {
+                            return null;
+                        }
+
+                        started = true;
+                        break;
+                    case IArgumentOperation { Parent: IInvocationOperation call } argument when IsParallel(call.TargetMethod) &&
+                                                                                              (call.TargetMethod.Name == "Invoke" || argument.Parameter?.Ordinal == 0):
+                        // Parallel.Invoke(actions), or Parallel.ForEach(actions, a => a()): each element runs on the pool and is joined.
+                        if (call.TargetMethod.Name != "Invoke" && !(SelectorElement(call) is { } item && InvokedOnlyIn(item.Element, item.Selector.Body)))
+                        {
+                            return null;
+                        }
+
+                        (started, parallel) = (true, true);
+                        break;
+                    case IArgumentOperation { Parent: IInvocationOperation call } argument when argument.Parameter?.Ordinal == 0 && IsEnumerableSelect(call.TargetMethod):
+                        if (SelectorElement(call) is { } selected)
+                        {
+                            if (!StartedInWork(selected.Element, selected.Selector.Body))
+                            {
+                                return null;
+                            }
+                        }
+                        else if (!(call.Arguments.Length == 2 && Unwrap(call.Arguments[1].Value) is IDelegateCreationOperation { Target: IMethodReferenceOperation { Method: { } group } } &&
+                                   BuiltIn(group, null, ImmutableArray<IArgumentOperation>.Empty) is { Kind: SpawnKind.Unscoped }))
+                        {
+                            // Neither a lambda that starts the element nor a start method itself (actions.Select(Task.Run)).
+                            return null;
+                        }
+
+                        started = true;
+                        break;
+                    case IPropertyReferenceOperation { Property.Name: "Length" or "Count" or "LongLength" }:
+                        break;
+                    default:
+                        return null;
+                }
+            }
+
+            return started ? parallel : (bool?)null;
+        }
+
+        /// <summary>The local a foreach declares for each element.</summary>
+        private static ILocalSymbol? ElementOf(IForEachLoopOperation loop) =>
+            loop.LoopControlVariable is IVariableDeclaratorOperation declarator ? declarator.Symbol : null;
+
+        /// <summary>The lambda a LINQ or Parallel call is given for each element, with its element parameter.</summary>
+        private static (IAnonymousFunctionOperation Selector, IParameterSymbol Element)? SelectorElement(IInvocationOperation call) =>
+            call.Arguments.Length == 2 && Unwrap(call.Arguments[1].Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation selector } &&
+            selector.Symbol.Parameters.Length >= 1
+                ? (selector, selector.Symbol.Parameters[0])
+                : ((IAnonymousFunctionOperation, IParameterSymbol)?)null;
+
+        /// <summary>
+        /// Every use of <paramref name="element"/> in <paramref name="region"/> is inside work started there: the delegate
+        /// handed to an API that starts work (<c>Task.Run(a)</c>, <c>new Thread(a.Invoke)</c>), or a call of it in the body of
+        /// such a delegate; and there is at least one. A null test is no use.
+        /// </summary>
+        private bool StartedInWork(ISymbol element, IOperation region)
+        {
+            var found = false;
+            foreach (var reference in region.Descendants())
+            {
+                if (!IsReferenceTo(reference, element) || IsNullTest(Wrapped(reference).Parent))
+                {
+                    continue;
+                }
+
+                if (!(WorkHolding(reference) is { } spawn) || !region.Syntax.Span.Contains(spawn.Syntax.Span))
+                {
+                    return false;
+                }
+
+                found = true;
+            }
+
+            return found;
+        }
+
+        /// <summary>
+        /// The call that starts work running <paramref name="reference"/>'s delegate: a spawn API given it as its delegate
+        /// (itself, or its Invoke method), or the spawn whose lambda calls it (the innermost lambda around the call).
+        /// </summary>
+        private IOperation? WorkHolding(IOperation reference)
+        {
+            var use = Wrapped(reference);
+            if (use.Parent is IMethodReferenceOperation { Method.Name: "Invoke" } invokeGroup)
+            {
+                use = Wrapped(invokeGroup.Parent ?? invokeGroup);
+            }
+            else if (use.Parent is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } invoked && invoked.Instance == use)
+            {
+                if (!(Flow.Functions.EnclosingFunction(invoked) is IAnonymousFunctionOperation lambda) || !(Concurrency.SourceCallees.ArgumentOf(lambda) is { } handed))
+                {
+                    return null;
+                }
+
+                return SpawnTaking(handed);
+            }
+
+            return use.Parent is IArgumentOperation argument ? SpawnTaking(argument) : null;
+        }
+
+        /// <summary>The call or creation <paramref name="argument"/> belongs to, when it is a .NET API that starts that delegate unscoped.</summary>
+        private IOperation? SpawnTaking(IArgumentOperation argument)
+        {
+            if (argument.Parameter?.Type.TypeKind != TypeKind.Delegate)
+            {
+                return null;
+            }
+
+            var api = argument.Parent switch
+            {
+                IInvocationOperation { TargetMethod: { } target } call => BuiltIn(target, call.Instance, call.Arguments),
+                IObjectCreationOperation { Constructor: { } constructor } creation => BuiltIn(constructor, null, creation.Arguments),
+                _ => null,
+            };
+            return api is { Kind: SpawnKind.Unscoped } ? argument.Parent : null;
+        }
+
+        /// <summary>Every use of <paramref name="element"/> in <paramref name="body"/> is a call of it, and there is one.</summary>
+        private static bool InvokedOnlyIn(ISymbol element, IOperation body)
+        {
+            var found = false;
+            foreach (var reference in body.Descendants())
+            {
+                if (!IsReferenceTo(reference, element))
+                {
+                    continue;
+                }
+
+                if (!(Wrapped(reference).Parent is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke }))
+                {
+                    return false;
+                }
+
+                found = true;
+            }
+
+            return found;
+        }
+
+        private static bool IsReferenceTo(IOperation operation, ISymbol symbol) => operation switch
+        {
+            ILocalReferenceOperation local => SymbolEqualityComparer.Default.Equals(local.Local, symbol),
+            IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, symbol),
+            _ => false,
+        };
+
+        private static bool IsNullTest(IOperation? operation) =>
+            operation is IIsPatternOperation ||
+            operation is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } test &&
+            (test.LeftOperand.ConstantValue is { HasValue: true, Value: null } || test.RightOperand.ConstantValue is { HasValue: true, Value: null });
+
+        /// <summary>
+        /// Whether the method waits for the work it started: true for a join of a thread or task outside the work
+        /// (<c>Join</c>, <c>Wait</c>, <c>WaitAll</c>, <c>Result</c>, <c>GetResult</c>), false when it waits for nothing
+        /// at all, null when its only waits are on something else (an event it may set before the work ends).
+        /// </summary>
+        private bool? Joins(IOperation body)
+        {
+            var waits = false;
+            foreach (var operation in body.Descendants())
+            {
+                if (InsideWork(operation))
+                {
+                    // The work's own code: not the method's wait.
+                    continue;
+                }
+
+                switch (operation)
+                {
+                    case IInvocationOperation { TargetMethod: { } target } call when IsJoinOfWork(target, call.Instance):
+                        return true;
+                    case IPropertyReferenceOperation { Property.Name: "Result", Instance: { } task } when _symbols.Tasks.IsTask(task.Type):
+                        return true;
+                    case IInvocationOperation { TargetMethod.Name: "Wait" or "WaitAll" or "WaitAny" or "WaitOne" or "Join" or "GetResult" or "RunSynchronously" or "SignalAndWait" }:
+                        waits = true;
+                        break;
+                }
+            }
+
+            return waits ? (bool?)null : false;
+        }
+
+        /// <summary>Code inside a delegate handed to an API that starts work (at any depth of lambdas).</summary>
+        private bool InsideWork(IOperation operation)
+        {
+            for (var function = Flow.Functions.EnclosingFunction(operation); function != null; function = Flow.Functions.EnclosingFunction(function))
+            {
+                if (function is IAnonymousFunctionOperation lambda && Concurrency.SourceCallees.ArgumentOf(lambda) is { } handed && SpawnTaking(handed) != null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool IsJoinOfWork(IMethodSymbol target, IOperation? instance) => target.Name switch
+        {
+            "Join" => _symbols.Threading.IsThread(target.ContainingType),
+            "Wait" => _symbols.Tasks.IsExactlyTask(target.ContainingType),
+            "WaitAll" => _symbols.Tasks.IsExactlyTask(target.ContainingType),
+            "GetResult" => instance is IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaited } && _symbols.Tasks.IsTask(awaited.Type),
+            _ => false,
+        };
+
+        private bool IsParallel(IMethodSymbol method) =>
+            KnownSymbols.Is(method.ContainingType, _symbols.Tasks.Parallel) && (method.Name == "Invoke" || method.Name == "ForEach");
+
+        private bool IsEnumerableSelect(IMethodSymbol method) =>
+            method.Name == "Select" && KnownSymbols.Is(method.ContainingType, _symbols.Collections.Enumerable);
+    }
+}

@@ -1,0 +1,195 @@
+using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>
+/// A project method that runs every delegate of a collection parameter as work of its own (a test's
+/// <c>RunConcurrently(params Action[] actions)</c>, the shape of a dynamic race detector's test cases): the arguments of
+/// one call run at the same time, as with Parallel.Invoke. Each hazard beside the twin that must stay silent. The class
+/// starts at line 8.
+/// </summary>
+public class EachElementHelperTests
+{
+    private const string Usings = ConcurrentAccessAnalyzerTests.Usings;
+
+    // Threads made in a Select, started, and joined with a timeout that throws: the two lambdas of one call race, and
+    // each thread's own slot of the helper's array (the Select's index) is no race. Twins: a read beside a read, and
+    // writes under one lock.
+    [Fact]
+    public Task The_delegates_given_to_a_helper_that_runs_each_on_a_thread_race_with_each_other() => Verify.VerifyAnalyzerAsync(Usings + """
+        static class Cases
+        {
+            public static int Shared;
+            private static readonly object Gate = new object();
+
+            public static void WriteBesideRead()
+            {
+                Shared = 0;
+                RunConcurrently(
+                    () => {|#0:Shared|} = 1,
+                    () => _ = Shared);
+                Console.WriteLine(Shared);
+            }
+
+            public static void ReadBesideRead()
+            {
+                RunConcurrently(
+                    () => _ = Shared,
+                    () => _ = Shared);
+            }
+
+            public static void WritesUnderOneLock()
+            {
+                RunConcurrently(
+                    () => { lock (Gate) Shared = 1; },
+                    () => { lock (Gate) Shared = 2; });
+            }
+
+            private static void RunConcurrently(params Action[] actions)
+            {
+                var failures = new Exception[actions.Length];
+                var threads = actions.Select((action, i) => new Thread(() =>
+                {
+                    try
+                    {
+                        action();
+                    }
+                    catch (Exception e)
+                    {
+                        failures[i] = e;
+                    }
+                })).ToArray();
+
+                foreach (var thread in threads)
+                {
+                    thread.Start();
+                }
+
+                foreach (var thread in threads)
+                {
+                    if (!thread.Join(TimeSpan.FromSeconds(10)))
+                    {
+                        throw new TimeoutException();
+                    }
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("Cases.Shared", "work started with Cases.RunConcurrently at line 15", "work started with Cases.RunConcurrently at line 15", "read"));
+
+    // A foreach that hands each delegate to Task.Run and then waits for all of them, and a helper that hands the
+    // whole array to Parallel.Invoke: both join, so the caller's read after the call is no race; the delegates race
+    // with each other. Twin: a helper that calls each delegate itself, one after the other.
+    [Fact]
+    public Task A_helper_that_joins_what_it_starts_orders_the_caller_after_the_call() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Counters
+        {
+            private int _hits;
+
+            public int Count()
+            {
+                Helpers.InParallel(() => {|#0:_hits|}++, () => _hits++);
+                Helpers.Invoke(() => {|#1:_hits|}++, () => _hits++);
+                Helpers.OneByOne(() => _hits++, () => _hits++);
+                return _hits;
+            }
+        }
+
+        static class Helpers
+        {
+            public static void InParallel(params Action[] actions)
+            {
+                var tasks = new List<Task>();
+                foreach (var action in actions)
+                {
+                    tasks.Add(Task.Run(action));
+                }
+
+                Task.WaitAll(tasks.ToArray());
+            }
+
+            public static void Invoke(params Action[] actions) => Parallel.Invoke(actions);
+
+            public static void OneByOne(params Action[] actions)
+            {
+                foreach (var action in actions)
+                {
+                    action();
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_hits", "work started with Helpers.InParallel at line 13", "work started with Helpers.InParallel at line 13", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_hits", "work started with Helpers.Invoke at line 14", "work started with Helpers.Invoke at line 14", "also write"));
+
+    // A helper that starts every delegate on a thread and returns without waiting: the caller's write after the call
+    // races with the work. Twin: a caller that waits on an event the work sets last.
+    [Fact]
+    public Task A_helper_that_leaves_what_it_starts_running_races_with_the_caller() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Poller
+        {
+            private int _polls;
+
+            public void Start()
+            {
+                Helpers.StartAll(() => {|#0:_polls|}++);
+                _polls = 0;
+            }
+        }
+
+        class WaitingPoller
+        {
+            private int _polls;
+
+            public void StartAndWait()
+            {
+                using var done = new ManualResetEventSlim();
+                Helpers.StartAll(() => { _polls++; done.Set(); });
+                done.Wait();
+                _polls = 0;
+            }
+        }
+
+        static class Helpers
+        {
+            public static void StartAll(params Action[] actions)
+            {
+                foreach (var action in actions)
+                {
+                    new Thread(() => action()) { IsBackground = true }.Start();
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_polls", "work started with Helpers.StartAll at line 13", "the method at line 14", "also write"));
+
+    // The index of a Select (or the element, like a foreach variable) is each round's own: the task started in each
+    // round writes its own slot. Twin: every round's task writes slot 0.
+    [Fact]
+    public Task The_index_of_a_Select_that_starts_work_is_each_round_s_own() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Squares
+        {
+            public int[] Own(int count)
+            {
+                var results = new int[count];
+                Task.WaitAll(Enumerable.Range(0, count).Select(i => Task.Run(() => results[i] = i * i)).ToArray());
+                return results;
+            }
+
+            public int[] OwnThroughTheIndex(string[] names)
+            {
+                var lengths = new int[names.Length];
+                Task.WaitAll(names.Select((name, i) => Task.Run(() => lengths[i] = name.Length)).ToArray());
+                return lengths;
+            }
+
+            public int[] Shared(int count)
+            {
+                var results = new int[count];
+                Task.WaitAll(Enumerable.Range(0, count).Select(i => Task.Run(() => {|#0:results[0]|} = i * i)).ToArray());
+                return results;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("results[]", "work started with Task.Run at line 26", "another run of the same work", "also write"));
+}
