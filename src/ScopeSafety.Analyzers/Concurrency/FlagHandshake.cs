@@ -1,5 +1,6 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using ScopeSafety.Analyzers.Spawns;
@@ -8,45 +9,78 @@ using ScopeSafety.Analyzers.Symbols;
 namespace ScopeSafety.Analyzers.Concurrency
 {
     /// <summary>
-    /// A bool flag used as a one-shot signal: a volatile write of <c>true</c> (<c>_ready = true</c> on a volatile
-    /// field, or <c>Volatile.Write(ref ready, true)</c>) releases it, and a loop that spins until a volatile read of it
-    /// gives <c>true</c> (<c>while (!_ready) { }</c>, <c>SpinWait.SpinUntil(() =&gt; _ready)</c>) acquires it. What
-    /// one side wrote before raising the flag is visible to the other after the loop (volatile release/acquire).
+    /// A flag used as a one-shot signal: a bool, a number or a reference that starts at its default (false, 0, null)
+    /// and that one side raises with a volatile or interlocked write of another value (<c>_ready = true</c> on a volatile
+    /// field, <c>Volatile.Write(ref ready, true)</c>, <c>Interlocked.Exchange(ref _published, 1)</c>), while the other
+    /// spins until a volatile or interlocked read of it no longer gives the default (<c>while (!_ready) { }</c>,
+    /// <c>while (Interlocked.CompareExchange(ref _published, 0, 0) == 0) spinner.SpinOnce();</c>,
+    /// <c>SpinWait.SpinUntil(() =&gt; _ready)</c>). What one side wrote before raising the flag is visible to the other
+    /// after the loop (release/acquire).
     /// </summary>
     internal static class FlagHandshake
     {
-        /// <summary>The flag <paramref name="operation"/> raises with a volatile write of true, or null.</summary>
+        /// <summary>The flag <paramref name="operation"/> raises with a volatile or interlocked write of a value other than its default, or null.</summary>
         public static ISymbol? Raised(IOperation operation, SynchronisationSymbols symbols)
         {
             switch (operation)
             {
                 case ISimpleAssignmentOperation { IsRef: false, Target: IFieldReferenceOperation { Field: { IsVolatile: true } } target } assignment
-                    when IsTrue(assignment.Value):
+                    when IsRaisedValue(assignment.Value):
                     return FlagOf(target);
                 case IInvocationOperation { TargetMethod: { Name: "Write", IsStatic: true } method } call
-                    when KnownSymbols.Is(method.ContainingType, symbols.Volatile) && call.Arguments.Length == 2 &&
-                         call.Arguments.Single(a => a.Parameter?.Ordinal == 1) is { } value && IsTrue(value.Value):
-                    return FlagOf(call.Arguments.Single(a => a.Parameter?.Ordinal == 0).Value);
+                    when KnownSymbols.Is(method.ContainingType, symbols.Volatile) && call.Arguments.Length == 2 && IsRaisedValue(ArgumentAt(call, 1)):
+                    return FlagOf(ArgumentAt(call, 0));
+                case IInvocationOperation { TargetMethod: { Name: "Exchange" or "CompareExchange", IsStatic: true } method } call
+                    when KnownSymbols.Is(method.ContainingType, symbols.Interlocked) && call.Arguments.Length >= 2 && IsRaisedValue(ArgumentAt(call, 1)) &&
+                         (method.Name == "Exchange" || IsDefault(ArgumentAt(call, 2))):
+                    // Interlocked.Exchange(ref flag, 1), or CompareExchange(ref flag, 1, 0): raised unless it already was.
+                    return FlagOf(ArgumentAt(call, 0));
                 default:
                     return null;
             }
         }
 
         /// <summary>
-        /// The flag <paramref name="operation"/> spins on until it reads true, or null: a while or do loop whose only
-        /// exit is its condition <c>!flag</c>, or <c>SpinWait.SpinUntil(() =&gt; flag)</c> without a timeout.
+        /// The flag <paramref name="operation"/> spins on until it is raised, or null: a while or do loop whose only exit is
+        /// its condition, that condition testing a volatile or interlocked read of the flag for its default (<c>!flag</c>,
+        /// <c>flag == 0</c>, <c>flag is null</c>), or <c>SpinWait.SpinUntil(() =&gt; flag)</c> (or <c>flag != 0</c>) without a timeout.
         /// </summary>
         public static ISymbol? AwaitedRaised(IOperation operation, SynchronisationSymbols symbols)
         {
             switch (operation)
             {
-                case IWhileLoopOperation { ConditionIsUntil: false, Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not } loop
-                    when Flow.Functions.LeftOnlyByCondition(loop):
-                    return VolatileRead(not.Operand, symbols);
+                case IWhileLoopOperation { ConditionIsUntil: false, Condition: { } condition } loop when Flow.Functions.LeftOnlyByCondition(loop):
+                    return Tested(condition, symbols, raised: false);
                 case IInvocationOperation { TargetMethod: { Name: "SpinUntil", IsStatic: true, Parameters: { Length: 1 } } method } call
                     when KnownSymbols.Is(method.ContainingType, symbols.SpinWait) &&
                          SpinCondition(call.Arguments[0].Value) is { } condition:
-                    return VolatileRead(condition, symbols);
+                    return Tested(condition, symbols, raised: true);
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>
+        /// The flag <paramref name="condition"/> reads and is true for while it is still down (<paramref name="raised"/>
+        /// false: <c>!flag</c>, <c>flag == 0</c>, <c>flag is null</c>) or once it is up (true: <c>flag</c>,
+        /// <c>flag != 0</c>, <c>flag is not null</c>).
+        /// </summary>
+        private static ISymbol? Tested(IOperation condition, SynchronisationSymbols symbols, bool raised)
+        {
+            switch (SpawnClassifier.Unwrap(condition))
+            {
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                    return Tested(not.Operand, symbols, !raised);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } test:
+                    var tested = IsDefault(test.RightOperand) ? test.LeftOperand : IsDefault(test.LeftOperand) ? test.RightOperand : null;
+                    var down = test.OperatorKind == BinaryOperatorKind.Equals;
+                    return tested != null && down != raised ? VolatileRead(tested, symbols) : null;
+                case IIsPatternOperation { Pattern: var pattern, Value: var value }:
+                    var isDown = pattern is IConstantPatternOperation constant && IsDefault(constant.Value);
+                    var isUp = pattern is INegatedPatternOperation { Pattern: IConstantPatternOperation negated } && IsDefault(negated.Value);
+                    return (raised ? isUp : isDown) ? VolatileRead(value, symbols) : null;
+                case var flag when raised && flag.Type?.SpecialType == SpecialType.System_Boolean:
+                    return VolatileRead(flag, symbols);
                 default:
                     return null;
             }
@@ -59,31 +93,76 @@ namespace ScopeSafety.Analyzers.Concurrency
                 ? returned
                 : null;
 
-        /// <summary>A volatile read of a bool flag: a volatile field, or Volatile.Read(ref flag).</summary>
+        /// <summary>
+        /// A volatile or interlocked read of a flag: a volatile field, <c>Volatile.Read(ref flag)</c>,
+        /// <c>Interlocked.Read(ref flag)</c>, or <c>Interlocked.CompareExchange(ref flag, v, v)</c> (which writes what was there).
+        /// </summary>
         private static ISymbol? VolatileRead(IOperation read, SynchronisationSymbols symbols)
         {
-            read = SpawnClassifier.Unwrap(read);
-            if (read.Type?.SpecialType != SpecialType.System_Boolean)
+            switch (SpawnClassifier.Unwrap(read))
             {
-                return null;
-            }
-
-            switch (read)
-            {
-                case IFieldReferenceOperation { Field: { IsVolatile: true } }:
-                    return FlagOf(read);
+                case IFieldReferenceOperation { Field: { IsVolatile: true } } field:
+                    return FlagOf(field);
                 case IInvocationOperation { TargetMethod: { Name: "Read", IsStatic: true } method } call
-                    when KnownSymbols.Is(method.ContainingType, symbols.Volatile) && call.Arguments.Length == 1:
+                    when (KnownSymbols.Is(method.ContainingType, symbols.Volatile) || KnownSymbols.Is(method.ContainingType, symbols.Interlocked)) && call.Arguments.Length == 1:
                     return FlagOf(call.Arguments[0].Value);
+                case IInvocationOperation { TargetMethod: { Name: "CompareExchange", IsStatic: true } method } call
+                    when KnownSymbols.Is(method.ContainingType, symbols.Interlocked) && call.Arguments.Length == 3 &&
+                         Places.TextOf(ArgumentAt(call, 1).Syntax) == Places.TextOf(ArgumentAt(call, 2).Syntax) && ArgumentAt(call, 1).ConstantValue.HasValue:
+                    return FlagOf(ArgumentAt(call, 0));
                 default:
                     return null;
             }
         }
 
-        private static ISymbol? FlagOf(IOperation reference) =>
-            SpawnClassifier.Unwrap(reference).Type?.SpecialType == SpecialType.System_Boolean ? SignalObjects.ObjectOf(reference) : null;
+        /// <summary>The value of the call's argument for the parameter at <paramref name="ordinal"/>.</summary>
+        private static IOperation ArgumentAt(IInvocationOperation call, int ordinal) =>
+            (call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == ordinal) ?? call.Arguments[ordinal]).Value;
 
-        /// <summary>The loop body may leave the loop without the flag raised: a break, goto, return or yield break.</summary>
-        private static bool IsTrue(IOperation value) => value.ConstantValue is { HasValue: true, Value: true };
+        /// <summary>The variable a flag is kept in, when it is of a type a flag can be made of.</summary>
+        private static ISymbol? FlagOf(IOperation reference) =>
+            SpawnClassifier.Unwrap(reference).Type is { } type && IsFlagType(type) ? SignalObjects.ObjectOf(reference) : null;
+
+        /// <summary>A bool, a number, an enum or a reference: something a flag can be made of.</summary>
+        public static bool IsFlagType(ITypeSymbol type) =>
+            type.SpecialType is SpecialType.System_Boolean or SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64 ||
+            type.TypeKind == TypeKind.Enum || type.IsReferenceType;
+
+        /// <summary>
+        /// The flag starts lowered: a field declared without a value, or a variable declared as false, 0, null or default
+        /// (a write elsewhere before the work starts is not looked for).
+        /// </summary>
+        public static bool StartsLowered(ISymbol flag) =>
+            flag.DeclaringSyntaxReferences.Length == 1 &&
+            flag.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax declarator &&
+            (declarator.Initializer == null
+                ? flag is IFieldSymbol
+                : declarator.Initializer.Value is LiteralExpressionSyntax { Token.Value: null or false or 0 or 0L or 0U or 0UL } or DefaultExpressionSyntax ||
+                  declarator.Initializer.Value.IsKind(SyntaxKind.DefaultLiteralExpression));
+
+        /// <summary>The constant default of a flag: false, 0 or null.</summary>
+        private static bool IsDefault(IOperation value)
+        {
+            var constant = SpawnClassifier.Unwrap(value).ConstantValue;
+            if (!constant.HasValue)
+            {
+                return value is IDefaultValueOperation;
+            }
+
+            return constant.Value switch
+            {
+                null => true,
+                bool flag => !flag,
+                int or long or uint or ulong or short or ushort or byte or sbyte => System.Convert.ToDecimal(constant.Value, System.Globalization.CultureInfo.InvariantCulture) == 0,
+                _ => false,
+            };
+        }
+
+        /// <summary>A value certainly other than the default: a constant that is not false, 0 or null, a new object, a string literal.</summary>
+        private static bool IsRaisedValue(IOperation value)
+        {
+            var unwrapped = SpawnClassifier.Unwrap(value);
+            return unwrapped.ConstantValue.HasValue ? !IsDefault(unwrapped) : unwrapped is IObjectCreationOperation or IAnonymousObjectCreationOperation or IArrayCreationOperation;
+        }
     }
 }

@@ -1183,9 +1183,22 @@ namespace ScopeSafety.Analyzers.Concurrency
                 // await gate.WaitAsync(); also with .ConfigureAwait(false).
                 call = Flow.AwaitedValues.WaitedFor(awaited);
             }
+            else if (BlockedOn(call) is IInvocationOperation { TargetMethod.Name: "WaitAsync" } waitAsync)
+            {
+                // gate.WaitAsync().GetAwaiter().GetResult(), gate.WaitAsync().Wait(): the asynchronous wait, blocked on.
+                call = waitAsync;
+            }
 
             return call == null ? null : Pair(call, sync, entering: true);
         }
+
+        /// <summary>The task a call blocks on: <c>task.GetAwaiter().GetResult()</c> or <c>task.Wait()</c>.</summary>
+        private static IOperation? BlockedOn(IOperation? call) => call switch
+        {
+            IInvocationOperation { TargetMethod.Name: "GetResult", Instance: IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaited } } => SpawnClassifier.Unwrap(awaited),
+            IInvocationOperation { TargetMethod.Name: "Wait", Arguments.Length: 0, Instance: { } waited } => SpawnClassifier.Unwrap(waited),
+            _ => null,
+        };
 
         /// <summary>The lock an enter (or exit) call takes (or leaves): Monitor, a reader-writer lock, a one-slot semaphore.</summary>
         private static object? Pair(IOperation operation, SynchronisationSymbols sync, bool entering)

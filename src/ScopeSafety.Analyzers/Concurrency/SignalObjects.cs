@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -58,6 +59,13 @@ namespace ScopeSafety.Analyzers.Concurrency
             if (FlagHandshake.Raised(operation, _symbols) is { } flag)
             {
                 return flag;
+            }
+
+            if (operation is IInvocationOperation { TargetMethod: { Name: "SignalAndWait", IsStatic: true } signalAndWait } both &&
+                KnownSymbols.DerivesFrom(signalAndWait.ContainingType, _symbols.WaitHandle) && both.Arguments.Length >= 2)
+            {
+                // WaitHandle.SignalAndWait(toSignal, toWaitOn) sets its first handle (and then waits on the second).
+                return ObjectOf(both.Arguments[0].Value);
             }
 
             if (!(operation is IInvocationOperation { Instance: { } instance } call))
@@ -145,17 +153,33 @@ namespace ScopeSafety.Analyzers.Concurrency
                     if (method.IsStatic && method.Name == "WaitAll" && KnownSymbols.DerivesFrom(type, _symbols.WaitHandle) && call.Arguments.Length > 0 &&
                         (!HasTimeout(call) || ResultIsUsed(call)))
                     {
-                        // WaitHandle.WaitAll(new[] { a, b }) waits for every handle.
-                        if (SpawnClassifier.Unwrap(call.Arguments[0].Value) is IArrayCreationOperation { Initializer: { } initializer })
+                        // WaitHandle.WaitAll(new[] { a, b }) or WaitAll([a, b]) waits for every handle.
+                        var handles = SpawnClassifier.Unwrap(call.Arguments[0].Value) switch
                         {
-                            foreach (var element in initializer.ElementValues)
+                            IArrayCreationOperation { Initializer: { } initializer } => initializer.ElementValues,
+                            ICollectionExpressionOperation collection => collection.Elements,
+                            _ => ImmutableArray<IOperation>.Empty,
+                        };
+                        foreach (var element in handles)
+                        {
+                            var found = ObjectOf(element);
+                            if (found != null)
                             {
-                                var found = ObjectOf(element);
-                                if (found != null)
-                                {
-                                    yield return found;
-                                }
+                                yield return found;
                             }
+                        }
+
+                        yield break;
+                    }
+
+                    if (method.IsStatic && method.Name == "SignalAndWait" && KnownSymbols.DerivesFrom(type, _symbols.WaitHandle) && call.Arguments.Length >= 2 &&
+                        (!HasTimeout(call) || ResultIsUsed(call)))
+                    {
+                        // WaitHandle.SignalAndWait(toSignal, toWaitOn) waits on its second handle.
+                        var found = ObjectOf(call.Arguments[1].Value);
+                        if (found != null)
+                        {
+                            yield return found;
                         }
 
                         yield break;
@@ -393,6 +417,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     IExpressionStatementOperation { Operation: var expression } => expression,
                     IReturnOperation { ReturnedValue: { } returned } => returned,
+                    // A loop spinning until a flag is raised, which it can leave no other way (no return or throw inside).
+                    IWhileLoopOperation loop when !loop.Body.DescendantsAndSelf().Any(o => o is IReturnOperation or IThrowOperation) => loop,
                     _ => null,
                 };
 
@@ -476,7 +502,11 @@ namespace ScopeSafety.Analyzers.Concurrency
             return true;
         }
 
-        /// <summary>The waits <paramref name="function"/>'s own code performs (not those of functions nested in it), each with its object.</summary>
+        /// <summary>
+        /// The waits <paramref name="function"/>'s own code performs (not those of functions nested in it), each with its
+        /// object: its own waits, and calls of a method of the file on this object (or a static one) that has waited for a
+        /// field or static by the time it returns (<see cref="WaitedInCallee"/>).
+        /// </summary>
         public List<(IOperation Acquire, ISymbol Object)> AcquiresIn(IOperation function)
         {
             var result = new List<(IOperation, ISymbol)>();
@@ -488,7 +518,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
-                foreach (var acquired in Acquired(operation))
+                foreach (var acquired in Acquired(operation).Concat(WaitedInCallee(operation, operation)))
                 {
                     result.Add((operation, acquired));
                 }
@@ -628,6 +658,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// created set (<c>new ManualResetEventSlim(true)</c>) or a semaphore created with permits. 0 when created
         /// closed; null when the declaration cannot be read (not created in its declaration, or from a non-constant).
         /// </summary>
+        /// <summary>A type whose objects are released and waited for by their own methods (events, semaphores, …), not a flag.</summary>
+        private bool IsSynchronizationType(ITypeSymbol type) =>
+            KnownSymbols.DerivesFrom(type, _symbols.WaitHandle) || KnownSymbols.Is(type, _symbols.ManualResetEventSlim) || KnownSymbols.Is(type, _symbols.SemaphoreSlim) ||
+            KnownSymbols.Is(type, _symbols.CountdownEvent) || KnownSymbols.Is(type, _symbols.Barrier) ||
+            KnownSymbols.Is(type, _symbols.TaskCompletionSource) || KnownSymbols.Is(type, _symbols.TaskCompletionSourceOfT);
+
         public int? InitialPermits(ISymbol synchronizationObject)
         {
             var type = synchronizationObject switch
@@ -644,16 +680,10 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return 0;
             }
 
-            if (type?.SpecialType == SpecialType.System_Boolean)
+            if (type != null && FlagHandshake.IsFlagType(type) && !IsSynchronizationType(type))
             {
-                // A flag (FlagHandshake) starts lowered when its declaration leaves it false.
-                return synchronizationObject.DeclaringSyntaxReferences.Length == 1 &&
-                       synchronizationObject.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax declarator &&
-                       (declarator.Initializer == null
-                           ? synchronizationObject is IFieldSymbol
-                           : declarator.Initializer.Value is LiteralExpressionSyntax { Token: { Value: false } })
-                    ? 0
-                    : (int?)null;
+                // A flag (FlagHandshake) starts lowered when its declaration leaves it false, 0 or null.
+                return FlagHandshake.StartsLowered(synchronizationObject) ? 0 : (int?)null;
             }
 
             if (synchronizationObject.DeclaringSyntaxReferences.Length != 1 ||

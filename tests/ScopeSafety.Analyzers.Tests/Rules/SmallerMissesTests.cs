@@ -278,4 +278,141 @@ public class SmallerMissesTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_data", "work started with Task.Run at line 16", "work started with Task.Run at line 17", "read"),
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_other", "work started with Task.Run at line 16", "work started with Task.Run at line 17", "read"));
+
+    // A number or a reference raised from its default by an interlocked write, and waited for by a loop that spins
+    // while an interlocked read of it still gives the default (inline, or in a method of the file that does nothing
+    // else first). Twins: data written after the raise, and a wait that can give up.
+    [Fact]
+    public Task An_interlocked_flag_raised_from_its_default_orders_the_data_written_before_it() => Verify.VerifyAnalyzerAsync(Usings + """
+        static class Published
+        {
+            public static int Data;
+            public static int Late;
+            public static int Flag;
+            public static string Name;
+            public static int Other;
+
+            public static void ThroughANumber()
+            {
+                var producer = Task.Run(() => { Data = 42; Interlocked.Exchange(ref Flag, 1); {|#0:Late|} = 1; });
+                var consumer = Task.Run(() =>
+                {
+                    var spinner = new SpinWait();
+                    while (Interlocked.CompareExchange(ref Flag, 0, 0) == 0)
+                        spinner.SpinOnce();
+
+                    Console.WriteLine(Data + Late);
+                });
+                Task.WaitAll(producer, consumer);
+            }
+
+            public static void ThroughAReference()
+            {
+                var producer = Task.Run(() => { Other = 42; Interlocked.Exchange(ref Name, "published"); });
+                var consumer = Task.Run(() =>
+                {
+                    while (Interlocked.CompareExchange(ref Name, null, null) is null)
+                        Thread.Yield();
+
+                    Console.WriteLine(Other);
+                });
+                Task.WaitAll(producer, consumer);
+            }
+
+            public static void ThroughAWaitingMethod(bool giveUp)
+            {
+                var producer = Task.Run(() => { Data = 42; Interlocked.Exchange(ref Flag, 1); {|#1:Other|} = 7; });
+                var consumer = Task.Run(() => { AwaitFlag(); Console.WriteLine(Data); MayGiveUp(giveUp); Console.WriteLine(Other); });
+                Task.WaitAll(producer, consumer);
+            }
+
+            private static void AwaitFlag()
+            {
+                var spinner = new SpinWait();
+                while (Volatile.Read(ref Flag) == 0)
+                    spinner.SpinOnce();
+            }
+
+            private static void MayGiveUp(bool giveUp)
+            {
+                while (Volatile.Read(ref Flag) != 2)
+                {
+                    if (giveUp) return;
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("Published.Late", "work started with Task.Run at line 17", "work started with Task.Run at line 18", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("Published.Other", "work started with Task.Run at line 44", "work started with Task.Run at line 45", "read"));
+
+    // WaitHandle.SignalAndWait(toSignal, toWaitOn) sets its first handle and waits on its second; WaitAll given a
+    // collection expression waits for every handle in it; a one-slot semaphore's WaitAsync blocked on with
+    // GetAwaiter().GetResult() or Wait() takes it like Wait(). Twins: a write after the answer is set, a WaitAll that
+    // leaves one publisher out, and a semaphore taken by one side only.
+    [Fact]
+    public Task SignalAndWait_WaitAll_of_a_collection_and_a_blocked_on_WaitAsync_order_the_data() => Verify.VerifyAnalyzerAsync(Usings + """
+        static class Handshakes
+        {
+            public static int Data;
+            public static int Other;
+            public static int Guarded;
+            private static readonly SemaphoreSlim Gate = new SemaphoreSlim(1, 1);
+
+            public static void PingPong()
+            {
+                using var request = new AutoResetEvent(false);
+                using var response = new AutoResetEvent(false);
+                var first = Task.Run(() => { Data = 1; WaitHandle.SignalAndWait(request, response); Console.WriteLine(Data); });
+                var second = Task.Run(() => { request.WaitOne(); Data = 2; response.Set(); });
+                Task.WaitAll(first, second);
+            }
+
+            public static void ReadTooEarly()
+            {
+                using var request = new AutoResetEvent(false);
+                using var response = new AutoResetEvent(false);
+                var first = Task.Run(() => { WaitHandle.SignalAndWait(request, response); Console.WriteLine(Other); });
+                var second = Task.Run(() => { request.WaitOne(); response.Set(); {|#0:Other|} = 2; });
+                Task.WaitAll(first, second);
+            }
+
+            public static void BothPublishers()
+            {
+                using var one = new ManualResetEvent(false);
+                using var two = new ManualResetEvent(false);
+                var a = Task.Run(() => { Data = 1; one.Set(); });
+                var b = Task.Run(() => { Other = 1; two.Set(); });
+                var c = Task.Run(() => { WaitHandle.WaitAll([one, two]); Console.WriteLine(Data + Other); });
+                Task.WaitAll(a, b, c);
+            }
+
+            public static void OnePublisherLeftOut()
+            {
+                using var one = new ManualResetEvent(false);
+                using var two = new ManualResetEvent(false);
+                var a = Task.Run(() => { Data = 1; one.Set(); });
+                var b = Task.Run(() => { {|#1:Other|} = 1; two.Set(); });
+                var c = Task.Run(() => { WaitHandle.WaitAll([one]); Console.WriteLine(Data + Other); });
+                Task.WaitAll(a, b, c);
+            }
+
+            public static void BlockedOnWaitAsync()
+            {
+                var a = Task.Run(() => { Gate.WaitAsync().GetAwaiter().GetResult(); try { Guarded++; } finally { Gate.Release(); } });
+                var b = Task.Run(() => { Gate.WaitAsync().Wait(); try { Guarded++; } finally { Gate.Release(); } });
+                var c = Task.Run(() => { Gate.Wait(); try { Guarded++; } finally { Gate.Release(); } });
+                Task.WaitAll(a, b, c);
+            }
+
+            public static void TakenByOneSideOnly()
+            {
+                var a = Task.Run(() => { Gate.WaitAsync().GetAwaiter().GetResult(); try { {|#2:Guarded|}++; } finally { Gate.Release(); } });
+                var b = Task.Run(() => Guarded++);
+                Task.WaitAll(a, b);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("Handshakes.Other", "work started with Task.Run at line 28", "work started with Task.Run at line 27", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("Handshakes.Other", "work started with Task.Run at line 47", "work started with Task.Run at line 48", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("Handshakes.Guarded", "work started with Task.Run at line 62", "work started with Task.Run at line 63", "also write"));
 }
