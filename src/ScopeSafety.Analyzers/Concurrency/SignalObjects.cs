@@ -658,6 +658,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// created set (<c>new ManualResetEventSlim(true)</c>) or a semaphore created with permits. 0 when created
         /// closed; null when the declaration cannot be read (not created in its declaration, or from a non-constant).
         /// </summary>
+        /// <summary>A variable of this type released or waited for is a flag (<see cref="FlagHandshake"/>).</summary>
+        private bool IsFlag(ITypeSymbol? type) => type != null && FlagHandshake.IsFlagType(type) && !IsSynchronizationType(type);
+
         /// <summary>A type whose objects are released and waited for by their own methods (events, semaphores, …), not a flag.</summary>
         private bool IsSynchronizationType(ITypeSymbol type) =>
             KnownSymbols.DerivesFrom(type, _symbols.WaitHandle) || KnownSymbols.Is(type, _symbols.ManualResetEventSlim) || KnownSymbols.Is(type, _symbols.SemaphoreSlim) ||
@@ -680,7 +683,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return 0;
             }
 
-            if (type != null && FlagHandshake.IsFlagType(type) && !IsSynchronizationType(type))
+            if (IsFlag(type))
             {
                 // A flag (FlagHandshake) starts lowered when its declaration leaves it false, 0 or null.
                 return FlagHandshake.StartsLowered(synchronizationObject) ? 0 : (int?)null;
@@ -740,7 +743,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             // A raised flag stays raised, like a set event.
             return KnownSymbols.DerivesFrom(type, _symbols.EventWaitHandle) || KnownSymbols.Is(type, _symbols.ManualResetEventSlim) || KnownSymbols.Is(type, _symbols.TaskCompletionSource) || KnownSymbols.Is(type, _symbols.TaskCompletionSourceOfT) ||
-                   type?.SpecialType == SpecialType.System_Boolean;
+                   IsFlag(type);
         }
 
         /// <summary>
