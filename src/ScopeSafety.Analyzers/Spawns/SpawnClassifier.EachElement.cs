@@ -93,6 +93,15 @@ namespace ScopeSafety.Analyzers.Spawns
 
                         started = true;
                         break;
+                    case IArrayElementReferenceOperation access when access.ArrayReference == use && IndexedElement(access) is { } indexed:
+                        // for (var i = 0; i < actions.Length; i++) { var action = actions[i]; … }
+                        if (!StartedInWork(indexed.Element, indexed.Loop.Body))
+                        {
+                            return null;
+                        }
+
+                        started = true;
+                        break;
                     case IArgumentOperation { Parent: IInvocationOperation call } argument when IsParallel(call.TargetMethod) &&
                                                                                               (call.TargetMethod.Name == "Invoke" || argument.Parameter?.Ordinal == 0):
                         // Parallel.Invoke(actions), or Parallel.ForEach(actions, a => a()): each element runs on the pool and is joined.
@@ -133,6 +142,18 @@ namespace ScopeSafety.Analyzers.Spawns
         /// <summary>The local a foreach declares for each element.</summary>
         private static ILocalSymbol? ElementOf(IForEachLoopOperation loop) =>
             loop.LoopControlVariable is IVariableDeclaratorOperation declarator ? declarator.Symbol : null;
+
+        /// <summary>
+        /// The local that takes the element of a for loop's own index in that loop's body (<c>var action = actions[i];</c>
+        /// directly in the body of <c>for (var i = …; …; i++)</c>), with the loop.
+        /// </summary>
+        private static (ILocalSymbol Element, IForLoopOperation Loop)? IndexedElement(IArrayElementReferenceOperation access) =>
+            access.Indices.Length == 1 && Unwrap(access.Indices[0]) is ILocalReferenceOperation index &&
+            Wrapped(access).Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } &&
+            declarator.Parent?.Parent is IVariableDeclarationGroupOperation { Parent: IBlockOperation block } && block.Parent is IForLoopOperation loop &&
+            loop.Body == block && loop.Locals.Contains(index.Local, SymbolEqualityComparer.Default)
+                ? (declarator.Symbol, loop)
+                : ((ILocalSymbol, IForLoopOperation)?)null;
 
         /// <summary>The lambda a LINQ or Parallel call is given for each element, with its element parameter.</summary>
         private static (IAnonymousFunctionOperation Selector, IParameterSymbol Element)? SelectorElement(IInvocationOperation call) =>

@@ -77,8 +77,8 @@ public class EachElementHelperTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("Cases.Shared", "work started with Cases.RunConcurrently at line 15", "work started with Cases.RunConcurrently at line 15", "read"));
 
-    // A foreach that hands each delegate to Task.Run and then waits for all of them, and a helper that hands the
-    // whole array to Parallel.Invoke: both join, so the caller's read after the call is no race; the delegates race
+    // A foreach that hands each delegate to Task.Run and then waits for all of them, a for loop that takes each
+    // delegate by its index, and a helper that hands the whole array to Parallel.Invoke: all join, so the caller's read after the call is no race; the delegates race
     // with each other. Twin: a helper that calls each delegate itself, one after the other.
     [Fact]
     public Task A_helper_that_joins_what_it_starts_orders_the_caller_after_the_call() => Verify.VerifyAnalyzerAsync(Usings + """
@@ -91,6 +91,7 @@ public class EachElementHelperTests
                 Helpers.InParallel(() => {|#0:_hits|}++, () => _hits++);
                 Helpers.Invoke(() => {|#1:_hits|}++, () => _hits++);
                 Helpers.OneByOne(() => _hits++, () => _hits++);
+                Helpers.ByIndex(() => {|#2:_hits|}++, () => _hits++);
                 return _hits;
             }
         }
@@ -110,6 +111,18 @@ public class EachElementHelperTests
 
             public static void Invoke(params Action[] actions) => Parallel.Invoke(actions);
 
+            public static void ByIndex(params Action[] actions)
+            {
+                var tasks = new Task[actions.Length];
+                for (var i = 0; i < actions.Length; i++)
+                {
+                    var action = actions[i];
+                    tasks[i] = Task.Factory.StartNew(() => action(), TaskCreationOptions.LongRunning);
+                }
+
+                Task.WaitAll(tasks);
+            }
+
             public static void OneByOne(params Action[] actions)
             {
                 foreach (var action in actions)
@@ -120,7 +133,8 @@ public class EachElementHelperTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_hits", "work started with Helpers.InParallel at line 13", "work started with Helpers.InParallel at line 13", "also write"),
-        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_hits", "work started with Helpers.Invoke at line 14", "work started with Helpers.Invoke at line 14", "also write"));
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_hits", "work started with Helpers.Invoke at line 14", "work started with Helpers.Invoke at line 14", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("_hits", "work started with Helpers.ByIndex at line 16", "work started with Helpers.ByIndex at line 16", "also write"));
 
     // A helper that starts every delegate on a thread and returns without waiting: the caller's write after the call
     // races with the work. Twin: a caller that waits on an event the work sets last.
