@@ -137,7 +137,8 @@ public class EachElementHelperTests
         Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("_hits", "work started with Helpers.ByIndex at line 16", "work started with Helpers.ByIndex at line 16", "also write"));
 
     // A helper that starts every delegate on a thread and returns without waiting: the caller's write after the call
-    // races with the work. Twin: a caller that waits on an event the work sets last.
+    // races with the work. Twins: a caller that waits on an event the work sets last, and one that awaits the task a
+    // helper returns for all it started.
     [Fact]
     public Task A_helper_that_leaves_what_it_starts_running_races_with_the_caller() => Verify.VerifyAnalyzerAsync(Usings + """
         class Poller
@@ -162,6 +163,12 @@ public class EachElementHelperTests
                 done.Wait();
                 _polls = 0;
             }
+
+            public async Task StartAndAwait()
+            {
+                await Helpers.RunAll(() => _polls++, () => Console.WriteLine());
+                _polls = 0;
+            }
         }
 
         static class Helpers
@@ -173,6 +180,8 @@ public class EachElementHelperTests
                     new Thread(() => action()) { IsBackground = true }.Start();
                 }
             }
+
+            public static Task RunAll(params Action[] actions) => Task.WhenAll(actions.Select(Task.Run));
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_polls", "work started with Helpers.StartAll at line 13", "the method at line 14", "also write"));
