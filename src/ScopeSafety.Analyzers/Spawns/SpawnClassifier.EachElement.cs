@@ -105,7 +105,7 @@ namespace ScopeSafety.Analyzers.Spawns
                     case IArgumentOperation { Parent: IInvocationOperation call } argument when IsParallel(call.TargetMethod) &&
                                                                                               (call.TargetMethod.Name == "Invoke" || argument.Parameter?.Ordinal == 0):
                         // Parallel.Invoke(actions), or Parallel.ForEach(actions, a => a()): each element runs on the pool and is joined.
-                        if (call.TargetMethod.Name != "Invoke" && !(SelectorElement(call) is { } item && InvokedOnlyIn(item.Element, item.Selector.Body)))
+                        if (call.TargetMethod.Name != "Invoke" && !(BodyElement(call) is { } item && InvokedOnlyIn(item.Element, item.Selector.Body)))
                         {
                             return null;
                         }
@@ -159,6 +159,13 @@ namespace ScopeSafety.Analyzers.Spawns
         private static (IAnonymousFunctionOperation Selector, IParameterSymbol Element)? SelectorElement(IInvocationOperation call) =>
             call.Arguments.Length == 2 && Unwrap(call.Arguments[1].Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation selector } &&
             selector.Symbol.Parameters.Length >= 1
+                ? (selector, selector.Symbol.Parameters[0])
+                : ((IAnonymousFunctionOperation, IParameterSymbol)?)null;
+
+        /// <summary>The lambda Parallel.ForEach runs for each element (its body, also after ParallelOptions), with its element parameter.</summary>
+        private static (IAnonymousFunctionOperation Selector, IParameterSymbol Element)? BodyElement(IInvocationOperation call) =>
+            call.Arguments.FirstOrDefault(a => a.Parameter?.Name == "body") is { } body &&
+            Unwrap(body.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation selector } && selector.Symbol.Parameters.Length >= 1
                 ? (selector, selector.Symbol.Parameters[0])
                 : ((IAnonymousFunctionOperation, IParameterSymbol)?)null;
 
@@ -281,7 +288,7 @@ namespace ScopeSafety.Analyzers.Spawns
 
                 switch (operation)
                 {
-                    case IInvocationOperation { TargetMethod: { } target } call when IsJoinOfWork(target, call.Instance):
+                    case IInvocationOperation { TargetMethod: { } target } call when IsJoinOfWork(target, call.Instance) || JoinsInCallee(call):
                         return true;
                     case IPropertyReferenceOperation { Property.Name: "Result", Instance: { } task } when _symbols.Tasks.IsTask(task.Type):
                         return true;
@@ -307,6 +314,20 @@ namespace ScopeSafety.Analyzers.Spawns
 
             return false;
         }
+
+        /// <summary>
+        /// A call of a project method given the threads or tasks (an argument of type Thread or Task, or a collection of
+        /// them) whose body joins a thread or task: <c>WaitFor(tasks)</c> with <c>WaitFor(Task[] t) =&gt; Task.WaitAll(t)</c>.
+        /// </summary>
+        private bool JoinsInCallee(IInvocationOperation call) =>
+            call.Arguments.Any(argument => IsWorkHandle(argument.Value.Type)) &&
+            Concurrency.SourceCallees.BodyOf(call.TargetMethod, call, anyFile: true) is { } body &&
+            body.Descendants().Any(operation => operation is IInvocationOperation { TargetMethod: { } target } inner && IsJoinOfWork(target, inner.Instance));
+
+        private bool IsWorkHandle(ITypeSymbol? type) =>
+            _symbols.Tasks.IsTask(type) || _symbols.Threading.IsThread(type) ||
+            type is IArrayTypeSymbol array && IsWorkHandle(array.ElementType) ||
+            type is INamedTypeSymbol { IsGenericType: true, TypeArguments: { Length: 1 } arguments } && IsWorkHandle(arguments[0]);
 
         private bool IsJoinOfWork(IMethodSymbol target, IOperation? instance) => target.Name switch
         {

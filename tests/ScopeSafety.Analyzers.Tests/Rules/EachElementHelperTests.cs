@@ -78,7 +78,8 @@ public class EachElementHelperTests
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("Cases.Shared", "work started with Cases.RunConcurrently at line 15", "work started with Cases.RunConcurrently at line 15", "read"));
 
     // A foreach that hands each delegate to Task.Run and then waits for all of them, a for loop that takes each
-    // delegate by its index, and a helper that hands the whole array to Parallel.Invoke: all join, so the caller's read after the call is no race; the delegates race
+    // delegate by its index, Parallel.Invoke and Parallel.ForEach given the array, and threads handed to a method of
+    // the project that joins them: all join, so the caller's read after the call is no race; the delegates race
     // with each other. Twin: a helper that calls each delegate itself, one after the other.
     [Fact]
     public Task A_helper_that_joins_what_it_starts_orders_the_caller_after_the_call() => Verify.VerifyAnalyzerAsync(Usings + """
@@ -92,6 +93,8 @@ public class EachElementHelperTests
                 Helpers.Invoke(() => {|#1:_hits|}++, () => _hits++);
                 Helpers.OneByOne(() => _hits++, () => _hits++);
                 Helpers.ByIndex(() => {|#2:_hits|}++, () => _hits++);
+                Helpers.WithOptions(() => {|#3:_hits|}++, () => _hits++);
+                Helpers.JoinedElsewhere(() => {|#4:_hits|}++, () => _hits++);
                 return _hits;
             }
         }
@@ -123,6 +126,18 @@ public class EachElementHelperTests
                 Task.WaitAll(tasks);
             }
 
+            public static void WithOptions(params Action[] actions) =>
+                Parallel.ForEach(actions, new ParallelOptions { MaxDegreeOfParallelism = actions.Length }, a => { a(); });
+
+            public static void JoinedElsewhere(params Action[] actions) =>
+                StartAndJoin(actions.Select(action => new Thread(() => action()) { IsBackground = true }).ToArray());
+
+            private static void StartAndJoin(Thread[] threads)
+            {
+                foreach (var thread in threads) thread.Start();
+                foreach (var thread in threads) thread.Join();
+            }
+
             public static void OneByOne(params Action[] actions)
             {
                 foreach (var action in actions)
@@ -134,7 +149,9 @@ public class EachElementHelperTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_hits", "work started with Helpers.InParallel at line 13", "work started with Helpers.InParallel at line 13", "also write"),
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_hits", "work started with Helpers.Invoke at line 14", "work started with Helpers.Invoke at line 14", "also write"),
-        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("_hits", "work started with Helpers.ByIndex at line 16", "work started with Helpers.ByIndex at line 16", "also write"));
+        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("_hits", "work started with Helpers.ByIndex at line 16", "work started with Helpers.ByIndex at line 16", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(3).WithArguments("_hits", "work started with Helpers.WithOptions at line 17", "work started with Helpers.WithOptions at line 17", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(4).WithArguments("_hits", "work started with Helpers.JoinedElsewhere at line 18", "work started with Helpers.JoinedElsewhere at line 18", "also write"));
 
     // A helper that starts every delegate on a thread and returns without waiting: the caller's write after the call
     // races with the work. Twins: a caller that waits on an event the work sets last, and one that awaits the task a
