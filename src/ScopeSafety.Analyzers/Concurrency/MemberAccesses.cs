@@ -354,9 +354,43 @@ namespace ScopeSafety.Analyzers.Concurrency
             return new Access(place.Root, frame.At ?? reference, read, write, atomic, locks, reference) { Index = index, Via = frame.Via };
         }
 
-        /// <summary>Which element <paramref name="element"/> is, each dimension read by <see cref="IndexIn"/>.</summary>
-        private static ElementIndex IndexOf(IArrayElementReferenceOperation element, Frame frame) =>
-            ElementIndex.Combine(element.Indices.Select(index => IndexIn(index, frame)).ToList());
+        /// <summary>
+        /// Which element <paramref name="element"/> is, each dimension read by <see cref="IndexIn"/>. An element of an
+        /// array that is itself reached through an element (<c>seen[thread][key]</c>, <c>rows[r].cells[c]</c>) is told
+        /// apart by the outer index too, as one more dimension: each run's own row holds its own elements.
+        /// </summary>
+        private static ElementIndex IndexOf(IArrayElementReferenceOperation element, Frame frame)
+        {
+            var dimensions = element.Indices.Select(index => IndexIn(index, frame)).ToList();
+            if (OuterElement(element.ArrayReference) is { } outer)
+            {
+                dimensions.Insert(0, IndexOf(outer, frame));
+            }
+
+            return ElementIndex.Combine(dimensions);
+        }
+
+        /// <summary>The element an array is reached through: <c>seen[thread]</c> in <c>seen[thread][key]</c>, <c>rows[r]</c> in <c>rows[r].cells[c]</c>.</summary>
+        private static IArrayElementReferenceOperation? OuterElement(IOperation array)
+        {
+            var reached = SpawnClassifier.Unwrap(array);
+            while (true)
+            {
+                switch (reached)
+                {
+                    case IArrayElementReferenceOperation outer:
+                        return outer;
+                    case IFieldReferenceOperation { Instance: { } instance }:
+                        reached = SpawnClassifier.Unwrap(instance);
+                        break;
+                    case IPropertyReferenceOperation { Instance: { } instance, Arguments.Length: 0 }:
+                        reached = SpawnClassifier.Unwrap(instance);
+                        break;
+                    default:
+                        return null;
+                }
+            }
+        }
 
         /// <summary>
         /// What an index (or an integer argument) names, as the caller sees it. In the work's own code, everything

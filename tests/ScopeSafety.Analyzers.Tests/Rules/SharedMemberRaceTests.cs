@@ -1860,4 +1860,55 @@ public class SharedMemberRaceTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_polls", "work started with Timers.Every at line 19 (in Poller.Poll)", "another run of the same work", "also write"));
+
+    // An element of an array reached through an element (a jagged array's row, a row object's cells) is told apart by
+    // the outer index too: each thread marks the cells of its own row. Twins: every thread marks row 0, and the rows of
+    // one shared object.
+    [Fact]
+    public Task Each_thread_writing_the_cells_of_its_own_row_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Row
+        {
+            public bool[] Cells = new bool[100];
+        }
+
+        class Marks
+        {
+            public void OwnRows(bool[][] seen, Row[] rows)
+            {
+                var tasks = new List<Task>();
+                for (var t = 0; t < seen.Length; t++)
+                {
+                    var thread = t;
+                    tasks.Add(Task.Run(() =>
+                    {
+                        for (var key = 0; key < 100; key++)
+                        {
+                            seen[thread][key] = true;
+                            rows[thread].Cells[key] = true;
+                        }
+                    }));
+                }
+
+                Task.WaitAll(tasks.ToArray());
+            }
+
+            public void SharedRow(bool[][] seen, Row[] rows)
+            {
+                var tasks = new List<Task>();
+                for (var t = 0; t < seen.Length; t++)
+                {
+                    tasks.Add(Task.Run(() =>
+                    {
+                        for (var key = 0; key < 100; key++)
+                        {
+                            {|#0:seen[0][key]|} = true;
+                        }
+                    }));
+                }
+
+                Task.WaitAll(tasks.ToArray());
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("seen[][]", "work started with Task.Run at line 38", "another run of the same work", "also write"));
 }
