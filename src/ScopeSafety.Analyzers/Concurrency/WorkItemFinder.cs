@@ -141,8 +141,9 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             // A user API marked or configured as structured: its delegates may run concurrently and are joined before
             // it returns (what [StructuredWork] promises), so the delegates of one call run together as with
-            // Parallel.Invoke. How often it runs each delegate is unknown: one is not assumed to overlap itself.
-            return (WorkShape.Blocking, false, true);
+            // Parallel.Invoke. How often it runs each delegate is unknown: one is not assumed to overlap itself, unless
+            // the method was read to start it once per round of a loop (SpawnClassifier.EachRoundParameter).
+            return (WorkShape.Blocking, site.MayOverlapItself, true);
         }
 
         /// <summary>Parallel.ForEachAsync and the PLINQ operators the classifier leaves out (it knows ForAll).</summary>

@@ -197,8 +197,8 @@ namespace ScopeSafety.Analyzers.Spawns
                 return Sites(operation, arguments, listed.Value ? SpawnKind.Unscoped : SpawnKind.Structured, api, handle, overlaps: false, onlyParameter: null);
             }
 
-            // Marks on the parameters say what the method does; failing those, a method that only starts its delegate, or
-            // one that starts every delegate of a collection.
+            // Marks on the parameters say what the method does; failing those, a method that only starts its delegate, one
+            // that starts every delegate of a collection, or one that starts its delegate once per round of a loop.
             var builder = ImmutableArray.CreateBuilder<SpawnSite>();
             if (_symbols.Runtime.UnscopedWorkAttribute != null || _symbols.Runtime.StructuredWorkAttribute != null)
             {
@@ -229,6 +229,17 @@ namespace ScopeSafety.Analyzers.Spawns
                     if (argument.Parameter != null && SymbolEqualityComparer.Default.Equals(argument.Parameter.OriginalDefinition, each.Parameter))
                     {
                         return Sites(operation, ImmutableArray.Create(argument), each.Kind, api, handle, overlaps: false, onlyParameter: argument.Parameter);
+                    }
+                }
+            }
+
+            if (builder.Count == 0 && EachRoundParameter(method, operation) is { } round)
+            {
+                foreach (var argument in arguments)
+                {
+                    if (argument.Parameter != null && SymbolEqualityComparer.Default.Equals(argument.Parameter.OriginalDefinition, round.Parameter))
+                    {
+                        return Sites(operation, ImmutableArray.Create(argument), round.Kind, api, handle, overlaps: true, onlyParameter: argument.Parameter);
                     }
                 }
             }
@@ -299,7 +310,8 @@ namespace ScopeSafety.Analyzers.Spawns
                             return null;
                         }
 
-                        (started, startedAt, overlaps) = (parameter, argument, api.Value.Overlaps);
+                        // A periodic timer, or a start in each round of a loop, runs it again while it runs.
+                        (started, startedAt, overlaps) = (parameter, argument, api.Value.Overlaps || StartsEachRound(operation, body));
                     }
                 }
             }

@@ -8,12 +8,109 @@ using ScopeSafety.Analyzers.Symbols;
 namespace ScopeSafety.Analyzers.Spawns
 {
     /// <summary>
-    /// Project methods that run every delegate of a collection parameter as work of its own, the shape of a test's
-    /// <c>RunConcurrently(params Action[] actions)</c>: each element goes to a thread or task of its own, so the
-    /// arguments of one call run at the same time, as with <c>Parallel.Invoke</c>.
+    /// Project methods that start the delegates they are given many times: every delegate of a collection parameter as
+    /// work of its own, the shape of a test's <c>RunConcurrently(params Action[] actions)</c> (the arguments of one call run
+    /// at the same time, as with <c>Parallel.Invoke</c>), or one delegate once per round of a loop,
+    /// <c>RunOnThreads(8, () =&gt; …)</c> (its runs overlap each other, as with <c>Parallel.For</c>).
     /// </summary>
     internal sealed partial class SpawnClassifier
     {
+        private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<(IParameterSymbol Parameter, SpawnKind Kind)?>> RoundRunners =
+            new ConditionalWeakTable<IMethodSymbol, StrongBox<(IParameterSymbol Parameter, SpawnKind Kind)?>>();
+
+        /// <summary>
+        /// The delegate parameter <paramref name="method"/> starts once per round of a loop (a <c>for</c> or <c>while</c>,
+        /// or the selector of a <c>Select</c> such as <c>Enumerable.Range(0, n).Select(_ =&gt; Task.Run(action))</c>), or
+        /// hands to <c>Parallel.For</c>/<c>ForEach</c> as the body: its runs may overlap each other. Structured or unscoped
+        /// as for <see cref="EachElementParameter"/>; null on the same grounds, and when any use of the parameter is not
+        /// such a start.
+        /// </summary>
+        private (IParameterSymbol Parameter, SpawnKind Kind)? EachRoundParameter(IMethodSymbol method, IOperation caller)
+        {
+            var definition = method.OriginalDefinition;
+            if (definition.MethodKind != MethodKind.Ordinary || definition.IsAbstract || definition.IsVirtual || definition.IsOverride || definition.IsExtern ||
+                definition.DeclaringSyntaxReferences.Length != 1 || !definition.Parameters.Any(parameter => parameter.Type.TypeKind == TypeKind.Delegate))
+            {
+                return null;
+            }
+
+            return RoundRunners.GetValue(definition, _ => new StrongBox<(IParameterSymbol Parameter, SpawnKind Kind)?>(FindEachRoundParameter(definition, caller))).Value;
+        }
+
+        private (IParameterSymbol Parameter, SpawnKind Kind)? FindEachRoundParameter(IMethodSymbol method, IOperation caller)
+        {
+            if (!(Concurrency.SourceCallees.BodyOf(method, caller, anyFile: true) is { } body) || body.Descendants().Any(operation => operation is IAwaitOperation))
+            {
+                return null;
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.Type.TypeKind == TypeKind.Delegate && StartedEachRound(body, parameter) is { } parallel)
+                {
+                    return Joins(body) is { } joined
+                        ? (parameter, parallel || joined ? SpawnKind.Structured : SpawnKind.Unscoped)
+                        : parallel ? (parameter, SpawnKind.Structured) : null;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Whether every use of the delegate <paramref name="parameter"/> in <paramref name="body"/> starts it once per
+        /// round of a loop: null when some use does not, or none does; true when Parallel.For or ForEach runs it (and
+        /// joins it); false when threads or tasks do.
+        /// </summary>
+        private bool? StartedEachRound(IOperation body, IParameterSymbol parameter)
+        {
+            var started = false;
+            var parallel = false;
+            foreach (var reference in body.Descendants().OfType<IParameterReferenceOperation>())
+            {
+                if (!SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter) || IsNullTest(Wrapped(reference).Parent))
+                {
+                    continue;
+                }
+
+                if (Wrapped(reference).Parent is IArgumentOperation { Parent: IInvocationOperation call, Parameter.Name: "body" } && IsParallelLoop(call.TargetMethod))
+                {
+                    (started, parallel) = (true, true);
+                    continue;
+                }
+
+                if (!(WorkHolding(reference) is { } spawn) || !StartsEachRound(spawn, body))
+                {
+                    return null;
+                }
+
+                started = true;
+            }
+
+            return started ? parallel : (bool?)null;
+        }
+
+        /// <summary>
+        /// <paramref name="spawn"/> runs once per round, within <paramref name="body"/>: in the body of a loop, or of a lambda
+        /// that a Select (or a ForEach) calls for each element.
+        /// </summary>
+        private static bool StartsEachRound(IOperation spawn, IOperation body)
+        {
+            for (var parent = spawn.Parent; parent != null && parent != body; parent = parent.Parent)
+            {
+                if (parent is ILoopOperation ||
+                    parent is IAnonymousFunctionOperation lambda && Concurrency.SourceCallees.ArgumentOf(lambda) is { Parent: IInvocationOperation { TargetMethod.Name: "Select" or "ForEach" } })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool IsParallelLoop(IMethodSymbol method) =>
+            KnownSymbols.Is(method.ContainingType, _symbols.Tasks.Parallel) && (method.Name == "For" || method.Name == "ForEach");
+
         private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<(IParameterSymbol Parameter, SpawnKind Kind)?>> ElementRunners =
             new ConditionalWeakTable<IMethodSymbol, StrongBox<(IParameterSymbol Parameter, SpawnKind Kind)?>>();
 

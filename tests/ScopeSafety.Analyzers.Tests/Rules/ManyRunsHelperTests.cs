@@ -3,12 +3,13 @@ using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<Scop
 namespace ScopeSafety.Analyzers.Tests.Rules;
 
 /// <summary>
-/// A project method that runs every delegate of a collection parameter as work of its own (a test's
-/// <c>RunConcurrently(params Action[] actions)</c>, the shape of a dynamic race detector's test cases): the arguments of
-/// one call run at the same time, as with Parallel.Invoke. Each hazard beside the twin that must stay silent. The class
-/// starts at line 8.
+/// A project method that starts the delegates it is given many times: every delegate of a collection parameter as work
+/// of its own (a test's <c>RunConcurrently(params Action[] actions)</c>, the shape of a dynamic race detector's test
+/// cases), whose arguments run at the same time as with Parallel.Invoke; or one delegate once per round of a loop
+/// (<c>RunOnThreads(8, () =&gt; …)</c>), whose runs overlap each other as with Parallel.For. Each hazard beside the twin
+/// that must stay silent. The class starts at line 8.
 /// </summary>
-public class EachElementHelperTests
+public class ManyRunsHelperTests
 {
     private const string Usings = ConcurrentAccessAnalyzerTests.Usings;
 
@@ -232,4 +233,69 @@ public class EachElementHelperTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("results[]", "work started with Task.Run at line 26", "another run of the same work", "also write"));
+
+    // One delegate started on a thread in each round of a loop, then joined; a Select over a range that hands it to
+    // Task.Run; Parallel.For given it as the body; and one left running: each call's runs race with each other. Twins:
+    // the same helpers given a delegate that counts with Interlocked, and a caller that only reads.
+    [Fact]
+    public Task The_delegate_given_to_a_helper_that_starts_it_in_every_round_races_with_itself() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Stress
+        {
+            private int _count;
+            private int _safe;
+
+            public void Hammer()
+            {
+                Helpers.OnThreads(4, () => {|#0:_count|}++);
+                Helpers.OnTasks(4, () => {|#1:_count|}++);
+                Helpers.InLoop(4, i => {|#2:_count|} += i);
+                Helpers.Leave(4, () => {|#3:_count|}++);
+            }
+
+            public void HammerSafely()
+            {
+                Helpers.OnThreads(4, () => Interlocked.Increment(ref _safe));
+                Helpers.OnTasks(4, () => Interlocked.Increment(ref _safe));
+                Helpers.InLoop(4, i => Interlocked.Add(ref _safe, i));
+                Helpers.OnThreads(4, () => Console.WriteLine(_safe));
+            }
+        }
+
+        static class Helpers
+        {
+            public static void OnThreads(int count, Action action)
+            {
+                var threads = new List<Thread>();
+                for (var i = 0; i < count; i++)
+                {
+                    var thread = new Thread(() =>
+                    {
+                        try { action(); }
+                        catch (Exception e) { Console.WriteLine(e); }
+                    });
+                    thread.Start();
+                    threads.Add(thread);
+                }
+
+                threads.ForEach(t => t.Join());
+            }
+
+            public static void OnTasks(int count, Action action) =>
+                Task.WaitAll(Enumerable.Range(0, count).Select(_ => Task.Run(action)).ToArray());
+
+            public static void InLoop(int count, Action<int> body) => Parallel.For(0, count, body);
+
+            public static void Leave(int count, Action action)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    ThreadPool.QueueUserWorkItem(_ => action());
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_count", "work started with Helpers.OnThreads at line 14", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_count", "work started with Helpers.OnTasks at line 15", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("_count", "work started with Helpers.InLoop at line 16", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(3).WithArguments("_count", "work started with Helpers.Leave at line 17", "another run of the same work", "also write"));
 }
