@@ -91,22 +91,33 @@ namespace ScopeSafety.Analyzers.Spawns
         }
 
         /// <summary>
-        /// <paramref name="spawn"/> runs once per round, within <paramref name="body"/>: in the body of a loop, or of a lambda
-        /// that a Select (or a ForEach) calls for each element.
+        /// <paramref name="spawn"/> runs once per round, within <paramref name="body"/>, and the next round does not wait for
+        /// it: in the body of a loop, or of a lambda that a Select (or a ForEach) calls for each element, that waits for
+        /// nothing outside the work (a retry loop that starts the work and waits for it runs one at a time).
         /// </summary>
-        private static bool StartsEachRound(IOperation spawn, IOperation body)
+        private bool StartsEachRound(IOperation spawn, IOperation body)
         {
             for (var parent = spawn.Parent; parent != null && parent != body; parent = parent.Parent)
             {
-                if (parent is ILoopOperation ||
-                    parent is IAnonymousFunctionOperation lambda && Concurrency.SourceCallees.ArgumentOf(lambda) is { Parent: IInvocationOperation { TargetMethod.Name: "Select" or "ForEach" } })
+                if (parent is ILoopOperation loop)
                 {
-                    return true;
+                    return !WaitsIn(loop.Body);
+                }
+
+                if (parent is IAnonymousFunctionOperation lambda && Concurrency.SourceCallees.ArgumentOf(lambda) is { Parent: IInvocationOperation { TargetMethod.Name: "Select" or "ForEach" } })
+                {
+                    return !WaitsIn(lambda.Body);
                 }
             }
 
             return false;
         }
+
+        /// <summary>A wait in <paramref name="region"/>'s own code, outside the work it starts.</summary>
+        private bool WaitsIn(IOperation region) =>
+            region.Descendants().Any(operation => !InsideWork(operation) &&
+                (operation is IInvocationOperation { TargetMethod.Name: "Wait" or "WaitAll" or "WaitAny" or "WaitOne" or "Join" or "GetResult" or "RunSynchronously" or "SignalAndWait" } ||
+                 operation is IPropertyReferenceOperation { Property.Name: "Result" } || operation is IAwaitOperation));
 
         private bool IsParallelLoop(IMethodSymbol method) =>
             KnownSymbols.Is(method.ContainingType, _symbols.Tasks.Parallel) && (method.Name == "For" || method.Name == "ForEach");

@@ -236,7 +236,8 @@ public class ManyRunsHelperTests
 
     // One delegate started on a thread in each round of a loop, then joined; a Select over a range that hands it to
     // Task.Run; Parallel.For given it as the body; and one left running: each call's runs race with each other. Twins:
-    // the same helpers given a delegate that counts with Interlocked, and a caller that only reads.
+    // the same helpers given a delegate that counts with Interlocked, a caller that only reads, and a retry loop that
+    // waits for each attempt before the next.
     [Fact]
     public Task The_delegate_given_to_a_helper_that_starts_it_in_every_round_races_with_itself() => Verify.VerifyAnalyzerAsync(Usings + """
         class Stress
@@ -258,6 +259,7 @@ public class ManyRunsHelperTests
                 Helpers.OnTasks(4, () => Interlocked.Increment(ref _safe));
                 Helpers.InLoop(4, i => Interlocked.Add(ref _safe, i));
                 Helpers.OnThreads(4, () => Console.WriteLine(_safe));
+                Helpers.Retry(3, () => _count++);
             }
         }
 
@@ -284,6 +286,22 @@ public class ManyRunsHelperTests
                 Task.WaitAll(Enumerable.Range(0, count).Select(_ => Task.Run(action)).ToArray());
 
             public static void InLoop(int count, Action<int> body) => Parallel.For(0, count, body);
+
+            public static void Retry(int attempts, Action action)
+            {
+                for (var i = 0; i < attempts; i++)
+                {
+                    var attempt = Task.Run(action);
+                    try
+                    {
+                        attempt.Wait();
+                        return;
+                    }
+                    catch (AggregateException)
+                    {
+                    }
+                }
+            }
 
             public static void Leave(int count, Action action)
             {
