@@ -28,8 +28,7 @@ namespace ScopeSafety.Analyzers.Spawns
         private (IParameterSymbol Parameter, SpawnKind Kind)? EachRoundParameter(IMethodSymbol method, IOperation caller)
         {
             var definition = method.OriginalDefinition;
-            if (definition.MethodKind != MethodKind.Ordinary || definition.IsAbstract || definition.IsVirtual || definition.IsOverride || definition.IsExtern ||
-                definition.DeclaringSyntaxReferences.Length != 1 || !definition.Parameters.Any(parameter => parameter.Type.TypeKind == TypeKind.Delegate))
+            if (!IsReadableHelper(definition) || !definition.Parameters.Any(parameter => parameter.Type.TypeKind == TypeKind.Delegate))
             {
                 return null;
             }
@@ -48,9 +47,7 @@ namespace ScopeSafety.Analyzers.Spawns
             {
                 if (parameter.Type.TypeKind == TypeKind.Delegate && StartedEachRound(body, parameter) is { } parallel)
                 {
-                    return Joins(body) is { } joined
-                        ? (parameter, parallel || joined ? SpawnKind.Structured : SpawnKind.Unscoped)
-                        : parallel ? (parameter, SpawnKind.Structured) : null;
+                    return KindOf(body, parallel) is { } kind ? (parameter, kind) : null;
                 }
             }
 
@@ -114,10 +111,19 @@ namespace ScopeSafety.Analyzers.Spawns
         }
 
         /// <summary>A wait in <paramref name="region"/>'s own code, outside the work it starts.</summary>
-        private bool WaitsIn(IOperation region) =>
-            region.Descendants().Any(operation => !InsideWork(operation) &&
-                (operation is IInvocationOperation { TargetMethod.Name: "Wait" or "WaitAll" or "WaitAny" or "WaitOne" or "Join" or "GetResult" or "RunSynchronously" or "SignalAndWait" } ||
-                 operation is IPropertyReferenceOperation { Property.Name: "Result" } || operation is IAwaitOperation));
+        private bool WaitsIn(IOperation region) => region.Descendants().Any(operation => !InsideWork(operation) && IsWait(operation));
+
+        /// <summary>
+        /// How a helper that starts its delegates runs them: structured when <c>Parallel</c> runs them or the method joins
+        /// its threads or tasks, unscoped when it waits for nothing, null (not read as a helper) when it waits only for
+        /// something else.
+        /// </summary>
+        private SpawnKind? KindOf(IOperation body, bool parallel) => parallel ? SpawnKind.Structured : Joins(body) switch
+        {
+            true => SpawnKind.Structured,
+            false => SpawnKind.Unscoped,
+            null => null,
+        };
 
         private bool IsParallelLoop(IMethodSymbol method) =>
             KnownSymbols.Is(method.ContainingType, _symbols.Tasks.Parallel) && (method.Name == "For" || method.Name == "ForEach");
@@ -138,8 +144,7 @@ namespace ScopeSafety.Analyzers.Spawns
         private (IParameterSymbol Parameter, SpawnKind Kind)? EachElementParameter(IMethodSymbol method, IOperation caller)
         {
             var definition = method.OriginalDefinition;
-            if (definition.MethodKind != MethodKind.Ordinary || definition.IsAbstract || definition.IsVirtual || definition.IsOverride || definition.IsExtern ||
-                definition.DeclaringSyntaxReferences.Length != 1 || !definition.Parameters.Any(parameter => IsDelegateCollection(parameter.Type)))
+            if (!IsReadableHelper(definition) || !definition.Parameters.Any(parameter => IsDelegateCollection(parameter.Type)))
             {
                 return null;
             }
@@ -158,9 +163,7 @@ namespace ScopeSafety.Analyzers.Spawns
             {
                 if (IsDelegateCollection(parameter.Type) && ElementsStarted(body, parameter) is { } parallel)
                 {
-                    return Joins(body) is { } joined
-                        ? (parameter, parallel || joined ? SpawnKind.Structured : SpawnKind.Unscoped)
-                        : parallel ? (parameter, SpawnKind.Structured) : null;
+                    return KindOf(body, parallel) is { } kind ? (parameter, kind) : null;
                 }
             }
 
@@ -400,7 +403,7 @@ namespace ScopeSafety.Analyzers.Spawns
                         return true;
                     case IPropertyReferenceOperation { Property.Name: "Result", Instance: { } task } when _symbols.Tasks.IsTask(task.Type):
                         return true;
-                    case IInvocationOperation { TargetMethod.Name: "Wait" or "WaitAll" or "WaitAny" or "WaitOne" or "Join" or "GetResult" or "RunSynchronously" or "SignalAndWait" }:
+                    case var wait when IsWait(wait):
                         waits = true;
                         break;
                 }

@@ -260,8 +260,7 @@ namespace ScopeSafety.Analyzers.Spawns
         private (IParameterSymbol Parameter, bool Overlaps)? WrappedParameter(IMethodSymbol method, IOperation caller)
         {
             var definition = method.OriginalDefinition;
-            if (definition.MethodKind != MethodKind.Ordinary || definition.IsAbstract || definition.IsVirtual || definition.IsOverride || definition.IsExtern ||
-                definition.DeclaringSyntaxReferences.Length != 1 || !definition.Parameters.Any(parameter => parameter.Type.TypeKind == TypeKind.Delegate))
+            if (!IsReadableHelper(definition) || !definition.Parameters.Any(parameter => parameter.Type.TypeKind == TypeKind.Delegate))
             {
                 return null;
             }
@@ -282,9 +281,7 @@ namespace ScopeSafety.Analyzers.Spawns
             var overlaps = false;
             foreach (var operation in body.Descendants())
             {
-                if (operation is IAwaitOperation ||
-                    operation is IInvocationOperation { TargetMethod.Name: "Join" or "Wait" or "WaitAll" or "WaitAny" or "GetResult" or "RunSynchronously" } ||
-                    operation is IPropertyReferenceOperation { Property.Name: "Result" })
+                if (IsWait(operation))
                 {
                     return null;
                 }
@@ -323,6 +320,20 @@ namespace ScopeSafety.Analyzers.Spawns
                 ? (started, overlaps)
                 : null;
         }
+
+        /// <summary>
+        /// A project method whose body the analyzers read to tell what it does with its delegates: an ordinary method declared
+        /// once, that no override can replace.
+        /// </summary>
+        private static bool IsReadableHelper(IMethodSymbol definition) =>
+            definition.MethodKind == MethodKind.Ordinary && !definition.IsAbstract && !definition.IsVirtual && !definition.IsOverride && !definition.IsExtern &&
+            definition.DeclaringSyntaxReferences.Length == 1;
+
+        /// <summary>An operation that waits, by name: an await, Join, Wait, WaitAll, WaitAny, WaitOne, SignalAndWait, GetResult, RunSynchronously or Result.</summary>
+        private static bool IsWait(IOperation operation) =>
+            operation is IAwaitOperation ||
+            operation is IInvocationOperation { TargetMethod.Name: "Join" or "Wait" or "WaitAll" or "WaitAny" or "WaitOne" or "SignalAndWait" or "GetResult" or "RunSynchronously" } ||
+            operation is IPropertyReferenceOperation { Property.Name: "Result" };
 
         /// <summary>The method's delegate parameter a spawn's argument starts: the parameter itself, <c>p.Invoke</c>, or a lambda that only calls it.</summary>
         private static IParameterSymbol? StartedParameter(IOperation value, IMethodSymbol method)
