@@ -33,7 +33,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 return null;
             }
 
-            return RoundRunners.GetValue(definition, _ => new StrongBox<(IParameterSymbol Parameter, SpawnKind Kind)?>(FindEachRoundParameter(definition, caller))).Value;
+            return Once(RoundRunners, definition, () => FindEachRoundParameter(definition, caller));
         }
 
         private (IParameterSymbol Parameter, SpawnKind Kind)? FindEachRoundParameter(IMethodSymbol method, IOperation caller)
@@ -149,7 +149,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 return null;
             }
 
-            return ElementRunners.GetValue(definition, _ => new StrongBox<(IParameterSymbol Parameter, SpawnKind Kind)?>(FindEachElementParameter(definition, caller))).Value;
+            return Once(ElementRunners, definition, () => FindEachElementParameter(definition, caller));
         }
 
         private (IParameterSymbol Parameter, SpawnKind Kind)? FindEachElementParameter(IMethodSymbol method, IOperation caller)

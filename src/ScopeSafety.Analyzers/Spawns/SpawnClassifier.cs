@@ -211,41 +211,35 @@ namespace ScopeSafety.Analyzers.Spawns
                 }
             }
 
-            if (builder.Count == 0 && WrappedParameter(method, operation) is { } wrapped)
+            if (builder.Count > 0)
+            {
+                return builder.ToImmutable();
+            }
+
+            // The work the argument for the inferred parameter hands over, started as the method's body does.
+            ImmutableArray<SpawnSite> SitesOf(IParameterSymbol inferred, SpawnKind kind, bool overlaps)
             {
                 foreach (var argument in arguments)
                 {
-                    if (argument.Parameter != null && SymbolEqualityComparer.Default.Equals(argument.Parameter.OriginalDefinition, wrapped.Parameter))
+                    if (argument.Parameter != null && SymbolEqualityComparer.Default.Equals(argument.Parameter.OriginalDefinition, inferred))
                     {
-                        return Sites(operation, ImmutableArray.Create(argument), SpawnKind.Unscoped, api, handle, wrapped.Overlaps, onlyParameter: argument.Parameter);
+                        return Sites(operation, ImmutableArray.Create(argument), kind, api, handle, overlaps, onlyParameter: argument.Parameter);
                     }
                 }
+
+                return ImmutableArray<SpawnSite>.Empty;
             }
 
-            if (builder.Count == 0 && EachElementParameter(method, operation) is { } each)
-            {
-                foreach (var argument in arguments)
-                {
-                    if (argument.Parameter != null && SymbolEqualityComparer.Default.Equals(argument.Parameter.OriginalDefinition, each.Parameter))
-                    {
-                        return Sites(operation, ImmutableArray.Create(argument), each.Kind, api, handle, overlaps: false, onlyParameter: argument.Parameter);
-                    }
-                }
-            }
-
-            if (builder.Count == 0 && EachRoundParameter(method, operation) is { } round)
-            {
-                foreach (var argument in arguments)
-                {
-                    if (argument.Parameter != null && SymbolEqualityComparer.Default.Equals(argument.Parameter.OriginalDefinition, round.Parameter))
-                    {
-                        return Sites(operation, ImmutableArray.Create(argument), round.Kind, api, handle, overlaps: true, onlyParameter: argument.Parameter);
-                    }
-                }
-            }
-
-            return builder.ToImmutable();
+            return WrappedParameter(method, operation) is { } wrapped ? SitesOf(wrapped.Parameter, SpawnKind.Unscoped, wrapped.Overlaps)
+                : EachElementParameter(method, operation) is { } each ? SitesOf(each.Parameter, each.Kind, overlaps: false)
+                : EachRoundParameter(method, operation) is { } round ? SitesOf(round.Parameter, round.Kind, overlaps: true)
+                : ImmutableArray<SpawnSite>.Empty;
         }
+
+        /// <summary>What <paramref name="find"/> reads from a method's body, read once per method (a helper is called from many places).</summary>
+        private static T? Once<T>(ConditionalWeakTable<IMethodSymbol, StrongBox<T?>> answers, IMethodSymbol method, Func<T?> find)
+            where T : struct =>
+            answers.GetValue(method, _ => new StrongBox<T?>(find())).Value;
 
         private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<(IParameterSymbol Parameter, bool Overlaps)?>> Wrappers =
             new ConditionalWeakTable<IMethodSymbol, StrongBox<(IParameterSymbol Parameter, bool Overlaps)?>>();
@@ -265,7 +259,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 return null;
             }
 
-            return Wrappers.GetValue(definition, _ => new StrongBox<(IParameterSymbol Parameter, bool Overlaps)?>(FindWrappedParameter(definition, caller))).Value;
+            return Once(Wrappers, definition, () => FindWrappedParameter(definition, caller));
         }
 
         // The parameter, and whether the API may run it again while it runs (a periodic timer).
