@@ -72,7 +72,8 @@ namespace ScopeSafety.Analyzers.Spawns
 
                 if (Wrapped(reference).Parent is IArgumentOperation { Parent: IInvocationOperation call, Parameter.Name: "body" } && IsParallelLoop(call.TargetMethod))
                 {
-                    (started, parallel) = (true, true);
+                    // Joined by the loop, unless the loop itself runs in work the method starts: then the method's own waits decide.
+                    (started, parallel) = (true, parallel || !InsideWork(call));
                     continue;
                 }
 
@@ -215,13 +216,14 @@ namespace ScopeSafety.Analyzers.Spawns
                         break;
                     case IArgumentOperation { Parent: IInvocationOperation call } argument when IsParallel(call.TargetMethod) &&
                                                                                               (call.TargetMethod.Name == "Invoke" || argument.Parameter?.Ordinal == 0):
-                        // Parallel.Invoke(actions), or Parallel.ForEach(actions, a => a()): each element runs on the pool and is joined.
+                        // Parallel.Invoke(actions), or Parallel.ForEach(actions, a => a()): each element runs on the pool and is joined
+                        // there; when the Parallel call itself runs in work the method starts, the method's own waits decide.
                         if (call.TargetMethod.Name != "Invoke" && !(BodyElement(call) is { } item && InvokedOnlyIn(item.Element, item.Selector.Body)))
                         {
                             return null;
                         }
 
-                        (started, parallel) = (true, true);
+                        (started, parallel) = (true, parallel || !InsideWork(call));
                         break;
                     case IArgumentOperation { Parent: IInvocationOperation call } argument when argument.Parameter?.Ordinal == 0 && IsEnumerableSelect(call.TargetMethod):
                         if (SelectorElement(call) is { } selected)

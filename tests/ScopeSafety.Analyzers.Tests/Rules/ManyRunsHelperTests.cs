@@ -316,4 +316,39 @@ public class ManyRunsHelperTests
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_count", "work started with Helpers.OnTasks at line 15", "another run of the same work", "also write"),
         Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("_count", "work started with Helpers.InLoop at line 16", "another run of the same work", "also write"),
         Verify.Diagnostic("SCOPE010").WithLocation(3).WithArguments("_count", "work started with Helpers.Leave at line 17", "another run of the same work", "also write"));
+
+    // Parallel.Invoke joins the delegates, but here it runs in a task the helper leaves running: the delegates run beside
+    // the caller after the call. Twin: the same helper waiting for that task.
+    [Fact]
+    public Task A_helper_that_runs_Parallel_in_work_it_leaves_running_leaves_the_delegates_running() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Background
+        {
+            private int _hits;
+
+            public int Count()
+            {
+                Helpers.InTheBackground(() => {|#0:_hits|}++);
+                return _hits;
+            }
+        }
+
+        class Waited
+        {
+            private int _hits;
+
+            public int Count()
+            {
+                Helpers.AndWait(() => _hits++);
+                return _hits;
+            }
+        }
+
+        static class Helpers
+        {
+            public static void InTheBackground(params Action[] actions) => Task.Run(() => Parallel.Invoke(actions));
+
+            public static void AndWait(params Action[] actions) => Task.Run(() => Parallel.Invoke(actions)).Wait();
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_hits", "work started with Helpers.InTheBackground at line 13", "the method at line 14", "read"));
 }
