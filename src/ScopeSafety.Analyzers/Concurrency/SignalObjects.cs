@@ -255,7 +255,24 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// calls of a method of the file that releases the parameter given the object, and the releases of a lambda it
         /// hands to a method of the file that invokes it (not those of other nested functions).
         /// </summary>
-        public List<(IOperation Release, ISymbol Object)> ReleasesIn(IOperation function) => ReleasesIn(function, SourceCallees.MaxDepth);
+        public List<(IOperation Release, ISymbol Object)> ReleasesIn(IOperation function)
+        {
+            var releases = ReleasesIn(function, SourceCallees.MaxDepth);
+
+            // A flag raised twice by one piece of code orders nothing: the first raise (a state set to "starting" before the
+            // data is written, then to "ready") may already let the waiter through.
+            releases.RemoveAll(r => IsFlag(TypeOf(r.Object)) && releases.Count(other => SymbolEqualityComparer.Default.Equals(other.Object, r.Object)) > 1);
+            return releases;
+        }
+
+        private static ITypeSymbol? TypeOf(ISymbol variable) => variable switch
+        {
+            ILocalSymbol local => local.Type,
+            IFieldSymbol field => field.Type,
+            IParameterSymbol parameter => parameter.Type,
+            IPropertySymbol property => property.Type,
+            _ => null,
+        };
 
         private List<(IOperation Release, ISymbol Object)> ReleasesIn(IOperation function, int depth)
         {
@@ -669,13 +686,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         public int? InitialPermits(ISymbol synchronizationObject)
         {
-            var type = synchronizationObject switch
-            {
-                ILocalSymbol local => local.Type,
-                IFieldSymbol field => field.Type,
-                IParameterSymbol parameter => parameter.Type,
-                _ => null,
-            };
+            var type = TypeOf(synchronizationObject);
 
             if (KnownSymbols.Is(type, _symbols.CountdownEvent) || KnownSymbols.Is(type, _symbols.Barrier) || KnownSymbols.Is(type, _symbols.TaskCompletionSource) || KnownSymbols.Is(type, _symbols.TaskCompletionSourceOfT))
             {
@@ -733,13 +744,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         public bool OpensOnce(ISymbol synchronizationObject)
         {
-            var type = synchronizationObject switch
-            {
-                ILocalSymbol local => local.Type,
-                IFieldSymbol field => field.Type,
-                IParameterSymbol parameter => parameter.Type,
-                _ => null,
-            };
+            var type = TypeOf(synchronizationObject);
 
             // A raised flag stays raised, like a set event.
             return KnownSymbols.DerivesFrom(type, _symbols.EventWaitHandle) || KnownSymbols.Is(type, _symbols.ManualResetEventSlim) || KnownSymbols.Is(type, _symbols.TaskCompletionSource) || KnownSymbols.Is(type, _symbols.TaskCompletionSourceOfT) ||

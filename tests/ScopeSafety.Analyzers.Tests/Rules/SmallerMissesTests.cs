@@ -415,4 +415,36 @@ public class SmallerMissesTests
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("Handshakes.Other", "work started with Task.Run at line 28", "work started with Task.Run at line 27", "read"),
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("Handshakes.Other", "work started with Task.Run at line 47", "work started with Task.Run at line 48", "read"),
         Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("Handshakes.Guarded", "work started with Task.Run at line 62", "work started with Task.Run at line 63", "also write"));
+
+    // A state raised twice by the work (to "starting" before the data, then to "ready") lets a waiter that waits only for
+    // "not idle" through at the first raise: no ordering. Twin: the state raised once, after the data.
+    [Fact]
+    public Task A_flag_raised_twice_by_the_work_orders_nothing() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Starter
+        {
+            private volatile int _state;
+            private int _data;
+
+            public void Start()
+            {
+                var worker = Task.Run(() => { _state = 1; {|#0:_data|} = 42; _state = 2; });
+                var reader = Task.Run(() => { while (_state == 0) Thread.Yield(); Console.WriteLine(_data); });
+                Task.WaitAll(worker, reader);
+            }
+        }
+
+        class OnceStarter
+        {
+            private volatile int _state;
+            private int _data;
+
+            public void Start()
+            {
+                var worker = Task.Run(() => { _data = 42; _state = 2; });
+                var reader = Task.Run(() => { while (_state == 0) Thread.Yield(); Console.WriteLine(_data); });
+                Task.WaitAll(worker, reader);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_data", "work started with Task.Run at line 14", "work started with Task.Run at line 15", "read"));
 }
