@@ -278,7 +278,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             syntax.SyntaxTree == model.SyntaxTree && syntax.Span.Contains(spawn.Span) &&
             syntax.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } &&
             model.GetSymbolInfo(call).Symbol is IMethodSymbol { Name: "Select" or "SelectMany" or "ForEach" or "For" or "ConvertAll" } loop &&
-            loop.ContainingType?.ToDisplayString() is "System.Linq.Enumerable" or "System.Collections.Generic.List<T>" or "System.Array" or "System.Threading.Tasks.Parallel";
+            loop.ContainingType?.OriginalDefinition.ToDisplayString() is "System.Linq.Enumerable" or "System.Collections.Generic.List<T>" or "System.Array" or "System.Threading.Tasks.Parallel";
 
         /// <summary>
         /// An index that gives each run another element: the run's own variables are only added to each other or to terms

@@ -224,6 +224,15 @@ public class ManyRunsHelperTests
                 return lengths;
             }
 
+            public bool[] OwnThroughAListsForEach(List<int> ids, int count)
+            {
+                var seen = new bool[count];
+                var tasks = new List<Task>();
+                ids.ForEach(id => tasks.Add(Task.Run(() => seen[id] = true)));
+                Task.WaitAll(tasks.ToArray());
+                return seen;
+            }
+
             public int[] Shared(int count)
             {
                 var results = new int[count];
@@ -232,7 +241,7 @@ public class ManyRunsHelperTests
             }
         }
         """,
-        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("results[]", "work started with Task.Run at line 26", "another run of the same work", "also write"));
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("results[]", "work started with Task.Run at line 35", "another run of the same work", "also write"));
 
     // One delegate started on a thread in each round of a loop, then joined; a Select over a range that hands it to
     // Task.Run; Parallel.For given it as the body; and one left running: each call's runs race with each other. Twins:
