@@ -670,11 +670,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             return false;
         }
 
-        /// <summary>
-        /// How many waits the object lets through before anyone releases it, as far as its declaration tells: an event
-        /// created set (<c>new ManualResetEventSlim(true)</c>) or a semaphore created with permits. 0 when created
-        /// closed; null when the declaration cannot be read (not created in its declaration, or from a non-constant).
-        /// </summary>
         /// <summary>A variable of this type released or waited for is a flag (<see cref="FlagHandshake"/>).</summary>
         private bool IsFlag(ITypeSymbol? type) => type != null && FlagHandshake.IsFlagType(type) && !IsSynchronizationType(type);
 
@@ -684,6 +679,11 @@ namespace ScopeSafety.Analyzers.Concurrency
             KnownSymbols.Is(type, _symbols.CountdownEvent) || KnownSymbols.Is(type, _symbols.Barrier) ||
             KnownSymbols.Is(type, _symbols.TaskCompletionSource) || KnownSymbols.Is(type, _symbols.TaskCompletionSourceOfT);
 
+        /// <summary>
+        /// How many waits the object lets through before anyone releases it, as far as its declaration tells: an event
+        /// created set (<c>new ManualResetEventSlim(true)</c>) or a semaphore created with permits. 0 when created
+        /// closed; null when the declaration cannot be read (not created in its declaration, or from a non-constant).
+        /// </summary>
         public int? InitialPermits(ISymbol synchronizationObject)
         {
             var type = TypeOf(synchronizationObject);
