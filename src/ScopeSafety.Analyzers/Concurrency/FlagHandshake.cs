@@ -108,20 +108,21 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return FlagOf(call.Arguments[0].Value);
                 case IInvocationOperation { TargetMethod: { Name: "CompareExchange", IsStatic: true } method } call
                     when KnownSymbols.Is(method.ContainingType, symbols.Interlocked) && call.Arguments.Length == 3 &&
-                         Places.TextOf(ArgumentAt(call, 1).Syntax) == Places.TextOf(ArgumentAt(call, 2).Syntax) && ArgumentAt(call, 1).ConstantValue.HasValue:
+                         ArgumentAt(call, 1) is { ConstantValue.HasValue: true } expected && ArgumentAt(call, 2) is { } replacement &&
+                         Places.TextOf(expected.Syntax) == Places.TextOf(replacement.Syntax):
                     return FlagOf(ArgumentAt(call, 0));
                 default:
                     return null;
             }
         }
 
-        /// <summary>The value of the call's argument for the parameter at <paramref name="ordinal"/>.</summary>
-        private static IOperation ArgumentAt(IInvocationOperation call, int ordinal) =>
-            (call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == ordinal) ?? call.Arguments[ordinal]).Value;
+        /// <summary>The value of the call's argument for the parameter at <paramref name="ordinal"/>; null when code being typed lacks it.</summary>
+        private static IOperation? ArgumentAt(IInvocationOperation call, int ordinal) =>
+            call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == ordinal)?.Value;
 
         /// <summary>The variable a flag is kept in, when it is of a type a flag can be made of.</summary>
-        private static ISymbol? FlagOf(IOperation reference) =>
-            SpawnClassifier.Unwrap(reference).Type is { } type && IsFlagType(type) ? SignalObjects.ObjectOf(reference) : null;
+        private static ISymbol? FlagOf(IOperation? reference) =>
+            reference != null && SpawnClassifier.Unwrap(reference).Type is { } type && IsFlagType(type) ? SignalObjects.ObjectOf(reference) : null;
 
         /// <summary>A bool, a number, an enum or a reference: something a flag can be made of.</summary>
         public static bool IsFlagType(ITypeSymbol type) =>
@@ -141,8 +142,13 @@ namespace ScopeSafety.Analyzers.Concurrency
                   declarator.Initializer.Value.IsKind(SyntaxKind.DefaultLiteralExpression));
 
         /// <summary>The constant default of a flag: false, 0 or null.</summary>
-        private static bool IsDefault(IOperation value)
+        private static bool IsDefault(IOperation? value)
         {
+            if (value == null)
+            {
+                return false;
+            }
+
             var constant = SpawnClassifier.Unwrap(value).ConstantValue;
             if (!constant.HasValue)
             {
@@ -159,8 +165,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>A value certainly other than the default: a constant that is not false, 0 or null, a new object, a string literal.</summary>
-        private static bool IsRaisedValue(IOperation value)
+        private static bool IsRaisedValue(IOperation? value)
         {
+            if (value == null)
+            {
+                return false;
+            }
+
             var unwrapped = SpawnClassifier.Unwrap(value);
             return unwrapped.ConstantValue.HasValue ? !IsDefault(unwrapped) : unwrapped is IObjectCreationOperation or IAnonymousObjectCreationOperation or IArrayCreationOperation;
         }

@@ -173,6 +173,35 @@ public class ConcurrentAccessAnalyzerIncompleteCodeTests
                 void Bump() => _result++;
             }
             """,
+        Usings + """
+            static class Helpers
+            {
+                public static int Flag;
+                public static int Data;
+                public static string Name;
+
+                public static void RunConcurrently(params Action[] actions)
+                {
+                    var threads = actions.Select((action, i) => new Thread(() => action())).ToArray();
+                    foreach (var thread in threads) thread.Start();
+                    foreach (var thread in threads) thread.Join();
+                }
+
+                public static void OnThreads(int count, Action action)
+                {
+                    for (var i = 0; i < count; i++) Task.Run(action).Wait(1);
+                    Parallel.For(0, count, _ => action());
+                }
+
+                public static void Use(bool[][] seen)
+                {
+                    RunConcurrently(() => { Data = 1; Interlocked.Exchange(ref Flag, 1); Interlocked.CompareExchange(ref Name, "up", null); },
+                                    () => { while (Interlocked.CompareExchange(ref Flag, 0, 0) == 0) Thread.Yield(); _ = Data; },
+                                    () => { WaitHandle.SignalAndWait(new AutoResetEvent(false), new AutoResetEvent(false)); seen[0][1] = true; });
+                    OnThreads(2, () => Data++);
+                }
+            }
+            """,
     ];
 
     [Theory]
