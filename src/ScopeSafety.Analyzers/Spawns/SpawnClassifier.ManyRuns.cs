@@ -385,7 +385,7 @@ namespace ScopeSafety.Analyzers.Spawns
 
         /// <summary>
         /// Whether the method waits for the work it started: true for a join of a thread or task outside the work
-        /// (<c>Join</c>, <c>Wait</c>, <c>WaitAll</c>, <c>Result</c>, <c>GetResult</c>), false when it waits for nothing
+        /// (<see cref="IsJoinOfWork"/>, also in a project method given the handles), false when it waits for nothing
         /// at all, null when its only waits are on something else (an event it may set before the work ends).
         /// </summary>
         private bool? Joins(IOperation body)
@@ -399,16 +399,12 @@ namespace ScopeSafety.Analyzers.Spawns
                     continue;
                 }
 
-                switch (operation)
+                if (IsJoinOfWork(operation) || operation is IInvocationOperation call && JoinsInCallee(call))
                 {
-                    case IInvocationOperation { TargetMethod: { } target } call when IsJoinOfWork(target, call.Instance) || JoinsInCallee(call):
-                        return true;
-                    case IPropertyReferenceOperation { Property.Name: "Result", Instance: { } task } when _symbols.Tasks.IsTask(task.Type):
-                        return true;
-                    case var wait when IsWait(wait):
-                        waits = true;
-                        break;
+                    return true;
                 }
+
+                waits |= IsWait(operation);
             }
 
             return waits ? (bool?)null : false;
@@ -435,21 +431,17 @@ namespace ScopeSafety.Analyzers.Spawns
         private bool JoinsInCallee(IInvocationOperation call) =>
             call.Arguments.Any(argument => IsWorkHandle(argument.Value.Type)) &&
             Concurrency.SourceCallees.BodyOf(call.TargetMethod, call, anyFile: true) is { } body &&
-            body.Descendants().Any(operation => operation is IInvocationOperation { TargetMethod: { } target } inner && IsJoinOfWork(target, inner.Instance));
+            body.Descendants().Any(IsJoinOfWork);
 
         private bool IsWorkHandle(ITypeSymbol? type) =>
             _symbols.Tasks.IsTask(type) || _symbols.Threading.IsThread(type) ||
             type is IArrayTypeSymbol array && IsWorkHandle(array.ElementType) ||
             type is INamedTypeSymbol { IsGenericType: true, TypeArguments: { Length: 1 } arguments } && IsWorkHandle(arguments[0]);
 
-        private bool IsJoinOfWork(IMethodSymbol target, IOperation? instance) => target.Name switch
-        {
-            "Join" => _symbols.Threading.IsThread(target.ContainingType),
-            "Wait" => _symbols.Tasks.IsExactlyTask(target.ContainingType),
-            "WaitAll" => _symbols.Tasks.IsExactlyTask(target.ContainingType),
-            "GetResult" => instance is IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaited } && _symbols.Tasks.IsTask(awaited.Type),
-            _ => false,
-        };
+        /// <summary>A wait for a thread or task (what <see cref="HandleTracker.JoinedInstance(IOperation, KnownSymbols)"/> reads), or Task.WaitAll.</summary>
+        private bool IsJoinOfWork(IOperation operation) =>
+            HandleTracker.JoinedInstance(operation, _symbols) != null ||
+            operation is IInvocationOperation { TargetMethod: { Name: "WaitAll", IsStatic: true } waitAll } && _symbols.Tasks.IsExactlyTask(waitAll.ContainingType);
 
         private bool IsParallel(IMethodSymbol method) =>
             KnownSymbols.Is(method.ContainingType, _symbols.Tasks.Parallel) && (method.Name == "Invoke" || method.Name == "ForEach");
