@@ -428,6 +428,14 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
+        /// The host waits, before <paramref name="hostUse"/>, for an object the item releases after <paramref name="itemUse"/>
+        /// (a thread writes its cell, then arrives at a barrier or sets an event, and uses other cells after that): asked of one
+        /// pair when the item's uses as a whole, some of them after its release, do not end it there.
+        /// </summary>
+        public bool HostWaitsAfterUse(WorkItem item, IOperation itemUse, IOperation hostUse, ISymbol shared) =>
+            HostAccessesDuring(item, new List<IOperation> { hostUse }, shared, new List<IOperation> { itemUse }).Count == 0;
+
+        /// <summary>
         /// The item's <paramref name="itemUse"/> and the host's <paramref name="hostUse"/> index one array by the same
         /// expression of the run's own variables (a per-iteration copy of the loop variable that starts the item): the
         /// host reaches that element only in the iteration that started the item, and there not while the item runs

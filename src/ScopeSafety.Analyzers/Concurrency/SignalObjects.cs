@@ -739,6 +739,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
+        /// A barrier: a wait returns only once every participant has arrived in the phase, so the arrival of the work that
+        /// waits (or of other work) never lets it through without the other participants' arrivals.
+        /// </summary>
+        public bool WaitsForEveryParty(ISymbol synchronizationObject) => KnownSymbols.Is(TypeOf(synchronizationObject), _symbols.Barrier);
+
+        /// <summary>
         /// The object opens once for every waiter (an event, a TaskCompletionSource): a wait returns after the first
         /// release, so it orders only the work of one releaser. Countdowns, barriers and semaphores count releases.
         /// </summary>

@@ -126,7 +126,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// The objects the item waits for before <paramref name="use"/> that start closed and that no work item of
-        /// the host releases (so only the host can let the item through).
+        /// the host releases, or that wait for every party (a barrier), so only the host can let the item through.
         /// </summary>
         public List<ISymbol> WaitedForBefore(WorkItem item, IOperation use)
         {
@@ -139,7 +139,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             foreach (var (acquire, waited) in AcquiresOf(item.Body))
             {
                 if (PermitsOf(waited) == 0 && SignalObjects.AcquirePrecedes(acquire, use.Syntax) && !result.Contains(waited, SymbolEqualityComparer.Default) &&
-                    !_items.All.Exists(other => other.Body != null && ReleasesOf(other.Body).Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, waited))))
+                    (_synchronization.WaitsForEveryParty(waited) || !_items.All.Exists(other => other.Body != null && ReleasesOf(other.Body).Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, waited)))))
                 {
                     result.Add(waited);
                 }

@@ -627,7 +627,7 @@ namespace ScopeSafety.Analyzers
                     foreach (var mine in uses)
                     {
                         if (!Access.Conflict(mine, host) || _model.MadeBeforeItYields(item, mine) || _model.HostSignalsBefore(item, mine.MadeIn(item.Body), host.Operation, shared) ||
-                            _model.MeetsOnlyInOtherIterations(item, mine, host))
+                            _model.MeetsOnlyInOtherIterations(item, mine, host) || _model.HostWaitsAfterUse(item, mine.MadeIn(item.Body), host.Operation, shared))
                         {
                             continue;
                         }
