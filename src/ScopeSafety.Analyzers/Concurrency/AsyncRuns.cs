@@ -42,6 +42,27 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
+        /// <paramref name="forEach"/> is <c>List&lt;T&gt;.ForEach</c> or <c>Array.ForEach</c> handed an async function that
+        /// returns nothing (<c>items.ForEach(async x =&gt; …)</c>, an async void method): each call runs the function as far
+        /// as its first await and returns, so the rest of every run goes on beside the others and beside the caller, and
+        /// nothing waits for it. Only in a program whose awaits leave the caller's thread, as for <see cref="StartsAllAtOnce"/>.
+        /// </summary>
+        public static bool StartsAsyncVoidPerElement(IInvocationOperation forEach, IOperation function, IOperation? body, KnownSymbols symbols)
+        {
+            var method = forEach.TargetMethod;
+            var target = function switch
+            {
+                IAnonymousFunctionOperation lambda => lambda.Symbol,
+                IMethodReferenceOperation group => group.Method,
+                _ => null,
+            };
+
+            return target is { IsAsync: true, ReturnsVoid: true } && body != null && method.Name == "ForEach" &&
+                   (KnownSymbols.Is(method.ContainingType, symbols.Collections.List) || method.ContainingType.SpecialType == SpecialType.System_Array) &&
+                   forEach.SemanticModel is { } model && LeavesTheCallersThread(body, model.Compilation);
+        }
+
+        /// <summary>
         /// <paramref name="call"/> calls an async local function, or an async method of the project handed one of the
         /// caller's objects, and leaves it running: its task is not awaited where it is made (<c>var a = Fetch(1);
         /// var b = Fetch(2); await Task.WhenAll(a, b);</c>, <c>Task.WhenAll(Fetch(1), Fetch(2))</c>) nor handed on by a return (<c>i =&gt; Fetch(i)</c> is the selector's, see above). Like a run of an

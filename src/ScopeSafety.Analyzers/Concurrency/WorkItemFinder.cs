@@ -174,6 +174,12 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 return ImmutableArray.Create(new SpawnSite(SpawnKind.Structured, "Select(async …)", invocation, selector, HandleKind.None, mayOverlapItself: true, inTurnUntilAwait: true));
             }
+            else if (method.Name == "ForEach" && invocation.Arguments.Length >= 1 && SpawnClassifier.Unwrap(invocation.Arguments[invocation.Arguments.Length - 1].Value) is IDelegateCreationOperation action &&
+                     HostOf(invocation) is { } forEachHost && AsyncRuns.StartsAsyncVoidPerElement(invocation, action.Target, BodyOf(action, forEachHost), _symbols))
+            {
+                // Async void runs: nothing joins them, so they are unscoped work that overlaps itself.
+                return ImmutableArray.Create(new SpawnSite(SpawnKind.Unscoped, method.ContainingType.Name + ".ForEach(async …)", invocation, action, HandleKind.None, mayOverlapItself: true, inTurnUntilAwait: true));
+            }
             else
             {
                 return ImmutableArray<SpawnSite>.Empty;

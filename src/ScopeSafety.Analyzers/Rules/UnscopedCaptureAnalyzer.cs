@@ -233,13 +233,16 @@ namespace ScopeSafety.Analyzers
                     return null;
                 }
 
-                reported |= CheckSharing(work, variable, inDelegate, primary);
-                if (!reported)
+                // Work that runs in turn up to its first await (an async lambda that ForEach calls) makes its uses before
+                // that await inside the call that runs it, not beside the method.
+                var yielded = inDelegate.FindAll(a => !_model.MadeBeforeItYields(work.Item, a));
+                reported |= yielded.Count > 0 && CheckSharing(work, variable, yielded, primary);
+                if (!reported && yielded.Count > 0)
                 {
-                    reported |= CheckOuterSharing(work, variable, inDelegate, primary);
+                    reported |= CheckOuterSharing(work, variable, yielded, primary);
                 }
 
-                return !reported && !work.Escapes && !work.IsDiscarded(_symbols) && work.FirstReached(new[] { (work.Exit, 0) }, (0, work.Flow.ExitBlock)) != null
+                return !reported && yielded.Count > 0 && !work.Escapes && !work.IsDiscarded(_symbols) && work.FirstReached(new[] { (work.Exit, 0) }, (0, work.Flow.ExitBlock)) != null
                     ? primary
                     : null;
             }
