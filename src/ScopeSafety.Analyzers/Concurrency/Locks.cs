@@ -1342,7 +1342,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 case IObjectCreationOperation:
                     return Fresh;
                 case ILocalReferenceOperation local:
-                    return local.Local;
+                    return OwnFreshLock(local) ? Fresh : local.Local;
                 case IParameterReferenceOperation parameter:
                     return parameter.Parameter;
                 case IFieldReferenceOperation field when field.Instance == null || Places.IsThis(field.Instance):
@@ -1354,6 +1354,42 @@ namespace ScopeSafety.Analyzers.Concurrency
                 default:
                     return Unknown;
             }
+        }
+
+        /// <summary>
+        /// A local that holds an object its own function creates, and that the function uses only to lock it (<c>var gate =
+        /// new object(); lock (gate) …</c> inside the work): every call of the function locks another object, so the lock
+        /// excludes nothing, not even another run of the same work, as with <c>lock (new object())</c>. A local captured by a
+        /// nested function, handed to a call or assigned again may be shared, and is taken as one object.
+        /// </summary>
+        private static bool OwnFreshLock(ILocalReferenceOperation reference)
+        {
+            var local = reference.Local;
+            var function = Functions.EnclosingFunction(reference);
+            var created = false;
+            foreach (var operation in (function ?? Functions.Root(reference)).Descendants())
+            {
+                if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                {
+                    created = declarator.Initializer?.Value is { } value && SpawnClassifier.Unwrap(value) is IObjectCreationOperation &&
+                              Functions.EnclosingFunction(declarator) == function;
+                }
+                else if (operation is ILocalReferenceOperation other && SymbolEqualityComparer.Default.Equals(other.Local, local) &&
+                         (Functions.EnclosingFunction(other) != function || !IsLockedValue(other)))
+                {
+                    return false;
+                }
+            }
+
+            return created;
+        }
+
+        /// <summary>The value is what a <c>lock</c> statement, or a <c>Monitor</c> call, locks.</summary>
+        private static bool IsLockedValue(IOperation value)
+        {
+            var wrapped = SpawnClassifier.Wrapped(value);
+            return (wrapped.Parent is ILockOperation statement && statement.LockedValue == wrapped) ||
+                   (wrapped.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { ContainingType: { Name: "Monitor" } } } });
         }
 
         /// <summary>Both sides hold a lock on the same object (or one we cannot name).</summary>
