@@ -374,7 +374,7 @@ namespace ScopeSafety.Analyzers
                     // then fails with it, which is what disposing there is for (aborting a pending call).
                     if (operation is IInvocationOperation { TargetMethod: { Name: "Dispose" or "DisposeAsync", Parameters: { Length: 0 } } } call &&
                         call.Instance != null && !call.Syntax.Ancestors().Any(node => node is CatchClauseSyntax && work.Scope.Syntax.Span.Contains(node.Span)) &&
-                        work.Flow.Resolve(call.Instance) is ILocalReferenceOperation reference &&
+                        DisposedLocal(work.Flow.Resolve(call.Instance)) is { } reference &&
                         SymbolEqualityComparer.Default.Equals(reference.Local, local))
                     {
                         targets.Add((new FlowPoint(block, index, call.Syntax.Span.End), disposals.Count));
@@ -396,6 +396,17 @@ namespace ScopeSafety.Analyzers
                 Report(Descriptors.DisposedWhileUnscopedWorkMayRun, work, new List<ISymbol> { variable }, primary, DisposalLocation(disposals[reached.Value]), fix, variable.Name, work.Site.Api);
                 return true;
             }
+
+            /// <summary>
+            /// The local a disposal disposes: <c>x.Dispose()</c>, the end of <c>using (var x = …)</c>, or the end of
+            /// <c>using (x = …)</c>, which disposes the object it stores in <c>x</c>.
+            /// </summary>
+            private static ILocalReferenceOperation? DisposedLocal(IOperation instance) => instance switch
+            {
+                ILocalReferenceOperation local => local,
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } => assigned,
+                _ => null,
+            };
 
             private bool CheckSharing(WorkInHost work, ISymbol variable, List<Access> inDelegate, Location primary)
             {
