@@ -42,6 +42,36 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
+        /// The tasks of <paramref name="select"/> (the selector's runs, or the work each run starts and returns) go on beside
+        /// the function from the <c>Select</c> until the function waits for them: the sequence goes straight into a copy or
+        /// a combinator (<c>ToList()</c>, <c>ToArray()</c>, <c>Task.WhenAll(…)</c>), and the handle walk from there finds a wait
+        /// (<c>Task.WaitAll(tasks)</c>, <c>await Task.WhenAll(…)</c>, a loop awaiting each) and nothing that hands the tasks
+        /// on or answers the first that ends. A sequence kept in a local first starts only where it is enumerated, so it is
+        /// left to <see cref="StartsAllAtOnce"/>'s reading: its runs against each other only.
+        /// </summary>
+        public static bool SelectedTasksFollowed(IInvocationOperation select, SpawnSite followed, IOperation host, KnownSymbols symbols) =>
+            Materialised(select, symbols, 1) &&
+            HandleTracker.Track(followed, host, symbols, operation => SpawnClassifier.UnscopedApiOf(operation, symbols) != null) is { Escapes: false, InFirstFinished: false } tracker &&
+            tracker.Joins.Count > 0;
+
+        /// <summary>
+        /// The <c>Select</c> whose selector returns <paramref name="spawn"/> as its whole value (<c>ids.Select(id =&gt;
+        /// Task.Run(() =&gt; …))</c>), if any: each run of the selector starts the work and hands its task to the sequence.
+        /// </summary>
+        public static IInvocationOperation? SelectReturning(IOperation spawn, KnownSymbols symbols)
+        {
+            if (!(SpawnClassifier.Wrapped(spawn).Parent is IReturnOperation returned) ||
+                !(Functions.EnclosingFunction(returned) is IAnonymousFunctionOperation selector) ||
+                !(selector.Parent is IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation select } }) ||
+                select.TargetMethod.Name != "Select" || !KnownSymbols.Is(select.TargetMethod.ContainingType, symbols.Collections.Enumerable))
+            {
+                return null;
+            }
+
+            return select;
+        }
+
+        /// <summary>
         /// <paramref name="forEach"/> is <c>List&lt;T&gt;.ForEach</c> or <c>Array.ForEach</c> handed an async function that
         /// returns nothing (<c>items.ForEach(async x =&gt; …)</c>, an async void method): each call runs the function as far
         /// as its first await and returns, so the rest of every run goes on beside the others and beside the caller, and

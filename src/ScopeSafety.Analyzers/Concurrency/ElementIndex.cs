@@ -270,13 +270,16 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>
         /// A parameter of the lambda around the spawn that a loop method calls once per element: the element or index of
         /// <c>items.Select((item, i) =&gt; Task.Run(() =&gt; results[i] = …))</c>, of a List's or Array's ForEach, or of
-        /// Parallel.For and ForEach. Like a foreach variable, each round's work gets its own.
+        /// Parallel.For and ForEach. Like a foreach variable, each round's work gets its own. The spawn may also be that
+        /// Select itself, when the work its selector starts and returns is read from the function around it
+        /// (<see cref="WorkItemFinder"/>'s selected start).
         /// </summary>
         private static bool IsPerElementParameter(IParameterSymbol parameter, SyntaxNode spawn, SemanticModel? model) =>
             model != null && parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda &&
             lambda.DeclaringSyntaxReferences.Length == 1 && lambda.DeclaringSyntaxReferences[0].GetSyntax() is AnonymousFunctionExpressionSyntax syntax &&
-            syntax.SyntaxTree == model.SyntaxTree && syntax.Span.Contains(spawn.Span) &&
+            syntax.SyntaxTree == model.SyntaxTree &&
             syntax.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } &&
+            (syntax.Span.Contains(spawn.Span) || call == spawn) &&
             model.GetSymbolInfo(call).Symbol is IMethodSymbol { Name: "Select" or "SelectMany" or "ForEach" or "For" or "ConvertAll" } loop &&
             loop.ContainingType?.OriginalDefinition.ToDisplayString() is "System.Linq.Enumerable" or "System.Collections.Generic.List<T>" or "System.Array" or "System.Threading.Tasks.Parallel";
 

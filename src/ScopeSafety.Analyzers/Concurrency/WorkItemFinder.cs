@@ -59,6 +59,10 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 sites = ExtraStructured(operation);
             }
+            else if (sites.Length == 1 && SelectedStart(sites[0]) is { } selected)
+            {
+                sites = ImmutableArray.Create(selected);
+            }
 
             if (sites.IsEmpty)
             {
@@ -132,6 +136,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return (WorkShape.Spawned, false, false);
             }
 
+            if (site.IsSelectOfTasksFollowed)
+            {
+                // A Select of tasks the function waits for: the runs go on beside it until that wait, and beside each other.
+                return (WorkShape.Spawned, true, false);
+            }
+
             if (KnownSymbols.Is(type, _symbols.Tasks.ParallelEnumerable) || site.InTurnUntilAwait)
             {
                 // A query runs when it is enumerated; its delegates are treated as done by then (the usual
@@ -144,6 +154,24 @@ namespace ScopeSafety.Analyzers.Concurrency
             // Parallel.Invoke. How often it runs each delegate is unknown: one is not assumed to overlap itself, unless
             // the method was read to start it once per round of a loop (SpawnClassifier.EachRoundParameter).
             return (WorkShape.Blocking, site.MayOverlapItself, true);
+        }
+
+        /// <summary>
+        /// Work whose task a <c>Select</c>'s selector returns (<c>var tasks = ids.Select(id =&gt; Task.Run(() =&gt; …)).ToArray();
+        /// … Task.WaitAll(tasks);</c>) is read from the function that holds the <c>Select</c>: started there, once per element,
+        /// and joined where that function waits for the sequence (<see cref="AsyncRuns.SelectedTasksFollowed"/>). Null when the
+        /// site is no such work, or the function is not seen to wait for the tasks (then the selector's own reading stands).
+        /// </summary>
+        private SpawnSite? SelectedStart(SpawnSite site)
+        {
+            if (site.Kind != SpawnKind.Unscoped || site.Handle != HandleKind.Task || site.StartsAtStart ||
+                !(AsyncRuns.SelectReturning(site.Operation, _symbols) is { } select) || !(HostOf(select) is { } host))
+            {
+                return null;
+            }
+
+            var selected = new SpawnSite(site.Kind, site.Api, select, site.Delegate, HandleKind.Task, mayOverlapItself: true);
+            return AsyncRuns.SelectedTasksFollowed(select, selected, host, _symbols) ? selected : null;
         }
 
         /// <summary>Parallel.ForEachAsync and the PLINQ operators the classifier leaves out (it knows ForAll).</summary>
@@ -172,7 +200,10 @@ namespace ScopeSafety.Analyzers.Concurrency
             else if (method.Name == "Select" && invocation.Arguments.Length == 2 && SpawnClassifier.Unwrap(invocation.Arguments[1].Value) is IDelegateCreationOperation selector &&
                      HostOf(invocation) is { } host && AsyncRuns.StartsAllAtOnce(invocation, selector.Target, BodyOf(selector, host), _symbols))
             {
-                return ImmutableArray.Create(new SpawnSite(SpawnKind.Structured, "Select(async …)", invocation, selector, HandleKind.None, mayOverlapItself: true, inTurnUntilAwait: true));
+                var followed = new SpawnSite(SpawnKind.Structured, "Select(async …)", invocation, selector, HandleKind.Task, mayOverlapItself: true, inTurnUntilAwait: true);
+                return ImmutableArray.Create(AsyncRuns.SelectedTasksFollowed(invocation, followed, host, _symbols)
+                    ? followed
+                    : new SpawnSite(SpawnKind.Structured, "Select(async …)", invocation, selector, HandleKind.None, mayOverlapItself: true, inTurnUntilAwait: true));
             }
             else if (method.Name == "ForEach" && invocation.Arguments.Length >= 1 && SpawnClassifier.Unwrap(invocation.Arguments[invocation.Arguments.Length - 1].Value) is IDelegateCreationOperation action &&
                      HostOf(invocation) is { } forEachHost && AsyncRuns.StartsAsyncVoidPerElement(invocation, action.Target, BodyOf(action, forEachHost), _symbols))

@@ -57,6 +57,12 @@ namespace ScopeSafety.Analyzers.Spawns
         public bool InTurnUntilAwait { get; }
 
         /// <summary>A call of an async local function or method left running (<see cref="Concurrency.AsyncRuns.IsCallLeftRunning"/>): work until its task is awaited.</summary>
-        public bool IsAsyncCallLeftRunning => InTurnUntilAwait && Handle == HandleKind.Task;
+        public bool IsAsyncCallLeftRunning => InTurnUntilAwait && Handle == HandleKind.Task && Delegate == Operation;
+
+        /// <summary>
+        /// A <c>Select</c> of tasks whose sequence the function waits for (<see cref="Concurrency.AsyncRuns.SelectedTasksFollowed"/>):
+        /// its runs go on beside the function from the <c>Select</c> until that wait.
+        /// </summary>
+        public bool IsSelectOfTasksFollowed => InTurnUntilAwait && Handle == HandleKind.Task && Delegate != Operation;
     }
 }
