@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
@@ -82,6 +83,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                 "SignalAndWait" => KnownSymbols.Is(type, _symbols.Barrier),
                 "SetResult" or "TrySetResult" or "SetException" or "TrySetException" or "SetCanceled" or "TrySetCanceled" or "SetFromTask" or "TrySetFromTask" =>
                     KnownSymbols.Is(type, _symbols.TaskCompletionSource) || KnownSymbols.Is(type, _symbols.TaskCompletionSourceOfT),
+                "Add" or "TryAdd" or "CompleteAdding" => KnownSymbols.Is(type, _symbols.BlockingCollection),
+                "WriteAsync" or "TryWrite" or "Complete" or "TryComplete" => KnownSymbols.DerivesFrom(type, _symbols.ChannelWriter),
                 _ => false,
             };
 
@@ -119,6 +122,19 @@ namespace ScopeSafety.Analyzers.Concurrency
                         KnownSymbols.Is(waitAsync.ContainingType, _symbols.SemaphoreSlim) && !HasTimeout(waitCall))
                     {
                         var found = ObjectOf(semaphore);
+                        if (found != null)
+                        {
+                            yield return found;
+                        }
+
+                        yield break;
+                    }
+
+                    if (awaited is IInvocationOperation { TargetMethod: { Name: "ReadAsync" } readAsync, Instance: { } reader } &&
+                        KnownSymbols.DerivesFrom(readAsync.ContainingType, _symbols.ChannelReader))
+                    {
+                        // await channel.Reader.ReadAsync(): returns once a write has handed an item over.
+                        var found = ObjectOf(reader);
                         if (found != null)
                         {
                             yield return found;
@@ -195,6 +211,10 @@ namespace ScopeSafety.Analyzers.Concurrency
                         "WaitOne" => KnownSymbols.DerivesFrom(type, _symbols.WaitHandle),
                         "Wait" => KnownSymbols.Is(type, _symbols.ManualResetEventSlim) || KnownSymbols.Is(type, _symbols.CountdownEvent) || KnownSymbols.Is(type, _symbols.SemaphoreSlim),
                         "SignalAndWait" => KnownSymbols.Is(type, _symbols.Barrier),
+                        "Take" => KnownSymbols.Is(type, _symbols.BlockingCollection),
+                        // A try-take or try-read returns at once; only the branch where it took an item knows a write came first.
+                        "TryTake" => KnownSymbols.Is(type, _symbols.BlockingCollection) && ResultIsUsed(call),
+                        "TryRead" => KnownSymbols.DerivesFrom(type, _symbols.ChannelReader) && ResultIsUsed(call),
                         _ => false,
                     };
 
@@ -245,6 +265,10 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return field;
                 case IFieldReferenceOperation { Instance: var instance } field when Places.IsThis(instance):
                     return field.Field;
+                case IPropertyReferenceOperation { Property: { Name: "Writer" or "Reader", ContainingType: { MetadataName: "Channel`2" } channel }, Instance: { } owner }
+                    when channel.ContainingNamespace?.ToDisplayString() == "System.Threading.Channels":
+                    // channel.Writer and channel.Reader are the two ends of one queue: the channel is the object.
+                    return ObjectOf(owner);
                 default:
                     return null;
             }
@@ -626,10 +650,17 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>
         /// <paramref name="access"/> runs only after the wait <paramref name="acquire"/> returned: the wait's statement comes
         /// earlier in a block that (directly, or through plain nested blocks, try blocks, lock and using bodies) holds
-        /// the access. A wait inside a branch or a loop that may be skipped orders nothing after it.
+        /// the access, or the wait is the condition of an <c>if</c> or <c>while</c> (or one side of its <c>&amp;&amp;</c>) whose
+        /// body holds the access (<c>if (done.Wait(timeout)) Use(data);</c>, <c>while (queue.TryTake(out item, t)) …</c>).
+        /// A wait inside a branch or a loop that may be skipped orders nothing after it.
         /// </summary>
         public static bool AcquirePrecedes(IOperation acquire, SyntaxNode access)
         {
+            if (GuardedBy(acquire.Syntax) is { } guarded && guarded.Span.Contains(access.Span))
+            {
+                return true;
+            }
+
             SyntaxNode? node = acquire.Syntax;
             while (node != null && !(node is StatementSyntax))
             {
@@ -670,6 +701,23 @@ namespace ScopeSafety.Analyzers.Concurrency
             return false;
         }
 
+        /// <summary>The statement that runs only when <paramref name="condition"/> is true: the body of the if or while it tests, through parentheses and <c>&amp;&amp;</c>.</summary>
+        private static StatementSyntax? GuardedBy(SyntaxNode condition)
+        {
+            var node = condition;
+            while (node.Parent is ParenthesizedExpressionSyntax || node.Parent is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression })
+            {
+                node = node.Parent;
+            }
+
+            return node.Parent switch
+            {
+                IfStatementSyntax ifStatement when ifStatement.Condition == node => ifStatement.Statement,
+                WhileStatementSyntax loop when loop.Condition == node => loop.Statement,
+                _ => null,
+            };
+        }
+
         /// <summary>A variable of this type released or waited for is a flag (<see cref="FlagHandshake"/>).</summary>
         private bool IsFlag(ITypeSymbol? type) => type != null && FlagHandshake.IsFlagType(type) && !IsSynchronizationType(type);
 
@@ -677,7 +725,10 @@ namespace ScopeSafety.Analyzers.Concurrency
         private bool IsSynchronizationType(ITypeSymbol type) =>
             KnownSymbols.DerivesFrom(type, _symbols.WaitHandle) || KnownSymbols.Is(type, _symbols.ManualResetEventSlim) || KnownSymbols.Is(type, _symbols.SemaphoreSlim) ||
             KnownSymbols.Is(type, _symbols.CountdownEvent) || KnownSymbols.Is(type, _symbols.Barrier) ||
-            KnownSymbols.Is(type, _symbols.TaskCompletionSource) || KnownSymbols.Is(type, _symbols.TaskCompletionSourceOfT);
+            KnownSymbols.Is(type, _symbols.TaskCompletionSource) || KnownSymbols.Is(type, _symbols.TaskCompletionSourceOfT) || IsQueue(type);
+
+        /// <summary>A queue that hands items from one thread to another: a BlockingCollection or a channel.</summary>
+        private bool IsQueue(ITypeSymbol? type) => KnownSymbols.Is(type, _symbols.BlockingCollection) || KnownSymbols.DerivesFrom(type, _symbols.Channel);
 
         /// <summary>
         /// How many waits the object lets through before anyone releases it, as far as its declaration tells: an event
@@ -698,6 +749,12 @@ namespace ScopeSafety.Analyzers.Concurrency
             {
                 // A flag (FlagHandshake) starts lowered when its declaration leaves it false, 0 or null.
                 return FlagHandshake.StartsLowered(synchronizationObject) ? 0 : (int?)null;
+            }
+
+            if (IsQueue(type))
+            {
+                // Each item written lets one read through, so a queue made empty lets none through before a write.
+                return StartsEmpty(synchronizationObject) ? 0 : (int?)null;
             }
 
             if (synchronizationObject.DeclaringSyntaxReferences.Length != 1 ||
@@ -736,6 +793,34 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// A queue made empty in its declaration: <c>new BlockingCollection&lt;T&gt;()</c> (also with a bound),
+        /// <c>Channel.CreateUnbounded&lt;T&gt;()</c> or <c>Channel.CreateBounded&lt;T&gt;(…)</c>. One made from a collection may hold items.
+        /// </summary>
+        private static bool StartsEmpty(ISymbol queue)
+        {
+            if (queue.DeclaringSyntaxReferences.Length != 1 ||
+                !(queue.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer: { Value: { } value } }))
+            {
+                return false;
+            }
+
+            var arguments = value switch
+            {
+                ObjectCreationExpressionSyntax creation => creation.ArgumentList,
+                ImplicitObjectCreationExpressionSyntax implicitCreation => implicitCreation.ArgumentList,
+                _ => null,
+            };
+
+            if (value is BaseObjectCreationExpressionSyntax)
+            {
+                return arguments == null || arguments.Arguments.Count == 0 ||
+                       arguments.Arguments[0].Expression is LiteralExpressionSyntax { Token: { Value: int } };
+            }
+
+            return value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: { Identifier: { ValueText: "CreateUnbounded" or "CreateBounded" } } } };
         }
 
         /// <summary>

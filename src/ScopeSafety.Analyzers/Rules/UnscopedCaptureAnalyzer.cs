@@ -463,10 +463,11 @@ namespace ScopeSafety.Analyzers
                     return true;
                 }
 
-                // (b) the method writes while the work may still read.
+                // (b) the method writes while the work may still read, unless the work waits before its use for an object
+                // only the method releases, after its write (a start signal: data = …; go.Set(); against go.Wait(); Use(data)).
                 foreach (var access in concurrent)
                 {
-                    if (access.IsWrite && inDelegate.Any(a => Access.Conflict(access, a)))
+                    if (access.IsWrite && inDelegate.Any(a => Access.Conflict(access, a) && !_model.HostSignalsBefore(work.Item, a.MadeIn(work.Item.Body), access.Operation, variable)))
                     {
                         Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, variable, primary, access.Operation.Syntax.GetLocation(), variable.Name, SideOf(access, work), api, "read");
                         return true;

@@ -2,7 +2,7 @@ using Microsoft.CodeAnalysis;
 
 namespace ScopeSafety.Analyzers.Symbols
 {
-    /// <summary>Locks, atomics, and the objects through which one thread releases another (events, countdowns, semaphores, barriers, TaskCompletionSource).</summary>
+    /// <summary>Locks, atomics, and the objects through which one thread releases another (events, countdowns, semaphores, barriers, TaskCompletionSource, the queues that hand items over).</summary>
     internal sealed class SynchronisationSymbols
     {
         internal SynchronisationSymbols(Compilation compilation)
@@ -25,6 +25,10 @@ namespace ScopeSafety.Analyzers.Symbols
             Barrier = compilation.GetTypeByMetadataName("System.Threading.Barrier");
             TaskCompletionSource = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskCompletionSource");
             TaskCompletionSourceOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskCompletionSource`1");
+            BlockingCollection = compilation.GetTypeByMetadataName("System.Collections.Concurrent.BlockingCollection`1");
+            Channel = compilation.GetTypeByMetadataName("System.Threading.Channels.Channel`2");
+            ChannelWriter = compilation.GetTypeByMetadataName("System.Threading.Channels.ChannelWriter`1");
+            ChannelReader = compilation.GetTypeByMetadataName("System.Threading.Channels.ChannelReader`1");
         }
 
         /// <summary>System.Threading.Monitor: Enter/Exit pairs hold a lock like the lock statement.</summary>
@@ -52,6 +56,18 @@ namespace ScopeSafety.Analyzers.Symbols
         public INamedTypeSymbol? Barrier { get; }
         public INamedTypeSymbol? TaskCompletionSource { get; }
         public INamedTypeSymbol? TaskCompletionSourceOfT { get; }
+
+        /// <summary>System.Collections.Concurrent.BlockingCollection&lt;T&gt;: an Add lets one Take through, like a semaphore's Release.</summary>
+        public INamedTypeSymbol? BlockingCollection { get; }
+
+        /// <summary>System.Threading.Channels.Channel&lt;TWrite, TRead&gt;, the base of Channel&lt;T&gt;: its Writer and Reader are one queue.</summary>
+        public INamedTypeSymbol? Channel { get; }
+
+        /// <summary>ChannelWriter&lt;T&gt;: a write lets one read through.</summary>
+        public INamedTypeSymbol? ChannelWriter { get; }
+
+        /// <summary>ChannelReader&lt;T&gt;: a read waits for a write.</summary>
+        public INamedTypeSymbol? ChannelReader { get; }
 
         /// <summary>Interlocked, Volatile or ImmutableInterlocked: a call of theirs reads or writes the location it is given atomically.</summary>
         public bool IsAtomicApi(ITypeSymbol? type) => KnownSymbols.Is(type, Interlocked) || KnownSymbols.Is(type, Volatile) || KnownSymbols.Is(type, ImmutableInterlocked);

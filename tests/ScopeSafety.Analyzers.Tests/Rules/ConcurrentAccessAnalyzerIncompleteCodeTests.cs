@@ -202,6 +202,47 @@ public class ConcurrentAccessAnalyzerIncompleteCodeTests
                 }
             }
             """,
+        Usings + """
+            using System.Collections.Concurrent;
+            using System.Threading.Channels;
+
+            static class Handover
+            {
+                static int data;
+
+                static async Task Use(List<string> items, int[] ids, List<int> list)
+                {
+                    var queue = new BlockingCollection<int>();
+                    var channel = Channel.CreateUnbounded<int>();
+                    var barrier = new Barrier(2);
+                    var t = new Thread(() => { if (queue.TryTake(out var x, 10)) data = x; barrier.SignalAndWait(); });
+                    t.Start();
+                    queue.Add(1);
+                    await channel.Writer.WriteAsync(2);
+                    _ = Task.Run(async () => { await channel.Reader.ReadAsync(); data++; });
+                    items.ForEach(async s => { await Task.Delay(1); data++; });
+                    Parallel.For(0, 4, i => { var gate = new object(); lock (gate) list.Add(i); });
+                    var tasks = ids.Select(id => Task.Run(() => data += id)).ToArray();
+                    var all = Task.WhenAll(ids.Select(async id => { await Task.Delay(id); list.Add(id); }));
+                    StreamReaderHolder.Read();
+                    barrier.SignalAndWait();
+                    Task.WaitAll(tasks);
+                    await all;
+                }
+            }
+
+            static class StreamReaderHolder
+            {
+                public static void Read()
+                {
+                    System.IO.StringReader reader;
+                    using (reader = new System.IO.StringReader(""))
+                    {
+                        Task.Run(() => reader.ReadLine());
+                    }
+                }
+            }
+            """,
     ];
 
     [Theory]

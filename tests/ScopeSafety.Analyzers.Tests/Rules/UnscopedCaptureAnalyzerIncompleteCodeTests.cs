@@ -93,6 +93,29 @@ public class UnscopedCaptureAnalyzerIncompleteCodeTests
                 }
             }
             """,
+        Usings + """
+            class D
+            {
+                static async Task<int> M(List<string> items, int[] ids)
+                {
+                    var n = 0;
+                    items.ForEach(async s => { n++; await Task.Delay(1); n--; });
+                    var tasks = ids.Select(id => Task.Run(() => Interlocked.Add(ref n, id))).ToArray();
+                    var go = new TaskCompletionSource();
+                    var waiting = Task.Run(async () => { await go.Task; n++; });
+                    StringReader reader;
+                    using (reader = new StringReader(""))
+                    {
+                        _ = reader.ReadLineAsync();
+                    }
+
+                    go.SetResult();
+                    Task.WaitAll(tasks);
+                    await waiting;
+                    return n;
+                }
+            }
+            """,
     ];
 
     [Theory]
