@@ -757,25 +757,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return StartsEmpty(synchronizationObject) ? 0 : (int?)null;
             }
 
-            if (synchronizationObject.DeclaringSyntaxReferences.Length != 1 ||
-                !(synchronizationObject.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer: { Value: { } value } }))
+            if (!(InitialValue(synchronizationObject) is BaseObjectCreationExpressionSyntax { ArgumentList: var arguments }))
             {
                 return null;
             }
 
-            var arguments = value switch
-            {
-                ObjectCreationExpressionSyntax creation => creation.ArgumentList,
-                ImplicitObjectCreationExpressionSyntax implicitCreation => implicitCreation.ArgumentList,
-                _ => null,
-            };
-
-            if (arguments == null)
-            {
-                return null;
-            }
-
-            if (arguments.Arguments.Count == 0)
+            if (arguments == null || arguments.Arguments.Count == 0)
             {
                 // new ManualResetEventSlim() starts unset.
                 return 0;
@@ -799,29 +786,19 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// A queue made empty in its declaration: <c>new BlockingCollection&lt;T&gt;()</c> (also with a bound),
         /// <c>Channel.CreateUnbounded&lt;T&gt;()</c> or <c>Channel.CreateBounded&lt;T&gt;(…)</c>. One made from a collection may hold items.
         /// </summary>
-        private static bool StartsEmpty(ISymbol queue)
+        private static bool StartsEmpty(ISymbol queue) => InitialValue(queue) switch
         {
-            if (queue.DeclaringSyntaxReferences.Length != 1 ||
-                !(queue.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer: { Value: { } value } }))
-            {
-                return false;
-            }
+            BaseObjectCreationExpressionSyntax { ArgumentList: var arguments } =>
+                arguments == null || arguments.Arguments.Count == 0 || arguments.Arguments[0].Expression is LiteralExpressionSyntax { Token: { Value: int } },
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: { Identifier: { ValueText: "CreateUnbounded" or "CreateBounded" } } } } => true,
+            _ => false,
+        };
 
-            var arguments = value switch
-            {
-                ObjectCreationExpressionSyntax creation => creation.ArgumentList,
-                ImplicitObjectCreationExpressionSyntax implicitCreation => implicitCreation.ArgumentList,
-                _ => null,
-            };
-
-            if (value is BaseObjectCreationExpressionSyntax)
-            {
-                return arguments == null || arguments.Arguments.Count == 0 ||
-                       arguments.Arguments[0].Expression is LiteralExpressionSyntax { Token: { Value: int } };
-            }
-
-            return value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: { Identifier: { ValueText: "CreateUnbounded" or "CreateBounded" } } } };
-        }
+        /// <summary>The value a variable or field is given in its one declaration, or null.</summary>
+        private static ExpressionSyntax? InitialValue(ISymbol variable) =>
+            variable.DeclaringSyntaxReferences.Length == 1 && variable.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer: { Value: { } value } }
+                ? value
+                : null;
 
         /// <summary>
         /// A barrier: a wait returns only once every participant has arrived in the phase, so the arrival of the work that
