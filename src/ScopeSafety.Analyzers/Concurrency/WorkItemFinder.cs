@@ -11,9 +11,11 @@ using ScopeSafety.Analyzers.Symbols;
 namespace ScopeSafety.Analyzers.Concurrency
 {
     /// <summary>
-    /// Finds the work items of an operation: the spawn classifier's sites (shared with SCOPE001–004) plus what only
-    /// the race rules need — Parallel.ForEachAsync, every PLINQ operator's delegates, an async Select whose tasks start at
-    /// once (<see cref="AsyncRuns"/>) and handlers of events raised on another thread (<see cref="OffThreadEvent"/>).
+    /// Finds the work items of an operation: the spawn classifier's sites (shared with SCOPE001–004) plus what the
+    /// classifier leaves out because no fix rewrites it — Parallel.ForEachAsync, every PLINQ operator's delegates, an async
+    /// Select whose tasks start at once and an async function handed to ForEach (<see cref="AsyncRuns"/>), and handlers of
+    /// events raised on another thread (<see cref="OffThreadEvent"/>) — and work a Select's selector starts and returns,
+    /// read from the function around the Select (<see cref="SelectedStart"/>).
     /// </summary>
     internal sealed class WorkItemFinder
     {
