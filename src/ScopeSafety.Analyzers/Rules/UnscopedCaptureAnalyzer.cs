@@ -444,10 +444,18 @@ namespace ScopeSafety.Analyzers
                 var api = "work started with " + work.Site.Api;
                 var writes = inDelegate.Where(a => a.IsWrite).ToList();
 
+                // One pair at a time, what orders the variable's uses as a whole may not: the method waits for an object the
+                // work releases after this use (though it uses the variable again after the release), or the work waits,
+                // before its use, for an object only the method releases after its own (a start signal: data = …;
+                // go.Set(); against go.Wait(); Use(data)).
+                bool Races(Access mine, Access theirs) =>
+                    Access.Conflict(mine, theirs) && !_model.HostWaitsAfterUse(work.Item, mine.MadeIn(work.Item.Body), theirs.Operation, variable) &&
+                    !_model.HostSignalsBefore(work.Item, mine.MadeIn(work.Item.Body), theirs.Operation, variable);
+
                 // (a) the work writes while the method may still read or write.
                 foreach (var access in concurrent)
                 {
-                    if (writes.Any(w => Access.Conflict(w, access)))
+                    if (writes.Any(w => Races(w, access)))
                     {
                         Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, variable, primary, access.Operation.Syntax.GetLocation(), variable.Name, api, SideOf(access, work), access.IsWrite ? "write" : "read");
                         return true;
@@ -463,11 +471,10 @@ namespace ScopeSafety.Analyzers
                     return true;
                 }
 
-                // (b) the method writes while the work may still read, unless the work waits before its use for an object
-                // only the method releases, after its write (a start signal: data = …; go.Set(); against go.Wait(); Use(data)).
+                // (b) the method writes while the work may still read.
                 foreach (var access in concurrent)
                 {
-                    if (access.IsWrite && inDelegate.Any(a => Access.Conflict(access, a) && !_model.HostSignalsBefore(work.Item, a.MadeIn(work.Item.Body), access.Operation, variable)))
+                    if (access.IsWrite && inDelegate.Any(a => Races(a, access)))
                     {
                         Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, variable, primary, access.Operation.Syntax.GetLocation(), variable.Name, SideOf(access, work), api, "read");
                         return true;

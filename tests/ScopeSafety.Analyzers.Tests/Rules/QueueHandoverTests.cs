@@ -160,4 +160,35 @@ public class QueueHandoverTests
         }
         """,
         VerifyCapture.Diagnostic("SCOPE002").WithLocation(0).WithArguments("data", "the method", "work started with Task.Run", "read"));
+
+    [Fact]
+    public Task A_captured_local_written_before_the_event_is_set_is_ordered_even_when_the_work_reads_it_after() => VerifyCapture.VerifyAnalyzerAsync(UnscopedCaptureAnalyzerSharingTests.Usings + """
+        class C
+        {
+            static int ReadAfterSet()
+            {
+                var value = 0;
+                var ready = new ManualResetEventSlim();
+                var t = new Thread(() => { value = 1; ready.Set(); Console.WriteLine(value); });
+                t.Start();
+                ready.Wait();
+                var seen = value;
+                t.Join();
+                return seen;
+            }
+
+            static int WriteAfterSet()
+            {
+                var value = 0;
+                var ready = new ManualResetEventSlim();
+                var t = new Thread(() => { {|#0:value|} = 1; ready.Set(); value = 2; });
+                t.Start();
+                ready.Wait();
+                var seen = value;
+                t.Join();
+                return seen;
+            }
+        }
+        """,
+        VerifyCapture.Diagnostic("SCOPE002").WithLocation(0).WithArguments("value", "work started with new Thread", "the method", "read"));
 }
