@@ -24,13 +24,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         public static bool StartsAllAtOnce(IInvocationOperation select, IOperation selector, IOperation? body, KnownSymbols symbols)
         {
-            var function = selector switch
-            {
-                IAnonymousFunctionOperation lambda => lambda.Symbol,
-                IMethodReferenceOperation group => group.Method,
-                _ => null,
-            };
-
+            var function = MethodOf(selector);
             if (function == null || body == null || select.TargetMethod.Name != "Select" ||
                 !KnownSymbols.Is(select.TargetMethod.ContainingType, symbols.Collections.Enumerable) ||
                 !(function.IsAsync || symbols.Tasks.IsTaskLike(function.ReturnType)))
@@ -40,6 +34,14 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return select.SemanticModel is { } model && LeavesTheCallersThread(body, model.Compilation) && Materialised(select, symbols, 0);
         }
+
+        /// <summary>The method a delegate's target runs: a lambda's, or the one a method group names; null for anything else.</summary>
+        private static IMethodSymbol? MethodOf(IOperation target) => target switch
+        {
+            IAnonymousFunctionOperation lambda => lambda.Symbol,
+            IMethodReferenceOperation group => group.Method,
+            _ => null,
+        };
 
         /// <summary>
         /// The tasks of <paramref name="select"/> (the selector's runs, or the work each run starts and returns) go on beside
@@ -80,14 +82,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         public static bool StartsAsyncVoidPerElement(IInvocationOperation forEach, IOperation function, IOperation? body, KnownSymbols symbols)
         {
             var method = forEach.TargetMethod;
-            var target = function switch
-            {
-                IAnonymousFunctionOperation lambda => lambda.Symbol,
-                IMethodReferenceOperation group => group.Method,
-                _ => null,
-            };
-
-            return target is { IsAsync: true, ReturnsVoid: true } && body != null && method.Name == "ForEach" &&
+            return MethodOf(function) is { IsAsync: true, ReturnsVoid: true } && body != null && method.Name == "ForEach" &&
                    (KnownSymbols.Is(method.ContainingType, symbols.Collections.List) || method.ContainingType.SpecialType == SpecialType.System_Array) &&
                    forEach.SemanticModel is { } model && LeavesTheCallersThread(body, model.Compilation);
         }
