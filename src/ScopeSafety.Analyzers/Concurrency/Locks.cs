@@ -19,7 +19,8 @@ namespace ScopeSafety.Analyzers.Concurrency
     internal static class Locks
     {
         private static readonly object Unknown = new object();
-        private static readonly object Fresh = new object();
+        /// <summary>An object each run of the code creates for itself: a lock on it excludes nothing.</summary>
+        internal static readonly object Fresh = new object();
 
         /// <summary>
         /// The lock objects held at <paramref name="operation"/>: lock statements, and pairs of enter and exit calls — the
@@ -1315,7 +1316,11 @@ namespace ScopeSafety.Analyzers.Concurrency
             arguments.Arguments.Count >= 1 && arguments.Arguments.Count <= 2 &&
             arguments.Arguments.All(a => a.Expression is LiteralExpressionSyntax { Token: { ValueText: "1" } });
 
-        private static bool SameKey(object x, object y) =>
+        /// <summary>The key names one object the code can lock again: a variable, a field, a type, or this.</summary>
+        internal static bool NamesOneObject(object key) => key is ISymbol || key is ThisLock;
+
+        /// <summary>Two keys name the same lock, held the same way (both for reading, or neither).</summary>
+        internal static bool SameKey(object x, object y) =>
             x is ReadLock rx && y is ReadLock ry ? SameKey(rx.Key, ry.Key)
             : !(x is ReadLock) && !(y is ReadLock) && (Equals(x, y) || (x is ISymbol sx && y is ISymbol sy && SymbolEqualityComparer.Default.Equals(sx, sy)));
 
@@ -1337,6 +1342,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         public static object KeyOf(IOperation value)
         {
+            if (MadeByTheLock(value))
+            {
+                return Fresh;
+            }
+
             switch (SpawnClassifier.Unwrap(value))
             {
                 case IObjectCreationOperation:
@@ -1348,12 +1358,54 @@ namespace ScopeSafety.Analyzers.Concurrency
                 case IFieldReferenceOperation field when field.Instance == null || Places.IsThis(field.Instance):
                     return field.Field;
                 case IInstanceReferenceOperation instance when instance.Type != null:
-                    return instance.Type;
+                    return new ThisLock(instance.Type);
                 case ITypeOfOperation typeOf:
                     return typeOf.TypeOperand;
                 default:
                     return Unknown;
             }
+        }
+
+        /// <summary>
+        /// A value the lock expression itself makes, so that every run locks another object: a boxed value type
+        /// (<c>lock ((object)id)</c>), a joined or interpolated string (<c>lock (name + "x")</c>).
+        /// </summary>
+        private static bool MadeByTheLock(IOperation value)
+        {
+            for (var operation = value; ; )
+            {
+                switch (operation)
+                {
+                    case IConversionOperation { Operand: { Type: { IsValueType: true } } } conversion when conversion.Type is { IsReferenceType: true }:
+                        return true;
+                    case IConversionOperation conversion:
+                        operation = conversion.Operand;
+                        break;
+                    case IParenthesizedOperation parenthesized:
+                        operation = parenthesized.Operand;
+                        break;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add, Type: { SpecialType: SpecialType.System_String }, ConstantValue: { HasValue: false } }:
+                    case IInterpolatedStringOperation { ConstantValue: { HasValue: false } }:
+                        return true;
+                    default:
+                        return false;
+                }
+            }
+        }
+
+        /// <summary>
+        /// <c>lock (this)</c> in code of <see cref="Type"/>: the object the code runs on, which a caller names (see
+        /// MemberAccesses.InCaller). Not the type: <c>lock (typeof(T))</c> is one object for all instances, this one per instance.
+        /// </summary>
+        internal sealed class ThisLock
+        {
+            public ThisLock(ITypeSymbol type) => Type = type;
+
+            public ITypeSymbol Type { get; }
+
+            public override bool Equals(object? obj) => obj is ThisLock other && SymbolEqualityComparer.Default.Equals(Type, other.Type);
+
+            public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(Type);
         }
 
         /// <summary>

@@ -61,7 +61,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 parameters = new Dictionary<IParameterSymbol, Place?>(SymbolEqualityComparer.Default) { [handed.Parameter.OriginalDefinition] = ValueOf(handed.Argument, host) };
             }
 
-            var self = receiver == null || Places.IsThis(SpawnClassifier.Unwrap(receiver)) ? HostThis : ValueOf(receiver, host);
+            var self = receiver == null || Places.IsThis(SpawnClassifier.Unwrap(receiver)) ? HostThis : ReceiverOf(receiver, host);
             var locks = new List<object>(heldThroughout);
             if (function != null && SynchronizedLock(function, self) is { } held)
             {
@@ -99,6 +99,16 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>Stands for the host's own this: its fields are their own roots.</summary>
         private static readonly object HostThis = new object();
+
+        /// <summary>
+        /// Stands for an object created where the method is called or started (<c>new Thread(new Worker().Run)</c>): like
+        /// null, the work's own, and every start has another one, so <c>lock (this)</c> in it excludes nothing.
+        /// </summary>
+        private static readonly object CreatedThis = new object();
+
+        /// <summary>The object a method is called on, as the code being read sees it (<see cref="Frame.This"/>).</summary>
+        private object? ReceiverOf(IOperation instance, Frame frame) =>
+            SpawnClassifier.Unwrap(instance) is IObjectCreationOperation ? CreatedThis : ValueOf(instance, frame);
 
         /// <summary>
         /// How the code being read sees the caller's world: whose this it runs on (<see cref="HostThis"/>, a caller's
@@ -748,7 +758,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 object? receiver = method.IsStatic || ownReceiver ? null
                     : instance == null || Places.IsThis(SpawnClassifier.Unwrap(instance)) ? frame.This
-                    : ValueOf(instance, frame);
+                    : ReceiverOf(instance, frame);
                 var parameters = new Dictionary<IParameterSymbol, Place?>(SymbolEqualityComparer.Default);
                 var indices = new Dictionary<IParameterSymbol, ElementIndex>(SymbolEqualityComparer.Default);
                 var flags = new Dictionary<IParameterSymbol, bool>(SymbolEqualityComparer.Default);
@@ -798,7 +808,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static object? SynchronizedLock(IMethodSymbol method, object? receiver) =>
             (method.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) == 0
                 ? null
-                : method.IsStatic || receiver == HostThis ? method.ContainingType : receiver is Place owner ? KeyOf(owner) : new object();
+                : method.IsStatic ? method.ContainingType
+                : receiver == HostThis ? new Locks.ThisLock(method.ContainingType)
+                : receiver is Place owner ? KeyOf(owner) : new object();
 
         /// <summary>The event <paramref name="call"/> raises (<c>Changed(this, e)</c>, <c>Changed?.Invoke(this, e)</c>) with its receiver; null for any other delegate.</summary>
         private static (IEventSymbol Event, IOperation? Instance)? EventOf(IInvocationOperation call)
@@ -885,9 +897,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return KeyOf(owner.Member(field.Name));
                 case IParameterSymbol parameter when frame.Parameters != null:
                     return frame.Parameters.TryGetValue(parameter.OriginalDefinition, out var argument) && argument != null ? KeyOf(argument) : new object();
-                case INamedTypeSymbol when frame.This is Place owner:
+                case Locks.ThisLock when frame.This is Place owner:
                     // lock (this) in a method called on account: a lock on account.
                     return KeyOf(owner);
+                case Locks.ThisLock when frame.This == CreatedThis:
+                    // lock (this) in new Worker().Run: each start locks its own worker.
+                    return Locks.Fresh;
                 default:
                     return key;
             }

@@ -110,7 +110,7 @@ namespace ScopeSafety.CodeFixes
             // The locks each use holds, as the analyzer's lock model sees them; the one lock every locked use holds, and
             // the lock statement that names it; the uses that hold none.
             var sync = KnownSymbols.Get(model.Compilation).Synchronisation;
-            List<ISymbol>? common = null;
+            List<object>? common = null;
             var unlocked = new List<IdentifierNameSyntax>();
             var locked = new List<IdentifierNameSyntax>();
             foreach (var use in uses)
@@ -122,8 +122,8 @@ namespace ScopeSafety.CodeFixes
                     continue;
                 }
 
-                var keys = held.OfType<ISymbol>().ToList();
-                common = common == null ? keys : common.FindAll(key => keys.Contains(key, SymbolEqualityComparer.Default));
+                var keys = held.Where(Locks.NamesOneObject).ToList();
+                common = common == null ? keys : common.FindAll(key => keys.Any(other => Locks.SameKey(key, other)));
                 locked.Add(use);
             }
 
@@ -162,7 +162,7 @@ namespace ScopeSafety.CodeFixes
         /// The text of a lock statement around one of the locked uses whose object is one of <paramref name="keys"/> and is
         /// always the same object (a readonly field, this, or a type); null when there is none.
         /// </summary>
-        private static string? LockTextOf(List<IdentifierNameSyntax> locked, List<ISymbol> keys, SemanticModel model, CancellationToken cancellationToken)
+        private static string? LockTextOf(List<IdentifierNameSyntax> locked, List<object> keys, SemanticModel model, CancellationToken cancellationToken)
         {
             foreach (var use in locked)
             {
@@ -175,7 +175,7 @@ namespace ScopeSafety.CodeFixes
                         _ => model.GetSymbolInfo(statement.Expression, cancellationToken).Symbol is IFieldSymbol lockField && LockWrapping.IsStableLockField(lockField),
                     };
                     if (stable && model.GetOperation(statement, cancellationToken) is ILockOperation { LockedValue: { } value } &&
-                        Locks.KeyOf(value) is ISymbol key && keys.Contains(key, SymbolEqualityComparer.Default))
+                        Locks.KeyOf(value) is var key && keys.Any(other => Locks.SameKey(key, other)))
                     {
                         return statement.Expression.WithoutTrivia().ToString();
                     }

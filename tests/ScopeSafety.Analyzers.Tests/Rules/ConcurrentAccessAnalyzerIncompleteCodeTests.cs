@@ -243,6 +243,22 @@ public class ConcurrentAccessAnalyzerIncompleteCodeTests
                 }
             }
             """,
+        Usings + """
+            class Worker
+            {
+                static int count;
+                int own;
+                void Run() { lock (this) { count++; own++; } }
+                [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.Synchronized)]
+                void Step() => count--;
+                static void Start(int key, string name)
+                {
+                    for (int i = 0; i < 2; i++) new Thread(new Worker().Run).Start();
+                    new Thread(new Worker().Step).Start();
+                    Parallel.For(0, 4, i => { lock ((object)key) count++; lock (name + "/" + i) count++; lock (typeof(Worker)) count++; });
+                }
+            }
+            """,
     ];
 
     [Theory]
