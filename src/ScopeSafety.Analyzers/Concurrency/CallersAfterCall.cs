@@ -831,7 +831,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             switch (operation)
             {
                 case IAwaitOperation awaited:
-                    return !AwaitedValues.IsSleep(awaited, _symbols.Tasks);
+                    return !AwaitedValues.IsSleep(awaited, _symbols.Tasks) && !Locks.EntersLock(AwaitedValues.WaitedFor(awaited), _symbols.Synchronisation);
+                case IInvocationOperation entry when Locks.EntersLock(entry, _symbols.Synchronisation):
+                    return false;
                 case IFieldReferenceOperation field when handle != null && SymbolEqualityComparer.Default.Equals(field.Field, handle):
                     return !StopsTimerWithoutWaiting(field);
                 case IPropertyReferenceOperation property when handle != null && SymbolEqualityComparer.Default.Equals(property.Property, handle):

@@ -1267,6 +1267,14 @@ namespace ScopeSafety.Analyzers.Concurrency
             return null;
         }
 
+        /// <summary>
+        /// The call takes a lock that a pair of calls holds (<see cref="LocksHeld"/>): <c>_gate.Wait()</c> or
+        /// <c>await _gate.WaitAsync()</c> on a one-slot semaphore, <c>EnterWriteLock()</c>, <c>Monitor.Enter(o)</c>. It
+        /// waits only until another holder leaves, never for work to end, and the holder may take it again later.
+        /// </summary>
+        public static bool EntersLock(IOperation operation, SynchronisationSymbols sync) =>
+            Pair(operation, sync, entering: true) is { } key && key != Unknown;
+
         // Wait(token) and WaitAsync(token) either take the semaphore or throw: a token is not a timeout.
         private static bool OnlyCancels(IArgumentOperation argument) => argument.Parameter?.Type is { Name: "CancellationToken" };
 
