@@ -21,7 +21,8 @@ namespace ScopeSafety.CodeFixes
     /// those atomic, and the race would stay), where both sides or two functions store different values (a set lost to
     /// a clear stays lost), for a field that stores the work's own handle (the work may read it before the store),
     /// for an object field that some code disposes, closes or sets to null (the work may use the object as it goes: a
-    /// race about its lifetime, which volatile does not order), for types volatile does not take (long, double,
+    /// race about its lifetime, which volatile does not order), or locks (a lock on an object the code replaces excludes
+    /// nobody once it is replaced), for types volatile does not take (long, double,
     /// structs), for a field other types may use, or for a declaration of several fields at once.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(VolatileFlagFixer)), Shared]
@@ -116,7 +117,7 @@ namespace ScopeSafety.CodeFixes
                     }
 
                     if (!IsPlainReadOrSet(reference, field, partModel, cancellationToken) ||
-                        field.Type.IsReferenceType && IsDisposed(reference, partModel, cancellationToken))
+                        field.Type.IsReferenceType && (IsDisposed(reference, partModel, cancellationToken) || IsLockedObject(reference, partModel, cancellationToken)))
                     {
                         return null;
                     }
@@ -183,6 +184,19 @@ namespace ScopeSafety.CodeFixes
             return parent is IInvocationOperation { TargetMethod: var method, Instance: var instance } &&
                    (instance == use || use == null && instance is IConditionalAccessInstanceOperation) &&
                    method.Parameters.Length == 0 && (ThreadSafeTypes.IsDispose(method) || method.Name == "Close");
+        }
+
+        /// <summary>
+        /// Whether the field's object is what a lock takes at <paramref name="reference"/> (<c>lock (_sync)</c>,
+        /// <c>Monitor.Enter(_sync)</c>): a field that is replaced while code holds a lock on its old object lets two
+        /// threads into the lock at once, and volatile would make the swap visible, not the lock exclusive again.
+        /// </summary>
+        private static bool IsLockedObject(IdentifierNameSyntax reference, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var node = UseOf(reference);
+            return node.Parent is LockStatementSyntax statement && statement.Expression == node ||
+                   node.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } &&
+                   model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol { ContainingType: { Name: "Monitor", ContainingNamespace: { Name: "Threading" } } };
         }
 
         /// <summary>The function a reference is in: a lambda, a local function, or a member.</summary>

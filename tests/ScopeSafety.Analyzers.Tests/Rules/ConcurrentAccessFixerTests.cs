@@ -399,6 +399,26 @@ public class ConcurrentAccessFixerTests
         """);
 
     [Fact]
+    public Task A_lock_object_the_work_replaces_is_not_made_volatile() => VolatileFix.VerifyNoCodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class Counter
+        {
+            private object _sync = new object();
+            private int _count;
+
+            public void Run() => Parallel.For(0, 100, i =>
+            {
+                lock (_sync)
+                {
+                    {|SCOPE010:_sync|} = new object();
+                    _count++;
+                }
+            });
+        }
+        """);
+
+    [Fact]
     public Task Two_spawns_incrementing_a_field_both_become_Interlocked() => InterlockedFix.VerifyCodeFixAsync("""
         using System;
         using ScopeSafety;
