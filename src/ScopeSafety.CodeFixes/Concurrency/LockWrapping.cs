@@ -10,9 +10,14 @@ namespace ScopeSafety.CodeFixes.Concurrency
     /// <summary>What the lock fixes share: which statement a use is wrapped in, and writing the <c>lock</c> around it.</summary>
     internal static class LockWrapping
     {
-        /// <summary>Wraps a statement (or a void lambda's expression body) in <c>lock (lockName) { … }</c>.</summary>
+        /// <summary>Wraps a statement (or a void lambda's expression body, or a member's, see <see cref="WrapTarget"/>) in <c>lock (lockName) { … }</c>.</summary>
         public static SyntaxNode Wrap(SyntaxNode original, string lockName, string endOfLine)
         {
+            if (original is MemberDeclarationSyntax or AccessorDeclarationSyntax)
+            {
+                return LockedArrowMember(original, lockName);
+            }
+
             if (original is LambdaExpressionSyntax { ExpressionBody: { } body } lambda)
             {
                 // x => list.Add(x)  becomes  x => { lock (list) { list.Add(x); } }, laid out on lines like a person would
@@ -79,7 +84,11 @@ namespace ScopeSafety.CodeFixes.Concurrency
             return indentation.ToString();
         }
 
-        /// <summary>The whole statement holding the use, or a void lambda's expression body; null when neither.</summary>
+        /// <summary>
+        /// The whole statement holding the use (an expression statement, a <c>return</c> in a block, or a <c>foreach</c> over
+        /// the object), a void lambda's
+        /// expression body, or a member whose expression body holds it (<see cref="ArrowMember"/>); null when none.
+        /// </summary>
         public static SyntaxNode? WrapTarget(IdentifierNameSyntax use)
         {
             foreach (var ancestor in use.Ancestors())
@@ -88,8 +97,18 @@ namespace ScopeSafety.CodeFixes.Concurrency
                 {
                     case ExpressionStatementSyntax statement:
                         return statement.Parent is BlockSyntax || statement.Parent is StatementSyntax ? statement : null;
+                    case ReturnStatementSyntax { Expression: { } value } statement when statement.Parent is BlockSyntax && !(value is RefExpressionSyntax):
+                        return statement;
                     case ExpressionSyntax expression when expression.Parent is LambdaExpressionSyntax lambda && lambda.ExpressionBody == expression:
                         return expression is InvocationExpressionSyntax || expression is AssignmentExpressionSyntax ? lambda : null;
+                    case ArrowExpressionClauseSyntax arrow:
+                        return ArrowMember(arrow);
+                    case ForEachStatementSyntax loop when loop.Expression.Span.Contains(use.Span):
+                        // foreach (var v in counts.Values): the whole loop reads the object, so the lock holds the loop.
+                        return loop.Parent is BlockSyntax && loop.AwaitKeyword.IsKind(SyntaxKind.None) &&
+                               !loop.DescendantNodes().Any(n => n is YieldStatementSyntax || n is AwaitExpressionSyntax)
+                            ? loop
+                            : null;
                     case StatementSyntax _:
                     case AnonymousFunctionExpressionSyntax _:
                         return null;
@@ -97,6 +116,53 @@ namespace ScopeSafety.CodeFixes.Concurrency
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// The method, property, indexer or accessor whose expression body is <paramref name="arrow"/>, when a lock can
+        /// hold that body: not async, no await or lambda in it, no <c>ref</c> return; null otherwise.
+        /// </summary>
+        public static SyntaxNode? ArrowMember(ArrowExpressionClauseSyntax arrow) =>
+            arrow.Parent is MethodDeclarationSyntax or PropertyDeclarationSyntax or IndexerDeclarationSyntax or AccessorDeclarationSyntax &&
+            !(arrow.Expression is RefExpressionSyntax) &&
+            !arrow.DescendantNodes().Any(n => n is AwaitExpressionSyntax || n is AnonymousFunctionExpressionSyntax) &&
+            !(arrow.Parent is MethodDeclarationSyntax { Modifiers: var modifiers } && modifiers.Any(SyntaxKind.AsyncKeyword))
+                ? arrow.Parent
+                : null;
+
+        /// <summary>
+        /// A member of <see cref="ArrowMember"/> with its expression body turned into a block under the lock:
+        /// <c>{ lock (o) { return e; } }</c>, or <c>{ lock (o) { e; } }</c> where nothing is returned.
+        /// </summary>
+        public static SyntaxNode LockedArrowMember(SyntaxNode member, string lockText)
+        {
+            var arrow = member switch
+            {
+                MethodDeclarationSyntax method => method.ExpressionBody!,
+                PropertyDeclarationSyntax property => property.ExpressionBody!,
+                IndexerDeclarationSyntax indexer => indexer.ExpressionBody!,
+                _ => ((AccessorDeclarationSyntax)member).ExpressionBody!,
+            };
+            var returnsValue = member switch
+            {
+                MethodDeclarationSyntax method => !(method.ReturnType is PredefinedTypeSyntax { Keyword.RawKind: (int)SyntaxKind.VoidKeyword }),
+                AccessorDeclarationSyntax accessor => accessor.IsKind(SyntaxKind.GetAccessorDeclaration),
+                _ => true,
+            };
+            var expression = arrow.Expression.WithoutTrivia();
+            StatementSyntax inner = returnsValue ? SyntaxFactory.ReturnStatement(expression) : SyntaxFactory.ExpressionStatement(expression);
+            var body = SyntaxFactory.Block(SyntaxFactory.LockStatement(SyntaxFactory.ParseExpression(lockText), SyntaxFactory.Block(inner))).WithAdditionalAnnotations(Formatter.Annotation);
+            var trailing = member.GetTrailingTrivia();
+            SyntaxNode rewritten = member switch
+            {
+                MethodDeclarationSyntax method => method.WithExpressionBody(null).WithSemicolonToken(default).WithBody(body),
+                PropertyDeclarationSyntax property => property.WithExpressionBody(null).WithSemicolonToken(default)
+                    .WithAccessorList(SyntaxFactory.AccessorList(SyntaxFactory.SingletonList(SyntaxFactory.AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, body)))),
+                IndexerDeclarationSyntax indexer => indexer.WithExpressionBody(null).WithSemicolonToken(default)
+                    .WithAccessorList(SyntaxFactory.AccessorList(SyntaxFactory.SingletonList(SyntaxFactory.AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, body)))),
+                _ => ((AccessorDeclarationSyntax)member).WithExpressionBody(null).WithSemicolonToken(default).WithBody(body),
+            };
+            return rewritten.WithAdditionalAnnotations(Formatter.Annotation).WithTrailingTrivia(trailing);
         }
 
         public static bool InsideAnyLock(SyntaxNode wrap) =>

@@ -111,6 +111,12 @@ namespace ScopeSafety.CodeFixes
             }
 
             var symbol = model.GetSymbolInfo(name, cancellationToken).Symbol;
+            if (symbol is IMethodSymbol && diagnostic.Properties.TryGetValue(DiagnosticProperties.Field, out var id) && id != null)
+            {
+                // Work started as a method (new Thread(Loop)) is reported at the method; the analyzer names the field.
+                symbol = DocumentationCommentId.GetFirstSymbolForDeclarationId(id, model.Compilation) as IFieldSymbol;
+            }
+
             var member = RaceFixes.MemberOf(name);
             if (symbol == null || member == null || !IsStable(symbol, model, member, cancellationToken))
             {
@@ -139,6 +145,18 @@ namespace ScopeSafety.CodeFixes
                 {
                     uses.Add(hostName);
                 }
+
+                if (side == DiagnosticProperties.OtherSideTypeMember)
+                {
+                    // Work left running meets whatever member the type's users call next: the report names the first,
+                    // the lock goes around the uses in all of them.
+                    if (!(MemberUses(root, model, symbol, cancellationToken) is { } others))
+                    {
+                        return null;
+                    }
+
+                    uses.AddRange(others);
+                }
             }
 
             var nodes = new List<SyntaxNode>();
@@ -162,6 +180,38 @@ namespace ScopeSafety.CodeFixes
                 ? "this." + symbol.Name
                 : symbol.Name;
             return nodes.Count > 0 ? (nodes, lockName) : null;
+        }
+
+        /// <summary>
+        /// The uses of a field in the members of its type that its users may call while the work runs: methods and
+        /// accessors, not constructors, finalizers or <c>Dispose</c> (which run before the object is shared or after it
+        /// is done with, and which the rule does not compare), nor lambdas in them (they run where they are handed). Null
+        /// when the type has a part in another file, whose uses this fix cannot reach.
+        /// </summary>
+        private static List<IdentifierNameSyntax>? MemberUses(SyntaxNode root, SemanticModel model, ISymbol symbol, CancellationToken cancellationToken)
+        {
+            if (!(symbol is IFieldSymbol field) || field.ContainingType.DeclaringSyntaxReferences.Any(part => part.SyntaxTree != root.SyntaxTree))
+            {
+                return null;
+            }
+
+            var uses = new List<IdentifierNameSyntax>();
+            foreach (var part in field.ContainingType.DeclaringSyntaxReferences)
+            {
+                foreach (var use in References(part.GetSyntax(cancellationToken), symbol, model, cancellationToken))
+                {
+                    if (!use.Ancestors().Any(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax) &&
+                        model.GetEnclosingSymbol(use.SpanStart, cancellationToken) is IMethodSymbol
+                        {
+                            MethodKind: MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.ExplicitInterfaceImplementation,
+                        } member && !Analyzers.Concurrency.ThreadSafeTypes.IsDispose(member))
+                    {
+                        uses.Add(use);
+                    }
+                }
+            }
+
+            return uses;
         }
 
         private static IEnumerable<IdentifierNameSyntax> References(SyntaxNode body, ISymbol symbol, SemanticModel model, CancellationToken cancellationToken) =>

@@ -66,7 +66,7 @@ namespace ScopeSafety.CodeFixes
                 return null;
             }
 
-            var newRoot = root.ReplaceNodes(outer, (original, _) => Rewrite(original, edits[original].Run, edits[original].LockText, model, cancellationToken));
+            var newRoot = root.ReplaceNodes(outer, (original, _) => Rewrite(original, edits[original].Run, edits[original].LockText));
             return await FixPipeline.FinishAsync(document, newRoot, cancellationToken).ConfigureAwait(false);
         }
 
@@ -193,11 +193,9 @@ namespace ScopeSafety.CodeFixes
         private static (SyntaxNode, List<StatementSyntax>?)? Target(List<IdentifierNameSyntax> uses)
         {
             var arrows = uses.Select(use => use.Ancestors().OfType<ArrowExpressionClauseSyntax>().FirstOrDefault()).Distinct().ToList();
-            if (arrows.Count == 1 && arrows[0] is { } arrow && arrow.Parent is MethodDeclarationSyntax or PropertyDeclarationSyntax or IndexerDeclarationSyntax or AccessorDeclarationSyntax &&
-                !arrow.DescendantNodes().Any(n => n is AwaitExpressionSyntax || n is AnonymousFunctionExpressionSyntax) &&
-                !(arrow.Parent is MethodDeclarationSyntax { Modifiers: var modifiers } && modifiers.Any(SyntaxKind.AsyncKeyword)))
+            if (arrows.Count == 1 && arrows[0] is { } arrow && LockWrapping.ArrowMember(arrow) is { } member)
             {
-                return (arrow.Parent, null);
+                return (member, null);
             }
 
             if (arrows.Any(a => a != null))
@@ -236,7 +234,7 @@ namespace ScopeSafety.CodeFixes
             return (block, indices.Select(i => block.Statements[i]).ToList());
         }
 
-        private static SyntaxNode Rewrite(SyntaxNode original, List<StatementSyntax>? run, string lockText, SemanticModel model, CancellationToken cancellationToken)
+        private static SyntaxNode Rewrite(SyntaxNode original, List<StatementSyntax>? run, string lockText)
         {
             if (run != null)
             {
@@ -248,38 +246,7 @@ namespace ScopeSafety.CodeFixes
                 return block.WithStatements(SyntaxFactory.List(statements));
             }
 
-            var lockObject = SyntaxFactory.ParseExpression(lockText);
-
-            // An expression body becomes a block: { lock (o) { return e; } }, or { lock (o) { e; } } where nothing is returned.
-            var arrow = original switch
-            {
-                MethodDeclarationSyntax method => method.ExpressionBody!,
-                PropertyDeclarationSyntax property => property.ExpressionBody!,
-                IndexerDeclarationSyntax indexer => indexer.ExpressionBody!,
-                _ => ((AccessorDeclarationSyntax)original).ExpressionBody!,
-            };
-            var returnsValue = original switch
-            {
-                MethodDeclarationSyntax method => !(model.GetDeclaredSymbol(method, cancellationToken) is { ReturnsVoid: true }),
-                AccessorDeclarationSyntax accessor => accessor.IsKind(SyntaxKind.GetAccessorDeclaration),
-                _ => true,
-            };
-            var expression = arrow.Expression.WithoutTrivia();
-            StatementSyntax inner = returnsValue ? SyntaxFactory.ReturnStatement(expression) : SyntaxFactory.ExpressionStatement(expression);
-            var body = SyntaxFactory.Block(SyntaxFactory.LockStatement(lockObject, SyntaxFactory.Block(inner))).WithAdditionalAnnotations(Formatter.Annotation);
-            var trailing = original.GetTrailingTrivia();
-            SyntaxNode rewritten = original switch
-            {
-                MethodDeclarationSyntax method => (SyntaxNode)method.WithExpressionBody(null).WithSemicolonToken(default).WithBody(body).WithAdditionalAnnotations(Formatter.Annotation),
-                PropertyDeclarationSyntax property => property.WithExpressionBody(null).WithSemicolonToken(default)
-                    .WithAccessorList(SyntaxFactory.AccessorList(SyntaxFactory.SingletonList(SyntaxFactory.AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, body))))
-                    .WithAdditionalAnnotations(Formatter.Annotation),
-                IndexerDeclarationSyntax indexer => indexer.WithExpressionBody(null).WithSemicolonToken(default)
-                    .WithAccessorList(SyntaxFactory.AccessorList(SyntaxFactory.SingletonList(SyntaxFactory.AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, body))))
-                    .WithAdditionalAnnotations(Formatter.Annotation),
-                _ => ((AccessorDeclarationSyntax)original).WithExpressionBody(null).WithSemicolonToken(default).WithBody(body).WithAdditionalAnnotations(Formatter.Annotation),
-            };
-            return rewritten.WithTrailingTrivia(trailing);
+            return LockWrapping.LockedArrowMember(original, lockText);
         }
     }
 }

@@ -1,0 +1,183 @@
+using LockFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
+    ScopeSafety.CodeFixes.LockSharedObjectFixer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>
+/// "Lock the object around every concurrent use" for work a member leaves running beside the type's other members:
+/// the report names the first member, the lock goes around the uses in all of them — expression bodies become blocks,
+/// a <c>return</c> and a <c>foreach</c> over the object are held whole — also for work started as a method
+/// (<c>new Thread(Loop)</c>, reported at the method). A member whose use cannot be held whole gets no fix, since
+/// locking the others would leave it racing.
+/// </summary>
+public class MemberLockFixerTests
+{
+    [Fact]
+    public Task Every_member_beside_a_timer_callback_takes_the_lock() => LockFix.VerifyCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Log
+        {
+            private readonly List<string> _lines = new List<string>();
+            private Timer _timer;
+
+            public Log() { _lines.Add("created"); }
+
+            public void Start() { _timer = new Timer(_ => { lock (_lines) { {|SCOPE011:_lines|}.Add("tick"); } }, null, 0, 100); }
+
+            public int Count() => _lines.Count;
+
+            public void Add(string line) => _lines.Add(line);
+
+            public string Last
+            {
+                get { return _lines[_lines.Count - 1]; }
+            }
+
+            public int Total()
+            {
+                var total = 0;
+                foreach (var line in _lines)
+                {
+                    total += line.Length;
+                }
+
+                return total;
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Log
+        {
+            private readonly List<string> _lines = new List<string>();
+            private Timer _timer;
+
+            public Log() { _lines.Add("created"); }
+
+            public void Start() { _timer = new Timer(_ => { lock (_lines) { _lines.Add("tick"); } }, null, 0, 100); }
+
+            public int Count()
+            {
+                lock (_lines)
+                {
+                    return _lines.Count;
+                }
+            }
+
+            public void Add(string line)
+            {
+                lock (_lines)
+                {
+                    _lines.Add(line);
+                }
+            }
+
+            public string Last
+            {
+                get { lock (_lines) { return _lines[_lines.Count - 1]; } }
+            }
+
+            public int Total()
+            {
+                var total = 0;
+                lock (_lines)
+                {
+                    foreach (var line in _lines)
+                    {
+                        total += line.Length;
+                    }
+                }
+
+                return total;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Work_started_as_a_method_and_the_members_take_the_lock() => LockFix.VerifyCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Counts
+        {
+            private readonly Dictionary<string, int> _counts = new Dictionary<string, int>();
+
+            public void Start() => new Thread({|SCOPE011:Loop|}).Start();
+
+            private void Loop()
+            {
+                while (true)
+                {
+                    _counts["tick"] = 1;
+                    Thread.Sleep(10);
+                }
+            }
+
+            public void Reset() => _counts.Clear();
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Counts
+        {
+            private readonly Dictionary<string, int> _counts = new Dictionary<string, int>();
+
+            public void Start() => new Thread(Loop).Start();
+
+            private void Loop()
+            {
+                while (true)
+                {
+                    lock (_counts)
+                    {
+                        _counts["tick"] = 1;
+                    }
+                    Thread.Sleep(10);
+                }
+            }
+
+            public void Reset()
+            {
+                lock (_counts)
+                {
+                    _counts.Clear();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task No_lock_when_a_member_uses_the_object_in_a_declaration() => LockFix.VerifyNoCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Counts
+        {
+            private readonly Dictionary<string, int> _counts = new Dictionary<string, int>();
+
+            public void Start() => new Thread({|SCOPE011:Loop|}).Start();
+
+            private void Loop()
+            {
+                while (true)
+                {
+                    _counts["tick"] = 1;
+                    Thread.Sleep(10);
+                }
+            }
+
+            public void Reset() => _counts.Clear();
+
+            public int Size()
+            {
+                var size = _counts.Count;
+                return size;
+            }
+        }
+        """);
+}
