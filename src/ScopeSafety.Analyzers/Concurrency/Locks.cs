@@ -1374,6 +1374,64 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
         }
 
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IFieldSymbol, System.Runtime.CompilerServices.StrongBox<bool>> OwnObjectFields =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<IFieldSymbol, System.Runtime.CompilerServices.StrongBox<bool>>();
+
+        /// <summary>
+        /// An instance field that holds an object of its own instance: every value its type stores in it is one it
+        /// creates there (<c>private readonly object _sync = new object();</c>, or <c>_sync = new object();</c> in a
+        /// constructor), and it is never passed by <c>ref</c>. Two instances then lock two objects with it; a field set
+        /// from a constructor's argument or from a static may hold one object shared by all instances.
+        /// </summary>
+        internal static bool HoldsOwnObject(IFieldSymbol field) =>
+            OwnObjectFields.GetValue(field.OriginalDefinition, f => new System.Runtime.CompilerServices.StrongBox<bool>(ReadHoldsOwnObject(f))).Value;
+
+        private static bool ReadHoldsOwnObject(IFieldSymbol field)
+        {
+            var stores = 0;
+            foreach (var reference in field.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer: { } initializer })
+                {
+                    if (!(initializer.Value is BaseObjectCreationExpressionSyntax))
+                    {
+                        return false;
+                    }
+
+                    stores++;
+                }
+            }
+
+            foreach (var part in field.ContainingType.DeclaringSyntaxReferences)
+            {
+                foreach (var name in part.GetSyntax().DescendantNodes().OfType<IdentifierNameSyntax>())
+                {
+                    if (name.Identifier.ValueText != field.Name)
+                    {
+                        continue;
+                    }
+
+                    var use = name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access && access.Name == name ? (ExpressionSyntax)access : name;
+                    if (use.Parent is ArgumentSyntax { RefKindKeyword.RawKind: not (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.None })
+                    {
+                        return false;
+                    }
+
+                    if (use.Parent is AssignmentExpressionSyntax assignment && assignment.Left == use)
+                    {
+                        if (!(assignment.Right is BaseObjectCreationExpressionSyntax))
+                        {
+                            return false;
+                        }
+
+                        stores++;
+                    }
+                }
+            }
+
+            return stores > 0;
+        }
+
         /// <summary>
         /// A value the lock expression itself makes, so that every run locks another object: a boxed value type
         /// (<c>lock ((object)id)</c>), a joined or interpolated string (<c>lock (name + "x")</c>).

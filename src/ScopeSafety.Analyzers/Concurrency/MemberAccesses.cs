@@ -894,7 +894,10 @@ namespace ScopeSafety.Analyzers.Concurrency
             switch (key)
             {
                 case IFieldSymbol { IsStatic: false } field when frame.This is Place owner:
-                    return KeyOf(owner.Member(field.Name));
+                    // account._sync and other._sync are two objects only when each instance creates its own.
+                    return Locks.HoldsOwnObject(field) ? KeyOf(owner.Member(field.Name)) : key;
+                case IFieldSymbol { IsStatic: false } field when frame.This == CreatedThis:
+                    return Locks.HoldsOwnObject(field) ? Locks.Fresh : key;
                 case IParameterSymbol parameter when frame.Parameters != null:
                     return frame.Parameters.TryGetValue(parameter.OriginalDefinition, out var argument) && argument != null ? KeyOf(argument) : new object();
                 case Locks.ThisLock when frame.This is Place owner:

@@ -112,4 +112,69 @@ public class LockObjectIdentityTests
             }
         }
         """);
+
+    [Fact]
+    public Task A_lock_field_each_instance_creates_is_another_object_on_another_instance() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            static int count;
+            private readonly object _sync = new object();
+            void Work() { lock (_sync) { count++; } }
+            static void M()
+            {
+                var a = new Thread({|#0:new C().Work|});
+                var b = new Thread(new C().Work);
+                a.Start(); b.Start();
+            }
+        }
+        class E
+        {
+            static int count;
+            private object _sync;
+            E() { _sync = new object(); }
+            void Work() { lock (_sync) { count++; } }
+            static void M()
+            {
+                var x = new E();
+                var y = new E();
+                Task.WaitAll(Task.Run(() => {|#1:x.Work()|}), Task.Run(() => y.Work()));
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("C.count", "work started with new Thread at line 14 (in C.Work)", "work started with new Thread at line 15 (in C.Work)", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("E.count", "work started with Task.Run at line 29 (in E.Work)", "work started with Task.Run at line 29 (in E.Work)", "also write"));
+
+    [Fact]
+    public Task A_lock_field_set_from_an_argument_or_a_static_may_be_one_object_for_all() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            static int count;
+            private readonly object _sync;
+            C(object gate) { _sync = gate; }
+            void Work() { lock (_sync) { count++; } }
+            static void M()
+            {
+                var gate = new object();
+                var a = new Thread(new C(gate).Work);
+                var b = new Thread(new C(gate).Work);
+                a.Start(); b.Start();
+                var x = new C(gate);
+                var y = new C(gate);
+                Task.WaitAll(Task.Run(() => x.Work()), Task.Run(() => y.Work()));
+            }
+        }
+        class D
+        {
+            static readonly object s_gate = new object();
+            static int count;
+            private readonly object _sync = s_gate;
+            void Work() { lock (_sync) { count++; } }
+            static void M()
+            {
+                var x = new D();
+                var y = new D();
+                Task.WaitAll(Task.Run(() => x.Work()), Task.Run(() => y.Work()));
+            }
+        }
+        """);
 }
