@@ -1273,7 +1273,60 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// waits only until another holder leaves, never for work to end, and the holder may take it again later.
         /// </summary>
         public static bool EntersLock(IOperation operation, SynchronisationSymbols sync) =>
-            Pair(operation, sync, entering: true) is { } key && key != Unknown;
+            Pair(operation, sync, entering: true) is { } key && key != Unknown && !(key is ISymbol semaphore && ReleasedWithoutTaking(semaphore));
+
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ISymbol, System.Runtime.CompilerServices.StrongBox<bool>> HandedOverSemaphores =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<ISymbol, System.Runtime.CompilerServices.StrongBox<bool>>();
+
+        /// <summary>
+        /// A semaphore that some function releases without taking it (<c>_busy.Wait(); Task.Run(() => { …;
+        /// _busy.Release(); });</c>): its slot is handed to the work, and taking it waits for the work to give it back.
+        /// </summary>
+        private static bool ReleasedWithoutTaking(ISymbol semaphore) =>
+            HandedOverSemaphores.GetValue(semaphore.OriginalDefinition, s => new System.Runtime.CompilerServices.StrongBox<bool>(ReadReleasedWithoutTaking(s))).Value;
+
+        private static bool ReadReleasedWithoutTaking(ISymbol semaphore)
+        {
+            var scopes = semaphore is IFieldSymbol field
+                ? field.ContainingType.DeclaringSyntaxReferences.Select(reference => reference.GetSyntax())
+                : semaphore.DeclaringSyntaxReferences.Select(reference => reference.GetSyntax().Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax || a is AccessorDeclarationSyntax || a is LocalFunctionStatementSyntax) ?? reference.GetSyntax());
+            foreach (var scope in scopes)
+            {
+                foreach (var call in scope.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                {
+                    if (Flow.CallIndex.NameOf(call.Expression) != "Release" || !OnSemaphore(call, semaphore.Name))
+                    {
+                        continue;
+                    }
+
+                    var function = call.Ancestors().FirstOrDefault(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax || a is BaseMethodDeclarationSyntax || a is AccessorDeclarationSyntax);
+                    if (function == null || !function.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(wait =>
+                            Flow.CallIndex.NameOf(wait.Expression) is "Wait" or "WaitAsync" or "WaitOne" && OnSemaphore(wait, semaphore.Name)))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        // _gate.Release(), this._gate.Release(), _gate?.Release(): a call on the variable of that name.
+        private static bool OnSemaphore(InvocationExpressionSyntax call, string name)
+        {
+            var receiver = call.Expression switch
+            {
+                MemberAccessExpressionSyntax access => access.Expression,
+                MemberBindingExpressionSyntax => (call.Parent as ConditionalAccessExpressionSyntax)?.Expression,
+                _ => null,
+            };
+            if (receiver is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } self)
+            {
+                receiver = self.Name;
+            }
+
+            return receiver is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == name;
+        }
 
         // Wait(token) and WaitAsync(token) either take the semaphore or throw: a token is not a timeout.
         private static bool OnlyCancels(IArgumentOperation argument) => argument.Parameter?.Type is { Name: "CancellationToken" };

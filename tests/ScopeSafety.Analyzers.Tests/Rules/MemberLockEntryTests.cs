@@ -6,7 +6,8 @@ namespace ScopeSafety.Analyzers.Tests.Rules;
 /// SCOPE010 between work a member leaves running and another member that takes a lock first: taking a one-slot
 /// semaphore (<c>await _gate.WaitAsync()</c>, <c>_gate.Wait()</c>) or a mutex waits for the lock's holder to leave, not
 /// for the work to end, so what the member does after it still runs beside the work. A semaphore the work releases is a
-/// signal, and waiting for it orders what follows. Each hazard beside its silent twin. The class starts at line 7.
+/// signal, and so is a one-slot semaphore whose slot the work gives back (taken before the start, released by the
+/// work): waiting for it orders what follows. Each hazard beside its silent twin. The class starts at line 7.
 /// </summary>
 public class MemberLockEntryTests
 {
@@ -82,6 +83,21 @@ public class MemberLockEntryTests
             {
                 await _ready.WaitAsync();
                 return _greeting;
+            }
+        }
+        class Job
+        {
+            private readonly SemaphoreSlim _busy = new SemaphoreSlim(1, 1);
+            private int _result;
+            public void Start()
+            {
+                _busy.Wait();
+                Task.Run(() => { _result = 42; _busy.Release(); });
+            }
+            public int Result()
+            {
+                _busy.Wait();
+                try { return _result; } finally { _busy.Release(); }
             }
         }
         """);
