@@ -1489,28 +1489,15 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// A value the lock expression itself makes, so that every run locks another object: a boxed value type
         /// (<c>lock ((object)id)</c>), a joined or interpolated string (<c>lock (name + "x")</c>).
         /// </summary>
-        private static bool MadeByTheLock(IOperation value)
-        {
-            for (var operation = value; ; )
+        private static bool MadeByTheLock(IOperation value) =>
+            SpawnClassifier.Unwrap(value) switch
             {
-                switch (operation)
-                {
-                    case IConversionOperation { Operand: { Type: { IsValueType: true } } } conversion when conversion.Type is { IsReferenceType: true }:
-                        return true;
-                    case IConversionOperation conversion:
-                        operation = conversion.Operand;
-                        break;
-                    case IParenthesizedOperation parenthesized:
-                        operation = parenthesized.Operand;
-                        break;
-                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add, Type: { SpecialType: SpecialType.System_String }, ConstantValue: { HasValue: false } }:
-                    case IInterpolatedStringOperation { ConstantValue: { HasValue: false } }:
-                        return true;
-                    default:
-                        return false;
-                }
-            }
-        }
+                // A lock takes an object: a value under the conversions is boxed on the way.
+                { Type.IsValueType: true } => true,
+                IBinaryOperation { OperatorKind: BinaryOperatorKind.Add, Type.SpecialType: SpecialType.System_String, ConstantValue.HasValue: false } => true,
+                IInterpolatedStringOperation { ConstantValue.HasValue: false } => true,
+                _ => false,
+            };
 
         /// <summary>
         /// <c>lock (this)</c> in code of <see cref="Type"/>: the object the code runs on, which a caller names (see
