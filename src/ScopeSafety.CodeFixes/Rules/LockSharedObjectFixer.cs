@@ -200,6 +200,12 @@ namespace ScopeSafety.CodeFixes
             {
                 foreach (var use in References(part.GetSyntax(cancellationToken), symbol, model, cancellationToken))
                 {
+                    if (use.Parent is MemberAccessExpressionSyntax access && access.Name == use && !(access.Expression is ThisExpressionSyntax) && !field.IsStatic)
+                    {
+                        // other._items: another instance's object, which a lock on this one's does not guard.
+                        return null;
+                    }
+
                     if (!use.Ancestors().Any(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax) &&
                         model.GetEnclosingSymbol(use.SpanStart, cancellationToken) is IMethodSymbol
                         {

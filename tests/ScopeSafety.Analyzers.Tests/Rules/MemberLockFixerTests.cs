@@ -180,4 +180,30 @@ public class MemberLockFixerTests
             }
         }
         """);
+
+    [Fact]
+    public Task No_lock_when_a_member_uses_another_instance_s_object() => LockFix.VerifyNoCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Counts
+        {
+            private readonly Dictionary<string, int> _counts = new Dictionary<string, int>();
+
+            public void Start() => new Thread({|SCOPE011:Loop|}).Start();
+
+            private void Loop()
+            {
+                while (true)
+                {
+                    _counts["tick"] = 1;
+                    Thread.Sleep(10);
+                }
+            }
+
+            public void Reset() => _counts.Clear();
+
+            public static void CopyTo(Counts from, Counts to) => to._counts["copied"] = from._counts.Count;
+        }
+        """);
 }
