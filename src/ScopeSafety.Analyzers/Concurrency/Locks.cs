@@ -1492,8 +1492,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static bool MadeByTheLock(IOperation value) =>
             SpawnClassifier.Unwrap(value) switch
             {
-                // A lock takes an object: a value under the conversions is boxed on the way.
-                { Type.IsValueType: true } => true,
+                // An object made of a value under the conversions is boxed on the way (a flag or a SpinLock is no object).
+                { Type.IsValueType: true } when value.Type is { IsReferenceType: true } => true,
                 IBinaryOperation { OperatorKind: BinaryOperatorKind.Add, Type.SpecialType: SpecialType.System_String, ConstantValue.HasValue: false } => true,
                 IInterpolatedStringOperation { ConstantValue.HasValue: false } => true,
                 _ => false,
