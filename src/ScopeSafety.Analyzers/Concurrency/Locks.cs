@@ -1351,25 +1351,45 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return false;
             }
 
-            var assigned = false;
-            foreach (var type in field.ContainingType.DeclaringSyntaxReferences)
-            {
-                foreach (var assignment in type.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
-                {
-                    var target = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } ? member : assignment.Left as SimpleNameSyntax;
-                    if (target?.Identifier.ValueText == field.Name)
-                    {
-                        if (!IsOneSlotCreation(assignment.Right))
-                        {
-                            return false;
-                        }
+            var assigned = ValuesStoredIn(field).Where(value => value != null).ToList();
+            return assigned.Count > 0 && assigned.All(value => IsOneSlotCreation(value!));
+        }
 
-                        assigned = true;
-                    }
+        /// <summary>
+        /// Every value the code of a field's type stores in it: its initializer, then the right side of each assignment to
+        /// it (<c>_gate = …</c>, <c>this._gate ??= …</c>); null for each place that passes it by <c>ref</c>, where any value
+        /// may land.
+        /// </summary>
+        private static IEnumerable<ExpressionSyntax?> ValuesStoredIn(IFieldSymbol field)
+        {
+            foreach (var reference in field.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer: { Value: var value } })
+                {
+                    yield return value;
                 }
             }
 
-            return assigned;
+            foreach (var part in field.ContainingType.DeclaringSyntaxReferences)
+            {
+                foreach (var name in part.GetSyntax().DescendantNodes().OfType<IdentifierNameSyntax>())
+                {
+                    if (name.Identifier.ValueText != field.Name)
+                    {
+                        continue;
+                    }
+
+                    var use = name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access && access.Name == name ? (ExpressionSyntax)access : name;
+                    if (use.Parent is AssignmentExpressionSyntax assignment && assignment.Left == use)
+                    {
+                        yield return assignment.Right;
+                    }
+                    else if (use.Parent is ArgumentSyntax { RefKindKeyword.RawKind: not (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.None })
+                    {
+                        yield return null;
+                    }
+                }
+            }
         }
 
         private static bool IsOneSlotCreation(ExpressionSyntax value) =>
@@ -1441,48 +1461,8 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private static bool ReadHoldsOwnObject(IFieldSymbol field)
         {
-            var stores = 0;
-            foreach (var reference in field.DeclaringSyntaxReferences)
-            {
-                if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer: { } initializer })
-                {
-                    if (!(initializer.Value is BaseObjectCreationExpressionSyntax))
-                    {
-                        return false;
-                    }
-
-                    stores++;
-                }
-            }
-
-            foreach (var part in field.ContainingType.DeclaringSyntaxReferences)
-            {
-                foreach (var name in part.GetSyntax().DescendantNodes().OfType<IdentifierNameSyntax>())
-                {
-                    if (name.Identifier.ValueText != field.Name)
-                    {
-                        continue;
-                    }
-
-                    var use = name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access && access.Name == name ? (ExpressionSyntax)access : name;
-                    if (use.Parent is ArgumentSyntax { RefKindKeyword.RawKind: not (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.None })
-                    {
-                        return false;
-                    }
-
-                    if (use.Parent is AssignmentExpressionSyntax assignment && assignment.Left == use)
-                    {
-                        if (!(assignment.Right is BaseObjectCreationExpressionSyntax))
-                        {
-                            return false;
-                        }
-
-                        stores++;
-                    }
-                }
-            }
-
-            return stores > 0;
+            var stored = ValuesStoredIn(field).ToList();
+            return stored.Count > 0 && stored.All(value => value is BaseObjectCreationExpressionSyntax);
         }
 
         /// <summary>
