@@ -50,6 +50,17 @@ namespace ScopeSafety.CodeFixes.Concurrency
                 ? field
                 : null;
 
+        /// <summary>
+        /// A use in a method or accessor that may run while other code uses the object: not in a constructor, a finalizer,
+        /// <c>Dispose</c> (<see cref="Analyzers.Concurrency.ThreadSafeTypes.IsDispose"/>), a field initialiser, or a lambda or local function
+        /// (which run where they are handed, and which the rule does not compare either).
+        /// </summary>
+        public static bool RunsBesideOtherMembers(SyntaxNode use, SemanticModel model, CancellationToken cancellationToken) =>
+            model.GetEnclosingSymbol(use.SpanStart, cancellationToken) is IMethodSymbol
+            {
+                MethodKind: MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.ExplicitInterfaceImplementation,
+            } member && !Analyzers.Concurrency.ThreadSafeTypes.IsDispose(member);
+
         /// <summary>The name of the variable or object the diagnostic names (its Variable property), for the action's title.</summary>
         public static string VariableOf(Diagnostic diagnostic, string fallback) =>
             diagnostic.Properties.TryGetValue(DiagnosticProperties.Variable, out var variable) && variable != null ? variable : fallback;

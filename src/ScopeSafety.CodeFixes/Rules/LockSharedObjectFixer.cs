@@ -183,10 +183,9 @@ namespace ScopeSafety.CodeFixes
         }
 
         /// <summary>
-        /// The uses of a field in the members of its type that its users may call while the work runs: methods and
-        /// accessors, not constructors, finalizers or <c>Dispose</c> (which run before the object is shared or after it
-        /// is done with, and which the rule does not compare), nor lambdas in them (they run where they are handed). Null
-        /// when the type has a part in another file, whose uses this fix cannot reach.
+        /// The uses of a field in the members of its type that its users may call while the work runs
+        /// (<see cref="RaceFixes.RunsBesideOtherMembers"/>). Null when the type has a part in another file, whose uses this
+        /// fix cannot reach, or when a member uses another instance's object.
         /// </summary>
         private static List<IdentifierNameSyntax>? MemberUses(SyntaxNode root, SemanticModel model, ISymbol symbol, CancellationToken cancellationToken)
         {
@@ -206,11 +205,7 @@ namespace ScopeSafety.CodeFixes
                         return null;
                     }
 
-                    if (!use.Ancestors().Any(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax) &&
-                        model.GetEnclosingSymbol(use.SpanStart, cancellationToken) is IMethodSymbol
-                        {
-                            MethodKind: MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.ExplicitInterfaceImplementation,
-                        } member && !Analyzers.Concurrency.ThreadSafeTypes.IsDispose(member))
+                    if (RaceFixes.RunsBesideOtherMembers(use, model, cancellationToken))
                     {
                         uses.Add(use);
                     }

@@ -100,7 +100,7 @@ namespace ScopeSafety.CodeFixes
             {
                 foreach (var use in reference.GetSyntax(cancellationToken).DescendantNodes().OfType<IdentifierNameSyntax>())
                 {
-                    if (use.Identifier.ValueText == field.Name && RaceFixes.Refers(model, use, field, cancellationToken) && RunsAtOnce(use, model, cancellationToken))
+                    if (use.Identifier.ValueText == field.Name && RaceFixes.Refers(model, use, field, cancellationToken) && RaceFixes.RunsBesideOtherMembers(use, model, cancellationToken))
                     {
                         uses.Add(use);
                     }
@@ -146,17 +146,6 @@ namespace ScopeSafety.CodeFixes
 
             return new Plan(lockText, targets);
         }
-
-        /// <summary>
-        /// A use in a method or accessor that may run while other code uses the object: not in a constructor, a finalizer,
-        /// <c>Dispose</c> (<see cref="ThreadSafeTypes.IsDispose"/>), a field initialiser, or a lambda or local function
-        /// (which run where they are handed, and which the rule does not compare either).
-        /// </summary>
-        private static bool RunsAtOnce(SyntaxNode use, SemanticModel model, CancellationToken cancellationToken) =>
-            model.GetEnclosingSymbol(use.SpanStart, cancellationToken) is IMethodSymbol
-            {
-                MethodKind: MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.ExplicitInterfaceImplementation,
-            } member && !ThreadSafeTypes.IsDispose(member);
 
         /// <summary>
         /// The text of a lock statement around one of the locked uses whose object is one of <paramref name="keys"/> and is
