@@ -74,6 +74,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
+        /// The <c>Select</c> of <see cref="SelectReturning"/> when its sequence goes straight into a copy or a combinator
+        /// (<see cref="Materialised"/>): every run of the selector, and so every start, happens there, at once.
+        /// </summary>
+        public static IInvocationOperation? SelectStartingAll(IOperation spawn, KnownSymbols symbols) =>
+            SelectReturning(spawn, symbols) is { } select && Materialised(select, symbols, 1) ? select : null;
+
+        /// <summary>
         /// <paramref name="forEach"/> is <c>List&lt;T&gt;.ForEach</c> or <c>Array.ForEach</c> handed an async function that
         /// returns nothing (<c>items.ForEach(async x =&gt; …)</c>, an async void method): each call runs the function as far
         /// as its first await and returns, so the rest of every run goes on beside the others and beside the caller, and

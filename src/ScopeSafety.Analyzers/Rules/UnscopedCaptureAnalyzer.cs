@@ -179,12 +179,13 @@ namespace ScopeSafety.Analyzers
             /// </summary>
             public void AnalyzeCall(IInvocationOperation call, List<(ILocalSymbol Resource, IOperation Use)> resources)
             {
-                if (!(WorkItemFinder.HostOf(call) is { } host))
+                var site = UnawaitedCalls.SiteOf(call, _symbols);
+                if (!(WorkItemFinder.HostOf(site.Operation) is { } host))
                 {
                     return;
                 }
 
-                var item = new WorkItem(UnawaitedCalls.SiteOf(call), WorkShape.Spawned, replicated: false, siblingsRunTogether: false, host, body: null);
+                var item = new WorkItem(site, WorkShape.Spawned, replicated: site.MayOverlapItself, siblingsRunTogether: false, host, body: null);
                 var flow = _model.FlowOf(host);
                 var lifetime = flow == null ? null : _model.LifetimeOf(item);
                 if (flow == null || lifetime == null || lifetime.Handle?.InFirstFinished == true)

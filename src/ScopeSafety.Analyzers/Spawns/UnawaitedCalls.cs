@@ -109,9 +109,18 @@ namespace ScopeSafety.Analyzers.Spawns
         private static bool OnlyReturn(IReturnOperation returned, IOperation function) =>
             function.Descendants().OfType<IReturnOperation>().All(other => other == returned || Functions.EnclosingFunction(other) != Functions.EnclosingFunction(returned));
 
-        /// <summary>The call as a spawn whose handle is its task: an unscoped start that the handle tracking can follow.</summary>
-        public static SpawnSite SiteOf(IInvocationOperation call) =>
-            new SpawnSite(SpawnKind.Unscoped, call.TargetMethod.ContainingType.Name + "." + call.TargetMethod.Name, call, call, HandleKind.Task, mayOverlapItself: false);
+        /// <summary>
+        /// The call as a spawn whose handle is its task: an unscoped start that the handle tracking can follow. A call that
+        /// a selector returns, in a <c>Select</c> whose sequence is copied at once (<c>Task.WhenAll(urls.Select(u =&gt;
+        /// http.GetStringAsync(u)))</c>), starts once per element at the <c>Select</c>, whose sequence holds the tasks.
+        /// </summary>
+        public static SpawnSite SiteOf(IInvocationOperation call, KnownSymbols symbols)
+        {
+            var api = call.TargetMethod.ContainingType.Name + "." + call.TargetMethod.Name;
+            return AsyncRuns.SelectStartingAll(call, symbols) is { } select
+                ? new SpawnSite(SpawnKind.Unscoped, api, select, call, HandleKind.Task, mayOverlapItself: true)
+                : new SpawnSite(SpawnKind.Unscoped, api, call, call, HandleKind.Task, mayOverlapItself: false);
+        }
 
         private static void Add(IOperation value, KnownSymbols symbols, List<(ILocalSymbol, IOperation)> result)
         {

@@ -338,4 +338,42 @@ public class UnawaitedCallDisposalTests
         }
         """,
         Verify.Diagnostic("SCOPE003").WithLocation(0).WithArguments("stream", "MemoryStream.WriteAsync"));
+
+    [Fact]
+    public Task Calls_a_Select_starts_at_once_outlive_a_stream_disposed_before_their_tasks_are_awaited() => Verify.VerifyAnalyzerAsync(Usings + """
+        using System.Linq;
+
+        class C
+        {
+            Task Returned(Stream[] destinations)
+            {
+                using var source = File.OpenRead("a");
+                return Task.WhenAll({|#1:destinations.Select(d => {|#0:source|}.FlushAsync())|});
+            {|#2:}|}
+
+            Task Copied(Stream[] destinations)
+            {
+                using var source = File.OpenRead("a");
+                var tasks = {|#4:destinations.Select(d => {|#3:source|}.CopyToAsync(d))|}.ToArray();
+                return Task.WhenAll(tasks);
+            {|#5:}|}
+
+            async Task Awaited(Stream[] destinations)
+            {
+                using var source = File.OpenRead("a");
+                await Task.WhenAll(destinations.Select(d => source.CopyToAsync(d)));
+            }
+
+            void Waited(Stream[] destinations)
+            {
+                using (var source = File.OpenRead("a"))
+                {
+                    var tasks = destinations.Select(d => source.CopyToAsync(d)).ToArray();
+                    Task.WaitAll(tasks);
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE003").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("source", "Stream.FlushAsync"),
+        Verify.Diagnostic("SCOPE003").WithLocation(3).WithLocation(4).WithLocation(5).WithArguments("source", "Stream.CopyToAsync"));
 }

@@ -109,6 +109,9 @@ public class UnscopedCaptureAnalyzerIncompleteCodeTests
                         _ = reader.ReadLineAsync();
                     }
 
+                    using var source = new MemoryStream();
+                    var flushes = Task.WhenAll(ids.Select(id => source.FlushAsync()));
+
                     go.SetResult();
                     Task.WaitAll(tasks);
                     await waiting;
