@@ -203,7 +203,7 @@ public class MemberLockFixerTests
 
             public void Reset() => _counts.Clear();
 
-            public static void CopyTo(Counts from, Counts to) => to._counts["copied"] = from._counts.Count;
+            public void CopyFrom(Counts other) => _counts["copied"] = other._counts.Count;
         }
         """);
 }
