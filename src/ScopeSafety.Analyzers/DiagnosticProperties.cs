@@ -51,6 +51,13 @@ namespace ScopeSafety.Analyzers
         /// </summary>
         public const string Field = "Field";
 
+        /// <summary>
+        /// SCOPE011 on an object held in a field, reported against another run of the same work: "true" when that work is
+        /// left running beside the type's other members too (see <c>CallersAfterCall.FirstMemberRace</c>), whose uses a lock
+        /// must then hold as well. One report of the two causes; the member's comes once the work's own is mended.
+        /// </summary>
+        public const string BesideMembers = "BesideMembers";
+
         /// <summary>SCOPE003 (an asynchronous call), SCOPE021/023/024: which rewrite fits (values named by the analyzer).</summary>
         public const string Fix = "Fix";
 

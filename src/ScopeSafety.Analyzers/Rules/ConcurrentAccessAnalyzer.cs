@@ -285,9 +285,14 @@ namespace ScopeSafety.Analyzers
 
         /// <summary>The SCOPE010 (or, for an object, SCOPE011) diagnostic at <paramref name="primary"/>, with what the fixes read.</summary>
         private static Diagnostic RaceDiagnostic(ISymbol shared, string name, bool isObject, string? typeName, Access primary, (string Writer, string Other, string Verb) sides, Location[] additional, string otherSide,
-            IFieldSymbol? field = null)
+            IFieldSymbol? field = null, bool besideMembers = false)
         {
             var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Variable, name).Add(DiagnosticProperties.OtherSide, otherSide);
+            if (besideMembers)
+            {
+                properties = properties.Add(DiagnosticProperties.BesideMembers, "true");
+            }
+
             if (sides.Verb == AlsoWriteVerb(isObject))
             {
                 properties = properties.Add(DiagnosticProperties.BothWrite, "true");
@@ -450,6 +455,10 @@ namespace ScopeSafety.Analyzers
                     isObject ? Places.TypeNameOf(place.Root) : null, place.Path.Length == 0 ? place.Root as IFieldSymbol : null);
             }
 
+            /// <summary>The work is left running beside another member of the type that uses the place (<see cref="MemberRace"/>), reported or not.</summary>
+            private bool BesideMembers(Place place, WorkItem item, List<Access> uses) =>
+                LeftRunning(item) && _context.OwningSymbol is IMethodSymbol method && _callers.FirstMemberRace(method, item, place, isObject: true, uses, _ => false) != null;
+
             /// <summary>Unscoped work started in the member's own code, not in a lambda of it.</summary>
             private static bool StartedHere(WorkItem item) => item.IsUnscoped && item.Shape == WorkShape.Spawned && item.Host.Parent == null;
 
@@ -534,14 +543,14 @@ namespace ScopeSafety.Analyzers
                 foreach (var item in items)
                 {
                     var uses = byItem[item];
-                    if (SelfRace(shared, shared.Name, item, uses, isObject: true) ||
+                    var heldByMember = shared is IFieldSymbol || shared is IPropertySymbol;
+                    if (SelfRace(shared, shared.Name, item, uses, isObject: true, besideMembers: () => heldByMember && BesideMembers(CallersAfterCall.ObjectPlace(shared), item, uses)) ||
                         PairRace(shared, shared.Name, item, uses, items, byItem, covered, isObject: true))
                     {
                         continue;
                     }
 
-                    if (!HostRace(shared, shared.Name, item, uses, isObject: true, _places.HostAccesses(item, shared, isObject: true).Accesses) &&
-                        (shared is IFieldSymbol || shared is IPropertySymbol))
+                    if (!HostRace(shared, shared.Name, item, uses, isObject: true, _places.HostAccesses(item, shared, isObject: true).Accesses) && heldByMember)
                     {
                         MemberRace(CallersAfterCall.ObjectPlace(shared), item, uses, isObject: true);
                     }
@@ -568,7 +577,8 @@ namespace ScopeSafety.Analyzers
 
             // ---- the three kinds of "other side" ----------------------------------------------------------
 
-            private bool SelfRace(ISymbol shared, string name, WorkItem item, List<Access> uses, bool isObject, bool member = false, string? typeName = null)
+            private bool SelfRace(ISymbol shared, string name, WorkItem item, List<Access> uses, bool isObject, bool member = false, string? typeName = null,
+                System.Func<bool>? besideMembers = null)
             {
                 if (!isObject && !member && item.CapturesAreScope002s)
                 {
@@ -583,7 +593,8 @@ namespace ScopeSafety.Analyzers
 
                 // The other run makes the same write unless that write is excluded there (a lock, its own element): then it races with a read.
                 var verb = Access.Conflict(first, first, sameItem: true) ? AlsoWriteVerb(isObject) : first.ReadVerb;
-                Report(shared, name, isObject, first, item.DescriptionOf(first), "another run of the same work", verb, item, null, DiagnosticProperties.OtherSideItem, typeName);
+                Report(shared, name, isObject, first, item.DescriptionOf(first), "another run of the same work", verb, item, null, DiagnosticProperties.OtherSideItem, typeName,
+                    besideMembers: besideMembers?.Invoke() == true);
                 return true;
             }
 
@@ -659,7 +670,7 @@ namespace ScopeSafety.Analyzers
             }
 
             private void Report(ISymbol shared, string name, bool isObject, Access primary, string writer, string other, string verb, WorkItem item, IOperation? otherUse, string otherSide, string? typeName = null,
-                IFieldSymbol? field = null)
+                IFieldSymbol? field = null, bool besideMembers = false)
             {
                 // One handler subscribed to several events (a watcher's Changed, Created and Deleted), or one method
                 // started at several sites, races the same other access for one cause: reported once.
@@ -671,7 +682,7 @@ namespace ScopeSafety.Analyzers
                 var additional = otherUse == null
                     ? new[] { item.Site.Operation.Syntax.GetLocation() }
                     : new[] { item.Site.Operation.Syntax.GetLocation(), otherUse.Syntax.GetLocation() };
-                _context.ReportDiagnostic(RaceDiagnostic(shared, name, isObject, typeName, primary, (writer, other, verb), additional, otherSide, field));
+                _context.ReportDiagnostic(RaceDiagnostic(shared, name, isObject, typeName, primary, (writer, other, verb), additional, otherSide, field, besideMembers));
             }
         }
     }

@@ -145,18 +145,19 @@ namespace ScopeSafety.CodeFixes
                 {
                     uses.Add(hostName);
                 }
+            }
 
-                if (side == DiagnosticProperties.OtherSideTypeMember)
+            if (side == DiagnosticProperties.OtherSideTypeMember ||
+                (diagnostic.Properties.TryGetValue(DiagnosticProperties.BesideMembers, out var beside) && beside == "true"))
+            {
+                // Work left running meets whatever member the type's users call next: the report names the first (or
+                // the work's own race first), the lock goes around the uses in all of them.
+                if (!(MemberUses(root, model, symbol, cancellationToken) is { } others))
                 {
-                    // Work left running meets whatever member the type's users call next: the report names the first,
-                    // the lock goes around the uses in all of them.
-                    if (!(MemberUses(root, model, symbol, cancellationToken) is { } others))
-                    {
-                        return null;
-                    }
-
-                    uses.AddRange(others);
+                    return null;
                 }
+
+                uses.AddRange(others);
             }
 
             var nodes = new List<SyntaxNode>();

@@ -98,6 +98,53 @@ public class MemberLockFixerTests
         """);
 
     [Fact]
+    public Task A_timer_callback_racing_with_itself_and_the_members_takes_the_lock_with_them_in_one_fix() => new LockFix.Test
+    {
+        // One application: the report of the callback's own race carries the members' race too.
+        NumberOfIncrementalIterations = 1,
+        TestCode = """
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Log
+        {
+            private readonly List<string> _lines = new List<string>();
+            private Timer _timer;
+
+            public void Start() { _timer = new Timer(_ => {|SCOPE011:_lines|}.Add("tick"), null, 0, 100); }
+
+            public int Count() => _lines.Count;
+        }
+        """,
+        FixedCode = """
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Log
+        {
+            private readonly List<string> _lines = new List<string>();
+            private Timer _timer;
+
+            public void Start() { _timer = new Timer(_ =>
+            {
+                lock (_lines)
+                {
+                    _lines.Add("tick");
+                }
+            }, null, 0, 100); }
+
+            public int Count()
+            {
+                lock (_lines)
+                {
+                    return _lines.Count;
+                }
+            }
+        }
+        """,
+    }.RunAsync();
+
+    [Fact]
     public Task Work_started_as_a_method_and_the_members_take_the_lock() => LockFix.VerifyCodeFixAsync("""
         using System.Collections.Generic;
         using System.Threading;
