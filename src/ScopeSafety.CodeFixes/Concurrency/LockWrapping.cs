@@ -86,8 +86,8 @@ namespace ScopeSafety.CodeFixes.Concurrency
 
         /// <summary>
         /// The whole statement holding the use (an expression statement, a <c>return</c> in a block, or a <c>foreach</c> over
-        /// the object), a void lambda's
-        /// expression body, or a member whose expression body holds it (<see cref="ArrowMember"/>); null when none.
+        /// the object), a void lambda's expression body, or a member whose expression body holds it
+        /// (<see cref="ArrowMember"/>); null when none.
         /// </summary>
         public static SyntaxNode? WrapTarget(IdentifierNameSyntax use)
         {
