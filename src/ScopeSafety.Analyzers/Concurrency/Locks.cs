@@ -1522,12 +1522,12 @@ namespace ScopeSafety.Analyzers.Concurrency
             return created;
         }
 
-        /// <summary>The value is what a <c>lock</c> statement, or a <c>Monitor</c> call, locks.</summary>
-        private static bool IsLockedValue(IOperation value)
+        /// <summary>The value is what a <c>lock</c> statement, or a <c>System.Threading.Monitor</c> call, locks.</summary>
+        internal static bool IsLockedValue(IOperation value)
         {
             var wrapped = SpawnClassifier.Wrapped(value);
             return (wrapped.Parent is ILockOperation statement && statement.LockedValue == wrapped) ||
-                   (wrapped.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { ContainingType: { Name: "Monitor" } } } });
+                   (wrapped.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.ContainingType: { Name: "Monitor", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } });
         }
 
         /// <summary>Both sides hold a lock on the same object (or one we cannot name).</summary>

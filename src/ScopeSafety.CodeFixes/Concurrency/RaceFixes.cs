@@ -37,12 +37,16 @@ namespace ScopeSafety.CodeFixes.Concurrency
         /// </summary>
         public static IFieldSymbol? RacingField(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
             FieldAt(root, model, diagnostic.Location, cancellationToken) ??
-            (diagnostic.Properties.TryGetValue(DiagnosticProperties.Field, out var id) && id != null
-                ? DocumentationCommentId.GetFirstSymbolForDeclarationId(id, model.Compilation) as IFieldSymbol
-                : null) ??
+            NamedField(model, diagnostic) ??
             (diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation
                 ? FieldAt(root, model, diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation], cancellationToken)
                 : null);
+
+        /// <summary>The field the analyzer names in the diagnostic's Field property (a race with the type's members); null when none.</summary>
+        public static IFieldSymbol? NamedField(SemanticModel model, Diagnostic diagnostic) =>
+            diagnostic.Properties.TryGetValue(DiagnosticProperties.Field, out var id) && id != null
+                ? DocumentationCommentId.GetFirstSymbolForDeclarationId(id, model.Compilation) as IFieldSymbol
+                : null;
 
         private static IFieldSymbol? FieldAt(SyntaxNode root, SemanticModel model, Location location, CancellationToken cancellationToken) =>
             location.IsInSource && location.SourceTree == root.SyntaxTree &&

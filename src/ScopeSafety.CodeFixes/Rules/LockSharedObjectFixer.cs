@@ -111,10 +111,10 @@ namespace ScopeSafety.CodeFixes
             }
 
             var symbol = model.GetSymbolInfo(name, cancellationToken).Symbol;
-            if (symbol is IMethodSymbol && diagnostic.Properties.TryGetValue(DiagnosticProperties.Field, out var id) && id != null)
+            if (symbol is IMethodSymbol)
             {
                 // Work started as a method (new Thread(Loop)) is reported at the method; the analyzer names the field.
-                symbol = DocumentationCommentId.GetFirstSymbolForDeclarationId(id, model.Compilation) as IFieldSymbol;
+                symbol = RaceFixes.NamedField(model, diagnostic);
             }
 
             var member = RaceFixes.MemberOf(name);

@@ -191,13 +191,8 @@ namespace ScopeSafety.CodeFixes
         /// <c>Monitor.Enter(_sync)</c>): a field that is replaced while code holds a lock on its old object lets two
         /// threads into the lock at once, and volatile would make the swap visible, not the lock exclusive again.
         /// </summary>
-        private static bool IsLockedObject(IdentifierNameSyntax reference, SemanticModel model, CancellationToken cancellationToken)
-        {
-            var node = UseOf(reference);
-            return node.Parent is LockStatementSyntax statement && statement.Expression == node ||
-                   node.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } &&
-                   model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol { ContainingType: { Name: "Monitor", ContainingNamespace: { Name: "Threading" } } };
-        }
+        private static bool IsLockedObject(IdentifierNameSyntax reference, SemanticModel model, CancellationToken cancellationToken) =>
+            model.GetOperation(UseOf(reference), cancellationToken) is { } use && Locks.IsLockedValue(use);
 
         /// <summary>The function a reference is in: a lambda, a local function, or a member.</summary>
         private static SyntaxNode? FunctionOf(SyntaxNode reference) =>
