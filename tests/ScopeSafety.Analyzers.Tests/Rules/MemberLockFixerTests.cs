@@ -199,37 +199,21 @@ public class MemberLockFixerTests
         """);
 
     [Fact]
-    public Task No_lock_when_a_member_uses_the_object_in_a_declaration() => LockFix.VerifyNoCodeFixAsync("""
-        using System.Collections.Generic;
-        using System.Threading;
-
-        class Counts
-        {
-            private readonly Dictionary<string, int> _counts = new Dictionary<string, int>();
-
-            public void Start() => new Thread({|SCOPE011:Loop|}).Start();
-
-            private void Loop()
-            {
-                while (true)
-                {
-                    _counts["tick"] = 1;
-                    Thread.Sleep(10);
-                }
-            }
-
-            public void Reset() => _counts.Clear();
-
+    public Task No_lock_when_a_member_uses_the_object_in_a_declaration() => LockFix.VerifyNoCodeFixAsync(CountsWith("""
             public int Size()
             {
                 var size = _counts.Count;
                 return size;
             }
-        }
-        """);
+        """));
 
     [Fact]
-    public Task No_lock_when_a_member_uses_another_instance_s_object() => LockFix.VerifyNoCodeFixAsync("""
+    public Task No_lock_when_a_member_uses_another_instance_s_object() => LockFix.VerifyNoCodeFixAsync(CountsWith("""
+            public void CopyFrom(Counts other) => _counts["copied"] = other._counts.Count;
+        """));
+
+    // The Counts of the test above (a loop started as a method beside Reset), with one more member.
+    private static string CountsWith(string member) => $$"""
         using System.Collections.Generic;
         using System.Threading;
 
@@ -250,7 +234,7 @@ public class MemberLockFixerTests
 
             public void Reset() => _counts.Clear();
 
-            public void CopyFrom(Counts other) => _counts["copied"] = other._counts.Count;
+        {{member}}
         }
-        """);
+        """;
 }
