@@ -92,8 +92,19 @@ namespace ScopeSafety.Analyzers.Concurrency
                     }
                 }
 
-                if (parent is ILocalFunctionOperation)
+                if (parent is ILocalFunctionOperation localFunction)
                 {
+                    if (callerLevels > 0 && sync != null)
+                    {
+                        foreach (var key in EveryLocalCallHolds(localFunction, sync, callerLevels))
+                        {
+                            if (!result.Exists(held => SameKey(held, key)))
+                            {
+                                result.Add(key);
+                            }
+                        }
+                    }
+
                     return result;
                 }
 
@@ -172,6 +183,52 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 var held = LocksHeld(twin, sync, depth: 0, flags: false).Where(key => !atBranch.Exists(outer => SameKey(outer, key))).ToList();
                 common = common == null ? held : common.Where(key => held.Exists(h => SameKey(h, key))).ToList();
+            }
+
+            return common ?? NoLocks;
+        }
+
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ILocalFunctionOperation, List<object>?[]> LocalCallerLocks =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<ILocalFunctionOperation, List<object>?[]>();
+
+        /// <summary>
+        /// The locks every call of a local function holds: <c>lock (_gate) { … Emit(); }</c> with <c>void Emit() { _batch =
+        /// null; }</c> declared beside it runs its body under the lock. Its own recursive calls hold what its callers hold;
+        /// a local function turned into a delegate may run anywhere, under no lock.
+        /// </summary>
+        private static List<object> EveryLocalCallHolds(ILocalFunctionOperation function, SynchronisationSymbols sync, int levels)
+        {
+            var cached = LocalCallerLocks.GetValue(function, _ => new List<object>?[CallerLevels + 1]);
+            return cached[levels] ??= LocalCallsHold(function, sync, levels);
+        }
+
+        private static List<object> LocalCallsHold(ILocalFunctionOperation function, SynchronisationSymbols sync, int levels)
+        {
+            var root = (IOperation)function;
+            while (root.Parent != null)
+            {
+                root = root.Parent;
+            }
+
+            List<object>? common = null;
+            foreach (var operation in root.Descendants())
+            {
+                if (operation is IMethodReferenceOperation reference && IsMethod(reference.Method, function.Symbol))
+                {
+                    return NoLocks;
+                }
+
+                if (!(operation is IInvocationOperation call && IsMethod(call.TargetMethod, function.Symbol)) || WorkItems.Holds(function.Syntax, call.Syntax))
+                {
+                    continue;
+                }
+
+                var held = LocksHeld(call, sync, SourceCallees.MaxDepth, levels - 1);
+                common = common == null ? held : common.FindAll(key => held.Exists(other => SameKey(other, key)));
+                if (common.Count == 0)
+                {
+                    return NoLocks;
+                }
             }
 
             return common ?? NoLocks;
@@ -1244,9 +1301,9 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             if (KnownSymbols.Is(type, sync.SemaphoreSlim) &&
                 (entering ? (method.Name == "Wait" || method.Name == "WaitAsync") && call.Arguments.All(OnlyCancels) : method.Name == "Release" && call.Arguments.Length == 0) &&
-                KeyOf(call.Instance) is ISymbol semaphore && IsMutex(semaphore))
+                KeyOf(call.Instance) is ISymbol semaphore)
             {
-                return semaphore;
+                return semaphore is IFieldSymbol field && SplitSemaphoreOf(field, sync) is { } split ? split : IsMutex(semaphore) ? semaphore : null;
             }
 
             // A Mutex (WaitOne, then ReleaseMutex), and a kernel Semaphore created with one slot (WaitOne, then Release).
@@ -1354,6 +1411,79 @@ namespace ScopeSafety.Analyzers.Concurrency
             var assigned = ValuesStoredIn(field).Where(value => value != null).ToList();
             return assigned.Count > 0 && assigned.All(value => IsOneSlotCreation(value!));
         }
+
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, System.Runtime.CompilerServices.StrongBox<IFieldSymbol[]>> SplitSemaphores =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, System.Runtime.CompilerServices.StrongBox<IFieldSymbol[]>>();
+
+        /// <summary>
+        /// The split binary semaphore <paramref name="field"/> belongs to, named by its first field: the SemaphoreSlim
+        /// fields of one type created with at most one permit, whose permits add up to one (the buffer of one slot,
+        /// <c>_empty = new(1, 1)</c> and <c>_full = new(0, 1)</c>), where every function that releases one has waited
+        /// for one before. Together they hold one permit, so from a wait for any of them to the release of any the code
+        /// excludes like a lock: the producer that waits for <c>_empty</c>, writes and releases <c>_full</c>, and the
+        /// consumer that waits for <c>_full</c>, reads and releases <c>_empty</c>.
+        /// </summary>
+        private static ISymbol? SplitSemaphoreOf(IFieldSymbol field, SynchronisationSymbols sync)
+        {
+            var group = SplitSemaphores.GetValue(field.ContainingType, type => new System.Runtime.CompilerServices.StrongBox<IFieldSymbol[]>(SplitSemaphore(type, sync))).Value;
+            return group.Any(member => SymbolEqualityComparer.Default.Equals(member, field.OriginalDefinition)) ? group[0] : null;
+        }
+
+        private static IFieldSymbol[] SplitSemaphore(INamedTypeSymbol type, SynchronisationSymbols sync)
+        {
+            var group = new List<IFieldSymbol>();
+            var permits = 0;
+            foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
+            {
+                if (KnownSymbols.Is(field.Type, sync.SemaphoreSlim) && ValuesStoredIn(field).ToList() is { Count: > 0 } values &&
+                    values.ConvertAll(value => value == null ? null : PermitsOfOneSlot(value)) is var counts && counts.TrueForAll(count => count == counts[0]) && counts[0] is { } count)
+                {
+                    group.Add(field);
+                    permits += count;
+                }
+            }
+
+            if (group.Count < 2 || permits != 1 || type.DeclaringSyntaxReferences.Length != 1)
+            {
+                return System.Array.Empty<IFieldSymbol>();
+            }
+
+            // A function that releases one without first waiting for one adds a permit: then two may hold them at once.
+            var names = new HashSet<string>(group.Select(field => field.Name));
+            var calls = type.DeclaringSyntaxReferences[0].GetSyntax().DescendantNodes().OfType<InvocationExpressionSyntax>()
+                .Where(call => call.Expression is MemberAccessExpressionSyntax access && names.Contains(NameOf(access.Expression)))
+                .ToList();
+            foreach (var release in calls)
+            {
+                if (((MemberAccessExpressionSyntax)release.Expression).Name.Identifier.ValueText != "Release")
+                {
+                    continue;
+                }
+
+                var function = release.Ancestors().FirstOrDefault(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax || a is BaseMethodDeclarationSyntax || a is AccessorDeclarationSyntax);
+                if (release.ArgumentList.Arguments.Count > 0 || function == null ||
+                    !calls.Exists(wait => wait.SpanStart < release.SpanStart && function.Span.Contains(wait.Span) &&
+                                          ((MemberAccessExpressionSyntax)wait.Expression).Name.Identifier.ValueText is "Wait" or "WaitAsync"))
+                {
+                    return System.Array.Empty<IFieldSymbol>();
+                }
+            }
+
+            return group.ToArray();
+        }
+
+        private static string NameOf(ExpressionSyntax receiver) =>
+            receiver is IdentifierNameSyntax name ? name.Identifier.ValueText
+            : receiver is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access ? access.Name.Identifier.ValueText
+            : "";
+
+        // new SemaphoreSlim(0, 1) or (1, 1): the permits it starts with, where it can never hold more than one.
+        private static int? PermitsOfOneSlot(ExpressionSyntax value) =>
+            value is BaseObjectCreationExpressionSyntax { ArgumentList: { Arguments: { Count: 2 } arguments } } &&
+            arguments[1].Expression is LiteralExpressionSyntax { Token.ValueText: "1" } &&
+            arguments[0].Expression is LiteralExpressionSyntax { Token.ValueText: "0" or "1" } initial
+                ? (initial.Token.ValueText == "1" ? 1 : 0)
+                : null;
 
         /// <summary>
         /// Every value the code of a field's type stores in it: its initializer, then the right side of each assignment to

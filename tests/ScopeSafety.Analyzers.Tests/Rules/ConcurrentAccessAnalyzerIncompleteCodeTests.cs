@@ -259,6 +259,23 @@ public class ConcurrentAccessAnalyzerIncompleteCodeTests
                 }
             }
             """,
+        Usings + """
+            class Slot
+            {
+                readonly SemaphoreSlim _empty = new SemaphoreSlim(1, 1);
+                readonly SemaphoreSlim _full = new(0, 1);
+                readonly object _sync = new object();
+                int _item;
+                public void Put(int item) { _empty.Wait(); _item = item; _full.Release(); }
+                public int Take() { _full.Wait(); var item = _item; _empty.Release(); return item; }
+                void Flush(object state)
+                {
+                    lock (_sync) { Emit(); Emit2(); void Emit() { _item = 0; Emit(); } }
+                    void Emit2() => _item++;
+                }
+                static void M() { var s = new Slot(); new Thread(() => s.Put(1)).Start(); s.Take(); new Timer(s.Flush, null, 1, 1); }
+            }
+            """,
     ];
 
     [Theory]
