@@ -40,6 +40,29 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private static List<object> LocksHeld(IOperation operation, SynchronisationSymbols? sync, int depth, int callerLevels = 0, bool flags = true)
         {
+            var result = LocksHeldOrGivenUp(operation, sync, depth, callerLevels, flags, out var givenUp);
+            if (givenUp != null)
+            {
+                // using (Section.Enter(_gate)) { … using (Section.Exit(_gate)) { x++; } }: the lock the outer block takes is
+                // given up inside the inner one. Locks found inside the inner block (before it in the list) stay.
+                foreach (var (key, from) in givenUp)
+                {
+                    for (var i = result.Count - 1; i >= from; i--)
+                    {
+                        if (SameKey(result[i], key))
+                        {
+                            result.RemoveAt(i);
+                        }
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        private static List<object> LocksHeldOrGivenUp(IOperation operation, SynchronisationSymbols? sync, int depth, int callerLevels, bool flags, out List<(object Key, int From)>? givenUp)
+        {
+            givenUp = null;
             var result = new List<object>();
             if (DoubleChecked(operation, sync) is { } checkedAgainUnder)
             {
@@ -57,6 +80,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                 if (parent is IUsingOperation usingOperation && usingOperation.Body == child && ScopedLockOf(usingOperation.Resources) is { } scoped)
                 {
                     result.Add(scoped);
+                }
+
+                if (parent is IUsingOperation leaving && leaving.Body == child && MonitorSectionOf(leaving.Resources, entering: false) is { } left)
+                {
+                    (givenUp ??= new List<(object, int)>()).Add((left, result.Count));
                 }
 
                 if (parent is IBlockOperation usingBlock)
@@ -476,7 +504,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 taken = Flow.AwaitedValues.WaitedFor(awaited);
             }
 
-            if (!(taken is IInvocationOperation { Instance: { } instance, TargetMethod: { } method }))
+            if (!(taken is IInvocationOperation { TargetMethod: { } method } call))
             {
                 return null;
             }
@@ -484,14 +512,85 @@ namespace ScopeSafety.Analyzers.Concurrency
             var name = method.Name.EndsWith("Async", System.StringComparison.Ordinal) ? method.Name.Substring(0, method.Name.Length - "Async".Length) : method.Name;
             switch (name)
             {
-                case "EnterScope" when IsThreadingLock(method.ContainingType):
-                case "Lock" or "AcquireLock" or "WriterLock":
-                    return KeyOf(instance);
-                case "ReaderLock":
-                    return new ReadLock(KeyOf(instance));
+                case "EnterScope" when call.Instance != null && IsThreadingLock(method.ContainingType):
+                case "Lock" or "AcquireLock" or "WriterLock" when call.Instance != null:
+                    return KeyOf(call.Instance!);
+                case "ReaderLock" when call.Instance != null:
+                    return new ReadLock(KeyOf(call.Instance!));
                 default:
-                    return null;
+                    return MonitorSectionOf(call, entering: true);
             }
+        }
+
+        private static object? MonitorSectionOf(IOperation resource, bool entering) =>
+            SpawnClassifier.Unwrap(resource) is IInvocationOperation call ? MonitorSectionOf(call, entering) : null;
+
+        /// <summary>
+        /// The object a disposable of the code's own holds a <c>Monitor</c> on: a call that returns a type of the source
+        /// whose code enters a <c>Monitor</c> and exits it (<c>using (SynchronizedSection.Enter(_gate)) { … }</c>, where
+        /// <c>Enter</c> makes a struct that calls <c>Monitor.Enter(o)</c> and its <c>Dispose</c> <c>Monitor.Exit(o)</c>). The
+        /// object is the call's one argument, or its receiver when it has none. A call named for leaving (<c>Exit</c>,
+        /// <c>Release</c>) gives the lock up for its block instead (<paramref name="entering"/> false finds those).
+        /// </summary>
+        private static object? MonitorSectionOf(IInvocationOperation call, bool entering)
+        {
+            var method = call.TargetMethod;
+            if (Leaves(method.Name) == entering)
+            {
+                return null;
+            }
+
+            var lockObject = call.Arguments.Length == 1 && call.Arguments[0].Value.Type is { IsReferenceType: true } ? call.Arguments[0].Value
+                : call.Arguments.Length == 0 ? call.Instance
+                : null;
+            if (lockObject == null || !(method.ReturnType is INamedTypeSymbol type) || type.DeclaringSyntaxReferences.Length == 0 ||
+                !type.GetMembers("Dispose").OfType<IMethodSymbol>().Any(dispose => dispose.Parameters.Length == 0) ||
+                !(call.SemanticModel is { } model))
+            {
+                return null;
+            }
+
+            return MonitorSections.GetValue(type.OriginalDefinition, t => new System.Runtime.CompilerServices.StrongBox<bool>(EntersAndExitsMonitor(t, model.Compilation))).Value
+                ? KeyOf(lockObject)
+                : null;
+        }
+
+        private static bool Leaves(string name) =>
+            name.StartsWith("Exit", System.StringComparison.Ordinal) || name.StartsWith("Release", System.StringComparison.Ordinal) ||
+            name.StartsWith("Leave", System.StringComparison.Ordinal) || name.StartsWith("Unlock", System.StringComparison.Ordinal);
+
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, System.Runtime.CompilerServices.StrongBox<bool>> MonitorSections =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, System.Runtime.CompilerServices.StrongBox<bool>>();
+
+        private static bool EntersAndExitsMonitor(INamedTypeSymbol type, Compilation compilation)
+        {
+            bool enters = false, exits = false;
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (!compilation.ContainsSyntaxTree(reference.SyntaxTree))
+                {
+                    continue;
+                }
+
+                SemanticModel? model = null;
+                foreach (var invocation in reference.GetSyntax().DescendantNodes().OfType<InvocationExpressionSyntax>())
+                {
+                    var name = Flow.CallIndex.NameOf(invocation.Expression);
+                    if (!(name is "Enter" or "Exit"))
+                    {
+                        continue;
+                    }
+
+                    model ??= SourceCallees.ModelOf(compilation, reference.SyntaxTree);
+                    if (model.GetSymbolInfo(invocation).Symbol is IMethodSymbol { IsStatic: true, ContainingType: { Name: "Monitor", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } })
+                    {
+                        enters |= name == "Enter";
+                        exits |= name == "Exit";
+                    }
+                }
+            }
+
+            return enters && exits;
         }
 
         // System.Threading.Lock (.NET 9): lock statements, EnterScope, and Enter/Exit pairs take it.

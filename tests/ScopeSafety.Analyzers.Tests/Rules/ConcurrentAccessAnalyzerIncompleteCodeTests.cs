@@ -274,6 +274,16 @@ public class ConcurrentAccessAnalyzerIncompleteCodeTests
                     void Emit2() => _item++;
                 }
                 static void M() { var s = new Slot(); new Thread(() => s.Put(1)).Start(); s.Take(); new Timer(s.Flush, null, 1, 1); }
+                int Read() { using (Section.Enter(_sync)) { using (Section.Exit(_sync)) return _item; } }
+            }
+
+            struct Section : IDisposable
+            {
+                readonly object _o;
+                Section(object o) => _o = o;
+                public static Section Enter(object o) { Monitor.Enter(o); return new Section(o); }
+                public static Section Exit(object o) { Monitor.Exit(o); return new Section(o); }
+                public void Dispose() => Monitor.Exit(_o);
             }
             """,
     ];

@@ -3,12 +3,13 @@ using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<Scop
 namespace ScopeSafety.Analyzers.Tests.Rules;
 
 /// <summary>
-/// SCOPE010 and locks held where the code does not take them itself: a local function runs under the locks that every
-/// call of it holds, and a split binary semaphore (one-permit semaphores whose permits add up to one, as in the buffer of
-/// one slot) excludes like a lock from the wait for any of its semaphores to the release of any. Each hazard beside its
-/// silent twin. The class starts at line 7.
+/// SCOPE010/SCOPE011 and locks the code does not take with a lock statement of its own: a local function runs under the
+/// locks that every call of it holds; a split binary semaphore (one-permit semaphores whose permits add up to one, as in
+/// the buffer of one slot) excludes like a lock from the wait for any of its semaphores to the release of any; a
+/// <c>using</c> of the code's own disposable that enters a <c>Monitor</c> and exits it when disposed holds that lock for
+/// its block. Each hazard beside its silent twin. The class starts at line 7.
 /// </summary>
-public class LocksHeldByCallersTests
+public class IndirectLockTests
 {
     private const string Usings = ConcurrentAccessAnalyzerTests.Usings;
 
@@ -155,4 +156,63 @@ public class LocksHeldByCallersTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("slot._item", "work started with new Thread at line 18 (in Slot.Put)", "the method at line 21 (in Slot.Take)", "read"),
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("slot._item", "work started with new Thread at line 35 (in TwoPermits.Put)", "the method at line 37 (in TwoPermits.Take)", "read"));
+
+    private const string Section = """
+        struct Section : IDisposable
+        {
+            readonly object _sync;
+            readonly bool _taken;
+            Section(object sync, bool taken) { _sync = sync; _taken = taken; }
+            public static Section Enter(object sync) { Monitor.Enter(sync); return new Section(sync, true); }
+            public static Section Exit(object sync) { Monitor.Exit(sync); return new Section(sync, false); }
+            public void Dispose() { if (_taken) Monitor.Exit(_sync); else Monitor.Enter(_sync); }
+        }
+        struct Pretend : IDisposable
+        {
+            public static Pretend Enter(object sync) => new Pretend();
+            public void Dispose() { }
+        }
+        """;
+
+    [Fact]
+    public Task A_using_of_a_disposable_that_enters_a_monitor_holds_it() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Runtime
+        {
+            readonly object _gate = new object();
+            int _status;
+            readonly List<int> _ops = new List<int>();
+            public void Start() => Task.Run(() => { using (Section.Enter(_gate)) { _status++; _ops.Add(_status); } });
+            public int Read()
+            {
+                using var held = Section.Enter(_gate);
+                return _status + _ops.Count;
+            }
+        }
+        """ + Section);
+
+    [Fact]
+    public Task A_disposable_that_enters_no_monitor_or_a_section_that_leaves_it_holds_nothing() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Runtime
+        {
+            readonly object _gate = new object();
+            int _status;
+            public void Start() => Task.Run(() => { using (Section.Enter(_gate)) { {|#0:_status|}++; } });
+            public int Read()
+            {
+                using (Section.Enter(_gate))
+                {
+                    using (Section.Exit(_gate)) { return _status; }
+                }
+            }
+        }
+        class Faked
+        {
+            readonly object _gate = new object();
+            int _status;
+            public void Start() => Task.Run(() => { using (Pretend.Enter(_gate)) { {|#1:_status|}++; } });
+            public int Read() { using (Pretend.Enter(_gate)) return _status; }
+        }
+        """ + Section,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_status", "work started with Task.Run at line 11", "Runtime.Read at line 16", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_status", "work started with Task.Run at line 24", "Faked.Read at line 25", "read"));
 }
