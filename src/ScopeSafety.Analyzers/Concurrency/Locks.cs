@@ -82,7 +82,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     result.Add(scoped);
                 }
 
-                if (parent is IUsingOperation leaving && leaving.Body == child && MonitorSectionOf(leaving.Resources, entering: false) is { } left)
+                if (parent is IUsingOperation leaving && leaving.Body == child && LockTokenOf(leaving.Resources, entering: false) is { } left)
                 {
                     (givenUp ??= new List<(object, int)>()).Add((left, result.Count));
                 }
@@ -506,65 +506,121 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             if (!(taken is IInvocationOperation { TargetMethod: { } method } call))
             {
-                return null;
+                return LockTokenOf(taken, entering: true);
             }
 
+            // An extension method's receiver is its first argument (using (await _mutex.LockAsync()) on a SemaphoreSlim).
+            var receiver = call.Instance ?? (method.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
             var name = method.Name.EndsWith("Async", System.StringComparison.Ordinal) ? method.Name.Substring(0, method.Name.Length - "Async".Length) : method.Name;
             switch (name)
             {
-                case "EnterScope" when call.Instance != null && IsThreadingLock(method.ContainingType):
-                case "Lock" or "AcquireLock" or "WriterLock" when call.Instance != null:
-                    return KeyOf(call.Instance!);
-                case "ReaderLock" when call.Instance != null:
-                    return new ReadLock(KeyOf(call.Instance!));
+                case "EnterScope" when receiver != null && IsThreadingLock(method.ContainingType):
+                case "Lock" or "AcquireLock" or "WriterLock" when receiver != null:
+                    return KeyOf(receiver!);
+                case "ReaderLock" when receiver != null:
+                    return new ReadLock(KeyOf(receiver!));
                 default:
-                    return MonitorSectionOf(call, entering: true);
+                    return LockTokenOf(call, entering: true);
             }
         }
 
-        private static object? MonitorSectionOf(IOperation resource, bool entering) =>
-            SpawnClassifier.Unwrap(resource) is IInvocationOperation call ? MonitorSectionOf(call, entering) : null;
-
         /// <summary>
-        /// The object a disposable of the code's own holds a <c>Monitor</c> on: a call that returns a type of the source
-        /// whose code enters a <c>Monitor</c> and exits it (<c>using (SynchronizedSection.Enter(_gate)) { … }</c>, where
-        /// <c>Enter</c> makes a struct that calls <c>Monitor.Enter(o)</c> and its <c>Dispose</c> <c>Monitor.Exit(o)</c>). The
-        /// object is the call's one argument, or its receiver when it has none. A call named for leaving (<c>Exit</c>,
-        /// <c>Release</c>) gives the lock up for its block instead (<paramref name="entering"/> false finds those).
+        /// The lock a disposable of the code's own holds from its making to its <c>Dispose</c>: a type of the source whose
+        /// code enters a <c>Monitor</c> and exits it, or enters a <c>ReaderWriterLockSlim</c>'s write (or read) lock and
+        /// exits it, made by <c>new Token(o)</c> or by a call that returns one (<c>using (SynchronizedSection.Enter(_gate))
+        /// { … }</c>, <c>using (_rw.Write())</c> with <c>static IDisposable Write(this ReaderWriterLockSlim l) =&gt; new
+        /// WriteToken(l);</c>). The lock is on the one argument it is given, or on the call's receiver when it has none. A
+        /// token made by a call named for leaving (<c>Exit</c>, <c>Release</c>) gives a <c>Monitor</c> up for its block
+        /// instead (<paramref name="entering"/> false finds those).
         /// </summary>
-        private static object? MonitorSectionOf(IInvocationOperation call, bool entering)
+        private static object? LockTokenOf(IOperation resource, bool entering)
+        {
+            var made = SpawnClassifier.Unwrap(resource);
+            INamedTypeSymbol? type;
+            IOperation? lockObject;
+            var leaves = false;
+            switch (made)
+            {
+                case IObjectCreationOperation creation:
+                    type = creation.Type as INamedTypeSymbol;
+                    lockObject = OneReference(creation.Arguments);
+                    break;
+                case IInvocationOperation call:
+                    type = TokenMadeBy(call);
+                    lockObject = OneReference(call.Arguments) ?? (call.Arguments.Length == 0 ? call.Instance : null);
+                    leaves = Leaves(call.TargetMethod.Name);
+                    break;
+                default:
+                    return null;
+            }
+
+            if (lockObject == null || type == null || type.DeclaringSyntaxReferences.Length == 0 || made.SemanticModel is not { } model ||
+                !type.GetMembers("Dispose").OfType<IMethodSymbol>().Any(dispose => dispose.Parameters.Length == 0))
+            {
+                return null;
+            }
+
+            var held = LockTokens.GetValue(type.OriginalDefinition, t => new System.Runtime.CompilerServices.StrongBox<TokenLock>(LockOfToken(t, model.Compilation))).Value;
+            return held == TokenLock.Monitor && leaves != entering ? KeyOf(lockObject)
+                : held == TokenLock.Write && !leaves && entering ? KeyOf(lockObject)
+                : held == TokenLock.Read && !leaves && entering ? new ReadLock(KeyOf(lockObject))
+                : null;
+        }
+
+        private static IOperation? OneReference(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments) =>
+            arguments.Length == 1 && arguments[0].Value.Type is { IsReferenceType: true } ? arguments[0].Value : null;
+
+        // The type a call makes: its own return type when the source declares it, or the one type every return of a source
+        // method creates (static IDisposable Write(this ReaderWriterLockSlim l) => new WriteToken(l);).
+        private static INamedTypeSymbol? TokenMadeBy(IInvocationOperation call)
         {
             var method = call.TargetMethod;
-            if (Leaves(method.Name) == entering)
+            if (method.ReturnType is INamedTypeSymbol { TypeKind: not TypeKind.Interface } declared && declared.DeclaringSyntaxReferences.Length > 0)
+            {
+                return declared;
+            }
+
+            if (!(SourceCallees.BodyOf(method, call, anyFile: true) is { } body))
             {
                 return null;
             }
 
-            var lockObject = call.Arguments.Length == 1 && call.Arguments[0].Value.Type is { IsReferenceType: true } ? call.Arguments[0].Value
-                : call.Arguments.Length == 0 ? call.Instance
-                : null;
-            if (lockObject == null || !(method.ReturnType is INamedTypeSymbol type) || type.DeclaringSyntaxReferences.Length == 0 ||
-                !type.GetMembers("Dispose").OfType<IMethodSymbol>().Any(dispose => dispose.Parameters.Length == 0) ||
-                !(call.SemanticModel is { } model))
+            INamedTypeSymbol? made = null;
+            foreach (var value in body.DescendantsAndSelf().OfType<IReturnOperation>().Select(returned => returned.ReturnedValue))
             {
-                return null;
+                if (!(value != null && SpawnClassifier.Unwrap(value) is IObjectCreationOperation { Type: INamedTypeSymbol created }) ||
+                    (made != null && !SymbolEqualityComparer.Default.Equals(made, created)))
+                {
+                    return null;
+                }
+
+                made = created;
             }
 
-            return MonitorSections.GetValue(type.OriginalDefinition, t => new System.Runtime.CompilerServices.StrongBox<bool>(EntersAndExitsMonitor(t, model.Compilation))).Value
-                ? KeyOf(lockObject)
-                : null;
+            return made;
         }
 
         private static bool Leaves(string name) =>
             name.StartsWith("Exit", System.StringComparison.Ordinal) || name.StartsWith("Release", System.StringComparison.Ordinal) ||
             name.StartsWith("Leave", System.StringComparison.Ordinal) || name.StartsWith("Unlock", System.StringComparison.Ordinal);
 
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, System.Runtime.CompilerServices.StrongBox<bool>> MonitorSections =
-            new System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, System.Runtime.CompilerServices.StrongBox<bool>>();
-
-        private static bool EntersAndExitsMonitor(INamedTypeSymbol type, Compilation compilation)
+        private enum TokenLock
         {
-            bool enters = false, exits = false;
+            None,
+            Monitor,
+            Write,
+            Read,
+        }
+
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, System.Runtime.CompilerServices.StrongBox<TokenLock>> LockTokens =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, System.Runtime.CompilerServices.StrongBox<TokenLock>>();
+
+        // Which lock a token type's code takes and gives back: a Monitor (Enter and Exit), or one kind of a
+        // ReaderWriterLockSlim's locks (EnterWriteLock and ExitWriteLock, or the read ones). A type that takes both kinds
+        // (a token told which by a flag) holds a lock the rules cannot name.
+        private static TokenLock LockOfToken(INamedTypeSymbol type, Compilation compilation)
+        {
+            var calls = new HashSet<string>();
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
                 if (!compilation.ContainsSyntaxTree(reference.SyntaxTree))
@@ -576,21 +632,27 @@ namespace ScopeSafety.Analyzers.Concurrency
                 foreach (var invocation in reference.GetSyntax().DescendantNodes().OfType<InvocationExpressionSyntax>())
                 {
                     var name = Flow.CallIndex.NameOf(invocation.Expression);
-                    if (!(name is "Enter" or "Exit"))
+                    if (!(name is "Enter" or "Exit" or "EnterWriteLock" or "ExitWriteLock" or "EnterReadLock" or "ExitReadLock" or "EnterUpgradeableReadLock" or "ExitUpgradeableReadLock"))
                     {
                         continue;
                     }
 
                     model ??= SourceCallees.ModelOf(compilation, reference.SyntaxTree);
-                    if (model.GetSymbolInfo(invocation).Symbol is IMethodSymbol { IsStatic: true, ContainingType: { Name: "Monitor", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } })
+                    if (model.GetSymbolInfo(invocation).Symbol is IMethodSymbol { ContainingType: { ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } owner } &&
+                        owner.Name is "Monitor" or "ReaderWriterLockSlim")
                     {
-                        enters |= name == "Enter";
-                        exits |= name == "Exit";
+                        calls.Add(name!.Replace("Upgradeable", ""));
                     }
                 }
             }
 
-            return enters && exits;
+            var monitor = calls.Contains("Enter") && calls.Contains("Exit");
+            var write = calls.Contains("EnterWriteLock") && calls.Contains("ExitWriteLock");
+            var read = calls.Contains("EnterReadLock") && calls.Contains("ExitReadLock");
+            return monitor && !write && !read ? TokenLock.Monitor
+                : write && !monitor && !read ? TokenLock.Write
+                : read && !monitor && !write ? TokenLock.Read
+                : TokenLock.None;
         }
 
         // System.Threading.Lock (.NET 9): lock statements, EnterScope, and Enter/Exit pairs take it.

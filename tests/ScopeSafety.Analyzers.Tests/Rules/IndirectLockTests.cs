@@ -6,8 +6,8 @@ namespace ScopeSafety.Analyzers.Tests.Rules;
 /// SCOPE010/SCOPE011 and locks the code does not take with a lock statement of its own: a local function runs under the
 /// locks that every call of it holds; a split binary semaphore (one-permit semaphores whose permits add up to one, as in
 /// the buffer of one slot) excludes like a lock from the wait for any of its semaphores to the release of any; a
-/// <c>using</c> of the code's own disposable that enters a <c>Monitor</c> and exits it when disposed holds that lock for
-/// its block. Each hazard beside its silent twin. The class starts at line 7.
+/// <c>using</c> of the code's own disposable that enters a <c>Monitor</c> (or a reader-writer lock) and exits it when
+/// disposed holds that lock for its block. Each hazard beside its silent twin. The class starts at line 7.
 /// </summary>
 public class IndirectLockTests
 {
@@ -172,6 +172,29 @@ public class IndirectLockTests
             public static Pretend Enter(object sync) => new Pretend();
             public void Dispose() { }
         }
+        sealed class MonitorToken : IDisposable
+        {
+            readonly object _o;
+            public MonitorToken(object o) { _o = o; Monitor.Enter(o); }
+            public void Dispose() => Monitor.Exit(_o);
+        }
+        static class RwExtensions
+        {
+            sealed class ReadToken : IDisposable
+            {
+                ReaderWriterLockSlim _l;
+                public ReadToken(ReaderWriterLockSlim l) { _l = l; l.EnterReadLock(); }
+                public void Dispose() { _l?.ExitReadLock(); _l = null; }
+            }
+            sealed class WriteToken : IDisposable
+            {
+                ReaderWriterLockSlim _l;
+                public WriteToken(ReaderWriterLockSlim l) { _l = l; l.EnterWriteLock(); }
+                public void Dispose() { _l?.ExitWriteLock(); _l = null; }
+            }
+            public static IDisposable Read(this ReaderWriterLockSlim l) => new ReadToken(l);
+            public static IDisposable Write(this ReaderWriterLockSlim l) { return new WriteToken(l); }
+        }
         """;
 
     [Fact]
@@ -187,6 +210,21 @@ public class IndirectLockTests
                 using var held = Section.Enter(_gate);
                 return _status + _ops.Count;
             }
+        }
+        class Created
+        {
+            readonly object _gate = new object();
+            int _count;
+            public void Start() => Task.Run(() => { using (new MonitorToken(_gate)) { _count++; } });
+            public int Count() { using var token = new MonitorToken(_gate); return _count; }
+        }
+        class Merges
+        {
+            readonly ReaderWriterLockSlim _lock = new ReaderWriterLockSlim();
+            readonly List<int> _merges = new List<int>();
+            int _count;
+            public void Start() => Task.Run(() => { using (_lock.Write()) { _merges.Add(1); _count++; } });
+            public int Count() { using (_lock.Read()) return _merges.Count + _count; }
         }
         """ + Section);
 
@@ -212,7 +250,15 @@ public class IndirectLockTests
             public void Start() => Task.Run(() => { using (Pretend.Enter(_gate)) { {|#1:_status|}++; } });
             public int Read() { using (Pretend.Enter(_gate)) return _status; }
         }
+        class WrittenUnderRead
+        {
+            readonly ReaderWriterLockSlim _lock = new ReaderWriterLockSlim();
+            int _count;
+            public void Start() => Task.Run(() => { using (_lock.Read()) { {|#2:_count|}++; } });
+            public int Count() { using (_lock.Read()) return _count; }
+        }
         """ + Section,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_status", "work started with Task.Run at line 11", "Runtime.Read at line 16", "read"),
-        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_status", "work started with Task.Run at line 24", "Faked.Read at line 25", "read"));
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_status", "work started with Task.Run at line 24", "Faked.Read at line 25", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("_count", "work started with Task.Run at line 31", "WrittenUnderRead.Count at line 32", "read"));
 }
