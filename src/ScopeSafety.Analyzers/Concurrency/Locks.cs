@@ -541,14 +541,14 @@ namespace ScopeSafety.Analyzers.Concurrency
             var leaves = false;
             switch (made)
             {
-                case IObjectCreationOperation creation:
-                    type = creation.Type as INamedTypeSymbol;
+                case IObjectCreationOperation creation when entering:
                     lockObject = OneReference(creation.Arguments);
+                    type = lockObject == null ? null : creation.Type as INamedTypeSymbol;
                     break;
                 case IInvocationOperation call:
-                    type = TokenMadeBy(call);
-                    lockObject = OneReference(call.Arguments) ?? (call.Arguments.Length == 0 ? call.Instance : null);
                     leaves = Leaves(call.TargetMethod.Name);
+                    lockObject = !entering && !leaves ? null : OneReference(call.Arguments) ?? (call.Arguments.Length == 0 ? call.Instance : null);
+                    type = lockObject == null ? null : TokensMade.GetValue(call.TargetMethod.OriginalDefinition, _ => new System.Runtime.CompilerServices.StrongBox<INamedTypeSymbol?>(TokenMadeBy(call))).Value;
                     break;
                 default:
                     return null;
@@ -569,6 +569,9 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private static IOperation? OneReference(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments) =>
             arguments.Length == 1 && arguments[0].Value.Type is { IsReferenceType: true } ? arguments[0].Value : null;
+
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IMethodSymbol, System.Runtime.CompilerServices.StrongBox<INamedTypeSymbol?>> TokensMade =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<IMethodSymbol, System.Runtime.CompilerServices.StrongBox<INamedTypeSymbol?>>();
 
         // The type a call makes: its own return type when the source declares it, or the one type every return of a source
         // method creates (static IDisposable Write(this ReaderWriterLockSlim l) => new WriteToken(l);).
