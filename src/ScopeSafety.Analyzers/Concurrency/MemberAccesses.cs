@@ -27,6 +27,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, IOperation?> _heldMembers =
             new System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, IOperation?>(SymbolEqualityComparer.Default);
 
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, IObjectCreationOperation?> _createdObjects =
+            new System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, IObjectCreationOperation?>(SymbolEqualityComparer.Default);
+
         private readonly System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, IParameterReferenceOperation?> _heldParameters =
             new System.Collections.Concurrent.ConcurrentDictionary<ILocalSymbol, IParameterReferenceOperation?>(SymbolEqualityComparer.Default);
 
@@ -169,7 +172,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 if (IsPlaceReference(operation) && PlaceOf(operation, frame) is { } place)
                 {
                     result.Places.Add((place, AccessOf(place, operation, frame)));
-                    if (frame.At != null && ObjectUseIn(operation, frame) is { } objectUse)
+                    if ((frame.At != null || ReachesCallersVariable(operation, place)) && ObjectUseIn(operation, frame) is { } objectUse)
                     {
                         result.Objects.Add(objectUse);
                     }
@@ -470,7 +473,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return PlaceOf(target, frame);
                 case IParameterReferenceOperation parameter when Places.IsPrimaryConstructorParameter(parameter.Parameter):
                     // class Client(int port): port is a field of this the compiler writes for us.
-                    return frame.This == HostThis ? new Place(parameter.Parameter, "", parameter.Parameter.Name) : (frame.This as Place)?.Member(parameter.Parameter.Name);
+                    return frame.This == HostThis ? new Place(parameter.Parameter, "", parameter.Parameter.Name) : Through(frame.This as Place, parameter.Parameter, frame);
                 default:
                     return null;
             }
@@ -491,10 +494,27 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             if (Places.IsThis(instance))
             {
-                return frame.This == HostThis ? new Place(member, "", member.Name) : (frame.This as Place)?.Member(member.Name);
+                return frame.This == HostThis ? new Place(member, "", member.Name) : Through(frame.This as Place, member, frame);
             }
 
-            return ValueOf(instance, frame)?.Member(member.Name);
+            return Through(ValueOf(instance, frame), member, frame);
+        }
+
+        /// <summary>
+        /// <paramref name="member"/> of the object <paramref name="owner"/> holds: where the owner is a local that only ever
+        /// holds one object it creates, and the constructor stores the member from one of its arguments (<c>var w1 = new
+        /// Worker(list);</c> with <c>_items = items;</c>), the member is that argument's place, so two workers made with one
+        /// list share it. Otherwise the member below the owner.
+        /// </summary>
+        private Place? Through(Place? owner, ISymbol member, Frame frame)
+        {
+            if (owner is { Path.Length: 0, Creation: { } creation } && Flow.ConstructorArguments.StoredIn(creation, member) is { } argument &&
+                ValueOf(argument, new Frame(null, HostThis, null, null, null, new List<object>(), frame.Spawn)) is { } stored)
+            {
+                return stored;
+            }
+
+            return owner?.Member(member.Name);
         }
 
         /// <summary>The place whose value <paramref name="value"/> is: a variable shared with the caller, or a member or element.</summary>
@@ -514,7 +534,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                         ? handed
                         : null;
                 case ILocalReferenceOperation local:
-                    return new Place(local.Local, "", local.Local.Name);
+                    return new Place(local.Local, "", local.Local.Name, creation: CreatedIn(local));
                 case IParameterReferenceOperation parameter when Places.IsPrimaryConstructorParameter(parameter.Parameter):
                     return PlaceOf(parameter, frame);
                 case IParameterReferenceOperation parameter:
@@ -535,6 +555,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return PlaceOf(other, frame);
             }
         }
+
+        /// <summary>The object a local of a class type only ever holds, where it creates it (<c>var w = new Worker(list);</c>), read once per local.</summary>
+        private IObjectCreationOperation? CreatedIn(ILocalReferenceOperation local) =>
+            local.Local.Type is not { TypeKind: TypeKind.Class } ? null
+            : _createdObjects.GetOrAdd(local.Local, _ => Flow.LocalValues.OnlyValue(local.Local, local) is { } value && SpawnClassifier.Unwrap(value) is IObjectCreationOperation created ? created : null);
 
         /// <summary>The parameter a local only ever holds (<see cref="Flow.LocalValues.ParameterHeldBy"/>), read once per local.</summary>
         private IParameterReferenceOperation? ParameterHeldBy(ILocalReferenceOperation local) =>
@@ -630,6 +655,20 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             private static bool IsVariable(ISymbol root) => root is ILocalSymbol || (root is IParameterSymbol parameter && !Concurrency.Places.IsPrimaryConstructorParameter(parameter));
         }
+
+        /// <summary>
+        /// A member the work's own code names that holds a variable of the caller's (<see cref="Through"/>: <c>_items</c> of a
+        /// worker made with <c>new Worker(list)</c>). The work does not capture that variable, so its uses of the object
+        /// are counted here, as a callee's are.
+        /// </summary>
+        private static bool ReachesCallersVariable(IOperation operation, Place place) =>
+            place.Path.Length == 0 && (place.Root is ILocalSymbol || place.Root is IParameterSymbol parameter && !Concurrency.Places.IsPrimaryConstructorParameter(parameter)) &&
+            SpawnClassifier.Unwrap(operation) switch
+            {
+                IFieldReferenceOperation or IPropertyReferenceOperation => true,
+                IParameterReferenceOperation named => !SymbolEqualityComparer.Default.Equals(named.Parameter, place.Root),
+                _ => false,
+            };
 
         private (ISymbol, IOperation, Access)? ObjectUseIn(IOperation operation, Frame frame)
         {
@@ -893,6 +932,10 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             switch (key)
             {
+                case IParameterSymbol parameter when Places.IsPrimaryConstructorParameter(parameter):
+                    // class Worker(object gate): a field the compiler writes from the creation's argument, which may be one
+                    // object for all instances, as a field set from an argument is.
+                    return key;
                 case IFieldSymbol { IsStatic: false } field when frame.This is Place owner:
                     // account._sync and other._sync are two objects only when each instance creates its own.
                     return Locks.HoldsOwnObject(field) ? KeyOf(owner.Member(field.Name)) : key;

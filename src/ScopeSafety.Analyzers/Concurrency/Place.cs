@@ -8,17 +8,25 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// field reached through a local or parameter (<c>account.Balance</c>), or an element of an array (<c>a[i]</c>).
     /// It is named by its root (the variable, or the static or this-field the path starts from) and the path below it;
     /// two places are one when both match. Objects are told apart only by the variable that reaches them: a.f and b.f
-    /// are different places (we do not guess that a and b alias, which keeps the reports precise).
+    /// are different places (we do not guess that a and b alias, which keeps the reports precise), except where a field is
+/// known to hold an object the code names: one a constructor stores from its argument (<see cref="Creation"/>).
     /// </summary>
     internal sealed class Place : IEquatable<Place>
     {
-        public Place(ISymbol root, string path, string name, ElementIndex? index = null)
+        public Place(ISymbol root, string path, string name, ElementIndex? index = null, Microsoft.CodeAnalysis.Operations.IObjectCreationOperation? creation = null)
         {
             Root = root;
             Path = path;
             Name = name;
             Index = index;
+            Creation = creation;
         }
+
+        /// <summary>
+        /// For a local that only ever holds one object it creates (<c>var w = new Worker(list);</c>), that creation; not
+        /// part of the place's identity. Through it a field the constructor sets from an argument is that argument's place.
+        /// </summary>
+        public Microsoft.CodeAnalysis.Operations.IObjectCreationOperation? Creation { get; }
 
         /// <summary>The local, parameter, static member or member of this the place is reached from.</summary>
         public ISymbol Root { get; }

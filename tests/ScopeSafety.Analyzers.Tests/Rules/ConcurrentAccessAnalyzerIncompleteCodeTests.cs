@@ -277,6 +277,14 @@ public class ConcurrentAccessAnalyzerIncompleteCodeTests
                 int Read() { using (Section.Enter(_sync)) { using (Section.Exit(_sync)) return _item; } }
             }
 
+            class Worker(List<int> shared, object gate)
+            {
+                private readonly List<int> _items;
+                public Worker(List<int> items) : this(items, new object()) { _items = items ?? throw new ArgumentNullException(nameof(items)); }
+                public void Run() { lock (gate) shared.Add(1); _items.Add(2); }
+                static void Start() { var l = new List<int>(); var a = new Worker(l); var b = new Worker(l, new object()); new Thread(a.Run).Start(); new Thread(b.Run).Start(); }
+            }
+
             struct Section : IDisposable
             {
                 readonly object _o;

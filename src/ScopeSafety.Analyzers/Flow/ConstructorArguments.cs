@@ -1,0 +1,105 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using ScopeSafety.Analyzers.Concurrency;
+using ScopeSafety.Analyzers.Spawns;
+
+namespace ScopeSafety.Analyzers.Flow
+{
+    /// <summary>
+    /// Which argument of an object creation a member of the new object holds for good: the constructor stores it there
+    /// (<c>_items = items;</c>, also <c>items ?? throw …</c>), and nothing else can write the member afterwards (a
+    /// <c>readonly</c> field or a get-only auto-property), or it is a primary constructor's parameter that no code of the
+    /// type assigns. Two workers made with one list (<c>new Worker(list)</c> twice) then share that list.
+    /// </summary>
+    internal static class ConstructorArguments
+    {
+        /// <summary>The argument of <paramref name="creation"/> that <paramref name="member"/> holds, or null when that is not certain.</summary>
+        public static IOperation? StoredIn(IObjectCreationOperation creation, ISymbol member)
+        {
+            if (!(creation.Constructor is { } constructor) || member.IsStatic ||
+                !SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, constructor.ContainingType.OriginalDefinition))
+            {
+                return null;
+            }
+
+            var parameter = member is IParameterSymbol primary ? PrimaryParameterNeverAssigned(primary, constructor) : StoringParameter(creation, constructor, member);
+            return parameter == null ? null : ArgumentFor(creation, parameter);
+        }
+
+        private static IParameterSymbol? PrimaryParameterNeverAssigned(IParameterSymbol parameter, IMethodSymbol constructor)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, constructor.OriginalDefinition))
+            {
+                return null;
+            }
+
+            foreach (var part in constructor.ContainingType.DeclaringSyntaxReferences)
+            {
+                foreach (var assignment in part.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                {
+                    if (assignment.Left is IdentifierNameSyntax name && name.Identifier.ValueText == parameter.Name)
+                    {
+                        return null;
+                    }
+                }
+            }
+
+            return parameter;
+        }
+
+        // The constructor's parameter that its body stores, once, in a member no other code can write.
+        private static IParameterSymbol? StoringParameter(IObjectCreationOperation creation, IMethodSymbol constructor, ISymbol member)
+        {
+            var writtenOnlyInConstructors = member is IFieldSymbol { IsReadOnly: true } ||
+                                            member is IPropertySymbol { SetMethod: null } property && MemberAccesses.IsAutoProperty(property);
+            if (!writtenOnlyInConstructors || !(SourceCallees.BodyOf(constructor, creation, anyFile: true) is { } body) ||
+                body.Syntax is ConstructorDeclarationSyntax { Initializer: { ThisOrBaseKeyword.ValueText: "this" } })
+            {
+                // A constructor that calls another one of its type (: this(…)) may store the member there.
+                return null;
+            }
+
+            IParameterSymbol? stored = null;
+            foreach (var assignment in body.Descendants().OfType<ISimpleAssignmentOperation>())
+            {
+                var target = SpawnClassifier.Unwrap(assignment.Target);
+                if (!(target is IMemberReferenceOperation reference && reference.Instance is { } instance && Places.IsThis(instance) &&
+                      SymbolEqualityComparer.Default.Equals(reference.Member.OriginalDefinition, member.OriginalDefinition)))
+                {
+                    continue;
+                }
+
+                var value = SpawnClassifier.Unwrap(assignment.Value);
+                if (value is ICoalesceOperation orThrow && SpawnClassifier.Unwrap(orThrow.WhenNull) is IThrowOperation)
+                {
+                    value = SpawnClassifier.Unwrap(orThrow.Value);
+                }
+
+                if (stored != null || !(value is IParameterReferenceOperation { Parameter: var parameter }) ||
+                    !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, constructor.OriginalDefinition))
+                {
+                    return null;
+                }
+
+                stored = parameter;
+            }
+
+            return stored;
+        }
+
+        private static IOperation? ArgumentFor(IObjectCreationOperation creation, IParameterSymbol parameter)
+        {
+            foreach (var argument in creation.Arguments)
+            {
+                if (argument.Parameter != null && argument.Parameter.Ordinal == parameter.Ordinal && argument.ArgumentKind == ArgumentKind.Explicit)
+                {
+                    return argument.Value;
+                }
+            }
+
+            return null;
+        }
+    }
+}
