@@ -10,8 +10,8 @@ namespace ScopeSafety.Analyzers.Flow
     /// <summary>
     /// Which argument of an object creation a member of the new object holds for good: the constructor stores it there
     /// (<c>_items = items;</c>, also <c>items ?? throw …</c>), and nothing else can write the member afterwards (a
-    /// <c>readonly</c> field or a get-only auto-property), or it is a primary constructor's parameter that no code of the
-    /// type assigns. Two workers made with one list (<c>new Worker(list)</c> twice) then share that list.
+    /// <c>readonly</c> field, a private field that only constructors assign, or a get-only auto-property), or it is a
+    /// primary constructor's parameter that no code of the type assigns. Two workers made with one list (<c>new Worker(list)</c> twice) then share that list.
     /// </summary>
     internal static class ConstructorArguments
     {
@@ -53,6 +53,7 @@ namespace ScopeSafety.Analyzers.Flow
         private static IParameterSymbol? StoringParameter(IObjectCreationOperation creation, IMethodSymbol constructor, ISymbol member)
         {
             var writtenOnlyInConstructors = member is IFieldSymbol { IsReadOnly: true } ||
+                                            member is IFieldSymbol { DeclaredAccessibility: Accessibility.Private } field && OnlyConstructorsWrite(field) ||
                                             member is IPropertySymbol { SetMethod: null } property && MemberAccesses.IsAutoProperty(property);
             if (!writtenOnlyInConstructors || !(SourceCallees.BodyOf(constructor, creation, anyFile: true) is { } body) ||
                 body.Syntax is ConstructorDeclarationSyntax { Initializer: { ThisOrBaseKeyword.ValueText: "this" } })
@@ -87,6 +88,32 @@ namespace ScopeSafety.Analyzers.Flow
             }
 
             return stored;
+        }
+
+        // A private field that only constructors of its type assign (Cell cell; set in CellProd(Cell box)): readonly in all but name.
+        private static bool OnlyConstructorsWrite(IFieldSymbol field)
+        {
+            foreach (var part in field.ContainingType.DeclaringSyntaxReferences)
+            {
+                foreach (var name in part.GetSyntax().DescendantNodes().OfType<IdentifierNameSyntax>())
+                {
+                    if (name.Identifier.ValueText != field.Name)
+                    {
+                        continue;
+                    }
+
+                    var use = name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access && access.Name == name ? (ExpressionSyntax)access : name;
+                    var written = use.Parent is AssignmentExpressionSyntax assignment && assignment.Left == use ||
+                                  use.Parent is ArgumentSyntax { RefKindKeyword.RawKind: not (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.None } ||
+                                  use.Parent is PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax;
+                    if (written && !name.Ancestors().Any(a => a is ConstructorDeclarationSyntax))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
         }
 
         private static IOperation? ArgumentFor(IObjectCreationOperation creation, IParameterSymbol parameter)

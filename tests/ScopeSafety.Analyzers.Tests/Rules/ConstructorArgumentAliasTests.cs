@@ -89,4 +89,50 @@ public class ConstructorArgumentAliasTests
             }
         }
         """);
+
+    [Fact]
+    public Task A_private_field_only_constructors_assign_holds_the_argument_too() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Cell
+        {
+            int _contents;
+            public void Write(int n) { lock (this) { _contents = n; } }
+            public int Read() { lock (this) { } return _contents; }
+        }
+        class Producer
+        {
+            Cell cell;
+            public Producer(Cell box) { cell = box; }
+            public void Run() { for (int i = 0; i < 20; i++) cell.Write(i); }
+        }
+        class Consumer
+        {
+            Cell cell;
+            public Consumer(Cell box) { cell = box; }
+            public void Run() { for (int i = 0; i < 20; i++) cell.Read(); }
+        }
+        class Rebound
+        {
+            Cell cell;
+            public Rebound(Cell box) { cell = box; }
+            public void Reset() { cell = new Cell(); }
+            public void Run() { cell.Read(); }
+        }
+        static class Program
+        {
+            static void M()
+            {
+                var cell = new Cell();
+                var writer = new Producer(cell);
+                var producer = new Thread({|#0:writer.Run|});
+                var consumer = new Consumer(cell);
+                var reader = new Thread(consumer.Run);
+                producer.Start(); reader.Start(); producer.Join(); reader.Join();
+                var other = new Rebound(cell);
+                var late = new Thread(other.Run);
+                var again = new Thread(new Producer(new Cell()).Run);
+                late.Start(); again.Start(); late.Join(); again.Join();
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("cell._contents", "work started with new Thread at line 38 (in Producer.Run)", "work started with new Thread at line 40 (in Consumer.Run)", "read"));
 }
