@@ -1654,7 +1654,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// it (<c>_gate = …</c>, <c>this._gate ??= …</c>); null for each place that passes it by <c>ref</c>, where any value
         /// may land.
         /// </summary>
-        private static IEnumerable<ExpressionSyntax?> ValuesStoredIn(IFieldSymbol field)
+        internal static IEnumerable<ExpressionSyntax?> ValuesStoredIn(IFieldSymbol field)
         {
             foreach (var reference in field.DeclaringSyntaxReferences)
             {

@@ -90,31 +90,10 @@ namespace ScopeSafety.Analyzers.Flow
             return stored;
         }
 
-        // A private field that only constructors of its type assign (Cell cell; set in CellProd(Cell box)): readonly in all but name.
-        private static bool OnlyConstructorsWrite(IFieldSymbol field)
-        {
-            foreach (var part in field.ContainingType.DeclaringSyntaxReferences)
-            {
-                foreach (var name in part.GetSyntax().DescendantNodes().OfType<IdentifierNameSyntax>())
-                {
-                    if (name.Identifier.ValueText != field.Name)
-                    {
-                        continue;
-                    }
-
-                    var use = name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access && access.Name == name ? (ExpressionSyntax)access : name;
-                    var written = use.Parent is AssignmentExpressionSyntax assignment && assignment.Left == use ||
-                                  use.Parent is ArgumentSyntax { RefKindKeyword.RawKind: not (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.None } ||
-                                  use.Parent is PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax;
-                    if (written && !name.Ancestors().Any(a => a is ConstructorDeclarationSyntax))
-                    {
-                        return false;
-                    }
-                }
-            }
-
-            return true;
-        }
+        // A private field that only constructors of its type assign (Cell cell; set in CellProd(Cell box)): readonly in all
+        // but name. Its initializer runs before them; a ref to it may store anything anywhere.
+        private static bool OnlyConstructorsWrite(IFieldSymbol field) =>
+            Locks.ValuesStoredIn(field).All(value => value != null && (value.Parent is EqualsValueClauseSyntax || value.Ancestors().Any(a => a is ConstructorDeclarationSyntax)));
 
         private static IOperation? ArgumentFor(IObjectCreationOperation creation, IParameterSymbol parameter)
         {
