@@ -1511,18 +1511,27 @@ namespace ScopeSafety.Analyzers.Concurrency
             var scopes = semaphore is IFieldSymbol field
                 ? field.ContainingType.DeclaringSyntaxReferences.Select(reference => reference.GetSyntax())
                 : semaphore.DeclaringSyntaxReferences.Select(reference => reference.GetSyntax().Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax || a is AccessorDeclarationSyntax || a is LocalFunctionStatementSyntax) ?? reference.GetSyntax());
+            return ReleasesWithoutTaking(scopes, new[] { semaphore.Name });
+        }
+
+        /// <summary>
+        /// Whether some function in <paramref name="scopes"/> releases one of the semaphores named <paramref name="names"/>
+        /// without first waiting for one of them: it gives a slot it did not take.
+        /// </summary>
+        private static bool ReleasesWithoutTaking(IEnumerable<SyntaxNode> scopes, IReadOnlyCollection<string> names)
+        {
             foreach (var scope in scopes)
             {
                 foreach (var call in scope.DescendantNodes().OfType<InvocationExpressionSyntax>())
                 {
-                    if (Flow.CallIndex.NameOf(call.Expression) != "Release" || !OnSemaphore(call, semaphore.Name))
+                    if (Flow.CallIndex.NameOf(call.Expression) != "Release" || !names.Any(name => OnSemaphore(call, name)))
                     {
                         continue;
                     }
 
                     var function = call.Ancestors().FirstOrDefault(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax || a is BaseMethodDeclarationSyntax || a is AccessorDeclarationSyntax);
                     if (function == null || !function.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(wait =>
-                            Flow.CallIndex.NameOf(wait.Expression) is "Wait" or "WaitAsync" or "WaitOne" && OnSemaphore(wait, semaphore.Name)))
+                            wait.SpanStart < call.SpanStart && Flow.CallIndex.NameOf(wait.Expression) is "Wait" or "WaitAsync" or "WaitOne" && names.Any(name => OnSemaphore(wait, name))))
                     {
                         return true;
                     }
@@ -1607,39 +1616,16 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
-            if (group.Count < 2 || permits != 1 || type.DeclaringSyntaxReferences.Length != 1)
+            if (group.Count < 2 || permits != 1)
             {
                 return System.Array.Empty<IFieldSymbol>();
             }
 
             // A function that releases one without first waiting for one adds a permit: then two may hold them at once.
-            var names = new HashSet<string>(group.Select(field => field.Name));
-            var calls = type.DeclaringSyntaxReferences[0].GetSyntax().DescendantNodes().OfType<InvocationExpressionSyntax>()
-                .Where(call => call.Expression is MemberAccessExpressionSyntax access && names.Contains(NameOf(access.Expression)))
-                .ToList();
-            foreach (var release in calls)
-            {
-                if (((MemberAccessExpressionSyntax)release.Expression).Name.Identifier.ValueText != "Release")
-                {
-                    continue;
-                }
-
-                var function = release.Ancestors().FirstOrDefault(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax || a is BaseMethodDeclarationSyntax || a is AccessorDeclarationSyntax);
-                if (release.ArgumentList.Arguments.Count > 0 || function == null ||
-                    !calls.Exists(wait => wait.SpanStart < release.SpanStart && function.Span.Contains(wait.Span) &&
-                                          ((MemberAccessExpressionSyntax)wait.Expression).Name.Identifier.ValueText is "Wait" or "WaitAsync"))
-                {
-                    return System.Array.Empty<IFieldSymbol>();
-                }
-            }
-
-            return group.ToArray();
+            return ReleasesWithoutTaking(type.DeclaringSyntaxReferences.Select(reference => reference.GetSyntax()), group.ConvertAll(field => field.Name))
+                ? System.Array.Empty<IFieldSymbol>()
+                : group.ToArray();
         }
-
-        private static string NameOf(ExpressionSyntax receiver) =>
-            receiver is IdentifierNameSyntax name ? name.Identifier.ValueText
-            : receiver is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access ? access.Name.Identifier.ValueText
-            : "";
 
         // new SemaphoreSlim(0, 1) or (1, 1): the permits it starts with, where it can never hold more than one.
         private static int? PermitsOfOneSlot(ExpressionSyntax value) =>
