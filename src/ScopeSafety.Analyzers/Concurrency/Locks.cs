@@ -111,26 +111,14 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 if (flags && sync != null && parent is IConditionalOperation flagged && (flagged.WhenTrue == child || flagged.WhenFalse == child))
                 {
-                    foreach (var key in HeldByCallersFlag(operation, flagged, child, sync))
-                    {
-                        if (!result.Exists(held => SameKey(held, key)))
-                        {
-                            result.Add(key);
-                        }
-                    }
+                    AddAbsent(result, HeldByCallersFlag(operation, flagged, child, sync));
                 }
 
                 if (parent is ILocalFunctionOperation localFunction)
                 {
                     if (callerLevels > 0 && sync != null)
                     {
-                        foreach (var key in EveryLocalCallHolds(localFunction, sync, callerLevels))
-                        {
-                            if (!result.Exists(held => SameKey(held, key)))
-                            {
-                                result.Add(key);
-                            }
-                        }
+                        AddAbsent(result, EveryLocalCallHolds(localFunction, sync, callerLevels));
                     }
 
                     return result;
@@ -149,13 +137,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             if (callerLevels > 0 && sync != null)
             {
-                foreach (var key in EveryCallerHolds(child, sync, callerLevels))
-                {
-                    if (!result.Exists(held => SameKey(held, key)))
-                    {
-                        result.Add(key);
-                    }
-                }
+                AddAbsent(result, EveryCallerHolds(child, sync, callerLevels));
             }
 
             return result;
@@ -214,6 +196,17 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return common ?? NoLocks;
+        }
+
+        private static void AddAbsent(List<object> result, IEnumerable<object> keys)
+        {
+            foreach (var key in keys)
+            {
+                if (!result.Exists(held => SameKey(held, key)))
+                {
+                    result.Add(key);
+                }
+            }
         }
 
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ILocalFunctionOperation, List<object>?[]> LocalCallerLocks =

@@ -653,7 +653,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return result;
             }
 
-            private static bool IsVariable(ISymbol root) => root is ILocalSymbol || (root is IParameterSymbol parameter && !Concurrency.Places.IsPrimaryConstructorParameter(parameter));
+            /// <summary>A local or parameter of the caller's (a primary constructor's parameter is a field of this).</summary>
+            public static bool IsVariable(ISymbol root) => root is ILocalSymbol || (root is IParameterSymbol parameter && !Concurrency.Places.IsPrimaryConstructorParameter(parameter));
         }
 
         /// <summary>
@@ -662,7 +663,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// are counted here, as a callee's are.
         /// </summary>
         private static bool ReachesCallersVariable(IOperation operation, Place place) =>
-            place.Path.Length == 0 && (place.Root is ILocalSymbol || place.Root is IParameterSymbol parameter && !Concurrency.Places.IsPrimaryConstructorParameter(parameter)) &&
+            place.Path.Length == 0 && Found.IsVariable(place.Root) &&
             SpawnClassifier.Unwrap(operation) switch
             {
                 IFieldReferenceOperation or IPropertyReferenceOperation => true,
