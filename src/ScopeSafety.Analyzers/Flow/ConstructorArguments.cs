@@ -24,9 +24,16 @@ namespace ScopeSafety.Analyzers.Flow
                 return null;
             }
 
-            var parameter = member is IParameterSymbol primary ? PrimaryParameterNeverAssigned(primary, constructor) : StoringParameter(creation, constructor, member);
+            // Which parameter holds the member depends on the constructor alone, and every access through the object asks.
+            var parameters = StoringParameters.GetValue(constructor.OriginalDefinition,
+                _ => new System.Collections.Concurrent.ConcurrentDictionary<ISymbol, IParameterSymbol?>(SymbolEqualityComparer.Default));
+            var parameter = parameters.GetOrAdd(member.OriginalDefinition,
+                _ => member is IParameterSymbol primary ? PrimaryParameterNeverAssigned(primary, constructor) : StoringParameter(creation, constructor, member));
             return parameter == null ? null : ArgumentFor(creation, parameter);
         }
+
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IMethodSymbol, System.Collections.Concurrent.ConcurrentDictionary<ISymbol, IParameterSymbol?>> StoringParameters =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<IMethodSymbol, System.Collections.Concurrent.ConcurrentDictionary<ISymbol, IParameterSymbol?>>();
 
         private static IParameterSymbol? PrimaryParameterNeverAssigned(IParameterSymbol parameter, IMethodSymbol constructor)
         {
