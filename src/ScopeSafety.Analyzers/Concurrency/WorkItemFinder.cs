@@ -239,7 +239,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return ImmutableArray<WorkItem>.Empty;
             }
 
-            var site = new SpawnSite(SpawnKind.Unscoped, raised.Api, assignment, handler, HandleKind.None, raised.OverlapsItself);
+            var site = new SpawnSite(SpawnKind.Unscoped, raised.Api, assignment, handler, HandleKind.None, raised.OverlapsItself, ticks: raised.OverlapsItself);
             return ImmutableArray.Create(new WorkItem(site, WorkShape.Spawned, raised.OverlapsItself, false, host, BodyOf(handler, host), raised));
         }
 

@@ -338,6 +338,9 @@ namespace ScopeSafety.Analyzers
             // The work items and the other methods (members beside them, callers after the call) already reported against them.
             private readonly HashSet<(IOperation, IMethodSymbol)> _membersReported = new HashSet<(IOperation, IMethodSymbol)>();
             private readonly Dictionary<WorkItem, bool> _leftRunning = new Dictionary<WorkItem, bool>();
+            // The self-races of a periodic timer's runs, by the work, in the order found: one report per work at the end (see SelfRace).
+            private readonly Dictionary<IOperation, List<TickRace>> _tickRaces = new Dictionary<IOperation, List<TickRace>>();
+            private readonly List<List<TickRace>> _tickOrder = new List<List<TickRace>>();
 
             public Analysis(OperationBlockAnalysisContext context, KnownSymbols symbols, ThreadSafetyOptions options, MayRunInParallel model, CallersAfterCall callers)
             {
@@ -371,6 +374,44 @@ namespace ScopeSafety.Analyzers
                 {
                     CheckMemberObject(place, typeName, _places.MemberObjects[place]);
                 }
+
+                foreach (var races in _tickOrder)
+                {
+                    // At the place that comes first in the code (a method run by the timer reports them all at its name),
+                    // naming the rest in the order they come.
+                    var ordered = races.OrderBy(r => r.Start).ThenBy(r => r.Within).ToList();
+                    var others = ordered.Skip(1).Select(r => r.Name).Where(n => n != ordered[0].Name).Distinct().ToList();
+                    ordered[0].Report(others.Count == 0 ? "" : " (the runs also race on " + Quoted(others) + ")");
+                }
+            }
+
+            /// <summary>"'a'", "'a' and 'b'", "'a', 'b' and 'c'".</summary>
+            private static string Quoted(List<string> names)
+            {
+                var quoted = names.ConvertAll(n => "'" + n + "'");
+                return quoted.Count == 1 ? quoted[0] : string.Join(", ", quoted.GetRange(0, quoted.Count - 1)) + " and " + quoted[quoted.Count - 1];
+            }
+
+            /// <summary>A place a periodic timer's runs race on, and how to report it, given what to add to its other side.</summary>
+            private sealed class TickRace
+            {
+                public TickRace(string name, Access access, System.Action<string> report)
+                {
+                    Name = name;
+                    Start = access.Operation.Syntax.SpanStart;
+                    Within = access.Reference.Syntax.SpanStart;
+                    Report = report;
+                }
+
+                public string Name { get; }
+
+                /// <summary>Where the report would be.</summary>
+                public int Start { get; }
+
+                /// <summary>Where the access is made, in the method the timer runs when the report is at its name.</summary>
+                public int Within { get; }
+
+                public System.Action<string> Report { get; }
             }
 
             // ---- SCOPE010 and SCOPE012: captured variables ------------------------------------------------
@@ -593,8 +634,26 @@ namespace ScopeSafety.Analyzers
 
                 // The other run makes the same write unless that write is excluded there (a lock, its own element): then it races with a read.
                 var verb = Access.Conflict(first, first, sameItem: true) ? AlsoWriteVerb(isObject) : first.ReadVerb;
-                Report(shared, name, isObject, first, item.DescriptionOf(first), "another run of the same work", verb, item, null, DiagnosticProperties.OtherSideItem, typeName,
+                void ReportAs(string other) => Report(shared, name, isObject, first, item.DescriptionOf(first), other, verb, item, null, DiagnosticProperties.OtherSideItem, typeName,
                     besideMembers: besideMembers?.Invoke() == true);
+
+                if (!item.Site.Ticks)
+                {
+                    ReportAs("another run of the same work");
+                    return true;
+                }
+
+                // A timer's runs overlapping is one cause whatever they share, cured once (runs that do not overlap): one
+                // report per work, naming the other places, where a Parallel body's places are each a bug.
+                var work = item.Body ?? item.Site.Operation;
+                if (!_tickRaces.TryGetValue(work, out var races))
+                {
+                    races = new List<TickRace>();
+                    _tickRaces.Add(work, races);
+                    _tickOrder.Add(races);
+                }
+
+                races.Add(new TickRace(name, first, suffix => ReportAs("another run of the same work" + suffix)));
                 return true;
             }
 

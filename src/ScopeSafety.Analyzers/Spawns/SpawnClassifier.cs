@@ -61,10 +61,13 @@ namespace ScopeSafety.Analyzers.Spawns
 
         private ImmutableArray<SpawnSite> Classify(IOperation operation, IMethodSymbol method, IOperation? instance, ImmutableArray<IArgumentOperation> arguments, SpawnOptions options) =>
             BuiltIn(method, instance, arguments) is { } api
-                ? Sites(operation, arguments, api.Kind, api.Name, api.Handle, api.Overlaps, onlyParameter: null, api.Paused)
+                ? Sites(operation, arguments, api.Kind, api.Name, api.Handle, api.Overlaps, onlyParameter: null, api.Paused, ticks: api.Overlaps)
                 : ClassifyUserApi(operation, method, arguments, options);
 
-        /// <summary>The .NET or ScopeSafety API the call or creation hands work to, with what it does with it; null for any other method.</summary>
+        /// <summary>
+        /// The .NET or ScopeSafety API the call or creation hands work to, with what it does with it; null for any other method.
+        /// Overlaps: the API may run the work again while it runs, which of these only a periodic timer does, tick by tick.
+        /// </summary>
         private (SpawnKind Kind, string Name, HandleKind Handle, bool Overlaps, bool Paused)? BuiltIn(IMethodSymbol method, IOperation? instance, ImmutableArray<IArgumentOperation> arguments)
         {
             var type = method.ContainingType;
@@ -217,20 +220,20 @@ namespace ScopeSafety.Analyzers.Spawns
             }
 
             // The work the argument for the inferred parameter hands over, started as the method's body does.
-            ImmutableArray<SpawnSite> SitesOf(IParameterSymbol inferred, SpawnKind kind, bool overlaps)
+            ImmutableArray<SpawnSite> SitesOf(IParameterSymbol inferred, SpawnKind kind, bool overlaps, bool ticks = false)
             {
                 foreach (var argument in arguments)
                 {
                     if (argument.Parameter != null && SymbolEqualityComparer.Default.Equals(argument.Parameter.OriginalDefinition, inferred))
                     {
-                        return Sites(operation, ImmutableArray.Create(argument), kind, api, handle, overlaps, onlyParameter: argument.Parameter);
+                        return Sites(operation, ImmutableArray.Create(argument), kind, api, handle, overlaps, onlyParameter: argument.Parameter, ticks: ticks);
                     }
                 }
 
                 return ImmutableArray<SpawnSite>.Empty;
             }
 
-            return WrappedParameter(method, operation) is { } wrapped ? SitesOf(wrapped.Parameter, SpawnKind.Unscoped, wrapped.Overlaps)
+            return WrappedParameter(method, operation) is { } wrapped ? SitesOf(wrapped.Parameter, SpawnKind.Unscoped, wrapped.Overlaps, wrapped.Ticks)
                 : EachElementParameter(method, operation) is { } each ? SitesOf(each.Parameter, each.Kind, overlaps: false)
                 : EachRoundParameter(method, operation) is { } round ? SitesOf(round.Parameter, round.Kind, overlaps: true)
                 : ImmutableArray<SpawnSite>.Empty;
@@ -241,8 +244,8 @@ namespace ScopeSafety.Analyzers.Spawns
             where T : struct =>
             answers.GetValue(method, _ => new StrongBox<T?>(find())).Value;
 
-        private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<(IParameterSymbol Parameter, bool Overlaps)?>> Wrappers =
-            new ConditionalWeakTable<IMethodSymbol, StrongBox<(IParameterSymbol Parameter, bool Overlaps)?>>();
+        private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<(IParameterSymbol Parameter, bool Overlaps, bool Ticks)?>> Wrappers =
+            new ConditionalWeakTable<IMethodSymbol, StrongBox<(IParameterSymbol Parameter, bool Overlaps, bool Ticks)?>>();
 
         /// <summary>
         /// The delegate parameter a project method only starts elsewhere: its body hands the parameter (or a lambda that
@@ -251,7 +254,7 @@ namespace ScopeSafety.Analyzers.Spawns
         /// A call of it then starts that work as the API would. Null for any other method, and for one whose body is not
         /// in this compilation or may be replaced (abstract, virtual, an override, an extension's reduced form).
         /// </summary>
-        private (IParameterSymbol Parameter, bool Overlaps)? WrappedParameter(IMethodSymbol method, IOperation caller)
+        private (IParameterSymbol Parameter, bool Overlaps, bool Ticks)? WrappedParameter(IMethodSymbol method, IOperation caller)
         {
             var definition = method.OriginalDefinition;
             if (!IsReadableHelper(definition) || !definition.Parameters.Any(parameter => parameter.Type.TypeKind == TypeKind.Delegate))
@@ -262,8 +265,9 @@ namespace ScopeSafety.Analyzers.Spawns
             return Once(Wrappers, definition, () => FindWrappedParameter(definition, caller));
         }
 
-        // The parameter, and whether the API may run it again while it runs (a periodic timer).
-        private (IParameterSymbol Parameter, bool Overlaps)? FindWrappedParameter(IMethodSymbol method, IOperation caller)
+        // The parameter, whether the API may run it again while it runs (a periodic timer, or a start in each round of a
+        // loop), and whether those runs are a periodic timer's ticks.
+        private (IParameterSymbol Parameter, bool Overlaps, bool Ticks)? FindWrappedParameter(IMethodSymbol method, IOperation caller)
         {
             if (!(Concurrency.SourceCallees.BodyOf(method, caller, anyFile: true) is { } body))
             {
@@ -273,6 +277,7 @@ namespace ScopeSafety.Analyzers.Spawns
             IParameterSymbol? started = null;
             var startedAt = default(IOperation);
             var overlaps = false;
+            var ticks = false;
             foreach (var operation in body.Descendants())
             {
                 if (IsWait(operation))
@@ -302,7 +307,8 @@ namespace ScopeSafety.Analyzers.Spawns
                         }
 
                         // A periodic timer, or a start in each round of a loop, runs it again while it runs.
-                        (started, startedAt, overlaps) = (parameter, argument, api.Value.Overlaps || StartsEachRound(operation, body));
+                        (started, startedAt, ticks) = (parameter, argument, api.Value.Overlaps);
+                        overlaps = ticks || StartsEachRound(operation, body);
                     }
                 }
             }
@@ -311,7 +317,7 @@ namespace ScopeSafety.Analyzers.Spawns
             return started != null && !body.Descendants().Any(operation => operation is IParameterReferenceOperation reference &&
                                                                               SymbolEqualityComparer.Default.Equals(reference.Parameter, started) &&
                                                                               !startedAt!.Syntax.Span.Contains(reference.Syntax.Span))
-                ? (started, overlaps)
+                ? (started, overlaps, ticks)
                 : null;
         }
 
@@ -392,7 +398,8 @@ namespace ScopeSafety.Analyzers.Spawns
             return null;
         }
 
-        private static ImmutableArray<SpawnSite> Sites(IOperation operation, ImmutableArray<IArgumentOperation> arguments, SpawnKind kind, string api, HandleKind handle, bool overlaps, IParameterSymbol? onlyParameter, bool paused = false)
+        private static ImmutableArray<SpawnSite> Sites(IOperation operation, ImmutableArray<IArgumentOperation> arguments, SpawnKind kind, string api, HandleKind handle, bool overlaps, IParameterSymbol? onlyParameter, bool paused = false,
+            bool ticks = false)
         {
             var builder = ImmutableArray.CreateBuilder<SpawnSite>();
             foreach (var argument in arguments)
@@ -407,7 +414,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 {
                     if (HandedDelegate(value, operation) is { } handed)
                     {
-                        builder.Add(new SpawnSite(kind, api, operation, handed, handle, overlaps, paused));
+                        builder.Add(new SpawnSite(kind, api, operation, handed, handle, overlaps, paused, ticks: ticks));
                     }
 
                     continue;
@@ -425,7 +432,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 {
                     if (Unwrap(element) is IDelegateCreationOperation creation)
                     {
-                        builder.Add(new SpawnSite(kind, api, operation, creation, handle, overlaps, paused));
+                        builder.Add(new SpawnSite(kind, api, operation, creation, handle, overlaps, paused, ticks: ticks));
                     }
                 }
             }

@@ -7,8 +7,9 @@ namespace ScopeSafety.Analyzers.Spawns
     internal sealed class SpawnSite
     {
         public SpawnSite(SpawnKind kind, string api, IOperation operation, IOperation delegateValue, HandleKind handle, bool mayOverlapItself, bool startsPaused = false,
-            bool inTurnUntilAwait = false)
+            bool inTurnUntilAwait = false, bool ticks = false)
         {
+            Ticks = ticks;
             InTurnUntilAwait = inTurnUntilAwait;
             StartsPaused = startsPaused;
             Kind = kind;
@@ -37,6 +38,13 @@ namespace ScopeSafety.Analyzers.Spawns
 
         /// <summary>True when one run of the work may overlap another run of the same work (a periodic Timer callback).</summary>
         public bool MayOverlapItself { get; }
+
+        /// <summary>
+        /// The runs are the ticks of one periodic timer, which starts the next while the last may still run: whatever the
+        /// runs share, the overlap is one cause with one cure (runs that do not overlap), unlike the runs of a loop or a
+        /// Parallel body, whose shared places are each a bug of their own.
+        /// </summary>
+        public bool Ticks { get; }
 
         /// <summary>
         /// The work starts at a later Start call on the handle, not where it is created: <c>new Thread(...)</c>,
