@@ -23,6 +23,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly KnownSymbols _symbols;
         private readonly Dictionary<IOperation, FlowIndex?> _flows = new Dictionary<IOperation, FlowIndex?>();
         private readonly Dictionary<WorkItem, Lifetime?> _lifetimes = new Dictionary<WorkItem, Lifetime?>();
+        private readonly HashSet<WorkItem> _neverRun = new HashSet<WorkItem>();
         private HashSet<IOperation>? _unscopedSpawns;
 
         public MayRunInParallel(OperationBlockAnalysisContext context, KnownSymbols symbols, SignalObjects synchronization, WorkItems items)
@@ -30,7 +31,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             _context = context;
             _symbols = symbols;
             Items = items;
-            Signals = new SignalOrderings(synchronization, items);
+            Signals = new SignalOrderings(synchronization, items, NeverRuns);
         }
 
         public WorkItems Items { get; }
@@ -519,8 +520,11 @@ namespace ScopeSafety.Analyzers.Concurrency
             foreach (var operation in item.Host.Descendants())
             {
                 // The base constructor's call runs before the body, so before the start.
+                // An auto-property's accessors, like a field, run nothing that could let the item through; nor does
+                // work that never runs beside the constructor (a handler of a timer that a later Start() starts).
                 if (operation is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } self &&
-                    !(self.Parent is IFieldReferenceOperation) && !delegateSpan.Contains(self.Syntax.Span) &&
+                    !(self.Parent is IFieldReferenceOperation) && !(self.Parent is IPropertyReferenceOperation { Property: { } property } && IsPlainAutoProperty(property)) &&
+                    !delegateSpan.Contains(self.Syntax.Span) && !InWorkThatNeverRuns(item.Host, self) &&
                     !(self.Parent is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Constructor } baseConstructor } &&
                       !SymbolEqualityComparer.Default.Equals(baseConstructor.ContainingType, constructor.ContainingType)))
                 {
@@ -530,6 +534,17 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return true;
         }
+
+        /// <summary>An auto-property no override can replace: setting or reading it is a field access.</summary>
+        private static bool IsPlainAutoProperty(IPropertySymbol property) =>
+            !property.IsVirtual && !property.IsOverride && MemberAccesses.IsAutoProperty(property);
+
+        /// <summary>
+        /// <paramref name="operation"/> is in other work of <paramref name="host"/> that never runs beside it (a handler of a
+        /// timer the host makes and never starts).
+        /// </summary>
+        private bool InWorkThatNeverRuns(IOperation host, IOperation operation) =>
+            Items.Holding(operation) is { } holder && holder.Host == host && NeverRuns(holder);
 
         private bool Reaches(WorkItem from, WorkItem to, ISymbol shared)
         {
@@ -581,6 +596,16 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>The item's lifetime in its host's graph; null when it has none or never runs beside the host.</summary>
+        /// <summary>
+        /// The item never runs beside its host: a <c>new Task</c> never started, a handler of a timer the host makes and
+        /// never starts (<see cref="Lifetime.Starts"/>).
+        /// </summary>
+        public bool NeverRuns(WorkItem item)
+        {
+            LifetimeOf(item);
+            return _neverRun.Contains(item);
+        }
+
         public Lifetime? LifetimeOf(WorkItem item)
         {
             if (!_lifetimes.TryGetValue(item, out var lifetime))
@@ -589,6 +614,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 lifetime = flow == null ? null : Lifetime.Of(item, flow, _symbols, IsUnscopedSpawn);
                 if (lifetime != null && lifetime.Starts.Count == 0)
                 {
+                    _neverRun.Add(item);
                     lifetime = null;
                 }
 

@@ -565,8 +565,30 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
+            // A loop over a queue's consuming enumeration takes an item before each run of its body, and only its body
+            // comes after a take (the loop also ends when the queue is completed, having taken nothing): the loop stands for
+            // the wait, which AcquirePrecedes knows.
+            foreach (var loop in function.Descendants().OfType<IForEachLoopOperation>())
+            {
+                if (!Flow.Functions.IsInNestedFunction(loop, function) && ConsumedQueue(loop) is { } queue)
+                {
+                    result.Add((loop, queue));
+                }
+            }
+
             return result;
         }
+
+        /// <summary>
+        /// The queue a loop consumes: <c>foreach (var x in queue.GetConsumingEnumerable())</c> over a BlockingCollection, or
+        /// <c>await foreach (var x in channel.Reader.ReadAllAsync())</c>.
+        /// </summary>
+        private ISymbol? ConsumedQueue(IForEachLoopOperation loop) =>
+            SpawnClassifier.Unwrap(loop.Collection) is IInvocationOperation { Instance: { } instance, TargetMethod: { } method } &&
+            (method.Name == "GetConsumingEnumerable" && KnownSymbols.Is(method.ContainingType, _symbols.BlockingCollection) ||
+             method.Name == "ReadAllAsync" && KnownSymbols.DerivesFrom(method.ContainingType, _symbols.ChannelReader))
+                ? ObjectOf(instance)
+                : null;
 
         /// <summary>
         /// The waits of <paramref name="flow"/> with the point just after each, by the object waited for; waits inside
@@ -656,6 +678,12 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         public static bool AcquirePrecedes(IOperation acquire, SyntaxNode access)
         {
+            if (acquire is IForEachLoopOperation)
+            {
+                // A loop consuming a queue (AcquiresIn): its body runs after a take.
+                return acquire.Syntax is CommonForEachStatementSyntax loop && loop.Statement.Span.Contains(access.Span);
+            }
+
             if (GuardedBy(acquire.Syntax) is { } guarded && guarded.Span.Contains(access.Span))
             {
                 return true;

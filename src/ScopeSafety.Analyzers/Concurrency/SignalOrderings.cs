@@ -24,10 +24,14 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly Dictionary<IOperation, List<(IOperation Acquire, ISymbol Object)>> _acquires = new Dictionary<IOperation, List<(IOperation, ISymbol)>>();
         private readonly Dictionary<ISymbol, int?> _permits = new Dictionary<ISymbol, int?>(SymbolEqualityComparer.Default);
 
-        public SignalOrderings(SignalObjects synchronization, WorkItems items)
+        // Work that never runs beside its host (MayRunInParallel.NeverRuns): its releases let no wait through.
+        private readonly System.Func<WorkItem, bool> _neverRuns;
+
+        public SignalOrderings(SignalObjects synchronization, WorkItems items, System.Func<WorkItem, bool> neverRuns)
         {
             _synchronization = synchronization;
             _items = items;
+            _neverRuns = neverRuns;
         }
 
         /// <summary>
@@ -139,7 +143,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             foreach (var (acquire, waited) in AcquiresOf(item.Body))
             {
                 if (PermitsOf(waited) == 0 && SignalObjects.AcquirePrecedes(acquire, use.Syntax) && !result.Contains(waited, SymbolEqualityComparer.Default) &&
-                    (_synchronization.WaitsForEveryParty(waited) || !_items.All.Exists(other => other.Body != null && ReleasesOf(other.Body).Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, waited)))))
+                    (_synchronization.WaitsForEveryParty(waited) || !_items.All.Exists(other => other.Body != null && !_neverRuns(other) && ReleasesOf(other.Body).Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, waited)))))
                 {
                     result.Add(waited);
                 }
