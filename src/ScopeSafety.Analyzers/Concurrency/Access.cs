@@ -93,11 +93,20 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// Where <paramref name="body"/> (a work item's) makes the access: the reference itself when it lies in the body,
-        /// else the body's call that reaches it (<see cref="Operation"/>): a use inside a method the body calls is made by
-        /// that call.
+        /// else the body's call that reaches it (<see cref="Entry"/> for a method run by method group, else
+        /// <see cref="Operation"/>): a use inside a method the body calls is made by that call.
         /// </summary>
         public IOperation MadeIn(IOperation? body) =>
-            body != null && body.Syntax.SyntaxTree == Reference.Syntax.SyntaxTree && body.Syntax.Span.Contains(Reference.Syntax.Span) ? Reference : Operation;
+            Holds(body, Reference) ? Reference : Entry != null && Holds(body, Entry) ? Entry : Operation;
+
+        private static bool Holds(IOperation? body, IOperation operation) =>
+            body != null && body.Syntax.SyntaxTree == operation.Syntax.SyntaxTree && body.Syntax.Span.Contains(operation.Syntax.Span);
+
+        /// <summary>
+        /// For work run by method group, reported at the method group: the call in the method's body that reaches a callee's
+        /// access (null for one made in the body itself, and for other work).
+        /// </summary>
+        public IOperation? Entry { get; set; }
 
         /// <summary>The source method the access is made in, when the work reaches it through a call ("Account.Deposit").</summary>
         public string? Via { get; set; }

@@ -520,10 +520,11 @@ namespace ScopeSafety.Analyzers.Concurrency
             foreach (var operation in item.Host.Descendants())
             {
                 // The base constructor's call runs before the body, so before the start.
-                // An auto-property's accessors, like a field, run nothing that could let the item through; nor does
-                // work that never runs beside the constructor (a handler of a timer that a later Start() starts).
+                // An auto-property's accessors, like a field, run nothing that could let the item through, nor does
+                // GetType(), nor work that never runs beside the constructor (a handler of a timer a later Start() starts).
                 if (operation is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } self &&
                     !(self.Parent is IFieldReferenceOperation) && !(self.Parent is IPropertyReferenceOperation { Property: { } property } && IsPlainAutoProperty(property)) &&
+                    !(self.Parent is IInvocationOperation { TargetMethod: { ContainingType.SpecialType: SpecialType.System_Object, IsVirtual: false } }) &&
                     !delegateSpan.Contains(self.Syntax.Span) && !InWorkThatNeverRuns(item.Host, self) &&
                     !(self.Parent is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Constructor } baseConstructor } &&
                       !SymbolEqualityComparer.Default.Equals(baseConstructor.ContainingType, constructor.ContainingType)))

@@ -120,8 +120,10 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private sealed class Frame
         {
-            public Frame(IMethodSymbol? function, object? @this, Dictionary<IParameterSymbol, Place?>? parameters, IOperation? at, string? via, List<object> locks, SyntaxNode? spawn, Dictionary<IParameterSymbol, ElementIndex>? indices = null, HashSet<IOperation>? deadCode = null)
+            public Frame(IMethodSymbol? function, object? @this, Dictionary<IParameterSymbol, Place?>? parameters, IOperation? at, string? via, List<object> locks, SyntaxNode? spawn, Dictionary<IParameterSymbol, ElementIndex>? indices = null, HashSet<IOperation>? deadCode = null,
+                IOperation? entry = null)
             {
+                Entry = entry;
                 DeadCode = deadCode;
                 Function = function;
                 This = @this;
@@ -144,6 +146,12 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             public IOperation? At { get; }
 
+            /// <summary>
+            /// In the code a method run by method group calls, the call in that method's own body that reaches it: where the
+            /// work makes the access (<see cref="Access.MadeIn"/>), while <see cref="At"/> is where it is reported.
+            /// </summary>
+            public IOperation? Entry { get; }
+
             public string? Via { get; }
 
             public List<object> Locks { get; }
@@ -153,6 +161,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             /// <summary>In a callee, the code its constant bool arguments keep from running (see <see cref="Flow.ConstantArgumentBranches"/>).</summary>
             public HashSet<IOperation>? DeadCode { get; }
         }
+
+        /// <summary>The <see cref="Frame.Entry"/> of the code <paramref name="call"/>, made in <paramref name="frame"/>'s code, reaches.</summary>
+        private static IOperation? EntryOf(IOperation call, Frame frame) => frame.Entry ?? (frame.At is IMethodReferenceOperation ? call : null);
 
         private void Walk(IOperation body, Frame frame, Found result, HashSet<IMethodSymbol> visited, int depth, System.Func<IOperation, bool>? skip)
         {
@@ -221,7 +232,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     var entry = dictionary.Element(KeyIn(entryWrite.Key, frame));
                     result.Places.Add((entry, new Access(entry.Root, frame.At ?? operation, entryWrite.IsSplitUpdate, true, true, LocksAt(operation, frame), operation)
                     {
-                        Index = entry.Index, Via = frame.Via, IsSplitUpdate = entryWrite.IsSplitUpdate,
+                        Index = entry.Index, Via = frame.Via, Entry = frame.Entry, IsSplitUpdate = entryWrite.IsSplitUpdate,
                     }));
                 }
 
@@ -230,12 +241,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                     // if (Changed != null) Changed(this, e): two reads of the event's field, which a removal between them breaks.
                     result.Places.Add((raisedPlace, new Access(raisedPlace.Root, frame.At ?? operation, true, false, true, LocksAt(operation, frame), operation)
                     {
-                        Via = frame.Via, IsSplitUpdate = true,
+                        Via = frame.Via, Entry = frame.Entry, IsSplitUpdate = true,
                     }));
                 }
                 else if (EventRaces.EmptiedBy(operation) is { } emptied && MemberOf(emptied.Event, emptied.Instance, frame) is { } emptiedPlace)
                 {
-                    result.Places.Add((emptiedPlace, new Access(emptiedPlace.Root, frame.At ?? operation, false, true, true, LocksAt(operation, frame), operation) { Via = frame.Via }));
+                    result.Places.Add((emptiedPlace, new Access(emptiedPlace.Root, frame.At ?? operation, false, true, true, LocksAt(operation, frame), operation) { Via = frame.Via, Entry = frame.Entry }));
                 }
 
                 if (operation is IInvocationOperation library && WholeArrayUses.Of(library) is { Count: > 0 } uses)
@@ -247,7 +258,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                         {
                             result.Places.Add((elements, new Access(elements.Root, frame.At ?? library, !write, write, false, LocksAt(library, frame), array)
                             {
-                                Index = ElementIndex.Every, Via = frame.Via,
+                                Index = ElementIndex.Every, Via = frame.Via, Entry = frame.Entry,
                             }));
                         }
                     }
@@ -364,7 +375,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             // An element's own index; for a member reached through an element, the index the work's code chose it by.
             var index = reference is IArrayElementReferenceOperation element ? IndexOf(element, frame) : place.Index;
 
-            return new Access(place.Root, frame.At ?? reference, read, write, atomic, locks, reference) { Index = index, Via = frame.Via };
+            return new Access(place.Root, frame.At ?? reference, read, write, atomic, locks, reference) { Index = index, Via = frame.Via, Entry = frame.Entry };
         }
 
         /// <summary>
@@ -764,7 +775,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             var use = Concurrency.ObjectUses.Classify(operation, _symbols);
             return use == ObjectUse.None
                 ? null
-                : new Access(root, frame.At ?? operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, LocksAt(operation, frame), operation) { Via = frame.Via };
+                : new Access(root, frame.At ?? operation, use == ObjectUse.Read, use == ObjectUse.Mutate, false, LocksAt(operation, frame), operation) { Via = frame.Via, Entry = frame.Entry };
         }
 
         /// <summary>The locks held at <paramref name="operation"/>: the caller's, and those the code being read takes, named as the caller sees them.</summary>
@@ -832,7 +843,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
 
                 var via = frame.Via ?? CalleeName(method);
-                var inner = new Frame(method, receiver, parameters, frame.At ?? call, via, locks, frame.Spawn, indices, Flow.ConstantArgumentBranches.DeadIn(body, flags));
+                var inner = new Frame(method, receiver, parameters, frame.At ?? call, via, locks, frame.Spawn, indices, Flow.ConstantArgumentBranches.DeadIn(body, flags), EntryOf(call, frame));
                 Walk(body, inner, result, visited, depth - 1, skip);
             }
             finally
@@ -896,7 +907,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                         : raised.Instance == null || Places.IsThis(SpawnClassifier.Unwrap(raised.Instance)) ? frame.This
                         : ValueOf(raised.Instance, frame);
                     var via = frame.Via ?? "a handler of " + raised.Event.ContainingType.Name + "." + raised.Event.Name;
-                    Walk(body, new Frame(handler, receiver, null, frame.At ?? at, via, LocksAt(call, frame), frame.Spawn), result, visited, depth - 1, skip);
+                    Walk(body, new Frame(handler, receiver, null, frame.At ?? at, via, LocksAt(call, frame), frame.Spawn, entry: EntryOf(at, frame)), result, visited, depth - 1, skip);
                 }
                 finally
                 {

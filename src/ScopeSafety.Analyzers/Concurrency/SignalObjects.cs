@@ -811,11 +811,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// A queue made empty in its declaration: <c>new BlockingCollection&lt;T&gt;()</c> (also with a bound),
-        /// <c>Channel.CreateUnbounded&lt;T&gt;()</c> or <c>Channel.CreateBounded&lt;T&gt;(…)</c>. One made from a collection may hold items.
+        /// A queue made empty in its declaration: <c>new BlockingCollection&lt;T&gt;()</c> (also with a bound), an empty
+        /// collection expression (<c>[]</c>), <c>Channel.CreateUnbounded&lt;T&gt;()</c> or <c>Channel.CreateBounded&lt;T&gt;(…)</c>.
+        /// One made from a collection may hold items.
         /// </summary>
         private static bool StartsEmpty(ISymbol queue) => InitialValue(queue) switch
         {
+            CollectionExpressionSyntax { Elements.Count: 0 } => true,
             BaseObjectCreationExpressionSyntax { ArgumentList: var arguments } =>
                 arguments == null || arguments.Arguments.Count == 0 || arguments.Arguments[0].Expression is LiteralExpressionSyntax { Token: { Value: int } },
             InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: { Identifier: { ValueText: "CreateUnbounded" or "CreateBounded" } } } } => true,

@@ -268,4 +268,72 @@ public class HeldUntilConstructedTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("data", "work started with Scope.Spawn at line 39", "work started with Scope.Spawn at line 45", "read"));
+
+    // The thread's method reaches the write through a call of its own, inside the loop that takes from an empty queue
+    // (a collection expression): the call comes after a take as the write would. The twin calls it before its loop.
+    [Fact]
+    public Task A_write_in_a_method_the_thread_calls_after_its_wait_comes_after_the_constructor() => Verify.VerifyAnalyzerAsync(Usings + """
+        using System.Collections.Concurrent;
+
+        class Poller
+        {
+            private readonly BlockingCollection<object> _wake = [];
+            private readonly Thread _thread;
+            private DateTime _lastActivity;
+
+            public Poller()
+            {
+                _thread = new Thread(Loop) { IsBackground = true };
+                _thread.Start();
+                _lastActivity = DateTime.UtcNow;
+            }
+
+            public void PollNow() => _wake.Add(new object());
+
+            private void Loop()
+            {
+                foreach (var _ in _wake.GetConsumingEnumerable())
+                {
+                    if (Poll())
+                    {
+                        return;
+                    }
+                }
+            }
+
+            private bool Poll()
+            {
+                _lastActivity = DateTime.UtcNow;
+                return false;
+            }
+        }
+
+        class EarlyPoller
+        {
+            private readonly BlockingCollection<object> _wake = [];
+            private readonly Thread _thread;
+            private DateTime _lastActivity;
+
+            public EarlyPoller()
+            {
+                _thread = new Thread({|#0:Loop|}) { IsBackground = true };
+                _thread.Start();
+                _lastActivity = DateTime.UtcNow;
+            }
+
+            public void PollNow() => _wake.Add(new object());
+
+            private void Loop()
+            {
+                Poll();
+                foreach (var _ in _wake.GetConsumingEnumerable())
+                {
+                    Poll();
+                }
+            }
+
+            private void Poll() => _lastActivity = DateTime.UtcNow;
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_lastActivity", "work started with new Thread at line 50 (in EarlyPoller.Loop)", "the method at line 52", "also write"));
 }
