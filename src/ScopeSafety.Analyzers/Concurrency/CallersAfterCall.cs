@@ -639,7 +639,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     call.Ancestors().TakeWhile(n => n != declaration).Any(n => n is AnonymousFunctionExpressionSyntax || n is LocalFunctionStatementSyntax) ||
                     !(model.GetSymbolInfo(call).Symbol is IMethodSymbol called) || !SymbolEqualityComparer.Default.Equals(called.OriginalDefinition, method.OriginalDefinition) ||
                     !(model.GetDeclaredSymbol(declaration) is IMethodSymbol caller) || SymbolEqualityComparer.Default.Equals(caller, method) ||
-                    !(model.GetOperation(declaration) is { } body))
+                    !(model.GetOperation(declaration) is { } body) || HandedToWaitingMethod(call, model))
                 {
                     continue;
                 }
@@ -649,6 +649,14 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return _calls.GetOrAdd(method, found);
         }
+
+        /// <summary>
+        /// The call's task goes at once to a method that may wait for it (<see cref="Spawns.HandleTracker.MayWaitForHandedHandle"/>):
+        /// <c>WaitForNextAsync().SafeWait()</c> with the project's own helper, <c>RunSync(LoadAsync())</c>.
+        /// </summary>
+        private static bool HandedToWaitingMethod(InvocationExpressionSyntax call, SemanticModel model) =>
+            model.GetOperation(call) is IInvocationOperation operation && SpawnClassifier.Wrapped(operation).Parent is IArgumentOperation { Parent: IInvocationOperation receiver } &&
+            Spawns.HandleTracker.MayWaitForHandedHandle(receiver.TargetMethod);
 
         /// <summary>A call made on this, said or implied (<c>Start()</c>, <c>this.Start()</c>), or of a static method by its simple name.</summary>
         private static bool IsOnThis(InvocationExpressionSyntax call) =>

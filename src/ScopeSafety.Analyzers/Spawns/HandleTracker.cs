@@ -567,7 +567,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 return;
             }
 
-            if (IsSystemNamespace(method.ContainingNamespace))
+            if (!MayWaitForHandedHandle(method))
             {
                 if (!method.IsStatic && invocation.Instance != null && !(SpawnClassifier.Unwrap(invocation.Instance) is ILocalReferenceOperation))
                 {
@@ -609,6 +609,13 @@ namespace ScopeSafety.Analyzers.Spawns
 
             return false;
         }
+
+        /// <summary>
+        /// A method that receives a task or thread may wait for it (<c>task.SafeWait()</c>, <c>Track(task)</c>) unless it is
+        /// .NET's own (System.*, Microsoft.*), whose methods are known: one outside them counts as joining the work it is
+        /// handed, and as letting the handle escape.
+        /// </summary>
+        public static bool MayWaitForHandedHandle(IMethodSymbol method) => !IsSystemNamespace(method.ContainingNamespace);
 
         private static bool IsSystemNamespace(INamespaceSymbol? ns)
         {

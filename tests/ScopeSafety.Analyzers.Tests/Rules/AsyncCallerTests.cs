@@ -76,6 +76,57 @@ public class AsyncCallerTests
         }
         """);
 
+    // The project's own wait helper (Silverback's SafeWait: return when the task is done, else GetResult()) joins the
+    // call where it is made, as .Wait() does; a .NET method handed the task (ContinueWith) waits for nothing.
+    [Fact]
+    public Task An_async_call_handed_at_once_to_the_project_s_wait_helper_does_not_race_with_what_follows() => Verify.VerifyAnalyzerAsync(Usings + """
+        static class TaskWaits
+        {
+            public static T SafeWait<T>(this Task<T> task) => task.IsCompletedSuccessfully ? task.Result : task.GetAwaiter().GetResult();
+        }
+
+        class Stream
+        {
+            private bool _isFirst = true;
+            private bool _isLast;
+
+            public IEnumerable<int> Read()
+            {
+                while (WaitForNextAsync().SafeWait())
+                {
+                    if (_isFirst)
+                    {
+                        yield return 0;
+                    }
+                }
+            }
+
+            public void ReadLater()
+            {
+                WaitForLastAsync().ContinueWith(t => Console.WriteLine(t.Result));
+                if (_isLast)
+                {
+                    Console.WriteLine("last");
+                }
+            }
+
+            private async Task<bool> WaitForNextAsync()
+            {
+                await Task.Delay(10);
+                _isFirst = false;
+                return true;
+            }
+
+            private async Task<bool> WaitForLastAsync()
+            {
+                await Task.Delay(10);
+                {|#0:_isLast|} = true;
+                return true;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_isLast", "WaitForLastAsync after its await at line 46", "Stream.ReadLater at line 31 (after it calls WaitForLastAsync at line 30)", "read"));
+
     [Fact]
     public Task A_field_read_by_the_continuation_races_with_the_caller_s_write_before_it_awaits() => Verify.VerifyAnalyzerAsync(Usings + """
         class Loader
