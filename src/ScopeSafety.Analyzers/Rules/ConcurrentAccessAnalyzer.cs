@@ -338,8 +338,9 @@ namespace ScopeSafety.Analyzers
             // The work items and the other methods (members beside them, callers after the call) already reported against them.
             private readonly HashSet<(IOperation, IMethodSymbol)> _membersReported = new HashSet<(IOperation, IMethodSymbol)>();
             private readonly Dictionary<WorkItem, bool> _leftRunning = new Dictionary<WorkItem, bool>();
-            // The self-races of a periodic timer's runs, by the work, in the order found: one report per work at the end (see SelfRace).
-            private readonly Dictionary<IOperation, List<TickRace>> _tickRaces = new Dictionary<IOperation, List<TickRace>>();
+            // The self-races of a periodic timer's runs, by the work and the rule, in the order found: one report per work and
+            // rule at the end (see SelfRace).
+            private readonly Dictionary<(IOperation, bool), List<TickRace>> _tickRaces = new Dictionary<(IOperation, bool), List<TickRace>>();
             private readonly List<List<TickRace>> _tickOrder = new List<List<TickRace>>();
 
             public Analysis(OperationBlockAnalysisContext context, KnownSymbols symbols, ThreadSafetyOptions options, MayRunInParallel model, CallersAfterCall callers)
@@ -644,12 +645,13 @@ namespace ScopeSafety.Analyzers
                 }
 
                 // A timer's runs overlapping is one cause whatever they share, cured once (runs that do not overlap): one
-                // report per work, naming the other places, where a Parallel body's places are each a bug.
-                var work = item.Body ?? item.Site.Operation;
-                if (!_tickRaces.TryGetValue(work, out var races))
+                // report per work, naming the other places, where a Parallel body's places are each a bug. Per rule, as
+                // teams set SCOPE010 and SCOPE011 apart: the objects' report stays a SCOPE011.
+                var key = (item.Body ?? item.Site.Operation, isObject);
+                if (!_tickRaces.TryGetValue(key, out var races))
                 {
                     races = new List<TickRace>();
-                    _tickRaces.Add(work, races);
+                    _tickRaces.Add(key, races);
                     _tickOrder.Add(races);
                 }
 

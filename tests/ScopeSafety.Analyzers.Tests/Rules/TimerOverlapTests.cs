@@ -7,21 +7,24 @@ namespace ScopeSafety.Analyzers.Tests.Rules;
 
 /// <summary>
 /// A periodic timer whose runs overlap races on everything the runs share, for one cause with one cure (runs that do not
-/// overlap): one report per timer's work, at the first place, naming the others. The runs of a Parallel body or of a loop
-/// of spawns stay one report per place: each shared place there is a bug with its own fix. The class starts at line 7.
+/// overlap): one report per timer's work and rule (SCOPE010 for variables, fields and elements, SCOPE011 for objects), at
+/// the first place, naming the others. The runs of a Parallel body or of a loop of spawns stay one report per place: each
+/// shared place there is a bug with its own fix. The class starts at line 7.
 /// </summary>
 public class TimerOverlapTests
 {
     private const string Usings = ConcurrentAccessAnalyzerTests.Usings;
 
     [Fact]
-    public Task A_periodic_timer_whose_runs_overlap_on_three_fields_is_one_report_that_names_them_all() => Verify.VerifyAnalyzerAsync(Usings + """
+    public Task A_periodic_timer_whose_runs_overlap_on_three_fields_is_one_report_per_rule_that_names_them_all() => Verify.VerifyAnalyzerAsync(Usings + """
         class Monitor
         {
             private Timer _timer;
             private int _polls;
             private string _last;
+            private int _failures;
             private readonly List<string> _seen = new List<string>();
+            private readonly Dictionary<string, int> _counts = new Dictionary<string, int>();
 
             public void Start() => _timer = new Timer({|#0:Poll|}, null, 0, 100);
 
@@ -30,11 +33,15 @@ public class TimerOverlapTests
                 _polls++;
                 _last = DateTime.Now.ToString();
                 _seen.Add(_last);
+                _counts[_last] = _polls;
+                _failures = 0;
             }
         }
         """,
-        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_polls", "work started with new Timer at line 14 (in Monitor.Poll)",
-            "another run of the same work (the runs also race on '_last' and '_seen')", "also write"));
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_polls", "work started with new Timer at line 16 (in Monitor.Poll)",
+            "another run of the same work (the runs also race on '_last' and '_failures')", "also write"),
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_seen", "List<string>", "work started with new Timer at line 16 (in Monitor.Poll)",
+            "another run of the same work (the runs also race on '_counts')", "also mutate"));
 
     // The twin: the same writes in a Parallel body are three bugs, and three reports.
     [Fact]
@@ -63,13 +70,13 @@ public class TimerOverlapTests
     // System.Timers.Timer with AutoReset (the default) overlaps its Elapsed handler the same way; one with AutoReset off
     // runs once per Start and is silent.
     [Fact]
-    public Task An_auto_reset_timers_handler_racing_on_two_places_is_one_report() => Verify.VerifyAnalyzerAsync(Usings + """
+    public Task An_auto_reset_timers_handler_racing_on_two_objects_is_one_report() => Verify.VerifyAnalyzerAsync(Usings + """
         class Sampler
         {
             private readonly System.Timers.Timer _timer = new System.Timers.Timer(100);
             private readonly System.Timers.Timer _once = new System.Timers.Timer(100) { AutoReset = false };
             private readonly Dictionary<int, long> _samples = new Dictionary<int, long>();
-            private int _count;
+            private readonly Queue<int> _order = new Queue<int>();
             private int _other;
             private int _more;
 
@@ -77,8 +84,8 @@ public class TimerOverlapTests
             {
                 _timer.Elapsed += (s, e) =>
                 {
-                    {|#0:_samples|}[_count] = e.SignalTime.Ticks;
-                    _count++;
+                    {|#0:_samples|}[e.SignalTime.Second] = e.SignalTime.Ticks;
+                    _order.Enqueue(e.SignalTime.Second);
                 };
                 _timer.Start();
                 _once.Elapsed += (s, e) =>
@@ -91,7 +98,7 @@ public class TimerOverlapTests
         }
         """,
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_samples", "Dictionary<int, long>", "work started with System.Timers.Timer.Elapsed at line 18",
-            "another run of the same work (the runs also race on '_count')", "also mutate"));
+            "another run of the same work (the runs also race on '_order')", "also mutate"));
 
     // One callback behind two periodic timers is still one work: one report, and no place named twice.
     [Fact]
