@@ -137,7 +137,8 @@ public class FixProvidersNeverThrowTests
     public static TheoryData<string> FixTestSources() => TestSourceCorpus.Of(
         typeof(BorrowThroughScopeFixerTests), typeof(ConcurrentAccessFixerTests), typeof(RunInScopeFixerTests),
         typeof(RunInScopeAsyncFixerTests), typeof(BlockingScopeInAsyncCodeTests), typeof(AsyncWorkInSynchronousScopeTests),
-        typeof(ElementObjectTests), typeof(SplitUpdateTests), typeof(FrameworkShapeTests), typeof(ScopedLockTests), typeof(ScopeLoopRaceTests), typeof(AsyncOwnTypeCallTests), typeof(StateArgumentTests), typeof(HeldTypeTests));
+        typeof(ElementObjectTests), typeof(SplitUpdateTests), typeof(FrameworkShapeTests), typeof(ScopedLockTests), typeof(ScopeLoopRaceTests), typeof(AsyncOwnTypeCallTests), typeof(StateArgumentTests), typeof(HeldTypeTests),
+        typeof(TimerOverlapTests), typeof(HeldUntilConstructedTests));
 
     [Fact]
     public void The_package_has_providers_and_analyzers_to_call() =>
