@@ -97,10 +97,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <see cref="Operation"/>): a use inside a method the body calls is made by that call.
         /// </summary>
         public IOperation MadeIn(IOperation? body) =>
-            Holds(body, Reference) ? Reference : Entry != null && Holds(body, Entry) ? Entry : Operation;
-
-        private static bool Holds(IOperation? body, IOperation operation) =>
-            body != null && body.Syntax.SyntaxTree == operation.Syntax.SyntaxTree && body.Syntax.Span.Contains(operation.Syntax.Span);
+            body != null && WorkItems.Holds(body.Syntax, Reference.Syntax) ? Reference
+            : body != null && Entry != null && WorkItems.Holds(body.Syntax, Entry.Syntax) ? Entry
+            : Operation;
 
         /// <summary>
         /// For work run by method group, reported at the method group: the call in the method's body that reaches a callee's

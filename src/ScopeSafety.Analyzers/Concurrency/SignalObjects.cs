@@ -584,11 +584,15 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <c>await foreach (var x in channel.Reader.ReadAllAsync())</c>.
         /// </summary>
         private ISymbol? ConsumedQueue(IForEachLoopOperation loop) =>
-            SpawnClassifier.Unwrap(loop.Collection) is IInvocationOperation { Instance: { } instance, TargetMethod: { } method } &&
+            ConsumingCall(loop) is { Instance: { } instance, TargetMethod: { } method } &&
             (method.Name == "GetConsumingEnumerable" && KnownSymbols.Is(method.ContainingType, _symbols.BlockingCollection) ||
              method.Name == "ReadAllAsync" && KnownSymbols.DerivesFrom(method.ContainingType, _symbols.ChannelReader))
                 ? ObjectOf(instance)
                 : null;
+
+        /// <summary>The call a loop enumerates when it consumes a queue: <c>GetConsumingEnumerable()</c> or <c>ReadAllAsync()</c>, by name.</summary>
+        public static IInvocationOperation? ConsumingCall(IForEachLoopOperation loop) =>
+            SpawnClassifier.Unwrap(loop.Collection) is IInvocationOperation { TargetMethod.Name: "GetConsumingEnumerable" or "ReadAllAsync" } call ? call : null;
 
         /// <summary>
         /// The waits of <paramref name="flow"/> with the point just after each, by the object waited for; waits inside

@@ -84,8 +84,8 @@ namespace ScopeSafety.Analyzers.Spawns
                     return condition == null || IsTrue(condition) || ReadsStopSignal(condition, work);
                 case IForLoopOperation { Condition: var condition }:
                     return condition == null || IsTrue(condition) || ReadsStopSignal(condition, work);
-                case IForEachLoopOperation { Collection: var collection }:
-                    return SpawnClassifier.Unwrap(collection) is IInvocationOperation { TargetMethod: { Name: "GetConsumingEnumerable" or "ReadAllAsync" } };
+                case IForEachLoopOperation forEach:
+                    return Concurrency.SignalObjects.ConsumingCall(forEach) != null;
                 default:
                     return false;
             }
