@@ -596,7 +596,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             return syntax.SpanStart;
         }
 
-        /// <summary>The item's lifetime in its host's graph; null when it has none or never runs beside the host.</summary>
         /// <summary>
         /// The item never runs beside its host: a <c>new Task</c> never started, a handler of a timer the host makes and
         /// never starts (<see cref="Lifetime.Starts"/>).
@@ -607,6 +606,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             return _neverRun.Contains(item);
         }
 
+        /// <summary>The item's lifetime in its host's graph; null when it has none or never runs beside the host.</summary>
         public Lifetime? LifetimeOf(WorkItem item)
         {
             if (!_lifetimes.TryGetValue(item, out var lifetime))

@@ -553,26 +553,29 @@ namespace ScopeSafety.Analyzers.Concurrency
             var result = new List<(IOperation, ISymbol)>();
             foreach (var operation in function.Descendants())
             {
-                if (!(operation is IInvocationOperation || operation is IAwaitOperation || operation is IPropertyReferenceOperation || operation is IWhileLoopOperation) ||
+                if (!(operation is IInvocationOperation || operation is IAwaitOperation || operation is IPropertyReferenceOperation || operation is IWhileLoopOperation ||
+                      operation is IForEachLoopOperation) ||
                     Flow.Functions.IsInNestedFunction(operation, function))
                 {
+                    continue;
+                }
+
+                if (operation is IForEachLoopOperation loop)
+                {
+                    // A loop over a queue's consuming enumeration takes an item before each run of its body, and only its
+                    // body comes after a take (the loop also ends when the queue is completed, having taken nothing): the
+                    // loop stands for the wait, which AcquirePrecedes knows.
+                    if (ConsumedQueue(loop) is { } queue)
+                    {
+                        result.Add((loop, queue));
+                    }
+
                     continue;
                 }
 
                 foreach (var acquired in Acquired(operation).Concat(WaitedInCallee(operation, operation)))
                 {
                     result.Add((operation, acquired));
-                }
-            }
-
-            // A loop over a queue's consuming enumeration takes an item before each run of its body, and only its body
-            // comes after a take (the loop also ends when the queue is completed, having taken nothing): the loop stands for
-            // the wait, which AcquirePrecedes knows.
-            foreach (var loop in function.Descendants().OfType<IForEachLoopOperation>())
-            {
-                if (!Flow.Functions.IsInNestedFunction(loop, function) && ConsumedQueue(loop) is { } queue)
-                {
-                    result.Add((loop, queue));
                 }
             }
 
