@@ -59,6 +59,27 @@ internal static class ThreadContexts
         return saved;
     }
 
+    // The thread's contexts as they are now, for Leave to put back.
+    public static Saved Save(Thread current) => new(ExecutionContextOf(current), SynchronizationContextOf(current));
+
+    // A captured context as a thread stores it (the default context is stored as null).
+    public static ExecutionContext? StoredOf(ExecutionContext captured) => ReferenceEquals(captured, DefaultContext) ? null : captured;
+
+    // Gives the current thread, as a readable thread, the execution context stored (as a thread stores it) and the
+    // synchronization context, changing only what differs.
+    public static void Switch(Thread current, ExecutionContext? stored, SynchronizationContext? synchronization)
+    {
+        if (!ReferenceEquals(ExecutionContextOf(current), stored))
+        {
+            Restore(stored);
+        }
+
+        if (!ReferenceEquals(SynchronizationContextOf(current), synchronization))
+        {
+            SynchronizationContext.SetSynchronizationContext(synchronization);
+        }
+    }
+
     public static void Leave(Thread current, in Saved saved)
     {
         if (!ReferenceEquals(SynchronizationContextOf(current), saved.Synchronization))

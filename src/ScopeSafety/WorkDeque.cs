@@ -85,7 +85,7 @@ internal sealed class WorkDeque
         }
 
         var newest = items[(bottom - 1) & mask];
-        if (newest.Work is null || newest.Scope != scope)
+        if (newest.Work is null || newest.Origin.Scope != scope)
         {
             if (bottom <= Volatile.Read(ref _indices.Top))
             {

@@ -35,7 +35,7 @@ public class WorkDequeTests
         {
             for (var burst = random.Next(1, 300); burst > 0 && next < Entries; burst--)
             {
-                deque.Push(new WorkEntry(work[next++], scope, null));
+                deque.Push(new WorkEntry(work[next++], new GoOrigin(scope, null)));
             }
 
             for (var pops = random.Next(0, 300); pops > 0 && deque.PopOwn(scope, out var entry); pops--)
@@ -67,17 +67,17 @@ public class WorkDequeTests
         var inner = AScope();
         var deque = new WorkDeque();
         Action nothing = () => { };
-        deque.Push(new WorkEntry(nothing, outer, null));
-        deque.Push(new WorkEntry(nothing, inner, null));
-        deque.Push(new WorkEntry(nothing, inner, null));
+        deque.Push(new WorkEntry(nothing, new GoOrigin(outer, null)));
+        deque.Push(new WorkEntry(nothing, new GoOrigin(inner, null)));
+        deque.Push(new WorkEntry(nothing, new GoOrigin(inner, null)));
 
         Assert.False(deque.PopOwn(outer, out _));
         Assert.True(deque.PopOwn(inner, out var first));
-        Assert.Same(inner, first.Scope);
+        Assert.Same(inner, first.Origin.Scope);
         Assert.True(deque.PopOwn(inner, out _));
         Assert.False(deque.PopOwn(inner, out _));
         Assert.True(deque.Steal(out var oldest, out _));
-        Assert.Same(outer, oldest.Scope);
+        Assert.Same(outer, oldest.Origin.Scope);
         Assert.False(deque.HasItems);
     }
 
@@ -89,15 +89,15 @@ public class WorkDequeTests
         var scope = AScope();
         var deque = new WorkDeque();
         Action nothing = () => { };
-        deque.Push(new WorkEntry(nothing, scope, null));
-        deque.Push(new WorkEntry(nothing, scope, null));
+        deque.Push(new WorkEntry(nothing, new GoOrigin(scope, null)));
+        deque.Push(new WorkEntry(nothing, new GoOrigin(scope, null)));
 
         Assert.True(deque.Steal(out _, out var pushedBeforeFirst));
         Assert.True(pushedBeforeFirst);
         Assert.True(deque.Steal(out _, out var pushedBetween));
         Assert.False(pushedBetween);
 
-        deque.Push(new WorkEntry(nothing, scope, null));
+        deque.Push(new WorkEntry(nothing, new GoOrigin(scope, null)));
         Assert.True(deque.Steal(out _, out var pushedAgain));
         Assert.True(pushedAgain);
         Assert.False(deque.Steal(out _, out var fromEmpty));

@@ -81,6 +81,24 @@ public static class Ops
 
                 return Task.CompletedTask;
             }).GetAwaiter().GetResult(),
+            "go-tiny" => () => Scope.Run(scope =>
+            {
+                for (var i = 0; i < items; i++)
+                {
+                    var item = i;
+                    scope.Go(() => results[item] = item);
+                }
+            }),
+            "parallel-invoke-tiny" => () =>
+            {
+                for (var i = 0; i < items; i++)
+                {
+                    var item = i;
+                    actions[i] = () => results[item] = item;
+                }
+
+                Parallel.Invoke(actions);
+            },
             "for" => () => Scope.For(0, items, Work),
             "parallel-invoke" => () =>
             {
