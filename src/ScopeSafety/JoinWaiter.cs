@@ -18,6 +18,20 @@ internal sealed class JoinWaiter
 
     public static JoinWaiter Current => t_current ??= new JoinWaiter();
 
+    // Puts back the work that Running named before this thread ran some inline. Storing the constant null needs no GC
+    // write barrier, and null is the usual value: a worker, or the thread in Run after its body, runs nothing else.
+    public void RestoreRunning(object? outer)
+    {
+        if (outer is null)
+        {
+            Running = null;
+        }
+        else
+        {
+            Running = outer;
+        }
+    }
+
     // This thread, for reading its contexts without a thread-static access (see ThreadContexts); null where they are
     // read through the public ExecutionContext API.
     public readonly Thread? ContextsThread = ThreadContexts.ReadableThread();

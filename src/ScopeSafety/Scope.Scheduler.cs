@@ -394,16 +394,7 @@ public sealed partial class Scope
         }
         finally
         {
-            // Storing null needs no GC write barrier, and null is what a thread helping after its body had.
-            if (outer is null)
-            {
-                runner.Running = null;
-            }
-            else
-            {
-                runner.Running = outer;
-            }
-
+            runner.RestoreRunning(outer);
             ThreadContexts.Leave(thread, saved);
         }
 
@@ -480,7 +471,7 @@ public sealed partial class Scope
             }
             finally
             {
-                runner.Running = outer;
+                runner.RestoreRunning(outer);
             }
         }
 

@@ -288,11 +288,11 @@ public class ScopedTask
         }
         catch (Exception e)
         {
-            runner.Running = outer;
+            runner.RestoreRunning(outer);
             return Complete(_scope.IsOwnCancellation(e) ? Canceled : Faulted, ExceptionDispatchInfo.Capture(e), countLater);
         }
 
-        runner.Running = outer;
+        runner.RestoreRunning(outer);
 
         if (!IsAsync)
         {
