@@ -382,15 +382,8 @@ namespace ScopeSafety.Analyzers
                     // naming the rest in the order they come.
                     var ordered = races.OrderBy(r => r.Start).ThenBy(r => r.Within).ToList();
                     var others = ordered.Skip(1).Select(r => r.Name).Where(n => n != ordered[0].Name).Distinct().ToList();
-                    ordered[0].Report(others.Count == 0 ? "" : " (the runs also race on " + Quoted(others) + ")");
+                    ordered[0].Report(TickRaces.OtherPlaces(others));
                 }
-            }
-
-            /// <summary>"'a'", "'a' and 'b'", "'a', 'b' and 'c'".</summary>
-            private static string Quoted(List<string> names)
-            {
-                var quoted = names.ConvertAll(n => "'" + n + "'");
-                return quoted.Count == 1 ? quoted[0] : string.Join(", ", quoted.GetRange(0, quoted.Count - 1)) + " and " + quoted[quoted.Count - 1];
             }
 
             /// <summary>A place a periodic timer's runs race on, and how to report it, given what to add to its other side.</summary>

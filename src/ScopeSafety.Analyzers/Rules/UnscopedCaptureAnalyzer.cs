@@ -131,6 +131,10 @@ namespace ScopeSafety.Analyzers
             // conflicting access, the end of the pinned region, the disposal).
             private readonly List<Location> _conflictsOfWork = new List<Location>();
 
+            // The variables that the overlapping runs of the periodic timer being analyzed race on, each with where its
+            // report would be: one report for them all (see Analyze).
+            private readonly List<(ISymbol Variable, Location Primary)> _tickSelfRaces = new List<(ISymbol Variable, Location Primary)>();
+
             public BlockAnalysis(OperationBlockAnalysisContext context, KnownSymbols symbols, MayRunInParallel model)
             {
                 _context = context;
@@ -150,6 +154,7 @@ namespace ScopeSafety.Analyzers
 
                 var work = new WorkInHost(item, captures, flow, lifetime);
                 _conflictsOfWork.Clear();
+                _tickSelfRaces.Clear();
                 var outliving = new List<(ISymbol Variable, Location Primary)>();
                 foreach (var variable in captures.Variables)
                 {
@@ -157,6 +162,17 @@ namespace ScopeSafety.Analyzers
                     {
                         outliving.Add((variable, primary));
                     }
+                }
+
+                if (_tickSelfRaces.Count > 0)
+                {
+                    // A timer's runs overlapping is one cause whatever they share, cured once (runs that do not overlap), as
+                    // SCOPE010 reports it: at the first use in the text, naming the other variables.
+                    _tickSelfRaces.Sort((a, b) => a.Primary.SourceSpan.Start.CompareTo(b.Primary.SourceSpan.Start));
+                    var first = _tickSelfRaces[0];
+                    var others = _tickSelfRaces.Skip(1).Select(r => r.Variable.Name).ToList();
+                    Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, _tickSelfRaces.Select(r => r.Variable).ToList(), first.Primary, null, null,
+                        first.Variable.Name, "work started with " + work.Site.Api, "another run of the same work" + TickRaces.OtherPlaces(others), "access");
                 }
 
                 if (outliving.Count > 0)
@@ -468,6 +484,12 @@ namespace ScopeSafety.Analyzers
                 // runs' uses (the model's answer, as for SCOPE010).
                 if (writes.Count > 0 && _model.SelfRace(work.Item, inDelegate, variable) != null)
                 {
+                    if (work.Site.Ticks)
+                    {
+                        _tickSelfRaces.Add((variable, primary));
+                        return true;
+                    }
+
                     Report(Descriptors.LocalSharedMutablyWithUnscopedWork, work, variable, primary, null, variable.Name, api, "another run of the same work", "access");
                     return true;
                 }

@@ -2,6 +2,7 @@ using InterlockedFix = ScopeSafety.Analyzers.Tests.Verifiers.CSharpCodeFixVerifi
     ScopeSafety.Analyzers.ConcurrentAccessAnalyzer,
     ScopeSafety.CodeFixes.InterlockedFixer>;
 using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
+using VerifyCapture = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.UnscopedCaptureAnalyzer>;
 
 namespace ScopeSafety.Analyzers.Tests.Rules;
 
@@ -9,7 +10,8 @@ namespace ScopeSafety.Analyzers.Tests.Rules;
 /// A periodic timer whose runs overlap races on everything the runs share, for one cause with one cure (runs that do not
 /// overlap): one report per timer's work and rule (SCOPE010 for variables, fields and elements, SCOPE011 for objects), at
 /// the first place, naming the others. The runs of a Parallel body or of a loop of spawns stay one report per place: each
-/// shared place there is a bug with its own fix. The class starts at line 7.
+/// shared place there is a bug with its own fix. Locals that a timer's callback captures (SCOPE002) get one report the
+/// same way. The class starts at line 7.
 /// </summary>
 public class TimerOverlapTests
 {
@@ -160,4 +162,50 @@ public class TimerOverlapTests
             }, null, 1000, 1000);
         }
         """);
+
+    [Fact]
+    public Task A_periodic_timer_whose_runs_overlap_on_three_captured_locals_is_one_report_that_names_them_all() => VerifyCapture.VerifyAnalyzerAsync(Usings + """
+        class Poller
+        {
+            public Timer Start()
+            {
+                int polls = 0;
+                string last = null;
+                int failures = 0;
+                return {|#1:new Timer(_ =>
+                {
+                    {|#0:polls|}++;
+                    last = DateTime.Now.ToString();
+                    failures = 0;
+                }, null, 0, 100)|};
+            }
+        }
+        """,
+        VerifyCapture.Diagnostic("SCOPE002").WithLocation(0).WithLocation(1)
+            .WithArguments("polls", "work started with new Timer", "another run of the same work (the runs also race on 'last' and 'failures')", "access"));
+
+    // The twin: the runs of a loop of spawns writing the same locals are a bug per local, and a report per local.
+    [Fact]
+    public Task Spawns_in_a_loop_racing_on_two_captured_locals_are_one_report_per_local() => VerifyCapture.VerifyAnalyzerAsync(Usings + """
+        class Poller
+        {
+            public void Start(int[] items)
+            {
+                int polls = 0;
+                string last = null;
+                foreach (var item in items)
+                {
+                    {|#2:Task.Run(() =>
+                    {
+                        {|#0:polls|}++;
+                        {|#1:last|} = DateTime.Now.ToString();
+                    })|};
+                }
+            }
+        }
+        """,
+        VerifyCapture.Diagnostic("SCOPE002").WithLocation(0).WithLocation(2)
+            .WithArguments("polls", "work started with Task.Run", "another run of the same work", "access"),
+        VerifyCapture.Diagnostic("SCOPE002").WithLocation(1).WithLocation(2)
+            .WithArguments("last", "work started with Task.Run", "another run of the same work", "access"));
 }
