@@ -7,8 +7,8 @@ namespace ScopeSafety;
 // for every spawn, and the worker writes Drain for every item it takes and reads the scope's fields as it runs and
 // completes each one. When those shared a cache line, every spawn had to fetch the line back from the worker's core
 // first: spawning 10,000 small items took three times as long at 2 cores as at 1 (about 200 ns a spawn instead of
-// 65). Stack and Credits share a line (one thread writes both; a worker reads Stack only once per batch), and at least
-// 64 bytes lie between them and Drain. A scope makes this object at its first spawn (Scope.Words), so that a scope that
+// 65). Stack, Credits and Origin share a line (one thread writes them; a worker reads Stack only once per batch), and
+// at least 64 bytes lie between them and Drain. A scope makes this object at its first spawn (Scope.Words), so that a scope that
 // spawns nothing does not allocate it, and so that it does not share a line with the scope's own fields; its
 // neighbours in memory are what the spawning thread allocated just before and after it (the first item and its
 // closure), which nobody writes per item.
@@ -30,6 +30,11 @@ internal sealed class SchedulerWords
     // returns them. Only the thread in Run touches it.
     [FieldOffset(8)]
     public int Credits;
+
+    // Where the thread in Run made its last Go (see GoOrigin): read by each of its Go calls, written when the context
+    // at the Go changes. Only the thread in Run touches it, so it shares that thread's line.
+    [FieldOffset(16)]
+    public GoOrigin? Origin;
 
     // Items that a pool worker moved off Stack all at once, newest first: pool workers take them from here, one
     // compare-exchange on this word each. So a worker touches Stack once per batch instead of once per item, and the

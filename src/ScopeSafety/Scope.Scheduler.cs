@@ -116,10 +116,11 @@ public sealed partial class Scope
         {
             CountOwnSpawn();
             var context = ThreadContexts.Capture(spawner!.ContextsThread);
-            var origin = _goOrigin;
+            var words = Words;
+            var origin = words.Origin;
             if (origin is null || !ReferenceEquals(origin.Context, context))
             {
-                _goOrigin = origin = new GoOrigin(this, context);
+                words.Origin = origin = new GoOrigin(this, context);
             }
 
             (spawner.Deque ??= new WorkDeque()).Push(new WorkEntry(work, origin));
@@ -130,9 +131,6 @@ public sealed partial class Scope
             Schedule(ScopedTask.CreateHandleFree(this, work), spawner, fromOwner);
         }
     }
-
-    // Where the thread in Run made its last Go: reused by the next Go made in the same context (see GoOrigin).
-    private GoOrigin? _goOrigin;
 
     // Set once thieves have taken StealsBeforeStack entries of the deque that the thread in Run pushed while they were
     // taking; from then on its Go work goes to the shared stack (ScheduleHandleFree).

@@ -10,10 +10,10 @@ internal readonly struct WorkEntry(object work, GoOrigin origin)
     public readonly GoOrigin Origin = origin;
 }
 
-// The scope of a Go and the ExecutionContext captured at it. A scope keeps the last one it made and reuses it while
-// the context stays the same (the usual case: every Go of a body made in the body's context), so that an entry holds
-// two references instead of three, and the thread running a stretch of entries switches context only where the
-// origin changes (Scope.RunOwnGo).
+// The scope of a Go and the ExecutionContext captured at it. A scope keeps the last one it made (SchedulerWords.Origin)
+// and reuses it while the context stays the same (the usual case: every Go of a body made in the body's context), so
+// that an entry holds two references instead of three, and the thread running a stretch of entries switches context
+// only where the origin changes (Scope.RunOwnGo).
 internal sealed class GoOrigin(Scope scope, ExecutionContext? context)
 {
     public readonly Scope Scope = scope;
