@@ -8,9 +8,9 @@ namespace ScopeSafety;
 // completes each one. When those shared a cache line, every spawn had to fetch the line back from the worker's core
 // first: spawning 10,000 small items took three times as long at 2 cores as at 1 (about 200 ns a spawn instead of
 // 65). Stack, Credits and Origin share a line (one thread writes them; a worker reads Stack only once per batch), and
-// at least 64 bytes lie between them and Drain. A scope makes this object at its first spawn (Scope.Words), so that a scope that
-// spawns nothing does not allocate it, and so that it does not share a line with the scope's own fields; its
-// neighbours in memory are what the spawning thread allocated just before and after it (the first item and its
+// at least 64 bytes lie between them and Drain. A scope makes this object at its first spawn (Scope.Words), so that a
+// scope that spawns nothing does not allocate it, and so that it does not share a line with the scope's own fields;
+// its neighbours in memory are what the spawning thread allocated just before and after it (the first item and its
 // closure), which nobody writes per item.
 [StructLayout(LayoutKind.Explicit)]
 internal sealed class SchedulerWords

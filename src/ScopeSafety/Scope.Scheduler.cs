@@ -367,7 +367,7 @@ public sealed partial class Scope
 
                 if (entry.Origin != origin)
                 {
-                    // Flow suppressed at the Go: the work runs in the thread's own context, as RunGo runs it.
+                    // No context (flow suppressed at the Go): the work runs in the thread's own, as RunGo runs it.
                     origin = entry.Origin;
                     target = origin.Context is { } context ? ThreadContexts.StoredOf(context) : saved.Execution;
                 }
