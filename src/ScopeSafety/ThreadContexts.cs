@@ -49,8 +49,8 @@ internal static class ThreadContexts
     // after it.
     public static Saved Enter(Thread current, ExecutionContext? context)
     {
-        var saved = new Saved(ExecutionContextOf(current), SynchronizationContextOf(current));
-        var target = ReferenceEquals(context, DefaultContext) ? null : context;
+        var saved = Save(current);
+        var target = StoredOf(context);
         if (!ReferenceEquals(saved.Execution, target))
         {
             Restore(target);
@@ -62,8 +62,8 @@ internal static class ThreadContexts
     // The thread's contexts as they are now, for Leave to put back.
     public static Saved Save(Thread current) => new(ExecutionContextOf(current), SynchronizationContextOf(current));
 
-    // A captured context as a thread stores it (the default context is stored as null).
-    public static ExecutionContext? StoredOf(ExecutionContext captured) => ReferenceEquals(captured, DefaultContext) ? null : captured;
+    // A context as a thread stores it (the default context is stored as null).
+    public static ExecutionContext? StoredOf(ExecutionContext? context) => ReferenceEquals(context, DefaultContext) ? null : context;
 
     // Gives the current thread, as a readable thread, the execution context stored (as a thread stores it) and the
     // synchronization context, changing only what differs.
