@@ -269,8 +269,8 @@ public sealed partial class Scope
     }
 
     // Runs the scope's queued work on this thread until none is left; returns whether there was any: Go work from the
-    // deque of the thread in Run, and items from the scope's shared stack and its drain list (a pool worker takes its
-    // items from the drain list, refilled from the stack in one exchange). The owner (that thread, helping after the
+    // deque of the thread in Run, and items from the scope's shared stack and its drain list, in stretches of context
+    // (RunItems; a pool worker takes its items from the drain list, refilled from the stack in one exchange). The owner (that thread, helping after the
     // body) takes this scope's entries of its own deque newest first (RunOwnGo); a pool worker takes the oldest of the owner's
     // deque, which may belong to an outer scope of the owner's: a pool thread has nothing on its stack that such work
     // could wait for. A worker tries the deque first, so that while the owner fills it the worker does not read the
@@ -308,11 +308,12 @@ public sealed partial class Scope
                 }
             }
 
-            if (_words is { } words && (isOwner ? PopFirst(ref words.Stack) ?? PopFirst(ref words.Drain) : TakeForWorker(words)) is { } item)
+            var bottom = deque?.Bottom ?? 0;
+            if (_words is { } words && NextClaimed(words, isOwner, deque, bottom) is { } item)
             {
                 runner ??= JoinWaiter.Current;
                 ran = true;
-                finished += RunTaken(item, runner, own: true);
+                finished += RunItems(words, item, isOwner, deque, bottom, runner);
                 continue;
             }
 
@@ -399,22 +400,72 @@ public sealed partial class Scope
         return finished;
     }
 
-    // Runs an item this thread took off a queue unless a Join claimed it first. With own, the item's count is left
-    // to the caller, and this returns 1 when it finished; another scope's item counts itself.
-    private static int RunTaken(ScopedTask item, JoinWaiter runner, bool own)
+    // Runs item, which this thread claimed, and the items it claims after it off the scope's shared queue, one after
+    // another, in one stretch of context as RunOwnGo runs Go work: the thread's contexts and its running-work record
+    // are saved once and put back once, and each item switches to its own context only where the thread's differs
+    // (ScopedTask.RunClaimedInStretch). Entering and leaving the context around each item cost a spawned item at 1 core
+    // what it cost a Go. Returns how many items finished; their count is left to the caller.
+    private static int RunItems(SchedulerWords words, ScopedTask item, bool isOwner, WorkDeque? deque, long bottom, JoinWaiter runner)
     {
-        if (!item.TryTake())
+        if (runner.ContextsThread is not { } thread)
         {
-            return 0;
+            var count = 0;
+            do
+            {
+                if (item.RunClaimed(runner, countLater: true))
+                {
+                    count++;
+                }
+            }
+            while ((item = NextClaimed(words, isOwner, deque, bottom)!) is not null);
+            return count;
         }
 
-        if (!own)
+        var finished = 0;
+        var outer = runner.Running;
+        var saved = ThreadContexts.Save(thread);
+        try
         {
-            item.RunClaimed(runner);
-            return 0;
+            do
+            {
+                if (item.RunClaimedInStretch(runner, thread, saved))
+                {
+                    finished++;
+                }
+            }
+            while ((item = NextClaimed(words, isOwner, deque, bottom)!) is not null);
+        }
+        finally
+        {
+            runner.RestoreRunning(outer);
+            ThreadContexts.Leave(thread, saved);
         }
 
-        return item.RunClaimed(runner, countLater: true) ? 1 : 0;
+        return finished;
+    }
+
+    // The next item of the scope's shared queue that this thread claims (newest first for the thread in Run; a pool
+    // worker's as TakeForWorker gives them), passing over those a Join claimed while they were queued; null when the
+    // queue is empty, or when Go work waits in the deque of the thread in Run, which the caller takes first: for that
+    // thread, work pushed since bottom was read (what was there then belongs to outer scopes, as RunOwnGo left it);
+    // for a pool worker, any entry it could steal.
+    private static ScopedTask? NextClaimed(SchedulerWords words, bool isOwner, WorkDeque? deque, long bottom)
+    {
+        while (deque is null || !(isOwner ? deque.Bottom != bottom : deque.HasItems))
+        {
+            var item = isOwner ? PopFirst(ref words.Stack) ?? PopFirst(ref words.Drain) : TakeForWorker(words);
+            if (item is null)
+            {
+                return null;
+            }
+
+            if (item.TryTake())
+            {
+                return item;
+            }
+        }
+
+        return null;
     }
 
     // Runs the delegate of a Go from the thread in Run, as an item would run it: not once its scope is cancelled,

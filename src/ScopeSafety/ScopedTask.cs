@@ -289,11 +289,48 @@ public class ScopedTask
         catch (Exception e)
         {
             runner.RestoreRunning(outer);
-            return Complete(_scope.IsOwnCancellation(e) ? Canceled : Faulted, ExceptionDispatchInfo.Capture(e), countLater);
+            return Failed(e, countLater);
         }
 
         runner.RestoreRunning(outer);
+        return Invoked(countLater);
+    }
 
+    // Runs claimed work as RunClaimed does, as one of a stretch of items that a thread takes off its scope's queue one
+    // after another (Scope.RunItems): the caller saved the thread's contexts (saved) and the running-work record, and
+    // puts them back once the stretch ends, so this only switches to the item's context where the thread's differs
+    // (a change that the last item's work made is undone here). An item made under suppressed flow runs in the
+    // thread's own context, as RunClaimed runs it. The item's count is left to the caller; returns whether it finished.
+    internal bool RunClaimedInStretch(JoinWaiter runner, Thread thread, in ThreadContexts.Saved saved)
+    {
+        if (_scope.IsCancellationRequested)
+        {
+            return Complete(Canceled, null, countLater: true);
+        }
+
+        var context = _contextOrRunner as ExecutionContext;
+        _contextOrRunner = runner;
+        runner.Running = this;
+        try
+        {
+            ThreadContexts.Switch(thread, context is null ? saved.Execution : ThreadContexts.StoredOf(context), saved.Synchronization);
+            Invoke();
+        }
+        catch (Exception e)
+        {
+            return Failed(e, countLater: true);
+        }
+
+        return Invoked(countLater: true);
+    }
+
+    private bool Failed(Exception e, bool countLater) =>
+        Complete(_scope.IsOwnCancellation(e) ? Canceled : Faulted, ExceptionDispatchInfo.Capture(e), countLater);
+
+    // Publishes the outcome of work whose delegate returned: its end, or, for asynchronous work, the task it returned
+    // once that completes. Returns countLater when the item finished here.
+    private bool Invoked(bool countLater)
+    {
         if (!IsAsync)
         {
             return Complete(RanToCompletion, null, countLater);

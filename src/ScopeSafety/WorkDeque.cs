@@ -67,6 +67,9 @@ internal sealed class WorkDeque
         Interlocked.Exchange(ref _indices.Bottom, bottom + 1);
     }
 
+    // The index the owner pushes at next; it changes only with the owner's pushes and pops.
+    public long Bottom => Volatile.Read(ref _indices.Bottom);
+
     // Whether a thief would find something now (a hint: it may change at once).
     public bool HasItems => Volatile.Read(ref _indices.Top) < Volatile.Read(ref _indices.Bottom);
 

@@ -302,60 +302,70 @@ public abstract class RunInContextTests
     }));
 
     [Fact]
-    public void Go_work_the_thread_in_Run_takes_one_after_another_each_starts_in_the_context_of_its_own_Go() => Bounded.Run(() => OnJoiningThread(() =>
-    {
-        // The thread in Run runs its own Go work in one stretch and switches context only where it differs: work that
-        // changes the context must not hand the change to the next work, nor keep it on the thread.
-        using var pool = new SaturatedPool();
-        var callers = new SynchronizationContext();
-        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, (string? Value, SynchronizationContext? Synchronization)>();
-        SynchronizationContext.SetSynchronizationContext(callers);
-        try
+    public void Go_work_the_thread_in_Run_takes_one_after_another_each_starts_in_the_context_of_its_own_Go() =>
+        EachWorkTakenInOneStretchStartsInTheContextOfItsStart(static (scope, work) => scope.Go(work), static (scope, work) => scope.Go(work));
+
+    [Fact]
+    public void Spawned_items_the_thread_in_Run_takes_one_after_another_each_start_in_the_context_of_their_own_Spawn() =>
+        EachWorkTakenInOneStretchStartsInTheContextOfItsStart(static (scope, work) => scope.Spawn(work), static (scope, work) => scope.Spawn(work));
+
+    // The thread in Run runs the work it takes after its body (Go work from its deque, spawned items from the scope's
+    // queue) in one stretch and switches context only where it differs: work that changes the context must not hand
+    // the change to the next work, nor keep it on the thread. start and startWithScope start work in the scope.
+    private void EachWorkTakenInOneStretchStartsInTheContextOfItsStart(Action<Scope, Action> start, Action<Scope, Action<Scope>> startWithScope) =>
+        Bounded.Run(() => OnJoiningThread(() =>
         {
-            Ambient.Value = "first";
-            Scope.Run(scope =>
+            // No pool thread takes any of it: the thread in Run runs it all.
+            using var pool = new SaturatedPool();
+            var callers = new SynchronizationContext();
+            var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, (string? Value, SynchronizationContext? Synchronization)>();
+            SynchronizationContext.SetSynchronizationContext(callers);
+            try
             {
-                for (var i = 0; i < 3; i++)
+                Ambient.Value = "first";
+                Scope.Run(scope =>
                 {
-                    var name = $"first {i}";
-                    scope.Go(() =>
+                    for (var i = 0; i < 3; i++)
                     {
-                        seen[name] = (Ambient.Value, SynchronizationContext.Current);
-                        Ambient.Value = $"changed by {name}";
-                        SynchronizationContext.SetSynchronizationContext(new SynchronizationContext());
+                        var name = $"first {i}";
+                        start(scope, () =>
+                        {
+                            seen[name] = (Ambient.Value, SynchronizationContext.Current);
+                            Ambient.Value = $"changed by {name}";
+                            SynchronizationContext.SetSynchronizationContext(new SynchronizationContext());
+                        });
+                    }
+
+                    Ambient.Value = "second";
+                    startWithScope(scope, s =>
+                    {
+                        seen["second"] = (Ambient.Value, SynchronizationContext.Current);
+                        Ambient.Value = "changed by second";
                     });
-                }
+                    Ambient.Value = "third";
+                    using (ExecutionContext.SuppressFlow())
+                    {
+                        start(scope, () => seen["unflowed"] = (Ambient.Value, SynchronizationContext.Current));
+                    }
 
-                Ambient.Value = "second";
-                scope.Go(s =>
-                {
-                    seen["second"] = (Ambient.Value, SynchronizationContext.Current);
-                    Ambient.Value = "changed by second";
+                    Ambient.Value = "after the body started its work";
                 });
-                Ambient.Value = "third";
-                using (ExecutionContext.SuppressFlow())
-                {
-                    scope.Go(() => seen["unflowed"] = (Ambient.Value, SynchronizationContext.Current));
-                }
 
-                Ambient.Value = "after the Go calls";
-            });
+                Assert.Equal(5, seen.Count);
+                Assert.All(Enumerable.Range(0, 3), i => Assert.Equal(("first", callers), seen[$"first {i}"]));
+                Assert.Equal(("second", callers), seen["second"]);
 
-            Assert.Equal(5, seen.Count);
-            Assert.All(Enumerable.Range(0, 3), i => Assert.Equal(("first", callers), seen[$"first {i}"]));
-            Assert.Equal(("second", callers), seen["second"]);
-
-            // Flow suppressed at the Go: the work runs in whatever context the thread in Run has when it takes the
-            // work, its body's last.
-            Assert.Equal(("after the Go calls", callers), seen["unflowed"]);
-            Assert.Equal("after the Go calls", Ambient.Value);
-            Assert.Same(callers, SynchronizationContext.Current);
-        }
-        finally
-        {
-            SynchronizationContext.SetSynchronizationContext(null);
-        }
-    }));
+                // Flow suppressed where it was started: the work runs in whatever context the thread in Run has when
+                // it takes the work, its body's last.
+                Assert.Equal(("after the body started its work", callers), seen["unflowed"]);
+                Assert.Equal("after the body started its work", Ambient.Value);
+                Assert.Same(callers, SynchronizationContext.Current);
+            }
+            finally
+            {
+                SynchronizationContext.SetSynchronizationContext(null);
+            }
+        }));
 
     [Fact]
     public void An_inline_right_side_raises_the_change_notifications_of_the_values_it_changes() => Bounded.Run(() => OnJoiningThread(() =>
