@@ -25,7 +25,7 @@ public partial class OneHazardOneReportTests
         typeof(ConcurrentAccessAnalyzerTests), typeof(ConcurrentAccessSynchronizationTests), typeof(SharedMemberRaceTests),
         typeof(CalleeLockTests), typeof(CalleeOrderingTests), typeof(ThreadSafeOriginTests), typeof(RunInScopeThenRaceTests),
         typeof(SameConditionJoinTests), typeof(UnscopedCaptureAnalyzerSharingTests), typeof(UnscopedCaptureAnalyzerLifetimeTests),
-        typeof(UnscopedCapturePrecisionTests), typeof(NestedTaskTests), typeof(SmallerMissesTests), typeof(TimerOverlapTests), typeof(HeldUntilConstructedTests));
+        typeof(UnscopedCapturePrecisionTests), typeof(NestedTaskTests), typeof(SmallerMissesTests), typeof(TimerOverlapTests), typeof(HeldUntilConstructedTests), typeof(TemplateMethodLockTests));
 
     [Fact]
     public void The_corpus_holds_the_hazard_programs()

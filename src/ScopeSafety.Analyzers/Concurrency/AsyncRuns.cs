@@ -230,7 +230,11 @@ namespace ScopeSafety.Analyzers.Concurrency
             (WorkItems.Holds(body.Syntax, reference.Syntax) ||
              (depth > 0 && body.Descendants().OfType<IInvocationOperation>().Any(inner => Reaches(inner, reference, depth - 1))));
 
-        private static bool Before(IOperation body, IOperation access)
+        /// <summary>
+        /// The operation runs before every await of <paramref name="body"/> (its function's own, not a nested lambda's), on
+        /// the thread that called the function; after one, the rest runs later, maybe on another thread.
+        /// </summary>
+        public static bool Before(IOperation body, IOperation access)
         {
             var effect = EffectEnd(access);
             foreach (var suspension in OwnAwaits(body))

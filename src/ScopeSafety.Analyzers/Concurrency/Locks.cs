@@ -13,7 +13,8 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// <summary>
     /// Orderings inside the code: an access under a lock (and on which object), and an access through Interlocked or
     /// Volatile. Two accesses are ordered when both are atomic, or both hold a lock on the same object. A lock whose
-    /// object is not a plain variable, field, 'this' or typeof counts as common to all (we cannot tell, so we trust it),
+    /// object is not a plain variable, field (or a property standing for one), 'this' or typeof counts as common to all
+    /// (we cannot tell, so we trust it),
     /// except a lock on an object created right there (<c>lock (new object())</c>), which no other lock can share.
     /// </summary>
     internal static class Locks
@@ -35,7 +36,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         public static List<object> LocksHeld(IOperation operation, SynchronisationSymbols? sync) => LocksHeld(operation, sync, SourceCallees.MaxDepth, CallerLevels);
 
-        // How many callers up a private method's callers are read for the locks they all hold (EveryCallerHolds).
+        // How many callers up a method's callers are read for the locks they all hold (EveryCallerHolds). Four would see
+        // NLog's FileTarget.WriteBytesToFile under the lock WriteAsyncThreadSafe takes four calls up, but cost the rules a
+        // good part more on that library (docs/precision.md, twenty-second batch).
         private const int CallerLevels = 2;
 
         private static List<object> LocksHeld(IOperation operation, SynchronisationSymbols? sync, int depth, int callerLevels = 0, bool flags = true)
@@ -116,7 +119,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 if (parent is ILocalFunctionOperation localFunction)
                 {
-                    if (callerLevels > 0 && sync != null)
+                    if (callerLevels > 0 && sync != null && (!localFunction.Symbol.IsAsync || AsyncRuns.Before(child, operation)))
                     {
                         AddAbsent(result, EveryLocalCallHolds(localFunction, sync, callerLevels));
                     }
@@ -135,7 +138,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
-            if (callerLevels > 0 && sync != null)
+            // The callers' locks hold for what the function does before its first await, not for the rest, which runs
+            // after the call has handed back its task (and the caller has let the lock go).
+            if (callerLevels > 0 && sync != null && (!IsAsyncMethodBody(child) || AsyncRuns.Before(child, operation)))
             {
                 AddAbsent(result, EveryCallerHolds(child, sync, callerLevels));
             }
@@ -260,65 +265,152 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private static readonly List<object> NoLocks = new List<object>();
 
+        // The body of an async method (or the method itself, as its body operation's syntax).
+        private static bool IsAsyncMethodBody(IOperation body) =>
+            (body.Syntax as MethodDeclarationSyntax ?? body.Syntax.Parent as MethodDeclarationSyntax) is { } method &&
+            method.Modifiers.Any(Microsoft.CodeAnalysis.CSharp.SyntaxKind.AsyncKeyword);
+
         /// <summary>
-        /// The locks on the object's members (or its type) that every call of the private method whose body is
+        /// The locks on the object's members (or its type) that every call of the method whose body is
         /// <paramref name="root"/> holds, read <paramref name="levels"/> callers up: the "caller must lock" helper. Only
-        /// where the file sees every use of the method: it is private, its type is declared in this file alone, and each
-        /// mention of it is a call on this object (or of a static); a method group, or a call on another object, may
-        /// run it under no lock of this one.
+        /// where the code sees every use of the method, and each is a call on this object (or of a static): a method group,
+        /// or a call on another object, may run it under no lock of this one. A private method's uses are in its type,
+        /// declared in this file alone. A template method's are the calls in the compilation of any method of its chain of
+        /// overrides (<see cref="TemplateChain"/>): the base class calls the virtual method under its lock (<c>lock
+        /// (SyncRoot) { Write(e); }</c>), and a derived class's override runs there.
         /// </summary>
         private static List<object> EveryCallerHolds(IOperation root, SynchronisationSymbols sync, int levels)
         {
             var model = root.SemanticModel;
             var declared = model == null ? null : model.GetDeclaredSymbol(root.Syntax) ?? (root.Syntax.Parent is { } declaration ? model.GetDeclaredSymbol(declaration) : null);
-            if (model == null || !(declared is IMethodSymbol { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private } method) ||
-                method.ContainingType.DeclaringSyntaxReferences.Any(reference => reference.SyntaxTree != model.SyntaxTree))
+            if (model == null || !(declared is IMethodSymbol { MethodKind: MethodKind.Ordinary } method))
             {
                 return NoLocks;
             }
 
-            if (!TakesLocks(method.ContainingType))
+            if (method.DeclaredAccessibility == Accessibility.Private)
             {
-                return NoLocks;
+                if (method.ContainingType.DeclaringSyntaxReferences.Any(reference => reference.SyntaxTree != model.SyntaxTree) ||
+                    !TakesLocks(method.ContainingType))
+                {
+                    return NoLocks;
+                }
+
+                var cached = CallerLocks.GetValue(method.OriginalDefinition, _ => new List<object>?[CallerLevels + 1]);
+                return cached[levels] ??= CallersHold(method, model, sync, levels);
             }
 
-            var cached = CallerLocks.GetValue(method.OriginalDefinition, _ => new List<object>?[CallerLevels + 1]);
-            return cached[levels] ??= CallersHold(method, model, sync, levels);
+            if (TemplateChain(method, model.Compilation) is { } chain && chain.Exists(link => TakesLocks(link.ContainingType)))
+            {
+                var cached = CallerLocks.GetValue(method.OriginalDefinition, _ => new List<object>?[CallerLevels + 1]);
+                return cached[levels] ??= TemplateCallersHold(method, chain, model.Compilation, sync, levels);
+            }
+
+            return NoLocks;
         }
 
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, System.Runtime.CompilerServices.StrongBox<bool>> LockingTypes =
-            new System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, System.Runtime.CompilerServices.StrongBox<bool>>();
+        /// <summary>
+        /// A protected virtual method or override and the methods it overrides, up to the virtual one that starts the
+        /// chain, when only the compilation's code can call them: each is protected (or private protected) and declared in
+        /// its source. Null for any other method. (A derived class outside the assembly could call a protected method
+        /// too; a template method is written to be called by its base class, and its callers here are all the rules can
+        /// read.)
+        /// </summary>
+        private static List<IMethodSymbol>? TemplateChain(IMethodSymbol method, Compilation compilation)
+        {
+            if (!method.IsVirtual && !method.IsOverride && !method.IsAbstract)
+            {
+                return null;
+            }
 
-        // Whether the type's code takes any lock at all (a lock statement, or a call named as the enter calls are): where
-        // it takes none, no caller holds one of its locks, and its calls need not be read.
-        private static bool TakesLocks(INamedTypeSymbol type) =>
-            LockingTypes.GetValue(type, t => new System.Runtime.CompilerServices.StrongBox<bool>(
-                t.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes().Any(IsLockSyntax)))).Value;
+            var chain = new List<IMethodSymbol>();
+            for (var link = method; link != null; link = link.OverriddenMethod)
+            {
+                if (!(link.DeclaredAccessibility is Accessibility.Protected or Accessibility.ProtectedAndInternal) ||
+                    !SymbolEqualityComparer.Default.Equals(link.ContainingAssembly, compilation.Assembly) ||
+                    link.DeclaringSyntaxReferences.Length == 0)
+                {
+                    return null;
+                }
 
-        private static bool IsLockSyntax(SyntaxNode node) =>
-            node is LockStatementSyntax ||
-            node is InvocationExpressionSyntax invocation && Flow.CallIndex.NameOf(invocation.Expression) is
-                "Enter" or "TryEnter" or "Wait" or "WaitAsync" or "WaitOne" or "EnterWriteLock" or "EnterReadLock" or "EnterUpgradeableReadLock" or
-                "TryEnterWriteLock" or "TryEnterReadLock" or "TryEnterUpgradeableReadLock" or "AcquireWriterLock" or "AcquireReaderLock" or "EnterScope" or
-                "Lock" or "LockAsync" or "AcquireLock" or "AcquireLockAsync" or "WriterLock" or "WriterLockAsync" or "ReaderLock" or "ReaderLockAsync" or
-                "CompareExchange" or "Exchange" or "Increment";
+                chain.Add(link.OriginalDefinition);
+            }
+
+            return chain;
+        }
 
         private static List<object> CallersHold(IMethodSymbol method, SemanticModel model, SynchronisationSymbols sync, int levels)
         {
             // A private method is named only inside its type (nested types included).
             var spans = method.ContainingType.DeclaringSyntaxReferences.Select(reference => reference.Span).ToList();
-            List<object>? common = null;
-            foreach (var mention in Flow.CallIndex.Mentions(model.SyntaxTree, method.Name))
-            {
-                if (!spans.Exists(span => span.Contains(mention.Span)))
-                {
-                    continue;
-                }
+            var mentions = Flow.CallIndex.Mentions(model.SyntaxTree, method.Name)
+                .Where(mention => spans.Exists(span => span.Contains(mention.Span)))
+                .Select(mention => (model, mention));
+            return HeldAtEveryCall(mentions, (symbol, _) => IsMethod(symbol, method), method.IsStatic, sync, levels);
+        }
 
-                var info = model.GetSymbolInfo(mention);
-                if (!IsMethod(info.Symbol, method))
+        private static List<object> TemplateCallersHold(IMethodSymbol method, List<IMethodSymbol> chain, Compilation compilation, SynchronisationSymbols sync, int levels)
+        {
+            // A call on this runs the override only from the override's type, a type it derives from, or one derived from
+            // it (a protected method cannot be named outside the chain's types; a sibling's own Write runs on a sibling):
+            // the mentions elsewhere need no binding.
+            var own = method.ContainingType;
+            var mentions = compilation.SyntaxTrees.SelectMany(tree =>
+                Flow.CallIndex.Mentions(tree, method.Name)
+                    .Select(mention => (Model: SourceCallees.ModelOf(compilation, tree), Mention: mention))
+                    .Where(found => InLineOf(found.Mention, own, found.Model)));
+            return HeldAtEveryCall(mentions, (symbol, mention) => RunsMethod(symbol, mention, method, chain), method.IsStatic, sync, levels);
+        }
+
+        // Whether code at node is in a type (or nested in one) that own derives from, or that derives from own, or own.
+        private static bool InLineOf(SyntaxNode node, INamedTypeSymbol own, SemanticModel model)
+        {
+            foreach (var declaration in node.Ancestors().OfType<TypeDeclarationSyntax>())
+            {
+                if (model.GetDeclaredSymbol(declaration) is INamedTypeSymbol type && (DerivesFrom(own, type) || DerivesFrom(type, own)))
                 {
-                    if (info.CandidateSymbols.Any(candidate => IsMethod(candidate, method)))
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // Whether type is ancestor or one of its base types.
+        private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol ancestor)
+        {
+            for (var current = type; current != null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, ancestor.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // A call of a method of the chain may run the override, unless it is a base.M() call, which runs the one method it
+        // names (a derived class's override that calls on to the base class's implementation does not run this one).
+        private static bool RunsMethod(ISymbol? symbol, SimpleNameSyntax mention, IMethodSymbol method, List<IMethodSymbol> chain) =>
+            mention.Parent is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax } access && access.Name == mention
+                ? IsMethod(symbol, method)
+                : chain.Exists(link => IsMethod(symbol, link));
+
+        /// <summary>
+        /// The locks on members that every one of the mentions naming the method (<paramref name="isMethod"/>) holds, each
+        /// a call on this object (plain, <c>this.</c> or <c>base.</c>) or of a static; none when one is anything else.
+        /// </summary>
+        private static List<object> HeldAtEveryCall(
+            IEnumerable<(SemanticModel Model, SimpleNameSyntax Mention)> mentions, System.Func<ISymbol?, SimpleNameSyntax, bool> isMethod, bool isStatic, SynchronisationSymbols sync, int levels)
+        {
+            List<object>? common = null;
+            foreach (var (model, mention) in mentions)
+            {
+                var info = model.GetSymbolInfo(mention);
+                if (!isMethod(info.Symbol, mention))
+                {
+                    if (info.CandidateSymbols.Any(candidate => isMethod(candidate, mention)))
                     {
                         return NoLocks;
                     }
@@ -327,7 +419,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
 
                 var invocation = mention.Parent is InvocationExpressionSyntax direct && direct.Expression == mention ? direct
-                    : mention.Parent is MemberAccessExpressionSyntax access && access.Name == mention && (access.Expression is ThisExpressionSyntax || method.IsStatic) &&
+                    : mention.Parent is MemberAccessExpressionSyntax access && access.Name == mention &&
+                      (access.Expression is ThisExpressionSyntax or BaseExpressionSyntax || isStatic) &&
                       access.Parent is InvocationExpressionSyntax called && called.Expression == access ? called
                     : null;
                 if (invocation == null || !(model.GetOperation(invocation) is IInvocationOperation call))
@@ -354,11 +447,29 @@ namespace ScopeSafety.Analyzers.Concurrency
             return common ?? NoLocks;
         }
 
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, System.Runtime.CompilerServices.StrongBox<bool>> LockingTypes =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, System.Runtime.CompilerServices.StrongBox<bool>>();
+
+        // Whether the type's code takes any lock at all (a lock statement, or a call named as the enter calls are): where
+        // it takes none, no caller holds one of its locks, and its calls need not be read.
+        private static bool TakesLocks(INamedTypeSymbol type) =>
+            LockingTypes.GetValue(type, t => new System.Runtime.CompilerServices.StrongBox<bool>(
+                t.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes().Any(IsLockSyntax)))).Value;
+
+        private static bool IsLockSyntax(SyntaxNode node) =>
+            node is LockStatementSyntax ||
+            node is InvocationExpressionSyntax invocation && Flow.CallIndex.NameOf(invocation.Expression) is
+                "Enter" or "TryEnter" or "Wait" or "WaitAsync" or "WaitOne" or "EnterWriteLock" or "EnterReadLock" or "EnterUpgradeableReadLock" or
+                "TryEnterWriteLock" or "TryEnterReadLock" or "TryEnterUpgradeableReadLock" or "AcquireWriterLock" or "AcquireReaderLock" or "EnterScope" or
+                "Lock" or "LockAsync" or "AcquireLock" or "AcquireLockAsync" or "WriterLock" or "WriterLockAsync" or "ReaderLock" or "ReaderLockAsync" or
+                "CompareExchange" or "Exchange" or "Increment";
+
         private static bool IsMethod(ISymbol? symbol, IMethodSymbol method) =>
             symbol is IMethodSymbol found && SymbolEqualityComparer.Default.Equals(found.OriginalDefinition, method.OriginalDefinition);
 
-        // A lock a callee shares with its caller: on a field of the object or a static one, on the object or a type.
-        private static bool IsMemberKey(object key) => (key is ReadLock read ? read.Key : key) is IFieldSymbol or ITypeSymbol;
+        // A lock a callee shares with its caller: on a field (or auto-property) of the object or a static one, on the object
+        // or a type.
+        private static bool IsMemberKey(object key) => (key is ReadLock read ? read.Key : key) is IFieldSymbol or IPropertySymbol or ITypeSymbol;
 
         /// <summary>
         /// Adds the locks a method of the file holds at every invocation of <paramref name="lambda"/>, handed to it as
@@ -1691,8 +1802,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// What names the object a lock takes: the local, parameter or field, the type for this and typeof, a fresh object
-        /// for one created by the lock itself, else an unknown object.
+        /// What names the object a lock takes: the local, parameter or field (an auto-property of this or a static one, or
+        /// a property that hands out such a field, as <see cref="Places.SharedObjectOf"/> names it), the type for this and
+        /// typeof, a fresh object for one created by the lock itself, else an unknown object.
         /// </summary>
         public static object KeyOf(IOperation value)
         {
@@ -1711,6 +1823,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return parameter.Parameter;
                 case IFieldReferenceOperation field when field.Instance == null || Places.IsThis(field.Instance):
                     return field.Field;
+                case IPropertyReferenceOperation property when Places.SharedObjectOf(property) is { } member:
+                    // lock (SyncRoot) with SyncRoot { get; } = new object(), or Gate => _gate: the field behind it.
+                    return member;
                 case IInstanceReferenceOperation instance when instance.Type != null:
                     return new ThisLock(instance.Type);
                 case ITypeOfOperation typeOf:
