@@ -329,10 +329,8 @@ public sealed partial class Scope
     }
 
     // Runs the Go work of this scope that the thread in Run (runner) pushed to its own deque, newest first, in one
-    // stretch: the thread's contexts are saved once and put back once, and before each entry its context is entered
-    // only where the thread's differs (so a change that one entry's work makes is undone before the next starts).
-    // Entering and leaving a context around each entry (RunGo) cost a flat Go at 1 core about a tenth of its time.
-    // Returns how many entries it took; their count is left to the caller.
+    // stretch (WorkStretch), where RunGo enters and leaves a context around each entry. Returns how many entries it
+    // took; their count is left to the caller.
     private int RunOwnGo(WorkDeque deque, JoinWaiter runner)
     {
         if (!deque.PopOwn(this, out var entry))
@@ -352,8 +350,7 @@ public sealed partial class Scope
         }
 
         var finished = 0;
-        var outer = runner.Running;
-        var saved = ThreadContexts.Save(thread);
+        var stretch = new WorkStretch(runner, thread);
         GoOrigin? origin = null;
         ExecutionContext? target = null;
         try
@@ -368,16 +365,15 @@ public sealed partial class Scope
 
                 if (entry.Origin != origin)
                 {
-                    // No context (flow suppressed at the Go): the work runs in the thread's own, as RunGo runs it.
                     origin = entry.Origin;
-                    target = origin.Context is { } context ? ThreadContexts.StoredOf(context) : saved.Execution;
+                    target = stretch.TargetOf(origin.Context);
                 }
 
                 // Marks the thread as running scoped work and names the work, as RunGo does.
                 runner.Running = entry.Work;
                 try
                 {
-                    ThreadContexts.Switch(thread, target, saved.Synchronization);
+                    stretch.Switch(target);
                     InvokeGo(entry.Work, this);
                 }
                 catch (Exception e) when (!IsOwnCancellation(e))
@@ -393,18 +389,15 @@ public sealed partial class Scope
         }
         finally
         {
-            runner.RestoreRunning(outer);
-            ThreadContexts.Leave(thread, saved);
+            stretch.End();
         }
 
         return finished;
     }
 
     // Runs item, which this thread claimed, and the items it claims after it off the scope's shared queue, one after
-    // another, in one stretch of context as RunOwnGo runs Go work: the thread's contexts and its running-work record
-    // are saved once and put back once, and each item switches to its own context only where the thread's differs
-    // (ScopedTask.RunClaimedInStretch). Entering and leaving the context around each item cost a spawned item at 1 core
-    // what it cost a Go. Returns how many items finished; their count is left to the caller.
+    // another, in one stretch (WorkStretch, ScopedTask.RunClaimedInStretch) as RunOwnGo runs Go work. Returns how many
+    // items finished; their count is left to the caller.
     private static int RunItems(SchedulerWords words, ScopedTask item, bool isOwner, WorkDeque? deque, long bottom, JoinWaiter runner)
     {
         if (runner.ContextsThread is not { } thread)
@@ -422,13 +415,12 @@ public sealed partial class Scope
         }
 
         var finished = 0;
-        var outer = runner.Running;
-        var saved = ThreadContexts.Save(thread);
+        var stretch = new WorkStretch(runner, thread);
         try
         {
             do
             {
-                if (item.RunClaimedInStretch(runner, thread, saved))
+                if (item.RunClaimedInStretch(runner, stretch))
                 {
                     finished++;
                 }
@@ -437,8 +429,7 @@ public sealed partial class Scope
         }
         finally
         {
-            runner.RestoreRunning(outer);
-            ThreadContexts.Leave(thread, saved);
+            stretch.End();
         }
 
         return finished;

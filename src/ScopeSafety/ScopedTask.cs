@@ -297,11 +297,10 @@ public class ScopedTask
     }
 
     // Runs claimed work as RunClaimed does, as one of a stretch of items that a thread takes off its scope's queue one
-    // after another (Scope.RunItems): the caller saved the thread's contexts (saved) and the running-work record, and
-    // puts them back once the stretch ends, so this only switches to the item's context where the thread's differs
-    // (a change that the last item's work made is undone here). An item made under suppressed flow runs in the
-    // thread's own context, as RunClaimed runs it. The item's count is left to the caller; returns whether it finished.
-    internal bool RunClaimedInStretch(JoinWaiter runner, Thread thread, in ThreadContexts.Saved saved)
+    // after another (Scope.RunItems): the stretch puts the thread's contexts and running-work record back when it ends,
+    // so this only switches to the item's context where the thread's differs. The item's count is left to the caller;
+    // returns whether it finished.
+    internal bool RunClaimedInStretch(JoinWaiter runner, in WorkStretch stretch)
     {
         if (_scope.IsCancellationRequested)
         {
@@ -313,7 +312,7 @@ public class ScopedTask
         runner.Running = this;
         try
         {
-            ThreadContexts.Switch(thread, context is null ? saved.Execution : ThreadContexts.StoredOf(context), saved.Synchronization);
+            stretch.Switch(stretch.TargetOf(context));
             Invoke();
         }
         catch (Exception e)
