@@ -367,21 +367,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             foreach (var declaration in node.Ancestors().OfType<TypeDeclarationSyntax>())
             {
-                if (model.GetDeclaredSymbol(declaration) is INamedTypeSymbol type && (DerivesFrom(own, type) || DerivesFrom(type, own)))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        // Whether type is ancestor or one of its base types.
-        private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol ancestor)
-        {
-            for (var current = type; current != null; current = current.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, ancestor.OriginalDefinition))
+                if (model.GetDeclaredSymbol(declaration) is INamedTypeSymbol type &&
+                    (KnownSymbols.DerivesFrom(own, type.OriginalDefinition) || KnownSymbols.DerivesFrom(type, own.OriginalDefinition)))
                 {
                     return true;
                 }
