@@ -138,7 +138,7 @@ public class FixProvidersNeverThrowTests
         typeof(BorrowThroughScopeFixerTests), typeof(ConcurrentAccessFixerTests), typeof(RunInScopeFixerTests),
         typeof(RunInScopeAsyncFixerTests), typeof(BlockingScopeInAsyncCodeTests), typeof(AsyncWorkInSynchronousScopeTests),
         typeof(ElementObjectTests), typeof(SplitUpdateTests), typeof(FrameworkShapeTests), typeof(ScopedLockTests), typeof(ScopeLoopRaceTests), typeof(AsyncOwnTypeCallTests), typeof(StateArgumentTests), typeof(HeldTypeTests),
-        typeof(TimerOverlapTests), typeof(HeldUntilConstructedTests), typeof(TemplateMethodLockTests));
+        typeof(TimerOverlapTests), typeof(HeldUntilConstructedTests), typeof(TemplateMethodLockTests), typeof(ConcurrentAccessSynchronizationTests));
 
     [Fact]
     public void The_package_has_providers_and_analyzers_to_call() =>

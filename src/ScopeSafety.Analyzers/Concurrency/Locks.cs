@@ -1487,10 +1487,20 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static bool Entered(IOperation statement, SynchronisationSymbols sync, object key) =>
             EnterOf(statement, sync) is { } entered && SameKey(entered, key);
 
-        /// <summary>The lock a statement that is one enter call takes (<c>Monitor.Enter(o);</c>, <c>await gate.WaitAsync();</c>).</summary>
+        /// <summary>
+        /// The lock a statement that is one enter call takes (<c>Monitor.Enter(o);</c>, <c>await gate.WaitAsync();</c>), also
+        /// one that keeps what the call returns (<c>var cookie = rw.UpgradeToWriterLock(-1);</c>).
+        /// </summary>
         private static object? EnterOf(IOperation statement, SynchronisationSymbols sync)
         {
-            var call = statement is IExpressionStatementOperation { Operation: { } expression } ? expression : null;
+            var call = statement switch
+            {
+                IExpressionStatementOperation { Operation: { } expression } => expression,
+                // Not a WaitAsync whose task is kept: the lock is taken only where that task is awaited.
+                IVariableDeclarationGroupOperation { Declarations.Length: 1 } group when group.Declarations[0].Declarators.Length == 1 =>
+                    group.Declarations[0].Declarators[0].Initializer?.Value is IInvocationOperation { TargetMethod.Name: not "WaitAsync" } kept ? kept : null,
+                _ => null,
+            };
             if (call is IAwaitOperation awaited)
             {
                 // await gate.WaitAsync(); also with .ConfigureAwait(false).
@@ -1532,7 +1542,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return null;
             }
 
-            var exclusive = entering ? new[] { "EnterWriteLock", "AcquireWriterLock" } : new[] { "ExitWriteLock", "ReleaseWriterLock" };
+            // A ReaderWriterLock's reader upgraded to the writer lock holds it until it downgrades again.
+            var exclusive = entering ? new[] { "EnterWriteLock", "AcquireWriterLock", "UpgradeToWriterLock" } : new[] { "ExitWriteLock", "ReleaseWriterLock", "DowngradeFromWriterLock" };
             var shared = entering ? new[] { "EnterReadLock", "EnterUpgradeableReadLock", "AcquireReaderLock" } : new[] { "ExitReadLock", "ExitUpgradeableReadLock", "ReleaseReaderLock" };
             if (KnownSymbols.Is(type, sync.ReaderWriterLockSlim) || KnownSymbols.Is(type, sync.ReaderWriterLock))
             {

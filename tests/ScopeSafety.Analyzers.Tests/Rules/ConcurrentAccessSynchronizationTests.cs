@@ -1958,4 +1958,98 @@ public class ConcurrentAccessSynchronizationTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_result", "work started with Task.Run at line 24", "the method at line 30", "read"));
+
+    // System.Linq.Dynamic's ClassFactory (a thread-safety violation TSVD found): the counter is written only with the reader
+    // upgraded to the writer lock, the cache's Add after the downgrade, under the reader lock alone.
+    [Fact]
+    public Task A_reader_upgraded_to_the_writer_lock_excludes_the_other_writers_until_it_downgrades() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        public class ClassFactory
+        {
+            private readonly Dictionary<string, Type> _classes = new Dictionary<string, Type>();
+            private readonly ReaderWriterLock _rw = new ReaderWriterLock();
+            private int _count;
+
+            public void Warm() => Parallel.For(0, 10, i => {|#0:Get("k" + i)|});
+
+            private Type Get(string key)
+            {
+                _rw.AcquireReaderLock(Timeout.Infinite);
+                try
+                {
+                    if (!_classes.TryGetValue(key, out var type))
+                    {
+                        type = Create();
+                        _classes.Add(key, type);
+                    }
+
+                    return type;
+                }
+                finally
+                {
+                    _rw.ReleaseReaderLock();
+                }
+            }
+
+            private Type Create()
+            {
+                LockCookie cookie = _rw.UpgradeToWriterLock(Timeout.Infinite);
+                try
+                {
+                    var name = "C" + (_count + 1);
+                    _count++;
+                    return typeof(object);
+                }
+                finally
+                {
+                    _rw.DowngradeFromWriterLock(ref cookie);
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_classes", "Dictionary<string, Type>", "work started with Parallel.For at line 13 (in ClassFactory.Get)", "another run of the same work", "also mutate"));
+
+    [Fact]
+    public Task A_cache_filled_with_the_reader_upgraded_to_the_writer_lock_is_safe() => Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + """
+        public class ClassFactory
+        {
+            private readonly Dictionary<string, Type> _classes = new Dictionary<string, Type>();
+            private readonly ReaderWriterLock _rw = new ReaderWriterLock();
+            private int _count;
+
+            public void Warm() => Parallel.For(0, 10, i => Get("k" + i));
+
+            private Type Get(string key)
+            {
+                _rw.AcquireReaderLock(Timeout.Infinite);
+                try
+                {
+                    if (_classes.TryGetValue(key, out var type))
+                    {
+                        return type;
+                    }
+
+                    var cookie = _rw.UpgradeToWriterLock(Timeout.Infinite);
+                    try
+                    {
+                        if (!_classes.TryGetValue(key, out type))
+                        {
+                            _count++;
+                            type = typeof(object);
+                            _classes.Add(key, type);
+                        }
+
+                        return type;
+                    }
+                    finally
+                    {
+                        _rw.DowngradeFromWriterLock(ref cookie);
+                    }
+                }
+                finally
+                {
+                    _rw.ReleaseReaderLock();
+                }
+            }
+        }
+        """);
 }
