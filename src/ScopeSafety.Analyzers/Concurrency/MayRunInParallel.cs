@@ -332,7 +332,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private bool Ordered(WorkItem item, Access mine, WorkItem other, Access theirs) =>
             (MadeBeforeItYields(item, mine) && MadeBeforeItYields(other, theirs)) ||
-            Signals.Ordered(item, mine.Operation, other, theirs.Operation) || Signals.LastRunOrders(item, mine.Reference, other, theirs.Reference);
+            Signals.Ordered(item, mine.Operation, mine.Reference, other, theirs.Operation, theirs.Reference) || Signals.LastRunOrders(item, mine.Reference, other, theirs.Reference);
 
         /// <summary>Items <paramref name="a"/> and <paramref name="b"/> (different delegates) may run at the same time while <paramref name="shared"/> is the same variable for both.</summary>
         public bool Together(WorkItem a, WorkItem b, ISymbol shared)

@@ -252,7 +252,12 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
         }
 
-        /// <summary>The variable or field a synchronisation object is reached through: a local, a parameter, or a field of this or a static one.</summary>
+        /// <summary>
+        /// The variable or field a synchronisation object is reached through: a local, a parameter, or a field of this, of a
+        /// static field or of an object the code names by a variable or a field (<c>state.Ready</c>, <c>_job.Done</c>). A
+        /// field is the same symbol in every method, so a caller passing <c>state</c> and the callee setting
+        /// <c>state.Ready</c> name one object, as two objects of the type do for a field of this.
+        /// </summary>
         public static ISymbol? ObjectOf(IOperation operation)
         {
             switch (SpawnClassifier.Unwrap(operation))
@@ -263,7 +268,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return parameter.Parameter;
                 case IFieldReferenceOperation { Field: { IsStatic: true } field }:
                     return field;
-                case IFieldReferenceOperation { Instance: var instance } field when Places.IsThis(instance):
+                case IFieldReferenceOperation { Instance: var instance } field when Places.IsThis(instance) || ObjectOf(instance!) != null:
                     return field.Field;
                 case IPropertyReferenceOperation { Property: { Name: "Writer" or "Reader", ContainingType: { MetadataName: "Channel`2" } channel }, Instance: { } owner }
                     when channel.ContainingNamespace?.ToDisplayString() == "System.Threading.Channels":

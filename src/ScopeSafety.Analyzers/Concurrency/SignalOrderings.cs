@@ -88,7 +88,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <paramref name="b"/> (possibly another run of the same item) cannot overlap: one side releases an object
         /// after its use and the other waits for it before its use.
         /// </summary>
-        public bool Ordered(WorkItem a, IOperation aUse, WorkItem b, IOperation bUse)
+        /// <remarks>
+        /// A use made inside a method the work calls (<paramref name="aReference"/>, <paramref name="bReference"/>: the
+        /// reference itself; the uses are the calls in the work's own code, else the references) is also ordered by that
+        /// method's own releases after it and waits before it, on an object held in a field (<c>Consume(d) {
+        /// d.Ready.Wait(); _ = d.Data; }</c>).
+        /// </remarks>
+        public bool Ordered(WorkItem a, IOperation aUse, IOperation aReference, WorkItem b, IOperation bUse, IOperation bReference)
         {
             if (a.Body == null || b.Body == null)
             {
@@ -97,19 +103,27 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             var aReleases = ReleasesOf(a.Body);
             var bReleases = ReleasesOf(b.Body);
-            if (aReleases.Count == 0 && bReleases.Count == 0)
+            var aCallee = CalleeOf(a, aReference);
+            var bCallee = CalleeOf(b, bReference);
+            var aCalleeReleases = aCallee == null || !CalledOnce(a, aUse, aCallee) ? NoReleases : ReleasesOf(aCallee).FindAll(r => r.Object is IFieldSymbol);
+            var bCalleeReleases = bCallee == null || !CalledOnce(b, bUse, bCallee) ? NoReleases : ReleasesOf(bCallee).FindAll(r => r.Object is IFieldSymbol);
+            if (aReleases.Count == 0 && bReleases.Count == 0 && aCalleeReleases.Count == 0 && bCalleeReleases.Count == 0)
             {
                 return false;
             }
 
             var aAcquires = AcquiresOf(a.Body);
             var bAcquires = AcquiresOf(b.Body);
-            foreach (var (_, candidate) in aReleases.Concat(bReleases))
+            var aCalleeAcquires = aCallee == null ? NoAcquires : AcquiresOf(aCallee).FindAll(q => q.Object is IFieldSymbol);
+            var bCalleeAcquires = bCallee == null ? NoAcquires : AcquiresOf(bCallee).FindAll(q => q.Object is IFieldSymbol);
+            foreach (var (_, candidate) in aReleases.Concat(bReleases).Concat(aCalleeReleases).Concat(bCalleeReleases))
             {
                 var aAtEnd = ReleasesAtEndOfStream(a, aReleases, candidate);
                 var bAtEnd = ReleasesAtEndOfStream(b, bReleases, candidate);
-                var forward = (aAtEnd || Releases(aReleases, candidate, aUse)) && Acquires(bAcquires, candidate, bUse);
-                var backward = (bAtEnd || Releases(bReleases, candidate, bUse)) && Acquires(aAcquires, candidate, aUse);
+                var forward = (aAtEnd || Releases(aReleases, candidate, aUse) || Releases(aCalleeReleases, candidate, aReference)) &&
+                              (Acquires(bAcquires, candidate, bUse) || Acquires(bCalleeAcquires, candidate, bReference));
+                var backward = (bAtEnd || Releases(bReleases, candidate, bUse) || Releases(bCalleeReleases, candidate, bReference)) &&
+                               (Acquires(aAcquires, candidate, aUse) || Acquires(aCalleeAcquires, candidate, aReference));
                 if (_synchronization.OpensOnce(candidate))
                 {
                     // The waiter may have been let through by someone else's release, or by an earlier run's, unless only
@@ -494,6 +508,54 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// <paramref name="callee"/> is the method that <paramref name="use"/>, a call in the work's own code outside any
+        /// loop there, runs: so a release in it after a write is the last the work makes of that write's value (a second
+        /// call, or a call through another method that may call it again, could write again after the release).
+        /// </summary>
+        private static bool CalledOnce(WorkItem item, IOperation use, IOperation callee)
+        {
+            if (!(use is IInvocationOperation call) || !(SourceCallees.BodyOf(call.TargetMethod, call) is { } body) || body.Syntax != callee.Syntax)
+            {
+                return false;
+            }
+
+            for (var parent = use.Parent; parent != null && parent != item.Body; parent = parent.Parent)
+            {
+                if (parent is ILoopOperation)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static readonly List<(IOperation, ISymbol)> NoReleases = new List<(IOperation, ISymbol)>();
+        private static readonly List<(IOperation, ISymbol)> NoAcquires = new List<(IOperation, ISymbol)>();
+
+        /// <summary>
+        /// The function holding <paramref name="reference"/> when it is not the work's own code but a method (or local or
+        /// anonymous function) the work calls: its own releases after the reference and waits before it order it too, on an
+        /// object held in a field, which names the same object in every method (a parameter or a local of that method
+        /// names whatever each call was given).
+        /// </summary>
+        private static IOperation? CalleeOf(WorkItem item, IOperation reference)
+        {
+            if (item.Body == null || (item.Body.Syntax.SyntaxTree == reference.Syntax.SyntaxTree && item.Body.Syntax.Span.Contains(reference.Syntax.Span)))
+            {
+                return null;
+            }
+
+            var function = reference;
+            while (function.Parent != null && !(function is IAnonymousFunctionOperation || function is ILocalFunctionOperation))
+            {
+                function = function.Parent;
+            }
+
+            return function;
         }
 
         private static bool Releases(List<(IOperation Release, ISymbol Object)> releases, ISymbol candidate, IOperation use) =>
