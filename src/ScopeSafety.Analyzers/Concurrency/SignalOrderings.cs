@@ -105,8 +105,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             var bReleases = ReleasesOf(b.Body);
             var aCallee = CalleeOf(a, aReference);
             var bCallee = CalleeOf(b, bReference);
-            var aCalleeReleases = aCallee == null || !CalledOnce(a, aUse, aCallee) ? NoReleases : ReleasesOf(aCallee).FindAll(r => r.Object is IFieldSymbol);
-            var bCalleeReleases = bCallee == null || !CalledOnce(b, bUse, bCallee) ? NoReleases : ReleasesOf(bCallee).FindAll(r => r.Object is IFieldSymbol);
+            var aCalleeReleases = aCallee == null || !CalledOnce(a, aUse, aCallee) ? NoReleases : InCaller(ReleasesOf(aCallee), aUse, aCallee);
+            var bCalleeReleases = bCallee == null || !CalledOnce(b, bUse, bCallee) ? NoReleases : InCaller(ReleasesOf(bCallee), bUse, bCallee);
             if (aReleases.Count == 0 && bReleases.Count == 0 && aCalleeReleases.Count == 0 && bCalleeReleases.Count == 0)
             {
                 return false;
@@ -114,8 +114,8 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             var aAcquires = AcquiresOf(a.Body);
             var bAcquires = AcquiresOf(b.Body);
-            var aCalleeAcquires = aCallee == null ? NoAcquires : AcquiresOf(aCallee).FindAll(q => q.Object is IFieldSymbol);
-            var bCalleeAcquires = bCallee == null ? NoAcquires : AcquiresOf(bCallee).FindAll(q => q.Object is IFieldSymbol);
+            var aCalleeAcquires = aCallee == null ? NoAcquires : InCaller(AcquiresOf(aCallee), aUse, aCallee);
+            var bCalleeAcquires = bCallee == null ? NoAcquires : InCaller(AcquiresOf(bCallee), bUse, bCallee);
             foreach (var (_, candidate) in aReleases.Concat(bReleases).Concat(aCalleeReleases).Concat(bCalleeReleases))
             {
                 var aAtEnd = ReleasesAtEndOfStream(a, aReleases, candidate);
@@ -531,6 +531,30 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// The objects of a callee's releases or waits named as the work's own code names them: a field as it is (one
+        /// symbol in every method); a parameter as the argument <paramref name="use"/> gives it, when <paramref name="use"/>
+        /// calls <paramref name="callee"/> itself; anything else (a local of the callee, a parameter of a method further
+        /// down) is dropped.
+        /// </summary>
+        private static List<(IOperation, ISymbol)> InCaller(List<(IOperation Operation, ISymbol Object)> found, IOperation use, IOperation callee)
+        {
+            var direct = use is IInvocationOperation call && SourceCallees.BodyOf(call.TargetMethod, call)?.Syntax == callee.Syntax ? (IInvocationOperation)use : null;
+            var result = new List<(IOperation, ISymbol)>();
+            foreach (var (operation, held) in found)
+            {
+                var named = held is IFieldSymbol ? held
+                    : held is IParameterSymbol parameter && direct != null && SourceCallees.ArgumentFor(direct, parameter) is { } argument ? SignalObjects.ObjectOf(argument.Value)
+                    : null;
+                if (named != null)
+                {
+                    result.Add((operation, named));
+                }
+            }
+
+            return result;
         }
 
         private static readonly List<(IOperation, ISymbol)> NoReleases = new List<(IOperation, ISymbol)>();

@@ -7,7 +7,8 @@ namespace ScopeSafety.Analyzers.Tests.Rules;
 /// <c>Interlocked.Exchange(ref d.Flag, 1)</c>), in the work's own code or in the methods it calls, where the wait and
 /// the read after it sit in the same method (SharpDetect's <c>InterlockedFlag_Instance_PublishThenRead</c>). Each beside
 /// the twin that writes after the release, reads before the wait or waits for another event, which stays reported. The
-/// class <c>Program</c> starts at line 7; its <c>Run</c> starts the two pieces of work at lines 11 and 12.
+/// class <c>Program</c> starts at line 7; its <c>Run</c> starts the two pieces of work at lines 11 and 12. An event handed
+/// to the callees counts as the argument each call gives it.
 /// </summary>
 public class FieldSignalTests
 {
@@ -103,4 +104,35 @@ public class FieldSignalTests
         }
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("d.Data", "work started with Task.Run at line 11 (in Program.Publish)", "work started with Task.Run at line 12", "read"));
+
+    private static string WithEvents(string first, string second) => ConcurrentAccessAnalyzerTests.Usings + $$"""
+        class Program
+        {
+            public void Run(D d)
+            {
+                var ready = new ManualResetEventSlim();
+                var other = new ManualResetEventSlim();
+                var a = Task.Run(() => {|#0:Publish(d, {{first}})|});
+                var b = Task.Run(() => Consume(d, {{second}}));
+                Task.WaitAll(a, b);
+            }
+
+            static void Publish(D d, ManualResetEventSlim done) { d.Data = 42; done.Set(); Console.WriteLine(); }
+
+            static void Consume(D d, ManualResetEventSlim done) { done.Wait(); _ = d.Data; }
+        }
+
+        class D
+        {
+            public int Data;
+        }
+        """;
+
+    [Fact]
+    public Task An_event_both_callees_are_given_orders_the_hand_over() => Verify.VerifyAnalyzerAsync(WithEvents("ready", "ready"));
+
+    [Fact]
+    public Task Callees_given_two_different_events_race() => Verify.VerifyAnalyzerAsync(
+        WithEvents("ready", "other"),
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("d.Data", "work started with Task.Run at line 13 (in Program.Publish)", "work started with Task.Run at line 14 (in Program.Consume)", "read"));
 }
