@@ -12,7 +12,7 @@
 # without PGO, 0.92 and 0.86, with the base build at 103.3 and 103.4 ns both times. Use it to see a change of a few
 # per cent, then confirm with PGO on.
 #
-# Patterns (build/ab/Ops/Ops.cs): spawn, go, go-tiny and parallel-invoke-tiny (an item that only stores its index), spawn-join-each, spawn-all-join-all, spawn-async (each item awaits
+# Patterns (build/ab/Ops/Ops.cs): spawn, go, go-tiny and parallel-invoke-tiny (an item that only stores its index), parallel-invoke-handles (Parallel.Invoke paying a spawned item's allocation, context capture and claim: the floor of spawn), spawn-join-each, spawn-all-join-all, spawn-async (each item awaits
 # Task.Yield), for, parallel-invoke, parallel-for (10,000 items of the harness's work by default), nested-go,
 # nested-spawn, nested-for and nested-parallel-for (64 x 64), empty-run, run-one-spawn, unstolen-join (100,000), fib and fib-spawn (fib(30) with Scope.Join, or with a
 # scope per fork). Cores as in build/bench-cores.sh: taskset to the first n CPUs and DOTNET_PROCESSOR_COUNT=n.

@@ -111,6 +111,30 @@ public static class Ops
                 Parallel.Invoke(actions);
             },
             "parallel-for" => () => Parallel.For(0, items, Work),
+
+            // Parallel.Invoke with what a joinable handle costs at the least: each action captures the spawner's context
+            // and allocates a handle of a spawned item's size, and runs only if it wins that handle's claim, as a Join
+            // racing the scope's takers must be able to claim it. The floor of Spawn against Parallel.Invoke.
+            "parallel-invoke-handles" => () =>
+            {
+                Handle? previous = null;
+                for (var i = 0; i < items; i++)
+                {
+                    var item = i;
+                    var handle = new Handle(actions, ExecutionContext.Capture());
+                    handle.Link(previous);
+                    previous = handle;
+                    handle.Work = actions[i] = () =>
+                    {
+                        if (handle.TryClaim())
+                        {
+                            Work(item);
+                        }
+                    };
+                }
+
+                Parallel.Invoke(actions);
+            },
             "nested-go" => () => Scope.Run(outer =>
             {
                 for (var r = 0; r < 64; r++)
@@ -180,6 +204,25 @@ public static class Ops
         "nested-go" or "nested-spawn" or "nested-for" or "nested-parallel-for" => 64 * 64,
         _ => items,
     };
+
+    // A spawned item's size (56 bytes) and stores (its scope, context and work; the queue link is set when it is
+    // queued), with the claim that a Join or a taker makes.
+    private sealed class Handle(object scope, ExecutionContext? context)
+    {
+        private readonly object _scope = scope;
+        private readonly ExecutionContext? _context = context;
+        private object? _link;
+        private int _state;
+        private readonly int _flags = context is null ? 1 : 0;
+
+        public Action? Work { get; set; }
+
+        public void Link(Handle? below) => _link = below;
+
+        public bool TryClaim() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+
+        public override string ToString() => $"{_scope}{_context}{_link}{_flags}";
+    }
 
     private static long Fib(int n) => n < 20 ? FibSequential(n) : FibJoin(n);
 
