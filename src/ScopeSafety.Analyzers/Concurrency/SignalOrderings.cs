@@ -105,8 +105,11 @@ namespace ScopeSafety.Analyzers.Concurrency
             var bReleases = ReleasesOf(b.Body);
             var aCallee = CalleeOf(a, aReference);
             var bCallee = CalleeOf(b, bReference);
-            var aCalleeReleases = aCallee == null || !CalledOnce(a, aUse, aCallee) ? NoReleases : InCaller(ReleasesOf(aCallee), aUse, aCallee);
-            var bCalleeReleases = bCallee == null || !CalledOnce(b, bUse, bCallee) ? NoReleases : InCaller(ReleasesOf(bCallee), bUse, bCallee);
+            var aCall = aCallee == null ? null : CallOf(aUse, aCallee);
+            var bCall = bCallee == null ? null : CallOf(bUse, bCallee);
+            // A release in a callee the work calls in a loop is not the last the work makes after a write: the next call writes again.
+            var aCalleeReleases = aCall == null || InLoopBelow(aCall, a.Body) ? NoReleases : InCaller(ReleasesOf(aCallee!), aCall);
+            var bCalleeReleases = bCall == null || InLoopBelow(bCall, b.Body) ? NoReleases : InCaller(ReleasesOf(bCallee!), bCall);
             if (aReleases.Count == 0 && bReleases.Count == 0 && aCalleeReleases.Count == 0 && bCalleeReleases.Count == 0)
             {
                 return false;
@@ -114,8 +117,8 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             var aAcquires = AcquiresOf(a.Body);
             var bAcquires = AcquiresOf(b.Body);
-            var aCalleeAcquires = aCallee == null ? NoAcquires : InCaller(AcquiresOf(aCallee), aUse, aCallee);
-            var bCalleeAcquires = bCallee == null ? NoAcquires : InCaller(AcquiresOf(bCallee), bUse, bCallee);
+            var aCalleeAcquires = aCallee == null ? NoAcquires : InCaller(AcquiresOf(aCallee), aCall);
+            var bCalleeAcquires = bCallee == null ? NoAcquires : InCaller(AcquiresOf(bCallee), bCall);
             foreach (var (_, candidate) in aReleases.Concat(bReleases).Concat(aCalleeReleases).Concat(bCalleeReleases))
             {
                 var aAtEnd = ReleasesAtEndOfStream(a, aReleases, candidate);
@@ -497,9 +500,13 @@ namespace ScopeSafety.Analyzers.Concurrency
             return true;
         }
 
-        private static bool InLoop(WorkItem item)
+        // The item is started in a loop of its host.
+        private static bool InLoop(WorkItem item) => InLoopBelow(item.Site.Operation, item.Host);
+
+        // A loop holds operation inside top.
+        private static bool InLoopBelow(IOperation operation, IOperation? top)
         {
-            for (var parent = item.Site.Operation.Parent; parent != null && parent != item.Host; parent = parent.Parent)
+            for (var parent = operation.Parent; parent != null && parent != top; parent = parent.Parent)
             {
                 if (parent is ILoopOperation)
                 {
@@ -511,42 +518,25 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
-        /// <paramref name="callee"/> is the method that <paramref name="use"/>, a call in the work's own code outside any
-        /// loop there, runs: so a release in it after a write is the last the work makes of that write's value (a second
-        /// call, or a call through another method that may call it again, could write again after the release).
+        /// <paramref name="use"/> when it is the call in the work's own code that runs <paramref name="callee"/> itself;
+        /// null when the access is further down (the work calls a method that calls <paramref name="callee"/>).
         /// </summary>
-        private static bool CalledOnce(WorkItem item, IOperation use, IOperation callee)
-        {
-            if (!(use is IInvocationOperation call) || !(SourceCallees.BodyOf(call.TargetMethod, call) is { } body) || body.Syntax != callee.Syntax)
-            {
-                return false;
-            }
-
-            for (var parent = use.Parent; parent != null && parent != item.Body; parent = parent.Parent)
-            {
-                if (parent is ILoopOperation)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
+        private static IInvocationOperation? CallOf(IOperation use, IOperation callee) =>
+            use is IInvocationOperation call && SourceCallees.BodyOf(call.TargetMethod, call)?.Syntax == callee.Syntax ? call : null;
 
         /// <summary>
         /// The objects of a callee's releases or waits named as the work's own code names them: a field as it is (one
-        /// symbol in every method); a parameter as the argument <paramref name="use"/> gives it, when <paramref name="use"/>
-        /// calls <paramref name="callee"/> itself; anything else (a local of the callee, a parameter of a method further
-        /// down) is dropped.
+        /// symbol in every method); a parameter as the argument <paramref name="call"/> (the work's call of that callee,
+        /// if it calls it itself) gives it; anything else (a local of the callee, a parameter of a method further down) is
+        /// dropped.
         /// </summary>
-        private static List<(IOperation, ISymbol)> InCaller(List<(IOperation Operation, ISymbol Object)> found, IOperation use, IOperation callee)
+        private static List<(IOperation, ISymbol)> InCaller(List<(IOperation Operation, ISymbol Object)> found, IInvocationOperation? call)
         {
-            var direct = use is IInvocationOperation call && SourceCallees.BodyOf(call.TargetMethod, call)?.Syntax == callee.Syntax ? (IInvocationOperation)use : null;
             var result = new List<(IOperation, ISymbol)>();
             foreach (var (operation, held) in found)
             {
                 var named = held is IFieldSymbol ? held
-                    : held is IParameterSymbol parameter && direct != null && SourceCallees.ArgumentFor(direct, parameter) is { } argument ? SignalObjects.ObjectOf(argument.Value)
+                    : held is IParameterSymbol parameter && call != null && SourceCallees.ArgumentFor(call, parameter) is { } argument ? SignalObjects.ObjectOf(argument.Value)
                     : null;
                 if (named != null)
                 {
