@@ -108,8 +108,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             var aCall = aCallee == null ? null : CallOf(aUse, aCallee);
             var bCall = bCallee == null ? null : CallOf(bUse, bCallee);
             // A release in a callee the work calls in a loop is not the last the work makes after a write: the next call writes again.
-            var aCalleeReleases = aCall == null || InLoopBelow(aCall, a.Body) ? NoReleases : InCaller(ReleasesOf(aCallee!), aCall);
-            var bCalleeReleases = bCall == null || InLoopBelow(bCall, b.Body) ? NoReleases : InCaller(ReleasesOf(bCallee!), bCall);
+            var aCalleeReleases = aCall == null || InLoopBelow(aCall, a.Body) ? None : InCaller(ReleasesOf(aCallee!), aCall);
+            var bCalleeReleases = bCall == null || InLoopBelow(bCall, b.Body) ? None : InCaller(ReleasesOf(bCallee!), bCall);
             if (aReleases.Count == 0 && bReleases.Count == 0 && aCalleeReleases.Count == 0 && bCalleeReleases.Count == 0)
             {
                 return false;
@@ -117,8 +117,8 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             var aAcquires = AcquiresOf(a.Body);
             var bAcquires = AcquiresOf(b.Body);
-            var aCalleeAcquires = aCallee == null ? NoAcquires : InCaller(AcquiresOf(aCallee), aCall);
-            var bCalleeAcquires = bCallee == null ? NoAcquires : InCaller(AcquiresOf(bCallee), bCall);
+            var aCalleeAcquires = aCallee == null ? None : InCaller(AcquiresOf(aCallee), aCall);
+            var bCalleeAcquires = bCallee == null ? None : InCaller(AcquiresOf(bCallee), bCall);
             foreach (var (_, candidate) in aReleases.Concat(bReleases).Concat(aCalleeReleases).Concat(bCalleeReleases))
             {
                 var aAtEnd = ReleasesAtEndOfStream(a, aReleases, candidate);
@@ -547,30 +547,17 @@ namespace ScopeSafety.Analyzers.Concurrency
             return result;
         }
 
-        private static readonly List<(IOperation, ISymbol)> NoReleases = new List<(IOperation, ISymbol)>();
-        private static readonly List<(IOperation, ISymbol)> NoAcquires = new List<(IOperation, ISymbol)>();
+        private static readonly List<(IOperation, ISymbol)> None = new List<(IOperation, ISymbol)>();
 
         /// <summary>
         /// The function holding <paramref name="reference"/> when it is not the work's own code but a method (or local or
-        /// anonymous function) the work calls: its own releases after the reference and waits before it order it too, on an
-        /// object held in a field, which names the same object in every method (a parameter or a local of that method
-        /// names whatever each call was given).
+        /// anonymous function) the work calls: its own releases after the reference and waits before it order it too
+        /// (named as the work names them: <see cref="InCaller"/>).
         /// </summary>
-        private static IOperation? CalleeOf(WorkItem item, IOperation reference)
-        {
-            if (item.Body == null || (item.Body.Syntax.SyntaxTree == reference.Syntax.SyntaxTree && item.Body.Syntax.Span.Contains(reference.Syntax.Span)))
-            {
-                return null;
-            }
-
-            var function = reference;
-            while (function.Parent != null && !(function is IAnonymousFunctionOperation || function is ILocalFunctionOperation))
-            {
-                function = function.Parent;
-            }
-
-            return function;
-        }
+        private static IOperation? CalleeOf(WorkItem item, IOperation reference) =>
+            item.Body == null || (item.Body.Syntax.SyntaxTree == reference.Syntax.SyntaxTree && item.Body.Syntax.Span.Contains(reference.Syntax.Span))
+                ? null
+                : Flow.Functions.EnclosingFunction(reference) ?? Flow.Functions.Root(reference);
 
         private static bool Releases(List<(IOperation Release, ISymbol Object)> releases, ISymbol candidate, IOperation use) =>
             releases.Exists(r => SymbolEqualityComparer.Default.Equals(r.Object, candidate) && SignalObjects.ReleaseFollows(r.Release, use.Syntax));
