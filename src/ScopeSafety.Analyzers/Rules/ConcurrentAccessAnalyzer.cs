@@ -335,6 +335,7 @@ namespace ScopeSafety.Analyzers
             private readonly SharedPlaces _places;
             private readonly CallersAfterCall _callers;
             private readonly HashSet<(ISymbol, IOperation, IOperation)> _reported = new HashSet<(ISymbol, IOperation, IOperation)>();
+            private readonly Dictionary<(IOperation, bool, string, int), List<string>> _reportedNames = new Dictionary<(IOperation, bool, string, int), List<string>>();
             // The work items and the other methods (members beside them, callers after the call) already reported against them.
             private readonly HashSet<(IOperation, IMethodSymbol)> _membersReported = new HashSet<(IOperation, IMethodSymbol)>();
             private readonly Dictionary<WorkItem, bool> _leftRunning = new Dictionary<WorkItem, bool>();
@@ -708,6 +709,33 @@ namespace ScopeSafety.Analyzers
                 return false;
             }
 
+            // One write reported under two names of one chain is one cause: 'progress' and 'progress.Status' for a write to a
+            // struct local's field, or a lazily created field and the members its creator sets on the new object (the getter
+            // called by the work). Reported once, under the name found first, per work, rule and line.
+            private bool NewChain(string name, bool isObject, Access primary, WorkItem item)
+            {
+                var line = primary.Operation.Syntax.GetLocation().GetLineSpan();
+                var key = (item.Body ?? item.Site.Operation, isObject, line.Path, line.StartLinePosition.Line);
+                if (!_reportedNames.TryGetValue(key, out var names))
+                {
+                    _reportedNames.Add(key, new List<string> { name });
+                    return true;
+                }
+
+                if (names.Exists(n => Extends(name, n) || Extends(n, name)))
+                {
+                    return false;
+                }
+
+                names.Add(name);
+                return true;
+            }
+
+            // Whether longer names a member or an element reached from shorter ('a.b' from 'a', 'a[]' from 'a').
+            private static bool Extends(string longer, string shorter) =>
+                longer.Length > shorter.Length && longer.StartsWith(shorter, System.StringComparison.Ordinal) &&
+                (longer[shorter.Length] == '.' || longer[shorter.Length] == '[');
+
             private string HostName(WorkItem item) =>
                 item.Host.Parent is IAnonymousFunctionOperation { Parent: IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation run } } } &&
                 KnownSymbols.Is(run.TargetMethod.ContainingType, _symbols.Runtime.Scope) && (run.TargetMethod.Name == "Run" || run.TargetMethod.Name == "RunAsync")
@@ -729,6 +757,11 @@ namespace ScopeSafety.Analyzers
                 // One handler subscribed to several events (a watcher's Changed, Created and Deleted), or one method
                 // started at several sites, races the same other access for one cause: reported once.
                 if (otherUse != null && item.Body != null && !_reported.Add((shared, item.Body, otherUse)))
+                {
+                    return;
+                }
+
+                if (!NewChain(name, isObject, primary, item))
                 {
                     return;
                 }
