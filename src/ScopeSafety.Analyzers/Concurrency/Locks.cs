@@ -1738,17 +1738,23 @@ namespace ScopeSafety.Analyzers.Concurrency
                 : null;
 
         /// <summary>
-        /// Every value the code of a field's type stores in it: its initializer, then the right side of each assignment to
-        /// it (<c>_gate = …</c>, <c>this._gate ??= …</c>); null for each place that passes it by <c>ref</c>, where any value
-        /// may land.
+        /// Every value the code of a field's (or an auto-property's) type stores in it: its initializer, then the right side
+        /// of each assignment to it (<c>_gate = …</c>, <c>this._gate ??= …</c>); null for each place that passes it by
+        /// <c>ref</c>, where any value may land, and for each <c>++</c> or <c>--</c> of it.
         /// </summary>
-        internal static IEnumerable<ExpressionSyntax?> ValuesStoredIn(IFieldSymbol field)
+        internal static IEnumerable<ExpressionSyntax?> ValuesStoredIn(ISymbol field)
         {
             foreach (var reference in field.DeclaringSyntaxReferences)
             {
-                if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer: { Value: var value } })
+                var initializer = reference.GetSyntax() switch
                 {
-                    yield return value;
+                    VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
+                    PropertyDeclarationSyntax property => property.Initializer?.Value,
+                    _ => null,
+                };
+                if (initializer != null)
+                {
+                    yield return initializer;
                 }
             }
 
@@ -1766,7 +1772,15 @@ namespace ScopeSafety.Analyzers.Concurrency
                     {
                         yield return assignment.Right;
                     }
-                    else if (use.Parent is ArgumentSyntax { RefKindKeyword.RawKind: not (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.None })
+                    else if (use.Parent is ArgumentSyntax { RefKindKeyword.RawKind: not (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.None } ||
+                             use.Parent is PostfixUnaryExpressionSyntax
+                             {
+                                 RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.PostIncrementExpression or (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.PostDecrementExpression
+                             } ||
+                             use.Parent is PrefixUnaryExpressionSyntax
+                             {
+                                 RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.PreIncrementExpression or (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.PreDecrementExpression
+                             })
                     {
                         yield return null;
                     }

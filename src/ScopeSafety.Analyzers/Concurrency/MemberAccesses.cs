@@ -467,6 +467,10 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static IFieldSymbol? FieldOfAnotherObject(IPropertyReferenceOperation property) =>
             property.Arguments.Length == 0 && property.Instance != null && !Places.IsThis(property.Instance) ? Places.FieldReturnedBy(property.Property) : null;
 
+        /// <summary>The field that <c>box.Get()</c> hands out, as <see cref="FieldOfAnotherObject(IPropertyReferenceOperation)"/>: the object it returns is that field's.</summary>
+        private static IFieldSymbol? FieldOfAnotherObject(IInvocationOperation call) =>
+            call.Arguments.Length == 0 && call.Instance != null && !Places.IsThis(call.Instance) ? Places.FieldReturnedBy(call.TargetMethod) : null;
+
         /// <summary>The place <paramref name="operation"/> names as the frame sees it; null when it is the work's own or unknown.</summary>
         private Place? PlaceOf(IOperation operation, Frame frame)
         {
@@ -478,6 +482,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return MemberOf(property.Property, property.Instance, frame);
                 case IPropertyReferenceOperation property when FieldOfAnotherObject(property) is { } field:
                     return MemberOf(field, property.Instance, frame);
+                case IInvocationOperation call when FieldOfAnotherObject(call) is { } field:
+                    return MemberOf(field, call.Instance, frame);
                 case IArrayElementReferenceOperation element:
                     return ValueOf(element.ArrayReference, frame)?.Element(IndexOf(element, frame));
                 case ILocalReferenceOperation local when Places.RefTarget(local) is { } target:
@@ -514,12 +520,14 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>
         /// <paramref name="member"/> of the object <paramref name="owner"/> holds: where the owner is a local that only ever
         /// holds one object it creates, and the constructor stores the member from one of its arguments (<c>var w1 = new
-        /// Worker(list);</c> with <c>_items = items;</c>), the member is that argument's place, so two workers made with one
-        /// list share it. Otherwise the member below the owner.
+        /// Worker(list);</c> with <c>_items = items;</c>) or the object initializer sets it for good (<c>new Box { Value =
+        /// item }</c>), the member is that value's place, so two workers made with one list share it. Otherwise the member
+        /// below the owner.
         /// </summary>
         private Place? Through(Place? owner, ISymbol member, Frame frame)
         {
-            if (owner is { Path.Length: 0, Creation: { } creation } && Flow.ConstructorArguments.StoredIn(creation, member) is { } argument &&
+            if (owner is { Path.Length: 0, Creation: { } creation } &&
+                (Flow.ConstructorArguments.StoredIn(creation, member) ?? (owner.Root is ILocalSymbol holder ? Flow.ConstructorArguments.SetByInitializer(creation, member, holder) : null)) is { } argument &&
                 ValueOf(argument, new Frame(null, HostThis, null, null, null, new List<object>(), frame.Spawn)) is { } stored)
             {
                 return stored;

@@ -188,24 +188,25 @@ namespace ScopeSafety.Analyzers.Concurrency
         };
 
         /// <summary>
-        /// The field a property's getter only hands out (<c>Items =&gt; _items;</c>, <c>get { return _items; }</c>, a lazy
-        /// <c>Names =&gt; s_names ??= Load();</c>): the object a use of the property reaches is that field's. Null for any
-        /// other property.
+        /// The field a property's getter, or a method without parameters, only hands out (<c>Items =&gt; _items;</c>,
+        /// <c>get { return _items; }</c>, a lazy <c>Names =&gt; s_names ??= Load();</c>, <c>T Get() =&gt; Value;</c>): the
+        /// object a use of the member reaches is that field's. Null for any other member.
         /// </summary>
-        public static IFieldSymbol? FieldReturnedBy(IPropertySymbol property)
+        public static IFieldSymbol? FieldReturnedBy(ISymbol member)
         {
-            if (property.IsAbstract || property.IsExtern || property.DeclaringSyntaxReferences.Length != 1 ||
-                !(property.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax declaration))
+            if (member.IsAbstract || member.IsExtern || member.DeclaringSyntaxReferences.Length != 1)
             {
                 return null;
             }
 
-            var returned = declaration.ExpressionBody?.Expression;
-            if (returned == null && declaration.AccessorList is { Accessors: { Count: 1 } accessors } && accessors[0].Keyword.Text == "get")
+            var returned = member.DeclaringSyntaxReferences[0].GetSyntax() switch
             {
-                returned = accessors[0].ExpressionBody?.Expression ??
-                           (accessors[0].Body is { Statements: { Count: 1 } statements } && statements[0] is Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax ret ? ret.Expression : null);
-            }
+                Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax property => property.ExpressionBody?.Expression ??
+                    (property.AccessorList is { Accessors: { Count: 1 } accessors } && accessors[0].Keyword.Text == "get" ? OnlyReturned(accessors[0].ExpressionBody, accessors[0].Body) : null),
+                Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax { ParameterList.Parameters.Count: 0, TypeParameterList: null } method when member is IMethodSymbol { ReturnsVoid: false, ReturnsByRef: false } =>
+                    OnlyReturned(method.ExpressionBody, method.Body),
+                _ => null,
+            };
 
             if (returned is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax { RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.CoalesceAssignmentExpression } lazy)
             {
@@ -215,14 +216,19 @@ namespace ScopeSafety.Analyzers.Concurrency
             var name = returned switch
             {
                 Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-                Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText,
+                Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.ThisExpressionSyntax, Name: var field } => field.Identifier.ValueText,
                 _ => null,
             };
 
             return name == null
                 ? null
-                : property.ContainingType.GetMembers(name).OfType<IFieldSymbol>().FirstOrDefault(field => field.IsStatic == property.IsStatic && !field.IsConst);
+                : member.ContainingType.GetMembers(name).OfType<IFieldSymbol>().FirstOrDefault(field => field.IsStatic == member.IsStatic && !field.IsConst);
         }
+
+        // What a body of one expression or of one return statement returns.
+        private static Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax? OnlyReturned(Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax? arrow, Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax? body) =>
+            arrow?.Expression ??
+            (body is { Statements: { Count: 1 } statements } && statements[0] is Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax ret ? ret.Expression : null);
     
         /// <summary>A <c>[ThreadStatic]</c> static field: every thread has its own, so no two threads share what it holds.</summary>
         public static bool IsThreadStatic(ISymbol member)

@@ -97,10 +97,79 @@ namespace ScopeSafety.Analyzers.Flow
             return stored;
         }
 
-        // A private field that only constructors of its type assign (Cell cell; set in CellProd(Cell box)): readonly in all
-        // but name. Its initializer runs before them; a ref to it may store anything anywhere.
-        private static bool OnlyConstructorsWrite(IFieldSymbol field) =>
-            Locks.ValuesStoredIn(field).All(value => value != null && (value.Parent is EqualsValueClauseSyntax || value.Ancestors().Any(a => a is ConstructorDeclarationSyntax)));
+        // A member that only constructors of its type assign (Cell cell; set in CellProd(Cell box)): readonly in all but name
+        // for the type's own code. Its initializer runs before them; a ref to it may store anything anywhere.
+        private static bool OnlyConstructorsWrite(ISymbol member) =>
+            Locks.ValuesStoredIn(member).All(value => value != null && (value.Parent is EqualsValueClauseSyntax || value.Ancestors().Any(a => a is ConstructorDeclarationSyntax)));
+
+        /// <summary>
+        /// The value an object initializer gives <paramref name="member"/> of the one object <paramref name="holder"/> ever
+        /// holds (<c>var box = new Box { Value = item };</c>), where no code can store another there afterwards: the member
+        /// is an init-only auto-property, or its type's own code stores it only in constructors, and the holder never lets
+        /// the object go (each mention of it reads or calls a member of it) nor stores the member itself. Null otherwise,
+        /// and for a member of a value type, whose value the initializer copies.
+        /// </summary>
+        public static IOperation? SetByInitializer(IObjectCreationOperation creation, ISymbol member, ILocalSymbol holder)
+        {
+            var settable = member switch
+            {
+                IFieldSymbol { IsStatic: false, IsReadOnly: false, Type.IsReferenceType: true } => true,
+                IPropertySymbol { IsStatic: false, SetMethod: { }, Type.IsReferenceType: true } property => MemberAccesses.IsAutoProperty(property),
+                _ => false,
+            };
+            if (!settable || !(creation.Initializer is { } initializer))
+            {
+                return null;
+            }
+
+            IOperation? value = null;
+            foreach (var set in initializer.Initializers)
+            {
+                if (set is ISimpleAssignmentOperation { Target: IMemberReferenceOperation target } assignment &&
+                    SymbolEqualityComparer.Default.Equals(target.Member.OriginalDefinition, member.OriginalDefinition))
+                {
+                    value = assignment.Value;
+                }
+            }
+
+            if (value == null || member is IPropertySymbol { SetMethod.IsInitOnly: true })
+            {
+                return value;
+            }
+
+            return OnlyConstructorsWrite(member.OriginalDefinition) && KeptBy(holder, creation, member) ? value : null;
+        }
+
+        // Every mention of the holder reads or calls a member of its object, and none stores the member: no other code
+        // gets the object to store it.
+        private static bool KeptBy(ILocalSymbol holder, IObjectCreationOperation creation, ISymbol member)
+        {
+            foreach (var mention in LocalMentions.Of(holder, creation))
+            {
+                if (mention is IVariableDeclaratorOperation)
+                {
+                    continue;
+                }
+
+                switch (mention.Parent)
+                {
+                    case ISimpleAssignmentOperation store when store.Target == mention && SpawnClassifier.Unwrap(store.Value) == creation:
+                    case IInvocationOperation call when call.Instance == mention:
+                        continue;
+                    case IMemberReferenceOperation reference when reference.Instance == mention:
+                        if (SymbolEqualityComparer.Default.Equals(reference.Member.OriginalDefinition, member.OriginalDefinition) && AccessCollector.Kind(reference).Write)
+                        {
+                            return false;
+                        }
+
+                        continue;
+                    default:
+                        return false;
+                }
+            }
+
+            return true;
+        }
 
         private static IOperation? ArgumentFor(IObjectCreationOperation creation, IParameterSymbol parameter)
         {
