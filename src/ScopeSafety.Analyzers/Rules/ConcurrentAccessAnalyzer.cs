@@ -335,7 +335,7 @@ namespace ScopeSafety.Analyzers
             private readonly SharedPlaces _places;
             private readonly CallersAfterCall _callers;
             private readonly HashSet<(ISymbol, IOperation, IOperation)> _reported = new HashSet<(ISymbol, IOperation, IOperation)>();
-            private readonly Dictionary<(IOperation, bool, string, int), List<string>> _reportedNames = new Dictionary<(IOperation, bool, string, int), List<string>>();
+            private readonly Dictionary<(IOperation, bool, string, int, string?, int?), List<string>> _reportedNames = new Dictionary<(IOperation, bool, string, int, string?, int?), List<string>>();
             // The work items and the other methods (members beside them, callers after the call) already reported against them.
             private readonly HashSet<(IOperation, IMethodSymbol)> _membersReported = new HashSet<(IOperation, IMethodSymbol)>();
             private readonly Dictionary<WorkItem, bool> _leftRunning = new Dictionary<WorkItem, bool>();
@@ -709,13 +709,15 @@ namespace ScopeSafety.Analyzers
                 return false;
             }
 
-            // One write reported under two names of one chain is one cause: 'progress' and 'progress.Status' for a write to a
-            // struct local's field, or a lazily created field and the members its creator sets on the new object (the getter
-            // called by the work). Reported once, under the name found first, per work, rule and line.
-            private bool NewChain(string name, bool isObject, Access primary, WorkItem item)
+            // One write reported under two names of one chain against one other side is one cause: 'progress' and
+            // 'progress.Status' for a write to a struct local's field, or a lazily created field and the members its creator
+            // sets on the new object (the getter called by the work). Reported once, under the name found first, per work,
+            // rule, line and other side (another member that writes the field itself is another cause).
+            private bool NewChain(string name, bool isObject, Access primary, WorkItem item, IOperation? otherUse)
             {
                 var line = primary.Operation.Syntax.GetLocation().GetLineSpan();
-                var key = (item.Body ?? item.Site.Operation, isObject, line.Path, line.StartLinePosition.Line);
+                var other = otherUse?.Syntax.GetLocation().GetLineSpan();
+                var key = (item.Body ?? item.Site.Operation, isObject, line.Path, line.StartLinePosition.Line, other?.Path, other?.StartLinePosition.Line);
                 if (!_reportedNames.TryGetValue(key, out var names))
                 {
                     _reportedNames.Add(key, new List<string> { name });
@@ -761,7 +763,7 @@ namespace ScopeSafety.Analyzers
                     return;
                 }
 
-                if (!NewChain(name, isObject, primary, item))
+                if (!NewChain(name, isObject, primary, item, otherUse))
                 {
                     return;
                 }

@@ -93,4 +93,32 @@ public class OneChainOneReportTests
         """,
         Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("o.Count", "work started with Parallel.ForEach at line 17", "another run of the same work", "also write"),
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("o.CountMax", "work started with Parallel.ForEach at line 17", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task Names_of_one_chain_against_two_other_sides_are_two_causes() => Verify.VerifyAnalyzerAsync(
+        ConcurrentAccessAnalyzerTests.Usings + """
+        class Inner
+        {
+            public int X;
+        }
+
+        class Outer
+        {
+            public Inner Inner = new Inner();
+        }
+
+        class Program
+        {
+            public void Run(Outer o)
+            {
+                var a = Task.Run(() => { {|#0:o.Inner|} = new Inner(); {|#1:o.Inner.X|} = 1; });
+                var b = Task.Run(() => {|#2:o.Inner|} = null);
+                var c = Task.Run(() => Console.WriteLine(o.Inner.X));
+                Task.WaitAll(a, b, c);
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("o.Inner", "work started with Task.Run at line 21", "work started with Task.Run at line 22", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("o.Inner.X", "work started with Task.Run at line 21", "work started with Task.Run at line 23", "read"),
+        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("o.Inner", "work started with Task.Run at line 22", "work started with Task.Run at line 23", "read"));
 }
