@@ -83,7 +83,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         {
             if (item.Host.Parent is ILocalFunctionOperation function)
             {
-                return !Spawns.DelegateCaptures.IsDeclaredIn(shared, function.Symbol) && CalledRepeatedly(function, shared, 0) && MayOutliveHost(item);
+                return !Spawns.DelegateCaptures.IsDeclaredIn(shared, function.Symbol) && CalledRepeatedly(function, shared, 0, _symbols) && MayOutliveHost(item);
             }
 
             if (item.Host.Parent == null && _context.OwningSymbol is IMethodSymbol member)
@@ -114,9 +114,23 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
-            // A user API marked structured is not assumed to repeat; any other method may call the lambda many times.
-            return !HasWorkAttribute(call) && MayOutliveHost(item);
+            // A user API marked structured is not assumed to repeat, nor an operation handed to run (below); any other
+            // method may call the lambda many times.
+            return !HasWorkAttribute(call) && !IsOperationCallback(creation, _symbols) && MayOutliveHost(item);
         }
+
+        /// <summary>
+        /// A delegate of an operation's shape, which takes nothing but a cancellation token and returns a task
+        /// (<c>Func&lt;Task&gt;</c>, <c>Func&lt;CancellationToken, Task&gt;</c>), handed to a method to run: a lifecycle
+        /// stage's start or stop (<c>lifecycle.Subscribe(stage, OnStart, OnStop)</c>), a retry policy's attempt. Such a
+        /// method runs the operation and awaits it, once per request, where a delegate that takes an element or an event
+        /// (<c>Select</c>, <c>ForEach</c>, a handler) runs once per element, at any time; so the work it starts is not taken
+        /// to have another run beside it.
+        /// </summary>
+        private static bool IsOperationCallback(IDelegateCreationOperation creation, KnownSymbols symbols) =>
+            creation.Type is INamedTypeSymbol { DelegateInvokeMethod: { } invoke } &&
+            symbols.Tasks.IsTaskLike(invoke.ReturnType) &&
+            invoke.Parameters.All(parameter => KnownSymbols.Is(parameter.Type, symbols.Threading.CancellationToken));
 
         /// <summary>
         /// The item may still run when the function that starts it returns (some path passes no join): a second call of
@@ -175,11 +189,12 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// A local function that starts work is called twice, in a loop, or handed on as a delegate (which may call it
-        /// many times): each call starts another instance of its work. So is one called once, as a statement (nothing
+        /// many times, unless it has an operation's shape: <see cref="IsOperationCallback"/>): each call starts another
+        /// instance of its work. So is one called once, as a statement (nothing
         /// gets its result to wait for), from a local function that is itself called repeatedly, while
         /// <paramref name="shared"/> lives outside that one too.
         /// </summary>
-        private static bool CalledRepeatedly(ILocalFunctionOperation function, ISymbol shared, int depth)
+        private static bool CalledRepeatedly(ILocalFunctionOperation function, ISymbol shared, int depth, KnownSymbols symbols)
         {
             var root = Flow.Functions.Root((IOperation)function);
 
@@ -197,13 +212,18 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                         break;
                     case IMethodReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, function.Symbol):
+                        if (reference.Parent is IDelegateCreationOperation { Parent: IArgumentOperation } handed && IsOperationCallback(handed, symbols))
+                        {
+                            break;
+                        }
+
                         return true;
                 }
             }
 
             return calls == 1 && depth < MaxCallerDepth && OnlyCall(function, root) is { Parent: IExpressionStatementOperation } only &&
                    Functions.EnclosingFunction(only) is ILocalFunctionOperation caller && !Spawns.DelegateCaptures.IsDeclaredIn(shared, caller.Symbol) &&
-                   CalledRepeatedly(caller, shared, depth + 1);
+                   CalledRepeatedly(caller, shared, depth + 1, symbols);
         }
 
         private const int MaxCallerDepth = 4;
