@@ -52,6 +52,15 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>The elements of the array this place holds, indexed by <paramref name="index"/> when known.</summary>
         public Place Element(ElementIndex? index = null) => new Place(Root, Path + "[]", Name + "[]", index);
 
+        /// <summary>
+        /// Whether the place named <paramref name="longer"/> is reached from the one named <paramref name="shorter"/>
+        /// (<c>a.b</c> or <c>a[]</c> from <c>a</c>, as <see cref="Member"/> and <see cref="Element"/> name them); names that
+        /// only begin alike (<c>a.Count</c>, <c>a.CountMax</c>) are not.
+        /// </summary>
+        public static bool NameExtends(string longer, string shorter) =>
+            longer.Length > shorter.Length && longer.StartsWith(shorter, System.StringComparison.Ordinal) &&
+            (longer[shorter.Length] == '.' || longer[shorter.Length] == '[');
+
         public bool Equals(Place? other) =>
             other != null && SymbolEqualityComparer.Default.Equals(Root, other.Root) && Path == other.Path;
 

@@ -724,7 +724,7 @@ namespace ScopeSafety.Analyzers
                     return true;
                 }
 
-                if (names.Exists(n => Extends(name, n) || Extends(n, name)))
+                if (names.Exists(n => Place.NameExtends(name, n) || Place.NameExtends(n, name)))
                 {
                     return false;
                 }
@@ -732,11 +732,6 @@ namespace ScopeSafety.Analyzers
                 names.Add(name);
                 return true;
             }
-
-            // Whether longer names a member or an element reached from shorter ('a.b' from 'a', 'a[]' from 'a').
-            private static bool Extends(string longer, string shorter) =>
-                longer.Length > shorter.Length && longer.StartsWith(shorter, System.StringComparison.Ordinal) &&
-                (longer[shorter.Length] == '.' || longer[shorter.Length] == '[');
 
             private string HostName(WorkItem item) =>
                 item.Host.Parent is IAnonymousFunctionOperation { Parent: IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation run } } } &&
