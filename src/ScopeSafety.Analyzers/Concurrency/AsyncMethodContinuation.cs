@@ -82,6 +82,25 @@ namespace ScopeSafety.Analyzers.Concurrency
              compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Components.ComponentBase") != null ||
              compilation.GetTypeByMetadataName("UnityEngine.MonoBehaviour") != null;
 
+        /// <summary>
+        /// Code of <paramref name="type"/> runs on a scheduler of its own that takes one turn at a time and brings an
+        /// await's continuation back to it, as a UI thread's context does: an Orleans grain or system target, whose
+        /// activation runs one turn at a time. So its async calls in flight at once interleave only at their awaits.
+        /// </summary>
+        public static bool RunsInTurns(INamedTypeSymbol? type)
+        {
+            for (var current = type; current != null; current = current.BaseType)
+            {
+                var name = current.OriginalDefinition.ToDisplayString();
+                if (name is "Orleans.Grain" or "Orleans.Grain<TGrainState>" or "Orleans.Runtime.SystemTarget")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary><c>await x.ConfigureAwait(false)</c>: the continuation does not go back to the context.</summary>
         public static bool LeavesContext(IAwaitOperation awaited) =>
             awaited.Operation is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" } } configure &&

@@ -32,7 +32,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return false;
             }
 
-            return select.SemanticModel is { } model && LeavesTheCallersThread(body, model.Compilation) && Materialised(select, symbols, 0);
+            return select.SemanticModel is { } model && LeavesTheCallersThread(body, select, model.Compilation) && Materialised(select, symbols, 0);
         }
 
         /// <summary>The method a delegate's target runs: a lambda's, or the one a method group names; null for anything else.</summary>
@@ -91,7 +91,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             var method = forEach.TargetMethod;
             return MethodOf(function) is { IsAsync: true, ReturnsVoid: true } && body != null && method.Name == "ForEach" &&
                    (KnownSymbols.Is(method.ContainingType, symbols.Collections.List) || method.ContainingType.SpecialType == SpecialType.System_Array) &&
-                   forEach.SemanticModel is { } model && LeavesTheCallersThread(body, model.Compilation);
+                   forEach.SemanticModel is { } model && LeavesTheCallersThread(body, forEach, model.Compilation);
         }
 
         /// <summary>
@@ -110,7 +110,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             if (method.MethodKind == MethodKind.LocalFunction)
             {
-                return AccessCollector.FindLocalFunction(Functions.Root(call), method) is { Body: { } body } && LeavesTheCallersThread(body, model.Compilation);
+                return AccessCollector.FindLocalFunction(Functions.Root(call), method) is { Body: { } body } && LeavesTheCallersThread(body, call, model.Compilation);
             }
 
             // An async method of the project handed one of the caller's objects (FetchAsync(id, results)), or one of the
@@ -119,7 +119,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             // Its fields and statics themselves are the callers' question (CallersAfterCall), not this work's.
             return method.MethodKind == MethodKind.Ordinary && !method.IsVirtual && !method.IsAbstract && !method.IsOverride &&
                    (HandsOverCallersObject(call) || IsOnOwnType(call)) && SourceCallees.BodyOf(method, call, anyFile: true) is { } methodBody &&
-                   LeavesTheCallersThread(methodBody, model.Compilation);
+                   LeavesTheCallersThread(methodBody, call, model.Compilation);
         }
 
         /// <summary>A call of the caller's own type: on this, or of a static method of that type.</summary>
@@ -135,10 +135,13 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// The function's code after an await runs on the thread pool: always, but in a program with a UI framework, whose
-        /// context brings continuations back to the caller's thread, only after an await with <c>ConfigureAwait(false)</c>.
+        /// context brings continuations back to the caller's thread, or started by code of a type that runs in turns
+        /// (<see cref="AsyncMethodContinuation.RunsInTurns"/>), only after an await with <c>ConfigureAwait(false)</c>.
         /// </summary>
-        private static bool LeavesTheCallersThread(IOperation body, Compilation compilation) =>
-            !AsyncMethodContinuation.HasUiContext(compilation) || OwnAwaits(body).OfType<IAwaitOperation>().Any(AsyncMethodContinuation.LeavesContext);
+        private static bool LeavesTheCallersThread(IOperation body, IOperation start, Compilation compilation) =>
+            !(AsyncMethodContinuation.HasUiContext(compilation) ||
+              AsyncMethodContinuation.RunsInTurns(start.SemanticModel?.GetEnclosingSymbol(start.Syntax.SpanStart)?.ContainingType)) ||
+            OwnAwaits(body).OfType<IAwaitOperation>().Any(AsyncMethodContinuation.LeavesContext);
 
         private static bool ReturnedFrom(IOperation value)
         {

@@ -212,7 +212,7 @@ namespace ScopeSafety.Analyzers
 
             var body = Functions.Root(block);
             var graph = context.GetControlFlowGraph(block);
-            var continuation = AsyncMethodContinuation.AccessesAfterAwait(body, new FlowIndex(graph), method, callers.Accesses, uiContext);
+            var continuation = AsyncMethodContinuation.AccessesAfterAwait(body, new FlowIndex(graph), method, callers.Accesses, uiContext || AsyncMethodContinuation.RunsInTurns(method.ContainingType));
             if (continuation.Count == 0)
             {
                 return;
