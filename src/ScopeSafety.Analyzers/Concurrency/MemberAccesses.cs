@@ -167,9 +167,10 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private void Walk(IOperation body, Frame frame, Found result, HashSet<IMethodSymbol> visited, int depth, System.Func<IOperation, bool>? skip)
         {
+            HashSet<IOperation>? omitted = null;
             foreach (var operation in body.DescendantsAndSelf())
             {
-                if ((skip != null && skip(operation)) || (frame.At != null && InsideLambda(operation, body)))
+                if ((skip != null && skip(operation)) || (frame.At != null && InsideLambda(operation, body)) || Flow.OmittedCalls.Skip(operation, body, ref omitted))
                 {
                     // A lambda in a callee may run anywhere, or never: what it touches is not the caller's access.
                     continue;

@@ -46,8 +46,15 @@ namespace ScopeSafety.Analyzers.Spawns
                 return;
             }
 
+            HashSet<IOperation>? omitted = null;
             foreach (var operation in body.DescendantsAndSelf())
             {
+                if (Flow.OmittedCalls.Skip(operation, body, ref omitted))
+                {
+                    // A [Conditional] call the compiler leaves out, with its arguments.
+                    continue;
+                }
+
                 var variable = Places.VariableOf(operation);
 
                 if (variable != null)
