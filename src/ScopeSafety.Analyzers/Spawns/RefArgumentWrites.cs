@@ -31,8 +31,21 @@ namespace ScopeSafety.Analyzers.Spawns
         /// </summary>
         public static bool IsAddressOnly(IMethodSymbol method) =>
             method.ContainingType is { Name: "Unsafe", ContainingNamespace: { Name: "CompilerServices", ContainingNamespace: { Name: "Runtime", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } &&
-            method.Name is "Add" or "AddByteOffset" or "Subtract" or "SubtractByteOffset" or "As" or "AsRef" or "AreSame" or "ByteOffset" or
+            IsAddressOnlyName(method.Name);
+
+        private static bool IsAddressOnlyName(string name) =>
+            name is "Add" or "AddByteOffset" or "Subtract" or "SubtractByteOffset" or "As" or "AsRef" or "AreSame" or "ByteOffset" or
                 "IsAddressGreaterThan" or "IsAddressLessThan";
+
+        /// <summary>
+        /// <c>Unsafe.As&lt;A, B&gt;(ref r)</c>, <c>Unsafe.ByteOffset(ref a, ref b)</c>, … read by name in a callee's text (which is
+        /// read without a semantic model): the call only computes an address from the ref, so what writes through it is
+        /// what the code does with the call's result.
+        /// </summary>
+        private static bool IsAddressOnlyCall(InvocationExpressionSyntax call) =>
+            call.Expression is MemberAccessExpressionSyntax { Expression: var type, Name: var name } &&
+            (type is IdentifierNameSyntax { Identifier.ValueText: "Unsafe" } || type is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Unsafe" }) &&
+            IsAddressOnlyName(name.Identifier.ValueText);
 
         private static bool OnlyReads(IParameterSymbol parameter)
         {
@@ -117,6 +130,8 @@ namespace ScopeSafety.Analyzers.Spawns
                     return prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression) || prefix.IsKind(SyntaxKind.AddressOfExpression);
                 case PostfixUnaryExpressionSyntax postfix:
                     return postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression);
+                case ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } byRef when !byRef.RefKindKeyword.IsKind(SyntaxKind.None) && IsAddressOnlyCall(call):
+                    return WritesThrough(call);
                 case ArgumentSyntax argument:
                     return (!argument.RefKindKeyword.IsKind(SyntaxKind.None) && !argument.RefKindKeyword.IsKind(SyntaxKind.InKeyword)) || argument.Parent is TupleExpressionSyntax;
                 case RefExpressionSyntax _:
