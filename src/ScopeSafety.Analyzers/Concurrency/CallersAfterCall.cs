@@ -58,9 +58,9 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// The first access of <paramref name="place"/> in a caller of <paramref name="method"/> after the call that
         /// conflicts with one of <paramref name="uses"/> (the work's), with that use; null when there is none.
         /// </summary>
-        public (Access Mine, Access Theirs, IMethodSymbol Caller, int CallLine)? FirstRace(IMethodSymbol method, WorkItem item, Place place, List<Access> uses,
+        public (Access Mine, Access Theirs, IMethodSymbol Caller, int CallLine)? FirstRace(IMethodSymbol method, WorkItem item, ISymbol? heldIn, Place place, List<Access> uses,
             System.Func<IMethodSymbol, bool> skip) =>
-            item.Host.SemanticModel is { } model ? FirstRace(method, model, HandleMemberOf(item.Site.Operation), place, uses, skip) : null;
+            item.Host.SemanticModel is { } model ? FirstRace(method, model, HandleMemberOf(item.Site.Operation) ?? heldIn, place, uses, skip) : null;
 
         /// <summary>
         /// As above, for work whose handle, if the method keeps one, is in <paramref name="handle"/>; callers for which
@@ -129,7 +129,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// the type (see <see cref="EntryPoints"/>) but the one that started it, which the work itself does not call, read
         /// from its start up to anything that may wait for the work, as a caller's code after the call is read.
         /// </summary>
-        public (Access Mine, Access Theirs, IMethodSymbol Member)? FirstMemberRace(IMethodSymbol method, WorkItem item, Place place, bool isObject, List<Access> uses,
+        public (Access Mine, Access Theirs, IMethodSymbol Member)? FirstMemberRace(IMethodSymbol method, WorkItem item, ISymbol? heldIn, Place place, bool isObject, List<Access> uses,
             System.Func<IMethodSymbol, bool> skip)
         {
             if (!IsSharedWithCallers(place, method) || !(item.Host.SemanticModel is { } model) ||
@@ -147,7 +147,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return null;
             }
 
-            var handle = HandleMemberOf(item.Site.Operation);
+            var handle = HandleMemberOf(item.Site.Operation) ?? heldIn;
             var onlyStatic = place.Root.IsStatic;
             foreach (var (member, names) in EntryPoints(method.ContainingType))
             {

@@ -140,6 +140,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     joins.Add(point.Value);
                 }
+
+                if (handle != null && AfterNullGuard(join, flow, handle) is { } guarded)
+                {
+                    joins.Add(guarded);
+                }
             }
 
             return new Lifetime(starts, joins, handle);
@@ -285,6 +290,38 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             var next = block.Operations[index + 1];
+            return flow.PointOf(next.Syntax, next.Syntax.SpanStart);
+        }
+
+        /// <summary>
+        /// A join made only where what holds the handles is not null (<c>var threads = Interlocked.Exchange(ref _threads,
+        /// null); if (threads != null) { foreach (var t in threads) t.Join(); }</c>): the branch that skips it finds no handle
+        /// there (another call took them, or none was kept), so the work is no longer this code's to wait for where the
+        /// statement after the <c>if</c> starts. That point, or null when the join (a statement, or a loop over the handles)
+        /// is not directly in such an <c>if</c> without <c>else</c>, or the <c>if</c> ends its block.
+        /// </summary>
+        private static FlowPoint? AfterNullGuard(IOperation join, FlowIndex flow, HandleTracker handle)
+        {
+            IOperation statement = join.Parent is IForEachLoopOperation loop && loop.Collection == join ? loop : join;
+            if (statement.Parent is IExpressionStatementOperation expression)
+            {
+                statement = expression;
+            }
+
+            var guard = statement.Parent is IBlockOperation block ? block.Parent : statement.Parent;
+            if (!(guard is IConditionalOperation { WhenFalse: null } conditional) || !handle.TestsHolderNotNull(conditional.Condition) ||
+                !(conditional.Parent is IBlockOperation outer))
+            {
+                return null;
+            }
+
+            var index = outer.Operations.IndexOf(conditional);
+            if (index < 0 || index + 1 >= outer.Operations.Length)
+            {
+                return null;
+            }
+
+            var next = outer.Operations[index + 1];
             return flow.PointOf(next.Syntax, next.Syntax.SpanStart);
         }
 

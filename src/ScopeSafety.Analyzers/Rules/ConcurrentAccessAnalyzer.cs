@@ -477,7 +477,7 @@ namespace ScopeSafety.Analyzers
                 // all): reported once, at the first; the search for another place goes on past it to the next member.
                 var work = item.Body ?? item.Site.Operation;
                 if (!LeftRunning(item) || !(_context.OwningSymbol is IMethodSymbol method) ||
-                    !(_callers.FirstMemberRace(method, item, place, isObject, uses, member => _membersReported.Contains((work, member))) is { } race))
+                    !(_callers.FirstMemberRace(method, item, HeldIn(item), place, isObject, uses, member => _membersReported.Contains((work, member))) is { } race))
                 {
                     return;
                 }
@@ -493,7 +493,10 @@ namespace ScopeSafety.Analyzers
 
             /// <summary>The work is left running beside another member of the type that uses the place (<see cref="MemberRace"/>), reported or not.</summary>
             private bool BesideMembers(Place place, WorkItem item, List<Access> uses) =>
-                LeftRunning(item) && _context.OwningSymbol is IMethodSymbol method && _callers.FirstMemberRace(method, item, place, isObject: true, uses, _ => false) != null;
+                LeftRunning(item) && _context.OwningSymbol is IMethodSymbol method && _callers.FirstMemberRace(method, item, HeldIn(item), place, isObject: true, uses, _ => false) != null;
+
+            /// <summary>The field of this object the member keeps the work's handles in, when it keeps them in a collection or stores them later (see <see cref="HandleTracker.HeldIn"/>).</summary>
+            private ISymbol? HeldIn(WorkItem item) => _model.LifetimeOf(item)?.Handle?.HeldIn;
 
             /// <summary>Unscoped work started in the member's own code, not in a lambda of it.</summary>
             private static bool StartedHere(WorkItem item) => item.IsUnscoped && item.Shape == WorkShape.Spawned && item.Host.Parent == null;
@@ -525,7 +528,7 @@ namespace ScopeSafety.Analyzers
                 // One caller beside the work is one cause, however many fields they share (a health check that reads each
                 // task field the work clears): reported once, at the first.
                 var work = item.Body ?? item.Site.Operation;
-                if (!(_callers.FirstRace(method, item, place, uses, caller => _membersReported.Contains((work, caller))) is { } race))
+                if (!(_callers.FirstRace(method, item, HeldIn(item), place, uses, caller => _membersReported.Contains((work, caller))) is { } race))
                 {
                     return false;
                 }

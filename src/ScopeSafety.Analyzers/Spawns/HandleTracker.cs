@@ -55,6 +55,16 @@ namespace ScopeSafety.Analyzers.Spawns
         /// <summary>The handle is returned, stored outside the function's locals, or handed to code we cannot see.</summary>
         public bool Escapes { get; private set; }
 
+        /// <summary>
+        /// The field of this object (or the static field) where the function keeps the handle, or a collection of the
+        /// handles (<c>_threads = threads</c>, <c>Interlocked.Exchange(ref _threads, threads)</c>): the type's other members
+        /// reach the work through it. Null when it keeps none.
+        /// </summary>
+        public IFieldSymbol? HeldIn { get; private set; }
+
+        // Where the handles went into fields of this object, in the order found; read back by FollowFieldReads.
+        private readonly List<(IFieldSymbol Field, IOperation Store)> _fieldStores = new List<(IFieldSymbol, IOperation)>();
+
         /// <summary>A <c>new Task(...)</c> that is never started here (only run synchronously, or not at all) and does not leave the function.</summary>
         public bool NeverStarted { get; private set; }
 
@@ -70,6 +80,7 @@ namespace ScopeSafety.Analyzers.Spawns
             {
                 tracker._wrapped = NestedTaskStart.WrapsWork(spawn, symbols) && NestedTaskStart.Find(spawn, scope, symbols) == null;
                 tracker.Walk(spawn.Operation);
+                tracker.FollowFieldReads();
                 if (spawn.Operation is IObjectCreationOperation && spawn.Handle == HandleKind.Task && tracker.Starts.Count == 0 && !tracker.Escapes)
                 {
                     tracker.NeverStarted = true;
@@ -77,6 +88,88 @@ namespace ScopeSafety.Analyzers.Spawns
             }
 
             return tracker;
+        }
+
+        /// <summary>
+        /// A field of this object that the function stores the handles in holds them wherever the function reads it back
+        /// (<c>var threads = Interlocked.Exchange(ref _threads, null); foreach (var t in threads) t.Join();</c> in the branch
+        /// that stops the work): what waits for what it reads waits for the work. Stores are followed from each read, so
+        /// the flow graph decides which reads come after the store.
+        /// </summary>
+        private void FollowFieldReads()
+        {
+            var followed = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+            for (var i = 0; i < _fieldStores.Count; i++)
+            {
+                var field = _fieldStores[i].Field;
+                if (!followed.Add(field))
+                {
+                    continue;
+                }
+
+                foreach (var operation in Scope.Descendants())
+                {
+                    if (operation is IFieldReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Field, field) &&
+                        (field.IsStatic || Concurrency.Places.IsThis(reference.Instance)) && ValueReadFrom(reference) is { } value)
+                    {
+                        Walk(value);
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// The operation that yields the field's value at <paramref name="reference"/>: the reference when it is read, the call
+        /// when <c>Interlocked.Exchange</c>, <c>CompareExchange</c> or <c>Volatile.Read</c> return it; null where the field is
+        /// written, passed by reference elsewhere, or swapped for the handles by one of the stores found (which returns the
+        /// value before it).
+        /// </summary>
+        private IOperation? ValueReadFrom(IFieldReferenceOperation reference)
+        {
+            switch (reference.Parent)
+            {
+                case ISimpleAssignmentOperation assignment when assignment.Target == reference:
+                case ICompoundAssignmentOperation _:
+                    return null;
+                case IArgumentOperation { Parent: IInvocationOperation call } argument when argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out:
+                    return _symbols.Synchronisation.IsAtomicApi(call.TargetMethod.ContainingType) && call.TargetMethod.Name is "Exchange" or "CompareExchange" or "Read" &&
+                           !_fieldStores.Exists(store => store.Store == call)
+                        ? call
+                        : null;
+                default:
+                    return reference;
+            }
+        }
+
+        /// <summary>
+        /// <paramref name="condition"/> holds only where a local that came to hold the handles, or a field they were stored
+        /// in, is not null: <c>x != null</c>, <c>x is not null</c>, <c>x is { }</c>.
+        /// </summary>
+        public bool TestsHolderNotNull(IOperation condition)
+        {
+            var tested = condition switch
+            {
+                IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } compare when IsNull(compare.RightOperand) => compare.LeftOperand,
+                IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } compare when IsNull(compare.LeftOperand) => compare.RightOperand,
+                IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var value } } } pattern when IsNull(value) => pattern.Value,
+                IIsPatternOperation { Pattern: IRecursivePatternOperation { DeclaredSymbol: null, PropertySubpatterns.Length: 0, DeconstructionSubpatterns.Length: 0 } } pattern => pattern.Value,
+                _ => null,
+            };
+
+            return (tested == null ? null : SpawnClassifier.Unwrap(tested)) switch
+            {
+                ILocalReferenceOperation local => IsHolder(local.Local),
+                IFieldReferenceOperation field => _fieldStores.Exists(store => SymbolEqualityComparer.Default.Equals(store.Field, field.Field)),
+                _ => false,
+            };
+        }
+
+        private static bool IsNull(IOperation? value) => value != null && SpawnClassifier.Unwrap(value) is { ConstantValue: { HasValue: true, Value: null } };
+
+        protected override void OnStoredInField(IFieldSymbol field, IOperation store)
+        {
+            HeldIn ??= field;
+            _fieldStores.Add((field, store));
         }
 
         private void AddJoin(IOperation join)
@@ -367,6 +460,13 @@ namespace ScopeSafety.Analyzers.Spawns
                 return;
             }
 
+            if (use is IInvocationOperation start && start.Instance != null && SpawnClassifier.Unwrap(start.Instance) == element && IsStart(start.TargetMethod, _symbols))
+            {
+                // threads[i].Start() in a later loop than the one that made them: each thread starts there, not at new Thread.
+                Starts.Add(start);
+                return;
+            }
+
             var joined = use != null && JoinedInstance(use) is { } instance && SpawnClassifier.Unwrap(instance) == element;
             if (!joined && use is IInvocationOperation { TargetMethod: { Name: "GetAwaiter" } } getAwaiter && getAwaiter.Parent is IInvocationOperation getResult)
             {
@@ -503,6 +603,14 @@ namespace ScopeSafety.Analyzers.Spawns
         protected override void OnArgument(IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod;
+            if (FieldSwappedBy(invocation) is { } field)
+            {
+                // Interlocked.Exchange(ref _threads, threads), Volatile.Write(ref _task, task): kept in a field, as _threads = threads.
+                OnStoredInField(field, invocation);
+                Escapes = true;
+                return;
+            }
+
             if (KnownSymbols.Is(method.ContainingType, _symbols.Tasks.Task) && method.IsStatic)
             {
                 switch (method.Name)
@@ -583,6 +691,19 @@ namespace ScopeSafety.Analyzers.Spawns
             Joins.Add(invocation);
             Escapes = true;
         }
+
+        /// <summary>
+        /// The field of this object (or static) that <c>Interlocked.Exchange</c>, <c>CompareExchange</c> or <c>Volatile.Write</c>
+        /// stores its value argument in, when the handle being followed is that argument (its first argument is the field
+        /// by reference, so the handle is another one).
+        /// </summary>
+        private IFieldSymbol? FieldSwappedBy(IInvocationOperation invocation) =>
+            invocation.TargetMethod.Name is "Exchange" or "CompareExchange" or "Write" && invocation.Arguments.Length >= 2 &&
+            _symbols.Synchronisation.IsAtomicApi(invocation.TargetMethod.ContainingType) &&
+            invocation.Arguments[0].Value is IFieldReferenceOperation field && (field.Field.IsStatic || Concurrency.Places.IsThis(field.Instance)) &&
+            IsFollowed(invocation.Arguments[1].Value)
+                ? field.Field
+                : null;
 
         private bool LoopJoinsEachItem(IForEachLoopOperation loop)
         {

@@ -100,6 +100,10 @@ namespace ScopeSafety.Analyzers.Spawns
                             return;
                         case IDiscardOperation _:
                             return;
+                        case IFieldReferenceOperation field when field.Field.IsStatic || Concurrency.Places.IsThis(field.Instance):
+                            OnStoredInField(field.Field, assignment);
+                            OnLost();
+                            return;
                         default:
                             OnLost();
                             return;
@@ -154,6 +158,14 @@ namespace ScopeSafety.Analyzers.Spawns
             }
         }
 
+        /// <summary>
+        /// The handle, or a local holding it, is stored by <paramref name="store"/> in <paramref name="field"/>, a field of
+        /// this object or a static one: other code reaches it there.
+        /// </summary>
+        protected virtual void OnStoredInField(IFieldSymbol field, IOperation store)
+        {
+        }
+
         /// <summary>Keeps following the handles through <paramref name="local"/>; false when it already holds them.</summary>
         protected virtual bool Hold(ILocalSymbol local)
         {
@@ -164,6 +176,17 @@ namespace ScopeSafety.Analyzers.Spawns
 
             _pending.Enqueue(local);
             return true;
+        }
+
+        /// <summary>Whether <paramref name="value"/> (under conversions) is the handle, or a local holding it, as followed so far.</summary>
+        protected bool IsFollowed(IOperation value)
+        {
+            while (value is IConversionOperation || value is IParenthesizedOperation)
+            {
+                value = value is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)value).Operand;
+            }
+
+            return _visited.Contains(value) || (value is ILocalReferenceOperation local && IsHolder(local.Local));
         }
 
         /// <summary>Whether <paramref name="local"/> has come to hold the handle.</summary>
