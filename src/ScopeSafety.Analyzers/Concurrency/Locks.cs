@@ -138,11 +138,19 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
-            // The callers' locks hold for what the function does before its first await, not for the rest, which runs
-            // after the call has handed back its task (and the caller has let the lock go).
-            if (callerLevels > 0 && sync != null && (!IsAsyncMethodBody(child) || AsyncRuns.Before(child, operation)))
+            // The callers' locks hold for what the function does before its first await. The rest runs after the call has
+            // handed back its task, still under them only where every caller awaits that task where it makes the call
+            // (await GetConnectionAsync() inside its WaitAsync/Release): the caller waits there, holding the lock.
+            if (callerLevels > 0 && sync != null)
             {
-                AddAbsent(result, EveryCallerHolds(child, sync, callerLevels));
+                if (!IsAsyncMethodBody(child) || AsyncRuns.Before(child, operation))
+                {
+                    AddAbsent(result, EveryCallerHolds(child, sync, callerLevels, awaitedOnly: false));
+                }
+                else
+                {
+                    AddAbsent(result, EveryCallerHolds(child, sync, callerLevels, awaitedOnly: true));
+                }
             }
 
             return result;
@@ -279,7 +287,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// overrides (<see cref="TemplateChain"/>): the base class calls the virtual method under its lock (<c>lock
         /// (SyncRoot) { Write(e); }</c>), and a derived class's override runs there.
         /// </summary>
-        private static List<object> EveryCallerHolds(IOperation root, SynchronisationSymbols sync, int levels)
+        private static List<object> EveryCallerHolds(IOperation root, SynchronisationSymbols sync, int levels, bool awaitedOnly)
         {
             var model = root.SemanticModel;
             var declared = model == null ? null : model.GetDeclaredSymbol(root.Syntax) ?? (root.Syntax.Parent is { } declaration ? model.GetDeclaredSymbol(declaration) : null);
@@ -296,18 +304,21 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return NoLocks;
                 }
 
-                var cached = CallerLocks.GetValue(method.OriginalDefinition, _ => new List<object>?[CallerLevels + 1]);
-                return cached[levels] ??= CallersHold(method, model, sync, levels);
+                var cached = CallerLocks.GetValue(method.OriginalDefinition, _ => new List<object>?[2 * (CallerLevels + 1)]);
+                return cached[CacheSlot(levels, awaitedOnly)] ??= CallersHold(method, model, sync, levels, awaitedOnly);
             }
 
             if (TemplateChain(method, model.Compilation) is { } chain && chain.Exists(link => TakesLocks(link.ContainingType)))
             {
-                var cached = CallerLocks.GetValue(method.OriginalDefinition, _ => new List<object>?[CallerLevels + 1]);
-                return cached[levels] ??= TemplateCallersHold(method, chain, model.Compilation, sync, levels);
+                var cached = CallerLocks.GetValue(method.OriginalDefinition, _ => new List<object>?[2 * (CallerLevels + 1)]);
+                return cached[CacheSlot(levels, awaitedOnly)] ??= TemplateCallersHold(method, chain, model.Compilation, sync, levels, awaitedOnly);
             }
 
             return NoLocks;
         }
+
+        // Where CallerLocks keeps what the callers hold, read levels up, for any call or for awaited calls only.
+        private static int CacheSlot(int levels, bool awaitedOnly) => levels + (awaitedOnly ? CallerLevels + 1 : 0);
 
         /// <summary>
         /// A protected virtual method or override and the methods it overrides, up to the virtual one that starts the
@@ -339,17 +350,17 @@ namespace ScopeSafety.Analyzers.Concurrency
             return chain;
         }
 
-        private static List<object> CallersHold(IMethodSymbol method, SemanticModel model, SynchronisationSymbols sync, int levels)
+        private static List<object> CallersHold(IMethodSymbol method, SemanticModel model, SynchronisationSymbols sync, int levels, bool awaitedOnly)
         {
             // A private method is named only inside its type (nested types included).
             var spans = method.ContainingType.DeclaringSyntaxReferences.Select(reference => reference.Span).ToList();
             var mentions = Flow.CallIndex.Mentions(model.SyntaxTree, method.Name)
                 .Where(mention => spans.Exists(span => span.Contains(mention.Span)))
                 .Select(mention => (model, mention));
-            return HeldAtEveryCall(mentions, (symbol, _) => IsMethod(symbol, method), method.IsStatic, sync, levels);
+            return HeldAtEveryCall(mentions, (symbol, _) => IsMethod(symbol, method), method.IsStatic, sync, levels, awaitedOnly);
         }
 
-        private static List<object> TemplateCallersHold(IMethodSymbol method, List<IMethodSymbol> chain, Compilation compilation, SynchronisationSymbols sync, int levels)
+        private static List<object> TemplateCallersHold(IMethodSymbol method, List<IMethodSymbol> chain, Compilation compilation, SynchronisationSymbols sync, int levels, bool awaitedOnly)
         {
             // A call on this runs the override only from the override's type, a type it derives from, or one derived from
             // it (a protected method cannot be named outside the chain's types; a sibling's own Write runs on a sibling):
@@ -359,7 +370,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 Flow.CallIndex.Mentions(tree, method.Name)
                     .Select(mention => (Model: SourceCallees.ModelOf(compilation, tree), Mention: mention))
                     .Where(found => InLineOf(found.Mention, own, found.Model)));
-            return HeldAtEveryCall(mentions, (symbol, mention) => RunsMethod(symbol, mention, method, chain), method.IsStatic, sync, levels);
+            return HeldAtEveryCall(mentions, (symbol, mention) => RunsMethod(symbol, mention, method, chain), method.IsStatic, sync, levels, awaitedOnly);
         }
 
         // Whether code at node is in a type (or nested in one) that own derives from, or that derives from own, or own.
@@ -386,10 +397,12 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// The locks on members that every one of the mentions naming the method (<paramref name="isMethod"/>) holds, each
-        /// a call on this object (plain, <c>this.</c> or <c>base.</c>) or of a static; none when one is anything else.
+        /// a call on this object (plain, <c>this.</c> or <c>base.</c>) or of a static; none when one is anything else, or
+        /// with <paramref name="awaitedOnly"/> when one is not awaited where it is made.
         /// </summary>
         private static List<object> HeldAtEveryCall(
-            IEnumerable<(SemanticModel Model, SimpleNameSyntax Mention)> mentions, System.Func<ISymbol?, SimpleNameSyntax, bool> isMethod, bool isStatic, SynchronisationSymbols sync, int levels)
+            IEnumerable<(SemanticModel Model, SimpleNameSyntax Mention)> mentions, System.Func<ISymbol?, SimpleNameSyntax, bool> isMethod, bool isStatic, SynchronisationSymbols sync, int levels,
+            bool awaitedOnly)
         {
             List<object>? common = null;
             foreach (var (model, mention) in mentions)
@@ -410,7 +423,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                       (access.Expression is ThisExpressionSyntax or BaseExpressionSyntax || isStatic) &&
                       access.Parent is InvocationExpressionSyntax called && called.Expression == access ? called
                     : null;
-                if (invocation == null || !(model.GetOperation(invocation) is IInvocationOperation call))
+                if (invocation == null || !(model.GetOperation(invocation) is IInvocationOperation call) ||
+                    (awaitedOnly && Flow.AwaitedValues.AwaitOf(call) == null))
                 {
                     return NoLocks;
                 }
