@@ -214,8 +214,11 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// The member stores what its caller passed (<c>SetListener(listener) =&gt; _listener = listener</c>, a property
-        /// setter's <c>value</c>): it configures the type, and its users call it while they set the type up, before the work
-        /// that reads the setting has anything to read it for. Against work that also writes the place it still counts.
+        /// setter's <c>value</c>), or is a property setter that stores a setting it made from <c>value</c> (<c>if (value is
+        /// null || value.Count == 0) _acl = null; else _acl = value;</c>, a default, a path it normalised): it configures
+        /// the type, and its users call it while they set the type up, before the work that reads the setting has anything
+        /// to read it for. Not a store whose value reads the place itself (an update), and against work that also writes
+        /// the place it still counts.
         /// </summary>
         private static bool StoresAParameter(Access write)
         {
@@ -230,8 +233,33 @@ namespace ScopeSafety.Analyzers.Concurrency
                 value = value is IConversionOperation conversion ? conversion.Operand : ((ICoalesceOperation)value).Value;
             }
 
-            return value is IParameterReferenceOperation;
+            return value is IParameterReferenceOperation || (InSetterBody(assignment) && !ReadsTarget(assignment));
         }
+
+        /// <summary>The store is the code of a property's <c>set</c> or <c>init</c> accessor itself, not of a lambda in it.</summary>
+        private static bool InSetterBody(IOperation store)
+        {
+            foreach (var node in store.Syntax.Ancestors())
+            {
+                switch (node)
+                {
+                    case AccessorDeclarationSyntax accessor:
+                        return accessor.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.SetAccessorDeclaration) ||
+                               accessor.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.InitAccessorDeclaration);
+                    case AnonymousFunctionExpressionSyntax _:
+                    case LocalFunctionStatementSyntax _:
+                    case MemberDeclarationSyntax _:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The stored value reads the place it is stored in (<c>_count = _count + value</c>).</summary>
+        private static bool ReadsTarget(ISimpleAssignmentOperation assignment) =>
+            assignment.Target is IFieldReferenceOperation target &&
+            assignment.Value.DescendantsAndSelf().Any(operation => operation is IFieldReferenceOperation read && SymbolEqualityComparer.Default.Equals(read.Field, target.Field));
 
         private static (Access Mine, Access Theirs)? FirstConflict(List<Access> theirs, List<Access> uses)
         {
