@@ -198,10 +198,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                     }
                 }
 
-                if (starts.Count == 0 && site.StartsPaused && host is IConstructorBodyOperation && holder is IFieldSymbol { IsStatic: false })
+                if (starts.Count == 0 && site.StartsPaused && BuildsTheObject(host) && holder is IFieldSymbol { IsStatic: false })
                 {
-                    // A paused timer in a field of the object being built: only a member called once the constructor has
-                    // returned can arm it, so it starts after all of the constructor's code.
+                    // A paused timer in a field of the object being built (by a constructor, or a helper only constructors
+                    // call): only a member called once the constructor has returned can arm it, so it starts after all of
+                    // this code.
                     starts.Add(new FlowPoint(flow.ExitBlock, 0, int.MaxValue));
                     return starts;
                 }
@@ -225,6 +226,12 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return starts;
         }
+
+        /// <summary>A constructor's body, or that of a method only constructors of its object call (<see cref="Flow.ConstructorHelpers"/>).</summary>
+        private static bool BuildsTheObject(IOperation host) =>
+            host is IConstructorBodyOperation ||
+            (host is IMethodBodyOperation && host.SemanticModel is { } model && model.GetDeclaredSymbol(host.Syntax) is IMethodSymbol method &&
+             Flow.ConstructorHelpers.OnlyCalledFromConstructors(method, model.Compilation));
 
         /// <summary>
         /// <paramref name="wait"/> waits for the thread or task held in <paramref name="holder"/>, as
