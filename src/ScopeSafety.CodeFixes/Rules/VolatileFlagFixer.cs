@@ -22,7 +22,8 @@ namespace ScopeSafety.CodeFixes
     /// a clear stays lost), for a field that stores the work's own handle (the work may read it before the store),
     /// for an object field that some code disposes, closes or sets to null (the work may use the object as it goes: a
     /// race about its lifetime, which volatile does not order), or locks (a lock on an object the code replaces excludes
-    /// nobody once it is replaced), for types volatile does not take (long, double,
+    /// nobody once it is replaced), for a flag a function tests to leave and sets later (<c>if (_disposed) return; …
+    /// _disposed = true;</c>: two runs may both pass the test), for types volatile does not take (long, double,
     /// structs), for a field other types may use, or for a declaration of several fields at once.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(VolatileFlagFixer)), Shared]
@@ -135,6 +136,14 @@ namespace ScopeSafety.CodeFixes
                     }
 
                     var writer = FunctionOf(reference);
+                    if (writer != null && GuardedBefore(writer, reference, field, partModel, cancellationToken))
+                    {
+                        // if (_disposed) return; … _disposed = true;: a test and a later set, which two runs may both pass
+                        // before either sets. Volatile makes each access whole, not the two one step, so the runs would
+                        // still both go on, and the report would be gone.
+                        return null;
+                    }
+
                     if (writer == null || writer is ConstructorDeclarationSyntax ||
                         (spawn != null && FunctionOf(spawn) == writer && reference.SpanStart < spawn.SpanStart))
                     {
@@ -197,6 +206,32 @@ namespace ScopeSafety.CodeFixes
         /// <summary>The function a reference is in: a lambda, a local function, or a member.</summary>
         private static SyntaxNode? FunctionOf(SyntaxNode reference) =>
             reference.Ancestors().FirstOrDefault(node => node is AnonymousFunctionExpressionSyntax || node is LocalFunctionStatementSyntax) ?? RaceFixes.MemberOf(reference);
+
+        /// <summary>
+        /// Whether <paramref name="writer"/>, before its store at <paramref name="store"/>, leaves when the field says so:
+        /// an <c>if</c> of its own code whose condition reads the field and whose branch only returns or throws
+        /// (<c>if (_disposed) return;</c>, <c>if (_started) throw …;</c>), the guard that the store later closes.
+        /// </summary>
+        private static bool GuardedBefore(SyntaxNode writer, SyntaxNode store, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
+        {
+            foreach (var guard in writer.DescendantNodes(node => node == writer || !(node is AnonymousFunctionExpressionSyntax || node is LocalFunctionStatementSyntax))
+                         .OfType<IfStatementSyntax>())
+            {
+                if (guard.SpanStart < store.SpanStart && !guard.Span.Contains(store.Span) && Leaves(guard.Statement) &&
+                    guard.Condition.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name =>
+                        name.Identifier.ValueText == field.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, field)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A statement that only returns or throws (alone, or as the one statement of a block).</summary>
+        private static bool Leaves(StatementSyntax statement) =>
+            statement is ReturnStatementSyntax or ThrowStatementSyntax ||
+            (statement is BlockSyntax { Statements: { Count: 1 } statements } && Leaves(statements[0]));
 
         /// <summary>The value a plain assignment of the field at <paramref name="reference"/> stores; null for a read.</summary>
         private static ExpressionSyntax? StoredValue(IdentifierNameSyntax reference)
