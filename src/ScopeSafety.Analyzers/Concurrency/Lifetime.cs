@@ -285,12 +285,18 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private static FlowPoint? AfterLoopOverHandles(IOperation join, FlowIndex flow)
         {
-            if (!(join.Parent is IForEachLoopOperation loop) || loop.Collection != join || !(loop.Parent is IBlockOperation block))
+            return join.Parent is IForEachLoopOperation loop && loop.Collection == join ? StartOfNextStatement(loop, flow) : null;
+        }
+
+        /// <summary>Where the statement after <paramref name="statement"/> in its block starts; null when it ends its block.</summary>
+        private static FlowPoint? StartOfNextStatement(IOperation statement, FlowIndex flow)
+        {
+            if (!(statement.Parent is IBlockOperation block))
             {
                 return null;
             }
 
-            var index = block.Operations.IndexOf(loop);
+            var index = block.Operations.IndexOf(statement);
             if (index < 0 || index + 1 >= block.Operations.Length)
             {
                 return null;
@@ -316,20 +322,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             var guard = statement.Parent is IBlockOperation block ? block.Parent : statement.Parent;
-            if (!(guard is IConditionalOperation { WhenFalse: null } conditional) || !handle.TestsHolderNotNull(conditional.Condition) ||
-                !(conditional.Parent is IBlockOperation outer))
-            {
-                return null;
-            }
-
-            var index = outer.Operations.IndexOf(conditional);
-            if (index < 0 || index + 1 >= outer.Operations.Length)
-            {
-                return null;
-            }
-
-            var next = outer.Operations[index + 1];
-            return flow.PointOf(next.Syntax, next.Syntax.SpanStart);
+            return guard is IConditionalOperation { WhenFalse: null } conditional && handle.TestsHolderNotNull(conditional.Condition)
+                ? StartOfNextStatement(conditional, flow)
+                : null;
         }
 
         /// <summary>No start: the work never runs beside its host.</summary>

@@ -370,81 +370,39 @@ public class ConcurrentAccessFixerTests
     // Technitium's TunnelProxy: both copy loops' continuations call Dispose, which tests the flag, disposes, then sets it.
     // Volatile would make each access whole, not the test and the set one step: both runs could still pass the test.
     [Fact]
-    public Task A_flag_a_function_tests_to_leave_and_sets_later_is_not_made_volatile() => VolatileFix.VerifyNoCodeFixAsync("""
-        using System.Threading.Tasks;
-
-        class Tunnel
-        {
-            private bool _disposed;
-
-            public bool IsBroken => _disposed;
-
-            public void Start(Task a, Task b)
-            {
-                _ = a.ContinueWith(t => {|SCOPE010:Dispose()|});
-                _ = b.ContinueWith(t => {|SCOPE010:Dispose()|});
-            }
-
-            public void Dispose()
-            {
-                if (_disposed)
-                    return;
-
-                System.Console.WriteLine("closing");
-                _disposed = true;
-            }
-        }
-        """);
+    public Task A_flag_a_function_tests_to_leave_and_sets_later_is_not_made_volatile() => VolatileFix.VerifyNoCodeFixAsync(
+        Tunnel("bool", "{|SCOPE010:Dispose()|}", "return;"));
 
     // The twin: a test that does not leave is no guard, and the flag is only set and polled.
     [Fact]
-    public Task A_flag_tested_without_leaving_and_set_later_becomes_volatile() => VolatileFix.VerifyCodeFixAsync("""
+    public Task A_flag_tested_without_leaving_and_set_later_becomes_volatile() => VolatileFix.VerifyCodeFixAsync(
+        Tunnel("bool", "{|SCOPE010:Dispose()|}", "System.Console.WriteLine(\"again\");"),
+        Tunnel("volatile bool", "Dispose()", "System.Console.WriteLine(\"again\");"));
+
+    private static string Tunnel(string type, string dispose, string whenDisposed) => $$"""
         using System.Threading.Tasks;
 
         class Tunnel
         {
-            private bool _disposed;
+            private {{type}} _disposed;
 
             public bool IsBroken => _disposed;
 
             public void Start(Task a, Task b)
             {
-                _ = a.ContinueWith(t => {|SCOPE010:Dispose()|});
-                _ = b.ContinueWith(t => {|SCOPE010:Dispose()|});
+                _ = a.ContinueWith(t => {{dispose}});
+                _ = b.ContinueWith(t => {{dispose}});
             }
 
             public void Dispose()
             {
                 if (_disposed)
-                    System.Console.WriteLine("again");
+                    {{whenDisposed}}
 
                 _disposed = true;
             }
         }
-        """, """
-        using System.Threading.Tasks;
-
-        class Tunnel
-        {
-            private volatile bool _disposed;
-
-            public bool IsBroken => _disposed;
-
-            public void Start(Task a, Task b)
-            {
-                _ = a.ContinueWith(t => Dispose());
-                _ = b.ContinueWith(t => Dispose());
-            }
-
-            public void Dispose()
-            {
-                if (_disposed)
-                    System.Console.WriteLine("again");
-
-                _disposed = true;
-            }
-        }
-        """);
+        """;
 
     // A field with no modifiers, in a file indented with tabs and ending its lines with CRLF: the keyword takes the
     // field's indentation, and no other line changes.
