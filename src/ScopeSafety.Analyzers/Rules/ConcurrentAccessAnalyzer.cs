@@ -338,6 +338,9 @@ namespace ScopeSafety.Analyzers
             private readonly Dictionary<(IOperation, bool, string, int, string?, int?), List<string>> _reportedNames = new Dictionary<(IOperation, bool, string, int, string?, int?), List<string>>();
             // The work items and the other methods (members beside them, callers after the call) already reported against them.
             private readonly HashSet<(IOperation, IMethodSymbol)> _membersReported = new HashSet<(IOperation, IMethodSymbol)>();
+            // The member races reported, by the member, the place and the two accesses: work started twice in the method
+            // (a listener loop per socket) races with a member through the same two lines, one cause.
+            private readonly HashSet<(IMethodSymbol, string, SyntaxNode, SyntaxNode)> _memberPairsReported = new HashSet<(IMethodSymbol, string, SyntaxNode, SyntaxNode)>();
             private readonly Dictionary<WorkItem, bool> _leftRunning = new Dictionary<WorkItem, bool>();
             // The self-races of a periodic timer's runs, by the work and the rule, in the order found: one report per work and
             // rule at the end (see SelfRace).
@@ -483,6 +486,10 @@ namespace ScopeSafety.Analyzers
                 }
 
                 _membersReported.Add((work, race.Member));
+                if (!_memberPairsReported.Add((race.Member, place.Name, race.Mine.Reference.Syntax, race.Theirs.Reference.Syntax)))
+                {
+                    return;
+                }
 
                 var other = race.Theirs;
                 var memberSide = MemberName(race.Member) + " at line " + Line(other.Operation) + FileOf(other, race.Mine) + (other.Via == null ? "" : " (in " + other.Via + ")");
