@@ -215,10 +215,11 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <summary>
         /// The member stores what its caller passed (<c>SetListener(listener) =&gt; _listener = listener</c>, a property
         /// setter's <c>value</c>), or is a property setter that stores a setting it made from <c>value</c> (<c>if (value is
-        /// null || value.Count == 0) _acl = null; else _acl = value;</c>, a default, a path it normalised): it configures
+        /// null || value.Count == 0) _acl = Empty; else _acl = value;</c>, a default, a path it normalised): it configures
         /// the type, and its users call it while they set the type up, before the work that reads the setting has anything
-        /// to read it for. Not a store whose value reads the place itself (an update), and against work that also writes
-        /// the place it still counts.
+        /// to read it for. Not a store whose value reads the place itself (an update), not a setter's store of null (work
+        /// that tests the field and then reads it again, <c>if (_acl != null) foreach (var a in _acl)</c>, fails when null
+        /// lands in between), and against work that also writes the place it still counts.
         /// </summary>
         private static bool StoresAParameter(Access write)
         {
@@ -233,7 +234,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                 value = value is IConversionOperation conversion ? conversion.Operand : ((ICoalesceOperation)value).Value;
             }
 
-            return value is IParameterReferenceOperation || (InSetterBody(assignment) && !ReadsTarget(assignment));
+            return value is IParameterReferenceOperation ||
+                   (InSetterBody(assignment) && !ReadsTarget(assignment) && !(value.ConstantValue is { HasValue: true, Value: null }));
         }
 
         /// <summary>The store is the code of a property's <c>set</c> or <c>init</c> accessor itself, not of a lambda in it.</summary>

@@ -3,10 +3,11 @@ using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<Scop
 namespace ScopeSafety.Analyzers.Tests.Rules;
 
 /// <summary>
-/// A property setter that checks its <c>value</c> and stores it, or null or a default in its place (Technitium's
-/// <c>QpmLimitBypassList</c>, <c>TsigKeys</c>, <c>LogFolder</c>), configures the type as a setter that stores <c>value</c>
-/// does: beside a timer that reads the setting it is not reported. A method that clears the setting, and a setter whose
-/// store reads the field (an update), still are.
+/// A property setter that checks its <c>value</c> and stores it, or a default in its place (WatsonTcp's <c>Settings</c>,
+/// Technitium's <c>LogFolder</c>), configures the type as a setter that stores <c>value</c> does: beside a timer that
+/// reads the setting it is not reported. A method that clears the setting, a setter whose store reads the field (an
+/// update), and a setter that stores null (Technitium's <c>QpmLimitBypassList</c>, beside a request path that tests the
+/// list for null and then walks it) still are.
 /// </summary>
 public class SetterStoreTests
 {
@@ -29,7 +30,7 @@ public class SetterStoreTests
                 set
                 {
                     if (value is null || value.Count == 0)
-                        _bypass = null;
+                        _bypass = Array.Empty<string>();
                     else if (value.Count > 255)
                         throw new ArgumentOutOfRangeException(nameof(Bypass));
                     else
@@ -67,6 +68,11 @@ public class SetterStoreTests
     public Task A_method_that_clears_the_setting_races_with_the_timer() =>
         Verify.VerifyAnalyzerAsync(Source("public void ClearBypass() { _bypass = null; }"),
             Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_bypass", "Server.ClearBypass at line 44", "work started with new Timer at line 16 (in Server.Sample)", "read"));
+
+    [Fact]
+    public Task A_setter_that_stores_null_races_with_the_timer() =>
+        Verify.VerifyAnalyzerAsync(Source("public IReadOnlyCollection<string> Cleared { set { if (value is null) _bypass = null; } }"),
+            Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_bypass", "Server.Cleared at line 44", "work started with new Timer at line 16 (in Server.Sample)", "read"));
 
     [Fact]
     public Task A_setter_whose_store_reads_the_field_races_with_the_timer() =>
