@@ -143,14 +143,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             // (await GetConnectionAsync() inside its WaitAsync/Release): the caller waits there, holding the lock.
             if (callerLevels > 0 && sync != null)
             {
-                if (!IsAsyncMethodBody(child) || AsyncRuns.Before(child, operation))
-                {
-                    AddAbsent(result, EveryCallerHolds(child, sync, callerLevels, awaitedOnly: false));
-                }
-                else
-                {
-                    AddAbsent(result, EveryCallerHolds(child, sync, callerLevels, awaitedOnly: true));
-                }
+                var afterFirstAwait = IsAsyncMethodBody(child) && !AsyncRuns.Before(child, operation);
+                AddAbsent(result, EveryCallerHolds(child, sync, callerLevels, awaitedOnly: afterFirstAwait));
             }
 
             return result;
@@ -418,11 +412,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
-                var invocation = mention.Parent is InvocationExpressionSyntax direct && direct.Expression == mention ? direct
-                    : mention.Parent is MemberAccessExpressionSyntax access && access.Name == mention &&
-                      (access.Expression is ThisExpressionSyntax or BaseExpressionSyntax || isStatic) &&
-                      access.Parent is InvocationExpressionSyntax called && called.Expression == access ? called
-                    : null;
+                var invocation = Flow.CallIndex.CallOnThis(mention, isStatic);
                 if (invocation == null || !(model.GetOperation(invocation) is IInvocationOperation call) ||
                     (awaitedOnly && Flow.AwaitedValues.AwaitOf(call) == null))
                 {

@@ -21,6 +21,18 @@ namespace ScopeSafety.Analyzers.Flow
         public static List<InvocationExpressionSyntax> Named(SyntaxTree tree, string name) =>
             Files.GetValue(tree, Build).TryGetValue(name, out var calls) ? calls : None;
 
+        /// <summary>
+        /// The invocation <paramref name="mention"/> names when it is a call on this object: plain (<c>Write(e)</c>),
+        /// <c>this.Write(e)</c> or <c>base.Write(e)</c>, or, for a static method (<paramref name="isStatic"/>), any qualified
+        /// call; null for a method group, a call on another object, or anything else.
+        /// </summary>
+        public static InvocationExpressionSyntax? CallOnThis(SimpleNameSyntax mention, bool isStatic) =>
+            mention.Parent is InvocationExpressionSyntax direct && direct.Expression == mention ? direct
+            : mention.Parent is MemberAccessExpressionSyntax access && access.Name == mention &&
+              (access.Expression is ThisExpressionSyntax or BaseExpressionSyntax || isStatic) &&
+              access.Parent is InvocationExpressionSyntax called && called.Expression == access ? called
+            : null;
+
         /// <summary>The rightmost simple name an invocation calls: Start in worker.Start(), Run in Run&lt;T&gt;(); null for a delegate call.</summary>
         public static string? NameOf(ExpressionSyntax expression) => expression switch
         {

@@ -36,11 +36,11 @@ namespace ScopeSafety.Analyzers.Flow
             {
                 foreach (var mention in CallIndex.Mentions(tree, method.Name))
                 {
-                    var model = Concurrency.SourceCallees.ModelOf(compilation, tree);
-                    var symbol = model.GetSymbolInfo(mention).Symbol;
+                    var info = Concurrency.SourceCallees.ModelOf(compilation, tree).GetSymbolInfo(mention);
+                    var symbol = info.Symbol;
                     if (symbol == null)
                     {
-                        if (model.GetSymbolInfo(mention).CandidateSymbols.Any(candidate => SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, method)))
+                        if (info.CandidateSymbols.Any(candidate => SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, method)))
                         {
                             return false;
                         }
@@ -53,7 +53,7 @@ namespace ScopeSafety.Analyzers.Flow
                         continue;
                     }
 
-                    if (!IsCallOnThisInConstructor(mention))
+                    if (!(CallIndex.CallOnThis(mention, isStatic: false) is { } call) || !InConstructorCode(call))
                     {
                         return false;
                     }
@@ -65,25 +65,10 @@ namespace ScopeSafety.Analyzers.Flow
             return calls > 0;
         }
 
-        private static bool IsCallOnThisInConstructor(SimpleNameSyntax mention)
+        // The call is a constructor's own code, not a lambda's or a local function's in it.
+        private static bool InConstructorCode(InvocationExpressionSyntax call)
         {
-            ExpressionSyntax called = mention;
-            if (mention.Parent is MemberAccessExpressionSyntax access && access.Name == mention)
-            {
-                if (!(access.Expression is ThisExpressionSyntax or BaseExpressionSyntax))
-                {
-                    return false;
-                }
-
-                called = access;
-            }
-
-            if (!(called.Parent is InvocationExpressionSyntax invocation) || invocation.Expression != called)
-            {
-                return false;
-            }
-
-            foreach (var node in invocation.Ancestors())
+            foreach (var node in call.Ancestors())
             {
                 switch (node)
                 {
