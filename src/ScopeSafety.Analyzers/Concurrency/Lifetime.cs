@@ -154,14 +154,14 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// Work that waits for a later start (a new Thread or Task whose Start the handle tracking did not find, a paused
         /// Timer) created as the whole value of a variable's initialiser or of an assignment statement: it starts at the
         /// Start (for a timer: a Change with a due time) that this function makes on that variable or field of this, or,
-        /// when it makes none, after the statement that stored it at the earliest (nothing can start it before). Empty
-        /// otherwise. A thread or task started through that variable or field is waited for through it too
+        /// when it makes none, after the statement that stored it at the earliest (nothing can start it before). A timer
+        /// due late (<see cref="SpawnSite.StartsLate"/>) starts after that statement too. Empty otherwise. A thread or task started through that variable or field is waited for through it too
         /// (<c>_thread.Start(); _thread.Join();</c>): those waits go to <paramref name="joins"/>.
         /// </summary>
         private static List<FlowPoint> StartsOfStored(SpawnSite site, IOperation host, FlowIndex flow, KnownSymbols symbols, List<IOperation> joins)
         {
             var starts = new List<FlowPoint>();
-            if (!site.StartsAtStart && !site.StartsPaused)
+            if (!site.StartsAtStart && !site.StartsPaused && !site.StartsLate)
             {
                 return starts;
             }
@@ -185,7 +185,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return starts;
             }
 
-            if (stored.Value.Holder is { } holder)
+            // A late timer runs on its own once due: no call starts it, and none is looked for.
+            if (stored.Value.Holder is { } holder && !site.StartsLate)
             {
                 foreach (var call in host.Descendants().OfType<IInvocationOperation>())
                 {

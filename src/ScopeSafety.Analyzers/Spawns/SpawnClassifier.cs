@@ -61,14 +61,14 @@ namespace ScopeSafety.Analyzers.Spawns
 
         private ImmutableArray<SpawnSite> Classify(IOperation operation, IMethodSymbol method, IOperation? instance, ImmutableArray<IArgumentOperation> arguments, SpawnOptions options) =>
             BuiltIn(method, instance, arguments) is { } api
-                ? Sites(operation, arguments, api.Kind, api.Name, api.Handle, api.Overlaps, onlyParameter: null, api.Paused, ticks: api.Overlaps)
+                ? Sites(operation, arguments, api.Kind, api.Name, api.Handle, api.Overlaps, onlyParameter: null, api.Paused, ticks: api.Overlaps, late: api.Late)
                 : ClassifyUserApi(operation, method, arguments, options);
 
         /// <summary>
         /// The .NET or ScopeSafety API the call or creation hands work to, with what it does with it; null for any other method.
         /// Overlaps: the API may run the work again while it runs, which of these only a periodic timer does, tick by tick.
         /// </summary>
-        private (SpawnKind Kind, string Name, HandleKind Handle, bool Overlaps, bool Paused)? BuiltIn(IMethodSymbol method, IOperation? instance, ImmutableArray<IArgumentOperation> arguments)
+        private (SpawnKind Kind, string Name, HandleKind Handle, bool Overlaps, bool Paused, bool Late)? BuiltIn(IMethodSymbol method, IOperation? instance, ImmutableArray<IArgumentOperation> arguments)
         {
             var type = method.ContainingType;
             var name = method.Name;
@@ -77,6 +77,7 @@ namespace ScopeSafety.Analyzers.Spawns
             var handle = HandleKind.None;
             var overlaps = false;
             var paused = false;
+            var late = false;
 
             if (KnownSymbols.Is(type, _symbols.Tasks.Task) && method.IsStatic && name == "Run")
             {
@@ -112,6 +113,7 @@ namespace ScopeSafety.Analyzers.Spawns
             else if (KnownSymbols.Is(type, _symbols.Threading.Timer) && method.MethodKind == MethodKind.Constructor)
             {
                 (kind, api, overlaps, paused) = (SpawnKind.Unscoped, "new Timer", IsPeriodic(arguments), IsPaused(arguments));
+                late = !paused && IsDueLate(arguments);
             }
             else if (KnownSymbols.Is(type, _symbols.Tasks.Parallel) && (name == "For" || name == "ForEach" || name == "Invoke"))
             {
@@ -134,7 +136,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 return null;
             }
 
-            return (kind, api, handle, overlaps, paused);
+            return (kind, api, handle, overlaps, paused, late);
         }
 
         /// <summary>A Timer whose period is not the constant Timeout.Infinite (-1) may run its callback again while it still runs.</summary>
@@ -170,6 +172,92 @@ namespace ScopeSafety.Analyzers.Spawns
 
             // new Timer(callback): an infinite due time and period.
             return true;
+        }
+
+        /// <summary>
+        /// The shortest due time, in milliseconds, that no stall of the creating thread between making a timer and storing
+        /// it lasts: a tenth of a second, ten times a Windows scheduler quantum. A timer due later cannot run before the
+        /// statement that made it ends (<see cref="SpawnSite.StartsLate"/>).
+        /// </summary>
+        internal const double LateDueMilliseconds = 100;
+
+        /// <summary>
+        /// A Timer created with a due time that is a constant of at least <see cref="LateDueMilliseconds"/>: an
+        /// integer or a constant TimeSpan (<c>TimeSpan.FromSeconds(30)</c>, <c>new TimeSpan(0, 5, 0)</c>). A due time
+        /// read from a field, a parameter or a setting may be zero, and is not late.
+        /// </summary>
+        private static bool IsDueLate(ImmutableArray<IArgumentOperation> arguments)
+        {
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter?.Name == "dueTime")
+                {
+                    return ConstantMilliseconds(argument.Value) >= LateDueMilliseconds;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The milliseconds of a constant due time; null when it is not a constant, or negative parts make it unclear.</summary>
+        private static double? ConstantMilliseconds(IOperation value)
+        {
+            if (value.ConstantValue is { HasValue: true, Value: IConvertible number } && !(number is string))
+            {
+                return number.ToDouble(null);
+            }
+
+            switch (Unwrap(value))
+            {
+                case IInvocationOperation { TargetMethod: { IsStatic: true, ContainingType: { Name: "TimeSpan" } } call } invocation
+                    when IsSystemType(call.ContainingType) && invocation.Arguments.Length > 0 && Unit(call.Name) is { } unit:
+                    // FromSeconds(30), and .NET 9's FromSeconds(seconds, milliseconds, …), whose later parts, each of a
+                    // smaller unit, only add: the first alone is a lower bound.
+                    return NonNegativeConstants(invocation.Arguments) is { } parts ? parts[0] * unit : null;
+                case IObjectCreationOperation { Constructor: { ContainingType: { Name: "TimeSpan" } } constructor } creation
+                    when IsSystemType(constructor.ContainingType):
+                    return NonNegativeConstants(creation.Arguments) is { } values ? TimeSpanMilliseconds(values) : null;
+                default:
+                    return null;
+            }
+        }
+
+        private static bool IsSystemType(INamedTypeSymbol type) =>
+            type.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
+
+        private static double? Unit(string name) => name switch
+        {
+            "FromMilliseconds" => 1,
+            "FromSeconds" => 1_000,
+            "FromMinutes" => 60_000,
+            "FromHours" => 3_600_000,
+            "FromDays" => 86_400_000,
+            _ => null,
+        };
+
+        // new TimeSpan(ticks), (hours, minutes, seconds), (days, hours, minutes, seconds[, milliseconds[, microseconds]]).
+        private static double? TimeSpanMilliseconds(double[] values) => values.Length switch
+        {
+            1 => values[0] / 10_000,
+            3 => ((values[0] * 60 + values[1]) * 60 + values[2]) * 1_000,
+            >= 4 => (((values[0] * 24 + values[1]) * 60 + values[2]) * 60 + values[3]) * 1_000 + (values.Length > 4 ? values[4] : 0),
+            _ => null,
+        };
+
+        private static double[]? NonNegativeConstants(ImmutableArray<IArgumentOperation> arguments)
+        {
+            var values = new double[arguments.Length];
+            for (var i = 0; i < arguments.Length; i++)
+            {
+                if (!(arguments[i].Value.ConstantValue is { HasValue: true, Value: IConvertible number }) || number is string || number.ToDouble(null) < 0)
+                {
+                    return null;
+                }
+
+                values[i] = number.ToDouble(null);
+            }
+
+            return values;
         }
 
         /// <summary>The constant Timeout.Infinite (-1), or Timeout.InfiniteTimeSpan.</summary>
@@ -399,7 +487,7 @@ namespace ScopeSafety.Analyzers.Spawns
         }
 
         private static ImmutableArray<SpawnSite> Sites(IOperation operation, ImmutableArray<IArgumentOperation> arguments, SpawnKind kind, string api, HandleKind handle, bool overlaps, IParameterSymbol? onlyParameter, bool paused = false,
-            bool ticks = false)
+            bool ticks = false, bool late = false)
         {
             var builder = ImmutableArray.CreateBuilder<SpawnSite>();
             foreach (var argument in arguments)
@@ -414,7 +502,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 {
                     if (HandedDelegate(value, operation) is { } handed)
                     {
-                        builder.Add(new SpawnSite(kind, api, operation, handed, handle, overlaps, paused, ticks: ticks));
+                        builder.Add(new SpawnSite(kind, api, operation, handed, handle, overlaps, paused, ticks: ticks, startsLate: late));
                     }
 
                     continue;
@@ -432,7 +520,7 @@ namespace ScopeSafety.Analyzers.Spawns
                 {
                     if (Unwrap(element) is IDelegateCreationOperation creation)
                     {
-                        builder.Add(new SpawnSite(kind, api, operation, creation, handle, overlaps, paused, ticks: ticks));
+                        builder.Add(new SpawnSite(kind, api, operation, creation, handle, overlaps, paused, ticks: ticks, startsLate: late));
                     }
                 }
             }

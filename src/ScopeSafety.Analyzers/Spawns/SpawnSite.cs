@@ -7,8 +7,9 @@ namespace ScopeSafety.Analyzers.Spawns
     internal sealed class SpawnSite
     {
         public SpawnSite(SpawnKind kind, string api, IOperation operation, IOperation delegateValue, HandleKind handle, bool mayOverlapItself, bool startsPaused = false,
-            bool inTurnUntilAwait = false, bool ticks = false)
+            bool inTurnUntilAwait = false, bool ticks = false, bool startsLate = false)
         {
+            StartsLate = startsLate;
             Ticks = ticks;
             InTurnUntilAwait = inTurnUntilAwait;
             StartsPaused = startsPaused;
@@ -57,6 +58,13 @@ namespace ScopeSafety.Analyzers.Spawns
         /// waits for <c>Change</c>), though no call of the handle is followed to find where.
         /// </summary>
         public bool StartsPaused { get; }
+
+        /// <summary>
+        /// The work cannot run before a constant due time of at least <see cref="SpawnClassifier.LateDueMilliseconds"/>
+        /// has passed (<c>_timer = new Timer(callback, null, 30_000, 30_000)</c>): not before the statement that made it,
+        /// and stored it, has ended. Later statements are not weighed against the clock.
+        /// </summary>
+        public bool StartsLate { get; }
 
         /// <summary>
         /// The runs go one after another up to their first await, and on from there at the same time: an async lambda of

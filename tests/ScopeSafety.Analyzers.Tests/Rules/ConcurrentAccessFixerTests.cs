@@ -1681,7 +1681,7 @@ public class ConcurrentAccessFixerTests
         {
             private Timer _retry;
 
-            public void OnError() => _retry = new Timer({|SCOPE010:Retry|}, null, 1000, Timeout.Infinite);
+            public void OnError() => _retry = new Timer({|SCOPE010:Retry|}, null, 0, Timeout.Infinite);
 
             private void Retry(object state) => _retry?.Dispose();
         }

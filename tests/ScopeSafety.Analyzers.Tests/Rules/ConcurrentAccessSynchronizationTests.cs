@@ -898,7 +898,7 @@ public class ConcurrentAccessSynchronizationTests
             }
 
             // Caller must lock.
-            private void StartPing() => _ping = new Timer(OnPing, null, 100, Timeout.Infinite);
+            private void StartPing() => _ping = new Timer(OnPing, null, 0, Timeout.Infinite);
 
             private void OnPing(object state)
             {
@@ -927,7 +927,7 @@ public class ConcurrentAccessSynchronizationTests
 
             public void Restart() => StartPing();
 
-            private void StartPing() => _ping = new Timer({|#0:OnPing|}, null, 100, Timeout.Infinite);
+            private void StartPing() => _ping = new Timer({|#0:OnPing|}, null, 0, Timeout.Infinite);
 
             private void OnPing(object state)
             {
