@@ -93,7 +93,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// Where <paramref name="body"/> (a work item's) makes the access: the reference itself when it lies in the body,
-        /// else the body's call that reaches it (<see cref="Entry"/> for a method run by method group, else
+        /// else the body's call that reaches it (<see cref="Entry"/> for a method run by method group or left running, else
         /// <see cref="Operation"/>): a use inside a method the body calls is made by that call.
         /// </summary>
         public IOperation MadeIn(IOperation? body) =>
@@ -102,8 +102,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             : Operation;
 
         /// <summary>
-        /// For work run by method group, reported at the method group: the call in the method's body that reaches a callee's
-        /// access (null for one made in the body itself, and for other work).
+        /// For work run by method group, reported at the method group, or a method called and left running, reported at the
+        /// call: the call in the method's body that reaches a callee's access (null for one made in the body itself, and for
+        /// other work).
         /// </summary>
         public IOperation? Entry { get; set; }
 

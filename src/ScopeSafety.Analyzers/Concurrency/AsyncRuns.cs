@@ -213,7 +213,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             var reaching = body.Descendants().OfType<IInvocationOperation>()
-                .Where(inner => !Functions.IsInNestedFunction(inner, body) && Reaches(inner, reference, depth - 1)).ToList();
+                .Where(inner => !Functions.IsInNestedFunction(inner, body) && SourceCallees.Reaches(inner, reference, depth - 1)).ToList();
             return reaching.Count > 0 && reaching.TrueForAll(inner => Before(body, inner) && MadeInsideCall(inner, reference, symbols, depth - 1));
         }
 
@@ -227,11 +227,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             (call is IInvocationOperation invocation && SourceCallees.BodyOf(invocation.TargetMethod, invocation, anyFile: true) is { } calleeBody &&
              MadeBeforeFirstAwait(calleeBody, reference, symbols, depth));
 
-        /// <summary>The code of the method <paramref name="call"/> calls holds <paramref name="reference"/>, or that of one it calls, up to <paramref name="depth"/> calls further down.</summary>
-        private static bool Reaches(IInvocationOperation call, IOperation reference, int depth) =>
-            SourceCallees.BodyOf(call.TargetMethod, call, anyFile: true) is { } body &&
-            (WorkItems.Holds(body.Syntax, reference.Syntax) ||
-             (depth > 0 && body.Descendants().OfType<IInvocationOperation>().Any(inner => Reaches(inner, reference, depth - 1))));
 
         /// <summary>
         /// The operation runs before every await of <paramref name="body"/> (its function's own, not a nested lambda's), on

@@ -147,8 +147,9 @@ namespace ScopeSafety.Analyzers.Concurrency
             public IOperation? At { get; }
 
             /// <summary>
-            /// In the code a method run by method group calls, the call in that method's own body that reaches it: where the
-            /// work makes the access (<see cref="Access.MadeIn"/>), while <see cref="At"/> is where it is reported.
+            /// In the code a method run by method group (or called and left running) calls, the call in that method's own
+            /// body that reaches it: where the work makes the access (<see cref="Access.MadeIn"/>), while <see cref="At"/> is
+            /// where it is reported.
             /// </summary>
             public IOperation? Entry { get; }
 
@@ -162,8 +163,13 @@ namespace ScopeSafety.Analyzers.Concurrency
             public HashSet<IOperation>? DeadCode { get; }
         }
 
-        /// <summary>The <see cref="Frame.Entry"/> of the code <paramref name="call"/>, made in <paramref name="frame"/>'s code, reaches.</summary>
-        private static IOperation? EntryOf(IOperation call, Frame frame) => frame.Entry ?? (frame.At is IMethodReferenceOperation ? call : null);
+        /// <summary>
+        /// The <see cref="Frame.Entry"/> of the code <paramref name="call"/>, made in <paramref name="frame"/>'s code, reaches:
+        /// the call itself when that code is the work's own method, run by method group or called and left running (the
+        /// call that spawns).
+        /// </summary>
+        private static IOperation? EntryOf(IOperation call, Frame frame) =>
+            frame.Entry ?? (frame.At is IMethodReferenceOperation || (frame.At is IInvocationOperation && frame.At.Syntax == frame.Spawn) ? call : null);
 
         private void Walk(IOperation body, Frame frame, Found result, HashSet<IMethodSymbol> visited, int depth, System.Func<IOperation, bool>? skip)
         {

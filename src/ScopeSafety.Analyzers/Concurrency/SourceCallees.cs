@@ -54,6 +54,36 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
+        /// The methods <paramref name="operation"/> runs: a call's target, or the accessors a property reference uses (the
+        /// getter when it is read, the setter when it is assigned, both for <c>+=</c> and <c>++</c>). None for anything else.
+        /// </summary>
+        public static IEnumerable<IMethodSymbol> MethodsRun(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation call:
+                    return new[] { call.TargetMethod };
+                case IPropertyReferenceOperation property:
+                    var assigned = property.Parent is IAssignmentOperation assignment && assignment.Target == operation;
+                    var both = property.Parent is ICompoundAssignmentOperation or ICoalesceAssignmentOperation or IIncrementOrDecrementOperation;
+                    var read = both || !assigned ? property.Property.GetMethod : null;
+                    var written = both || assigned ? property.Property.SetMethod : null;
+                    return new[] { read, written }.Where(method => method != null).Select(method => method!);
+                default:
+                    return Enumerable.Empty<IMethodSymbol>();
+            }
+        }
+
+        /// <summary>
+        /// The code <paramref name="operation"/> runs (<see cref="MethodsRun"/>) holds <paramref name="reference"/>, or
+        /// code it runs does, up to <paramref name="depth"/> calls further down, in any file.
+        /// </summary>
+        public static bool Reaches(IOperation operation, IOperation reference, int depth) =>
+            MethodsRun(operation).Any(method => BodyOf(method, operation, anyFile: true) is { } body &&
+                (WorkItems.Holds(body.Syntax, reference.Syntax) ||
+                 (depth > 0 && body.Descendants().Any(inner => inner is IInvocationOperation or IPropertyReferenceOperation && Reaches(inner, reference, depth - 1)))));
+
+        /// <summary>
         /// The handlers that <paramref name="caller"/>'s file subscribes to <paramref name="raised"/> (<c>E += handler</c> in
         /// the parts of its type in that file): lambdas, a delegate local holding one, or methods of the file, each with
         /// its body. Raising the event runs them all.
