@@ -60,14 +60,16 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         public (Access Mine, Access Theirs, IMethodSymbol Caller, int CallLine)? FirstRace(IMethodSymbol method, WorkItem item, ISymbol? heldIn, Place place, List<Access> uses,
             System.Func<IMethodSymbol, bool> skip) =>
-            item.Host.SemanticModel is { } model ? FirstRace(method, model, HandleMemberOf(item.Site.Operation) ?? heldIn, place, uses, skip) : null;
+            item.Host.SemanticModel is { } model ? FirstRace(method, model, HandleMemberOf(item.Site.Operation) ?? heldIn, place, uses, skip, item.Body) : null;
 
         /// <summary>
         /// As above, for work whose handle, if the method keeps one, is in <paramref name="handle"/>; callers for which
-        /// <paramref name="skip"/> holds are passed over.
+        /// <paramref name="skip"/> holds are passed over. <paramref name="usesBody"/>: the code that makes
+        /// <paramref name="uses"/>, when known; a use and a caller's access that both run on one context's thread do not
+        /// race (<see cref="ContextSwitches"/>).
         /// </summary>
         public (Access Mine, Access Theirs, IMethodSymbol Caller, int CallLine)? FirstRace(IMethodSymbol method, SemanticModel model, ISymbol? handle, Place place, List<Access> uses,
-            System.Func<IMethodSymbol, bool> skip)
+            System.Func<IMethodSymbol, bool> skip, IOperation? usesBody)
         {
             if (!IsSharedWithCallers(place, method))
             {
@@ -77,7 +79,8 @@ namespace ScopeSafety.Analyzers.Concurrency
             foreach (var (call, caller, body) in CallsThatGoOn(method, model))
             {
                 if (!skip(caller) && AccessesOf(body, caller).TryGetValue(place, out var theirs) && FlowOf(body) is { } flow && flow.PointOf(call, call.Span.End) is { } after &&
-                    FirstConflictReached(flow, body, caller, handle, after, theirs, uses, (a, b) => Access.Conflict(a, b)) is { } race)
+                    FirstConflictReached(flow, body, caller, handle, after, theirs, uses,
+                        (a, b) => Access.Conflict(a, b) && !ContextSwitches.OnOneContext(usesBody, a, body, b, _symbols)) is { } race)
                 {
                     return (race.Mine, race.Theirs, caller, call.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
                 }

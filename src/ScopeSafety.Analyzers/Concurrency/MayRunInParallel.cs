@@ -348,11 +348,19 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// An access of one item and one of another (or of another run of the same) cannot overlap: a synchronisation
-        /// object orders them, or only the last of runs counted on one counter makes one of them, after the other.
+        /// object orders them, only the last of runs counted on one counter makes one of them, after the other, or both
+        /// are made on the one thread of a context both await (<see cref="ContextSwitches"/>).
         /// </summary>
         private bool Ordered(WorkItem item, Access mine, WorkItem other, Access theirs) =>
-            (MadeBeforeItYields(item, mine) && MadeBeforeItYields(other, theirs)) ||
+            (MadeBeforeItYields(item, mine) && MadeBeforeItYields(other, theirs)) || OnOneContext(item, mine, other, theirs) ||
             Signals.Ordered(item, mine.Operation, mine.Reference, other, theirs.Operation, theirs.Reference) || Signals.LastRunOrders(item, mine.Reference, other, theirs.Reference);
+
+        private bool OnOneContext(WorkItem item, Access mine, WorkItem other, Access theirs) =>
+            ContextSwitches.OnOneContext(item.Body, mine, other.Body, theirs, _symbols);
+
+        /// <summary>The item's access and one of its host's both run on the thread of one context (<see cref="ContextSwitches"/>).</summary>
+        public bool OnOneContextWithHost(WorkItem item, Access mine, Access host) =>
+            ContextSwitches.OnOneContext(item.Body, mine, item.Host, host, _symbols);
 
         /// <summary>Items <paramref name="a"/> and <paramref name="b"/> (different delegates) may run at the same time while <paramref name="shared"/> is the same variable for both.</summary>
         public bool Together(WorkItem a, WorkItem b, ISymbol shared)

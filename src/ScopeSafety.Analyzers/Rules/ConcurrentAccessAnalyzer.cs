@@ -240,7 +240,7 @@ namespace ScopeSafety.Analyzers
             foreach (var entry in byPlace)
             {
                 var uses = entry.Value.ConvertAll(u => u.Access);
-                if (!(callers.FirstRace(method, model, null, entry.Key, uses, reported.Contains) is { } race))
+                if (!(callers.FirstRace(method, model, null, entry.Key, uses, reported.Contains, body) is { } race))
                 {
                     continue;
                 }
@@ -703,7 +703,8 @@ namespace ScopeSafety.Analyzers
                     foreach (var mine in uses)
                     {
                         if (!Access.Conflict(mine, host) || _model.MadeBeforeItYields(item, mine) || _model.HostSignalsBefore(item, mine.MadeIn(item.Body), host.Operation, shared) ||
-                            _model.MeetsOnlyInOtherIterations(item, mine, host) || _model.HostWaitsAfterUse(item, mine.MadeIn(item.Body), host.Operation, shared))
+                            _model.MeetsOnlyInOtherIterations(item, mine, host) || _model.HostWaitsAfterUse(item, mine.MadeIn(item.Body), host.Operation, shared) ||
+                            _model.OnOneContextWithHost(item, mine, host))
                         {
                             continue;
                         }

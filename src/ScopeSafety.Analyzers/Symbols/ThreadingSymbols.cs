@@ -12,6 +12,7 @@ namespace ScopeSafety.Analyzers.Symbols
             Timer = compilation.GetTypeByMetadataName("System.Threading.Timer");
             TimersTimer = compilation.GetTypeByMetadataName("System.Timers.Timer");
             CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+            SynchronizationContext = compilation.GetTypeByMetadataName("System.Threading.SynchronizationContext");
         }
 
         public INamedTypeSymbol? Thread { get; }
@@ -24,6 +25,9 @@ namespace ScopeSafety.Analyzers.Symbols
         public INamedTypeSymbol? TimersTimer { get; }
 
         public INamedTypeSymbol? CancellationToken { get; }
+
+        /// <summary>System.Threading.SynchronizationContext, whose derived types may run what is posted on one thread of their own.</summary>
+        public INamedTypeSymbol? SynchronizationContext { get; }
 
         public bool IsThread(ITypeSymbol? type) => KnownSymbols.Is(type, Thread);
     }
