@@ -170,4 +170,68 @@ public class MainLoopContextTests
     public Task Pool_work_that_leaves_the_main_loop_races() =>
         Verify.VerifyAnalyzerAsync(Started("await Loop; await Task.Delay(10).ConfigureAwait(false); {|#0:_received|}++;"),
             Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_received", "work started with Task.Run at line 25", "another run of the same work", "also write"));
+
+    private static string LeftRunning(string receiveCatch) => ConcurrentAccessAnalyzerTests.Usings + $$"""
+        sealed class MainLoop : SynchronizationContext, System.Runtime.CompilerServices.INotifyCompletion
+        {
+            {{PostOverride}}
+            public MainLoop GetAwaiter() => this;
+            public bool IsCompleted => false;
+            public void GetResult() { }
+            public void OnCompleted(Action continuation) => Post(_ => continuation(), null);
+        }
+
+        class Peer
+        {
+            public bool Disposed;
+        }
+
+        class Connections
+        {
+            internal static readonly MainLoop Loop = new MainLoop();
+
+            public void Connected(Peer peer)
+            {
+                {|#0:Send(peer)|};
+                Receive(peer);
+            }
+
+            private async void Send(Peer peer)
+            {
+                try
+                {
+                    await Task.Delay(10).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await Loop;
+                    Cleanup(peer);
+                }
+            }
+
+            private async void Receive(Peer peer)
+            {
+                try
+                {
+                    await Task.Delay(10).ConfigureAwait(false);
+                }
+                catch
+                {
+                    {{receiveCatch}}
+                }
+            }
+
+            private static void Cleanup(Peer peer) => peer.Disposed = true;
+        }
+        """;
+
+    [Fact]
+    public Task Methods_left_running_that_clean_up_on_the_main_loop_take_turns_there() =>
+        Verify.VerifyAnalyzerAsync(LeftRunning("await Loop; Cleanup(peer);"));
+
+    [Fact]
+    public Task A_method_left_running_that_cleans_up_off_the_main_loop_races() =>
+        Verify.VerifyAnalyzerAsync(LeftRunning("Cleanup(peer);"),
+            Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("peer.Disposed", "work started with Send at line 27 (in Connections.Send)",
+                "work started with Receive at line 28 (in Connections.Receive)", "also write"));
 }
