@@ -813,7 +813,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// The points of the caller's graph after which the work may have been waited for: any wait or await, a use of
-        /// the member holding the work's handle, a call of a method of the type whose own code does either, or a call of
+        /// the member holding the work's handle (but a test of it for null, which waits for nothing), a call of a method of the type whose own code does either, or a call of
         /// another class's method that waits on a monitor until its state changes (<see cref="WaitsOnMonitor"/>). The graph's
         /// operations carry no semantic model: callees are read through <paramref name="body"/>'s.
         /// </summary>
@@ -876,9 +876,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                 case IInvocationOperation entry when Locks.EntersLock(entry, _symbols.Synchronisation):
                     return false;
                 case IFieldReferenceOperation field when handle != null && SymbolEqualityComparer.Default.Equals(field.Field, handle):
-                    return !StopsTimerWithoutWaiting(field);
+                    return !StopsTimerWithoutWaiting(field) && !SpawnClassifier.IsNullTest(SpawnClassifier.Wrapped(field).Parent);
                 case IPropertyReferenceOperation property when handle != null && SymbolEqualityComparer.Default.Equals(property.Property, handle):
-                    return !StopsTimerWithoutWaiting(property);
+                    return !StopsTimerWithoutWaiting(property) && !SpawnClassifier.IsNullTest(SpawnClassifier.Wrapped(property).Parent);
                 case IPropertyReferenceOperation { Property: { Name: "Result" } } result when _symbols.Tasks.IsTask(result.Property.ContainingType):
                     return true;
                 case IInvocationOperation { TargetMethod: { Name: "Wait" or "WaitAll" or "WaitAny" or "Join" or "GetResult" or "SpinUntil" } }:

@@ -378,7 +378,8 @@ namespace ScopeSafety.Analyzers.Spawns
             _ => false,
         };
 
-        private static bool IsNullTest(IOperation? operation) =>
+        /// <summary><paramref name="operation"/> (the parent of a reference, conversions taken off) only tests it for null: <c>x == null</c>, <c>x != null</c>, <c>x is …</c>.</summary>
+        internal static bool IsNullTest(IOperation? operation) =>
             operation is IIsPatternOperation ||
             operation is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } test &&
             (test.LeftOperand.ConstantValue is { HasValue: true, Value: null } || test.RightOperand.ConstantValue is { HasValue: true, Value: null });
