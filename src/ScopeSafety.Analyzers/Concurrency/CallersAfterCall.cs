@@ -822,6 +822,17 @@ namespace ScopeSafety.Analyzers.Concurrency
             // A loop spinning until a flag is raised waits too; the graph keeps only its condition, so it is found by syntax.
             var spins = body.Descendants().OfType<IWhileLoopOperation>().Where(loop => _signals.Acquired(loop).Any()).Select(loop => loop.Condition!.Syntax.Span).ToList();
             var points = new List<FlowPoint>();
+            foreach (var guard in body.Descendants().OfType<IConditionalOperation>())
+            {
+                // if (_thread != null [&& …]) { …; _thread.Join(); }: past the if, the work was waited for, or there was no
+                // handle to wait for.
+                if (guard.WhenFalse == null && handle != null && TestsNotNull(guard.Condition, handle) &&
+                    guard.WhenTrue.Descendants().Any(inner => MayWait(inner, handle)) && Lifetime.StartOfNextStatement(guard, flow) is { } after)
+                {
+                    points.Add(after);
+                }
+            }
+
             foreach (var (operation, block, index) in flow.Operations())
             {
                 if (MayWait(operation, handle) || spins.Exists(span => span.Contains(operation.Syntax.Span)) ||
@@ -865,6 +876,22 @@ namespace ScopeSafety.Analyzers.Concurrency
             var own = callee.Descendants().Where(inner => Functions.EnclosingFunction(inner) == null).ToList();
             var firstAwait = own.OfType<IAwaitOperation>().Select(a => a.Syntax.SpanStart).DefaultIfEmpty(int.MaxValue).Min();
             return own.Any(inner => !(inner is IAwaitOperation) && inner.Syntax.SpanStart < firstAwait && MayWait(inner, handle));
+        }
+
+        /// <summary><paramref name="condition"/>, or the first test of an <c>&amp;&amp;</c> chain, holds only where <paramref name="handle"/> is not null.</summary>
+        private static bool TestsNotNull(IOperation condition, ISymbol handle)
+        {
+            while (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both)
+            {
+                condition = both.LeftOperand;
+            }
+
+            return HandleTracker.TestedNotNull(condition) is { } tested && SpawnClassifier.Unwrap(tested) switch
+            {
+                IFieldReferenceOperation field => SymbolEqualityComparer.Default.Equals(field.Field, handle),
+                IPropertyReferenceOperation property => SymbolEqualityComparer.Default.Equals(property.Property, handle),
+                _ => false,
+            };
         }
 
         private bool MayWait(IOperation operation, ISymbol? handle)

@@ -290,7 +290,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>Where the statement after <paramref name="statement"/> in its block starts; null when it ends its block.</summary>
-        private static FlowPoint? StartOfNextStatement(IOperation statement, FlowIndex flow)
+        internal static FlowPoint? StartOfNextStatement(IOperation statement, FlowIndex flow)
         {
             if (!(statement.Parent is IBlockOperation block))
             {

@@ -147,15 +147,7 @@ namespace ScopeSafety.Analyzers.Spawns
         /// </summary>
         public bool TestsHolderNotNull(IOperation condition)
         {
-            var tested = condition switch
-            {
-                IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } compare when IsNull(compare.RightOperand) => compare.LeftOperand,
-                IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } compare when IsNull(compare.LeftOperand) => compare.RightOperand,
-                IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var value } } } pattern when IsNull(value) => pattern.Value,
-                IIsPatternOperation { Pattern: IRecursivePatternOperation { DeclaredSymbol: null, PropertySubpatterns.Length: 0, DeconstructionSubpatterns.Length: 0 } } pattern => pattern.Value,
-                _ => null,
-            };
-
+            var tested = TestedNotNull(condition);
             return (tested == null ? null : SpawnClassifier.Unwrap(tested)) switch
             {
                 ILocalReferenceOperation local => IsHolder(local.Local),
@@ -163,6 +155,19 @@ namespace ScopeSafety.Analyzers.Spawns
                 _ => false,
             };
         }
+
+        /// <summary>
+        /// What <paramref name="condition"/> holds only where it is not null (<c>x != null</c>, <c>x is not null</c>,
+        /// <c>x is { }</c>), taken off; null for any other condition.
+        /// </summary>
+        public static IOperation? TestedNotNull(IOperation condition) => condition switch
+        {
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } compare when IsNull(compare.RightOperand) => compare.LeftOperand,
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } compare when IsNull(compare.LeftOperand) => compare.RightOperand,
+            IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var value } } } pattern when IsNull(value) => pattern.Value,
+            IIsPatternOperation { Pattern: IRecursivePatternOperation { DeclaredSymbol: null, PropertySubpatterns.Length: 0, DeconstructionSubpatterns.Length: 0 } } pattern => pattern.Value,
+            _ => null,
+        };
 
         private static bool IsNull(IOperation? value) => value != null && SpawnClassifier.Unwrap(value) is { ConstantValue: { HasValue: true, Value: null } };
 

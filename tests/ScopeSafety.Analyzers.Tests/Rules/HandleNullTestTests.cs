@@ -6,7 +6,8 @@ namespace ScopeSafety.Analyzers.Tests.Rules;
 /// A member that tests the field holding the work's thread for null before it stops the work (dotnet/iot's
 /// <c>KeyboardGpioDriver</c>: <c>if (terminate &amp;&amp; _pollThread != null) { _terminateThread = true; _pollThread.Join(); }</c>)
 /// has not waited for anything at the test: the flag it then sets races with the loop that polls it, as in a member that
-/// sets it without the test. What the member does after the join still does not race.
+/// sets it without the test. What the member does after the join still does not race, nor what it does after an
+/// <c>if</c> that joins the thread when it is not null: there the work has ended, or there was none.
 /// </summary>
 public class HandleNullTestTests
 {
@@ -47,7 +48,10 @@ public class HandleNullTestTests
         Verify.VerifyAnalyzerAsync(Source(stop),
             Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_stop", "Poller.Stop at line 22", "work started with new Thread at line 16 (in Poller.Loop)", "read"));
 
-    [Fact]
-    public Task What_the_member_does_after_the_join_does_not_race() =>
-        Verify.VerifyAnalyzerAsync(Source("if (_thread == null) return; _thread.Join(); _stop = false; _polls = 0;"));
+    [Theory]
+    [InlineData("if (_thread == null) return; _thread.Join(); _stop = false; _polls = 0;")]
+    [InlineData("if (_thread != null) { _thread.Join(); } _stop = false; _polls = 0;")]
+    [InlineData("if (_thread != null && _thread.IsAlive) { while (_thread.IsAlive) Thread.Sleep(10); } _polls = 0;")]
+    public Task What_the_member_does_after_the_join_does_not_race(string stop) =>
+        Verify.VerifyAnalyzerAsync(Source(stop));
 }
