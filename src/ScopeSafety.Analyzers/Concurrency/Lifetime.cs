@@ -303,8 +303,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return null;
             }
 
-            var next = block.Operations[index + 1];
-            return flow.PointOf(next.Syntax, next.Syntax.SpanStart);
+            // The first operation of the graph inside it: a declaration or a foreach starts below its own syntax.
+            return flow.FirstPointIn(block.Operations[index + 1].Syntax);
         }
 
         /// <summary>

@@ -52,6 +52,8 @@ public class HandleNullTestTests
     [InlineData("if (_thread == null) return; _thread.Join(); _stop = false; _polls = 0;")]
     [InlineData("if (_thread != null) { _thread.Join(); } _stop = false; _polls = 0;")]
     [InlineData("if (_thread != null && _thread.IsAlive) { while (_thread.IsAlive) Thread.Sleep(10); } _polls = 0;")]
+    [InlineData("if (_thread != null) { _thread.Join(); } var none = 0; _polls = none;")]
+    [InlineData("if (_thread != null) { _thread.Join(); } foreach (var none in new int[1]) { _polls = none; }")]
     public Task What_the_member_does_after_the_join_does_not_race(string stop) =>
         Verify.VerifyAnalyzerAsync(Source(stop));
 }
