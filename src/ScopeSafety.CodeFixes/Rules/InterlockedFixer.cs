@@ -168,7 +168,7 @@ namespace ScopeSafety.CodeFixes
                         continue;
                     }
 
-                    if (replacement == null)
+                    if (replacement == null || ReadBackAfter(reference, symbol, model, cancellationToken))
                     {
                         return null;
                     }
@@ -178,6 +178,42 @@ namespace ScopeSafety.CodeFixes
             }
 
             return edits.Count > 0 ? edits : null;
+        }
+
+        /// <summary>
+        /// The function that writes the variable at <paramref name="write"/> reads it back later (<c>_errorNum = Open(…);
+        /// ThrowIfError(…);</c> with <c>ThrowIfError</c> testing <c>_errorNum</c>, itself or through a method of the type it
+        /// calls there): it means to read its own write, which another side's write between the two replaces, atomic or
+        /// not. Making the writes atomic would end the report and leave that.
+        /// </summary>
+        private static bool ReadBackAfter(IdentifierNameSyntax write, ISymbol symbol, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var function = write.Ancestors().FirstOrDefault(node => node is AnonymousFunctionExpressionSyntax || node is LocalFunctionStatementSyntax) ?? RaceFixes.MemberOf(write);
+            if (function == null)
+            {
+                return false;
+            }
+
+            var statement = write.Ancestors().OfType<StatementSyntax>().FirstOrDefault();
+            var after = statement?.Span.End ?? write.Span.End;
+            foreach (var node in function.DescendantNodes().Where(node => node.SpanStart >= after))
+            {
+                if (node is IdentifierNameSyntax name && name.Identifier.ValueText == symbol.Name && RaceFixes.Refers(model, name, symbol, cancellationToken) &&
+                    !Rewrite(name, symbol, model, cancellationToken).IsWrite)
+                {
+                    return true;
+                }
+
+                if (node is InvocationExpressionSyntax call && model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol method &&
+                    SymbolEqualityComparer.Default.Equals(method.ContainingType, symbol.ContainingType) &&
+                    method.DeclaringSyntaxReferences.Any(part => part.SyntaxTree == write.SyntaxTree && part.GetSyntax(cancellationToken).DescendantNodes().OfType<IdentifierNameSyntax>()
+                        .Any(name => name.Identifier.ValueText == symbol.Name && RaceFixes.Refers(model, name, symbol, cancellationToken) && !Rewrite(name, symbol, model, cancellationToken).IsWrite)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Whether the reference is a write, and its atomic replacement (null when the write cannot be converted).</summary>

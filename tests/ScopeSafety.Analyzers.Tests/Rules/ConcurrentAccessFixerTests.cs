@@ -1363,6 +1363,52 @@ public class ConcurrentAccessFixerTests
         }
         """);
 
+    // An error code that each side stores and then tests (dotnet/iot's UnixSoundDevice: _errorNum = snd_pcm_…();
+    // ThrowIfError(…);, from the recording thread and from the volume setters): a side means to read back its own store,
+    // which the other side's store in between replaces, atomic or not. Interlocked would end the report and leave that.
+    [Fact]
+    public Task Interlocked_is_not_offered_for_a_code_each_side_stores_and_reads_back() => InterlockedFix.VerifyNoCodeFixAsync("""
+        using System;
+        using System.Threading;
+
+        class Device
+        {
+            private int _error;
+            private Thread _recorder;
+
+            public void StartRecording()
+            {
+                _recorder = new Thread({|SCOPE010:Record|});
+                _recorder.Start();
+            }
+
+            public void SetVolume(int volume)
+            {
+                _error = Native(volume);
+                ThrowIfError();
+            }
+
+            private void Record()
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    _error = Native(i);
+                    ThrowIfError();
+                }
+            }
+
+            private void ThrowIfError()
+            {
+                if (_error < 0)
+                {
+                    throw new InvalidOperationException("error " + _error);
+                }
+            }
+
+            private static int Native(int value) => value - 50;
+        }
+        """);
+
     [Fact]
     public Task The_Interlocked_counter_program_still_counts_every_bump() => new InterlockedFix.Test
     {
