@@ -12,14 +12,7 @@ namespace ScopeSafety.Analyzers.Tests.Rules;
 public class MainLoopContextTests
 {
     private static string Source(string handler, string contextBody = PostOverride) => ConcurrentAccessAnalyzerTests.Usings + $$"""
-        sealed class MainLoop : SynchronizationContext, System.Runtime.CompilerServices.INotifyCompletion
-        {
-            {{contextBody}}
-            public MainLoop GetAwaiter() => this;
-            public bool IsCompleted => false;
-            public void GetResult() { }
-            public void OnCompleted(Action continuation) => Post(_ => continuation(), null);
-        }
+        {{Loop(contextBody)}}
 
         class Engine
         {
@@ -43,6 +36,18 @@ public class MainLoopContextTests
     private static Verifiers.DiagnosticResult Race(int line) =>
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("_received", "Handle after its await at line " + line,
             "Engine.Receive at line 26 (in Engine.Handle) (after it calls Handle at line 26)", "also write");
+
+    // A main loop: an awaitable SynchronizationContext; with PostOverride, one that takes the posts in itself.
+    private static string Loop(string contextBody) => $$"""
+        sealed class MainLoop : SynchronizationContext, System.Runtime.CompilerServices.INotifyCompletion
+        {
+            {{contextBody}}
+            public MainLoop GetAwaiter() => this;
+            public bool IsCompleted => false;
+            public void GetResult() { }
+            public void OnCompleted(Action continuation) => Post(_ => continuation(), null);
+        }
+        """;
 
     private const string PostOverride = "public override void Post(SendOrPostCallback callback, object state) { }";
 
@@ -135,14 +140,7 @@ public class MainLoopContextTests
         """, contextBody: ""), Race(line: 32));
 
     private static string Started(string work) => ConcurrentAccessAnalyzerTests.Usings + $$"""
-        sealed class MainLoop : SynchronizationContext, System.Runtime.CompilerServices.INotifyCompletion
-        {
-            {{PostOverride}}
-            public MainLoop GetAwaiter() => this;
-            public bool IsCompleted => false;
-            public void GetResult() { }
-            public void OnCompleted(Action continuation) => Post(_ => continuation(), null);
-        }
+        {{Loop(PostOverride)}}
 
         class Engine
         {
@@ -172,14 +170,7 @@ public class MainLoopContextTests
             Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_received", "work started with Task.Run at line 25", "another run of the same work", "also write"));
 
     private static string LeftRunning(string receiveCatch) => ConcurrentAccessAnalyzerTests.Usings + $$"""
-        sealed class MainLoop : SynchronizationContext, System.Runtime.CompilerServices.INotifyCompletion
-        {
-            {{PostOverride}}
-            public MainLoop GetAwaiter() => this;
-            public bool IsCompleted => false;
-            public void GetResult() { }
-            public void OnCompleted(Action continuation) => Post(_ => continuation(), null);
-        }
+        {{Loop(PostOverride)}}
 
         class Peer
         {
