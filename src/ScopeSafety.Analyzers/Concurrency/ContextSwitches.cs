@@ -22,8 +22,17 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// <paramref name="bodyB"/>, both run on the thread of one context: they take turns, and do not race.
         /// </summary>
         public static bool OnOneContext(IOperation? bodyA, Access a, IOperation? bodyB, Access b, KnownSymbols symbols) =>
-            bodyA != null && bodyB != null && ContextOf(bodyA, a, symbols) is { } context &&
-            SymbolEqualityComparer.Default.Equals(context, ContextOf(bodyB, b, symbols));
+            OnOneContext(bodyA, a, null, bodyB, b, null, symbols);
+
+        /// <summary>
+        /// As above, with where each side's code is called from when it is an async method called and left running
+        /// (<paramref name="calledA"/>, <paramref name="calledB"/>: the function's body and the call): until an await
+        /// decides otherwise, such code runs where it is called.
+        /// </summary>
+        public static bool OnOneContext(IOperation? bodyA, Access a, (IOperation Body, IOperation Call)? calledA, IOperation? bodyB, Access b,
+            (IOperation Body, IOperation Call)? calledB, KnownSymbols symbols) =>
+            bodyA != null && bodyB != null && ContextOf(bodyA, a, symbols, calledA) is { } context &&
+            SymbolEqualityComparer.Default.Equals(context, ContextOf(bodyB, b, symbols, calledB));
 
         /// <summary>
         /// The context whose thread makes <paramref name="access"/> of the work whose code is <paramref name="body"/>: the
@@ -31,14 +40,58 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// between, in the work's code or in the method of it that makes the access (<c>HandleMessageAsync</c>, which
         /// starts with <c>await ClientEngine.MainLoop;</c>). Null when the access may run anywhere else.
         /// </summary>
-        public static ISymbol? ContextOf(IOperation body, Access access, KnownSymbols symbols)
+        public static ISymbol? ContextOf(IOperation body, Access access, KnownSymbols symbols, (IOperation Body, IOperation Call)? calledFrom = null)
         {
             // The call of the work's code that reaches the access, when the reading of the work recorded it.
             var found = access.MadeIn(body) is { } call && call != access.Reference && IsCall(call) && WorkItems.Holds(body.Syntax, call.Syntax) &&
                         !Functions.IsInNestedFunction(call, body)
                 ? Through(body, call, access.Reference, symbols, SourceCallees.MaxDepth)
                 : Resolve(body, access.Reference, symbols, SourceCallees.MaxDepth);
+            if (found is (Found.Start, _))
+            {
+                // No await decides in the code itself: it runs where it is called, or where a main loop runs a delegate.
+                found = calledFrom is { } caller ? StartOf(caller.Body, caller.Call, symbols) : HandedToLoop(body, symbols);
+            }
+
             return found is (Found.Context, var context) ? context : null;
+        }
+
+        /// <summary>Where <paramref name="operation"/> of <paramref name="body"/> runs: as its code decides, or where the body runs.</summary>
+        private static (Found, ISymbol?) StartOf(IOperation body, IOperation operation, KnownSymbols symbols)
+        {
+            var found = Walk(body, operation, symbols);
+            return found.Item1 == Found.Start ? HandedToLoop(body, symbols) : found;
+        }
+
+        /// <summary>
+        /// The body of a lambda handed to a method of a main loop, called on the loop's static field or property
+        /// (<c>DhtEngine.MainLoop.QueueTimeout(period, () =&gt; …)</c>, <c>Loop.Post(_ =&gt; …, null)</c>): the loop runs it on
+        /// its thread. Anything else: where it runs is not known here.
+        /// </summary>
+        private static (Found, ISymbol?) HandedToLoop(IOperation body, KnownSymbols symbols)
+        {
+            if (body.Parent is IAnonymousFunctionOperation { Parent: IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation call } } } &&
+                call.Instance != null && SpawnClassifier.Unwrap(call.Instance) is IMemberReferenceOperation { Instance: null, Member: IFieldSymbol or IPropertySymbol } loop &&
+                RunsOnOneThread(loop.Type, symbols) && DeclaredOnTheLoop(call.TargetMethod, loop.Type!))
+            {
+                return (Found.Context, loop.Member);
+            }
+
+            return (Found.Left, null);
+        }
+
+        /// <summary>The method is the loop type's own, or one of the contexts it derives from (<c>Post</c>, <c>Send</c>).</summary>
+        private static bool DeclaredOnTheLoop(IMethodSymbol method, ITypeSymbol loop)
+        {
+            for (var type = loop; type != null; type = type.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(method.ContainingType.OriginalDefinition, type.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private enum Found

@@ -356,11 +356,15 @@ namespace ScopeSafety.Analyzers.Concurrency
             Signals.Ordered(item, mine.Operation, mine.Reference, other, theirs.Operation, theirs.Reference) || Signals.LastRunOrders(item, mine.Reference, other, theirs.Reference);
 
         private bool OnOneContext(WorkItem item, Access mine, WorkItem other, Access theirs) =>
-            ContextSwitches.OnOneContext(item.Body, mine, other.Body, theirs, _symbols);
+            ContextSwitches.OnOneContext(item.Body, mine, CalledFrom(item), other.Body, theirs, CalledFrom(other), _symbols);
 
         /// <summary>The item's access and one of its host's both run on the thread of one context (<see cref="ContextSwitches"/>).</summary>
         public bool OnOneContextWithHost(WorkItem item, Access mine, Access host) =>
-            ContextSwitches.OnOneContext(item.Body, mine, item.Host, host, _symbols);
+            ContextSwitches.OnOneContext(item.Body, mine, CalledFrom(item), item.Host, host, null, _symbols);
+
+        // An async method called and left running runs where it is called until an await decides otherwise.
+        private static (IOperation Body, IOperation Call)? CalledFrom(WorkItem item) =>
+            item.Site.IsAsyncCallLeftRunning ? (item.Host, item.Site.Operation) : null;
 
         /// <summary>Items <paramref name="a"/> and <paramref name="b"/> (different delegates) may run at the same time while <paramref name="shared"/> is the same variable for both.</summary>
         public bool Together(WorkItem a, WorkItem b, ISymbol shared)

@@ -225,4 +225,42 @@ public class MainLoopContextTests
         Verify.VerifyAnalyzerAsync(LeftRunning("Cleanup(peer);"),
             Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("peer.Disposed", "work started with Send at line 27 (in Connections.Send)",
                 "work started with Receive at line 28 (in Connections.Receive)", "also write"));
+
+    private static string Ticks(string schedule) => ConcurrentAccessAnalyzerTests.Usings + $$"""
+        {{Loop(PostOverride)}}
+
+        class Dht
+        {
+            internal static MainLoop Loop { get; } = new MainLoop();
+            private readonly Queue<int> _sendQueue = new Queue<int>();
+            private Task _sendTask;
+
+            public void Start() => {{schedule}}(_ =>
+            {
+                if (_sendTask == null || _sendTask.IsCompleted)
+                {
+                    _sendTask = {|#0:SendMessages(_sendQueue)|};
+                }
+            }, null);
+
+            private static void Every(SendOrPostCallback tick, object state) => tick(state);
+
+            private static async Task SendMessages(Queue<int> queue)
+            {
+                while (queue.Count > 0)
+                {
+                    queue.Dequeue();
+                    await Task.Delay(1);
+                }
+            }
+        }
+        """;
+
+    // MonoTorrent's DHT: its tick, queued on the DHT loop, starts SendMessages, whose awaits come back to the loop.
+    [Fact]
+    public Task An_async_method_a_main_loop_delegate_starts_runs_on_the_loop() => Verify.VerifyAnalyzerAsync(Ticks("Loop.Post"));
+
+    [Fact]
+    public Task An_async_method_a_delegate_of_unknown_thread_starts_races_with_its_next_run() => Verify.VerifyAnalyzerAsync(Ticks("Every"),
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_sendQueue", "Queue<int>", "work started with SendMessages at line 26 (in Dht.SendMessages)", "another run of the same work", "also mutate"));
 }
