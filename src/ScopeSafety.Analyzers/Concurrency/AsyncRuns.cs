@@ -306,9 +306,11 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>Where the function may give up its thread: its own awaits, <c>await foreach</c> and <c>await using</c>.</summary>
         private static System.Collections.Generic.IEnumerable<IOperation> OwnAwaits(IOperation body) =>
-            body.Descendants().Where(operation =>
-                (operation is IAwaitOperation || operation is IForEachLoopOperation { IsAsynchronous: true } || operation is IUsingOperation { IsAsynchronous: true } ||
-                 operation is IUsingDeclarationOperation { IsAsynchronous: true }) &&
-                !Functions.IsInNestedFunction(operation, body));
+            body.Descendants().Where(operation => IsSuspension(operation) && !Functions.IsInNestedFunction(operation, body));
+
+        /// <summary>An operation where code may give up its thread: an await, <c>await foreach</c> or <c>await using</c>.</summary>
+        internal static bool IsSuspension(IOperation operation) =>
+            operation is IAwaitOperation || operation is IForEachLoopOperation { IsAsynchronous: true } || operation is IUsingOperation { IsAsynchronous: true } ||
+            operation is IUsingDeclarationOperation { IsAsynchronous: true };
     }
 }

@@ -290,9 +290,6 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>The awaits of <paramref name="operation"/> that suspend <paramref name="body"/> itself (not a lambda it makes).</summary>
         private static IEnumerable<IOperation> OwnAwaits(IOperation operation, IOperation body) =>
-            new[] { operation }.Concat(operation.Descendants()).Where(candidate =>
-                (candidate is IAwaitOperation || candidate is IForEachLoopOperation { IsAsynchronous: true } || candidate is IUsingOperation { IsAsynchronous: true } ||
-                 candidate is IUsingDeclarationOperation { IsAsynchronous: true }) &&
-                !Functions.IsInNestedFunction(candidate, body));
+            new[] { operation }.Concat(operation.Descendants()).Where(candidate => AsyncRuns.IsSuspension(candidate) && !Functions.IsInNestedFunction(candidate, body));
     }
 }
