@@ -202,9 +202,9 @@ namespace ScopeSafety.Analyzers.Spawns
         /// <summary>The milliseconds of a constant due time; null when it is not a constant, or negative parts make it unclear.</summary>
         private static double? ConstantMilliseconds(IOperation value)
         {
-            if (value.ConstantValue is { HasValue: true, Value: IConvertible number } && !(number is string))
+            if (ConstantNumber(value) is { } number)
             {
-                return number.ToDouble(null);
+                return number;
             }
 
             switch (Unwrap(value))
@@ -249,22 +249,25 @@ namespace ScopeSafety.Analyzers.Spawns
             var values = new double[arguments.Length];
             for (var i = 0; i < arguments.Length; i++)
             {
-                if (!(arguments[i].Value.ConstantValue is { HasValue: true, Value: IConvertible number }) || number is string || number.ToDouble(null) < 0)
+                if (!(ConstantNumber(arguments[i].Value) is { } number) || number < 0)
                 {
                     return null;
                 }
 
-                values[i] = number.ToDouble(null);
+                values[i] = number;
             }
 
             return values;
         }
 
+        /// <summary>The value of a numeric constant (<c>5 * 60 * 1000</c>, <c>Timeout.Infinite</c>); null for anything else.</summary>
+        private static double? ConstantNumber(IOperation value) =>
+            value.ConstantValue is { HasValue: true, Value: IConvertible number } && !(number is string) ? number.ToDouble(null) : null;
+
         /// <summary>The constant Timeout.Infinite (-1), or Timeout.InfiniteTimeSpan.</summary>
         private static bool IsInfinite(IOperation value)
         {
-            var constant = value.ConstantValue;
-            if (constant.HasValue && constant.Value is IConvertible number && number.ToInt64(null) == -1)
+            if (ConstantNumber(value) == -1)
             {
                 return true;
             }

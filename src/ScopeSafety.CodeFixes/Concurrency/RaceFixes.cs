@@ -30,6 +30,10 @@ namespace ScopeSafety.CodeFixes.Concurrency
             return member is GlobalStatementSyntax ? member.Parent : member;
         }
 
+        /// <summary>The function a node is in: a lambda, a local function, or a member (<see cref="MemberOf"/>).</summary>
+        public static SyntaxNode? FunctionOf(SyntaxNode node) =>
+            node.Ancestors().FirstOrDefault(ancestor => ancestor is AnonymousFunctionExpressionSyntax || ancestor is LocalFunctionStatementSyntax) ?? MemberOf(node);
+
         /// <summary>
         /// The field a SCOPE010 diagnostic reports: the one its location names, the one the analyzer names for a race with
         /// the type's members (its Field property: the report names the method the work runs, <c>new Thread(Loop)</c>),

@@ -188,7 +188,7 @@ namespace ScopeSafety.CodeFixes
         /// </summary>
         private static bool ReadBackAfter(IdentifierNameSyntax write, ISymbol symbol, SemanticModel model, CancellationToken cancellationToken)
         {
-            var function = write.Ancestors().FirstOrDefault(node => node is AnonymousFunctionExpressionSyntax || node is LocalFunctionStatementSyntax) ?? RaceFixes.MemberOf(write);
+            var function = RaceFixes.FunctionOf(write);
             if (function == null)
             {
                 return false;

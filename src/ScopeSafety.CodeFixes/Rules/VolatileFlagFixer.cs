@@ -135,7 +135,7 @@ namespace ScopeSafety.CodeFixes
                         return null;
                     }
 
-                    var writer = FunctionOf(reference);
+                    var writer = RaceFixes.FunctionOf(reference);
                     if (writer != null && GuardedBefore(writer, reference, field, partModel, cancellationToken))
                     {
                         // if (_disposed) return; … _disposed = true;: a test and a later set, which two runs may both pass
@@ -145,7 +145,7 @@ namespace ScopeSafety.CodeFixes
                     }
 
                     if (writer == null || writer is ConstructorDeclarationSyntax ||
-                        (spawn != null && FunctionOf(spawn) == writer && reference.SpanStart < spawn.SpanStart))
+                        (spawn != null && RaceFixes.FunctionOf(spawn) == writer && reference.SpanStart < spawn.SpanStart))
                     {
                         continue;
                     }
@@ -202,10 +202,6 @@ namespace ScopeSafety.CodeFixes
         /// </summary>
         private static bool IsLockedObject(IdentifierNameSyntax reference, SemanticModel model, CancellationToken cancellationToken) =>
             model.GetOperation(UseOf(reference), cancellationToken) is { } use && Locks.IsLockedValue(use);
-
-        /// <summary>The function a reference is in: a lambda, a local function, or a member.</summary>
-        private static SyntaxNode? FunctionOf(SyntaxNode reference) =>
-            reference.Ancestors().FirstOrDefault(node => node is AnonymousFunctionExpressionSyntax || node is LocalFunctionStatementSyntax) ?? RaceFixes.MemberOf(reference);
 
         /// <summary>
         /// Whether <paramref name="writer"/>, before its store at <paramref name="store"/>, leaves when the field says so:
