@@ -155,7 +155,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// Timer) created as the whole value of a variable's initialiser or of an assignment statement: it starts at the
         /// Start (for a timer: a Change with a due time) that this function makes on that variable or field of this, or,
         /// when it makes none, after the statement that stored it at the earliest (nothing can start it before). A timer
-        /// due late (<see cref="SpawnSite.StartsLate"/>) starts after that statement too. Empty otherwise. A thread or task started through that variable or field is waited for through it too
+        /// due late (<see cref="SpawnSite.StartsLate"/>) starts after that statement too. Empty otherwise. A thread or task
+        /// started through that variable or field is waited for through it too
         /// (<c>_thread.Start(); _thread.Join();</c>): those waits go to <paramref name="joins"/>.
         /// </summary>
         private static List<FlowPoint> StartsOfStored(SpawnSite site, IOperation host, FlowIndex flow, KnownSymbols symbols, List<IOperation> joins)
