@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -85,11 +86,93 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
+                if (RestartedBy(site, site.Operation))
+                {
+                    // The work's own run starts the next one: its races are those of the start that first ran it.
+                    continue;
+                }
+
                 var (shape, replicated, siblings) = ShapeOf(site);
-                builder.Add(new WorkItem(site, shape, replicated, siblings, host, BodyOf(site.Delegate, host)));
+                var body = BodyOf(site.Delegate, host);
+                replicated |= body != null && RestartsBeforeItEnds(site, body, options);
+                builder.Add(new WorkItem(site, shape, replicated, siblings, host, body));
             }
 
             return builder.ToImmutable();
+        }
+
+        /// <summary>
+        /// The method an unscoped start runs by method group (<c>socket.BeginAccept(OnAccept, null)</c>, <c>new
+        /// Thread(Loop)</c>), when the start lies in that method's own body, outside any lambda: a completion callback
+        /// that asks for the next completion, a timer callback that makes its next timer.
+        /// </summary>
+        private static bool RestartedBy(SpawnSite site, IOperation start) =>
+            site.Kind == SpawnKind.Unscoped &&
+            site.Delegate is IDelegateCreationOperation { Target: IMethodReferenceOperation { Method: { MethodKind: MethodKind.Ordinary } method } } &&
+            start.SemanticModel?.GetEnclosingSymbol(start.Syntax.SpanStart) is IMethodSymbol enclosing &&
+            SymbolEqualityComparer.Default.Equals(enclosing.OriginalDefinition, method.OriginalDefinition);
+
+        /// <summary>
+        /// The method started by <paramref name="site"/> starts itself again before its last step (<c>BeginAccept(OnAccept,
+        /// null)</c> first, then the accepted client handled): the next run goes on beside the rest of this one. A restart
+        /// that is the last thing the run does, on every path that reaches it, keeps the runs one after another.
+        /// </summary>
+        private bool RestartsBeforeItEnds(SpawnSite site, IOperation body, SpawnOptions options)
+        {
+            if (site.Kind != SpawnKind.Unscoped || !(site.Delegate is IDelegateCreationOperation { Target: IMethodReferenceOperation }))
+            {
+                return false;
+            }
+
+            foreach (var operation in body.Descendants())
+            {
+                if ((operation is IInvocationOperation || operation is IObjectCreationOperation) &&
+                    _classifier.Classify(operation, options).Any(restart => RestartedBy(restart, operation)) &&
+                    !IsLastStep(operation, body))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Nothing of <paramref name="body"/> runs after <paramref name="operation"/> but a return without a value.</summary>
+        private static bool IsLastStep(IOperation operation, IOperation body)
+        {
+            var node = operation;
+            while (node != body && node.Parent is { } parent)
+            {
+                switch (parent)
+                {
+                    case IBlockOperation block:
+                        var index = block.Operations.IndexOf(node);
+                        for (var i = index + 1; i < block.Operations.Length; i++)
+                        {
+                            if (!(block.Operations[i] is IReturnOperation { ReturnedValue: null }))
+                            {
+                                return false;
+                            }
+                        }
+
+                        break;
+                    case IConditionalOperation conditional when conditional.Condition != node:
+                    case ILockOperation:
+                    case IMethodBodyOperation:
+                    case IExpressionStatementOperation:
+                    case ISimpleAssignmentOperation { Target: IDiscardOperation }:
+                    case IConversionOperation:
+                        break;
+                    case ITryOperation attempt when attempt.Body == node && attempt.Finally == null:
+                        break;
+                    default:
+                        return false;
+                }
+
+                node = parent;
+            }
+
+            return node == body;
         }
 
         private (WorkShape Shape, bool Replicated, bool Siblings) ShapeOf(SpawnSite site)

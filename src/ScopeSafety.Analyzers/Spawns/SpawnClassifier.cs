@@ -115,6 +115,10 @@ namespace ScopeSafety.Analyzers.Spawns
                 (kind, api, overlaps, paused) = (SpawnKind.Unscoped, "new Timer", IsPeriodic(arguments), IsPaused(arguments));
                 late = !paused && IsDueLate(arguments);
             }
+            else if (IsBeginMethod(method))
+            {
+                (kind, api) = (SpawnKind.Unscoped, type.Name + "." + name);
+            }
             else if (KnownSymbols.Is(type, _symbols.Tasks.Parallel) && (name == "For" || name == "ForEach" || name == "Invoke"))
             {
                 (kind, api) = (SpawnKind.Structured, "Parallel." + name);
@@ -138,6 +142,18 @@ namespace ScopeSafety.Analyzers.Spawns
 
             return (kind, api, handle, overlaps, paused, late);
         }
+
+        /// <summary>
+        /// A Begin method of the asynchronous programming model (<c>socket.BeginAccept(OnAccept, null)</c>,
+        /// <c>stream.BeginRead(buffer, 0, n, OnRead, state)</c>): it returns an IAsyncResult and takes an AsyncCallback,
+        /// which runs when the operation completes, on an I/O or pool thread, beside the code that called it (or inside the
+        /// call, when it completes at once). A delegate type's own BeginInvoke runs the delegate itself, not only the
+        /// callback, and is left out.
+        /// </summary>
+        private bool IsBeginMethod(IMethodSymbol method) =>
+            method.Name.StartsWith("Begin", StringComparison.Ordinal) && method.ContainingType.TypeKind != TypeKind.Delegate &&
+            _symbols.Threading.AsyncResult != null && KnownSymbols.Is(method.ReturnType, _symbols.Threading.AsyncResult) &&
+            method.Parameters.Any(parameter => KnownSymbols.Is(parameter.Type, _symbols.Threading.AsyncCallback));
 
         /// <summary>A Timer whose period is not the constant Timeout.Infinite (-1) may run its callback again while it still runs.</summary>
         private static bool IsPeriodic(ImmutableArray<IArgumentOperation> arguments)

@@ -13,6 +13,8 @@ namespace ScopeSafety.Analyzers.Symbols
             TimersTimer = compilation.GetTypeByMetadataName("System.Timers.Timer");
             CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
             SynchronizationContext = compilation.GetTypeByMetadataName("System.Threading.SynchronizationContext");
+            AsyncCallback = compilation.GetTypeByMetadataName("System.AsyncCallback");
+            AsyncResult = compilation.GetTypeByMetadataName("System.IAsyncResult");
         }
 
         public INamedTypeSymbol? Thread { get; }
@@ -28,6 +30,12 @@ namespace ScopeSafety.Analyzers.Symbols
 
         /// <summary>System.Threading.SynchronizationContext, whose derived types may run what is posted on one thread of their own.</summary>
         public INamedTypeSymbol? SynchronizationContext { get; }
+
+        /// <summary>System.AsyncCallback, the completion callback of a Begin method (the asynchronous programming model).</summary>
+        public INamedTypeSymbol? AsyncCallback { get; }
+
+        /// <summary>System.IAsyncResult, what a Begin method returns.</summary>
+        public INamedTypeSymbol? AsyncResult { get; }
 
         public bool IsThread(ITypeSymbol? type) => KnownSymbols.Is(type, Thread);
     }

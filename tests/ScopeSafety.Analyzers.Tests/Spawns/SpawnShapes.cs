@@ -23,6 +23,7 @@ internal static class SpawnShapes
         ("using var timer = {|#1:new Timer(_ => WORK, null, 0, Timeout.Infinite)|};", "new Timer", null),
         ("{|#1:Task.CompletedTask.ContinueWith(_ => WORK)|};", "Task.ContinueWith", null),
         ("{|#1:Pool.Enqueue(() => WORK)|};", "Pool.Enqueue", null),
+        ("{|#1:System.IO.Stream.Null.BeginRead(new byte[1], 0, 1, _ => WORK, null)|};", "Stream.BeginRead", null),
 
         // The work held in a delegate local given its one value before the spawn: reported exactly as if written inline.
         ("Action work = () => WORK; {|#1:Task.Run(work)|};", "Task.Run", null),
@@ -32,6 +33,7 @@ internal static class SpawnShapes
         ("WaitCallback work = _ => WORK; {|#1:ThreadPool.QueueUserWorkItem(work)|};", "ThreadPool.QueueUserWorkItem", null),
         ("TimerCallback work = _ => WORK; using var timer = {|#1:new Timer(work, null, 0, Timeout.Infinite)|};", "new Timer", null),
         ("Action work = () => WORK; {|#1:Pool.Enqueue(work)|};", "Pool.Enqueue", null),
+        ("AsyncCallback work = _ => WORK; {|#1:System.IO.Stream.Null.BeginWrite(new byte[1], 0, 1, work, null)|};", "Stream.BeginWrite", null),
         ("{|#1:Jobs.Post(() => WORK)|};", "Jobs.Post", "scopesafety.unscoped_methods = M:Jobs.Post(System.Action)"),
         ("{|#1:Jobs.Post(() => WORK)|};", "Jobs.Post", "scopesafety.unscoped_methods = M:Other.Method | M:Jobs.Post"),
     ];

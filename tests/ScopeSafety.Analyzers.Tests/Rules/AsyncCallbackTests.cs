@@ -1,0 +1,172 @@
+using Verify = ScopeSafety.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ScopeSafety.Analyzers.ConcurrentAccessAnalyzer>;
+
+namespace ScopeSafety.Analyzers.Tests.Rules;
+
+/// <summary>
+/// The callback of a Begin method (the asynchronous programming model: <c>socket.BeginAccept(OnAccept, null)</c>,
+/// <c>stream.BeginRead(…, OnRead, state)</c>) runs when the operation completes, on an I/O or pool thread, beside the code
+/// that called Begin and beside the server's other methods (SMBLibrary's keep-alive flag, a server's client list). Its
+/// races are reported as those of any unscoped work; a callback that restarts the operation as its last step runs one
+/// completion at a time, and a delegate's own BeginInvoke is not such a callback.
+/// </summary>
+public class AsyncCallbackTests
+{
+    private const string Usings = ConcurrentAccessAnalyzerTests.Usings + """
+        using System.IO;
+        using System.Net;
+        using System.Net.Sockets;
+
+        """;
+
+    [Fact]
+    public Task A_list_the_accept_callback_fills_races_with_a_method_that_reads_it() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class Server
+            {
+                private readonly Socket _listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                private readonly List<Socket> _clients = new List<Socket>();
+
+                public void Start() => _listener.BeginAccept({|#0:OnAccept|}, null);
+
+                public int Count() => _clients.Count;
+
+                private void OnAccept(IAsyncResult result)
+                {
+                    var client = _listener.EndAccept(result);
+                    _clients.Add(client);
+                    _listener.BeginAccept(OnAccept, null);
+                }
+            }
+            """,
+            Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_clients", "List<Socket>",
+                "work started with Socket.BeginAccept at line 15 (in Server.OnAccept)", "Server.Count at line 17", "read"));
+
+    [Fact]
+    public Task A_stop_flag_the_callback_reads_races_with_the_stop_that_clears_it() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class Reader
+            {
+                private readonly Stream _stream;
+                private readonly byte[] _buffer = new byte[4096];
+                private bool _running;
+
+                public Reader(Stream stream) => _stream = stream;
+
+                public void Start()
+                {
+                    _running = true;
+                    _stream.BeginRead(_buffer, 0, _buffer.Length, {|#0:OnRead|}, null);
+                }
+
+                public void Stop() => _running = false;
+
+                private void OnRead(IAsyncResult result)
+                {
+                    var read = _stream.EndRead(result);
+                    if (read > 0 && _running)
+                    {
+                        _stream.BeginRead(_buffer, 0, _buffer.Length, OnRead, null);
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_running", "Reader.Stop at line 24",
+                "work started with Stream.BeginRead at line 21 (in Reader.OnRead)", "read"));
+
+    [Fact]
+    public Task A_callback_and_a_method_under_one_lock_do_not_race() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class Server
+            {
+                private readonly Socket _listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                private readonly List<Socket> _clients = new List<Socket>();
+                private readonly object _gate = new object();
+
+                public void Start() => _listener.BeginAccept(OnAccept, null);
+
+                public int Count()
+                {
+                    lock (_gate)
+                    {
+                        return _clients.Count;
+                    }
+                }
+
+                private void OnAccept(IAsyncResult result)
+                {
+                    var client = _listener.EndAccept(result);
+                    lock (_gate)
+                    {
+                        _clients.Add(client);
+                    }
+
+                    _listener.BeginAccept(OnAccept, null);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_read_loop_that_restarts_as_its_last_step_runs_one_completion_at_a_time() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class Reader
+            {
+                private readonly Stream _stream;
+                private readonly byte[] _buffer = new byte[4096];
+                private long _total;
+
+                public Reader(Stream stream) => _stream = stream;
+
+                public void Start() => _stream.BeginRead(_buffer, 0, _buffer.Length, OnRead, null);
+
+                private void OnRead(IAsyncResult result)
+                {
+                    var read = _stream.EndRead(result);
+                    _total += read;
+                    if (read > 0)
+                    {
+                        _stream.BeginRead(_buffer, 0, _buffer.Length, OnRead, null);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task An_accept_callback_that_asks_for_the_next_client_first_runs_beside_the_next_one() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class Server
+            {
+                private readonly Socket _listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                private int _accepted;
+
+                public void Start() => _listener.BeginAccept({|#0:OnAccept|}, null);
+
+                private void OnAccept(IAsyncResult result)
+                {
+                    var client = _listener.EndAccept(result);
+                    _listener.BeginAccept(OnAccept, null);
+                    _accepted++;
+                    client.Close();
+                }
+            }
+            """,
+            Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_accepted",
+                "work started with Socket.BeginAccept at line 15 (in Server.OnAccept)", "another run of the same work", "also write"));
+
+    [Fact]
+    public Task No_callback_starts_no_work() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class Reader
+            {
+                private readonly Stream _stream = Stream.Null;
+                private readonly byte[] _buffer = new byte[16];
+                private int _reads;
+
+                public int Read()
+                {
+                    var pending = _stream.BeginRead(_buffer, 0, _buffer.Length, null, null);
+                    _reads++;
+                    return _stream.EndRead(pending) + _reads;
+                }
+            }
+            """);
+}
