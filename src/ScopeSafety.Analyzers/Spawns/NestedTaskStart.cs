@@ -52,7 +52,7 @@ namespace ScopeSafety.Analyzers.Spawns
 
             if (site.Operation.Type is INamedTypeSymbol { IsGenericType: true } handle && KnownSymbols.Is(handle, symbols.Tasks.TaskOfT))
             {
-                return symbols.Tasks.IsTask(handle.TypeArguments[0]);
+                return symbols.Tasks.IsTask(handle.TypeArguments[0]) && !ReturnsCompletedTasks(site, symbols);
             }
 
             // new Task(async () => …) binds to Task(Action): the lambda is async void.
@@ -107,6 +107,60 @@ namespace ScopeSafety.Analyzers.Spawns
                     return "a delegate returning a task";
             }
         }
+
+        /// <summary>
+        /// The delegate is synchronous code that returns a task already complete on every path (<c>return
+        /// Task.CompletedTask;</c>, <c>Task.FromResult(…)</c>, as a method that implements a task-returning signature
+        /// without awaiting does, or a lambda that returns what such a method returns): its inner task holds no work, so
+        /// the outer task ends with the work.
+        /// </summary>
+        private static bool ReturnsCompletedTasks(SpawnSite site, KnownSymbols symbols) => site.Delegate switch
+        {
+            IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol: { IsAsync: false } } lambda } => AllReturnsComplete(lambda.Body, symbols, 0),
+            IDelegateCreationOperation { Target: IMethodReferenceOperation { Method: var method } } => IsCompletedBy(method, site.Operation, symbols, 0),
+            _ => false,
+        };
+
+        private static bool AllReturnsComplete(IOperation body, KnownSymbols symbols, int depth)
+        {
+            var returns = 0;
+            foreach (var operation in body.Descendants())
+            {
+                if (operation is IReturnOperation returned && !Flow.Functions.IsInNestedFunction(operation, body))
+                {
+                    if (!(returned.ReturnedValue is { } value && IsCompletedTask(value, symbols, depth)))
+                    {
+                        return false;
+                    }
+
+                    returns++;
+                }
+            }
+
+            return returns > 0;
+        }
+
+        /// <summary>Task.CompletedTask, Task.FromResult, FromException or FromCanceled, or a call of a synchronous method of ours that returns only those.</summary>
+        private static bool IsCompletedTask(IOperation value, KnownSymbols symbols, int depth)
+        {
+            while (value is IConversionOperation { IsImplicit: true } conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            return value switch
+            {
+                IPropertyReferenceOperation { Property: { IsStatic: true, Name: "CompletedTask" } property } => KnownSymbols.Is(property.ContainingType, symbols.Tasks.Task),
+                IInvocationOperation { TargetMethod: { IsStatic: true, Name: "FromResult" or "FromException" or "FromCanceled" } method } when KnownSymbols.Is(method.ContainingType, symbols.Tasks.Task) => true,
+                IInvocationOperation call => IsCompletedBy(call.TargetMethod, call, symbols, depth + 1),
+                _ => false,
+            };
+        }
+
+        // Two calls deep at most: the helper that a lambda calls, and one it returns the task of.
+        private static bool IsCompletedBy(IMethodSymbol method, IOperation caller, KnownSymbols symbols, int depth) =>
+            depth <= 2 && !method.IsAsync && method.MethodKind == MethodKind.Ordinary && !method.IsVirtual && !method.IsAbstract && !method.IsOverride &&
+            Concurrency.SourceCallees.BodyOf(method, caller, anyFile: true) is { } body && AllReturnsComplete(body, symbols, depth);
 
         private static bool IsAsync(IOperation value) =>
             value is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol: { IsAsync: true } } } ||

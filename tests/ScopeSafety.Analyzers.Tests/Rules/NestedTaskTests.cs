@@ -27,10 +27,53 @@ public class NestedTaskTests
             static async Task LoadAsync() => await Task.Yield();
             static Task Load() => Task.Delay(1);
             static void Work() { }
+
+            static Task Poll(CancellationToken token)
+            {
+                while (!token.IsCancellationRequested)
+                {
+                    Work();
+                }
+
+                return Task.CompletedTask;
+            }
+
+            static Task<int> Count()
+            {
+                if (DateTime.Now.Second == 0)
+                {
+                    return Task.FromResult(0);
+                }
+
+                Work();
+                return Task.FromResult(1);
+            }
         }
         """;
 
     // ---- what uses the outer task as the work ----
+
+    /// <summary>
+    /// LibUsbDotNet's transfer queue reader: a LongRunning StartNew of a synchronous loop that returns Task.CompletedTask
+    /// when it stops. The inner task holds no work, so waiting for the outer task waits for the loop.
+    /// </summary>
+    [Fact]
+    public Task A_synchronous_delegate_returning_only_completed_tasks_is_not_reported() => Verify.VerifyAnalyzerAsync(Code("""
+                Task loop = Task.Factory.StartNew(() => Poll(CancellationToken.None), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                loop.Wait();
+                var counted = Task.Factory.StartNew(Count);
+                counted.Wait();
+                var inline = Task.Factory.StartNew(() => { Work(); return Task.CompletedTask; });
+                inline.Wait();
+        """));
+
+    [Fact]
+    public Task A_synchronous_delegate_that_may_return_a_running_task_is_still_reported() => Verify.VerifyAnalyzerAsync(Code("""
+                var loaded = [|Task.Factory.StartNew(() => { Work(); return Load(); })|];
+                loaded.Wait();
+                var either = [|Task.Factory.StartNew(() => DateTime.Now.Second == 0 ? Task.CompletedTask : Load())|];
+                either.Wait();
+        """));
 
     [Fact]
     public Task A_var_outer_task_passed_to_WaitAll_is_reported_naming_the_wait_and_its_line() => Verify.VerifyAnalyzerAsync(Code("""
