@@ -72,6 +72,59 @@ namespace ScopeSafety.Analyzers.Spawns
         /// </summary>
         public bool InTurnUntilAwait { get; }
 
+        /// <summary>
+        /// A Begin call in a loop that goes round again only when the call completed synchronously (<c>do { r =
+        /// stream.BeginRead(…, OnRead, …); } while (r.CompletedSynchronously);</c>), and in no other loop of its function:
+        /// the callback of a call that completed synchronously has run inside the call, so each round starts after the
+        /// last round's run has ended.
+        /// </summary>
+        public bool RepeatsOnlyOnceRun
+        {
+            get
+            {
+                if (!(Operation is IInvocationOperation { TargetMethod.Name: var name }) || !name.StartsWith("Begin", System.StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
+                IWhileLoopOperation? repeat = null;
+                for (var parent = Operation.Parent; parent != null && !(parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation); parent = parent.Parent)
+                {
+                    if (parent is ILoopOperation loop)
+                    {
+                        if (repeat != null || !(loop is IWhileLoopOperation { ConditionIsUntil: false, Condition: { } condition } whileLoop) || !TestsCompletedSynchronously(condition))
+                        {
+                            return false;
+                        }
+
+                        repeat = whileLoop;
+                    }
+                }
+
+                return repeat != null;
+            }
+        }
+
+        // The condition holds only when this call's result completed synchronously: result.CompletedSynchronously, as
+        // the whole condition or one side of an &&, with result a local that only this call assigns.
+        private bool TestsCompletedSynchronously(IOperation condition)
+        {
+            switch (condition)
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both:
+                    return TestsCompletedSynchronously(both.LeftOperand) || TestsCompletedSynchronously(both.RightOperand);
+                case IParenthesizedOperation parenthesized:
+                    return TestsCompletedSynchronously(parenthesized.Operand);
+                case IPropertyReferenceOperation { Property.Name: "CompletedSynchronously", Instance: { } result }:
+                    return result == Operation ||
+                           result is ILocalReferenceOperation { Local: var local } &&
+                           Operation.Parent is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment && assignment.Value == Operation &&
+                           SymbolEqualityComparer.Default.Equals(target.Local, local);
+                default:
+                    return false;
+            }
+        }
+
         /// <summary>A call of an async local function or method left running (<see cref="Concurrency.AsyncRuns.IsCallLeftRunning"/>): work until its task is awaited.</summary>
         public bool IsAsyncCallLeftRunning => InTurnUntilAwait && Handle == HandleKind.Task && Delegate == Operation;
 

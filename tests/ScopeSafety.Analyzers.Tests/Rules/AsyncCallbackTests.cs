@@ -152,6 +152,42 @@ public class AsyncCallbackTests
             Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_accepted",
                 "work started with Socket.BeginAccept at line 15 (in Server.OnAccept)", "another run of the same work", "also write"));
 
+    /// <summary>
+    /// NetCoreServer's receive: BeginRead again while the last read completed synchronously, whose callback has then run
+    /// inside the call. Without that test the loop starts a read beside the last one.
+    /// </summary>
+    [Theory]
+    [InlineData("while (result.CompletedSynchronously)", false)]
+    [InlineData("while (_open && result.CompletedSynchronously)", false)]
+    [InlineData("while (_open)", true)]
+    public Task A_loop_that_reads_again_only_after_a_synchronous_completion_runs_one_callback_at_a_time(string loop, bool races) =>
+        Verify.VerifyAnalyzerAsync(Usings + $$"""
+            class Session
+            {
+                private readonly Stream _stream;
+                private readonly byte[] _buffer = new byte[4096];
+                private long _received;
+                private bool _open = true;
+
+                public Session(Stream stream) => _stream = stream;
+
+                public void Receive()
+                {
+                    IAsyncResult result;
+                    do
+                    {
+                        result = _stream.BeginRead(_buffer, 0, _buffer.Length, {|#0:OnRead|}, null);
+                    }
+                    {{loop}};
+                }
+
+                private void OnRead(IAsyncResult result) => _received += _stream.EndRead(result);
+            }
+            """,
+            races
+                ? new[] { Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_received", "work started with Stream.BeginRead at line 24 (in Session.OnRead)", "another run of the same work", "also write") }
+                : System.Array.Empty<ScopeSafety.Analyzers.Tests.Verifiers.DiagnosticResult>());
+
     [Fact]
     public Task No_callback_starts_no_work() =>
         Verify.VerifyAnalyzerAsync(Usings + """
