@@ -123,6 +123,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                 ScopedTaskJoins(site, host, joinOperations, symbols);
             }
 
+            if (site.LoopRepeatedOnceRun is { Body: { } body } && flow.FirstPointIn(body.Syntax) is { } nextRound)
+            {
+                // The loop goes round only after the call completed synchronously, its callback run inside it.
+                joins.Add(nextRound);
+            }
+
             if (starts.Count == 0)
             {
                 starts.AddRange(StartsOfStored(site, host, flow, symbols, joinOperations));

@@ -57,11 +57,6 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return true;
             }
 
-            if (item.Site.RepeatsOnlyOnceRun)
-            {
-                return false;
-            }
-
             var flow = FlowOf(item.Host);
             var lifetime = LifetimeOf(item);
             if (flow == null || lifetime == null)

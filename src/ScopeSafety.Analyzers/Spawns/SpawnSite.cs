@@ -73,18 +73,18 @@ namespace ScopeSafety.Analyzers.Spawns
         public bool InTurnUntilAwait { get; }
 
         /// <summary>
-        /// A Begin call in a loop that goes round again only when the call completed synchronously (<c>do { r =
-        /// stream.BeginRead(…, OnRead, …); } while (r.CompletedSynchronously);</c>), and in no other loop of its function:
-        /// the callback of a call that completed synchronously has run inside the call, so each round starts after the
-        /// last round's run has ended.
+        /// The loop around a Begin call that goes round again only when the call completed synchronously (<c>do { r =
+        /// stream.BeginRead(…, OnRead, …); } while (r.CompletedSynchronously);</c>), when no other loop of its function
+        /// holds the call; null otherwise. The callback of a call that completed synchronously has run inside the call, so
+        /// each round of that loop starts after the last round's run has ended.
         /// </summary>
-        public bool RepeatsOnlyOnceRun
+        public IWhileLoopOperation? LoopRepeatedOnceRun
         {
             get
             {
                 if (!(Operation is IInvocationOperation { TargetMethod.Name: var name }) || !name.StartsWith("Begin", System.StringComparison.Ordinal))
                 {
-                    return false;
+                    return null;
                 }
 
                 IWhileLoopOperation? repeat = null;
@@ -94,14 +94,14 @@ namespace ScopeSafety.Analyzers.Spawns
                     {
                         if (repeat != null || !(loop is IWhileLoopOperation { ConditionIsUntil: false, Condition: { } condition } whileLoop) || !TestsCompletedSynchronously(condition))
                         {
-                            return false;
+                            return null;
                         }
 
                         repeat = whileLoop;
                     }
                 }
 
-                return repeat != null;
+                return repeat;
             }
         }
 
