@@ -57,6 +57,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return true;
             }
 
+            if (item.RestartedAt is { } restart && UsedAfter(restart, item.Body!, shared, (item.Target as IMethodReferenceOperation)?.Method))
+            {
+                return true;
+            }
+
             var flow = FlowOf(item.Host);
             var lifetime = LifetimeOf(item);
             if (flow == null || lifetime == null)
@@ -72,6 +77,71 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return Reached(flow, lifetime, targets, flow.RegionOf(shared)).Count > 0;
         }
+
+        /// <summary>
+        /// The work's own body, after it has started itself again at <paramref name="restart"/>, may still use
+        /// <paramref name="shared"/>: a reference to it later in the text, or in a source method called there (three
+        /// calls deep; a call we cannot read counts). What the run did before the restart is over by the time the next run
+        /// starts, and storing a restart's own handle (<c>_loop = Task.Run(Reconnect)</c>) is part of restarting.
+        /// </summary>
+        private static bool UsedAfter(IOperation restart, IOperation body, ISymbol shared, IMethodSymbol? restarted)
+        {
+            foreach (var operation in body.Descendants())
+            {
+                if (operation.Syntax.SpanStart >= restart.Syntax.Span.End && !StoresRestartHandle(operation, restarted) && Uses(operation, shared, 3))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Mentions(IOperation body, ISymbol shared, int depth)
+        {
+            foreach (var operation in body.Descendants())
+            {
+                if (Uses(operation, shared, depth))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // One operation names the place, or runs a source method that may.
+        private static bool Uses(IOperation operation, ISymbol shared, int depth)
+        {
+            IMethodSymbol? called = operation switch
+            {
+                IInvocationOperation invocation => invocation.TargetMethod,
+                IPropertyReferenceOperation { Property: var property } when !MemberAccesses.IsAutoProperty(property) =>
+                    (operation.Parent is IAssignmentOperation assignment && assignment.Target == operation ? property.SetMethod : property.GetMethod),
+                _ => null,
+            };
+            if (called != null && !called.DeclaringSyntaxReferences.IsEmpty)
+            {
+                return depth == 0 || !(SourceCallees.BodyOf(called, operation, anyFile: true) is { } callee) || Mentions(callee, shared, depth - 1);
+            }
+
+            return operation switch
+            {
+                IMemberReferenceOperation member => Names(member.Member, shared),
+                ILocalReferenceOperation local => Names(local.Local, shared),
+                IParameterReferenceOperation parameter => Names(parameter.Parameter, shared),
+                _ => false,
+            };
+        }
+
+        private static bool StoresRestartHandle(IOperation operation, IMethodSymbol? restarted) =>
+            restarted != null && operation.Parent is ISimpleAssignmentOperation assignment && assignment.Target == operation &&
+            assignment.Value.DescendantsAndSelf().Any(value => value is IMethodReferenceOperation reference &&
+                                                               SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, restarted.OriginalDefinition));
+
+        // The place itself, or one of the same name (a field reached through another object, a chain's last member).
+        private static bool Names(ISymbol symbol, ISymbol shared) =>
+            SymbolEqualityComparer.Default.Equals(symbol, shared) || symbol.Name == shared.Name;
 
         /// <summary>
         /// The spawn sits in a lambda handed to a method that may call it many times (items.Select(x => scope.Spawn(…)),

@@ -46,6 +46,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         public OffThreadEvent? RaisedBy { get; }
 
         /// <summary>
+        /// Where the work's own body starts it again before its last step (<c>BeginAccept(OnAccept, null)</c> inside
+        /// <c>OnAccept</c>, the accepted client handled after): from there on the next run goes on beside the rest of this
+        /// one. Null when the work never restarts itself, or only as its last step.
+        /// </summary>
+        public IOperation? RestartedAt { get; set; }
+
+        /// <summary>
         /// SCOPE002 speaks of this item's captured variables (against its host and another run of it): unscoped work
         /// that the spawn classifier knows. Event handlers it does not see, so the race rules speak of theirs.
         /// </summary>

@@ -94,8 +94,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
                 var (shape, replicated, siblings) = ShapeOf(site);
                 var body = BodyOf(site.Delegate, host);
-                replicated |= body != null && RestartsBeforeItEnds(site, body, options);
-                builder.Add(new WorkItem(site, shape, replicated, siblings, host, body));
+                builder.Add(new WorkItem(site, shape, replicated, siblings, host, body) { RestartedAt = body == null ? null : RestartBeforeItEnds(site, body, options) });
             }
 
             return builder.ToImmutable();
@@ -113,15 +112,16 @@ namespace ScopeSafety.Analyzers.Concurrency
             SymbolEqualityComparer.Default.Equals(enclosing.OriginalDefinition, method.OriginalDefinition);
 
         /// <summary>
-        /// The method started by <paramref name="site"/> starts itself again before its last step (<c>BeginAccept(OnAccept,
-        /// null)</c> first, then the accepted client handled): the next run goes on beside the rest of this one. A restart
-        /// that is the last thing the run does, on every path that reaches it, keeps the runs one after another.
+        /// Where the method started by <paramref name="site"/> starts itself again before its last step
+        /// (<c>BeginAccept(OnAccept, null)</c> first, then the accepted client handled): the next run goes on beside the
+        /// rest of this one (<see cref="WorkItem.RestartedAt"/>). A restart that is the last thing the run does, on every
+        /// path that reaches it, keeps the runs one after another. Null when there is no such restart.
         /// </summary>
-        private bool RestartsBeforeItEnds(SpawnSite site, IOperation body, SpawnOptions options)
+        private IOperation? RestartBeforeItEnds(SpawnSite site, IOperation body, SpawnOptions options)
         {
             if (site.Kind != SpawnKind.Unscoped || !(site.Delegate is IDelegateCreationOperation { Target: IMethodReferenceOperation }))
             {
-                return false;
+                return null;
             }
 
             foreach (var operation in body.Descendants())
@@ -130,11 +130,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                     _classifier.Classify(operation, options).Any(restart => RestartedBy(restart, operation)) &&
                     !IsLastStep(operation, body))
                 {
-                    return true;
+                    return operation;
                 }
             }
 
-            return false;
+            return null;
         }
 
         /// <summary>Nothing of <paramref name="body"/> runs after <paramref name="operation"/> but a return without a value.</summary>
@@ -163,7 +163,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                     case ISimpleAssignmentOperation { Target: IDiscardOperation }:
                     case IConversionOperation:
                         break;
-                    case ITryOperation attempt when attempt.Body == node && attempt.Finally == null:
+                    case ICatchClauseOperation:
+                        break;
+                    case ITryOperation attempt when attempt.Finally == null:
                         break;
                     default:
                         return false;

@@ -153,6 +153,44 @@ public class AsyncCallbackTests
                 "work started with Socket.BeginAccept at line 15 (in Server.OnAccept)", "another run of the same work", "also write"));
 
     /// <summary>
+    /// NATS's reconnect loop: a loop that connects, then starts its own next run and goes on logging. What it wrote
+    /// before the restart is done when the next run starts; only what it still touches after the restart overlaps, and
+    /// a restart that ends a catch clause ends the run.
+    /// </summary>
+    [Theory]
+    [InlineData("_connection = new object();", "Log();", false)]
+    [InlineData("Log();", "_connection = new object();", true)]
+    public Task A_loop_that_restarts_itself_midway_overlaps_the_next_run_only_in_what_follows_the_restart(string before, string after, bool races) =>
+        Verify.VerifyAnalyzerAsync(Usings + $$"""
+            class Connection
+            {
+                private object _connection;
+                private Task _loop;
+
+                public void Open() => Task.Run({|#0:Reconnect|});
+
+                private void Reconnect()
+                {
+                    try
+                    {
+                        {{before}}
+                        _loop = Task.Run(Reconnect);
+                        {{after}}
+                    }
+                    catch (Exception)
+                    {
+                        _loop = Task.Run(Reconnect);
+                    }
+                }
+
+                private static void Log() => Console.WriteLine("connected");
+            }
+            """,
+            races
+                ? new[] { Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_connection", "work started with Task.Run at line 15 (in Connection.Reconnect)", "another run of the same work", "also write") }
+                : System.Array.Empty<ScopeSafety.Analyzers.Tests.Verifiers.DiagnosticResult>());
+
+    /// <summary>
     /// NetCoreServer's receive: BeginRead again while the last read completed synchronously, whose callback has then run
     /// inside the call. Without that test the loop starts a read beside the last one.
     /// </summary>
