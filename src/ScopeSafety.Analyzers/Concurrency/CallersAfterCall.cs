@@ -175,6 +175,13 @@ namespace ScopeSafety.Analyzers.Concurrency
                     continue;
                 }
 
+                if (item.RaisedBy?.StartsNextOperationIn(body, item.Host) == true)
+                {
+                    // The member starts the next operation on the same socket args: one at a time, so it runs between
+                    // their completions, not beside one.
+                    continue;
+                }
+
                 if (StateGuards.ExcludesWork(body, theirs, item))
                 {
                     // The member refuses to run once the work has started (Start throwing "already started").

@@ -50,6 +50,13 @@ namespace ScopeSafety.Analyzers.Concurrency
                         lifetime.Starts.Add(point);
                     }
                 }
+
+                if (starts.Count == 0 && item.RaisedBy.StartedByAnotherMember(item.Host))
+                {
+                    // Made here and started by another member (Connect makes the socket args, Receive starts an operation
+                    // with them): its handlers run once this method has returned, beside the class's other members.
+                    lifetime.Starts.Add(new FlowPoint(flow.ExitBlock, 0, int.MaxValue));
+                }
             }
 
             // An event's handlers have no handle; what waits for them is a call on the event's source (WaitForExit).

@@ -36,6 +36,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         private static readonly string[] WatcherEvents = { "Changed", "Created", "Deleted", "Renamed", "Error" };
         private static readonly string[] PortEvents = { "DataReceived", "ErrorReceived", "PinChanged" };
 
+        // The socket operations that take a SocketAsyncEventArgs and raise its Completed when they finish later.
+        private static readonly string[] SocketOperations =
+        {
+            "AcceptAsync", "ConnectAsync", "DisconnectAsync", "ReceiveAsync", "ReceiveFromAsync", "ReceiveMessageFromAsync", "SendAsync", "SendToAsync",
+            "SendPacketsAsync",
+        };
+
         private readonly INamedTypeSymbol _source;
         private readonly bool _joinedByWaitForExit;
         private readonly bool _endsWithNullData;
@@ -43,14 +50,17 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly bool _oncePerStart;
 
         // What makes the source raise the event: calls on it (Start, BeginOutputReadLine, Open) or a property set true
-        // (Enabled, EnableRaisingEvents); neither when it always does (Ctrl+C).
+        // (Enabled, EnableRaisingEvents); neither when it always does (Ctrl+C). With _startedByArgument, calls that take
+        // it as an argument (socket.ReceiveAsync(args)).
         private readonly string[] _startCalls;
+        private readonly bool _startedByArgument;
         private readonly string? _startProperty;
 
         private OffThreadEvent(string api, INamedTypeSymbol source, ISymbol? receiver, bool overlapsItself = false, bool serial = false,
             bool joinedByWaitForExit = false, bool endsWithNullData = false, bool isStatic = false, string[]? startCalls = null, string? startProperty = null,
-            bool oncePerStart = false)
+            bool oncePerStart = false, bool startedByArgument = false)
         {
+            _startedByArgument = startedByArgument;
             _oncePerStart = oncePerStart;
             Api = api;
             _source = source;
@@ -130,6 +140,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return new OffThreadEvent("BackgroundWorker.DoWork", type, receiver, serial: true, startCalls: new[] { "RunWorkerAsync" }, oncePerStart: true);
             }
 
+            if (KnownSymbols.Is(type, events.SocketAsyncEventArgs) && name == "Completed")
+            {
+                // One operation at a time per args object: its completions come one after another.
+                return new OffThreadEvent("SocketAsyncEventArgs.Completed", type, receiver, serial: true, startCalls: SocketOperations, startedByArgument: true);
+            }
+
             if (KnownSymbols.Is(type, events.Console) && name == "CancelKeyPress")
             {
                 return new OffThreadEvent("Console.CancelKeyPress", type, null, serial: true, isStatic: true);
@@ -187,6 +203,42 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
+        /// Socket args held in a field, which another member of the class starts an operation with (Connect makes them,
+        /// Receive starts a read): their handlers run once the member that made them has returned.
+        /// </summary>
+        public bool StartedByAnotherMember(IOperation host)
+        {
+            if (!_startedByArgument || !(Receiver is IFieldSymbol or IPropertySymbol) || !(host.SemanticModel?.GetEnclosingSymbol(host.Syntax.SpanStart) is { } maker))
+            {
+                return false;
+            }
+
+            foreach (var member in Receiver.ContainingType.GetMembers().OfType<IMethodSymbol>())
+            {
+                if (!SymbolEqualityComparer.Default.Equals(member, maker) && SourceCallees.BodyOf(member, host, anyFile: true) is { } body &&
+                    body.Descendants().Any(IsStart))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// <paramref name="body"/> starts an operation with the socket args that raise this event (<c>if
+        /// (!_socket.ReceiveAsync(_args)) Process(_args);</c>), itself or through a method of its type: an args object takes
+        /// one operation at a time, so that code runs between the completions of its operations, not beside one. (What
+        /// it does after an operation it started is still pending is not told apart.)
+        /// </summary>
+        public bool StartsNextOperationIn(IOperation body, IOperation caller) =>
+            _startedByArgument && Receiver != null &&
+            body.Descendants().Any(operation => IsStart(operation) ||
+                                                operation is IInvocationOperation { TargetMethod: var called } call && (call.Instance == null || Places.IsThis(call.Instance)) &&
+                                                SymbolEqualityComparer.Default.Equals(called.ContainingType, Receiver.ContainingType) &&
+                                                SourceCallees.BodyOf(called, caller, anyFile: true) is { } callee && callee.Descendants().Any(IsStart));
+
+        /// <summary>
         /// The event comes once per start of its source (a timer with <c>AutoReset = false</c>, <c>Process.Exited</c>,
         /// <c>BackgroundWorker.DoWork</c>) and <paramref name="handler"/> does not start a source of this kind again (a
         /// one-shot timer restarted at the end of its own handler runs again): the handler then runs once per start.
@@ -199,9 +251,10 @@ namespace ScopeSafety.Analyzers.Concurrency
                 _ => false,
             });
 
-        /// <summary>The operation starts the source: a start call on the receiver, or its start property set true.</summary>
+        /// <summary>The operation starts the source: a start call on the receiver (or one taking it, for socket args), or its start property set true.</summary>
         private bool IsStart(IOperation operation) => operation switch
         {
+            IInvocationOperation call when _startedByArgument => _startCalls.Contains(call.TargetMethod.Name) && call.Arguments.Any(argument => Holds(argument.Value)),
             IInvocationOperation { Instance: { } instance } call => _startCalls.Contains(call.TargetMethod.Name) && Holds(instance),
             ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { Name: var set }, Instance: { } instance } } assignment =>
                 set == _startProperty && assignment.Value.ConstantValue is { HasValue: true, Value: true } &&

@@ -12,6 +12,7 @@ namespace ScopeSafety.Analyzers.Symbols
             SerialPort = compilation.GetTypeByMetadataName("System.IO.Ports.SerialPort");
             Console = compilation.GetTypeByMetadataName("System.Console");
             BackgroundWorker = compilation.GetTypeByMetadataName("System.ComponentModel.BackgroundWorker");
+            SocketAsyncEventArgs = compilation.GetTypeByMetadataName("System.Net.Sockets.SocketAsyncEventArgs");
         }
 
         public INamedTypeSymbol? Process { get; }
@@ -19,5 +20,8 @@ namespace ScopeSafety.Analyzers.Symbols
         public INamedTypeSymbol? SerialPort { get; }
         public INamedTypeSymbol? Console { get; }
         public INamedTypeSymbol? BackgroundWorker { get; }
+
+        /// <summary>System.Net.Sockets.SocketAsyncEventArgs, whose Completed event comes on an I/O thread.</summary>
+        public INamedTypeSymbol? SocketAsyncEventArgs { get; }
     }
 }
