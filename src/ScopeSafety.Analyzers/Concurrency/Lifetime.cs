@@ -45,6 +45,16 @@ namespace ScopeSafety.Analyzers.Concurrency
                 lifetime.Starts.Clear();
                 foreach (var start in starts)
                 {
+                    if (item.RaisedBy.TestedForSynchronousCompletion(start) is { } test)
+                    {
+                        // if (!_socket.ReceiveAsync(_args)) Process(_args); raises Completed only when the call returned
+                        // true: the branch for false is the caller's own processing, and the handler starts after the if.
+                        lifetime.Starts.Add(Functions.NextStatement(test) is { } next && flow.FirstPointIn(next) is { } after
+                            ? after
+                            : new FlowPoint(flow.ExitBlock, 0, int.MaxValue));
+                        continue;
+                    }
+
                     if (flow.PointOf(start.Syntax, start.Syntax.SpanStart) is { } point)
                     {
                         lifetime.Starts.Add(point);

@@ -456,6 +456,16 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return false;
             }
 
+            if (a.RaisedBy != null && b.RaisedBy != null && a.RaisedBy.DispatchesPerOperation(b.RaisedBy) &&
+                a.Target is IMethodReferenceOperation first && b.Target is IMethodReferenceOperation second &&
+                SymbolEqualityComparer.Default.Equals(first.Method, second.Method))
+            {
+                // One completion handler for the connect, receive and send args (NetCoreServer's OnAsyncCompleted), which
+                // picks its path by e.LastOperation: which paths overlap is not told apart, so the args are not weighed
+                // against each other, only against the class's members.
+                return false;
+            }
+
             if (Continuations.Follows(a, b) || Continuations.Follows(b, a))
             {
                 return false;

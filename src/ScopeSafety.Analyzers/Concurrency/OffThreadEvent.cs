@@ -203,6 +203,33 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
+        /// The <c>if</c> statement of <c>if (!socket.ReceiveAsync(args)) Process(args);</c> (no <c>else</c>), when
+        /// <paramref name="start"/> is such a socket operation: a false result means it completed at once and Completed is
+        /// not raised for it. Null otherwise.
+        /// </summary>
+        public IConditionalOperation? TestedForSynchronousCompletion(IOperation start)
+        {
+            if (!_startedByArgument)
+            {
+                return null;
+            }
+
+            var test = start;
+            while (test.Parent is IConversionOperation or IParenthesizedOperation)
+            {
+                test = test.Parent;
+            }
+
+            return test.Parent is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not &&
+                   not.Parent is IConditionalOperation { WhenFalse: null } branch && branch.Condition == not && branch.Parent is IBlockOperation
+                ? branch
+                : null;
+        }
+
+        /// <summary>Both are completions of socket args, whose handlers choose what to do by the operation that completed.</summary>
+        public bool DispatchesPerOperation(OffThreadEvent other) => _startedByArgument && other._startedByArgument;
+
+        /// <summary>
         /// Socket args held in a field, which another member of the class starts an operation with (Connect makes them,
         /// Receive starts a read): their handlers run once the member that made them has returned.
         /// </summary>

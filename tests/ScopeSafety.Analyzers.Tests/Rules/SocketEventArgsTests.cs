@@ -71,4 +71,42 @@ public class SocketEventArgsTests
         Verify.VerifyAnalyzerAsync(Session("lock (_gate)", "lock (_gate)", "_socket.ReceiveAsync(_receiveArgs); _received = 0;"),
             Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_received",
                 "work started with SocketAsyncEventArgs.Completed at line 22 (in Session.OnCompleted)", "the method at line 23", "also write"));
+
+    /// <summary>
+    /// NetCoreServer's connect: the method makes the args, subscribes and starts the connect, and processes it itself
+    /// when it completed at once (<c>if (!_socket.ConnectAsync(args)) Process(args);</c>): Completed is raised only for
+    /// a connect still pending, so the handler runs beside what follows the <c>if</c>, not beside that branch.
+    /// </summary>
+    [Theory]
+    [InlineData("", false)]
+    [InlineData("_received = 0;", true)]
+    public Task Processing_a_synchronous_completion_is_not_beside_the_handler(string after, bool races) =>
+        Verify.VerifyAnalyzerAsync(ConcurrentAccessAnalyzerTests.Usings + $$"""
+            using System.Net.Sockets;
+
+            class Client
+            {
+                private readonly Socket _socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                private long _received;
+
+                public void Connect(System.Net.EndPoint endPoint)
+                {
+                    var args = new SocketAsyncEventArgs { RemoteEndPoint = endPoint };
+                    args.Completed += {|#0:OnCompleted|};
+                    if (!_socket.ConnectAsync(args))
+                    {
+                        Process(args);
+                    }
+
+                    {{after}}
+                }
+
+                private void OnCompleted(object sender, SocketAsyncEventArgs e) => Process(e);
+
+                private void Process(SocketAsyncEventArgs e) => _received += e.BytesTransferred;
+            }
+            """,
+            races
+                ? new[] { Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_received", "work started with SocketAsyncEventArgs.Completed at line 17 (in Client.OnCompleted)", "the method at line 23", "also write") }
+                : System.Array.Empty<ScopeSafety.Analyzers.Tests.Verifiers.DiagnosticResult>());
 }
