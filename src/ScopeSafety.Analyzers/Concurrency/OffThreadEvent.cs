@@ -180,10 +180,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
 
                 // A start in the method, or in a method of the type it calls (a constructor calling StartPolling()).
-                if (IsStart(operation) ||
-                    (operation is IInvocationOperation { TargetMethod: var called } call && (call.Instance == null || Places.IsThis(call.Instance)) &&
-                     SymbolEqualityComparer.Default.Equals(called.ContainingType, Receiver.ContainingType) &&
-                     SourceCallees.BodyOf(called, host) is { } callee && callee.Descendants().Any(IsStart)))
+                if (StartsHereOrInOwnCall(operation, host, anyFile: false))
                 {
                     if (operation.Syntax.SpanStart < subscription.Syntax.SpanStart)
                     {
@@ -259,11 +256,14 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// it does after an operation it started is still pending is not told apart.)
         /// </summary>
         public bool StartsNextOperationIn(IOperation body, IOperation caller) =>
-            _startedByArgument && Receiver != null &&
-            body.Descendants().Any(operation => IsStart(operation) ||
-                                                operation is IInvocationOperation { TargetMethod: var called } call && (call.Instance == null || Places.IsThis(call.Instance)) &&
-                                                SymbolEqualityComparer.Default.Equals(called.ContainingType, Receiver.ContainingType) &&
-                                                SourceCallees.BodyOf(called, caller, anyFile: true) is { } callee && callee.Descendants().Any(IsStart));
+            _startedByArgument && Receiver != null && body.Descendants().Any(operation => StartsHereOrInOwnCall(operation, caller, anyFile: true));
+
+        /// <summary>The operation starts the source, or calls a method of the receiver's type (on this) that does.</summary>
+        private bool StartsHereOrInOwnCall(IOperation operation, IOperation caller, bool anyFile) =>
+            IsStart(operation) ||
+            operation is IInvocationOperation { TargetMethod: var called } call && (call.Instance == null || Places.IsThis(call.Instance)) &&
+            SymbolEqualityComparer.Default.Equals(called.ContainingType, Receiver!.ContainingType) &&
+            SourceCallees.BodyOf(called, caller, anyFile) is { } callee && callee.Descendants().Any(IsStart);
 
         /// <summary>
         /// The event comes once per start of its source (a timer with <c>AutoReset = false</c>, <c>Process.Exited</c>,
