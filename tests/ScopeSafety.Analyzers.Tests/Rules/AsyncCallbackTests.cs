@@ -241,6 +241,39 @@ public class AsyncCallbackTests
                 }
                 : System.Array.Empty<ScopeSafety.Analyzers.Tests.Verifiers.DiagnosticResult>());
 
+    /// <summary>A connect with a timeout: the callback stores its outcome and sets an event the caller waits for.</summary>
+    [Fact]
+    public Task A_callback_that_signals_the_waiting_caller_hands_over_what_it_stored() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class Connector
+            {
+                private readonly Socket _socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                private readonly ManualResetEvent _done = new ManualResetEvent(false);
+                private Exception _error;
+
+                public bool Connect(EndPoint endPoint)
+                {
+                    _socket.BeginConnect(endPoint, OnConnected, null);
+                    _done.WaitOne();
+                    return _error == null;
+                }
+
+                private void OnConnected(IAsyncResult result)
+                {
+                    try
+                    {
+                        _socket.EndConnect(result);
+                    }
+                    catch (SocketException e)
+                    {
+                        _error = e;
+                    }
+
+                    _done.Set();
+                }
+            }
+            """);
+
     [Fact]
     public Task No_callback_starts_no_work() =>
         Verify.VerifyAnalyzerAsync(Usings + """
