@@ -151,6 +151,16 @@ namespace ScopeSafety.Analyzers.Concurrency
         }
 
         /// <summary>
+        /// One side writes the place only through Interlocked or Volatile and the other reads it once, plainly (a counter a
+        /// property shows or a log line prints, a flag a loop polls): the read sees a whole value, if not the latest. Not a
+        /// read split in two (an event tested, then raised), and not a plain write beside an atomic one.
+        /// </summary>
+        public static bool ReadsAWholeValue(Access a, Access b) =>
+            (a.IsWrite && a.IsAtomic && IsPlainRead(b)) || (b.IsWrite && b.IsAtomic && IsPlainRead(a));
+
+        private static bool IsPlainRead(Access access) => !access.IsWrite && !access.IsSplitUpdate;
+
+        /// <summary>
         /// Two accesses from sides that may run at the same time race when one of them writes, they are not both atomic
         /// (or one is a split update and the other writes: its write would be lost), and they hold no lock on a common
         /// object. Locks on different objects do not exclude each other.

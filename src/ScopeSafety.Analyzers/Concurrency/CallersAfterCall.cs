@@ -216,11 +216,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// and the type's users cannot order their calls with the work anyway.
         /// </summary>
         public static bool MemberConflict(Access mine, Access theirs) =>
-            Access.Conflict(mine, theirs) && !(mine.IsWrite && mine.IsAtomic && IsPlainRead(theirs)) && !(theirs.IsWrite && theirs.IsAtomic && IsPlainRead(mine)) &&
+            Access.Conflict(mine, theirs) && !Access.ReadsAWholeValue(mine, theirs) &&
             !(theirs.IsWrite && !mine.IsWrite && StoresAParameter(theirs));
-
-        /// <summary>A read that sees the value once: not a write, nor a read split in two (an event tested, then raised).</summary>
-        private static bool IsPlainRead(Access access) => !access.IsWrite && !access.IsSplitUpdate;
 
         /// <summary>
         /// The member stores what its caller passed (<c>SetListener(listener) =&gt; _listener = listener</c>, a property

@@ -702,7 +702,7 @@ namespace ScopeSafety.Analyzers
                     var host = hostUses[index];
                     foreach (var mine in uses)
                     {
-                        if (!Access.Conflict(mine, host) || _model.MadeBeforeItYields(item, mine) || _model.HostSignalsBefore(item, mine.MadeIn(item.Body), host.Operation, shared) ||
+                        if (!Access.Conflict(mine, host) || (IsMember(shared) && Access.ReadsAWholeValue(mine, host)) || _model.MadeBeforeItYields(item, mine) || _model.HostSignalsBefore(item, mine.MadeIn(item.Body), host.Operation, shared) ||
                             _model.MeetsOnlyInOtherIterations(item, mine, host) || _model.HostWaitsAfterUse(item, mine.MadeIn(item.Body), host.Operation, shared) ||
                             _model.OnOneContextWithHost(item, mine, host))
                         {
@@ -719,6 +719,10 @@ namespace ScopeSafety.Analyzers
 
                 return false;
             }
+
+            // A field's counter read by the method that started the work is read as the type's other members read it (a log
+            // line, a heuristic); a captured local read before a join is the caller's own result, not yet complete.
+            private static bool IsMember(ISymbol shared) => shared is not (ILocalSymbol or IParameterSymbol);
 
             // One write reported under two names of one chain against one other side is one cause: 'progress' and
             // 'progress.Status' for a write to a struct local's field, or a lazily created field and the members its creator

@@ -748,6 +748,72 @@ public class TypeMemberRaceTests
         """);
 
     [Fact]
+    public Task The_starting_method_logging_a_count_the_work_only_changes_with_Interlocked_does_not_race() => Verify.VerifyAnalyzerAsync(Usings + """
+        class RequestQueue
+        {
+            private readonly object _gate = new object();
+            private int _active;
+
+            public void Schedule(Action request)
+            {
+                lock (_gate)
+                {
+                    Task.Run(() =>
+                    {
+                        Interlocked.Increment(ref _active);
+                        try { request(); } finally { Interlocked.Decrement(ref _active); }
+                    });
+                }
+
+                Console.WriteLine("busy: " + _active);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task The_starting_method_resetting_a_count_the_work_changes_with_Interlocked_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class RequestQueue
+        {
+            private int _active;
+
+            public void Schedule(Action request)
+            {
+                Task.Run(() =>
+                {
+                    Interlocked.Increment(ref {|#0:_active|});
+                    request();
+                });
+
+                _active = 0;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_active", "work started with Task.Run at line 13", "the method at line 19", "also write"));
+
+    [Fact]
+    public Task A_captured_count_read_before_the_scope_joins_its_work_still_races() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Counter
+        {
+            public int Count(Action item)
+            {
+                var done = 0;
+                var seen = 0;
+                Scope.Run(scope =>
+                {
+                    scope.Spawn(() =>
+                    {
+                        item();
+                        Interlocked.Increment(ref {|#0:done|});
+                    });
+                    seen = done;
+                });
+                return seen;
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("done", "work started with Scope.Spawn at line 15", "the scope body at line 20", "read"));
+
+    [Fact]
     public Task A_reset_method_writing_a_count_the_loop_changes_with_Interlocked_races() => Verify.VerifyAnalyzerAsync(Usings + """
         class Pump
         {
