@@ -988,19 +988,26 @@ namespace ScopeSafety.Analyzers.Concurrency
             return points;
         }
 
-        /// <summary>The field or property the spawn's handle is stored in (<c>_loop = Task.Run(…)</c>, <c>_thread = new Thread(…)</c>); null otherwise.</summary>
+        /// <summary>
+        /// The field or property the spawn's handle is stored in (<c>_loop = Task.Run(…)</c>, <c>_thread = new Thread(…)</c>,
+        /// or the initializer <c>Timer _timer = new Timer(…)</c>); null otherwise.
+        /// </summary>
         private static ISymbol? HandleMemberOf(IOperation spawn)
         {
             var value = SpawnClassifier.Wrapped(spawn);
 
-            return value.Parent is ISimpleAssignmentOperation assignment && assignment.Value == value
-                ? assignment.Target switch
+            return value.Parent switch
+            {
+                ISimpleAssignmentOperation assignment when assignment.Value == value => assignment.Target switch
                 {
                     IFieldReferenceOperation field => field.Field,
                     IPropertyReferenceOperation property => property.Property,
                     _ => null,
-                }
-                : null;
+                },
+                IFieldInitializerOperation initializer => initializer.InitializedFields.FirstOrDefault(),
+                IPropertyInitializerOperation initializer => initializer.InitializedProperties.FirstOrDefault(),
+                _ => null,
+            };
         }
     }
 }

@@ -202,6 +202,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                     (whole, Places.SharedObjectOf(assignment.Target)),
                 IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation group } } declarator } =>
                     (group, declarator.Symbol),
+                IFieldInitializerOperation initializer => (initializer, initializer.InitializedFields.FirstOrDefault()),
+                IPropertyInitializerOperation initializer => (initializer, initializer.InitializedProperties.FirstOrDefault()),
                 _ => null,
             };
             if (stored == null)
@@ -223,11 +225,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                     }
                 }
 
-                if (starts.Count == 0 && site.StartsPaused && BuildsTheObject(host) && holder is IFieldSymbol { IsStatic: false })
+                if (starts.Count == 0 && site.StartsPaused &&
+                    ((BuildsTheObject(host) && holder is IFieldSymbol { IsStatic: false }) || host is IFieldInitializerOperation or IPropertyInitializerOperation))
                 {
-                    // A paused timer in a field of the object being built (by a constructor, or a helper only constructors
-                    // call): only a member called once the constructor has returned can arm it, so it starts after all of
-                    // this code.
+                    // A paused timer in a field of the object being built (by a constructor, a helper only constructors
+                    // call, or the field's initializer, a static one's by the type's initializer): only a member called once
+                    // the constructor has returned can arm it, so it starts after all of this code.
                     starts.Add(new FlowPoint(flow.ExitBlock, 0, int.MaxValue));
                     return starts;
                 }

@@ -479,7 +479,7 @@ namespace ScopeSafety.Analyzers
                 // One member beside the work is one cause, however many fields they share (a Dispose that clears them
                 // all): reported once, at the first; the search for another place goes on past it to the next member.
                 var work = item.Body ?? item.Site.Operation;
-                if (!LeftRunning(item) || !(_context.OwningSymbol is IMethodSymbol method) ||
+                if (!LeftRunning(item) || !(StartingMember is { } method) ||
                     !(_callers.FirstMemberRace(method, item, HeldIn(item), place, isObject, uses, member => _membersReported.Contains((work, member))) is { } race))
                 {
                     return;
@@ -500,7 +500,20 @@ namespace ScopeSafety.Analyzers
 
             /// <summary>The work is left running beside another member of the type that uses the place (<see cref="MemberRace"/>), reported or not.</summary>
             private bool BesideMembers(Place place, WorkItem item, List<Access> uses) =>
-                LeftRunning(item) && _context.OwningSymbol is IMethodSymbol method && _callers.FirstMemberRace(method, item, HeldIn(item), place, isObject: true, uses, _ => false) != null;
+                LeftRunning(item) && StartingMember is { } method && _callers.FirstMemberRace(method, item, HeldIn(item), place, isObject: true, uses, _ => false) != null;
+
+            /// <summary>
+            /// The member whose code starts the work: the analysed method, or for a field's or property's initializer
+            /// (<c>static readonly Timer Renew = new Timer(RenewAll, null, 5000, 2000);</c>) the constructor that runs it, the
+            /// static one for a static field. Its work then runs beside the type's members as work a constructor starts does.
+            /// </summary>
+            private IMethodSymbol? StartingMember => _context.OwningSymbol switch
+            {
+                IMethodSymbol method => method,
+                IFieldSymbol or IPropertySymbol when _context.OwningSymbol.ContainingType is { } type =>
+                    _context.OwningSymbol.IsStatic ? type.StaticConstructors.FirstOrDefault() : type.InstanceConstructors.FirstOrDefault(),
+                _ => null,
+            };
 
             /// <summary>The field of this object the member keeps the work's handles in, when it keeps them in a collection or stores them later (see <see cref="HandleTracker.HeldIn"/>).</summary>
             private ISymbol? HeldIn(WorkItem item) => _model.LifetimeOf(item)?.Handle?.HeldIn;
