@@ -152,10 +152,27 @@ namespace ScopeSafety.Analyzers.Concurrency
             var variables = VariablesRead(index).ToList();
             bool Own(ISymbol variable) => IsOwn(variable, function, spawn, index.SemanticModel, 2);
             bool SameInEveryRun(IOperation term) => VariablesRead(term).All(v => !Own(v) && (function == null || !DelegateCaptures.IsDeclaredIn(v, function)));
-            var allOwn = variables.Count > 0 && variables.Any(Own) && IsOneToOne(index, Own, SameInEveryRun);
+            var substitutions = 0;
+            IOperation? ValueOf(ILocalReferenceOperation local) =>
+                function != null && substitutions++ < MaxSubstitutions && DelegateCaptures.IsDeclaredIn(local.Local, function) && ForStart(local.Local, index.SemanticModel) == null
+                    ? LocalValues.OnlyValue(local.Local, local)
+                    : null;
+            var allOwn = variables.Count > 0 && IsOneToOne(index, Own, SameInEveryRun, ValueOf);
             var allShared = variables.All(v => function == null || !DelegateCaptures.IsDeclaredIn(v, function));
-            return new ElementIndex(allOwn ? IndexKind.Own : IndexKind.Other, null, TextOf(index), allOwn, allShared, variables);
+            return new ElementIndex(allOwn ? IndexKind.Own : IndexKind.Other, null, allOwn ? OwnText(index, function!) : TextOf(index), allOwn, allShared, variables);
         }
+
+        /// <summary>How many locals of the work one index is read through (<c>var index = row * n + i; a[index]</c>).</summary>
+        private const int MaxSubstitutions = 16;
+
+        /// <summary>
+        /// The text two runs compare: a local of the work read as the index names the one it is (its declaration), so two
+        /// locals of one name with other values (<c>{ var k = i; … } { var k = i + 1; … }</c>) are not taken for one index.
+        /// </summary>
+        private static string OwnText(IOperation index, IMethodSymbol function) =>
+            SpawnClassifier.Unwrap(index) is ILocalReferenceOperation { Local: { DeclaringSyntaxReferences.Length: 1 } local } && DelegateCaptures.IsDeclaredIn(local, function)
+                ? local.Name + "@" + local.DeclaringSyntaxReferences[0].Span.Start
+                : TextOf(index);
 
         /// <summary>
         /// Two accesses of one array may touch the same element. <paramref name="sameItem"/>: they are two runs of one
@@ -288,17 +305,23 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// the same in every run (constants, fields, variables from outside the work: <c>offset + i</c>,
         /// <c>a.Length - 1 - i</c>), negated, converted, multiplied by such a term that is not the constant zero (a
         /// stride), or taken modulo a constant they never reach; <c>row * width + column</c> with a loop of the work's own
-        /// over <c>column</c> from 0 to <c>width</c>. <c>i % 2</c>, <c>i / 2</c>, <c>i &amp; 7</c> or
-        /// <c>Hash(i)</c> give two runs the same element.
+        /// over <c>column</c> from 0 to <c>width</c>. A local of the work that is only ever given one value stands for that
+        /// value (<paramref name="valueOf"/>). <c>i % 2</c>, <c>i / 2</c>, <c>i &amp; 7</c> or <c>Hash(i)</c> give two runs
+        /// the same element.
         /// </summary>
-        private static bool IsOneToOne(IOperation index, System.Func<ISymbol, bool> own, System.Func<IOperation, bool> sameInEveryRun)
+        private static bool IsOneToOne(IOperation index, System.Func<ISymbol, bool> own, System.Func<IOperation, bool> sameInEveryRun,
+            System.Func<ILocalReferenceOperation, IOperation?> valueOf)
         {
-            bool OneToOne(IOperation operation) => IsOneToOne(operation, own, sameInEveryRun);
+            bool OneToOne(IOperation operation) => IsOneToOne(operation, own, sameInEveryRun, valueOf);
+
+            // The value a local of the work holds, for the shapes below (var offset = batch * width; offset + column).
+            IOperation Resolved(IOperation operation) =>
+                SpawnClassifier.Unwrap(operation) is ILocalReferenceOperation local && valueOf(local) is { } value ? Resolved(value) : operation;
             bool Term(IOperation operation) => OneToOne(operation) || sameInEveryRun(operation);
 
             // i * stride (or stride * i): the stride, when the other side is one to one; null otherwise.
             IOperation? StrideOf(IOperation operation) =>
-                operation is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product
+                Resolved(operation) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product
                     ? OneToOne(product.LeftOperand) && IsStride(product.RightOperand, sameInEveryRun) ? product.RightOperand
                     : OneToOne(product.RightOperand) && IsStride(product.LeftOperand, sameInEveryRun) ? product.LeftOperand
                     : null
@@ -312,14 +335,15 @@ namespace ScopeSafety.Analyzers.Concurrency
             // offset * width + column, where column is the run's own and stays in [0, width): whatever the offset (a
             // loop of the work's, a shared value), two runs' elements differ modulo width (column-major order).
             bool IsColumnOfRow(IOperation row, IOperation column) =>
-                OneToOne(column) && SpawnClassifier.Unwrap(row) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product &&
+                OneToOne(column) && Resolved(SpawnClassifier.Unwrap(row)) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product &&
                 (IsStride(product.RightOperand, sameInEveryRun) && BelowStride(column, product.RightOperand) ||
                  IsStride(product.LeftOperand, sameInEveryRun) && BelowStride(column, product.LeftOperand));
 
             switch (index)
             {
                 case ILocalReferenceOperation local:
-                    return own(local.Local);
+                    // A local of the work given one value (var offset = batch * width;) is that value.
+                    return own(local.Local) || (valueOf(local) is { } value && OneToOne(value));
                 case IParameterReferenceOperation parameter:
                     return own(parameter.Parameter);
                 case IConversionOperation conversion:

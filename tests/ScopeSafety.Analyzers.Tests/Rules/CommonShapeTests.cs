@@ -654,6 +654,58 @@ public class CommonShapeTests
         Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("c[]", "work started with Parallel.For at line 20", "another run of the same work", "also write"),
         Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("c[]", "work started with Parallel.For at line 21", "another run of the same work", "also write"));
 
+    // SharpLearning's im2col loops: the cell is computed into locals of the work first (var index = rowMajor * batchSize +
+    // batchItem;), each given one value; the index is that value. A local given two values, or one whose value two runs
+    // share, is still compared by what it may be.
+    [Fact]
+    public Task Indices_computed_into_locals_of_the_work_are_the_values_they_hold() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Convolution
+        {
+            public static void Reorder(float[] source, float[] target, int batchSize, int filterCount, int columnWidth)
+            {
+                Parallel.For(0, batchSize, batchItem =>
+                {
+                    var batchOffSet = batchItem * columnWidth;
+                    for (var filter = 0; filter < filterCount; filter++)
+                    {
+                        var rowOffSet = filter * columnWidth;
+                        for (var column = 0; column < columnWidth; column++)
+                        {
+                            var rowMajorIndex = rowOffSet + column;
+                            var index = rowMajorIndex * batchSize + batchItem;
+                            var convIndex = (batchOffSet + column) * filterCount + filter;
+                            target[index] = source[convIndex];
+                            source[convIndex] = 0;
+                        }
+                    }
+                });
+            }
+
+            public static void Overlapping(float[] target, int n)
+            {
+                Parallel.For(0, n, i =>
+                {
+                    var half = i / 2;
+                    {|#0:target[half]|} = i;
+                });
+                Parallel.For(0, n, i =>
+                {
+                    var k = i;
+                    if (i > 0) k = i - 1;
+                    {|#1:target[k]|} += 1;
+                });
+                Parallel.For(0, n, i =>
+                {
+                    { var k = i; {|#2:target[k]|} = 1; }
+                    { var k = i + 1; target[k] += 1; }
+                });
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("target[]", "work started with Parallel.For at line 31", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("target[]", "work started with Parallel.For at line 36", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("target[]", "work started with Parallel.For at line 42", "another run of the same work", "read"));
+
     [Fact]
     public Task A_lock_on_an_object_created_by_the_lock_excludes_nothing() => Verify.VerifyAnalyzerAsync(Usings + """
         class Tally
