@@ -166,11 +166,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         private const int MaxSubstitutions = 16;
 
         /// <summary>
-        /// The text two runs compare: a local of the work read as the index names the one it is (its declaration), so two
-        /// locals of one name with other values (<c>{ var k = i; … } { var k = i + 1; … }</c>) are not taken for one index.
+        /// The text two runs compare: a local of the work that holds a computed index names the one it is (its
+        /// declaration), so two locals of one name with other values (<c>{ var k = i; … } { var k = i + 1; … }</c>) are not
+        /// taken for one index. A for variable keeps its name: two loops over the run's own chunk walk the same cells.
         /// </summary>
         private static string OwnText(IOperation index, IMethodSymbol function) =>
-            SpawnClassifier.Unwrap(index) is ILocalReferenceOperation { Local: { DeclaringSyntaxReferences.Length: 1 } local } && DelegateCaptures.IsDeclaredIn(local, function)
+            SpawnClassifier.Unwrap(index) is ILocalReferenceOperation { Local: { DeclaringSyntaxReferences.Length: 1 } local } &&
+            DelegateCaptures.IsDeclaredIn(local, function) && ForStart(local, index.SemanticModel) == null
                 ? local.Name + "@" + local.DeclaringSyntaxReferences[0].Span.Start
                 : TextOf(index);
 

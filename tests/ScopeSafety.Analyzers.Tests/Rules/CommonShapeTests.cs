@@ -655,8 +655,9 @@ public class CommonShapeTests
         Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("c[]", "work started with Parallel.For at line 21", "another run of the same work", "also write"));
 
     // SharpLearning's im2col loops: the cell is computed into locals of the work first (var index = rowMajor * batchSize +
-    // batchItem;), each given one value; the index is that value. A local given two values, or one whose value two runs
-    // share, is still compared by what it may be.
+    // batchItem;), each given one value; the index is that value. Two loops over the run's own chunk walk the same cells.
+    // A local given two values, one whose value two runs share, or another local of the same name, is still compared by
+    // what it may be.
     [Fact]
     public Task Indices_computed_into_locals_of_the_work_are_the_values_they_hold() => Verify.VerifyAnalyzerAsync(Usings + """
         class Convolution
@@ -678,6 +679,11 @@ public class CommonShapeTests
                             source[convIndex] = 0;
                         }
                     }
+                });
+                Parallel.For(0, batchSize, chunk =>
+                {
+                    for (var k = chunk * columnWidth; k < (chunk + 1) * columnWidth; k++) target[k] = 1;
+                    for (var k = chunk * columnWidth; k < (chunk + 1) * columnWidth; k++) target[k] += source[k];
                 });
             }
 
@@ -702,9 +708,9 @@ public class CommonShapeTests
             }
         }
         """,
-        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("target[]", "work started with Parallel.For at line 31", "another run of the same work", "also write"),
-        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("target[]", "work started with Parallel.For at line 36", "another run of the same work", "also write"),
-        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("target[]", "work started with Parallel.For at line 42", "another run of the same work", "read"));
+        Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("target[]", "work started with Parallel.For at line 36", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(1).WithArguments("target[]", "work started with Parallel.For at line 41", "another run of the same work", "also write"),
+        Verify.Diagnostic("SCOPE010").WithLocation(2).WithArguments("target[]", "work started with Parallel.For at line 47", "another run of the same work", "read"));
 
     [Fact]
     public Task A_lock_on_an_object_created_by_the_lock_excludes_nothing() => Verify.VerifyAnalyzerAsync(Usings + """
