@@ -1004,9 +1004,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     IPropertyReferenceOperation property => property.Property,
                     _ => null,
                 },
-                IFieldInitializerOperation initializer => initializer.InitializedFields.FirstOrDefault(),
-                IPropertyInitializerOperation initializer => initializer.InitializedProperties.FirstOrDefault(),
-                _ => null,
+                var parent => Places.InitializedMember(parent),
             };
         }
     }

@@ -154,7 +154,7 @@ namespace ScopeSafety.Analyzers.Concurrency
             bool SameInEveryRun(IOperation term) => VariablesRead(term).All(v => !Own(v) && (function == null || !DelegateCaptures.IsDeclaredIn(v, function)));
             var substitutions = 0;
             IOperation? ValueOf(ILocalReferenceOperation local) =>
-                function != null && substitutions++ < MaxSubstitutions && DelegateCaptures.IsDeclaredIn(local.Local, function) && ForStart(local.Local, index.SemanticModel) == null
+                function != null && substitutions++ < MaxSubstitutions && IsComputedIn(local.Local, function, index.SemanticModel)
                     ? LocalValues.OnlyValue(local.Local, local)
                     : null;
             var allOwn = variables.Count > 0 && IsOneToOne(index, Own, SameInEveryRun, ValueOf);
@@ -171,10 +171,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// taken for one index. A for variable keeps its name: two loops over the run's own chunk walk the same cells.
         /// </summary>
         private static string OwnText(IOperation index, IMethodSymbol function) =>
-            SpawnClassifier.Unwrap(index) is ILocalReferenceOperation { Local: { DeclaringSyntaxReferences.Length: 1 } local } &&
-            DelegateCaptures.IsDeclaredIn(local, function) && ForStart(local, index.SemanticModel) == null
+            SpawnClassifier.Unwrap(index) is ILocalReferenceOperation { Local: { DeclaringSyntaxReferences.Length: 1 } local } && IsComputedIn(local, function, index.SemanticModel)
                 ? local.Name + "@" + local.DeclaringSyntaxReferences[0].Span.Start
                 : TextOf(index);
+
+        /// <summary>A local the work declares, other than a for variable: one it may compute an index into.</summary>
+        private static bool IsComputedIn(ILocalSymbol local, IMethodSymbol function, SemanticModel? model) =>
+            DelegateCaptures.IsDeclaredIn(local, function) && ForStart(local, model) == null;
 
         /// <summary>
         /// Two accesses of one array may touch the same element. <paramref name="sameItem"/>: they are two runs of one

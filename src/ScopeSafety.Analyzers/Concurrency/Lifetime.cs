@@ -202,8 +202,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                     (whole, Places.SharedObjectOf(assignment.Target)),
                 IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation group } } declarator } =>
                     (group, declarator.Symbol),
-                IFieldInitializerOperation initializer => (initializer, initializer.InitializedFields.FirstOrDefault()),
-                IPropertyInitializerOperation initializer => (initializer, initializer.InitializedProperties.FirstOrDefault()),
+                IFieldInitializerOperation or IPropertyInitializerOperation => (value.Parent, Places.InitializedMember(value.Parent)),
                 _ => null,
             };
             if (stored == null)

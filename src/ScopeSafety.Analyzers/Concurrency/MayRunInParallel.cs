@@ -110,19 +110,15 @@ namespace ScopeSafety.Analyzers.Concurrency
             return false;
         }
 
-        // One operation names the place, or runs a source method that may.
+        // One operation names the place, or runs a source method that may (an auto-property's accessors are its field).
         private static bool Uses(IOperation operation, ISymbol shared, int depth)
         {
-            IMethodSymbol? called = operation switch
+            var called = SourceCallees.MethodsRun(operation)
+                .Where(method => !method.DeclaringSyntaxReferences.IsEmpty && !(method.AssociatedSymbol is IPropertySymbol property && MemberAccesses.IsAutoProperty(property)))
+                .ToList();
+            if (called.Count > 0)
             {
-                IInvocationOperation invocation => invocation.TargetMethod,
-                IPropertyReferenceOperation { Property: var property } when !MemberAccesses.IsAutoProperty(property) =>
-                    (operation.Parent is IAssignmentOperation assignment && assignment.Target == operation ? property.SetMethod : property.GetMethod),
-                _ => null,
-            };
-            if (called != null && !called.DeclaringSyntaxReferences.IsEmpty)
-            {
-                return depth == 0 || !(SourceCallees.BodyOf(called, operation, anyFile: true) is { } callee) || Mentions(callee, shared, depth - 1);
+                return called.Any(method => depth == 0 || !(SourceCallees.BodyOf(method, operation, anyFile: true) is { } callee) || Mentions(callee, shared, depth - 1));
             }
 
             return operation switch

@@ -188,6 +188,17 @@ namespace ScopeSafety.Analyzers.Concurrency
         };
 
         /// <summary>
+        /// The field or property a member's initializer gives its value (<c>static readonly Timer Renew = new Timer(…);</c>,
+        /// <c>Timer T { get; } = new Timer(…);</c>); null for any other operation.
+        /// </summary>
+        public static ISymbol? InitializedMember(IOperation? operation) => operation switch
+        {
+            IFieldInitializerOperation initializer => initializer.InitializedFields.FirstOrDefault(),
+            IPropertyInitializerOperation initializer => initializer.InitializedProperties.FirstOrDefault(),
+            _ => null,
+        };
+
+        /// <summary>
         /// The field a property's getter, or a method without parameters, only hands out (<c>Items =&gt; _items;</c>,
         /// <c>get { return _items; }</c>, a lazy <c>Names =&gt; s_names ??= Load();</c>, <c>T Get() =&gt; Value;</c>): the
         /// object a use of the member reaches is that field's. Null for any other member.
