@@ -128,3 +128,22 @@ internal static class BoundedAsync
         await run;
     }
 }
+
+/// <summary>The body of a loop whose tenth unit fails, for the tests that a failure stops new units.</summary>
+internal static class TenthFails
+{
+    /// <summary>
+    /// Counts a unit and throws <see cref="FormatException"/> in the tenth. The others spin a few microseconds: a process's
+    /// first exception takes milliseconds to throw, and units that cost nothing would let the loop's other worker run out
+    /// of units before the failing one reaches its catch, whatever the loop does.
+    /// </summary>
+    public static void Unit(ref int started)
+    {
+        if (Interlocked.Increment(ref started) == 10)
+        {
+            throw new FormatException();
+        }
+
+        Thread.SpinWait(200);
+    }
+}
