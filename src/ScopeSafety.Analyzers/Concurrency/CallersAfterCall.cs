@@ -20,7 +20,7 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// Places are fields of this and statics, so that both sides name the same object. The type's other members are read
     /// the same way (<see cref="FirstMemberRace"/>): its users may call them, from any thread, while the work runs.
     /// </summary>
-    internal sealed class CallersAfterCall
+    internal sealed partial class CallersAfterCall
     {
         private readonly KnownSymbols _symbols;
         private readonly SignalObjects _signals;
@@ -32,14 +32,17 @@ namespace ScopeSafety.Analyzers.Concurrency
         private readonly ConcurrentDictionary<IOperation, Uses> _callers = new ConcurrentDictionary<IOperation, Uses>();
         private readonly ConcurrentDictionary<IMethodSymbol, IOperation?> _memberBodies = new ConcurrentDictionary<IMethodSymbol, IOperation?>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IOperation, HashSet<IMethodSymbol>> _reachedByWork = new ConcurrentDictionary<IOperation, HashSet<IMethodSymbol>>();
+        private readonly ConcurrentDictionary<IOperation, WorkTrace?> _sharedByWork = new ConcurrentDictionary<IOperation, WorkTrace?>();
+        private readonly ConcurrentDictionary<IOperation, Dictionary<(SyntaxNode, OperationKind), IOperation>> _originals =
+            new ConcurrentDictionary<IOperation, Dictionary<(SyntaxNode, OperationKind), IOperation>>();
         private readonly ConcurrentDictionary<(IOperation Member, IOperation Spawn), bool> _besideWork = new ConcurrentDictionary<(IOperation, IOperation), bool>();
         private readonly ConcurrentDictionary<INamedTypeSymbol, List<(IMethodSymbol, HashSet<string>)>> _entryPoints =
             new ConcurrentDictionary<INamedTypeSymbol, List<(IMethodSymbol, HashSet<string>)>>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, bool> _keptRunning = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, bool> _monitorWaits = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IOperation, FlowIndex?> _flows = new ConcurrentDictionary<IOperation, FlowIndex?>();
-        private readonly ConcurrentDictionary<(IOperation Body, ISymbol? Handle), List<FlowPoint>> _waits =
-            new ConcurrentDictionary<(IOperation, ISymbol?), List<FlowPoint>>();
+        private readonly ConcurrentDictionary<(IOperation Body, ISymbol? Handle, WorkTrace? Shared), List<FlowPoint>> _waits =
+            new ConcurrentDictionary<(IOperation, ISymbol?, WorkTrace?), List<FlowPoint>>();
 
         /// <summary>A caller's own code is read with the methods it calls, one call deep: a long caller reaches much code further down.</summary>
         public const int CallerDepth = 1;
@@ -59,8 +62,8 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// conflicts with one of <paramref name="uses"/> (the work's), with that use; null when there is none.
         /// </summary>
         public (Access Mine, Access Theirs, IMethodSymbol Caller, int CallLine)? FirstRace(IMethodSymbol method, WorkItem item, ISymbol? heldIn, Place place, List<Access> uses,
-            System.Func<IMethodSymbol, bool> skip) =>
-            item.Host.SemanticModel is { } model ? FirstRace(method, model, HandleMemberOf(item.Site.Operation) ?? heldIn, place, uses, skip, item.Body) : null;
+            System.Func<IMethodSymbol, bool> skip, bool isObject = false) =>
+            item.Host.SemanticModel is { } model ? FirstRace(method, model, HandleMemberOf(item.Site.Operation) ?? heldIn, place, uses, skip, item.Body, SharedBy(item), isObject) : null;
 
         /// <summary>
         /// As above, for work whose handle, if the method keeps one, is in <paramref name="handle"/>; callers for which
@@ -69,7 +72,16 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// race (<see cref="ContextSwitches"/>).
         /// </summary>
         public (Access Mine, Access Theirs, IMethodSymbol Caller, int CallLine)? FirstRace(IMethodSymbol method, SemanticModel model, ISymbol? handle, Place place, List<Access> uses,
-            System.Func<IMethodSymbol, bool> skip, IOperation? usesBody)
+            System.Func<IMethodSymbol, bool> skip, IOperation? usesBody) =>
+            FirstRace(method, model, handle, place, uses, skip, usesBody, SharedBy(usesBody, method), isObject: false);
+
+        /// <summary>
+        /// As above, with what the work's code uses (<see cref="SharedBy(WorkItem)"/>; null where unknown); with
+        /// <paramref name="isObject"/>, <paramref name="place"/> stands for the object a field holds
+        /// (<see cref="ObjectPlace"/>) and the callers' uses of that object are read.
+        /// </summary>
+        private (Access Mine, Access Theirs, IMethodSymbol Caller, int CallLine)? FirstRace(IMethodSymbol method, SemanticModel model, ISymbol? handle, Place place, List<Access> uses,
+            System.Func<IMethodSymbol, bool> skip, IOperation? usesBody, WorkTrace? shared, bool isObject)
         {
             if (!IsSharedWithCallers(place, method))
             {
@@ -78,8 +90,9 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             foreach (var (call, caller, body) in CallsThatGoOn(method, model))
             {
-                if (!skip(caller) && AccessesOf(body, caller).TryGetValue(place, out var theirs) && FlowOf(body) is { } flow && flow.PointOf(call, call.Span.End) is { } after &&
-                    FirstConflictReached(flow, body, caller, handle, after, theirs, uses,
+                var callerUses = UsesOf(body, caller);
+                if (!skip(caller) && (isObject ? callerUses.Objects : callerUses.Places).TryGetValue(place, out var theirs) && FlowOf(body) is { } flow && flow.PointOf(call, call.Span.End) is { } after &&
+                    FirstConflictReached(flow, body, caller, handle, shared, after, theirs, uses,
                         (a, b) => Access.Conflict(a, b) && !ContextSwitches.OnOneContext(usesBody, a, body, b, _symbols)) is { } race)
                 {
                     return (race.Mine, race.Theirs, caller, call.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
@@ -95,7 +108,7 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// none. The call that starts the work is itself after the start only on a later round of a loop around it (an
         /// access made inside a call takes effect by the call's end, <see cref="Access.Position"/>).
         /// </summary>
-        private (Access Mine, Access Theirs)? FirstConflictReached(FlowIndex flow, IOperation body, IMethodSymbol caller, ISymbol? handle, FlowPoint start,
+        private (Access Mine, Access Theirs)? FirstConflictReached(FlowIndex flow, IOperation body, IMethodSymbol caller, ISymbol? handle, WorkTrace? shared, FlowPoint start,
             List<Access> theirs, List<Access> uses, System.Func<Access, Access, bool> conflict)
         {
             var targets = new List<(FlowPoint, int)>();
@@ -107,7 +120,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
-            var waits = _waits.GetOrAdd((body, handle), key => WaitsIn(flow, key.Body, caller, key.Handle));
+            var waits = _waits.GetOrAdd((body, handle, shared), key => WaitsIn(flow, key.Body, caller, key.Handle, key.Shared));
             var reached = new Reachability(flow, waits, targets, 0, flow.ExitBlock).Reached(start);
             reached.Sort();
             foreach (var index in reached)
@@ -193,10 +206,10 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     foreach (var start in StartsIn(member, body, flow, item, handle))
                     {
-                        race ??= FirstConflictReached(flow, body, member, handle, start, theirs, uses, MemberConflict);
+                        race ??= FirstConflictReached(flow, body, member, handle, SharedBy(item), start, theirs, uses, MemberConflict);
                     }
                 }
-                else if (!body.Descendants().Any(operation => MayWait(operation, handle)))
+                else if (!body.Descendants().Any(operation => MayWait(operation, handle, SharedBy(item))))
                 {
                     race = FirstConflict(theirs, uses);
                 }
@@ -563,33 +576,44 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// The source methods and accessors the work runs: the method it is (<c>new Thread(Loop)</c>) and those its code calls,
         /// as deep as the place accesses are read (<see cref="SourceCallees.MaxDepth"/>), except in a catch clause.
         /// </summary>
-        private HashSet<IMethodSymbol> MethodsReachedBy(WorkItem item) => _reachedByWork.GetOrAdd(item.Site.Operation, _ => ReadMethodsReachedBy(item));
+        private HashSet<IMethodSymbol> MethodsReachedBy(WorkItem item) =>
+            _reachedByWork.GetOrAdd(item.Site.Operation, _ => ReadReached(item.Target as IMethodReferenceOperation, item.Body, item.Host).Methods);
 
-        private static HashSet<IMethodSymbol> ReadMethodsReachedBy(WorkItem item)
+        /// <summary>
+        /// The source methods code runs (<see cref="MethodsReachedBy"/>), from the method <paramref name="group"/> names or
+        /// from <paramref name="body"/>, and the fields, properties and events named in all of their code.
+        /// </summary>
+        private static (HashSet<IMethodSymbol> Methods, HashSet<ISymbol> Members) ReadReached(IMethodReferenceOperation? group, IOperation? body, IOperation host)
         {
             var reached = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var members = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             var next = new List<IOperation>();
-            if (item.Target is IMethodReferenceOperation group)
+            if (group != null)
             {
                 reached.Add(group.Method.OriginalDefinition);
-                if (SourceCallees.BodyOf(group.Method, item.Host, anyFile: true) is { } body)
+                if (SourceCallees.BodyOf(group.Method, host, anyFile: true) is { } groupBody)
                 {
-                    next.Add(body);
+                    next.Add(groupBody);
                 }
             }
-            else if (item.Body != null)
+            else if (body != null)
             {
-                next.Add(item.Body);
+                next.Add(body);
             }
 
             for (var depth = 0; depth <= SourceCallees.MaxDepth && next.Count > 0; depth++)
             {
                 var current = next;
                 next = new List<IOperation>();
-                foreach (var body in current)
+                foreach (var code in current)
                 {
-                    foreach (var operation in body.DescendantsAndSelf())
+                    foreach (var operation in code.DescendantsAndSelf())
                     {
+                        if (MemberOf(operation) is { } member)
+                        {
+                            members.Add(member);
+                        }
+
                         var called = operation switch
                         {
                             IInvocationOperation call => new[] { call.TargetMethod },
@@ -599,14 +623,14 @@ namespace ScopeSafety.Analyzers.Concurrency
                         };
 
                         // Only a call is looked up in its ancestors, not every operation of the body.
-                        if (called.Length == 0 || InCatchClause(operation.Syntax, body.Syntax))
+                        if (called.Length == 0 || InCatchClause(operation.Syntax, code.Syntax))
                         {
                             continue;
                         }
 
                         foreach (var method in called)
                         {
-                            if (method != null && reached.Add(method.OriginalDefinition) && SourceCallees.BodyOf(method, item.Host, anyFile: true) is { } callee)
+                            if (method != null && reached.Add(method.OriginalDefinition) && SourceCallees.BodyOf(method, host, anyFile: true) is { } callee)
                             {
                                 next.Add(callee);
                             }
@@ -615,7 +639,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
-            return reached;
+            return (reached, members);
         }
 
         /// <summary>
@@ -821,8 +845,13 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// another class's method that waits on a monitor until its state changes (<see cref="WaitsOnMonitor"/>). The graph's
         /// operations carry no semantic model: callees are read through <paramref name="body"/>'s.
         /// </summary>
-        private List<FlowPoint> WaitsIn(FlowIndex flow, IOperation body, IMethodSymbol caller, ISymbol? handle)
+        private List<FlowPoint> WaitsIn(FlowIndex flow, IOperation body, IMethodSymbol caller, ISymbol? handle, WorkTrace? shared)
         {
+            // The graph's operations carry no semantic model: an await is weighed as the body's own operation of its syntax.
+            var originals = _originals.GetOrAdd(body, OriginalsOf);
+            bool MayWaitHere(IOperation operation) =>
+                MayWait(originals.TryGetValue((operation.Syntax, operation.Kind), out var original) ? original : operation, handle, shared);
+
             // A loop spinning until a flag is raised waits too; the graph keeps only its condition, so it is found by syntax.
             var spins = body.Descendants().OfType<IWhileLoopOperation>().Where(loop => _signals.Acquired(loop).Any()).Select(loop => loop.Condition!.Syntax.Span).ToList();
             var points = new List<FlowPoint>();
@@ -831,7 +860,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 // if (_thread != null [&& …]) { …; _thread.Join(); }: past the if, the work was waited for, or there was no
                 // handle to wait for.
                 if (guard.WhenFalse == null && handle != null && TestsNotNull(guard.Condition, handle) &&
-                    guard.WhenTrue.Descendants().Any(inner => MayWait(inner, handle)) && Lifetime.StartOfNextStatement(guard, flow) is { } after)
+                    guard.WhenTrue.Descendants().Any(inner => MayWait(inner, handle, shared)) && Lifetime.StartOfNextStatement(guard, flow) is { } after)
                 {
                     points.Add(after);
                 }
@@ -839,10 +868,10 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             foreach (var (operation, block, index) in flow.Operations())
             {
-                if (MayWait(operation, handle) || spins.Exists(span => span.Contains(operation.Syntax.Span)) ||
+                if (MayWaitHere(operation) || spins.Exists(span => span.Contains(operation.Syntax.Span)) ||
                     (operation is IInvocationOperation call &&
                      (SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, caller.ContainingType)
-                         ? SourceCallees.BodyOf(call.TargetMethod, body) is { } callee && WaitsInCall(call.TargetMethod, callee, handle)
+                         ? SourceCallees.BodyOf(call.TargetMethod, body) is { } callee && WaitsInCall(call.TargetMethod, callee, handle, shared)
                          : WaitsOnMonitor(call.TargetMethod, body))))
                 {
                     points.Add(new FlowPoint(block, index, operation.Syntax.Span.End));
@@ -850,6 +879,25 @@ namespace ScopeSafety.Analyzers.Concurrency
             }
 
             return points;
+        }
+
+        /// <summary>The operations of a body by syntax and kind, where the graph's copies of them are looked up.</summary>
+        private static Dictionary<(SyntaxNode, OperationKind), IOperation> OriginalsOf(IOperation body)
+        {
+            var originals = new Dictionary<(SyntaxNode, OperationKind), IOperation>();
+            foreach (var operation in body.Descendants())
+            {
+                if (operation is IAwaitOperation || operation is IInvocationOperation || operation is IPropertyReferenceOperation)
+                {
+                    var key = (operation.Syntax, operation.Kind);
+                    if (!originals.ContainsKey(key))
+                    {
+                        originals.Add(key, operation);
+                    }
+                }
+            }
+
+            return originals;
         }
 
         /// <summary>
@@ -870,16 +918,16 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// A call of <paramref name="method"/> may wait: its code does. An async method returns to the caller at its first
         /// await, so only what it does before that blocks the caller (a call awaited where it is made is itself a wait).
         /// </summary>
-        private bool WaitsInCall(IMethodSymbol method, IOperation callee, ISymbol? handle)
+        private bool WaitsInCall(IMethodSymbol method, IOperation callee, ISymbol? handle, WorkTrace? shared)
         {
             if (!method.IsAsync)
             {
-                return callee.Descendants().Any(inner => MayWait(inner, handle));
+                return callee.Descendants().Any(inner => MayWait(inner, handle, shared));
             }
 
             var own = callee.Descendants().Where(inner => Functions.EnclosingFunction(inner) == null).ToList();
             var firstAwait = own.OfType<IAwaitOperation>().Select(a => a.Syntax.SpanStart).DefaultIfEmpty(int.MaxValue).Min();
-            return own.Any(inner => !(inner is IAwaitOperation) && inner.Syntax.SpanStart < firstAwait && MayWait(inner, handle));
+            return own.Any(inner => !(inner is IAwaitOperation) && inner.Syntax.SpanStart < firstAwait && MayWait(inner, handle, shared));
         }
 
         /// <summary><paramref name="condition"/>, or the first test of an <c>&amp;&amp;</c> chain, holds only where <paramref name="handle"/> is not null.</summary>
@@ -898,12 +946,23 @@ namespace ScopeSafety.Analyzers.Concurrency
             };
         }
 
-        private bool MayWait(IOperation operation, ISymbol? handle)
+        /// <summary>
+        /// <paramref name="operation"/> may wait for the work whose handle is kept in <paramref name="handle"/> and whose code
+        /// uses <paramref name="shared"/> (null: not known): a wait or signal acquisition of any kind, a use of the handle but
+        /// a null test or a timer stop, or an await or blocking wait on a task that may be the work's (see
+        /// <see cref="AwaitMayWait"/>), read <paramref name="depth"/> calls down from the member.
+        /// </summary>
+        private bool MayWait(IOperation operation, ISymbol? handle, WorkTrace? shared, int depth = 0)
         {
+            if (BlockingWaitMayWait(operation, handle, shared, depth) is { } blocks)
+            {
+                return blocks || _signals.Acquired(operation).Any();
+            }
+
             switch (operation)
             {
                 case IAwaitOperation awaited:
-                    return !AwaitedValues.IsSleep(awaited, _symbols.Tasks) && !Locks.EntersLock(AwaitedValues.WaitedFor(awaited), _symbols.Synchronisation);
+                    return AwaitMayWait(awaited, handle, shared, depth);
                 case IInvocationOperation entry when Locks.EntersLock(entry, _symbols.Synchronisation):
                     return false;
                 case IFieldReferenceOperation field when handle != null && SymbolEqualityComparer.Default.Equals(field.Field, handle):
