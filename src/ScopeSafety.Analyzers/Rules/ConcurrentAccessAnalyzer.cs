@@ -535,9 +535,10 @@ namespace ScopeSafety.Analyzers
 
             /// <summary>
             /// Unscoped work the method leaves running against its callers' code after the call (<see cref="CallersAfterCall"/>):
-            /// <c>Start(); _running = true;</c> beside a loop that reads <c>_running</c>.
+            /// <c>Start(); _running = true;</c> beside a loop that reads <c>_running</c>, or with <paramref name="isObject"/>
+            /// <c>Start(); _pending.Clear();</c> beside a loop that adds to the list a field holds.
             /// </summary>
-            private bool CallerRace(Place place, WorkItem item, List<Access> uses)
+            private bool CallerRace(Place place, WorkItem item, List<Access> uses, bool isObject = false)
             {
                 if (!StartedHere(item) || !(_context.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method) ||
                     !(LeftRunning(item) || _model.MayRunPastAnAwait(item)))
@@ -548,15 +549,16 @@ namespace ScopeSafety.Analyzers
                 // One caller beside the work is one cause, however many fields they share (a health check that reads each
                 // task field the work clears): reported once, at the first.
                 var work = item.Body ?? item.Site.Operation;
-                if (!(_callers.FirstRace(method, item, HeldIn(item), place, uses, caller => _membersReported.Contains((work, caller))) is { } race))
+                if (!(_callers.FirstRace(method, item, HeldIn(item), place, uses, caller => _membersReported.Contains((work, caller)), isObject) is { } race))
                 {
                     return false;
                 }
 
                 _membersReported.Add((work, race.Caller));
 
-                var sides = Sides(race.Mine, item.DescriptionOf(race.Mine), race.Theirs, CallerSide(race.Caller, race.Theirs, method, race.CallLine), isObject: false);
-                Report(place.Root, place.Name, false, race.Mine, sides.Writer, sides.Other, sides.Verb, item, race.Theirs.Operation, DiagnosticProperties.OtherSideCaller);
+                var sides = Sides(race.Mine, item.DescriptionOf(race.Mine), race.Theirs, CallerSide(race.Caller, race.Theirs, method, race.CallLine), isObject);
+                Report(place.Root, place.Name, isObject, race.Mine, sides.Writer, sides.Other, sides.Verb, item, race.Theirs.Operation, DiagnosticProperties.OtherSideCaller,
+                    isObject ? Places.TypeNameOf(place.Root) : null, place.Path.Length == 0 ? place.Root as IFieldSymbol : null);
                 return true;
             }
 
@@ -609,7 +611,8 @@ namespace ScopeSafety.Analyzers
                         continue;
                     }
 
-                    if (!HostRace(shared, shared.Name, item, uses, isObject: true, _places.HostAccesses(item, shared, isObject: true).Accesses) && heldByMember)
+                    if (!HostRace(shared, shared.Name, item, uses, isObject: true, _places.HostAccesses(item, shared, isObject: true).Accesses) && heldByMember &&
+                        !CallerRace(CallersAfterCall.ObjectPlace(shared), item, uses, isObject: true))
                     {
                         MemberRace(CallersAfterCall.ObjectPlace(shared), item, uses, isObject: true);
                     }

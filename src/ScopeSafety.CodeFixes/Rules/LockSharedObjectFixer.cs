@@ -131,7 +131,8 @@ namespace ScopeSafety.CodeFixes
             }
 
             diagnostic.Properties.TryGetValue(DiagnosticProperties.OtherSide, out var side);
-            if ((side == DiagnosticProperties.OtherSideBody || side == DiagnosticProperties.OtherSideTypeMember) && diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation)
+            if ((side == DiagnosticProperties.OtherSideBody || side == DiagnosticProperties.OtherSideTypeMember || side == DiagnosticProperties.OtherSideCaller) &&
+                diagnostic.AdditionalLocations.Count > DiagnosticProperties.ConflictLocation)
             {
                 if (diagnostic.AdditionalLocations[DiagnosticProperties.ConflictLocation].SourceTree != root.SyntaxTree)
                 {

@@ -237,4 +237,74 @@ public class MemberLockFixerTests
         {{member}}
         }
         """;
+
+    // Work a private method starts, against the code its caller runs after the call: both sides take the lock.
+    [Fact]
+    public Task A_caller_clearing_the_list_after_the_call_that_starts_the_loop_takes_the_lock_too() => LockFix.VerifyCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Feed
+        {
+            private readonly List<string> _seen = new List<string>();
+            private Thread _loop;
+
+            public void Open()
+            {
+                Start();
+                _seen.Clear();
+            }
+
+            private void Start()
+            {
+                _loop = new Thread({|SCOPE011:Run|});
+                _loop.Start();
+            }
+
+            private void Run()
+            {
+                while (true)
+                {
+                    _seen.Add("x");
+                    Thread.Sleep(10);
+                }
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Feed
+        {
+            private readonly List<string> _seen = new List<string>();
+            private Thread _loop;
+
+            public void Open()
+            {
+                Start();
+                lock (_seen)
+                {
+                    _seen.Clear();
+                }
+            }
+
+            private void Start()
+            {
+                _loop = new Thread(Run);
+                _loop.Start();
+            }
+
+            private void Run()
+            {
+                while (true)
+                {
+                    lock (_seen)
+                    {
+                        _seen.Add("x");
+                    }
+                    Thread.Sleep(10);
+                }
+            }
+        }
+        """);
 }
