@@ -249,9 +249,15 @@ namespace ScopeSafety.Analyzers.Concurrency
             _ => null,
         };
 
-        /// <summary><paramref name="operation"/> names a field, property or event that the work's code also names.</summary>
-        private static bool Mentions(IOperation operation, HashSet<ISymbol> shared) =>
-            operation.DescendantsAndSelf().Any(inner => MemberOf(inner) is { } member && shared.Contains(member));
+        /// <summary>
+        /// <paramref name="operation"/> names a field, property or event that the work's code also names, directly or
+        /// through a local given one value (<c>var reader = _pipe.Reader; await reader.ReadAsync();</c>).
+        /// </summary>
+        private static bool Mentions(IOperation operation, HashSet<ISymbol> shared, int aliases = 0) =>
+            operation.DescendantsAndSelf().Any(inner =>
+                (MemberOf(inner) is { } member && shared.Contains(member)) ||
+                (aliases < 2 && inner is ILocalReferenceOperation local && inner.SemanticModel != null &&
+                 LocalValues.OnlyValue(local.Local, local) is { } value && Mentions(value, shared, aliases + 1)));
 
         private static ISymbol? MemberOf(IOperation operation) => operation switch
         {

@@ -154,7 +154,8 @@ public class AwaitBesideWorkTests
         }
         """);
 
-    // A library call on an object the work uses too may be how the work hands its results over (a stream it writes).
+    // A library call on an object the work uses too, also through a local that holds it, may be how the work hands its
+    // results over (a stream it writes).
     [Fact]
     public Task An_await_on_an_object_the_work_writes_orders_what_follows_it() => Verify.VerifyAnalyzerAsync(Usings + """
         class Relay
@@ -175,6 +176,13 @@ public class AwaitBesideWorkTests
             {
                 var buffer = new byte[1];
                 await _pipe.ReadAsync(buffer, 0, 1);
+                return _seen.Count;
+            }
+
+            public async Task<int> NextThroughALocalAsync()
+            {
+                var pipe = _pipe;
+                await pipe.ReadAsync(new byte[1], 0, 1);
                 return _seen.Count;
             }
 
