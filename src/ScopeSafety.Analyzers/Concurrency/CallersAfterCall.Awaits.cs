@@ -155,10 +155,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return true;
                 }
 
-                if (ElementsOf(value) is { } elements)
+                var tasks = value.SemanticModel != null && HoldsTasks(value.Type) ? _signals.TasksIn(value).ToList() : null;
+                if (tasks != null && !(tasks.Count == 1 && tasks[0] == value))
                 {
-                    // Task.WhenAll(a, b), Task.WhenAll(new[] { a, b }): each task.
-                    if (elements.Any(element => MayBeTheWorks(element, handle, shared, depth)))
+                    // Task.WhenAll(a, b), Task.WhenAll(new[] { a, b }), a local list the method fills: each task.
+                    if (tasks.Any(element => MayBeTheWorks(element, handle, shared, depth)))
                     {
                         return true;
                     }
@@ -240,14 +241,6 @@ namespace ScopeSafety.Analyzers.Concurrency
             type is IArrayTypeSymbol array ? _symbols.Tasks.IsTaskLike(array.ElementType) :
             type is INamedTypeSymbol named && named.AllInterfaces.Prepend(named).Any(candidate =>
                 candidate is { Name: "IEnumerable" or "Span" or "ReadOnlySpan", Arity: 1 } && _symbols.Tasks.IsTaskLike(candidate.TypeArguments[0]));
-
-        /// <summary>The tasks an array or collection built in place holds (a <c>params</c> argument's among them); null for anything else.</summary>
-        private IEnumerable<IOperation>? ElementsOf(IOperation value) => value switch
-        {
-            IArrayCreationOperation { Initializer: { } initializer } when HoldsTasks(value.Type) => initializer.ElementValues,
-            ICollectionExpressionOperation collection when HoldsTasks(value.Type) && !collection.Elements.Any(element => element is ISpreadOperation) => collection.Elements,
-            _ => null,
-        };
 
         /// <summary>
         /// <paramref name="operation"/> names a field, property or event that the work's code also names, directly or

@@ -941,7 +941,10 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return writes == 1 ? value : null;
             }
 
-            /// <summary>The tasks a WhenAll argument stands for: a params array's elements, or what the function adds to a local list it makes once.</summary>
+            /// <summary>
+            /// The tasks a WhenAll argument stands for: a params array's or collection expression's elements, or what the
+            /// function adds to a local list it makes once; the argument itself otherwise.
+            /// </summary>
             public IEnumerable<IOperation> TasksIn(IOperation argument)
             {
                 argument = Resolve(argument);
@@ -949,6 +952,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     case IArrayCreationOperation { Initializer: { } initializer }:
                         return initializer.ElementValues;
+                    case ICollectionExpressionOperation collection when !collection.Elements.Any(element => element is ISpreadOperation):
+                        return collection.Elements;
                     case ILocalReferenceOperation { Local: var list } when OnlyValueOf(list) != null:
                         return All.OfType<IInvocationOperation>()
                             .Where(call => call.TargetMethod.Name == "Add" && call.Arguments.Length == 1 && call.Instance != null &&
@@ -960,6 +965,12 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
         }
+
+        /// <summary>
+        /// The tasks an argument of <c>Task.WhenAll</c> (or another call handed tasks) stands for, read in the code of the
+        /// function around it (see <see cref="FunctionOperations.TasksIn"/>); the argument itself where it is no such collection.
+        /// </summary>
+        public IEnumerable<IOperation> TasksIn(IOperation argument) => new FunctionOperations(argument, null).TasksIn(argument);
 
         /// <summary>tcs.Task → tcs; anything else → null.</summary>
         private ISymbol? CompletionSourceOf(IOperation operation)

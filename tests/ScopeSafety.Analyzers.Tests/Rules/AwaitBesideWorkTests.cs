@@ -77,6 +77,37 @@ public class AwaitBesideWorkTests
         """,
         Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_seen", "List<string>", "work started with Task.Run at line 14 (in Tracker.RunAsync)", "Tracker.CountAsync at line 19", "read"));
 
+    // The tasks a local list collects are read one by one: reads of streams the loop never uses.
+    [Fact]
+    public Task A_member_reading_after_it_awaits_a_list_of_its_own_reads_races_the_loop() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Tracker
+        {
+            private readonly List<string> _seen = new List<string>();
+            private Task _loop;
+
+            public void Start() => _loop = Task.Run({|#0:RunAsync|});
+
+            public async Task<int> CountAsync(Stream first, Stream second)
+            {
+                var reads = new List<Task<int>>();
+                reads.Add(first.ReadAsync(new byte[1], 0, 1));
+                reads.Add(second.ReadAsync(new byte[1], 0, 1));
+                await Task.WhenAll(reads);
+                return _seen.Count;
+            }
+
+            private async Task RunAsync()
+            {
+                while (true)
+                {
+                    _seen.Add("x");
+                    await Task.Delay(10);
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic("SCOPE011").WithLocation(0).WithArguments("_seen", "List<string>", "work started with Task.Run at line 14 (in Tracker.RunAsync)", "Tracker.CountAsync at line 22", "read"));
+
     // The synchronous twin waits for the same task and orders nothing more.
     [Fact]
     public Task A_member_blocking_on_a_read_of_a_stream_the_loop_never_uses_races_the_loop() => Verify.VerifyAnalyzerAsync(Usings + """
@@ -135,6 +166,7 @@ public class AwaitBesideWorkTests
             public async Task<int> AfterTheSignal() { await _added.WaitAsync(); return _seen.Count; }
             public async Task<int> AfterTheCompletion() { await _done.Task; return _seen.Count; }
             public async Task<int> AfterTheCallersTask(Task loop) { await loop; return _seen.Count; }
+            public async Task<int> AfterAListHoldingTheLoop() { var all = new List<Task>(); all.Add(_loop); await Task.WhenAll(all); return _seen.Count; }
             public int AfterBlocking() { _loop.Wait(); return _seen.Count; }
 
             private async Task StopAsync() => await _loop.ConfigureAwait(false);
