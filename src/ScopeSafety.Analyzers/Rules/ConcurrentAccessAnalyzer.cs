@@ -720,7 +720,7 @@ namespace ScopeSafety.Analyzers
                     {
                         if (!Access.Conflict(mine, host) || (IsMember(shared) && Access.ReadsAWholeValue(mine, host)) || _model.MadeBeforeItYields(item, mine) || _model.HostSignalsBefore(item, mine.MadeIn(item.Body), host.Operation, shared) ||
                             _model.MeetsOnlyInOtherIterations(item, mine, host) || _model.HostWaitsAfterUse(item, mine.MadeIn(item.Body), host.Operation, shared) ||
-                            _model.OnOneContextWithHost(item, mine, host))
+                            _model.OnOneContextWithHost(item, mine, host) || SynchronousCompletion.Excludes(item, mine, host))
                         {
                             continue;
                         }

@@ -105,9 +105,11 @@ namespace ScopeSafety.Analyzers.Spawns
             }
         }
 
-        // The condition holds only when this call's result completed synchronously: result.CompletedSynchronously, as
-        // the whole condition or one side of an &&, with result a local that only this call assigns.
-        private bool TestsCompletedSynchronously(IOperation condition)
+        /// <summary>
+        /// The condition holds only when this call's result completed synchronously: <c>result.CompletedSynchronously</c>, as
+        /// the whole condition or one side of an <c>&amp;&amp;</c>, with result the call itself or a local that it is assigned to.
+        /// </summary>
+        public bool TestsCompletedSynchronously(IOperation condition)
         {
             switch (condition)
             {
@@ -118,8 +120,10 @@ namespace ScopeSafety.Analyzers.Spawns
                 case IPropertyReferenceOperation { Property.Name: "CompletedSynchronously", Instance: { } result }:
                     return result == Operation ||
                            result is ILocalReferenceOperation { Local: var local } &&
-                           Operation.Parent is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment && assignment.Value == Operation &&
-                           SymbolEqualityComparer.Default.Equals(target.Local, local);
+                           ((Operation.Parent is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment && assignment.Value == Operation &&
+                             SymbolEqualityComparer.Default.Equals(target.Local, local)) ||
+                            (Operation.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } &&
+                             SymbolEqualityComparer.Default.Equals(declarator.Symbol, local)));
                 default:
                     return false;
             }

@@ -241,6 +241,52 @@ public class AsyncCallbackTests
                 }
                 : System.Array.Empty<ScopeSafety.Analyzers.Tests.Verifiers.DiagnosticResult>());
 
+    /// <summary>
+    /// The completion idiom of the asynchronous programming model: the caller handles a synchronous completion itself
+    /// and the callback, which the call also runs then, returns at once in that case (or works only when the result did
+    /// not complete synchronously), so the handler runs once, on one side. Without the callback's test both run it.
+    /// </summary>
+    [Theory]
+    [InlineData("if (result.CompletedSynchronously) { return; }", "Opened(result);", false)]
+    [InlineData("if (result.CompletedSynchronously) return;", "Opened(result);", false)]
+    [InlineData("", "if (!result.CompletedSynchronously) { Opened(result); }", false)]
+    [InlineData("", "Opened(result);", true)]
+    public Task The_caller_handling_a_synchronous_completion_and_a_callback_that_skips_it_take_turns(string guard, string handle, bool races) =>
+        Verify.VerifyAnalyzerAsync(Usings + $$"""
+            class Initiator
+            {
+                private readonly Stream _stream;
+                private readonly byte[] _buffer = new byte[16];
+                private int _stage;
+
+                public Initiator(Stream stream) => _stream = stream;
+
+                public void Start()
+                {
+                    IAsyncResult pending = _stream.BeginRead(_buffer, 0, _buffer.Length, {|#0:OnRead|}, null);
+                    if (pending.CompletedSynchronously)
+                    {
+                        Opened(pending);
+                    }
+                }
+
+                private void OnRead(IAsyncResult result)
+                {
+                    {{guard}}
+                    {{handle}}
+                }
+
+                private void Opened(IAsyncResult result)
+                {
+                    _stream.EndRead(result);
+                    ++_stage;
+                }
+            }
+            """,
+            races
+                ? new[] { Verify.Diagnostic("SCOPE010").WithLocation(0).WithArguments("_stage", "work started with Stream.BeginRead at line 20 (in Initiator.OnRead)", "the method at line 23 (in Initiator.Opened)", "also write") }
+                : System.Array.Empty<ScopeSafety.Analyzers.Tests.Verifiers.DiagnosticResult>());
+
     /// <summary>A connect with a timeout: the callback stores its outcome and sets an event the caller waits for.</summary>
     [Fact]
     public Task A_callback_that_signals_the_waiting_caller_hands_over_what_it_stored() =>
