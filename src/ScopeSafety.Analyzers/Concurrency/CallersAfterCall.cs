@@ -15,8 +15,9 @@ namespace ScopeSafety.Analyzers.Concurrency
     /// Work that a method starts and leaves running (a thread, a task, a timer not joined before it returns) runs beside
     /// the code its callers run after the call: <c>Start(); _running = true;</c> against a loop that reads
     /// <c>_running</c>. Only callers in the method's own file that call it on this (or a static method) are read, and
-    /// only their own code after the call, up to anything that may wait for the work: a wait or await of any kind, a
-    /// use of the field the method stores the work's handle in, or a call of a method of the type that does either.
+    /// only their own code after the call, up to anything that may wait for the work: a wait, an await of a task that can
+    /// reach the work (CallersAfterCall.Awaits.cs), a use of the field the method stores the work's handle in, or a call of
+    /// a method of the type that does either.
     /// Places are fields of this and statics, so that both sides name the same object. The type's other members are read
     /// the same way (<see cref="FirstMemberRace"/>): its users may call them, from any thread, while the work runs.
     /// </summary>
