@@ -44,13 +44,11 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         private WorkTrace? SharedBy(WorkItem item) =>
             _sharedByWork.GetOrAdd(item.Site.Operation, _ =>
-                item.Body != null || (item.Target is IMethodReferenceOperation group && SourceCallees.BodyOf(group.Method, item.Host, anyFile: true) != null)
-                    ? new WorkTrace(ReadReached(item.Target as IMethodReferenceOperation, item.Body, item.Host).Members, item.Site.Operation.Syntax, null)
-                    : null);
+                ReadReached(item.Target as IMethodReferenceOperation, item.Body, item.Host).Members is { } members ? new WorkTrace(members, item.Site.Operation.Syntax, null) : null);
 
         /// <summary>As <see cref="SharedBy(WorkItem)"/>, for the continuation of <paramref name="method"/>, known only by its code.</summary>
         private WorkTrace? SharedBy(IOperation? workBody, IMethodSymbol method) =>
-            workBody == null ? null : _sharedByWork.GetOrAdd(workBody, body => new WorkTrace(ReadReached(null, body, body).Members, null, method.OriginalDefinition));
+            workBody == null ? null : _sharedByWork.GetOrAdd(workBody, body => new WorkTrace(ReadReached(null, body, body).Members!, null, method.OriginalDefinition));
 
         /// <summary>
         /// An await may wait for the work (see the class): it acquires a signal object, or what it waits for
@@ -248,23 +246,10 @@ namespace ScopeSafety.Analyzers.Concurrency
         /// </summary>
         private static bool Mentions(IOperation operation, HashSet<ISymbol> shared, int aliases = 0) =>
             operation.DescendantsAndSelf().Any(inner =>
-                (MemberOf(inner) is { } member && shared.Contains(member)) ||
+                (Places.MemberOf(inner) is { } member && shared.Contains(member.OriginalDefinition)) ||
                 (aliases < 2 && inner is ILocalReferenceOperation local && inner.SemanticModel != null &&
                  LocalValues.OnlyValue(local.Local, local) is { } value && Mentions(value, shared, aliases + 1)));
 
-        private static ISymbol? MemberOf(IOperation operation) => operation switch
-        {
-            IFieldReferenceOperation field => field.Field.OriginalDefinition,
-            IPropertyReferenceOperation property => property.Property.OriginalDefinition,
-            IEventReferenceOperation reference => reference.Event.OriginalDefinition,
-            _ => null,
-        };
 
-        private static bool IsUseOf(IOperation operation, ISymbol handle) => operation switch
-        {
-            IFieldReferenceOperation field => SymbolEqualityComparer.Default.Equals(field.Field, handle),
-            IPropertyReferenceOperation property => SymbolEqualityComparer.Default.Equals(property.Property, handle),
-            _ => false,
-        };
     }
 }

@@ -582,9 +582,10 @@ namespace ScopeSafety.Analyzers.Concurrency
 
         /// <summary>
         /// The source methods code runs (<see cref="MethodsReachedBy"/>), from the method <paramref name="group"/> names or
-        /// from <paramref name="body"/>, and the fields, properties and events named in all of their code.
+        /// from <paramref name="body"/>, and the fields, properties and events named in all of their code (null when neither
+        /// gives code to read).
         /// </summary>
-        private static (HashSet<IMethodSymbol> Methods, HashSet<ISymbol> Members) ReadReached(IMethodReferenceOperation? group, IOperation? body, IOperation host)
+        private static (HashSet<IMethodSymbol> Methods, HashSet<ISymbol>? Members) ReadReached(IMethodReferenceOperation? group, IOperation? body, IOperation host)
         {
             var reached = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             var members = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
@@ -602,6 +603,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 next.Add(body);
             }
 
+            var known = next.Count > 0;
             for (var depth = 0; depth <= SourceCallees.MaxDepth && next.Count > 0; depth++)
             {
                 var current = next;
@@ -610,9 +612,9 @@ namespace ScopeSafety.Analyzers.Concurrency
                 {
                     foreach (var operation in code.DescendantsAndSelf())
                     {
-                        if (MemberOf(operation) is { } member)
+                        if (Places.MemberOf(operation) is { } member)
                         {
-                            members.Add(member);
+                            members.Add(member.OriginalDefinition);
                         }
 
                         var called = operation switch
@@ -640,7 +642,7 @@ namespace ScopeSafety.Analyzers.Concurrency
                 }
             }
 
-            return (reached, members);
+            return (reached, known ? members : null);
         }
 
         /// <summary>
@@ -939,13 +941,11 @@ namespace ScopeSafety.Analyzers.Concurrency
                 condition = both.LeftOperand;
             }
 
-            return HandleTracker.TestedNotNull(condition) is { } tested && SpawnClassifier.Unwrap(tested) switch
-            {
-                IFieldReferenceOperation field => SymbolEqualityComparer.Default.Equals(field.Field, handle),
-                IPropertyReferenceOperation property => SymbolEqualityComparer.Default.Equals(property.Property, handle),
-                _ => false,
-            };
+            return HandleTracker.TestedNotNull(condition) is { } tested && IsUseOf(SpawnClassifier.Unwrap(tested), handle);
         }
+
+        /// <summary><paramref name="operation"/> references the field or property the work's handle is kept in.</summary>
+        private static bool IsUseOf(IOperation operation, ISymbol handle) => SymbolEqualityComparer.Default.Equals(Places.MemberOf(operation), handle);
 
         /// <summary>
         /// <paramref name="operation"/> may wait for the work whose handle is kept in <paramref name="handle"/> and whose code
@@ -966,10 +966,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                     return AwaitMayWait(awaited, handle, shared, depth);
                 case IInvocationOperation entry when Locks.EntersLock(entry, _symbols.Synchronisation):
                     return false;
-                case IFieldReferenceOperation field when handle != null && SymbolEqualityComparer.Default.Equals(field.Field, handle):
-                    return !StopsTimerWithoutWaiting(field) && !SpawnClassifier.IsNullTest(SpawnClassifier.Wrapped(field).Parent);
-                case IPropertyReferenceOperation property when handle != null && SymbolEqualityComparer.Default.Equals(property.Property, handle):
-                    return !StopsTimerWithoutWaiting(property) && !SpawnClassifier.IsNullTest(SpawnClassifier.Wrapped(property).Parent);
+                case IFieldReferenceOperation or IPropertyReferenceOperation when handle != null && IsUseOf(operation, handle):
+                    return !StopsTimerWithoutWaiting(operation) && !SpawnClassifier.IsNullTest(SpawnClassifier.Wrapped(operation).Parent);
                 case IPropertyReferenceOperation { Property: { Name: "Result" } } result when _symbols.Tasks.IsTask(result.Property.ContainingType):
                     return true;
                 case IInvocationOperation { TargetMethod: { Name: "Wait" or "WaitAll" or "WaitAny" or "Join" or "GetResult" or "SpinUntil" } }:
@@ -1058,12 +1056,7 @@ namespace ScopeSafety.Analyzers.Concurrency
 
             return value.Parent switch
             {
-                ISimpleAssignmentOperation assignment when assignment.Value == value => assignment.Target switch
-                {
-                    IFieldReferenceOperation field => field.Field,
-                    IPropertyReferenceOperation property => property.Property,
-                    _ => null,
-                },
+                ISimpleAssignmentOperation assignment when assignment.Value == value => Places.MemberOf(assignment.Target),
                 var parent => Places.InitializedMember(parent),
             };
         }

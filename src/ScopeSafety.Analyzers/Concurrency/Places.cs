@@ -187,6 +187,15 @@ namespace ScopeSafety.Analyzers.Concurrency
             _ => null,
         };
 
+        /// <summary>The field, property or event <paramref name="operation"/> references; null for anything else.</summary>
+        public static ISymbol? MemberOf(IOperation operation) => operation switch
+        {
+            IFieldReferenceOperation field => field.Field,
+            IPropertyReferenceOperation property => property.Property,
+            IEventReferenceOperation reference => reference.Event,
+            _ => null,
+        };
+
         /// <summary>
         /// The field or property a member's initializer gives its value (<c>static readonly Timer Renew = new Timer(…);</c>,
         /// <c>Timer T { get; } = new Timer(…);</c>); null for any other operation.

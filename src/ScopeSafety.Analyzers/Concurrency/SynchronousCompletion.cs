@@ -24,14 +24,8 @@ namespace ScopeSafety.Analyzers.Concurrency
                 return false;
             }
 
-            var (body, result) = item.Target switch
-            {
-                IMethodReferenceOperation group => (SourceCallees.BodyOf(group.Method, item.Host, anyFile: true), group.Method.Parameters.FirstOrDefault()),
-                IAnonymousFunctionOperation lambda => (item.Body, lambda.Symbol.Parameters.FirstOrDefault()),
-                _ => (null, null),
-            };
-
-            return body != null && result != null && RunsOnlyOnAsynchronousCompletion(body, result, work.MadeIn(body));
+            var (body, callback) = item.Site.Code;
+            return body != null && callback?.Parameters.FirstOrDefault() is { } result && RunsOnlyOnAsynchronousCompletion(body, result, work.MadeIn(body));
         }
 
         /// <summary>The host's operation lies in the true branch of a test that the Begin call completed synchronously.</summary>

@@ -35,6 +35,18 @@ namespace ScopeSafety.Analyzers.Spawns
         /// </summary>
         public IOperation Delegate { get; }
 
+        /// <summary>
+        /// The code the delegate runs and the function it is: a lambda's body, or the body of the source method a method
+        /// group names (in any file); (null, null) for a delegate made elsewhere.
+        /// </summary>
+        public (IOperation? Body, IMethodSymbol? Function) Code => SpawnClassifier.Unwrap(Delegate) switch
+        {
+            IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda } => (lambda.Body, lambda.Symbol),
+            IDelegateCreationOperation { Target: IMethodReferenceOperation reference } => (Concurrency.SourceCallees.BodyOf(reference.Method, reference, anyFile: true), reference.Method),
+            IAnonymousFunctionOperation lambda => (lambda.Body, lambda.Symbol),
+            _ => (null, null),
+        };
+
         public HandleKind Handle { get; }
 
         /// <summary>True when one run of the work may overlap another run of the same work (a periodic Timer callback).</summary>

@@ -24,16 +24,7 @@ namespace ScopeSafety.Analyzers.Spawns
     internal static class WorkUntilStopped
     {
         public static bool Is(SpawnSite site) =>
-            WorkOf(site.Delegate) is ({ } body, var function) && LoopsUntilStopped(body, function, depth: 0, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
-
-        // The code the work runs, and the function that code belongs to.
-        private static (IOperation? Body, ISymbol? Function) WorkOf(IOperation work) => SpawnClassifier.Unwrap(work) switch
-        {
-            IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda } => (lambda.Body, lambda.Symbol),
-            IDelegateCreationOperation { Target: IMethodReferenceOperation reference } => (SourceCallees.BodyOf(reference.Method, reference, anyFile: true), reference.Method),
-            IAnonymousFunctionOperation lambda => (lambda.Body, lambda.Symbol),
-            _ => (null, null),
-        };
+            site.Code is ({ } body, var function) && LoopsUntilStopped(body, function, depth: 0, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
 
         // The loops of body's own code (not of lambdas it makes, which run only if something calls them), and of the
         // source methods it calls.
